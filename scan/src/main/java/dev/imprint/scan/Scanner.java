@@ -1,0 +1,442 @@
+package dev.imprint.scan;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Walks scan targets, hands each text file to every analyzer in parallel, and turns what they
+ * report into a sorted, de-duplicated, suppressed and fingerprinted {@link ScanReport}. Files
+ * stream through a bounded number of workers; the corpus is never held in memory.
+ */
+public final class Scanner {
+  /** Directories never descended into: VCS metadata, dependency and provider caches. */
+  static final Set<String> SKIPPED_DIRS =
+      Set.of(".git", ".hg", ".svn", ".terraform", "node_modules", ".imprint-cache");
+
+  private static final int BINARY_SNIFF_BYTES = 8000;
+
+  private final ScanSettings settings;
+  private final List<Analyzer> analyzers;
+  private final Clock clock;
+
+  private Scanner(ScanSettings settings, List<Analyzer> analyzers, Clock clock) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.analyzers = List.copyOf(analyzers);
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** A scanner with every built-in analyzer. */
+  public static Scanner create(ScanSettings settings) {
+    return new Scanner(settings, Catalog.analyzers(), Clock.systemUTC());
+  }
+
+  /** A scanner with the given analyzers and clock (for tests). */
+  public static Scanner create(ScanSettings settings, List<Analyzer> analyzers, Clock clock) {
+    return new Scanner(settings, analyzers, clock);
+  }
+
+  /** Notified as files are scanned, for progress display. Called from worker threads. */
+  public interface Listener {
+    void scanned(long files, long bytes);
+
+    Listener NONE = (files, bytes) -> {};
+  }
+
+  /** Thrown when a scan target does not exist or cannot be read at all. */
+  public static final class TargetException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TargetException(String message) {
+      super(message);
+    }
+  }
+
+  public ScanReport scan(List<Path> targets) {
+    return scan(targets, Listener.NONE);
+  }
+
+  public ScanReport scan(List<Path> targets, Listener listener) {
+    for (Path target : targets) {
+      if (!Files.exists(target)) {
+        throw new TargetException("scan target " + target + " does not exist");
+      }
+      if (!Files.isReadable(target)) {
+        throw new TargetException("scan target " + target + " cannot be read");
+      }
+    }
+    return new Run(listener).execute(targets);
+  }
+
+  /** Scans in-memory files (tests, fuzzing, benchmarks): same pipeline, no file system. */
+  public ScanReport scanSources(List<SourceFile> files) {
+    Run run = new Run(Listener.NONE);
+    long start = System.nanoTime();
+    for (SourceFile file : files) {
+      run.analyzeText(file);
+    }
+    return run.finish(start);
+  }
+
+  /** One scan's mutable state. */
+  private final class Run {
+    private final Listener listener;
+    private final List<Analyzer.Session> sessions = new ArrayList<>();
+    private final ConcurrentLinkedQueue<Finding> findings = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Diagnostic> diagnostics = new ConcurrentLinkedQueue<>();
+    private final Map<String, List<InlineIgnores.Directive>> directives =
+        new ConcurrentHashMap<>();
+    private final AtomicLong files = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicInteger suppressed = new AtomicInteger();
+    private final LocalDate today = LocalDate.now(clock);
+    private final List<PathMatcher> excludes = new ArrayList<>();
+
+    Run(Listener listener) {
+      this.listener = listener;
+      for (Analyzer analyzer : analyzers) {
+        sessions.add(analyzer.start(settings));
+      }
+      for (String glob : settings.excludes()) {
+        String g = glob.endsWith("/") ? glob + "**" : glob;
+        excludes.add(FileSystems.getDefault().getPathMatcher("glob:" + g));
+        if (!g.endsWith("/**")) {
+          excludes.add(FileSystems.getDefault().getPathMatcher("glob:" + g + "/**"));
+        }
+      }
+    }
+
+    ScanReport execute(List<Path> targets) {
+      long start = System.nanoTime();
+      int threads = settings.threads() > 0
+          ? settings.threads() : Runtime.getRuntime().availableProcessors();
+      ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+        Thread t = new Thread(r, "imprint-scan");
+        t.setDaemon(true);
+        return t;
+      });
+      Semaphore inFlight = new Semaphore(threads * 4);
+      try {
+        for (Path target : targets) {
+          walk(target, pool, inFlight);
+        }
+        inFlight.acquireUninterruptibly(threads * 4);
+      } finally {
+        pool.shutdown();
+      }
+      try {
+        pool.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return finish(start);
+    }
+
+    private void walk(Path target, ExecutorService pool, Semaphore inFlight) {
+      boolean single = !Files.isDirectory(target);
+      try {
+        Files.walkFileTree(target, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+            new SimpleFileVisitor<>() {
+              @Override
+              public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                if (!dir.equals(target)) {
+                  String name = dir.getFileName().toString();
+                  if (SKIPPED_DIRS.contains(name) || excluded(target.relativize(dir))) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                  }
+                }
+                return FileVisitResult.CONTINUE;
+              }
+
+              @Override
+              public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                Path rel = single ? file.getFileName() : target.relativize(file);
+                if (!attrs.isRegularFile() || (!single && excluded(rel))) {
+                  return FileVisitResult.CONTINUE;
+                }
+                String display = displayPath(target, file, single);
+                inFlight.acquireUninterruptibly();
+                pool.execute(() -> {
+                  try {
+                    readAndAnalyze(file, display, attrs.size());
+                  } finally {
+                    inFlight.release();
+                  }
+                });
+                return FileVisitResult.CONTINUE;
+              }
+
+              @Override
+              public FileVisitResult visitFileFailed(Path file, IOException e) {
+                String display = displayPath(target, file, single);
+                String why = e instanceof FileSystemLoopException ? "symbolic link loop"
+                    : e instanceof AccessDeniedException ? "permission denied"
+                    : "cannot be read (" + e.getClass().getSimpleName() + ")";
+                skip(display, why);
+                return FileVisitResult.CONTINUE;
+              }
+            });
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private boolean excluded(Path rel) {
+      for (PathMatcher m : excludes) {
+        if (m.matches(rel)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private void skip(String display, String why) {
+      skipped.incrementAndGet();
+      diagnostics.add(new Diagnostic(Location.of(display, 0), Diagnostic.Kind.SKIPPED, why));
+    }
+
+    private void readAndAnalyze(Path file, String display, long size) {
+      if (size > settings.maxFileBytes()) {
+        skip(display, "larger than the " + settings.maxFileBytes() + "-byte limit (" + size
+            + " bytes)");
+        return;
+      }
+      byte[] content;
+      try {
+        content = Files.readAllBytes(file);
+      } catch (IOException | OutOfMemoryError e) {
+        skip(display, "cannot be read (" + e.getClass().getSimpleName() + ")");
+        return;
+      }
+      if (content.length > settings.maxFileBytes()) {
+        skip(display, "larger than the " + settings.maxFileBytes() + "-byte limit");
+        return;
+      }
+      if (isBinary(content)) {
+        skip(display, "binary file");
+        return;
+      }
+      String text;
+      try {
+        text = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(content)).toString();
+      } catch (CharacterCodingException e) {
+        skip(display, "not UTF-8 text");
+        return;
+      }
+      if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
+        text = text.substring(1);
+      }
+      analyzeText(new SourceFile(display, file, text));
+    }
+
+    void analyzeText(SourceFile source) {
+      List<Finding> local = new ArrayList<>();
+      List<Diagnostic> localDiagnostics = new ArrayList<>();
+      Analyzer.Sink sink = new Analyzer.Sink() {
+        @Override
+        public void report(Finding finding) {
+          local.add(finding);
+        }
+
+        @Override
+        public void diagnose(Diagnostic diagnostic) {
+          localDiagnostics.add(diagnostic);
+        }
+      };
+      for (int i = 0; i < sessions.size(); i++) {
+        try {
+          sessions.get(i).analyze(source, sink);
+        } catch (RuntimeException | StackOverflowError e) {
+          // Never a stack trace to the user, and never the exception message: parsers may
+          // quote the input, and the input may hold a secret.
+          localDiagnostics.add(new Diagnostic(Location.of(source.path(), 0),
+              Diagnostic.Kind.PARSE_ERROR, "the " + analyzers.get(i).name()
+                  + " reader failed on this file (" + e.getClass().getSimpleName()
+                  + "); other readers still ran. Please report this."));
+        }
+      }
+      if (settings.inlineIgnores()) {
+        List<InlineIgnores.Directive> found =
+            InlineIgnores.parse(source, today, localDiagnostics);
+        if (!found.isEmpty()) {
+          directives.put(source.path(), found);
+        }
+      }
+      findings.addAll(dedupeSecrets(local));
+      diagnostics.addAll(localDiagnostics);
+      listener.scanned(files.incrementAndGet(), bytes.addAndGet(source.text().length()));
+    }
+
+    ScanReport finish(long startNanos) {
+      Analyzer.Sink sink = new Analyzer.Sink() {
+        @Override
+        public void report(Finding finding) {
+          findings.add(finding);
+        }
+
+        @Override
+        public void diagnose(Diagnostic diagnostic) {
+          diagnostics.add(diagnostic);
+        }
+      };
+      for (int i = 0; i < sessions.size(); i++) {
+        try {
+          sessions.get(i).finish(sink);
+        } catch (RuntimeException | StackOverflowError e) {
+          diagnostics.add(new Diagnostic(Location.of("<scan>", 0), Diagnostic.Kind.PARSE_ERROR,
+              "the " + analyzers.get(i).name() + " cross-file rules failed ("
+                  + e.getClass().getSimpleName() + "). Please report this."));
+        }
+      }
+      List<Finding> kept = new ArrayList<>();
+      for (Finding f : findings) {
+        if (settings.disabledRules().contains(f.ruleId())) {
+          continue;
+        }
+        if (ignored(f)) {
+          suppressed.incrementAndGet();
+          continue;
+        }
+        Severity override = settings.severityOverrides().get(f.ruleId());
+        kept.add(override == null ? f : f.withSeverity(override));
+      }
+      List<Finding> sorted = fingerprint(kept);
+      List<Diagnostic> diags = new ArrayList<>(diagnostics);
+      diags.sort(Comparator.comparing((Diagnostic d) -> d.location().path())
+          .thenComparingInt(d -> d.location().line()));
+      return new ScanReport(sorted, diags, files.get(), bytes.get(), skipped.get(),
+          suppressed.get(), Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    private boolean ignored(Finding f) {
+      List<InlineIgnores.Directive> list = directives.get(f.location().path());
+      if (list == null) {
+        return false;
+      }
+      for (InlineIgnores.Directive d : list) {
+        if (d.covers(f)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  static String displayPath(Path target, Path file, boolean single) {
+    Path shown = single ? target : target.resolve(target.relativize(file));
+    String s = shown.normalize().toString().replace('\\', '/');
+    while (s.startsWith("./")) {
+      s = s.substring(2);
+    }
+    return s.isEmpty() ? file.getFileName().toString() : s;
+  }
+
+  static boolean isBinary(byte[] content) {
+    int n = Math.min(content.length, BINARY_SNIFF_BYTES);
+    for (int i = 0; i < n; i++) {
+      if (content[i] == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Keeps one finding per secret value per line: a typed rule (say, a Dockerfile ENV rule)
+   * wins over the generic text detectors, and a more severe finding over a less severe one.
+   */
+  static List<Finding> dedupeSecrets(List<Finding> local) {
+    Map<String, Finding> bySecret = new LinkedHashMap<>();
+    List<Finding> out = new ArrayList<>();
+    for (Finding f : local) {
+      if (f.secret() == null) {
+        out.add(f);
+        continue;
+      }
+      String key = f.location().line() + "\0" + f.secret().fingerprint();
+      bySecret.merge(key, f, Scanner::preferred);
+    }
+    out.addAll(bySecret.values());
+    return out;
+  }
+
+  private static Finding preferred(Finding a, Finding b) {
+    boolean aGeneric = a.ruleId().startsWith("IMP-SECRET-");
+    boolean bGeneric = b.ruleId().startsWith("IMP-SECRET-");
+    if (aGeneric != bGeneric) {
+      return aGeneric ? b : a;
+    }
+    return b.severity().compareTo(a.severity()) > 0 ? b : a;
+  }
+
+  /**
+   * Sorts findings and gives each a fingerprint from its rule, file, identity key and its
+   * occurrence among equal keys; line numbers are left out so that baselines survive edits
+   * that move lines.
+   */
+  static List<Finding> fingerprint(List<Finding> findings) {
+    List<Finding> sorted = new ArrayList<>(findings);
+    sorted.sort(Comparator.comparing((Finding f) -> f.location().path())
+        .thenComparingInt(f -> f.location().line())
+        .thenComparingInt(f -> f.location().column())
+        .thenComparing(Finding::ruleId)
+        .thenComparing(Finding::message));
+    Map<String, Integer> seen = new HashMap<>();
+    List<Finding> out = new ArrayList<>(sorted.size());
+    for (Finding f : sorted) {
+      String base = f.ruleId() + "\0" + f.location().path() + "\0" + f.identityKey();
+      int occurrence = seen.merge(base, 1, Integer::sum);
+      out.add(f.withFingerprint(sha256Hex(base + "\0" + occurrence).substring(0, 32)));
+    }
+    return out;
+  }
+
+  static String sha256Hex(String s) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(sha.digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package dev.imprint.scan.ci;
+
+import dev.imprint.scan.Analyzer;
+import dev.imprint.scan.Rule;
+import dev.imprint.scan.ScanSettings;
+import dev.imprint.scan.SourceFile;
+import java.util.List;
+
+/** Placeholder until the ci reader and its rules land. */
+public final class CiAnalyzer implements Analyzer {
+
+  @Override
+  public String name() {
+    return "ci";
+  }
+
+  @Override
+  public List<Rule> rules() {
+    return List.of();
+  }
+
+  @Override
+  public Session start(ScanSettings settings) {
+    return (SourceFile file, Sink sink) -> {};
+  }
+}

@@ -1,0 +1,120 @@
+package dev.imprint.scan.secret;
+
+import dev.imprint.scan.SecretEvidence;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Shared secret heuristics for every analyzer: does a name look like it holds a secret, is a
+ * value a placeholder or reference rather than a literal, and does a name/value pair bind a
+ * real secret. Typed analyzers (Dockerfile ENV, Kubernetes env, Terraform attributes, ...) call
+ * these so that every file kind judges secrets the same way.
+ */
+public final class Secrets {
+  private static final Pattern SECRET_NAME = Pattern.compile(
+      "(?i).*(passw(or)?d|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
+          + "|private[_-]?key|credential|auth[_-]?key|client[_-]?secret|(^|[_-])pass$"
+          + "|(^|[_-])pass[_-]|conn(ection)?[_-]?str(ing)?|signing[_-]?key|encryption[_-]?key"
+          + "|master[_-]?key|session[_-]?key|webhook[_-]?url|dsn$).*");
+  private static final Pattern NOT_SECRET_NAME = Pattern.compile(
+      "(?i).*(_file|_path|_dir|_url_path|_length|_len|_ttl|_expiry|_expires|_timeout|_id$"
+          + "|_name$|_user(name)?$|_policy|_header|_type$|_enabled$|_count$|_arn$|_ref$"
+          + "|_secret_name$|_key_id$|token_endpoint|_uri$|_version$).*");
+  private static final Pattern PLACEHOLDER = Pattern.compile(
+      "(?i)(^$|^\\$\\{.*}$|^\\$[A-Za-z_][A-Za-z0-9_]*$|^\\$\\(.*\\)$|^\\{\\{.*}}$|^<.*>$"
+          + "|^%\\(.*\\)s?$|^#\\{.*}$|^@.*@$|^\\(\\(.*\\)\\)$"
+          + "|^(var|local|data|module|each|self)\\..*|^(x+|\\*+|\\.+|-+|_+|0+)$"
+          + "|^(changeme|change[_-]?me|replace[_-]?me|your[_-].*|my[_-]?(password|secret|token)"
+          + "|example|dummy|test|testing|fake|placeholder|redacted|secret|password|passwd|token"
+          + "|none|null|nil|undefined|todo|tbd|xxx.*|\\*\\*\\*.*|true|false|yes|no)$"
+          + "|^arn:aws:(secretsmanager|ssm|kms):.*|^(vault|secretsmanager|ssm|sm|op|awskms"
+          + "|gcpkms|azurekeyvault)://.*|^ref\\+.*|^secretref:.*)");
+
+  private Secrets() {}
+
+  /** Whether a variable, key or attribute name suggests it holds a secret. */
+  public static boolean isSecretName(String name) {
+    if (name == null || name.isEmpty()) {
+      return false;
+    }
+    return SECRET_NAME.matcher(name).matches() && !NOT_SECRET_NAME.matcher(name).matches();
+  }
+
+  /** Whether a value is a placeholder, a variable reference or a reference to a secret store. */
+  public static boolean isPlaceholder(String value) {
+    if (value == null) {
+      return true;
+    }
+    String v = stripQuotes(value.trim());
+    return PLACEHOLDER.matcher(v).matches() || v.contains("${") || v.startsWith("$(");
+  }
+
+  /**
+   * A secret bound to a secret-looking name: a literal that is not a placeholder, at least six
+   * characters long and not a plain word or number list.
+   */
+  public static Optional<SecretHit> assignment(String name, String value) {
+    if (!isSecretName(name) || value == null) {
+      return Optional.empty();
+    }
+    String v = stripQuotes(value.trim());
+    if (v.length() < 6 || isPlaceholder(v)) {
+      return Optional.empty();
+    }
+    return Optional.of(new SecretHit(kindOf(name), "generic-assignment", 0, v.length(),
+        SecretEvidence.of(v)));
+  }
+
+  /** Shannon entropy of a string in bits per character. */
+  public static double entropy(String s) {
+    if (s.isEmpty()) {
+      return 0;
+    }
+    int[] counts = new int[128];
+    int other = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 128) {
+        counts[c]++;
+      } else {
+        other++;
+      }
+    }
+    double h = 0;
+    double n = s.length();
+    for (int c : counts) {
+      if (c > 0) {
+        double p = c / n;
+        h -= p * (Math.log(p) / Math.log(2));
+      }
+    }
+    if (other > 0) {
+      double p = other / n;
+      h -= p * (Math.log(p) / Math.log(2));
+    }
+    return h;
+  }
+
+  private static String kindOf(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    if (n.contains("pass") || n.contains("pwd")) {
+      return "password";
+    }
+    if (n.contains("token")) {
+      return "token";
+    }
+    if (n.contains("key")) {
+      return "key";
+    }
+    return "secret";
+  }
+
+  static String stripQuotes(String v) {
+    if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"")
+        || v.startsWith("'") && v.endsWith("'"))) {
+      return v.substring(1, v.length() - 1);
+    }
+    return v;
+  }
+}
