@@ -1,0 +1,118 @@
+package dev.imprint.scan.aws;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The Terraform files of one directory (one module), with lookups across them. */
+final class TfModule {
+  /** A block and the file it is in. */
+  record Located(Tf.Block block, Tf.File file) {}
+
+  private final List<Tf.File> files;
+  private final List<Located> blocks = new ArrayList<>();
+  private Set<String> refs;
+
+  TfModule(List<Tf.File> files) {
+    this.files = List.copyOf(files);
+    for (Tf.File f : this.files) {
+      for (Tf.Block b : f.blocks()) {
+        blocks.add(new Located(b, f));
+      }
+    }
+  }
+
+  List<Tf.File> files() {
+    return files;
+  }
+
+  List<Located> blocks() {
+    return blocks;
+  }
+
+  List<Located> resources(String type) {
+    return blocks.stream().filter(l -> l.block().isResource(type)).toList();
+  }
+
+  List<Located> data(String type) {
+    return blocks.stream().filter(l -> l.block().isData(type)).toList();
+  }
+
+  /** The block with this address ({@code aws_iam_role.app}, {@code data.aws_ami.x}). */
+  Located find(String address) {
+    for (Located l : blocks) {
+      String t = l.block().type();
+      if ((t.equals("resource") || t.equals("data")) && l.block().address().equals(address)) {
+        return l;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The block a reference points to: {@code aws_iam_role.app.arn} -> the resource
+   * {@code aws_iam_role.app}; {@code data.x.y.json} -> the data source.
+   */
+  Located target(String ref) {
+    if (ref == null) {
+      return null;
+    }
+    String[] parts = ref.split("\\.");
+    if (parts.length >= 3 && parts[0].equals("data")) {
+      return find("data." + parts[1] + "." + stripIndex(parts[2]));
+    }
+    if (parts.length >= 2) {
+      return find(parts[0] + "." + stripIndex(parts[1]));
+    }
+    return null;
+  }
+
+  private static String stripIndex(String s) {
+    int bracket = s.indexOf('[');
+    return bracket < 0 ? s : s.substring(0, bracket);
+  }
+
+  /** The blocks a value refers to. */
+  List<Located> targets(Tf.Value v) {
+    List<Located> out = new ArrayList<>();
+    if (v == null) {
+      return out;
+    }
+    for (String r : v.refs()) {
+      Located l = target(r);
+      if (l != null && !out.contains(l)) {
+        out.add(l);
+      }
+    }
+    return out;
+  }
+
+  /** Every address referenced anywhere in the module ({@code aws_security_group.web}). */
+  Set<String> referencedAddresses() {
+    if (refs == null) {
+      Set<String> out = new HashSet<>();
+      for (Located l : blocks) {
+        collect(l.block(), out);
+      }
+      refs = out;
+    }
+    return refs;
+  }
+
+  private static void collect(Tf.Block b, Set<String> out) {
+    for (Tf.Attr a : b.attrs().values()) {
+      for (String r : a.value().refs()) {
+        String[] parts = r.split("\\.");
+        if (parts.length >= 3 && parts[0].equals("data")) {
+          out.add("data." + parts[1] + "." + stripIndex(parts[2]));
+        } else if (parts.length >= 2) {
+          out.add(parts[0] + "." + stripIndex(parts[1]));
+        }
+      }
+    }
+    for (Tf.Block nested : b.blocks()) {
+      collect(nested, out);
+    }
+  }
+}
