@@ -194,6 +194,8 @@ final class TfReader {
         } else {
           ident();
         }
+      } else if (peek(1) == '*' && peek(2) == ']') {
+        pos += 3;
       } else {
         pos++;
         expr();
@@ -285,6 +287,9 @@ final class TfReader {
         } else {
           ref.append('.').append(ident());
         }
+      } else if (peek() == '[' && peek(1) == '*' && peek(2) == ']') {
+        pos += 3;
+        ref.append("[*]");
       } else if (peek() == '[') {
         int s = pos;
         pos++;
