@@ -693,7 +693,7 @@ final class AwsChecks {
       }
     }
     rules.forEach(this::sgRule);
-    Set<String> used = module.referencedAddresses();
+    Set<String> used = module.referencedAddresses(AwsChecks::attaches);
     for (Located l : module.resources("aws_security_group")) {
       if (!used.contains(l.block().address())) {
         report(AwsRules.SG_UNUSED, l, null, l.block().address()
@@ -883,6 +883,16 @@ final class AwsChecks {
         }
       }
     }
+  }
+
+  /**
+   * Whether a reference from this attribute attaches a security group: a rule's own
+   * {@code security_group_id} only adds rules to the group and does not count as a use.
+   */
+  private static boolean attaches(Tf.Block owner, String attribute) {
+    return !(attribute.equals("security_group_id") && owner.type().equals("resource")
+        && (owner.label(0).equals("aws_security_group_rule")
+        || owner.label(0).startsWith("aws_vpc_security_group_")));
   }
 
   /** A value as a message shows it: a reference by its name, a literal by its text. */

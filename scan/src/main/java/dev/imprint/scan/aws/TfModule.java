@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
 /** The Terraform files of one directory (one module), with lookups across them. */
 final class TfModule {
@@ -12,7 +13,6 @@ final class TfModule {
 
   private final List<Tf.File> files;
   private final List<Located> blocks = new ArrayList<>();
-  private Set<String> refs;
 
   TfModule(List<Tf.File> files) {
     this.files = List.copyOf(files);
@@ -88,20 +88,24 @@ final class TfModule {
     return out;
   }
 
-  /** Every address referenced anywhere in the module ({@code aws_security_group.web}). */
-  Set<String> referencedAddresses() {
-    if (refs == null) {
-      Set<String> out = new HashSet<>();
-      for (Located l : blocks) {
-        collect(l.block(), out);
-      }
-      refs = out;
+  /**
+   * Every address referenced anywhere in the module ({@code aws_security_group.web}), from the
+   * attributes the filter accepts (given the top-level block and the attribute name).
+   */
+  Set<String> referencedAddresses(BiPredicate<Tf.Block, String> counts) {
+    Set<String> out = new HashSet<>();
+    for (Located l : blocks) {
+      collect(l.block(), l.block(), counts, out);
     }
-    return refs;
+    return out;
   }
 
-  private static void collect(Tf.Block b, Set<String> out) {
+  private static void collect(Tf.Block top, Tf.Block b, BiPredicate<Tf.Block, String> counts,
+      Set<String> out) {
     for (Tf.Attr a : b.attrs().values()) {
+      if (!counts.test(top, a.name())) {
+        continue;
+      }
       for (String r : a.value().refs()) {
         String[] parts = r.split("\\.");
         if (parts.length >= 3 && parts[0].equals("data")) {
@@ -112,7 +116,7 @@ final class TfModule {
       }
     }
     for (Tf.Block nested : b.blocks()) {
-      collect(nested, out);
+      collect(top, nested, counts, out);
     }
   }
 }

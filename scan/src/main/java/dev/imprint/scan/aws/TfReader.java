@@ -180,7 +180,9 @@ final class TfReader {
     int start = pos;
     if (peek() == '-' || peek() == '!') {
       pos++;
+      enter();
       unary();
+      depth--;
       return exprOf(start, pos);
     }
     Tf.Value v = primary();
@@ -389,6 +391,7 @@ final class TfReader {
   }
 
   private Tf.Str quoted() throws Fail {
+    enter();
     expect('"');
     StringBuilder out = new StringBuilder();
     boolean template = false;
@@ -440,6 +443,7 @@ final class TfReader {
       pos++;
     }
     String text = out.toString();
+    depth--;
     return new Tf.Str(text, template, template ? refsIn(text) : List.of());
   }
 

@@ -112,4 +112,12 @@ class TfReaderTest {
     String blocks = "a {\n".repeat(5000) + "}\n".repeat(5000);
     assertThat(read(blocks)).isNull();
   }
+
+  @Test
+  void hostileNestingInsideStringsAndOperatorsIsBounded() {
+    String strings = "x = " + "\"${".repeat(20000) + "}\"".repeat(20000) + "\n";
+    assertThat(read(strings)).isNull();
+    String unary = "x = " + "-".repeat(50000) + "1\n";
+    assertThat(read(unary)).isNull();
+  }
 }
