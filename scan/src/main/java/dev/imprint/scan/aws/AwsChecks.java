@@ -346,9 +346,51 @@ final class AwsChecks {
       Tf.Attr trust = role.block().attr("assume_role_policy");
       PolicyDocument doc = trust == null ? null : PolicySources.read(trust.value(), module);
       if (doc != null) {
-        reportIssues(role, trust, PolicyReview.trust(doc), TRUST_RULES, "assume_role_policy");
+        reportIssues(role, trust, PolicyReview.trust(resolveIdentityProviders(doc)),
+            TRUST_RULES, "assume_role_policy");
       }
     }
+  }
+
+  /**
+   * Replaces federated principals that reference an {@code aws_iam_openid_connect_provider} of
+   * the module by the provider's URL, so that the issuer (GitHub, GitLab, ...) is visible.
+   */
+  private PolicyDocument resolveIdentityProviders(PolicyDocument doc) {
+    List<PolicyStatement> statements = new ArrayList<>();
+    for (PolicyStatement s : doc.statements()) {
+      List<String> federated = s.principals().of("Federated");
+      if (federated.isEmpty()) {
+        statements.add(s);
+        continue;
+      }
+      Map<String, List<String>> byType = new LinkedHashMap<>(s.principals().byType());
+      List<String> resolved = new ArrayList<>();
+      for (String id : federated) {
+        resolved.add(providerUrl(id));
+      }
+      byType.keySet().removeIf(k -> k.equalsIgnoreCase("Federated"));
+      byType.put("Federated", resolved);
+      statements.add(new PolicyStatement(s.sid(), s.effect(), s.actions(), s.notAction(),
+          s.resources(), s.notResource(),
+          new PolicyPrincipals(byType, s.principals().negated(), true), s.conditions()));
+    }
+    return new PolicyDocument(doc.version(), statements);
+  }
+
+  private String providerUrl(String id) {
+    if (!id.startsWith("${") || !id.endsWith("}")) {
+      return id;
+    }
+    Located target = module.target(id.substring(2, id.length() - 1));
+    if (target != null && (target.block().isResource("aws_iam_openid_connect_provider")
+        || target.block().isData("aws_iam_openid_connect_provider"))) {
+      String url = target.block().literal("url");
+      if (url != null) {
+        return "oidc-provider/" + url.replaceFirst("^https://", "");
+      }
+    }
+    return id;
   }
 
   private void identityPolicy(Located at, Tf.Attr attr, String key) {
@@ -456,7 +498,8 @@ final class AwsChecks {
 
   private void instances() {
     for (Located l : module.resources("aws_instance")) {
-      if (l.block().attr("iam_instance_profile") == null) {
+      if (l.block().attr("iam_instance_profile") == null
+          && l.block().block("launch_template") == null) {
         report(AwsRules.NO_INSTANCE_PROFILE, l, null, l.block().address()
             + " has no iam_instance_profile", "iam_instance_profile");
       }
@@ -491,6 +534,9 @@ final class AwsChecks {
 
   private void metadata(Located l) {
     Tf.Block md = l.block().block("metadata_options");
+    if (md == null && l.block().block("launch_template") != null) {
+      return;
+    }
     if (md == null) {
       report(AwsRules.IMDSV1, l, null, l.block().address() + " has no metadata_options, so"
           + " IMDSv1 stays enabled", "metadata_options.http_tokens");

@@ -218,7 +218,7 @@ class AwsAnalyzerTest {
           })
         }
         """));
-    // The provider ARN is a reference, so the issuer is not visible: no guess is made.
+    // The provider ARN is a reference to a provider outside this module: no guess is made.
     assertThat(report.findings()).isEmpty();
     ScanReport literal = scan(SourceFile.of("oidc.tf", """
         resource "aws_iam_role" "gh" {
@@ -235,5 +235,42 @@ class AwsAnalyzerTest {
         }
         """));
     assertThat(ids(literal)).containsExactly("IMP-AWS-023");
+  }
+
+  @Test
+  void githubTrustThroughAnOidcProviderResourceIsResolved() {
+    ScanReport report = scan(SourceFile.of("oidc.tf", """
+        resource "aws_iam_openid_connect_provider" "github" {
+          url            = "https://token.actions.githubusercontent.com"
+          client_id_list = ["sts.amazonaws.com"]
+        }
+
+        data "aws_iam_policy_document" "trust" {
+          statement {
+            actions = ["sts:AssumeRoleWithWebIdentity"]
+            principals {
+              type        = "Federated"
+              identifiers = [aws_iam_openid_connect_provider.github.arn]
+            }
+          }
+        }
+
+        resource "aws_iam_role" "gh" {
+          assume_role_policy = data.aws_iam_policy_document.trust.json
+        }
+        """));
+    assertThat(ids(report)).containsExactly("IMP-AWS-023");
+  }
+
+  @Test
+  void instancesLaunchedFromATemplateTakeProfileAndMetadataFromIt() {
+    ScanReport report = scan(SourceFile.of("ec2.tf", """
+        resource "aws_instance" "a" {
+          launch_template {
+            id = aws_launch_template.app.id
+          }
+        }
+        """));
+    assertThat(report.findings()).isEmpty();
   }
 }
