@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * The small view of Terraform these rules need: blocks with labels, attributes and nested
  * blocks, and values that are literals, collections, references, function calls or other
- * expressions. {@link HclAdapter} builds it from the shared HCL parser's model, so the rules
- * stay independent of that model's details.
+ * expressions. {@link TfReader} builds it, so the rules stay independent of any parser's
+ * model.
  */
 final class Tf {
   private Tf() {}
