@@ -1,8 +1,10 @@
 package dev.imprint.scan.aws;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BiPredicate;
 
@@ -13,12 +15,17 @@ final class TfModule {
 
   private final List<Tf.File> files;
   private final List<Located> blocks = new ArrayList<>();
+  private final Map<String, Located> byAddress = new HashMap<>();
 
   TfModule(List<Tf.File> files) {
     this.files = List.copyOf(files);
     for (Tf.File f : this.files) {
       for (Tf.Block b : f.blocks()) {
-        blocks.add(new Located(b, f));
+        Located l = new Located(b, f);
+        blocks.add(l);
+        if (b.type().equals("resource") || b.type().equals("data")) {
+          byAddress.putIfAbsent(b.address(), l);
+        }
       }
     }
   }
@@ -41,13 +48,7 @@ final class TfModule {
 
   /** The block with this address ({@code aws_iam_role.app}, {@code data.aws_ami.x}). */
   Located find(String address) {
-    for (Located l : blocks) {
-      String t = l.block().type();
-      if ((t.equals("resource") || t.equals("data")) && l.block().address().equals(address)) {
-        return l;
-      }
-    }
-    return null;
+    return byAddress.get(address);
   }
 
   /**
