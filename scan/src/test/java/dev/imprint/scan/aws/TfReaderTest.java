@@ -120,4 +120,60 @@ class TfReaderTest {
     String unary = "x = " + "-".repeat(50000) + "1\n";
     assertThat(read(unary)).isNull();
   }
+
+  @Test
+  void realisticModuleCodeIsRead() {
+    Tf.File f = read("""
+        terraform {
+          required_version = ">= 1.5"
+          required_providers {
+            aws = { source = "hashicorp/aws", version = "~> 5.0" }
+          }
+        }
+
+        locals {
+          name = "${var.prefix}-app"
+          tags = merge(var.tags, {
+            Name = local.name   # inline comment
+          })
+          enabled = var.create && length(var.subnets) > 0 ? true : false
+          ports   = toset([for p in var.ports : tostring(p) if p != 22])
+        }
+
+        /* a block comment
+           over two lines */
+        resource "aws_security_group" "this" {
+          count  = local.enabled ? 1 : 0
+          name   = local.name
+          vpc_id = var.vpc_id
+
+          dynamic "ingress" {
+            for_each = var.ingress
+            content {
+              from_port   = ingress.value.from
+              to_port     = ingress.value.to
+              protocol    = "tcp"
+              cidr_blocks = ingress.value.cidrs
+            }
+          }
+
+          lifecycle {
+            create_before_destroy = true
+            ignore_changes        = [tags["CreatedAt"]]
+          }
+        }
+
+        output "id" {
+          value = try(aws_security_group.this[0].id, null)
+        }
+        """);
+    assertThat(f).isNotNull();
+    assertThat(f.blocks()).extracting(Tf.Block::address).containsExactly("terraform", "locals",
+        "aws_security_group.this", "output.id");
+    Tf.Block sg = f.blocks().get(2);
+    assertThat(sg.blocks("dynamic")).singleElement()
+        .satisfies(d -> assertThat(d.label(0)).isEqualTo("ingress"));
+    assertThat(f.blocks().get(3).value("value").refs())
+        .anyMatch(r -> r.startsWith("aws_security_group.this"));
+  }
 }
