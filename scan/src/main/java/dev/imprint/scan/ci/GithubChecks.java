@@ -14,11 +14,9 @@ import static dev.imprint.scan.ci.GithubRules.WRITE_ALL;
 
 import dev.imprint.scan.Analyzer.Sink;
 import dev.imprint.scan.Location;
-import dev.imprint.scan.SecretEvidence;
 import dev.imprint.scan.Severity;
 import dev.imprint.scan.SourceFile;
 import dev.imprint.scan.secret.SecretHit;
-import dev.imprint.scan.secret.Secrets;
 import dev.imprint.scan.yaml.YamlMap;
 import dev.imprint.scan.yaml.YamlNode;
 import java.util.HashSet;
@@ -49,9 +47,6 @@ final class GithubChecks {
       "(?i)ACTIONS_ALLOW_UNSECURE_COMMANDS\\s*[:=]\\s*['\"]?true");
   static final Pattern HEAD_REF = Pattern.compile("pull_request\\.head\\.(?:sha|ref)"
       + "|github\\.head_ref|workflow_run\\.head_(?:sha|branch)|refs/pull/");
-  static final Set<String> CLOUD_KEY_ENV = Set.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-      "AZURE_CLIENT_SECRET", "ARM_CLIENT_SECRET", "AZURE_CREDENTIALS", "GOOGLE_CREDENTIALS",
-      "GCP_SA_KEY", "GCLOUD_SERVICE_KEY", "GOOGLE_APPLICATION_CREDENTIALS_JSON");
 
   private final SourceFile file;
   private final Sink sink;
@@ -221,7 +216,7 @@ final class GithubChecks {
       if (value == null) {
         continue;
       }
-      if (CLOUD_KEY_ENV.contains(name.toUpperCase(Locale.ROOT)) && value.contains("secrets.")) {
+      if (CiSecrets.isCloudKey(name) && value.contains("secrets.")) {
         sink.report(STATIC_CLOUD_KEYS.at(loc, "environment variable " + name
             + " carries a long-lived cloud key from secrets").withKey(where + "/" + name));
         continue;
@@ -229,12 +224,7 @@ final class GithubChecks {
       if (value.contains("${{")) {
         continue;
       }
-      Optional<SecretHit> hit = Secrets.assignment(name, value);
-      if (hit.isEmpty() && CLOUD_KEY_ENV.contains(name.toUpperCase(Locale.ROOT))
-          && !Secrets.isPlaceholder(value) && !value.contains("EXAMPLE") && value.length() >= 16) {
-        hit = Optional.of(new SecretHit("cloud key", "cloud-key-literal", 0, value.length(),
-            SecretEvidence.of(value.trim())));
-      }
+      Optional<SecretHit> hit = CiSecrets.literal(name, value);
       hit.ifPresent(h -> sink.report(HARDCODED_SECRET.at(loc, "environment variable " + name
           + " holds a hard-coded " + h.kind()).withSecret(h.evidence())
           .withKey(where + "/" + name)));

@@ -8,7 +8,6 @@ import static dev.imprint.scan.ci.GitlabRules.SECRET_ECHOED;
 import static dev.imprint.scan.ci.GitlabRules.STATIC_CLOUD_KEYS;
 
 import dev.imprint.scan.Analyzer.Sink;
-import dev.imprint.scan.SecretEvidence;
 import dev.imprint.scan.Severity;
 import dev.imprint.scan.SourceFile;
 import dev.imprint.scan.secret.SecretHit;
@@ -25,9 +24,6 @@ import java.util.regex.Matcher;
 
 /** Runs the GitLab CI rules over one pipeline file. */
 final class GitlabChecks {
-  static final Set<String> CLOUD_KEYS = Set.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-      "AZURE_CLIENT_SECRET", "ARM_CLIENT_SECRET", "GOOGLE_CREDENTIALS", "GCP_SA_KEY",
-      "GCLOUD_SERVICE_KEY", "GOOGLE_APPLICATION_CREDENTIALS_JSON");
   static final Set<String> CI_SECRETS = Set.of("CI_JOB_TOKEN", "CI_BUILD_TOKEN",
       "CI_REGISTRY_PASSWORD", "CI_DEPLOY_PASSWORD", "CI_JOB_JWT", "CI_JOB_JWT_V1",
       "CI_JOB_JWT_V2", "CI_DEPENDENCY_PROXY_PASSWORD");
@@ -100,18 +96,14 @@ final class GitlabChecks {
         sink.report(DEBUG_TRACE.at(loc, name + " is set to true").withKey(key));
         continue;
       }
-      boolean cloud = CLOUD_KEYS.contains(upper);
+      boolean cloud = CiSecrets.isCloudKey(upper);
       if (cloud && Secrets.isPlaceholder(value)) {
         sink.report(STATIC_CLOUD_KEYS.at(loc, "variable " + name
             + " passes a long-lived cloud key from CI/CD settings; use id_tokens: and OIDC")
             .withKey(key));
         continue;
       }
-      Optional<SecretHit> hit = Secrets.assignment(name, value);
-      if (hit.isEmpty() && cloud && !value.contains("EXAMPLE") && value.trim().length() >= 16) {
-        hit = Optional.of(new SecretHit("cloud key", "cloud-key-literal", 0, value.length(),
-            SecretEvidence.of(value.trim())));
-      }
+      Optional<SecretHit> hit = CiSecrets.literal(name, value);
       hit.ifPresent(h -> sink.report(HARDCODED_SECRET.at(loc, "variable " + name
           + " holds a hard-coded " + h.kind()).withSecret(h.evidence()).withKey(key)));
     }
@@ -149,7 +141,7 @@ final class GitlabChecks {
   private static String cloudRef(String line) {
     Matcher m = Shell.REF.matcher(line);
     while (m.find()) {
-      if (CLOUD_KEYS.contains(GithubChecks.envName(m.group()))) {
+      if (CiSecrets.CLOUD_KEYS.contains(GithubChecks.envName(m.group()))) {
         return m.group();
       }
     }
@@ -167,7 +159,7 @@ final class GitlabChecks {
   }
 
   static boolean isSecretVariable(String name) {
-    return CI_SECRETS.contains(name) || CLOUD_KEYS.contains(name)
+    return CI_SECRETS.contains(name) || CiSecrets.CLOUD_KEYS.contains(name)
         || !name.startsWith("CI_") && Secrets.isSecretName(name);
   }
 }

@@ -7,7 +7,6 @@ import static dev.imprint.scan.ci.JenkinsRules.GROOVY_INTERPOLATION;
 import static dev.imprint.scan.ci.JenkinsRules.HARDCODED_SECRET;
 
 import dev.imprint.scan.Analyzer.Sink;
-import dev.imprint.scan.SecretEvidence;
 import dev.imprint.scan.Severity;
 import dev.imprint.scan.SourceFile;
 import dev.imprint.scan.ci.Jenkinsfile.AgentImage;
@@ -19,7 +18,6 @@ import dev.imprint.scan.ci.Jenkinsfile.ShellStep;
 import dev.imprint.scan.secret.SecretHit;
 import dev.imprint.scan.secret.Secrets;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -85,13 +83,7 @@ final class JenkinsChecks {
         continue;
       }
       String value = e.value().text();
-      Optional<SecretHit> hit = Secrets.assignment(e.name(), value);
-      if (hit.isEmpty() && GitlabChecks.CLOUD_KEYS.contains(e.name().toUpperCase(Locale.ROOT))
-          && !Secrets.isPlaceholder(value) && !value.contains("EXAMPLE")
-          && value.trim().length() >= 16) {
-        hit = Optional.of(new SecretHit("cloud key", "cloud-key-literal", 0, value.length(),
-            SecretEvidence.of(value.trim())));
-      }
+      Optional<SecretHit> hit = CiSecrets.literal(e.name(), value);
       hit.ifPresent(h -> sink.report(HARDCODED_SECRET.at(file.location(e.line(), e.column()),
           "environment variable " + e.name() + " holds a hard-coded " + h.kind())
           .withSecret(h.evidence()).withKey("environment/" + e.name())));

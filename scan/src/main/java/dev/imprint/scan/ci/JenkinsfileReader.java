@@ -150,7 +150,7 @@ public final class JenkinsfileReader {
         int close = match(t, i + 1, "(", ")");
         List<String> vars = new ArrayList<>();
         for (int k = i + 2; k < close - 2 && k < t.size() - 2; k++) {
-          if (t.get(k).kind() == Kind.WORD && t.get(k).text().endsWith("Variable")
+          if (t.get(k).kind() == Kind.WORD && (t.get(k).text().endsWith("Variable") || t.get(k).is("variable"))
               && t.get(k + 1).is(":") && t.get(k + 2).kind() == Kind.STRING) {
             vars.add(t.get(k + 2).text());
           }
