@@ -4,9 +4,21 @@ import dev.imprint.scan.Analyzer;
 import dev.imprint.scan.Rule;
 import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.SourceFile;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
-/** Placeholder until the aws reader and its rules land. */
+/**
+ * Finds AWS identity and network risks in Terraform: long-lived keys and hard-coded secrets,
+ * overprivileged and escalating IAM policies, trust policies open to everyone, instance
+ * metadata exposure, open security groups and NACLs, and mutable base images. Files are read
+ * per file; rules run per module (directory) once every file is read, so references across
+ * files of a module resolve.
+ */
 public final class AwsAnalyzer implements Analyzer {
 
   @Override
@@ -16,11 +28,41 @@ public final class AwsAnalyzer implements Analyzer {
 
   @Override
   public List<Rule> rules() {
-    return List.of();
+    return AwsRules.ALL;
   }
 
   @Override
   public Session start(ScanSettings settings) {
-    return (SourceFile file, Sink sink) -> {};
+    return new AwsSession();
+  }
+
+  /** One scan: parsed Terraform files grouped by directory. */
+  private static final class AwsSession implements Session {
+    private final Map<String, ConcurrentLinkedQueue<Tf.File>> modules = new ConcurrentHashMap<>();
+
+    @Override
+    public void analyze(SourceFile file, Sink sink) {
+      if (!file.lowerName().endsWith(".tf")) {
+        return;
+      }
+      Tf.File parsed = TfReader.read(file);
+      if (parsed == null || parsed.blocks().isEmpty()) {
+        return;
+      }
+      String path = file.path();
+      int slash = path.lastIndexOf('/');
+      String dir = slash < 0 ? "" : path.substring(0, slash);
+      modules.computeIfAbsent(dir, d -> new ConcurrentLinkedQueue<>()).add(parsed);
+    }
+
+    @Override
+    public void finish(Sink sink) {
+      for (Map.Entry<String, ConcurrentLinkedQueue<Tf.File>> e : new TreeMap<>(modules)
+          .entrySet()) {
+        List<Tf.File> files = new ArrayList<>(e.getValue());
+        files.sort(Comparator.comparing(f -> f.source().path()));
+        new AwsChecks(new TfModule(files), sink).run();
+      }
+    }
   }
 }

@@ -1,13 +1,41 @@
 package dev.imprint.scan.compose;
 
+import static dev.imprint.scan.compose.ComposeRules.CAP_ADD;
+import static dev.imprint.scan.compose.ComposeRules.DOCKER_SOCKET;
+import static dev.imprint.scan.compose.ComposeRules.ENV_SECRET;
+import static dev.imprint.scan.compose.ComposeRules.HOST_NAMESPACE;
+import static dev.imprint.scan.compose.ComposeRules.MUTABLE_IMAGE;
+import static dev.imprint.scan.compose.ComposeRules.NOT_READ_ONLY;
+import static dev.imprint.scan.compose.ComposeRules.NO_NEW_PRIVILEGES;
+import static dev.imprint.scan.compose.ComposeRules.PRIVILEGED;
+import static dev.imprint.scan.compose.ComposeRules.PUBLIC_PORT;
+import static dev.imprint.scan.compose.ComposeRules.UNPINNED_IMAGE;
+
 import dev.imprint.scan.Analyzer;
 import dev.imprint.scan.Rule;
 import dev.imprint.scan.ScanSettings;
+import dev.imprint.scan.Severity;
 import dev.imprint.scan.SourceFile;
+import dev.imprint.scan.secret.SecretHit;
+import dev.imprint.scan.secret.Secrets;
+import dev.imprint.scan.yaml.YamlList;
+import dev.imprint.scan.yaml.YamlMap;
+import dev.imprint.scan.yaml.YamlNode;
+import dev.imprint.scan.yaml.YamlScalar;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
-/** Placeholder until the compose reader and its rules land. */
+/** Reads docker-compose files and checks their services (checklist C1..C7). */
 public final class ComposeAnalyzer implements Analyzer {
+  static final Set<String> DANGEROUS_CAPS = Set.of("ALL", "SYS_ADMIN", "SYS_PTRACE",
+      "SYS_MODULE", "SYS_RAWIO", "SYS_BOOT", "SYS_TIME", "NET_ADMIN", "DAC_READ_SEARCH",
+      "DAC_OVERRIDE", "BPF", "PERFMON", "MAC_ADMIN", "MAC_OVERRIDE", "SETFCAP", "SYSLOG",
+      "LINUX_IMMUTABLE", "MKNOD");
+  private static final List<String> RUNTIME_SOCKETS =
+      List.of("docker.sock", "containerd.sock", "podman.sock", "crio.sock", "dockershim.sock");
 
   @Override
   public String name() {
@@ -16,11 +44,215 @@ public final class ComposeAnalyzer implements Analyzer {
 
   @Override
   public List<Rule> rules() {
-    return List.of();
+    return ComposeRules.ALL;
   }
 
   @Override
   public Session start(ScanSettings settings) {
-    return (SourceFile file, Sink sink) -> {};
+    return (SourceFile file, Sink sink) -> ComposeReader.read(file).ifPresent(r -> {
+      if (r.problem() != null) {
+        sink.diagnose(r.problem());
+      } else {
+        for (ComposeService s : r.file().services()) {
+          new Check(file, sink, s).run();
+        }
+      }
+    });
+  }
+
+  /** The checks of one service. */
+  private record Check(SourceFile file, Sink sink, ComposeService service) {
+
+    void run() {
+      YamlMap m = service.node();
+      if (m.isTrue("privileged")) {
+        report(PRIVILEGED, m, "privileged", "service '" + service.name() + "' runs privileged");
+      }
+      volumes(m);
+      namespaces(m);
+      securityOpts(m);
+      capabilities(m);
+      ports(m);
+      image(m);
+      if (!m.isTrue("read_only")) {
+        report(NOT_READ_ONLY, service.line(), service.column(), "read_only",
+            "service '" + service.name() + "' does not set read_only: true");
+      }
+      environment(m);
+    }
+
+    void volumes(YamlMap m) {
+      for (YamlNode v : m.list("volumes")) {
+        String source = null;
+        if (v instanceof YamlScalar s && s.value() != null) {
+          String text = s.value();
+          int colon = text.indexOf(':');
+          source = colon < 0 ? text : text.substring(0, colon);
+        } else if (v instanceof YamlMap vm) {
+          source = vm.str("source");
+        }
+        if (source != null && isRuntimeSocket(source)) {
+          sink.report(DOCKER_SOCKET.at(file.location(v.line(), v.column()), "service '"
+              + service.name() + "' mounts the container runtime socket '" + source + "'")
+              .withKey(key("volumes/" + source)));
+        }
+      }
+    }
+
+    void namespaces(YamlMap m) {
+      for (String k : List.of("pid", "ipc", "network_mode", "userns_mode", "uts", "cgroup")) {
+        String v = m.str(k);
+        if (v != null && v.trim().toLowerCase(Locale.ROOT).equals("host")) {
+          report(HOST_NAMESPACE, m, k,
+              "service '" + service.name() + "' sets " + k + ": host");
+        }
+      }
+    }
+
+    void securityOpts(YamlMap m) {
+      for (YamlNode o : m.list("security_opt")) {
+        String t = o.text() == null ? "" : o.text().replace(" ", "").toLowerCase(Locale.ROOT);
+        if (t.equals("no-new-privileges") || t.equals("no-new-privileges:true")
+            || t.equals("no-new-privileges=true")) {
+          return;
+        }
+      }
+      report(NO_NEW_PRIVILEGES, service.line(), service.column(), "security_opt",
+          "service '" + service.name() + "' does not set security_opt no-new-privileges:true");
+    }
+
+    void capabilities(YamlMap m) {
+      for (YamlNode c : m.list("cap_add")) {
+        String cap = c.text() == null ? "" : c.text().trim().toUpperCase(Locale.ROOT);
+        if (cap.startsWith("CAP_")) {
+          cap = cap.substring(4);
+        }
+        if (DANGEROUS_CAPS.contains(cap)) {
+          sink.report(CAP_ADD.at(file.location(c.line(), c.column()),
+              "service '" + service.name() + "' adds capability " + cap)
+              .withKey(key("cap_add/" + cap)));
+        }
+      }
+    }
+
+    void ports(YamlMap m) {
+      for (YamlNode p : m.list("ports")) {
+        String shown = null;
+        if (p instanceof YamlScalar s && s.value() != null) {
+          if (publishesOnAllInterfaces(s.value())) {
+            shown = s.value();
+          }
+        } else if (p instanceof YamlMap pm && pm.has("published")) {
+          String ip = pm.str("host_ip");
+          if (ip == null || isAnyAddress(ip)) {
+            shown = "published: " + pm.str("published");
+          }
+        }
+        if (shown != null) {
+          sink.report(PUBLIC_PORT.at(file.location(p.line(), p.column()), "service '"
+              + service.name() + "' publishes port '" + shown + "' on all interfaces")
+              .withKey(key("ports/" + shown)));
+        }
+      }
+    }
+
+    void image(YamlMap m) {
+      if (service.image() == null) {
+        return;
+      }
+      ImageRef ref = ImageRef.parse(service.image());
+      if (ref.templated() || ref.text().isEmpty()) {
+        return;
+      }
+      YamlNode node = m.get("image");
+      if (ref.latest() || ref.untagged()) {
+        sink.report(MUTABLE_IMAGE.at(file.location(node.line(), node.column()),
+            "image '" + ref.text() + "' of service '" + service.name() + "' "
+                + (ref.latest() ? "uses the latest tag" : "has no tag (means latest)"))
+            .withKey(key("image")));
+      } else if (!ref.digest()) {
+        sink.report(UNPINNED_IMAGE.at(file.location(node.line(), node.column()),
+            "image '" + ref.text() + "' of service '" + service.name()
+                + "' is not pinned by digest").withKey(key("image")));
+      }
+    }
+
+    void environment(YamlMap m) {
+      YamlNode env = m.get("environment");
+      if (env instanceof YamlMap em) {
+        for (Map.Entry<String, YamlNode> e : em.entries().entrySet()) {
+          secret(e.getKey(), e.getValue().text(), em.keyLine(e.getKey()),
+              em.keyColumn(e.getKey()));
+        }
+      } else if (env instanceof YamlList el) {
+        for (YamlNode item : el) {
+          String t = item.text();
+          int eq = t == null ? -1 : t.indexOf('=');
+          if (eq > 0) {
+            secret(t.substring(0, eq).trim(), t.substring(eq + 1), item.line(), item.column());
+          }
+        }
+      }
+    }
+
+    void secret(String name, String value, int line, int column) {
+      Optional<SecretHit> hit = Secrets.assignment(name, value);
+      if (hit.isEmpty()) {
+        return;
+      }
+      boolean strong = Secrets.entropy(value.trim()) >= 3.0;
+      sink.report(ENV_SECRET.at(file.location(line, column), "service '" + service.name()
+          + "' sets " + hit.get().kind() + " " + name + " to a literal in environment")
+          .withSecret(hit.get().evidence()).withKey(key("environment/" + name))
+          .withSeverity(strong ? Severity.CRITICAL : Severity.HIGH));
+    }
+
+    void report(Rule rule, YamlMap m, String k, String message) {
+      report(rule, m.keyLine(k), m.keyColumn(k), k, message);
+    }
+
+    void report(Rule rule, int line, int column, String k, String message) {
+      sink.report(rule.at(file.location(line, column), message).withKey(key(k)));
+    }
+
+    String key(String what) {
+      return "services/" + service.name() + "/" + what;
+    }
+  }
+
+  static boolean isRuntimeSocket(String source) {
+    String s = source.trim().toLowerCase(Locale.ROOT);
+    for (String sock : RUNTIME_SOCKETS) {
+      if (s.endsWith("/" + sock) || s.equals(sock)) {
+        return true;
+      }
+    }
+    return s.equals("/var/run/docker") || s.equals("/run/docker");
+  }
+
+  /** Short syntax {@code [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]}. */
+  static boolean publishesOnAllInterfaces(String spec) {
+    String s = spec.trim();
+    int slash = s.indexOf('/');
+    if (slash >= 0) {
+      s = s.substring(0, slash);
+    }
+    if (s.contains("${")) {
+      return false;
+    }
+    if (s.startsWith("[")) {
+      int close = s.indexOf(']');
+      return close > 0 && isAnyAddress(s.substring(1, close));
+    }
+    String[] parts = s.split(":", -1);
+    if (parts.length >= 3) {
+      return isAnyAddress(String.join(":", java.util.Arrays.copyOf(parts, parts.length - 2)));
+    }
+    return true;
+  }
+
+  static boolean isAnyAddress(String ip) {
+    String t = ip.trim();
+    return t.isEmpty() || t.equals("0.0.0.0") || t.equals("::") || t.equals("[::]");
   }
 }

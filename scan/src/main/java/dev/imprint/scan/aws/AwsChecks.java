@@ -1,0 +1,959 @@
+package dev.imprint.scan.aws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.imprint.scan.Analyzer.Sink;
+import dev.imprint.scan.Finding;
+import dev.imprint.scan.Rule;
+import dev.imprint.scan.SecretEvidence;
+import dev.imprint.scan.SourceFile;
+import dev.imprint.scan.aws.PolicyIssue.Kind;
+import dev.imprint.scan.aws.TfModule.Located;
+import dev.imprint.scan.secret.SecretHit;
+import dev.imprint.scan.secret.Secrets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Runs the AWS rules over one Terraform module. */
+final class AwsChecks {
+  private static final Set<String> ADMIN_POLICIES =
+      Set.of("AdministratorAccess", "IAMFullAccess", "PowerUserAccess");
+  private static final Map<Kind, Rule> PERMISSION_RULES = new EnumMap<>(Map.of(
+      Kind.FULL_ADMIN, AwsRules.ADMIN_POLICY,
+      Kind.SERVICE_WILDCARD, AwsRules.SERVICE_WILDCARD,
+      Kind.RESOURCE_WILDCARD, AwsRules.RESOURCE_STAR,
+      Kind.PRIVILEGE_ESCALATION, AwsRules.ESCALATION,
+      Kind.CREDENTIAL_EXPOSURE, AwsRules.CREDENTIAL_EXPOSURE,
+      Kind.DATA_EXFILTRATION, AwsRules.DATA_EXFILTRATION,
+      Kind.PERMISSIONS_MANAGEMENT, AwsRules.PERMISSIONS_MGMT,
+      Kind.UNCONSTRAINED_WRITE, AwsRules.WRITE_STAR,
+      Kind.ASSUME_ANY_ROLE, AwsRules.ASSUME_ANY,
+      Kind.PASS_ANY_ROLE, AwsRules.PASS_ANY));
+  private static final Map<Kind, Rule> TRUST_RULES = new EnumMap<>(Map.of(
+      Kind.WILDCARD_PRINCIPAL, AwsRules.TRUST_EVERYONE,
+      Kind.CROSS_ACCOUNT_UNVERIFIED, AwsRules.CROSS_ACCOUNT,
+      Kind.GITHUB_OIDC_UNRESTRICTED, AwsRules.GITHUB_OIDC));
+  /** Identity policies: resource type to the attribute holding the document. */
+  private static final Map<String, String> IDENTITY_POLICIES = Map.of(
+      "aws_iam_policy", "policy", "aws_iam_role_policy", "policy",
+      "aws_iam_user_policy", "policy", "aws_iam_group_policy", "policy");
+  /** Resource policies: resource type to the attribute holding the document. */
+  private static final Map<String, String> RESOURCE_POLICIES = Map.ofEntries(
+      Map.entry("aws_s3_bucket_policy", "policy"), Map.entry("aws_s3_bucket", "policy"),
+      Map.entry("aws_sqs_queue_policy", "policy"), Map.entry("aws_sqs_queue", "policy"),
+      Map.entry("aws_sns_topic_policy", "policy"), Map.entry("aws_sns_topic", "policy"),
+      Map.entry("aws_ecr_repository_policy", "policy"),
+      Map.entry("aws_secretsmanager_secret_policy", "policy"),
+      Map.entry("aws_secretsmanager_secret", "policy"),
+      Map.entry("aws_efs_file_system_policy", "policy"),
+      Map.entry("aws_glacier_vault", "access_policy"),
+      Map.entry("aws_opensearch_domain_policy", "access_policies"),
+      Map.entry("aws_elasticsearch_domain_policy", "access_policies"),
+      Map.entry("aws_api_gateway_rest_api_policy", "policy"),
+      Map.entry("aws_cloudwatch_event_bus_policy", "policy"));
+  private static final List<String> INSTANCE_TYPES =
+      List.of("aws_instance", "aws_launch_template", "aws_launch_configuration",
+          "aws_spot_instance_request");
+  private static final Set<String> OPEN_CIDRS = Set.of("0.0.0.0/0", "::/0");
+  private static final int[] SENSITIVE_PORTS = {20, 21, 23, 25, 135, 137, 139, 445, 1433, 1521,
+      2049, 2375, 2376, 2379, 2380, 3000, 3306, 4333, 5000, 5432, 5601, 5900, 5984, 6379, 7001,
+      8020, 8080, 8086, 8088, 8888, 9000, 9042, 9092, 9200, 9300, 10250, 11211, 15672, 27017,
+      27018, 50070};
+  private static final Pattern ASSIGNMENT = Pattern.compile(
+      "^\\s*(?:export\\s+|set\\s+|\\$env:)?([A-Za-z_][A-Za-z0-9_.-]{0,80})\\s*[=:]\\s*"
+          + "[\"']?([^\"'\\s;]{1,400})");
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final TfModule module;
+  private final Sink sink;
+
+  AwsChecks(TfModule module, Sink sink) {
+    this.module = module;
+    this.sink = sink;
+  }
+
+  void run() {
+    accessKeys();
+    credentialsInCode();
+    workloadSecrets();
+    secretFlows();
+    policies();
+    attachments();
+    users();
+    instances();
+    workloadRoles();
+    keyAndResourcePolicies();
+    securityGroups();
+    networkAcls();
+    publicEndpoints();
+    images();
+    databases();
+  }
+
+  // ---- reporting ----
+
+  private void report(Rule rule, Located at, Tf.Attr attr, String message, String key) {
+    report(rule, at.file().source(), attr != null ? attr.line() : at.block().line(),
+        attr != null ? attr.column() : at.block().column(), message,
+        at.block().address() + (key.isEmpty() ? "" : "." + key), null);
+  }
+
+  private void report(Rule rule, SourceFile file, int line, int column, String message,
+      String key, SecretEvidence secret) {
+    Finding f = rule.at(file.location(Math.max(1, line), Math.max(1, column)), message)
+        .withKey(key);
+    sink.report(secret == null ? f : f.withSecret(secret));
+  }
+
+  private void reportBlock(Rule rule, Located at, Tf.Block nested, String message, String key) {
+    report(rule, at.file().source(), nested.line(), nested.column(), message,
+        at.block().address() + "." + key, null);
+  }
+
+  // ---- A1-A4: access keys ----
+
+  private void accessKeys() {
+    Map<String, List<Located>> byUser = new LinkedHashMap<>();
+    for (Located k : module.resources("aws_iam_access_key")) {
+      Tf.Block b = k.block();
+      String user = shown(b.value("user"));
+      report(AwsRules.ACCESS_KEY, k, null, b.address() + " creates a long-lived access key for"
+          + " user '" + user + "'", "user");
+      if (b.attr("pgp_key") == null) {
+        report(AwsRules.ACCESS_KEY_NO_PGP, k, null, b.address() + " has no pgp_key, so its"
+            + " secret is stored unencrypted in the Terraform state", "pgp_key");
+      }
+      if (user.trim().equalsIgnoreCase("root")) {
+        report(AwsRules.ROOT_KEYS, k, b.attr("user"), b.address()
+            + " creates access keys for the root user", "user");
+      }
+      byUser.computeIfAbsent(userKey(b.value("user")), x -> new ArrayList<>()).add(k);
+      String count = b.literal("count");
+      if (count != null && parseInt(count) > 1) {
+        report(AwsRules.MANY_KEYS, k, b.attr("count"), b.address() + " creates " + count
+            + " access keys for user '" + user + "'", "count");
+      }
+    }
+    byUser.forEach((user, keys) -> {
+      if (keys.size() > 1 && !user.isEmpty()) {
+        for (Located k : keys.subList(1, keys.size())) {
+          report(AwsRules.MANY_KEYS, k, k.block().attr("user"), "user '" + user + "' has "
+              + keys.size() + " access keys (" + k.block().address() + " is an extra one)",
+              "user");
+        }
+      }
+    });
+  }
+
+  private String userKey(Tf.Value v) {
+    if (v == null) {
+      return "";
+    }
+    List<Located> targets = module.targets(v);
+    if (!targets.isEmpty()) {
+      return targets.get(0).block().address();
+    }
+    return PolicySources.text(v);
+  }
+
+  // ---- A3, A5: credentials in provider and backend blocks ----
+
+  private void credentialsInCode() {
+    for (Located l : module.blocks()) {
+      Tf.Block b = l.block();
+      if (b.type().equals("provider") && b.label(0).equals("aws")) {
+        providerCredentials(l, b, "provider \"aws\"");
+      } else if (b.type().equals("terraform")) {
+        for (Tf.Block backend : b.blocks("backend")) {
+          if (backend.label(0).equals("s3")) {
+            providerCredentials(l, backend, "backend \"s3\"");
+          }
+        }
+      }
+    }
+  }
+
+  private void providerCredentials(Located at, Tf.Block b, String where) {
+    for (String name : List.of("access_key", "secret_key", "token")) {
+      Tf.Attr a = b.attr(name);
+      if (a == null || a.value().literal() == null) {
+        continue;
+      }
+      String raw = a.value().literal();
+      if (raw.toUpperCase(Locale.ROOT).contains("EXAMPLE")) {
+        continue;
+      }
+      Optional<SecretHit> hit = Secrets.assignment(name, raw);
+      if (hit.isPresent()) {
+        report(AwsRules.PROVIDER_KEYS, at.file().source(), a.line(), a.column(),
+            where + " has a hard-coded " + name, where + "." + name, SecretEvidence.of(raw));
+      }
+    }
+    String profile = b.literal("profile");
+    if (profile != null && profile.trim().equalsIgnoreCase("root")) {
+      Tf.Attr a = b.attr("profile");
+      report(AwsRules.ROOT_KEYS, at.file().source(), a.line(), a.column(),
+          where + " uses the profile 'root'", where + ".profile", null);
+    }
+  }
+
+  // ---- A6-A8: secrets in workload configuration ----
+
+  private void workloadSecrets() {
+    for (Located l : module.resources("aws_lambda_function")) {
+      for (Tf.Block env : l.block().blocks("environment")) {
+        Tf.Attr vars = env.attr("variables");
+        if (vars != null && vars.value() instanceof Tf.Obj o) {
+          o.entries().forEach((name, value) -> secretAssignment(AwsRules.LAMBDA_ENV_SECRET, l,
+              vars, name, value.literal(), "environment variable", "environment." + name));
+        }
+      }
+    }
+    for (String type : INSTANCE_TYPES) {
+      for (Located l : module.resources(type)) {
+        for (String attr : List.of("user_data", "user_data_base64")) {
+          Tf.Attr a = l.block().attr(attr);
+          if (a != null) {
+            for (String text : Tf.strings(a.value())) {
+              userData(l, a, text, attr);
+            }
+          }
+        }
+      }
+    }
+    for (Located l : module.resources("aws_ecs_task_definition")) {
+      Tf.Attr a = l.block().attr("container_definitions");
+      JsonNode defs = a == null ? null : json(a.value());
+      if (defs != null && defs.isArray()) {
+        for (JsonNode c : defs) {
+          JsonNode env = c.get("environment");
+          if (env != null && env.isArray()) {
+            for (JsonNode e : env) {
+              JsonNode name = e.get("name");
+              JsonNode value = e.get("value");
+              if (name != null && value != null && value.isValueNode()) {
+                secretAssignment(AwsRules.ECS_ENV_SECRET, l, a, name.asText(), value.asText(),
+                    "container environment variable",
+                    "container_definitions." + c.path("name").asText() + "." + name.asText());
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private JsonNode json(Tf.Value v) {
+    try {
+      if (v instanceof Tf.Call c && c.name().equals("jsonencode") && c.args().size() == 1) {
+        return PolicySources.json(c.args().get(0), 0);
+      }
+      if (v instanceof Tf.Str s && s.text().length() <= PolicyDocument.MAX_CHARS) {
+        return JSON.readTree(s.text());
+      }
+    } catch (Exception e) {
+      return null;
+    }
+    return null;
+  }
+
+  private void secretAssignment(Rule rule, Located at, Tf.Attr attr, String name, String raw,
+      String what, String key) {
+    if (raw == null || raw.contains("${")) {
+      return;
+    }
+    Optional<SecretHit> hit = Secrets.assignment(name, raw);
+    if (hit.isPresent()) {
+      report(rule, at.file().source(), attr.line(), attr.column(), at.block().address() + " sets "
+          + what + " '" + name + "' to a literal secret", at.block().address() + "." + key,
+          hit.get().evidence());
+    }
+  }
+
+  private void userData(Located at, Tf.Attr attr, String text, String attrName) {
+    int lines = 0;
+    for (String line : text.split("\n", 2000)) {
+      if (++lines > 2000) {
+        break;
+      }
+      String l = line.length() > 1000 ? line.substring(0, 1000) : line;
+      Matcher m = ASSIGNMENT.matcher(l);
+      if (m.find()) {
+        String value = m.group(2);
+        if (value.startsWith("$") || value.contains("${")) {
+          continue;
+        }
+        secretAssignment(AwsRules.USER_DATA_SECRET, at, attr, m.group(1), value,
+            "user data variable", attrName + "." + m.group(1));
+      }
+    }
+  }
+
+  // ---- A9, A10: secret flows and rotation ----
+
+  private void secretFlows() {
+    for (Located l : module.data("http")) {
+      for (Tf.Attr a : l.block().attrs().values()) {
+        for (String ref : a.value().refs()) {
+          if (ref.startsWith("data.aws_ssm_parameter.") || ref.startsWith("aws_ssm_parameter.")
+              || ref.contains("aws_secretsmanager_secret_version.")) {
+            report(AwsRules.SSM_TO_HTTP, l, a, l.block().address() + " sends " + ref
+                + " to an HTTP endpoint in '" + a.name() + "'", a.name());
+            break;
+          }
+        }
+      }
+    }
+    Set<String> rotated = new LinkedHashSet<>();
+    for (Located r : module.resources("aws_secretsmanager_secret_rotation")) {
+      for (Located t : module.targets(r.block().value("secret_id"))) {
+        rotated.add(t.block().address());
+      }
+    }
+    for (Located s : module.resources("aws_secretsmanager_secret")) {
+      Tf.Block b = s.block();
+      if (!rotated.contains(b.address()) && b.attr("rotation_lambda_arn") == null
+          && b.block("rotation_rules") == null) {
+        report(AwsRules.SECRET_NO_ROTATION, s, null, b.address()
+            + " has no aws_secretsmanager_secret_rotation", "rotation");
+      }
+    }
+  }
+
+  // ---- A11-A24: identity and trust policies ----
+
+  private void policies() {
+    for (Map.Entry<String, String> e : IDENTITY_POLICIES.entrySet()) {
+      for (Located l : module.resources(e.getKey())) {
+        identityPolicy(l, l.block().attr(e.getValue()), e.getValue());
+      }
+    }
+    for (Located role : module.resources("aws_iam_role")) {
+      for (Tf.Block inline : role.block().blocks("inline_policy")) {
+        Tf.Attr a = inline.attr("policy");
+        String name = PolicySources.text(inline.value("name"));
+        identityPolicy(role, a, "inline_policy." + name);
+      }
+      Tf.Attr trust = role.block().attr("assume_role_policy");
+      PolicyDocument doc = trust == null ? null : PolicySources.read(trust.value(), module);
+      if (doc != null) {
+        reportIssues(role, trust, PolicyReview.trust(resolveIdentityProviders(doc)),
+            TRUST_RULES, "assume_role_policy");
+      }
+    }
+  }
+
+  /**
+   * Replaces federated principals that reference an {@code aws_iam_openid_connect_provider} of
+   * the module by the provider's URL, so that the issuer (GitHub, GitLab, ...) is visible.
+   */
+  private PolicyDocument resolveIdentityProviders(PolicyDocument doc) {
+    List<PolicyStatement> statements = new ArrayList<>();
+    for (PolicyStatement s : doc.statements()) {
+      List<String> federated = s.principals().of("Federated");
+      if (federated.isEmpty()) {
+        statements.add(s);
+        continue;
+      }
+      Map<String, List<String>> byType = new LinkedHashMap<>(s.principals().byType());
+      List<String> resolved = new ArrayList<>();
+      for (String id : federated) {
+        resolved.add(providerUrl(id));
+      }
+      byType.keySet().removeIf(k -> k.equalsIgnoreCase("Federated"));
+      byType.put("Federated", resolved);
+      statements.add(new PolicyStatement(s.sid(), s.effect(), s.actions(), s.notAction(),
+          s.resources(), s.notResource(),
+          new PolicyPrincipals(byType, s.principals().negated(), true), s.conditions()));
+    }
+    return new PolicyDocument(doc.version(), statements);
+  }
+
+  private String providerUrl(String id) {
+    if (!id.startsWith("${") || !id.endsWith("}")) {
+      return id;
+    }
+    Located target = module.target(id.substring(2, id.length() - 1));
+    if (target != null && (target.block().isResource("aws_iam_openid_connect_provider")
+        || target.block().isData("aws_iam_openid_connect_provider"))) {
+      String url = target.block().literal("url");
+      if (url != null) {
+        return "oidc-provider/" + url.replaceFirst("^https://", "");
+      }
+    }
+    return id;
+  }
+
+  private void identityPolicy(Located at, Tf.Attr attr, String key) {
+    if (attr == null) {
+      return;
+    }
+    PolicyDocument doc = PolicySources.read(attr.value(), module);
+    if (doc != null) {
+      reportIssues(at, attr, PolicyReview.permissions(doc), PERMISSION_RULES, key);
+    }
+  }
+
+  private void reportIssues(Located at, Tf.Attr attr, List<PolicyIssue> issues,
+      Map<Kind, Rule> rules, String key) {
+    Map<Kind, Set<String>> details = new LinkedHashMap<>();
+    for (PolicyIssue i : issues) {
+      if (rules.containsKey(i.kind())) {
+        details.computeIfAbsent(i.kind(), k -> new LinkedHashSet<>()).add(i.detail());
+      }
+    }
+    details.forEach((kind, texts) -> report(rules.get(kind), at, attr,
+        at.block().address() + " " + key + " " + String.join("; ", texts),
+        key + ":" + kind.name().toLowerCase(Locale.ROOT)));
+  }
+
+  // ---- A14, A25: attachments ----
+
+  private void attachments() {
+    for (String type : List.of("aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment",
+        "aws_iam_group_policy_attachment", "aws_iam_policy_attachment")) {
+      for (Located l : module.resources(type)) {
+        Tf.Attr a = l.block().attr("policy_arn");
+        String admin = a == null ? null : adminPolicy(a.value());
+        if (admin != null) {
+          report(AwsRules.ADMIN_ATTACHMENT, l, a, l.block().address() + " attaches " + admin,
+              "policy_arn");
+        }
+      }
+    }
+    for (Located l : module.resources("aws_iam_role")) {
+      Tf.Attr a = l.block().attr("managed_policy_arns");
+      if (a != null && a.value() instanceof Tf.Tuple t) {
+        for (Tf.Value v : t.items()) {
+          String admin = adminPolicy(v);
+          if (admin != null) {
+            report(AwsRules.ADMIN_ATTACHMENT, l, a, l.block().address() + " attaches " + admin,
+                "managed_policy_arns." + admin);
+          }
+        }
+      }
+    }
+    for (Located l : module.resources("aws_iam_user_policy")) {
+      report(AwsRules.USER_POLICY, l, l.block().attr("user"), l.block().address()
+          + " puts an inline policy on a user", "user");
+    }
+    for (Located l : module.resources("aws_iam_user_policy_attachment")) {
+      report(AwsRules.USER_POLICY, l, l.block().attr("user"), l.block().address()
+          + " attaches a policy to a user", "user");
+    }
+    for (Located l : module.resources("aws_iam_policy_attachment")) {
+      Tf.Attr users = l.block().attr("users");
+      if (users != null && !(users.value() instanceof Tf.Tuple t && t.items().isEmpty())) {
+        report(AwsRules.USER_POLICY, l, users, l.block().address()
+            + " attaches a policy to users", "users");
+      }
+    }
+  }
+
+  /** The name of an administrator managed policy a value points to, or null. */
+  private String adminPolicy(Tf.Value v) {
+    String arn = v.literal();
+    if (arn == null) {
+      for (Located t : module.targets(v)) {
+        if (t.block().isData("aws_iam_policy")) {
+          arn = t.block().literal("arn");
+          if (arn == null) {
+            arn = "policy/" + t.block().literal("name");
+          }
+        }
+      }
+    }
+    if (arn == null) {
+      return null;
+    }
+    int slash = arn.lastIndexOf('/');
+    String name = arn.substring(slash + 1);
+    return arn.contains("policy/") && ADMIN_POLICIES.contains(name) ? name : null;
+  }
+
+  // ---- A26, A27: users ----
+
+  private void users() {
+    for (Located l : module.resources("aws_iam_user")) {
+      report(AwsRules.IAM_USER, l, l.block().attr("name"), l.block().address()
+          + " defines IAM user '" + PolicySources.text(l.block().value("name")) + "'", "");
+    }
+    for (Located l : module.resources("aws_iam_user_login_profile")) {
+      report(AwsRules.LOGIN_PROFILE, l, l.block().attr("user"), l.block().address()
+          + " gives user '" + shown(l.block().value("user"))
+          + "' a console password", "user");
+    }
+  }
+
+  // ---- A28-A30, A41: instances ----
+
+  private void instances() {
+    for (Located l : module.resources("aws_instance")) {
+      if (l.block().attr("iam_instance_profile") == null
+          && l.block().block("launch_template") == null) {
+        report(AwsRules.NO_INSTANCE_PROFILE, l, null, l.block().address()
+            + " has no iam_instance_profile", "iam_instance_profile");
+      }
+    }
+    for (String type : List.of("aws_instance", "aws_launch_template",
+        "aws_launch_configuration")) {
+      for (Located l : module.resources(type)) {
+        metadata(l);
+        Tf.Attr pub = l.block().attr("associate_public_ip_address");
+        if (pub != null && l.block().isTrue("associate_public_ip_address")) {
+          report(AwsRules.PUBLIC_IP, l, pub, l.block().address()
+              + " sets associate_public_ip_address = true", "associate_public_ip_address");
+        }
+        for (Tf.Block ni : l.block().blocks("network_interfaces")) {
+          if (ni.isTrue("associate_public_ip_address")) {
+            Tf.Attr a = ni.attr("associate_public_ip_address");
+            report(AwsRules.PUBLIC_IP, l.file().source(), a.line(), a.column(),
+                l.block().address() + " network_interfaces sets associate_public_ip_address"
+                    + " = true", l.block().address() + ".network_interfaces.public_ip", null);
+          }
+        }
+      }
+    }
+    for (Located l : module.resources("aws_subnet")) {
+      if (l.block().isTrue("map_public_ip_on_launch")) {
+        report(AwsRules.PUBLIC_IP, l, l.block().attr("map_public_ip_on_launch"),
+            l.block().address() + " sets map_public_ip_on_launch = true",
+            "map_public_ip_on_launch");
+      }
+    }
+  }
+
+  private void metadata(Located l) {
+    Tf.Block md = l.block().block("metadata_options");
+    if (md == null && l.block().block("launch_template") != null) {
+      return;
+    }
+    if (md == null) {
+      report(AwsRules.IMDSV1, l, null, l.block().address() + " has no metadata_options, so"
+          + " IMDSv1 stays enabled", "metadata_options.http_tokens");
+      return;
+    }
+    String endpoint = md.literal("http_endpoint");
+    if (endpoint != null && endpoint.equalsIgnoreCase("disabled")) {
+      return;
+    }
+    Tf.Attr tokens = md.attr("http_tokens");
+    if (tokens == null) {
+      reportBlock(AwsRules.IMDSV1, l, md, l.block().address() + " metadata_options has no"
+          + " http_tokens, so IMDSv1 stays enabled", "metadata_options.http_tokens");
+    } else if (tokens.value().literal() != null
+        && !tokens.value().literal().equalsIgnoreCase("required")) {
+      report(AwsRules.IMDSV1, l, tokens, l.block().address() + " sets http_tokens = '"
+          + tokens.value().literal() + "' instead of 'required'", "metadata_options.http_tokens");
+    }
+    Tf.Attr hops = md.attr("http_put_response_hop_limit");
+    if (hops != null && hops.value().literal() != null && parseInt(hops.value().literal()) > 1) {
+      report(AwsRules.IMDS_HOPS, l, hops, l.block().address()
+          + " sets http_put_response_hop_limit = " + hops.value().literal(),
+          "metadata_options.http_put_response_hop_limit");
+    }
+  }
+
+  // ---- A31: Lambda and ECS roles ----
+
+  private void workloadRoles() {
+    for (Located l : module.resources("aws_lambda_function")) {
+      adminRole(l, l.block().attr("role"));
+    }
+    for (Located l : module.resources("aws_ecs_task_definition")) {
+      Tf.Attr task = l.block().attr("task_role_arn");
+      Tf.Attr exec = l.block().attr("execution_role_arn");
+      adminRole(l, task);
+      adminRole(l, exec);
+      if (task != null && exec != null) {
+        String t = roleIdentity(task.value());
+        if (t != null && t.equals(roleIdentity(exec.value()))) {
+          report(AwsRules.ECS_SAME_ROLE, l, task, l.block().address()
+              + " uses " + t + " as both task role and execution role", "task_role_arn");
+        }
+      }
+    }
+  }
+
+  private String roleIdentity(Tf.Value v) {
+    List<Located> targets = module.targets(v);
+    if (!targets.isEmpty()) {
+      return targets.get(0).block().address();
+    }
+    String text = v.literal();
+    return text != null ? text : v.refs().stream().findFirst().orElse(null);
+  }
+
+  private void adminRole(Located at, Tf.Attr roleAttr) {
+    if (roleAttr == null) {
+      return;
+    }
+    for (Located role : module.targets(roleAttr.value())) {
+      if (role.block().isResource("aws_iam_role")) {
+        String why = adminReason(role);
+        if (why != null) {
+          report(AwsRules.WORKLOAD_ADMIN, at, roleAttr, at.block().address() + " runs with "
+              + role.block().address() + ", which " + why, roleAttr.name());
+        }
+      }
+    }
+  }
+
+  /** Why a role is an administrator, or null. */
+  private String adminReason(Located role) {
+    String address = role.block().address();
+    Tf.Value managed = role.block().value("managed_policy_arns");
+    if (managed instanceof Tf.Tuple t) {
+      for (Tf.Value v : t.items()) {
+        String admin = adminPolicy(v);
+        if (admin != null) {
+          return "has " + admin + " attached";
+        }
+      }
+    }
+    for (Tf.Block inline : role.block().blocks("inline_policy")) {
+      if (isAdmin(inline.value("policy"))) {
+        return "has an inline policy allowing every action";
+      }
+    }
+    for (Located att : module.resources("aws_iam_role_policy_attachment")) {
+      if (!refersTo(att.block().value("role"), address)) {
+        continue;
+      }
+      Tf.Value arn = att.block().value("policy_arn");
+      String admin = arn == null ? null : adminPolicy(arn);
+      if (admin != null) {
+        return "has " + admin + " attached by " + att.block().address();
+      }
+      for (Located p : module.targets(arn)) {
+        if (p.block().isResource("aws_iam_policy") && isAdmin(p.block().value("policy"))) {
+          return "has " + p.block().address() + " allowing every action attached";
+        }
+      }
+    }
+    for (Located rp : module.resources("aws_iam_role_policy")) {
+      if (refersTo(rp.block().value("role"), address) && isAdmin(rp.block().value("policy"))) {
+        return "has inline policy " + rp.block().address() + " allowing every action";
+      }
+    }
+    return null;
+  }
+
+  private boolean refersTo(Tf.Value v, String address) {
+    return v != null && module.targets(v).stream()
+        .anyMatch(t -> t.block().address().equals(address));
+  }
+
+  private boolean isAdmin(Tf.Value policy) {
+    PolicyDocument doc = policy == null ? null : PolicySources.read(policy, module);
+    return doc != null && PolicyReview.permissions(doc).stream()
+        .anyMatch(i -> i.kind() == Kind.FULL_ADMIN);
+  }
+
+  // ---- A32, A33: key and resource policies ----
+
+  private void keyAndResourcePolicies() {
+    for (String type : List.of("aws_kms_key", "aws_kms_key_policy")) {
+      for (Located l : module.resources(type)) {
+        Tf.Attr a = l.block().attr("policy");
+        PolicyDocument doc = a == null ? null : PolicySources.read(a.value(), module);
+        if (doc != null) {
+          reportIssues(l, a, PolicyReview.keyPolicy(doc), Map.of(
+              Kind.WILDCARD_PRINCIPAL, AwsRules.KMS_POLICY,
+              Kind.KMS_BROAD_GRANT, AwsRules.KMS_POLICY), "policy");
+        }
+      }
+    }
+    for (Map.Entry<String, String> e : RESOURCE_POLICIES.entrySet()) {
+      for (Located l : module.resources(e.getKey())) {
+        Tf.Attr a = l.block().attr(e.getValue());
+        PolicyDocument doc = a == null ? null : PolicySources.read(a.value(), module);
+        if (doc != null) {
+          reportIssues(l, a, PolicyReview.resource(doc),
+              Map.of(Kind.WILDCARD_PRINCIPAL, AwsRules.PUBLIC_RESOURCE_POLICY), e.getValue());
+        }
+      }
+    }
+    for (Located l : module.resources("aws_lambda_permission")) {
+      Tf.Attr p = l.block().attr("principal");
+      if (p != null && "*".equals(p.value().literal())
+          && l.block().attr("source_arn") == null && l.block().attr("source_account") == null
+          && l.block().attr("principal_org_id") == null) {
+        report(AwsRules.PUBLIC_RESOURCE_POLICY, l, p, l.block().address()
+            + " lets every principal ('*') invoke the function", "principal");
+      }
+    }
+  }
+
+  // ---- A34-A40, A43: security groups and NACLs ----
+
+  /** One ingress or egress rule, wherever it was declared. */
+  private record SgRule(Located owner, int line, int column, String key, boolean ingress,
+      String protocol, String from, String to, List<String> cidrs) {}
+
+  private void securityGroups() {
+    List<SgRule> rules = new ArrayList<>();
+    for (String type : List.of("aws_security_group", "aws_default_security_group")) {
+      for (Located l : module.resources(type)) {
+        int n = 0;
+        for (Tf.Block b : l.block().blocks()) {
+          if (b.type().equals("ingress") || b.type().equals("egress")) {
+            List<String> cidrs = new ArrayList<>(Tf.literals(b.value("cidr_blocks")));
+            cidrs.addAll(Tf.literals(b.value("ipv6_cidr_blocks")));
+            rules.add(new SgRule(l, b.line(), b.column(), b.type() + "[" + n++ + "]",
+                b.type().equals("ingress"), b.literal("protocol"), b.literal("from_port"),
+                b.literal("to_port"), cidrs));
+          }
+        }
+        if (type.equals("aws_default_security_group")
+            && (!l.block().blocks("ingress").isEmpty() || !l.block().blocks("egress").isEmpty())) {
+          report(AwsRules.DEFAULT_SG, l, null, l.block().address() + " keeps ingress or egress"
+              + " rules in the default security group", "rules");
+        }
+      }
+    }
+    for (Located l : module.resources("aws_security_group_rule")) {
+      Tf.Block b = l.block();
+      List<String> cidrs = new ArrayList<>(Tf.literals(b.value("cidr_blocks")));
+      cidrs.addAll(Tf.literals(b.value("ipv6_cidr_blocks")));
+      rules.add(new SgRule(l, b.line(), b.column(), "rule", "ingress".equals(b.literal("type")),
+          b.literal("protocol"), b.literal("from_port"), b.literal("to_port"), cidrs));
+    }
+    for (String type : List.of("aws_vpc_security_group_ingress_rule",
+        "aws_vpc_security_group_egress_rule")) {
+      for (Located l : module.resources(type)) {
+        Tf.Block b = l.block();
+        List<String> cidrs = new ArrayList<>(Tf.literals(b.value("cidr_ipv4")));
+        cidrs.addAll(Tf.literals(b.value("cidr_ipv6")));
+        rules.add(new SgRule(l, b.line(), b.column(), "rule", type.contains("ingress"),
+            b.literal("ip_protocol"), b.literal("from_port"), b.literal("to_port"), cidrs));
+      }
+    }
+    rules.forEach(this::sgRule);
+    Set<String> used = module.referencedAddresses(AwsChecks::attaches);
+    for (Located l : module.resources("aws_security_group")) {
+      if (!used.contains(l.block().address())) {
+        report(AwsRules.SG_UNUSED, l, null, l.block().address()
+            + " is not referenced by any resource in this module", "");
+      }
+    }
+  }
+
+  private void sgRule(SgRule r) {
+    List<String> open = r.cidrs().stream().map(String::trim).filter(OPEN_CIDRS::contains)
+        .toList();
+    if (open.isEmpty()) {
+      return;
+    }
+    String where = r.owner().block().address() + " " + (r.ingress() ? "ingress" : "egress");
+    String cidr = String.join(", ", open);
+    SourceFile file = r.owner().file().source();
+    String key = r.owner().block().address() + "." + r.key();
+    Ports ports = Ports.of(r.protocol(), r.from(), r.to());
+    if (ports == null) {
+      return;
+    }
+    if (!r.ingress()) {
+      if (ports.all()) {
+        report(AwsRules.SG_EGRESS_ALL, file, r.line(), r.column(), where
+            + " allows all traffic to " + cidr, key + ".egress_all", null);
+      }
+      return;
+    }
+    if (ports.all()) {
+      report(AwsRules.SG_ALL_PORTS, file, r.line(), r.column(), where + " allows all ports from "
+          + cidr, key + ".all_ports", null);
+      return;
+    }
+    if (ports.covers(22)) {
+      report(AwsRules.SG_SSH, file, r.line(), r.column(), where + " allows port 22 (SSH) from "
+          + cidr, key + ".22", null);
+    }
+    if (ports.covers(3389)) {
+      report(AwsRules.SG_RDP, file, r.line(), r.column(), where + " allows port 3389 (RDP) from "
+          + cidr, key + ".3389", null);
+    }
+    List<String> sensitive = new ArrayList<>();
+    for (int p : SENSITIVE_PORTS) {
+      if (ports.covers(p)) {
+        sensitive.add(Integer.toString(p));
+      }
+    }
+    if (!sensitive.isEmpty()) {
+      String shown = sensitive.size() > 8
+          ? String.join(", ", sensitive.subList(0, 8)) + ", ..." : String.join(", ", sensitive);
+      report(AwsRules.SG_SENSITIVE_PORT, file, r.line(), r.column(), where + " allows port "
+          + shown + " from " + cidr, key + ".sensitive", null);
+    }
+  }
+
+  /** A port range of a rule; null when it cannot be read statically or is not TCP/UDP. */
+  private record Ports(int from, int to, boolean all) {
+    static Ports of(String protocol, String from, String to) {
+      String p = protocol == null ? "" : protocol.trim().toLowerCase(Locale.ROOT);
+      if (p.equals("-1") || p.equals("all")) {
+        return new Ports(0, 65535, true);
+      }
+      if (!p.equals("tcp") && !p.equals("udp") && !p.equals("6") && !p.equals("17")) {
+        return null;
+      }
+      int f = parseInt(from);
+      int t = parseInt(to);
+      if (f < 0 || t < 0) {
+        return null;
+      }
+      return new Ports(f, t, f <= 1 && t >= 65535);
+    }
+
+    boolean covers(int port) {
+      return from <= port && port <= to;
+    }
+  }
+
+  private void networkAcls() {
+    for (String type : List.of("aws_network_acl", "aws_default_network_acl")) {
+      for (Located l : module.resources(type)) {
+        int n = 0;
+        for (Tf.Block b : l.block().blocks("ingress")) {
+          naclRule(l, b.line(), b.column(), "ingress[" + n++ + "]", b.literal("action"),
+              b.literal("protocol"), b.literal("from_port"), b.literal("to_port"),
+              List.of(nz(b.literal("cidr_block")), nz(b.literal("ipv6_cidr_block"))));
+        }
+      }
+    }
+    for (Located l : module.resources("aws_network_acl_rule")) {
+      Tf.Block b = l.block();
+      if (b.isTrue("egress")) {
+        continue;
+      }
+      naclRule(l, b.line(), b.column(), "rule", b.literal("rule_action"), b.literal("protocol"),
+          b.literal("from_port"), b.literal("to_port"),
+          List.of(nz(b.literal("cidr_block")), nz(b.literal("ipv6_cidr_block"))));
+    }
+  }
+
+  private static String nz(String s) {
+    return s == null ? "" : s.trim();
+  }
+
+  private void naclRule(Located l, int line, int column, String key, String action,
+      String protocol, String from, String to, List<String> cidrs) {
+    if (action == null || !action.equalsIgnoreCase("allow")
+        || cidrs.stream().noneMatch(OPEN_CIDRS::contains)) {
+      return;
+    }
+    Ports ports = Ports.of(protocol, from, to);
+    if (ports == null) {
+      return;
+    }
+    List<String> hit = new ArrayList<>();
+    if (ports.all()) {
+      hit.add("all ports");
+    } else {
+      for (int p : new int[] {20, 21, 22, 3389}) {
+        if (ports.covers(p)) {
+          hit.add(Integer.toString(p));
+        }
+      }
+    }
+    if (!hit.isEmpty()) {
+      report(AwsRules.NACL_OPEN, l.file().source(), line, column, l.block().address()
+          + " allows " + String.join(", ", hit) + " from the internet",
+          l.block().address() + "." + key, null);
+    }
+  }
+
+  // ---- A42: EKS ----
+
+  private void publicEndpoints() {
+    for (Located l : module.resources("aws_eks_cluster")) {
+      Tf.Block vpc = l.block().block("vpc_config");
+      if (vpc == null || vpc.isFalse("endpoint_public_access")) {
+        continue;
+      }
+      Tf.Attr cidrs = vpc.attr("public_access_cidrs");
+      if (cidrs == null) {
+        reportBlock(AwsRules.EKS_PUBLIC, l, vpc, l.block().address() + " has a public API"
+            + " endpoint without public_access_cidrs (defaults to 0.0.0.0/0)", "vpc_config");
+      } else if (Tf.literals(cidrs.value()).stream().map(String::trim)
+          .anyMatch(OPEN_CIDRS::contains)) {
+        report(AwsRules.EKS_PUBLIC, l, cidrs, l.block().address() + " opens its public API"
+            + " endpoint to 0.0.0.0/0", "vpc_config.public_access_cidrs");
+      }
+    }
+  }
+
+  // ---- A44, A45 ----
+
+  private void images() {
+    for (Located l : module.data("aws_ami")) {
+      Tf.Block b = l.block();
+      Tf.Value owners = b.value("owners");
+      boolean ownerFilter = b.blocks("filter").stream().anyMatch(f -> {
+        String name = f.literal("name");
+        return name != null && (name.equals("owner-id") || name.equals("owner-alias"));
+      });
+      boolean empty = owners instanceof Tf.Tuple t && t.items().isEmpty();
+      if ((owners == null || empty) && !ownerFilter && b.attr("image_id") == null) {
+        report(AwsRules.AMI_NO_OWNER, l, null, b.address() + " selects an AMI without owners,"
+            + " so an image from any account can match", "owners");
+      }
+    }
+  }
+
+  private void databases() {
+    for (String type : List.of("aws_db_instance", "aws_rds_cluster", "aws_neptune_cluster")) {
+      for (Located l : module.resources(type)) {
+        Tf.Block b = l.block();
+        String engine = b.literal("engine");
+        if (engine != null && !type.equals("aws_neptune_cluster")) {
+          String e = engine.toLowerCase(Locale.ROOT);
+          if (!(e.startsWith("mysql") || e.startsWith("postgres") || e.startsWith("mariadb")
+              || e.startsWith("aurora"))) {
+            continue;
+          }
+        }
+        if (!b.isTrue("iam_database_authentication_enabled")) {
+          report(AwsRules.DB_NO_IAM_AUTH, l, b.attr("iam_database_authentication_enabled"),
+              b.address() + " does not enable iam_database_authentication_enabled",
+              "iam_database_authentication_enabled");
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether a reference from this attribute attaches a security group: a rule's own
+   * {@code security_group_id} only adds rules to the group and does not count as a use.
+   */
+  private static boolean attaches(Tf.Block owner, String attribute) {
+    return !(attribute.equals("security_group_id") && owner.type().equals("resource")
+        && (owner.label(0).equals("aws_security_group_rule")
+        || owner.label(0).startsWith("aws_vpc_security_group_")));
+  }
+
+  /** A value as a message shows it: a reference by its name, a literal by its text. */
+  private static String shown(Tf.Value v) {
+    return v instanceof Tf.Ref r ? r.text() : PolicySources.text(v);
+  }
+
+  static int parseInt(String s) {
+    if (s == null) {
+      return -1;
+    }
+    try {
+      return Integer.parseInt(s.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package dev.imprint.scan.aws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds the policy document behind a Terraform value: {@code jsonencode({...})}, a JSON string
+ * or heredoc, or a reference to a {@code data "aws_iam_policy_document"} in the same module.
+ */
+final class PolicySources {
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  private PolicySources() {}
+
+  /** The policy a value holds, or null when it holds none that can be read statically. */
+  static PolicyDocument read(Tf.Value v, TfModule module) {
+    try {
+      if (v instanceof Tf.Call c && c.name().equals("jsonencode") && c.args().size() == 1) {
+        return PolicyDocument.of(json(c.args().get(0), 0));
+      }
+      if (v instanceof Tf.Str s) {
+        String text = s.text().trim();
+        return text.startsWith("{") ? PolicyDocument.parse(text) : null;
+      }
+      if (v instanceof Tf.Ref r) {
+        TfModule.Located target = module.target(r.text());
+        if (target != null && target.block().isData("aws_iam_policy_document")) {
+          return fromDataSource(target.block());
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    return null;
+  }
+
+  /** A policy from the statements of a {@code data "aws_iam_policy_document"} block. */
+  static PolicyDocument fromDataSource(Tf.Block data) {
+    List<PolicyStatement> statements = new ArrayList<>();
+    for (Tf.Block s : data.blocks("statement")) {
+      String effect = s.literal("effect");
+      List<String> actions = texts(s.value("actions"));
+      boolean notAction = s.value("actions") == null && s.value("not_actions") != null;
+      if (notAction) {
+        actions = texts(s.value("not_actions"));
+      }
+      List<String> resources = texts(s.value("resources"));
+      boolean notResource = s.value("resources") == null && s.value("not_resources") != null;
+      if (notResource) {
+        resources = texts(s.value("not_resources"));
+      }
+      PolicyPrincipals principals = principals(s.blocks("principals"), false);
+      if (!principals.present()) {
+        principals = principals(s.blocks("not_principals"), true);
+      }
+      List<PolicyCondition> conditions = new ArrayList<>();
+      for (Tf.Block c : s.blocks("condition")) {
+        conditions.add(new PolicyCondition(text(c.value("test")), text(c.value("variable")),
+            texts(c.value("values"))));
+      }
+      statements.add(new PolicyStatement(text(s.value("sid")),
+          effect == null ? PolicyStatement.Effect.ALLOW : PolicyStatement.Effect.parse(effect),
+          actions, notAction, resources, notResource, principals, conditions));
+    }
+    return new PolicyDocument(text(data.value("version")), statements);
+  }
+
+  private static PolicyPrincipals principals(List<Tf.Block> blocks, boolean negated) {
+    if (blocks.isEmpty()) {
+      return PolicyPrincipals.NONE;
+    }
+    Map<String, List<String>> byType = new LinkedHashMap<>();
+    for (Tf.Block p : blocks) {
+      byType.computeIfAbsent(text(p.value("type")), k -> new ArrayList<>())
+          .addAll(texts(p.value("identifiers")));
+    }
+    return new PolicyPrincipals(byType, negated, true);
+  }
+
+  /** The text of a value as the policy would see it; references become {@code ${ref}}. */
+  static String text(Tf.Value v) {
+    if (v == null || v instanceof Tf.Null) {
+      return "";
+    }
+    if (v instanceof Tf.Str s) {
+      return s.text();
+    }
+    if (v.literal() != null) {
+      return v.literal();
+    }
+    if (v instanceof Tf.Ref r) {
+      return "${" + r.text() + "}";
+    }
+    if (v instanceof Tf.Expr e) {
+      return "${" + e.text() + "}";
+    }
+    if (v instanceof Tf.Call c) {
+      return "${" + c.name() + "(...)}";
+    }
+    return "${...}";
+  }
+
+  static List<String> texts(Tf.Value v) {
+    List<String> out = new ArrayList<>();
+    if (v instanceof Tf.Tuple t) {
+      t.items().forEach(i -> out.add(text(i)));
+    } else if (v != null && !(v instanceof Tf.Null)) {
+      out.add(text(v));
+    }
+    return out;
+  }
+
+  /** A JSON tree for a Terraform value, as {@code jsonencode} would produce it. */
+  static JsonNode json(Tf.Value v, int depth) {
+    if (depth > 64) {
+      throw new IllegalArgumentException("value nested too deeply");
+    }
+    if (v instanceof Tf.Obj o) {
+      ObjectNode node = JSON.objectNode();
+      o.entries().forEach((k, val) -> node.set(k, json(val, depth + 1)));
+      return node;
+    }
+    if (v instanceof Tf.Tuple t) {
+      ArrayNode node = JSON.arrayNode();
+      t.items().forEach(i -> node.add(json(i, depth + 1)));
+      return node;
+    }
+    if (v instanceof Tf.Bool b) {
+      return JSON.booleanNode(b.value());
+    }
+    if (v instanceof Tf.Null) {
+      return JSON.nullNode();
+    }
+    return JSON.textNode(text(v));
+  }
+}

@@ -1,0 +1,237 @@
+package dev.imprint.scan.aws;
+
+import dev.imprint.scan.SourceFile;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The small view of Terraform these rules need: blocks with labels, attributes and nested
+ * blocks, and values that are literals, collections, references, function calls or other
+ * expressions. {@link TfReader} builds it, so the rules stay independent of any parser's
+ * model.
+ */
+final class Tf {
+  private Tf() {}
+
+  /** A value of an attribute or of an element of a collection. */
+  sealed interface Value permits Str, Num, Bool, Null, Tuple, Obj, Ref, Call, Expr {
+    /** The literal text of a string without interpolation, a number or a bool; else null. */
+    default String literal() {
+      return null;
+    }
+
+    /** Every reference (traversal text such as {@code aws_iam_role.app.arn}) inside it. */
+    default List<String> refs() {
+      List<String> out = new ArrayList<>();
+      collectRefs(this, out);
+      return out;
+    }
+  }
+
+  /**
+   * A string, quoted or heredoc. {@code template} is true when it interpolates; {@code refs}
+   * are the references its interpolations use.
+   */
+  record Str(String text, boolean template, List<String> templateRefs) implements Value {
+    Str {
+      templateRefs = List.copyOf(templateRefs);
+    }
+
+    @Override
+    public String literal() {
+      return template ? null : text;
+    }
+  }
+
+  /** A number as written. */
+  record Num(String text) implements Value {
+    @Override
+    public String literal() {
+      return text;
+    }
+  }
+
+  /** {@code true} or {@code false}. */
+  record Bool(boolean value) implements Value {
+    @Override
+    public String literal() {
+      return Boolean.toString(value);
+    }
+  }
+
+  /** {@code null}. */
+  record Null() implements Value {}
+
+  /** {@code [a, b]}. */
+  record Tuple(List<Value> items) implements Value {
+    Tuple {
+      items = List.copyOf(items);
+    }
+  }
+
+  /** {@code {k = v}}; keys as written without quotes. */
+  record Obj(Map<String, Value> entries) implements Value {
+    Obj {
+      entries = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+    }
+  }
+
+  /** A reference such as {@code var.x} or {@code aws_iam_role.app.arn}. */
+  record Ref(String text) implements Value {}
+
+  /** A function call such as {@code jsonencode({...})}. */
+  record Call(String name, List<Value> args) implements Value {
+    Call {
+      args = List.copyOf(args);
+    }
+  }
+
+  /** Any other expression; its source text and the references it uses. */
+  record Expr(String text, List<String> exprRefs) implements Value {
+    Expr {
+      exprRefs = List.copyOf(exprRefs);
+    }
+  }
+
+  /** An attribute {@code name = value} and where it starts. */
+  record Attr(String name, Value value, int line, int column) {}
+
+  /** A block with its labels, attributes and nested blocks, and where it starts. */
+  record Block(String type, List<String> labels, Map<String, Attr> attrs, List<Block> blocks,
+      int line, int column) {
+    Block {
+      labels = List.copyOf(labels);
+      attrs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(attrs));
+      blocks = List.copyOf(blocks);
+    }
+
+    String label(int i) {
+      return i < labels.size() ? labels.get(i) : "";
+    }
+
+    /** {@code aws_instance.web}, {@code data.aws_ami.base}, {@code provider.aws}. */
+    String address() {
+      return switch (type) {
+        case "resource" -> label(0) + "." + label(1);
+        case "data" -> "data." + label(0) + "." + label(1);
+        default -> type + (labels.isEmpty() ? "" : "." + String.join(".", labels));
+      };
+    }
+
+    Attr attr(String name) {
+      return attrs.get(name);
+    }
+
+    Value value(String name) {
+      Attr a = attrs.get(name);
+      return a == null ? null : a.value();
+    }
+
+    /** The literal text of an attribute, or null. */
+    String literal(String name) {
+      Value v = value(name);
+      return v == null ? null : v.literal();
+    }
+
+    /** Whether an attribute is the literal {@code true} (or the string "true"). */
+    boolean isTrue(String name) {
+      String v = literal(name);
+      return v != null && v.trim().equalsIgnoreCase("true");
+    }
+
+    boolean isFalse(String name) {
+      String v = literal(name);
+      return v != null && v.trim().equalsIgnoreCase("false");
+    }
+
+    List<Block> blocks(String type) {
+      return blocks.stream().filter(b -> b.type().equals(type)).toList();
+    }
+
+    Block block(String type) {
+      return blocks.stream().filter(b -> b.type().equals(type)).findFirst().orElse(null);
+    }
+
+    boolean isResource(String resourceType) {
+      return type.equals("resource") && label(0).equals(resourceType);
+    }
+
+    boolean isData(String dataType) {
+      return type.equals("data") && label(0).equals(dataType);
+    }
+  }
+
+  /** One parsed file: its source and its top-level blocks. */
+  record File(SourceFile source, List<Block> blocks) {
+    File {
+      blocks = List.copyOf(blocks);
+    }
+  }
+
+  /** Strings inside a value: literals, template text, and strings nested in collections. */
+  static List<String> strings(Value v) {
+    List<String> out = new ArrayList<>();
+    collectStrings(v, out, 0);
+    return out;
+  }
+
+  private static void collectStrings(Value v, List<String> out, int depth) {
+    if (v == null || depth > 64) {
+      return;
+    }
+    if (v instanceof Str s) {
+      out.add(s.text());
+    } else if (v instanceof Tuple t) {
+      t.items().forEach(i -> collectStrings(i, out, depth + 1));
+    } else if (v instanceof Obj o) {
+      o.entries().values().forEach(i -> collectStrings(i, out, depth + 1));
+    } else if (v instanceof Call c) {
+      c.args().forEach(i -> collectStrings(i, out, depth + 1));
+    }
+  }
+
+  private static void collectRefs(Value v, List<String> out) {
+    collectRefs(v, out, 0);
+  }
+
+  private static void collectRefs(Value v, List<String> out, int depth) {
+    if (v == null || depth > 64) {
+      return;
+    }
+    if (v instanceof Ref r) {
+      out.add(r.text());
+    } else if (v instanceof Str s) {
+      out.addAll(s.templateRefs());
+    } else if (v instanceof Expr e) {
+      out.addAll(e.exprRefs());
+    } else if (v instanceof Tuple t) {
+      t.items().forEach(i -> collectRefs(i, out, depth + 1));
+    } else if (v instanceof Obj o) {
+      o.entries().values().forEach(i -> collectRefs(i, out, depth + 1));
+    } else if (v instanceof Call c) {
+      c.args().forEach(i -> collectRefs(i, out, depth + 1));
+    }
+  }
+
+  /** Literal strings of a value that is one literal or a tuple of literals. */
+  static List<String> literals(Value v) {
+    List<String> out = new ArrayList<>();
+    if (v instanceof Tuple t) {
+      for (Value i : t.items()) {
+        if (i.literal() != null) {
+          out.add(i.literal());
+        }
+      }
+    } else if (v != null && v.literal() != null) {
+      out.add(v.literal());
+    }
+    return out;
+  }
+
+  static String lower(String s) {
+    return s == null ? null : s.toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,123 @@
+package dev.imprint.scan.aws;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiPredicate;
+
+/** The Terraform files of one directory (one module), with lookups across them. */
+final class TfModule {
+  /** A block and the file it is in. */
+  record Located(Tf.Block block, Tf.File file) {}
+
+  private final List<Tf.File> files;
+  private final List<Located> blocks = new ArrayList<>();
+  private final Map<String, Located> byAddress = new HashMap<>();
+
+  TfModule(List<Tf.File> files) {
+    this.files = List.copyOf(files);
+    for (Tf.File f : this.files) {
+      for (Tf.Block b : f.blocks()) {
+        Located l = new Located(b, f);
+        blocks.add(l);
+        if (b.type().equals("resource") || b.type().equals("data")) {
+          byAddress.putIfAbsent(b.address(), l);
+        }
+      }
+    }
+  }
+
+  List<Tf.File> files() {
+    return files;
+  }
+
+  List<Located> blocks() {
+    return blocks;
+  }
+
+  List<Located> resources(String type) {
+    return blocks.stream().filter(l -> l.block().isResource(type)).toList();
+  }
+
+  List<Located> data(String type) {
+    return blocks.stream().filter(l -> l.block().isData(type)).toList();
+  }
+
+  /** The block with this address ({@code aws_iam_role.app}, {@code data.aws_ami.x}). */
+  Located find(String address) {
+    return byAddress.get(address);
+  }
+
+  /**
+   * The block a reference points to: {@code aws_iam_role.app.arn} -> the resource
+   * {@code aws_iam_role.app}; {@code data.x.y.json} -> the data source.
+   */
+  Located target(String ref) {
+    if (ref == null) {
+      return null;
+    }
+    String[] parts = ref.split("\\.");
+    if (parts.length >= 3 && parts[0].equals("data")) {
+      return find("data." + parts[1] + "." + stripIndex(parts[2]));
+    }
+    if (parts.length >= 2) {
+      return find(parts[0] + "." + stripIndex(parts[1]));
+    }
+    return null;
+  }
+
+  private static String stripIndex(String s) {
+    int bracket = s.indexOf('[');
+    return bracket < 0 ? s : s.substring(0, bracket);
+  }
+
+  /** The blocks a value refers to. */
+  List<Located> targets(Tf.Value v) {
+    List<Located> out = new ArrayList<>();
+    if (v == null) {
+      return out;
+    }
+    for (String r : v.refs()) {
+      Located l = target(r);
+      if (l != null && !out.contains(l)) {
+        out.add(l);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Every address referenced anywhere in the module ({@code aws_security_group.web}), from the
+   * attributes the filter accepts (given the top-level block and the attribute name).
+   */
+  Set<String> referencedAddresses(BiPredicate<Tf.Block, String> counts) {
+    Set<String> out = new HashSet<>();
+    for (Located l : blocks) {
+      collect(l.block(), l.block(), counts, out);
+    }
+    return out;
+  }
+
+  private static void collect(Tf.Block top, Tf.Block b, BiPredicate<Tf.Block, String> counts,
+      Set<String> out) {
+    for (Tf.Attr a : b.attrs().values()) {
+      if (!counts.test(top, a.name())) {
+        continue;
+      }
+      for (String r : a.value().refs()) {
+        String[] parts = r.split("\\.");
+        if (parts.length >= 3 && parts[0].equals("data")) {
+          out.add("data." + parts[1] + "." + stripIndex(parts[2]));
+        } else if (parts.length >= 2) {
+          out.add(parts[0] + "." + stripIndex(parts[1]));
+        }
+      }
+    }
+    for (Tf.Block nested : b.blocks()) {
+      collect(top, nested, counts, out);
+    }
+  }
+}

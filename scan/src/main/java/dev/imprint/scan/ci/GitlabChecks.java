@@ -1,0 +1,165 @@
+package dev.imprint.scan.ci;
+
+import static dev.imprint.scan.ci.GitlabRules.DEBUG_TRACE;
+import static dev.imprint.scan.ci.GitlabRules.EXFILTRATION;
+import static dev.imprint.scan.ci.GitlabRules.HARDCODED_SECRET;
+import static dev.imprint.scan.ci.GitlabRules.JOB_IMAGE;
+import static dev.imprint.scan.ci.GitlabRules.SECRET_ECHOED;
+import static dev.imprint.scan.ci.GitlabRules.STATIC_CLOUD_KEYS;
+
+import dev.imprint.scan.Analyzer.Sink;
+import dev.imprint.scan.Severity;
+import dev.imprint.scan.SourceFile;
+import dev.imprint.scan.secret.SecretHit;
+import dev.imprint.scan.secret.Secrets;
+import dev.imprint.scan.yaml.YamlMap;
+import dev.imprint.scan.yaml.YamlNode;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+
+/** Runs the GitLab CI rules over one pipeline file. */
+final class GitlabChecks {
+  static final Set<String> CI_SECRETS = Set.of("CI_JOB_TOKEN", "CI_BUILD_TOKEN",
+      "CI_REGISTRY_PASSWORD", "CI_DEPLOY_PASSWORD", "CI_JOB_JWT", "CI_JOB_JWT_V1",
+      "CI_JOB_JWT_V2", "CI_DEPENDENCY_PROXY_PASSWORD");
+  private static final List<String> GITLAB_URLS = List.of("CI_API_V4_URL", "CI_SERVER_URL",
+      "CI_SERVER_HOST", "CI_REGISTRY", "CI_PROJECT_URL", "CI_API_GRAPHQL_URL",
+      "CI_REPOSITORY_URL", "CI_SERVER_FQDN", "CI_DEPENDENCY_PROXY_SERVER",
+      "gitlab-ci-token:");
+
+  private final SourceFile file;
+  private final Sink sink;
+  private final GitlabPipeline pipeline;
+
+  GitlabChecks(SourceFile file, Sink sink, GitlabPipeline pipeline) {
+    this.file = file;
+    this.sink = sink;
+    this.pipeline = pipeline;
+  }
+
+  void run() {
+    job(pipeline.defaults());
+    for (GitlabJob job : pipeline.jobs()) {
+      job(job);
+    }
+  }
+
+  private void job(GitlabJob job) {
+    String where = job.name();
+    YamlNode image = job.image();
+    if (image != null) {
+      image(image instanceof YamlMap m ? m.get("name") : image, "image of job '" + where + "'",
+          where + "/image");
+    }
+    for (YamlNode s : job.services()) {
+      image(s instanceof YamlMap m ? m.get("name") : s, "service of job '" + where + "'",
+          where + "/services/" + s.text());
+    }
+    variables(job);
+    scripts(job);
+  }
+
+  private void image(YamlNode n, String what, String key) {
+    if (n == null || n.text() == null) {
+      return;
+    }
+    ImageRef ref = ImageRef.parse(n.text());
+    if (ref.templated() || ref.text().isEmpty() || ref.digest()) {
+      return;
+    }
+    String why = ref.latest() ? "uses the latest tag" : ref.untagged()
+        ? "has no tag (means latest)" : "is not pinned by digest";
+    sink.report(JOB_IMAGE.at(file.location(n.line(), n.column()),
+        "'" + ref.text() + "', the " + what + ", " + why).withKey(key)
+        .withSeverity(ref.latest() || ref.untagged() ? Severity.HIGH : Severity.MEDIUM));
+  }
+
+  private void variables(GitlabJob job) {
+    YamlMap vars = job.variables();
+    for (Map.Entry<String, YamlNode> e : vars.entries().entrySet()) {
+      String name = e.getKey();
+      YamlNode v = e.getValue() instanceof YamlMap m ? m.get("value") : e.getValue();
+      String value = v == null ? null : v.text();
+      if (value == null) {
+        continue;
+      }
+      var loc = file.location(vars.keyLine(name), vars.keyColumn(name));
+      String key = job.name() + "/variables/" + name;
+      String upper = name.toUpperCase(Locale.ROOT);
+      if ((upper.equals("CI_DEBUG_TRACE") || upper.equals("CI_DEBUG_SERVICES"))
+          && value.trim().equalsIgnoreCase("true")) {
+        sink.report(DEBUG_TRACE.at(loc, name + " is set to true").withKey(key));
+        continue;
+      }
+      boolean cloud = CiSecrets.isCloudKey(upper);
+      if (cloud && Secrets.isPlaceholder(value)) {
+        sink.report(STATIC_CLOUD_KEYS.at(loc, "variable " + name
+            + " passes a long-lived cloud key from CI/CD settings; use id_tokens: and OIDC")
+            .withKey(key));
+        continue;
+      }
+      Optional<SecretHit> hit = CiSecrets.literal(name, value);
+      hit.ifPresent(h -> sink.report(HARDCODED_SECRET.at(loc, "variable " + name
+          + " holds a hard-coded " + h.kind()).withSecret(h.evidence()).withKey(key)));
+    }
+  }
+
+  private void scripts(GitlabJob job) {
+    Predicate<String> isSecret = ref -> isSecretVariable(GithubChecks.envName(ref));
+    Predicate<String> trusted = url -> GITLAB_URLS.stream().anyMatch(url::contains);
+    boolean cloudReported = false;
+    for (YamlNode node : job.scripts()) {
+      for (Shell.Line line : Shell.lines(node.text())) {
+        String t = line.text();
+        String exfil = Shell.exfiltration(t, isSecret, trusted);
+        if (exfil != null) {
+          sink.report(EXFILTRATION.at(Locator.locate(file, node, firstRef(t, isSecret)),
+              "job '" + job.name() + "' " + exfil).withKey(job.name() + "/script/" + t));
+        } else if (Shell.printsSecret(t, isSecret)) {
+          sink.report(SECRET_ECHOED.at(Locator.locate(file, node, firstRef(t, isSecret)),
+              "job '" + job.name() + "' prints a secret variable to the log")
+              .withKey(job.name() + "/script/" + t));
+        }
+        if (!cloudReported && !job.idTokens()) {
+          String cloud = cloudRef(t);
+          if (cloud != null) {
+            cloudReported = true;
+            sink.report(STATIC_CLOUD_KEYS.at(Locator.locate(file, node, cloud), "job '"
+                + job.name() + "' uses the long-lived cloud key " + cloud
+                + " without id_tokens:").withKey(job.name() + "/cloud-keys"));
+          }
+        }
+      }
+    }
+  }
+
+  private static String cloudRef(String line) {
+    Matcher m = Shell.REF.matcher(line);
+    while (m.find()) {
+      if (CiSecrets.CLOUD_KEYS.contains(GithubChecks.envName(m.group()))) {
+        return m.group();
+      }
+    }
+    return null;
+  }
+
+  private static String firstRef(String line, Predicate<String> isSecret) {
+    Matcher m = Shell.REF.matcher(line);
+    while (m.find()) {
+      if (isSecret.test(m.group())) {
+        return m.group();
+      }
+    }
+    return line.length() > 40 ? line.substring(0, 40) : line;
+  }
+
+  static boolean isSecretVariable(String name) {
+    return CI_SECRETS.contains(name) || CiSecrets.CLOUD_KEYS.contains(name)
+        || !name.startsWith("CI_") && Secrets.isSecretName(name);
+  }
+}

@@ -1,0 +1,227 @@
+package dev.imprint.scan.ci;
+
+import dev.imprint.scan.SourceFile;
+import dev.imprint.scan.ci.Jenkinsfile.AgentImage;
+import dev.imprint.scan.ci.Jenkinsfile.CredentialScope;
+import dev.imprint.scan.ci.Jenkinsfile.EchoStep;
+import dev.imprint.scan.ci.Jenkinsfile.EnvEntry;
+import dev.imprint.scan.ci.Jenkinsfile.GroovyString;
+import dev.imprint.scan.ci.Jenkinsfile.Quote;
+import dev.imprint.scan.ci.Jenkinsfile.ShellStep;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads a Jenkinsfile (declarative or scripted) without parsing Groovy: a small lexer finds
+ * words, punctuation and string literals (single, double and triple quoted, across lines),
+ * skipping comments; a pass over the tokens picks out the steps the rules need. Unbalanced
+ * input never throws: blocks that do not close end at the end of the file.
+ */
+public final class JenkinsfileReader {
+  private static final Set<String> SHELL_STEPS = Set.of("sh", "bat", "powershell", "pwsh");
+
+  private JenkinsfileReader() {}
+
+  /** {@code Jenkinsfile}, {@code *.Jenkinsfile}, {@code Jenkinsfile.*}, any case. */
+  public static boolean isJenkinsfileName(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    return n.equals("jenkinsfile") || n.endsWith(".jenkinsfile") || n.startsWith("jenkinsfile.");
+  }
+
+  enum Kind { WORD, STRING, PUNCT }
+
+  record Token(Kind kind, String text, int start, GroovyString string) {
+    boolean is(String s) {
+      return kind != Kind.STRING && text.equals(s);
+    }
+  }
+
+  /** Reads the file's text; never throws. */
+  public static Jenkinsfile read(SourceFile file) {
+    List<Token> tokens = lex(file);
+    return build(tokens, file);
+  }
+
+  static List<Token> lex(SourceFile file) {
+    String s = file.text();
+    List<Token> out = new ArrayList<>();
+    int i = 0;
+    int n = s.length();
+    while (i < n) {
+      char c = s.charAt(i);
+      if (Character.isWhitespace(c)) {
+        i++;
+      } else if (c == '/' && i + 1 < n && s.charAt(i + 1) == '/') {
+        int eol = s.indexOf('\n', i);
+        i = eol < 0 ? n : eol;
+      } else if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
+        int close = s.indexOf("*/", i + 2);
+        i = close < 0 ? n : close + 2;
+      } else if (c == '\'' || c == '"') {
+        boolean triple = s.startsWith(String.valueOf(c).repeat(3), i);
+        Quote q = c == '\'' ? (triple ? Quote.TRIPLE_SINGLE : Quote.SINGLE)
+            : (triple ? Quote.TRIPLE_DOUBLE : Quote.DOUBLE);
+        int contentStart = i + (triple ? 3 : 1);
+        int end = stringEnd(s, contentStart, c, triple);
+        var loc = file.locationOfOffset(i);
+        GroovyString g = new GroovyString(s.substring(contentStart, Math.min(end, n)), q,
+            contentStart, loc.line(), loc.column());
+        out.add(new Token(Kind.STRING, g.text(), i, g));
+        i = Math.min(n, end + (triple ? 3 : 1));
+      } else if (Character.isLetterOrDigit(c) || c == '_' || c == '$') {
+        int j = i;
+        while (j < n && (Character.isLetterOrDigit(s.charAt(j)) || s.charAt(j) == '_'
+            || s.charAt(j) == '$' || s.charAt(j) == '.')) {
+          j++;
+        }
+        out.add(new Token(Kind.WORD, s.substring(i, j), i, null));
+        i = j;
+      } else {
+        out.add(new Token(Kind.PUNCT, String.valueOf(c), i, null));
+        i++;
+      }
+    }
+    return out;
+  }
+
+  /** Offset of the closing quote (or of the end of the line/file when unterminated). */
+  private static int stringEnd(String s, int from, char q, boolean triple) {
+    int n = s.length();
+    int i = from;
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c == '\\') {
+        i += 2;
+        continue;
+      }
+      if (!triple && c == '\n') {
+        return i;
+      }
+      if (q == '"' && c == '$' && i + 1 < n && s.charAt(i + 1) == '{') {
+        int depth = 0;
+        int j = i + 1;
+        while (j < n) {
+          char d = s.charAt(j);
+          if (d == '{') {
+            depth++;
+          } else if (d == '}' && --depth == 0) {
+            break;
+          } else if (d == '\n' && !triple) {
+            break;
+          }
+          j++;
+        }
+        i = j + 1;
+        continue;
+      }
+      if (c == q && (!triple || s.startsWith(String.valueOf(q).repeat(3), i))) {
+        return i;
+      }
+      i++;
+    }
+    return n;
+  }
+
+  static Jenkinsfile build(List<Token> t, SourceFile file) {
+    int length = file.text().length();
+    List<ShellStep> shells = new ArrayList<>();
+    List<EchoStep> echoes = new ArrayList<>();
+    List<CredentialScope> scopes = new ArrayList<>();
+    List<EnvEntry> env = new ArrayList<>();
+    List<AgentImage> images = new ArrayList<>();
+    for (int i = 0; i < t.size(); i++) {
+      Token tok = t.get(i);
+      if (tok.kind() != Kind.WORD) {
+        continue;
+      }
+      String w = tok.text();
+      if (SHELL_STEPS.contains(w) || w.equals("echo")) {
+        GroovyString g = stepString(t, i + 1);
+        if (g != null) {
+          if (w.equals("echo")) {
+            echoes.add(new EchoStep(g));
+          } else {
+            shells.add(new ShellStep(w, g));
+          }
+        }
+      } else if (w.equals("withCredentials") && i + 1 < t.size() && t.get(i + 1).is("(")) {
+        int close = match(t, i + 1, "(", ")");
+        List<String> vars = new ArrayList<>();
+        for (int k = i + 2; k < close - 2 && k < t.size() - 2; k++) {
+          if (t.get(k).kind() == Kind.WORD && (t.get(k).text().endsWith("Variable") || t.get(k).is("variable"))
+              && t.get(k + 1).is(":") && t.get(k + 2).kind() == Kind.STRING) {
+            vars.add(t.get(k + 2).text());
+          }
+        }
+        if (close + 1 < t.size() && t.get(close + 1).is("{")) {
+          int end = match(t, close + 1, "{", "}");
+          int endOffset = end < t.size() ? t.get(end).start() : length;
+          scopes.add(new CredentialScope(vars, t.get(close + 1).start(), endOffset,
+              file.locationOfOffset(tok.start()).line()));
+        }
+      } else if (w.equals("environment") && i + 1 < t.size() && t.get(i + 1).is("{")) {
+        int end = match(t, i + 1, "{", "}");
+        for (int k = i + 2; k + 2 < t.size() && k < end; k++) {
+          if (t.get(k).kind() != Kind.WORD || !t.get(k + 1).is("=")) {
+            continue;
+          }
+          Token v = t.get(k + 2);
+          if (v.kind() == Kind.STRING) {
+            var at = file.locationOfOffset(t.get(k).start());
+            env.add(new EnvEntry(t.get(k).text(), null, v.string(), at.line(), at.column()));
+          } else if (v.is("credentials") && k + 4 < t.size() && t.get(k + 4).kind()
+              == Kind.STRING) {
+            var at = file.locationOfOffset(t.get(k).start());
+            env.add(new EnvEntry(t.get(k).text(), t.get(k + 4).text(), null, at.line(),
+                at.column()));
+          }
+        }
+      } else if ((w.equals("docker") || w.equals("image") || w.equals("docker.image"))
+          && i + 1 < t.size()) {
+        GroovyString g = stepString(t, i + 1);
+        if (g != null && !g.text().isBlank()) {
+          images.add(new AgentImage(g.text(), g.line(), g.column()));
+        }
+      }
+    }
+    return new Jenkinsfile(shells, echoes, scopes, env, images);
+  }
+
+  /** The string argument of a step: {@code step 'x'}, {@code step('x')}, {@code script: 'x'}. */
+  private static GroovyString stepString(List<Token> t, int i) {
+    if (i >= t.size()) {
+      return null;
+    }
+    if (t.get(i).kind() == Kind.STRING) {
+      return t.get(i).string();
+    }
+    if (!t.get(i).is("(")) {
+      return null;
+    }
+    if (i + 1 < t.size() && t.get(i + 1).kind() == Kind.STRING) {
+      return t.get(i + 1).string();
+    }
+    int close = match(t, i, "(", ")");
+    for (int k = i + 1; k + 2 < t.size() && k < close; k++) {
+      if (t.get(k).is("script") && t.get(k + 1).is(":") && t.get(k + 2).kind() == Kind.STRING) {
+        return t.get(k + 2).string();
+      }
+    }
+    return null;
+  }
+
+  /** Index of the token closing the bracket opened at {@code open}, or the size when none. */
+  private static int match(List<Token> t, int open, String o, String c) {
+    int depth = 0;
+    for (int k = open; k < t.size(); k++) {
+      if (t.get(k).is(o)) {
+        depth++;
+      } else if (t.get(k).is(c) && --depth == 0) {
+        return k;
+      }
+    }
+    return t.size();
+  }
+}

@@ -1,0 +1,276 @@
+package dev.imprint.scan.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imprint.scan.Finding;
+import dev.imprint.scan.ScanReport;
+import dev.imprint.scan.ScanSettings;
+import dev.imprint.scan.Scanner;
+import dev.imprint.scan.SourceFile;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AwsAnalyzerTest {
+
+  private static ScanReport scan(SourceFile... files) {
+    return Scanner.create(ScanSettings.defaults().withThreads(1), List.of(new AwsAnalyzer()),
+        Clock.systemUTC()).scanSources(List.of(files));
+  }
+
+  private static List<String> ids(ScanReport report) {
+    return report.findings().stream().map(Finding::ruleId).distinct().sorted().toList();
+  }
+
+  private static final String DEPLOYER = """
+      resource "aws_iam_user" "deployer" {
+        name = "ci-deployer"
+      }
+
+      resource "aws_iam_access_key" "deployer" {
+        user = aws_iam_user.deployer.name
+      }
+
+      resource "aws_iam_user_policy" "deployer" {
+        name = "deploy-everything"
+        user = aws_iam_user.deployer.name
+        policy = jsonencode({
+          Version   = "2012-10-17"
+          Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]
+        })
+      }
+      """;
+
+  @Test
+  void deployUserWithKeyAndAdminPolicyIsReportedOnEveryAxis() {
+    ScanReport report = scan(SourceFile.of("infra/main.tf", DEPLOYER));
+    assertThat(ids(report)).containsExactly("IMP-AWS-001", "IMP-AWS-002", "IMP-AWS-011",
+        "IMP-AWS-025", "IMP-AWS-026");
+    assertThat(report.findings()).filteredOn(f -> f.ruleId().equals("IMP-AWS-011"))
+        .singleElement().satisfies(f -> {
+          assertThat(f.location().path()).isEqualTo("infra/main.tf");
+          assertThat(f.location().line()).isEqualTo(12);
+          assertThat(f.location().column()).isEqualTo(3);
+          assertThat(f.key()).isEqualTo("aws_iam_user_policy.deployer.policy:full_admin");
+        });
+  }
+
+  @Test
+  void findingKeysDoNotDependOnLines() {
+    List<String> before = scan(SourceFile.of("main.tf", DEPLOYER)).findings().stream()
+        .map(Finding::key).sorted().toList();
+    List<String> after = scan(SourceFile.of("main.tf", "\n\n# moved\n" + DEPLOYER))
+        .findings().stream().map(Finding::key).sorted().toList();
+    assertThat(after).isEqualTo(before).doesNotContainNull();
+  }
+
+  @Test
+  void hardCodedProviderKeysCarryEvidenceButNeverTheValue() {
+    String secret = "q8Vd2Lk9Zr4Tn7Wm1Xc6Yb3Hs5Jf0Pa8Ue2Gi9Ko";
+    ScanReport report = scan(SourceFile.of("provider.tf", """
+        provider "aws" {
+          region     = "eu-west-1"
+          secret_key = "%s"
+        }
+        """.formatted(secret)));
+    assertThat(report.findings()).singleElement().satisfies(f -> {
+      assertThat(f.ruleId()).isEqualTo("IMP-AWS-005");
+      assertThat(f.secret()).isNotNull();
+      assertThat(f.message() + f.key() + f).doesNotContain(secret);
+      assertThat(f.location().line()).isEqualTo(3);
+    });
+  }
+
+  @Test
+  void documentedExampleKeysAndVariablesAreNotSecrets() {
+    ScanReport report = scan(SourceFile.of("provider.tf", """
+        provider "aws" {
+          access_key = "AKIAIOSFODNN7EXAMPLE"
+          secret_key = var.secret_key
+          token      = "${var.session_token}"
+        }
+        """));
+    assertThat(report.findings()).isEmpty();
+  }
+
+  @Test
+  void policyDocumentInAnotherFileOfTheModuleIsResolved() {
+    ScanReport report = scan(
+        SourceFile.of("iam/policies.tf", """
+            data "aws_iam_policy_document" "ops" {
+              statement {
+                actions   = ["iam:*"]
+                resources = ["*"]
+              }
+            }
+            """),
+        SourceFile.of("iam/roles.tf", """
+            resource "aws_iam_role_policy" "ops" {
+              role   = aws_iam_role.ops.id
+              policy = data.aws_iam_policy_document.ops.json
+            }
+            """));
+    assertThat(ids(report)).contains("IMP-AWS-012", "IMP-AWS-015");
+    assertThat(report.findings()).allMatch(f -> f.location().path().equals("iam/roles.tf"));
+  }
+
+  @Test
+  void policyDocumentsOfOtherModulesAreNotConfused() {
+    ScanReport report = scan(
+        SourceFile.of("a/policies.tf", """
+            data "aws_iam_policy_document" "ops" {
+              statement {
+                actions   = ["*"]
+                resources = ["*"]
+              }
+            }
+            """),
+        SourceFile.of("b/roles.tf", """
+            resource "aws_iam_role_policy" "ops" {
+              role   = aws_iam_role.ops.id
+              policy = data.aws_iam_policy_document.ops.json
+            }
+            """));
+    assertThat(report.findings()).isEmpty();
+  }
+
+  @Test
+  void unreadableTerraformIsSkippedWithoutDiagnostics() {
+    ScanReport report = scan(SourceFile.of("broken.tf", "resource \"aws_iam_user\" \"x\" {\n"));
+    assertThat(report.findings()).isEmpty();
+    assertThat(report.diagnostics()).isEmpty();
+  }
+
+  @Test
+  void nonTerraformFilesAreIgnored() {
+    assertThat(scan(SourceFile.of("main.tf.json", "{}"),
+        SourceFile.of("notes.txt", "resource \"aws_iam_user\" \"x\" {}\n")).findings())
+        .isEmpty();
+  }
+
+  @Test
+  void imdsMissingOptionsAndHopLimitAreReportedPerInstance() {
+    ScanReport report = scan(SourceFile.of("ec2.tf", """
+        resource "aws_instance" "a" {
+          ami                  = "ami-1"
+          iam_instance_profile = "p"
+        }
+
+        resource "aws_instance" "b" {
+          ami                  = "ami-1"
+          iam_instance_profile = "p"
+          metadata_options {
+            http_tokens                 = "required"
+            http_put_response_hop_limit = 2
+          }
+        }
+
+        resource "aws_instance" "c" {
+          ami                  = "ami-1"
+          iam_instance_profile = "p"
+          metadata_options {
+            http_endpoint = "disabled"
+          }
+        }
+        """));
+    assertThat(report.findings()).extracting(f -> f.ruleId() + "@" + f.location().line())
+        .containsExactlyInAnyOrder("IMP-AWS-029@1", "IMP-AWS-030@11");
+  }
+
+  @Test
+  void allPortsIsReportedOnceNotAsEveryPort() {
+    ScanReport report = scan(SourceFile.of("sg.tf", """
+        resource "aws_security_group_rule" "all" {
+          type              = "ingress"
+          protocol          = "tcp"
+          from_port         = 0
+          to_port           = 65535
+          cidr_blocks       = ["0.0.0.0/0"]
+          security_group_id = "sg-1"
+        }
+        resource "aws_security_group_rule" "range" {
+          type              = "ingress"
+          protocol          = "tcp"
+          from_port         = 3300
+          to_port           = 3400
+          cidr_blocks       = ["0.0.0.0/0"]
+          security_group_id = "sg-1"
+        }
+        """));
+    assertThat(report.findings()).extracting(Finding::ruleId)
+        .containsExactlyInAnyOrder("IMP-AWS-037", "IMP-AWS-036", "IMP-AWS-039");
+  }
+
+  @Test
+  void githubTrustWithWildcardOwnerIsReported() {
+    ScanReport report = scan(SourceFile.of("oidc.tf", """
+        resource "aws_iam_role" "gh" {
+          assume_role_policy = jsonencode({
+            Version = "2012-10-17"
+            Statement = [{
+              Effect    = "Allow"
+              Action    = "sts:AssumeRoleWithWebIdentity"
+              Principal = { Federated = aws_iam_openid_connect_provider.github.arn }
+              Condition = {
+                StringLike = { "token.actions.githubusercontent.com:sub" = "repo:*/infra:*" }
+              }
+            }]
+          })
+        }
+        """));
+    // The provider ARN is a reference to a provider outside this module: no guess is made.
+    assertThat(report.findings()).isEmpty();
+    ScanReport literal = scan(SourceFile.of("oidc.tf", """
+        resource "aws_iam_role" "gh" {
+          assume_role_policy = jsonencode({
+            Statement = [{
+              Effect    = "Allow"
+              Action    = "sts:AssumeRoleWithWebIdentity"
+              Principal = { Federated = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }
+              Condition = {
+                StringLike = { "token.actions.githubusercontent.com:sub" = "repo:*/infra:*" }
+              }
+            }]
+          })
+        }
+        """));
+    assertThat(ids(literal)).containsExactly("IMP-AWS-023");
+  }
+
+  @Test
+  void githubTrustThroughAnOidcProviderResourceIsResolved() {
+    ScanReport report = scan(SourceFile.of("oidc.tf", """
+        resource "aws_iam_openid_connect_provider" "github" {
+          url            = "https://token.actions.githubusercontent.com"
+          client_id_list = ["sts.amazonaws.com"]
+        }
+
+        data "aws_iam_policy_document" "trust" {
+          statement {
+            actions = ["sts:AssumeRoleWithWebIdentity"]
+            principals {
+              type        = "Federated"
+              identifiers = [aws_iam_openid_connect_provider.github.arn]
+            }
+          }
+        }
+
+        resource "aws_iam_role" "gh" {
+          assume_role_policy = data.aws_iam_policy_document.trust.json
+        }
+        """));
+    assertThat(ids(report)).containsExactly("IMP-AWS-023");
+  }
+
+  @Test
+  void instancesLaunchedFromATemplateTakeProfileAndMetadataFromIt() {
+    ScanReport report = scan(SourceFile.of("ec2.tf", """
+        resource "aws_instance" "a" {
+          launch_template {
+            id = aws_launch_template.app.id
+          }
+        }
+        """));
+    assertThat(report.findings()).isEmpty();
+  }
+}

@@ -1,0 +1,8 @@
+resource "aws_iam_user" "ci" {
+  name = "ci-deployer"
+}
+
+resource "aws_iam_access_key" "ci" {
+  user    = aws_iam_user.ci.name
+  pgp_key = "keybase:platform"
+}

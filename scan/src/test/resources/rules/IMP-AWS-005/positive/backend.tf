@@ -1,0 +1,9 @@
+terraform {
+  backend "s3" {
+    bucket     = "acme-tfstate"
+    key        = "prod/terraform.tfstate"
+    region     = "eu-west-1"
+    access_key = "AKIA7HJKLQWERTZUIOPA"
+    secret_key = "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"
+  }
+}

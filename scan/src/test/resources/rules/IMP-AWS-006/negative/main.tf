@@ -1,0 +1,14 @@
+resource "aws_lambda_function" "orders" {
+  function_name = "orders"
+  role          = aws_iam_role.orders.arn
+  handler       = "index.handler"
+  runtime       = "nodejs20.x"
+
+  environment {
+    variables = {
+      DB_HOST       = "orders.cluster.internal"
+      DB_PASSWORD   = var.db_password
+      DB_SECRET_ARN = aws_secretsmanager_secret.db.arn
+    }
+  }
+}

@@ -1,0 +1,11 @@
+data "aws_iam_policy_document" "ops" {
+  statement {
+    actions   = ["iam:*"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "ops" {
+  role   = aws_iam_role.ops.id
+  policy = data.aws_iam_policy_document.ops.json
+}

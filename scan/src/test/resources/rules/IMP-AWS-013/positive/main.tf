@@ -1,0 +1,11 @@
+data "aws_iam_policy_document" "queue" {
+  statement {
+    actions   = ["sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_policy" "queue" {
+  name   = "queue-reader"
+  policy = data.aws_iam_policy_document.queue.json
+}

@@ -1,0 +1,13 @@
+resource "aws_iam_policy" "reader" {
+  name   = "secrets-reader"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect   = "Allow"
+        Action   = ["secretsmanager:GetSecretValue"]
+        Resource = "*"
+      }
+    ]
+  })
+}

@@ -1,0 +1,13 @@
+resource "aws_iam_policy" "writer" {
+  name   = "writer"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect   = "Allow"
+        Action   = ["dynamodb:PutItem", "dynamodb:UpdateItem"]
+        Resource = "*"
+      }
+    ]
+  })
+}

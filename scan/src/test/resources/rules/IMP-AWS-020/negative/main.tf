@@ -1,0 +1,16 @@
+resource "aws_iam_role" "shared" {
+  name = "shared"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect    = "Allow"
+        Principal = { AWS = "*" }
+        Action    = "sts:AssumeRole"
+        Condition = {
+          StringEquals = { "aws:PrincipalOrgID" = "o-a1b2c3d4e5" }
+        }
+      }
+    ]
+  })
+}

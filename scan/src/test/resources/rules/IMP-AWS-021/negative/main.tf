@@ -1,0 +1,19 @@
+data "aws_iam_policy_document" "vendor_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::444455556666:root"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "sts:ExternalId"
+      values   = [var.vendor_external_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "vendor" {
+  name               = "vendor-audit"
+  assume_role_policy = data.aws_iam_policy_document.vendor_trust.json
+}

@@ -1,0 +1,13 @@
+resource "aws_iam_policy" "hopper" {
+  name   = "hopper"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect   = "Allow"
+        Action   = "sts:AssumeRole"
+        Resource = "arn:aws:iam::123456789012:role/reader"
+      }
+    ]
+  })
+}

@@ -1,0 +1,4 @@
+resource "aws_launch_template" "web" {
+  name_prefix = "web-"
+  image_id    = "ami-0abc1234def567890"
+}

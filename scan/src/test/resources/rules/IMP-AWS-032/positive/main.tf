@@ -1,0 +1,6 @@
+resource "aws_ecs_task_definition" "worker" {
+  family                = "worker"
+  execution_role_arn    = aws_iam_role.ecs.arn
+  task_role_arn         = aws_iam_role.ecs.arn
+  container_definitions = file("${path.module}/worker.json")
+}

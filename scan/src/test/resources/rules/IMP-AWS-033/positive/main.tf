@@ -1,0 +1,15 @@
+resource "aws_kms_key" "data" {
+  description = "data key"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "Everyone"
+        Effect    = "Allow"
+        Principal = "*"
+        Action    = "kms:*"
+        Resource  = "*"
+      }
+    ]
+  })
+}

@@ -1,0 +1,6 @@
+resource "aws_lambda_permission" "anyone" {
+  statement_id  = "AllowAnyone"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.hook.function_name
+  principal     = "*"
+}

@@ -1,0 +1,8 @@
+resource "aws_launch_template" "web" {
+  name_prefix = "web-"
+
+  network_interfaces {
+    associate_public_ip_address = true
+    security_groups             = [aws_security_group.web.id]
+  }
+}

@@ -1,0 +1,8 @@
+resource "aws_eks_cluster" "main" {
+  name     = "main"
+  role_arn = aws_iam_role.eks.arn
+
+  vpc_config {
+    subnet_ids = var.subnet_ids
+  }
+}

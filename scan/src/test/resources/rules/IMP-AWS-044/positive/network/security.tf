@@ -1,0 +1,9 @@
+resource "aws_security_group" "legacy" {
+  name   = "legacy"
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_security_group" "app" {
+  name   = "app"
+  vpc_id = aws_vpc.main.id
+}
