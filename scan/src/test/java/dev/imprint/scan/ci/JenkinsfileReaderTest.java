@@ -106,6 +106,12 @@ class JenkinsfileReaderTest {
       JenkinsfileReader.read(SourceFile.of("Jenkinsfile", text));
       CiFindings.of("Jenkinsfile", text);
     }
+    for (String unit : new String[] {"sh(", "withCredentials([", "environment { A = ",
+        "withCredentials([]) {", "docker.image("}) {
+      String hostile = unit.repeat(200_000 / unit.length() * 4);
+      assertThat(JenkinsfileReader.read(SourceFile.of("Jenkinsfile", hostile))).isNotNull();
+      CiFindings.of("Jenkinsfile", hostile);
+    }
     String deep = "{".repeat(50_000) + "sh \"x\"" + "}".repeat(50_000);
     assertThat(JenkinsfileReader.read(SourceFile.of("Jenkinsfile", deep)).shellSteps())
         .hasSize(1);
