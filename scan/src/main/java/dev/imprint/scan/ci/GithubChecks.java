@@ -134,12 +134,20 @@ final class GithubChecks {
       sink.report(WRITE_ALL.at(at(wf.root(), "permissions"),
           "workflow grants permissions: write-all").withKey("permissions"));
     }
+    boolean noneAnywhere = top == null && !wf.jobs().isEmpty()
+        && wf.jobs().stream().allMatch(j -> j.permissions() == null);
+    if (noneAnywhere) {
+      // One finding, where the fix goes: a single top-level block covers every job.
+      sink.report(NO_PERMISSIONS.at(at(wf.root(), "jobs"), "workflow sets no permissions and "
+          + "none of its " + wf.jobs().size() + " job(s) do; the GITHUB_TOKEN gets the "
+          + "repository default").withKey("permissions"));
+    }
     for (GithubJob job : wf.jobs()) {
       if (isWriteAll(job.permissions())) {
         sink.report(WRITE_ALL.at(at(job.node(), "permissions"),
             "job '" + job.id() + "' grants permissions: write-all")
             .withKey("jobs/" + job.id() + "/permissions"));
-      } else if (top == null && job.permissions() == null) {
+      } else if (top == null && job.permissions() == null && !noneAnywhere) {
         sink.report(NO_PERMISSIONS.at(file.location(job.line(), job.column()), "job '"
             + job.id() + "' has no permissions block and the workflow sets none")
             .withKey("jobs/" + job.id() + "/permissions"));
