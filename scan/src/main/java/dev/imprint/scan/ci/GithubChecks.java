@@ -84,6 +84,7 @@ final class GithubChecks {
         if (step.uses() != null) {
           uses(step.uses(), step.node(), sw);
           cloudKeyInputs(step, sw);
+          inputs(step, sw);
           if (step.uses().startsWith("actions/github-script")
               && step.with().get("script") != null) {
             injection(step.with().get("script"), sw + "/script");
@@ -236,6 +237,22 @@ final class GithubChecks {
       hit.ifPresent(h -> sink.report(HARDCODED_SECRET.at(loc, "environment variable " + name
           + " holds a hard-coded " + h.kind()).withSecret(h.evidence())
           .withKey(where + "/" + name)));
+    }
+  }
+
+  /** Action inputs such as {@code password:} given a literal instead of a secret. */
+  private void inputs(GithubStep step, String where) {
+    YamlMap with = step.with();
+    for (Map.Entry<String, YamlNode> e : with.entries().entrySet()) {
+      String name = e.getKey().replace('-', '_');
+      String value = e.getValue().text();
+      if (value == null || e.getKey().equals("script")) {
+        continue;
+      }
+      CiSecrets.literal(name, value).ifPresent(h -> sink.report(HARDCODED_SECRET.at(
+          at(with, e.getKey()), "input '" + e.getKey() + "' of '" + step.uses()
+              + "' is a hard-coded " + h.kind()).withSecret(h.evidence())
+          .withKey(where + "/with/" + e.getKey())));
     }
   }
 

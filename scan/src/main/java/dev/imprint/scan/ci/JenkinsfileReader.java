@@ -155,8 +155,8 @@ public final class JenkinsfileReader {
         int close = partner[i + 1];
         List<String> vars = new ArrayList<>();
         for (int k = i + 2; k < Math.min(close, i + MAX_ARGS) - 2 && k < t.size() - 2; k++) {
-          if (t.get(k).kind() == Kind.WORD && (t.get(k).text().endsWith("Variable") || t.get(k).is("variable"))
-              && t.get(k + 1).is(":") && t.get(k + 2).kind() == Kind.STRING) {
+          if (isBindingVariable(t.get(k)) && t.get(k + 1).is(":")
+              && t.get(k + 2).kind() == Kind.STRING) {
             vars.add(t.get(k + 2).text());
           }
         }
@@ -196,6 +196,12 @@ public final class JenkinsfileReader {
       }
     }
     return new Jenkinsfile(shells, echoes, scopes, env, images);
+  }
+
+  /** {@code variable:}, {@code usernameVariable:}, {@code keyFileVariable:}, ... */
+  private static boolean isBindingVariable(Token tok) {
+    return tok.kind() == Kind.WORD
+        && (tok.text().equals("variable") || tok.text().endsWith("Variable"));
   }
 
   /** The string argument of a step: {@code step 'x'}, {@code step('x')}, {@code script: 'x'}. */
