@@ -1,5 +1,6 @@
 package dev.imprint.scan.ci;
 
+import dev.imprint.scan.Diagnostic;
 import dev.imprint.scan.SourceFile;
 import dev.imprint.scan.ci.Jenkinsfile.AgentImage;
 import dev.imprint.scan.ci.Jenkinsfile.CredentialScope;
@@ -42,10 +43,44 @@ public final class JenkinsfileReader {
     }
   }
 
+  /**
+   * What reading gave: the model (best effort, always present) and, when the text is not a
+   * well-formed pipeline (an unterminated triple-quoted string, an unclosed block), a
+   * diagnostic at the place where the problem starts.
+   */
+  public record Result(Jenkinsfile jenkinsfile, Diagnostic problem) {}
+
   /** Reads the file's text; never throws. */
   public static Jenkinsfile read(SourceFile file) {
+    return readWithProblems(file).jenkinsfile();
+  }
+
+  /** Reads the file's text and reports the first structural problem; never throws. */
+  public static Result readWithProblems(SourceFile file) {
     List<Token> tokens = lex(file);
-    return build(tokens, file);
+    Jenkinsfile model = build(tokens, file);
+    return new Result(model, problem(tokens, file));
+  }
+
+  private static Diagnostic problem(List<Token> t, SourceFile file) {
+    int n = file.text().length();
+    for (Token tok : t) {
+      GroovyString g = tok.string();
+      if (g != null && (g.quote() == Quote.TRIPLE_SINGLE || g.quote() == Quote.TRIPLE_DOUBLE)
+          && g.offset() + g.text().length() >= n) {
+        return new Diagnostic(file.location(g.line(), g.column()), Diagnostic.Kind.PARSE_ERROR,
+            "expected the closing " + (g.quote() == Quote.TRIPLE_SINGLE ? "'''" : "\"\"\"")
+                + " of the string opened here; the Jenkinsfile was read up to the end");
+      }
+    }
+    int[] partner = partners(t);
+    for (int k = 0; k < t.size(); k++) {
+      if (t.get(k).is("{") && partner[k] == t.size()) {
+        return new Diagnostic(file.locationOfOffset(t.get(k).start()),
+            Diagnostic.Kind.PARSE_ERROR, "expected a '}' closing the block opened here");
+      }
+    }
+    return null;
   }
 
   static List<Token> lex(SourceFile file) {

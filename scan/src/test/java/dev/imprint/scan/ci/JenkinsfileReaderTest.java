@@ -2,6 +2,7 @@ package dev.imprint.scan.ci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imprint.scan.Diagnostic;
 import dev.imprint.scan.SourceFile;
 import dev.imprint.scan.ci.Jenkinsfile.CredentialScope;
 import dev.imprint.scan.ci.Jenkinsfile.Quote;
@@ -97,6 +98,25 @@ class JenkinsfileReaderTest {
     assertThat(r.findings).isEmpty();
     assertThat(JenkinsfileReader.read(SourceFile.of("Jenkinsfile", text)).shellSteps())
         .hasSize(1);
+  }
+
+  @Test
+  void unterminatedTripleQuotedStringIsAParseErrorWhereItOpens() {
+    CiFindings r = CiFindings.of("Jenkinsfile", "node {\n  sh '''\n    make\n}\n");
+    assertThat(r.diagnostics).singleElement().satisfies(d -> {
+      assertThat(d.kind()).isEqualTo(Diagnostic.Kind.PARSE_ERROR);
+      assertThat(d.location().line()).isEqualTo(2);
+      assertThat(d.location().column()).isEqualTo(6);
+      assertThat(d.message()).contains("'''");
+    });
+  }
+
+  @Test
+  void unclosedBlockIsAParseErrorAndWellFormedFilesHaveNone() {
+    assertThat(CiFindings.of("Jenkinsfile", "pipeline {\n  stages {\n}\n").diagnostics)
+        .singleElement().satisfies(d -> assertThat(d.location().line()).isEqualTo(1));
+    assertThat(CiFindings.of("Jenkinsfile", "node {\n  sh 'make'\n}\n").diagnostics)
+        .isEmpty();
   }
 
   @Test
