@@ -35,7 +35,11 @@ public final class CiAnalyzer implements Analyzer {
   public Session start(ScanSettings settings) {
     return (SourceFile file, Sink sink) -> {
       if (JenkinsfileReader.isJenkinsfileName(file.name())) {
-        new JenkinsChecks(file, sink, JenkinsfileReader.read(file)).run();
+        JenkinsfileReader.Result r = JenkinsfileReader.readWithProblems(file);
+        if (r.problem() != null) {
+          sink.diagnose(r.problem());
+        }
+        new JenkinsChecks(file, sink, r.jenkinsfile()).run();
         return;
       }
       if (GitlabPipelineReader.isGitlabName(file.lowerName())) {

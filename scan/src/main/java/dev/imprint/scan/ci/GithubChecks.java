@@ -84,6 +84,7 @@ final class GithubChecks {
         if (step.uses() != null) {
           uses(step.uses(), step.node(), sw);
           cloudKeyInputs(step, sw);
+          inputs(step, sw);
           if (step.uses().startsWith("actions/github-script")
               && step.with().get("script") != null) {
             injection(step.with().get("script"), sw + "/script");
@@ -134,12 +135,20 @@ final class GithubChecks {
       sink.report(WRITE_ALL.at(at(wf.root(), "permissions"),
           "workflow grants permissions: write-all").withKey("permissions"));
     }
+    boolean noneAnywhere = top == null && !wf.jobs().isEmpty()
+        && wf.jobs().stream().allMatch(j -> j.permissions() == null);
+    if (noneAnywhere) {
+      // One finding, where the fix goes: a single top-level block covers every job.
+      sink.report(NO_PERMISSIONS.at(at(wf.root(), "jobs"), "workflow sets no permissions and "
+          + "none of its " + wf.jobs().size() + " job(s) do; the GITHUB_TOKEN gets the "
+          + "repository default").withKey("permissions"));
+    }
     for (GithubJob job : wf.jobs()) {
       if (isWriteAll(job.permissions())) {
         sink.report(WRITE_ALL.at(at(job.node(), "permissions"),
             "job '" + job.id() + "' grants permissions: write-all")
             .withKey("jobs/" + job.id() + "/permissions"));
-      } else if (top == null && job.permissions() == null) {
+      } else if (top == null && job.permissions() == null && !noneAnywhere) {
         sink.report(NO_PERMISSIONS.at(file.location(job.line(), job.column()), "job '"
             + job.id() + "' has no permissions block and the workflow sets none")
             .withKey("jobs/" + job.id() + "/permissions"));
@@ -228,6 +237,22 @@ final class GithubChecks {
       hit.ifPresent(h -> sink.report(HARDCODED_SECRET.at(loc, "environment variable " + name
           + " holds a hard-coded " + h.kind()).withSecret(h.evidence())
           .withKey(where + "/" + name)));
+    }
+  }
+
+  /** Action inputs such as {@code password:} given a literal instead of a secret. */
+  private void inputs(GithubStep step, String where) {
+    YamlMap with = step.with();
+    for (Map.Entry<String, YamlNode> e : with.entries().entrySet()) {
+      String name = e.getKey().replace('-', '_');
+      String value = e.getValue().text();
+      if (value == null || e.getKey().equals("script")) {
+        continue;
+      }
+      CiSecrets.literal(name, value).ifPresent(h -> sink.report(HARDCODED_SECRET.at(
+          at(with, e.getKey()), "input '" + e.getKey() + "' of '" + step.uses()
+              + "' is a hard-coded " + h.kind()).withSecret(h.evidence())
+          .withKey(where + "/with/" + e.getKey())));
     }
   }
 

@@ -53,15 +53,19 @@ final class GitlabChecks {
     String where = job.name();
     YamlNode image = job.image();
     if (image != null) {
-      image(image instanceof YamlMap m ? m.get("name") : image, "image of job '" + where + "'",
+      image(image instanceof YamlMap m ? m.get("name") : image, what("image", where),
           where + "/image");
     }
     for (YamlNode s : job.services()) {
-      image(s instanceof YamlMap m ? m.get("name") : s, "service of job '" + where + "'",
+      image(s instanceof YamlMap m ? m.get("name") : s, what("service", where),
           where + "/services/" + s.text());
     }
     variables(job);
     scripts(job);
+  }
+
+  private static String what(String kind, String job) {
+    return job.equals("default") ? "default " + kind : kind + " of job '" + job + "'";
   }
 
   private void image(YamlNode n, String what, String key) {

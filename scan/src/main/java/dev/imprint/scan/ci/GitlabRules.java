@@ -43,7 +43,8 @@ final class GitlabRules {
       .remediation("Request an ID token with id_tokens: (aud set to the cloud's audience) and "
           + "exchange it: aws sts assume-role-with-web-identity, a GCP workload identity "
           + "pool, or an Azure federated credential. Then delete the stored keys.")
-      .example("deploy:\n  script:\n    - aws s3 sync dist s3://site  # uses $AWS_SECRET_ACCESS_KEY",
+      .example("deploy:\n  script:\n"
+              + "    - aws s3 sync dist s3://site  # uses $AWS_SECRET_ACCESS_KEY",
           "deploy:\n  id_tokens:\n    AWS_TOKEN:\n      aud: sts.amazonaws.com\n  script:\n"
               + "    - aws sts assume-role-with-web-identity ...")
       .tags("gitlab-ci", "oidc", "CWE-798").build();

@@ -116,6 +116,10 @@ final class JenkinsChecks {
         continue;
       }
       int at = starts[line.index()];
+      while (at < g.text().length() && (g.text().charAt(at) == ' '
+          || g.text().charAt(at) == '\t')) {
+        at++;
+      }
       String ref = firstRef(t, isSecret);
       int found = ref == null ? -1 : g.text().indexOf(ref, at);
       var loc = file.locationOfOffset(g.offset() + (found < 0 ? at : found));

@@ -1,5 +1,6 @@
 package dev.imprint.scan.ci;
 
+import dev.imprint.scan.Diagnostic;
 import dev.imprint.scan.SourceFile;
 import dev.imprint.scan.ci.Jenkinsfile.AgentImage;
 import dev.imprint.scan.ci.Jenkinsfile.CredentialScope;
@@ -20,6 +21,10 @@ import java.util.Set;
  * input never throws: blocks that do not close end at the end of the file.
  */
 public final class JenkinsfileReader {
+  /** Most tokens looked at inside one argument list (bounds work on hostile input). */
+  private static final int MAX_ARGS = 400;
+  /** Most withCredentials scopes kept (bounds the per-reference scope lookup). */
+  private static final int MAX_SCOPES = 1_000;
   private static final Set<String> SHELL_STEPS = Set.of("sh", "bat", "powershell", "pwsh");
 
   private JenkinsfileReader() {}
@@ -38,10 +43,44 @@ public final class JenkinsfileReader {
     }
   }
 
+  /**
+   * What reading gave: the model (best effort, always present) and, when the text is not a
+   * well-formed pipeline (an unterminated triple-quoted string, an unclosed block), a
+   * diagnostic at the place where the problem starts.
+   */
+  public record Result(Jenkinsfile jenkinsfile, Diagnostic problem) {}
+
   /** Reads the file's text; never throws. */
   public static Jenkinsfile read(SourceFile file) {
+    return readWithProblems(file).jenkinsfile();
+  }
+
+  /** Reads the file's text and reports the first structural problem; never throws. */
+  public static Result readWithProblems(SourceFile file) {
     List<Token> tokens = lex(file);
-    return build(tokens, file);
+    Jenkinsfile model = build(tokens, file);
+    return new Result(model, problem(tokens, file));
+  }
+
+  private static Diagnostic problem(List<Token> t, SourceFile file) {
+    int n = file.text().length();
+    for (Token tok : t) {
+      GroovyString g = tok.string();
+      if (g != null && (g.quote() == Quote.TRIPLE_SINGLE || g.quote() == Quote.TRIPLE_DOUBLE)
+          && g.offset() + g.text().length() >= n) {
+        return new Diagnostic(file.location(g.line(), g.column()), Diagnostic.Kind.PARSE_ERROR,
+            "expected the closing " + (g.quote() == Quote.TRIPLE_SINGLE ? "'''" : "\"\"\"")
+                + " of the string opened here; the Jenkinsfile was read up to the end");
+      }
+    }
+    int[] partner = partners(t);
+    for (int k = 0; k < t.size(); k++) {
+      if (t.get(k).is("{") && partner[k] == t.size()) {
+        return new Diagnostic(file.locationOfOffset(t.get(k).start()),
+            Diagnostic.Kind.PARSE_ERROR, "expected a '}' closing the block opened here");
+      }
+    }
+    return null;
   }
 
   static List<Token> lex(SourceFile file) {
@@ -126,6 +165,7 @@ public final class JenkinsfileReader {
 
   static Jenkinsfile build(List<Token> t, SourceFile file) {
     int length = file.text().length();
+    int[] partner = partners(t);
     List<ShellStep> shells = new ArrayList<>();
     List<EchoStep> echoes = new ArrayList<>();
     List<CredentialScope> scopes = new ArrayList<>();
@@ -138,7 +178,7 @@ public final class JenkinsfileReader {
       }
       String w = tok.text();
       if (SHELL_STEPS.contains(w) || w.equals("echo")) {
-        GroovyString g = stepString(t, i + 1);
+        GroovyString g = stepString(t, i + 1, partner);
         if (g != null) {
           if (w.equals("echo")) {
             echoes.add(new EchoStep(g));
@@ -147,23 +187,26 @@ public final class JenkinsfileReader {
           }
         }
       } else if (w.equals("withCredentials") && i + 1 < t.size() && t.get(i + 1).is("(")) {
-        int close = match(t, i + 1, "(", ")");
+        int close = partner[i + 1];
         List<String> vars = new ArrayList<>();
-        for (int k = i + 2; k < close - 2 && k < t.size() - 2; k++) {
-          if (t.get(k).kind() == Kind.WORD && (t.get(k).text().endsWith("Variable") || t.get(k).is("variable"))
-              && t.get(k + 1).is(":") && t.get(k + 2).kind() == Kind.STRING) {
+        for (int k = i + 2; k < Math.min(close, i + MAX_ARGS) - 2 && k < t.size() - 2; k++) {
+          if (isBindingVariable(t.get(k)) && t.get(k + 1).is(":")
+              && t.get(k + 2).kind() == Kind.STRING) {
             vars.add(t.get(k + 2).text());
           }
         }
-        if (close + 1 < t.size() && t.get(close + 1).is("{")) {
-          int end = match(t, close + 1, "{", "}");
+        if (close + 1 < t.size() && t.get(close + 1).is("{") && scopes.size() < MAX_SCOPES) {
+          int end = partner[close + 1];
           int endOffset = end < t.size() ? t.get(end).start() : length;
           scopes.add(new CredentialScope(vars, t.get(close + 1).start(), endOffset,
               file.locationOfOffset(tok.start()).line()));
         }
       } else if (w.equals("environment") && i + 1 < t.size() && t.get(i + 1).is("{")) {
-        int end = match(t, i + 1, "{", "}");
-        for (int k = i + 2; k + 2 < t.size() && k < end; k++) {
+        int end = partner[i + 1];
+        int k = i + 2;
+        // An environment block holds only assignments: stop at a nested block, so that an
+        // unclosed one does not swallow the stages after it, and resume after what was read.
+        for (; k + 2 < t.size() && k < end && !t.get(k).is("{"); k++) {
           if (t.get(k).kind() != Kind.WORD || !t.get(k + 1).is("=")) {
             continue;
           }
@@ -178,9 +221,10 @@ public final class JenkinsfileReader {
                 at.column()));
           }
         }
+        i = k - 1;
       } else if ((w.equals("docker") || w.equals("image") || w.equals("docker.image"))
           && i + 1 < t.size()) {
-        GroovyString g = stepString(t, i + 1);
+        GroovyString g = stepString(t, i + 1, partner);
         if (g != null && !g.text().isBlank()) {
           images.add(new AgentImage(g.text(), g.line(), g.column()));
         }
@@ -189,8 +233,14 @@ public final class JenkinsfileReader {
     return new Jenkinsfile(shells, echoes, scopes, env, images);
   }
 
+  /** {@code variable:}, {@code usernameVariable:}, {@code keyFileVariable:}, ... */
+  private static boolean isBindingVariable(Token tok) {
+    return tok.kind() == Kind.WORD
+        && (tok.text().equals("variable") || tok.text().endsWith("Variable"));
+  }
+
   /** The string argument of a step: {@code step 'x'}, {@code step('x')}, {@code script: 'x'}. */
-  private static GroovyString stepString(List<Token> t, int i) {
+  private static GroovyString stepString(List<Token> t, int i, int[] partner) {
     if (i >= t.size()) {
       return null;
     }
@@ -203,7 +253,7 @@ public final class JenkinsfileReader {
     if (i + 1 < t.size() && t.get(i + 1).kind() == Kind.STRING) {
       return t.get(i + 1).string();
     }
-    int close = match(t, i, "(", ")");
+    int close = Math.min(partner[i], i + 64);
     for (int k = i + 1; k + 2 < t.size() && k < close; k++) {
       if (t.get(k).is("script") && t.get(k + 1).is(":") && t.get(k + 2).kind() == Kind.STRING) {
         return t.get(k + 2).string();
@@ -212,16 +262,35 @@ public final class JenkinsfileReader {
     return null;
   }
 
-  /** Index of the token closing the bracket opened at {@code open}, or the size when none. */
-  private static int match(List<Token> t, int open, String o, String c) {
-    int depth = 0;
-    for (int k = open; k < t.size(); k++) {
-      if (t.get(k).is(o)) {
-        depth++;
-      } else if (t.get(k).is(c) && --depth == 0) {
-        return k;
+  /**
+   * For each opening bracket, the index of the token that closes it (the token count when it
+   * never closes), found in one pass so that hostile nesting stays linear.
+   */
+  static int[] partners(List<Token> t) {
+    int[] partner = new int[t.size()];
+    java.util.Arrays.fill(partner, t.size());
+    java.util.Map<String, java.util.ArrayDeque<Integer>> open = java.util.Map.of(
+        ")", new java.util.ArrayDeque<>(), "}", new java.util.ArrayDeque<>(),
+        "]", new java.util.ArrayDeque<>());
+    for (int k = 0; k < t.size(); k++) {
+      Token tok = t.get(k);
+      if (tok.kind() != Kind.PUNCT) {
+        continue;
+      }
+      switch (tok.text()) {
+        case "(" -> open.get(")").push(k);
+        case "{" -> open.get("}").push(k);
+        case "[" -> open.get("]").push(k);
+        case ")", "}", "]" -> {
+          Integer o = open.get(tok.text()).poll();
+          if (o != null) {
+            partner[o] = k;
+          }
+        }
+        default -> { }
       }
     }
-    return t.size();
+    return partner;
   }
+
 }

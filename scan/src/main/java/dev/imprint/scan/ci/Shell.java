@@ -28,6 +28,9 @@ final class Shell {
   private static final Set<String> DATA_FLAGS = Set.of("-d", "--data", "--data-raw",
       "--data-binary", "--data-urlencode", "--data-ascii", "-F", "--form", "--form-string",
       "--post-data", "--body-data", "-body", "--json", "-T", "--upload-file");
+  /** Words that run the next word as the command. */
+  private static final Set<String> WRAPPERS =
+      Set.of("sudo", "exec", "time", "command", "nohup", "builtin", "then", "do", "else");
   private static final Set<String> PRINT =
       Set.of("echo", "printf", "write-host", "write-output", "print", "cat");
 
@@ -102,6 +105,9 @@ final class Shell {
   record Command(List<String> words, boolean pipedOut, boolean pipedIn) {
     String name() {
       for (String w : words) {
+        if (WRAPPERS.contains(w)) {
+          continue;
+        }
         if (!w.contains("=") || w.startsWith("-")) {
           String n = w.toLowerCase(Locale.ROOT);
           int slash = n.lastIndexOf('/');
@@ -234,7 +240,9 @@ final class Shell {
         }
         args.append(w).append(' ');
       }
-      if (!redirected && hasSecret(args.toString(), isSecretRef)) {
+      // "::add-mask::$TOKEN" is how a GitHub step asks the runner to mask a value.
+      if (!redirected && !args.toString().contains("::add-mask::")
+          && hasSecret(args.toString(), isSecretRef)) {
         return true;
       }
     }

@@ -2,12 +2,12 @@ package dev.imprint.scan.compose;
 
 import dev.imprint.scan.Diagnostic;
 import dev.imprint.scan.SourceFile;
+import dev.imprint.scan.yaml.YamlList;
 import dev.imprint.scan.yaml.YamlMap;
 import dev.imprint.scan.yaml.YamlNode;
 import dev.imprint.scan.yaml.YamlReader;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 public final class ComposeReader {
   private static final Pattern NAME =
       Pattern.compile("(docker-)?compose([.\\-_][^/]*)?\\.ya?ml");
+
+  private static final YamlMap EMPTY = YamlReader.read("{}").documents().get(0).asMap();
 
   private ComposeReader() {}
 
@@ -54,9 +56,17 @@ public final class ComposeReader {
           Diagnostic.Kind.PARSE_ERROR, "expected a docker-compose YAML document: "
               + p.message())));
     }
-    if (parsed.documents().isEmpty() || !(parsed.documents().get(0) instanceof YamlMap root)) {
-      return byName ? Optional.of(new Result(new ComposeFile(List.of(), YamlMapHolder.EMPTY),
-          null)) : Optional.empty();
+    if (parsed.documents().isEmpty()) {
+      return byName ? Optional.of(new Result(new ComposeFile(List.of(), EMPTY), null))
+          : Optional.empty();
+    }
+    if (!(parsed.documents().get(0) instanceof YamlMap root)) {
+      YamlNode doc = parsed.documents().get(0);
+      return byName ? Optional.of(new Result(null, new Diagnostic(
+          file.location(doc.line(), doc.column()), Diagnostic.Kind.PARSE_ERROR,
+          "expected a docker-compose document: a YAML map with services:, found a "
+              + (doc instanceof YamlList ? "list" : "scalar"))))
+          : Optional.empty();
     }
     if (!byName && !looksLikeCompose(root)) {
       return Optional.empty();
@@ -89,14 +99,5 @@ public final class ComposeReader {
           services.keyColumn(e.getKey()), image, m.has("build"), m));
     }
     return new ComposeFile(out, root);
-  }
-
-  /** An empty map for files that hold no document. */
-  private static final class YamlMapHolder {
-    static final YamlMap EMPTY = ((YamlNode) YamlReader.read("{}").documents().get(0)).asMap();
-  }
-
-  static String lower(String s) {
-    return s == null ? "" : s.toLowerCase(Locale.ROOT);
   }
 }

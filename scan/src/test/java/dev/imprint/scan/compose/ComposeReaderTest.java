@@ -55,6 +55,21 @@ class ComposeReaderTest {
   }
 
   @Test
+  void composeNamedFileThatIsNotAMapIsAParseError() {
+    ComposeReader.Result r = ComposeReader.read(
+        SourceFile.of("docker-compose.yml", "- web\n- db\n")).orElseThrow();
+    assertThat(r.problem().kind()).isEqualTo(Diagnostic.Kind.PARSE_ERROR);
+    assertThat(r.problem().location().line()).isEqualTo(1);
+  }
+
+  @Test
+  void unquotedPortsKeepTheirTextDespiteYaml11Sexagesimals() {
+    ComposeFile file = ComposeReader.read(SourceFile.of("compose.yml",
+        "services:\n  a:\n    image: a:1\n    ports:\n      - 8080:80\n")).orElseThrow().file();
+    assertThat(file.services().get(0).node().list("ports").get(0).text()).isEqualTo("8080:80");
+  }
+
+  @Test
   void shortPortSyntaxWithoutAnAddressIsPublishedEverywhere() {
     assertThat(ComposeAnalyzer.publishesOnAllInterfaces("8080:80")).isTrue();
     assertThat(ComposeAnalyzer.publishesOnAllInterfaces("80")).isTrue();
