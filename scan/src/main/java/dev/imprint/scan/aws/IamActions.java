@@ -2,9 +2,6 @@ package dev.imprint.scan.aws;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * What IAM actions mean for risk: wildcard matching with IAM's case-insensitive {@code *} and
@@ -138,22 +135,6 @@ final class IamActions {
       "pricing:*", "ce:*", "budgets:ViewBudget", "trustedadvisor:Describe*",
       "servicequotas:Get*", "servicequotas:List*", "access-analyzer:ValidatePolicy");
 
-  /** Every action we know the meaning of; wildcard patterns are matched against this list. */
-  static final Set<String> KNOWN = Stream.of(CREDENTIAL_EXPOSURE, DATA_READS,
-          PERMISSIONS_MANAGEMENT, PrivilegeEscalation.allActions(), List.of("sts:AssumeRole",
-              "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML", "sts:TagSession",
-              "s3:PutObject", "s3:DeleteObject", "s3:DeleteBucket", "s3:ListBucket",
-              "ec2:TerminateInstances", "ec2:AuthorizeSecurityGroupIngress",
-              "ec2:CreateSnapshot", "rds:DeleteDBInstance", "dynamodb:PutItem",
-              "dynamodb:DeleteTable", "sqs:SendMessage", "sqs:DeleteMessage", "sns:Publish",
-              "kms:Encrypt", "kms:ScheduleKeyDeletion", "kms:DisableKey",
-              "logs:CreateLogStream", "logs:PutLogEvents", "cloudtrail:StopLogging",
-              "cloudtrail:DeleteTrail", "lambda:InvokeFunction", "ssm:PutParameter",
-              "ssm:SendCommand", "secretsmanager:PutSecretValue",
-              "secretsmanager:DeleteSecret"))
-      .flatMap(List::stream)
-      .collect(Collectors.toUnmodifiableSet());
-
   /**
    * IAM wildcard matching: {@code *} matches any run of characters, {@code ?} one character,
    * case-insensitively. Linear-time greedy matching with one backtrack point, so hostile
@@ -230,11 +211,6 @@ final class IamActions {
     }
     String[] parts = r.split(":", 6);
     return parts.length == 6 && isEverything(parts[5]);
-  }
-
-  /** The known actions of a list that one pattern of the statement may grant. */
-  static List<String> granted(PolicyStatement s, List<String> candidates) {
-    return candidates.stream().filter(s::mayGrant).distinct().toList();
   }
 
   /** Whether a concrete action name (no wildcard) has the shape of a permissions change. */

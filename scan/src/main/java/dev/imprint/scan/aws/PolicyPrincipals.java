@@ -21,10 +21,6 @@ public record PolicyPrincipals(Map<String, List<String>> byType, boolean negated
   /** No principal element (identity policies). */
   public static final PolicyPrincipals NONE = new PolicyPrincipals(Map.of(), false, false);
 
-  /** The principal {@code "*"}: everyone, signed or anonymous. */
-  public static final PolicyPrincipals EVERYONE =
-      new PolicyPrincipals(Map.of("AWS", List.of("*")), false, true);
-
   public PolicyPrincipals {
     Map<String, List<String>> copy = new LinkedHashMap<>();
     byType.forEach((k, v) -> copy.put(k, List.copyOf(v)));

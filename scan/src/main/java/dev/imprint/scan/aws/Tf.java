@@ -4,7 +4,6 @@ import dev.imprint.scan.SourceFile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -229,9 +228,5 @@ final class Tf {
       out.add(v.literal());
     }
     return out;
-  }
-
-  static String lower(String s) {
-    return s == null ? null : s.toLowerCase(Locale.ROOT);
   }
 }
