@@ -137,7 +137,9 @@ final class DockerfileChecks {
       if (privateKey(value, at, ins)) {
         continue;
       }
-      boolean literal = kv.raw() != null && !kv.raw().contains("$");
+      boolean literal = kv.raw() != null && !kv.raw().contains("$")
+          && !CRED_ENV.contains(kv.key().toUpperCase(Locale.ROOT))
+          && !value.matches("/[\\w./@+-]{0,300}");
       Rule rule = ins.is("ARG") ? DockerfileRules.ARG_SECRET : DockerfileRules.ENV_SECRET;
       Matcher token = TOKEN.matcher(value);
       if (literal && Secrets.assignment(kv.key(), value).isPresent()) {
@@ -432,7 +434,7 @@ final class DockerfileChecks {
       why = n + " strict-ssl false";
     } else if (n.equals("git") && c.text().matches("(?is).*http\\.sslverify(\\s+|=)\"?false.*")) {
       why = "git http.sslVerify false";
-    } else if (c.text().matches("(?is).*\\bsslverify\\s*=\\s*(0|false|no)\\b.*")) {
+    } else if (c.text().matches("(?is).*sslverify\\s*=\\s*(0|false|no)\\b.*")) {
       why = "sslverify=0";
     } else if (c.text().matches("(?is).*verify-peer\\s*[= ]\\s*\"?false.*")) {
       why = "apt Acquire::https::Verify-Peer false";
@@ -476,7 +478,7 @@ final class DockerfileChecks {
       why = n + " --nogpgcheck";
     } else if (n.equals("rpm") && (a.contains("--nosignature") || a.contains("--nodigest"))) {
       why = "rpm --nosignature";
-    } else if (c.text().matches("(?is).*\\bgpgcheck\\s*=\\s*(0|false|no)\\b.*")) {
+    } else if (c.text().matches("(?is).*gpgcheck\\s*=\\s*(0|false|no)\\b.*")) {
       why = "gpgcheck=0";
     } else if (c.text().matches("(?s).*\\[[^\\]]*trusted=yes[^\\]]*].*")) {
       why = "apt source [trusted=yes]";

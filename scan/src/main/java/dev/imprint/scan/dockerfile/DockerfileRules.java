@@ -58,7 +58,7 @@ final class DockerfileRules {
       "ENV and LABEL values are stored in the image configuration: anyone who can pull the "
           + "image reads them with 'docker inspect' or 'docker history', in every registry "
           + "and cache it was copied to, for as long as the image exists.",
-      SECRET_FIX, "ENV DB_PASS=ComplexPassword123",
+      SECRET_FIX, "ENV DB_PASS=Pr0d-db-passw0rd",
       "# at run time: DB_PASS read from /run/secrets/db_pass (orchestrator secret)");
   static final Rule ARG_SECRET = rule("IMP-DOCKER-006", "Secret as ARG default value", CRITICAL,
       NHI2,
