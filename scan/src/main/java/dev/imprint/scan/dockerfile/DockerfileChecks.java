@@ -111,7 +111,7 @@ final class DockerfileChecks {
     switch (ins.keyword()) {
       case "ENV", "LABEL", "ARG" -> pairs(ins);
       case "COPY", "ADD" -> copy(ins, stage);
-      case "RUN" -> run(ins);
+      case "RUN" -> run(ins, runtime(stage));
       default -> { }
     }
     for (Heredoc h : ins.heredocs()) {
@@ -273,7 +273,19 @@ final class DockerfileChecks {
   }
 
   // RUN: D8, D12, D15, D17-D20, D22, secrets in commands, secret mounts.
-  private void run(Instruction ins) {
+  /** Whether a stage ends up in the final image: the final stage or a stage it builds on. */
+  private boolean runtime(Stage stage) {
+    Stage s = df.finalStage().orElse(null);
+    for (int guard = 0; s != null && guard < 64; guard++) {
+      if (s.index() == stage.index()) {
+        return true;
+      }
+      s = df.baseStage(s).orElse(null);
+    }
+    return false;
+  }
+
+  private void run(Instruction ins, boolean runtime) {
     for (Script s : scripts(ins)) {
       List<Shell.Command> cmds = Shell.commands(s.text());
       boolean verified = s.text().matches("(?s).*(sha(1|224|256|384|512)sum|shasum)[^|&;]*"
@@ -307,7 +319,7 @@ final class DockerfileChecks {
                     Math.min(5, install.unpinned().size())))
                 + " without a pinned version", "pkg:" + install.unpinned());
           }
-          for (String p : install.packages()) {
+          for (String p : runtime ? install.packages() : List.<String>of()) {
             String pl = p.toLowerCase(Locale.ROOT);
             if (pl.startsWith("openssh-server") || pl.startsWith("dropbear")
                 || pl.matches("ssh(=.*)?") || pl.startsWith("openssh=")
@@ -611,13 +623,12 @@ final class DockerfileChecks {
           for (int j = k + 1; j < ins.size(); j++) {
             Instruction u = ins.get(j);
             String text = u.arguments() + " " + String.join(" ", u.execForm());
-            boolean direct = u.is("RUN") && u.arguments().contains(kv.key() + "=")
-                && false;
-            if (use.matcher(text).find() || direct) {
+            // Every RUN after an ARG gets it in its environment and in the image history.
+            if (use.matcher(text).find() || u.is("RUN")) {
               report(DockerfileRules.ARG_BUILD_SECRET, file.location(kv.line(), kv.column()),
-                  "ARG " + kv.key() + " passes a secret into the build (used by "
-                      + u.keyword() + " on line " + u.line() + "); use RUN --mount=type=secret",
-                  "arg:" + kv.key());
+                  "ARG " + kv.key() + " passes a secret into the build (visible to "
+                      + u.keyword() + " on line " + u.line() + " and in the image history); "
+                      + "use RUN --mount=type=secret", "arg:" + kv.key());
               break;
             }
           }

@@ -99,4 +99,39 @@ class DockerfileAnalyzerTest {
     assertThat(DockerfileParser.isDockerfileName("build.containerfile")).isTrue();
     assertThat(DockerfileParser.isDockerfileName("Dockerfiles.md")).isFalse();
   }
+
+  @Test
+  void aCarefulMultiStageDockerfileHasNoFindings() {
+    String d = "@sha256:3f57d9401f8d42f986df300f0c69192fc41da28ccc8d797829467780db3dd741";
+    String text = "# syntax=docker/dockerfile:1.7\n"
+        + "ARG GO_VERSION=1.22.5\n"
+        + "FROM golang:${GO_VERSION}-bookworm" + d + " AS build\n"
+        + "WORKDIR /src\n"
+        + "RUN apt-get update \\\n"
+        + "    && apt-get install -y --no-install-recommends git=1:2.39.2-1.1 \\\n"
+        + "    && rm -rf /var/lib/apt/lists/*\n"
+        + "COPY go.mod go.sum ./\n"
+        + "RUN --mount=type=secret,id=netrc,target=/root/.netrc go mod download\n"
+        + "COPY . .\n"
+        + "RUN <<EOF\n"
+        + "set -eu\n"
+        + "CGO_ENABLED=0 go build -trimpath -o /out/server ./cmd/server\n"
+        + "EOF\n"
+        + "RUN curl -fsSLo /tmp/tool.tgz https://example.com/tool-1.2.tgz \\\n"
+        + "    && echo \"3f57d9401f8d42f986df300f0c69192fc41da28ccc8d797829467780db3dd741 "
+        + " /tmp/tool.tgz\" | sha256sum -c - \\\n"
+        + "    && tar -xzf /tmp/tool.tgz -C /usr/local/bin\n"
+        + "FROM gcr.io/distroless/static-debian12:nonroot" + d + "\n"
+        + "COPY --from=build --chown=65532:65532 /out/server /server\n"
+        + "ENV APP_ENV=production DB_PASSWORD_FILE=/run/secrets/db_password \\\n"
+        + "    TOKEN_TTL=3600\n"
+        + "EXPOSE 8080\n"
+        + "USER 65532:65532\n"
+        + "HEALTHCHECK --interval=30s CMD [\"/server\", \"-health\"]\n"
+        + "ENTRYPOINT [\"/server\"]\n";
+    List<Finding> f = scan(text);
+    assertThat(f).isEmpty();
+    assertThat(Scanner.create(ScanSettings.defaults().withThreads(1))
+        .scanSources(List.of(SourceFile.of("Dockerfile", text))).diagnostics()).isEmpty();
+  }
 }
