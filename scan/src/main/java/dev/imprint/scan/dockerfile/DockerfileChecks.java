@@ -685,14 +685,46 @@ final class DockerfileChecks {
               report(DockerfileRules.SSHD, at(ins), ins.keyword() + " starts an SSH server",
                   "sshdrun");
             }
-            if (Packages.install(c) != null || Packages.isUpgrade(c)
-                || c.pipedInto() && SHELLS.contains(n)) {
+            if (installs(c)) {
               report(DockerfileRules.RUNTIME_INSTALL, at(ins), ins.keyword() + " runs '"
                   + clip(c.text()) + "' when the container starts", "runtime:" + n);
+            }
+            for (String w : c.words()) {
+              startScript(ins, w);
             }
           }
         }
       }
+    }
+  }
+
+  private static boolean installs(Shell.Command c) {
+    return Packages.install(c) != null || Packages.isUpgrade(c)
+        || c.pipedInto() && SHELLS.contains(c.name());
+  }
+
+  /** A start script named by CMD/ENTRYPOINT that sits beside the Dockerfile is read too. */
+  private void startScript(Instruction ins, String word) {
+    if (!word.endsWith(".sh") || file.file() == null || file.file().getParent() == null) {
+      return;
+    }
+    java.nio.file.Path script = file.file().getParent().resolve(base(word));
+    try {
+      if (!java.nio.file.Files.isRegularFile(script)
+          || java.nio.file.Files.size(script) > 256 * 1024) {
+        return;
+      }
+      String text = java.nio.file.Files.readString(script);
+      for (Shell.Command c : Shell.commands(text)) {
+        if (installs(c)) {
+          report(DockerfileRules.RUNTIME_INSTALL, at(ins), ins.keyword() + " starts "
+              + base(word) + ", which runs '" + clip(c.text()) + "' when the container starts",
+              "runtime-script:" + base(word));
+          return;
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // An unreadable or non-UTF-8 script is simply not followed.
     }
   }
 
