@@ -215,12 +215,8 @@ public final class DockerfileParser {
           && trigger == null && base == 0) {
         heredocs(args, line, docs);
       }
-      int[][] shifted = seg;
-      if (base > 0) {
-        shifted = seg;
-      }
       return new Instruction(keyword, line, column, endLine, args, base + k, flags, exec,
-          List.of(), List.of(), docs, trigger, shifted);
+          List.of(), List.of(), docs, trigger, seg);
     }
 
     private void heredocs(String args, int line, List<Heredoc> out) {
@@ -350,6 +346,14 @@ public final class DockerfileParser {
 
     private Instruction expand(Instruction raw, Map<String, String> vars,
         Map<String, String> globals) {
+      if (raw.trigger() != null) {
+        // An ONBUILD trigger runs in a child build: expand it against a copy of the scope.
+        Instruction t = expand(raw.trigger(), new LinkedHashMap<>(vars), globals);
+        Instruction self = with(raw, List.of(), List.of());
+        return new Instruction(self.keyword(), self.line(), self.column(), self.endLine(),
+            self.arguments(), self.argumentsOffset(), self.flags(), null, List.of(), List.of(),
+            List.of(), t, self.segments());
+      }
       String k = raw.keyword();
       if (k.equals("ENV") || k.equals("ARG") || k.equals("LABEL")) {
         List<KeyValue> pairs = pairs(raw, vars, globals);
