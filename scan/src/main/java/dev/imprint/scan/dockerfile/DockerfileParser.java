@@ -33,6 +33,8 @@ public final class DockerfileParser {
   private static final Pattern HEREDOC = Pattern.compile(
       "(?<![<\\w])<<(-?)(?:\"([A-Za-z_][A-Za-z0-9_.-]{0,63})\"|'([A-Za-z_][A-Za-z0-9_.-]{0,63})'"
           + "|([A-Za-z_][A-Za-z0-9_]{0,63}))");
+  private static final Pattern NOT_DOCKERFILE = Pattern.compile(
+      "\\.(dockerignore|md|txt|rst|adoc|html?|json|ya?ml|sh|ps1|py|j2|tpl|bak|orig|swp|lock)$");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private DockerfileParser() {}
@@ -40,6 +42,9 @@ public final class DockerfileParser {
   /** Whether a file name is one of the Dockerfile names this parser reads. */
   public static boolean isDockerfileName(String name) {
     String n = name.toLowerCase(Locale.ROOT);
+    if (NOT_DOCKERFILE.matcher(n).find()) {
+      return false;
+    }
     return n.equals("dockerfile") || n.endsWith(".dockerfile") || n.startsWith("dockerfile.")
         || n.equals("containerfile") || n.endsWith(".containerfile")
         || n.startsWith("containerfile.");

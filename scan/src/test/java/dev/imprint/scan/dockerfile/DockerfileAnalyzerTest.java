@@ -98,6 +98,8 @@ class DockerfileAnalyzerTest {
     assertThat(DockerfileParser.isDockerfileName("Containerfile")).isTrue();
     assertThat(DockerfileParser.isDockerfileName("build.containerfile")).isTrue();
     assertThat(DockerfileParser.isDockerfileName("Dockerfiles.md")).isFalse();
+    assertThat(DockerfileParser.isDockerfileName("Dockerfile.md")).isFalse();
+    assertThat(DockerfileParser.isDockerfileName("Dockerfile.dockerignore")).isFalse();
   }
 
   @Test
