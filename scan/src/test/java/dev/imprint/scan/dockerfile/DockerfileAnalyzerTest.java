@@ -136,4 +136,41 @@ class DockerfileAnalyzerTest {
     assertThat(Scanner.create(ScanSettings.defaults().withThreads(1))
         .scanSources(List.of(SourceFile.of("Dockerfile", text))).diagnostics()).isEmpty();
   }
+
+  @Test
+  void heredocScriptsAreCheckedAtTheirOwnLines() {
+    List<Finding> f = scan("FROM debian:12@sha256:ab\nUSER 1\nRUN <<EOF\nset -e\n"
+        + "apt-get update\nEOF\n");
+    assertThat(f).filteredOn(x -> x.ruleId().equals("IMP-DOCKER-025"))
+        .singleElement().satisfies(x -> assertThat(x.location().line()).isEqualTo(5));
+  }
+
+  @Test
+  void secretOnAContinuationLineIsReportedAtItsKey() {
+    List<Finding> f = scan("FROM a:1@sha256:ab\nUSER 1\nENV A=1 \\\n    API_TOKEN=Zx9-real-"
+        + "token-value\n");
+    assertThat(f).filteredOn(x -> x.ruleId().equals("IMP-DOCKER-005"))
+        .singleElement().satisfies(x -> {
+          assertThat(x.location().line()).isEqualTo(4);
+          assertThat(x.location().column()).isEqualTo(5);
+          assertThat(x.secret().redacted()).doesNotContain("real-token");
+        });
+  }
+
+  @Test
+  void copyingCredentialDirectoriesFromABuilderIsReported() {
+    List<Finding> f = scan("FROM a:1@sha256:ab AS b\nFROM c:1@sha256:ab\n"
+        + "COPY --from=b /root/.ssh /root/.ssh\nUSER 1\n");
+    assertThat(f).extracting(Finding::ruleId).contains("IMP-DOCKER-010", "IMP-DOCKER-008");
+  }
+
+  @Test
+  void parseErrorsAreDiagnosticsWithLineAndNoFindingsCrash() {
+    ScanReport r = Scanner.create(ScanSettings.defaults().withThreads(1))
+        .scanSources(List.of(SourceFile.of("Dockerfile", "FROM a:1\nRUN <<EOF\nx\n")));
+    assertThat(r.diagnostics()).singleElement().satisfies(d -> {
+      assertThat(d.location().toString()).isEqualTo("Dockerfile:2:1");
+      assertThat(d.kind()).isEqualTo(dev.imprint.scan.Diagnostic.Kind.PARSE_ERROR);
+    });
+  }
 }
