@@ -288,8 +288,7 @@ final class DockerfileChecks {
   private void run(Instruction ins, boolean runtime) {
     for (Script s : scripts(ins)) {
       List<Shell.Command> cmds = Shell.commands(s.text());
-      boolean verified = s.text().matches("(?s).*(sha(1|224|256|384|512)sum|shasum)[^|&;]*"
-          + "(-c|--check).*") || s.text().contains("gpg --verify")
+      boolean verified = find("(sha(1|224|256|384|512)sum|shasum)[^|&;\\n]{0,300}(-c|--check)", s.text()) || s.text().contains("gpg --verify")
           || s.text().contains("gpgv ") || s.text().contains("cosign verify")
           || s.text().contains("minisign -V");
       boolean aptInstall = false;
@@ -341,7 +340,7 @@ final class DockerfileChecks {
           report(DockerfileRules.PIPE_TO_SHELL, at, cmds.get(k - 1).name()
               + " output is piped to " + name, null);
         }
-        if (SHELLS.contains(name) && c.text().matches("(?s).*(\\$\\(|<\\()\\s*(curl|wget)\\b.*")) {
+        if (SHELLS.contains(name) && find("(\\$\\(|<\\()\\s{0,20}(curl|wget)\\b", c.text())) {
           report(DockerfileRules.PIPE_TO_SHELL, at, name + " runs a script downloaded by a "
               + "command substitution", null);
         }
@@ -365,6 +364,14 @@ final class DockerfileChecks {
       textChecks(s, ins);
     }
     secretMount(ins);
+  }
+
+  private static final java.util.Map<String, Pattern> PATTERNS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Finds a bounded pattern anywhere in a text (no leading .*: linear on hostile input). */
+  private static boolean find(String regex, String text) {
+    return PATTERNS.computeIfAbsent(regex, Pattern::compile).matcher(text).find();
   }
 
   private static String clip(String s) {
@@ -442,16 +449,16 @@ final class DockerfileChecks {
         || w.contains("trusted-host"))) {
       why = "pip --trusted-host";
     } else if ((n.equals("npm") || n.equals("yarn") || n.equals("pnpm"))
-        && c.text().matches("(?s).*strict-ssl(\\s+|=)false.*")) {
+        && find("strict-ssl(\\s{1,20}|=)false", c.text())) {
       why = n + " strict-ssl false";
-    } else if (n.equals("git") && c.text().matches("(?is).*http\\.sslverify(\\s+|=)\"?false.*")) {
+    } else if (n.equals("git") && find("(?i)http\\.sslverify(\\s{1,20}|=)\"?false", c.text())) {
       why = "git http.sslVerify false";
-    } else if (c.text().matches("(?is).*sslverify\\s*=\\s*(0|false|no)\\b.*")) {
+    } else if (find("(?i)sslverify\\s{0,20}=\\s{0,20}(0|false|no)\\b", c.text())) {
       why = "sslverify=0";
-    } else if (c.text().matches("(?is).*verify-peer\\s*[= ]\\s*\"?false.*")) {
+    } else if (find("(?i)verify-peer\\s{0,20}[= ]\\s{0,20}\"?false", c.text())) {
       why = "apt Acquire::https::Verify-Peer false";
     } else if (a.contains("--insecure-skip-tls-verify") || a.contains("--no-verify-ssl")
-        || n.equals("conda") && c.text().matches("(?s).*ssl_verify\\s+(false|no).*")) {
+        || n.equals("conda") && find("ssl_verify\\s{1,20}(false|no)", c.text())) {
       why = n + " with TLS verification off";
     }
     for (String as : c.assignments()) {
@@ -490,9 +497,9 @@ final class DockerfileChecks {
       why = n + " --nogpgcheck";
     } else if (n.equals("rpm") && (a.contains("--nosignature") || a.contains("--nodigest"))) {
       why = "rpm --nosignature";
-    } else if (c.text().matches("(?is).*gpgcheck\\s*=\\s*(0|false|no)\\b.*")) {
+    } else if (find("(?i)gpgcheck\\s{0,20}=\\s{0,20}(0|false|no)\\b", c.text())) {
       why = "gpgcheck=0";
-    } else if (c.text().matches("(?s).*\\[[^\\]]*trusted=yes[^\\]]*].*")) {
+    } else if (find("\\[[^\\]\\n]{0,200}trusted=yes", c.text())) {
       why = "apt source [trusted=yes]";
     }
     if (why != null) {
@@ -565,7 +572,7 @@ final class DockerfileChecks {
       reportSecret(DockerfileRules.RUN_SECRET, loc(s, t.start()), "RUN contains a credential "
           + "token", t.group(1));
     }
-    if (s.text().matches("(?s).*_auth(Token)?\\s*=\\s*[A-Za-z0-9+/=_-]{8,}.*")) {
+    if (find("_auth(Token)?\\s{0,20}=\\s{0,20}[A-Za-z0-9+/=_-]{8}", s.text())) {
       Matcher npm = Pattern.compile("_auth(?:Token)?\\s*=\\s*([A-Za-z0-9+/=_-]{8,200})")
           .matcher(s.text());
       if (npm.find() && !npm.group(1).startsWith("$")) {

@@ -53,4 +53,15 @@ class DockerfileRobustnessTest {
       }
     }
   }
+
+  @Test
+  void pathologicalRunTextIsHandled() {
+    Analyzer.Session session = new DockerfileAnalyzer().start(ScanSettings.defaults());
+    String body = "sha256sum ".repeat(20_000) + "[".repeat(100_000) + "curl ".repeat(20_000)
+        + "${".repeat(20_000) + "https://a:".repeat(10_000);
+    String text = "FROM a:1\nRUN " + body + "\nRUN <<EOF\n" + body + "\nEOF\nENV " + body
+        + "\n";
+    assertThatCode(() -> session.analyze(SourceFile.of("Dockerfile", text), NOTHING))
+        .doesNotThrowAnyException();
+  }
 }
