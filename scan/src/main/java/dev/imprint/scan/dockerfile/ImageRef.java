@@ -5,11 +5,17 @@ import java.util.Locale;
 
 /**
  * An image reference split the way registries read it; Docker Hub names get registry
- * {@code docker.io}.
+ * {@code docker.io} and single names the {@code library/} namespace.
+ *
+ * @param registry registry host (with port), e.g. {@code docker.io}, {@code ghcr.io}
+ * @param repository path inside the registry, e.g. {@code library/ubuntu}
+ * @param tag the tag, or {@code null}
+ * @param digest the digest such as {@code sha256:...}, or {@code null}
  */
-record ImageRef(String registry, String repository, String tag, String digest) {
+public record ImageRef(String registry, String repository, String tag, String digest) {
 
-  static ImageRef parse(String image) {
+  /** Splits a reference such as {@code ghcr.io/acme/app:1.2@sha256:...}. */
+  public static ImageRef parse(String image) {
     String rest = image;
     String digest = null;
     int at = rest.indexOf('@');
@@ -42,7 +48,7 @@ record ImageRef(String registry, String repository, String tag, String digest) {
   }
 
   /** Whether a trusted entry (a host, or a host with a path prefix) covers this image. */
-  boolean trustedBy(List<String> trusted) {
+  public boolean trustedBy(List<String> trusted) {
     String full = registry + "/" + repository;
     for (String t : trusted) {
       String e = t.toLowerCase(Locale.ROOT).replaceAll("/+$", "");
