@@ -169,7 +169,6 @@ public final class SecretDetectors {
 
   private static List<Detector> detectors() {
     List<Detector> d = new ArrayList<>();
-    d.add(new PrivateKeyDetector());
     d.add(regex("gcp-service-account", "Google service-account key",
         "\"type\"\\s{0,20}:\\s{0,20}\"service_account\"[^{}]{0,4000}?\"private_key\"\\s{0,20}:"
             + "\\s{0,20}\"(?<s>-----BEGIN[^\"]{40,8000}?)\"",
@@ -178,10 +177,11 @@ public final class SecretDetectors {
         "\"private_key\"\\s{0,20}:\\s{0,20}\"(?<s>-----BEGIN[^\"]{40,8000}?)\"[^{}]{0,4000}?"
             + "\"type\"\\s{0,20}:\\s{0,20}\"service_account\"",
         "service_account"));
+    d.add(new PrivateKeyDetector());
     d.add(new AwsPairDetector());
     d.add(regex("aws-secret-key", "AWS secret access key",
         "(?i)aws_?secret_?(?:access_?)?key[\"']?\\s{0,5}(?:=>|:=|=|:)\\s{0,5}[\"']?"
-            + "(?-i)" + B64 + "(?<s>[A-Za-z0-9/+]{40})" + E64,
+            + "(?-i)(?<s>[A-Za-z0-9/+]{40})" + E64,
         m -> looksRandom(m.group("s")), "secret_access_key", "secretaccesskey",
         "aws_secret_key", "awssecretkey"));
     d.add(regex("aws-access-key-id", "AWS access key id",
@@ -241,7 +241,7 @@ public final class SecretDetectors {
         "(?<![A-Za-z0-9_-])(?<s>AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])", "AIza"));
     d.add(regex("azure-storage-key", "Azure storage account key",
         "(?i)(?:AccountKey=|(?:storage|account)_?(?:access_?)?key[\"']?\\s{0,5}(?:=>|:=|=|:)"
-            + "\\s{0,5}[\"']?)(?-i)" + B64 + "(?<s>[A-Za-z0-9+/]{86}==)" + E64,
+            + "\\s{0,5}[\"']?)(?-i)(?<s>[A-Za-z0-9+/]{86}==)" + E64,
         m -> !m.group("s").equals(AZURITE_KEY), "accountkey", "account_key", "storage_key",
         "storagekey", "storage_access_key"));
     d.add(regex("azure-client-secret", "Azure client secret",
@@ -268,8 +268,8 @@ public final class SecretDetectors {
     d.add(regex("datadog", "Datadog API or application key",
         "(?i)(?:dd|datadog)_?(?:api|app|application)_?key[\"']?\\s{0,5}(?:=>|:=|=|:)"
             + "\\s{0,5}[\"']?(?-i)" + B + "(?<s>[0-9a-f]{32}|[0-9a-f]{40})" + E,
-        "dd_api", "dd_app", "datadog_api", "datadog_app", "ddapi", "ddapp", "datadogapi",
-        "datadogapp"));
+        m -> looksRandom(m.group("s")), "dd_api", "dd_app", "datadog_api", "datadog_app",
+        "ddapi", "ddapp", "datadogapi", "datadogapp"));
     d.add(regex("vault-token", "HashiCorp Vault token",
         "(?<![A-Za-z0-9_.-])(?<s>hvs\\.[A-Za-z0-9_-]{24,300}|hvb\\.[A-Za-z0-9_-]{80,400})"
             + "(?![A-Za-z0-9_.-])", m -> looksRandom(m.group("s").substring(4)),
