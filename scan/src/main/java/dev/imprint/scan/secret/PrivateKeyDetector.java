@@ -45,11 +45,21 @@ final class PrivateKeyDetector implements SecretDetectors.Detector {
       String type = m.group(1).trim();
       boolean encrypted = type.equals("ENCRYPTED") || body.contains("ENCRYPTED")
           || type.equals("OPENSSH") && opensshEncrypted(payload);
-      String kind = (type.isEmpty() ? "PKCS#8" : type.equals("OPENSSH") ? "OpenSSH"
+      String kind = (type.isEmpty() || type.equals("ENCRYPTED") ? "PKCS#8" : type.equals("OPENSSH") ? "OpenSSH"
           : type) + (encrypted ? " encrypted private key" : " private key");
       out.accept(new SecretHit(kind, encrypted ? "private-key-encrypted" : "private-key",
-          m.start(), end, SecretEvidence.of(payload)));
+          bodyStart(text, m.end(), end), end, SecretEvidence.of(payload)));
     }
+  }
+
+  /** The first character of the key material, so the hit's span is the secret itself. */
+  private static int bodyStart(String text, int from, int end) {
+    int i = from;
+    while (i < end && (Character.isWhitespace(text.charAt(i)) || text.charAt(i) == '\\'
+        && i + 1 < end && (text.charAt(i + 1) == 'n' || text.charAt(i + 1) == 'r'))) {
+      i += text.charAt(i) == '\\' ? 2 : 1;
+    }
+    return i;
   }
 
   private static String stripHeaders(String compact, String body) {

@@ -167,14 +167,17 @@ public final class SecretDetectors {
   private static final String B64 = "(?<![A-Za-z0-9+/=])";
   private static final String E64 = "(?![A-Za-z0-9+/=])";
 
+  private static final String KEY_IN_JSON =
+      "-----BEGIN [A-Z ]{0,20}PRIVATE KEY-----(?:\\\\n)*(?<s>[^\"]{40,8000}?)\"";
+
   private static List<Detector> detectors() {
     List<Detector> d = new ArrayList<>();
     d.add(regex("gcp-service-account", "Google service-account key",
         "\"type\"\\s{0,20}:\\s{0,20}\"service_account\"[^{}]{0,4000}?\"private_key\"\\s{0,20}:"
-            + "\\s{0,20}\"(?<s>-----BEGIN[^\"]{40,8000}?)\"",
+            + "\\s{0,20}\"" + KEY_IN_JSON,
         "service_account"));
     d.add(regex("gcp-service-account", "Google service-account key",
-        "\"private_key\"\\s{0,20}:\\s{0,20}\"(?<s>-----BEGIN[^\"]{40,8000}?)\"[^{}]{0,4000}?"
+        "\"private_key\"\\s{0,20}:\\s{0,20}\"" + KEY_IN_JSON + "[^{}]{0,4000}?"
             + "\"type\"\\s{0,20}:\\s{0,20}\"service_account\"",
         "service_account"));
     d.add(new PrivateKeyDetector());

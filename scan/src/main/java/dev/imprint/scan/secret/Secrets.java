@@ -126,7 +126,7 @@ public final class Secrets {
       return Optional.empty();
     }
     String v = stripQuotes(value.trim());
-    if (v.length() < 6 || isPlaceholder(v)) {
+    if (v.length() < 6 || isPlaceholder(v) || isTestMarker(v)) {
       return Optional.empty();
     }
     return Optional.of(new SecretHit(kindOf(name), "generic-assignment", 0, v.length(),
