@@ -45,8 +45,9 @@ final class PrivateKeyDetector implements SecretDetectors.Detector {
       String type = m.group(1).trim();
       boolean encrypted = type.equals("ENCRYPTED") || body.contains("ENCRYPTED")
           || type.equals("OPENSSH") && opensshEncrypted(payload);
-      String kind = (type.isEmpty() || type.equals("ENCRYPTED") ? "PKCS#8" : type.equals("OPENSSH") ? "OpenSSH"
-          : type) + (encrypted ? " encrypted private key" : " private key");
+      String kind = (type.isEmpty() || type.equals("ENCRYPTED") ? "PKCS#8"
+          : type.equals("OPENSSH") ? "OpenSSH" : type)
+          + (encrypted ? " encrypted private key" : " private key");
       out.accept(new SecretHit(kind, encrypted ? "private-key-encrypted" : "private-key",
           bodyStart(text, m.end(), end), end, SecretEvidence.of(payload)));
     }
