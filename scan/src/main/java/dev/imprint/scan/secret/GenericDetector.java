@@ -25,7 +25,7 @@ final class GenericDetector implements SecretDetectors.Detector {
 
   @Override
   public List<String> anchors() {
-    return List.of("pass", "pwd", "secret", "token", "key", "credential", "auth");
+    return List.of("pass", "pwd", "dsn", "secret", "token", "key", "credential", "auth");
   }
 
   @Override

@@ -31,9 +31,16 @@ final class PrivateKeyDetector implements SecretDetectors.Detector {
   @Override
   public void find(String lowerName, String text, Consumer<SecretHit> out) {
     Matcher m = BEGIN.matcher(text);
+    int end = -1;
     while (m.find()) {
-      int end = text.indexOf("-----END ", m.end());
-      if (end < 0 || end - m.end() > MAX_BLOCK) {
+      if (end < m.end()) {
+        // END markers are found in increasing order, so the whole search stays linear.
+        end = text.indexOf("-----END ", m.end());
+        if (end < 0) {
+          return;
+        }
+      }
+      if (end - m.end() > MAX_BLOCK) {
         continue;
       }
       String body = text.substring(m.end(), end);

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,17 +67,12 @@ public final class SecretDetectors {
     String name = fileName == null ? "" : fileName.toLowerCase(Locale.ROOT);
     BitSet present = INDEX.scan(text);
     List<Candidate> found = new ArrayList<>();
-    PatternText.set(text);
-    try {
-      for (int d = 0; d < DETECTORS.size(); d++) {
-        Detector det = DETECTORS.get(d);
-        if (anyPresent(present, ANCHORS_OF[d]) || det.forFile(name)) {
-          int order = d;
-          det.find(name, text, h -> found.add(new Candidate(h, order)));
-        }
+    for (int d = 0; d < DETECTORS.size(); d++) {
+      Detector det = DETECTORS.get(d);
+      if (anyPresent(present, ANCHORS_OF[d]) || det.forFile(name)) {
+        int order = d;
+        det.find(name, text, h -> found.add(new Candidate(h, order)));
       }
-    } finally {
-      PatternText.set(null);
     }
     return resolveOverlaps(found);
   }
@@ -135,14 +131,14 @@ public final class SecretDetectors {
 
   /** A detector driven by one pattern whose group {@code s} is the secret. */
   record RegexDetector(String id, List<String> anchors, Pattern pattern,
-      Function<Matcher, String> kind, Predicate<Matcher> accept) implements Detector {
+      Function<Matcher, String> kind, BiPredicate<Matcher, String> accept) implements Detector {
     @Override
     public void find(String lowerName, String text,
         java.util.function.Consumer<SecretHit> out) {
       Matcher m = pattern.matcher(text);
       while (m.find()) {
         String value = m.group("s");
-        if (value == null || Secrets.isTestMarker(value) || !accept.test(m)) {
+        if (value == null || Secrets.isTestMarker(value) || !accept.test(m, text)) {
           continue;
         }
         out.accept(new SecretHit(kind.apply(m), id, m.start("s"), m.end("s"),
@@ -152,10 +148,11 @@ public final class SecretDetectors {
   }
 
   private static Detector regex(String id, String kind, String regex, String... anchors) {
-    return new RegexDetector(id, List.of(anchors), Pattern.compile(regex), m -> kind, m -> true);
+    return new RegexDetector(id, List.of(anchors), Pattern.compile(regex), m -> kind,
+        (m, t) -> true);
   }
 
-  private static Detector regex(String id, String kind, String regex, Predicate<Matcher> ok,
+  private static Detector regex(String id, String kind, String regex, BiPredicate<Matcher, String> ok,
       String... anchors) {
     return new RegexDetector(id, List.of(anchors), Pattern.compile(regex), m -> kind, ok);
   }
@@ -185,7 +182,7 @@ public final class SecretDetectors {
     d.add(regex("aws-secret-key", "AWS secret access key",
         "(?i)aws_?secret_?(?:access_?)?key[\"']?\\s{0,5}(?:=>|:=|=|:)\\s{0,5}[\"']?"
             + "(?-i)(?<s>[A-Za-z0-9/+]{40})" + E64,
-        m -> looksRandom(m.group("s")), "secret_access_key", "secretaccesskey",
+        (m, t) -> looksRandom(m.group("s")), "secret_access_key", "secretaccesskey",
         "aws_secret_key", "awssecretkey"));
     d.add(regex("aws-access-key-id", "AWS access key id",
         "(?<![A-Z0-9])(?<s>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![A-Z0-9])",
@@ -205,7 +202,7 @@ public final class SecretDetectors {
           case "u" -> "GitHub App user-to-server token";
           case "s" -> "GitHub App installation token";
           default -> "GitHub App refresh token";
-        }, m -> checksumOk(m.group("s").substring(4))));
+        }, (m, t) -> checksumOk(m.group("s").substring(4))));
     d.add(regex("github-fine-grained", "GitHub fine-grained personal access token",
         B + "(?<s>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})" + E, "github_pat_"));
     d.add(new RegexDetector("gitlab-token",
@@ -222,7 +219,7 @@ public final class SecretDetectors {
             return "GitLab deploy token";
           }
           return "GitLab runner token";
-        }, m -> looksRandom(m.group("s").substring(m.group("s").indexOf('-') + 1))));
+        }, (m, t) -> looksRandom(m.group("s").substring(m.group("s").indexOf('-') + 1))));
     d.add(new RegexDetector("slack-token", List.of("xoxb-", "xoxp-", "xoxa-", "xoxe-", "xapp-"),
         Pattern.compile(B + "(?<s>(xox[bpae])-[0-9]{8,14}-[0-9A-Za-z-]{10,160}"
             + "|(xapp)-[0-9]-[A-Z0-9]{8,14}-[0-9]{8,14}-[a-z0-9]{32,80})(?![A-Za-z0-9-])"),
@@ -231,7 +228,7 @@ public final class SecretDetectors {
           return v.startsWith("xoxb") ? "Slack bot token" : v.startsWith("xoxp")
               ? "Slack user token" : v.startsWith("xapp") ? "Slack app-level token"
               : "Slack token";
-        }, m -> true));
+        }, (m, t) -> true));
     d.add(regex("slack-webhook", "Slack incoming webhook URL",
         "(?<s>https://hooks\\.slack\\.com/(?:services|workflows|triggers)/"
             + "T[A-Z0-9]{6,12}/[AB][A-Z0-9]{6,12}/[A-Za-z0-9]{20,40})(?![A-Za-z0-9])",
@@ -239,47 +236,47 @@ public final class SecretDetectors {
     d.add(new RegexDetector("stripe-live-key", List.of("sk_live_", "rk_live_"),
         Pattern.compile(B + "(?<s>([sr])k_live_[A-Za-z0-9]{20,120})" + E),
         m -> m.group(2).equals("s") ? "Stripe live secret key" : "Stripe live restricted key",
-        m -> looksRandom(m.group("s").substring(8))));
+        (m, t) -> looksRandom(m.group("s").substring(8))));
     d.add(regex("google-api-key", "Google API key",
         "(?<![A-Za-z0-9_-])(?<s>AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])", "AIza"));
     d.add(regex("azure-storage-key", "Azure storage account key",
         "(?i)(?:AccountKey=|(?:storage|account)_?(?:access_?)?key[\"']?\\s{0,5}(?:=>|:=|=|:)"
             + "\\s{0,5}[\"']?)(?-i)(?<s>[A-Za-z0-9+/]{86}==)" + E64,
-        m -> !m.group("s").equals(AZURITE_KEY), "accountkey", "account_key", "storage_key",
+        (m, t) -> !m.group("s").equals(AZURITE_KEY), "accountkey", "account_key", "storage_key",
         "storagekey", "storage_access_key"));
     d.add(regex("azure-client-secret", "Azure client secret",
         "(?<![A-Za-z0-9_~.-])(?<s>[A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})"
             + "(?![A-Za-z0-9_~.-])", "Q~"));
     d.add(regex("azure-sas", "Azure shared access signature",
         "[?&;]sig=(?<s>[A-Za-z0-9%/+]{30,150}(?:%3D|=){0,2})(?![A-Za-z0-9%/+=])",
-        m -> sasContext(m), "sig="));
+        (m, t) -> sasContext(m, t), "sig="));
     d.add(regex("npm-token", "npm access token",
-        B + "(?<s>npm_[A-Za-z0-9]{36})" + E, m -> checksumOk(m.group("s").substring(4)),
+        B + "(?<s>npm_[A-Za-z0-9]{36})" + E, (m, t) -> checksumOk(m.group("s").substring(4)),
         "npm_"));
     d.add(regex("pypi-token", "PyPI API token",
         B + "(?<s>pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,400})"
             + "(?![A-Za-z0-9_-])", "pypi-AgE"));
     d.add(regex("dockerhub-pat", "Docker Hub personal access token",
         B + "(?<s>dckr_(?:pat|oat)_[A-Za-z0-9_-]{20,64})(?![A-Za-z0-9_-])",
-        m -> looksRandom(m.group("s").substring(9)), "dckr_pat_", "dckr_oat_"));
+        (m, t) -> looksRandom(m.group("s").substring(9)), "dckr_pat_", "dckr_oat_"));
     d.add(regex("twilio", "Twilio auth token or API key secret",
         "(?i)(?:twilio[a-z0-9_.-]{0,30}|auth_?token|api_?secret)[\"']?\\s{0,5}(?:=>|:=|=|:)"
             + "\\s{0,5}[\"']?(?-i)" + B + "(?<s>[0-9a-f]{32})" + E,
-        m -> twilioContext(m), "twilio"));
+        (m, t) -> twilioContext(m, t), "twilio"));
     d.add(regex("sendgrid", "SendGrid API key",
         B + "(?<s>SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", "SG."));
     d.add(regex("datadog", "Datadog API or application key",
         "(?i)(?:dd|datadog)_?(?:api|app|application)_?key[\"']?\\s{0,5}(?:=>|:=|=|:)"
             + "\\s{0,5}[\"']?(?-i)" + B + "(?<s>[0-9a-f]{32}|[0-9a-f]{40})" + E,
-        m -> looksRandom(m.group("s")), "dd_api", "dd_app", "datadog_api", "datadog_app",
+        (m, t) -> looksRandom(m.group("s")), "dd_api", "dd_app", "datadog_api", "datadog_app",
         "ddapi", "ddapp", "datadogapi", "datadogapp"));
     d.add(regex("vault-token", "HashiCorp Vault token",
         "(?<![A-Za-z0-9_.-])(?<s>hvs\\.[A-Za-z0-9_-]{24,300}|hvb\\.[A-Za-z0-9_-]{80,400})"
-            + "(?![A-Za-z0-9_.-])", m -> looksRandom(m.group("s").substring(4)),
+            + "(?![A-Za-z0-9_.-])", (m, t) -> looksRandom(m.group("s").substring(4)),
         "hvs.", "hvb."));
     d.add(regex("vault-token", "HashiCorp Vault token",
         "(?i)vault[a-z0-9_]{0,20}token[\"']?\\s{0,5}(?:=>|:=|=|:)\\s{0,5}[\"']?(?-i)"
-            + "(?<s>s\\.[A-Za-z0-9]{24})" + E, m -> looksRandom(m.group("s").substring(2)),
+            + "(?<s>s\\.[A-Za-z0-9]{24})" + E, (m, t) -> looksRandom(m.group("s").substring(2)),
         "vault"));
     d.add(regex("terraform-cloud-token", "Terraform Cloud API token",
         B + "(?<s>[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,100})(?![A-Za-z0-9_=-])",
@@ -290,23 +287,23 @@ public final class SecretDetectors {
     d.add(regex("openai-key", "OpenAI API key",
         B + "(?<s>sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,250}"
             + "|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})(?![A-Za-z0-9_-])",
-        m -> looksRandom(m.group("s")), "sk-proj-", "sk-svcacct-", "sk-admin-", "T3BlbkFJ"));
+        (m, t) -> looksRandom(m.group("s")), "sk-proj-", "sk-svcacct-", "sk-admin-", "T3BlbkFJ"));
     d.add(regex("jwt", "JSON Web Token",
         "(?<![A-Za-z0-9_.-])(?<s>eyJ[A-Za-z0-9_-]{8,2000}\\.[A-Za-z0-9_-]{4,8000}"
             + "\\.[A-Za-z0-9_-]{16,2000})(?![A-Za-z0-9_.-])",
-        m -> jwtOk(m.group("s")), "eyJ"));
+        (m, t) -> jwtOk(m.group("s")), "eyJ"));
     d.add(regex("kubeconfig-credential", "kubeconfig client key",
         "(?m)^[ \\t-]{0,40}client-key-data:[ \\t]{0,10}[\"']?(?<s>[A-Za-z0-9+/=]{40,20000})",
         "client-key-data"));
     d.add(regex("kubeconfig-credential", "kubeconfig user token",
         "(?m)^[ \\t]{0,40}token:[ \\t]{0,10}[\"']?(?<s>[A-Za-z0-9_.~+/=-]{20,4000})[\"']?[ \\t]*$",
-        m -> kubeconfigContext(m) && !Secrets.isPlaceholder(m.group("s")), "token:"));
+        (m, t) -> kubeconfigContext(m, t) && !Secrets.isPlaceholder(m.group("s")), "token:"));
     d.add(regex("url-password", "password in a URL",
         "(?i)(?<![a-z0-9+.-])(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?"
             + "|https?|ftps?|sftp|smtps?|ldaps?|mssql|sqlserver|oracle|jdbc:[a-z]{2,12}|nats"
             + "|kafka|clickhouse|cockroachdb|couchdb|neo4j(?:\\+s)?|bolt)://"
             + "(?<user>[^\\s:/@\"'<>?#]{0,128}):(?<s>[^\\s@/\"'<>?#]{1,256})@[^\\s/@\"'<>]{1,256}",
-        m -> urlPasswordOk(m.group("s")), "://"));
+        (m, t) -> urlPasswordOk(m.group("s")), "://"));
     d.add(new FileLineDetector("netrc-password", "password in a .netrc file",
         Pattern.compile("(?m)\\bmachine\\s{1,40}\\S{1,256}(?:\\s{1,40}(?:login|account)"
             + "\\s{1,40}\\S{1,256}){0,2}\\s{1,40}password\\s{1,40}(?<s>\\S{1,256})"),
@@ -400,20 +397,17 @@ public final class SecretDetectors {
     return Secrets.entropy(s) >= 3.0;
   }
 
-  private static boolean sasContext(Matcher m) {
-    String line = lineAround(m, 2000);
+  private static boolean sasContext(Matcher m, String t) {
+    String line = lineAround(m, t, 2000);
     return line.contains("sv=") && (line.contains("se=") || line.contains("sp="));
   }
 
-  private static boolean twilioContext(Matcher m) {
-    String text = m.toMatchResult().group(0);
-    String around = window(m, 600).toLowerCase(Locale.ROOT);
-    return (text.toLowerCase(Locale.ROOT).contains("twilio") || around.contains("twilio"))
-        && looksRandom(m.group("s"));
+  private static boolean twilioContext(Matcher m, String t) {
+    String around = window(m, t, 600).toLowerCase(Locale.ROOT);
+    return around.contains("twilio") && looksRandom(m.group("s"));
   }
 
-  private static boolean kubeconfigContext(Matcher m) {
-    String text = textOf(m);
+  private static boolean kubeconfigContext(Matcher m, String text) {
     return (text.contains("kind: Config") || text.contains("clusters:"))
         && text.contains("users:");
   }
@@ -443,17 +437,11 @@ public final class SecretDetectors {
     }
   }
 
-  private static String textOf(Matcher m) {
-    return PatternText.of(m);
-  }
-
-  private static String window(Matcher m, int radius) {
-    String t = textOf(m);
+  private static String window(Matcher m, String t, int radius) {
     return t.substring(Math.max(0, m.start() - radius), Math.min(t.length(), m.end() + radius));
   }
 
-  private static String lineAround(Matcher m, int max) {
-    String t = textOf(m);
+  private static String lineAround(Matcher m, String t, int max) {
     int s = m.start();
     int a = s;
     while (a > 0 && t.charAt(a - 1) != '\n' && s - a < max) {
@@ -464,21 +452,5 @@ public final class SecretDetectors {
       b++;
     }
     return t.substring(a, b);
-  }
-
-  /** Reads the text a matcher runs over (kept in a thread-local by the running detector). */
-  static final class PatternText {
-    private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
-
-    private PatternText() {}
-
-    static String of(Matcher m) {
-      String t = CURRENT.get();
-      return t == null ? "" : t;
-    }
-
-    static void set(String t) {
-      CURRENT.set(t);
-    }
   }
 }

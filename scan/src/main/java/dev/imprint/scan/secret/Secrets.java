@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  */
 public final class Secrets {
   private static final Pattern SECRET_NAME = Pattern.compile(
-      "(?i).*(passw(or)?d|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
+      "(?i).*(passw(or)?d|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
           + "|private[_-]?key|credential|auth[_-]?key|client[_-]?secret|(^|[_-])pass$"
           + "|(^|[_-])pass[_-]|conn(ection)?[_-]?str(ing)?|signing[_-]?key|encryption[_-]?key"
           + "|master[_-]?key|session[_-]?key|webhook[_-]?url|dsn$).*");

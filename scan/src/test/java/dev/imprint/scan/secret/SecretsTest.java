@@ -44,6 +44,7 @@ class SecretsTest {
     assertThat(Secrets.isSecretName("client_secret")).isTrue();
     assertThat(Secrets.isSecretName("GITHUB_TOKEN")).isTrue();
     assertThat(Secrets.isSecretName("private_key")).isTrue();
+    assertThat(Secrets.isSecretName("SIGNING_KEY_PASSPHRASE")).isTrue();
     assertThat(Secrets.isSecretName("password_file")).isFalse();
     assertThat(Secrets.isSecretName("token_endpoint")).isFalse();
     assertThat(Secrets.isSecretName("access_key_id")).isFalse();
