@@ -49,6 +49,9 @@ final class GenericDetector implements SecretDetectors.Detector {
       String raw = m.group("v");
       boolean quoted = raw.startsWith("\"") || raw.startsWith("'");
       String value = Secrets.stripQuotes(raw);
+      if (!quoted && m.end() < to && text.charAt(m.end()) == '(') {
+        continue;
+      }
       if (!Secrets.isSecretName(name) || !Secrets.looksLikeFreeTextSecret(value, quoted)) {
         continue;
       }

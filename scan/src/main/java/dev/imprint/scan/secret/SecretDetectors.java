@@ -152,8 +152,8 @@ public final class SecretDetectors {
         (m, t) -> true);
   }
 
-  private static Detector regex(String id, String kind, String regex, BiPredicate<Matcher, String> ok,
-      String... anchors) {
+  private static Detector regex(String id, String kind, String regex,
+      BiPredicate<Matcher, String> ok, String... anchors) {
     return new RegexDetector(id, List.of(anchors), Pattern.compile(regex), m -> kind, ok);
   }
 
@@ -221,7 +221,7 @@ public final class SecretDetectors {
           return "GitLab runner token";
         }, (m, t) -> looksRandom(m.group("s").substring(m.group("s").indexOf('-') + 1))));
     d.add(new RegexDetector("slack-token", List.of("xoxb-", "xoxp-", "xoxa-", "xoxe-", "xapp-"),
-        Pattern.compile(B + "(?<s>(xox[bpae])-[0-9]{8,14}-[0-9A-Za-z-]{10,160}"
+        Pattern.compile(B + "(?<s>(xox[bpae])-[0-9]{8,14}-[0-9]{8,14}-[0-9A-Za-z-]{9,160}[0-9A-Za-z]"
             + "|(xapp)-[0-9]-[A-Z0-9]{8,14}-[0-9]{8,14}-[a-z0-9]{32,80})(?![A-Za-z0-9-])"),
         m -> {
           String v = m.group("s");
@@ -305,7 +305,7 @@ public final class SecretDetectors {
             + "(?<user>[^\\s:/@\"'<>?#]{0,128}):(?<s>[^\\s@/\"'<>?#]{1,256})@[^\\s/@\"'<>]{1,256}",
         (m, t) -> urlPasswordOk(m.group("s")), "://"));
     d.add(new FileLineDetector("netrc-password", "password in a .netrc file",
-        Pattern.compile("(?m)\\bmachine\\s{1,40}\\S{1,256}(?:\\s{1,40}(?:login|account)"
+        Pattern.compile("(?m)^[ \\t]{0,40}machine\\s{1,40}\\S{1,256}(?:\\s{1,40}(?:login|account)"
             + "\\s{1,40}\\S{1,256}){0,2}\\s{1,40}password\\s{1,40}(?<s>\\S{1,256})"),
         List.of("machine"), n -> n.equals(".netrc") || n.equals("_netrc")));
     d.add(new FileLineDetector("npmrc-auth", "npm registry credential in .npmrc",
@@ -352,7 +352,8 @@ public final class SecretDetectors {
       Matcher m = pattern.matcher(text);
       while (m.find()) {
         String v = Secrets.stripQuotes(m.group("s"));
-        if (Secrets.isPlaceholder(v) || Secrets.isTestMarker(v)) {
+        if (v.length() < 4 || v.indexOf('"') >= 0 || v.indexOf('\'') >= 0
+            || Secrets.isPlaceholder(v) || Secrets.isTestMarker(v)) {
           continue;
         }
         out.accept(new SecretHit(kind, id, m.start("s"), m.end("s"), SecretEvidence.of(v)));

@@ -65,7 +65,8 @@ public final class Secrets {
     }
     String v = stripQuotes(value.trim());
     return PLACEHOLDER.matcher(v).matches() || v.contains("${") || v.startsWith("$(")
-        || v.contains("{{") || REFERENCE.matcher(v).matches();
+        || v.contains("{{") || v.contains("...") || v.contains("\u2026")
+        || REFERENCE.matcher(v).matches();
   }
 
   /**
@@ -89,7 +90,10 @@ public final class Secrets {
         || NOT_A_SECRET_VALUE.matcher(v).matches()) {
       return false;
     }
-    if (!quoted && IDENTIFIER_PATH.matcher(v).matches()) {
+    if (!quoted && (IDENTIFIER_PATH.matcher(v).matches() || v.indexOf('(') >= 0)) {
+      return false;
+    }
+    if (v.contains("%s") || v.contains("%d") || v.contains("{}") || v.contains("%(")) {
       return false;
     }
     int classes = classes(v);

@@ -227,6 +227,16 @@ class SecretDetectorsTest {
   }
 
   @Test
+  void codeAndTemplatesAroundSecretNamesAreNotSecrets() {
+    assertThat(detectors("static final Pattern SECRET = Pattern.compile(\"x\");")).isEmpty();
+    assertThat(detectors("String token = v.startsWith(\"a\") ? a : b;")).isEmpty();
+    assertThat(detectors("aws_session_token = FwoGZXIvYXdzE...")).isEmpty();
+    assertThat(detectors("password = \"%s\" % generated")).isEmpty();
+    assertThat(detectors("text = \"machine h login u password \" + pw")).isEmpty();
+    assertThat(detectors("xoxb-1234567890-1234567890123-")).isEmpty();
+  }
+
+  @Test
   void textWithoutAnyAnchorYieldsNothing() {
     assertThat(SecretDetectors.find("hello world\n".repeat(1000))).isEmpty();
     assertThat(SecretDetectors.find("")).isEmpty();
