@@ -6,7 +6,7 @@ import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.SourceFile;
 import java.util.List;
 
-/** Placeholder until the secret reader and its rules land. */
+/** Runs {@link SecretDetectors} on every text file and reports each hit under its rule. */
 public final class SecretAnalyzer implements Analyzer {
 
   @Override
@@ -16,11 +16,28 @@ public final class SecretAnalyzer implements Analyzer {
 
   @Override
   public List<Rule> rules() {
-    return List.of();
+    return SecretRules.ALL;
   }
 
   @Override
   public Session start(ScanSettings settings) {
-    return (SourceFile file, Sink sink) -> {};
+    return SecretAnalyzer::analyze;
+  }
+
+  private static void analyze(SourceFile file, Sink sink) {
+    String path = file.path();
+    if (path.startsWith(".git/") || path.contains("/.git/")) {
+      return;
+    }
+    for (SecretHit hit : SecretDetectors.find(file.name(), file.text())) {
+      Rule rule = SecretRules.BY_DETECTOR.get(hit.detector());
+      if (rule == null) {
+        continue;
+      }
+      sink.report(rule.at(file.locationOfOffset(hit.start()),
+              hit.kind() + " in plain text; revoke it and load it from a secret store")
+          .withSecret(hit.evidence())
+          .withKey(hit.detector() + ":" + hit.evidence().fingerprint()));
+    }
   }
 }

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  */
 public final class Secrets {
   private static final Pattern SECRET_NAME = Pattern.compile(
-      "(?i).*(passw(or)?d|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
+      "(?i).*(passw(or)?d|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
           + "|private[_-]?key|credential|auth[_-]?key|client[_-]?secret|(^|[_-])pass$"
           + "|(^|[_-])pass[_-]|conn(ection)?[_-]?str(ing)?|signing[_-]?key|encryption[_-]?key"
           + "|master[_-]?key|session[_-]?key|webhook[_-]?url|dsn$).*");
@@ -31,6 +31,23 @@ public final class Secrets {
           + "|^arn:aws:(secretsmanager|ssm|kms):.*|^(vault|secretsmanager|ssm|sm|op|awskms"
           + "|gcpkms|azurekeyvault)://.*|^ref\\+.*|^secretref:.*)");
 
+  /** Code and template references that read a secret instead of holding one. */
+  private static final Pattern REFERENCE = Pattern.compile(
+      "(?s)(?i)(^os\\.environ.*|^os\\.getenv.*|^process\\.env\\..*|^env\\[.*|^env\\..*"
+          + "|^system\\.getenv.*|^getenv\\(.*|^[a-z_][a-z0-9_.]{0,80}\\(.*\\)[;,]?$"
+          + "|^vault:.*|^secretkeyref.*|^valuefrom.*|^!vault.*|^arn:aws:secretsmanager:.*"
+          + "|^arn:aws:ssm:.*|^projects/[^/]+/secrets/.*|^https://[a-z0-9-]+\\.vault\\.azure"
+          + "\\.net/.*|^%env\\(.*|^\\$env:.*|^\\$[a-z_][a-z0-9_]*([./:-].*)?|^@\\{.*)");
+  /** Values that are shaped like hashes, identifiers or paths rather than secrets. */
+  private static final Pattern NOT_A_SECRET_VALUE = Pattern.compile(
+      "(?i)(sha(1|256|384|512):[0-9a-f]{16,}|[0-9a-f]{40}|[0-9a-f]{64}"
+          + "|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+          + "|(\\.{0,2}/|~/|[a-z]:\\\\).*|[a-z][a-z0-9+.-]*://[^:@]*|.*\\.(pem|key|json|txt|yaml"
+          + "|yml|crt|cer|p12|pfx|jks|env|conf|cfg|ini|properties)|[a-z]+(-[a-z]+)+"
+          + "|.*\\s.*)");
+  private static final Pattern IDENTIFIER_PATH = Pattern.compile(
+      "[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)+|[a-z_]+|[A-Z_]+|[A-Za-z]+");
+
   private Secrets() {}
 
   /** Whether a variable, key or attribute name suggests it holds a secret. */
@@ -47,7 +64,61 @@ public final class Secrets {
       return true;
     }
     String v = stripQuotes(value.trim());
-    return PLACEHOLDER.matcher(v).matches() || v.contains("${") || v.startsWith("$(");
+    return PLACEHOLDER.matcher(v).matches() || v.contains("${") || v.startsWith("$(")
+        || v.contains("{{") || v.contains("...") || v.contains("\u2026")
+        || REFERENCE.matcher(v).matches();
+  }
+
+  /**
+   * Whether a value carries an explicit test marker ({@code EXAMPLE}, {@code dummy},
+   * {@code fake}, {@code sample}, {@code test-only}): documented example keys and fixtures.
+   */
+  public static boolean isTestMarker(String value) {
+    String l = value.toLowerCase(Locale.ROOT);
+    return l.contains("example") || l.contains("dummy") || l.contains("fake")
+        || l.contains("sample") || l.contains("test-only") || l.contains("test_only")
+        || l.contains("placeholder") || l.contains("redacted");
+  }
+
+  /**
+   * Whether a literal found in free text next to a secret-looking name looks generated enough
+   * to report: long enough, mixed character classes, high entropy, not a reference, path,
+   * URL, digest or identifier.
+   */
+  static boolean looksLikeFreeTextSecret(String v, boolean quoted) {
+    if (v.length() < 8 || v.length() > 512 || isPlaceholder(v) || isTestMarker(v)
+        || NOT_A_SECRET_VALUE.matcher(v).matches()) {
+      return false;
+    }
+    if (!quoted && (IDENTIFIER_PATH.matcher(v).matches() || v.indexOf('(') >= 0)) {
+      return false;
+    }
+    if (v.contains("%s") || v.contains("%d") || v.contains("{}") || v.contains("%(")) {
+      return false;
+    }
+    int classes = classes(v);
+    double h = entropy(v);
+    return classes >= 3 && h >= 3.0 || classes >= 2 && h >= 3.5 && v.length() >= 16;
+  }
+
+  private static int classes(String v) {
+    boolean u = false;
+    boolean l = false;
+    boolean d = false;
+    boolean o = false;
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        u = true;
+      } else if (c >= 'a' && c <= 'z') {
+        l = true;
+      } else if (c >= '0' && c <= '9') {
+        d = true;
+      } else {
+        o = true;
+      }
+    }
+    return (u ? 1 : 0) + (l ? 1 : 0) + (d ? 1 : 0) + (o ? 1 : 0);
   }
 
   /**
@@ -59,7 +130,7 @@ public final class Secrets {
       return Optional.empty();
     }
     String v = stripQuotes(value.trim());
-    if (v.length() < 6 || isPlaceholder(v)) {
+    if (v.length() < 6 || isPlaceholder(v) || isTestMarker(v)) {
       return Optional.empty();
     }
     return Optional.of(new SecretHit(kindOf(name), "generic-assignment", 0, v.length(),
@@ -96,7 +167,7 @@ public final class Secrets {
     return h;
   }
 
-  private static String kindOf(String name) {
+  static String kindOf(String name) {
     String n = name.toLowerCase(Locale.ROOT);
     if (n.contains("pass") || n.contains("pwd")) {
       return "password";

@@ -1,0 +1,69 @@
+package dev.imprint.scan.secret;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imprint.scan.Catalog;
+import dev.imprint.scan.Rule;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Maps every provider of the checklist's "Secrets anywhere in text" section to its rules. */
+class SecretChecklistTest {
+  static final Map<String, List<String>> CHECKLIST = new LinkedHashMap<>();
+
+  static {
+    CHECKLIST.put("AWS access key id + secret pair", List.of("IMP-SECRET-001", "IMP-SECRET-002"));
+    CHECKLIST.put("AWS session tokens", List.of("IMP-SECRET-003"));
+    CHECKLIST.put("GitHub (classic, fine-grained, app, OAuth)", List.of("IMP-SECRET-004"));
+    CHECKLIST.put("GitLab (personal, pipeline trigger, runner, deploy)",
+        List.of("IMP-SECRET-005"));
+    CHECKLIST.put("Slack (bot, user, webhook)", List.of("IMP-SECRET-006", "IMP-SECRET-007"));
+    CHECKLIST.put("Stripe (live secret, restricted)", List.of("IMP-SECRET-008"));
+    CHECKLIST.put("Google API key", List.of("IMP-SECRET-009"));
+    CHECKLIST.put("Google service-account JSON key", List.of("IMP-SECRET-010"));
+    CHECKLIST.put("Azure storage keys", List.of("IMP-SECRET-011"));
+    CHECKLIST.put("Azure client secrets", List.of("IMP-SECRET-012"));
+    CHECKLIST.put("Azure SAS", List.of("IMP-SECRET-013"));
+    CHECKLIST.put("npm", List.of("IMP-SECRET-014"));
+    CHECKLIST.put("PyPI", List.of("IMP-SECRET-015"));
+    CHECKLIST.put("Docker Hub", List.of("IMP-SECRET-016"));
+    CHECKLIST.put("Twilio", List.of("IMP-SECRET-017"));
+    CHECKLIST.put("SendGrid", List.of("IMP-SECRET-018"));
+    CHECKLIST.put("Datadog", List.of("IMP-SECRET-019"));
+    CHECKLIST.put("HashiCorp Vault tokens", List.of("IMP-SECRET-020"));
+    CHECKLIST.put("Terraform Cloud tokens", List.of("IMP-SECRET-021"));
+    CHECKLIST.put("OpenAI/Anthropic keys", List.of("IMP-SECRET-022", "IMP-SECRET-023"));
+    CHECKLIST.put("JWTs", List.of("IMP-SECRET-024"));
+    CHECKLIST.put("private key blocks (RSA, EC, OpenSSH, PGP, PKCS#8)",
+        List.of("IMP-SECRET-025", "IMP-SECRET-026"));
+    CHECKLIST.put("database URLs with passwords", List.of("IMP-SECRET-027"));
+    CHECKLIST.put(".netrc", List.of("IMP-SECRET-028"));
+    CHECKLIST.put(".npmrc auth lines", List.of("IMP-SECRET-029"));
+    CHECKLIST.put(".pypirc auth lines", List.of("IMP-SECRET-030"));
+    CHECKLIST.put("kubeconfig client keys and tokens", List.of("IMP-SECRET-031"));
+    CHECKLIST.put("htpasswd hashes", List.of("IMP-SECRET-032"));
+    CHECKLIST.put("Generic secret name bound to a literal", List.of("IMP-SECRET-033"));
+  }
+
+  @Test
+  void everyChecklistProviderMapsToRulesInTheCatalog() {
+    List<String> ids = Catalog.rules().stream().map(Rule::id).toList();
+    CHECKLIST.forEach((label, rules) ->
+        assertThat(ids).as(label).containsAll(rules));
+  }
+
+  @Test
+  void everySecretRuleIsOnTheChecklist() {
+    List<String> mapped = CHECKLIST.values().stream().flatMap(List::stream).toList();
+    assertThat(new SecretAnalyzer().rules()).extracting(Rule::id)
+        .containsExactlyInAnyOrderElementsOf(mapped);
+  }
+
+  @Test
+  void everyDetectorReportsUnderARule() {
+    assertThat(SecretRules.BY_DETECTOR.keySet())
+        .containsAll(SecretDetectors.detectorIds());
+  }
+}

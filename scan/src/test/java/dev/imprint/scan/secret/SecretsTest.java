@@ -1,0 +1,68 @@
+package dev.imprint.scan.secret;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SecretsTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"changeme", "<password>", "xxx", "xxxxxxxx", "${DB_PASSWORD}",
+      "$DB_PASSWORD", "$(cat /run/secrets/db)", "{{ .Values.db.password }}", "var.db_password",
+      "os.environ['DB_PASSWORD']", "process.env.DB_PASSWORD", "ENV[\"DB_PASSWORD\"]",
+      "get_password()", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db",
+      "vault:secret/data/db#password", "secretKeyRef", "'${{ secrets.TOKEN }}'", "\"\"",
+      "your-password-here", "***"})
+  void placeholdersAndReferencesAreNotSecrets(String value) {
+    assertThat(Secrets.isPlaceholder(value)).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ComplexPassword123", "q7Z!x9Lm2pR4", "s3cr3t-Pa55"})
+  void literalsAreNotPlaceholders(String value) {
+    assertThat(Secrets.isPlaceholder(value)).isFalse();
+  }
+
+  @Test
+  void wordLikePasswordBoundToASecretNameInATypedAssignmentCounts() {
+    assertThat(Secrets.assignment("DB_PASS", "ComplexPassword123")).isPresent();
+    assertThat(Secrets.assignment("DB_PASSWORD", "\"ComplexPassword123\"")).isPresent();
+  }
+
+  @Test
+  void placeholdersAndExampleValuesInTypedAssignmentsDoNotCount() {
+    assertThat(Secrets.assignment("DB_PASSWORD", "${DB_PASSWORD}")).isEmpty();
+    assertThat(Secrets.assignment("DB_PASSWORD", "changeme")).isEmpty();
+    assertThat(Secrets.assignment("API_KEY", "my-example-key-123")).isEmpty();
+    assertThat(Secrets.assignment("DB_HOST", "ComplexPassword123")).isEmpty();
+  }
+
+  @Test
+  void secretNamesAreRecognisedAndLookalikesAreNot() {
+    assertThat(Secrets.isSecretName("client_secret")).isTrue();
+    assertThat(Secrets.isSecretName("GITHUB_TOKEN")).isTrue();
+    assertThat(Secrets.isSecretName("private_key")).isTrue();
+    assertThat(Secrets.isSecretName("SIGNING_KEY_PASSPHRASE")).isTrue();
+    assertThat(Secrets.isSecretName("password_file")).isFalse();
+    assertThat(Secrets.isSecretName("token_endpoint")).isFalse();
+    assertThat(Secrets.isSecretName("access_key_id")).isFalse();
+  }
+
+  @Test
+  void testMarkersAreRecognised() {
+    assertThat(Secrets.isTestMarker("AKIAIOSFODNN7EXAMPLE")).isTrue();
+    assertThat(Secrets.isTestMarker("dummy-token")).isTrue();
+    assertThat(Secrets.isTestMarker("q7Z!x9Lm2pR4")).isFalse();
+  }
+
+  @Test
+  void freeTextNeedsMoreEvidenceThanATypedAssignment() {
+    assertThat(Secrets.looksLikeFreeTextSecret("required", false)).isFalse();
+    assertThat(Secrets.looksLikeFreeTextSecret("config.secretKey", false)).isFalse();
+    assertThat(Secrets.looksLikeFreeTextSecret("3f786850e387550fdab836ed7e6dc881de23001b", false))
+        .isFalse();
+    assertThat(Secrets.looksLikeFreeTextSecret("q7Z!x9Lm2pR4", true)).isTrue();
+  }
+}

@@ -1,0 +1,2 @@
+export GH_TOKEN=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
+gh release create v1

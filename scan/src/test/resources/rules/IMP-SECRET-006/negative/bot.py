@@ -1,0 +1,1 @@
+SLACK = os.environ['SLACK_BOT_TOKEN']  # xoxb-your-token

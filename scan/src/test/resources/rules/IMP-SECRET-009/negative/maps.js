@@ -1,0 +1,1 @@
+const key = 'AIzaQ7uQy6wEWJTs3GVRGHxU';

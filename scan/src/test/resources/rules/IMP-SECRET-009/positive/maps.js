@@ -1,0 +1,1 @@
+const key = 'AIza8VW1HeRwTz8ZYcQLz88ziVF7Emid_BfLAUB';

@@ -1,0 +1,1 @@
+curl -T f "https://acme.blob.core.windows.net/c/f?${SAS}"

@@ -1,0 +1,1 @@
+NPM_TOKEN=npm_bwPB5tz6FYxrypzYcVNcKlaCZ3Qow2zzzzzz npm publish

@@ -1,0 +1,1 @@
+NPM_TOKEN=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 npm publish

@@ -1,0 +1,1 @@
+echo "$DOCKERHUB_TOKEN" | docker login -u ci --password-stdin

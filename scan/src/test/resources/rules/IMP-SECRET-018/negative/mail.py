@@ -1,0 +1,1 @@
+SENDGRID_API_KEY = os.getenv('SENDGRID_API_KEY')

@@ -1,0 +1,1 @@
+SENDGRID_API_KEY = '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'

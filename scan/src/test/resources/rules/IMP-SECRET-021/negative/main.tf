@@ -1,0 +1,1 @@
+token = var.tfc_token

@@ -1,0 +1,1 @@
+client = OpenAI(api_key='sk-proj-R1DShClUL_F9G9E1uOISa2rlwx5CwQK3h7zUSi5WgaqKchlY_6RjaQjkVmiaJrxMdRk2Rli4gF8uxK7AsceyuFzdMWi8bVaumOOz')
