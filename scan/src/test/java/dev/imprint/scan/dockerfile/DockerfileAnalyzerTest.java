@@ -92,7 +92,9 @@ class DockerfileAnalyzerTest {
 
   @Test
   void otherFileNamesAreIgnored() {
-    assertThat(scan(ScanSettings.defaults(), "notes.txt", ARTICLE)).isEmpty();
+    // Other readers (the generic secret detectors) may still report on notes.txt.
+    assertThat(scan(ScanSettings.defaults(), "notes.txt", ARTICLE))
+        .noneMatch(f -> f.ruleId().startsWith("IMP-DOCKER-"));
     assertThat(DockerfileParser.isDockerfileName("Dockerfile.prod")).isTrue();
     assertThat(DockerfileParser.isDockerfileName("api.Dockerfile")).isTrue();
     assertThat(DockerfileParser.isDockerfileName("Containerfile")).isTrue();
