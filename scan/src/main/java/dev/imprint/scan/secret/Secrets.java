@@ -48,6 +48,10 @@ public final class Secrets {
   private static final Pattern IDENTIFIER_PATH = Pattern.compile(
       "[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)+|[a-z_]+|[A-Z_]+|[A-Za-z]+");
 
+  /** Unquoted values with these characters are code (calls, subscripts, markup), not data. */
+  private static final Pattern CODE_CHARS = Pattern.compile("[()\\[\\]<>\\\\]");
+  private static final Pattern NO_DIGIT_IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z_$]*");
+
   private Secrets() {}
 
   /** Whether a variable, key or attribute name suggests it holds a secret. */
@@ -90,7 +94,8 @@ public final class Secrets {
         || NOT_A_SECRET_VALUE.matcher(v).matches()) {
       return false;
     }
-    if (!quoted && (IDENTIFIER_PATH.matcher(v).matches() || v.indexOf('(') >= 0)) {
+    if (!quoted && (IDENTIFIER_PATH.matcher(v).matches() || CODE_CHARS.matcher(v).find()
+        || NO_DIGIT_IDENTIFIER.matcher(v).matches())) {
       return false;
     }
     if (v.contains("%s") || v.contains("%d") || v.contains("{}") || v.contains("%(")) {
