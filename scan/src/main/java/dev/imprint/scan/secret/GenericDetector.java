@@ -16,7 +16,7 @@ final class GenericDetector implements SecretDetectors.Detector {
   private static final Pattern ASSIGN = Pattern.compile(
       "(?<![A-Za-z0-9_.-])(?<name>[A-Za-z_][A-Za-z0-9_.-]{0,80})[\"']?[ \\t]{0,5}"
           + "(?:=>|:=|=|:)[ \\t]{0,5}(?<v>\"[^\"\\n]{1,512}\"|'[^'\\n]{1,512}'"
-          + "|[^\\s,;'\"#)\\]}]{1,512})");
+          + "|[^\\s,;&'\"#)\\]}]{1,512})");
 
   @Override
   public String id() {

@@ -419,6 +419,10 @@ public final class SecretDetectors {
       return false;
     }
     String l = pw.toLowerCase(Locale.ROOT);
+    if (pw.length() < 4 || Secrets.isTestMarker(pw)
+        || pw.length() >= 8 && Secrets.entropy(pw) < 2.0) {
+      return false;
+    }
     return !(l.equals("pass") || l.equals("pwd") || l.equals("pw") || l.contains("password")
         || l.equals("secret") || l.matches("[0-9]{1,5}"));
   }

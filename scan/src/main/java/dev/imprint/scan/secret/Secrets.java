@@ -43,10 +43,15 @@ public final class Secrets {
       "(?i)(sha(1|256|384|512):[0-9a-f]{16,}|[0-9a-f]{40}|[0-9a-f]{64}"
           + "|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
           + "|(\\.{0,2}/|~/|[a-z]:\\\\).*|[a-z][a-z0-9+.-]*://[^:@]*|.*\\.(pem|key|json|txt|yaml"
-          + "|yml|crt|cer|p12|pfx|jks|env|conf|cfg|ini|properties)|[a-z]+(-[a-z]+)+"
+          + "|yml|crt|cer|p12|pfx|jks|env|conf|cfg|ini|properties|o|c|h|exe|py|js|ts|java|go"
+          + "|rb|sh|so|dll|jar|class)|[a-z]+(-[a-z]+)+"
           + "|.*\\s.*)");
   private static final Pattern IDENTIFIER_PATH = Pattern.compile(
       "[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)+|[a-z_]+|[A-Z_]+|[A-Za-z]+");
+
+  /** Unquoted values with these characters are code (calls, subscripts, markup), not data. */
+  private static final Pattern CODE_CHARS = Pattern.compile("[()\\[\\]<>\\\\]");
+  private static final Pattern NO_DIGIT_IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z_$]*");
 
   private Secrets() {}
 
@@ -90,7 +95,12 @@ public final class Secrets {
         || NOT_A_SECRET_VALUE.matcher(v).matches()) {
       return false;
     }
-    if (!quoted && (IDENTIFIER_PATH.matcher(v).matches() || v.indexOf('(') >= 0)) {
+    if (!quoted && (IDENTIFIER_PATH.matcher(v).matches() || CODE_CHARS.matcher(v).find()
+        || v.contains("?."))) {
+      return false;
+    }
+    if (NO_DIGIT_IDENTIFIER.matcher(v).matches()) {
+      // Letters only: an identifier, a class or a word. Typed rules judge words by their name.
       return false;
     }
     if (v.contains("%s") || v.contains("%d") || v.contains("{}") || v.contains("%(")) {

@@ -234,6 +234,14 @@ class SecretDetectorsTest {
     assertThat(detectors("password = \"%s\" % generated")).isEmpty();
     assertThat(detectors("text = \"machine h login u password \" + pw")).isEmpty();
     assertThat(detectors("xoxb-1234567890-1234567890123-")).isEmpty();
+    assertThat(detectors("tokens: Iterable[Tuple[str, int]]")).isEmpty();
+    assertThat(detectors("private_key: _DSAPrivateKey")).isEmpty();
+    assertThat(detectors("token = split_header[1]")).isEmpty();
+    assertThat(detectors("password = result.groups?.password;")).isEmpty();
+    assertThat(detectors("CHALLENGE_PASSWORD = \"challengePassword\"")).isEmpty();
+    assertThat(detectors("git-credential-store: git-credential-store.o")).isEmpty();
+    assertThat(detectors("See http://user:xyz@host/ and https://a:b@c/")).isEmpty();
+    assertThat(detectors("git clone https://u:ghp_xxxxxxxx@github.com/o/r")).isEmpty();
   }
 
   @Test
