@@ -1,5 +1,6 @@
 package dev.imprint.scan.ci;
 
+import dev.imprint.scan.image.ImageRef;
 import static dev.imprint.scan.ci.GithubRules.EXFILTRATION;
 import static dev.imprint.scan.ci.GithubRules.HARDCODED_SECRET;
 import static dev.imprint.scan.ci.GithubRules.JOB_IMAGE;
@@ -168,7 +169,7 @@ final class GithubChecks {
     }
     Location loc = at(node, "uses");
     if (u.startsWith("docker://")) {
-      if (!ImageRef.parse(u.substring(9)).digest()) {
+      if (!ImageRef.parse(u.substring(9)).pinned()) {
         sink.report(UNPINNED_ACTION.at(loc, "docker action '" + u + "' is not pinned by digest")
             .withKey(where + "/uses"));
       }
@@ -205,14 +206,18 @@ final class GithubChecks {
     if (n == null || n.text() == null) {
       return;
     }
-    ImageRef ref = ImageRef.parse(n.text());
-    if (ref.templated() || ref.text().isEmpty() || ref.digest()) {
+    String image = n.text().trim();
+    if (ImageRef.isTemplated(image) || image.isEmpty()) {
+      return;
+    }
+    ImageRef ref = ImageRef.parse(image);
+    if (ref.pinned()) {
       return;
     }
     String why = ref.latest() ? "uses the latest tag" : ref.untagged()
         ? "has no tag (means latest)" : "is not pinned by digest";
     sink.report(JOB_IMAGE.at(file.location(n.line(), n.column()),
-        "image '" + ref.text() + "' of the " + what + " " + why)
+        "image '" + image + "' of the " + what + " " + why)
         .withKey(key).withSeverity(ref.latest() || ref.untagged()
             ? Severity.HIGH : Severity.MEDIUM));
   }

@@ -1,5 +1,6 @@
 package dev.imprint.scan.ci;
 
+import dev.imprint.scan.image.ImageRef;
 import static dev.imprint.scan.ci.GitlabRules.DEBUG_TRACE;
 import static dev.imprint.scan.ci.GitlabRules.EXFILTRATION;
 import static dev.imprint.scan.ci.GitlabRules.HARDCODED_SECRET;
@@ -72,14 +73,18 @@ final class GitlabChecks {
     if (n == null || n.text() == null) {
       return;
     }
-    ImageRef ref = ImageRef.parse(n.text());
-    if (ref.templated() || ref.text().isEmpty() || ref.digest()) {
+    String image = n.text().trim();
+    if (ImageRef.isTemplated(image) || image.isEmpty()) {
+      return;
+    }
+    ImageRef ref = ImageRef.parse(image);
+    if (ref.pinned()) {
       return;
     }
     String why = ref.latest() ? "uses the latest tag" : ref.untagged()
         ? "has no tag (means latest)" : "is not pinned by digest";
     sink.report(JOB_IMAGE.at(file.location(n.line(), n.column()),
-        "'" + ref.text() + "', the " + what + ", " + why).withKey(key)
+        "'" + image + "', the " + what + ", " + why).withKey(key)
         .withSeverity(ref.latest() || ref.untagged() ? Severity.HIGH : Severity.MEDIUM));
   }
 

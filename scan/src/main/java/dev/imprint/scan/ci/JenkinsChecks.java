@@ -1,5 +1,6 @@
 package dev.imprint.scan.ci;
 
+import dev.imprint.scan.image.ImageRef;
 import static dev.imprint.scan.ci.JenkinsRules.AGENT_IMAGE;
 import static dev.imprint.scan.ci.JenkinsRules.ECHO_CREDENTIAL;
 import static dev.imprint.scan.ci.JenkinsRules.EXFILTRATION;
@@ -65,14 +66,18 @@ final class JenkinsChecks {
       }
     }
     for (AgentImage image : model.images()) {
-      ImageRef ref = ImageRef.parse(image.image());
-      if (ref.templated() || ref.digest() || ref.text().contains(" ")) {
+      String text = image.image().trim();
+      if (ImageRef.isTemplated(text) || text.contains(" ")) {
+        continue;
+      }
+      ImageRef ref = ImageRef.parse(text);
+      if (ref.pinned()) {
         continue;
       }
       String why = ref.latest() ? "uses the latest tag" : ref.untagged()
           ? "has no tag (means latest)" : "is not pinned by digest";
       sink.report(AGENT_IMAGE.at(file.location(image.line(), image.column()),
-          "image '" + ref.text() + "' " + why).withKey("image/" + ref.text())
+          "image '" + text + "' " + why).withKey("image/" + text)
           .withSeverity(ref.latest() || ref.untagged() ? Severity.HIGH : Severity.MEDIUM));
     }
   }

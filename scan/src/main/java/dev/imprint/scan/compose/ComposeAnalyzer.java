@@ -1,5 +1,6 @@
 package dev.imprint.scan.compose;
 
+import dev.imprint.scan.image.ImageRef;
 import static dev.imprint.scan.compose.ComposeRules.CAP_ADD;
 import static dev.imprint.scan.compose.ComposeRules.DOCKER_SOCKET;
 import static dev.imprint.scan.compose.ComposeRules.ENV_SECRET;
@@ -160,19 +161,20 @@ public final class ComposeAnalyzer implements Analyzer {
       if (service.image() == null) {
         return;
       }
-      ImageRef ref = ImageRef.parse(service.image());
-      if (ref.templated() || ref.text().isEmpty()) {
+      String image = service.image().trim();
+      if (ImageRef.isTemplated(image) || image.isEmpty()) {
         return;
       }
+      ImageRef ref = ImageRef.parse(image);
       YamlNode node = m.get("image");
       if (ref.latest() || ref.untagged()) {
         sink.report(MUTABLE_IMAGE.at(file.location(node.line(), node.column()),
-            "image '" + ref.text() + "' of service '" + service.name() + "' "
+            "image '" + image + "' of service '" + service.name() + "' "
                 + (ref.latest() ? "uses the latest tag" : "has no tag (means latest)"))
             .withKey(key("image")));
-      } else if (!ref.digest()) {
+      } else if (!ref.pinned()) {
         sink.report(UNPINNED_IMAGE.at(file.location(node.line(), node.column()),
-            "image '" + ref.text() + "' of service '" + service.name()
+            "image '" + image + "' of service '" + service.name()
                 + "' is not pinned by digest").withKey(key("image")));
       }
     }

@@ -1,5 +1,6 @@
 package dev.imprint.scan.dockerfile;
 
+import dev.imprint.scan.image.ImageRef;
 import dev.imprint.scan.Analyzer.Sink;
 import dev.imprint.scan.Finding;
 import dev.imprint.scan.Location;

@@ -1,11 +1,12 @@
-package dev.imprint.scan.dockerfile;
+package dev.imprint.scan.image;
 
 import java.util.List;
 import java.util.Locale;
 
 /**
  * An image reference split the way registries read it; Docker Hub names get registry
- * {@code docker.io} and single names the {@code library/} namespace.
+ * {@code docker.io} and single names the {@code library/} namespace. Shared by every reader
+ * that names container images (Dockerfiles, manifests, compose files, CI jobs, Packer).
  *
  * @param registry registry host (with port), e.g. {@code docker.io}, {@code ghcr.io}
  * @param repository path inside the registry, e.g. {@code library/ubuntu}
@@ -45,6 +46,27 @@ public record ImageRef(String registry, String repository, String tag, String di
       rest = "library/" + rest;
     }
     return new ImageRef(registry, rest, tag, digest);
+  }
+
+  /** Whether the reference is built from variables ({@code ${X}}, {@code {{ x }}}, {@code $X}). */
+  public static boolean isTemplated(String text) {
+    String t = text == null ? "" : text.trim();
+    return t.contains("${") || t.contains("{{") || t.startsWith("$");
+  }
+
+  /** Pinned by a content digest: the image cannot change under the same reference. */
+  public boolean pinned() {
+    return digest != null && !digest.isEmpty();
+  }
+
+  /** Tagged {@code latest} (case-insensitively). */
+  public boolean latest() {
+    return tag != null && tag.toLowerCase(Locale.ROOT).equals("latest");
+  }
+
+  /** Neither tag nor digest: the registry serves {@code latest}. */
+  public boolean untagged() {
+    return tag == null && !pinned();
   }
 
   /** Whether a trusted entry (a host, or a host with a path prefix) covers this image. */

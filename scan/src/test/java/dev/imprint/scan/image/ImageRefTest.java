@@ -1,4 +1,4 @@
-package dev.imprint.scan.dockerfile;
+package dev.imprint.scan.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,5 +28,17 @@ class ImageRefTest {
     assertThat(ImageRef.parse("ghcr.io/acmeevil/app:1").trustedBy(List.of("ghcr.io/acme")))
         .isFalse();
     assertThat(ImageRef.parse("alpine:3").trustedBy(List.of("docker.io"))).isTrue();
+  }
+
+  @Test
+  void pinningLatestUntaggedAndTemplatesAreTold() {
+    assertThat(ImageRef.parse("nginx@sha256:abcd").pinned()).isTrue();
+    assertThat(ImageRef.parse("nginx:1.27").pinned()).isFalse();
+    assertThat(ImageRef.parse("nginx:LATEST").latest()).isTrue();
+    assertThat(ImageRef.parse("nginx").untagged()).isTrue();
+    assertThat(ImageRef.parse("nginx@sha256:abcd").untagged()).isFalse();
+    assertThat(ImageRef.isTemplated("${REGISTRY}/app:1")).isTrue();
+    assertThat(ImageRef.isTemplated("{{ .Values.image }}")).isTrue();
+    assertThat(ImageRef.isTemplated("app:1")).isFalse();
   }
 }
