@@ -203,24 +203,9 @@ final class GithubChecks {
   }
 
   private void image(YamlNode n, String what, String key) {
-    if (n == null || n.text() == null) {
-      return;
-    }
-    String image = n.text().trim();
-    if (ImageRef.isTemplated(image) || image.isEmpty()) {
-      return;
-    }
-    ImageRef ref = ImageRef.parse(image);
-    if (ref.pinned()) {
-      return;
-    }
-    String why = ref.latest() ? "uses the latest tag" : ref.untagged()
-        ? "has no tag (means latest)" : "is not pinned by digest";
-    sink.report(JOB_IMAGE.at(file.location(n.line(), n.column()),
-        "image '" + image + "' of the " + what + " " + why)
-        .withKey(key).withSeverity(ref.latest() || ref.untagged()
-            ? Severity.HIGH : Severity.MEDIUM));
+    CiImages.check(JOB_IMAGE, file, sink, n, what, key);
   }
+
 
   private void env(YamlMap env, String where) {
     for (Map.Entry<String, YamlNode> e : env.entries().entrySet()) {
