@@ -14,8 +14,20 @@ final class Texts {
   /** The first sentence of a text (up to and including the first ". "), trimmed. */
   static String firstSentence(String text) {
     String t = text.strip().replaceAll("\\s+", " ");
-    int i = t.indexOf(". ");
-    return i < 0 ? t : t.substring(0, i + 1);
+    int from = 0;
+    while (true) {
+      int i = t.indexOf(". ", from);
+      if (i < 0) {
+        return t;
+      }
+      String before = t.substring(Math.max(0, i - 4), i + 1).toLowerCase(Locale.ROOT);
+      boolean abbreviation = before.endsWith("e.g.") || before.endsWith("i.e.")
+          || before.endsWith("etc.") || before.endsWith("vs.");
+      if (!abbreviation && i + 2 < t.length() && !Character.isLowerCase(t.charAt(i + 2))) {
+        return t.substring(0, i + 1);
+      }
+      from = i + 2;
+    }
   }
 
   /** Finding counts per severity, most severe first, including zero counts. */

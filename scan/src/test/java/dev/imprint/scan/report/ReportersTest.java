@@ -82,6 +82,13 @@ class ReportersTest {
   }
 
   @Test
+  void firstSentenceSkipsAbbreviations() {
+    assertThat(Texts.firstSentence("Pin it, e.g. with a digest. Then update it."))
+        .isEqualTo("Pin it, e.g. with a digest.");
+    assertThat(Texts.firstSentence("Use v1.2. done")).isEqualTo("Use v1.2. done");
+  }
+
+  @Test
   void skipReasonsDropFileSpecificDetails() {
     assertThat(TextReporter.reason("larger than the 4194304-byte limit (5000000 bytes)"))
         .isEqualTo("larger than the N-byte limit");
