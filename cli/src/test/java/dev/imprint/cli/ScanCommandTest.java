@@ -149,6 +149,19 @@ class ScanCommandTest {
   }
 
   @Test
+  void autoColorIsOffWithoutATerminalAndAlwaysForcesIt() {
+    assertThat(Cli.run("scan", repo.toString()).out()).doesNotContain("\u001b[");
+    assertThat(Cli.run("scan", repo.toString(), "--color", "always").out()).contains("\u001b[");
+  }
+
+  @Test
+  void defaultTargetIsTheCurrentDirectory() {
+    Cli r = Cli.run("scan", "--format", "json", "--quiet", "--threads", "1");
+    assertThat(r.code()).isBetween(0, 1);
+    assertThat(r.out()).contains("\"schemaVersion\"");
+  }
+
+  @Test
   void helpDocumentsExitCodes() {
     Cli r = Cli.run("scan", "--help");
     assertThat(r.code()).isZero();
