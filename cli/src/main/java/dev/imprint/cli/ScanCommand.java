@@ -155,6 +155,7 @@ final class ScanCommand implements Callable<Integer> {
     } catch (Scanner.TargetException e) {
       throw new UsageException(e.getMessage());
     }
+    ScanReport full = report;
     int baselined = 0;
     if (accepted != null) {
       Baseline.Applied applied = accepted.apply(report);
@@ -163,13 +164,13 @@ final class ScanCommand implements Callable<Integer> {
     }
     if (writeBaseline != null) {
       try {
-        Baseline.write(report, writeBaseline);
+        Baseline.write(full, writeBaseline);
       } catch (IOException e) {
         throw new UsageException("--write-baseline: cannot write " + writeBaseline + ": "
             + e.getMessage());
       }
       baselined += report.findings().size();
-      note(err, "wrote " + report.findings().size() + " findings to baseline " + writeBaseline);
+      note(err, "wrote " + full.findings().size() + " findings to baseline " + writeBaseline);
       report = withFindings(report, List.of());
     }
     if (baselined > 0) {

@@ -137,6 +137,10 @@ class ScanCommandTest {
     Cli changed = Cli.run("scan", repo.toString(), "--baseline", baseline.toString());
     assertThat(changed.code()).isEqualTo(1);
     assertThat(changed.out()).contains("API_TOKEN").doesNotContain("DB_PASSWORD");
+    Cli rewrite = Cli.run("scan", repo.toString(), "--baseline", baseline.toString(),
+        "--write-baseline", baseline.toString());
+    assertThat(rewrite.code()).isZero();
+    assertThat(Files.readString(baseline)).contains("DB_PASSWORD").contains("API_TOKEN");
     Files.writeString(baseline, "not json");
     assertThat(Cli.run("scan", repo.toString(), "--baseline", baseline.toString()).code())
         .isEqualTo(2);
