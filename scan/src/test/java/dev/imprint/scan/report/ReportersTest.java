@@ -82,6 +82,22 @@ class ReportersTest {
   }
 
   @Test
+  void moreThanTenSkippedFilesAreSummarisedByReason() {
+    java.util.List<dev.imprint.scan.Diagnostic> diags = new java.util.ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      diags.add(new dev.imprint.scan.Diagnostic(dev.imprint.scan.Location.of("f" + i, 0),
+          dev.imprint.scan.Diagnostic.Kind.SKIPPED,
+          i < 9 ? "binary file" : "larger than the 10-byte limit (" + (20 + i) + " bytes)"));
+    }
+    ScanReport report = new ScanReport(java.util.List.of(), diags, 5, 50, 12, 0,
+        java.time.Duration.ofMillis(840));
+    String out = render("text", report);
+    assertThat(out).contains("  12 files skipped:\n    9  binary file\n"
+        + "    3  larger than the N-byte limit\n").doesNotContain("f3");
+    assertThat(out).endsWith("0 findings in 5 files; 0 suppressed; 12 skipped; 0.8 s\n");
+  }
+
+  @Test
   void firstSentenceSkipsAbbreviations() {
     assertThat(Texts.firstSentence("Pin it, e.g. with a digest. Then update it."))
         .isEqualTo("Pin it, e.g. with a digest.");
