@@ -5,55 +5,251 @@ import dev.imprint.scan.ScanReport;
 import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.Scanner;
 import dev.imprint.scan.Severity;
+import dev.imprint.scan.config.Baseline;
+import dev.imprint.scan.config.ConfigException;
+import dev.imprint.scan.config.ImprintConfig;
+import dev.imprint.scan.report.ReportOptions;
+import dev.imprint.scan.report.Reporter;
+import dev.imprint.scan.report.Reporters;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code imprint scan}: runs every rule over files and directories and reports findings. */
-@Command(name = "scan", mixinStandardHelpOptions = true,
+@Command(name = "scan", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Scan Dockerfiles, Kubernetes manifests, Terraform, Packer, compose files,"
-        + " CI workflows and any text file for NHI risks.")
+        + " CI workflows and any text file for NHI risks.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:no finding at or above the fail-on severity",
+        "1:findings at or above the fail-on severity",
+        "2:usage error, configuration or baseline error, unreadable scan target"})
 final class ScanCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or directories.")
-  List<Path> targets;
+  @Parameters(arity = "0..*", paramLabel = "PATH",
+      description = "Files or directories to scan (default: the current directory).")
+  List<Path> targets = new ArrayList<>();
 
-  @Option(names = "--fail-on", defaultValue = "high", paramLabel = "SEVERITY",
-      description = "Exit 1 when a finding is at or above this severity (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
+      description = "Output format: text, json, sarif, junit or gitlab (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+      description = "Write the report to FILE (atomically) instead of standard output.")
+  Path output;
+
+  @Option(names = "--fail-on", paramLabel = "SEVERITY",
+      description = "Exit 1 when a finding is at or above this severity"
+          + " (default: fail-on from .imprint.yaml, else high).")
   String failOn;
+
+  @Option(names = "--min-severity", paramLabel = "SEVERITY",
+      description = "Show only findings at or above this severity (exit code is unaffected).")
+  String minSeverity;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Configuration file (default: .imprint.yaml in the first directory"
+          + " target, else in the current directory).")
+  Path config;
+
+  @Option(names = "--baseline", paramLabel = "FILE",
+      description = "Do not report findings whose fingerprint is in this baseline file.")
+  Path baseline;
+
+  @Option(names = "--write-baseline", paramLabel = "FILE",
+      description = "Write every current finding to this baseline file; they then count as"
+          + " baselined.")
+  Path writeBaseline;
+
+  @Option(names = "--no-inline-ignores",
+      description = "Ignore imprint:ignore comments (report suppressed findings too).")
+  boolean noInlineIgnores;
+
+  @Option(names = "--exclude", paramLabel = "GLOB",
+      description = "Do not scan paths matching GLOB (repeatable).")
+  List<String> excludes = new ArrayList<>();
+
+  @Option(names = "--trusted-registry", paramLabel = "HOST",
+      description = "Registry images may come from (repeatable).")
+  List<String> trustedRegistries = new ArrayList<>();
+
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+      description = "Worker threads (default: one per core).")
+  int threads;
+
+  @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
+      description = "Color text output: auto, always or never (default: ${DEFAULT-VALUE};"
+          + " auto means a terminal and NO_COLOR unset).")
+  String color;
+
+  @Option(names = {"-q", "--quiet"},
+      description = "No progress line and no notes on standard error.")
+  boolean quiet;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Severity threshold;
     try {
-      threshold = Severity.parse(failOn);
-    } catch (IllegalArgumentException e) {
-      err.println("imprint scan: --fail-on: " + e.getMessage());
+      return scan(out, err);
+    } catch (UsageException e) {
+      err.println("imprint scan: " + e.getMessage());
+      err.flush();
       return Main.USAGE;
+    }
+  }
+
+  private int scan(PrintWriter out, PrintWriter err) throws UsageException {
+    Severity shownFrom = minSeverity == null ? Severity.INFO : severity("--min-severity",
+        minSeverity);
+    boolean colored = colored();
+    Reporter reporter;
+    try {
+      reporter = Reporters.forFormat(format,
+          new ReportOptions(colored, Main.version(), Clock.systemUTC()));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--format: " + e.getMessage());
+    }
+    if (threads < 0) {
+      throw new UsageException("--threads: expected 0 or more, got " + threads);
+    }
+    List<Path> paths = targets.isEmpty() ? List.of(Path.of(".")) : targets;
+    ImprintConfig cfg = loadConfig(paths);
+    Severity threshold = failOn != null ? severity("--fail-on", failOn)
+        : cfg.failOn() != null ? cfg.failOn() : Severity.HIGH;
+    ScanSettings settings = cfg.applyTo(ScanSettings.defaults())
+        .withThreads(threads);
+    List<String> allExcludes = new ArrayList<>(settings.excludes());
+    allExcludes.addAll(excludes);
+    List<String> registries = new ArrayList<>(settings.trustedRegistries());
+    registries.addAll(trustedRegistries);
+    settings = settings.withExcludes(allExcludes).withTrustedRegistries(registries);
+    if (noInlineIgnores) {
+      settings = settings.withInlineIgnores(false);
+    }
+    Baseline accepted = null;
+    if (baseline != null) {
+      try {
+        accepted = Baseline.read(baseline);
+      } catch (ConfigException e) {
+        throw new UsageException(e.getMessage());
+      }
     }
     ScanReport report;
-    try {
-      report = Scanner.create(ScanSettings.defaults()).scan(targets);
+    boolean progress = !quiet && System.console() != null;
+    try (Progress listener = Progress.start(err, progress)) {
+      report = Scanner.create(settings).scan(paths, listener);
     } catch (Scanner.TargetException e) {
-      err.println("imprint scan: " + e.getMessage());
-      return Main.USAGE;
+      throw new UsageException(e.getMessage());
     }
-    for (Finding f : report.findings()) {
-      out.println(f.location() + " " + f.severity().id().toUpperCase(java.util.Locale.ROOT) + " "
-          + f.ruleId() + " " + f.message());
+    ScanReport full = report;
+    int baselined = 0;
+    if (accepted != null) {
+      Baseline.Applied applied = accepted.apply(report);
+      report = applied.report();
+      baselined = applied.baselined();
     }
-    out.println(report.findings().size() + " findings in " + report.filesScanned() + " files");
-    out.flush();
-    return report.atLeast(threshold).isEmpty() ? Main.OK : Main.FINDINGS;
+    if (writeBaseline != null) {
+      try {
+        Baseline.write(full, writeBaseline);
+      } catch (IOException e) {
+        throw new UsageException("--write-baseline: cannot write " + writeBaseline + ": "
+            + e.getMessage());
+      }
+      baselined += report.findings().size();
+      note(err, "wrote " + full.findings().size() + " findings to baseline " + writeBaseline);
+      report = withFindings(report, List.of());
+    }
+    if (baselined > 0) {
+      note(err, baselined + (baselined == 1 ? " finding" : " findings") + " baselined");
+    }
+    boolean failed = !report.atLeast(threshold).isEmpty();
+    ScanReport shown = filter(report, shownFrom);
+    StringWriter rendered = new StringWriter();
+    try {
+      reporter.write(shown, rendered);
+      if (output != null) {
+        OutputFile.writeAtomically(output, rendered.toString());
+      } else {
+        out.print(rendered);
+        out.flush();
+      }
+    } catch (IOException e) {
+      throw new UsageException("--output: cannot write " + output + ": " + e.getMessage());
+    }
+    return failed ? Main.FINDINGS : Main.OK;
+  }
+
+  private ImprintConfig loadConfig(List<Path> paths) throws UsageException {
+    Optional<Path> file = config != null ? Optional.of(config)
+        : ImprintConfig.locate(paths, Path.of("."));
+    if (file.isEmpty()) {
+      return ImprintConfig.empty();
+    }
+    try {
+      return ImprintConfig.load(file.get());
+    } catch (ConfigException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  private boolean colored() throws UsageException {
+    return switch (color) {
+      case "always" -> true;
+      case "never" -> false;
+      case "auto" -> output == null && System.console() != null
+          && System.getenv("NO_COLOR") == null;
+      default -> throw new UsageException(
+          "--color: expected auto, always or never, got '" + color + "'");
+    };
+  }
+
+  private static Severity severity(String option, String text) throws UsageException {
+    try {
+      return Severity.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(option + ": " + e.getMessage());
+    }
+  }
+
+  private static ScanReport filter(ScanReport report, Severity from) {
+    if (from == Severity.INFO) {
+      return report;
+    }
+    return withFindings(report, report.atLeast(from));
+  }
+
+  private static ScanReport withFindings(ScanReport report, List<Finding> kept) {
+    return new ScanReport(kept, report.diagnostics(), report.filesScanned(),
+        report.bytesScanned(), report.filesSkipped(), report.suppressed(), report.elapsed());
+  }
+
+  private void note(PrintWriter err, String message) {
+    if (!quiet) {
+      err.println("imprint: " + message);
+      err.flush();
+    }
+  }
+
+  /** A problem that makes the command exit with {@link Main#USAGE}. */
+  static final class UsageException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
   }
 }

@@ -1,0 +1,24 @@
+package dev.imprint.scan.report;
+
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * Options shared by every reporter.
+ *
+ * @param color whether the text reporter may use ANSI colors
+ * @param toolVersion the Imprint version written into machine formats
+ * @param clock the clock for timestamps (GitLab SAST start and end times)
+ */
+public record ReportOptions(boolean color, String toolVersion, Clock clock) {
+
+  public ReportOptions {
+    Objects.requireNonNull(toolVersion, "toolVersion");
+    Objects.requireNonNull(clock, "clock");
+  }
+
+  /** Plain options for tests: no color, development version, the system UTC clock. */
+  public static ReportOptions defaults() {
+    return new ReportOptions(false, "0.1.0-SNAPSHOT", Clock.systemUTC());
+  }
+}
