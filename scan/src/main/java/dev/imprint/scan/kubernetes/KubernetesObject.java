@@ -1,0 +1,102 @@
+package dev.imprint.scan.kubernetes;
+
+import dev.imprint.scan.yaml.YamlList;
+import dev.imprint.scan.yaml.YamlMap;
+import dev.imprint.scan.yaml.YamlNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One Kubernetes object of a manifest, with where it starts (1-based) and its YAML map.
+ *
+ * @param namespace the namespace as written, or {@code null} when the manifest does not set one
+ */
+public record KubernetesObject(String kind, String apiVersion, String name, String namespace,
+    Map<String, String> labels, int line, int column, YamlMap node) {
+
+  private static final Set<String> TEMPLATED =
+      Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController");
+
+  /** The pod spec of a workload (Pod, Deployment, ..., CronJob), or {@code null}. */
+  public YamlMap podSpec() {
+    YamlNode spec;
+    if ("Pod".equals(kind)) {
+      spec = node.get("spec");
+    } else if (TEMPLATED.contains(kind)) {
+      spec = node.at("spec", "template", "spec");
+    } else if ("CronJob".equals(kind)) {
+      spec = node.at("spec", "jobTemplate", "spec", "template", "spec");
+    } else {
+      return null;
+    }
+    return spec instanceof YamlMap m ? m : null;
+  }
+
+  /** The pod template's labels (a Pod's own labels), empty when there are none. */
+  public YamlMap podLabels() {
+    YamlNode l = "Pod".equals(kind) ? node.at("metadata", "labels")
+        : "CronJob".equals(kind)
+            ? node.at("spec", "jobTemplate", "spec", "template", "metadata", "labels")
+            : node.at("spec", "template", "metadata", "labels");
+    return l == null ? node.map("__none__") : l.asMap();
+  }
+
+  /** Whether this object runs pods. */
+  public boolean isWorkload() {
+    return podSpec() != null;
+  }
+
+  /** The containers, init containers and ephemeral containers of a workload. */
+  public List<Container> containers() {
+    YamlMap spec = podSpec();
+    List<Container> out = new ArrayList<>();
+    if (spec == null) {
+      return out;
+    }
+    YamlMap podSc = spec.map("securityContext");
+    for (String field : List.of("containers", "initContainers", "ephemeralContainers")) {
+      YamlList list = spec.list(field);
+      for (YamlNode c : list) {
+        if (c instanceof YamlMap m) {
+          String n = m.str("name");
+          out.add(new Container(n == null ? "?" : n, field, m, podSc, m.map("securityContext")));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A short identity, e.g. {@code Deployment/ns/web}. */
+  public String address() {
+    return kind + "/" + (namespace == null ? "default" : namespace) + "/" + name;
+  }
+
+  /** The namespace, {@code default} when none is set. */
+  public String effectiveNamespace() {
+    return namespace == null || namespace.isBlank() ? "default" : namespace;
+  }
+
+  /**
+   * One container of a pod spec with the pod-level and its own security context.
+   *
+   * @param field containers, initContainers or ephemeralContainers
+   */
+  public record Container(String name, String field, YamlMap node, YamlMap podSecurity,
+      YamlMap security) {
+
+    /** A security context field: the container's value overrides the pod's. */
+    public YamlNode securityValue(String key) {
+      if (security.has(key)) {
+        return security.get(key);
+      }
+      return podSecurity.get(key);
+    }
+
+    /** The image as written, or {@code null}. */
+    public String image() {
+      return node.str("image");
+    }
+  }
+}
