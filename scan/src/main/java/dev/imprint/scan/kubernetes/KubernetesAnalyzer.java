@@ -14,6 +14,7 @@ public final class KubernetesAnalyzer implements Analyzer {
   private static List<Rule> rules0() {
     List<Rule> all = new ArrayList<>(WorkloadRules.all());
     all.addAll(PodSecurityRules.all());
+    all.addAll(RbacRules.all());
     return List.copyOf(all);
   }
 
@@ -38,6 +39,7 @@ public final class KubernetesAnalyzer implements Analyzer {
       for (KubernetesObject o : r.objects()) {
         new WorkloadCheck(file, sink, o, settings).run();
         new PodSecurityCheck(file, sink, o).run();
+        new RbacCheck(file, sink, o).run();
       }
     };
   }
