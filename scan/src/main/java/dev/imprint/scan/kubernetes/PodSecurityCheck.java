@@ -1,0 +1,224 @@
+package dev.imprint.scan.kubernetes;
+
+import static dev.imprint.scan.kubernetes.PodSecurityRules.CAPABILITIES;
+import static dev.imprint.scan.kubernetes.PodSecurityRules.DEFAULT_NAMESPACE;
+import static dev.imprint.scan.kubernetes.PodSecurityRules.EXPOSED_SERVICE;
+import static dev.imprint.scan.kubernetes.PodSecurityRules.HOST_NAMESPACE;
+import static dev.imprint.scan.kubernetes.PodSecurityRules.HOST_PATH;
+import static dev.imprint.scan.kubernetes.PodSecurityRules.LEGACY_TOKEN;
+import static dev.imprint.scan.kubernetes.PodSecurityRules.PRIVILEGED;
+import static dev.imprint.scan.kubernetes.PodSecurityRules.PRIV_ESCALATION;
+import static dev.imprint.scan.kubernetes.PodSecurityRules.RUNS_AS_ROOT;
+import static dev.imprint.scan.kubernetes.PodSecurityRules.SECCOMP;
+import static dev.imprint.scan.kubernetes.PodSecurityRules.SSH;
+import static dev.imprint.scan.kubernetes.PodSecurityRules.TILLER;
+import static dev.imprint.scan.kubernetes.PodSecurityRules.WRITABLE_ROOT;
+
+import dev.imprint.scan.Analyzer.Sink;
+import dev.imprint.scan.Rule;
+import dev.imprint.scan.Severity;
+import dev.imprint.scan.SourceFile;
+import dev.imprint.scan.kubernetes.KubernetesObject.Container;
+import dev.imprint.scan.yaml.YamlMap;
+import dev.imprint.scan.yaml.YamlNode;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** Pod-security and exposure checks of one Kubernetes object. */
+record PodSecurityCheck(SourceFile file, Sink sink, KubernetesObject obj) {
+  static final Set<String> DANGEROUS_CAPS = Set.of("ALL", "SYS_ADMIN", "NET_ADMIN", "NET_RAW",
+      "SYS_PTRACE", "SYS_MODULE", "SYS_RAWIO", "DAC_READ_SEARCH", "BPF", "SYS_BOOT");
+  private static final List<String> SENSITIVE_PATHS = List.of("/", "/etc", "/root", "/proc",
+      "/sys", "/dev", "/boot", "/var/lib/kubelet", "/var/lib/docker", "/var/run", "/run",
+      "/home", "/var/lib/etcd", "/etc/kubernetes", "/var/lib/containerd");
+
+  void run() {
+    YamlMap meta = obj.node().map("metadata");
+    if ("default".equals(obj.namespace())) {
+      at(DEFAULT_NAMESPACE, meta.keyLine("namespace"), meta.keyColumn("namespace"), "namespace",
+          obj.address() + " is placed in the default namespace");
+    }
+    if ("Secret".equals(obj.kind())
+        && "kubernetes.io/service-account-token".equals(obj.node().str("type"))) {
+      at(LEGACY_TOKEN, obj.node().keyLine("type"), obj.node().keyColumn("type"), "type",
+          obj.address() + " is a long-lived service account token Secret");
+    }
+    if ("Service".equals(obj.kind())) {
+      service();
+    }
+    YamlMap spec = obj.podSpec();
+    if (spec == null) {
+      return;
+    }
+    for (String k : List.of("hostPID", "hostIPC", "hostNetwork")) {
+      if (spec.isTrue(k)) {
+        at(HOST_NAMESPACE, spec.keyLine(k), spec.keyColumn(k), k,
+            obj.address() + " sets " + k + ": true");
+      }
+    }
+    seccomp(spec);
+    volumes(spec);
+    for (Container c : obj.containers()) {
+      container(c);
+    }
+  }
+
+  private void container(Container c) {
+    String who = "container '" + c.name() + "' of " + obj.address();
+    int line = c.node().line();
+    int col = c.node().column();
+    if (c.security().isTrue("privileged")) {
+      at(PRIVILEGED, c.security().keyLine("privileged"), c.security().keyColumn("privileged"),
+          c, "privileged", who + " runs privileged");
+    }
+    if (!c.security().isFalse("allowPrivilegeEscalation")) {
+      at(PRIV_ESCALATION, line, col, c, "allowPrivilegeEscalation",
+          who + " does not set allowPrivilegeEscalation: false");
+    }
+    if (!c.security().isTrue("readOnlyRootFilesystem") && !"ephemeralContainers".equals(c.field())) {
+      at(WRITABLE_ROOT, line, col, c, "readOnlyRootFilesystem",
+          who + " does not set readOnlyRootFilesystem: true");
+    }
+    YamlNode uid = c.securityValue("runAsUser");
+    YamlNode nonRoot = c.securityValue("runAsNonRoot");
+    Long u = number(uid);
+    if (u != null && u < 1000) {
+      at(RUNS_AS_ROOT, uid.line(), uid.column(), c, "runAsUser",
+          who + " runs as UID " + u + (u == 0 ? " (root)" : " (below 1000)"));
+    } else if (u == null && !(nonRoot != null && "true".equals(nonRoot.text()))) {
+      at(RUNS_AS_ROOT, line, col, c, "runAsUser",
+          who + " sets neither runAsNonRoot: true nor a non-root runAsUser");
+    }
+    capabilities(c, who);
+    for (YamlNode p : c.node().list("ports")) {
+      YamlMap pm = p.asMap();
+      if (pm.has("hostPort")) {
+        at(EXPOSED_SERVICE, pm.keyLine("hostPort"), pm.keyColumn("hostPort"), c,
+            "hostPort/" + pm.str("hostPort"), who + " binds hostPort " + pm.str("hostPort"));
+      }
+      if ("22".equals(pm.str("containerPort"))) {
+        at(SSH, p.line(), p.column(), c, "ssh", who + " exposes port 22 (SSH)");
+      }
+    }
+    String image = c.image() == null ? "" : c.image().toLowerCase(Locale.ROOT);
+    if (image.contains("tiller")) {
+      at(TILLER, c.node().keyLine("image"), c.node().keyColumn("image"), c, "tiller",
+          who + " runs Helm v2 Tiller image '" + c.image() + "'");
+    }
+    for (String k : List.of("command", "args")) {
+      for (YamlNode a : c.node().list(k)) {
+        String t = a.text() == null ? "" : a.text();
+        if (t.contains("sshd") && !t.contains("sshd_config")) {
+          at(SSH, a.line(), a.column(), c, "ssh", who + " starts an SSH daemon");
+          return;
+        }
+      }
+    }
+  }
+
+  private void capabilities(Container c, String who) {
+    YamlMap caps = c.security().map("capabilities");
+    boolean dropsAll = false;
+    for (YamlNode d : caps.list("drop")) {
+      dropsAll |= d.text() != null && d.text().trim().equalsIgnoreCase("ALL");
+    }
+    for (YamlNode a : caps.list("add")) {
+      String cap = a.text() == null ? "" : a.text().trim().toUpperCase(Locale.ROOT);
+      cap = cap.startsWith("CAP_") ? cap.substring(4) : cap;
+      boolean bad = DANGEROUS_CAPS.contains(cap);
+      sink.report(CAPABILITIES.at(file.location(a.line(), a.column()), who + " adds capability "
+          + cap).withKey(key(c, "cap/" + cap))
+          .withSeverity(bad ? Severity.HIGH : Severity.MEDIUM));
+    }
+    if (!dropsAll) {
+      sink.report(CAPABILITIES.at(file.location(c.node().line(), c.node().column()),
+          who + " does not drop ALL capabilities").withKey(key(c, "cap/drop"))
+          .withSeverity(Severity.LOW));
+    }
+  }
+
+  private void seccomp(YamlMap spec) {
+    YamlNode type = spec.at("securityContext", "seccompProfile", "type");
+    boolean allSet = true;
+    for (Container c : obj.containers()) {
+      YamlNode own = c.security().at("seccompProfile", "type");
+      if (own != null && "Unconfined".equals(own.text())) {
+        at(SECCOMP, own.line(), own.column(), c, "seccomp",
+            "container '" + c.name() + "' of " + obj.address() + " uses seccomp Unconfined");
+      }
+      allSet &= own != null;
+    }
+    if (type != null && "Unconfined".equals(type.text())) {
+      at(SECCOMP, type.line(), type.column(), "seccomp",
+          obj.address() + " uses seccomp profile Unconfined");
+    } else if (type == null && !allSet) {
+      at(SECCOMP, spec.line(), spec.column(), "seccomp",
+          obj.address() + " sets no seccomp profile (Unconfined by default)");
+    }
+  }
+
+  private void volumes(YamlMap spec) {
+    for (YamlNode v : spec.list("volumes")) {
+      YamlMap vm = v.asMap();
+      String path = vm.map("hostPath").str("path");
+      if (path == null) {
+        continue;
+      }
+      String p = path.trim();
+      while (p.length() > 1 && p.endsWith("/")) {
+        p = p.substring(0, p.length() - 1);
+      }
+      String name = vm.str("name");
+      boolean socket = p.endsWith(".sock");
+      boolean sensitive = socket || SENSITIVE_PATHS.contains(p) || p.contains("/.aws")
+          || p.startsWith("/etc/") || p.startsWith("/var/lib/kubelet");
+      boolean writable = false;
+      for (Container c : obj.containers()) {
+        for (YamlNode m : c.node().list("volumeMounts")) {
+          writable |= name != null && name.equals(m.asMap().str("name"))
+              && !m.asMap().isTrue("readOnly");
+        }
+      }
+      if (sensitive || writable) {
+        sink.report(HOST_PATH.at(file.location(v.line(), v.column()), obj.address()
+            + " mounts host path '" + p + "'" + (writable ? " writable" : ""))
+            .withKey(obj.address() + "/hostPath/" + p)
+            .withSeverity(socket ? Severity.CRITICAL : sensitive ? Severity.HIGH
+                : Severity.MEDIUM));
+      }
+    }
+  }
+
+  private void service() {
+    YamlMap spec = obj.node().map("spec");
+    String type = spec.str("type");
+    if ("LoadBalancer".equals(type) || "NodePort".equals(type)) {
+      at(EXPOSED_SERVICE, spec.keyLine("type"), spec.keyColumn("type"), "type",
+          obj.address() + " is of type " + type);
+    }
+    if (!spec.list("externalIPs").items().isEmpty()) {
+      at(EXPOSED_SERVICE, spec.keyLine("externalIPs"), spec.keyColumn("externalIPs"),
+          "externalIPs", obj.address() + " sets externalIPs");
+    }
+  }
+
+  private static Long number(YamlNode n) {
+    if (n == null || n.text() == null || !n.text().trim().matches("\\d{1,12}")) {
+      return null;
+    }
+    return Long.parseLong(n.text().trim());
+  }
+
+  void at(Rule rule, int line, int col, Container c, String what, String message) {
+    sink.report(rule.at(file.location(line, col), message).withKey(key(c, what)));
+  }
+
+  void at(Rule rule, int line, int col, String what, String message) {
+    sink.report(rule.at(file.location(line, col), message).withKey(obj.address() + "/" + what));
+  }
+
+  String key(Container c, String what) {
+    return obj.address() + "/" + c.field() + "/" + c.name() + "/" + what;
+  }
+}
