@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  */
 public final class KubernetesReader {
   private static final Pattern LOOKS_K8S =
-      Pattern.compile("(?m)^\\s*\"?apiVersion\"?\\s*:");
-  private static final Pattern HAS_KIND = Pattern.compile("(?m)^\\s*\"?kind\"?\\s*:");
+      Pattern.compile("\"?apiVersion\"?\\s{0,20}:");
+  private static final Pattern HAS_KIND = Pattern.compile("\"?kind\"?\\s{0,20}:");
 
   private KubernetesReader() {}
 
