@@ -53,8 +53,17 @@ class RuleFixturesTest {
     }
   }
 
-  private static List<Finding> scan(Path target) {
-    return Scanner.create(ScanSettings.defaults().withThreads(1)).scan(List.of(target))
-        .findings();
+  /**
+   * Scans one case with default settings; a case directory holding a
+   * {@code .trusted-registries} file (one registry per line) sets {@code trustedRegistries}.
+   */
+  private static List<Finding> scan(Path target) throws IOException {
+    ScanSettings settings = ScanSettings.defaults().withThreads(1);
+    Path trusted = target.resolve(".trusted-registries");
+    if (Files.isDirectory(target) && Files.isRegularFile(trusted)) {
+      settings = settings.withTrustedRegistries(Files.readAllLines(trusted).stream()
+          .map(String::trim).filter(l -> !l.isEmpty()).toList());
+    }
+    return Scanner.create(settings).scan(List.of(target)).findings();
   }
 }

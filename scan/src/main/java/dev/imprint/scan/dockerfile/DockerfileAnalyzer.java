@@ -1,12 +1,13 @@
 package dev.imprint.scan.dockerfile;
 
 import dev.imprint.scan.Analyzer;
+import dev.imprint.scan.Diagnostic;
 import dev.imprint.scan.Rule;
 import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.SourceFile;
 import java.util.List;
 
-/** Placeholder until the dockerfile reader and its rules land. */
+/** Reads Dockerfiles and Containerfiles and runs the IMP-DOCKER rules over them. */
 public final class DockerfileAnalyzer implements Analyzer {
 
   @Override
@@ -16,11 +17,20 @@ public final class DockerfileAnalyzer implements Analyzer {
 
   @Override
   public List<Rule> rules() {
-    return List.of();
+    return DockerfileRules.ALL;
   }
 
   @Override
   public Session start(ScanSettings settings) {
-    return (SourceFile file, Sink sink) -> {};
+    return (SourceFile file, Sink sink) -> {
+      if (!DockerfileParser.isDockerfileName(file.name())) {
+        return;
+      }
+      Dockerfile df = DockerfileParser.parse(file);
+      for (Diagnostic d : df.diagnostics()) {
+        sink.diagnose(d);
+      }
+      new DockerfileChecks(file, df, settings, sink).run();
+    };
   }
 }

@@ -1,0 +1,3 @@
+ARG BASE=node:latest
+FROM ${BASE}
+USER node

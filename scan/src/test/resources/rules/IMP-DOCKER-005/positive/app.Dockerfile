@@ -1,0 +1,3 @@
+FROM alpine:3.20
+ENV API_TOKEN "s3cr3t-T0ken-value"
+LABEL deploy.key=AKIAIOSFODNN7REALKEY

@@ -1,0 +1,2 @@
+FROM alpine:3.20
+ONBUILD ENV SERVICE_PASSWORD=Wint3r-is-coming-42

@@ -1,0 +1,2 @@
+FROM gcr.io/distroless/static:nonroot@sha256:3f57d9401f8d42f986df300f0c69192fc41da28ccc8d797829467780db3dd741
+COPY app /app

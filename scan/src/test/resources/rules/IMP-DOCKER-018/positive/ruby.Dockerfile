@@ -1,0 +1,2 @@
+FROM ruby:3.3
+RUN gem install rails

@@ -1,0 +1,2 @@
+FROM ubuntu:24.04
+RUN curl -fsSL -o install.sh https://x.example/install.sh && bash install.sh

@@ -1,0 +1,2 @@
+FROM alpine:3.20
+ENV GIT_SSL_NO_VERIFY=true

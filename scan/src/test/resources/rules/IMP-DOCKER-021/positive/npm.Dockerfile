@@ -1,0 +1,2 @@
+FROM node:20
+RUN npm config set strict-ssl false

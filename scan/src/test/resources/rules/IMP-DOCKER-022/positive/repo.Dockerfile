@@ -1,0 +1,2 @@
+FROM centos:7
+RUN printf "[x]\nbaseurl=https://r.example\ngpgcheck=0\n" > /etc/yum.repos.d/x.repo

@@ -1,0 +1,2 @@
+FROM centos:7
+RUN rpm -i --nosignature tool.rpm

@@ -1,0 +1,2 @@
+FROM alpine:3.20
+RUN curl -u deploy:hunter2hunter2 https://repo.example/file -o f

@@ -1,0 +1,2 @@
+FROM alpine/git:2.45
+RUN git clone https://ci-bot:s3cr3tT0kenValue@git.example.com/org/repo.git
