@@ -1,12 +1,13 @@
 package dev.imprint.scan.terraform;
 
 import dev.imprint.scan.Analyzer;
+import dev.imprint.scan.Diagnostic;
 import dev.imprint.scan.Rule;
 import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.SourceFile;
 import java.util.List;
 
-/** Placeholder until the terraform reader and its rules land. */
+/** Reads Terraform {@code .tf} files and reports those it cannot read as parse errors. */
 public final class TerraformAnalyzer implements Analyzer {
 
   @Override
@@ -21,6 +22,15 @@ public final class TerraformAnalyzer implements Analyzer {
 
   @Override
   public Session start(ScanSettings settings) {
-    return (SourceFile file, Sink sink) -> {};
+    return (SourceFile file, Sink sink) -> {
+      if (!file.lowerName().endsWith(".tf")) {
+        return;
+      }
+      TfReader.Result r = TfReader.parse(file);
+      if (!r.ok()) {
+        sink.diagnose(new Diagnostic(file.location(r.line(), r.column()),
+            Diagnostic.Kind.PARSE_ERROR, r.message()));
+      }
+    };
   }
 }
