@@ -12,7 +12,7 @@ import java.util.List;
 
 /** Reads Terraform {@code .tf} files and reports those it cannot read as parse errors. */
 public final class TerraformAnalyzer implements Analyzer {
-  static final Rule SECRET_VARIABLE = Rule.builder("IMP-TF-002")
+  static final Rule SECRET_VARIABLE = Rule.builder("IMP-TF-001")
       .title("Secret-like Terraform variable with a default or not marked sensitive")
       .severity(Severity.MEDIUM).category(Category.NHI2)
       .rationale("A variable named like a credential is printed in plan output and logs unless "
