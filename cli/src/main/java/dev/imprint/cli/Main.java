@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         ScanCommand.class,
         RulesCommand.class,
+        ServerCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main {
