@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         ScanCommand.class,
         RulesCommand.class,
         ServerCommand.class,
+        TokenCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main {
