@@ -7,14 +7,20 @@ import dev.imprint.server.auth.TokenService;
 import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.store.Database;
+import dev.imprint.server.tls.HttpsConnector;
+import dev.imprint.server.tls.ServerCertificate;
+import io.javalin.config.JavalinConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,16 +31,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class ImprintServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ImprintServer.class);
+  /** How long {@link #close()} lets in-flight requests run before cutting them off. */
+  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
 
   private final ServerConfig config;
   private final Database db;
   private final ApiServer http;
-  private final AtomicBoolean closing = new AtomicBoolean();
+  private final AtomicBoolean closing;
 
-  private ImprintServer(ServerConfig config, Database db, ApiServer http) {
+  private ImprintServer(ServerConfig config, Database db, ApiServer http, AtomicBoolean closing) {
     this.config = config;
     this.db = db;
     this.http = http;
+    this.closing = closing;
   }
 
   /**
@@ -49,7 +58,18 @@ public final class ImprintServer implements AutoCloseable {
   }
 
   static ImprintServer start(ServerConfig config, PrintStream console, Clock clock) {
+    return start(config, console, clock, List.of());
+  }
+
+  /** Starts a server with {@code extra} modules wired after the product's (tests). */
+  static ImprintServer start(ServerConfig config, PrintStream console, Clock clock,
+      List<ApiModule> extra) {
     config.validate();
+    ServerCertificate certificate = config.tls()
+        ? ServerCertificate.load(config.tlsCert(), config.tlsKey()) : null;
+    if (certificate != null) {
+      certificate.warnings(clock.instant()).forEach(w -> LOG.warn("TLS: {}", w));
+    }
     Database db = Database.open(config.jdbcUrl(), config.dataDir());
     try {
       AuditLog audit = new AuditLog(db, clock);
@@ -62,14 +82,16 @@ public final class ImprintServer implements AutoCloseable {
           .description("units of work written").register(metrics);
       List<ApiModule> modules = new ArrayList<>();
       modules.add(new TokenRoutes(tokens));
+      modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
       ApiServer http = ApiServer.start(new ApiServer.Settings(config.host(), config.port(),
-          config.maxBodyBytes(), null), tokens, metrics, () -> !closing.get() && ping(db), modules);
+          config.maxBodyBytes(), jetty(config, certificate)), tokens, metrics,
+          () -> !closing.get() && ping(db), modules);
       if (!config.loopback() && !config.tls()) {
         LOG.warn("INSECURE: serving plain HTTP on non-loopback address {} (--insecure-no-tls);"
             + " tokens and credentials cross the network unencrypted", config.host());
       }
-      ImprintServer server = new ImprintServer(config, db, http);
+      ImprintServer server = new ImprintServer(config, db, http, closing);
       tokens.bootstrapAdmin().ifPresent(t -> printOnce(console, t));
       LOG.info("imprint server listening on {} (store: {}, trust domain: {})", server.url(),
           db.dialect().name().toLowerCase(java.util.Locale.ROOT), config.trustDomain());
@@ -78,6 +100,23 @@ public final class ImprintServer implements AutoCloseable {
       db.close();
       throw e;
     }
+  }
+
+  /**
+   * Jetty settings: graceful stop (in-flight requests finish within {@link #SHUTDOWN_GRACE}),
+   * the HTTPS connector instead of the plain one when TLS is configured, and the request log.
+   */
+  private static Consumer<JavalinConfig> jetty(ServerConfig config, ServerCertificate cert) {
+    return cfg -> {
+      cfg.jetty.modifyServer(server -> {
+        server.setStopTimeout(SHUTDOWN_GRACE.toMillis());
+        server.setHandler(new GracefulHandler());
+      });
+      if (cert != null) {
+        cfg.jetty.addConnector(HttpsConnector.on(config.host(), config.port(), cert));
+      }
+      cfg.requestLogger.http(RequestLog::log);
+    };
   }
 
   private static void printOnce(PrintStream console, IssuedToken t) {
@@ -115,6 +154,11 @@ public final class ImprintServer implements AutoCloseable {
     return db;
   }
 
+  /** True once {@link #close()} has begun; {@code /readyz} then answers 503. */
+  public boolean closing() {
+    return closing.get();
+  }
+
   /** Sets up process logging before {@link #start}. */
   public static void configureLogging(ServerConfig.LogFormat format) {
     ServerLogging.configure(format);
@@ -123,6 +167,8 @@ public final class ImprintServer implements AutoCloseable {
   @Override
   public void close() {
     if (closing.compareAndSet(false, true)) {
+      // Order matters: stop accepting and drain in-flight requests first, so every write they
+      // started is queued; then closing the store lets the writer commit what is queued.
       LOG.info("imprint server stopping: finishing in-flight requests");
       http.stop();
       db.close();

@@ -7,7 +7,9 @@ import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import java.io.OutputStream;
 import org.slf4j.LoggerFactory;
 
 /** Configures the process's logs: text or one JSON object per line, on standard error. */
@@ -15,6 +17,11 @@ final class ServerLogging {
   private ServerLogging() {}
 
   static void configure(ServerConfig.LogFormat format) {
+    configure(format, null);
+  }
+
+  /** Logs to {@code sink} instead of standard error when it is not null (tests). */
+  static void configure(ServerConfig.LogFormat format, OutputStream sink) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
       return;
     }
@@ -36,10 +43,18 @@ final class ServerLogging {
     }
     encoder.setContext(ctx);
     encoder.start();
-    ConsoleAppender<ILoggingEvent> out = new ConsoleAppender<>();
+    OutputStreamAppender<ILoggingEvent> out;
+    if (sink == null) {
+      ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+      console.setTarget("System.err");
+      out = console;
+    } else {
+      out = new OutputStreamAppender<>();
+      out.setOutputStream(sink);
+    }
     out.setContext(ctx);
-    out.setName("stderr");
-    out.setTarget("System.err");
+    out.setName("imprint");
+    out.setImmediateFlush(true);
     out.setEncoder(encoder);
     out.start();
     Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);

@@ -1,0 +1,45 @@
+package dev.imprint.server.tls;
+
+import java.util.function.BiFunction;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * A Jetty connector that serves HTTPS only (TLS 1.2 and 1.3, the JDK's default cipher suites
+ * for those versions) with a {@link ServerCertificate}; it replaces the plain connector.
+ */
+public final class HttpsConnector {
+  static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+  private HttpsConnector() {}
+
+  /** A connector factory for {@code JavalinConfig.jetty.addConnector}. */
+  public static BiFunction<Server, HttpConfiguration, Connector> on(String host, int port,
+      ServerCertificate certificate) {
+    return (server, http) -> {
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setKeyStore(certificate.keyStore());
+      ssl.setKeyStorePassword(new String(certificate.keyStorePassword()));
+      ssl.setCertAlias(ServerCertificate.ALIAS);
+      ssl.setIncludeProtocols(PROTOCOLS);
+      ssl.setExcludeProtocols("SSL", "SSLv2", "SSLv2Hello", "SSLv3", "TLSv1", "TLSv1.1");
+      HttpConfiguration https = new HttpConfiguration(http);
+      SecureRequestCustomizer secure = new SecureRequestCustomizer();
+      // Clients may reach the server by IP address or an alias the certificate does not name;
+      // the certificate check is the client's job, not a reason to answer 400.
+      secure.setSniHostCheck(false);
+      https.addCustomizer(secure);
+      ServerConnector connector = new ServerConnector(server,
+          new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+      connector.setHost(host);
+      connector.setPort(port);
+      return connector;
+    };
+  }
+}
