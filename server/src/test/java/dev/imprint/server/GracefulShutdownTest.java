@@ -1,0 +1,162 @@
+package dev.imprint.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imprint.server.auth.Role;
+import dev.imprint.server.http.Api;
+import dev.imprint.server.http.ApiModule;
+import dev.imprint.server.store.Database;
+import dev.imprint.server.testing.Stores;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class GracefulShutdownTest {
+  private static final Pattern ADMIN = Pattern.compile("admin token: (\\S+)");
+  private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
+  private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+  @TempDir Path dir;
+
+  /** A route that answers only when the test lets it. */
+  static final class SlowRoutes implements ApiModule {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public void routes(Api api) {
+      api.get("/test/slow", ctx -> {
+        entered.countDown();
+        release.await(30, TimeUnit.SECONDS);
+        ctx.result("finished");
+      }, Role.ADMIN);
+    }
+
+    @Override
+    public String openApiFragment() {
+      return "openapi/test-slow.json";
+    }
+  }
+
+  private record Started(ImprintServer server, String admin) {}
+
+  private Started start(String jdbcUrl, List<ApiModule> extra) {
+    ServerConfig d = ServerConfig.defaults();
+    ServerConfig c = new ServerConfig("127.0.0.1", 0, dir, jdbcUrl, d.trustDomain(), null, null,
+        false, d.logFormat(), d.maxBodyBytes());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImprintServer s = ImprintServer.start(c, new PrintStream(out, true, StandardCharsets.UTF_8),
+        Clock.systemUTC(), extra);
+    Matcher m = ADMIN.matcher(out.toString(StandardCharsets.UTF_8));
+    return new Started(s, m.find() ? m.group(1) : null);
+  }
+
+  private static HttpRequest.Builder request(ImprintServer s, String path, String token) {
+    return HttpRequest.newBuilder(URI.create(s.url() + path))
+        .header("Authorization", "Bearer " + token);
+  }
+
+  @Test
+  void requestInFlightWhenCloseBeginsFinishesAndCloseWaitsForIt() throws Exception {
+    SlowRoutes slow = new SlowRoutes();
+    Started st = start(null, List.of(slow));
+    CompletableFuture<HttpResponse<String>> inFlight = CLIENT.sendAsync(
+        request(st.server(), "/test/slow", st.admin()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+    Thread closer = new Thread(st.server()::close, "closer");
+    closer.start();
+    while (!st.server().closing()) {
+      Thread.onSpinWait();
+    }
+    closer.join(300);
+    assertThat(closer.isAlive()).as("close() waits for the in-flight request").isTrue();
+
+    slow.release.countDown();
+    HttpResponse<String> res = inFlight.get(30, TimeUnit.SECONDS);
+    closer.join(30_000);
+
+    assertThat(res.statusCode()).isEqualTo(200);
+    assertThat(res.body()).isEqualTo("finished");
+    assertThat(closer.isAlive()).isFalse();
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.imprint.server.testing.Stores#kinds")
+  void writesAcknowledgedBeforeCloseAreInTheStoreAfterReopening(Stores.Kind kind)
+      throws Exception {
+    String url = Stores.jdbcUrl(kind);
+    Started st = start(url, List.of());
+    ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
+    List<Thread> writers = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Thread t = new Thread(() -> {
+        while (true) {
+          try {
+            HttpResponse<String> r = CLIENT.send(request(st.server(), "/v1/tokens", st.admin())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"role\":\"workload\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 201) {
+              return;
+            }
+            Matcher m = ID.matcher(r.body());
+            if (m.find()) {
+              acknowledged.add(m.group(1));
+            }
+          } catch (IOException | InterruptedException e) {
+            return;
+          }
+        }
+      });
+      t.start();
+      writers.add(t);
+    }
+    while (acknowledged.size() < 40) {
+      Thread.sleep(5);
+    }
+    st.server().close();
+    for (Thread t : writers) {
+      t.join(30_000);
+    }
+
+    Set<String> stored = new HashSet<>();
+    try (Database db = Database.open(url, dir)) {
+      db.read(c -> {
+        try (Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("SELECT id FROM api_tokens")) {
+          while (rs.next()) {
+            stored.add(rs.getString(1));
+          }
+        }
+        return null;
+      });
+    }
+    assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(40);
+    assertThat(stored).containsAll(acknowledged);
+  }
+}
