@@ -57,7 +57,8 @@ class ServerLoggingTest {
       assertThat(requests).extracting(ServerLoggingTest::field)
           .contains("POST /v1/tokens 201 " + adminId, "GET /v1/tokens 200 " + adminId,
               "GET /v1/tokens 401 -", "GET /healthz 200 -");
-      assertThat(requests).allSatisfy(n -> assertThat(kv(n, "durationMs").isNumber()).isTrue());
+      assertThat(requests).allSatisfy(n -> assertThat(
+          Double.parseDouble(kv(n, "durationMs").asText())).isNotNegative());
       assertThat(log.text()).contains("imprint server listening on");
       for (String secret : secrets) {
         assertThat(log.text()).doesNotContain(secret).doesNotContain(secret.substring(4));
