@@ -1,0 +1,168 @@
+package dev.imprint.cli;
+
+import dev.imprint.cli.remote.ApiClient;
+import dev.imprint.server.ImprintServer;
+import dev.imprint.server.ServerConfig;
+import dev.imprint.server.store.StoreException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code imprint demo}: a server on the embedded defaults with an example estate loaded. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Starts the control plane on its embedded defaults with a fresh data"
+        + " directory, loads the example estate from examples/ through the API (findings,"
+        + " tokens, and identities, images and their audit trail as those APIs land), prints"
+        + " the server URL, the admin token and the next commands to try, and serves until"
+        + " Ctrl-C."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:stopped cleanly (Ctrl-C)",
+        "2:invalid options, the port is taken, or the example estate could not be loaded"})
+final class DemoCommand implements Callable<Integer> {
+  private static final Pattern ADMIN = Pattern.compile("admin token: (\\S+)");
+
+  /** What the demo does once loaded: serve until the JVM stops (tests substitute a check). */
+  interface Serving {
+    void serve(ImprintServer server, String adminToken) throws Exception;
+  }
+
+  static volatile Serving serving = DemoCommand::untilStopped;
+  /** Counted down once the demo has stopped its server and removed its data. */
+  private static final CountDownLatch CLEANED = new CountDownLatch(1);
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7878",
+      description = "Loopback address to listen on (default: ${DEFAULT-VALUE}).")
+  String listen;
+
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Keep the demo's store here (default: a fresh temporary directory,"
+          + " deleted on exit).")
+  Path dataDir;
+
+  @Option(names = "--examples", paramLabel = "DIR",
+      defaultValue = "${env:IMPRINT_HOME:-.}/examples",
+      description = "The example estate (default: examples/ of the Imprint checkout).")
+  Path examples;
+
+  @Option(names = "--exit-when-ready", hidden = true,
+      description = "Stop once loaded (start-up measurements and the launcher's CDS training).")
+  boolean exitWhenReady;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!Files.isDirectory(examples)) {
+      err.println("imprint demo: expected the examples directory at " + examples
+          + "; run from the Imprint checkout or give --examples DIR");
+      return Main.USAGE;
+    }
+    ServerConfig config;
+    try {
+      ServerConfig d = ServerConfig.defaults().withListen(listen);
+      config = new ServerConfig(d.host(), d.port(), dataDir != null ? dataDir
+          : Files.createTempDirectory("imprint-demo-"), null, d.trustDomain(), null, null, false,
+          d.logFormat(), d.maxBodyBytes()).validate();
+    } catch (IllegalArgumentException e) {
+      err.println("imprint demo: " + e.getMessage());
+      return Main.USAGE;
+    }
+    boolean temporary = dataDir == null;
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    ImprintServer server;
+    try {
+      server = ImprintServer.start(config, new PrintStream(console, true, StandardCharsets.UTF_8));
+    } catch (StoreException | IllegalArgumentException | IllegalStateException e) {
+      err.println("imprint demo: cannot start the server: " + e.getMessage());
+      return Main.USAGE;
+    }
+    try {
+      Matcher m = ADMIN.matcher(console.toString(StandardCharsets.UTF_8));
+      if (!m.find()) {
+        err.println("imprint demo: " + config.dataDir() + " already holds a store whose admin"
+            + " token was shown before; give an empty --data-dir (or none for a fresh one)");
+        return Main.USAGE;
+      }
+      String admin = m.group(1);
+      out.println("imprint demo: loading the example estate into " + server.url());
+      out.flush();
+      DemoEstate.Context ctx = new DemoEstate.Context(new ApiClient(server.url(), admin),
+          examples, config.trustDomain());
+      for (DemoEstate.Step step : DemoEstate.steps()) {
+        out.println("  - " + step.title() + ": " + step.load(ctx));
+        out.flush();
+      }
+      printNext(out, server, admin, config.dataDir(), temporary);
+      if (!exitWhenReady) {
+        serving.serve(server, admin);
+      }
+      return Main.OK;
+    } finally {
+      server.close();
+      if (temporary) {
+        deleteTree(config.dataDir());
+      }
+      CLEANED.countDown();
+    }
+  }
+
+  private static void printNext(PrintWriter out, ImprintServer server, String admin, Path data,
+      boolean temporary) {
+    out.println();
+    out.println("Imprint control plane ready at " + server.url());
+    out.println("admin token: " + admin);
+    out.println("store: " + data.toAbsolutePath() + (temporary ? " (deleted on exit)" : ""));
+    out.println();
+    out.println("Try, in another terminal:");
+    out.println("  export IMPRINT_SERVER=" + server.url());
+    out.println("  export IMPRINT_TOKEN=" + admin);
+    out.println("  ./imprint identity list");
+    out.println("  ./imprint image list");
+    out.println("  ./imprint token list");
+    out.println("  ./imprint audit export audit.jsonl && ./imprint audit verify audit.jsonl");
+    out.println("  curl -s " + server.url() + "/metrics | grep imprint_");
+    out.println();
+    out.println("Serving until Ctrl-C.");
+    out.flush();
+  }
+
+  private static void untilStopped(ImprintServer server, String adminToken)
+      throws InterruptedException {
+    // On Ctrl-C the hook wakes the main thread, which stops the server and deletes the
+    // temporary store; the hook waits for that, since the JVM exits when hooks finish.
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopped.countDown();
+      try {
+        CLEANED.await(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "imprint-demo-shutdown"));
+    stopped.await();
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temporary directory left behind is harmless
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package dev.imprint.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DemoCommandTest {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir Path dir;
+
+  private DemoCommand.Serving previous;
+
+  @BeforeEach
+  void neverWaitForCtrlC() {
+    previous = DemoCommand.serving;
+    DemoCommand.serving = (server, admin) -> { };
+  }
+
+  @AfterEach
+  void restore() {
+    DemoCommand.serving = previous;
+  }
+
+  private static HttpResponse<String> get(String url, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void demoLoadsTheExampleEstateServesItAndPrintsTheNextCommands() throws Exception {
+    List<String> seen = new ArrayList<>();
+    DemoCommand.serving = (server, admin) -> {
+      seen.add(get(server.url() + "/readyz", null).statusCode() + "");
+      HttpResponse<String> tokens = get(server.url() + "/v1/tokens", admin);
+      seen.add(tokens.statusCode() + " " + tokens.body());
+      seen.add(get(server.url() + "/metrics", null).body());
+    };
+
+    Cli run = Cli.run("demo", "--listen", "127.0.0.1:0", "--examples", "../examples");
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(seen.get(0)).isEqualTo("200");
+    assertThat(seen.get(1)).startsWith("200").contains("demo pipeline").contains("demo auditor");
+    assertThat(seen.get(2)).contains("imprint_http_requests");
+    assertThat(run.out()).contains("scan examples/: ").containsPattern("\\d+ findings in \\d+ files")
+        .contains("Imprint control plane ready at http://127.0.0.1:")
+        .containsPattern("admin token: imp_\\S+")
+        .containsPattern("export IMPRINT_SERVER=http://127\\.0\\.0\\.1:\\d+")
+        .containsPattern("export IMPRINT_TOKEN=imp_\\S+")
+        .contains("imprint audit export audit.jsonl && ./imprint audit verify audit.jsonl")
+        .contains("/metrics").contains("Serving until Ctrl-C.");
+    Matcher store = Pattern.compile("store: (\\S+) \\(deleted on exit\\)").matcher(run.out());
+    assertThat(store.find()).isTrue();
+    assertThat(Path.of(store.group(1))).doesNotExist();
+  }
+
+  @Test
+  void aGivenDataDirIsKeptAndAMissingExamplesDirectoryIsAUsageError() {
+    Cli kept = Cli.run("demo", "--listen", "127.0.0.1:0", "--examples", "../examples",
+        "--data-dir", dir.resolve("data").toString());
+    assertThat(kept.code()).as(kept.err()).isZero();
+    assertThat(Files.exists(dir.resolve("data").resolve("imprint.db"))).isTrue();
+
+    Cli again = Cli.run("demo", "--listen", "127.0.0.1:0", "--examples", "../examples",
+        "--data-dir", dir.resolve("data").toString());
+    assertThat(again.code()).isEqualTo(2);
+    assertThat(again.err()).contains("already holds a store");
+
+    Cli missing = Cli.run("demo", "--listen", "127.0.0.1:0", "--examples",
+        dir.resolve("nope").toString());
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("expected the examples directory");
+  }
+}
