@@ -84,6 +84,7 @@ final class DemoCommand implements Callable<Integer> {
       return Main.USAGE;
     }
     boolean temporary = dataDir == null;
+    ImprintServer.configureLogging(ServerConfig.LogFormat.TEXT);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     ImprintServer server;
     try {

@@ -88,9 +88,16 @@ final class ServerCommand implements Callable<Integer> {
       server.close();
       stopped.countDown();
     }, "imprint-shutdown"));
-    System.out.println("imprint server ready at " + server.url());
+    System.out.println("imprint server ready at " + server.url() + sinceLaunch());
     stopped.await();
     return Main.OK;
+  }
+
+  /** How long since the JVM started, for start-up measurements ("" when unknown). */
+  static String sinceLaunch() {
+    return ProcessHandle.current().info().startInstant()
+        .map(t -> " (" + java.time.Duration.between(t, java.time.Instant.now()).toMillis()
+            + " ms after launch)").orElse("");
   }
 
   private static String blankToNull(String s) {

@@ -64,6 +64,7 @@ public final class ImprintServer implements AutoCloseable {
   /** Starts a server with {@code extra} modules wired after the product's (tests). */
   static ImprintServer start(ServerConfig config, PrintStream console, Clock clock,
       List<ApiModule> extra) {
+    long t0 = System.nanoTime();
     config.validate();
     ServerCertificate certificate = config.tls()
         ? ServerCertificate.load(config.tlsCert(), config.tlsKey()) : null;
@@ -71,6 +72,7 @@ public final class ImprintServer implements AutoCloseable {
       certificate.warnings(clock.instant()).forEach(w -> LOG.warn("TLS: {}", w));
     }
     Database db = Database.open(config.jdbcUrl(), config.dataDir());
+    long tStore = System.nanoTime();
     try {
       AuditLog audit = new AuditLog(db, clock);
       TokenService tokens = new TokenService(db, audit, clock);
@@ -87,14 +89,17 @@ public final class ImprintServer implements AutoCloseable {
       ApiServer http = ApiServer.start(new ApiServer.Settings(config.host(), config.port(),
           config.maxBodyBytes(), jetty(config, certificate)), tokens, metrics,
           () -> !closing.get() && ping(db), modules);
+      long tHttp = System.nanoTime();
       if (!config.loopback() && !config.tls()) {
         LOG.warn("INSECURE: serving plain HTTP on non-loopback address {} (--insecure-no-tls);"
             + " tokens and credentials cross the network unencrypted", config.host());
       }
       ImprintServer server = new ImprintServer(config, db, http, closing);
       tokens.bootstrapAdmin().ifPresent(t -> printOnce(console, t));
-      LOG.info("imprint server listening on {} (store: {}, trust domain: {})", server.url(),
-          db.dialect().name().toLowerCase(java.util.Locale.ROOT), config.trustDomain());
+      LOG.info("imprint server listening on {} (store: {}, trust domain: {}); started in {} ms:"
+          + " store and migrations {} ms, HTTP {} ms", server.url(),
+          db.dialect().name().toLowerCase(java.util.Locale.ROOT), config.trustDomain(),
+          millis(t0, System.nanoTime()), millis(t0, tStore), millis(tStore, tHttp));
       return server;
     } catch (RuntimeException e) {
       db.close();
@@ -117,6 +122,10 @@ public final class ImprintServer implements AutoCloseable {
       }
       cfg.requestLogger.http(RequestLog::log);
     };
+  }
+
+  private static long millis(long from, long to) {
+    return (to - from) / 1_000_000;
   }
 
   private static void printOnce(PrintStream console, IssuedToken t) {
