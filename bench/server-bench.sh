@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Control-plane load benchmark: a real server on SQLite and on a genuine PostgreSQL (embedded,
+# durable commits), N concurrent java.net.http clients per scenario, throughput and p50/p99
+# latency; then PostgreSQL's own insert rate (plain JDBC, single-row and batched) as the baseline.
+#
+#   bench/server-bench.sh                      # 16 clients, 10 s per run after 3 s of warm-up
+#   CLIENTS=8 SECONDS_PER_RUN=5 bench/server-bench.sh --store sqlite --scenario token-create
+#
+# Extra arguments go to dev.imprint.bench.load.LoadGenerator. Prints Markdown tables and writes
+# them, with the machine and the command, to bench/results/server-latest.md.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+clients="${CLIENTS:-16}"
+seconds="${SECONDS_PER_RUN:-10}"
+warmup="${WARMUP:-3}"
+jar="$here/target/benchmarks.jar"
+cd "$root"
+
+if [ ! -f "$jar" ] || [ -n "$(find server/src/main bench/src/main -newer "$jar" -print -quit)" ]; then
+  echo "server-bench: building bench/target/benchmarks.jar..." >&2
+  mvn -q -B -DskipTests -pl bench -am package >&2
+fi
+
+mkdir -p "$here/results"
+out="$here/results/server-latest.md"
+{
+  echo "# Control-plane load benchmark"
+  echo
+  echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)),"\
+    "$(free -g | awk '/Mem:/ {print $2}') GiB RAM, load average before the run"\
+    "$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- java: $(java -version 2>&1 | head -1)"
+  echo "- command: \`CLIENTS=$clients SECONDS_PER_RUN=$seconds WARMUP=$warmup bench/server-bench.sh $*\`"
+  echo
+  java -Xss4m -cp "$jar" dev.imprint.bench.load.LoadGenerator --clients "$clients" \
+    --seconds "$seconds" --warmup "$warmup" "$@"
+} | tee "$out"
+echo "server-bench: wrote $out" >&2

@@ -1,0 +1,201 @@
+package dev.imprint.bench.load;
+
+import dev.imprint.server.ImprintServer;
+import dev.imprint.server.ServerConfig;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Puts a real Imprint server under load from N concurrent clients and prints throughput and
+ * p50/p99 latency per scenario and store, then PostgreSQL's own insert rates as the baseline.
+ *
+ * <pre>
+ * java -cp bench/target/benchmarks.jar dev.imprint.bench.load.LoadGenerator \
+ *     [--store sqlite|postgresql|both] [--clients 16] [--seconds 10] [--warmup 3]
+ *     [--scenario token-create|token-list|all] [--no-baseline]
+ * </pre>
+ */
+public final class LoadGenerator {
+  static final HttpClient HTTP = HttpClient.newBuilder().build();
+  private static final Pattern ADMIN = Pattern.compile("admin token: (\\S+)");
+
+  /** One measured run. */
+  record Result(String scenario, String store, int clients, long requests, long errors,
+      double seconds, long[] latenciesNanos) {
+    double perSecond() {
+      return requests / seconds;
+    }
+
+    double percentileMillis(double p) {
+      if (latenciesNanos.length == 0) {
+        return Double.NaN;
+      }
+      int i = (int) Math.ceil(p / 100.0 * latenciesNanos.length) - 1;
+      return latenciesNanos[Math.max(0, Math.min(i, latenciesNanos.length - 1))] / 1e6;
+    }
+
+    String row() {
+      return String.format(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %.1f | %.1f | %d |",
+          scenario, store, clients, requests, perSecond(), percentileMillis(50),
+          percentileMillis(99), errors);
+    }
+  }
+
+  private LoadGenerator() {}
+
+  static List<Scenario> scenarios() {
+    return List.of(new TokenCreation(), new TokenRead());
+  }
+
+  public static void main(String[] args) throws Exception {
+    String store = "both";
+    String only = "all";
+    int clients = 16;
+    int seconds = 10;
+    int warmup = 3;
+    boolean baseline = true;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--store" -> store = args[++i];
+        case "--scenario" -> only = args[++i];
+        case "--clients" -> clients = Integer.parseInt(args[++i]);
+        case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+        case "--no-baseline" -> baseline = false;
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    System.out.println("| scenario | store | clients | requests | req/s | p50 ms | p99 ms |"
+        + " errors |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
+    EmbeddedPostgres pg = null;
+    try {
+      for (Scenario s : scenarios()) {
+        if (!only.equals("all") && !only.equals(s.name())) {
+          continue;
+        }
+        if (!store.equals("postgresql")) {
+          System.out.println(run(s, "sqlite", null, clients, seconds, warmup).row());
+        }
+        if (!store.equals("sqlite")) {
+          pg = pg != null ? pg : PostgresBaseline.start();
+          System.out.println(run(s, "postgresql", newDatabase(pg), clients, seconds, warmup)
+              .row());
+        }
+      }
+      if (baseline && !store.equals("sqlite")) {
+        pg = pg != null ? pg : PostgresBaseline.start();
+        PostgresBaseline.run(pg, clients, seconds);
+      }
+    } finally {
+      if (pg != null) {
+        pg.close();
+      }
+    }
+  }
+
+  static String newDatabase(EmbeddedPostgres pg) throws Exception {
+    String name = "imprint_load_" + System.nanoTime();
+    try (Connection c = pg.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + name);
+    }
+    return pg.getJdbcUrl("postgres", name);
+  }
+
+  static Result run(Scenario scenario, String store, String jdbcUrl, int clients, int seconds,
+      int warmup) throws Exception {
+    Path dir = Files.createTempDirectory("imprint-load-");
+    ServerConfig d = ServerConfig.defaults();
+    ServerConfig config = new ServerConfig("127.0.0.1", 0, dir, jdbcUrl, d.trustDomain(), null,
+        null, false, d.logFormat(), d.maxBodyBytes());
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    try (ImprintServer server = ImprintServer.start(config,
+        new PrintStream(console, true, StandardCharsets.UTF_8))) {
+      Matcher m = ADMIN.matcher(console.toString(StandardCharsets.UTF_8));
+      if (!m.find()) {
+        throw new IllegalStateException("no admin token printed");
+      }
+      Target target = new Target(server.url(), m.group(1));
+      scenario.setUp(target);
+      drive(scenario, target, clients, warmup);
+      Result r = drive(scenario, target, clients, seconds);
+      return new Result(scenario.name(), store, clients, r.requests(), r.errors(), r.seconds(),
+          r.latenciesNanos());
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static Result drive(Scenario scenario, Target target, int clients, int seconds)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    AtomicLong errors = new AtomicLong();
+    List<long[]> perClient = new ArrayList<>();
+    int[] counts = new int[clients];
+    List<Thread> threads = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int c = 0; c < clients; c++) {
+      long[] lat = new long[1 << 20];
+      perClient.add(lat);
+      int client = c;
+      Thread t = new Thread(() -> {
+        long i = 0;
+        while (System.nanoTime() < deadline && counts[client] < lat.length) {
+          long t0 = System.nanoTime();
+          try {
+            HttpResponse<Void> res = HTTP.send(scenario.request(target, client, i++),
+                HttpResponse.BodyHandlers.discarding());
+            if (res.statusCode() != scenario.expectedStatus()) {
+              errors.incrementAndGet();
+              continue;
+            }
+          } catch (IOException e) {
+            errors.incrementAndGet();
+            continue;
+          } catch (InterruptedException e) {
+            return;
+          }
+          lat[counts[client]++] = System.nanoTime() - t0;
+        }
+      }, "load-" + c);
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    long total = Arrays.stream(counts).asLongStream().sum();
+    long[] all = new long[(int) total];
+    int k = 0;
+    for (int c = 0; c < clients; c++) {
+      System.arraycopy(perClient.get(c), 0, all, k, counts[c]);
+      k += counts[c];
+    }
+    Arrays.sort(all);
+    return new Result(scenario.name(), "", clients, total, errors.get(), elapsed, all);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}
