@@ -93,11 +93,10 @@ final class ServerCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  /** How long since the JVM started, for start-up measurements ("" when unknown). */
+  /** How long since the JVM started, for start-up measurements. */
   static String sinceLaunch() {
-    return ProcessHandle.current().info().startInstant()
-        .map(t -> " (" + java.time.Duration.between(t, java.time.Instant.now()).toMillis()
-            + " ms after launch)").orElse("");
+    return " (" + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()
+        + " ms after the JVM started)";
   }
 
   private static String blankToNull(String s) {

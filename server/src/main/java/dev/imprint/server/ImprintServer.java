@@ -71,6 +71,7 @@ public final class ImprintServer implements AutoCloseable {
     if (certificate != null) {
       certificate.warnings(clock.instant()).forEach(w -> LOG.warn("TLS: {}", w));
     }
+    warmUpHttpInBackground();
     Database db = Database.open(config.jdbcUrl(), config.dataDir());
     long tStore = System.nanoTime();
     try {
@@ -122,6 +123,27 @@ public final class ImprintServer implements AutoCloseable {
       }
       cfg.requestLogger.http(RequestLog::log);
     };
+  }
+
+  /**
+   * Loads and initialises the HTTP stack's classes (Javalin, Jetty, Jackson) on another core
+   * while this thread opens and migrates the store: start-up is then the longer of the two
+   * rather than their sum. Nothing is started or bound; a failure here is harmless.
+   */
+  private static void warmUpHttpInBackground() {
+    Thread warm = new Thread(() -> {
+      try {
+        io.javalin.Javalin.create(cfg -> cfg.startup.showJavalinBanner = false);
+        org.eclipse.jetty.server.Server jetty = new org.eclipse.jetty.server.Server();
+        new org.eclipse.jetty.server.ServerConnector(jetty).getProtocols();
+        new GracefulHandler();
+        dev.imprint.server.http.Json.MAPPER.writeValueAsString(java.util.Map.of("a", 1));
+      } catch (Throwable ignored) {
+        // only a warm-up: the real start reports any problem
+      }
+    }, "imprint-warm-up");
+    warm.setDaemon(true);
+    warm.start();
   }
 
   private static long millis(long from, long to) {
