@@ -1,19 +1,25 @@
 package dev.imprint.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.imprint.cli.remote.ApiClient;
 import dev.imprint.scan.Finding;
 import dev.imprint.scan.ScanReport;
 import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.Scanner;
 import dev.imprint.scan.Severity;
+import dev.imprint.scan.report.ReportOptions;
+import dev.imprint.scan.report.Reporters;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,14 +50,123 @@ final class DemoEstate {
   interface Step {
     String title();
 
+    /** The API path this step needs ({@code null}: none); absent paths skip the step. */
+    default String requires() {
+      return null;
+    }
+
     String load(Context ctx) throws Exception;
   }
+
+  static final String DEMO_REPOSITORY = "github.com/imprint-demo/payments";
+  static final String DEMO_COMMIT = "9f2c4e1a7b3d5c6e8f0a1b2c3d4e5f60718293a4";
 
   private DemoEstate() {}
 
   /** The steps, in order. */
   static List<Step> steps() {
-    return List.of(new ScanExamples(), new Tokens());
+    return List.of(new ScanExamples(), new Tokens(), new UploadFindings(), new Identities(),
+        new Images());
+  }
+
+  /** Imprint's JSON report of a scan of {@code paths}, as {@code imprint scan -f json} writes. */
+  static JsonNode jsonReport(List<Path> paths) throws IOException {
+    ScanReport report = Scanner.create(ScanSettings.defaults()).scan(paths);
+    StringWriter out = new StringWriter();
+    Reporters.forFormat("json", new ReportOptions(false, Main.version(), Clock.systemUTC()))
+        .write(report, out);
+    return ApiClient.json().readTree(out.toString());
+  }
+
+  /** The findings over examples/, uploaded as {@code imprint scan --upload} would. */
+  static final class UploadFindings implements Step {
+    @Override
+    public String title() {
+      return "upload findings";
+    }
+
+    @Override
+    public String requires() {
+      return "/v1/findings";
+    }
+
+    @Override
+    public String load(Context ctx) throws IOException {
+      ctx.admin().post("/v1/findings", Map.of("repository", DEMO_REPOSITORY,
+          "commit", DEMO_COMMIT, "report", jsonReport(List.of(ctx.examples()))));
+      return "stored for " + DEMO_REPOSITORY + " at commit " + DEMO_COMMIT.substring(0, 12);
+    }
+  }
+
+  /** Two identities: the payments API workload and the pipeline that builds it. */
+  static final class Identities implements Step {
+    @Override
+    public String title() {
+      return "create identities";
+    }
+
+    @Override
+    public String requires() {
+      return "/v1/identities";
+    }
+
+    @Override
+    public String load(Context ctx) {
+      String api = "spiffe://" + ctx.trustDomain() + "/payments/api";
+      String ci = "spiffe://" + ctx.trustDomain() + "/ci/payments-deploy";
+      ctx.admin().post("/v1/identities", Map.of("spiffeId", api, "kind", "workload",
+          "owner", "team-payments", "environment", "prod",
+          "description", "payments API (examples/safe/Dockerfile)"));
+      ctx.admin().post("/v1/identities", Map.of("spiffeId", ci, "kind", "pipeline",
+          "owner", "team-platform", "environment", "prod",
+          "description", "deploy workflow (examples/ci)"));
+      return api + ", " + ci;
+    }
+  }
+
+  /**
+   * Two images of the payments API, with digests computed from the example Dockerfiles: the
+   * safe one passes policy and is approved and deployed; the article's, which bakes a
+   * password, is rejected.
+   */
+  static final class Images implements Step {
+    @Override
+    public String title() {
+      return "register images";
+    }
+
+    @Override
+    public String requires() {
+      return "/v1/images";
+    }
+
+    @Override
+    public String load(Context ctx) throws IOException {
+      String identity = "spiffe://" + ctx.trustDomain() + "/payments/api";
+      String safe = ctx.digestOf("safe/Dockerfile");
+      String article = ctx.digestOf("article/Dockerfile");
+      register(ctx, "1.4.2", safe, identity, "safe");
+      register(ctx, "1.4.1-article", article, identity, "article");
+      ctx.admin().post("/v1/images/" + safe + "/approve", Map.of("reason", "passed policy"));
+      ctx.admin().post("/v1/images/" + safe + "/deploy", Map.of("reason", "demo rollout"));
+      ctx.admin().post("/v1/images/" + article + "/reject",
+          Map.of("reason", "bakes DB_PASS into the image (IMP-DOCKER findings)"));
+      return "registry.example/payments/api:1.4.2 approved and deployed,"
+          + " :1.4.1-article rejected";
+    }
+
+    private static void register(Context ctx, String tag, String digest, String identity,
+        String example) throws IOException {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("repository", "registry.example/payments/api");
+      body.put("tag", tag);
+      body.put("digest", digest);
+      body.put("identity", identity);
+      body.put("provenance", Map.of("sourceRepository", DEMO_REPOSITORY, "commit", DEMO_COMMIT,
+          "pipelineRun", "demo-" + example, "builder", "imprint demo"));
+      body.put("scanReport", jsonReport(List.of(ctx.examples().resolve(example))));
+      ctx.admin().post("/v1/images", body);
+    }
   }
 
   /** Runs the scanner over {@code examples/}: the findings a CI gate would report. */
