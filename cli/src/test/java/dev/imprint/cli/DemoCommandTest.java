@@ -51,6 +51,10 @@ class DemoCommandTest {
       HttpResponse<String> tokens = get(server.url() + "/v1/tokens", admin);
       seen.add(tokens.statusCode() + " " + tokens.body());
       seen.add(get(server.url() + "/metrics", null).body());
+      boolean images = server.routes().stream().anyMatch(r -> r.path().equals("/v1/images"));
+      seen.add(images ? get(server.url() + "/v1/images", admin).body() : "no image API");
+      boolean ids = server.routes().stream().anyMatch(r -> r.path().equals("/v1/identities"));
+      seen.add(ids ? get(server.url() + "/v1/identities", admin).body() : "no identity API");
     };
 
     Cli run = Cli.run("demo", "--listen", "127.0.0.1:0", "--examples", "../examples");
@@ -59,6 +63,18 @@ class DemoCommandTest {
     assertThat(seen.get(0)).isEqualTo("200");
     assertThat(seen.get(1)).startsWith("200").contains("demo pipeline").contains("demo auditor");
     assertThat(seen.get(2)).contains("imprint_http_requests");
+    // Each capability's step runs once its API is in the build, and is skipped before.
+    if (!seen.get(3).equals("no image API")) {
+      assertThat(seen.get(3)).contains("registry.example/payments/api").contains("\"deployed\"")
+          .contains("\"rejected\"");
+      assertThat(run.out()).contains("register images: registry.example/payments/api:1.4.2");
+    } else {
+      assertThat(run.out()).contains("register images: skipped");
+    }
+    if (!seen.get(4).equals("no identity API")) {
+      assertThat(seen.get(4)).contains("spiffe://imprint.local/payments/api")
+          .contains("spiffe://imprint.local/ci/payments-deploy");
+    }
     assertThat(run.out()).contains("scan examples/: ").containsPattern("\\d+ findings in \\d+ files")
         .contains("Imprint control plane ready at http://127.0.0.1:")
         .containsPattern("admin token: imp_\\S+")
