@@ -3,7 +3,6 @@ package dev.imprint.cli;
 import dev.imprint.cli.remote.ApiClient;
 import dev.imprint.server.ImprintServer;
 import dev.imprint.server.ServerConfig;
-import dev.imprint.server.store.StoreException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -89,8 +88,12 @@ final class DemoCommand implements Callable<Integer> {
     ImprintServer server;
     try {
       server = ImprintServer.start(config, new PrintStream(console, true, StandardCharsets.UTF_8));
-    } catch (StoreException | IllegalArgumentException | IllegalStateException e) {
+    } catch (RuntimeException e) {
+      // a taken port, an unusable data directory: say so, and leave no temporary store behind
       err.println("imprint demo: cannot start the server: " + e.getMessage());
+      if (temporary) {
+        deleteTree(config.dataDir());
+      }
       return Main.USAGE;
     }
     try {

@@ -31,8 +31,12 @@ class DemoCommandTest {
   }
 
   @AfterEach
-  void restore() {
+  void restore() throws Exception {
     DemoCommand.serving = previous;
+    // the demo configures the process's logging as the server does; give the tests theirs back
+    var ctx = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+    ctx.reset();
+    new ch.qos.logback.classic.util.ContextInitializer(ctx).autoConfig();
   }
 
   private static HttpResponse<String> get(String url, String token) throws Exception {
