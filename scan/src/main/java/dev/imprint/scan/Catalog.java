@@ -1,6 +1,7 @@
 package dev.imprint.scan;
 
 import dev.imprint.scan.aws.AwsAnalyzer;
+import dev.imprint.scan.azure.AzureAnalyzer;
 import dev.imprint.scan.ci.CiAnalyzer;
 import dev.imprint.scan.compose.ComposeAnalyzer;
 import dev.imprint.scan.dockerfile.DockerfileAnalyzer;
@@ -24,6 +25,7 @@ public final class Catalog {
       new TerraformAnalyzer(),
       new AwsAnalyzer(),
       new GcpAnalyzer(),
+      new AzureAnalyzer(),
       new PackerAnalyzer(),
       new ComposeAnalyzer(),
       new CiAnalyzer(),
