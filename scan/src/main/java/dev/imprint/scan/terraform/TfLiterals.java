@@ -13,7 +13,10 @@ import java.util.regex.Pattern;
 public final class TfLiterals {
   private static final int MAX_DEPTH = 32;
   private static final int MAX_SEARCH_LINES = 5_000;
-  private static final Pattern ENUM_LIKE = Pattern.compile("[A-Z][A-Z0-9_]{0,200}");
+  private static final Pattern ENUM_LIKE =
+      Pattern.compile("[A-Z][A-Z0-9_]{0,200}|[A-Za-z]{1,40}");
+  private static final Pattern DURATION =
+      Pattern.compile("[0-9]{1,12}(\\.[0-9]{1,9})?(ns|us|ms|s|m|h|d|w|y)?");
   private static final Pattern WORDS = Pattern.compile("[a-z]{1,60}([-_.][a-z]{1,60})+");
 
   private TfLiterals() {}
@@ -92,7 +95,9 @@ public final class TfLiterals {
 
   /**
    * Whether a literal bound to a secret-like name is shaped like a setting rather than a
-   * credential: an enum constant ({@code HEADER}, {@code SYSTEM_MANAGED}), lower-case words
+   * credential: an enum constant or a single word ({@code HEADER}, {@code SYSTEM_MANAGED},
+   * {@code required}), a number or duration
+   * ({@code 3600s}), lower-case words
    * joined by dashes, dots or underscores ({@code db-password}, a secret's name), text with
    * spaces (a description), a path or a URL without credentials.
    */
@@ -102,6 +107,7 @@ public final class TfLiterals {
       return false;
     }
     return ENUM_LIKE.matcher(v).matches() || WORDS.matcher(v).matches()
+        || DURATION.matcher(v).matches()
         || v.indexOf(' ') >= 0 || v.startsWith("/") || v.startsWith("projects/")
         || (v.startsWith("https://") || v.startsWith("http://")) && v.indexOf('@') < 0;
   }
