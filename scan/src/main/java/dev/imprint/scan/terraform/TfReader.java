@@ -549,14 +549,20 @@ public final class TfReader {
   private static List<String> refsIn(String text) {
     List<String> out = new ArrayList<>();
     int i = 0;
-    while ((i = text.indexOf("${", i)) >= 0 && out.size() < 256) {
+    int seen = 0;
+    while ((i = text.indexOf("${", i)) >= 0 && out.size() < 256 && seen++ < 4096) {
+      // One pass: an interpolation without a closing brace ends the search, so a heredoc
+      // full of unclosed "${" costs linear time, not a scan to the end per opening.
       int end = text.indexOf('}', i);
-      String inner = text.substring(i + 2, end < 0 ? text.length() : end);
+      String inner = text.substring(i + 2, end < 0 ? Math.min(text.length(), i + 2002) : end);
       Matcher m = TRAVERSAL.matcher(inner.length() > 2000 ? inner.substring(0, 2000) : inner);
       while (m.find()) {
         out.add(m.group());
       }
-      i += 2;
+      if (end < 0) {
+        break;
+      }
+      i = Math.max(i + 2, end + 1);
     }
     return out;
   }

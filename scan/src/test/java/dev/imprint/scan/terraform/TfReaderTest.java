@@ -201,4 +201,79 @@ class TfReaderTest {
     assertThat(r.ok()).isTrue();
     assertThat(r.message()).isNull();
   }
+  @Test
+  void tenThousandNestedBracketsStopWithALocatedFailureNotAStackOverflow() {
+    String text = "locals {\n  deep = " + "[".repeat(10_000) + "]".repeat(10_000) + "\n}\n";
+
+    TfReader.Result r = TfReader.parse(SourceFile.of("main.tf", text));
+
+    assertThat(r.ok()).isFalse();
+    assertThat(r.line()).isEqualTo(2);
+    assertThat(r.column()).isBetween(10, 10 + 10_000);
+    assertThat(r.message()).isNotBlank();
+  }
+
+  @Test
+  void aFiveMegabyteSingleLineStringIsReadInFull() {
+    String big = "x".repeat(5 * 1024 * 1024);
+
+    TfReader.Result r = TfReader.parse(SourceFile.of("main.tf",
+        "resource \"a\" \"b\" {\n  v = \"" + big + "\"\n}\n"));
+
+    assertThat(r.ok()).isTrue();
+    assertThat(r.file().blocks().get(0).literal("v")).hasSize(big.length());
+  }
+
+  @Test
+  void aFiveMegabyteUnterminatedLineIsADiagnosticOnThatLine() {
+    String text = "resource \"a\" \"b\" {\n  v = \"" + "y".repeat(5 * 1024 * 1024);
+
+    TfReader.Result r = TfReader.parse(SourceFile.of("main.tf", text));
+
+    assertThat(r.ok()).isFalse();
+    assertThat(r.line()).isEqualTo(2);
+    assertThat(r.column()).isPositive();
+    assertThat(r.message()).contains("end of file").doesNotContain("yyyy");
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(120) // a guard against a hang, not a speed assertion
+  void aHeredocFullOfUnclosedInterpolationsIsReadInOnePass() {
+    String text = "locals {\n  s = <<EOT\n" + "${".repeat(500_000) + "\nEOT\n}\n";
+
+    TfReader.Result r = TfReader.parse(SourceFile.of("main.tf", text));
+
+    assertThat(r.ok()).isTrue();
+    Tf.Str s = (Tf.Str) r.file().blocks().get(0).value("s");
+    assertThat(s.template()).isTrue();
+    assertThat(s.templateRefs()).isEmpty();
+  }
+
+  @Test
+  void theAnalyzerTurnsHostileInputIntoAParseErrorDiagnostic() {
+    String text = "provider \"google\" {\n  credentials = " + "(".repeat(10_000) + "\n}\n";
+    java.util.List<dev.imprint.scan.Diagnostic> diagnostics = new java.util.ArrayList<>();
+    java.util.List<dev.imprint.scan.Finding> findings = new java.util.ArrayList<>();
+
+    new TerraformAnalyzer().start(dev.imprint.scan.ScanSettings.defaults())
+        .analyze(SourceFile.of("infra/main.tf", text), new dev.imprint.scan.Analyzer.Sink() {
+          @Override
+          public void report(dev.imprint.scan.Finding finding) {
+            findings.add(finding);
+          }
+
+          @Override
+          public void diagnose(dev.imprint.scan.Diagnostic diagnostic) {
+            diagnostics.add(diagnostic);
+          }
+        });
+
+    assertThat(findings).isEmpty();
+    assertThat(diagnostics).singleElement().satisfies(d -> {
+      assertThat(d.kind()).isEqualTo(dev.imprint.scan.Diagnostic.Kind.PARSE_ERROR);
+      assertThat(d.location().path()).isEqualTo("infra/main.tf");
+      assertThat(d.location().line()).isEqualTo(2);
+      assertThat(d.location().column()).isGreaterThan(1);
+    });
+  }
 }
