@@ -224,7 +224,7 @@ final class AzureChecks {
   // ---- managed identity ----
 
   private void managedIdentity(Tf.Block b) {
-    if (b.block("identity") != null) {
+    if (hasBlock(b, "identity")) {
       return;
     }
     Tf.Attr at = null;
@@ -263,6 +263,12 @@ final class AzureChecks {
       report(AzureRules.NO_MANAGED_IDENTITY, b, at, b.address() + " authenticates with " + what
           + " but has no managed identity (identity block)", "identity");
     }
+  }
+
+  /** Whether a block has a nested block of this type, written out or as {@code dynamic}. */
+  private static boolean hasBlock(Tf.Block b, String type) {
+    return b.block(type) != null
+        || b.blocks("dynamic").stream().anyMatch(d -> d.label(0).equals(type));
   }
 
   private static boolean passwordInConnection(String s) {

@@ -196,7 +196,9 @@ final class GcpChecks {
         }
       } else if (b.isResource("google_container_cluster")
           || b.isResource("google_container_node_pool")) {
-        List<Tf.Block> configs = new ArrayList<>(b.blocks("node_config"));
+        // The cluster's own node_config only shapes the default pool, gone when it is removed.
+        List<Tf.Block> configs = new ArrayList<>(b.isTrue("remove_default_node_pool")
+            ? List.of() : b.blocks("node_config"));
         for (Tf.Block pool : b.blocks("node_pool")) {
           configs.addAll(pool.blocks("node_config"));
         }

@@ -111,4 +111,25 @@ class AzureAnalyzerTest {
 
     assertThat(report.findings()).extracting(Finding::ruleId).containsExactly("IMP-AZURE-006");
   }
+  @Test
+  void aDynamicIdentityBlockCountsAsAManagedIdentity() {
+    ScanReport report = scan("fn.tf", """
+        resource "azurerm_linux_function_app" "f" {
+          storage_account_access_key = var.key == null ? local.sa.primary_access_key : var.key
+          dynamic "identity" {
+            for_each = var.identity_type != null ? ["identity"] : []
+            content {
+              type = var.identity_type
+            }
+          }
+        }
+
+        resource "azurerm_linux_function_app" "g" {
+          storage_account_access_key = var.key == null ? local.sa.primary_access_key : var.key
+        }
+        """);
+
+    assertThat(of(report, "IMP-AZURE-004")).singleElement()
+        .satisfies(f -> assertThat(f.key()).isEqualTo("azurerm_linux_function_app.g.identity"));
+  }
 }

@@ -159,4 +159,32 @@ class GcpAnalyzerTest {
     assertThat(of(report, "IMP-GCP-001")).isEmpty();
     assertThat(report.diagnostics()).isEmpty();
   }
+  @Test
+  void aClusterWhoseDefaultPoolIsRemovedIsJudgedByItsPoolsOnly() {
+    ScanReport report = scan(SourceFile.of("gke.tf", """
+        resource "google_container_cluster" "main" {
+          name                     = "main"
+          remove_default_node_pool = true
+          initial_node_count       = 1
+          node_config {
+            oauth_scopes = ["https://www.googleapis.com/auth/cloud-platform"]
+          }
+        }
+
+        resource "google_container_cluster" "legacy" {
+          name = "legacy"
+          node_pool {
+            name = "default"
+            node_config {
+              oauth_scopes = ["https://www.googleapis.com/auth/cloud-platform"]
+            }
+          }
+        }
+        """));
+
+    assertThat(of(report, "IMP-GCP-006")).singleElement().satisfies(f -> {
+      assertThat(f.location().line()).isEqualTo(15);
+      assertThat(f.message()).startsWith("google_container_cluster.legacy runs its nodes");
+    });
+  }
 }
