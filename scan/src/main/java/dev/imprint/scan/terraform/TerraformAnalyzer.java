@@ -9,8 +9,8 @@ import dev.imprint.scan.secret.Secrets;
 import java.util.List;
 
 /**
- * Reads Terraform {@code .tf} files, reports those it cannot read as parse errors, and runs the
- * provider-independent rules: secret-like variables, literal secrets, outputs that expose
+ * Reads Terraform {@code .tf} and {@code .tfvars} files, reports those it cannot read as parse
+ * errors, and runs the provider-independent rules: secret-like variables, literal secrets, outputs that expose
  * secrets and providers or backends with static credentials.
  */
 public final class TerraformAnalyzer implements Analyzer {
@@ -28,10 +28,11 @@ public final class TerraformAnalyzer implements Analyzer {
   @Override
   public Session start(ScanSettings settings) {
     return (SourceFile file, Sink sink) -> {
-      if (!file.lowerName().endsWith(".tf")) {
+      boolean definitions = file.lowerName().endsWith(".tfvars");
+      if (!file.lowerName().endsWith(".tf") && !definitions) {
         return;
       }
-      TfReader.Result r = TfReader.parse(file);
+      TfReader.Result r = definitions ? TfReader.parseDefinitions(file) : TfReader.parse(file);
       if (!r.ok()) {
         sink.diagnose(new Diagnostic(file.location(r.line(), r.column()),
             Diagnostic.Kind.PARSE_ERROR, r.message()));

@@ -22,9 +22,10 @@ final class TerraformRules {
       .tags("terraform", "secrets").build();
 
   static final Rule LITERAL_SECRET = Rule.builder("IMP-TF-002")
-      .title("Literal secret in a Terraform resource, module, data source or locals")
+      .title("Literal secret in Terraform code or a .tfvars file")
       .severity(Severity.HIGH).category(Category.NHI2)
-      .rationale("A password, token or key written as a literal in Terraform code is committed "
+      .rationale("A password, token or key written as a literal in a resource, module, data "
+          + "source, locals or a committed .tfvars file is committed "
           + "to version control, copied with every clone and fork, and stored again in the "
           + "state; it cannot be rotated without a code change and it is readable by everyone "
           + "who can read the repository. Provider-issued tokens (GitHub, Slack, Stripe, "

@@ -50,13 +50,34 @@ public final class TfReader {
     try {
       return new Result(new Tf.File(file, r.body(false, file)), 0, 0, null);
     } catch (Fail | RuntimeException e) {
-      int at = Math.max(0, Math.min(r.pos, r.src.length()));
-      String msg = at >= r.src.length()
-          ? "unexpected end of file: expected a closing brace, bracket or quote"
-          : "unexpected '" + printable(r.src.charAt(at))
-              + "': expected an attribute, a block, a value or a closing brace";
-      return new Result(null, line(at, file), col(at, file), msg);
+      return failure(r, file);
     }
+  }
+
+  /**
+   * Reads a variable definitions file ({@code terraform.tfvars}, {@code *.auto.tfvars}): its
+   * top-level attributes (and any blocks) become one block of type {@code tfvars} at 1:1.
+   */
+  public static Result parseDefinitions(SourceFile file) {
+    TfReader r = new TfReader(file.text());
+    try {
+      Map<String, Tf.Attr> attrs = new LinkedHashMap<>();
+      List<Tf.Block> blocks = new ArrayList<>();
+      r.bodyInto(false, attrs, blocks, file);
+      Tf.Block all = new Tf.Block("tfvars", List.of(), attrs, blocks, 1, 1);
+      return new Result(new Tf.File(file, List.of(all)), 0, 0, null);
+    } catch (Fail | RuntimeException e) {
+      return failure(r, file);
+    }
+  }
+
+  private static Result failure(TfReader r, SourceFile file) {
+    int at = Math.max(0, Math.min(r.pos, r.src.length()));
+    String msg = at >= r.src.length()
+        ? "unexpected end of file: expected a closing brace, bracket or quote"
+        : "unexpected '" + printable(r.src.charAt(at))
+            + "': expected an attribute, a block, a value or a closing brace";
+    return new Result(null, line(at, file), col(at, file), msg);
   }
 
   private static String printable(char c) {

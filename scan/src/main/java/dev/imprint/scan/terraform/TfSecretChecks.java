@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 
 /**
  * The provider-independent secret rules over one Terraform file: literal secrets in resources,
- * modules, data sources and locals (IMP-TF-002), outputs that expose secrets (IMP-TF-003) and
+ * modules, data sources, locals and variable definitions files (IMP-TF-002), outputs that expose secrets (IMP-TF-003) and
  * providers or backends with static credentials (IMP-TF-004). Attributes that a provider rule
  * package reports more precisely are left to it (see {@link #ownedElsewhere}), so one secret is
  * reported once.
@@ -62,7 +62,7 @@ final class TfSecretChecks {
   void run() {
     for (Tf.Block b : file.blocks()) {
       switch (b.type()) {
-        case "resource", "data", "module", "locals" -> literals(b);
+        case "resource", "data", "module", "locals", "tfvars" -> literals(b);
         case "output" -> output(b);
         case "provider" -> provider(b, "provider \"" + b.label(0) + "\"", b.label(0));
         case "terraform" -> terraform(b);
@@ -74,7 +74,8 @@ final class TfSecretChecks {
   // ---- IMP-TF-002 ----
 
   private void literals(Tf.Block b) {
-    String where = b.type().equals("locals") ? "locals" : b.address();
+    String where = b.type().equals("locals") ? "locals"
+        : b.type().equals("tfvars") ? source.name() : b.address();
     TfLiterals.walk(b, (path, name, value, attr) -> {
       if (!ownedElsewhere(b, path, name)) {
         literal(TerraformRules.LITERAL_SECRET, where, path, name, value, attr, Severity.HIGH);

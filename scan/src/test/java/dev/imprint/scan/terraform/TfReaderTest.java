@@ -276,4 +276,28 @@ class TfReaderTest {
       assertThat(d.location().column()).isGreaterThan(1);
     });
   }
+  @Test
+  void aDefinitionsFileIsReadAsOneBlockOfTopLevelAttributes() {
+    TfReader.Result r = TfReader.parseDefinitions(SourceFile.of("terraform.tfvars",
+        "region = \"eu\"\n\ntags = {\n  team = \"a\"\n}\n  db_password = \"x\"\n"));
+
+    assertThat(r.ok()).isTrue();
+    Tf.Block all = r.file().blocks().get(0);
+    assertThat(all.type()).isEqualTo("tfvars");
+    assertThat(all.attrs().keySet()).containsExactly("region", "tags", "db_password");
+    assertThat(all.attr("db_password").line()).isEqualTo(6);
+    assertThat(all.attr("db_password").column()).isEqualTo(3);
+    assertThat(TfReader.parse(SourceFile.of("terraform.tfvars", "region = \"eu\"\n")).file()
+        .blocks()).isEmpty();
+  }
+
+  @Test
+  void aBrokenDefinitionsFileSaysWhereReadingStopped() {
+    TfReader.Result r = TfReader.parseDefinitions(SourceFile.of("terraform.tfvars",
+        "a = 1\nb = [1, 2\n"));
+
+    assertThat(r.ok()).isFalse();
+    assertThat(r.line()).isEqualTo(3);
+    assertThat(r.message()).contains("end of file");
+  }
 }
