@@ -21,7 +21,8 @@ class GcpAzureChecklistTest {
   static final Map<String, Map.Entry<String, List<String>>> COVERAGE = new LinkedHashMap<>();
 
   static {
-    map("GCP1", "google_service_account_key (long-lived key)", "IMP-GCP-001", "IMP-GCP-002");
+    map("GCP1", "google_service_account_key (long-lived key)", "IMP-GCP-001", "IMP-GCP-002",
+        "IMP-GCP-010");
     map("GCP2", "primitive roles (owner/editor) on service accounts", "IMP-GCP-003");
     map("GCP3", "iam.serviceAccountUser / serviceAccountTokenCreator granted broadly",
         "IMP-GCP-004", "IMP-GCP-005");

@@ -9,7 +9,7 @@ import dev.imprint.scan.terraform.TfReader;
 import java.util.List;
 
 /**
- * Finds Google Cloud identity risks in Terraform: service account keys and their exposure,
+ * Finds Google Cloud identity risks in Terraform: service account and HMAC keys, key exposure,
  * primitive, impersonation and public IAM grants, the default compute service account with the
  * cloud-platform scope, unconditioned workload identity federation, and secrets or download-and-
  * run code in VM startup scripts. Every rule needs only one file (references are judged by

@@ -98,6 +98,11 @@ final class GcpChecks {
             : "; its private key is stored in the Terraform state";
         report(GcpRules.SA_KEY, b, null, b.address() + " creates a long-lived key for service "
             + "account '" + sa + "'" + where, "");
+      } else if (b.isResource("google_storage_hmac_key")
+          && !"INACTIVE".equals(b.literal("state"))) {
+        report(GcpRules.HMAC_KEY, b, null, b.address() + " creates a long-lived HMAC key for '"
+            + Tf.text(b.value("service_account_email")) + "'; its secret is stored in the "
+            + "Terraform state", "");
       }
     }
   }

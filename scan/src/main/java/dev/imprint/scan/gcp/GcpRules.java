@@ -167,7 +167,25 @@ final class GcpRules {
           + "  }\n}",
       "compute", "supply-chain");
 
+  static final Rule HMAC_KEY = rule("010", "Cloud Storage HMAC key created for a service "
+          + "account", HIGH, NHI7,
+      "A google_storage_hmac_key is a long-lived access id and secret for the S3-compatible "
+          + "XML API. It never expires, its secret is stored in the Terraform state, and it "
+          + "works from anywhere with every permission the service account has on Cloud "
+          + "Storage.",
+      "Use the service account's own short-lived OAuth tokens (an attached service account, "
+          + "Workload Identity or Workload Identity Federation) with the JSON or XML API. If an "
+          + "S3-only tool truly needs HMAC, create the key out of band, keep it in Secret "
+          + "Manager, rotate it and restrict the account to one bucket.",
+      "resource \"google_storage_hmac_key\" \"backup\" {\n"
+          + "  service_account_email = google_service_account.backup.email\n}",
+      "resource \"google_storage_bucket_iam_member\" \"backup\" {\n"
+          + "  bucket = google_storage_bucket.backup.name\n"
+          + "  role   = \"roles/storage.objectCreator\"\n"
+          + "  member = \"serviceAccount:${google_service_account.backup.email}\"\n}",
+      "storage", "hmac-key");
+
   static final List<Rule> ALL = List.of(SA_KEY, SA_KEY_EXPOSED, PRIMITIVE_ROLE,
       IMPERSONATION_BROAD, PUBLIC_MEMBER, DEFAULT_SA_FULL_SCOPE, WIF_NO_CONDITION,
-      METADATA_SECRET, METADATA_DOWNLOAD_RUN);
+      METADATA_SECRET, METADATA_DOWNLOAD_RUN, HMAC_KEY);
 }
