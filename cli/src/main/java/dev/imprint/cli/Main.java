@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
     subcommands = {
         ScanCommand.class,
         RulesCommand.class,
+        ServerCommand.class,
+        TokenCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main {

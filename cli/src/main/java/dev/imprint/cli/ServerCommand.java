@@ -1,0 +1,99 @@
+package dev.imprint.cli;
+
+import dev.imprint.server.ImprintServer;
+import dev.imprint.server.ServerConfig;
+import dev.imprint.server.store.StoreException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code imprint server}: runs the control plane until stopped. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+    description = {"Runs the Imprint control plane: images, identities, tokens and the audit log"
+        + " behind an authenticated HTTP API.",
+        "On first start it prints the admin token once as 'admin token: <token>'."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:stopped cleanly (SIGTERM or Ctrl-C)",
+        "2:invalid options, or the store could not be opened"})
+final class ServerCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7878",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}). Anything but loopback"
+          + " needs --tls-cert and --tls-key.")
+  String listen;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "imprint-data",
+      description = "Directory of the embedded SQLite store (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--db", paramLabel = "JDBC_URL", defaultValue = "${env:IMPRINT_DB_URL}",
+      description = "Use PostgreSQL instead of SQLite: jdbc:postgresql://HOST/DB (or set"
+          + " IMPRINT_DB_URL, which keeps a password off the command line).")
+  String jdbcUrl;
+
+  @Option(names = "--trust-domain", paramLabel = "DOMAIN", defaultValue = "imprint.local",
+      description = "SPIFFE trust domain; identities outside it are refused (default:"
+          + " ${DEFAULT-VALUE}).")
+  String trustDomain;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "Server certificate chain (PEM).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "Server private key (PEM).")
+  Path tlsKey;
+
+  @Option(names = "--insecure-no-tls",
+      description = "Allow plain HTTP on a non-loopback address (logged loudly).")
+  boolean insecureNoTls;
+
+  @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text",
+      description = "Log lines as text or one JSON object per line (default: ${DEFAULT-VALUE}).")
+  String logFormat;
+
+  @Override
+  public Integer call() throws Exception {
+    ServerConfig.LogFormat format = switch (logFormat) {
+      case "text" -> ServerConfig.LogFormat.TEXT;
+      case "json" -> ServerConfig.LogFormat.JSON;
+      default -> throw new IllegalArgumentException(
+          "expected --log-format text or json, got '" + logFormat + "'");
+    };
+    ServerConfig config;
+    try {
+      ServerConfig base = ServerConfig.defaults().withListen(listen);
+      config = new ServerConfig(base.host(), base.port(), dataDir, blankToNull(jdbcUrl),
+          trustDomain, tlsCert, tlsKey, insecureNoTls, format, base.maxBodyBytes()).validate();
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("imprint server: " + e.getMessage());
+      return Main.USAGE;
+    }
+    ImprintServer.configureLogging(format);
+    ImprintServer server;
+    try {
+      server = ImprintServer.start(config,
+          new PrintStream(System.out, true, StandardCharsets.UTF_8));
+    } catch (StoreException | IllegalArgumentException e) {
+      spec.commandLine().getErr().println("imprint server: " + e.getMessage());
+      return Main.USAGE;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "imprint-shutdown"));
+    System.out.println("imprint server ready at " + server.url());
+    stopped.await();
+    return Main.OK;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}

@@ -1,0 +1,136 @@
+package dev.imprint.cli.remote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * A small client of the control plane's {@code /v1} API: JSON in and out, the bearer token
+ * from {@code IMPRINT_TOKEN}, and problem documents turned into {@link RemoteException}.
+ */
+public final class ApiClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final URI base;
+  private final String token;
+  private final HttpClient http;
+
+  public ApiClient(String server, String token) {
+    String s = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+    try {
+      this.base = URI.create(s);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("expected --server http(s)://HOST:PORT, got '" + server + "'");
+    }
+    if (base.getScheme() == null || !(base.getScheme().equals("http")
+        || base.getScheme().equals("https")) || base.getHost() == null) {
+      throw new IllegalArgumentException("expected --server http(s)://HOST:PORT, got '" + server + "'");
+    }
+    this.token = token;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /** The shared mapper for request bodies. */
+  public static ObjectMapper json() {
+    return JSON;
+  }
+
+  public JsonNode get(String path, Map<String, String> query) {
+    return send("GET", path + query(query), null);
+  }
+
+  public JsonNode post(String path, Object body) {
+    return send("POST", path, body);
+  }
+
+  public JsonNode patch(String path, Object body) {
+    return send("PATCH", path, body);
+  }
+
+  public JsonNode delete(String path) {
+    return send("DELETE", path, null);
+  }
+
+  /** Sends a request and returns the JSON body (an empty object for 204). */
+  public JsonNode send(String method, String path, Object body) {
+    if (token == null || token.isBlank()) {
+      throw new RemoteException(RemoteException.USAGE, "client.token_missing",
+          "no API token: set IMPRINT_TOKEN (an admin token is printed at the server's first start)");
+    }
+    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
+        .timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + token)
+        .header("Accept", "application/json");
+    try {
+      if (body != null) {
+        b.header("Content-Type", "application/json").method(method,
+            HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+      } else {
+        b.method(method, HttpRequest.BodyPublishers.noBody());
+      }
+      HttpResponse<byte[]> res = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      return parse(res);
+    } catch (ConnectException | HttpTimeoutException e) {
+      throw new RemoteException(RemoteException.UNREACHABLE, "client.unreachable",
+          "cannot reach the Imprint server at " + base + " (start it with 'imprint server', or set"
+              + " --server / IMPRINT_SERVER)");
+    } catch (IOException e) {
+      throw new RemoteException(RemoteException.UNREACHABLE, "client.io",
+          "talking to " + base + " failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RemoteException(RemoteException.UNREACHABLE, "client.interrupted", "interrupted");
+    }
+  }
+
+  private static JsonNode parse(HttpResponse<byte[]> res) throws IOException {
+    byte[] raw = res.body();
+    JsonNode node = raw.length == 0 ? JSON.createObjectNode() : readOrNull(raw);
+    if (res.statusCode() >= 200 && res.statusCode() < 300) {
+      if (node == null) {
+        throw new RemoteException(RemoteException.REFUSED, "client.bad_response",
+            "the server answered " + res.statusCode() + " with a body that is not JSON");
+      }
+      return node;
+    }
+    if (node != null && node.hasNonNull("code")) {
+      throw new RemoteException(RemoteException.REFUSED, node.get("code").asText(),
+          node.path("detail").asText(node.path("title").asText("")), res.statusCode());
+    }
+    throw new RemoteException(RemoteException.REFUSED, "http." + res.statusCode(),
+        "the server answered HTTP " + res.statusCode(), res.statusCode());
+  }
+
+  private static JsonNode readOrNull(byte[] raw) {
+    try {
+      return JSON.readTree(raw);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static String query(Map<String, String> q) {
+    if (q == null || q.isEmpty()) {
+      return "";
+    }
+    StringJoiner j = new StringJoiner("&", "?", "");
+    q.forEach((k, v) -> {
+      if (v != null) {
+        j.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
+            + URLEncoder.encode(v, StandardCharsets.UTF_8));
+      }
+    });
+    return j.length() == 1 ? "" : j.toString();
+  }
+}

@@ -1,0 +1,94 @@
+package dev.imprint.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imprint.cli.remote.RemoteOptions;
+import dev.imprint.server.ImprintServer;
+import dev.imprint.server.ServerConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TokenCommandTest {
+  @TempDir Path dir;
+  ImprintServer server;
+  String admin;
+  Supplier<String> previous;
+  String token;
+
+  @BeforeEach
+  void start() {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    ServerConfig d = ServerConfig.defaults();
+    server = ImprintServer.start(new ServerConfig("127.0.0.1", 0, dir, null, d.trustDomain(),
+        null, null, false, d.logFormat(), d.maxBodyBytes()),
+        new PrintStream(console, true, StandardCharsets.UTF_8));
+    admin = console.toString(StandardCharsets.UTF_8).replaceAll("(?s).*admin token: (\\S+).*", "$1");
+    token = admin;
+    previous = RemoteOptions.useTokenSource(() -> token);
+  }
+
+  @AfterEach
+  void stop() {
+    RemoteOptions.useTokenSource(previous);
+    server.close();
+  }
+
+  @Test
+  void createListAndRevokeRoundTripWithJsonOutput() throws Exception {
+    Result created = run("token", "create", "--role", "workload", "--description", "ci",
+        "--output", "json", "--server", server.url());
+    assertThat(created.code).isZero();
+    JsonNode tok = new ObjectMapper().readTree(created.out);
+    assertThat(tok.get("token").asText()).startsWith("imp_");
+    String id = tok.get("id").asText();
+
+    Result listed = run("token", "list", "--server", server.url());
+    assertThat(listed.code).isZero();
+    assertThat(listed.out).contains("ID").contains(id).contains("workload")
+        .doesNotContain(tok.get("token").asText());
+
+    assertThat(run("token", "revoke", id, "--server", server.url()).code).isZero();
+    assertThat(run("token", "list", "-o", "json", "--server", server.url()).out)
+        .contains("\"revokedAt\" : \"");
+  }
+
+  @Test
+  void refusalsAndUnreachableServersHaveTheirOwnExitCodes() {
+    Result bad = run("token", "create", "--role", "root", "--server", server.url());
+    assertThat(bad.code).isEqualTo(3);
+    assertThat(bad.err).contains("unknown role 'root'").contains("token.role_unknown");
+
+    token = null;
+    Result none = run("token", "list", "--server", server.url());
+    assertThat(none.code).isEqualTo(2);
+    assertThat(none.err).contains("IMPRINT_TOKEN");
+
+    token = admin;
+    Result down = run("token", "list", "--server", "http://127.0.0.1:1");
+    assertThat(down.code).isEqualTo(4);
+    assertThat(down.err).contains("cannot reach");
+
+    Result url = run("token", "list", "--server", "ftp://x");
+    assertThat(url.code).isEqualTo(2);
+  }
+
+  private record Result(int code, String out, String err) {}
+
+  private static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+    return new Result(code, out.toString(), err.toString());
+  }
+}

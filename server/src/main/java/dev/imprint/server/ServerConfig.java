@@ -1,0 +1,91 @@
+package dev.imprint.server;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * How one server process runs: where it listens, where it stores, its SPIFFE trust domain,
+ * TLS and logging. {@link #validate()} enforces the secure defaults.
+ */
+public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
+    String trustDomain, Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat,
+    long maxBodyBytes) {
+  /** Log line format. */
+  public enum LogFormat { TEXT, JSON }
+
+  private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]{1,255}");
+
+  /** The defaults: loopback, port 7878, ./imprint-data, trust domain imprint.local. */
+  public static ServerConfig defaults() {
+    return new ServerConfig("127.0.0.1", 7878, Path.of("imprint-data"), null, "imprint.local",
+        null, null, false, LogFormat.TEXT, 1 << 20);
+  }
+
+  /** Parses {@code HOST:PORT} (IPv6 as {@code [::1]:7878}). */
+  public ServerConfig withListen(String listen) {
+    int colon = listen.lastIndexOf(':');
+    if (colon <= 0 || colon == listen.length() - 1) {
+      throw new IllegalArgumentException("expected --listen HOST:PORT, got '" + listen + "'");
+    }
+    String h = listen.substring(0, colon);
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    int p;
+    try {
+      p = Integer.parseInt(listen.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a port number in --listen, got '" + listen + "'");
+    }
+    if (p < 0 || p > 65535) {
+      throw new IllegalArgumentException("expected a port from 0 to 65535, got " + p);
+    }
+    return new ServerConfig(h, p, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
+        insecureNoTls, logFormat, maxBodyBytes);
+  }
+
+  /** True when the listen address is a loopback address. */
+  public boolean loopback() {
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /** True when TLS material is configured. */
+  public boolean tls() {
+    return tlsCert != null && tlsKey != null;
+  }
+
+  /**
+   * Checks the configuration.
+   *
+   * @throws IllegalArgumentException with what was expected and what was got
+   */
+  public ServerConfig validate() {
+    if (!TRUST_DOMAIN.matcher(trustDomain).matches()) {
+      throw new IllegalArgumentException("expected a SPIFFE trust domain of lower-case letters,"
+          + " digits, '.', '-' and '_', got '" + trustDomain + "'");
+    }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException("--tls-cert and --tls-key go together; got only "
+          + (tlsCert == null ? "--tls-key" : "--tls-cert"));
+    }
+    if (!loopback() && !tls() && !insecureNoTls) {
+      throw new IllegalArgumentException("refusing plain HTTP on non-loopback address '" + host
+          + "': give --tls-cert and --tls-key (PEM), or --insecure-no-tls to accept the risk");
+    }
+    if (jdbcUrl != null && !jdbcUrl.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException("expected --db jdbc:postgresql://HOST/DB, got a "
+          + "different URL scheme");
+    }
+    return this;
+  }
+}

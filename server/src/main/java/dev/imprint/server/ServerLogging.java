@@ -1,0 +1,53 @@
+package dev.imprint.server;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import org.slf4j.LoggerFactory;
+
+/** Configures the process's logs: text or one JSON object per line, on standard error. */
+final class ServerLogging {
+  private ServerLogging() {}
+
+  static void configure(ServerConfig.LogFormat format) {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
+      return;
+    }
+    ctx.reset();
+    Encoder<ILoggingEvent> encoder;
+    if (format == ServerConfig.LogFormat.JSON) {
+      JsonEncoder json = new JsonEncoder();
+      json.setWithArguments(false);
+      json.setWithFormattedMessage(true);
+      json.setWithMessage(false);
+      json.setWithSequenceNumber(false);
+      json.setWithNanoseconds(false);
+      json.setWithContext(false);
+      encoder = json;
+    } else {
+      PatternLayoutEncoder text = new PatternLayoutEncoder();
+      text.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level %logger{20} - %msg%n%ex{short}");
+      encoder = text;
+    }
+    encoder.setContext(ctx);
+    encoder.start();
+    ConsoleAppender<ILoggingEvent> out = new ConsoleAppender<>();
+    out.setContext(ctx);
+    out.setName("stderr");
+    out.setTarget("System.err");
+    out.setEncoder(encoder);
+    out.start();
+    Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.setLevel(Level.INFO);
+    root.addAppender(out);
+    for (String noisy : new String[] {"org.eclipse.jetty", "com.zaxxer.hikari", "org.flywaydb",
+        "io.javalin"}) {
+      ctx.getLogger(noisy).setLevel(Level.WARN);
+    }
+  }
+}

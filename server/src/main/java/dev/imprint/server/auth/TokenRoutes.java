@@ -1,0 +1,82 @@
+package dev.imprint.server.auth;
+
+import dev.imprint.server.http.Api;
+import dev.imprint.server.http.ApiModule;
+import dev.imprint.server.http.ApiProblem;
+import dev.imprint.server.http.ApiServer;
+import dev.imprint.server.http.Json;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /v1/tokens}: create (shown once), list without secrets, revoke. Admin only. */
+public final class TokenRoutes implements ApiModule {
+  /** Body of {@code POST /v1/tokens}. */
+  public record CreateRequest(String role, String description) {}
+
+  private final TokenService tokens;
+
+  public TokenRoutes(TokenService tokens) {
+    this.tokens = tokens;
+  }
+
+  @Override
+  public void routes(Api api) {
+    api.post("/v1/tokens", this::create, Role.ADMIN);
+    api.get("/v1/tokens", this::list, Role.ADMIN, Role.AUDITOR);
+    api.delete("/v1/tokens/{id}", this::revoke, Role.ADMIN);
+  }
+
+  @Override
+  public String openApiFragment() {
+    return "openapi/tokens.json";
+  }
+
+  private void create(Context ctx) {
+    CreateRequest req = Json.body(ctx, CreateRequest.class);
+    if (req.role() == null) {
+      throw ApiProblem.badRequest("token.role_missing",
+          "expected field 'role' (admin, pipeline, auditor or workload), got none");
+    }
+    Role role;
+    try {
+      role = Role.parse(req.role());
+    } catch (IllegalArgumentException e) {
+      throw ApiProblem.badRequest("token.role_unknown", e.getMessage());
+    }
+    String description = req.description() == null ? "" : req.description();
+    if (description.length() > 200) {
+      throw ApiProblem.badRequest("token.description_too_long",
+          "expected a description of at most 200 characters, got " + description.length());
+    }
+    IssuedToken issued = tokens.create(role, description, ApiServer.caller(ctx).actor());
+    Map<String, Object> body = view(issued.token());
+    body.put("token", issued.secret());
+    ctx.status(201).json(body);
+  }
+
+  private void list(Context ctx) {
+    List<Map<String, Object>> items = tokens.list().stream().map(TokenRoutes::view).toList();
+    ctx.json(Map.of("items", items));
+  }
+
+  private void revoke(Context ctx) {
+    String id = ctx.pathParam("id");
+    if (!tokens.revoke(id, ApiServer.caller(ctx).actor())) {
+      throw ApiProblem.notFound("token.not_found", "no token with id '" + id + "'");
+    }
+    ctx.status(204);
+  }
+
+  static Map<String, Object> view(ApiToken t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", t.id());
+    m.put("role", t.role().wire());
+    m.put("description", t.description());
+    m.put("createdAt", t.createdAt());
+    m.put("createdBy", t.createdBy());
+    m.put("revokedAt", t.revokedAt());
+    return m;
+  }
+}

@@ -1,0 +1,221 @@
+package dev.imprint.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.imprint.server.auth.Caller;
+import dev.imprint.server.auth.Role;
+import dev.imprint.server.auth.TokenService;
+import dev.imprint.server.store.StoreException;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.javalin.security.RouteRole;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP front: authenticates every call that is not public, checks the route's roles,
+ * renders errors as RFC 9457 problems, measures requests, and serves health, metrics and the
+ * OpenAPI document. Capabilities add their routes through {@link ApiModule}.
+ */
+public final class ApiServer {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  private static final String CALLER = "imprint.caller";
+  private static final String STARTED = "imprint.started";
+
+  /** How to listen and how much to accept. */
+  public record Settings(String host, int port, long maxBodyBytes,
+      Consumer<JavalinConfig> jettyCustomizer) {}
+
+  private final Javalin app;
+  private final List<Api.Route> routes;
+
+  private ApiServer(Javalin app, List<Api.Route> routes) {
+    this.app = app;
+    this.routes = routes;
+  }
+
+  /** Builds and starts the server; {@code ready} answers {@code /readyz}. */
+  public static ApiServer start(Settings settings, TokenService tokens,
+      PrometheusMeterRegistry metrics, BooleanSupplier ready, List<ApiModule> modules) {
+    String openApi = openApiText(modules);
+    Api[] holder = new Api[1];
+    Javalin app = Javalin.create(cfg -> {
+      cfg.startup.showJavalinBanner = false;
+      cfg.startup.showOldJavalinVersionWarning = false;
+      cfg.http.maxRequestSize = settings.maxBodyBytes();
+      cfg.http.prefer405over404 = true;
+      cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+      if (settings.jettyCustomizer() != null) {
+        settings.jettyCustomizer().accept(cfg);
+      }
+      Api api = new Api(cfg.routes);
+      holder[0] = api;
+      cfg.routes.before(ctx -> {
+        ctx.attribute(STARTED, System.nanoTime());
+        ctx.header("Cache-Control", "no-store");
+        ctx.header("X-Content-Type-Options", "nosniff");
+      });
+      cfg.routes.beforeMatched(ctx -> authorize(ctx, tokens));
+      cfg.routes.after(ctx -> record(ctx, metrics));
+      cfg.routes.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
+      cfg.routes.exception(StoreException.class, (e, ctx) -> problem(ctx, fromStore(e)));
+      cfg.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx,
+          e.getStatus() == 404
+              ? ApiProblem.notFound("http.not_found", "no route for " + ctx.method() + " "
+                  + ctx.path())
+              : new ApiProblem(e.getStatus(), "http." + e.getStatus(), statusTitle(e.getStatus()),
+                  e.getStatus() == 413 ? "the request body is larger than the limit of "
+                      + settings.maxBodyBytes() + " bytes" : e.getMessage())));
+      cfg.routes.exception(Exception.class, (e, ctx) -> {
+        LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
+        problem(ctx, new ApiProblem(500, "internal", "Internal server error",
+            "the server could not complete the request; the cause is in the server log"));
+      });
+      cfg.routes.error(404, "*", ctx -> {
+        if (!"application/problem+json".equals(ctx.res().getContentType())) {
+          problem(ctx, ApiProblem.notFound("http.not_found", "no route for "
+              + ctx.method() + " " + ctx.path()));
+        }
+      });
+      api.publicGet("/healthz", ctx -> ctx.json(java.util.Map.of("status", "ok")));
+      api.publicGet("/readyz", ctx -> {
+        boolean ok = ready.getAsBoolean();
+        ctx.status(ok ? 200 : 503).json(java.util.Map.of("status", ok ? "ready" : "not ready"));
+      });
+      api.publicGet("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+          .result(metrics.scrape()));
+      api.publicGet("/v1/openapi.json", ctx -> ctx.contentType("application/json")
+          .result(openApi));
+      for (ApiModule m : modules) {
+        m.routes(api);
+      }
+    });
+    app.start(settings.host(), settings.port());
+    return new ApiServer(app, holder[0].routes());
+  }
+
+  /** The authenticated caller of a request (set before any non-public handler runs). */
+  public static Caller caller(Context ctx) {
+    Caller c = ctx.attribute(CALLER);
+    if (c == null) {
+      throw new IllegalStateException("no caller on a public route");
+    }
+    return c;
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int port() {
+    return app.port();
+  }
+
+  /** Every route, for the route-walking tests. */
+  public List<Api.Route> routes() {
+    return routes;
+  }
+
+  /** Stops accepting requests, lets in-flight requests finish, then stops. */
+  public void stop() {
+    app.stop();
+  }
+
+  private static void authorize(Context ctx, TokenService tokens) {
+    Set<RouteRole> roles = ctx.routeRoles();
+    if (roles.contains(Access.PUBLIC)) {
+      return;
+    }
+    String header = ctx.header("Authorization");
+    String bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? header.substring(7).trim() : null;
+    Caller caller = tokens.authenticate(bearer).orElse(null);
+    if (caller == null) {
+      ctx.header("WWW-Authenticate", "Bearer realm=\"imprint\"");
+      throw new ApiProblem(401, bearer == null ? "auth.token_missing" : "auth.token_invalid",
+          "Unauthorized", bearer == null
+              ? "expected an Authorization: Bearer <token> header, got none"
+              : "the bearer token is unknown, revoked or malformed");
+    }
+    if (!roles.contains(caller.role())) {
+      throw new ApiProblem(403, "auth.role_forbidden", "Forbidden", "this call needs role "
+          + roles.stream().map(r -> ((Role) r).wire()).sorted()
+              .collect(Collectors.joining(" or ")) + "; the token has role " + caller.role().wire());
+    }
+    ctx.attribute(CALLER, caller);
+  }
+
+  private static void record(Context ctx, PrometheusMeterRegistry metrics) {
+    Long started = ctx.attribute(STARTED);
+    if (started == null) {
+      return;
+    }
+    String route;
+    try {
+      var matched = ctx.endpoints().matchedHttpEndpoint();
+      route = matched == null ? "unmatched" : matched.path;
+    } catch (RuntimeException e) {
+      route = "unmatched";
+    }
+    Timer.builder("imprint.http.requests").description("HTTP requests by route and status")
+        .tag("method", ctx.method().name()).tag("route", route)
+        .tag("status", Integer.toString(ctx.statusCode()))
+        .publishPercentileHistogram(false)
+        .register(metrics).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  static void problem(Context ctx, ApiProblem p) {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("type", "urn:imprint:problem:" + p.code());
+    body.put("title", p.title());
+    body.put("status", p.status());
+    body.put("detail", p.detail());
+    body.put("instance", ctx.path());
+    body.put("code", p.code());
+    try {
+      ctx.status(p.status()).contentType("application/problem+json")
+          .result(Json.MAPPER.writeValueAsString(body));
+    } catch (JsonProcessingException e) {
+      ctx.status(500).result("{}");
+    }
+  }
+
+  private static ApiProblem fromStore(StoreException e) {
+    if (e.code().equals("store.conflict")) {
+      return ApiProblem.conflict(e.code(), e.getMessage());
+    }
+    LOG.error("store failure", e);
+    return new ApiProblem(503, e.code(), "Service unavailable",
+        "the store could not complete the request; the cause is in the server log");
+  }
+
+  private static String statusTitle(int status) {
+    return switch (status) {
+      case 413 -> "Content too large";
+      case 405 -> "Method not allowed";
+      case 404 -> "Not found";
+      default -> "HTTP " + status;
+    };
+  }
+
+  private static String openApiText(List<ApiModule> modules) {
+    try {
+      return Json.MAPPER.writerWithDefaultPrettyPrinter()
+          .writeValueAsString(OpenApiDocument.assemble(modules));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render the OpenAPI document", e);
+    }
+  }
+
+  static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,159 @@
+package dev.imprint.server.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The server's store: an embedded SQLite file (WAL mode) or PostgreSQL, migrated by Flyway
+ * from one set of scripts. Reads run on pooled connections; writes are group-committed by a
+ * single writer per process ({@link #write}), so a change is durable before its caller is
+ * answered and concurrent writers share one commit.
+ */
+public final class Database implements AutoCloseable {
+  /** A unit of work on a connection. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  private final HikariDataSource pool;
+  private final Dialect dialect;
+  private final GroupCommit writer;
+
+  private Database(HikariDataSource pool, Dialect dialect) {
+    this.pool = pool;
+    this.dialect = dialect;
+    this.writer = new GroupCommit(pool, dialect);
+  }
+
+  /**
+   * Opens and migrates the store: PostgreSQL when {@code jdbcUrl} is given, else the SQLite
+   * file {@code imprint.db} under {@code dataDir} (created with owner-only permissions).
+   *
+   * @throws StoreException when the store cannot be opened or migrated
+   */
+  public static Database open(String jdbcUrl, Path dataDir) {
+    if (jdbcUrl == null || jdbcUrl.isBlank()) {
+      return sqlite(dataDir);
+    }
+    if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+      throw new StoreException("store.unsupported_url",
+          "expected a jdbc:postgresql:// URL, got '" + redactUrl(jdbcUrl) + "'");
+    }
+    HikariConfig c = new HikariConfig();
+    c.setJdbcUrl(jdbcUrl);
+    c.setMaximumPoolSize(8);
+    c.setPoolName("imprint-pg");
+    return migrated(c, Dialect.POSTGRESQL);
+  }
+
+  /** Opens a PostgreSQL store on an existing data source's URL and credentials (tests). */
+  public static Database postgres(String jdbcUrl, String user, String password) {
+    HikariConfig c = new HikariConfig();
+    c.setJdbcUrl(jdbcUrl);
+    c.setUsername(user);
+    c.setPassword(password);
+    c.setMaximumPoolSize(8);
+    c.setPoolName("imprint-pg");
+    return migrated(c, Dialect.POSTGRESQL);
+  }
+
+  private static Database sqlite(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new StoreException("store.data_dir",
+          "cannot create the data directory " + dataDir + ": " + e.getMessage());
+    }
+    HikariConfig c = new HikariConfig();
+    c.setJdbcUrl("jdbc:sqlite:" + dataDir.resolve("imprint.db").toAbsolutePath());
+    c.setPoolName("imprint-sqlite");
+    c.setMaximumPoolSize(4);
+    c.addDataSourceProperty("journal_mode", "WAL");
+    c.addDataSourceProperty("synchronous", "FULL");
+    c.addDataSourceProperty("busy_timeout", "10000");
+    c.addDataSourceProperty("foreign_keys", "true");
+    c.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+    return migrated(c, Dialect.SQLITE);
+  }
+
+  private static Database migrated(HikariConfig config, Dialect dialect) {
+    HikariDataSource ds;
+    try {
+      ds = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new StoreException("store.unavailable", "cannot open the "
+          + dialect.name().toLowerCase(Locale.ROOT) + " store: " + rootMessage(e));
+    }
+    try {
+      Flyway.configure().dataSource(ds).locations("classpath:db/migration")
+          .loggers("slf4j").load().migrate();
+    } catch (RuntimeException e) {
+      ds.close();
+      throw new StoreException("store.migration_failed",
+          "cannot migrate the store: " + rootMessage(e));
+    }
+    return new Database(ds, dialect);
+  }
+
+  /** Which database this is, for the few statements that differ. */
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** The pool, for components that need plain JDBC (read-only use preferred). */
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  /** Runs read-only work on a pooled connection in auto-commit mode. */
+  public <T> T read(Work<T> work) {
+    try (Connection c = pool.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw StoreException.of(e);
+    }
+  }
+
+  /**
+   * Runs {@code work} inside the next group commit and returns once that commit is durable.
+   * Work must not commit or roll back itself; an exception it throws rolls back only its own
+   * changes and is rethrown here.
+   */
+  public <T> T write(Work<T> work) {
+    return writer.submit(Objects.requireNonNull(work));
+  }
+
+  /** Transactions committed and units of work written so far (for metrics). */
+  public GroupCommit.Stats writeStats() {
+    return writer.stats();
+  }
+
+  @Override
+  public void close() {
+    writer.close();
+    pool.close();
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return String.valueOf(t.getMessage());
+  }
+
+  private static String redactUrl(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1[redacted]")
+        .replaceAll("//([^/@:]+):[^/@]*@", "//$1:[redacted]@");
+  }
+}

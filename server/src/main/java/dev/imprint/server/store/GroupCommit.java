@@ -1,0 +1,175 @@
+package dev.imprint.server.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+
+/**
+ * One writer thread that drains waiting units of work into a single transaction, each in its
+ * own savepoint, and commits once: callers are answered only after the commit, and a burst of
+ * writers costs one fsync instead of one each.
+ */
+public final class GroupCommit implements AutoCloseable {
+  /** Counters since start. */
+  public record Stats(long commits, long units) {}
+
+  static final int MAX_BATCH = 512;
+
+  private final DataSource pool;
+  private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private final AtomicLong commits = new AtomicLong();
+  private final AtomicLong units = new AtomicLong();
+  private volatile boolean closed;
+
+  GroupCommit(DataSource pool, Dialect dialect) {
+    this.pool = pool;
+    this.thread = new Thread(this::loop, "imprint-writer-" + dialect.name().toLowerCase(
+        java.util.Locale.ROOT));
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  <T> T submit(Database.Work<T> work) {
+    if (closed) {
+      throw new StoreException("store.closed", "the store is shutting down");
+    }
+    Pending<T> p = new Pending<>(work);
+    queue.add(p);
+    return p.await();
+  }
+
+  Stats stats() {
+    return new Stats(commits.get(), units.get());
+  }
+
+  private void loop() {
+    while (!closed || !queue.isEmpty()) {
+      Pending<?> first;
+      try {
+        first = queue.poll(50, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        continue;
+      }
+      if (first == null) {
+        continue;
+      }
+      List<Pending<?>> batch = new ArrayList<>();
+      batch.add(first);
+      queue.drainTo(batch, MAX_BATCH - 1);
+      runBatch(batch);
+    }
+  }
+
+  private void runBatch(List<Pending<?>> batch) {
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        for (Pending<?> p : batch) {
+          runOne(c, p, batch.size() > 1);
+        }
+        c.commit();
+        commits.incrementAndGet();
+        units.addAndGet(batch.size());
+      } catch (SQLException | RuntimeException e) {
+        safeRollback(c);
+        for (Pending<?> p : batch) {
+          p.failIfOpen(e);
+        }
+        return;
+      }
+    } catch (SQLException e) {
+      for (Pending<?> p : batch) {
+        p.failIfOpen(e);
+      }
+      return;
+    }
+    for (Pending<?> p : batch) {
+      p.release();
+    }
+  }
+
+  private static void runOne(Connection c, Pending<?> p, boolean savepoint) throws SQLException {
+    Savepoint sp = savepoint ? c.setSavepoint() : null;
+    try {
+      p.runOn(c);
+      if (sp != null) {
+        c.releaseSavepoint(sp);
+      }
+    } catch (SQLException | RuntimeException e) {
+      if (sp == null) {
+        throw e;
+      }
+      c.rollback(sp);
+      p.failed = e;
+    }
+  }
+
+  private static void safeRollback(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // the connection is broken; the pool discards it
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static final class Pending<T> {
+    private final Database.Work<T> work;
+    private final CountDownLatch done = new CountDownLatch(1);
+    private T result;
+    private Exception failed;
+
+    Pending(Database.Work<T> work) {
+      this.work = work;
+    }
+
+    void runOn(Connection c) throws SQLException {
+      result = work.run(c);
+    }
+
+    void failIfOpen(Exception e) {
+      if (failed == null) {
+        failed = e;
+      }
+      done.countDown();
+    }
+
+    void release() {
+      done.countDown();
+    }
+
+    T await() {
+      try {
+        done.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreException("store.interrupted", "interrupted while waiting for a commit");
+      }
+      if (failed instanceof RuntimeException r) {
+        throw r;
+      }
+      if (failed instanceof SQLException s) {
+        throw StoreException.of(s);
+      }
+      return result;
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.imprint.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.imprint.server.testing.Stores;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class DatabaseTest {
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @MethodSource("dev.imprint.server.testing.Stores#kinds")
+  void concurrentWritesAreAllCommittedAndShareCommits(Stores.Kind kind) throws Exception {
+    try (Database db = Stores.open(kind, dir)) {
+      ExecutorService pool = Executors.newFixedThreadPool(16);
+      List<Future<Integer>> results = new ArrayList<>();
+      for (int i = 0; i < 400; i++) {
+        String id = "t" + i;
+        results.add(pool.submit(() -> db.write(c -> insert(c, id))));
+      }
+      for (Future<Integer> f : results) {
+        assertThat(f.get()).isEqualTo(1);
+      }
+      pool.shutdown();
+      assertThat(count(db)).isEqualTo(400);
+      GroupCommit.Stats stats = db.writeStats();
+      assertThat(stats.units()).isEqualTo(400);
+      assertThat(stats.commits()).isLessThan(400);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.imprint.server.testing.Stores#kinds")
+  void failingUnitRollsBackOnlyItselfAndRethrows(Stores.Kind kind) throws Exception {
+    try (Database db = Stores.open(kind, dir)) {
+      db.write(c -> insert(c, "dup"));
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      List<Future<Integer>> ok = new ArrayList<>();
+      List<Future<Integer>> bad = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        String id = "ok" + i;
+        ok.add(pool.submit(() -> db.write(c -> insert(c, id))));
+        bad.add(pool.submit(() -> db.write(c -> insert(c, "dup"))));
+      }
+      for (Future<Integer> f : ok) {
+        assertThat(f.get()).isEqualTo(1);
+      }
+      for (Future<Integer> f : bad) {
+        assertThatThrownBy(f::get).hasCauseInstanceOf(StoreException.class)
+            .cause().extracting(e -> ((StoreException) e).code()).isEqualTo("store.conflict");
+      }
+      pool.shutdown();
+      assertThat(count(db)).isEqualTo(51);
+    }
+  }
+
+  @Test
+  void sqliteStoreIsReopenedWithItsData() {
+    try (Database db = Database.open(null, dir)) {
+      db.write(c -> insert(c, "kept"));
+    }
+    try (Database db = Database.open(null, dir)) {
+      assertThat(count(db)).isEqualTo(1);
+      assertThat(db.dialect()).isEqualTo(Dialect.SQLITE);
+    }
+  }
+
+  @Test
+  void nonPostgresUrlIsRefusedWithoutEchoingCredentials() {
+    assertThatThrownBy(() -> Database.open("jdbc:mysql://u:hunter2@db/x", dir))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("expected a jdbc:postgresql:// URL")
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void writeAfterCloseIsRefused() {
+    Database db = Database.open(null, dir);
+    db.close();
+    assertThatThrownBy(() -> db.write(c -> 1)).isInstanceOf(StoreException.class)
+        .hasMessageContaining("shutting down");
+  }
+
+  private static int insert(java.sql.Connection c, String id) throws java.sql.SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_tokens (id, role,"
+        + " secret_hash, description, created_at, created_by) VALUES (?, 'auditor', 'h', '', 0, 't')")) {
+      ps.setString(1, id);
+      return ps.executeUpdate();
+    }
+  }
+
+  private static long count(Database db) {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM api_tokens");
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+}

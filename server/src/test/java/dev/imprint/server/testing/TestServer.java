@@ -1,0 +1,92 @@
+package dev.imprint.server.testing;
+
+import dev.imprint.server.ImprintServer;
+import dev.imprint.server.ServerConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A real server on a loopback port with a real HTTP client, on either store. */
+public final class TestServer implements AutoCloseable {
+  private static final Pattern ADMIN = Pattern.compile("admin token: (\\S+)");
+  private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+  private final ImprintServer server;
+  private final String adminToken;
+  private final String console;
+
+  private TestServer(ImprintServer server, String console) {
+    this.server = server;
+    this.console = console;
+    Matcher m = ADMIN.matcher(console);
+    this.adminToken = m.find() ? m.group(1) : null;
+  }
+
+  /** Starts a server on port 0 storing under {@code dir} (SQLite) or in a new PostgreSQL DB. */
+  public static TestServer start(Stores.Kind kind, Path dir) {
+    ServerConfig c = ServerConfig.defaults().withListen("127.0.0.1:0");
+    c = new ServerConfig(c.host(), c.port(), dir, Stores.jdbcUrl(kind), c.trustDomain(), null,
+        null, false, c.logFormat(), 64 * 1024);
+    return start(c);
+  }
+
+  /** Starts a server with an explicit configuration. */
+  public static TestServer start(ServerConfig config) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImprintServer s = ImprintServer.start(config, new PrintStream(out, true, StandardCharsets.UTF_8));
+    return new TestServer(s, out.toString(StandardCharsets.UTF_8));
+  }
+
+  public ImprintServer server() {
+    return server;
+  }
+
+  /** The admin token printed at first start (null when none was printed). */
+  public String adminToken() {
+    return adminToken;
+  }
+
+  /** What the server printed to its console. */
+  public String console() {
+    return console;
+  }
+
+  public String url() {
+    return server.url();
+  }
+
+  /** Sends a request; {@code body} is JSON or null, {@code token} may be null. */
+  public HttpResponse<String> send(String method, String path, String token, String body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    try {
+      return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
