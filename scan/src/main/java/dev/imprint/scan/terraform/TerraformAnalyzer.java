@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * Reads Terraform {@code .tf} and {@code .tfvars} files, reports those it cannot read as parse
- * errors, and runs the provider-independent rules: secret-like variables, literal secrets, outputs that expose
- * secrets and providers or backends with static credentials.
+ * errors, and runs the provider-independent rules: secret-like variables, literal secrets,
+ * outputs that expose secrets and providers or backends with static credentials.
  */
 public final class TerraformAnalyzer implements Analyzer {
 

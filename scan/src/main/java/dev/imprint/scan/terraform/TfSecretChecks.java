@@ -15,10 +15,10 @@ import java.util.regex.Pattern;
 
 /**
  * The provider-independent secret rules over one Terraform file: literal secrets in resources,
- * modules, data sources, locals and variable definitions files (IMP-TF-002), outputs that expose secrets (IMP-TF-003) and
- * providers or backends with static credentials (IMP-TF-004). Attributes that a provider rule
- * package reports more precisely are left to it (see {@link #ownedElsewhere}), so one secret is
- * reported once.
+ * modules, data sources, locals and variable definitions files (IMP-TF-002), outputs that
+ * expose secrets (IMP-TF-003) and providers or backends with static credentials (IMP-TF-004).
+ * Attributes that a provider rule package reports more precisely are left to it (see
+ * {@link #ownedElsewhere}), so one secret is reported once.
  */
 final class TfSecretChecks {
   private static final String GENERIC = "generic-assignment";
