@@ -44,6 +44,10 @@ final class TfSecretChecks {
   private static final Set<String> SECRET_ATTRIBUTES = Set.of("kube_config", "kube_config_raw",
       "kube_admin_config", "kube_admin_config_raw", "secret_string", "secret_data",
       "secret_binary", "private_key_pem", "private_key_openssh", "private_key_pem_pkcs8");
+  /** Attributes of a secret-store resource that hold the secret itself. */
+  private static final Set<String> STORE_ATTRIBUTES = Set.of("value", "value_wo",
+      "secret_string", "secret_string_wo", "secret_data", "secret_data_wo", "plaintext_value",
+      "data_json", "secret_binary");
   /** Attributes of a secret-store resource or data source that hold the secret itself. */
   private static final Set<String> STORE_VALUES = Set.of("value", "data", "data_json");
   private static final Set<String> HIDING_FUNCTIONS = Set.of("sha1", "sha256", "sha512", "md5",
@@ -78,9 +82,25 @@ final class TfSecretChecks {
         : b.type().equals("tfvars") ? source.name() : b.address();
     TfLiterals.walk(b, (path, name, value, attr) -> {
       if (!ownedElsewhere(b, path, name)) {
-        literal(TerraformRules.LITERAL_SECRET, where, path, name, value, attr, Severity.HIGH);
+        literal(TerraformRules.LITERAL_SECRET, where, path, storeValue(b, path) ? "secret" : name,
+            value, attr, Severity.HIGH);
       }
     });
+  }
+
+  /**
+   * Whether an attribute is the value of a secret-store entry (a Secrets Manager version, a
+   * Secret Manager version, a CI secret, an SSM SecureString): a secret whatever it is called.
+   */
+  static boolean storeValue(Tf.Block b, String path) {
+    if (!b.type().equals("resource")) {
+      return false;
+    }
+    String type = b.label(0);
+    if (type.equals("aws_ssm_parameter")) {
+      return "SecureString".equals(b.literal("type")) && path.equals("value");
+    }
+    return type.contains("secret") && STORE_ATTRIBUTES.contains(path);
   }
 
   /** Whether an AWS, GCP or Azure rule already reports this attribute of this block. */
