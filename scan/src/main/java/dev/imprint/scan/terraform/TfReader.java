@@ -44,9 +44,28 @@ public final class TfReader {
     }
   }
 
-  /** Reads a file, saying where and why reading stopped when it cannot. */
+  /** The last file read on this thread and its result (see {@link #parse}). */
+  private record Memo(SourceFile source, Result result) {}
+
+  private static final ThreadLocal<Memo> LAST = new ThreadLocal<>();
+
+  /**
+   * Reads a file, saying where and why reading stopped when it cannot. The scanner hands one file
+   * to every analyzer in turn on one thread, and the Terraform, AWS, GCP and Azure analyzers all
+   * read it: the last result of each thread is kept and returned again for the same file object
+   * (the model is immutable), so a file is read once, not four times.
+   */
   public static Result parse(SourceFile file) {
-    TfReader r = new TfReader(file.text());
+    Memo last = LAST.get();
+    if (last != null && last.source() == file) {
+      return last.result();
+    }
+    Result result = read(new TfReader(file.text()), file);
+    LAST.set(new Memo(file, result));
+    return result;
+  }
+
+  private static Result read(TfReader r, SourceFile file) {
     try {
       return new Result(new Tf.File(file, r.body(false, file)), 0, 0, null);
     } catch (Fail | RuntimeException e) {

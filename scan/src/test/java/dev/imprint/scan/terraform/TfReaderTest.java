@@ -300,4 +300,16 @@ class TfReaderTest {
     assertThat(r.line()).isEqualTo(3);
     assertThat(r.message()).contains("end of file");
   }
+  @Test
+  void theSameFileObjectIsReadOnceAndAnotherWithTheSameTextAfresh() {
+    SourceFile file = SourceFile.of("main.tf", "locals {\n  a = 1\n}\n");
+    SourceFile copy = SourceFile.of("main.tf", file.text());
+
+    TfReader.Result first = TfReader.parse(file);
+
+    assertThat(TfReader.parse(file)).isSameAs(first);
+    assertThat(TfReader.parse(copy)).isNotSameAs(first)
+        .satisfies(r -> assertThat(r.file().source()).isSameAs(copy));
+    assertThat(TfReader.parse(file)).isNotSameAs(first).isEqualTo(first);
+  }
 }
