@@ -56,25 +56,48 @@ final class GcpGrants {
   }
 
   static List<Grant> of(Tf.File file) {
+    Map<String, Scope> documentScopes = documentScopes(file);
     List<Grant> out = new ArrayList<>();
     for (Tf.Block b : file.blocks()) {
       if (b.type().equals("resource") && IAM_RESOURCE.matcher(b.label(0)).matches()) {
         resource(b, out);
       } else if (b.isData("google_iam_policy")) {
+        Scope scope = documentScopes.getOrDefault(b.address(), Scope.POLICY_DOCUMENT);
         for (Tf.Block binding : b.blocks("binding")) {
-          members(b, binding.attr("members"), Tf.text(binding.value("role")),
-              Scope.POLICY_DOCUMENT, out);
+          members(b, binding.attr("members"), Tf.text(binding.value("role")), scope, out);
         }
       }
     }
     return out;
   }
 
-  private static void resource(Tf.Block b, List<Grant> out) {
-    String type = b.label(0);
-    Scope scope = type.startsWith("google_project_iam_") ? Scope.PROJECT
+  /** Where each google_iam_policy document of the file is applied, when this file says so. */
+  private static Map<String, Scope> documentScopes(Tf.File file) {
+    Map<String, Scope> out = new java.util.HashMap<>();
+    for (Tf.Block b : file.blocks()) {
+      if (b.type().equals("resource") && b.label(0).endsWith("_iam_policy")
+          && b.value("policy_data") != null) {
+        for (String ref : b.value("policy_data").refs()) {
+          String[] parts = ref.split("\\.");
+          if (parts.length >= 3 && parts[0].equals("data")
+              && parts[1].equals("google_iam_policy")) {
+            out.put("data.google_iam_policy." + parts[2], scopeOf(b.label(0)));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Scope scopeOf(String type) {
+    return type.startsWith("google_project_iam_") ? Scope.PROJECT
         : type.startsWith("google_folder_iam_") ? Scope.FOLDER
         : type.startsWith("google_organization_iam_") ? Scope.ORGANIZATION : Scope.RESOURCE;
+  }
+
+  private static void resource(Tf.Block b, List<Grant> out) {
+    String type = b.label(0);
+    Scope scope = scopeOf(type);
     String role = Tf.text(b.value("role"));
     if (type.endsWith("_iam_member")) {
       Tf.Attr member = b.attr("member");

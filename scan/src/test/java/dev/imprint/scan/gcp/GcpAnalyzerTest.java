@@ -187,4 +187,37 @@ class GcpAnalyzerTest {
       assertThat(f.message()).startsWith("google_container_cluster.legacy runs its nodes");
     });
   }
+  @Test
+  void aPolicyDocumentAppliedToAProjectInTheSameFileHasTheProjectScope() {
+    ScanReport report = scan(SourceFile.of("iam.tf", """
+        data "google_iam_policy" "project" {
+          binding {
+            role    = "roles/iam.serviceAccountTokenCreator"
+            members = ["group:ops@acme.example"]
+          }
+        }
+
+        data "google_iam_policy" "sa" {
+          binding {
+            role    = "roles/iam.serviceAccountTokenCreator"
+            members = ["group:ops@acme.example"]
+          }
+        }
+
+        resource "google_project_iam_policy" "project" {
+          project     = "acme"
+          policy_data = data.google_iam_policy.project.policy_data
+        }
+
+        resource "google_service_account_iam_policy" "sa" {
+          service_account_id = google_service_account.app.name
+          policy_data        = data.google_iam_policy.sa.policy_data
+        }
+        """));
+
+    assertThat(of(report, "IMP-GCP-004")).singleElement().satisfies(f -> {
+      assertThat(f.location().line()).isEqualTo(4);
+      assertThat(f.message()).contains("on the whole project");
+    });
+  }
 }
