@@ -314,7 +314,6 @@ final class GcpChecks {
   private void script(Tf.Block b, Tf.Attr attr, String name, Tf.Value value) {
     for (String text : Tf.strings(value)) {
       boolean downloadReported = false;
-      int searchFrom = attr.line();
       String[] lines = text.split("\n", MAX_SCRIPT_LINES + 1);
       for (int i = 0; i < lines.length && i < MAX_SCRIPT_LINES; i++) {
         String l = lines[i].length() > MAX_LINE ? lines[i].substring(0, MAX_LINE) : lines[i];
@@ -322,20 +321,20 @@ final class GcpChecks {
         if (trimmed.isEmpty() || trimmed.startsWith("#")) {
           continue;
         }
-        int line = TfLiterals.lineOf(source, searchFrom, trimmed);
-        searchFrom = line;
         if (!downloadReported && DOWNLOAD_RUN.matcher(l).find()) {
           downloadReported = true;
+          int line = TfLiterals.lineOf(source, attr.line(), trimmed);
           report(GcpRules.METADATA_DOWNLOAD_RUN, line, TfLiterals.columnOf(source, line,
               trimmed), b.address() + " " + name + " pipes a download into a shell",
               b.address() + "." + name + ".download", null, null);
         }
-        secretAssignment(b, name, l, line);
+        secretAssignment(b, name, l, attr.line());
       }
     }
   }
 
-  private void secretAssignment(Tf.Block b, String name, String l, int line) {
+  /** Reports a secret assigned on one script line; the line is found in the file only then. */
+  private void secretAssignment(Tf.Block b, String name, String l, int fromLine) {
     Matcher m = ASSIGNMENT.matcher(l);
     if (!m.find()) {
       return;
@@ -346,6 +345,7 @@ final class GcpChecks {
     }
     Optional<SecretHit> hit = Secrets.assignment(m.group(1), value);
     if (hit.isPresent()) {
+      int line = TfLiterals.lineOf(source, fromLine, l.trim());
       report(GcpRules.METADATA_SECRET, line, TfLiterals.columnOf(source, line, m.group(1)),
           b.address() + " " + name + " sets '" + m.group(1) + "' to a literal secret",
           b.address() + "." + name + "." + m.group(1), hit.get().evidence(), null);
