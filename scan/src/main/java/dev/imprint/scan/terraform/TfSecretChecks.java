@@ -229,7 +229,8 @@ final class TfSecretChecks {
       return;
     }
     for (String ref : v.refs()) {
-      if (secretRef(ref)) {
+      // IMP-GCP-002 reports every output of a service account's private key, sensitive or not.
+      if (secretRef(ref) && !ref.startsWith("google_service_account_key.")) {
         boolean stripped = mentionsNonsensitive(v);
         sink.report(TerraformRules.OUTPUT_SECRET.at(source.location(value.line(),
             value.column()), "output '" + b.label(0) + "' exposes " + ref

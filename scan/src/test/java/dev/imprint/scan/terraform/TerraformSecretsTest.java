@@ -148,4 +148,16 @@ class TerraformSecretsTest {
       assertThat(f.message()).startsWith("cloud block sets 'token' to a literal");
     });
   }
+  @Test
+  void anOutputOfAServiceAccountPrivateKeyIsLeftToTheGcpRule() {
+    ScanReport report = Scanner.create(ScanSettings.defaults().withThreads(1),
+        List.of(new TerraformAnalyzer(), new dev.imprint.scan.gcp.GcpAnalyzer()),
+        Clock.systemUTC()).scanSources(List.of(SourceFile.of("outputs.tf", """
+            output "key" {
+              value = google_service_account_key.ci.private_key
+            }
+            """)));
+
+    assertThat(report.findings()).extracting(Finding::ruleId).containsExactly("IMP-GCP-002");
+  }
 }
