@@ -38,6 +38,8 @@ final class GcpChecks {
   private static final List<String> MULTI_TENANT_ISSUERS = List.of(
       "token.actions.githubusercontent.com", "gitlab.com", "app.terraform.io",
       "oidc.circleci.com", "bitbucket.org", "vstoken.dev.azure.com");
+  private static final List<String> TENANT_CLAIMS = List.of("repository", "repo_", "project",
+      "namespace", "organization", "workspace", "owner", ".sub", "subject");
   private static final Pattern KEY_PRIVATE =
       Pattern.compile("google_service_account_key\\.[A-Za-z0-9_-]{1,200}(\\[[^\\]]{0,50}\\])?"
           + "\\.private_key(?![A-Za-z0-9_])");
@@ -259,21 +261,34 @@ final class GcpChecks {
       }
       Tf.Attr cond = b.attr("attribute_condition");
       String text = cond == null ? "" : Tf.text(cond.value()).trim();
-      if (!text.isEmpty() && !text.equalsIgnoreCase("true")) {
-        continue;
-      }
       Tf.Block oidc = b.block("oidc");
       String issuer = oidc == null ? "" : Tf.text(oidc.value("issuer_uri"));
+      boolean shared = MULTI_TENANT_ISSUERS.stream().anyMatch(issuer::contains);
+      boolean trivial = text.isEmpty() || text.equalsIgnoreCase("true");
+      if (!trivial && !(shared && !pinsTenant(text))) {
+        continue;
+      }
       String from = issuer.isEmpty() ? (b.block("aws") != null ? "the AWS account"
           : "its issuer") : "issuer '" + issuer + "'";
-      boolean shared = MULTI_TENANT_ISSUERS.stream().anyMatch(issuer::contains);
+      String what = cond == null ? "no attribute_condition"
+          : trivial ? "the attribute_condition '" + text + "'"
+          : "an attribute_condition that names no repository, project, owner or subject";
       report(GcpRules.WIF_NO_CONDITION, cond != null ? cond.line() : b.line(),
-          cond != null ? cond.column() : b.column(), b.address() + " has "
-          + (cond == null ? "no attribute_condition" : "the attribute_condition '" + text + "'")
+          cond != null ? cond.column() : b.column(), b.address() + " has " + what
           + ", so every identity of " + from + " can federate"
           + (shared ? " (a multi-tenant issuer: any of its customers)" : ""),
           b.address() + ".attribute_condition", null, shared ? Severity.CRITICAL : null);
     }
+  }
+
+  /**
+   * Whether a condition names the tenant of a multi-tenant issuer: a repository or its owner
+   * (GitHub, Bitbucket), a project or namespace (GitLab, CircleCI), an organization or
+   * workspace (Terraform Cloud, Azure DevOps), or the subject that contains one of them.
+   */
+  private static boolean pinsTenant(String condition) {
+    String c = condition.toLowerCase(Locale.ROOT);
+    return TENANT_CLAIMS.stream().anyMatch(c::contains);
   }
 
   // ---- startup scripts and user data ----

@@ -126,11 +126,13 @@ final class GcpRules {
       "compute", "service-account");
 
   static final Rule WIF_NO_CONDITION = rule("007", "Workload identity pool provider without "
-          + "an attribute condition", HIGH, NHI4,
+          + "an attribute condition that pins the tenant", HIGH, NHI4,
       "A workload identity pool provider trusts every token its issuer signs. Without an "
           + "attribute_condition, a multi-tenant issuer such as GitHub Actions, GitLab.com or "
           + "Terraform Cloud lets any repository or workspace of any customer exchange its "
-          + "token for access to this pool.",
+          + "token for access to this pool. A condition that names only a branch "
+          + "(assertion.ref == 'refs/heads/main') is no better: every customer has a main "
+          + "branch.",
       "Set attribute_condition to the exact owner and repository (and branch or environment) "
           + "that may federate, e.g. assertion.repository == 'org/app' && assertion.ref == "
           + "'refs/heads/main', and bind roles to principalSet members that use the same "

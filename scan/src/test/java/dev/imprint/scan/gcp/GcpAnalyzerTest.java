@@ -220,4 +220,28 @@ class GcpAnalyzerTest {
       assertThat(f.message()).contains("on the whole project");
     });
   }
+  @Test
+  void aBranchOnlyConditionOnGithubIsCriticalAndARepositoryConditionIsQuiet() {
+    ScanReport report = scan(SourceFile.of("wif.tf", """
+        resource "google_iam_workload_identity_pool_provider" "any_main" {
+          attribute_condition = "assertion.ref == 'refs/heads/main'"
+          oidc {
+            issuer_uri = "https://token.actions.githubusercontent.com"
+          }
+        }
+
+        resource "google_iam_workload_identity_pool_provider" "app" {
+          attribute_condition = "assertion.repository == 'acme/app'"
+          oidc {
+            issuer_uri = "https://token.actions.githubusercontent.com"
+          }
+        }
+        """));
+
+    assertThat(of(report, "IMP-GCP-007")).singleElement().satisfies(f -> {
+      assertThat(f.location().line()).isEqualTo(2);
+      assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+      assertThat(f.message()).contains("names no repository");
+    });
+  }
 }
