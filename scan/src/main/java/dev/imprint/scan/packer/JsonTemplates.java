@@ -123,7 +123,7 @@ final class JsonTemplates {
       List<Value> items = new ArrayList<>();
       while (p.nextToken() != JsonToken.END_ARRAY) {
         if (p.currentToken() == null) {
-          throw new StreamReadException(p, "Unexpected end-of-input in array");
+          throw new com.fasterxml.jackson.core.JsonParseException(p, "Unexpected end-of-input in array");
         }
         items.add(value(p, depth + 1));
       }
@@ -137,7 +137,7 @@ final class JsonTemplates {
       return new Value.Scalar("null", false, line, col);
     }
     if (t == null) {
-      throw new StreamReadException(p, "Unexpected end-of-input");
+      throw new com.fasterxml.jackson.core.JsonParseException(p, "Unexpected end-of-input");
     }
     return new Value.Scalar(p.getText(), true, line, col);
   }
