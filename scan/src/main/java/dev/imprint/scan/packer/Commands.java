@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 final class Commands {
   static final int MAX_LINE = 4000;
   private static final Pattern ASSIGNMENT = Pattern.compile(
-      "(?<![A-Za-z0-9_$])([A-Za-z_][A-Za-z0-9_]{0,100})=(\"[^\"\\n]{0,500}\"|'[^'\\n]{0,500}'"
+      "(?<![A-Za-z0-9_$-])([A-Za-z_][A-Za-z0-9_]{0,100})=(\"[^\"\\n]{0,500}\"|'[^'\\n]{0,500}'"
           + "|[^\\s;&|\"'`]{1,500})");
   private static final Pattern FLAG = Pattern.compile(
       "(?<![A-Za-z0-9_-])--?([A-Za-z][A-Za-z0-9_-]{0,60})(?:=|\\s{1,10})(\"[^\"\\n]{0,500}\""

@@ -10,7 +10,7 @@ import java.util.List;
  * never fails; it answers -1 or an empty list when the text is not what it expected.
  */
 final class HclPositions {
-  private static final int MAX_ITEMS = 10_000;
+  private static final int MAX_ITEMS = 1 << 20;
   private final String src;
   private final int[] lineStarts;
 

@@ -96,7 +96,8 @@ final class PackerChecks {
 
   private void source(PackerTemplate.Source s) {
     String type = s.type().toLowerCase(Locale.ROOT);
-    String label = "source '" + s.type() + "." + s.name() + "'";
+    boolean unnamed = s.name().isEmpty() || s.name().equals(s.type());
+    String label = "source '" + s.type() + (unnamed ? "" : "." + s.name()) + "'";
     String key = "source." + s.type() + "." + s.name();
     boolean amazon = type.startsWith("amazon-");
     literalPasswords(label, key, s.attributes(), amazon);
