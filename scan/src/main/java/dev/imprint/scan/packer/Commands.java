@@ -42,7 +42,24 @@ final class Commands {
   private static final Pattern REMOVE = Pattern.compile(
       "(?i)(?<![A-Za-z0-9_-])(rm|shred|unlink|srm|del|erase|remove-item|rmdir)(?![A-Za-z0-9_-])");
 
+  /** Values that name or reach a secret rather than hold one: URLs without a password, paths. */
+  private static final Pattern NOT_A_VALUE = Pattern.compile(
+      "(?i)[a-z][a-z0-9+.-]{0,30}://[^@\\s]{0,2000}|[/~.][^\\s]{0,2000}"
+          + "|.{0,2000}\\$\\{?[A-Za-z_].{0,2000}");
+
   private Commands() {}
+
+  /**
+   * A literal bound to a name that is a secret: the shared heuristics, minus URLs without
+   * credentials, paths and values that expand a shell variable.
+   */
+  static Optional<SecretHit> literal(String name, String value) {
+    String v = value.trim();
+    if (NOT_A_VALUE.matcher(v).matches()) {
+      return Optional.empty();
+    }
+    return Secrets.assignment(name, v);
+  }
 
   /** A secret in a command: what it is and its hit (evidence only, never the raw value). */
   record Secret(String what, SecretHit hit) {}
@@ -54,6 +71,11 @@ final class Commands {
   static List<Secret> secrets(String command) {
     Map<String, Secret> out = new LinkedHashMap<>();
     for (SecretHit h : SecretDetectors.find(command)) {
+      if (h.detector().equals("generic-assignment") && h.start() >= 0
+          && h.end() <= command.length()
+          && NOT_A_VALUE.matcher(command.substring(h.start(), h.end())).matches()) {
+        continue;
+      }
       out.putIfAbsent(h.evidence().fingerprint(), new Secret(h.kind(), h));
     }
     for (String line : lines(command)) {
@@ -70,7 +92,7 @@ final class Commands {
         continue;
       }
       String value = unquote(m.group(2));
-      Optional<SecretHit> hit = Secrets.assignment(name, value);
+      Optional<SecretHit> hit = literal(name, value);
       if (hit.isPresent() && !value.startsWith("-")) {
         String what = (flag ? "option --" : "variable ") + name;
         out.putIfAbsent(hit.get().evidence().fingerprint(), new Secret(what, hit.get()));

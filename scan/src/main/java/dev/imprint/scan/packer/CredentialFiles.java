@@ -7,9 +7,10 @@ import java.util.regex.Pattern;
 final class CredentialFiles {
   private static final Pattern SSH_KEY = Pattern.compile("id_(rsa|dsa|ecdsa|ed25519)(_sk)?");
   private static final Pattern KEY_FILE = Pattern.compile(
-      ".{1,200}\\.(pem|key|p12|pfx|jks|keystore|ppk|asc|gpg)");
+      ".{1,200}\\.(pem|key|p12|pfx|jks|keystore|ppk)");
   private static final Pattern PUBLIC = Pattern.compile(
-      ".*(\\.pub|\\.crt|\\.cer|cert|chain|(^|[._-])ca([._-]|$)|bundle|public|trust).*");
+      ".*(\\.pub|\\.crt|\\.cer|\\.asc|cert|chain|(^|[._-])ca([._-]|$)|bundle|public|trust|gpg"
+          + "|pgp|keyring).*");
 
   private CredentialFiles() {}
 

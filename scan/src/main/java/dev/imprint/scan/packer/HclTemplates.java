@@ -31,6 +31,7 @@ final class HclTemplates {
   private PackerTemplate template(Tf.File file) {
     List<PackerTemplate.Variable> variables = new ArrayList<>();
     List<PackerTemplate.Source> sources = new ArrayList<>();
+    List<PackerTemplate.Source> data = new ArrayList<>();
     List<PackerTemplate.Build> builds = new ArrayList<>();
     for (Tf.Block b : file.blocks()) {
       switch (b.type()) {
@@ -45,11 +46,13 @@ final class HclTemplates {
                 a.column())));
         case "source" -> sources.add(new PackerTemplate.Source(b.label(0), b.label(1),
             attributes(b, 0), b.line(), b.column()));
+        case "data" -> data.add(new PackerTemplate.Source(b.label(0), b.label(1),
+            attributes(b, 0), b.line(), b.column()));
         case "build" -> builds.add(build(b));
         default -> { }
       }
     }
-    return new PackerTemplate(PackerTemplate.Format.HCL, variables, sources, builds);
+    return new PackerTemplate(PackerTemplate.Format.HCL, variables, sources, data, builds);
   }
 
   private PackerTemplate.Build build(Tf.Block b) {

@@ -183,7 +183,7 @@ final class JsonTemplates {
     }
     List<PackerTemplate.PostProcessor> post = new ArrayList<>();
     legacyPost(top.get("post-processors"), post, 0);
-    return new PackerTemplate(PackerTemplate.Format.LEGACY_JSON, variables, sources,
+    return new PackerTemplate(PackerTemplate.Format.LEGACY_JSON, variables, sources, List.of(),
         List.of(new PackerTemplate.Build("", provisioners, post, top.line(), top.column())));
   }
 
@@ -214,19 +214,8 @@ final class JsonTemplates {
             v.line(), v.column()));
       });
     }
-    List<PackerTemplate.Source> sources = new ArrayList<>();
-    for (Value.Mapping byType : mappings(top.get("source"))) {
-      byType.fields().forEach((type, named) -> {
-        for (Value.Mapping byName : mappings(named)) {
-          byName.fields().forEach((name, body) -> {
-            for (Value.Mapping attrs : mappings(body)) {
-              sources.add(new PackerTemplate.Source(type, name, attrs.fields(), attrs.line(),
-                  attrs.column()));
-            }
-          });
-        }
-      });
-    }
+    List<PackerTemplate.Source> sources = labelled(top.get("source"));
+    List<PackerTemplate.Source> data = labelled(top.get("data"));
     List<PackerTemplate.Build> builds = new ArrayList<>();
     for (Value.Mapping b : mappings(top.get("build"))) {
       List<PackerTemplate.Provisioner> provisioners = new ArrayList<>();
@@ -243,7 +232,26 @@ final class JsonTemplates {
       builds.add(new PackerTemplate.Build(text(b.get("name")), provisioners, post, b.line(),
           b.column()));
     }
-    return new PackerTemplate(PackerTemplate.Format.HCL_JSON, variables, sources, builds);
+    return new PackerTemplate(PackerTemplate.Format.HCL_JSON, variables, sources, data,
+        builds);
+  }
+
+  /** Blocks with two labels in HCL's JSON form: {@code {"type": {"name": {...}}}}. */
+  private static List<PackerTemplate.Source> labelled(Value v) {
+    List<PackerTemplate.Source> out = new ArrayList<>();
+    for (Value.Mapping byType : mappings(v)) {
+      byType.fields().forEach((type, named) -> {
+        for (Value.Mapping byName : mappings(named)) {
+          byName.fields().forEach((name, body) -> {
+            for (Value.Mapping attrs : mappings(body)) {
+              out.add(new PackerTemplate.Source(type, name, attrs.fields(), attrs.line(),
+                  attrs.column()));
+            }
+          });
+        }
+      });
+    }
+    return out;
   }
 
   /** Blocks with one label in HCL's JSON form: {@code [{"shell": {...}}]} or {@code {...}}. */

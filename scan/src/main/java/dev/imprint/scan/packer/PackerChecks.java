@@ -45,6 +45,13 @@ final class PackerChecks {
     for (PackerTemplate.Source s : template.sources()) {
       source(s);
     }
+    for (PackerTemplate.Source d : template.dataSources()) {
+      if (d.type().equals("amazon-ami")) {
+        amiOwners(d.attributes().get("owners"), d.attributes().get("most_recent"), d.line(),
+            d.column(), "data source 'amazon-ami." + d.name() + "' has no owners",
+            "data.amazon-ami." + d.name());
+      }
+    }
     int index = 0;
     for (PackerTemplate.Build b : template.builds()) {
       List<PackerTemplate.Provisioner> ps = b.provisioners();
@@ -141,13 +148,8 @@ final class PackerChecks {
   private void amazonBaseImage(PackerTemplate.Source s, String label, String key) {
     Value.Mapping filter = firstMapping(s.attribute("source_ami_filter"));
     if (filter != null) {
-      List<Value.Scalar> owners = Value.scalars(filter.get("owners"));
-      if (owners.stream().allMatch(o -> o.literal() && o.text().isBlank())) {
-        boolean recent = "true".equalsIgnoreCase(Value.literal(filter.get("most_recent")));
-        report(PackerRules.AMI_OWNER, filter, label + " has a source_ami_filter without owners: "
-            + (recent ? "with most_recent the newest matching AMI of any account is used"
-                : "a matching AMI of any account can be used"), key + ".source_ami_filter");
-      }
+      amiOwners(filter.get("owners"), filter.get("most_recent"), filter.line(), filter.column(),
+          label + " has a source_ami_filter without owners", key + ".source_ami_filter");
       return;
     }
     Value ami = s.attribute("source_ami");
@@ -156,6 +158,20 @@ final class PackerChecks {
       report(PackerRules.AMI_OWNER, ami, label + " uses source_ami '" + id
           + "' without a source_ami_filter restricted to trusted owners", key + ".source_ami");
     }
+  }
+
+  /** Reports an AMI lookup whose owners are missing or empty. */
+  private void amiOwners(Value ownersValue, Value mostRecent, int line, int column,
+      String what, String key) {
+    List<Value.Scalar> owners = Value.scalars(ownersValue);
+    if (ownersValue instanceof Value.Mapping
+        || !owners.stream().allMatch(o -> o.literal() && o.text().isBlank())) {
+      return;
+    }
+    boolean recent = "true".equalsIgnoreCase(Value.literal(mostRecent));
+    report(PackerRules.AMI_OWNER, line, column, what + ": " + (recent
+        ? "with most_recent the newest matching AMI of any account is used"
+        : "a matching AMI of any account can be used"), key);
   }
 
   private void staticKeys(PackerTemplate.Source s, String label, String key) {
@@ -287,7 +303,7 @@ final class PackerChecks {
 
   private void environment(String name, String value, Value at, String label, String key) {
     String v = value.trim();
-    Optional<SecretHit> hit = Secrets.assignment(name, v);
+    Optional<SecretHit> hit = Commands.literal(name, v);
     if (hit.isEmpty() && CLOUD_KEYS.contains(name.toUpperCase(Locale.ROOT)) && v.length() >= 16
         && !Secrets.isPlaceholder(v) && !Secrets.isTestMarker(v)) {
       hit = Optional.of(new SecretHit("cloud key", "cloud-key", 0, v.length(),

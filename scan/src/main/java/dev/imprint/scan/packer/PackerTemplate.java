@@ -13,14 +13,17 @@ import java.util.Map;
  * @param format the syntax the template was written in
  * @param variables input variables in file order
  * @param sources sources ({@code source "type" "name"} in HCL, {@code builders} in JSON)
+ * @param dataSources HCL2 data sources ({@code data "amazon-ami" "name"}), as sources whose
+ *     type is the data source's type
  * @param builds builds in file order; a legacy JSON template has exactly one
  */
 public record PackerTemplate(Format format, List<Variable> variables, List<Source> sources,
-    List<Build> builds) {
+    List<Source> dataSources, List<Build> builds) {
 
   public PackerTemplate {
     variables = List.copyOf(variables);
     sources = List.copyOf(sources);
+    dataSources = List.copyOf(dataSources);
     builds = List.copyOf(builds);
   }
 

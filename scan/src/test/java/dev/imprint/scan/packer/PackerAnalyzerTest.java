@@ -188,4 +188,51 @@ class PackerAnalyzerTest {
 
     assertThat(scan("x.pkr.hcl", template, "IMP-PACKER-013")).isEmpty();
   }
+
+  @Test
+  void urlsPathsAndShellVariablesUnderSecretNamesAreNotSecrets() {
+    String template = """
+        build {
+          provisioner "shell" {
+            environment_vars = ["TOKEN_ENDPOINT_URL=https://sts.acme.internal/token",
+              "VAULT_TOKEN_HOME=/var/lib/vault"]
+            inline = [
+              "export OAUTH_TOKEN_URL=https://auth.acme.internal/oauth/token",
+              "export API_TOKEN=\\"prefix-$RAW_TOKEN\\"",
+              "app --client-secret ~/.config/app/secret",
+            ]
+          }
+        }
+        """;
+
+    assertThat(scan("x.pkr.hcl", template)).isEmpty();
+  }
+
+  @Test
+  void repositorySigningKeysAndCertificatesAreNotCredentials() {
+    String template = """
+        build {
+          provisioner "file" {
+            sources     = ["apt/docker.gpg", "apt/nodesource.gpg.key", "tls/server-cert.pem",
+              "keys/release.asc"]
+            destination = "/tmp/"
+          }
+        }
+        """;
+
+    assertThat(scan("x.pkr.hcl", template, "IMP-PACKER-009")).isEmpty();
+  }
+
+  @Test
+  void amazonAmiDataSourceWithoutOwnersIsReported() {
+    String template = """
+        data "amazon-ami" "base" {
+          filters     = { name = "base-*" }
+          most_recent = true
+        }
+        """;
+
+    assertThat(scan("x.pkr.hcl", template, "IMP-PACKER-005"))
+        .extracting(f -> f.location().toString()).containsExactly("x.pkr.hcl:1:1");
+  }
 }
