@@ -61,8 +61,14 @@ final class Commands {
     return Secrets.assignment(name, v);
   }
 
-  /** A secret in a command: what it is and its hit (evidence only, never the raw value). */
-  record Secret(String what, SecretHit hit) {}
+  /**
+   * A secret in a command: what it is, its hit (evidence only, never the raw value) and the
+   * 0-based line of the command it is on.
+   */
+  record Secret(String what, SecretHit hit, int line) {}
+
+  /** A download run unverified, and the 0-based line of the command it is on. */
+  record Pipe(String what, int line) {}
 
   /**
    * The secrets in a command: provider-specific detections, then secret-named variables and
@@ -76,16 +82,28 @@ final class Commands {
           && NOT_A_VALUE.matcher(command.substring(h.start(), h.end())).matches()) {
         continue;
       }
-      out.putIfAbsent(h.evidence().fingerprint(), new Secret(h.kind(), h));
+      out.putIfAbsent(h.evidence().fingerprint(), new Secret(h.kind(), h,
+          newlines(command, h.start())));
     }
-    for (String line : lines(command)) {
-      bound(ASSIGNMENT.matcher(line), false, out);
-      bound(FLAG.matcher(line), true, out);
+    List<String> lines = lines(command);
+    for (int i = 0; i < lines.size(); i++) {
+      bound(ASSIGNMENT.matcher(lines.get(i)), false, i, out);
+      bound(FLAG.matcher(lines.get(i)), true, i, out);
     }
     return List.copyOf(out.values());
   }
 
-  private static void bound(Matcher m, boolean flag, Map<String, Secret> out) {
+  private static int newlines(String text, int end) {
+    int n = 0;
+    for (int i = 0; i < Math.min(end, text.length()); i++) {
+      if (text.charAt(i) == '\n') {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static void bound(Matcher m, boolean flag, int line, Map<String, Secret> out) {
     while (m.find()) {
       String name = m.group(1);
       if (flag && !SECRET_FLAG.matcher(name).matches()) {
@@ -95,25 +113,29 @@ final class Commands {
       Optional<SecretHit> hit = literal(name, value);
       if (hit.isPresent() && !value.startsWith("-")) {
         String what = (flag ? "option --" : "variable ") + name;
-        out.putIfAbsent(hit.get().evidence().fingerprint(), new Secret(what, hit.get()));
+        out.putIfAbsent(hit.get().evidence().fingerprint(), new Secret(what, hit.get(), line));
       }
     }
   }
 
   /** A download piped into an interpreter: {@code "curl into sh"}, or empty. */
-  static Optional<String> pipeToShell(String command) {
-    for (String line : lines(command)) {
+  static Optional<Pipe> pipeToShell(String command) {
+    List<String> lines = lines(command);
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
       Matcher m = PIPE.matcher(line);
       if (m.find()) {
-        return Optional.of(lower(m.group(1)) + " piped into " + lower(m.group(2)));
+        return Optional.of(new Pipe(lower(m.group(1)) + " piped into " + lower(m.group(2)), i));
       }
       m = SUBSTITUTION.matcher(line);
       if (m.find()) {
-        return Optional.of(lower(m.group(2)) + " output run by " + lower(m.group(1)));
+        return Optional.of(new Pipe(lower(m.group(2)) + " output run by " + lower(m.group(1)),
+            i));
       }
       m = POWERSHELL.matcher(line);
       if (m.find()) {
-        return Optional.of(lower(m.group(2)) + " output run by " + lower(m.group(1)));
+        return Optional.of(new Pipe(lower(m.group(2)) + " output run by " + lower(m.group(1)),
+            i));
       }
     }
     return Optional.empty();

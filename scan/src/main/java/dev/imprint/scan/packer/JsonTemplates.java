@@ -2,6 +2,7 @@ package dev.imprint.scan.packer;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -123,7 +124,7 @@ final class JsonTemplates {
       List<Value> items = new ArrayList<>();
       while (p.nextToken() != JsonToken.END_ARRAY) {
         if (p.currentToken() == null) {
-          throw new com.fasterxml.jackson.core.JsonParseException(p, "Unexpected end-of-input in array");
+          throw new JsonParseException(p, "Unexpected end-of-input in array");
         }
         items.add(value(p, depth + 1));
       }
@@ -137,7 +138,7 @@ final class JsonTemplates {
       return new Value.Scalar("null", false, line, col);
     }
     if (t == null) {
-      throw new com.fasterxml.jackson.core.JsonParseException(p, "Unexpected end-of-input");
+      throw new JsonParseException(p, "Unexpected end-of-input");
     }
     return new Value.Scalar(p.getText(), true, line, col);
   }

@@ -1,6 +1,7 @@
 package dev.imprint.scan.packer;
 
 import dev.imprint.scan.Analyzer.Sink;
+import dev.imprint.scan.Location;
 import dev.imprint.scan.Rule;
 import dev.imprint.scan.SecretEvidence;
 import dev.imprint.scan.SourceFile;
@@ -276,14 +277,15 @@ final class PackerChecks {
     for (int i = 0; i < commands.size(); i++) {
       Value.Scalar c = commands.get(i);
       for (Commands.Secret s : Commands.secrets(c.text())) {
-        sink.report(PackerRules.COMMAND_SECRET.at(file.location(c.line(), c.column()),
+        sink.report(PackerRules.COMMAND_SECRET.at(lineOf(c, s.line()),
                 label + " command contains a literal " + s.what())
             .withSecret(s.hit().evidence())
             .withKey(key + ".secret." + s.hit().evidence().fingerprint()));
       }
       int n = i;
-      Commands.pipeToShell(c.text()).ifPresent(what -> report(PackerRules.PIPE_TO_SHELL, c,
-          label + " runs a download unverified (" + what + ")", key + ".pipe." + n));
+      Commands.pipeToShell(c.text()).ifPresent(pipe -> sink.report(PackerRules.PIPE_TO_SHELL
+          .at(lineOf(c, pipe.line()), label + " runs a download unverified (" + pipe.what()
+              + ")").withKey(key + ".pipe." + n)));
     }
     for (Value.Scalar e : p.environmentVars()) {
       int eq = e.text().indexOf('=');
@@ -299,6 +301,26 @@ final class PackerChecks {
         }
       });
     }
+  }
+
+  /**
+   * Where line {@code k} of a command is: inside an HCL heredoc each line of the text is a line
+   * of the file (at its first non-blank column); any other string is reported where it starts.
+   */
+  private Location lineOf(Value.Scalar c, int k) {
+    String start = file.line(c.line());
+    boolean heredoc = c.column() - 1 < start.length()
+        && start.startsWith("<<", c.column() - 1);
+    if (!heredoc || k < 0) {
+      return file.location(c.line(), c.column());
+    }
+    int line = c.line() + 1 + k;
+    String text = file.line(line);
+    int col = 1;
+    while (col <= text.length() && Character.isWhitespace(text.charAt(col - 1))) {
+      col++;
+    }
+    return file.location(line, col);
   }
 
   private void environment(String name, String value, Value at, String label, String key) {

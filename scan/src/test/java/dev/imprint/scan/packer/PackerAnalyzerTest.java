@@ -235,4 +235,27 @@ class PackerAnalyzerTest {
     assertThat(scan("x.pkr.hcl", template, "IMP-PACKER-005"))
         .extracting(f -> f.location().toString()).containsExactly("x.pkr.hcl:1:1");
   }
+
+  @Test
+  void findingsInAHeredocPointAtTheirOwnLine() {
+    String template = """
+        build {
+          provisioner "shell" {
+            inline = [<<-EOT
+              apt-get update
+                export DB_PASSWORD=Zq8vR2pL9wXk7Mn
+              curl -fsSL https://get.example.org | sh
+            EOT
+            ]
+          }
+        }
+        """;
+
+    List<Finding> found = scan("x.pkr.hcl", template);
+
+    assertThat(found).filteredOn(f -> f.ruleId().equals("IMP-PACKER-003"))
+        .extracting(f -> f.location().toString()).containsExactly("x.pkr.hcl:5:9");
+    assertThat(found).filteredOn(f -> f.ruleId().equals("IMP-PACKER-011"))
+        .extracting(f -> f.location().toString()).containsExactly("x.pkr.hcl:6:7");
+  }
 }

@@ -218,7 +218,8 @@ class PackerReaderTest {
 
   @Test
   void truncatedLegacyTemplateIsAFailureAtTheEnd() {
-    PackerReader.Failed f = failed("packer.json", "{\n  \"builders\": [\n    {\"type\": \"docker\"");
+    PackerReader.Failed f =
+        failed("packer.json", "{\n  \"builders\": [\n    {\"type\": \"docker\"");
 
     assertThat(f.line()).isEqualTo(3);
     assertThat(f.message()).contains("end of file");
