@@ -44,7 +44,36 @@ final class JsonTemplates {
     }
   }
 
+  /** A {@code *.pkrvars.json} file: one object from variable names to values. */
+  static Result readVariableFile(SourceFile file) {
+    Object root = parse(file, true);
+    if (root instanceof Result r) {
+      return r;
+    }
+    List<PackerTemplate.Variable> variables = new ArrayList<>();
+    ((Value.Mapping) root).fields().forEach((name, v) -> variables.add(
+        new PackerTemplate.Variable(name, v, false, v.line(), v.column())));
+    return new Parsed(new PackerTemplate(PackerTemplate.Format.VARIABLE_FILE, variables,
+        List.of(), List.of(), List.of()));
+  }
+
   static Result read(SourceFile file, boolean packerName) {
+    Object root = parse(file, packerName);
+    if (root instanceof Result r) {
+      return r;
+    }
+    Value.Mapping top = (Value.Mapping) root;
+    if (isLegacy(top)) {
+      return new Parsed(legacy(top));
+    }
+    if (packerName) {
+      return new Parsed(hclJson(top));
+    }
+    return new NotPacker();
+  }
+
+  /** The top-level object of a JSON file, or the {@link Result} that says why there is none. */
+  private static Object parse(SourceFile file, boolean packerName) {
     Value root;
     try (JsonParser p = FACTORY.createParser(file.text())) {
       if (p.nextToken() == null) {
@@ -65,17 +94,11 @@ final class JsonTemplates {
     } catch (IOException e) {
       return new Failed(1, 1, "could not read the JSON text");
     }
-    if (!(root instanceof Value.Mapping top)) {
+    if (!(root instanceof Value.Mapping)) {
       return packerName ? new Failed(root.line(), root.column(),
-          "expected a JSON object at the top level of a Packer template") : new NotPacker();
+          "expected a JSON object at the top level of a Packer file") : new NotPacker();
     }
-    if (isLegacy(top)) {
-      return new Parsed(legacy(top));
-    }
-    if (packerName) {
-      return new Parsed(hclJson(top));
-    }
-    return new NotPacker();
+    return root;
   }
 
   /** Jackson's own messages may quote a bad token, which could be a secret: never pass them on. */

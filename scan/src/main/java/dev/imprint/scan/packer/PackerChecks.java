@@ -42,6 +42,10 @@ final class PackerChecks {
   }
 
   private void run() {
+    if (template.format() == PackerTemplate.Format.VARIABLE_FILE) {
+      template.variables().forEach(this::assignedValue);
+      return;
+    }
     template.variables().forEach(this::variable);
     for (PackerTemplate.Source s : template.sources()) {
       source(s);
@@ -77,6 +81,21 @@ final class PackerChecks {
   }
 
   // ---- variables ----
+
+  private void assignedValue(PackerTemplate.Variable v) {
+    String text = Value.literal(v.defaultValue());
+    if (text == null || CONVENTIONAL.contains(text.toLowerCase(Locale.ROOT))) {
+      return;
+    }
+    Optional<SecretHit> hit = Commands.literal(v.name(), text);
+    if (hit.isEmpty() && !Secrets.isPlaceholder(text)) {
+      hit = SecretDetectors.find(text).stream().findFirst();
+    }
+    hit.ifPresent(h -> sink.report(PackerRules.VARIABLE_FILE_SECRET.at(
+            file.location(v.defaultValue().line(), v.defaultValue().column()),
+            "variable file assigns a literal secret to '" + v.name() + "'")
+        .withSecret(h.evidence()).withKey("varfile." + v.name())));
+  }
 
   private void variable(PackerTemplate.Variable v) {
     if (!Secrets.isSecretName(v.name())) {

@@ -6,9 +6,10 @@ import java.util.regex.Pattern;
 
 /**
  * Reads Packer templates into {@link PackerTemplate}: {@code *.pkr.hcl} (HCL2),
- * {@code *.pkr.json} (HCL2's JSON form or a legacy template) and legacy {@code *.json}
- * templates recognised by their content. It never throws: a file of another kind is
- * {@link NotPacker}, a template that does not parse is {@link Failed} with a location.
+ * {@code *.pkr.json} (HCL2's JSON form or a legacy template), legacy {@code *.json} templates
+ * recognised by their content, and variable files ({@code *.pkrvars.hcl}, {@code .json}). It
+ * never throws: a file of another kind is {@link NotPacker}, a template that does not parse is
+ * {@link Failed} with a location.
  */
 public final class PackerReader {
   /** Names a legacy template's top-level keys; cheap test before parsing any other JSON. */
@@ -35,7 +36,7 @@ public final class PackerReader {
   /** Whether a file name is one Packer reads, or a JSON file that may be a legacy template. */
   public static boolean candidate(String name) {
     String n = name.toLowerCase(Locale.ROOT);
-    return n.endsWith(".pkr.hcl") || n.endsWith(".json");
+    return n.endsWith(".pkr.hcl") || n.endsWith(".pkrvars.hcl") || n.endsWith(".json");
   }
 
   /** Reads one file. */
@@ -44,6 +45,12 @@ public final class PackerReader {
     try {
       if (name.endsWith(".pkr.hcl")) {
         return HclTemplates.read(file);
+      }
+      if (name.endsWith(".pkrvars.hcl")) {
+        return VariableFiles.readHcl(file);
+      }
+      if (name.endsWith(".pkrvars.json")) {
+        return JsonTemplates.readVariableFile(file);
       }
       if (name.endsWith(".pkr.json")) {
         return JsonTemplates.read(file, true);

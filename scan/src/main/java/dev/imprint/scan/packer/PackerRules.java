@@ -189,7 +189,24 @@ final class PackerRules {
           "ssh_private_key_file      = \"~/.ssh/packer\"\nssh_clear_authorized_keys = true")
       .tags("packer", "ssh", "CWE-798").build();
 
+  static final Rule VARIABLE_FILE_SECRET = Rule.builder("IMP-PACKER-014")
+      .title("Secret-like value in a Packer variable file")
+      .severity(Severity.HIGH).category(Category.NHI2)
+      .rationale("A *.pkrvars.hcl or *.pkrvars.json file in the repository is committed with "
+          + "the template: a password or token assigned there is readable by everyone with "
+          + "the repository, stays in its history after removal, and cannot be rotated "
+          + "without a commit.")
+      .remediation("Keep credentials out of variable files: pass them at build time as "
+          + "PKR_VAR_<name> environment variables from the CI secret context, or read them in "
+          + "the template with vault() or aws_secretsmanager(); keep only non-secret values "
+          + "(region, instance type) in committed variable files.")
+      .example("# prod.pkrvars.hcl\ndb_password = \"Winter2024!\"",
+          "# prod.pkrvars.hcl\nregion = \"eu-west-1\"\n"
+              + "# db_password comes from PKR_VAR_db_password")
+      .tags("packer", "secrets", "CWE-798").build();
+
   static final List<Rule> ALL = List.of(VARIABLE_NOT_SENSITIVE, VARIABLE_SECRET_DEFAULT,
       COMMAND_SECRET, ENVIRONMENT_SECRET, AMI_OWNER, DOCKER_DIGEST, GCE_FAMILY, AZURE_LATEST,
-      CREDENTIAL_FILE, LITERAL_PASSWORD, PIPE_TO_SHELL, STATIC_AWS_KEYS, SSH_KEY_LEFT);
+      CREDENTIAL_FILE, LITERAL_PASSWORD, PIPE_TO_SHELL, STATIC_AWS_KEYS, SSH_KEY_LEFT,
+      VARIABLE_FILE_SECRET);
 }

@@ -34,7 +34,12 @@ public record PackerTemplate(Format format, List<Variable> variables, List<Sourc
     /** HCL2 in its JSON form ({@code *.pkr.json} with {@code source}/{@code build} keys). */
     HCL_JSON,
     /** The legacy JSON template ({@code builders}, {@code provisioners}, {@code variables}). */
-    LEGACY_JSON
+    LEGACY_JSON,
+    /**
+     * A variable file ({@code *.pkrvars.hcl}, {@code *.pkrvars.json}): only variables, whose
+     * default is the value the file assigns.
+     */
+    VARIABLE_FILE
   }
 
   /** Every provisioner of every build, in file order. */

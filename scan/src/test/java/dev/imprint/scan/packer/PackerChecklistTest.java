@@ -21,7 +21,7 @@ class PackerChecklistTest {
 
   static {
     COVERAGE.put("CI8 Packer: variables with secrets",
-        List.of("IMP-PACKER-001", "IMP-PACKER-002"));
+        List.of("IMP-PACKER-001", "IMP-PACKER-002", "IMP-PACKER-014"));
     COVERAGE.put("CI8 Packer: source_ami without owners/filters", List.of("IMP-PACKER-005"));
     COVERAGE.put("CI8 Packer: no ssh_private_key_file cleanup",
         List.of("IMP-PACKER-013", "IMP-PACKER-009"));
@@ -38,6 +38,7 @@ class PackerChecklistTest {
     COVERAGE.put("Packer task: literal ssh/winrm passwords", List.of("IMP-PACKER-010"));
     COVERAGE.put("Packer task: curl | sh", List.of("IMP-PACKER-011"));
     COVERAGE.put("Packer task: static access_key/secret_key", List.of("IMP-PACKER-012"));
+    COVERAGE.put("Packer task: secrets in committed variable files", List.of("IMP-PACKER-014"));
   }
 
   @Test

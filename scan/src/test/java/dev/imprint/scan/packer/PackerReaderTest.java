@@ -254,7 +254,8 @@ class PackerReaderTest {
     assertThat(PackerReader.candidate("web.pkr.json")).isTrue();
     assertThat(PackerReader.candidate("template.json")).isTrue();
     assertThat(PackerReader.candidate("main.tf")).isFalse();
-    assertThat(PackerReader.candidate("values.pkrvars.hcl")).isFalse();
+    assertThat(PackerReader.candidate("values.pkrvars.hcl")).isTrue();
+    assertThat(PackerReader.candidate("values.tfvars")).isFalse();
     assertThat(PackerReader.read(SourceFile.of("main.tf", HCL)))
         .isInstanceOf(PackerReader.NotPacker.class);
   }
@@ -316,5 +317,30 @@ class PackerReaderTest {
     var inline = t.provisioners().get(0).inline();
     assertThat(inline).hasSize(3);
     assertThat(inline).extracting(Value.Scalar::line).containsExactly(3, 4, 7);
+  }
+
+  @Test
+  void variableFilesAreReadAsAssignmentsWithTheirValuePositions() {
+    PackerTemplate t = parsed("prod.pkrvars.hcl", """
+        region = "eu-west-1"   # comment
+          db_password="a\\"b"
+        owners = ["amazon"]
+        token = <<EOT
+        x
+        EOT
+        """);
+
+    assertThat(t.format()).isEqualTo(PackerTemplate.Format.VARIABLE_FILE);
+    assertThat(t.variables()).extracting(PackerTemplate.Variable::name)
+        .containsExactly("region", "db_password");
+    Value.Scalar pw = (Value.Scalar) t.variables().get(1).defaultValue();
+    assertThat(pw.text()).isEqualTo("a\"b");
+    assertThat(pw.line()).isEqualTo(2);
+    assertThat(pw.column()).isEqualTo(15);
+    PackerTemplate json = parsed("prod.pkrvars.json", "{\"a\": \"b\", \"n\": 1}");
+    assertThat(json.format()).isEqualTo(PackerTemplate.Format.VARIABLE_FILE);
+    assertThat(json.variables()).extracting(PackerTemplate.Variable::name)
+        .containsExactly("a", "n");
+    assertThat(failed("prod.pkrvars.json", "{\"a\": ").line()).isEqualTo(1);
   }
 }

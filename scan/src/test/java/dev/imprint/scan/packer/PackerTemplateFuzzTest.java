@@ -15,7 +15,8 @@ import dev.imprint.scan.SourceFile;
  * template, a located failure or "not Packer", never an exception or a stack overflow.
  */
 class PackerTemplateFuzzTest {
-  private static final String[] NAMES = {"web.pkr.hcl", "web.pkr.json", "template.json"};
+  private static final String[] NAMES = {"web.pkr.hcl", "web.pkr.json", "template.json",
+      "prod.pkrvars.hcl", "prod.pkrvars.json"};
 
   @FuzzTest(maxDuration = "2m")
   void readNeverThrowsAndLocatesEveryFailure(byte[] data) {
