@@ -1,0 +1,92 @@
+package dev.imprint.scan.inventory;
+
+import dev.imprint.scan.Analyzer;
+import dev.imprint.scan.Rule;
+import dev.imprint.scan.ScanSettings;
+import dev.imprint.scan.Scanner;
+import dev.imprint.scan.SourceFile;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Builds the {@link Inventory} of scan targets: walks them with the {@link Scanner} (same
+ * skipping, exclusions and limits as {@code imprint scan}), lets one small extractor per source
+ * kind collect its model, then assembles identities and links once every file was read.
+ */
+public final class InventoryBuilder {
+  private static final List<Extractor> EXTRACTORS = List.of(new TerraformExtractor(),
+      new KubernetesExtractor(), new GithubExtractor(), new GitlabExtractor(),
+      new JenkinsExtractor(), new SecretExtractor());
+
+  private InventoryBuilder() {}
+
+  /**
+   * The inventory of files and directories.
+   *
+   * @throws Scanner.TargetException when a target does not exist or cannot be read
+   */
+  public static Inventory build(List<Path> targets, ScanSettings settings) {
+    Collector c = new Collector();
+    Scanner.create(settings, List.of(c), Clock.systemUTC()).scan(targets);
+    return assemble(c.facts);
+  }
+
+  /** The inventory of in-memory files (tests). */
+  public static Inventory buildSources(List<SourceFile> files) {
+    Collector c = new Collector();
+    Scanner.create(ScanSettings.defaults(), List.of(c), Clock.systemUTC()).scanSources(files);
+    return assemble(c.facts);
+  }
+
+  static Inventory assemble(Facts facts) {
+    List<Identity> ids = new ArrayList<>();
+    List<Link> links = new ArrayList<>();
+    KubernetesIdentities.Result k8s = KubernetesIdentities.build(facts.kubernetes);
+    ids.addAll(k8s.identities());
+    links.addAll(k8s.links());
+    AwsIdentities.Result aws = AwsIdentities.build(facts.terraform);
+    ids.addAll(aws.identities());
+    List<Facts.Pipeline> pipelines = new ArrayList<>(facts.pipelines);
+    pipelines.sort(Comparator.comparing(p -> p.identity().id()));
+    pipelines.forEach(p -> ids.add(p.identity()));
+    List<Identity> embedded = Linker.embedded(facts.embedded);
+    ids.addAll(embedded);
+    links.addAll(Linker.link(ids, aws, pipelines, embedded));
+    ids.sort(Comparator.comparing((Identity i) -> Inventory.KINDS.indexOf(i.kind()))
+        .thenComparing(Identity::id));
+    links.sort(Comparator.comparing(Link::kind).thenComparing(Link::from)
+        .thenComparing(Link::to));
+    return new Inventory(ids, links);
+  }
+
+  /** An analyzer without rules that hands every file to the extractors. */
+  private static final class Collector implements Analyzer {
+    final Facts facts = new Facts();
+
+    @Override
+    public String name() {
+      return "inventory";
+    }
+
+    @Override
+    public List<Rule> rules() {
+      return List.of();
+    }
+
+    @Override
+    public Session start(ScanSettings settings) {
+      return (file, sink) -> {
+        for (Extractor e : EXTRACTORS) {
+          try {
+            e.read(file, facts);
+          } catch (RuntimeException | StackOverflowError ex) {
+            // one extractor's trouble with a malformed file must not hide the others' results
+          }
+        }
+      };
+    }
+  }
+}
