@@ -75,15 +75,16 @@ measure() {
   user="$(awk -F': ' '/User time/ {print $2}' "$tmp/time.txt")"
   sys="$(awk -F': ' '/System time/ {print $2}' "$tmp/time.txt")"
   if [ "$code" = 124 ] && [ "$1" = timeout ]; then
-    note="stopped by the time limit; rates are over the part it did"
+    note="stopped by the time limit; did not finish, so the true rates are lower"
   elif ! [[ ",$ok_codes," == *",$code,"* ]]; then
     note="unexpected exit $code: $(head -c 200 "$tmp/err.txt" | tr '\n|' '  ')"
   fi
   rows+=("$(awk -v name="$name" -v n="$n" -v b="$bytes" -v s="$start" -v e="$end" \
     -v rss="${rss:-0}" -v u="${user:-0}" -v sy="${sys:-0}" -v code="$code" -v note="$note" \
     'BEGIN { w = e - s; cpu = u + sy; mb = b / 1048576;
-      printf "| %s | %d | %.1f | %.2f | %.0f | %.1f | %.2f | %.0f | %.0f | %d%s |",
-        name, n, mb, w, n / w, mb / w, cpu, (cpu > 0 ? n / cpu : 0), rss / 1024, code,
+      lt = (code == 124 ? "<" : "");
+      printf "| %s | %d | %.1f | %.2f | %s%.0f | %s%.1f | %.2f | %s%.0f | %.0f | %d%s |",
+        name, n, mb, w, lt, n / w, lt, mb / w, cpu, lt, (cpu > 0 ? n / cpu : 0), rss / 1024, code,
         (note == "" ? "" : " (" note ")") }')")
   cp "$tmp/out.txt" "$tmp/last-$(echo "$name" | tr -c 'a-zA-Z0-9' '_').out"
 }

@@ -1,5 +1,8 @@
 package dev.imprint.scan.aws;
 
+import dev.imprint.scan.terraform.Tf;
+import dev.imprint.scan.terraform.TfModule;
+import dev.imprint.scan.terraform.TfReader;
 import dev.imprint.scan.Analyzer;
 import dev.imprint.scan.Rule;
 import dev.imprint.scan.ScanSettings;

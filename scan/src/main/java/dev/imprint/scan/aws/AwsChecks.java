@@ -1,5 +1,7 @@
 package dev.imprint.scan.aws;
 
+import dev.imprint.scan.terraform.Tf;
+import dev.imprint.scan.terraform.TfModule;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.imprint.scan.Analyzer.Sink;
@@ -8,7 +10,7 @@ import dev.imprint.scan.Rule;
 import dev.imprint.scan.SecretEvidence;
 import dev.imprint.scan.SourceFile;
 import dev.imprint.scan.aws.PolicyIssue.Kind;
-import dev.imprint.scan.aws.TfModule.Located;
+import dev.imprint.scan.terraform.TfModule.Located;
 import dev.imprint.scan.secret.SecretHit;
 import dev.imprint.scan.secret.Secrets;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.imprint.scan.aws;
 
+import dev.imprint.scan.terraform.Tf;
+import dev.imprint.scan.terraform.TfModule;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -83,27 +85,9 @@ final class PolicySources {
     return new PolicyPrincipals(byType, negated, true);
   }
 
-  /** The text of a value as the policy would see it; references become {@code ${ref}}. */
+  /** The text of a value as the policy would see it. */
   static String text(Tf.Value v) {
-    if (v == null || v instanceof Tf.Null) {
-      return "";
-    }
-    if (v instanceof Tf.Str s) {
-      return s.text();
-    }
-    if (v.literal() != null) {
-      return v.literal();
-    }
-    if (v instanceof Tf.Ref r) {
-      return "${" + r.text() + "}";
-    }
-    if (v instanceof Tf.Expr e) {
-      return "${" + e.text() + "}";
-    }
-    if (v instanceof Tf.Call c) {
-      return "${" + c.name() + "(...)}";
-    }
-    return "${...}";
+    return Tf.text(v);
   }
 
   static List<String> texts(Tf.Value v) {

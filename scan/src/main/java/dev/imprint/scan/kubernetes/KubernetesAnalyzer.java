@@ -5,9 +5,11 @@ import dev.imprint.scan.Rule;
 import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.SourceFile;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
-/** Reads Kubernetes manifests and checks workload identity, pod security and exposure. */
+/** Reads Kubernetes manifests and checks workload identity, pod security, RBAC and network. */
 public final class KubernetesAnalyzer implements Analyzer {
   private static final List<Rule> RULES = rules0();
 
@@ -15,6 +17,7 @@ public final class KubernetesAnalyzer implements Analyzer {
     List<Rule> all = new ArrayList<>(WorkloadRules.all());
     all.addAll(PodSecurityRules.all());
     all.addAll(RbacRules.all());
+    all.addAll(CrossRules.all());
     return List.copyOf(all);
   }
 
@@ -30,17 +33,39 @@ public final class KubernetesAnalyzer implements Analyzer {
 
   @Override
   public Session start(ScanSettings settings) {
-    return (SourceFile file, Sink sink) -> {
+    return new KubeSession(settings);
+  }
+
+  /** One scan: per-file checks at once, cross-object checks at the end. */
+  private static final class KubeSession implements Session {
+    private final ScanSettings settings;
+    private final ConcurrentLinkedQueue<CrossCheck.Entry> seen = new ConcurrentLinkedQueue<>();
+
+    KubeSession(ScanSettings settings) {
+      this.settings = settings;
+    }
+
+    @Override
+    public void analyze(SourceFile file, Sink sink) {
       KubernetesReader.Result r = KubernetesReader.read(file);
       if (r.problem() != null) {
         sink.diagnose(r.problem());
         return;
       }
       for (KubernetesObject o : r.objects()) {
+        seen.add(new CrossCheck.Entry(file, o));
         new WorkloadCheck(file, sink, o, settings).run();
         new PodSecurityCheck(file, sink, o).run();
         new RbacCheck(file, sink, o).run();
       }
-    };
+    }
+
+    @Override
+    public void finish(Sink sink) {
+      List<CrossCheck.Entry> all = new ArrayList<>(seen);
+      all.sort(Comparator.comparing((CrossCheck.Entry e) -> e.file().path())
+          .thenComparingInt(e -> e.obj().line()));
+      new CrossCheck(all, sink).run();
+    }
   }
 }

@@ -17,7 +17,8 @@ public record KubernetesObject(String kind, String apiVersion, String name, Stri
     Map<String, String> labels, int line, int column, YamlMap node) {
 
   private static final Set<String> TEMPLATED =
-      Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController");
+      Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job",
+          "ReplicationController");
 
   /** The pod spec of a workload (Pod, Deployment, ..., CronJob), or {@code null}. */
   public YamlMap podSpec() {

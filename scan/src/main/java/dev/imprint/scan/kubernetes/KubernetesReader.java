@@ -17,9 +17,11 @@ import java.util.regex.Pattern;
  * {@code apiVersion} and {@code kind} (compose files, workflows, Helm values) are ignored.
  */
 public final class KubernetesReader {
+  private static final Pattern YAML_API =
+      Pattern.compile("(?m)^[ \\t]{0,40}(- )?\"?apiVersion\"?[ \\t]{0,20}:");
   private static final Pattern LOOKS_K8S =
-      Pattern.compile("(?m)^\\s*\"?apiVersion\"?\\s*:");
-  private static final Pattern HAS_KIND = Pattern.compile("(?m)^\\s*\"?kind\"?\\s*:");
+      Pattern.compile("\"?apiVersion\"?\\s{0,20}:");
+  private static final Pattern HAS_KIND = Pattern.compile("\"?kind\"?\\s{0,20}:");
 
   private KubernetesReader() {}
 
@@ -40,7 +42,8 @@ public final class KubernetesReader {
       return new Result(List.of(), null);
     }
     String text = file.text();
-    if (!LOOKS_K8S.matcher(text).find() || !HAS_KIND.matcher(text).find()) {
+    boolean json = lower.endsWith(".json");
+    if (!(json ? LOOKS_K8S : YAML_API).matcher(text).find() || !HAS_KIND.matcher(text).find()) {
       return new Result(List.of(), null);
     }
     YamlReader.Result parsed = YamlReader.read(file);

@@ -76,7 +76,8 @@ record PodSecurityCheck(SourceFile file, Sink sink, KubernetesObject obj) {
       at(PRIV_ESCALATION, line, col, c, "allowPrivilegeEscalation",
           who + " does not set allowPrivilegeEscalation: false");
     }
-    if (!c.security().isTrue("readOnlyRootFilesystem") && !"ephemeralContainers".equals(c.field())) {
+    if (!c.security().isTrue("readOnlyRootFilesystem")
+        && !"ephemeralContainers".equals(c.field())) {
       at(WRITABLE_ROOT, line, col, c, "readOnlyRootFilesystem",
           who + " does not set readOnlyRootFilesystem: true");
     }

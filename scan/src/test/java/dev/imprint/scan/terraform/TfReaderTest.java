@@ -1,4 +1,4 @@
-package dev.imprint.scan.aws;
+package dev.imprint.scan.terraform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -175,5 +175,30 @@ class TfReaderTest {
         .satisfies(d -> assertThat(d.label(0)).isEqualTo("ingress"));
     assertThat(f.blocks().get(3).value("value").refs())
         .anyMatch(r -> r.startsWith("aws_security_group.this"));
+  }
+
+  @Test
+  void anUnclosedBlockIsReportedAtTheEndOfTheFile() {
+    TfReader.Result r = TfReader.parse(SourceFile.of("main.tf", "resource \"a\" \"b\" {\n  x = 1\n"));
+    assertThat(r.ok()).isFalse();
+    assertThat(r.file()).isNull();
+    assertThat(r.line()).isEqualTo(3);
+    assertThat(r.message()).contains("end of file");
+  }
+
+  @Test
+  void aStrayCharacterIsReportedWithItsLineAndColumn() {
+    TfReader.Result r = TfReader.parse(SourceFile.of("main.tf", "locals {\n  a = 1\n}\n}\n"));
+    assertThat(r.ok()).isFalse();
+    assertThat(r.line()).isEqualTo(4);
+    assertThat(r.column()).isEqualTo(1);
+    assertThat(r.message()).contains("'}'");
+  }
+
+  @Test
+  void aReadableFileHasNoError() {
+    TfReader.Result r = TfReader.parse(SourceFile.of("main.tf", "locals {\n  a = 1\n}\n"));
+    assertThat(r.ok()).isTrue();
+    assertThat(r.message()).isNull();
   }
 }

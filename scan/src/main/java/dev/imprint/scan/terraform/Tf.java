@@ -1,4 +1,4 @@
-package dev.imprint.scan.aws;
+package dev.imprint.scan.terraform;
 
 import dev.imprint.scan.SourceFile;
 import java.util.ArrayList;
@@ -12,11 +12,11 @@ import java.util.Map;
  * expressions. {@link TfReader} builds it, so the rules stay independent of any parser's
  * model.
  */
-final class Tf {
+public final class Tf {
   private Tf() {}
 
   /** A value of an attribute or of an element of a collection. */
-  sealed interface Value permits Str, Num, Bool, Null, Tuple, Obj, Ref, Call, Expr {
+  public sealed interface Value permits Str, Num, Bool, Null, Tuple, Obj, Ref, Call, Expr {
     /** The literal text of a string without interpolation, a number or a bool; else null. */
     default String literal() {
       return null;
@@ -34,8 +34,8 @@ final class Tf {
    * A string, quoted or heredoc. {@code template} is true when it interpolates; {@code refs}
    * are the references its interpolations use.
    */
-  record Str(String text, boolean template, List<String> templateRefs) implements Value {
-    Str {
+  public record Str(String text, boolean template, List<String> templateRefs) implements Value {
+    public Str {
       templateRefs = List.copyOf(templateRefs);
     }
 
@@ -46,7 +46,7 @@ final class Tf {
   }
 
   /** A number as written. */
-  record Num(String text) implements Value {
+  public record Num(String text) implements Value {
     @Override
     public String literal() {
       return text;
@@ -54,7 +54,7 @@ final class Tf {
   }
 
   /** {@code true} or {@code false}. */
-  record Bool(boolean value) implements Value {
+  public record Bool(boolean value) implements Value {
     @Override
     public String literal() {
       return Boolean.toString(value);
@@ -62,57 +62,57 @@ final class Tf {
   }
 
   /** {@code null}. */
-  record Null() implements Value {}
+  public record Null() implements Value {}
 
   /** {@code [a, b]}. */
-  record Tuple(List<Value> items) implements Value {
-    Tuple {
+  public record Tuple(List<Value> items) implements Value {
+    public Tuple {
       items = List.copyOf(items);
     }
   }
 
   /** {@code {k = v}}; keys as written without quotes. */
-  record Obj(Map<String, Value> entries) implements Value {
-    Obj {
+  public record Obj(Map<String, Value> entries) implements Value {
+    public Obj {
       entries = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entries));
     }
   }
 
   /** A reference such as {@code var.x} or {@code aws_iam_role.app.arn}. */
-  record Ref(String text) implements Value {}
+  public record Ref(String text) implements Value {}
 
   /** A function call such as {@code jsonencode({...})}. */
-  record Call(String name, List<Value> args) implements Value {
-    Call {
+  public record Call(String name, List<Value> args) implements Value {
+    public Call {
       args = List.copyOf(args);
     }
   }
 
   /** Any other expression; its source text and the references it uses. */
-  record Expr(String text, List<String> exprRefs) implements Value {
-    Expr {
+  public record Expr(String text, List<String> exprRefs) implements Value {
+    public Expr {
       exprRefs = List.copyOf(exprRefs);
     }
   }
 
   /** An attribute {@code name = value} and where it starts. */
-  record Attr(String name, Value value, int line, int column) {}
+  public record Attr(String name, Value value, int line, int column) {}
 
   /** A block with its labels, attributes and nested blocks, and where it starts. */
-  record Block(String type, List<String> labels, Map<String, Attr> attrs, List<Block> blocks,
+  public record Block(String type, List<String> labels, Map<String, Attr> attrs, List<Block> blocks,
       int line, int column) {
-    Block {
+    public Block {
       labels = List.copyOf(labels);
       attrs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(attrs));
       blocks = List.copyOf(blocks);
     }
 
-    String label(int i) {
+    public String label(int i) {
       return i < labels.size() ? labels.get(i) : "";
     }
 
     /** {@code aws_instance.web}, {@code data.aws_ami.base}, {@code provider.aws}. */
-    String address() {
+    public String address() {
       return switch (type) {
         case "resource" -> label(0) + "." + label(1);
         case "data" -> "data." + label(0) + "." + label(1);
@@ -120,58 +120,58 @@ final class Tf {
       };
     }
 
-    Attr attr(String name) {
+    public Attr attr(String name) {
       return attrs.get(name);
     }
 
-    Value value(String name) {
+    public Value value(String name) {
       Attr a = attrs.get(name);
       return a == null ? null : a.value();
     }
 
     /** The literal text of an attribute, or null. */
-    String literal(String name) {
+    public String literal(String name) {
       Value v = value(name);
       return v == null ? null : v.literal();
     }
 
     /** Whether an attribute is the literal {@code true} (or the string "true"). */
-    boolean isTrue(String name) {
+    public boolean isTrue(String name) {
       String v = literal(name);
       return v != null && v.trim().equalsIgnoreCase("true");
     }
 
-    boolean isFalse(String name) {
+    public boolean isFalse(String name) {
       String v = literal(name);
       return v != null && v.trim().equalsIgnoreCase("false");
     }
 
-    List<Block> blocks(String type) {
+    public List<Block> blocks(String type) {
       return blocks.stream().filter(b -> b.type().equals(type)).toList();
     }
 
-    Block block(String type) {
+    public Block block(String type) {
       return blocks.stream().filter(b -> b.type().equals(type)).findFirst().orElse(null);
     }
 
-    boolean isResource(String resourceType) {
+    public boolean isResource(String resourceType) {
       return type.equals("resource") && label(0).equals(resourceType);
     }
 
-    boolean isData(String dataType) {
+    public boolean isData(String dataType) {
       return type.equals("data") && label(0).equals(dataType);
     }
   }
 
   /** One parsed file: its source and its top-level blocks. */
-  record File(SourceFile source, List<Block> blocks) {
-    File {
+  public record File(SourceFile source, List<Block> blocks) {
+    public File {
       blocks = List.copyOf(blocks);
     }
   }
 
   /** Strings inside a value: literals, template text, and strings nested in collections. */
-  static List<String> strings(Value v) {
+  public static List<String> strings(Value v) {
     List<String> out = new ArrayList<>();
     collectStrings(v, out, 0);
     return out;
@@ -216,7 +216,7 @@ final class Tf {
   }
 
   /** Literal strings of a value that is one literal or a tuple of literals. */
-  static List<String> literals(Value v) {
+  public static List<String> literals(Value v) {
     List<String> out = new ArrayList<>();
     if (v instanceof Tuple t) {
       for (Value i : t.items()) {
@@ -228,5 +228,28 @@ final class Tf {
       out.add(v.literal());
     }
     return out;
+  }
+
+  /** The text of a value as the policy would see it; references become {@code ${ref}}. */
+  public static String text(Value v) {
+    if (v == null || v instanceof Null) {
+      return "";
+    }
+    if (v instanceof Str s) {
+      return s.text();
+    }
+    if (v.literal() != null) {
+      return v.literal();
+    }
+    if (v instanceof Ref r) {
+      return "${" + r.text() + "}";
+    }
+    if (v instanceof Expr e) {
+      return "${" + e.text() + "}";
+    }
+    if (v instanceof Call c) {
+      return "${" + c.name() + "(...)}";
+    }
+    return "${...}";
   }
 }

@@ -1,4 +1,4 @@
-package dev.imprint.scan.aws;
+package dev.imprint.scan.terraform;
 
 import dev.imprint.scan.SourceFile;
 import java.util.ArrayList;
@@ -9,13 +9,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A small, bounded reader of Terraform's native syntax into {@link Tf}'s view, used until the
- * shared HCL parser is available on this branch. It reads what the rules look at (blocks,
- * attributes, literals, collections, references, calls, heredocs) and keeps any other
- * expression as text with its references. A file it cannot read yields null: reporting parse
- * errors is the Terraform analyzer's job.
+ * The shared, bounded reader of Terraform's native syntax (and HCL files such as Packer's) into
+ * {@link Tf}'s model. It reads blocks, attributes, literals, collections, references, calls and
+ * heredocs, and keeps any other expression as text with its references. {@link #read} yields
+ * null for a file it cannot read; {@link #parse} also says where reading stopped.
  */
-final class TfReader {
+public final class TfReader {
   private static final int MAX_DEPTH = 100;
   private static final Pattern TRAVERSAL = Pattern.compile(
       "(?<![A-Za-z0-9_\\-\"])[A-Za-z_][A-Za-z0-9_-]{0,200}(?:\\.[A-Za-z_*][A-Za-z0-9_-]{0,200}"
@@ -30,12 +29,38 @@ final class TfReader {
   }
 
   /** The blocks of a file, or null when it is not valid enough to read. */
-  static Tf.File read(SourceFile file) {
-    try {
-      return new Tf.File(file, new TfReader(file.text()).body(false, file));
-    } catch (Fail | RuntimeException e) {
-      return null;
+  public static Tf.File read(SourceFile file) {
+    return parse(file).file();
+  }
+
+  /**
+   * The outcome of reading a file: the file, or null with the 1-based line and column where
+   * reading stopped and what was expected there.
+   */
+  public record Result(Tf.File file, int line, int column, String message) {
+    /** Whether the file was read. */
+    public boolean ok() {
+      return file != null;
     }
+  }
+
+  /** Reads a file, saying where and why reading stopped when it cannot. */
+  public static Result parse(SourceFile file) {
+    TfReader r = new TfReader(file.text());
+    try {
+      return new Result(new Tf.File(file, r.body(false, file)), 0, 0, null);
+    } catch (Fail | RuntimeException e) {
+      int at = Math.max(0, Math.min(r.pos, r.src.length()));
+      String msg = at >= r.src.length()
+          ? "unexpected end of file: expected a closing brace, bracket or quote"
+          : "unexpected '" + printable(r.src.charAt(at))
+              + "': expected an attribute, a block, a value or a closing brace";
+      return new Result(null, line(at, file), col(at, file), msg);
+    }
+  }
+
+  private static String printable(char c) {
+    return c >= 0x20 && c < 0x7f ? String.valueOf(c) : "U+" + Integer.toHexString(c);
   }
 
   /** Thrown inside the reader only; never escapes {@link #read}. */
@@ -343,7 +368,7 @@ final class TfReader {
       if (peek() == '"') {
         key = quoted().text();
       } else if (peek() == '(') {
-        key = PolicySources.text(primary());
+        key = Tf.text(primary());
       } else {
         key = ident();
       }

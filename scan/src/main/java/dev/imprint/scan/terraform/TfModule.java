@@ -1,4 +1,4 @@
-package dev.imprint.scan.aws;
+package dev.imprint.scan.terraform;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,15 +9,15 @@ import java.util.Set;
 import java.util.function.BiPredicate;
 
 /** The Terraform files of one directory (one module), with lookups across them. */
-final class TfModule {
+public final class TfModule {
   /** A block and the file it is in. */
-  record Located(Tf.Block block, Tf.File file) {}
+  public record Located(Tf.Block block, Tf.File file) {}
 
   private final List<Tf.File> files;
   private final List<Located> blocks = new ArrayList<>();
   private final Map<String, Located> byAddress = new HashMap<>();
 
-  TfModule(List<Tf.File> files) {
+  public TfModule(List<Tf.File> files) {
     this.files = List.copyOf(files);
     for (Tf.File f : this.files) {
       for (Tf.Block b : f.blocks()) {
@@ -30,24 +30,24 @@ final class TfModule {
     }
   }
 
-  List<Tf.File> files() {
+  public List<Tf.File> files() {
     return files;
   }
 
-  List<Located> blocks() {
+  public List<Located> blocks() {
     return blocks;
   }
 
-  List<Located> resources(String type) {
+  public List<Located> resources(String type) {
     return blocks.stream().filter(l -> l.block().isResource(type)).toList();
   }
 
-  List<Located> data(String type) {
+  public List<Located> data(String type) {
     return blocks.stream().filter(l -> l.block().isData(type)).toList();
   }
 
   /** The block with this address ({@code aws_iam_role.app}, {@code data.aws_ami.x}). */
-  Located find(String address) {
+  public Located find(String address) {
     return byAddress.get(address);
   }
 
@@ -55,7 +55,7 @@ final class TfModule {
    * The block a reference points to: {@code aws_iam_role.app.arn} -> the resource
    * {@code aws_iam_role.app}; {@code data.x.y.json} -> the data source.
    */
-  Located target(String ref) {
+  public Located target(String ref) {
     if (ref == null) {
       return null;
     }
@@ -75,7 +75,7 @@ final class TfModule {
   }
 
   /** The blocks a value refers to. */
-  List<Located> targets(Tf.Value v) {
+  public List<Located> targets(Tf.Value v) {
     List<Located> out = new ArrayList<>();
     if (v == null) {
       return out;
@@ -93,7 +93,7 @@ final class TfModule {
    * Every address referenced anywhere in the module ({@code aws_security_group.web}), from the
    * attributes the filter accepts (given the top-level block and the attribute name).
    */
-  Set<String> referencedAddresses(BiPredicate<Tf.Block, String> counts) {
+  public Set<String> referencedAddresses(BiPredicate<Tf.Block, String> counts) {
     Set<String> out = new HashSet<>();
     for (Located l : blocks) {
       collect(l.block(), l.block(), counts, out);

@@ -1,0 +1,90 @@
+package dev.imprint.scan.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imprint.scan.Catalog;
+import dev.imprint.scan.Rule;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** Every Kubernetes line of the checklist (K1..K45) is covered by at least one rule. */
+class KubernetesChecklistTest {
+  static final Map<String, List<String>> COVERAGE = new LinkedHashMap<>();
+
+  static {
+    map("K1", "IMP-K8S-001");
+    map("K2", "IMP-K8S-002");
+    map("K3", "IMP-K8S-024");
+    map("K4", "IMP-K8S-040");
+    map("K5", "IMP-K8S-041");
+    map("K6", "IMP-K8S-003");
+    map("K7", "IMP-K8S-022");
+    map("K8", "IMP-K8S-025");
+    map("K9", "IMP-K8S-026");
+    map("K10", "IMP-K8S-027");
+    map("K11", "IMP-K8S-028");
+    map("K12", "IMP-K8S-029");
+    map("K13", "IMP-K8S-030");
+    map("K14", "IMP-K8S-031");
+    map("K15", "IMP-K8S-032");
+    map("K16", "IMP-K8S-033");
+    map("K17", "IMP-K8S-034");
+    map("K18", "IMP-K8S-035");
+    map("K19", "IMP-K8S-036");
+    map("K20", "IMP-K8S-037");
+    map("K21", "IMP-K8S-038");
+    map("K22", "IMP-K8S-004");
+    map("K23", "IMP-K8S-005");
+    map("K24", "IMP-K8S-006");
+    map("K25", "IMP-K8S-007");
+    map("K26", "IMP-K8S-008");
+    map("K27", "IMP-K8S-009");
+    map("K28", "IMP-K8S-010");
+    map("K29", "IMP-K8S-011");
+    map("K30", "IMP-K8S-012");
+    map("K31", "IMP-K8S-013");
+    map("K32", "IMP-K8S-014");
+    map("K33", "IMP-K8S-015");
+    map("K34", "IMP-K8S-016");
+    map("K35", "IMP-K8S-017");
+    map("K36", "IMP-K8S-042");
+    map("K37", "IMP-K8S-043");
+    map("K38", "IMP-K8S-018");
+    map("K39", "IMP-K8S-018");
+    map("K40", "IMP-K8S-019");
+    map("K41", "IMP-K8S-023");
+    map("K42", "IMP-K8S-020");
+    map("K43", "IMP-K8S-021");
+    map("K44", "IMP-K8S-039");
+    map("K45", "IMP-K8S-044");
+  }
+
+  private static void map(String label, String... ids) {
+    COVERAGE.put(label, List.of(ids));
+  }
+
+  @Test
+  void everyChecklistLineFromK1ToK45IsMapped() {
+    assertThat(COVERAGE.keySet()).containsExactlyElementsOf(
+        IntStream.rangeClosed(1, 45).mapToObj(i -> "K" + i).toList());
+  }
+
+  @Test
+  void everyMappedRuleIsInTheCatalog() {
+    Set<String> catalog = Catalog.rules().stream().map(Rule::id).collect(Collectors.toSet());
+    COVERAGE.forEach((label, ids) ->
+        assertThat(catalog).as("rules for %s", label).containsAll(ids));
+  }
+
+  @Test
+  void everyKubernetesRuleCoversSomeChecklistLine() {
+    Set<String> mapped = COVERAGE.values().stream().flatMap(List::stream)
+        .collect(Collectors.toSet());
+    assertThat(new KubernetesAnalyzer().rules()).extracting(Rule::id).allMatch(mapped::contains);
+  }
+}

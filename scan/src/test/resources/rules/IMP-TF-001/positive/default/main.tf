@@ -1,0 +1,4 @@
+variable "db_password" {
+  type    = string
+  default = "Zq8!rT2mPw"
+}

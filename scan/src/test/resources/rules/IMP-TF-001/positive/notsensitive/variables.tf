@@ -1,0 +1,3 @@
+variable "api_token" {
+  type = string
+}
