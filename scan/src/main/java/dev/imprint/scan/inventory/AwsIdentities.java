@@ -1,149 +1,251 @@
 package dev.imprint.scan.inventory;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imprint.scan.aws.PolicyCondition;
 import dev.imprint.scan.aws.PolicyDocument;
 import dev.imprint.scan.aws.PolicyIssue;
 import dev.imprint.scan.aws.PolicyReview;
+import dev.imprint.scan.aws.PolicySources;
 import dev.imprint.scan.aws.PolicyStatement;
+import dev.imprint.scan.terraform.Tf;
+import dev.imprint.scan.terraform.TfModule;
+import dev.imprint.scan.terraform.TfModule.Located;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * AWS IAM users, roles and access keys of the Terraform of one scan, with their trust and the
- * effective permissions of their inline and attached policies.
+ * effective permissions of their inline, managed, attached and group policies. Terraform is read
+ * by the shared {@code terraform} reader and policies by the {@code aws} package.
  */
 final class AwsIdentities {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String GITHUB_ISSUER = "token.actions.githubusercontent.com";
+  static final String GITHUB_ISSUER = "token.actions.githubusercontent.com";
+  /** CI secret resources whose value Terraform fills from another resource. */
+  private static final Map<String, String[]> CI_SECRETS = Map.of(
+      "github_actions_secret", new String[] {"secret_name", "plaintext_value"},
+      "github_actions_environment_secret", new String[] {"secret_name", "plaintext_value"},
+      "github_actions_organization_secret", new String[] {"secret_name", "plaintext_value"},
+      "gitlab_project_variable", new String[] {"key", "value"},
+      "gitlab_group_variable", new String[] {"key", "value"});
 
-  /** A resource block with its address and file. */
-  record Res(String address, String type, String name, String path, Hcl.Block block) {
-    String location() {
-      return path + ":" + block.line();
-    }
-  }
+  /** An IAM user with an access key: what a static key found elsewhere may be. */
+  record KeyUser(Identity user, Identity key) {}
+
+  /** A role that trusts GitHub OIDC, with the {@code sub} patterns of its trust. */
+  record OidcRole(Identity role, List<String> subs) {}
+
+  /** A CI secret that Terraform fills with an access key, by the secret's name. */
+  record CiSecret(String name, Place place, Identity key) {}
 
   /** What the AWS model adds to the inventory, plus what the linker needs. */
-  record Result(List<Identity> identities, List<String> usersWithKeys,
-      Map<String, List<String>> githubTrust) {}
-
-  /** A principal's permissions as they accumulate. */
-  private static final class Grants {
-    String access = "none";
-    final Set<String> rights = new LinkedHashSet<>();
-    final List<String> sources = new ArrayList<>();
-
-    void raise(String level) {
-      if (GithubExtractor.rank(level) > GithubExtractor.rank(access)) {
-        access = level;
-      }
-    }
-  }
+  record Result(List<Identity> identities, List<Link> links, List<KeyUser> keyUsers,
+      List<OidcRole> githubRoles, List<CiSecret> ciSecrets) {}
 
   private AwsIdentities() {}
 
   static Result build(Iterable<Facts.TfFile> files) {
-    Map<String, Map<String, Res>> modules = new LinkedHashMap<>();
-    for (Facts.TfFile f : files) {
-      Map<String, Res> m = modules.computeIfAbsent(f.dir(), d -> new LinkedHashMap<>());
-      for (Hcl.Block b : f.blocks()) {
-        if (b.labels().size() == 2 && ("resource".equals(b.type()) || "data".equals(b.type()))) {
-          String prefix = "data".equals(b.type()) ? "data." : "";
-          String addr = prefix + b.labels().get(0) + "." + b.labels().get(1);
-          m.putIfAbsent(addr, new Res(addr, b.labels().get(0), b.labels().get(1), f.path(), b));
-        }
-      }
+    Map<String, List<Tf.File>> modules = new java.util.TreeMap<>();
+    List<Facts.TfFile> sorted = new ArrayList<>();
+    files.forEach(sorted::add);
+    sorted.sort((a, b) -> a.file().source().path().compareTo(b.file().source().path()));
+    for (Facts.TfFile f : sorted) {
+      modules.computeIfAbsent(f.dir(), d -> new ArrayList<>()).add(f.file());
     }
-    List<Identity> out = new ArrayList<>();
-    List<String> usersWithKeys = new ArrayList<>();
-    Map<String, List<String>> githubTrust = new LinkedHashMap<>();
-    for (Map.Entry<String, Map<String, Res>> e : modules.entrySet()) {
-      new Module(e.getKey(), e.getValue()).build(out, usersWithKeys, githubTrust);
+    Result out = new Result(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+        new ArrayList<>(), new ArrayList<>());
+    for (Map.Entry<String, List<Tf.File>> e : modules.entrySet()) {
+      new AwsModule(e.getKey(), new TfModule(e.getValue()), out).build();
     }
-    return new Result(out, usersWithKeys, githubTrust);
+    return out;
   }
 
-  static String id(String dir, String address) {
-    return "aws:" + (dir.isEmpty() ? "" : dir + "/") + address;
+  static Place place(Located l) {
+    return new Place(l.file().source().path(), l.block().line());
   }
 
   /** One Terraform module (the files of one directory). */
-  private static final class Module {
+  private static final class AwsModule {
     private final String dir;
-    private final Map<String, Res> res;
+    private final TfModule module;
+    private final Result out;
+    private final Map<String, AwsPermissions> grants = new LinkedHashMap<>();
 
-    Module(String dir, Map<String, Res> res) {
+    AwsModule(String dir, TfModule module, Result out) {
       this.dir = dir;
-      this.res = res;
+      this.module = module;
+      this.out = out;
     }
 
-    void build(List<Identity> out, List<String> usersWithKeys,
-        Map<String, List<String>> githubTrust) {
-      Map<String, Grants> grants = new LinkedHashMap<>();
-      for (Res r : res.values()) {
-        switch (r.type()) {
-          case "aws_iam_user_policy" -> grant(grants, target(r.block().value("user"),
-              "aws_iam_user"), policy(r.block().value("policy")), r);
-          case "aws_iam_role_policy" -> grant(grants, target(r.block().value("role"),
-              "aws_iam_role"), policy(r.block().value("policy")), r);
-          case "aws_iam_user_policy_attachment" -> attach(grants,
-              target(r.block().value("user"), "aws_iam_user"), r.block().value("policy_arn"), r);
-          case "aws_iam_role_policy_attachment" -> attach(grants,
-              target(r.block().value("role"), "aws_iam_role"), r.block().value("policy_arn"), r);
-          case "aws_iam_policy_attachment" -> {
-            for (Object u : list(r.block().value("users"))) {
-              attach(grants, target(u, "aws_iam_user"), r.block().value("policy_arn"), r);
-            }
-            for (Object u : list(r.block().value("roles"))) {
-              attach(grants, target(u, "aws_iam_role"), r.block().value("policy_arn"), r);
-            }
-          }
-          case "aws_iam_role" -> {
-            for (Object arn : list(r.block().value("managed_policy_arns"))) {
-              attach(grants, r.address(), arn, r);
-            }
-            for (Hcl.Block inline : r.block().children("inline_policy")) {
-              grant(grants, r.address(), policy(inline.value("policy")), r);
-            }
-          }
-          default -> { }
+    String id(String address) {
+      return "aws:" + (dir.isEmpty() ? "" : dir + "/") + address;
+    }
+
+    void build() {
+      collectGrants();
+      Map<String, Identity> keysById = new LinkedHashMap<>();
+      for (Located u : module.resources("aws_iam_user")) {
+        List<Located> keys = owned("aws_iam_access_key", u);
+        List<Located> logins = owned("aws_iam_user_login_profile", u);
+        Identity user = user(u, keys, logins);
+        out.identities().add(user);
+        for (Located k : keys) {
+          Identity key = key(k, user);
+          out.identities().add(key);
+          keysById.put(k.block().address(), key);
+          out.keyUsers().add(new KeyUser(user, key));
+          out.links().add(new Link(Inventory.LINK_KEY_OF, key.id(), user.id(), place(k),
+              user.location(), "aws_iam_access_key " + k.block().label(1)
+                  + " is a long-lived access key of IAM user " + user.name()
+                  + ", so whoever holds it may do what " + user.name() + " may do: "
+                  + Linker.can(user)));
         }
       }
-      Map<String, List<Res>> keys = new LinkedHashMap<>();
-      Map<String, List<Res>> logins = new LinkedHashMap<>();
-      for (Res r : res.values()) {
-        if ("aws_iam_access_key".equals(r.type())) {
-          keys.computeIfAbsent(target(r.block().value("user"), "aws_iam_user"),
-              k -> new ArrayList<>()).add(r);
-        } else if ("aws_iam_user_login_profile".equals(r.type())) {
-          logins.computeIfAbsent(target(r.block().value("user"), "aws_iam_user"),
-              k -> new ArrayList<>()).add(r);
-        }
+      for (Located r : module.resources("aws_iam_role")) {
+        out.identities().add(role(r));
       }
-      for (Res r : res.values()) {
-        if ("aws_iam_user".equals(r.type())) {
-          out.add(user(r, grants.getOrDefault(r.address(), new Grants()),
-              keys.getOrDefault(r.address(), List.of()),
-              logins.getOrDefault(r.address(), List.of())));
-          if (keys.containsKey(r.address())) {
-            usersWithKeys.add(id(dir, r.address()));
+      for (Map.Entry<String, String[]> e : CI_SECRETS.entrySet()) {
+        for (Located s : module.resources(e.getKey())) {
+          String name = s.block().literal(e.getValue()[0]);
+          for (Located t : module.targets(s.block().value(e.getValue()[1]))) {
+            Identity key = keysById.get(t.block().address());
+            if (name != null && key != null) {
+              out.ciSecrets().add(new CiSecret(name, place(s), key));
+            }
           }
-          for (Res k : keys.getOrDefault(r.address(), List.of())) {
-            out.add(key(k, r));
-          }
-        } else if ("aws_iam_role".equals(r.type())) {
-          out.add(role(r, grants.getOrDefault(r.address(), new Grants()), githubTrust));
         }
       }
     }
 
-    private Identity user(Res r, Grants g, List<Res> keys, List<Res> logins) {
+    /** The resources of a type whose {@code user} names this user. */
+    private List<Located> owned(String type, Located user) {
+      return module.resources(type).stream()
+          .filter(l -> names(l.block().value("user"), user)).toList();
+    }
+
+    /** Whether a value names a resource: a reference to it or its literal {@code name}. */
+    private boolean names(Tf.Value v, Located target) {
+      if (v == null) {
+        return false;
+      }
+      if (module.targets(v).stream().anyMatch(t -> t.block() == target.block())) {
+        return true;
+      }
+      String literal = v.literal();
+      return literal != null && literal.equals(target.block().literal("name"));
+    }
+
+    private List<Located> targets(Tf.Value v, String type) {
+      List<Located> found = new ArrayList<>();
+      List<Tf.Value> values = v instanceof Tf.Tuple t ? t.items()
+          : v == null ? List.of() : List.of(v);
+      for (Tf.Value one : values) {
+        for (Located r : module.resources(type)) {
+          if (names(one, r) && !found.contains(r)) {
+            found.add(r);
+          }
+        }
+      }
+      return found;
+    }
+
+    private AwsPermissions grants(Located principal) {
+      return grants.computeIfAbsent(principal.block().address(), k -> new AwsPermissions());
+    }
+
+    private void collectGrants() {
+      inline("aws_iam_user_policy", "user", "aws_iam_user");
+      inline("aws_iam_role_policy", "role", "aws_iam_role");
+      inline("aws_iam_group_policy", "group", "aws_iam_group");
+      attached("aws_iam_user_policy_attachment", "user", "aws_iam_user");
+      attached("aws_iam_role_policy_attachment", "role", "aws_iam_role");
+      attached("aws_iam_group_policy_attachment", "group", "aws_iam_group");
+      for (Located a : module.resources("aws_iam_policy_attachment")) {
+        for (String[] p : new String[][] {{"users", "aws_iam_user"}, {"roles", "aws_iam_role"},
+            {"groups", "aws_iam_group"}}) {
+          for (Located t : targets(a.block().value(p[0]), p[1])) {
+            attach(grants(t), a.block().value("policy_arn"), a);
+          }
+        }
+      }
+      for (Located r : module.resources("aws_iam_role")) {
+        Tf.Value managed = r.block().value("managed_policy_arns");
+        if (managed instanceof Tf.Tuple t) {
+          t.items().forEach(arn -> attach(grants(r), arn, r));
+        }
+        for (Tf.Block inline : r.block().blocks("inline_policy")) {
+          policy(grants(r), inline.value("policy"), "inline_policy of " + r.block().address()
+              + " (" + r.file().source().path() + ":" + inline.line() + ")");
+        }
+      }
+      for (Located m : module.resources("aws_iam_user_group_membership")) {
+        for (Located u : targets(m.block().value("user"), "aws_iam_user")) {
+          for (Located g : targets(m.block().value("groups"), "aws_iam_group")) {
+            grants(u).addAll(grants(g), "group " + g.block().address());
+          }
+        }
+      }
+      for (Located m : module.resources("aws_iam_group_membership")) {
+        for (Located g : targets(m.block().value("group"), "aws_iam_group")) {
+          for (Located u : targets(m.block().value("users"), "aws_iam_user")) {
+            grants(u).addAll(grants(g), "group " + g.block().address());
+          }
+        }
+      }
+    }
+
+    private void inline(String type, String attr, String principalType) {
+      for (Located p : module.resources(type)) {
+        for (Located t : targets(p.block().value(attr), principalType)) {
+          policy(grants(t), p.block().value("policy"), "inline policy " + p.block().address()
+              + " (" + place(p) + ")");
+        }
+      }
+    }
+
+    private void attached(String type, String attr, String principalType) {
+      for (Located a : module.resources(type)) {
+        for (Located t : targets(a.block().value(attr), principalType)) {
+          attach(grants(t), a.block().value("policy_arn"), a);
+        }
+      }
+    }
+
+    private void policy(AwsPermissions g, Tf.Value v, String source) {
+      PolicyDocument doc = v == null ? null : PolicySources.read(v, module);
+      if (doc == null) {
+        g.addUnresolved(source);
+      } else {
+        g.add(doc, source);
+      }
+    }
+
+    private void attach(AwsPermissions g, Tf.Value arn, Located at) {
+      if (arn == null) {
+        return;
+      }
+      String literal = arn.literal();
+      if (literal != null) {
+        String name = literal.substring(literal.lastIndexOf('/') + 1);
+        g.addManaged(name, "managed policy " + name + " (" + place(at) + ")");
+        return;
+      }
+      for (Located p : module.targets(arn)) {
+        if (p.block().isResource("aws_iam_policy")) {
+          policy(g, p.block().value("policy"), "policy " + p.block().address() + " ("
+              + place(p) + ")");
+          return;
+        }
+      }
+      g.addUnresolved("attached policy " + Tf.text(arn) + " (" + place(at) + ")");
+    }
+
+    private String name(Located r) {
+      String name = r.block().literal("name");
+      return name != null ? name : r.block().label(1);
+    }
+
+    private Identity user(Located u, List<Located> keys, List<Located> logins) {
       List<String> flags = new ArrayList<>();
       List<String> details = new ArrayList<>();
       String credential = "none";
@@ -153,315 +255,118 @@ final class AwsIdentities {
         if (keys.size() > 1) {
           flags.add("multiple-access-keys");
         }
-        details.add(keys.size() + " access key(s): "
-            + String.join(", ", keys.stream().map(k -> k.address() + " (" + k.location() + ")")
-                .toList()));
+        details.add("access keys: " + String.join(", ", keys.stream()
+            .map(k -> k.block().address() + " (" + place(k) + ")").toList()));
       }
       if (!logins.isEmpty()) {
         flags.add("console-login");
         credential = keys.isEmpty() ? "password" : credential + " + password";
-        details.add("console login profile: " + logins.get(0).address());
+        details.add("console login profile: " + logins.get(0).block().address());
       }
-      addPermissionFlags(g, flags);
-      details.addAll(g.sources);
-      String name = r.block().str("name");
-      return new Identity(id(dir, r.address()), Inventory.KIND_AWS_USER,
-          name == null ? r.name() : name, r.location(), g.access, List.copyOf(g.rights),
-          credential, List.of(), flags, details);
+      AwsPermissions.Summary s = grants(u).summary();
+      permissionFlags(s, flags);
+      details.addAll(s.sources());
+      return new Identity(id(u.block().address()), Inventory.KIND_AWS_USER, name(u), place(u),
+          s.access(), s.rights(), credential, List.of(), List.of(), flags, details);
     }
 
-    private Identity key(Res k, Res user) {
+    private Identity key(Located k, Identity user) {
       List<String> flags = new ArrayList<>(List.of("long-lived-access-key"));
       if (k.block().value("pgp_key") == null) {
         flags.add("secret-in-state");
       }
-      return new Identity(id(dir, k.address()), Inventory.KIND_AWS_KEY, k.name(), k.location(),
-          "unknown", List.of(), "long-lived key", List.of(id(dir, user.address())), flags,
-          List.of("access key of " + user.address()));
+      if ("Inactive".equals(k.block().literal("status"))) {
+        flags.add("inactive");
+      }
+      return new Identity(id(k.block().address()), Inventory.KIND_AWS_KEY, k.block().label(1),
+          place(k), user.access(), user.permissions(), "long-lived key", List.of(),
+          List.of(), flags, List.of("access key of IAM user " + user.name() + " ("
+              + user.location() + ")"));
     }
 
-    private Identity role(Res r, Grants g, Map<String, List<String>> githubTrust) {
+    private Identity role(Located r) {
       List<String> flags = new ArrayList<>();
       List<String> details = new ArrayList<>();
-      PolicyDocument trust = policy(r.block().value("assume_role_policy"));
       List<String> trusted = new ArrayList<>();
-      if (trust != null) {
+      Tf.Value trustValue = r.block().value("assume_role_policy");
+      PolicyDocument trust = trustValue == null ? null : PolicySources.read(trustValue, module);
+      List<String> subs = null;
+      boolean federated = false;
+      if (trust == null) {
+        details.add("trust policy not resolvable statically");
+      } else {
         for (PolicyStatement s : trust.statements()) {
           if (!s.allows()) {
             continue;
           }
+          boolean unconditioned = s.conditions().isEmpty();
           for (Map.Entry<String, List<String>> p : s.principals().byType().entrySet()) {
             for (String who : p.getValue()) {
-              trusted.add(p.getKey() + " " + who);
-            }
-            if ("Federated".equals(p.getKey())
-                && p.getValue().stream().anyMatch(v -> v.contains(GITHUB_ISSUER))) {
-              List<String> subs = new ArrayList<>();
-              for (var c : s.conditions()) {
-                if (c.key().endsWith(":sub")) {
-                  subs.addAll(c.values());
-                }
+              trusted.add(p.getKey() + " " + who + (unconditioned ? ""
+                  : " (if " + conditions(s) + ")"));
+              if (unconditioned && !p.getKey().equals("Service") && !flags.contains(
+                  "trust-without-condition")) {
+                flags.add("trust-without-condition");
               }
-              githubTrust.put(id(dir, r.address()), subs);
-              details.add("GitHub OIDC trust, sub " + (subs.isEmpty() ? "unrestricted"
-                  : String.join(", ", subs)));
+            }
+            federated |= p.getKey().equals("Federated");
+          }
+          if (s.principals().mentions("Federated", GITHUB_ISSUER)) {
+            subs = subs == null ? new ArrayList<>() : subs;
+            for (PolicyCondition c : s.conditionsOn(GITHUB_ISSUER + ":sub")) {
+              if (!c.negative()) {
+                subs.addAll(c.values());
+              }
             }
           }
         }
         for (PolicyIssue i : PolicyReview.trust(trust)) {
-          switch (i.kind()) {
-            case WILDCARD_PRINCIPAL -> flags.add("trusts-everyone");
-            case CROSS_ACCOUNT_UNVERIFIED -> flags.add("cross-account-without-external-id");
-            case GITHUB_OIDC_UNRESTRICTED -> flags.add("github-oidc-any-repository");
-            default -> { }
+          String flag = switch (i.kind()) {
+            case WILDCARD_PRINCIPAL -> "trusts-everyone";
+            case CROSS_ACCOUNT_UNVERIFIED -> "cross-account-without-external-id";
+            case GITHUB_OIDC_UNRESTRICTED -> "github-oidc-any-repository";
+            default -> null;
+          };
+          if (flag != null && !flags.contains(flag)) {
+            flags.add(flag);
+            details.add("trust: " + i.detail());
           }
         }
       }
-      if (!trusted.isEmpty()) {
-        details.add(0, "trusted: " + String.join(", ", trusted));
+      if (subs != null) {
+        details.add("GitHub OIDC trust, sub " + (subs.isEmpty() ? "unrestricted"
+            : String.join(", ", subs)));
       }
-      addPermissionFlags(g, flags);
-      details.addAll(g.sources);
-      String name = r.block().str("name");
-      String credential = trusted.stream().anyMatch(t -> t.startsWith("Federated"))
-          ? "federated" : "assumed";
-      return new Identity(id(dir, r.address()), Inventory.KIND_AWS_ROLE,
-          name == null ? r.name() : name, r.location(), g.access, List.copyOf(g.rights),
-          credential, trusted, flags, details);
+      AwsPermissions.Summary s = grants(r).summary();
+      permissionFlags(s, flags);
+      details.addAll(s.sources());
+      Identity role = new Identity(id(r.block().address()), Inventory.KIND_AWS_ROLE, name(r),
+          place(r), s.access(), s.rights(), federated ? "federated" : "assumed", trusted,
+          List.of(), flags, details);
+      if (subs != null) {
+        out.githubRoles().add(new OidcRole(role, List.copyOf(subs)));
+      }
+      return role;
     }
 
-    private static void addPermissionFlags(Grants g, List<String> flags) {
-      if ("admin".equals(g.access)) {
+    private static String conditions(PolicyStatement s) {
+      List<String> parts = new ArrayList<>();
+      for (PolicyCondition c : s.conditions()) {
+        parts.add(c.key() + " " + c.operator() + " " + String.join("|", c.values()));
+      }
+      return String.join(" and ", parts);
+    }
+
+    private static void permissionFlags(AwsPermissions.Summary s, List<String> flags) {
+      if (Access.ADMIN.equals(s.access())) {
         flags.add("admin");
       }
-      if (g.rights.contains("privilege escalation")) {
+      if (s.rights().stream().anyMatch(r -> r.startsWith("privilege escalation"))) {
         flags.add("privilege-escalation");
       }
-      if (g.rights.stream().anyMatch(r -> r.startsWith("wildcard"))) {
+      if (s.rights().stream().anyMatch(r -> r.startsWith("wildcard"))) {
         flags.add("wildcard-permissions");
       }
     }
-
-    private void grant(Map<String, Grants> grants, String principal, PolicyDocument doc, Res r) {
-      if (principal == null) {
-        return;
-      }
-      Grants g = grants.computeIfAbsent(principal, k -> new Grants());
-      if (doc == null) {
-        g.raise("unknown");
-        g.sources.add("policy " + r.address() + " (not resolvable statically)");
-        return;
-      }
-      summarise(doc, g);
-      g.sources.add("inline policy " + r.address() + " (" + r.location() + ")");
-    }
-
-    private void attach(Map<String, Grants> grants, String principal, Object arn, Res r) {
-      if (principal == null) {
-        return;
-      }
-      Grants g = grants.computeIfAbsent(principal, k -> new Grants());
-      if (arn instanceof Hcl.Ref ref) {
-        String addr = address(ref.text());
-        Res p = addr == null ? null : res.get(addr);
-        if (p != null && "aws_iam_policy".equals(p.type())) {
-          PolicyDocument doc = policy(p.block().value("policy"));
-          if (doc != null) {
-            summarise(doc, g);
-            g.sources.add("policy " + p.address() + " (" + p.location() + ")");
-            return;
-          }
-        }
-        g.raise("unknown");
-        g.sources.add("attached policy " + ref.text() + " (not resolvable statically)");
-        return;
-      }
-      if (arn instanceof String s) {
-        String managed = s.substring(s.lastIndexOf('/') + 1);
-        g.raise(managedAccess(managed));
-        if ("AdministratorAccess".equals(managed) || "IAMFullAccess".equals(managed)) {
-          g.rights.add("privilege escalation");
-        }
-        g.sources.add("managed policy " + managed + " (" + r.location() + ")");
-      }
-    }
-
-    /** The module-local address a reference names, e.g. {@code aws_iam_user.x}. */
-    private String address(String ref) {
-      String[] parts = ref.split("\\.");
-      if (parts.length >= 3 && "data".equals(parts[0])) {
-        return strip(parts[0] + "." + parts[1] + "." + parts[2]);
-      }
-      return parts.length >= 2 ? strip(parts[0] + "." + parts[1]) : null;
-    }
-
-    private static String strip(String s) {
-      int b = s.indexOf('[');
-      return b < 0 ? s : s.substring(0, b);
-    }
-
-    /** The user or role a value names (a reference or the literal name), or {@code null}. */
-    private String target(Object v, String type) {
-      if (v instanceof Hcl.Ref ref) {
-        String a = address(ref.text());
-        return a != null && a.startsWith(type + ".") ? a : null;
-      }
-      if (v instanceof String s) {
-        for (Res r : res.values()) {
-          if (r.type().equals(type) && s.equals(r.block().str("name"))) {
-            return r.address();
-          }
-        }
-      }
-      return null;
-    }
-
-    /** A policy document from a JSON string, a {@code jsonencode} object or a data source. */
-    private PolicyDocument policy(Object v) {
-      try {
-        if (v instanceof String s) {
-          return PolicyDocument.parse(s);
-        }
-        if (v instanceof Map<?, ?> m) {
-          return PolicyDocument.of(JSON.valueToTree(plain(m, 0)));
-        }
-        if (v instanceof Hcl.Ref ref) {
-          String a = address(ref.text());
-          Res d = a == null ? null : res.get(a);
-          if (d != null && "aws_iam_policy_document".equals(d.type())) {
-            return PolicyDocument.of(JSON.valueToTree(fromDataSource(d.block())));
-          }
-        }
-      } catch (RuntimeException e) {
-        return null;
-      }
-      return null;
-    }
-  }
-
-  /** The access level an AWS managed policy name gives. */
-  static String managedAccess(String name) {
-    if ("AdministratorAccess".equals(name)) {
-      return "admin";
-    }
-    if (name.contains("ReadOnly") || name.equals("ViewOnlyAccess")
-        || name.equals("SecurityAudit")) {
-      return "read";
-    }
-    if (name.contains("FullAccess") || name.equals("PowerUserAccess")) {
-      return "write";
-    }
-    return "unknown";
-  }
-
-  /** Adds a document's access level and notable rights to {@code g}. */
-  static void summarise(PolicyDocument doc, Grants g) {
-    for (PolicyStatement s : doc.allowStatements()) {
-      if (s.notAction()) {
-        g.raise("admin");
-        g.rights.add("wildcard: NotAction");
-        continue;
-      }
-      for (String a : s.actions()) {
-        Set<PolicyIssue.Kind> k = PolicyReview.classify(a);
-        if (k.contains(PolicyIssue.Kind.FULL_ADMIN)) {
-          g.raise(s.onAllResources() ? "admin" : "write");
-          g.rights.add("wildcard: " + a);
-        } else if (k.contains(PolicyIssue.Kind.SERVICE_WILDCARD)) {
-          g.raise("write");
-          g.rights.add("wildcard: " + a);
-        } else if (k.contains(PolicyIssue.Kind.UNCONSTRAINED_WRITE)) {
-          g.raise("write");
-        } else {
-          g.raise("read");
-        }
-        if (k.contains(PolicyIssue.Kind.CREDENTIAL_EXPOSURE)) {
-          g.rights.add("credential or secret read");
-        }
-      }
-    }
-    for (PolicyIssue i : PolicyReview.permissions(doc)) {
-      switch (i.kind()) {
-        case PRIVILEGE_ESCALATION -> g.rights.add("privilege escalation");
-        case PASS_ANY_ROLE -> g.rights.add("iam:PassRole on any role");
-        case ASSUME_ANY_ROLE -> g.rights.add("sts:AssumeRole on any role");
-        case PERMISSIONS_MANAGEMENT -> g.rights.add("permissions management");
-        case DATA_EXFILTRATION -> g.rights.add("data read on all resources");
-        case CREDENTIAL_EXPOSURE -> g.rights.add("credential or secret read");
-        default -> { }
-      }
-    }
-  }
-
-  private static List<Object> list(Object v) {
-    if (v instanceof List<?> l) {
-      return new ArrayList<>(l);
-    }
-    return v == null ? List.of() : List.of(v);
-  }
-
-  /** A value tree with references turned into their text, for JSON. */
-  private static Object plain(Object v, int depth) {
-    if (depth > 40) {
-      return null;
-    }
-    if (v instanceof Map<?, ?> m) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      m.forEach((k, x) -> out.put(String.valueOf(k), plain(x, depth + 1)));
-      return out;
-    }
-    if (v instanceof List<?> l) {
-      return l.stream().map(x -> plain(x, depth + 1)).toList();
-    }
-    if (v instanceof Hcl.Ref r) {
-      return r.text();
-    }
-    return v;
-  }
-
-  /** A JSON policy from the statements of a {@code data "aws_iam_policy_document"} block. */
-  private static Map<String, Object> fromDataSource(Hcl.Block data) {
-    List<Object> statements = new ArrayList<>();
-    for (Hcl.Block s : data.children("statement")) {
-      Map<String, Object> st = new LinkedHashMap<>();
-      st.put("Effect", s.str("effect") == null ? "Allow" : s.str("effect"));
-      copy(s, "actions", "Action", st);
-      copy(s, "not_actions", "NotAction", st);
-      copy(s, "resources", "Resource", st);
-      copy(s, "not_resources", "NotResource", st);
-      Map<String, Object> principals = new LinkedHashMap<>();
-      for (Hcl.Block p : s.children("principals")) {
-        principals.put(String.valueOf(p.str("type")), plain(list(p.value("identifiers")), 0));
-      }
-      if (!principals.isEmpty()) {
-        st.put("Principal", principals);
-      }
-      Map<String, Object> conditions = new LinkedHashMap<>();
-      for (Hcl.Block c : s.children("condition")) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> byKey = (Map<String, Object>) conditions.computeIfAbsent(
-            String.valueOf(c.str("test")), t -> new LinkedHashMap<String, Object>());
-        byKey.put(String.valueOf(plain(c.value("variable"), 0)),
-            plain(list(c.value("values")), 0));
-      }
-      if (!conditions.isEmpty()) {
-        st.put("Condition", conditions);
-      }
-      statements.add(st);
-    }
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("Version", "2012-10-17");
-    doc.put("Statement", statements);
-    return doc;
-  }
-
-  private static void copy(Hcl.Block s, String from, String to, Map<String, Object> st) {
-    if (s.value(from) != null) {
-      st.put(to, plain(list(s.value(from)), 0));
-    }
-  }
-
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
   }
 }

@@ -2,13 +2,14 @@ package dev.imprint.scan.inventory;
 
 import dev.imprint.scan.SecretEvidence;
 import dev.imprint.scan.kubernetes.KubernetesObject;
+import dev.imprint.scan.terraform.Tf;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /** What the extractors found in the files of one scan; filled from several threads. */
 final class Facts {
-  /** A Terraform file's top-level blocks; {@code dir} groups the files of one module. */
-  record TfFile(String path, String dir, List<Hcl.Block> blocks) {}
+  /** A Terraform file read by the shared reader; {@code dir} groups the files of one module. */
+  record TfFile(String dir, Tf.File file) {}
 
   /** A Kubernetes object and the file it is in. */
   record K8sObject(String path, KubernetesObject object) {}
@@ -16,12 +17,25 @@ final class Facts {
   /**
    * A CI pipeline identity and what it holds.
    *
-   * @param staticAws whether it holds a static AWS access key
-   * @param awsRoles roles it assumes through OIDC ({@code role-to-assume} values as written)
+   * @param staticAws the static AWS keys it holds (empty when it holds none)
+   * @param awsRoles roles it assumes through OIDC ({@code role-to-assume} values as written),
+   *     each with where it is written
    * @param githubOidc whether it can request a GitHub OIDC token ({@code id-token: write})
    */
-  record Pipeline(Identity identity, boolean staticAws, List<String> awsRoles,
+  record Pipeline(Identity identity, List<StaticKey> staticAws, List<RoleRef> awsRoles,
       boolean githubOidc) {}
+
+  /**
+   * A static AWS key a pipeline holds.
+   *
+   * @param variable the variable or input that carries it ({@code AWS_ACCESS_KEY_ID})
+   * @param secret the CI secret or credential it comes from, or null for a literal value
+   * @param place where it is written
+   */
+  record StaticKey(String variable, String secret, Place place) {}
+
+  /** A {@code role-to-assume} value and where it is written. */
+  record RoleRef(String value, Place place) {}
 
   /** A credential found in a file. */
   record Embedded(String path, int line, String kind, SecretEvidence evidence) {}

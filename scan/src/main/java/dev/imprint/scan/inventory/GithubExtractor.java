@@ -33,8 +33,8 @@ final class GithubExtractor implements Extractor {
     List<String> details = new ArrayList<>();
     List<String> usedBy = new ArrayList<>();
     Set<String> permissions = new LinkedHashSet<>();
-    List<String> roles = new ArrayList<>();
-    boolean staticAws = false;
+    List<Facts.RoleRef> roles = new ArrayList<>();
+    List<Facts.StaticKey> keys = new ArrayList<>();
     boolean oidc = false;
     boolean anyStatic = false;
     String access = "none";
@@ -42,10 +42,7 @@ final class GithubExtractor implements Extractor {
     for (GithubJob job : wf.jobs()) {
       usedBy.add("job " + job.id() + " (" + file.path() + ":" + job.line() + ")");
       YamlNode perms = job.permissions() != null ? job.permissions() : wf.permissions();
-      String tokenAccess = tokenAccess(perms, permissions);
-      if (rank(tokenAccess) > rank(access)) {
-        access = tokenAccess;
-      }
+      access = Access.max(access, tokenAccess(perms, permissions));
       if (perms == null) {
         flags.add("token-permissions-unset");
       }
@@ -56,22 +53,28 @@ final class GithubExtractor implements Extractor {
       }
       Set<String> jobSecrets = CiCredentials.secretNames(job.node());
       secrets.addAll(jobSecrets);
-      List<String> awsNames = new ArrayList<>();
-      awsNames.addAll(awsNames(wf.env(), file, flags));
-      awsNames.addAll(awsNames(job.env(), file, flags));
+      List<Facts.StaticKey> jobKeys = new ArrayList<>();
+      jobKeys.addAll(awsNames(wf.env(), file, flags));
+      jobKeys.addAll(awsNames(job.env(), file, flags));
       for (GithubStep step : job.steps()) {
-        awsNames.addAll(awsNames(step.env(), file, flags));
-        awsNames.addAll(awsNames(step.with(), file, flags));
+        jobKeys.addAll(awsNames(step.env(), file, flags));
+        jobKeys.addAll(awsNames(step.with(), file, flags));
         String role = step.with().str("role-to-assume");
         if (role != null && !role.isBlank()) {
-          roles.add(role);
-          details.add("job " + job.id() + " assumes AWS role " + role + " through OIDC");
+          Place at = new Place(file.path(), step.with().keyLine("role-to-assume"));
+          roles.add(new Facts.RoleRef(role.trim(), at));
+          details.add("job " + job.id() + " assumes AWS role " + role.trim()
+              + " through OIDC (" + at + ")");
         }
       }
-      if (!awsNames.isEmpty()) {
-        staticAws = true;
-        details.add("job " + job.id() + " holds a static AWS key: "
-            + String.join(", ", new TreeSet<>(awsNames)));
+      if (!jobKeys.isEmpty()) {
+        Set<String> shown = new TreeSet<>();
+        for (Facts.StaticKey k : jobKeys) {
+          shown.add(k.variable() + (k.secret() == null ? " as a literal value"
+              : " from secrets." + k.secret()) + " (" + k.place() + ")");
+        }
+        details.add("job " + job.id() + " holds a static AWS key: " + String.join(", ", shown));
+        keys.addAll(jobKeys);
       }
       if (!jobSecrets.isEmpty()) {
         anyStatic = true;
@@ -81,6 +84,7 @@ final class GithubExtractor implements Extractor {
       details.add("secrets referenced: " + String.join(", ", secrets));
       anyStatic = true;
     }
+    boolean staticAws = !keys.isEmpty();
     if (staticAws) {
       flags.add("static-cloud-key");
     }
@@ -95,15 +99,21 @@ final class GithubExtractor implements Extractor {
         : oidc ? "federated" : "token";
     details.add(0, "GITHUB_TOKEN: " + (permissions.isEmpty() ? "default permissions"
         : String.join(", ", permissions)));
-    Identity id = new Identity("github:" + file.path(), Inventory.KIND_GITHUB, file.path(),
-        file.path() + ":1", access, List.copyOf(permissions), credential, usedBy,
-        List.copyOf(flags), details);
-    facts.pipelines.add(new Facts.Pipeline(id, staticAws, roles, oidc));
+    if (oidc) {
+      details.add("can request a GitHub OIDC token (id-token: write)");
+    }
+    String title = wf.root().str("name");
+    String name = title == null ? file.path() : title + " (" + file.path() + ")";
+    Identity id = new Identity("github:" + file.path(), Inventory.KIND_GITHUB, name,
+        Place.file(file.path()), access, List.copyOf(permissions), credential, List.of(),
+        usedBy, List.copyOf(flags), details);
+    facts.pipelines.add(new Facts.Pipeline(id, keys, roles, oidc));
   }
 
-  /** The names under a map that carry a static AWS key (a secret reference or a literal). */
-  private static List<String> awsNames(YamlMap map, SourceFile file, Set<String> flags) {
-    List<String> out = new ArrayList<>();
+  /** The entries of a map that carry a static AWS key (a secret reference or a literal). */
+  private static List<Facts.StaticKey> awsNames(YamlMap map, SourceFile file,
+      Set<String> flags) {
+    List<Facts.StaticKey> out = new ArrayList<>();
     for (Map.Entry<String, YamlNode> e : map.entries().entrySet()) {
       if (!CiCredentials.isAwsKeyName(e.getKey())) {
         continue;
@@ -112,11 +122,13 @@ final class GithubExtractor implements Extractor {
       if (v == null || v.isBlank()) {
         continue;
       }
+      Place at = new Place(file.path(), map.keyLine(e.getKey()));
       if (CiCredentials.isReference(v)) {
         Set<String> names = CiCredentials.secretNames(e.getValue());
-        out.add(e.getKey() + (names.isEmpty() ? "" : " from secrets." + names.iterator().next()));
+        out.add(new Facts.StaticKey(e.getKey(), names.isEmpty() ? v.trim()
+            : names.iterator().next(), at));
       } else {
-        out.add(e.getKey() + " as a literal value (line " + map.keyLine(e.getKey()) + ")");
+        out.add(new Facts.StaticKey(e.getKey(), null, at));
         flags.add("literal-credential");
       }
     }
@@ -146,15 +158,5 @@ final class GithubExtractor implements Extractor {
       }
     }
     return level;
-  }
-
-  static int rank(String access) {
-    return switch (access) {
-      case "admin" -> 4;
-      case "write" -> 3;
-      case "read" -> 2;
-      case "unknown" -> 1;
-      default -> 0;
-    };
   }
 }

@@ -35,15 +35,16 @@ final class GitlabExtractor implements Extractor {
     List<String> details = new ArrayList<>();
     List<String> usedBy = new ArrayList<>();
     Set<String> awsNames = new TreeSet<>();
+    List<Facts.StaticKey> keys = new ArrayList<>();
     boolean oidc = false;
-    awsNames.addAll(literalAws(p.root().map("variables"), flags));
+    awsNames.addAll(literalAws(p.root().map("variables"), file, flags, keys));
     for (GitlabJob job : p.jobs()) {
       if (job.name().startsWith(".")) {
         continue;
       }
       usedBy.add("job " + job.name() + " (" + file.path() + ":" + job.line() + ")");
       oidc |= job.idTokens();
-      awsNames.addAll(literalAws(job.variables(), flags));
+      awsNames.addAll(literalAws(job.variables(), file, flags, keys));
       for (YamlNode s : job.scripts()) {
         String t = s.text();
         if (t == null) {
@@ -51,8 +52,10 @@ final class GitlabExtractor implements Extractor {
         }
         Matcher m = VAR_USE.matcher(t);
         while (m.find()) {
-          if (CiCredentials.isAwsKeyName(m.group(1))) {
-            awsNames.add(m.group(1) + " from CI/CD variables");
+          if (CiCredentials.isAwsKeyName(m.group(1))
+              && awsNames.add(m.group(1) + " from CI/CD variables")) {
+            keys.add(new Facts.StaticKey(m.group(1), m.group(1),
+                new Place(file.path(), s.line())));
           }
         }
       }
@@ -68,12 +71,13 @@ final class GitlabExtractor implements Extractor {
     String credential = staticAws ? (oidc ? "static+federated" : "static")
         : oidc ? "federated" : "token";
     Identity id = new Identity("gitlab:" + file.path(), Inventory.KIND_GITLAB, file.path(),
-        file.path() + ":1", "unknown", List.of(), credential, usedBy, List.copyOf(flags),
-        details);
-    facts.pipelines.add(new Facts.Pipeline(id, staticAws, List.of(), oidc));
+        Place.file(file.path()), Access.UNKNOWN, List.of(), credential, List.of(), usedBy,
+        List.copyOf(flags), details);
+    facts.pipelines.add(new Facts.Pipeline(id, keys, List.of(), oidc));
   }
 
-  private static List<String> literalAws(YamlMap vars, Set<String> flags) {
+  private static List<String> literalAws(YamlMap vars, SourceFile file, Set<String> flags,
+      List<Facts.StaticKey> keys) {
     List<String> out = new ArrayList<>();
     for (Map.Entry<String, YamlNode> e : vars.entries().entrySet()) {
       if (!CiCredentials.isAwsKeyName(e.getKey()) || e.getValue() == null) {
@@ -85,6 +89,8 @@ final class GitlabExtractor implements Extractor {
       }
       if (v != null && !v.isBlank() && !CiCredentials.isReference(v)) {
         out.add(e.getKey() + " as a literal value (line " + vars.keyLine(e.getKey()) + ")");
+        keys.add(new Facts.StaticKey(e.getKey(), null,
+            new Place(file.path(), vars.keyLine(e.getKey()))));
         flags.add("literal-credential");
       }
     }

@@ -24,24 +24,36 @@ public final class InventoryBuilder {
   private InventoryBuilder() {}
 
   /**
-   * The inventory of files and directories.
+   * The inventory of files and directories; the GitHub repository (for OIDC {@code sub}
+   * matching) is read from the git remote of the first target, when there is one.
    *
    * @throws Scanner.TargetException when a target does not exist or cannot be read
    */
   public static Inventory build(List<Path> targets, ScanSettings settings) {
+    return build(targets, settings,
+        targets.isEmpty() ? null : GitRemote.githubRepository(targets.get(0)).orElse(null));
+  }
+
+  /**
+   * The inventory of files and directories of a known GitHub repository.
+   *
+   * @param repository {@code owner/name}, or null when unknown
+   * @throws Scanner.TargetException when a target does not exist or cannot be read
+   */
+  public static Inventory build(List<Path> targets, ScanSettings settings, String repository) {
     Collector c = new Collector();
     Scanner.create(settings, List.of(c), Clock.systemUTC()).scan(targets);
-    return assemble(c.facts);
+    return assemble(c.facts, repository);
   }
 
-  /** The inventory of in-memory files (tests). */
-  public static Inventory buildSources(List<SourceFile> files) {
+  /** The inventory of in-memory files (tests, benchmarks). */
+  public static Inventory buildSources(List<SourceFile> files, String repository) {
     Collector c = new Collector();
     Scanner.create(ScanSettings.defaults(), List.of(c), Clock.systemUTC()).scanSources(files);
-    return assemble(c.facts);
+    return assemble(c.facts, repository);
   }
 
-  static Inventory assemble(Facts facts) {
+  static Inventory assemble(Facts facts, String repository) {
     List<Identity> ids = new ArrayList<>();
     List<Link> links = new ArrayList<>();
     KubernetesIdentities.Result k8s = KubernetesIdentities.build(facts.kubernetes);
@@ -49,16 +61,19 @@ public final class InventoryBuilder {
     links.addAll(k8s.links());
     AwsIdentities.Result aws = AwsIdentities.build(facts.terraform);
     ids.addAll(aws.identities());
+    links.addAll(aws.links());
+    CloudIdentities.build(facts.terraform, ids, links);
     List<Facts.Pipeline> pipelines = new ArrayList<>(facts.pipelines);
     pipelines.sort(Comparator.comparing(p -> p.identity().id()));
     pipelines.forEach(p -> ids.add(p.identity()));
     List<Identity> embedded = Linker.embedded(facts.embedded);
     ids.addAll(embedded);
-    links.addAll(Linker.link(ids, aws, pipelines, embedded));
+    links.addAll(Linker.link(aws, pipelines, embedded, repository));
     ids.sort(Comparator.comparing((Identity i) -> Inventory.KINDS.indexOf(i.kind()))
         .thenComparing(Identity::id));
-    links.sort(Comparator.comparing(Link::kind).thenComparing(Link::from)
-        .thenComparing(Link::to));
+    links.sort(Comparator.comparing((Link l) -> Inventory.LINK_KINDS.indexOf(l.kind()))
+        .thenComparing(Link::from).thenComparing(Link::to)
+        .thenComparing(Link::fromLocation));
     return new Inventory(ids, links);
   }
 

@@ -21,23 +21,30 @@ final class JenkinsExtractor implements Extractor {
     Set<String> flags = new LinkedHashSet<>();
     List<String> details = new ArrayList<>();
     Set<String> creds = new TreeSet<>();
-    boolean staticAws = false;
+    List<Facts.StaticKey> keys = new ArrayList<>();
     for (Jenkinsfile.EnvEntry e : jf.environment()) {
       if (e.credentialsId() != null) {
         creds.add(e.name() + " = credentials('" + e.credentialsId() + "')");
-        staticAws |= CiCredentials.isAwsKeyName(e.name())
-            || e.credentialsId().toLowerCase(Locale.ROOT).contains("aws");
+        if (CiCredentials.isAwsKeyName(e.name())
+            || e.credentialsId().toLowerCase(Locale.ROOT).contains("aws")) {
+          keys.add(new Facts.StaticKey(e.name(), e.credentialsId(),
+              new Place(file.path(), e.line())));
+        }
       } else if (e.value() != null && CiCredentials.isAwsKeyName(e.name())
           && !CiCredentials.isReference(e.value().text())) {
         creds.add(e.name() + " as a literal value (line " + e.line() + ")");
         flags.add("literal-credential");
-        staticAws = true;
+        keys.add(new Facts.StaticKey(e.name(), null, new Place(file.path(), e.line())));
       }
     }
     for (Jenkinsfile.CredentialScope s : jf.credentialScopes()) {
       creds.add("withCredentials " + String.join(", ", s.variables()) + " (line " + s.line()
           + ")");
-      staticAws |= s.variables().stream().anyMatch(CiCredentials::isAwsKeyName);
+      for (String v : s.variables()) {
+        if (CiCredentials.isAwsKeyName(v)) {
+          keys.add(new Facts.StaticKey(v, v, new Place(file.path(), s.line())));
+        }
+      }
     }
     if (jf.environment().isEmpty() && jf.credentialScopes().isEmpty()
         && jf.shellSteps().isEmpty()) {
@@ -46,12 +53,12 @@ final class JenkinsExtractor implements Extractor {
     if (!creds.isEmpty()) {
       details.add("credentials bound: " + String.join("; ", creds));
     }
-    if (staticAws) {
+    if (!keys.isEmpty()) {
       flags.add("static-cloud-key");
     }
     Identity id = new Identity("jenkins:" + file.path(), Inventory.KIND_JENKINS, file.path(),
-        file.path() + ":1", "unknown", List.of(), creds.isEmpty() ? "none" : "static",
-        List.of(), List.copyOf(flags), details);
-    facts.pipelines.add(new Facts.Pipeline(id, staticAws, List.of(), false));
+        Place.file(file.path()), Access.UNKNOWN, List.of(), creds.isEmpty() ? "none" : "static",
+        List.of(), List.of(), List.copyOf(flags), details);
+    facts.pipelines.add(new Facts.Pipeline(id, keys, List.of(), false));
   }
 }

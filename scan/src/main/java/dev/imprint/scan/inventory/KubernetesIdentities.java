@@ -28,10 +28,11 @@ final class KubernetesIdentities {
   private static final class Sa {
     final String namespace;
     final String name;
-    String location;
+    Place location;
     boolean declared;
     Boolean automount;
     final List<String> workloads = new ArrayList<>();
+    final List<Place> workloadPlaces = new ArrayList<>();
     final Set<String> workloadNamespaces = new TreeSet<>();
     boolean mountedSomewhere;
     String access = "none";
@@ -40,6 +41,7 @@ final class KubernetesIdentities {
     final List<String> details = new ArrayList<>();
     final List<Link> links = new ArrayList<>();
     final List<String> legacySecrets = new ArrayList<>();
+    boolean clusterAdmin;
 
     Sa(String namespace, String name) {
       this.namespace = namespace;
@@ -51,9 +53,7 @@ final class KubernetesIdentities {
     }
 
     void raise(String level) {
-      if (GithubExtractor.rank(level) > GithubExtractor.rank(access)) {
-        access = level;
-      }
+      access = Access.max(access, level);
     }
   }
 
@@ -65,6 +65,7 @@ final class KubernetesIdentities {
   static Result build(Iterable<Facts.K8sObject> objects) {
     Map<String, Sa> sas = new TreeMap<>();
     Map<String, Summary> roles = new LinkedHashMap<>();
+    Map<String, Place> roleAt = new LinkedHashMap<>();
     List<Facts.K8sObject> bindings = new ArrayList<>();
     List<Facts.K8sObject> all = new ArrayList<>();
     objects.forEach(all::add);
@@ -77,14 +78,18 @@ final class KubernetesIdentities {
         case "ServiceAccount" -> {
           Sa sa = sa(sas, ns, o.name());
           sa.declared = true;
-          sa.location = fo.path() + ":" + o.line();
+          sa.location = new Place(fo.path(), o.line());
           YamlNode am = o.node().get("automountServiceAccountToken");
           if (am != null && am.text() != null) {
             sa.automount = !"false".equals(am.text());
           }
         }
-        case "Role" -> roles.put("Role/" + ns + "/" + o.name(), summarise(o.node()));
-        case "ClusterRole" -> roles.put("ClusterRole/" + o.name(), summarise(o.node()));
+        case "Role", "ClusterRole" -> {
+          String key = "Role".equals(o.kind()) ? "Role/" + ns + "/" + o.name()
+              : "ClusterRole/" + o.name();
+          roles.put(key, summarise(o.node()));
+          roleAt.put(key, new Place(fo.path(), o.line()));
+        }
         case "RoleBinding", "ClusterRoleBinding" -> bindings.add(fo);
         case "Secret" -> {
           if ("kubernetes.io/service-account-token".equals(o.node().str("type"))) {
@@ -109,18 +114,26 @@ final class KubernetesIdentities {
         name = spec.str("serviceAccount");
       }
       Sa sa = sa(sas, ns, name == null ? "default" : name);
-      sa.workloads.add(o.kind() + "/" + o.name() + " (" + fo.path() + ":" + o.line() + ")");
-      sa.workloadNamespaces.add(ns);
       YamlNode am = spec.get("automountServiceAccountToken");
       boolean mounted = am == null || am.text() == null ? !Boolean.FALSE.equals(sa.automount)
           : !"false".equals(am.text());
+      Place at = new Place(fo.path(), o.line());
+      String workload = o.kind() + "/" + o.name();
+      sa.workloads.add(workload + " (" + at + ")");
+      sa.workloadPlaces.add(at);
+      sa.workloadNamespaces.add(ns);
+      sa.links.add(new Link(Inventory.LINK_RUNS_AS, "k8s:workload/" + ns + "/" + workload,
+          sa.id(), at, at, workload + " in namespace " + ns + " runs as service account "
+              + sa.namespace + "/" + sa.name + (name == null
+                  ? " (implicitly: no serviceAccountName, so the namespace's default)" : "")
+              + (mounted ? " with its token mounted" : " without mounting its token")));
       sa.mountedSomewhere |= mounted;
       if (sa.location == null) {
-        sa.location = fo.path() + ":" + o.line();
+        sa.location = at;
       }
     }
     for (Facts.K8sObject fo : bindings) {
-      bind(fo, sas, roles);
+      bind(fo, sas, roles, roleAt);
     }
     List<Identity> out = new ArrayList<>();
     List<Link> links = new ArrayList<>();
@@ -138,7 +151,8 @@ final class KubernetesIdentities {
     return sas.computeIfAbsent(ns + "/" + name, k -> new Sa(ns, name));
   }
 
-  private static void bind(Facts.K8sObject fo, Map<String, Sa> sas, Map<String, Summary> roles) {
+  private static void bind(Facts.K8sObject fo, Map<String, Sa> sas, Map<String, Summary> roles,
+      Map<String, Place> roleAt) {
     KubernetesObject b = fo.object();
     YamlMap ref = b.node().map("roleRef");
     String refKind = ref.str("kind");
@@ -161,8 +175,9 @@ final class KubernetesIdentities {
       }
       String sns = subj.str("namespace") != null ? subj.str("namespace") : ns;
       Sa sa = sa(sas, sns, subj.str("name"));
+      Place at = new Place(fo.path(), b.line());
       if (sa.location == null) {
-        sa.location = fo.path() + ":" + b.line();
+        sa.location = at;
       }
       String scope = cluster ? "cluster-wide" : "in namespace " + ns;
       sa.bindingNamespaces.add(cluster ? "*" : ns);
@@ -176,8 +191,11 @@ final class KubernetesIdentities {
       sa.rights.addAll(s.rights());
       sa.details.add(b.kind() + " " + b.name() + " -> " + refKind + " " + refName + " " + scope
           + " (" + s.access() + ")");
-      sa.links.add(new Link("rbac", sa.id(), roleKey.startsWith("Role/") ? roleKey
-          : "ClusterRole/" + refName,
+      if ("ClusterRole".equals(refKind) && "cluster-admin".equals(refName)) {
+        sa.clusterAdmin = true;
+      }
+      sa.links.add(new Link(Inventory.LINK_RBAC, sa.id(), "k8s:" + roleKey,
+          sa.location, roleAt.getOrDefault(roleKey, at),
           "service account " + sa.namespace + "/" + sa.name + " is bound by " + b.kind() + " "
               + b.name() + " (" + fo.path() + ":" + b.line() + ") to " + refKind + " "
               + refName + " " + scope + ", which may do: " + s.access()
@@ -268,13 +286,16 @@ final class KubernetesIdentities {
     if (sa.workloads.size() > 1) {
       flags.add("shared-by-workloads");
     }
+    if (sa.clusterAdmin) {
+      flags.add("cluster-admin");
+    }
     if (sa.bindingNamespaces.size() > 1 || sa.workloadNamespaces.size() > 1) {
       flags.add("shared-across-namespaces");
     }
     if (!sa.legacySecrets.isEmpty()) {
       flags.add("legacy-token-secret");
     }
-    if (sa.mountedSomewhere && !"none".equals(sa.access)) {
+    if (sa.mountedSomewhere) {
       flags.add("token-automounted");
     }
     if ("admin".equals(sa.access)) {
@@ -291,8 +312,11 @@ final class KubernetesIdentities {
       details.add("legacy long-lived token Secret at " + s);
     }
     String credential = sa.legacySecrets.isEmpty() ? "token" : "long-lived token";
+    if (sa.workloads.size() > 1) {
+      details.add(0, "shared by " + sa.workloads.size() + " workloads");
+    }
     return new Identity(sa.id(), Inventory.KIND_K8S_SA, sa.namespace + "/" + sa.name,
-        sa.location, sa.access, List.copyOf(sa.rights), credential, sa.workloads, flags,
-        details);
+        sa.location, sa.access, List.copyOf(sa.rights), credential, List.of(), sa.workloads,
+        flags, details);
   }
 }

@@ -7,9 +7,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
-/** Draws the links no single-file check sees: key sources, OIDC trust and secret reuse. */
+/**
+ * Draws the links no single-file check sees: which IAM user a static key held by a pipeline or
+ * baked into a file most likely belongs to, which roles a workflow assumes through GitHub OIDC,
+ * and one credential written in several files.
+ */
 final class Linker {
+  private static final int MAX_PATTERN = 300;
+
   private Linker() {}
 
   /** One identity per distinct embedded credential (by fingerprint), with every place. */
@@ -40,122 +47,181 @@ final class Linker {
         flags.add("baked-into-image");
       }
       out.add(new Identity("secret:" + e.getKey(), Inventory.KIND_EMBEDDED,
-          first.kind() + " " + first.evidence().redacted(), first.path() + ":" + first.line(),
-          "unknown", List.of(), "embedded", where, flags,
-          List.of("fingerprint " + e.getKey())));
+          first.kind() + " " + first.evidence().redacted(), new Place(first.path(),
+              first.line()), Access.UNKNOWN, List.of(), "embedded", List.of(), where, flags,
+          List.of("fingerprint " + e.getKey(), "kind " + first.kind())));
     }
     return out;
   }
 
-  private static boolean isImageFile(String path) {
+  static boolean isImageFile(String path) {
     String n = path.substring(path.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
     return n.equals("dockerfile") || n.endsWith(".dockerfile") || n.startsWith("dockerfile.")
         || n.equals("containerfile");
   }
 
-  static boolean isAwsKind(String kind) {
-    return kind.toLowerCase(Locale.ROOT).startsWith("aws access key")
-        || kind.toLowerCase(Locale.ROOT).startsWith("aws secret");
+  /** Whether an embedded credential's name says it is part of a static AWS key. */
+  static boolean isAwsKey(Identity embedded) {
+    String n = embedded.name().toLowerCase(Locale.ROOT);
+    return n.startsWith("aws access key") || n.startsWith("aws secret access key");
   }
 
-  static List<Link> link(List<Identity> ids, AwsIdentities.Result aws,
-      List<Facts.Pipeline> pipelines, List<Identity> embedded) {
-    Map<String, Identity> byId = new LinkedHashMap<>();
-    ids.forEach(i -> byId.put(i.id(), i));
+  /** Every link between pipelines, embedded credentials and Terraform-defined identities. */
+  static List<Link> link(AwsIdentities.Result aws, List<Facts.Pipeline> pipelines,
+      List<Identity> embedded, String repository) {
     List<Link> out = new ArrayList<>();
-    List<String> holders = new ArrayList<>();
     for (Facts.Pipeline p : pipelines) {
-      if (p.staticAws()) {
-        holders.add(p.identity().id());
-      }
+      staticKey(p, aws, out);
+      oidc(p, aws.githubRoles(), repository, out);
     }
     for (Identity e : embedded) {
-      if (isAwsKind(e.name())) {
-        holders.add(e.id());
-      }
-    }
-    List<String> users = aws.usersWithKeys();
-    for (String h : holders) {
-      String what = h.startsWith("secret:") ? "this baked AWS key" : "this pipeline's static AWS key";
-      if (users.size() == 1) {
-        Identity u = byId.get(users.get(0));
-        out.add(new Link("static-key-source", h, u.id(), what + " is most likely "
-            + address(u.id()) + "'s key (the only IAM user with an access key here), which may do: "
-            + can(u)));
-      } else {
-        for (String uid : users) {
-          Identity u = byId.get(uid);
-          out.add(new Link("static-key-source", h, uid, what + " may be " + address(uid)
-              + "'s key (one of " + users.size() + " IAM users with access keys here), which may do: "
-              + can(u)));
+      if (isAwsKey(e)) {
+        for (AwsIdentities.KeyUser ku : aws.keyUsers()) {
+          out.add(new Link(Inventory.LINK_STATIC_KEY, e.id(), ku.key().id(), e.location(),
+              ku.key().location(), "this " + e.name() + " is a static AWS key written into "
+                  + e.location().path() + candidate(aws) + ": "
+                  + ku.key().name() + " of IAM user " + ku.user().name() + ", which may do: "
+                  + can(ku.user())));
         }
       }
-    }
-    for (Facts.Pipeline p : pipelines) {
-      if (!p.githubOidc()) {
-        continue;
-      }
-      for (Map.Entry<String, List<String>> t : aws.githubTrust().entrySet()) {
-        Identity role = byId.get(t.getKey());
-        boolean named = p.awsRoles().stream().anyMatch(r -> names(r, role));
-        String subs = String.join(", ", t.getValue());
-        String reason;
-        if (named) {
-          reason = "this workflow assumes " + address(role.id()) + " through GitHub OIDC"
-              + (t.getValue().isEmpty() ? " (the trust has no sub condition: any repository can)"
-                  : " (trust limited to sub " + subs + ")");
-        } else if (p.awsRoles().isEmpty() || !t.getValue().isEmpty()) {
-          if (t.getValue().isEmpty()) {
-            reason = "this workflow can request a GitHub OIDC token and " + address(role.id())
-                + " trusts GitHub OIDC without a sub condition: any repository's workflow can"
-                + " assume it";
-          } else {
-            reason = "this workflow could assume " + address(role.id())
-                + " if its repository and ref match sub " + subs;
-          }
-        } else {
-          continue;
-        }
-        out.add(new Link("oidc-trust", p.identity().id(), role.id(), reason + ", which may do: "
-            + can(role)));
-      }
-    }
-    for (Identity e : embedded) {
-      Set<String> files = new LinkedHashSet<>();
-      for (String w : e.usedBy()) {
-        files.add(w.substring(0, w.lastIndexOf(':')));
-      }
-      if (files.size() > 1) {
-        for (String f : files) {
-          out.add(new Link("secret-reuse", e.id(), "file:" + f, "the same " + e.name()
-              + " appears in " + files.size() + " files (one credential reused across places,"
-              + " NHI9): " + String.join(", ", files)));
-        }
-      }
+      reuse(e, out);
     }
     return out;
   }
 
-  private static boolean names(String roleRef, Identity role) {
-    if (role == null) {
+  private static String candidate(AwsIdentities.Result aws) {
+    int n = aws.keyUsers().size();
+    return n == 1 ? " and most likely is the only access key Terraform creates here"
+        : " and may be one of the " + n + " access keys Terraform creates here";
+  }
+
+  private static void staticKey(Facts.Pipeline p, AwsIdentities.Result aws, List<Link> out) {
+    if (p.staticAws().isEmpty()) {
+      return;
+    }
+    Set<String> linked = new LinkedHashSet<>();
+    for (Facts.StaticKey k : p.staticAws()) {
+      for (AwsIdentities.CiSecret s : aws.ciSecrets()) {
+        if (k.secret() != null && k.secret().equals(s.name()) && linked.add(s.key().id())) {
+          out.add(new Link(Inventory.LINK_STATIC_KEY, p.identity().id(), s.key().id(),
+              k.place(), s.place(), "this pipeline reads " + k.variable() + " from secret "
+                  + s.name() + ", which Terraform fills with access key " + s.key().name()
+                  + " (" + s.key().location() + "), so it acts as that key's IAM user, which"
+                  + " may do: " + s.key().access() + rights(s.key())));
+        }
+      }
+    }
+    if (!linked.isEmpty()) {
+      return;
+    }
+    Facts.StaticKey first = p.staticAws().get(0);
+    for (AwsIdentities.KeyUser ku : aws.keyUsers()) {
+      out.add(new Link(Inventory.LINK_STATIC_KEY, p.identity().id(), ku.key().id(),
+          first.place(), ku.key().location(), "this pipeline holds a static AWS key ("
+              + first.variable() + ")" + candidate(aws) + ": " + ku.key().name()
+              + " of IAM user " + ku.user().name() + ", which may do: " + can(ku.user())));
+    }
+  }
+
+  private static void oidc(Facts.Pipeline p, List<AwsIdentities.OidcRole> roles,
+      String repository, List<Link> out) {
+    if (!p.githubOidc()) {
+      return;
+    }
+    for (AwsIdentities.OidcRole r : roles) {
+      Facts.RoleRef named = p.awsRoles().stream().filter(ref -> names(ref.value(), r.role()))
+          .findFirst().orElse(null);
+      boolean unresolved = p.awsRoles().stream().anyMatch(ref -> ref.value().contains("${{"));
+      boolean anyRepo = r.subs().isEmpty();
+      Boolean repoMatches = repository == null ? null
+          : r.subs().stream().anyMatch(s -> subMatches(s, repository));
+      String trust = anyRepo ? " (its trust has no sub condition: any repository can)"
+          : " (trust limited to sub " + String.join(", ", r.subs()) + ")";
+      String reason;
+      Place from;
+      if (named != null) {
+        if (!anyRepo && Boolean.FALSE.equals(repoMatches)) {
+          continue;
+        }
+        from = named.place();
+        reason = "this workflow assumes " + r.role().name() + " through GitHub OIDC"
+            + " (role-to-assume " + named.value() + ")" + trust;
+      } else if (anyRepo) {
+        from = p.awsRoles().isEmpty() ? p.identity().location() : p.awsRoles().get(0).place();
+        reason = "this workflow can request a GitHub OIDC token and " + r.role().name()
+            + " trusts GitHub OIDC without a sub condition, so it can assume it";
+      } else if (unresolved && Boolean.TRUE.equals(repoMatches)) {
+        from = p.awsRoles().get(0).place();
+        reason = "this workflow's role-to-assume is not a literal and " + r.role().name()
+            + " trusts this repository (" + repository + ")" + trust;
+      } else {
+        continue;
+      }
+      out.add(new Link(Inventory.LINK_OIDC, p.identity().id(), r.role().id(), from,
+          r.role().location(), reason + ", which may do: " + can(r.role())));
+    }
+  }
+
+  private static void reuse(Identity e, List<Link> out) {
+    Map<String, Place> files = new LinkedHashMap<>();
+    for (String w : e.usedBy()) {
+      int colon = w.lastIndexOf(':');
+      files.putIfAbsent(w.substring(0, colon), new Place(w.substring(0, colon),
+          Integer.parseInt(w.substring(colon + 1))));
+    }
+    if (files.size() < 2) {
+      return;
+    }
+    for (Place other : files.values()) {
+      if (other.path().equals(e.location().path())) {
+        continue;
+      }
+      out.add(new Link(Inventory.LINK_SECRET_REUSE, e.id(), "file:" + other.path(),
+          e.location(), other, "the same " + e.name() + " (same fingerprint) is written in "
+              + files.size() + " files: " + String.join(", ", files.keySet())
+              + "; one leak exposes every place that uses it"));
+    }
+  }
+
+  /** Whether a {@code role-to-assume} value names a role (its name or ARN). */
+  static boolean names(String roleRef, Identity role) {
+    String r = roleRef.trim();
+    String n = role.name();
+    return r.equals(n) || r.endsWith(":role/" + n) || r.endsWith("/" + n) && r.contains(":role/");
+  }
+
+  /**
+   * Whether a GitHub OIDC {@code sub} pattern (StringLike, {@code *} and {@code ?}) can match
+   * tokens of {@code repository} ({@code owner/name}).
+   */
+  static boolean subMatches(String pattern, String repository) {
+    String p = pattern.trim().toLowerCase(Locale.ROOT);
+    if (p.length() > MAX_PATTERN) {
       return false;
     }
-    String r = roleRef.trim();
-    return r.endsWith(":role/" + role.name()) || r.endsWith("/" + role.name())
-        || r.equals(role.name());
-  }
-
-  private static String address(String id) {
-    int slash = id.lastIndexOf('/');
-    int colon = id.indexOf(':');
-    return id.substring(Math.max(slash, colon) + 1);
-  }
-
-  private static String can(Identity i) {
-    if (i == null) {
-      return "unknown";
+    if (!p.startsWith("repo:")) {
+      return p.startsWith("*");
     }
-    return i.access() + (i.permissions().isEmpty() ? ""
-        : " (" + String.join(", ", i.permissions()) + ")");
+    String rest = p.substring(5);
+    int colon = rest.indexOf(':');
+    String repoPart = colon < 0 ? rest : rest.substring(0, colon);
+    StringBuilder re = new StringBuilder();
+    for (char c : repoPart.toCharArray()) {
+      re.append(c == '*' ? "[^:]*" : c == '?' ? "[^:]" : Pattern.quote(String.valueOf(c)));
+    }
+    if (colon < 0 && repoPart.endsWith("*")) {
+      return Pattern.matches(re.toString(), repository.toLowerCase(Locale.ROOT))
+          || Pattern.matches(re.toString().replace("[^:]*", ".*"),
+              repository.toLowerCase(Locale.ROOT));
+    }
+    return Pattern.matches(re.toString(), repository.toLowerCase(Locale.ROOT));
+  }
+
+  static String can(Identity i) {
+    return i.access() + rights(i);
+  }
+
+  private static String rights(Identity i) {
+    return i.permissions().isEmpty() ? "" : " (" + String.join("; ", i.permissions()) + ")";
   }
 }
