@@ -265,6 +265,7 @@ final class AwsIdentities {
       }
       AwsPermissions.Summary s = grants(u).summary();
       permissionFlags(s, flags);
+      details.addAll(s.grants());
       details.addAll(s.sources());
       return new Identity(id(u.block().address()), Inventory.KIND_AWS_USER, name(u), place(u),
           s.access(), s.rights(), credential, List.of(), List.of(), flags, details);
@@ -311,7 +312,7 @@ final class AwsIdentities {
             }
             federated |= p.getKey().equals("Federated");
           }
-          if (s.principals().mentions("Federated", GITHUB_ISSUER)) {
+          if (githubOidc(s)) {
             subs = subs == null ? new ArrayList<>() : subs;
             for (PolicyCondition c : s.conditionsOn(GITHUB_ISSUER + ":sub")) {
               if (!c.negative()) {
@@ -339,6 +340,7 @@ final class AwsIdentities {
       }
       AwsPermissions.Summary s = grants(r).summary();
       permissionFlags(s, flags);
+      details.addAll(s.grants());
       details.addAll(s.sources());
       Identity role = new Identity(id(r.block().address()), Inventory.KIND_AWS_ROLE, name(r),
           place(r), s.access(), s.rights(), federated ? "federated" : "assumed", trusted,
@@ -347,6 +349,28 @@ final class AwsIdentities {
         out.githubRoles().add(new OidcRole(role, List.copyOf(subs)));
       }
       return role;
+    }
+
+    /**
+     * Whether a trust statement lets GitHub Actions OIDC in: the issuer named in the principal,
+     * a reference to an {@code aws_iam_openid_connect_provider} for it, or its claims in the
+     * conditions.
+     */
+    private boolean githubOidc(PolicyStatement s) {
+      if (s.principals().mentions("Federated", GITHUB_ISSUER)
+          || s.conditions().stream().anyMatch(c -> c.key().startsWith(GITHUB_ISSUER + ":"))) {
+        return true;
+      }
+      for (String who : s.principals().of("Federated")) {
+        if (who.startsWith("${") && who.endsWith("}")) {
+          Located p = module.target(who.substring(2, who.length() - 1));
+          String url = p == null ? null : p.block().literal("url");
+          if (url != null && url.contains(GITHUB_ISSUER)) {
+            return true;
+          }
+        }
+      }
+      return false;
     }
 
     private static String conditions(PolicyStatement s) {

@@ -16,13 +16,15 @@ import java.util.Set;
  * so that escalation paths spanning two policies are found too.
  */
 final class AwsPermissions {
+  private static final int MAX_SHOWN = 8;
   private final List<PolicyStatement> statements = new ArrayList<>();
   private final Set<String> managed = new LinkedHashSet<>();
   private final List<String> sources = new ArrayList<>();
   private boolean unresolved;
 
   /** The summary shown in the inventory. */
-  record Summary(String access, List<String> rights, List<String> sources) {}
+  record Summary(String access, List<String> rights, List<String> sources,
+      List<String> grants) {}
 
   void add(PolicyDocument doc, String source) {
     statements.addAll(doc.statements());
@@ -56,7 +58,13 @@ final class AwsPermissions {
       }
     }
     PolicyDocument doc = new PolicyDocument("2012-10-17", statements);
+    List<String> grants = new ArrayList<>();
     for (PolicyStatement s : doc.allowStatements()) {
+      if (grants.size() < MAX_SHOWN) {
+        grants.add("allows " + (s.notAction() ? "every action except " : "")
+            + shorten(s.actions()) + " on " + (s.notResource() ? "every resource except " : "")
+            + shorten(s.resources()) + (s.conditions().isEmpty() ? "" : " (with conditions)"));
+      }
       if (s.notAction()) {
         access = Access.max(access, s.onAllResources() ? "admin" : "write");
         rights.add("wildcard: NotAction " + String.join(",", s.actions()));
@@ -88,7 +96,18 @@ final class AwsPermissions {
         rights.add(what);
       }
     }
-    return new Summary(access, List.copyOf(rights), List.copyOf(sources));
+    return new Summary(access, List.copyOf(rights), List.copyOf(sources), grants);
+  }
+
+  private static String shorten(List<String> items) {
+    if (items.isEmpty()) {
+      return "nothing";
+    }
+    if (items.size() <= MAX_SHOWN) {
+      return String.join(", ", items);
+    }
+    return String.join(", ", items.subList(0, MAX_SHOWN)) + " and " + (items.size() - MAX_SHOWN)
+        + " more";
   }
 
   private static String actionAccess(String action, PolicyStatement s) {
