@@ -53,6 +53,9 @@ final class AwsPermissions {
     Set<String> rights = new LinkedHashSet<>();
     for (String m : managed) {
       access = Access.max(access, managedAccess(m));
+      if (m.equals("AdministratorAccess")) {
+        rights.add("wildcard: " + m + " allows every action on every resource");
+      }
       if (m.equals("IAMFullAccess") || m.equals("AdministratorAccess")) {
         rights.add("privilege escalation: " + m + " can grant itself any permission");
       }

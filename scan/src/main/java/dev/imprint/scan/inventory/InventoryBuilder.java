@@ -1,7 +1,10 @@
 package dev.imprint.scan.inventory;
 
 import dev.imprint.scan.Analyzer;
+import dev.imprint.scan.Catalog;
+import dev.imprint.scan.Finding;
 import dev.imprint.scan.Rule;
+import dev.imprint.scan.ScanReport;
 import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.Scanner;
 import dev.imprint.scan.SourceFile;
@@ -9,12 +12,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Builds the {@link Inventory} of scan targets: walks them with the {@link Scanner} (same
- * skipping, exclusions and limits as {@code imprint scan}), lets one small extractor per source
- * kind collect its model, then assembles identities and links once every file was read.
+ * skipping, exclusions and limits as {@code imprint scan}, and every analyzer, so a secret any
+ * rule finds counts), lets one small extractor per source kind collect its model, then
+ * assembles identities and links once every file was read.
  */
 public final class InventoryBuilder {
   private static final List<Extractor> EXTRACTORS = List.of(new TerraformExtractor(),
@@ -42,15 +48,38 @@ public final class InventoryBuilder {
    */
   public static Inventory build(List<Path> targets, ScanSettings settings, String repository) {
     Collector c = new Collector();
-    Scanner.create(settings, List.of(c), Clock.systemUTC()).scan(targets);
-    return assemble(c.facts, repository);
+    ScanReport r = Scanner.create(settings, analyzers(c), Clock.systemUTC()).scan(targets);
+    return assemble(withSecrets(c.facts, r), repository);
   }
 
   /** The inventory of in-memory files (tests, benchmarks). */
   public static Inventory buildSources(List<SourceFile> files, String repository) {
     Collector c = new Collector();
-    Scanner.create(ScanSettings.defaults(), List.of(c), Clock.systemUTC()).scanSources(files);
-    return assemble(c.facts, repository);
+    ScanReport r = Scanner.create(ScanSettings.defaults(), analyzers(c), Clock.systemUTC())
+        .scanSources(files);
+    return assemble(withSecrets(c.facts, r), repository);
+  }
+
+  private static List<Analyzer> analyzers(Collector c) {
+    List<Analyzer> all = new ArrayList<>(Catalog.analyzers());
+    all.add(c);
+    return all;
+  }
+
+  /** Adds the secrets the rules found that the extractors did not (same file, line, value). */
+  private static Facts withSecrets(Facts facts, ScanReport report) {
+    Set<String> seen = new HashSet<>();
+    for (Facts.Embedded e : facts.embedded) {
+      seen.add(e.path() + ":" + e.line() + "#" + e.evidence().fingerprint());
+    }
+    for (Finding f : report.findings()) {
+      if (f.secret() != null && seen.add(f.location().path() + ":" + f.location().line() + "#"
+          + f.secret().fingerprint())) {
+        facts.embedded.add(new Facts.Embedded(f.location().path(), f.location().line(),
+            "secret (" + f.ruleId() + ")", f.secret()));
+      }
+    }
+    return facts;
   }
 
   static Inventory assemble(Facts facts, String repository) {

@@ -69,8 +69,8 @@ final class KubernetesIdentities {
     List<Facts.K8sObject> bindings = new ArrayList<>();
     List<Facts.K8sObject> all = new ArrayList<>();
     objects.forEach(all::add);
-    all.sort((a, b) -> (a.path() + ":" + a.object().line()).compareTo(
-        b.path() + ":" + b.object().line()));
+    all.sort((a, b) -> new Place(a.path(), a.object().line()).compareTo(
+        new Place(b.path(), b.object().line())));
     for (Facts.K8sObject fo : all) {
       KubernetesObject o = fo.object();
       String ns = o.effectiveNamespace();
