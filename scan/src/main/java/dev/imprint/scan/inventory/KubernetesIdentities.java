@@ -93,7 +93,8 @@ final class KubernetesIdentities {
         case "RoleBinding", "ClusterRoleBinding" -> bindings.add(fo);
         case "Secret" -> {
           if ("kubernetes.io/service-account-token".equals(o.node().str("type"))) {
-            YamlNode a = o.node().at("metadata", "annotations", "kubernetes.io/service-account.name");
+            YamlNode a = o.node().at("metadata", "annotations",
+                "kubernetes.io/service-account.name");
             if (a != null && a.text() != null) {
               sa(sas, ns, a.text()).legacySecrets.add(fo.path() + ":" + o.line());
             }
