@@ -2,8 +2,6 @@ package dev.imprint.cli;
 
 import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.Scanner;
-import dev.imprint.scan.config.ConfigException;
-import dev.imprint.scan.config.ImprintConfig;
 import dev.imprint.scan.inventory.Inventory;
 import dev.imprint.scan.inventory.InventoryBuilder;
 import dev.imprint.scan.inventory.InventoryFormat;
@@ -12,7 +10,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -99,7 +96,7 @@ final class InventoryCommand implements Callable<Integer> {
           + "'");
     }
     List<Path> paths = targets.isEmpty() ? List.of(Path.of(".")) : targets;
-    ScanSettings settings = loadConfig(paths).applyTo(ScanSettings.defaults());
+    ScanSettings settings = ScanCommand.loadConfig(config, paths).applyTo(ScanSettings.defaults());
     List<String> all = new ArrayList<>(settings.excludes());
     all.addAll(excludes);
     settings = settings.withExcludes(all);
@@ -113,18 +110,5 @@ final class InventoryCommand implements Callable<Integer> {
 
   private String render(Inventory inv) {
     return format.equals("json") ? InventoryFormat.json(inv) : InventoryFormat.text(inv);
-  }
-
-  private ImprintConfig loadConfig(List<Path> paths) throws ScanCommand.UsageException {
-    Optional<Path> file = config != null ? Optional.of(config)
-        : ImprintConfig.locate(paths, Path.of("."));
-    if (file.isEmpty()) {
-      return ImprintConfig.empty();
-    }
-    try {
-      return ImprintConfig.load(file.get());
-    } catch (ConfigException e) {
-      throw new ScanCommand.UsageException(e.getMessage());
-    }
   }
 }

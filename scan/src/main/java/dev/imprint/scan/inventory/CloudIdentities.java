@@ -35,7 +35,7 @@ final class CloudIdentities {
       TfModule m = new TfModule(sorted);
       String prefix = e.getKey().isEmpty() ? "" : e.getKey() + "/";
       gcp(m, prefix, ids, links);
-      azure(m, prefix, ids, links);
+      azure(m, prefix, ids);
     }
   }
 
@@ -111,7 +111,7 @@ final class CloudIdentities {
     };
   }
 
-  private static void azure(TfModule m, String prefix, List<Identity> ids, List<Link> links) {
+  private static void azure(TfModule m, String prefix, List<Identity> ids) {
     for (Located app : m.resources("azuread_application")) {
       List<Located> principals = m.resources("azuread_service_principal").stream()
           .filter(sp -> refers(m, sp.block().value("client_id"), app)
