@@ -91,8 +91,8 @@ final class Linker {
 
   private static String candidate(AwsIdentities.Result aws) {
     int n = aws.keyUsers().size();
-    return n == 1 ? " and most likely is the only access key Terraform creates here"
-        : " and may be one of the " + n + " access keys Terraform creates here";
+    return n == 1 ? ", most likely the only access key Terraform creates here"
+        : ", maybe one of the " + n + " access keys Terraform creates here";
   }
 
   private static void staticKey(Facts.Pipeline p, AwsIdentities.Result aws, List<Link> out) {
