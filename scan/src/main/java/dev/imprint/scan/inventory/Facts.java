@@ -21,9 +21,10 @@ final class Facts {
    * @param awsRoles roles it assumes through OIDC ({@code role-to-assume} values as written),
    *     each with where it is written
    * @param githubOidc whether it can request a GitHub OIDC token ({@code id-token: write})
+   * @param repository the GitHub repository it runs in ({@code owner/name}), or null
    */
   record Pipeline(Identity identity, List<StaticKey> staticAws, List<RoleRef> awsRoles,
-      boolean githubOidc) {}
+      boolean githubOidc, String repository) {}
 
   /**
    * A static AWS key a pipeline holds.

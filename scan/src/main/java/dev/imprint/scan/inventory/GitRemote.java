@@ -11,34 +11,66 @@ import java.util.regex.Pattern;
 /** Reads which GitHub repository a checkout is, from its {@code .git/config} remote URL. */
 final class GitRemote {
   private static final int MAX_CONFIG = 64 * 1024;
-  private static final int MAX_LEVELS = 32;
   private static final Pattern GITHUB_URL = Pattern.compile(
       "(?m)^\\s*url\\s*=\\s*\\S{0,200}?github\\.com[:/]([A-Za-z0-9_.-]{1,100})/"
           + "([A-Za-z0-9_.-]{1,100}?)(?:\\.git)?/?\\s*$");
 
   private GitRemote() {}
 
-  /** {@code owner/name} of the first GitHub remote of the checkout holding {@code target}. */
-  static Optional<String> githubRepository(Path target) {
+  /**
+   * The repository a workflow file runs in: GitHub runs only {@code .github/workflows} at the
+   * root of a repository, so this is the GitHub remote of a checkout whose root holds the
+   * workflow's {@code .github}, or empty (a nested example, no checkout, no GitHub remote).
+   */
+  static Optional<String> ofWorkflow(Path workflow) {
     try {
-      Path dir = target.toAbsolutePath().normalize();
-      if (!Files.isDirectory(dir)) {
-        dir = dir.getParent();
+      Path dir = workflow.toAbsolutePath().normalize().getParent();
+      if (dir == null || !dir.getFileName().toString().equals("workflows")
+          || dir.getParent() == null || !dir.getParent().getFileName().toString()
+              .equals(".github")) {
+        return Optional.empty();
       }
-      for (int i = 0; dir != null && i < MAX_LEVELS; i++, dir = dir.getParent()) {
-        Path config = dir.resolve(".git").resolve("config");
-        if (Files.isRegularFile(config)) {
-          return parse(config);
-        }
-      }
+      return atRoot(dir.getParent().getParent());
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
-    return Optional.empty();
+  }
+
+  /** The first GitHub remote of the checkout whose root is {@code root}. */
+  static Optional<String> atRoot(Path root) throws IOException {
+    if (root == null) {
+      return Optional.empty();
+    }
+    Path git = root.resolve(".git");
+    if (Files.isDirectory(git)) {
+      return parse(git.resolve("config"));
+    }
+    return Files.isRegularFile(git) ? linked(git) : Optional.empty();
+  }
+
+  /**
+   * The remote of a worktree or submodule, whose {@code .git} is a file naming its git directory;
+   * a worktree's remotes are in the config of the common directory.
+   */
+  private static Optional<String> linked(Path gitFile) throws IOException {
+    if (Files.size(gitFile) > MAX_CONFIG) {
+      return Optional.empty();
+    }
+    String text = Files.readString(gitFile, StandardCharsets.UTF_8).trim();
+    if (!text.startsWith("gitdir:")) {
+      return Optional.empty();
+    }
+    Path gitDir = gitFile.getParent().resolve(text.substring(7).trim()).normalize();
+    Path common = gitDir.resolve("commondir");
+    if (Files.isRegularFile(common) && Files.size(common) < MAX_CONFIG) {
+      gitDir = gitDir.resolve(Files.readString(common, StandardCharsets.UTF_8).trim())
+          .normalize();
+    }
+    return parse(gitDir.resolve("config"));
   }
 
   static Optional<String> parse(Path config) throws IOException {
-    if (Files.size(config) > MAX_CONFIG) {
+    if (!Files.isRegularFile(config) || Files.size(config) > MAX_CONFIG) {
       return Optional.empty();
     }
     return fromConfig(Files.readString(config, StandardCharsets.UTF_8));

@@ -107,7 +107,8 @@ final class GithubExtractor implements Extractor {
     Identity id = new Identity("github:" + file.path(), Inventory.KIND_GITHUB, name,
         Place.file(file.path()), access, List.copyOf(permissions), credential, List.of(),
         usedBy, List.copyOf(flags), details);
-    facts.pipelines.add(new Facts.Pipeline(id, keys, roles, oidc));
+    facts.pipelines.add(new Facts.Pipeline(id, keys, roles, oidc, file.file() == null ? null
+        : GitRemote.ofWorkflow(file.file()).orElse(null)));
   }
 
   /** The entries of a map that carry a static AWS key (a secret reference or a literal). */

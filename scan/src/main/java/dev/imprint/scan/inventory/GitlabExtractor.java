@@ -73,7 +73,7 @@ final class GitlabExtractor implements Extractor {
     Identity id = new Identity("gitlab:" + file.path(), Inventory.KIND_GITLAB, file.path(),
         Place.file(file.path()), Access.UNKNOWN, List.of(), credential, List.of(), usedBy,
         List.copyOf(flags), details);
-    facts.pipelines.add(new Facts.Pipeline(id, keys, List.of(), oidc));
+    facts.pipelines.add(new Facts.Pipeline(id, keys, List.of(), oidc, null));
   }
 
   private static List<String> literalAws(YamlMap vars, SourceFile file, Set<String> flags,

@@ -30,20 +30,20 @@ public final class InventoryBuilder {
   private InventoryBuilder() {}
 
   /**
-   * The inventory of files and directories; the GitHub repository (for OIDC {@code sub}
-   * matching) is read from the git remote of the first target, when there is one.
+   * The inventory of files and directories; the GitHub repository of each workflow (for OIDC
+   * {@code sub} matching) is the git remote of the checkout whose root holds it, if any.
    *
    * @throws Scanner.TargetException when a target does not exist or cannot be read
    */
   public static Inventory build(List<Path> targets, ScanSettings settings) {
-    return build(targets, settings,
-        targets.isEmpty() ? null : GitRemote.githubRepository(targets.get(0)).orElse(null));
+    return build(targets, settings, null);
   }
 
   /**
    * The inventory of files and directories of a known GitHub repository.
    *
-   * @param repository {@code owner/name}, or null when unknown
+   * @param repository {@code owner/name} every workflow runs in, or null to read it per
+   *     workflow from the git remote of its checkout
    * @throws Scanner.TargetException when a target does not exist or cannot be read
    */
   public static Inventory build(List<Path> targets, ScanSettings settings, String repository) {

@@ -59,6 +59,6 @@ final class JenkinsExtractor implements Extractor {
     Identity id = new Identity("jenkins:" + file.path(), Inventory.KIND_JENKINS, file.path(),
         Place.file(file.path()), Access.UNKNOWN, List.of(), creds.isEmpty() ? "none" : "static",
         List.of(), List.of(), List.copyOf(flags), details);
-    facts.pipelines.add(new Facts.Pipeline(id, keys, List.of(), false));
+    facts.pipelines.add(new Facts.Pipeline(id, keys, List.of(), false, null));
   }
 }

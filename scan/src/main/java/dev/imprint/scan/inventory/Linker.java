@@ -72,7 +72,7 @@ final class Linker {
     List<Link> out = new ArrayList<>();
     for (Facts.Pipeline p : pipelines) {
       staticKey(p, aws, out);
-      oidc(p, aws.githubRoles(), repository, out);
+      oidc(p, aws.githubRoles(), repository != null ? repository : p.repository(), out);
     }
     for (Identity e : embedded) {
       if (isAwsKey(e)) {

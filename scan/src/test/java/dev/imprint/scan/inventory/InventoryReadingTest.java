@@ -3,6 +3,7 @@ package dev.imprint.scan.inventory;
 import static dev.imprint.scan.inventory.Fixtures.named;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.SourceFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,8 @@ class InventoryReadingTest {
   }
 
   @Test
-  void githubRepositoryIsReadFromTheGitRemote(@TempDir Path tmp) throws Exception {
+  void workflowRepositoryIsTheGitRemoteOfTheCheckoutWhoseRootHoldsIt(@TempDir Path tmp)
+      throws Exception {
     Path git = Files.createDirectories(tmp.resolve("checkout/.git"));
     Files.writeString(git.resolve("config"), """
         [core]
@@ -60,11 +62,24 @@ class InventoryReadingTest {
         \turl = git@github.com:acme/app.git
         \tfetch = +refs/heads/*:refs/remotes/origin/*
         """);
-    Path sub = Files.createDirectories(tmp.resolve("checkout/infra"));
-    assertThat(GitRemote.githubRepository(sub)).contains("acme/app");
+    Path workflows = Files.createDirectories(tmp.resolve("checkout/.github/workflows"));
+    assertThat(GitRemote.ofWorkflow(workflows.resolve("ci.yml"))).contains("acme/app");
+    Path nested = Files.createDirectories(tmp.resolve("checkout/examples/.github/workflows"));
+    assertThat(GitRemote.ofWorkflow(nested.resolve("ci.yml"))).isEmpty();
+    assertThat(GitRemote.ofWorkflow(tmp.resolve("checkout/ci.yml"))).isEmpty();
     assertThat(GitRemote.fromConfig("url = https://github.com/acme/app\n")).contains("acme/app");
     assertThat(GitRemote.fromConfig("url = https://gitlab.com/acme/app.git\n")).isEmpty();
-    assertThat(GitRemote.githubRepository(tmp.resolve("elsewhere"))).isEmpty();
+  }
+
+  @Test
+  void worktreeRemoteIsReadFromTheCommonGitDirectory(@TempDir Path tmp) throws Exception {
+    Path main = Files.createDirectories(tmp.resolve("main/.git/worktrees/feature"));
+    Files.writeString(tmp.resolve("main/.git/config"),
+        "[remote \"origin\"]\n\turl = https://github.com/acme/app.git\n");
+    Files.writeString(main.resolve("commondir"), "../..\n");
+    Path wt = Files.createDirectories(tmp.resolve("wt"));
+    Files.writeString(wt.resolve(".git"), "gitdir: " + main + "\n");
+    assertThat(GitRemote.atRoot(wt)).contains("acme/app");
   }
 
   @Test
@@ -74,7 +89,7 @@ class InventoryReadingTest {
     Files.createDirectories(repo.resolve(".git"));
     Files.writeString(repo.resolve(".git/config"),
         "[remote \"origin\"]\n\turl = https://github.com/acme/app.git\n");
-    Inventory inv = InventoryBuilder.build(List.of(repo), dev.imprint.scan.ScanSettings.defaults());
+    Inventory inv = InventoryBuilder.build(List.of(repo), ScanSettings.defaults());
     Identity other = named(inv, Inventory.KIND_AWS_ROLE, "gh-other");
     assertThat(inv.linksOf(other.id())).isEmpty();
     assertThat(inv.linksOf(named(inv, Inventory.KIND_AWS_ROLE, "gh-deploy").id())).hasSize(1);
