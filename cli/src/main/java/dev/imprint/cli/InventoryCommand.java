@@ -52,7 +52,8 @@ final class InventoryCommand implements Callable<Integer> {
 
   @Option(names = "--repository", paramLabel = "OWNER/NAME",
       description = "The GitHub repository the code is in, to match OIDC trust 'sub' conditions"
-          + " (default: GITHUB_REPOSITORY, else the git remote of the first target).")
+          + " (default: GITHUB_REPOSITORY, else the git remote of the checkout whose root"
+          + " holds the workflow).")
   String repository;
 
   @Option(names = "--config", paramLabel = "FILE",
