@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         "2:usage error, configuration error or unreadable scan target"},
     subcommands = {
         ScanCommand.class,
+        InventoryCommand.class,
         RulesCommand.class,
         ServerCommand.class,
         TokenCommand.class,

@@ -194,6 +194,11 @@ final class ScanCommand implements Callable<Integer> {
   }
 
   private ImprintConfig loadConfig(List<Path> paths) throws UsageException {
+    return loadConfig(config, paths);
+  }
+
+  /** The given configuration file, else {@code .imprint.yaml} where the targets are. */
+  static ImprintConfig loadConfig(Path config, List<Path> paths) throws UsageException {
     Optional<Path> file = config != null ? Optional.of(config)
         : ImprintConfig.locate(paths, Path.of("."));
     if (file.isEmpty()) {
