@@ -95,7 +95,8 @@ public final class ImprintServer implements AutoCloseable {
         : ImagePolicy.load(config.imagePolicy());
     IdentityService identities = new IdentityService(db, audit, clock, config.trustDomain());
     modules.add(new IdentityRoutes(identities));
-    modules.add(new ImageRoutes(new ImageService(db, audit, clock, identities, policy)));
+    modules.add(new ImageRoutes(new ImageService(db, audit, clock, identities, policy),
+        config.maxBodyBytes()));
     modules.add(new FindingRoutes(new FindingService(db, audit, clock), config.maxBodyBytes()));
   }
 

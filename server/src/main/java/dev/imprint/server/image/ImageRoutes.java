@@ -15,6 +15,8 @@ import java.util.Map;
 /**
  * {@code /v1/images}: pipelines (and admins) register images; admins approve, reject, deploy,
  * retire and roll back; auditors and pipelines read. {@code {digest}} is {@code sha256:<hex>}.
+ * A registration carries scan reports, so it alone accepts bodies up to 16 times the
+ * server-wide limit.
  */
 public final class ImageRoutes implements ApiModule {
   /** Body of {@code POST /v1/images}. */
@@ -28,9 +30,12 @@ public final class ImageRoutes implements ApiModule {
   public record ReasonRequest(String reason) {}
 
   private final ImageService images;
+  private final long maxRegistrationBytes;
 
-  public ImageRoutes(ImageService images) {
+  /** {@code serverMaxBody} is the server-wide body limit; registrations may be 16 times larger. */
+  public ImageRoutes(ImageService images, long serverMaxBody) {
     this.images = images;
+    this.maxRegistrationBytes = serverMaxBody * 16;
   }
 
   @Override
@@ -53,7 +58,7 @@ public final class ImageRoutes implements ApiModule {
   }
 
   private void register(Context ctx) {
-    RegisterRequest r = Json.body(ctx, RegisterRequest.class);
+    RegisterRequest r = Json.body(ctx, RegisterRequest.class, maxRegistrationBytes);
     ImageService.Registered reg = images.register(new ImageService.Registration(r.repository(),
         r.tag(), r.digest(), r.identity(), r.provenance(), r.scanReport(),
         r.vulnerabilityReport()), ApiServer.caller(ctx).actor());
