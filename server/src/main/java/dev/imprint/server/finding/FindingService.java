@@ -111,7 +111,8 @@ public final class FindingService {
     return db.read(c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT repository, commit_sha,"
           + " uploaded_at, uploaded_by, tool_version, critical, high, medium, low, info"
-          + " FROM finding_reports WHERE repository = ?" + (sha == null ? "" : " AND commit_sha = ?")
+          + " FROM finding_reports WHERE repository = ?"
+          + (sha == null ? "" : " AND commit_sha = ?")
           + " ORDER BY uploaded_at DESC, commit_sha LIMIT 1")) {
         ps.setString(1, repo);
         if (sha != null) {
