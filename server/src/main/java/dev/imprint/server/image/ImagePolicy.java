@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -149,11 +150,20 @@ public record ImagePolicy(String findingsDenyAtOrAbove, boolean requireScanRepor
 
   /** The policy as the JSON-friendly map served by the API. */
   public Map<String, Object> describe() {
-    return Map.of("findings", Map.of("denyAtOrAbove", findingsDenyAtOrAbove, "requireReport",
-        requireScanReport), "vulnerabilities", Map.of("denyAtOrAbove",
-        vulnerabilitiesDenyAtOrAbove, "requireReport", requireVulnerabilityReport),
-        "provenance", Map.of("require", PROVENANCE.stream()
-            .filter(requiredProvenance::contains).toList()), "allowForce", allowForce);
+    Map<String, Object> findings = new LinkedHashMap<>();
+    findings.put("denyAtOrAbove", findingsDenyAtOrAbove);
+    findings.put("requireReport", requireScanReport);
+    Map<String, Object> vulns = new LinkedHashMap<>();
+    vulns.put("denyAtOrAbove", vulnerabilitiesDenyAtOrAbove);
+    vulns.put("requireReport", requireVulnerabilityReport);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("version", 1);
+    out.put("findings", findings);
+    out.put("vulnerabilities", vulns);
+    out.put("provenance", Map.of("require", PROVENANCE.stream()
+        .filter(requiredProvenance::contains).toList()));
+    out.put("allowForce", allowForce);
+    return out;
   }
 
   private static String breakdown(ReportSummary s, String from) {

@@ -267,6 +267,40 @@ class ImageApiTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("dev.imprint.server.testing.Stores#kinds")
+  void imagesArePagedByDigestAndFilteredByIdentityRepositoryAndStatus(Stores.Kind kind) {
+    try (TestServer s = Estate.start(kind, dir, null)) {
+      Estate.identity(s, API);
+      Estate.identity(s, WORKER);
+      List<String> all = new ArrayList<>();
+      for (int i = 0; i < 7; i++) {
+        String d = digest("page" + i);
+        register(s, d, i % 2 == 0 ? API : WORKER, PROVENANCE);
+        all.add(d);
+      }
+      ok(move(s, all.get(0), "reject", "no"));
+      List<String> seen = new ArrayList<>();
+      String cursor = null;
+      int pages = 0;
+      do {
+        JsonNode page = json(s.send("GET", "/v1/images?limit=3" + (cursor == null ? ""
+            : "&cursor=" + cursor), s.adminToken(), null));
+        page.get("items").forEach(i -> seen.add(i.get("digest").asText()));
+        cursor = page.get("next").isNull() ? null : page.get("next").asText();
+        pages++;
+      } while (cursor != null);
+      assertThat(pages).isEqualTo(3);
+      assertThat(seen).isSorted().containsExactlyInAnyOrderElementsOf(all);
+      assertThat(json(s.send("GET", "/v1/images?identity=" + WORKER, s.adminToken(), null))
+          .get("items")).hasSize(3);
+      assertThat(json(s.send("GET", "/v1/images?status=rejected&repository="
+          + "registry.example/payments/api", s.adminToken(), null)).get("items")).hasSize(1);
+      problem(s.send("GET", "/v1/images?status=live", s.adminToken(), null), 400,
+          "image.status_invalid");
+    }
+  }
+
   private static String status(TestServer s, String digest) {
     return json(s.send("GET", "/v1/images/" + digest, s.adminToken(), null)).get("status")
         .asText();
