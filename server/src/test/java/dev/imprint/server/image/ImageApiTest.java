@@ -301,6 +301,16 @@ class ImageApiTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void aServerWithAnInvalidPolicyFileRefusesToStartNamingTheFileAndLine() throws Exception {
+    Path policy = dir.resolve("policy.yaml");
+    Files.writeString(policy, "findings:\n  denyAtOrAbove: hihg\n");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> Estate.start(Stores.Kind.SQLITE, dir, policy))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("policy.yaml:2:").hasMessageContaining("got 'hihg'");
+  }
+
   private static String status(TestServer s, String digest) {
     return json(s.send("GET", "/v1/images/" + digest, s.adminToken(), null)).get("status")
         .asText();
