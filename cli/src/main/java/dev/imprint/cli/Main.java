@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
         RulesCommand.class,
         ServerCommand.class,
         TokenCommand.class,
+        IdentityCommand.class,
+        ImageCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main {

@@ -53,6 +53,12 @@ final class ServerCommand implements Callable<Integer> {
       description = "Allow plain HTTP on a non-loopback address (logged loudly).")
   boolean insecureNoTls;
 
+  @Option(names = "--image-policy", paramLabel = "FILE",
+      description = "YAML image policy that decides approvals (default: no Imprint finding at"
+          + " or above high, no critical vulnerability, source repository and commit present;"
+          + " see docs/api.md).")
+  Path imagePolicy;
+
   @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text",
       description = "Log lines as text or one JSON object per line (default: ${DEFAULT-VALUE}).")
   String logFormat;
@@ -69,7 +75,8 @@ final class ServerCommand implements Callable<Integer> {
     try {
       ServerConfig base = ServerConfig.defaults().withListen(listen);
       config = new ServerConfig(base.host(), base.port(), dataDir, blankToNull(jdbcUrl),
-          trustDomain, tlsCert, tlsKey, insecureNoTls, format, base.maxBodyBytes()).validate();
+          trustDomain, tlsCert, tlsKey, insecureNoTls, format, base.maxBodyBytes())
+          .withImagePolicy(imagePolicy).validate();
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("imprint server: " + e.getMessage());
       return Main.USAGE;
