@@ -1,6 +1,8 @@
 package dev.imprint.server;
 
 import dev.imprint.server.audit.AuditLog;
+import dev.imprint.server.audit.AuditRoutes;
+import dev.imprint.server.audit.KeyEncryptionKey;
 import dev.imprint.server.auth.IssuedToken;
 import dev.imprint.server.auth.TokenRoutes;
 import dev.imprint.server.auth.TokenService;
@@ -62,6 +64,9 @@ public final class ImprintServer implements AutoCloseable {
           .description("units of work written").register(metrics);
       List<ApiModule> modules = new ArrayList<>();
       modules.add(new TokenRoutes(tokens));
+      modules.add(AuditRoutes.wire(db, config.trustDomain(), KeyEncryptionKey.resolve(
+          config.kekFile(), System.getenv(KeyEncryptionKey.ENV), config.dataDir(), LOG::warn),
+          clock, metrics));
       AtomicBoolean closing = new AtomicBoolean();
       ApiServer http = ApiServer.start(new ApiServer.Settings(config.host(), config.port(),
           config.maxBodyBytes(), null), tokens, metrics, () -> !closing.get() && ping(db), modules);

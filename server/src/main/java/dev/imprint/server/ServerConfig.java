@@ -12,11 +12,27 @@ import java.util.regex.Pattern;
  */
 public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     String trustDomain, Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat,
-    long maxBodyBytes) {
+    long maxBodyBytes, Path kekFile) {
   /** Log line format. */
   public enum LogFormat { TEXT, JSON }
 
   private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]{1,255}");
+
+  /**
+   * Without {@code kekFile}: the key-encryption key comes from {@code IMPRINT_KEK} or
+   * {@code <data-dir>/kek}.
+   */
+  public ServerConfig(String host, int port, Path dataDir, String jdbcUrl, String trustDomain,
+      Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat, long maxBodyBytes) {
+    this(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey, insecureNoTls, logFormat,
+        maxBodyBytes, null);
+  }
+
+  /** The same configuration with the key-encryption key read from {@code file}. */
+  public ServerConfig withKekFile(Path file) {
+    return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
+        insecureNoTls, logFormat, maxBodyBytes, file);
+  }
 
   /** The defaults: loopback, port 7878, ./imprint-data, trust domain imprint.local. */
   public static ServerConfig defaults() {
@@ -44,7 +60,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
       throw new IllegalArgumentException("expected a port from 0 to 65535, got " + p);
     }
     return new ServerConfig(h, p, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes);
+        insecureNoTls, logFormat, maxBodyBytes, kekFile);
   }
 
   /** True when the listen address is a loopback address. */

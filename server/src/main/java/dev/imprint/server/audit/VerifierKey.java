@@ -44,7 +44,7 @@ public final class VerifierKey {
    * @throws IllegalArgumentException saying which part is wrong
    */
   public static VerifierKey parse(String text) {
-    String[] parts = text.strip().split("\\+", -1);
+    String[] parts = text.strip().split("\\+", 3);
     if (parts.length != 3) {
       throw new IllegalArgumentException("expected a verifier key NAME+HASH+KEY, got "
           + parts.length + " part(s)");
