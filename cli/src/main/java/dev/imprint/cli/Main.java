@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         RulesCommand.class,
         ServerCommand.class,
         TokenCommand.class,
+        AuditCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main {
