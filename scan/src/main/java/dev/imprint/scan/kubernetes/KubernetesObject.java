@@ -69,10 +69,26 @@ public record KubernetesObject(String kind, String apiVersion, String name, Stri
     return out;
   }
 
-  /** A short identity, e.g. {@code Deployment/ns/web}. */
+  /**
+   * A short identity, e.g. {@code Deployment/ns/web}; cluster-scoped kinds have no namespace
+   * ({@code ClusterRoleBinding/admins}).
+   */
   public String address() {
+    if (clusterScoped()) {
+      return kind + "/" + name;
+    }
     return kind + "/" + (namespace == null ? "default" : namespace) + "/" + name;
   }
+
+  /** True for kinds that live outside namespaces (ClusterRole, Namespace, ...). */
+  public boolean clusterScoped() {
+    return CLUSTER_SCOPED.contains(kind);
+  }
+
+  private static final java.util.Set<String> CLUSTER_SCOPED = java.util.Set.of("ClusterRole",
+      "ClusterRoleBinding", "Namespace", "PersistentVolume", "StorageClass", "Node",
+      "CustomResourceDefinition", "PodSecurityPolicy", "ValidatingWebhookConfiguration",
+      "MutatingWebhookConfiguration", "PriorityClass", "RuntimeClass");
 
   /** The namespace, {@code default} when none is set. */
   public String effectiveNamespace() {

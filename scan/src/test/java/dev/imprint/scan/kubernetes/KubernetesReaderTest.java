@@ -26,6 +26,15 @@ class KubernetesReaderTest {
   }
 
   @Test
+  void clusterScopedObjectsAreAddressedWithoutANamespace() {
+    var r = read("rbac.yaml", "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\n"
+        + "metadata:\n  name: admins\n---\napiVersion: rbac.authorization.k8s.io/v1\n"
+        + "kind: RoleBinding\nmetadata:\n  name: readers\n");
+    assertThat(r.objects()).extracting(KubernetesObject::address)
+        .containsExactly("ClusterRoleBinding/admins", "RoleBinding/default/readers");
+  }
+
+  @Test
   void expandsTheItemsOfAList() {
     var r = read("list.yaml", "apiVersion: v1\nkind: List\nitems:\n"
         + "  - apiVersion: v1\n    kind: Service\n    metadata: {name: a}\n"
