@@ -36,7 +36,7 @@ class AuditCrashTest {
   private static final HttpClient HTTP = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(2)).build();
   private static final int CLIENTS = 4;
-  private static final int ACKS_BEFORE_KILL = 150;
+  private static final int ACKS_BEFORE_KILL = 60;
 
   @TempDir Path dir;
 
