@@ -107,4 +107,25 @@ class AuditCommandTest {
     assertThat(outOfRange.code()).isEqualTo(3);
     assertThat(outOfRange.err()).contains("audit.out_of_range");
   }
+
+  @Test
+  void tailFollowPrintsEntriesAppendedWhileItRuns() throws Exception {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.PrintWriter pw = new java.io.PrintWriter(out, true);
+    Thread follower = new Thread(() -> Main.run(pw, new java.io.PrintWriter(
+        new java.io.StringWriter()), "audit", "tail", "-n", "0", "--follow", "-o", "json",
+        "--server", server.url()));
+    follower.start();
+    Thread.sleep(1500);
+    Cli created = Cli.run("token", "create", "--role", "auditor", "-o", "json", "--server",
+        server.url());
+    String id = new ObjectMapper().readTree(created.out()).get("id").asText();
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!out.toString().contains("token:" + id) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    follower.interrupt();
+    follower.join(10_000);
+    assertThat(out.toString()).contains("token:" + id).contains("\"seq\":5");
+  }
 }

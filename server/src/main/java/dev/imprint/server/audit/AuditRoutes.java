@@ -30,12 +30,19 @@ public final class AuditRoutes implements ApiModule {
     this.audit = audit;
   }
 
-  /** Builds the service, registers the {@code imprint.audit.entries} gauge, returns the routes. */
+  /**
+   * Builds the service, registers the {@code imprint.audit.entries} gauge, starts loading the
+   * tree cache from the store in the background (a large log does not delay start-up; the first
+   * request that needs it waits for the load) and returns the routes.
+   */
   public static AuditRoutes wire(Database db, String trustDomain, KeyEncryptionKey kek,
       Clock clock, MeterRegistry metrics) {
     AuditService audit = new AuditService(db, trustDomain, kek, clock);
     Gauge.builder("imprint.audit.entries", audit, AuditRoutes::sizeOrNaN)
         .description("entries in the audit log").register(metrics);
+    Thread warm = new Thread(() -> sizeOrNaN(audit), "imprint-audit-cache");
+    warm.setDaemon(true);
+    warm.start();
     return new AuditRoutes(audit);
   }
 
