@@ -24,7 +24,11 @@ final class CheckpointSigner {
 
   /** The note: body, blank line, {@code — <name> <base64(key hash || signature)>}. */
   String sign(Checkpoint checkpoint) {
-    String body = checkpoint.body();
+    return signText(checkpoint.body());
+  }
+
+  /** Signs any note text (ending in a newline). */
+  String signText(String body) {
     byte[] message = body.getBytes(StandardCharsets.UTF_8);
     Ed25519Signer s = new Ed25519Signer();
     s.init(true, key);

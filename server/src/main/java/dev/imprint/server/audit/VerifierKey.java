@@ -92,6 +92,11 @@ public final class VerifierKey {
    *     by this key
    */
   public Checkpoint verify(String note) {
+    return Checkpoint.parse(open(note));
+  }
+
+  /** The text of a note that carries a valid signature by this key. */
+  String open(String note) {
     int split = note.lastIndexOf("\n\n");
     if (split < 0) {
       throw new IllegalArgumentException("expected a signed note (text, blank line, signatures)");
@@ -101,7 +106,7 @@ public final class VerifierKey {
     byte[] message = body.getBytes(StandardCharsets.UTF_8);
     for (String line : sigs) {
       if (line.startsWith(DASH + name + " ") && signatureMatches(line, message)) {
-        return Checkpoint.parse(body);
+        return body;
       }
     }
     throw new IllegalArgumentException("the note has no valid signature by key '" + name + "'");
