@@ -177,6 +177,31 @@ class MerkleTreeTest {
     assertThatThrownBy(() -> TREE.root(MAX + 1)).hasMessageContaining("got " + (MAX + 1));
   }
 
+  /** The RFC 6962 test vector of certificate-transparency: eight leaves and their roots. */
+  @Test
+  void theCertificateTransparencyReferenceRootsAndProofAreReproduced() {
+    HexFormat hex = HexFormat.of();
+    List<byte[]> leaves = List.of(new byte[0], hex.parseHex("00"), hex.parseHex("10"),
+        hex.parseHex("2021"), hex.parseHex("3031"), hex.parseHex("40414243"),
+        hex.parseHex("5051525354555657"), hex.parseHex("606162636465666768696a6b6c6d6e6f"));
+    String[] roots = {
+        "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+        "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+        "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+        "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+        "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+        "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+        "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+        "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"};
+    MerkleTree t = tree(leaves);
+    for (int n = 1; n <= 8; n++) {
+      assertThat(hex(t.root(n))).as("n=%d", n).isEqualTo(roots[n - 1]);
+    }
+    assertThat(hexes(t.consistencyProof(2, 5))).containsExactly(
+        "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+        "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b");
+  }
+
   static List<byte[]> entries(int n) {
     List<byte[]> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
