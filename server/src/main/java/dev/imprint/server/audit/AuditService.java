@@ -116,7 +116,8 @@ public final class AuditService {
     String note = signer.sign(cp);
     db.write(c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_checkpoints (tree_size,"
-          + " root_hash, note, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (tree_size) DO NOTHING")) {
+          + " root_hash, note, created_at) VALUES (?, ?, ?, ?)"
+          + " ON CONFLICT (tree_size) DO NOTHING")) {
         ps.setLong(1, n);
         ps.setString(2, cp.rootHex());
         ps.setString(3, note);

@@ -53,7 +53,8 @@ public final class VerifierKey {
     try {
       raw = Base64.getDecoder().decode(parts[2]);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("expected base64 after the second '+' of the verifier key");
+      throw new IllegalArgumentException(
+          "expected base64 after the second '+' of the verifier key");
     }
     if (raw.length != 33 || raw[0] != ED25519) {
       throw new IllegalArgumentException("expected an Ed25519 key (type 0x01 and 32 bytes) in the"

@@ -75,7 +75,8 @@ class MerkleTreeTest {
   @Test
   void rootsMatchTheReferenceForEverySize() {
     for (int n = 0; n <= MAX; n++) {
-      assertThat(hex(TREE.root(n))).as("n=%d", n).isEqualTo(hex(Reference.mth(ENTRIES.subList(0, n))));
+      assertThat(hex(TREE.root(n))).as("n=%d", n)
+          .isEqualTo(hex(Reference.mth(ENTRIES.subList(0, n))));
     }
     assertThat(hex(TREE.root(0)))
         .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
