@@ -64,9 +64,9 @@ public final class ImprintServer implements AutoCloseable {
           .description("units of work written").register(metrics);
       List<ApiModule> modules = new ArrayList<>();
       modules.add(new TokenRoutes(tokens));
-      modules.add(AuditRoutes.wire(db, config.trustDomain(), KeyEncryptionKey.resolve(
-          config.kekFile(), System.getenv(KeyEncryptionKey.ENV), config.dataDir(), LOG::warn),
-          clock, metrics));
+      KeyEncryptionKey kek = KeyEncryptionKey.resolve(config.kekFile(),
+          System.getenv(KeyEncryptionKey.ENV), config.dataDir(), LOG::warn);
+      modules.add(AuditRoutes.wire(db, config.trustDomain(), kek, clock, metrics));
       AtomicBoolean closing = new AtomicBoolean();
       ApiServer http = ApiServer.start(new ApiServer.Settings(config.host(), config.port(),
           config.maxBodyBytes(), null), tokens, metrics, () -> !closing.get() && ping(db), modules);

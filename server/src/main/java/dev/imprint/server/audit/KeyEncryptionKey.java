@@ -18,7 +18,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The operator's key-encryption key (AES-256-GCM) that wraps the server's signing keys in the
  * store. It comes from {@code --kek-file}, else {@code IMPRINT_KEK} (base64 of 32 bytes), else
- * {@code <data-dir>/kek}, created owner-only on first start. Never printed: {@link #toString()}
+ * {@code <data-dir>/kek}, created owner-only on first start. Other capabilities may wrap their
+ * own keys with it ({@link #wrap}, with a distinct context). Never printed: {@link #toString()}
  * is redacted.
  */
 public final class KeyEncryptionKey {
@@ -114,7 +115,7 @@ public final class KeyEncryptionKey {
   }
 
   /** Encrypts {@code plain} bound to {@code context}; returns base64(nonce || ciphertext). */
-  String wrap(byte[] plain, String context) {
+  public String wrap(byte[] plain, String context) {
     byte[] nonce = new byte[NONCE];
     new SecureRandom().nextBytes(nonce);
     byte[] ct = crypt(Cipher.ENCRYPT_MODE, nonce, plain, context);
@@ -128,7 +129,7 @@ public final class KeyEncryptionKey {
    *
    * @throws IllegalArgumentException when this key did not encrypt it (or it was altered)
    */
-  byte[] unwrap(String wrapped, String context) {
+  public byte[] unwrap(String wrapped, String context) {
     byte[] raw = Base64.getDecoder().decode(wrapped);
     return crypt(Cipher.DECRYPT_MODE, Arrays.copyOf(raw, NONCE),
         Arrays.copyOfRange(raw, NONCE, raw.length), context);
