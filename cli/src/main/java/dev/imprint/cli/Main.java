@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         TokenCommand.class,
         IdentityCommand.class,
         ImageCommand.class,
+        AuditCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main {

@@ -1,6 +1,8 @@
 package dev.imprint.server;
 
 import dev.imprint.server.audit.AuditLog;
+import dev.imprint.server.audit.AuditRoutes;
+import dev.imprint.server.audit.KeyEncryptionKey;
 import dev.imprint.server.auth.IssuedToken;
 import dev.imprint.server.auth.TokenRoutes;
 import dev.imprint.server.auth.TokenService;
@@ -69,6 +71,9 @@ public final class ImprintServer implements AutoCloseable {
           .description("units of work written").register(metrics);
       List<ApiModule> modules = new ArrayList<>();
       modules.add(new TokenRoutes(tokens));
+      KeyEncryptionKey kek = KeyEncryptionKey.resolve(config.kekFile(),
+          System.getenv(KeyEncryptionKey.ENV), config.dataDir(), LOG::warn);
+      modules.add(AuditRoutes.wire(db, config.trustDomain(), kek, clock, metrics));
       estate(config, db, audit, clock, modules);
       AtomicBoolean closing = new AtomicBoolean();
       ApiServer http = ApiServer.start(new ApiServer.Settings(config.host(), config.port(),
