@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Starts the control plane on its embedded defaults with a fresh data"
         + " directory, loads the example estate from examples/ through the API (findings,"
-        + " tokens, and identities, images and their audit trail as those APIs land), prints"
+        + " tokens, identities, images approved and rejected by policy, all audited), prints"
         + " the server URL, the admin token and the next commands to try, and serves until"
         + " Ctrl-C."},
     exitCodeListHeading = "%nExit codes:%n",

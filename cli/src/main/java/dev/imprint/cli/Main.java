@@ -18,9 +18,13 @@ import picocli.CommandLine.Command;
         "2:usage error, configuration error or unreadable scan target"},
     subcommands = {
         ScanCommand.class,
+        InventoryCommand.class,
         RulesCommand.class,
         ServerCommand.class,
         TokenCommand.class,
+        IdentityCommand.class,
+        ImageCommand.class,
+        AuditCommand.class,
         DemoCommand.class,
         CommandLine.HelpCommand.class,
     })

@@ -1,5 +1,8 @@
 package dev.imprint.cli;
 
+import dev.imprint.cli.remote.ApiClient;
+import dev.imprint.cli.remote.RemoteException;
+import dev.imprint.cli.remote.RemoteOptions;
 import dev.imprint.scan.Finding;
 import dev.imprint.scan.ScanReport;
 import dev.imprint.scan.ScanSettings;
@@ -17,7 +20,9 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,7 +39,9 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
         "0:no finding at or above the fail-on severity",
         "1:findings at or above the fail-on severity",
-        "2:usage error, configuration or baseline error, unreadable scan target"})
+        "2:usage error, configuration or baseline error, unreadable scan target",
+        "3:--upload was refused by the server",
+        "4:--upload could not reach the server"})
 final class ScanCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -95,6 +102,25 @@ final class ScanCommand implements Callable<Integer> {
           + " auto means a terminal and NO_COLOR unset).")
   String color;
 
+  @Option(names = "--upload",
+      description = "Also upload the findings (Imprint JSON) to the control plane at --server"
+          + " with the token in IMPRINT_TOKEN (pipeline or admin role).")
+  boolean upload;
+
+  @Option(names = "--repository", paramLabel = "NAME",
+      description = "Source repository for --upload (default: GITHUB_REPOSITORY or"
+          + " CI_PROJECT_PATH).")
+  String repository;
+
+  @Option(names = "--commit", paramLabel = "SHA",
+      description = "Commit for --upload (default: GITHUB_SHA, CI_COMMIT_SHA or GIT_COMMIT).")
+  String commit;
+
+  @Option(names = "--server", paramLabel = "URL",
+      defaultValue = "${env:IMPRINT_SERVER:-http://127.0.0.1:7878}",
+      description = "Control plane for --upload (default: IMPRINT_SERVER or ${DEFAULT-VALUE}).")
+  String server;
+
   @Option(names = {"-q", "--quiet"},
       description = "No progress line and no notes on standard error.")
   boolean quiet;
@@ -127,6 +153,7 @@ final class ScanCommand implements Callable<Integer> {
       throw new UsageException("--threads: expected 0 or more, got " + threads);
     }
     List<Path> paths = targets.isEmpty() ? List.of(Path.of(".")) : targets;
+    String[] source = uploadSource();
     ImprintConfig cfg = loadConfig(paths);
     Severity threshold = failOn != null ? severity("--fail-on", failOn)
         : cfg.failOn() != null ? cfg.failOn() : Severity.HIGH;
@@ -190,10 +217,68 @@ final class ScanCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UsageException("--output: cannot write " + output + ": " + e.getMessage());
     }
+    if (source != null) {
+      try {
+        upload(report, source[0], source[1], err);
+      } catch (RemoteException e) {
+        err.println("imprint scan: --upload: " + e.getMessage() + (e.status() > 0
+            ? " (HTTP " + e.status() + ", " + e.code() + ")" : ""));
+        err.flush();
+        return e.exitCode();
+      }
+    }
     return failed ? Main.FINDINGS : Main.OK;
   }
 
+  /** Repository and commit for --upload (null without --upload), from options or CI. */
+  private String[] uploadSource() throws UsageException {
+    if (!upload) {
+      if (repository != null || commit != null) {
+        throw new UsageException("--repository and --commit go with --upload");
+      }
+      return null;
+    }
+    String repo = repository != null ? repository : CiEnvironment.repository();
+    String sha = commit != null ? commit : CiEnvironment.commit();
+    if (repo == null || sha == null) {
+      throw new UsageException("--upload needs the source repository and commit: give"
+          + " --repository and --commit, or run in CI (GITHUB_REPOSITORY/GITHUB_SHA,"
+          + " CI_PROJECT_PATH/CI_COMMIT_SHA); missing " + (repo == null ? "--repository"
+              : "--commit"));
+    }
+    return new String[] {repo, sha};
+  }
+
+  private void upload(ScanReport report, String repo, String sha, PrintWriter err)
+      throws UsageException {
+    StringWriter json = new StringWriter();
+    ApiClient client;
+    try {
+      client = RemoteOptions.client(server);
+      Reporters.forFormat("json", new ReportOptions(false, Main.version(), Clock.systemUTC()))
+          .write(report, json);
+    } catch (IllegalArgumentException | IOException e) {
+      throw new UsageException("--upload: " + e.getMessage());
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("repository", repo);
+    body.put("commit", sha);
+    try {
+      body.put("report", ApiClient.json().readTree(json.toString()));
+    } catch (IOException e) {
+      throw new IllegalStateException("the JSON reporter wrote invalid JSON", e);
+    }
+    client.post("/v1/findings", body);
+    note(err, "uploaded " + report.findings().size() + " findings for " + repo + "@" + sha
+        + " to " + server);
+  }
+
   private ImprintConfig loadConfig(List<Path> paths) throws UsageException {
+    return loadConfig(config, paths);
+  }
+
+  /** The given configuration file, else {@code .imprint.yaml} where the targets are. */
+  static ImprintConfig loadConfig(Path config, List<Path> paths) throws UsageException {
     Optional<Path> file = config != null ? Optional.of(config)
         : ImprintConfig.locate(paths, Path.of("."));
     if (file.isEmpty()) {

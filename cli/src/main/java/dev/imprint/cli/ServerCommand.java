@@ -53,6 +53,18 @@ final class ServerCommand implements Callable<Integer> {
       description = "Allow plain HTTP on a non-loopback address (logged loudly).")
   boolean insecureNoTls;
 
+  @Option(names = "--image-policy", paramLabel = "FILE",
+      description = "YAML image policy that decides approvals (default: no Imprint finding at"
+          + " or above high, no critical vulnerability, source repository and commit present;"
+          + " see docs/api.md).")
+  Path imagePolicy;
+
+  @Option(names = "--kek-file", paramLabel = "FILE",
+      description = "Key-encryption key (base64 of 32 bytes) that wraps the audit signing key in"
+          + " the store. Default: IMPRINT_KEK, else <data-dir>/kek, created owner-only on first"
+          + " start. Replicas sharing a PostgreSQL store need the same one.")
+  Path kekFile;
+
   @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text",
       description = "Log lines as text or one JSON object per line (default: ${DEFAULT-VALUE}).")
   String logFormat;
@@ -69,7 +81,8 @@ final class ServerCommand implements Callable<Integer> {
     try {
       ServerConfig base = ServerConfig.defaults().withListen(listen);
       config = new ServerConfig(base.host(), base.port(), dataDir, blankToNull(jdbcUrl),
-          trustDomain, tlsCert, tlsKey, insecureNoTls, format, base.maxBodyBytes()).validate();
+          trustDomain, tlsCert, tlsKey, insecureNoTls, format, base.maxBodyBytes())
+          .withImagePolicy(imagePolicy).withKekFile(kekFile).validate();
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("imprint server: " + e.getMessage());
       return Main.USAGE;

@@ -1,9 +1,11 @@
 package dev.imprint.scan;
 
 import dev.imprint.scan.aws.AwsAnalyzer;
+import dev.imprint.scan.azure.AzureAnalyzer;
 import dev.imprint.scan.ci.CiAnalyzer;
 import dev.imprint.scan.compose.ComposeAnalyzer;
 import dev.imprint.scan.dockerfile.DockerfileAnalyzer;
+import dev.imprint.scan.gcp.GcpAnalyzer;
 import dev.imprint.scan.kubernetes.KubernetesAnalyzer;
 import dev.imprint.scan.packer.PackerAnalyzer;
 import dev.imprint.scan.secret.SecretAnalyzer;
@@ -22,6 +24,8 @@ public final class Catalog {
       new KubernetesAnalyzer(),
       new TerraformAnalyzer(),
       new AwsAnalyzer(),
+      new GcpAnalyzer(),
+      new AzureAnalyzer(),
       new PackerAnalyzer(),
       new ComposeAnalyzer(),
       new CiAnalyzer(),

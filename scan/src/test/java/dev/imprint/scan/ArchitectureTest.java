@@ -27,7 +27,23 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage("dev.imprint.scan.dockerfile..",
             "dev.imprint.scan.kubernetes..", "dev.imprint.scan.terraform..",
             "dev.imprint.scan.aws..", "dev.imprint.scan.compose..", "dev.imprint.scan.ci..",
-            "dev.imprint.scan.packer..")
+            "dev.imprint.scan.packer..", "dev.imprint.scan.gcp..", "dev.imprint.scan.azure..")
+        .check(SCAN);
+  }
+
+  @Test
+  void theTerraformReaderKnowsNoProviderAndProvidersDoNotKnowEachOther() {
+    noClasses().that().resideInAPackage("dev.imprint.scan.terraform..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.imprint.scan.aws..",
+            "dev.imprint.scan.gcp..", "dev.imprint.scan.azure..")
+        .check(SCAN);
+    noClasses().that().resideInAPackage("dev.imprint.scan.gcp..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.imprint.scan.aws..",
+            "dev.imprint.scan.azure..")
+        .check(SCAN);
+    noClasses().that().resideInAPackage("dev.imprint.scan.azure..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.imprint.scan.aws..",
+            "dev.imprint.scan.gcp..")
         .check(SCAN);
   }
 }

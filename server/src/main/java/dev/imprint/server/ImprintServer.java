@@ -1,11 +1,20 @@
 package dev.imprint.server;
 
 import dev.imprint.server.audit.AuditLog;
+import dev.imprint.server.audit.AuditRoutes;
+import dev.imprint.server.audit.KeyEncryptionKey;
 import dev.imprint.server.auth.IssuedToken;
 import dev.imprint.server.auth.TokenRoutes;
 import dev.imprint.server.auth.TokenService;
+import dev.imprint.server.finding.FindingRoutes;
+import dev.imprint.server.finding.FindingService;
 import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiServer;
+import dev.imprint.server.identity.IdentityRoutes;
+import dev.imprint.server.identity.IdentityService;
+import dev.imprint.server.image.ImagePolicy;
+import dev.imprint.server.image.ImageRoutes;
+import dev.imprint.server.image.ImageService;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.tls.HttpsConnector;
 import dev.imprint.server.tls.ServerCertificate;
@@ -85,6 +94,10 @@ public final class ImprintServer implements AutoCloseable {
           .description("units of work written").register(metrics);
       List<ApiModule> modules = new ArrayList<>();
       modules.add(new TokenRoutes(tokens));
+      KeyEncryptionKey kek = KeyEncryptionKey.resolve(config.kekFile(),
+          System.getenv(KeyEncryptionKey.ENV), config.dataDir(), LOG::warn);
+      modules.add(AuditRoutes.wire(db, config.trustDomain(), kek, clock, metrics));
+      estate(config, db, audit, clock, modules);
       modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
       ApiServer http = ApiServer.start(new ApiServer.Settings(config.host(), config.port(),
@@ -148,6 +161,18 @@ public final class ImprintServer implements AutoCloseable {
 
   private static long millis(long from, long to) {
     return (to - from) / 1_000_000;
+  }
+
+  /** Identities, images (with the operator's image policy) and findings. */
+  private static void estate(ServerConfig config, Database db, AuditLog audit, Clock clock,
+      List<ApiModule> modules) {
+    ImagePolicy policy = config.imagePolicy() == null ? ImagePolicy.defaults()
+        : ImagePolicy.load(config.imagePolicy());
+    IdentityService identities = new IdentityService(db, audit, clock, config.trustDomain());
+    modules.add(new IdentityRoutes(identities));
+    modules.add(new ImageRoutes(new ImageService(db, audit, clock, identities, policy),
+        config.maxBodyBytes()));
+    modules.add(new FindingRoutes(new FindingService(db, audit, clock), config.maxBodyBytes()));
   }
 
   private static void printOnce(PrintStream console, IssuedToken t) {

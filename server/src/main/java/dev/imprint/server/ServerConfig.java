@@ -8,15 +8,38 @@ import java.util.regex.Pattern;
 
 /**
  * How one server process runs: where it listens, where it stores, its SPIFFE trust domain,
- * TLS and logging. {@link #validate()} enforces the secure defaults.
+ * TLS, logging and the image policy file (null for the default policy). {@link #validate()}
+ * enforces the secure defaults.
  */
 public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     String trustDomain, Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat,
-    long maxBodyBytes) {
+    long maxBodyBytes, Path imagePolicy, Path kekFile) {
   /** Log line format. */
   public enum LogFormat { TEXT, JSON }
 
   private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]{1,255}");
+
+  /** A configuration with the default image policy and the default key-encryption key. */
+  public ServerConfig(String host, int port, Path dataDir, String jdbcUrl, String trustDomain,
+      Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat, long maxBodyBytes) {
+    this(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey, insecureNoTls, logFormat,
+        maxBodyBytes, null, null);
+  }
+
+  /** The same configuration with the image policy read from {@code file} (null: default). */
+  public ServerConfig withImagePolicy(Path file) {
+    return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
+        insecureNoTls, logFormat, maxBodyBytes, file, kekFile);
+  }
+
+  /**
+   * The same configuration with the key-encryption key read from {@code file} (null: from
+   * {@code IMPRINT_KEK} or {@code <data-dir>/kek}).
+   */
+  public ServerConfig withKekFile(Path file) {
+    return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, file);
+  }
 
   /** The defaults: loopback, port 7878, ./imprint-data, trust domain imprint.local. */
   public static ServerConfig defaults() {
@@ -44,7 +67,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
       throw new IllegalArgumentException("expected a port from 0 to 65535, got " + p);
     }
     return new ServerConfig(h, p, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes);
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile);
   }
 
   /** True when the listen address is a loopback address. */

@@ -62,14 +62,23 @@ public final class ApiClient {
     return send("DELETE", path, null);
   }
 
+  /** Streams the body of a GET to {@code target} (a problem becomes a RemoteException). */
+  public void download(String path, java.nio.file.Path target) {
+    exchange("GET", path, null, target);
+  }
+
   /** Sends a request and returns the JSON body (an empty object for 204). */
   public JsonNode send(String method, String path, Object body) {
+    return exchange(method, path, body, null);
+  }
+
+  private JsonNode exchange(String method, String path, Object body, java.nio.file.Path target) {
     if (token == null || token.isBlank()) {
       throw new RemoteException(RemoteException.USAGE, "client.token_missing",
           "no API token: set IMPRINT_TOKEN (an admin token is printed at the server's first start)");
     }
     HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
-        .timeout(Duration.ofSeconds(30))
+        .timeout(target == null ? Duration.ofSeconds(30) : Duration.ofMinutes(30))
         .header("Authorization", "Bearer " + token)
         .header("Accept", "application/json");
     try {
@@ -79,8 +88,16 @@ public final class ApiClient {
       } else {
         b.method(method, HttpRequest.BodyPublishers.noBody());
       }
+      if (target != null) {
+        HttpResponse<java.nio.file.Path> res = http.send(b.build(),
+            HttpResponse.BodyHandlers.ofFile(target));
+        if (res.statusCode() / 100 != 2) {
+          return parse(res.statusCode(), java.nio.file.Files.readAllBytes(target));
+        }
+        return null;
+      }
       HttpResponse<byte[]> res = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-      return parse(res);
+      return parse(res.statusCode(), res.body());
     } catch (ConnectException | HttpTimeoutException e) {
       throw new RemoteException(RemoteException.UNREACHABLE, "client.unreachable",
           "cannot reach the Imprint server at " + base + " (start it with 'imprint server', or set"
@@ -94,22 +111,21 @@ public final class ApiClient {
     }
   }
 
-  private static JsonNode parse(HttpResponse<byte[]> res) throws IOException {
-    byte[] raw = res.body();
+  private static JsonNode parse(int status, byte[] raw) throws IOException {
     JsonNode node = raw.length == 0 ? JSON.createObjectNode() : readOrNull(raw);
-    if (res.statusCode() >= 200 && res.statusCode() < 300) {
+    if (status >= 200 && status < 300) {
       if (node == null) {
         throw new RemoteException(RemoteException.REFUSED, "client.bad_response",
-            "the server answered " + res.statusCode() + " with a body that is not JSON");
+            "the server answered " + status + " with a body that is not JSON");
       }
       return node;
     }
     if (node != null && node.hasNonNull("code")) {
       throw new RemoteException(RemoteException.REFUSED, node.get("code").asText(),
-          node.path("detail").asText(node.path("title").asText("")), res.statusCode());
+          node.path("detail").asText(node.path("title").asText("")), status);
     }
-    throw new RemoteException(RemoteException.REFUSED, "http." + res.statusCode(),
-        "the server answered HTTP " + res.statusCode(), res.statusCode());
+    throw new RemoteException(RemoteException.REFUSED, "http." + status,
+        "the server answered HTTP " + status, status);
   }
 
   private static JsonNode readOrNull(byte[] raw) {

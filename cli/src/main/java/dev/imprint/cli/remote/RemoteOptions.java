@@ -27,6 +27,11 @@ public final class RemoteOptions {
     return new ApiClient(server, tokenSource.get());
   }
 
+  /** A client for {@code server} with the token from IMPRINT_TOKEN (for other commands). */
+  public static ApiClient client(String server) {
+    return new ApiClient(server, tokenSource.get());
+  }
+
   public Output output() {
     return output;
   }

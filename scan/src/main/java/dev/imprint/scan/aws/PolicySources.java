@@ -15,13 +15,13 @@ import java.util.Map;
  * Finds the policy document behind a Terraform value: {@code jsonencode({...})}, a JSON string
  * or heredoc, or a reference to a {@code data "aws_iam_policy_document"} in the same module.
  */
-final class PolicySources {
+public final class PolicySources {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   private PolicySources() {}
 
   /** The policy a value holds, or null when it holds none that can be read statically. */
-  static PolicyDocument read(Tf.Value v, TfModule module) {
+  public static PolicyDocument read(Tf.Value v, TfModule module) {
     try {
       if (v instanceof Tf.Call c && c.name().equals("jsonencode") && c.args().size() == 1) {
         return PolicyDocument.of(json(c.args().get(0), 0));

@@ -44,19 +44,59 @@ public final class TfReader {
     }
   }
 
-  /** Reads a file, saying where and why reading stopped when it cannot. */
+  /** The last file read on this thread and its result (see {@link #parse}). */
+  private record Memo(SourceFile source, Result result) {}
+
+  private static final ThreadLocal<Memo> LAST = new ThreadLocal<>();
+
+  /**
+   * Reads a file, saying where and why reading stopped when it cannot. The scanner hands one file
+   * to every analyzer in turn on one thread, and the Terraform, AWS, GCP and Azure analyzers all
+   * read it: the last result of each thread is kept and returned again for the same file object
+   * (the model is immutable), so a file is read once, not four times.
+   */
   public static Result parse(SourceFile file) {
-    TfReader r = new TfReader(file.text());
+    Memo last = LAST.get();
+    if (last != null && last.source() == file) {
+      return last.result();
+    }
+    Result result = read(new TfReader(file.text()), file);
+    LAST.set(new Memo(file, result));
+    return result;
+  }
+
+  private static Result read(TfReader r, SourceFile file) {
     try {
       return new Result(new Tf.File(file, r.body(false, file)), 0, 0, null);
     } catch (Fail | RuntimeException e) {
-      int at = Math.max(0, Math.min(r.pos, r.src.length()));
-      String msg = at >= r.src.length()
-          ? "unexpected end of file: expected a closing brace, bracket or quote"
-          : "unexpected '" + printable(r.src.charAt(at))
-              + "': expected an attribute, a block, a value or a closing brace";
-      return new Result(null, line(at, file), col(at, file), msg);
+      return failure(r, file);
     }
+  }
+
+  /**
+   * Reads a variable definitions file ({@code terraform.tfvars}, {@code *.auto.tfvars}): its
+   * top-level attributes (and any blocks) become one block of type {@code tfvars} at 1:1.
+   */
+  public static Result parseDefinitions(SourceFile file) {
+    TfReader r = new TfReader(file.text());
+    try {
+      Map<String, Tf.Attr> attrs = new LinkedHashMap<>();
+      List<Tf.Block> blocks = new ArrayList<>();
+      r.bodyInto(false, attrs, blocks, file);
+      Tf.Block all = new Tf.Block("tfvars", List.of(), attrs, blocks, 1, 1);
+      return new Result(new Tf.File(file, List.of(all)), 0, 0, null);
+    } catch (Fail | RuntimeException e) {
+      return failure(r, file);
+    }
+  }
+
+  private static Result failure(TfReader r, SourceFile file) {
+    int at = Math.max(0, Math.min(r.pos, r.src.length()));
+    String msg = at >= r.src.length()
+        ? "unexpected end of file: expected a closing brace, bracket or quote"
+        : "unexpected '" + printable(r.src.charAt(at))
+            + "': expected an attribute, a block, a value or a closing brace";
+    return new Result(null, line(at, file), col(at, file), msg);
   }
 
   private static String printable(char c) {
@@ -549,14 +589,20 @@ public final class TfReader {
   private static List<String> refsIn(String text) {
     List<String> out = new ArrayList<>();
     int i = 0;
-    while ((i = text.indexOf("${", i)) >= 0 && out.size() < 256) {
+    int seen = 0;
+    while ((i = text.indexOf("${", i)) >= 0 && out.size() < 256 && seen++ < 4096) {
+      // One pass: an interpolation without a closing brace ends the search, so a heredoc
+      // full of unclosed "${" costs linear time, not a scan to the end per opening.
       int end = text.indexOf('}', i);
-      String inner = text.substring(i + 2, end < 0 ? text.length() : end);
+      String inner = text.substring(i + 2, end < 0 ? Math.min(text.length(), i + 2002) : end);
       Matcher m = TRAVERSAL.matcher(inner.length() > 2000 ? inner.substring(0, 2000) : inner);
       while (m.find()) {
         out.add(m.group());
       }
-      i += 2;
+      if (end < 0) {
+        break;
+      }
+      i = Math.max(i + 2, end + 1);
     }
     return out;
   }

@@ -201,4 +201,115 @@ class TfReaderTest {
     assertThat(r.ok()).isTrue();
     assertThat(r.message()).isNull();
   }
+  @Test
+  void tenThousandNestedBracketsStopWithALocatedFailureNotAStackOverflow() {
+    String text = "locals {\n  deep = " + "[".repeat(10_000) + "]".repeat(10_000) + "\n}\n";
+
+    TfReader.Result r = TfReader.parse(SourceFile.of("main.tf", text));
+
+    assertThat(r.ok()).isFalse();
+    assertThat(r.line()).isEqualTo(2);
+    assertThat(r.column()).isBetween(10, 10 + 10_000);
+    assertThat(r.message()).isNotBlank();
+  }
+
+  @Test
+  void aFiveMegabyteSingleLineStringIsReadInFull() {
+    String big = "x".repeat(5 * 1024 * 1024);
+
+    TfReader.Result r = TfReader.parse(SourceFile.of("main.tf",
+        "resource \"a\" \"b\" {\n  v = \"" + big + "\"\n}\n"));
+
+    assertThat(r.ok()).isTrue();
+    assertThat(r.file().blocks().get(0).literal("v")).hasSize(big.length());
+  }
+
+  @Test
+  void aFiveMegabyteUnterminatedLineIsADiagnosticOnThatLine() {
+    String text = "resource \"a\" \"b\" {\n  v = \"" + "y".repeat(5 * 1024 * 1024);
+
+    TfReader.Result r = TfReader.parse(SourceFile.of("main.tf", text));
+
+    assertThat(r.ok()).isFalse();
+    assertThat(r.line()).isEqualTo(2);
+    assertThat(r.column()).isPositive();
+    assertThat(r.message()).contains("end of file").doesNotContain("yyyy");
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(120) // a guard against a hang, not a speed assertion
+  void aHeredocFullOfUnclosedInterpolationsIsReadInOnePass() {
+    String text = "locals {\n  s = <<EOT\n" + "${".repeat(500_000) + "\nEOT\n}\n";
+
+    TfReader.Result r = TfReader.parse(SourceFile.of("main.tf", text));
+
+    assertThat(r.ok()).isTrue();
+    Tf.Str s = (Tf.Str) r.file().blocks().get(0).value("s");
+    assertThat(s.template()).isTrue();
+    assertThat(s.templateRefs()).isEmpty();
+  }
+
+  @Test
+  void theAnalyzerTurnsHostileInputIntoAParseErrorDiagnostic() {
+    String text = "provider \"google\" {\n  credentials = " + "(".repeat(10_000) + "\n}\n";
+    java.util.List<dev.imprint.scan.Diagnostic> diagnostics = new java.util.ArrayList<>();
+    java.util.List<dev.imprint.scan.Finding> findings = new java.util.ArrayList<>();
+
+    new TerraformAnalyzer().start(dev.imprint.scan.ScanSettings.defaults())
+        .analyze(SourceFile.of("infra/main.tf", text), new dev.imprint.scan.Analyzer.Sink() {
+          @Override
+          public void report(dev.imprint.scan.Finding finding) {
+            findings.add(finding);
+          }
+
+          @Override
+          public void diagnose(dev.imprint.scan.Diagnostic diagnostic) {
+            diagnostics.add(diagnostic);
+          }
+        });
+
+    assertThat(findings).isEmpty();
+    assertThat(diagnostics).singleElement().satisfies(d -> {
+      assertThat(d.kind()).isEqualTo(dev.imprint.scan.Diagnostic.Kind.PARSE_ERROR);
+      assertThat(d.location().path()).isEqualTo("infra/main.tf");
+      assertThat(d.location().line()).isEqualTo(2);
+      assertThat(d.location().column()).isGreaterThan(1);
+    });
+  }
+  @Test
+  void aDefinitionsFileIsReadAsOneBlockOfTopLevelAttributes() {
+    TfReader.Result r = TfReader.parseDefinitions(SourceFile.of("terraform.tfvars",
+        "region = \"eu\"\n\ntags = {\n  team = \"a\"\n}\n  db_password = \"x\"\n"));
+
+    assertThat(r.ok()).isTrue();
+    Tf.Block all = r.file().blocks().get(0);
+    assertThat(all.type()).isEqualTo("tfvars");
+    assertThat(all.attrs().keySet()).containsExactly("region", "tags", "db_password");
+    assertThat(all.attr("db_password").line()).isEqualTo(6);
+    assertThat(all.attr("db_password").column()).isEqualTo(3);
+    assertThat(TfReader.parse(SourceFile.of("terraform.tfvars", "region = \"eu\"\n")).file()
+        .blocks()).isEmpty();
+  }
+
+  @Test
+  void aBrokenDefinitionsFileSaysWhereReadingStopped() {
+    TfReader.Result r = TfReader.parseDefinitions(SourceFile.of("terraform.tfvars",
+        "a = 1\nb = [1, 2\n"));
+
+    assertThat(r.ok()).isFalse();
+    assertThat(r.line()).isEqualTo(3);
+    assertThat(r.message()).contains("end of file");
+  }
+  @Test
+  void theSameFileObjectIsReadOnceAndAnotherWithTheSameTextAfresh() {
+    SourceFile file = SourceFile.of("main.tf", "locals {\n  a = 1\n}\n");
+    SourceFile copy = SourceFile.of("main.tf", file.text());
+
+    TfReader.Result first = TfReader.parse(file);
+
+    assertThat(TfReader.parse(file)).isSameAs(first);
+    assertThat(TfReader.parse(copy)).isNotSameAs(first)
+        .satisfies(r -> assertThat(r.file().source()).isSameAs(copy));
+    assertThat(TfReader.parse(file)).isNotSameAs(first).isEqualTo(first);
+  }
 }

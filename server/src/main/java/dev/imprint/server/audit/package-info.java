@@ -1,5 +1,11 @@
 /**
- * The tamper-evident audit log: entries appended in the same store transaction as the change
- * they record, hashed as RFC 6962 / RFC 9162 Merkle tree leaves.
+ * The tamper-evident audit log. Every change is appended, in the same store transaction as the
+ * change, as a leaf of an RFC 6962 / RFC 9162 Merkle tree ({@link AuditLog}). {@link MerkleTree}
+ * keeps every complete subtree hash in memory so tree heads and proofs cost O(log n); the
+ * store stays the truth and {@link AuditService} extends the cache with rows past it, so
+ * replicas on one PostgreSQL agree. Tree heads are signed as C2SP checkpoints (signed notes)
+ * with an Ed25519 key that is kept in the store wrapped by the operator's
+ * {@link KeyEncryptionKey}. {@link AuditExport} writes the log as JSON lines and
+ * {@link AuditVerifier} checks such a file offline and names the first bad entry.
  */
 package dev.imprint.server.audit;

@@ -1,0 +1,115 @@
+package dev.imprint.cli;
+
+import dev.imprint.scan.ScanSettings;
+import dev.imprint.scan.Scanner;
+import dev.imprint.scan.inventory.Inventory;
+import dev.imprint.scan.inventory.InventoryBuilder;
+import dev.imprint.scan.inventory.InventoryFormat;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code imprint inventory}: lists the non-human identities code defines and how they link. */
+@Command(name = "inventory", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "List the non-human identities the code defines or holds (Kubernetes service"
+        + " accounts, IAM users, roles and keys, cloud service accounts, CI pipelines, baked"
+        + " credentials), what each may do, its risk flags, and the links between them.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:inventory written",
+        "2:usage error, configuration error or unreadable target"})
+final class InventoryCommand implements Callable<Integer> {
+  private static final Pattern REPOSITORY =
+      Pattern.compile("[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}");
+
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(arity = "0..*", paramLabel = "PATH",
+      description = "Files or directories to read (default: the current directory).")
+  List<Path> targets = new ArrayList<>();
+
+  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
+      description = "Output format: text or json (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+      description = "Write the inventory to FILE (atomically) instead of standard output.")
+  Path output;
+
+  @Option(names = "--exclude", paramLabel = "GLOB",
+      description = "Do not read paths matching GLOB (repeatable).")
+  List<String> excludes = new ArrayList<>();
+
+  @Option(names = "--repository", paramLabel = "OWNER/NAME",
+      description = "The GitHub repository the code is in, to match OIDC trust 'sub' conditions"
+          + " (default: GITHUB_REPOSITORY, else the git remote of the checkout whose root"
+          + " holds the workflow).")
+  String repository;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Configuration file for excludes (default: .imprint.yaml in the first"
+          + " directory target, else in the current directory).")
+  Path config;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      String rendered = render(inventory());
+      if (output != null) {
+        try {
+          OutputFile.writeAtomically(output, rendered);
+        } catch (IOException e) {
+          throw new ScanCommand.UsageException("--output: cannot write " + output + ": "
+              + e.getMessage());
+        }
+      } else {
+        out.print(rendered);
+        out.flush();
+      }
+      return Main.OK;
+    } catch (ScanCommand.UsageException e) {
+      err.println("imprint inventory: " + e.getMessage());
+      err.flush();
+      return Main.USAGE;
+    }
+  }
+
+  private Inventory inventory() throws ScanCommand.UsageException {
+    if (!format.equals("text") && !format.equals("json")) {
+      throw new ScanCommand.UsageException("--format: expected text or json, got '" + format
+          + "'");
+    }
+    String repo = repository != null ? repository : System.getenv("GITHUB_REPOSITORY");
+    if (repo != null && !REPOSITORY.matcher(repo).matches()) {
+      throw new ScanCommand.UsageException("--repository: expected OWNER/NAME, got '" + repo
+          + "'");
+    }
+    List<Path> paths = targets.isEmpty() ? List.of(Path.of(".")) : targets;
+    ScanSettings settings = ScanCommand.loadConfig(config, paths).applyTo(ScanSettings.defaults());
+    List<String> all = new ArrayList<>(settings.excludes());
+    all.addAll(excludes);
+    settings = settings.withExcludes(all);
+    try {
+      return repo != null ? InventoryBuilder.build(paths, settings, repo)
+          : InventoryBuilder.build(paths, settings);
+    } catch (Scanner.TargetException e) {
+      throw new ScanCommand.UsageException(e.getMessage());
+    }
+  }
+
+  private String render(Inventory inv) {
+    return format.equals("json") ? InventoryFormat.json(inv) : InventoryFormat.text(inv);
+  }
+}

@@ -1,0 +1,131 @@
+package dev.imprint.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imprint.cli.remote.RemoteOptions;
+import dev.imprint.server.ImprintServer;
+import dev.imprint.server.ServerConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditCommandTest {
+  @TempDir Path dir;
+  ImprintServer server;
+  Supplier<String> previous;
+
+  @BeforeEach
+  void start() {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    ServerConfig d = ServerConfig.defaults();
+    server = ImprintServer.start(new ServerConfig("127.0.0.1", 0, dir.resolve("data"), null,
+        d.trustDomain(), null, null, false, d.logFormat(), d.maxBodyBytes()),
+        new PrintStream(console, true, StandardCharsets.UTF_8));
+    String admin = console.toString(StandardCharsets.UTF_8)
+        .replaceAll("(?s).*admin token: (\\S+).*", "$1");
+    previous = RemoteOptions.useTokenSource(() -> admin);
+    for (String role : new String[] {"workload", "pipeline", "auditor", "workload"}) {
+      assertThat(Cli.run("token", "create", "--role", role, "--server", server.url()).code())
+          .isZero();
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    RemoteOptions.useTokenSource(previous);
+    server.close();
+  }
+
+  @Test
+  void exportThenVerifySucceedsAsTheReadmeSays() throws Exception {
+    Path file = dir.resolve("audit.jsonl");
+    Cli export = Cli.run("audit", "export", file.toString(), "--server", server.url());
+    assertThat(export.code()).as(export.err()).isZero();
+    assertThat(export.out()).contains("exported 5 entries to " + file.toAbsolutePath());
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+          "data", "audit.jsonl");
+    }
+    Cli verify = Cli.run("audit", "verify", file.toString());
+    assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
+    assertThat(verify.out()).contains("verified: 5 entries, 1 signed checkpoint(s), origin"
+        + " imprint.local/imprint-audit");
+
+    String key = new ObjectMapper().readTree(Cli.run("audit", "export", file.toString(),
+        "-o", "json", "--server", server.url()).out()).get("verifierKey").asText();
+    assertThat(Cli.run("audit", "verify", file.toString(), "--key", key).code()).isZero();
+  }
+
+  @Test
+  void verifyNamesTheFirstBadEntryAndSeparatesUnreadableFiles() throws Exception {
+    Path file = dir.resolve("audit.jsonl");
+    assertThat(Cli.run("audit", "export", file.toString(), "--server", server.url()).code())
+        .isZero();
+    String text = Files.readString(file);
+    Files.writeString(file, text.replace("\"role\\\":\\\"pipeline", "\"role\\\":\\\"admin"));
+    assertThat(Files.readString(file)).isNotEqualTo(text);
+    Cli bad = Cli.run("audit", "verify", file.toString());
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.out()).contains("FAILED at entry 2: entry 2 was altered");
+
+    Files.writeString(file, "not an export\n");
+    assertThat(Cli.run("audit", "verify", file.toString()).code()).isEqualTo(2);
+    assertThat(Cli.run("audit", "verify", dir.resolve("none.jsonl").toString()).code())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void tailShowsTheLastEntriesAndProofVerifiesAnEntryAgainstTheSignedCheckpoint()
+      throws Exception {
+    Cli tail = Cli.run("audit", "tail", "-n", "2", "--server", server.url());
+    assertThat(tail.code()).isZero();
+    assertThat(tail.out()).contains("SEQ").contains("token.created").contains("role")
+        .doesNotContain("system:bootstrap");
+
+    Cli proof = Cli.run("audit", "proof", "--index", "1", "-o", "json", "--server",
+        server.url());
+    assertThat(proof.code()).as(proof.err()).isZero();
+    JsonNode p = new ObjectMapper().readTree(proof.out());
+    assertThat(p.get("verified").asBoolean()).isTrue();
+    assertThat(p.get("size").asLong()).isEqualTo(5);
+
+    Cli older = Cli.run("audit", "proof", "--index", "1", "--size", "3", "--server",
+        server.url());
+    assertThat(older.code()).as(older.err()).isZero();
+    assertThat(older.out()).contains("entry 1 is included in the tree of size 3");
+
+    Cli outOfRange = Cli.run("audit", "proof", "--index", "7", "--server", server.url());
+    assertThat(outOfRange.code()).isEqualTo(3);
+    assertThat(outOfRange.err()).contains("audit.out_of_range");
+  }
+
+  @Test
+  void tailFollowPrintsEntriesAppendedWhileItRuns() throws Exception {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.PrintWriter pw = new java.io.PrintWriter(out, true);
+    Thread follower = new Thread(() -> Main.run(pw, new java.io.PrintWriter(
+        new java.io.StringWriter()), "audit", "tail", "-n", "0", "--follow", "-o", "json",
+        "--server", server.url()));
+    follower.start();
+    Thread.sleep(1500);
+    Cli created = Cli.run("token", "create", "--role", "auditor", "-o", "json", "--server",
+        server.url());
+    String id = new ObjectMapper().readTree(created.out()).get("id").asText();
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!out.toString().contains("token:" + id) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    follower.interrupt();
+    follower.join(10_000);
+    assertThat(out.toString()).contains("token:" + id).contains("\"seq\":5");
+  }
+}

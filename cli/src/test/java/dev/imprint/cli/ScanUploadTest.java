@@ -1,0 +1,91 @@
+package dev.imprint.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imprint.cli.remote.RemoteOptions;
+import dev.imprint.server.ImprintServer;
+import dev.imprint.server.ServerConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code imprint scan --upload} against a real in-process server. */
+class ScanUploadTest {
+  private static final String SECRET = "Zx81kLq0PmW92vTr";
+  private static final String SHA = "0123456789abcdef0123456789abcdef01234567";
+  @TempDir Path tmp;
+  ImprintServer server;
+  String token;
+  Supplier<String> previousToken;
+  UnaryOperator<String> previousEnv;
+  Path repo;
+
+  @BeforeEach
+  void start() throws Exception {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    ServerConfig d = ServerConfig.defaults();
+    server = ImprintServer.start(new ServerConfig("127.0.0.1", 0, tmp.resolve("data"), null,
+        d.trustDomain(), null, null, false, d.logFormat(), d.maxBodyBytes()),
+        new PrintStream(console, true, StandardCharsets.UTF_8));
+    token = console.toString(StandardCharsets.UTF_8).replaceAll("(?s).*admin token: (\\S+).*",
+        "$1");
+    previousToken = RemoteOptions.useTokenSource(() -> token);
+    previousEnv = CiEnvironment.source;
+    CiEnvironment.source = Map.of("CI_PROJECT_PATH", "acme/payments", "CI_COMMIT_SHA", SHA)::get;
+    repo = Files.createDirectories(tmp.resolve("repo"));
+    Files.writeString(repo.resolve("Dockerfile"),
+        "FROM ubuntu:latest\nENV DB_PASSWORD=" + SECRET + "\n");
+  }
+
+  @AfterEach
+  void stop() {
+    RemoteOptions.useTokenSource(previousToken);
+    CiEnvironment.source = previousEnv;
+    server.close();
+  }
+
+  @Test
+  void uploadTakesRepositoryAndCommitFromCiAndStoresRedactedFindings() throws Exception {
+    Cli r = Cli.run("scan", repo.toString(), "--upload", "--server", server.url());
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).contains("uploaded").contains("acme/payments@" + SHA);
+    JsonNode stored = new ObjectMapper().readTree(
+        dev.imprint.cli.remote.RemoteOptions.client(server.url())
+            .get("/v1/findings", Map.of("repository", "acme/payments", "commit", SHA)).toString());
+    assertThat(stored.get("findings").size()).isGreaterThanOrEqualTo(2);
+    assertThat(stored.toString()).doesNotContain(SECRET).contains("Zx81");
+    assertThat(stored.get("uploadedBy").asText()).startsWith("token:");
+  }
+
+  @Test
+  void explicitOptionsWinAndMissingSourceOrRefusalHaveTheirExitCodes() {
+    Cli r = Cli.run("scan", repo.toString(), "--format", "sarif", "-q", "--upload",
+        "--repository", "acme/other", "--commit", "abcdef1", "--server", server.url());
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    assertThat(r.out()).contains("\"version\" : \"2.1.0\"");
+    CiEnvironment.source = name -> null;
+    Cli missing = Cli.run("scan", repo.toString(), "--upload", "--server", server.url());
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("GITHUB_REPOSITORY").contains("missing --repository");
+    Cli lone = Cli.run("scan", repo.toString(), "--commit", "abcdef1");
+    assertThat(lone.code()).isEqualTo(2);
+    Cli bad = Cli.run("scan", repo.toString(), "--upload", "--repository", "acme/x", "--commit",
+        "HEAD", "--server", server.url());
+    assertThat(bad.code()).isEqualTo(3);
+    assertThat(bad.err()).contains("finding.commit_invalid");
+    Cli down = Cli.run("scan", repo.toString(), "--upload", "--repository", "acme/x",
+        "--commit", "abcdef1", "--server", "http://127.0.0.1:1");
+    assertThat(down.code()).isEqualTo(4);
+  }
+}

@@ -1,0 +1,178 @@
+package dev.imprint.scan.packer;
+
+import dev.imprint.scan.secret.SecretDetectors;
+import dev.imprint.scan.secret.SecretHit;
+import dev.imprint.scan.secret.Secrets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What provisioner commands do that the rules care about: secrets written into them, downloads
+ * piped into an interpreter, and files removed. Every pattern has bounded repetitions and runs
+ * on lines of at most {@link #MAX_LINE} characters.
+ */
+final class Commands {
+  static final int MAX_LINE = 4000;
+  private static final Pattern ASSIGNMENT = Pattern.compile(
+      "(?<![A-Za-z0-9_$-])([A-Za-z_][A-Za-z0-9_]{0,100})=(\"[^\"\\n]{0,500}\"|'[^'\\n]{0,500}'"
+          + "|[^\\s;&|\"'`]{1,500})");
+  private static final Pattern FLAG = Pattern.compile(
+      "(?<![A-Za-z0-9_-])--?([A-Za-z][A-Za-z0-9_-]{0,60})(?:=|\\s{1,10})(\"[^\"\\n]{0,500}\""
+          + "|'[^'\\n]{0,500}'|[^\\s;&|\"'`]{1,500})");
+  private static final Pattern SECRET_FLAG = Pattern.compile(
+      "(?i)(?:[a-z0-9]{1,30}[-_]){0,3}(?:password|passwd|pass|token|secret|api[-_]?key"
+          + "|client[-_]secret|access[-_]key|secret[-_]key)");
+  private static final Pattern PIPE = Pattern.compile(
+      "(?i)(?<![A-Za-z0-9_-])(curl|wget|iwr|invoke-webrequest|irm|invoke-restmethod)\\b"
+          + "[^|\\n]{0,2000}\\|(?!\\|)\\s{0,20}(?:sudo\\s{1,10}(?:-[A-Za-z]{1,10}\\s{1,10}){0,3})?"
+          + "(?:env\\s{1,10})?(?:/usr)?(?:/bin/)?((?:ba|z|k|da|a)?sh|python[0-9.]{0,4}|perl|ruby"
+          + "|node|iex|invoke-expression|powershell|pwsh)(?![A-Za-z0-9_-])");
+  private static final Pattern SUBSTITUTION = Pattern.compile(
+      "(?i)(?<![A-Za-z0-9_-])((?:ba|z|k|da)?sh|python[0-9.]{0,4})\\s{1,10}(?:-[a-z]{1,5}\\s{1,10})"
+          + "{0,3}(?:<\\(|[\"']?\\$\\()\\s{0,5}(curl|wget)(?![A-Za-z0-9_-])");
+  private static final Pattern POWERSHELL = Pattern.compile(
+      "(?i)(?<![A-Za-z0-9_-])(iex|invoke-expression)(?![A-Za-z0-9_-])[^\\n]{0,400}?"
+          + "(downloadstring|iwr|invoke-webrequest|irm|invoke-restmethod)(?![A-Za-z0-9_-])");
+  private static final Pattern REMOVE = Pattern.compile(
+      "(?i)(?<![A-Za-z0-9_-])(rm|shred|unlink|srm|del|erase|remove-item|rmdir)(?![A-Za-z0-9_-])");
+
+  /** Values that name or reach a secret rather than hold one: URLs without a password, paths. */
+  private static final Pattern NOT_A_VALUE = Pattern.compile(
+      "(?i)[a-z][a-z0-9+.-]{0,30}://[^@\\s]{0,2000}|[/~.][^\\s]{0,2000}"
+          + "|.{0,2000}\\$\\{?[A-Za-z_].{0,2000}");
+
+  private Commands() {}
+
+  /**
+   * A literal bound to a name that is a secret: the shared heuristics, minus URLs without
+   * credentials, paths and values that expand a shell variable.
+   */
+  static Optional<SecretHit> literal(String name, String value) {
+    String v = value.trim();
+    if (NOT_A_VALUE.matcher(v).matches()) {
+      return Optional.empty();
+    }
+    return Secrets.assignment(name, v);
+  }
+
+  /**
+   * A secret in a command: what it is, its hit (evidence only, never the raw value) and the
+   * 0-based line of the command it is on.
+   */
+  record Secret(String what, SecretHit hit, int line) {}
+
+  /** A download run unverified, and the 0-based line of the command it is on. */
+  record Pipe(String what, int line) {}
+
+  /**
+   * The secrets in a command: provider-specific detections, then secret-named variables and
+   * flags bound to literals; one per fingerprint.
+   */
+  static List<Secret> secrets(String command) {
+    Map<String, Secret> out = new LinkedHashMap<>();
+    for (SecretHit h : SecretDetectors.find(command)) {
+      if (h.detector().equals("generic-assignment") && h.start() >= 0
+          && h.end() <= command.length()
+          && NOT_A_VALUE.matcher(command.substring(h.start(), h.end())).matches()) {
+        continue;
+      }
+      out.putIfAbsent(h.evidence().fingerprint(), new Secret(h.kind(), h,
+          newlines(command, h.start())));
+    }
+    List<String> lines = lines(command);
+    for (int i = 0; i < lines.size(); i++) {
+      bound(ASSIGNMENT.matcher(lines.get(i)), false, i, out);
+      bound(FLAG.matcher(lines.get(i)), true, i, out);
+    }
+    return List.copyOf(out.values());
+  }
+
+  private static int newlines(String text, int end) {
+    int n = 0;
+    for (int i = 0; i < Math.min(end, text.length()); i++) {
+      if (text.charAt(i) == '\n') {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static void bound(Matcher m, boolean flag, int line, Map<String, Secret> out) {
+    while (m.find()) {
+      String name = m.group(1);
+      if (flag && !SECRET_FLAG.matcher(name).matches()) {
+        continue;
+      }
+      String value = unquote(m.group(2));
+      Optional<SecretHit> hit = literal(name, value);
+      if (hit.isPresent() && !value.startsWith("-")) {
+        String what = (flag ? "option --" : "variable ") + name;
+        out.putIfAbsent(hit.get().evidence().fingerprint(), new Secret(what, hit.get(), line));
+      }
+    }
+  }
+
+  /** A download piped into an interpreter: {@code "curl into sh"}, or empty. */
+  static Optional<Pipe> pipeToShell(String command) {
+    List<String> lines = lines(command);
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      Matcher m = PIPE.matcher(line);
+      if (m.find()) {
+        return Optional.of(new Pipe(lower(m.group(1)) + " piped into " + lower(m.group(2)), i));
+      }
+      m = SUBSTITUTION.matcher(line);
+      if (m.find()) {
+        return Optional.of(new Pipe(lower(m.group(2)) + " output run by " + lower(m.group(1)),
+            i));
+      }
+      m = POWERSHELL.matcher(line);
+      if (m.find()) {
+        return Optional.of(new Pipe(lower(m.group(2)) + " output run by " + lower(m.group(1)),
+            i));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether a command removes files and names one of the given paths. */
+  static boolean removesAny(String command, List<String> paths) {
+    for (String line : lines(command)) {
+      if (REMOVE.matcher(line).find()) {
+        for (String p : paths) {
+          if (!p.isEmpty() && line.contains(p)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The lines of a command, each cut to {@link #MAX_LINE} characters. */
+  static List<String> lines(String command) {
+    List<String> out = new ArrayList<>();
+    for (String l : command.split("\n", 1000)) {
+      out.add(l.length() > MAX_LINE ? l.substring(0, MAX_LINE) : l);
+    }
+    return out;
+  }
+
+  private static String unquote(String v) {
+    if (v.length() >= 2 && (v.charAt(0) == '"' || v.charAt(0) == '\'')
+        && v.charAt(v.length() - 1) == v.charAt(0)) {
+      return v.substring(1, v.length() - 1);
+    }
+    return v;
+  }
+
+  private static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,74 @@
+package dev.imprint.scan.terraform;
+
+import dev.imprint.scan.Category;
+import dev.imprint.scan.Rule;
+import dev.imprint.scan.Severity;
+import java.util.List;
+
+/** The provider-independent Terraform rules, in catalog order. */
+final class TerraformRules {
+  private TerraformRules() {}
+
+  static final Rule SECRET_VARIABLE = Rule.builder("IMP-TF-001")
+      .title("Secret-like Terraform variable with a default or not marked sensitive")
+      .severity(Severity.MEDIUM).category(Category.NHI2)
+      .rationale("A variable named like a credential is printed in plan output and logs unless "
+          + "it is marked sensitive, and a literal default puts the credential into the "
+          + "repository where every clone and fork keeps it.")
+      .remediation("Declare the variable with sensitive = true and no default, and supply the "
+          + "value at run time from a secret store or the CI secret context (TF_VAR_...).")
+      .example("variable \"db_password\" {\n  default = \"hunter2\"\n}",
+          "variable \"db_password\" {\n  type      = string\n  sensitive = true\n}")
+      .tags("terraform", "secrets").build();
+
+  static final Rule LITERAL_SECRET = Rule.builder("IMP-TF-002")
+      .title("Literal secret in Terraform code or a .tfvars file")
+      .severity(Severity.HIGH).category(Category.NHI2)
+      .rationale("A password, token or key written as a literal in a resource, module, data "
+          + "source, locals or a committed .tfvars file is committed "
+          + "to version control, copied with every clone and fork, and stored again in the "
+          + "state; it cannot be rotated without a code change and it is readable by everyone "
+          + "who can read the repository. Provider-issued tokens (GitHub, Slack, Stripe, "
+          + "cloud keys) are reported as critical: they are live credentials.")
+      .remediation("Remove the literal and revoke it. Generate the value (random_password), "
+          + "read it from a secret store (a data source for Secret Manager, Key Vault, Vault "
+          + "or AWS Secrets Manager), or pass it in through a variable with sensitive = true "
+          + "supplied at run time; better, use an identity that needs no secret.")
+      .example("resource \"aws_db_instance\" \"main\" {\n  password = \"Sup3r-Secret-2024\"\n}",
+          "resource \"aws_db_instance\" \"main\" {\n"
+              + "  manage_master_user_password = true\n}")
+      .tags("terraform", "secrets").build();
+
+  static final Rule OUTPUT_SECRET = Rule.builder("IMP-TF-003")
+      .title("Output exposes a secret without sensitive = true")
+      .severity(Severity.HIGH).category(Category.NHI2)
+      .rationale("Outputs are printed after every apply, in CI logs and in terraform output, and "
+          + "are readable by every configuration that reads this state through "
+          + "terraform_remote_state. An output that carries a password, key or token without "
+          + "sensitive = true (or that strips sensitivity with nonsensitive()) publishes it.")
+      .remediation("Do not output secrets; output the name or ARN of the secret-store entry "
+          + "instead. If an output must carry one, mark it sensitive = true and never wrap it "
+          + "in nonsensitive().")
+      .example("output \"db_password\" {\n  value = random_password.db.result\n}",
+          "output \"db_password_secret\" {\n  value = aws_secretsmanager_secret.db.arn\n}")
+      .tags("terraform", "secrets", "output").build();
+
+  static final Rule PROVIDER_CREDENTIALS = Rule.builder("IMP-TF-004")
+      .title("Provider or backend configured with static credentials")
+      .severity(Severity.CRITICAL).category(Category.NHI2)
+      .rationale("A token, password or key written into a provider, backend or cloud block is "
+          + "committed with the code and gives whoever reads the repository the same access "
+          + "Terraform has, usually broad administrative rights. A service-account key file "
+          + "named in the provider is a long-lived key that lives on every machine that runs "
+          + "the configuration.")
+      .remediation("Remove the credential and revoke it. Let the provider read credentials from "
+          + "its environment variables or a credentials helper, and in CI use OIDC federation "
+          + "(Workload Identity Federation, Azure use_oidc, AWS assume_role_with_web_identity, "
+          + "Vault JWT auth) so no static credential exists at all.")
+      .example("provider \"github\" {\n  token = \"ghp_...\"\n}",
+          "provider \"github\" {\n  # token read from GITHUB_TOKEN at run time\n}")
+      .tags("terraform", "secrets", "provider").build();
+
+  static final List<Rule> ALL =
+      List.of(SECRET_VARIABLE, LITERAL_SECRET, OUTPUT_SECRET, PROVIDER_CREDENTIALS);
+}

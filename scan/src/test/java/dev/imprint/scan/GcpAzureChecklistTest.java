@@ -1,0 +1,84 @@
+package dev.imprint.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imprint.scan.azure.AzureAnalyzer;
+import dev.imprint.scan.gcp.GcpAnalyzer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every "GCP:" and "Azure:" item of the checklist's last section is covered by at least one
+ * rule, and every GCP and Azure rule covers some item. The checklist gives these items no
+ * labels; GCP1..GCP5 and AZ1..AZ3 number them in the checklist's order.
+ */
+class GcpAzureChecklistTest {
+  /** Label -> (checklist wording, rule ids). */
+  static final Map<String, Map.Entry<String, List<String>>> COVERAGE = new LinkedHashMap<>();
+
+  static {
+    map("GCP1", "google_service_account_key (long-lived key)", "IMP-GCP-001", "IMP-GCP-002",
+        "IMP-GCP-010");
+    map("GCP2", "primitive roles (owner/editor) on service accounts", "IMP-GCP-003");
+    map("GCP3", "iam.serviceAccountUser / serviceAccountTokenCreator granted broadly",
+        "IMP-GCP-004", "IMP-GCP-005");
+    map("GCP4", "default compute service account used with the cloud-platform scope",
+        "IMP-GCP-006");
+    map("GCP5", "workload identity pool provider without an attribute condition",
+        "IMP-GCP-007");
+    map("AZ1", "client secrets on applications/service principals (prefer federated "
+        + "credentials)", "IMP-AZURE-001", "IMP-AZURE-002", "IMP-AZURE-007");
+    map("AZ2", "Owner/Contributor at subscription scope", "IMP-AZURE-003");
+    map("AZ3", "managed identity missing where a secret is used", "IMP-AZURE-004",
+        "IMP-AZURE-007");
+  }
+
+  /** Rules that go beyond the checklist's items, with the reason they exist. */
+  static final Map<String, String> BEYOND = Map.of(
+      "IMP-GCP-008", "secrets in VM startup scripts (GCP counterpart of A7)",
+      "IMP-GCP-009", "startup script that downloads and runs code (mutable launch, like D16)",
+      "IMP-AZURE-005", "the federated credential that replaces a secret must be narrow",
+      "IMP-AZURE-006", "a Key Vault secret whose value is written in the code");
+
+  private static void map(String label, String item, String... ids) {
+    COVERAGE.put(label, Map.entry(item, List.of(ids)));
+  }
+
+  @Test
+  void everyGcpAndAzureChecklistItemIsMapped() {
+    assertThat(COVERAGE.keySet()).containsExactly("GCP1", "GCP2", "GCP3", "GCP4", "GCP5",
+        "AZ1", "AZ2", "AZ3");
+    assertThat(COVERAGE.values()).allSatisfy(e -> assertThat(e.getValue()).isNotEmpty());
+  }
+
+  @Test
+  void everyMappedRuleIsInTheCatalog() {
+    Set<String> catalog = Catalog.rules().stream().map(Rule::id).collect(Collectors.toSet());
+    COVERAGE.forEach((label, e) ->
+        assertThat(catalog).as("rules for %s (%s)", label, e.getKey()).containsAll(e.getValue()));
+    assertThat(catalog).containsAll(BEYOND.keySet());
+  }
+
+  @Test
+  void everyGcpAndAzureRuleCoversAnItemOrIsExplained() {
+    Set<String> mapped = new java.util.HashSet<>(COVERAGE.values().stream()
+        .flatMap(e -> e.getValue().stream()).toList());
+    mapped.addAll(BEYOND.keySet());
+    assertThat(new GcpAnalyzer().rules()).extracting(Rule::id).allMatch(mapped::contains);
+    assertThat(new AzureAnalyzer().rules()).extracting(Rule::id).allMatch(mapped::contains);
+  }
+
+  @Test
+  void everyCatalogRuleInTheGcpAndAzureAreasBelongsToTheirAnalyzers() {
+    Set<String> owned = new java.util.HashSet<>();
+    new GcpAnalyzer().rules().forEach(r -> owned.add(r.id()));
+    new AzureAnalyzer().rules().forEach(r -> owned.add(r.id()));
+    assertThat(Catalog.rules()).extracting(Rule::id)
+        .filteredOn(id -> id.startsWith("IMP-GCP-") || id.startsWith("IMP-AZURE-"))
+        .containsExactlyInAnyOrderElementsOf(owned);
+  }
+}

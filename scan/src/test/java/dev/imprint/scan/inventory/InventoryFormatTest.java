@@ -1,0 +1,81 @@
+package dev.imprint.scan.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InventoryFormatTest {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** The raw values planted in the fixtures; none may appear in any output. */
+  private static final List<String> RAW = List.of("AKIAZ7QHXM4TNWB2KRLE",
+      "q8Vz2LmN4xT7bR1cW9yK3pH6sD0fG5jA8uE2iO7w", "Vq8mZ2xK4wP7sNtR3jLc");
+
+  @Test
+  void jsonHasSchemaVersionOneAndTheDocumentedFieldsInOrder() throws Exception {
+    JsonNode root = MAPPER.readTree(InventoryFormat.json(Fixtures.of("static-key")));
+    assertThat(names(root)).containsExactly("schemaVersion", "summary", "identities", "links");
+    assertThat(root.get("schemaVersion").asInt()).isEqualTo(1);
+    assertThat(names(root.get("summary"))).containsExactly("identities", "links", "flagged",
+        "byKind");
+    assertThat(root.get("summary").get("identities").asInt())
+        .isEqualTo(root.get("identities").size());
+    assertThat(root.get("identities")).isNotEmpty().allSatisfy(i -> {
+      assertThat(names(i)).containsExactly("id", "kind", "name", "location", "access",
+          "permissions", "credential", "trustedBy", "usedBy", "flags", "details");
+      assertThat(names(i.get("location"))).containsExactly("path", "line");
+      assertThat(i.get("location").get("line").isInt()).isTrue();
+      assertThat(Inventory.KINDS).contains(i.get("kind").asText());
+      assertThat(List.of("admin", "write", "read", "none", "unknown"))
+          .contains(i.get("access").asText());
+    });
+    assertThat(root.get("links")).isNotEmpty().allSatisfy(l -> {
+      assertThat(names(l)).containsExactly("kind", "from", "to", "fromLocation", "toLocation",
+          "reason");
+      assertThat(Inventory.LINK_KINDS).contains(l.get("kind").asText());
+    });
+  }
+
+  @Test
+  void jsonOfAnEmptyInventoryIsStillComplete() throws Exception {
+    JsonNode root = MAPPER.readTree(InventoryFormat.json(new Inventory(List.of(), List.of())));
+    assertThat(root.get("identities").isArray()).isTrue();
+    assertThat(root.get("links").isArray()).isTrue();
+    assertThat(root.get("summary").get("byKind").isObject()).isTrue();
+  }
+
+  @Test
+  void noRawSecretInTextOrJsonOrTheModel() {
+    for (String[] c : new String[][] {{"static-key", "AKIA********(20)"},
+        {"reuse", "Vq8m********(20)"}}) {
+      Inventory inv = Fixtures.of(c[0]);
+      assertThat(inv.ofKind(Inventory.KIND_EMBEDDED)).isNotEmpty();
+      String all = InventoryFormat.text(inv) + InventoryFormat.json(inv) + inv;
+      for (String raw : RAW) {
+        assertThat(all).doesNotContain(raw);
+      }
+      assertThat(all).contains(c[1]);
+    }
+  }
+
+  @Test
+  void textGroupsByKindWithFlagsLinksAndLocations() {
+    String text = InventoryFormat.text(Fixtures.of("static-key"));
+    assertThat(text).startsWith("6 identities, 6 flagged, 5 links\n");
+    assertThat(text).contains("\naws-iam-user (1)\n  ci-deployer  [long-lived-access-key, admin");
+    assertThat(text).contains("    defined at " + Fixtures.path("static-key/infra/main.tf:1"));
+    assertThat(text).contains("    <- static-key-source github:"
+        + Fixtures.path("static-key/.github/workflows/deploy.yml"));
+    assertThat(text.indexOf("aws-iam-user (1)")).isLessThan(text.indexOf("aws-access-key (1)"))
+        .isLessThan(text.indexOf("github-workflow (1)"));
+  }
+
+  private static List<String> names(JsonNode n) {
+    List<String> out = new ArrayList<>();
+    n.fieldNames().forEachRemaining(out::add);
+    return out;
+  }
+}

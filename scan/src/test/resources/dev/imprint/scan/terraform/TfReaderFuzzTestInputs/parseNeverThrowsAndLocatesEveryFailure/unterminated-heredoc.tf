@@ -1,0 +1,4 @@
+locals {
+  script = <<EOT
+echo never closed
+${${${${

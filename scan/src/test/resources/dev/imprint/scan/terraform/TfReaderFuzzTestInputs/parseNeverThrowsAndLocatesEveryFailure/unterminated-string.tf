@@ -1,0 +1,3 @@
+provider "azurerm" {
+  client_secret = "abc
+}

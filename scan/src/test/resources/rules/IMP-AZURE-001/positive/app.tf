@@ -1,0 +1,7 @@
+resource "azuread_application" "ci" {
+  display_name = "ci-deployer"
+}
+
+resource "azuread_application_password" "ci" {
+  application_id = azuread_application.ci.id
+}

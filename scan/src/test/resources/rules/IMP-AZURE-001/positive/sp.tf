@@ -1,0 +1,4 @@
+resource "azuread_service_principal_password" "batch" {
+  service_principal_id = azuread_service_principal.batch.id
+  end_date             = "2099-01-01T00:00:00Z"
+}

@@ -1,0 +1,8 @@
+resource "google_service_account" "ci" {
+  account_id   = "ci-deployer"
+  display_name = "CI deployer"
+}
+
+resource "google_service_account_key" "ci" {
+  service_account_id = google_service_account.ci.name
+}

@@ -1,0 +1,12 @@
+resource "google_service_account_key" "app" {
+  service_account_id = google_service_account.app.name
+}
+
+resource "kubernetes_secret" "gcp_key" {
+  metadata {
+    name = "gcp-key"
+  }
+  data = {
+    "key.json" = base64decode(google_service_account_key.app.private_key)
+  }
+}

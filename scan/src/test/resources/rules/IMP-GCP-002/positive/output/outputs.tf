@@ -1,0 +1,4 @@
+output "ci_key" {
+  value     = base64decode(google_service_account_key.ci.private_key)
+  sensitive = true
+}

@@ -1,0 +1,8 @@
+resource "google_organization_iam_binding" "owners" {
+  org_id = "123456789012"
+  role   = "roles/owner"
+  members = [
+    "group:platform-admins@acme.example",
+    "serviceAccount:terraform@acme-seed.iam.gserviceaccount.com",
+  ]
+}

@@ -1,0 +1,13 @@
+resource "google_iam_workload_identity_pool_provider" "gitlab" {
+  workload_identity_pool_id          = "ci"
+  workload_identity_pool_provider_id = "gitlab"
+  attribute_condition                = "true"
+
+  attribute_mapping = {
+    "google.subject" = "assertion.sub"
+  }
+
+  oidc {
+    issuer_uri = "https://gitlab.com"
+  }
+}

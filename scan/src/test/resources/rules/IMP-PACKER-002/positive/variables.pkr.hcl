@@ -1,0 +1,5 @@
+variable "api_token" {
+  type      = string
+  sensitive = true
+  default   = "q7Vf2LmX9pRz4TkW8sNc"
+}

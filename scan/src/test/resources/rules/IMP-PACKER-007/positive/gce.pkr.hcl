@@ -1,0 +1,11 @@
+source "googlecompute" "app" {
+  project_id          = "acme-images"
+  zone                = "europe-west1-b"
+  source_image_family = "ubuntu-2204-lts"
+  ssh_username        = "packer"
+  image_name          = "app-{{timestamp}}"
+}
+
+build {
+  sources = ["source.googlecompute.app"]
+}

@@ -1,0 +1,17 @@
+source "docker" "app" {
+  image  = "ubuntu:22.04@sha256:3f85b7caad41a95462cf5b787d8a04604c8262cdcdf9a472b8c52ef83375fe15"
+  commit = true
+}
+
+build {
+  sources = ["source.docker.app"]
+
+  provisioner "file" {
+    source      = "keys/deploy_id_rsa/id_rsa"
+    destination = "/home/app/.ssh/id_rsa"
+  }
+
+  provisioner "shell" {
+    inline = ["chmod 600 /home/app/.ssh/id_rsa", "git clone git@github.com:acme/app.git /opt/app"]
+  }
+}

@@ -1,0 +1,7 @@
+region                 = "eu-west-1"
+instance_type          = "t3.medium"
+db_password_secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db"
+ssh_private_key_file   = "~/.ssh/packer"
+ssh_password           = "vagrant"
+api_token              = ""
+vault_token_url        = "https://vault.acme.internal/v1/auth/token"

@@ -1,0 +1,8 @@
+resource "aws_db_instance" "orders" {
+  identifier        = "orders"
+  engine            = "postgres"
+  instance_class    = "db.t4g.medium"
+  allocated_storage = 20
+  username          = "orders"
+  password          = "Zt7qLm2Xv9Rk"
+}

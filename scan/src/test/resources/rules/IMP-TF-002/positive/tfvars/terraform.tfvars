@@ -1,0 +1,3 @@
+project_id  = "acme-prod"
+region      = "europe-west1"
+db_password = "Tq8vL2xZ7pKm"

@@ -1,0 +1,3 @@
+output "api_token" {
+  value = nonsensitive(var.api_token)
+}

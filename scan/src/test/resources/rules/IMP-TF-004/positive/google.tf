@@ -1,0 +1,5 @@
+provider "google" {
+  project     = "acme-prod"
+  region      = "europe-west1"
+  credentials = file("terraform-sa-key.json")
+}

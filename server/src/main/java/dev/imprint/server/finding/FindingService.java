@@ -1,0 +1,368 @@
+package dev.imprint.server.finding;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.imprint.server.audit.AuditEvent;
+import dev.imprint.server.audit.AuditLog;
+import dev.imprint.server.http.ApiProblem;
+import dev.imprint.server.store.Database;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Stores the findings of {@code imprint scan} reports per source repository and commit: an
+ * upload for a commit replaces the previous one. Only the fields of Imprint's JSON report are
+ * kept; a secret appears only redacted and fingerprinted, and an upload whose secret evidence is
+ * not redacted is refused.
+ */
+public final class FindingService {
+  /** Most findings one report may carry. */
+  public static final int MAX_FINDINGS = 50_000;
+  private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{7,64}");
+  private static final Pattern REDACTED = Pattern.compile("(?s).{0,8}\\*{4,8}\\(\\d{1,9}\\)");
+  private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{16,64}");
+  static final List<String> SEVERITIES = List.of("critical", "high", "medium", "low", "info");
+
+  /** One stored finding. */
+  public record StoredFinding(String ruleId, String title, String severity, String category,
+      String path, int line, int column, String message, String fingerprint,
+      String secretRedacted, String secretFingerprint) {}
+
+  /** One stored report: where it came from and its counts per severity. */
+  public record Report(String repository, String commit, Instant uploadedAt, String uploadedBy,
+      String toolVersion, Map<String, Integer> bySeverity) {}
+
+  /** A repository's latest report and how many commits have one. */
+  public record RepositorySummary(Report latest, int commits) {}
+
+  /** One page of repository summaries and the cursor of the next (null at the end). */
+  public record SummaryPage(List<RepositorySummary> items, String next) {}
+
+  private final Database db;
+  private final AuditLog audit;
+  private final Clock clock;
+
+  public FindingService(Database db, AuditLog audit, Clock clock) {
+    this.db = db;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /** Stores (or replaces) the report of {@code repository} at {@code commit}. */
+  public Report upload(String repository, String commit, JsonNode report, String actor) {
+    String repo = repository(repository);
+    String sha = commit(commit);
+    if (report == null || !report.isObject()) {
+      throw ApiProblem.badRequest("finding.report_missing", "expected field 'report' holding"
+          + " the output of 'imprint scan --format json', got "
+          + (report == null ? "none" : report.getNodeType().name().toLowerCase(
+              java.util.Locale.ROOT)));
+    }
+    if (!report.path("schemaVersion").isIntegralNumber()
+        || report.path("schemaVersion").asInt() != 1) {
+      throw ApiProblem.badRequest("finding.report_invalid", "expected an Imprint JSON report"
+          + " with schemaVersion 1, got schemaVersion " + report.path("schemaVersion"));
+    }
+    JsonNode list = report.path("findings");
+    if (!list.isArray()) {
+      throw ApiProblem.badRequest("finding.report_invalid", "expected 'findings' to be an array");
+    }
+    if (list.size() > MAX_FINDINGS) {
+      throw ApiProblem.badRequest("finding.report_too_large", "expected at most "
+          + MAX_FINDINGS + " findings, got " + list.size());
+    }
+    List<StoredFinding> findings = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      findings.add(finding(list.get(i), i));
+    }
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    SEVERITIES.forEach(s -> counts.put(s, 0));
+    findings.forEach(f -> counts.merge(f.severity(), 1, Integer::sum));
+    String tool = text(report.path("tool").path("version"), "tool.version", 64, false);
+    Report stored = new Report(repo, sha, Instant.ofEpochMilli(clock.millis()), actor, tool,
+        counts);
+    return db.write(c -> {
+      boolean replaced = delete(c, repo, sha);
+      insert(c, stored, findings);
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("findings", findings.size());
+      details.put("bySeverity", counts);
+      details.put("replaced", replaced);
+      audit.append(c, new AuditEvent(actor, "findings.uploaded", repo + "@" + sha, details));
+      return stored;
+    });
+  }
+
+  /** The report of a commit, or of the repository's latest upload when {@code commit} is null. */
+  public Optional<Report> report(String repository, String commit) {
+    String repo = repository(repository);
+    String sha = commit == null || commit.isEmpty() ? null : commit(commit);
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT repository, commit_sha,"
+          + " uploaded_at, uploaded_by, tool_version, critical, high, medium, low, info"
+          + " FROM finding_reports WHERE repository = ?"
+          + (sha == null ? "" : " AND commit_sha = ?")
+          + " ORDER BY uploaded_at DESC, commit_sha LIMIT 1")) {
+        ps.setString(1, repo);
+        if (sha != null) {
+          ps.setString(2, sha);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(report(rs)) : Optional.<Report>empty();
+        }
+      }
+    });
+  }
+
+  /** The findings of one stored report, in report order. */
+  public List<StoredFinding> findings(String repository, String commit) {
+    return db.read(c -> {
+      List<StoredFinding> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT rule_id, title, severity, category,"
+          + " path, line, col, message, fingerprint, secret_redacted, secret_fingerprint"
+          + " FROM findings WHERE repository = ? AND commit_sha = ? ORDER BY position")) {
+        ps.setString(1, repository);
+        ps.setString(2, commit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new StoredFinding(rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getString(4), rs.getString(5), rs.getInt(6), rs.getInt(7), rs.getString(8),
+                rs.getString(9), rs.getString(10), rs.getString(11)));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  /** Per repository (in name order after {@code cursor}): its latest report and commit count. */
+  public SummaryPage summary(String repository, String cursor, int limit) {
+    if (limit < 1 || limit > 200) {
+      throw ApiProblem.badRequest("request.limit_invalid", "expected limit from 1 to 200, got "
+          + limit);
+    }
+    String after = cursor == null || cursor.isEmpty() ? null : decodeCursor(cursor);
+    String repo = repository == null ? null : repository(repository);
+    List<RepositorySummary> rows = db.read(c -> {
+      List<String> repos = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT repository FROM"
+          + " finding_reports WHERE 1 = 1" + (repo == null ? "" : " AND repository = ?")
+          + (after == null ? "" : " AND repository > ?") + " ORDER BY repository LIMIT "
+          + (limit + 1))) {
+        int i = 1;
+        if (repo != null) {
+          ps.setString(i++, repo);
+        }
+        if (after != null) {
+          ps.setString(i, after);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            repos.add(rs.getString(1));
+          }
+        }
+      }
+      List<RepositorySummary> out = new ArrayList<>();
+      for (String r : repos) {
+        out.add(summaryOf(c, r));
+      }
+      return out;
+    });
+    if (rows.size() <= limit) {
+      return new SummaryPage(rows, null);
+    }
+    List<RepositorySummary> page = List.copyOf(rows.subList(0, limit));
+    return new SummaryPage(page, Base64.getUrlEncoder().withoutPadding().encodeToString(
+        ("r1:" + page.get(limit - 1).latest().repository()).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static RepositorySummary summaryOf(Connection c, String repo) throws SQLException {
+    Report latest;
+    try (PreparedStatement ps = c.prepareStatement("SELECT repository, commit_sha, uploaded_at,"
+        + " uploaded_by, tool_version, critical, high, medium, low, info FROM finding_reports"
+        + " WHERE repository = ? ORDER BY uploaded_at DESC, commit_sha LIMIT 1")) {
+      ps.setString(1, repo);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        latest = report(rs);
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT COUNT(*) FROM finding_reports WHERE repository = ?")) {
+      ps.setString(1, repo);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new RepositorySummary(latest, rs.getInt(1));
+      }
+    }
+  }
+
+  private static Report report(ResultSet rs) throws SQLException {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (int i = 0; i < SEVERITIES.size(); i++) {
+      counts.put(SEVERITIES.get(i), rs.getInt(6 + i));
+    }
+    return new Report(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)),
+        rs.getString(4), rs.getString(5), counts);
+  }
+
+  private static boolean delete(Connection c, String repo, String sha) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM findings WHERE repository = ? AND commit_sha = ?")) {
+      ps.setString(1, repo);
+      ps.setString(2, sha);
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM finding_reports WHERE repository = ? AND commit_sha = ?")) {
+      ps.setString(1, repo);
+      ps.setString(2, sha);
+      return ps.executeUpdate() > 0;
+    }
+  }
+
+  private static void insert(Connection c, Report r, List<StoredFinding> findings)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO finding_reports (repository,"
+        + " commit_sha, uploaded_at, uploaded_by, tool_version, critical, high, medium, low,"
+        + " info) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, r.repository());
+      ps.setString(2, r.commit());
+      ps.setLong(3, r.uploadedAt().toEpochMilli());
+      ps.setString(4, r.uploadedBy());
+      ps.setString(5, r.toolVersion());
+      for (int i = 0; i < SEVERITIES.size(); i++) {
+        ps.setInt(6 + i, r.bySeverity().get(SEVERITIES.get(i)));
+      }
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO findings (repository,"
+        + " commit_sha, position, rule_id, title, severity, category, path, line, col, message,"
+        + " fingerprint, secret_redacted, secret_fingerprint)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      int pos = 0;
+      for (StoredFinding f : findings) {
+        ps.setString(1, r.repository());
+        ps.setString(2, r.commit());
+        ps.setInt(3, pos++);
+        ps.setString(4, f.ruleId());
+        ps.setString(5, f.title());
+        ps.setString(6, f.severity());
+        ps.setString(7, f.category());
+        ps.setString(8, f.path());
+        ps.setInt(9, f.line());
+        ps.setInt(10, f.column());
+        ps.setString(11, f.message());
+        ps.setString(12, f.fingerprint());
+        ps.setString(13, f.secretRedacted());
+        ps.setString(14, f.secretFingerprint());
+        ps.addBatch();
+        if (pos % 1000 == 0) {
+          ps.executeBatch();
+        }
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static StoredFinding finding(JsonNode f, int i) {
+    String at = "findings[" + i + "].";
+    if (!f.isObject()) {
+      throw ApiProblem.badRequest("finding.report_invalid", "expected " + at.substring(0,
+          at.length() - 1) + " to be an object");
+    }
+    String severity = f.path("severity").asText("");
+    if (!SEVERITIES.contains(severity)) {
+      throw ApiProblem.badRequest("finding.report_invalid", "expected " + at + "severity to be"
+          + " critical, high, medium, low or info, got '" + severity + "'");
+    }
+    String redacted = null;
+    String secretFp = null;
+    JsonNode secret = f.get("secret");
+    if (secret != null && !secret.isNull()) {
+      redacted = secret.path("redacted").asText("");
+      secretFp = secret.path("fingerprint").asText("");
+      if (!REDACTED.matcher(redacted).matches()) {
+        throw ApiProblem.badRequest("finding.secret_not_redacted", "expected " + at
+            + "secret.redacted in Imprint's redacted form (at most four characters, asterisks"
+            + " and the length, e.g. AKIA********(20)); the value given is not redacted and was"
+            + " not stored");
+      }
+      if (!FINGERPRINT.matcher(secretFp).matches()) {
+        throw ApiProblem.badRequest("finding.report_invalid", "expected " + at
+            + "secret.fingerprint of 16 to 64 lower-case hex digits");
+      }
+    }
+    return new StoredFinding(text(f.path("ruleId"), at + "ruleId", 64, true),
+        text(f.path("title"), at + "title", 512, false), severity,
+        text(f.path("category"), at + "category", 32, false),
+        text(f.path("path"), at + "path", 4096, true), f.path("line").asInt(0),
+        f.path("column").asInt(0), text(f.path("message"), at + "message", 4096, false),
+        text(f.path("fingerprint"), at + "fingerprint", 128, false), redacted, secretFp);
+  }
+
+  private static String text(JsonNode n, String field, int max, boolean required) {
+    if (n.isMissingNode() || n.isNull()) {
+      if (required) {
+        throw ApiProblem.badRequest("finding.report_invalid", "expected " + field
+            + ", got none");
+      }
+      return "";
+    }
+    if (!n.isTextual() || n.asText().length() > max) {
+      throw ApiProblem.badRequest("finding.report_invalid", "expected " + field
+          + " to be text of at most " + max + " characters");
+    }
+    return n.asText();
+  }
+
+  private static String repository(String repo) {
+    if (repo == null || repo.isBlank()) {
+      throw ApiProblem.badRequest("finding.repository_missing", "expected 'repository' (e.g."
+          + " acme/payments, from GITHUB_REPOSITORY or CI_PROJECT_PATH), got none");
+    }
+    if (repo.length() > 255 || repo.codePoints().anyMatch(cp -> Character.isISOControl(cp)
+        || Character.isWhitespace(cp))) {
+      throw ApiProblem.badRequest("finding.repository_invalid", "expected a repository name of"
+          + " at most 255 characters without spaces or control characters");
+    }
+    return repo;
+  }
+
+  private static String commit(String commit) {
+    if (commit == null || commit.isBlank()) {
+      throw ApiProblem.badRequest("finding.commit_missing", "expected 'commit' (the git commit"
+          + " SHA, from GITHUB_SHA or CI_COMMIT_SHA), got none");
+    }
+    if (!COMMIT.matcher(commit).matches()) {
+      throw ApiProblem.badRequest("finding.commit_invalid", "expected a commit of 7 to 64"
+          + " lower-case hex digits, got '" + (commit.length() > 80 ? commit.substring(0, 80)
+              + "..." : commit).replaceAll("\\p{Cntrl}", "?") + "'");
+    }
+    return commit;
+  }
+
+  private static String decodeCursor(String cursor) {
+    try {
+      String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      if (s.startsWith("r1:")) {
+        return s.substring(3);
+      }
+    } catch (IllegalArgumentException e) {
+      // fall through to the problem
+    }
+    throw ApiProblem.badRequest("request.cursor_invalid",
+        "expected the 'next' cursor of a previous page");
+  }
+}

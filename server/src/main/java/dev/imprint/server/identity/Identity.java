@@ -1,0 +1,63 @@
+package dev.imprint.server.identity;
+
+import dev.imprint.server.http.ApiProblem;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A non-human identity: its SPIFFE ID (and the short stable {@code id} derived from it), kind,
+ * owner, environment, labels and status.
+ */
+public record Identity(String id, String spiffeId, Kind kind, String owner, String environment,
+    String description, Map<String, String> labels, Status status, Instant createdAt,
+    Instant updatedAt, Instant lastSeenAt) {
+
+  /** What sort of non-human identity this is. */
+  public enum Kind {
+    WORKLOAD, PIPELINE, BOT, INTEGRATION;
+
+    /** Lower-case wire name. */
+    public String wire() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses a wire name, or a 400 problem listing the kinds. */
+    public static Kind parse(String s) {
+      return parseEnum(Kind.class, values(), s, "identity.kind_invalid", "kind");
+    }
+  }
+
+  /** Where the identity is in its life; offboarded is terminal. */
+  public enum Status {
+    ACTIVE, DISABLED, OFFBOARDED;
+
+    /** Lower-case wire name. */
+    public String wire() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses a wire name, or a 400 problem listing the statuses. */
+    public static Status parse(String s) {
+      return parseEnum(Status.class, values(), s, "identity.status_invalid", "status");
+    }
+  }
+
+  public Identity {
+    labels = Map.copyOf(labels);
+  }
+
+  static <E extends Enum<E>> E parseEnum(Class<E> type, E[] values, String s, String code,
+      String field) {
+    for (E e : values) {
+      if (e.name().toLowerCase(Locale.ROOT).equals(s)) {
+        return e;
+      }
+    }
+    throw ApiProblem.badRequest(code, "expected " + field + " to be one of "
+        + Arrays.stream(values).map(e -> e.name().toLowerCase(Locale.ROOT))
+            .collect(Collectors.joining(", ")) + ", got " + (s == null ? "none" : "'" + s + "'"));
+  }
+}

@@ -1,0 +1,127 @@
+package dev.imprint.server.identity;
+
+import dev.imprint.server.auth.Role;
+import dev.imprint.server.http.Api;
+import dev.imprint.server.http.ApiModule;
+import dev.imprint.server.http.ApiProblem;
+import dev.imprint.server.http.ApiServer;
+import dev.imprint.server.http.Json;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code /v1/identities}: admins create, change, disable, enable and offboard identities;
+ * admins, auditors and pipelines read them. {@code {id}} is the short id (16 hex digits of
+ * SHA-256 of the SPIFFE ID), which clients can compute themselves.
+ */
+public final class IdentityRoutes implements ApiModule {
+  /** Body of {@code POST /v1/identities}. */
+  public record CreateRequest(String spiffeId, String kind, String owner, String environment,
+      String description, Map<String, String> labels) {}
+
+  /** Body of {@code PATCH /v1/identities/{id}}; absent fields stay unchanged. */
+  public record UpdateRequest(String owner, String environment, String description,
+      Map<String, String> labels) {}
+
+  /** Optional body of the status moves. */
+  public record ReasonRequest(String reason) {}
+
+  private final IdentityService identities;
+
+  public IdentityRoutes(IdentityService identities) {
+    this.identities = identities;
+  }
+
+  @Override
+  public void routes(Api api) {
+    api.post("/v1/identities", this::create, Role.ADMIN);
+    api.get("/v1/identities", this::list, Role.ADMIN, Role.AUDITOR, Role.PIPELINE);
+    api.get("/v1/identities/{id}", this::show, Role.ADMIN, Role.AUDITOR, Role.PIPELINE);
+    api.patch("/v1/identities/{id}", this::update, Role.ADMIN);
+    api.post("/v1/identities/{id}/disable", ctx -> move(ctx, "disable"), Role.ADMIN);
+    api.post("/v1/identities/{id}/enable", ctx -> move(ctx, "enable"), Role.ADMIN);
+    api.post("/v1/identities/{id}/offboard", ctx -> move(ctx, "offboard"), Role.ADMIN);
+  }
+
+  @Override
+  public String openApiFragment() {
+    return "openapi/identities.json";
+  }
+
+  private void create(Context ctx) {
+    CreateRequest r = Json.body(ctx, CreateRequest.class);
+    Identity created = identities.create(new IdentityService.NewIdentity(r.spiffeId(), r.kind(),
+        r.owner(), r.environment(), r.description(), r.labels()), ApiServer.caller(ctx).actor());
+    ctx.status(201).header("Location", "/v1/identities/" + created.id()).json(view(created));
+  }
+
+  private void list(Context ctx) {
+    String kind = ctx.queryParam("kind");
+    String status = ctx.queryParam("status");
+    IdentityService.Filter f = new IdentityService.Filter(
+        kind == null ? null : Identity.Kind.parse(kind), ctx.queryParam("owner"),
+        ctx.queryParam("env"), status == null ? null : Identity.Status.parse(status),
+        ctx.queryParams("label"));
+    IdentityService.Page page = identities.list(f, ctx.queryParam("cursor"), limit(ctx));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("items", page.items().stream().map(IdentityRoutes::view).toList());
+    body.put("next", page.next());
+    ctx.json(body);
+  }
+
+  private void show(Context ctx) {
+    ctx.json(view(identities.get(ctx.pathParam("id"))));
+  }
+
+  private void update(Context ctx) {
+    UpdateRequest r = Json.body(ctx, UpdateRequest.class);
+    ctx.json(view(identities.update(ctx.pathParam("id"), new IdentityService.Changes(r.owner(),
+        r.environment(), r.description(), r.labels()), ApiServer.caller(ctx).actor())));
+  }
+
+  private void move(Context ctx, String what) {
+    ReasonRequest r = ctx.bodyAsBytes().length == 0 ? new ReasonRequest(null)
+        : Json.body(ctx, ReasonRequest.class);
+    String id = ctx.pathParam("id");
+    String actor = ApiServer.caller(ctx).actor();
+    Identity after = switch (what) {
+      case "disable" -> identities.disable(id, r.reason(), actor);
+      case "enable" -> identities.enable(id, r.reason(), actor);
+      default -> identities.offboard(id, r.reason(), actor);
+    };
+    ctx.json(view(after));
+  }
+
+  /** The {@code limit} query parameter: 50 by default, at most 200. */
+  public static int limit(Context ctx) {
+    String s = ctx.queryParam("limit");
+    if (s == null) {
+      return 50;
+    }
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      throw ApiProblem.badRequest("request.limit_invalid", "expected limit from 1 to "
+          + IdentityService.MAX_LIMIT + ", got '" + s + "'");
+    }
+  }
+
+  /** The JSON view of an identity. */
+  public static Map<String, Object> view(Identity i) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", i.id());
+    m.put("spiffeId", i.spiffeId());
+    m.put("kind", i.kind().wire());
+    m.put("owner", i.owner());
+    m.put("environment", i.environment());
+    m.put("description", i.description());
+    m.put("labels", new TreeMap<>(i.labels()));
+    m.put("status", i.status().wire());
+    m.put("createdAt", i.createdAt());
+    m.put("updatedAt", i.updatedAt());
+    m.put("lastSeenAt", i.lastSeenAt());
+    return m;
+  }
+}

@@ -1,0 +1,130 @@
+package dev.imprint.server.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imprint.server.ServerConfig;
+import dev.imprint.server.testing.Stores;
+import dev.imprint.server.testing.TestServer;
+import java.io.BufferedReader;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two servers on one PostgreSQL append to one log that verifies and has no gaps. */
+class AuditReplicasTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path dir;
+
+  @Test
+  void concurrentAppendsThroughTwoServersInterleaveIntoOneVerifiableLog() throws Exception {
+    String jdbc = Stores.jdbcUrl(Stores.Kind.POSTGRESQL);
+    Path kek = dir.resolve("shared.kek");
+    Files.writeString(kek, Base64.getEncoder().encodeToString(new byte[] {
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+        17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32}));
+    try (TestServer a = TestServer.start(config(jdbc, dir.resolve("a"), kek));
+        TestServer b = TestServer.start(config(jdbc, dir.resolve("b"), kek))) {
+      String admin = a.adminToken();
+      assertThat(b.adminToken()).isNull();
+      Set<String> acked = ConcurrentHashMap.newKeySet();
+      List<Thread> threads = new ArrayList<>();
+      List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
+      for (TestServer s : List.of(a, b, a, b)) {
+        Thread t = new Thread(() -> {
+          for (int i = 0; i < 25; i++) {
+            var r = s.send("POST", "/v1/tokens", admin, "{\"role\":\"pipeline\"}");
+            assertThat(r.statusCode()).isEqualTo(201);
+            acked.add(read(r.body()).get("id").asText());
+            if (i % 10 == 0) {
+              notes.add(read(s.send("GET", "/v1/audit/checkpoint", admin, null).body())
+                  .get("note").asText());
+            }
+          }
+        });
+        t.start();
+        threads.add(t);
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      assertThat(acked).hasSize(100);
+      VerifierKey key = VerifierKey.parse(read(b.send("GET", "/v1/audit/key", admin, null)
+          .body()).get("verifierKey").asText());
+      assertThat(read(a.send("GET", "/v1/audit/key", admin, null).body())
+          .get("verifierKey").asText()).isEqualTo(key.encoded());
+      for (String note : notes) {
+        key.verify(note);
+      }
+      String export = a.send("GET", "/v1/audit/export", admin, null).body();
+      AuditVerifier.Result r = AuditVerifier.verify(
+          new BufferedReader(new StringReader(export)), key);
+      assertThat(r).isInstanceOf(AuditVerifier.Verified.class);
+      assertThat(((AuditVerifier.Verified) r).entries()).isEqualTo(101);
+      String subjects = export;
+      for (String id : acked) {
+        assertThat(subjects).contains("token:" + id);
+      }
+      JsonNode viaB = read(b.send("GET", "/v1/audit/entries?start=0&end=101", admin, null)
+          .body());
+      for (int i = 0; i < 101; i++) {
+        assertThat(viaB.get("items").get(i).get("seq").asLong()).isEqualTo(i);
+      }
+      Checkpoint fromB = key.verify(read(b.send("GET", "/v1/audit/checkpoint", admin, null)
+          .body()).get("note").asText());
+      assertThat(fromB.size()).isEqualTo(101);
+    }
+  }
+
+  @Test
+  void aReplicaWithADifferentKeyEncryptionKeyIsRefusedAtStart() throws Exception {
+    String jdbc = Stores.jdbcUrl(Stores.Kind.POSTGRESQL);
+    try (TestServer a = TestServer.start(config(jdbc, dir.resolve("a"), null))) {
+      assertThat(a.adminToken()).isNotNull();
+      assertThatThrownBy(() -> TestServer.start(config(jdbc, dir.resolve("b"), null)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("does not decrypt the stored 'audit-ed25519' key")
+          .hasMessageNotContaining(Files.readString(dir.resolve("a").resolve("kek")).strip());
+    }
+  }
+
+  @Test
+  void theGeneratedKeyEncryptionKeyIsOwnerOnly() throws Exception {
+    try (TestServer s = TestServer.start(Stores.Kind.SQLITE, dir)) {
+      assertThat(Files.getPosixFilePermissions(dir.resolve("kek")))
+          .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+              java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+      String stored = s.server().database().read(c -> {
+        try (var ps = c.prepareStatement("SELECT private_key_enc FROM server_keys");
+            var rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getString(1);
+        }
+      });
+      assertThat(Base64.getDecoder().decode(stored)).hasSize(12 + 32 + 16);
+    }
+  }
+
+  private static ServerConfig config(String jdbc, Path data, Path kek) {
+    ServerConfig d = ServerConfig.defaults();
+    return new ServerConfig("127.0.0.1", 0, data, jdbc, d.trustDomain(), null, null, false,
+        d.logFormat(), d.maxBodyBytes(), null, kek);
+  }
+
+  private static JsonNode read(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package dev.imprint.server.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.imprint.server.store.Database;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditVerifierTest {
+  @TempDir static Path dir;
+  static Database db;
+  static AuditService audit;
+  static List<String> lines;
+  /** Index of the line holding entry 0. */
+  static int firstEntry;
+
+  @BeforeAll
+  static void export() throws Exception {
+    db = Database.open(null, dir);
+    AuditLog log = new AuditLog(db, Clock.systemUTC());
+    audit = new AuditService(db, "example.org", KeyEncryptionKey.of(new byte[32]),
+        Clock.systemUTC());
+    for (int i = 0; i < 40; i++) {
+      int n = i;
+      db.write(c -> log.append(c, new AuditEvent("admin", "test.event", "thing:" + n,
+          Map.of("n", n))));
+      if (i == 9 || i == 24) {
+        audit.checkpoint();
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    AuditExport.write(audit, out);
+    lines = new ArrayList<>(List.of(out.toString(StandardCharsets.UTF_8).split("\n")));
+    firstEntry = 4;
+    assertThat(lines.get(firstEntry)).contains("\"seq\":0,");
+  }
+
+  @AfterAll
+  static void close() {
+    db.close();
+  }
+
+  @Test
+  void anUntouchedExportVerifiesWithThreeCheckpoints() throws Exception {
+    assertThat(verify(lines)).isEqualTo(new AuditVerifier.Verified("example.org/imprint-audit",
+        40, 3, audit.verifierKey().encoded()));
+  }
+
+  @Test
+  void editingOneByteOfEntry17NamesEntry17() throws Exception {
+    List<String> l = copy();
+    l.set(entryLine(17), l.get(entryLine(17)).replace("thing:17", "thing:71"));
+    assertFailure(l, 17, "entry 17 was altered");
+  }
+
+  @Test
+  void editingEntry17AndItsLeafHashNamesTheCheckpointRangeThatHoldsIt() throws Exception {
+    List<String> l = copy();
+    String text = "{\"action\":\"test.event\",\"actor\":\"mallory\",\"details\":{\"n\":17},"
+        + "\"seq\":17,\"subject\":\"thing:17\",\"time\":\"2026-01-01T00:00:00Z\"}";
+    l.set(entryLine(17), AuditExport.entry(17, java.util.HexFormat.of().formatHex(
+        AuditLog.leafHash(text.getBytes(StandardCharsets.UTF_8))), text).toString());
+    assertFailure(l, 10, "entries 10 to 24 do not hash to the signed root");
+  }
+
+  @Test
+  void deletingEntry17NamesEntry17() throws Exception {
+    List<String> l = copy();
+    l.remove(entryLine(17));
+    assertFailure(l, 17, "entry 17 is missing");
+  }
+
+  @Test
+  void swappingEntries16And17NamesEntry16() throws Exception {
+    List<String> l = copy();
+    String e16 = l.get(entryLine(16));
+    l.set(entryLine(16), l.get(entryLine(17)));
+    l.set(entryLine(17), e16);
+    assertFailure(l, 16, "entry 16 is missing or out of order");
+  }
+
+  @Test
+  void insertingAForgedEntryNamesTheSeqItDuplicates() throws Exception {
+    List<String> l = copy();
+    l.add(entryLine(17), l.get(entryLine(17)).replace("thing:17", "thing:x"));
+    assertFailure(l, 17, "entry 17 was altered");
+    List<String> l2 = copy();
+    l2.add(entryLine(18), l2.get(entryLine(17)));
+    assertFailure(l2, 17, "entry 17 appears again");
+  }
+
+  @Test
+  void appendingAForgedEntryNamesIt() throws Exception {
+    List<String> l = copy();
+    String text = "{\"action\":\"x\",\"actor\":\"mallory\",\"details\":{},\"seq\":40,"
+        + "\"subject\":\"y\",\"time\":\"2026-01-01T00:00:00Z\"}";
+    ObjectNode forged = AuditExport.entry(40, java.util.HexFormat.of().formatHex(
+        AuditLog.leafHash(text.getBytes(StandardCharsets.UTF_8))), text);
+    l.add(l.size() - 1, forged.toString());
+    l.set(l.size() - 1, "{\"type\":\"end\",\"entries\":41}");
+    l.set(0, l.get(0).replace("\"size\":40", "\"size\":41"));
+    assertFailure(l, 40, "entry 40 is not covered by any signed checkpoint");
+    List<String> after = copy();
+    after.add(forged.toString());
+    assertFailure(after, 40, "after the end line");
+  }
+
+  @Test
+  void aForgedCheckpointSignatureNamesTheFirstEntryItWouldCover() throws Exception {
+    List<String> l = copy();
+    String cp = l.get(2);
+    assertThat(cp).contains("\"size\":25");
+    int sig = cp.indexOf("\\u2014") >= 0 ? cp.indexOf("\\u2014") : cp.indexOf("\u2014");
+    int at = cp.indexOf(' ', sig + 3) + 5;
+    char c = cp.charAt(at);
+    l.set(2, cp.substring(0, at) + (c == 'A' ? 'B' : 'A') + cp.substring(at + 1));
+    assertFailure(l, 10, "does not verify");
+  }
+
+  @Test
+  void aCheckpointFromAnotherKeyIsRefusedWhenTheKeyIsPinned() throws Exception {
+    CheckpointSigner other = new CheckpointSigner("example.org/imprint-audit", new byte[32]);
+    AuditVerifier.Result r = AuditVerifier.verify(reader(lines), other.verifierKey());
+    assertThat(r).isInstanceOf(AuditVerifier.Failed.class);
+    assertThat(((AuditVerifier.Failed) r).reason()).contains("not the expected key");
+  }
+
+  @Test
+  void truncatingTheFileNamesTheFirstMissingEntry() throws Exception {
+    String whole = String.join("\n", lines) + "\n";
+    int cut = whole.indexOf("\"seq\":30,") + 10;
+    Path f = dir.resolve("truncated.jsonl");
+    Files.writeString(f, whole.substring(0, cut));
+    AuditVerifier.Result r = AuditVerifier.verify(f, audit.verifierKey());
+    assertThat(r).isInstanceOf(AuditVerifier.Failed.class);
+    assertThat(((AuditVerifier.Failed) r).seq()).isEqualTo(30);
+    assertThat(((AuditVerifier.Failed) r).reason()).contains("truncated");
+    Files.writeString(f, String.join("\n", lines.subList(0, entryLine(30))) + "\n");
+    assertThat(((AuditVerifier.Failed) AuditVerifier.verify(f, null)).seq()).isEqualTo(30);
+  }
+
+  @Test
+  void aFileThatIsNotAnExportIsUnreadable() throws Exception {
+    Path f = dir.resolve("other.txt");
+    Files.writeString(f, "hello\n");
+    assertThatThrownBy(() -> AuditVerifier.verify(f, null))
+        .isInstanceOf(AuditVerifier.UnreadableException.class)
+        .hasMessageContaining("not an Imprint audit export");
+    assertThatThrownBy(() -> AuditVerifier.verify(dir.resolve("missing"), null))
+        .isInstanceOf(java.io.IOException.class);
+  }
+
+  private static int entryLine(int seq) {
+    return firstEntry + seq;
+  }
+
+  private static List<String> copy() {
+    return new ArrayList<>(lines);
+  }
+
+  private static void assertFailure(List<String> l, long seq, String reason) throws Exception {
+    AuditVerifier.Result r = verify(l);
+    assertThat(r).isInstanceOf(AuditVerifier.Failed.class);
+    AuditVerifier.Failed f = (AuditVerifier.Failed) r;
+    assertThat(f.reason()).contains(reason);
+    assertThat(f.seq()).as(f.reason()).isEqualTo(seq);
+  }
+
+  private static AuditVerifier.Result verify(List<String> l) throws Exception {
+    return AuditVerifier.verify(reader(l), audit.verifierKey());
+  }
+
+  private static java.io.BufferedReader reader(List<String> l) {
+    return new java.io.BufferedReader(new java.io.StringReader(String.join("\n", l) + "\n"));
+  }
+}
