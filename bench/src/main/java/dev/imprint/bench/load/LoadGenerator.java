@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.imprint.bench.load.LoadGenerator \
  *     [--store sqlite|postgresql|both] [--clients 16] [--seconds 10] [--warmup 3]
- *     [--scenario token-create|token-list|all] [--no-baseline]
+ *     [--scenario token-create|token-list|image-register|image-read|all] [--no-baseline]
  * </pre>
  */
 public final class LoadGenerator {
@@ -60,7 +60,8 @@ public final class LoadGenerator {
   private LoadGenerator() {}
 
   static List<Scenario> scenarios() {
-    return List.of(new TokenCreation(), new TokenRead());
+    return List.of(new TokenCreation(), new TokenRead(), new ImageRegistration(),
+        new ImageRead());
   }
 
   public static void main(String[] args) throws Exception {
