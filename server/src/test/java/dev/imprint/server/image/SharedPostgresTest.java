@@ -23,7 +23,9 @@ class SharedPostgresTest {
   @Test
   void anImageRetiredThroughOneServerIsRetiredWhenReadThroughTheOtherAtOnce() {
     String url = Stores.jdbcUrl(Stores.Kind.POSTGRESQL);
-    try (TestServer a = start(url, dir.resolve("a")); TestServer b = start(url, dir.resolve("b"))) {
+    Path kek = sharedKek();
+    try (TestServer a = start(url, dir.resolve("a"), kek);
+        TestServer b = start(url, dir.resolve("b"), kek)) {
       assertThat(a.adminToken()).isNotNull();
       assertThat(b.adminToken()).as("one admin token for the shared store").isNull();
       String admin = a.adminToken();
@@ -48,9 +50,22 @@ class SharedPostgresTest {
     }
   }
 
-  private static TestServer start(String url, Path dir) {
+  /** Replicas on one store share the key-encryption key that wraps the audit signing key. */
+  private Path sharedKek() {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    Path file = dir.resolve("kek");
+    try {
+      java.nio.file.Files.writeString(file, java.util.Base64.getEncoder().encodeToString(key));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return file;
+  }
+
+  private static TestServer start(String url, Path dir, Path kek) {
     ServerConfig c = ServerConfig.defaults().withListen("127.0.0.1:0");
     return TestServer.start(new ServerConfig(c.host(), c.port(), dir, url, c.trustDomain(), null,
-        null, false, c.logFormat(), 64 * 1024));
+        null, false, c.logFormat(), 64 * 1024).withKekFile(kek));
   }
 }
