@@ -11,6 +11,52 @@ final class CiEnvironment {
   /** Where variables come from; tests replace it. */
   static UnaryOperator<String> source = System::getenv;
 
+  /** Runs {@code git} with arguments in the working directory; tests replace it. */
+  static java.util.function.Function<java.util.List<String>, String> git = CiEnvironment::runGit;
+
+  /** The source a local git checkout claims: remote URL (credentials removed) and HEAD. */
+  record LocalCheckout(String remote, String commit) {}
+
+  /**
+   * The local checkout's remote and commit when the working directory is a git checkout, for
+   * builds outside CI; null otherwise. The builder is then recorded as {@code local-checkout}.
+   */
+  static LocalCheckout localCheckout() {
+    String commit = git.apply(java.util.List.of("rev-parse", "HEAD"));
+    if (commit == null || !commit.matches("[0-9a-f]{40}([0-9a-f]{24})?")) {
+      return null;
+    }
+    String remote = git.apply(java.util.List.of("config", "--get", "remote.origin.url"));
+    return new LocalCheckout(remote == null ? null : withoutCredentials(remote), commit);
+  }
+
+  /** Drops {@code user:password@} from a URL so that no credential is sent or stored. */
+  static String withoutCredentials(String url) {
+    return url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
+  }
+
+  private static String runGit(java.util.List<String> args) {
+    java.util.List<String> cmd = new java.util.ArrayList<>();
+    cmd.add("git");
+    cmd.addAll(args);
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(false)
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      byte[] out = p.getInputStream().readNBytes(4096);
+      if (!p.waitFor(3, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return null;
+      }
+      String v = new String(out, java.nio.charset.StandardCharsets.UTF_8).trim();
+      return p.exitValue() == 0 && !v.isEmpty() ? v : null;
+    } catch (java.io.IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
   private CiEnvironment() {}
 
   /** The repository as a short path: GITHUB_REPOSITORY or CI_PROJECT_PATH. */

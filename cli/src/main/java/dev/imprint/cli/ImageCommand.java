@@ -129,7 +129,8 @@ final class ImageCommand {
     String sourceRepository;
 
     @Option(names = "--commit", paramLabel = "SHA",
-        description = "Source commit (default: GITHUB_SHA, CI_COMMIT_SHA or GIT_COMMIT).")
+        description = "Source commit (default: GITHUB_SHA, CI_COMMIT_SHA or GIT_COMMIT; outside"
+            + " CI the local git checkout's HEAD and origin, with builder local-checkout).")
     String commit;
 
     @Option(names = "--pipeline-run", paramLabel = "URL|ID",
@@ -151,11 +152,22 @@ final class ImageCommand {
       body.put("digest", digest);
       body.put("identity", identity);
       Map<String, Object> prov = new LinkedHashMap<>();
-      prov.put("sourceRepository", sourceRepository != null ? sourceRepository
-          : CiEnvironment.sourceRepository());
-      prov.put("commit", commit != null ? commit : CiEnvironment.commit());
+      String src = sourceRepository != null ? sourceRepository : CiEnvironment.sourceRepository();
+      String sha = commit != null ? commit : CiEnvironment.commit();
+      String by = builder != null ? builder : CiEnvironment.builder();
+      if (src == null && sha == null) {
+        // Outside CI: what the local checkout says, marked as such so a policy can tell.
+        CiEnvironment.LocalCheckout local = CiEnvironment.localCheckout();
+        if (local != null) {
+          src = local.remote();
+          sha = local.commit();
+          by = by != null ? by : "local-checkout";
+        }
+      }
+      prov.put("sourceRepository", src);
+      prov.put("commit", sha);
       prov.put("pipelineRun", pipelineRun != null ? pipelineRun : CiEnvironment.pipelineRun());
-      prov.put("builder", builder != null ? builder : CiEnvironment.builder());
+      prov.put("builder", by);
       body.put("provenance", prov);
       if (scanReport != null) {
         body.put("scanReport", readJson("--scan-report", scanReport));

@@ -31,6 +31,7 @@ class EstateCommandTest {
   ImprintServer server;
   String admin;
   Supplier<String> previousToken;
+  java.util.function.Function<java.util.List<String>, String> previousGit;
   UnaryOperator<String> previousEnv;
 
   @BeforeEach
@@ -44,13 +45,16 @@ class EstateCommandTest {
         "$1");
     previousToken = RemoteOptions.useTokenSource(() -> admin);
     previousEnv = CiEnvironment.source;
+    previousGit = CiEnvironment.git;
     CiEnvironment.source = GITHUB::get;
+    CiEnvironment.git = args -> null;
   }
 
   @AfterEach
   void stop() {
     RemoteOptions.useTokenSource(previousToken);
     CiEnvironment.source = previousEnv;
+    CiEnvironment.git = previousGit;
     server.close();
   }
 
@@ -98,6 +102,29 @@ class EstateCommandTest {
     JsonNode listed = json(imprint("identity", "list", "--owner", "team-payments", "-o",
         "json"));
     assertThat(listed.get("items")).hasSize(1);
+  }
+
+  @Test
+  void outsideCiTheLocalCheckoutSuppliesProvenanceWithoutCredentialsSoTheIssueLinesWorkAsWritten()
+      throws Exception {
+    CiEnvironment.source = name -> null;
+    String sha = "0123456789abcdef0123456789abcdef01234567";
+    CiEnvironment.git = args -> args.get(0).equals("rev-parse") ? sha
+        : "https://ci-bot:ghp_notarealtoken@git.example/acme/payments.git";
+    assertThat(imprint("identity", "create", "spiffe://imprint.local/payments/api", "--kind",
+        "workload", "--owner", "team-payments", "--env", "prod").code()).isZero();
+    assertThat(imprint("image", "register", "--repository", "registry.example/payments/api",
+        "--tag", "1.4.2", "--digest", DIGEST, "--identity",
+        "spiffe://imprint.local/payments/api").code()).isZero();
+    Cli approved = imprint("image", "approve", DIGEST, "--reason", "passed policy");
+    assertThat(approved.code()).as(approved.err()).isZero();
+    Cli shown = imprint("image", "show", DIGEST, "--output", "json");
+    JsonNode prov = new ObjectMapper().readTree(shown.out()).get("provenance");
+    assertThat(prov.get("commit").asText()).isEqualTo(sha);
+    assertThat(prov.get("sourceRepository").asText())
+        .isEqualTo("https://git.example/acme/payments.git");
+    assertThat(prov.get("builder").asText()).isEqualTo("local-checkout");
+    assertThat(shown.out()).doesNotContain("ghp_notarealtoken");
   }
 
   @Test
