@@ -78,6 +78,41 @@ class DatabaseTest {
   }
 
   @Test
+  void schemaVersionConstantIsTheHighestMigrationScript() throws Exception {
+    int highest;
+    try (var files = java.nio.file.Files.list(Path.of("src/main/resources/db/migration"))) {
+      highest = files.map(f -> f.getFileName().toString())
+          .filter(n -> n.matches("V\\d+__.*\\.sql"))
+          .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max().orElse(0);
+    }
+    assertThat(Database.SCHEMA_VERSION).isEqualTo(highest);
+  }
+
+  @Test
+  void aStoreMigratedByAnOlderReleaseIsMigratedOnReopen() {
+    try (Database db = Database.open(null, dir)) {
+      db.write(c -> {
+        try (var st = c.createStatement()) {
+          st.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '3'");
+          st.executeUpdate("DROP TABLE audit_checkpoints");
+          st.executeUpdate("DROP TABLE server_keys");
+        }
+        return null;
+      });
+    }
+    try (Database db = Database.open(null, dir)) {
+      long n = db.read(c -> {
+        try (var st = c.createStatement();
+            ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM audit_checkpoints")) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      });
+      assertThat(n).isZero();
+    }
+  }
+
+  @Test
   void nonPostgresUrlIsRefusedWithoutEchoingCredentials() {
     assertThatThrownBy(() -> Database.open("jdbc:mysql://u:hunter2@db/x", dir))
         .isInstanceOf(StoreException.class)
