@@ -90,6 +90,9 @@ public final class Secrets {
    * to report: long enough, mixed character classes, high entropy, not a reference, path,
    * URL, digest or identifier.
    */
+  private static final java.util.regex.Pattern SHELL_EXPANSION =
+      java.util.regex.Pattern.compile("\\$(?:[A-Z_][A-Z0-9_]+\\b|\\()");
+
   static boolean looksLikeFreeTextSecret(String v, boolean quoted) {
     if (v.length() < 8 || v.length() > 512 || isPlaceholder(v) || isTestMarker(v)
         || NOT_A_SECRET_VALUE.matcher(v).matches()) {
@@ -104,6 +107,10 @@ public final class Secrets {
       return false;
     }
     if (v.contains("%s") || v.contains("%d") || v.contains("{}") || v.contains("%(")) {
+      return false;
+    }
+    if (SHELL_EXPANSION.matcher(v).find()) {
+      // "prefix-$RAW_TOKEN" or "key-$(cat f)": the shell builds it from a variable at run time.
       return false;
     }
     int classes = classes(v);
