@@ -40,8 +40,7 @@ final class CiEnvironment {
     cmd.add("git");
     cmd.addAll(args);
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(false)
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
       byte[] out = p.getInputStream().readNBytes(4096);
       if (!p.waitFor(3, java.util.concurrent.TimeUnit.SECONDS)) {
         p.destroyForcibly();

@@ -18,9 +18,6 @@ import picocli.CommandLine.Parameters;
     subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class,
         TokenCommand.Revoke.class})
 final class TokenCommand {
-  static final String EXIT_CODES = "0:done%n2:usage error%n3:the server refused the request%n"
-      + "4:the server could not be reached";
-
   /** {@code imprint token create}. */
   @Command(name = "create", mixinStandardHelpOptions = true,
       description = "Creates a token and prints it once.")

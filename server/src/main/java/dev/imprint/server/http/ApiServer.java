@@ -15,7 +15,6 @@ import io.javalin.security.RouteRole;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -213,9 +212,5 @@ public final class ApiServer {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot render the OpenAPI document", e);
     }
-  }
-
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
   }
 }

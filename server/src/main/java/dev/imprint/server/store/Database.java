@@ -56,17 +56,6 @@ public final class Database implements AutoCloseable {
     return migrated(c, Dialect.POSTGRESQL);
   }
 
-  /** Opens a PostgreSQL store on an existing data source's URL and credentials (tests). */
-  public static Database postgres(String jdbcUrl, String user, String password) {
-    HikariConfig c = new HikariConfig();
-    c.setJdbcUrl(jdbcUrl);
-    c.setUsername(user);
-    c.setPassword(password);
-    c.setMaximumPoolSize(8);
-    c.setPoolName("imprint-pg");
-    return migrated(c, Dialect.POSTGRESQL);
-  }
-
   private static Database sqlite(Path dataDir) {
     try {
       Files.createDirectories(dataDir);
