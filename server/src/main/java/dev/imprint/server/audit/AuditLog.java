@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.imprint.server.store.Database;
-import dev.imprint.server.store.Dialect;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,23 +14,22 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The append-only audit log (RFC 6962 / RFC 9162 leaves). Appends happen inside the caller's
  * store transaction, so a change and its entry are committed together or not at all.
  */
 public final class AuditLog {
-  private static final long PG_LOCK_KEY = 0x696d7072696e74L; // "imprint"
   private static final ObjectMapper CANONICAL = new ObjectMapper()
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
-  private final Dialect dialect;
+  private final Database db;
   private final Clock clock;
 
   public AuditLog(Database db, Clock clock) {
-    this.dialect = db.dialect();
+    this.db = db;
     this.clock = clock;
   }
 
@@ -40,12 +38,7 @@ public final class AuditLog {
    * its sequence number.
    */
   public long append(Connection tx, AuditEvent event) throws SQLException {
-    if (dialect == Dialect.POSTGRESQL) {
-      try (PreparedStatement lock = tx.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-        lock.setLong(1, PG_LOCK_KEY);
-        lock.execute();
-      }
-    }
+    db.lockWriters(tx); // seq = max + 1 must not race another replica's append
     long seq;
     try (PreparedStatement next = tx.prepareStatement(
         "SELECT COALESCE(MAX(seq), -1) + 1 FROM audit_entries");
@@ -68,7 +61,7 @@ public final class AuditLog {
 
   /** The canonical JSON text of an entry: keys sorted, no insignificant whitespace. */
   static String canonical(long seq, Instant at, AuditEvent e) {
-    Map<String, Object> m = new LinkedHashMap<>();
+    Map<String, Object> m = new TreeMap<>();
     m.put("seq", seq);
     m.put("time", at.toString());
     m.put("actor", e.actor());
@@ -76,7 +69,7 @@ public final class AuditLog {
     m.put("subject", e.subject());
     m.put("details", e.details());
     try {
-      return CANONICAL.writeValueAsString(new java.util.TreeMap<>(m));
+      return CANONICAL.writeValueAsString(m);
     } catch (JsonProcessingException ex) {
       throw new IllegalArgumentException("audit details are not serialisable: " + ex.getMessage());
     }

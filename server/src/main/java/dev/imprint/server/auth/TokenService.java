@@ -42,6 +42,19 @@ public final class TokenService {
 
   /** Creates a token; the returned secret exists nowhere else. */
   public IssuedToken create(Role role, String description, String createdBy) {
+    return issue(role, description, createdBy, false).orElseThrow();
+  }
+
+  /**
+   * Creates the first admin token when no active admin token exists (first start), atomically
+   * so that two replicas starting together on one store create one.
+   */
+  public Optional<IssuedToken> bootstrapAdmin() {
+    return issue(Role.ADMIN, "created at first start", "system:bootstrap", true);
+  }
+
+  private Optional<IssuedToken> issue(Role role, String description, String createdBy,
+      boolean unlessAnAdminExists) {
     byte[] idBytes = new byte[8];
     byte[] secretBytes = new byte[32];
     random.nextBytes(idBytes);
@@ -51,8 +64,13 @@ public final class TokenService {
         + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
     Instant now = clock.instant();
     String desc = description == null ? "" : description;
-    ApiToken token = new ApiToken(id, role, desc, now, createdBy, null, null);
-    db.write(c -> {
+    boolean created = db.write(c -> {
+      if (unlessAnAdminExists) {
+        db.lockWriters(c);
+        if (activeAdminExists(c)) {
+          return false;
+        }
+      }
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_tokens (id, role,"
           + " secret_hash, description, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)")) {
         ps.setString(1, id);
@@ -65,26 +83,21 @@ public final class TokenService {
       }
       audit.append(c, new AuditEvent(createdBy, "token.created", "token:" + id,
           Map.of("role", role.wire())));
-      return null;
+      return true;
     });
-    return new IssuedToken(token, secret);
+    return created
+        ? Optional.of(new IssuedToken(new ApiToken(id, role, desc, now, createdBy, null, null),
+            secret))
+        : Optional.empty();
   }
 
-  /**
-   * Creates the first admin token when no active admin token exists (first start), atomically
-   * so that two replicas starting together create one.
-   */
-  public Optional<IssuedToken> bootstrapAdmin() {
-    boolean exists = db.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT COUNT(*) FROM api_tokens WHERE role = 'admin' AND revoked_at IS NULL");
-          ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1) > 0;
-      }
-    });
-    return exists ? Optional.empty()
-        : Optional.of(create(Role.ADMIN, "created at first start", "system:bootstrap"));
+  private static boolean activeAdminExists(java.sql.Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT COUNT(*) FROM api_tokens WHERE role = 'admin' AND revoked_at IS NULL");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1) > 0;
+    }
   }
 
   /** The caller a bearer token stands for, if the token is well-formed, known and active. */

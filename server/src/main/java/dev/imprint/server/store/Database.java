@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Objects;
@@ -125,6 +126,23 @@ public final class Database implements AutoCloseable {
   public Dialect dialect() {
     return dialect;
   }
+
+  /**
+   * Serialises transaction {@code tx} (from {@link #write}) with every other writer of the
+   * store, in every process, until it commits: a transaction-scoped advisory lock on
+   * PostgreSQL; on SQLite the IMMEDIATE write transaction already excludes other writers. For
+   * check-then-insert work such as the next audit sequence number or the first admin token.
+   */
+  public void lockWriters(Connection tx) throws SQLException {
+    if (dialect == Dialect.POSTGRESQL) {
+      try (PreparedStatement lock = tx.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+        lock.setLong(1, WRITERS_LOCK_KEY);
+        lock.execute();
+      }
+    }
+  }
+
+  private static final long WRITERS_LOCK_KEY = 0x696d7072696e74L; // "imprint"
 
   /** The pool, for components that need plain JDBC (read-only use preferred). */
   public DataSource dataSource() {
