@@ -34,7 +34,7 @@ out="$here/results/server-latest.md"
   echo "- java: $(java -version 2>&1 | head -1)"
   echo "- command: \`CLIENTS=$clients SECONDS_PER_RUN=$seconds WARMUP=$warmup bench/server-bench.sh $*\`"
   echo
-  java -Xss4m -cp "$jar" dev.imprint.bench.load.LoadGenerator --clients "$clients" \
+  java -Xss4m ${BENCH_JAVA_OPTS:-} -cp "$jar" dev.imprint.bench.load.LoadGenerator --clients "$clients" \
     --seconds "$seconds" --warmup "$warmup" "$@"
 } | tee "$out"
 echo "server-bench: wrote $out" >&2

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.imprint.bench.load.LoadGenerator \
  *     [--store sqlite|postgresql|both] [--clients 16] [--seconds 10] [--warmup 3]
- *     [--scenario token-create|token-list|image-register|image-read|all] [--no-baseline]
+ *     [--scenario token-create|token-list|image-register|image-read|audit-append|all] [--no-baseline]
  * </pre>
  */
 public final class LoadGenerator {
@@ -100,6 +100,16 @@ public final class LoadGenerator {
               .row());
         }
       }
+      if (only.equals("all") || only.equals(AuditAppend.NAME)) {
+        if (!store.equals("postgresql")) {
+          System.out.println(AuditAppend.run("sqlite", null, clients, seconds, warmup).row());
+        }
+        if (!store.equals("sqlite")) {
+          pg = pg != null ? pg : PostgresBaseline.start();
+          System.out.println(AuditAppend.run("postgresql", newDatabase(pg), clients, seconds,
+              warmup).row());
+        }
+      }
       if (baseline && !store.equals("sqlite")) {
         pg = pg != null ? pg : PostgresBaseline.start();
         PostgresBaseline.run(pg, clients, seconds);
@@ -144,8 +154,20 @@ public final class LoadGenerator {
     }
   }
 
+  /** One call of a measured operation; false counts as an error (not timed). */
+  interface Op {
+    boolean call(int client, long i) throws Exception;
+  }
+
   private static Result drive(Scenario scenario, Target target, int clients, int seconds)
       throws InterruptedException {
+    return drive(scenario.name(), clients, seconds, (client, i) -> HTTP.send(
+        scenario.request(target, client, i), HttpResponse.BodyHandlers.discarding())
+        .statusCode() == scenario.expectedStatus());
+  }
+
+  /** Runs {@code op} from {@code clients} threads for {@code seconds}; latencies of successes. */
+  static Result drive(String name, int clients, int seconds, Op op) throws InterruptedException {
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
     AtomicLong errors = new AtomicLong();
     List<long[]> perClient = new ArrayList<>();
@@ -161,17 +183,15 @@ public final class LoadGenerator {
         while (System.nanoTime() < deadline && counts[client] < lat.length) {
           long t0 = System.nanoTime();
           try {
-            HttpResponse<Void> res = HTTP.send(scenario.request(target, client, i++),
-                HttpResponse.BodyHandlers.discarding());
-            if (res.statusCode() != scenario.expectedStatus()) {
+            if (!op.call(client, i++)) {
               errors.incrementAndGet();
               continue;
             }
-          } catch (IOException e) {
-            errors.incrementAndGet();
-            continue;
           } catch (InterruptedException e) {
             return;
+          } catch (Exception e) {
+            errors.incrementAndGet();
+            continue;
           }
           lat[counts[client]++] = System.nanoTime() - t0;
         }
@@ -191,10 +211,10 @@ public final class LoadGenerator {
       k += counts[c];
     }
     Arrays.sort(all);
-    return new Result(scenario.name(), "", clients, total, errors.get(), elapsed, all);
+    return new Result(name, "", clients, total, errors.get(), elapsed, all);
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     try (var walk = Files.walk(dir)) {
       walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }

@@ -1,0 +1,39 @@
+package dev.imprint.bench.load;
+
+import dev.imprint.server.audit.AuditEvent;
+import dev.imprint.server.audit.AuditLog;
+import dev.imprint.server.store.Database;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * Audit appends per second without HTTP: N threads each append one entry per durable
+ * transaction through the server's own store and group commit, as every API write does.
+ */
+final class AuditAppend {
+  static final String NAME = "audit-append";
+
+  private AuditAppend() {}
+
+  static LoadGenerator.Result run(String store, String jdbcUrl, int clients, int seconds,
+      int warmup) throws Exception {
+    Path dir = Files.createTempDirectory("imprint-audit-load-");
+    try (Database db = Database.open(jdbcUrl, dir)) {
+      AuditLog audit = new AuditLog(db, Clock.systemUTC());
+      LoadGenerator.Op op = (client, i) -> {
+        AuditEvent e = new AuditEvent("token:bench-" + client, "image.approved",
+            "sha256:" + String.format("%064x", i), Map.of("reason", "passed policy"));
+        db.write(tx -> audit.append(tx, e));
+        return true;
+      };
+      LoadGenerator.drive(NAME, clients, warmup, op);
+      LoadGenerator.Result r = LoadGenerator.drive(NAME, clients, seconds, op);
+      return new LoadGenerator.Result(NAME, store, clients, r.requests(), r.errors(),
+          r.seconds(), r.latenciesNanos());
+    } finally {
+      LoadGenerator.deleteTree(dir);
+    }
+  }
+}
