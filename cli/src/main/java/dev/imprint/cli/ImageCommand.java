@@ -184,8 +184,15 @@ final class ImageCommand {
           + r.path("digest").asText() + " for " + r.path("identity").asText());
       JsonNode policy = r.path("policy");
       out.println("policy: " + (policy.path("passes").asBoolean() ? "passes" : "fails"));
+      boolean provenanceMissing = false;
       for (JsonNode v : policy.path("violations")) {
         out.println("  - " + v.asText());
+        provenanceMissing |= v.asText().startsWith("provenance.");
+      }
+      if (provenanceMissing) {
+        // Outside CI and outside a git checkout with a remote nothing says where it came from.
+        out.println("hint: give --source-repository URL and --commit SHA, or register from CI"
+            + " or from a git checkout with a remote, which supply them");
       }
     }
   }

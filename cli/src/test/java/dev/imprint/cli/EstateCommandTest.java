@@ -113,9 +113,11 @@ class EstateCommandTest {
         : "https://ci-bot:ghp_notarealtoken@git.example/acme/payments.git";
     assertThat(imprint("identity", "create", "spiffe://imprint.local/payments/api", "--kind",
         "workload", "--owner", "team-payments", "--env", "prod").code()).isZero();
-    assertThat(imprint("image", "register", "--repository", "registry.example/payments/api",
-        "--tag", "1.4.2", "--digest", DIGEST, "--identity",
-        "spiffe://imprint.local/payments/api").code()).isZero();
+    Cli registered = imprint("image", "register", "--repository",
+        "registry.example/payments/api", "--tag", "1.4.2", "--digest", DIGEST, "--identity",
+        "spiffe://imprint.local/payments/api");
+    assertThat(registered.code()).isZero();
+    assertThat(registered.out()).contains("policy: passes").doesNotContain("hint:");
     Cli approved = imprint("image", "approve", DIGEST, "--reason", "passed policy");
     assertThat(approved.code()).as(approved.err()).isZero();
     Cli shown = imprint("image", "show", DIGEST, "--output", "json");
@@ -152,7 +154,8 @@ class EstateCommandTest {
         "spiffe://imprint.local/payments/api");
     assertThat(reg.code()).as(reg.err()).isZero();
     assertThat(reg.out()).contains("registered " + DIGEST).contains("policy: fails")
-        .contains("provenance.require: missing sourceRepository, commit");
+        .contains("provenance.require: missing sourceRepository, commit")
+        .contains("hint: give --source-repository URL and --commit SHA");
     Cli refused = imprint("image", "approve", DIGEST, "--reason", "passed policy");
     assertThat(refused.code()).isEqualTo(3);
     assertThat(refused.err()).contains("image.policy_violation").contains("provenance.require");
