@@ -93,6 +93,10 @@ public final class FindingService {
     Report stored = new Report(repo, sha, Instant.ofEpochMilli(clock.millis()), actor, tool,
         counts);
     return db.write(c -> {
+      // Delete-then-insert: without the writers' lock two replicas on one PostgreSQL uploading
+      // for one commit both delete the old report and the loser's INSERT fails on the key
+      // (store.conflict); with it the later upload replaces the earlier, as one after another.
+      db.lockWriters(c);
       boolean replaced = delete(c, repo, sha);
       insert(c, stored, findings);
       Map<String, Object> details = new LinkedHashMap<>();

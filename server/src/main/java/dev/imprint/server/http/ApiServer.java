@@ -12,7 +12,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.Set;
@@ -48,6 +47,7 @@ public final class ApiServer {
   public static ApiServer start(Settings settings, TokenService tokens,
       PrometheusMeterRegistry metrics, BooleanSupplier ready, List<ApiModule> modules) {
     String openApi = openApiText(modules);
+    RequestTimers timers = new RequestTimers(metrics);
     Api[] holder = new Api[1];
     Javalin app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
@@ -66,7 +66,7 @@ public final class ApiServer {
         ctx.header("X-Content-Type-Options", "nosniff");
       });
       cfg.routes.beforeMatched(ctx -> authorize(ctx, tokens));
-      cfg.routes.after(ctx -> record(ctx, metrics));
+      cfg.routes.after(ctx -> record(ctx, timers));
       cfg.routes.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
       cfg.routes.exception(StoreException.class, (e, ctx) -> problem(ctx, fromStore(e)));
       cfg.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx,
@@ -152,7 +152,7 @@ public final class ApiServer {
     ctx.attribute(CALLER, caller);
   }
 
-  private static void record(Context ctx, PrometheusMeterRegistry metrics) {
+  private static void record(Context ctx, RequestTimers timers) {
     Long started = ctx.attribute(STARTED);
     if (started == null) {
       return;
@@ -164,11 +164,7 @@ public final class ApiServer {
     } catch (RuntimeException e) {
       route = "unmatched";
     }
-    Timer.builder("imprint.http.requests").description("HTTP requests by route and status")
-        .tag("method", ctx.method().name()).tag("route", route)
-        .tag("status", Integer.toString(ctx.statusCode()))
-        .publishPercentileHistogram(false)
-        .register(metrics).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    timers.record(ctx.method().name(), route, ctx.statusCode(), System.nanoTime() - started);
   }
 
   static void problem(Context ctx, ApiProblem p) {

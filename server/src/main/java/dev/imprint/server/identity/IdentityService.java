@@ -100,7 +100,10 @@ public final class IdentityService {
     }
   }
 
-  /** Creates an identity; 409 {@code identity.exists} when the SPIFFE ID is taken. */
+  /**
+   * Creates an identity; 409 {@code identity.exists} when the SPIFFE ID is taken, also when
+   * creations race on replicas sharing a store.
+   */
   public Identity create(NewIdentity req, String actor) {
     SpiffeId spiffe = SpiffeId.parse(req.spiffeId(), trustDomain);
     if (req.kind() == null) {
@@ -117,6 +120,10 @@ public final class IdentityService {
     Identity identity = new Identity(idOf(sid), sid, kind, owner, env, description, labels,
         Identity.Status.ACTIVE, now, now, null);
     return db.write(c -> {
+      // Check-then-insert: without the writers' lock two replicas on one PostgreSQL both find
+      // the SPIFFE ID free and the loser's INSERT fails on the key (store.conflict, not the
+      // identity.exists a sequential repeat gets). The audit append takes the lock anyway.
+      db.lockWriters(c);
       if (find(c, sid, false).isPresent()) {
         throw ApiProblem.conflict("identity.exists", "an identity with SPIFFE ID '" + sid
             + "' already exists (id " + identity.id() + ")");

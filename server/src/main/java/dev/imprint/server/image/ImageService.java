@@ -123,6 +123,8 @@ public final class ImageService {
   /**
    * Registers an image. The same digest for the same identity returns the existing image
    * ({@code created} false); a digest never changes owner (409 {@code image.owner_conflict}).
+   * Registrations that race, in one process or on replicas sharing a store, get the same
+   * answers as the same calls made one after another.
    */
   public Registered register(Registration r, String actor) {
     String digest = digest(r.digest(), r.tag());
@@ -138,6 +140,18 @@ public final class ImageService {
           + " SPIFFE ID or id of the identity the image carries), got none");
     }
     return db.write(c -> {
+      // Check-then-insert: two replicas on one PostgreSQL can both find the digest absent, and
+      // the loser's INSERT then fails on the primary key (a bare store.conflict instead of the
+      // image, or of image.owner_conflict). The writers' lock before the check makes the loser
+      // wait for the winner's commit and then read its image. A new image appends to the audit
+      // log, which takes this lock anyway and holds it to the commit, so this costs one
+      // statement; only a repeat (200) now waits for the lock. It comes first, before the
+      // identity's row lock: a transaction waiting for it while holding a row lock that the
+      // holder's next unit of work needs would deadlock the two replicas. Catching the unique
+      // violation instead would need a savepoint of our own inside the group commit and keep
+      // that lock order. On SQLite the call is free: the IMMEDIATE write transaction already
+      // excludes every other writer.
+      db.lockWriters(c);
       Identity owner = identities.find(c, r.identity(), true).orElseThrow(() ->
           ApiProblem.badRequest("image.identity_unknown", "expected 'identity' to name an"
               + " existing identity, got '" + r.identity() + "'"));

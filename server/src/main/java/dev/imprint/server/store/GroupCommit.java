@@ -24,6 +24,7 @@ public final class GroupCommit implements AutoCloseable {
   static final int MAX_BATCH = 512;
 
   private final DataSource pool;
+  private final Dialect dialect;
   private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private final AtomicLong commits = new AtomicLong();
@@ -32,6 +33,7 @@ public final class GroupCommit implements AutoCloseable {
 
   GroupCommit(DataSource pool, Dialect dialect) {
     this.pool = pool;
+    this.dialect = dialect;
     this.thread = new Thread(this::loop, "imprint-writer-" + dialect.name().toLowerCase(
         java.util.Locale.ROOT));
     thread.setDaemon(true);
@@ -73,6 +75,13 @@ public final class GroupCommit implements AutoCloseable {
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(false);
       try {
+        // Replicas on one PostgreSQL: take the writers' lock before any unit takes a row lock.
+        // Units take row locks (FOR UPDATE) and then this lock (audit append); in one batch a
+        // later unit's row lock comes after an earlier unit's lock, so a replica holding row
+        // Y and waiting for the lock, and the holder's next unit waiting for row Y, deadlocked
+        // (PostgreSQL failed one of them: 503). Nearly every batch appends to the audit log and
+        // holds the lock to its commit anyway, so taking it first costs one statement.
+        Database.lockWriters(c, dialect);
         for (Pending<?> p : batch) {
           runOne(c, p, batch.size() > 1);
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imprint.server.testing.AuditActions;
 import dev.imprint.server.testing.Stores;
 import dev.imprint.server.testing.TestServer;
+import dev.imprint.server.testing.Together;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +73,26 @@ class IdentityApiTest {
           409, "identity.exists", "spiffe://imprint.local/payments/api", id);
       assertProblem(s.send("GET", "/v1/identities/ffffffffffffffff", s.adminToken(), null), 404,
           "identity.not_found");
+      assertThat(AuditActions.actions(s.server().database(), "identity."))
+          .containsExactly("identity.created");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.imprint.server.testing.Stores#kinds")
+  void creationsOfOneSpiffeIdThatRaceCreateOneAndAnswerTheRestAsARepeatWould(Stores.Kind kind)
+      throws Exception {
+    try (TestServer s = TestServer.start(kind, dir)) {
+      String sid = "spiffe://imprint.local/payments/raced";
+      List<HttpResponse<String>> answers = Together.run(8, i -> create(s, sid, "workload",
+          "team-" + i, "prod", null));
+      assertThat(answers).extracting(HttpResponse::statusCode)
+          .containsExactlyInAnyOrder(201, 409, 409, 409, 409, 409, 409, 409);
+      for (HttpResponse<String> r : answers) {
+        if (r.statusCode() == 409) {
+          assertProblem(r, 409, "identity.exists", sid, IdentityService.idOf(sid));
+        }
+      }
       assertThat(AuditActions.actions(s.server().database(), "identity."))
           .containsExactly("identity.created");
     }

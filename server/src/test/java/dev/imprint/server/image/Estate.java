@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imprint.server.ServerConfig;
+import dev.imprint.server.testing.AuditActions;
 import dev.imprint.server.testing.Stores;
 import dev.imprint.server.testing.TestServer;
 import java.net.http.HttpResponse;
@@ -12,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.function.IntFunction;
 
 /** Test steps for images over the real API. */
 final class Estate {
@@ -58,6 +61,44 @@ final class Estate {
     return s.send("POST", "/v1/images", s.adminToken(), "{\"repository\":"
         + "\"registry.example/payments/api\",\"tag\":\"1.4.2\",\"digest\":\"" + digest
         + "\",\"identity\":\"" + spiffeId + "\"" + (extra.isEmpty() ? "" : "," + extra) + "}");
+  }
+
+  /**
+   * Checks the answers to registrations of {@code digest} that raced, call {@code i} asking for
+   * identity {@code asked.apply(i)}: exactly one 201; for the winner's identity 200 with the
+   * same image, for another 409 {@code image.owner_conflict}. Returns the winner's identity.
+   */
+  static String oneWinner(String digest, List<HttpResponse<String>> answers,
+      IntFunction<String> asked) {
+    List<JsonNode> created = answers.stream().filter(r -> r.statusCode() == 201)
+        .map(Estate::json).toList();
+    assertThat(created).as("%s", answers.stream().map(HttpResponse::body).toList()).hasSize(1);
+    JsonNode image = created.get(0);
+    assertThat(image.get("digest").asText()).isEqualTo(digest);
+    assertThat(image.get("created").asBoolean()).isTrue();
+    String owner = image.get("identity").asText();
+    for (int i = 0; i < answers.size(); i++) {
+      HttpResponse<String> r = answers.get(i);
+      if (r.statusCode() == 201) {
+        continue;
+      }
+      if (asked.apply(i).equals(owner)) {
+        ok(r);
+        assertThat(json(r).get("created").asBoolean()).isFalse();
+        assertThat(json(r).get("registeredAt")).isEqualTo(image.get("registeredAt"));
+        assertThat(json(r).get("identity").asText()).isEqualTo(owner);
+      } else {
+        problem(r, 409, "image.owner_conflict", owner, asked.apply(i));
+      }
+    }
+    return owner;
+  }
+
+  /** The audit entries with {@code action} about {@code subject}. */
+  static long audited(TestServer s, String action, String subject) {
+    return AuditActions.entries(s.server().database()).stream()
+        .filter(e -> e.get("action").asText().equals(action))
+        .filter(e -> e.get("subject").asText().equals(subject)).count();
   }
 
   static HttpResponse<String> move(TestServer s, String digest, String verb, String reason) {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.imprint.server.testing.AuditActions;
 import dev.imprint.server.testing.Stores;
 import dev.imprint.server.testing.TestServer;
+import dev.imprint.server.testing.Together;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,30 @@ class ImageApiTest {
           .asText()).isEqualTo(API);
       assertThat(AuditActions.actions(s.server().database(), "image."))
           .containsExactly("image.registered");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.imprint.server.testing.Stores#kinds")
+  void registrationsOfOneDigestThatRaceGetOneImageOneAuditEntryAndOneEvent(Stores.Kind kind) {
+    try (TestServer s = Estate.start(kind, dir, null)) {
+      Estate.identity(s, API);
+      Estate.identity(s, WORKER);
+      String same = digest("raced-same-identity");
+      List<HttpResponse<String>> answers = Together.run(8, i -> register(s, same, API,
+          PROVENANCE));
+      assertThat(answers).extracting(HttpResponse::statusCode)
+          .containsExactlyInAnyOrder(201, 200, 200, 200, 200, 200, 200, 200);
+      assertThat(Estate.oneWinner(same, answers, i -> API)).isEqualTo(API);
+
+      String mixed = digest("raced-two-identities");
+      Estate.oneWinner(mixed, Together.run(8, i -> register(s, mixed, i % 2 == 0 ? API : WORKER,
+          PROVENANCE)), i -> i % 2 == 0 ? API : WORKER);
+      for (String d : List.of(same, mixed)) {
+        assertThat(Estate.audited(s, "image.registered", d)).isEqualTo(1);
+        assertThat(json(s.send("GET", "/v1/images/" + d, s.adminToken(), null)).get("history"))
+            .hasSize(1);
+      }
     }
   }
 
