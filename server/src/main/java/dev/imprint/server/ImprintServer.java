@@ -76,15 +76,6 @@ public final class ImprintServer implements AutoCloseable {
   /** Starts a server with {@code extra} modules wired after the product's (tests). */
   static ImprintServer start(ServerConfig config, PrintStream console, Clock clock,
       List<ApiModule> extra) {
-    return start(config, console, clock, extra, TokenService.USAGE_FLUSH_INTERVAL);
-  }
-
-  /**
-   * Starts a server that writes when tokens were last used every {@code usageFlush} (tests use
-   * a short one).
-   */
-  static ImprintServer start(ServerConfig config, PrintStream console, Clock clock,
-      List<ApiModule> extra, Duration usageFlush) {
     long t0 = System.nanoTime();
     config.validate();
     ServerCertificate certificate = config.tls()
@@ -98,7 +89,7 @@ public final class ImprintServer implements AutoCloseable {
     TokenService tokens = null;
     try {
       AuditLog audit = new AuditLog(db, clock);
-      tokens = new TokenService(db, audit, clock, usageFlush);
+      tokens = new TokenService(db, audit, clock, TokenService.USAGE_FLUSH_INTERVAL);
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       Gauge.builder("imprint.store.commits", db, d -> d.writeStats().commits())
           .description("store transactions committed by the group-commit writer")
