@@ -150,10 +150,11 @@ final class IdentityCommand {
 
     @Override
     protected void printTable(JsonNode r, PrintWriter out) {
-      Table t = new Table("ID", "SPIFFE ID", "KIND", "OWNER", "ENV", "STATUS");
+      Table t = new Table("ID", "SPIFFE ID", "KIND", "OWNER", "ENV", "STATUS", "LAST SEEN");
       for (JsonNode i : r.path("items")) {
         t.row(i.path("id").asText(), i.path("spiffeId").asText(), i.path("kind").asText(),
-            i.path("owner").asText(), i.path("environment").asText(), i.path("status").asText());
+            i.path("owner").asText(), i.path("environment").asText(), i.path("status").asText(),
+            i.path("lastSeenAt").isNull() ? "never" : i.path("lastSeenAt").asText());
       }
       t.print(out);
       if (!r.path("next").isNull() && !r.path("next").isMissingNode()) {

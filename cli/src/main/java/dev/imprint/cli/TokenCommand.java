@@ -11,13 +11,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code imprint token}: create, list and revoke API tokens (admin). */
+/** {@code imprint token}: create, list, show and revoke API tokens (admin). */
 @Command(name = "token", mixinStandardHelpOptions = true,
-    description = "Creates, lists and revokes API tokens on the server (needs an admin token in"
-        + " IMPRINT_TOKEN).",
+    description = "Creates, lists, shows and revokes API tokens on the server (needs an admin"
+        + " token in IMPRINT_TOKEN; an auditor token may list and show).",
     subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class,
-        TokenCommand.Revoke.class})
+        TokenCommand.Show.class, TokenCommand.Revoke.class})
 final class TokenCommand {
+  /** A time field, or {@code never} when it is null. */
+  private static String timeOrNever(JsonNode t, String field) {
+    return t.path(field).isNull() || t.path(field).isMissingNode() ? "never"
+        : t.path(field).asText();
+  }
+
+  /** A text field, or {@code -} when it is null. */
+  private static String orDash(JsonNode t, String field) {
+    return t.path(field).isNull() || t.path(field).isMissingNode() ? "-" : t.path(field).asText();
+  }
+
   /** {@code imprint token create}. */
   @Command(name = "create", mixinStandardHelpOptions = true,
       description = "Creates a token and prints it once.")
@@ -29,6 +40,12 @@ final class TokenCommand {
     @Option(names = "--description", paramLabel = "TEXT", description = "What it is for.")
     String description;
 
+    @Option(names = "--identity", paramLabel = "SPIFFE_ID|ID",
+        description = "Bind a workload or pipeline token to this active identity: it works only"
+            + " while the identity is active, is revoked when it is offboarded, and its use is"
+            + " the identity's last seen time.")
+    String identity;
+
     @Override
     protected JsonNode call(ApiClient client) {
       Map<String, Object> body = new LinkedHashMap<>();
@@ -36,13 +53,17 @@ final class TokenCommand {
       if (description != null) {
         body.put("description", description);
       }
+      if (identity != null) {
+        body.put("identity", identity);
+      }
       return client.post("/v1/tokens", body);
     }
 
     @Override
     protected void printTable(JsonNode r, PrintWriter out) {
       out.println("token: " + r.path("token").asText());
-      out.println("id: " + r.path("id").asText() + "  role: " + r.path("role").asText());
+      out.println("id: " + r.path("id").asText() + "  role: " + r.path("role").asText()
+          + (r.path("identity").isTextual() ? "  identity: " + r.path("identity").asText() : ""));
       out.println("(shown once; only its hash is stored)");
     }
   }
@@ -58,13 +79,43 @@ final class TokenCommand {
 
     @Override
     protected void printTable(JsonNode r, PrintWriter out) {
-      Table t = new Table("ID", "ROLE", "CREATED", "CREATED BY", "REVOKED", "DESCRIPTION");
+      Table t = new Table("ID", "ROLE", "IDENTITY", "CREATED", "CREATED BY", "LAST USED",
+          "REVOKED", "DESCRIPTION");
       for (JsonNode tok : r.path("items")) {
-        t.row(tok.path("id").asText(), tok.path("role").asText(), tok.path("createdAt").asText(),
-            tok.path("createdBy").asText(), tok.path("revokedAt").isNull() ? "-"
-                : tok.path("revokedAt").asText(), tok.path("description").asText());
+        t.row(tok.path("id").asText(), tok.path("role").asText(), orDash(tok, "identity"),
+            tok.path("createdAt").asText(), tok.path("createdBy").asText(),
+            timeOrNever(tok, "lastUsedAt"), orDash(tok, "revokedAt"),
+            tok.path("description").asText());
       }
       t.print(out);
+    }
+  }
+
+  /** {@code imprint token show ID}. */
+  @Command(name = "show", mixinStandardHelpOptions = true,
+      description = "Shows one token without its secret.")
+  static final class Show extends RemoteCommand {
+    @Parameters(paramLabel = "ID", description = "The token id (from 'imprint token list').")
+    String id;
+
+    @Override
+    protected JsonNode call(ApiClient client) {
+      return client.get("/v1/tokens/" + java.net.URLEncoder.encode(id,
+          java.nio.charset.StandardCharsets.UTF_8), Map.of());
+    }
+
+    @Override
+    protected void printTable(JsonNode r, PrintWriter out) {
+      out.println("id:          " + r.path("id").asText());
+      out.println("role:        " + r.path("role").asText());
+      out.println("identity:    " + orDash(r, "identity"));
+      out.println("created:     " + r.path("createdAt").asText() + " by "
+          + r.path("createdBy").asText());
+      out.println("last used:   " + timeOrNever(r, "lastUsedAt"));
+      out.println("revoked:     " + orDash(r, "revokedAt"));
+      if (!r.path("description").asText().isEmpty()) {
+        out.println("description: " + r.path("description").asText());
+      }
     }
   }
 

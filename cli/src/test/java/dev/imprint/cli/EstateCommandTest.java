@@ -137,7 +137,7 @@ class EstateCommandTest {
         .isZero();
     Cli list = imprint("identity", "list");
     assertThat(list.out()).contains("SPIFFE ID").contains("spiffe://imprint.local/payments/api")
-        .contains("team-payments").contains("active");
+        .contains("team-payments").contains("active").contains("LAST SEEN").contains("never");
     Cli show = imprint("identity", "show", "spiffe://imprint.local/payments/api");
     assertThat(show.out()).contains("labels:      tier=1").contains("last seen:   never");
     Cli updated = imprint("identity", "update", "spiffe://imprint.local/payments/api",

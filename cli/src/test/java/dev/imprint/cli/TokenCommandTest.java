@@ -64,6 +64,51 @@ class TokenCommandTest {
   }
 
   @Test
+  void aTokenBoundToAnIdentityShowsItAndItsLastUseAppearsAfterTheServerWritesIt()
+      throws Exception {
+    String spiffe = "spiffe://imprint.local/payments/api";
+    assertThat(run("identity", "create", spiffe, "--kind", "workload", "--owner", "team",
+        "--server", server.url()).code).isZero();
+    Result created = run("token", "create", "--role", "workload", "--identity", spiffe,
+        "--server", server.url());
+    assertThat(created.code).as(created.err).isZero();
+    assertThat(created.out).contains("identity: " + spiffe);
+    String id = created.out.replaceAll("(?s).*\\bid: ([0-9a-f]{16}).*", "$1");
+
+    Result listed = run("token", "list", "--server", server.url());
+    assertThat(listed.out).contains("IDENTITY").contains("LAST USED").contains(spiffe)
+        .contains("never");
+    JsonNode shown = new ObjectMapper().readTree(run("token", "show", id, "-o", "json",
+        "--server", server.url()).out);
+    assertThat(shown.get("identity").asText()).isEqualTo(spiffe);
+    assertThat(shown.get("lastUsedAt").isNull()).isTrue();
+    assertThat(run("token", "show", id, "--server", server.url()).out)
+        .contains("identity:    " + spiffe).contains("last used:   never");
+
+    Result admin = run("token", "create", "--role", "admin", "--identity", spiffe, "--server",
+        server.url());
+    assertThat(admin.code).isEqualTo(3);
+    assertThat(admin.err).contains("token.identity_not_allowed");
+    Result unknown = run("token", "create", "--role", "workload", "--identity",
+        "spiffe://imprint.local/nobody", "--server", server.url());
+    assertThat(unknown.code).isEqualTo(3);
+    assertThat(unknown.err).contains("token.identity_unknown");
+
+    // stopping writes what was used (this admin token), a restart shows it
+    server.close();
+    ServerConfig d = ServerConfig.defaults();
+    server = ImprintServer.start(new ServerConfig("127.0.0.1", 0, dir, null, d.trustDomain(),
+        null, null, false, d.logFormat(), d.maxBodyBytes()),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    JsonNode all = new ObjectMapper().readTree(run("token", "list", "-o", "json", "--server",
+        server.url()).out);
+    for (JsonNode t : all.get("items")) {
+      boolean isAdmin = t.get("role").asText().equals("admin");
+      assertThat(t.get("lastUsedAt").isNull()).as(t.toString()).isEqualTo(!isAdmin);
+    }
+  }
+
+  @Test
   void refusalsAndUnreachableServersHaveTheirOwnExitCodes() {
     Result bad = run("token", "create", "--role", "root", "--server", server.url());
     assertThat(bad.code).isEqualTo(3);

@@ -45,12 +45,15 @@ public final class ImprintServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final Database db;
+  private final TokenService tokens;
   private final ApiServer http;
   private final AtomicBoolean closing;
 
-  private ImprintServer(ServerConfig config, Database db, ApiServer http, AtomicBoolean closing) {
+  private ImprintServer(ServerConfig config, Database db, TokenService tokens, ApiServer http,
+      AtomicBoolean closing) {
     this.config = config;
     this.db = db;
+    this.tokens = tokens;
     this.http = http;
     this.closing = closing;
   }
@@ -83,9 +86,10 @@ public final class ImprintServer implements AutoCloseable {
     warmUpHttpInBackground();
     Database db = Database.open(config.jdbcUrl(), config.dataDir());
     long tStore = System.nanoTime();
+    TokenService tokens = null;
     try {
       AuditLog audit = new AuditLog(db, clock);
-      TokenService tokens = new TokenService(db, audit, clock);
+      tokens = new TokenService(db, audit, clock, TokenService.USAGE_FLUSH_INTERVAL);
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       Gauge.builder("imprint.store.commits", db, d -> d.writeStats().commits())
           .description("store transactions committed by the group-commit writer")
@@ -97,7 +101,7 @@ public final class ImprintServer implements AutoCloseable {
       KeyEncryptionKey kek = KeyEncryptionKey.resolve(config.kekFile(),
           System.getenv(KeyEncryptionKey.ENV), config.dataDir(), LOG::warn);
       modules.add(AuditRoutes.wire(db, config.trustDomain(), kek, clock, metrics));
-      estate(config, db, audit, clock, modules);
+      estate(config, db, audit, clock, tokens, modules);
       modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
       ApiServer http = ApiServer.start(new ApiServer.Settings(config.host(), config.port(),
@@ -108,7 +112,7 @@ public final class ImprintServer implements AutoCloseable {
         LOG.warn("INSECURE: serving plain HTTP on non-loopback address {} (--insecure-no-tls);"
             + " tokens and credentials cross the network unencrypted", config.host());
       }
-      ImprintServer server = new ImprintServer(config, db, http, closing);
+      ImprintServer server = new ImprintServer(config, db, tokens, http, closing);
       tokens.bootstrapAdmin().ifPresent(t -> printOnce(console, t));
       LOG.info("imprint server listening on {} (store: {}, trust domain: {}); started in {} ms:"
           + " store and migrations {} ms, HTTP {} ms", server.url(),
@@ -116,6 +120,9 @@ public final class ImprintServer implements AutoCloseable {
           millis(t0, System.nanoTime()), millis(t0, tStore), millis(tStore, tHttp));
       return server;
     } catch (RuntimeException e) {
+      if (tokens != null) {
+        tokens.close();
+      }
       db.close();
       throw e;
     }
@@ -163,12 +170,17 @@ public final class ImprintServer implements AutoCloseable {
     return (to - from) / 1_000_000;
   }
 
-  /** Identities, images (with the operator's image policy) and findings. */
+  /**
+   * Identities (whose offboarding revokes the tokens bound to them), images (with the operator's
+   * image policy) and findings.
+   */
   private static void estate(ServerConfig config, Database db, AuditLog audit, Clock clock,
-      List<ApiModule> modules) {
+      TokenService tokens, List<ApiModule> modules) {
     ImagePolicy policy = config.imagePolicy() == null ? ImagePolicy.defaults()
         : ImagePolicy.load(config.imagePolicy());
     IdentityService identities = new IdentityService(db, audit, clock, config.trustDomain());
+    identities.onOffboard((tx, identity, actor, reason) ->
+        tokens.revokeBoundTo(tx, identity.id(), identity.spiffeId(), actor, reason));
     modules.add(new IdentityRoutes(identities));
     modules.add(new ImageRoutes(new ImageService(db, audit, clock, identities, policy),
         config.maxBodyBytes()));
@@ -224,9 +236,11 @@ public final class ImprintServer implements AutoCloseable {
   public void close() {
     if (closing.compareAndSet(false, true)) {
       // Order matters: stop accepting and drain in-flight requests first, so every write they
-      // started is queued; then closing the store lets the writer commit what is queued.
+      // started is queued; then write when tokens were last used (no request adds to it any
+      // more); then closing the store lets the writer commit what is queued.
       LOG.info("imprint server stopping: finishing in-flight requests");
       http.stop();
+      tokens.close();
       db.close();
       LOG.info("imprint server stopped");
     }

@@ -10,10 +10,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code /v1/tokens}: create (shown once), list without secrets, revoke. Admin only. */
+/**
+ * {@code /v1/tokens}: create (shown once), list and show without secrets, revoke. Admins change
+ * tokens; admins and auditors read them.
+ */
 public final class TokenRoutes implements ApiModule {
-  /** Body of {@code POST /v1/tokens}. */
-  public record CreateRequest(String role, String description) {}
+  /**
+   * Body of {@code POST /v1/tokens}; {@code identity} (a SPIFFE ID or short id) binds a workload
+   * or pipeline token to an identity.
+   */
+  public record CreateRequest(String role, String description, String identity) {}
 
   private final TokenService tokens;
 
@@ -25,6 +31,7 @@ public final class TokenRoutes implements ApiModule {
   public void routes(Api api) {
     api.post("/v1/tokens", this::create, Role.ADMIN);
     api.get("/v1/tokens", this::list, Role.ADMIN, Role.AUDITOR);
+    api.get("/v1/tokens/{id}", this::show, Role.ADMIN, Role.AUDITOR);
     api.delete("/v1/tokens/{id}", this::revoke, Role.ADMIN);
   }
 
@@ -50,7 +57,8 @@ public final class TokenRoutes implements ApiModule {
       throw ApiProblem.badRequest("token.description_too_long",
           "expected a description of at most 200 characters, got " + description.length());
     }
-    IssuedToken issued = tokens.create(role, description, ApiServer.caller(ctx).actor());
+    IssuedToken issued = tokens.create(role, description, req.identity(),
+        ApiServer.caller(ctx).actor());
     Map<String, Object> body = view(issued.token());
     body.put("token", issued.secret());
     ctx.status(201).json(body);
@@ -61,10 +69,20 @@ public final class TokenRoutes implements ApiModule {
     ctx.json(Map.of("items", items));
   }
 
+  private void show(Context ctx) {
+    String id = ctx.pathParam("id");
+    ApiToken t = tokens.find(id).orElseThrow(() -> notFound(id));
+    ctx.json(view(t));
+  }
+
+  private static ApiProblem notFound(String id) {
+    return ApiProblem.notFound("token.not_found", "no token with id '" + id + "'");
+  }
+
   private void revoke(Context ctx) {
     String id = ctx.pathParam("id");
     if (!tokens.revoke(id, ApiServer.caller(ctx).actor())) {
-      throw ApiProblem.notFound("token.not_found", "no token with id '" + id + "'");
+      throw notFound(id);
     }
     ctx.status(204);
   }
@@ -77,6 +95,9 @@ public final class TokenRoutes implements ApiModule {
     m.put("createdAt", t.createdAt());
     m.put("createdBy", t.createdBy());
     m.put("revokedAt", t.revokedAt());
+    m.put("lastUsedAt", t.lastUsedAt());
+    m.put("identity", t.identity());
+    m.put("identityId", t.identityId());
     return m;
   }
 }

@@ -2,19 +2,24 @@ package dev.imprint.server.auth;
 
 import dev.imprint.server.audit.AuditEvent;
 import dev.imprint.server.audit.AuditLog;
+import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.store.Database;
+import dev.imprint.server.store.Dialect;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,26 +28,56 @@ import java.util.regex.Pattern;
 /**
  * API tokens: random, shown once, stored only as SHA-256 hashes, revocable. A token reads
  * {@code imp_<16 hex id>_<43 base64url chars>}; the id finds the row, the hash proves the rest.
+ * A workload or pipeline token may be bound to an identity: it then authenticates only while
+ * the identity is active, and its use is the identity's "last seen". {@link #close()} writes the
+ * last uses still held in memory and must run before the store closes.
  */
-public final class TokenService {
+public final class TokenService implements AutoCloseable {
+  /** How often the times tokens were last used are written to the store by default. */
+  public static final Duration USAGE_FLUSH_INTERVAL = Duration.ofSeconds(30);
   private static final Pattern FORMAT = Pattern.compile("imp_([0-9a-f]{16})_[A-Za-z0-9_-]{43}");
-  private static final String COLUMNS =
-      "id, role, description, created_at, created_by, revoked_at, last_used_at";
+  private static final Pattern IDENTITY_ID = Pattern.compile("[0-9a-f]{16}");
+  private static final String COLUMNS = "t.id, t.role, t.description, t.created_at,"
+      + " t.created_by, t.revoked_at, t.last_used_at, t.identity_id, i.spiffe_id"
+      + " FROM api_tokens t LEFT JOIN identities i ON i.id = t.identity_id";
 
   private final Database db;
   private final AuditLog audit;
   private final Clock clock;
+  private final TokenUsage usage;
   private final SecureRandom random = new SecureRandom();
 
-  public TokenService(Database db, AuditLog audit, Clock clock) {
+  /**
+   * A token service whose record of when tokens were last used is written every
+   * {@code usageFlushInterval} (see {@link #USAGE_FLUSH_INTERVAL}).
+   */
+  public TokenService(Database db, AuditLog audit, Clock clock, Duration usageFlushInterval) {
     this.db = db;
     this.audit = audit;
     this.clock = clock;
+    this.usage = new TokenUsage(db, usageFlushInterval);
   }
 
-  /** Creates a token; the returned secret exists nowhere else. */
+  /** Creates an unbound token; the returned secret exists nowhere else. */
   public IssuedToken create(Role role, String description, String createdBy) {
-    return issue(role, description, createdBy, false).orElseThrow();
+    return create(role, description, null, createdBy);
+  }
+
+  /**
+   * Creates a token bound to {@code identity} (a SPIFFE ID or short id; null for none); the
+   * returned secret exists nowhere else.
+   *
+   * @throws ApiProblem 400 {@code token.identity_not_allowed} when an admin or auditor token
+   *     would be bound, 400 {@code token.identity_unknown} when no such identity exists, 409
+   *     {@code token.identity_inactive} when it is disabled or offboarded
+   */
+  public IssuedToken create(Role role, String description, String identity, String createdBy) {
+    if (identity != null && role != Role.WORKLOAD && role != Role.PIPELINE) {
+      throw ApiProblem.badRequest("token.identity_not_allowed", "expected no identity for a"
+          + " token of role " + role.wire() + " (only workload and pipeline tokens act for an"
+          + " identity), got '" + identity + "'");
+    }
+    return issue(role, description, identity, createdBy, false).orElseThrow();
   }
 
   /**
@@ -50,11 +85,14 @@ public final class TokenService {
    * so that two replicas starting together on one store create one.
    */
   public Optional<IssuedToken> bootstrapAdmin() {
-    return issue(Role.ADMIN, "created at first start", "system:bootstrap", true);
+    return issue(Role.ADMIN, "created at first start", null, "system:bootstrap", true);
   }
 
-  private Optional<IssuedToken> issue(Role role, String description, String createdBy,
-      boolean unlessAnAdminExists) {
+  /** The identity a token is bound to: its short id, SPIFFE ID and status. */
+  private record Bound(String id, String spiffeId, String status) {}
+
+  private Optional<IssuedToken> issue(Role role, String description, String identity,
+      String createdBy, boolean unlessAnAdminExists) {
     byte[] idBytes = new byte[8];
     byte[] secretBytes = new byte[32];
     random.nextBytes(idBytes);
@@ -64,34 +102,70 @@ public final class TokenService {
         + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
     Instant now = clock.instant();
     String desc = description == null ? "" : description;
-    boolean created = db.write(c -> {
+    Optional<ApiToken> created = db.write(c -> {
       if (unlessAnAdminExists) {
         db.lockWriters(c);
         if (activeAdminExists(c)) {
-          return false;
+          return Optional.<ApiToken>empty();
         }
       }
+      Bound bound = identity == null ? null : bindable(c, identity);
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_tokens (id, role,"
-          + " secret_hash, description, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)")) {
+          + " secret_hash, description, created_at, created_by, identity_id)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
         ps.setString(1, id);
         ps.setString(2, role.wire());
         ps.setString(3, hash(secret));
         ps.setString(4, desc);
         ps.setLong(5, now.toEpochMilli());
         ps.setString(6, createdBy);
+        ps.setString(7, bound == null ? null : bound.id());
         ps.executeUpdate();
       }
-      audit.append(c, new AuditEvent(createdBy, "token.created", "token:" + id,
-          Map.of("role", role.wire())));
-      return true;
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("role", role.wire());
+      if (bound != null) {
+        details.put("identity", bound.spiffeId());
+      }
+      audit.append(c, new AuditEvent(createdBy, "token.created", "token:" + id, details));
+      return Optional.of(new ApiToken(id, role, desc, now, createdBy, null, null,
+          bound == null ? null : bound.id(), bound == null ? null : bound.spiffeId()));
     });
-    return created
-        ? Optional.of(new IssuedToken(new ApiToken(id, role, desc, now, createdBy, null, null),
-            secret))
-        : Optional.empty();
+    return created.map(t -> new IssuedToken(t, secret));
   }
 
-  private static boolean activeAdminExists(java.sql.Connection c) throws SQLException {
+  /**
+   * The identity {@code ref} names, read in transaction {@code c} and, on PostgreSQL, share-locked
+   * until it commits: offboarding locks the row for update before it revokes the identity's
+   * tokens, so a token bound concurrently is either refused here or revoked there.
+   */
+  private Bound bindable(Connection c, String ref) throws SQLException {
+    boolean bySpiffe = ref.startsWith("spiffe://");
+    Bound found = null;
+    if (bySpiffe || IDENTITY_ID.matcher(ref).matches()) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT id, spiffe_id, status FROM"
+          + " identities WHERE " + (bySpiffe ? "spiffe_id" : "id") + " = ?"
+          + (db.dialect() == Dialect.POSTGRESQL ? " FOR SHARE" : ""))) {
+        ps.setString(1, ref);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            found = new Bound(rs.getString(1), rs.getString(2), rs.getString(3));
+          }
+        }
+      }
+    }
+    if (found == null) {
+      throw ApiProblem.badRequest("token.identity_unknown", "expected the SPIFFE ID or id of an"
+          + " existing identity, got '" + ref + "'");
+    }
+    if (!"active".equals(found.status())) {
+      throw ApiProblem.conflict("token.identity_inactive", "identity '" + found.spiffeId()
+          + "' is " + found.status() + "; only an active identity can be bound to a token");
+    }
+    return found;
+  }
+
+  private static boolean activeAdminExists(Connection c) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT COUNT(*) FROM api_tokens WHERE role = 'admin' AND revoked_at IS NULL");
         ResultSet rs = ps.executeQuery()) {
@@ -100,7 +174,10 @@ public final class TokenService {
     }
   }
 
-  /** The caller a bearer token stands for, if the token is well-formed, known and active. */
+  /**
+   * The caller a bearer token stands for, if the token is well-formed, known and not revoked,
+   * and its identity (when bound) is active. A success is recorded as the token's last use.
+   */
   public Optional<Caller> authenticate(String bearer) {
     if (bearer == null) {
       return Optional.empty();
@@ -112,8 +189,11 @@ public final class TokenService {
     String id = m.group(1);
     byte[] presented = hash(bearer).getBytes(StandardCharsets.US_ASCII);
     return db.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT role, secret_hash, revoked_at FROM api_tokens WHERE id = ?")) {
+      // The identity's status is read in the same query, so a disabled identity's tokens stop
+      // working on every replica at once and work again when it is enabled.
+      try (PreparedStatement ps = c.prepareStatement("SELECT t.role, t.secret_hash,"
+          + " t.revoked_at, t.identity_id, i.status FROM api_tokens t"
+          + " LEFT JOIN identities i ON i.id = t.identity_id WHERE t.id = ?")) {
         ps.setString(1, id);
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
@@ -122,9 +202,12 @@ public final class TokenService {
           byte[] stored = rs.getString(2).getBytes(StandardCharsets.US_ASCII);
           rs.getLong(3);
           boolean revoked = !rs.wasNull();
-          if (revoked || !MessageDigest.isEqual(stored, presented)) {
+          String identityId = rs.getString(4);
+          boolean identityInactive = identityId != null && !"active".equals(rs.getString(5));
+          if (revoked || identityInactive || !MessageDigest.isEqual(stored, presented)) {
             return Optional.<Caller>empty();
           }
+          usage.record(id, identityId, clock.millis());
           return Optional.of(new Caller(id, Role.parse(rs.getString(1))));
         }
       }
@@ -136,7 +219,7 @@ public final class TokenService {
     return db.read(c -> {
       List<ApiToken> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT " + COLUMNS + " FROM api_tokens ORDER BY created_at DESC, id");
+          "SELECT " + COLUMNS + " ORDER BY t.created_at DESC, t.id");
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(row(rs));
@@ -150,7 +233,7 @@ public final class TokenService {
   public Optional<ApiToken> find(String id) {
     return db.read(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT " + COLUMNS + " FROM api_tokens WHERE id = ?")) {
+          "SELECT " + COLUMNS + " WHERE t.id = ?")) {
         ps.setString(1, id);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() ? Optional.of(row(rs)) : Optional.<ApiToken>empty();
@@ -186,9 +269,55 @@ public final class TokenService {
     });
   }
 
+  /**
+   * Revokes, inside offboarding transaction {@code tx}, every active token bound to the identity
+   * {@code identityId} ({@code spiffeId}), each with an audit entry.
+   *
+   * @return the ids of the tokens revoked
+   */
+  public List<String> revokeBoundTo(Connection tx, String identityId, String spiffeId,
+      String actor, String reason) throws SQLException {
+    List<String> ids = new ArrayList<>();
+    try (PreparedStatement ps = tx.prepareStatement("SELECT id FROM api_tokens"
+        + " WHERE identity_id = ? AND revoked_at IS NULL ORDER BY id")) {
+      ps.setString(1, identityId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+    }
+    long now = clock.millis();
+    for (String id : ids) {
+      try (PreparedStatement ps = tx.prepareStatement(
+          "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
+        ps.setLong(1, now);
+        ps.setString(2, id);
+        ps.executeUpdate();
+      }
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("identity", spiffeId);
+      details.put("reason", reason);
+      audit.append(tx, new AuditEvent(actor, "token.revoked", "token:" + id, details));
+    }
+    return ids;
+  }
+
+  /** The record of last uses (tests flush it directly). */
+  TokenUsage usage() {
+    return usage;
+  }
+
+  /** Writes the last uses still held in memory; call before the store closes. */
+  @Override
+  public void close() {
+    usage.close();
+  }
+
   private static ApiToken row(ResultSet rs) throws SQLException {
     return new ApiToken(rs.getString(1), Role.parse(rs.getString(2)), rs.getString(3),
-        Instant.ofEpochMilli(rs.getLong(4)), rs.getString(5), instant(rs, 6), instant(rs, 7));
+        Instant.ofEpochMilli(rs.getLong(4)), rs.getString(5), instant(rs, 6), instant(rs, 7),
+        rs.getString(8), rs.getString(9));
   }
 
   private static Instant instant(ResultSet rs, int col) throws SQLException {

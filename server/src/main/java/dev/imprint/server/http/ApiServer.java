@@ -142,7 +142,8 @@ public final class ApiServer {
       throw new ApiProblem(401, bearer == null ? "auth.token_missing" : "auth.token_invalid",
           "Unauthorized", bearer == null
               ? "expected an Authorization: Bearer <token> header, got none"
-              : "the bearer token is unknown, revoked or malformed");
+              : "the bearer token is unknown, revoked or malformed, or the identity it is bound"
+                  + " to is disabled or offboarded");
     }
     if (!roles.contains(caller.role())) {
       throw new ApiProblem(403, "auth.role_forbidden", "Forbidden", "this call needs role "

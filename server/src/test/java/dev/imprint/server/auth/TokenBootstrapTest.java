@@ -31,7 +31,8 @@ class TokenBootstrapTest {
     try (Database a = Database.open(url, dir); Database b = Database.open(url, dir)) {
       List<TokenService> replicas = new ArrayList<>();
       for (Database db : List.of(a, b, a, b, a, b, a, b)) {
-        replicas.add(new TokenService(db, new AuditLog(db, Clock.systemUTC()), Clock.systemUTC()));
+        replicas.add(new TokenService(db, new AuditLog(db, Clock.systemUTC()), Clock.systemUTC(),
+            TokenService.USAGE_FLUSH_INTERVAL));
       }
       CyclicBarrier together = new CyclicBarrier(replicas.size());
       ExecutorService pool = Executors.newFixedThreadPool(replicas.size());
@@ -47,6 +48,7 @@ class TokenBootstrapTest {
         printed += f.get().isPresent() ? 1 : 0;
       }
       pool.shutdown();
+      replicas.forEach(TokenService::close);
       assertThat(printed).isEqualTo(1);
       long admins = a.read(c -> {
         try (PreparedStatement ps = c.prepareStatement(
