@@ -109,14 +109,17 @@ public final class Database implements AutoCloseable {
         java.sql.Statement st = c.createStatement();
         java.sql.ResultSet rs = st.executeQuery("SELECT version, success FROM"
             + " flyway_schema_history WHERE version IS NOT NULL")) {
-      int highest = 0;
+      // exactly V1..V{SCHEMA_VERSION}, each applied successfully: a gap, a failure or a newer
+      // release's migration is Flyway's to judge (and to refuse with its own message)
+      java.util.BitSet applied = new java.util.BitSet();
       while (rs.next()) {
-        if (!rs.getBoolean(2)) {
+        int v = Integer.parseInt(rs.getString(1));
+        if (!rs.getBoolean(2) || v < 1 || v > SCHEMA_VERSION || applied.get(v)) {
           return false;
         }
-        highest = Math.max(highest, Integer.parseInt(rs.getString(1)));
+        applied.set(v);
       }
-      return highest == SCHEMA_VERSION;
+      return applied.cardinality() == SCHEMA_VERSION;
     } catch (SQLException | NumberFormatException e) {
       return false; // no history table yet, or one Flyway must judge
     }

@@ -120,6 +120,20 @@ class DatabaseTest {
   }
 
   @Test
+  void aHistoryWithAGapIsJudgedByFlywayNotTakenAsUpToDate() {
+    try (Database db = Database.open(null, dir)) {
+      db.write(c -> {
+        try (var st = c.createStatement()) {
+          st.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '3'");
+        }
+        return null;
+      });
+    }
+    assertThatThrownBy(() -> Database.open(null, dir)).isInstanceOf(StoreException.class)
+        .extracting(e -> ((StoreException) e).code()).isEqualTo("store.migration_failed");
+  }
+
+  @Test
   void nonPostgresUrlIsRefusedWithoutEchoingCredentials() {
     assertThatThrownBy(() -> Database.open("jdbc:mysql://u:hunter2@db/x", dir))
         .isInstanceOf(StoreException.class)
