@@ -27,8 +27,10 @@ class AuditCommandTest {
   void start() {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     ServerConfig d = ServerConfig.defaults();
+    // checkpoints only when asked: the tests count them
     server = ImprintServer.start(new ServerConfig("127.0.0.1", 0, dir.resolve("data"), null,
-        d.trustDomain(), null, null, false, d.logFormat(), d.maxBodyBytes()),
+        d.trustDomain(), null, null, false, d.logFormat(), d.maxBodyBytes())
+        .withCheckpointInterval(java.time.Duration.ZERO),
         new PrintStream(console, true, StandardCharsets.UTF_8));
     String admin = console.toString(StandardCharsets.UTF_8)
         .replaceAll("(?s).*admin token: (\\S+).*", "$1");
