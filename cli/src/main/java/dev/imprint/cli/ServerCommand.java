@@ -73,9 +73,9 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "10s",
       converter = IntervalConverter.class,
-      description = "How often to sign and store an audit checkpoint when the log has grown,"
-          + " e.g. 500ms, 10s, 1m (default: ${DEFAULT-VALUE}; 0: only when asked and at"
-          + " shutdown). A checkpoint is also signed at every clean shutdown.")
+      description = "How often to sign and store an audit checkpoint when the log has grown:"
+          + " 500ms, 10s, 1m, ... (default: ${DEFAULT-VALUE}; 0: none on a timer). One is also"
+          + " signed at every clean shutdown.")
   Duration checkpointInterval;
 
   @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text",

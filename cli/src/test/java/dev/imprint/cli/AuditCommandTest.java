@@ -68,6 +68,25 @@ class AuditCommandTest {
   }
 
   @Test
+  void verifyWithoutKeySaysTheCheckpointsWereCheckedOnlyWithTheKeyInTheFile() throws Exception {
+    Path file = dir.resolve("audit.jsonl");
+    Cli export = Cli.run("audit", "export", file.toString(), "-o", "json", "--server",
+        server.url());
+    assertThat(export.code()).as(export.err()).isZero();
+    String key = new ObjectMapper().readTree(export.out()).get("verifierKey").asText();
+
+    Cli unpinned = Cli.run("audit", "verify", file.toString());
+    assertThat(unpinned.code()).isZero();
+    assertThat(unpinned.out()).contains("checkpoints verified with the key in the file, " + key)
+        .contains("pass --key <verifier key> to pin the server's key");
+
+    Cli pinned = Cli.run("audit", "verify", file.toString(), "--key", key);
+    assertThat(pinned.code()).isZero();
+    assertThat(pinned.out()).contains("checkpoints verified with the pinned key " + key)
+        .doesNotContain("key in the file");
+  }
+
+  @Test
   void verifyNamesTheFirstBadEntryAndSeparatesUnreadableFiles() throws Exception {
     Path file = dir.resolve("audit.jsonl");
     assertThat(Cli.run("audit", "export", file.toString(), "--server", server.url()).code())
