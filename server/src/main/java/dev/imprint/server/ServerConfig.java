@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 /**
  * How one server process runs: where it listens, where it stores, its SPIFFE trust domain,
  * TLS, logging, the image policy file (null for the default policy) and how often the audit
- * log's tree head is signed ({@link Duration#ZERO}: only at shutdown). {@link #validate()}
- * enforces the secure defaults.
+ * log's tree head is signed ({@link Duration#ZERO}: none on a timer; still on request and at
+ * shutdown). {@link #validate()} enforces the secure defaults.
  */
 public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     String trustDomain, Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat,
@@ -58,7 +58,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
 
   /**
    * The same configuration signing a checkpoint every {@code interval} when the audit log has
-   * grown ({@link Duration#ZERO}: only at shutdown).
+   * grown ({@link Duration#ZERO}: none on a timer; still on request and at shutdown).
    */
   public ServerConfig withCheckpointInterval(Duration interval) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
