@@ -171,7 +171,9 @@ final class AuditCommand {
       description = {"Verifies an export offline (no server): recomputes every leaf hash and the"
           + " Merkle tree, checks every checkpoint's signature and root, and names the first entry"
           + " that was altered, removed, inserted or reordered.",
-          "Without --key the key named in the file is used; pin the key you trust with --key."},
+          "Without --key the checkpoints are verified with the key the file itself carries,"
+              + " which whoever rewrites the whole file can replace; the output says so. Pin"
+              + " the server's key (GET /v1/audit/key, or an earlier export) with --key."},
       exitCodeListHeading = "%nExit codes:%n",
       exitCodeList = {"0:the export verifies", "1:it does not; the first bad entry is named",
           "2:the file cannot be read or is not an audit export"})
@@ -206,8 +208,13 @@ final class AuditCommand {
       if (result instanceof AuditVerifier.Verified v) {
         out.println("verified: " + v.entries() + " entries, " + v.checkpoints()
             + " signed checkpoint(s), origin " + v.origin());
-        out.println("key: " + v.verifierKey() + (pinned == null ? " (from the file; pin it"
-            + " with --key)" : " (pinned)"));
+        if (v.keyPinned()) {
+          out.println("checkpoints verified with the pinned key " + v.verifierKey());
+        } else {
+          out.println("checkpoints verified with the key in the file, " + v.verifierKey()
+              + ", which whoever rewrote the file could have replaced: pass --key <verifier key>"
+              + " to pin the server's key");
+        }
         return Main.OK;
       }
       AuditVerifier.Failed f = (AuditVerifier.Failed) result;

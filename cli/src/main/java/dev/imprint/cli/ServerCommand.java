@@ -6,10 +6,16 @@ import dev.imprint.server.store.StoreException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -65,6 +71,13 @@ final class ServerCommand implements Callable<Integer> {
           + " start. Replicas sharing a PostgreSQL store need the same one.")
   Path kekFile;
 
+  @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "10s",
+      converter = IntervalConverter.class,
+      description = "How often to sign and store an audit checkpoint when the log has grown:"
+          + " 500ms, 10s, 1m, ... (default: ${DEFAULT-VALUE}; 0: none on a timer). One is also"
+          + " signed at every clean shutdown.")
+  Duration checkpointInterval;
+
   @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text",
       description = "Log lines as text or one JSON object per line (default: ${DEFAULT-VALUE}).")
   String logFormat;
@@ -82,7 +95,8 @@ final class ServerCommand implements Callable<Integer> {
       ServerConfig base = ServerConfig.defaults().withListen(listen);
       config = new ServerConfig(base.host(), base.port(), dataDir, blankToNull(jdbcUrl),
           trustDomain, tlsCert, tlsKey, insecureNoTls, format, base.maxBodyBytes())
-          .withImagePolicy(imagePolicy).withKekFile(kekFile).validate();
+          .withImagePolicy(imagePolicy).withKekFile(kekFile)
+          .withCheckpointInterval(checkpointInterval).validate();
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("imprint server: " + e.getMessage());
       return Main.USAGE;
@@ -110,6 +124,27 @@ final class ServerCommand implements Callable<Integer> {
   static String sinceLaunch() {
     return " (" + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()
         + " ms after the JVM started)";
+  }
+
+  /** Reads {@code 0} or a whole number with a unit: {@code 500ms}, {@code 10s}, {@code 1m}. */
+  static final class IntervalConverter implements ITypeConverter<Duration> {
+    private static final Pattern DURATION = Pattern.compile("(0|[1-9][0-9]{0,8})(ms|s|m|h)?");
+
+    @Override
+    public Duration convert(String value) {
+      Matcher m = DURATION.matcher(value);
+      if (!m.matches() || m.group(2) == null && !m.group(1).equals("0")) {
+        throw new TypeConversionException("expected a duration such as 500ms, 10s or 1m (0 turns"
+            + " the periodic checkpoint off), got '" + value + "'");
+      }
+      long n = Long.parseLong(m.group(1));
+      return m.group(2) == null ? Duration.ZERO : switch (m.group(2)) {
+        case "ms" -> Duration.of(n, ChronoUnit.MILLIS);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        default -> Duration.ofHours(n);
+      };
+    }
   }
 
   private static String blankToNull(String s) {

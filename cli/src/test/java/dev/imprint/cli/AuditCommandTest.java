@@ -27,8 +27,10 @@ class AuditCommandTest {
   void start() {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     ServerConfig d = ServerConfig.defaults();
+    // checkpoints only when asked: the tests count them
     server = ImprintServer.start(new ServerConfig("127.0.0.1", 0, dir.resolve("data"), null,
-        d.trustDomain(), null, null, false, d.logFormat(), d.maxBodyBytes()),
+        d.trustDomain(), null, null, false, d.logFormat(), d.maxBodyBytes())
+        .withCheckpointInterval(java.time.Duration.ZERO),
         new PrintStream(console, true, StandardCharsets.UTF_8));
     String admin = console.toString(StandardCharsets.UTF_8)
         .replaceAll("(?s).*admin token: (\\S+).*", "$1");
@@ -63,6 +65,25 @@ class AuditCommandTest {
     String key = new ObjectMapper().readTree(Cli.run("audit", "export", file.toString(),
         "-o", "json", "--server", server.url()).out()).get("verifierKey").asText();
     assertThat(Cli.run("audit", "verify", file.toString(), "--key", key).code()).isZero();
+  }
+
+  @Test
+  void verifyWithoutKeySaysTheCheckpointsWereCheckedOnlyWithTheKeyInTheFile() throws Exception {
+    Path file = dir.resolve("audit.jsonl");
+    Cli export = Cli.run("audit", "export", file.toString(), "-o", "json", "--server",
+        server.url());
+    assertThat(export.code()).as(export.err()).isZero();
+    String key = new ObjectMapper().readTree(export.out()).get("verifierKey").asText();
+
+    Cli unpinned = Cli.run("audit", "verify", file.toString());
+    assertThat(unpinned.code()).isZero();
+    assertThat(unpinned.out()).contains("checkpoints verified with the key in the file, " + key)
+        .contains("pass --key <verifier key> to pin the server's key");
+
+    Cli pinned = Cli.run("audit", "verify", file.toString(), "--key", key);
+    assertThat(pinned.code()).isZero();
+    assertThat(pinned.out()).contains("checkpoints verified with the pinned key " + key)
+        .doesNotContain("key in the file");
   }
 
   @Test

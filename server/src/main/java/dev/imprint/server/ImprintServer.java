@@ -2,6 +2,7 @@ package dev.imprint.server;
 
 import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.audit.AuditRoutes;
+import dev.imprint.server.audit.CheckpointSchedule;
 import dev.imprint.server.audit.KeyEncryptionKey;
 import dev.imprint.server.auth.IssuedToken;
 import dev.imprint.server.auth.TokenRoutes;
@@ -35,8 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The control plane's composition root: opens the store, wires the capabilities by hand and
- * starts the HTTP API. {@link #close()} stops accepting requests, lets in-flight ones finish,
- * flushes pending writes and closes the store.
+ * starts the HTTP API and the audit checkpoint schedule. {@link #close()} stops accepting
+ * requests, lets in-flight ones finish, flushes pending writes, signs the audit log's final
+ * tree head and closes the store.
  */
 public final class ImprintServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ImprintServer.class);
@@ -48,14 +50,16 @@ public final class ImprintServer implements AutoCloseable {
   private final TokenService tokens;
   private final ApiServer http;
   private final AtomicBoolean closing;
+  private final CheckpointSchedule checkpoints;
 
   private ImprintServer(ServerConfig config, Database db, TokenService tokens, ApiServer http,
-      AtomicBoolean closing) {
+      AtomicBoolean closing, CheckpointSchedule checkpoints) {
     this.config = config;
     this.db = db;
     this.tokens = tokens;
     this.http = http;
     this.closing = closing;
+    this.checkpoints = checkpoints;
   }
 
   /**
@@ -100,7 +104,8 @@ public final class ImprintServer implements AutoCloseable {
       modules.add(new TokenRoutes(tokens));
       KeyEncryptionKey kek = KeyEncryptionKey.resolve(config.kekFile(),
           System.getenv(KeyEncryptionKey.ENV), config.dataDir(), LOG::warn);
-      modules.add(AuditRoutes.wire(db, config.trustDomain(), kek, clock, metrics));
+      AuditRoutes auditRoutes = AuditRoutes.wire(db, config.trustDomain(), kek, clock, metrics);
+      modules.add(auditRoutes);
       estate(config, db, audit, clock, tokens, modules);
       modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
@@ -112,8 +117,9 @@ public final class ImprintServer implements AutoCloseable {
         LOG.warn("INSECURE: serving plain HTTP on non-loopback address {} (--insecure-no-tls);"
             + " tokens and credentials cross the network unencrypted", config.host());
       }
-      ImprintServer server = new ImprintServer(config, db, tokens, http, closing);
       tokens.bootstrapAdmin().ifPresent(t -> printOnce(console, t));
+      ImprintServer server = new ImprintServer(config, db, tokens, http, closing,
+          CheckpointSchedule.start(auditRoutes.service(), config.checkpointInterval()));
       LOG.info("imprint server listening on {} (store: {}, trust domain: {}); started in {} ms:"
           + " store and migrations {} ms, HTTP {} ms", server.url(),
           db.dialect().name().toLowerCase(java.util.Locale.ROOT), config.trustDomain(),
@@ -227,6 +233,14 @@ public final class ImprintServer implements AutoCloseable {
     return closing.get();
   }
 
+  private void flushWrites() {
+    try {
+      db.write(c -> null);
+    } catch (RuntimeException e) {
+      LOG.warn("pending writes could not be flushed before shutdown: {}", e.toString());
+    }
+  }
+
   /** Sets up process logging before {@link #start}. */
   public static void configureLogging(ServerConfig.LogFormat format) {
     ServerLogging.configure(format);
@@ -237,10 +251,14 @@ public final class ImprintServer implements AutoCloseable {
     if (closing.compareAndSet(false, true)) {
       // Order matters: stop accepting and drain in-flight requests first, so every write they
       // started is queued; then write when tokens were last used (no request adds to it any
-      // more); then closing the store lets the writer commit what is queued.
+      // more); an empty write then returns once the group commit has committed everything
+      // queued before it (the queue is FIFO), so the final checkpoint signs every entry;
+      // closing the store last lets the writer commit anything still queued.
       LOG.info("imprint server stopping: finishing in-flight requests");
       http.stop();
       tokens.close();
+      flushWrites();
+      checkpoints.close();
       db.close();
       LOG.info("imprint server stopped");
     }

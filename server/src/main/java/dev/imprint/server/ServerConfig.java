@@ -3,19 +3,26 @@ package dev.imprint.server;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * How one server process runs: where it listens, where it stores, its SPIFFE trust domain,
- * TLS, logging and the image policy file (null for the default policy). {@link #validate()}
- * enforces the secure defaults.
+ * TLS, logging, the image policy file (null for the default policy) and how often the audit
+ * log's tree head is signed ({@link Duration#ZERO}: none on a timer; still on request and at
+ * shutdown). {@link #validate()} enforces the secure defaults.
  */
 public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     String trustDomain, Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat,
-    long maxBodyBytes, Path imagePolicy, Path kekFile) {
+    long maxBodyBytes, Path imagePolicy, Path kekFile, Duration checkpointInterval) {
   /** Log line format. */
   public enum LogFormat { TEXT, JSON }
+
+  /** How often a grown audit log gets a signed checkpoint unless configured otherwise. */
+  public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+  /** The shortest checkpoint interval other than zero (a shorter one only loads the store). */
+  public static final Duration MIN_CHECKPOINT_INTERVAL = Duration.ofMillis(100);
 
   private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]{1,255}");
 
@@ -26,10 +33,18 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
         maxBodyBytes, null, null);
   }
 
+  /** A configuration with the default checkpoint interval. */
+  public ServerConfig(String host, int port, Path dataDir, String jdbcUrl, String trustDomain,
+      Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat, long maxBodyBytes,
+      Path imagePolicy, Path kekFile) {
+    this(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey, insecureNoTls, logFormat,
+        maxBodyBytes, imagePolicy, kekFile, DEFAULT_CHECKPOINT_INTERVAL);
+  }
+
   /** The same configuration with the image policy read from {@code file} (null: default). */
   public ServerConfig withImagePolicy(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes, file, kekFile);
+        insecureNoTls, logFormat, maxBodyBytes, file, kekFile, checkpointInterval);
   }
 
   /**
@@ -38,10 +53,22 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
    */
   public ServerConfig withKekFile(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, file);
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, file, checkpointInterval);
   }
 
-  /** The defaults: loopback, port 7878, ./imprint-data, trust domain imprint.local. */
+  /**
+   * The same configuration signing a checkpoint every {@code interval} when the audit log has
+   * grown ({@link Duration#ZERO}: none on a timer; still on request and at shutdown).
+   */
+  public ServerConfig withCheckpointInterval(Duration interval) {
+    return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, interval);
+  }
+
+  /**
+   * The defaults: loopback, port 7878, ./imprint-data, trust domain imprint.local, a checkpoint
+   * every 10 s.
+   */
   public static ServerConfig defaults() {
     return new ServerConfig("127.0.0.1", 7878, Path.of("imprint-data"), null, "imprint.local",
         null, null, false, LogFormat.TEXT, 1 << 20);
@@ -67,7 +94,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
       throw new IllegalArgumentException("expected a port from 0 to 65535, got " + p);
     }
     return new ServerConfig(h, p, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile);
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval);
   }
 
   /** True when the listen address is a loopback address. */
@@ -108,6 +135,13 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     if (jdbcUrl != null && !jdbcUrl.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException("expected --db jdbc:postgresql://HOST/DB, got a "
           + "different URL scheme");
+    }
+    if (checkpointInterval == null || checkpointInterval.isNegative()
+        || !checkpointInterval.isZero()
+        && checkpointInterval.compareTo(MIN_CHECKPOINT_INTERVAL) < 0) {
+      throw new IllegalArgumentException("expected --checkpoint-interval 0 (off) or at least "
+          + MIN_CHECKPOINT_INTERVAL.toMillis() + "ms, got "
+          + (checkpointInterval == null ? "none" : checkpointInterval.toMillis() + "ms"));
     }
     return this;
   }

@@ -31,15 +31,20 @@ public final class AuditRoutes implements ApiModule {
   }
 
   /**
-   * Builds the service, registers the {@code imprint.audit.entries} gauge, starts loading the
-   * tree cache from the store in the background (a large log does not delay start-up; the first
-   * request that needs it waits for the load) and returns the routes.
+   * Builds the service, registers the {@code imprint.audit.entries} and
+   * {@code imprint.audit.checkpoint.size} gauges (their difference is what no signed checkpoint
+   * covers yet), starts loading the tree cache from the store in the background (a large log
+   * does not delay start-up; the first request that needs it waits for the load) and returns
+   * the routes.
    */
   public static AuditRoutes wire(Database db, String trustDomain, KeyEncryptionKey kek,
       Clock clock, MeterRegistry metrics) {
     AuditService audit = new AuditService(db, trustDomain, kek, clock);
     Gauge.builder("imprint.audit.entries", audit, AuditRoutes::sizeOrNaN)
         .description("entries in the audit log").register(metrics);
+    Gauge.builder("imprint.audit.checkpoint.size", audit, AuditRoutes::checkpointSizeOrNaN)
+        .description("tree size of the latest signed audit checkpoint in the store")
+        .register(metrics);
     Thread warm = new Thread(() -> sizeOrNaN(audit), "imprint-audit-cache");
     warm.setDaemon(true);
     warm.start();
@@ -186,6 +191,14 @@ public final class AuditRoutes implements ApiModule {
   private static double sizeOrNaN(AuditService audit) {
     try {
       return audit.size();
+    } catch (RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  private static double checkpointSizeOrNaN(AuditService audit) {
+    try {
+      return audit.latestCheckpointSize();
     } catch (RuntimeException e) {
       return Double.NaN;
     }

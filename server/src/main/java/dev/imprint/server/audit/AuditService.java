@@ -112,9 +112,43 @@ public final class AuditService {
     if (latest.isPresent() && latest.get().checkpoint().size() >= n) {
       return latest.get();
     }
+    return signAndStore(n);
+  }
+
+  /**
+   * Signs and stores a checkpoint for the current size when the log holds entries beyond the
+   * latest stored checkpoint (from any replica); empty when there is nothing new to sign.
+   */
+  public Optional<SignedCheckpoint> checkpointIfGrown() {
+    long n = refresh();
+    if (n == 0 || n <= latestCheckpointSize()) {
+      return Optional.empty();
+    }
+    return Optional.of(signAndStore(n));
+  }
+
+  /** The tree size of the latest stored checkpoint, 0 when there is none. */
+  public long latestCheckpointSize() {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT COALESCE(MAX(tree_size), 0) FROM audit_checkpoints");
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
+  /**
+   * Signs MTH(D[n]) and stores it. Replicas share the key and Ed25519 signatures are
+   * deterministic, so another replica that stored size {@code n} first stored this very note
+   * and the insert is ignored; a different note for the same size means the replicas disagree
+   * about the log (a different trust domain, or a rewritten store) and is refused loudly.
+   */
+  SignedCheckpoint signAndStore(long n) {
     Checkpoint cp = new Checkpoint(origin, n, tree.root(n));
     String note = signer.sign(cp);
-    db.write(c -> {
+    String stored = db.write(c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_checkpoints (tree_size,"
           + " root_hash, note, created_at) VALUES (?, ?, ?, ?)"
           + " ON CONFLICT (tree_size) DO NOTHING")) {
@@ -122,10 +156,24 @@ public final class AuditService {
         ps.setString(2, cp.rootHex());
         ps.setString(3, note);
         ps.setLong(4, clock.millis());
-        ps.executeUpdate();
+        if (ps.executeUpdate() == 1) {
+          return note;
+        }
       }
-      return null;
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT note FROM audit_checkpoints WHERE tree_size = ?")) {
+        ps.setLong(1, n);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? rs.getString(1) : note;
+        }
+      }
     });
+    if (!stored.equals(note)) {
+      throw new IllegalStateException("the store already holds a different checkpoint for tree"
+          + " size " + n + " (this server signs root " + cp.rootHex() + " for origin " + origin
+          + "): replicas disagree about the audit log; check that they share one"
+          + " --trust-domain and that the store was not rewritten");
+    }
     return new SignedCheckpoint(cp, note);
   }
 

@@ -23,9 +23,13 @@ public final class AuditVerifier {
   /** The outcome of a verification. */
   public sealed interface Result permits Verified, Failed {}
 
-  /** Every entry is covered by a valid signed checkpoint. */
-  public record Verified(String origin, long entries, int checkpoints, String verifierKey)
-      implements Result {}
+  /**
+   * Every entry is covered by a valid signed checkpoint, signed by {@code verifierKey}: the
+   * caller's pinned key when {@code keyPinned}, else the key the file itself carries (which
+   * whoever rewrites the whole file can replace along with every signature).
+   */
+  public record Verified(String origin, long entries, int checkpoints, String verifierKey,
+      boolean keyPinned) implements Result {}
 
   /** The first bad entry ({@code seq}) and what is wrong with it. */
   public record Failed(long seq, String reason) implements Result {}
@@ -120,7 +124,7 @@ public final class AuditVerifier {
           + header.path("size").asLong(-1) + " entries (header) and " + endCount
           + " (end line) but holds " + count);
     }
-    return checkpoints(checkpoints, key, origin, tree);
+    return checkpoints(checkpoints, key, origin, tree, pinned != null);
   }
 
   private static Failed entry(JsonNode node, long expected, int lineNo, MerkleTree tree) {
@@ -150,7 +154,7 @@ public final class AuditVerifier {
   }
 
   private static Result checkpoints(List<Signed> signed, VerifierKey key, String origin,
-      MerkleTree tree) {
+      MerkleTree tree, boolean keyPinned) {
     long count = tree.size();
     long verified = 0;
     Checkpoint previous = null;
@@ -196,7 +200,7 @@ public final class AuditVerifier {
           + (verified == 0 ? "" : " (the last one signs " + verified + " entries)")
           + ": appended after the export or forged");
     }
-    return new Verified(origin, count, signed.size(), key.encoded());
+    return new Verified(origin, count, signed.size(), key.encoded(), keyPinned);
   }
 
   private static JsonNode parse(String text) {

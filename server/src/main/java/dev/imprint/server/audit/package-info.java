@@ -5,7 +5,8 @@
  * store stays the truth and {@link AuditService} extends the cache with rows past it, so
  * replicas on one PostgreSQL agree. Tree heads are signed as C2SP checkpoints (signed notes)
  * with an Ed25519 key that is kept in the store wrapped by the operator's
- * {@link KeyEncryptionKey}. {@link AuditExport} writes the log as JSON lines and
+ * {@link KeyEncryptionKey}; {@link CheckpointSchedule} signs one whenever the log has grown, every
+ * interval and at shutdown. {@link AuditExport} writes the log as JSON lines and
  * {@link AuditVerifier} checks such a file offline and names the first bad entry.
  */
 package dev.imprint.server.audit;

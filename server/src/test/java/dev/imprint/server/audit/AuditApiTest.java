@@ -68,7 +68,7 @@ class AuditApiTest {
       AuditVerifier.Result r = AuditVerifier.verify(new BufferedReader(new StringReader(export)),
           key);
       assertThat(r).isEqualTo(new AuditVerifier.Verified("imprint.local/imprint-audit", 15, 2,
-          key.encoded()));
+          key.encoded(), true));
 
       String metrics = s.send("GET", "/metrics", null, null).body();
       assertThat(metrics).contains("imprint_audit_entries 15.0");

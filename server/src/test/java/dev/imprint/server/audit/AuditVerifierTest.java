@@ -55,7 +55,13 @@ class AuditVerifierTest {
   @Test
   void anUntouchedExportVerifiesWithThreeCheckpoints() throws Exception {
     assertThat(verify(lines)).isEqualTo(new AuditVerifier.Verified("example.org/imprint-audit",
-        40, 3, audit.verifierKey().encoded()));
+        40, 3, audit.verifierKey().encoded(), true));
+  }
+
+  @Test
+  void withoutAPinnedKeyTheResultSaysTheFileItselfNamedTheKey() throws Exception {
+    assertThat(AuditVerifier.verify(reader(lines), null)).isEqualTo(new AuditVerifier.Verified(
+        "example.org/imprint-audit", 40, 3, audit.verifierKey().encoded(), false));
   }
 
   @Test

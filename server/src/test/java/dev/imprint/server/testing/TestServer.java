@@ -31,11 +31,15 @@ public final class TestServer implements AutoCloseable {
     this.adminToken = m.find() ? m.group(1) : null;
   }
 
-  /** Starts a server on port 0 storing under {@code dir} (SQLite) or in a new PostgreSQL DB. */
+  /**
+   * Starts a server on port 0 storing under {@code dir} (SQLite) or in a new PostgreSQL DB. It
+   * signs audit checkpoints only when asked and at shutdown, so tests that count checkpoints do
+   * not race the periodic signer (whose tests set an interval).
+   */
   public static TestServer start(Stores.Kind kind, Path dir) {
     ServerConfig c = ServerConfig.defaults().withListen("127.0.0.1:0");
     c = new ServerConfig(c.host(), c.port(), dir, Stores.jdbcUrl(kind), c.trustDomain(), null,
-        null, false, c.logFormat(), 64 * 1024);
+        null, false, c.logFormat(), 64 * 1024).withCheckpointInterval(java.time.Duration.ZERO);
     return start(c);
   }
 
