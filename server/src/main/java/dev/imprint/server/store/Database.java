@@ -135,11 +135,14 @@ public final class Database implements AutoCloseable {
    * store, in every process, until it commits: a transaction-scoped advisory lock on
    * PostgreSQL; on SQLite the IMMEDIATE write transaction already excludes other writers. For
    * check-then-insert work such as the next audit sequence number or the first admin token.
-   * The group-commit writer already holds it from the start of each transaction on PostgreSQL;
-   * work still says so where its correctness depends on it (the second call is re-entrant).
+   * The group-commit writer already holds it from the start of each transaction on PostgreSQL,
+   * so for its transactions this costs nothing (no second round trip per audit append); work
+   * still says so where its correctness depends on it, and any other connection takes it.
    */
   public void lockWriters(Connection tx) throws SQLException {
-    lockWriters(tx, dialect);
+    if (!writer.holdsWritersLock(tx)) {
+      lockWriters(tx, dialect);
+    }
   }
 
   static void lockWriters(Connection tx, Dialect dialect) throws SQLException {

@@ -30,6 +30,8 @@ public final class GroupCommit implements AutoCloseable {
   private final AtomicLong commits = new AtomicLong();
   private final AtomicLong units = new AtomicLong();
   private volatile boolean closed;
+  /** The connection whose open transaction holds the writers' lock (writer thread only). */
+  private volatile Connection locked;
 
   GroupCommit(DataSource pool, Dialect dialect) {
     this.pool = pool;
@@ -82,13 +84,16 @@ public final class GroupCommit implements AutoCloseable {
         // (PostgreSQL failed one of them: 503). Nearly every batch appends to the audit log and
         // holds the lock to its commit anyway, so taking it first costs one statement.
         Database.lockWriters(c, dialect);
+        locked = c;
         for (Pending<?> p : batch) {
           runOne(c, p, batch.size() > 1);
         }
+        locked = null;
         c.commit();
         commits.incrementAndGet();
         units.addAndGet(batch.size());
       } catch (SQLException | RuntimeException e) {
+        locked = null;
         safeRollback(c);
         for (Pending<?> p : batch) {
           p.failIfOpen(e);
@@ -104,6 +109,11 @@ public final class GroupCommit implements AutoCloseable {
     for (Pending<?> p : batch) {
       p.release();
     }
+  }
+
+  /** Whether {@code tx} is this writer's connection inside a transaction that holds the lock. */
+  boolean holdsWritersLock(Connection tx) {
+    return tx != null && tx == locked;
   }
 
   private static void runOne(Connection c, Pending<?> p, boolean savepoint) throws SQLException {

@@ -67,6 +67,38 @@ class DatabaseTest {
   }
 
   @Test
+  void everyPostgresWriteHoldsTheWritersLockBeforeItsWorkRunsAndReadsDoNot() throws Exception {
+    String held = "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory'"
+        + " AND pid = pg_backend_pid() AND granted";
+    try (Database db = Stores.open(Stores.Kind.POSTGRESQL, dir)) {
+      // what lets lockWriters skip its statement inside a write, and take it anywhere else
+      long inWrite = db.write(c -> count(c, held));
+      long inRead = db.read(c -> count(c, held));
+      assertThat(inWrite).isEqualTo(1);
+      assertThat(inRead).isZero();
+      long afterExplicit = db.read(c -> {
+        c.setAutoCommit(false);
+        try {
+          db.lockWriters(c);
+          return count(c, held);
+        } finally {
+          c.rollback();
+          c.setAutoCommit(true);
+        }
+      });
+      assertThat(afterExplicit).as("a connection that is not the writer's takes the lock")
+          .isEqualTo(1);
+    }
+  }
+
+  private static long count(java.sql.Connection c, String sql) throws java.sql.SQLException {
+    try (var st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
   void sqliteStoreIsReopenedWithItsData() {
     try (Database db = Database.open(null, dir)) {
       db.write(c -> insert(c, "kept"));
