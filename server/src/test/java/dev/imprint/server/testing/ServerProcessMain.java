@@ -1,15 +1,15 @@
-package dev.imprint.server.audit;
+package dev.imprint.server.testing;
 
 import dev.imprint.server.ImprintServer;
 import dev.imprint.server.ServerConfig;
 import java.nio.file.Path;
 
 /**
- * Runs a real server in its own JVM for the crash test: {@code <data-dir> [jdbc-url]}. Prints
- * the admin token (first start) and {@code ready <url>}, then serves until killed.
+ * Runs a real server in its own JVM for {@link ServerProcess}: {@code <data-dir> [jdbc-url]}.
+ * Prints the admin token (first start) and {@code ready <url>}, then serves until killed.
  */
-public final class CrashServerMain {
-  private CrashServerMain() {}
+public final class ServerProcessMain {
+  private ServerProcessMain() {}
 
   public static void main(String[] args) throws Exception {
     ServerConfig d = ServerConfig.defaults();

@@ -1,0 +1,97 @@
+package dev.imprint.server.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real server in its own JVM ({@link ServerProcessMain}) on the test class path, for tests
+ * that kill a process or need what one process cannot show (two replicas sharing no memory).
+ */
+public record ServerProcess(Process process, String url, String adminToken)
+    implements AutoCloseable {
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(2)).build();
+
+  /**
+   * Starts a server on the data directory {@code dataDir} and the PostgreSQL {@code jdbc} (null:
+   * SQLite in the data directory), with {@code env} added to its environment; returns once it
+   * printed that it is ready. {@code adminToken} is null unless this start created it.
+   */
+  public static ServerProcess start(Path dataDir, String jdbc, Map<String, String> env)
+      throws IOException {
+    String cp = System.getProperty("surefire.test.class.path",
+        System.getProperty("java.class.path"));
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        "-cp", cp, ServerProcessMain.class.getName(), dataDir.toString()));
+    if (jdbc != null) {
+      cmd.add(jdbc);
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+        StandardCharsets.UTF_8));
+    String admin = null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      if (line.startsWith("admin token: ")) {
+        admin = line.substring("admin token: ".length()).trim();
+      } else if (line.startsWith("ready ")) {
+        Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
+        drain.setDaemon(true);
+        drain.start();
+        return new ServerProcess(p, line.substring(6).trim(), admin);
+      }
+      if (System.nanoTime() > deadline) {
+        break;
+      }
+    }
+    p.destroyForcibly();
+    throw new IllegalStateException("the server process did not start");
+  }
+
+  /** One API call with a bearer token; {@code body} is JSON or null. */
+  public HttpResponse<String> send(String method, String path, String token, String body)
+      throws IOException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path))
+        .timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + token)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    try {
+      return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+
+  /** kill -9, and wait until the process is gone. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the server process did not die");
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    kill();
+  }
+}
