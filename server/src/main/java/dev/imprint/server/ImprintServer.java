@@ -187,7 +187,7 @@ public final class ImprintServer implements AutoCloseable {
     IdentityService identities = new IdentityService(db, audit, clock, config.trustDomain());
     identities.onOffboard((tx, identity, actor, reason) ->
         tokens.revokeBoundTo(tx, identity.id(), identity.spiffeId(), actor, reason));
-    modules.add(new IdentityRoutes(identities));
+    modules.add(new IdentityRoutes(identities, tokens::pendingLastSeen));
     modules.add(new ImageRoutes(new ImageService(db, audit, clock, identities, policy),
         config.maxBodyBytes()));
     modules.add(new FindingRoutes(new FindingService(db, audit, clock), config.maxBodyBytes()));

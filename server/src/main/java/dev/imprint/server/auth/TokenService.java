@@ -222,7 +222,7 @@ public final class TokenService implements AutoCloseable {
           "SELECT " + COLUMNS + " ORDER BY t.created_at DESC, t.id");
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(row(rs));
+          out.add(withPendingUse(row(rs)));
         }
       }
       return out;
@@ -236,7 +236,7 @@ public final class TokenService implements AutoCloseable {
           "SELECT " + COLUMNS + " WHERE t.id = ?")) {
         ps.setString(1, id);
         try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(row(rs)) : Optional.<ApiToken>empty();
+          return rs.next() ? Optional.of(withPendingUse(row(rs))) : Optional.<ApiToken>empty();
         }
       }
     });
@@ -301,6 +301,29 @@ public final class TokenService implements AutoCloseable {
       audit.append(tx, new AuditEvent(actor, "token.revoked", "token:" + id, details));
     }
     return ids;
+  }
+
+  /**
+   * The token with its last use as this server knows it: a use not yet written (they are
+   * written periodically) is newer than the stored time, so a caller who just used a token
+   * sees that use in the list at once.
+   */
+  private ApiToken withPendingUse(ApiToken t) {
+    Instant p = usage.pendingUse(t.id());
+    if (p == null || (t.lastUsedAt() != null && !p.isAfter(t.lastUsedAt()))) {
+      return t;
+    }
+    return new ApiToken(t.id(), t.role(), t.description(), t.createdAt(), t.createdBy(),
+        t.revokedAt(), p, t.identityId(), t.identity());
+  }
+
+  /**
+   * When a token bound to identity {@code identityId} was last used on this server and the use
+   * is not yet written to the identity's {@code last_seen_at}, or null; the identity API shows
+   * the later of the two.
+   */
+  public Instant pendingLastSeen(String identityId) {
+    return usage.pendingSeen(identityId);
   }
 
   /** The record of last uses (tests flush it directly). */

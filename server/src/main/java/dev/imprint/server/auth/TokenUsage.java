@@ -3,6 +3,7 @@ package dev.imprint.server.auth;
 import dev.imprint.server.store.Database;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +57,26 @@ final class TokenUsage implements AutoCloseable {
   void record(String tokenId, String identityId, long at) {
     pending.merge(tokenId, new Use(at, identityId), (old, next) -> next.at() >= old.at() ? next
         : old);
+  }
+
+  /** When token {@code tokenId} was last used and not yet written, or null. */
+  Instant pendingUse(String tokenId) {
+    Use u = pending.get(tokenId);
+    return u == null ? null : Instant.ofEpochMilli(u.at());
+  }
+
+  /**
+   * The latest not yet written use of a token bound to {@code identityId}, or null (a scan of
+   * the uses of one interval, which hold one entry per token used in it).
+   */
+  Instant pendingSeen(String identityId) {
+    long at = Long.MIN_VALUE;
+    for (Use u : pending.values()) {
+      if (identityId.equals(u.identityId()) && u.at() > at) {
+        at = u.at();
+      }
+    }
+    return at == Long.MIN_VALUE ? null : Instant.ofEpochMilli(at);
   }
 
   /**

@@ -7,9 +7,11 @@ import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Json;
 import io.javalin.http.Context;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * {@code /v1/identities}: admins create, change, disable, enable and offboard identities;
@@ -29,9 +31,15 @@ public final class IdentityRoutes implements ApiModule {
   public record ReasonRequest(String reason) {}
 
   private final IdentityService identities;
+  private final Function<String, Instant> pendingLastSeen;
 
-  public IdentityRoutes(IdentityService identities) {
+  /**
+   * Routes over {@code identities}; {@code pendingLastSeen} gives, by identity id, a use of a
+   * bound token not yet written to the store (or null), so "last seen" is current at once.
+   */
+  public IdentityRoutes(IdentityService identities, Function<String, Instant> pendingLastSeen) {
     this.identities = identities;
+    this.pendingLastSeen = pendingLastSeen;
   }
 
   @Override
@@ -66,18 +74,18 @@ public final class IdentityRoutes implements ApiModule {
         ctx.queryParams("label"));
     IdentityService.Page page = identities.list(f, ctx.queryParam("cursor"), limit(ctx));
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("items", page.items().stream().map(IdentityRoutes::view).toList());
+    body.put("items", page.items().stream().map(this::current).toList());
     body.put("next", page.next());
     ctx.json(body);
   }
 
   private void show(Context ctx) {
-    ctx.json(view(identities.get(ctx.pathParam("id"))));
+    ctx.json(current(identities.get(ctx.pathParam("id"))));
   }
 
   private void update(Context ctx) {
     UpdateRequest r = Json.body(ctx, UpdateRequest.class);
-    ctx.json(view(identities.update(ctx.pathParam("id"), new IdentityService.Changes(r.owner(),
+    ctx.json(current(identities.update(ctx.pathParam("id"), new IdentityService.Changes(r.owner(),
         r.environment(), r.description(), r.labels()), ApiServer.caller(ctx).actor())));
   }
 
@@ -91,7 +99,7 @@ public final class IdentityRoutes implements ApiModule {
       case "enable" -> identities.enable(id, r.reason(), actor);
       default -> identities.offboard(id, r.reason(), actor);
     };
-    ctx.json(view(after));
+    ctx.json(current(after));
   }
 
   /** The {@code limit} query parameter: 50 by default, at most 200. */
@@ -106,6 +114,16 @@ public final class IdentityRoutes implements ApiModule {
       throw ApiProblem.badRequest("request.limit_invalid", "expected limit from 1 to "
           + IdentityService.MAX_LIMIT + ", got '" + s + "'");
     }
+  }
+
+  /** The JSON view with the latest last-seen time this server knows. */
+  private Map<String, Object> current(Identity i) {
+    Map<String, Object> m = view(i);
+    Instant pending = pendingLastSeen.apply(i.id());
+    if (pending != null && (i.lastSeenAt() == null || pending.isAfter(i.lastSeenAt()))) {
+      m.put("lastSeenAt", pending);
+    }
+    return m;
   }
 
   /** The JSON view of an identity. */

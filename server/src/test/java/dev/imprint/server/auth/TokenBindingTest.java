@@ -152,6 +152,47 @@ class TokenBindingTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("dev.imprint.server.testing.Stores#kinds")
+  void aUseNotYetWrittenIsShownAtOnceByTheServerThatSawIt(Stores.Kind kind) throws Exception {
+    try (TestServer s = TestServer.start(kind, dir)) {
+      String admin = s.adminToken();
+      identity(s, API, "pipeline");
+      identity(s, CI, "pipeline");
+      JsonNode used = JSON.readTree(createToken(s, "pipeline", API).body());
+      String usedId = used.get("id").asText();
+      String idleId = JSON.readTree(createToken(s, "pipeline", CI).body()).get("id").asText();
+      assertThat(status(s, used.get("token").asText())).isEqualTo(200);
+
+      // the periodic write is 30 s away: the store still has nothing
+      Long stored = s.server().database().read(c -> {
+        try (var ps = c.prepareStatement("SELECT last_used_at FROM api_tokens WHERE id = ?")) {
+          ps.setString(1, usedId);
+          try (var rs = ps.executeQuery()) {
+            rs.next();
+            long v = rs.getLong(1);
+            return rs.wasNull() ? null : v;
+          }
+        }
+      });
+      assertThat(stored).isNull();
+
+      JsonNode listed = JSON.readTree(s.send("GET", "/v1/tokens", admin, null).body());
+      String lastUsed = find(listed, usedId).get("lastUsedAt").asText();
+      assertThat(find(listed, idleId).get("lastUsedAt").isNull()).isTrue();
+      assertThat(JSON.readTree(s.send("GET", "/v1/tokens/" + usedId, admin, null).body())
+          .get("lastUsedAt").asText()).isEqualTo(lastUsed);
+      JsonNode api = JSON.readTree(s.send("GET", "/v1/identities/" + IdentityService.idOf(API),
+          admin, null).body());
+      assertThat(api.get("lastSeenAt").asText()).isEqualTo(lastUsed);
+      JsonNode all = JSON.readTree(s.send("GET", "/v1/identities", admin, null).body());
+      for (JsonNode i : all.get("items")) {
+        assertThat(i.get("lastSeenAt").isNull()).as(i.get("spiffeId").asText())
+            .isEqualTo(i.get("spiffeId").asText().equals(CI));
+      }
+    }
+  }
+
   private static JsonNode find(JsonNode list, String id) {
     for (JsonNode t : list.get("items")) {
       if (t.get("id").asText().equals(id)) {
