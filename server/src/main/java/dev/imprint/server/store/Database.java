@@ -154,6 +154,11 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /** The statement that takes the writers' lock on PostgreSQL (a constant key, no input). */
+  static String lockWritersSql() {
+    return "SELECT pg_advisory_xact_lock(" + WRITERS_LOCK_KEY + ")";
+  }
+
   private static final long WRITERS_LOCK_KEY = 0x696d7072696e74L; // "imprint"
 
   /** The pool, for components that need plain JDBC (read-only use preferred). */

@@ -98,6 +98,54 @@ class DatabaseTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("dev.imprint.server.testing.Stores#kinds")
+  void oneBatchWithFailingUnitsCommitsTheOthersAndUndoesWhatTheFailingOnesWrote(Stores.Kind kind)
+      throws Exception {
+    try (Database db = Stores.open(kind, dir)) {
+      db.write(c -> insert(c, "dup"));
+      java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+      ExecutorService pool = Executors.newFixedThreadPool(6);
+      // the writer thread waits in this unit while the next five queue up behind it
+      Future<Integer> blocker = pool.submit(() -> db.write(c -> {
+        try {
+          hold.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return insert(c, "first");
+      }));
+      Thread.sleep(100);
+      long commitsBefore = db.writeStats().commits();
+      List<Future<Integer>> units = new ArrayList<>();
+      units.add(pool.submit(() -> db.write(c -> insert(c, "a"))));
+      Thread.sleep(20);
+      units.add(pool.submit(() -> db.write(c -> insert(c, "dup"))));
+      Thread.sleep(20);
+      units.add(pool.submit(() -> db.write(c -> {
+        insert(c, "written-then-failed");
+        throw new IllegalStateException("refused after writing");
+      })));
+      Thread.sleep(20);
+      units.add(pool.submit(() -> db.write(c -> insert(c, "b"))));
+      Thread.sleep(100);
+      hold.countDown();
+      assertThat(blocker.get()).isEqualTo(1);
+      assertThat(units.get(0).get()).isEqualTo(1);
+      assertThatThrownBy(() -> units.get(1).get()).cause().isInstanceOf(StoreException.class);
+      assertThatThrownBy(() -> units.get(2).get()).cause()
+          .isInstanceOf(IllegalStateException.class);
+      assertThat(units.get(3).get()).isEqualTo(1);
+      pool.shutdown();
+      assertThat(db.writeStats().commits() - commitsBefore).as("the four queued as one batch")
+          .isEqualTo(2);
+      assertThat(count(db)).isEqualTo(4); // dup, first, a, b
+      long undone = db.read(c -> count(c, "SELECT COUNT(*) FROM api_tokens WHERE id ="
+          + " 'written-then-failed'"));
+      assertThat(undone).isZero();
+    }
+  }
+
   @Test
   void sqliteStoreIsReopenedWithItsData() {
     try (Database db = Database.open(null, dir)) {
