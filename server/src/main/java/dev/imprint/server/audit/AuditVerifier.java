@@ -127,8 +127,20 @@ public final class AuditVerifier {
     return checkpoints(checkpoints, key, origin, tree, pinned != null);
   }
 
+  /** A value from the file, cut short for a message. */
+  private static String shown(String v) {
+    return v.length() <= 40 ? v : v.substring(0, 40) + "...";
+  }
+
   private static Failed entry(JsonNode node, long expected, int lineNo, MerkleTree tree) {
-    long seq = node.path("seq").asLong(-1);
+    JsonNode seqNode = node.path("seq");
+    if (!seqNode.canConvertToExactIntegral() || !seqNode.canConvertToLong()
+        || seqNode.asLong() < 0) {
+      return new Failed(expected, "entry " + expected + " was altered: line " + lineNo
+          + " is an entry without a valid seq (expected " + expected + ", got "
+          + (seqNode.isMissingNode() ? "none" : shown(seqNode.toString())) + ")");
+    }
+    long seq = seqNode.asLong();
     if (seq > expected) {
       return new Failed(expected, "entry " + expected + " is missing or out of order: line "
           + lineNo + " holds entry " + seq + " where entry " + expected + " belongs");

@@ -89,6 +89,15 @@ class AuditVerifierTest {
   }
 
   @Test
+  void anEntryWhoseSeqIsMissingOrNotANaturalNumberNamesTheEntryExpectedThere() throws Exception {
+    for (String bad : List.of("\"sek\":", "\"seq\":-", "\"seq\":\"17\",\"x\":")) {
+      List<String> l = copy();
+      l.set(entryLine(17), l.get(entryLine(17)).replace("\"seq\":", bad));
+      assertFailure(l, 17, "line " + (entryLine(17) + 1) + " is an entry without a valid seq");
+    }
+  }
+
+  @Test
   void swappingEntries16And17NamesEntry16() throws Exception {
     List<String> l = copy();
     String e16 = l.get(entryLine(16));

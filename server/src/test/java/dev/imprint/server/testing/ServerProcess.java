@@ -83,15 +83,20 @@ public record ServerProcess(Process process, String url, String adminToken)
   }
 
   /** kill -9, and wait until the process is gone. */
-  public void kill() throws InterruptedException {
+  public void kill() {
     process.destroyForcibly();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("the server process did not die");
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the server process did not die");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while killing the server process", e);
     }
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     kill();
   }
 }
