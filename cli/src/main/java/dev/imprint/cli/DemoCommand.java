@@ -142,6 +142,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  export IMPRINT_SERVER=" + server.url());
     out.println("  export IMPRINT_TOKEN=" + admin);
     out.println("  ./imprint identity list");
+    out.println("  ./imprint inventory --remote");
     out.println("  ./imprint image list");
     out.println("  ./imprint token list");
     out.println("  ./imprint audit export audit.jsonl && ./imprint audit verify audit.jsonl");

@@ -7,6 +7,8 @@ import dev.imprint.scan.ScanReport;
 import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.Scanner;
 import dev.imprint.scan.Severity;
+import dev.imprint.scan.inventory.InventoryBuilder;
+import dev.imprint.scan.inventory.InventoryFormat;
 import dev.imprint.scan.report.ReportOptions;
 import dev.imprint.scan.report.Reporters;
 import java.io.IOException;
@@ -78,11 +80,17 @@ final class DemoEstate {
     return ApiClient.json().readTree(out.toString());
   }
 
-  /** The findings over examples/, uploaded as {@code imprint scan --upload} would. */
+  /** The inventory of {@code paths}, as {@code imprint inventory --format json} writes it. */
+  static JsonNode jsonInventory(List<Path> paths) throws IOException {
+    return ApiClient.json().readTree(InventoryFormat.json(
+        InventoryBuilder.build(paths, ScanSettings.defaults())));
+  }
+
+  /** The findings and inventory of examples/, uploaded as {@code imprint scan --upload} would. */
   static final class UploadFindings implements Step {
     @Override
     public String title() {
-      return "upload findings";
+      return "upload findings and inventory";
     }
 
     @Override
@@ -92,9 +100,12 @@ final class DemoEstate {
 
     @Override
     public String load(Context ctx) throws IOException {
+      JsonNode inventory = jsonInventory(List.of(ctx.examples()));
       ctx.admin().post("/v1/findings", Map.of("repository", DEMO_REPOSITORY,
-          "commit", DEMO_COMMIT, "report", jsonReport(List.of(ctx.examples()))));
-      return "stored for " + DEMO_REPOSITORY + " at commit " + DEMO_COMMIT.substring(0, 12);
+          "commit", DEMO_COMMIT, "report", jsonReport(List.of(ctx.examples())),
+          "inventory", inventory));
+      return "stored for " + DEMO_REPOSITORY + " at commit " + DEMO_COMMIT.substring(0, 12)
+          + " with " + inventory.path("identities").size() + " identities";
     }
   }
 

@@ -1,5 +1,8 @@
 package dev.imprint.cli;
 
+import dev.imprint.cli.remote.ApiClient;
+import dev.imprint.cli.remote.RemoteException;
+import dev.imprint.cli.remote.RemoteOptions;
 import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.Scanner;
 import dev.imprint.scan.inventory.Inventory;
@@ -26,9 +29,11 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:inventory written",
-        "2:usage error, configuration error or unreadable target"})
+        "2:usage error, configuration error or unreadable target",
+        "3:--remote: the server refused the request",
+        "4:--remote: the server could not be reached"})
 final class InventoryCommand implements Callable<Integer> {
-  private static final Pattern REPOSITORY =
+  static final Pattern REPOSITORY =
       Pattern.compile("[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}");
 
   @Spec
@@ -61,12 +66,40 @@ final class InventoryCommand implements Callable<Integer> {
           + " directory target, else in the current directory).")
   Path config;
 
+  @Option(names = "--remote",
+      description = "Read the server's inventory instead: the identities of each repository's"
+          + " latest 'imprint scan --upload' (of --repository only, if given) with the counts of"
+          + " the findings that concern them; uses --server and IMPRINT_TOKEN.")
+  boolean remote;
+
+  @Option(names = "--kind", paramLabel = "KIND",
+      description = "With --remote: only identities of this kind (e.g. aws-iam-user).")
+  String kind;
+
+  @Option(names = "--flag", paramLabel = "FLAG",
+      description = "With --remote: only identities with this risk flag.")
+  String flag;
+
+  @Option(names = "--server", paramLabel = "URL",
+      defaultValue = "${env:IMPRINT_SERVER:-http://127.0.0.1:7878}",
+      description = "Control plane for --remote (default: IMPRINT_SERVER or ${DEFAULT-VALUE}).")
+  String server;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
-      String rendered = render(inventory());
+      String rendered;
+      try {
+        rendered = remote ? RemoteInventory.render(remoteClient(), repository, kind, flag,
+            format) : render(inventory());
+      } catch (RemoteException e) {
+        err.println("imprint inventory: " + e.getMessage() + (e.status() > 0
+            ? " (HTTP " + e.status() + ", " + e.code() + ")" : ""));
+        err.flush();
+        return e.exitCode();
+      }
       if (output != null) {
         try {
           OutputFile.writeAtomically(output, rendered);
@@ -86,7 +119,27 @@ final class InventoryCommand implements Callable<Integer> {
     }
   }
 
+  /** The client for --remote, after refusing the options that only a local inventory takes. */
+  private ApiClient remoteClient() throws ScanCommand.UsageException {
+    if (!format.equals("text") && !format.equals("json")) {
+      throw new ScanCommand.UsageException("--format: expected text or json, got '" + format
+          + "'");
+    }
+    if (!targets.isEmpty() || !excludes.isEmpty() || config != null) {
+      throw new ScanCommand.UsageException("--remote reads the server's inventory: PATH,"
+          + " --exclude and --config go with a local inventory only");
+    }
+    try {
+      return RemoteOptions.client(server);
+    } catch (IllegalArgumentException e) {
+      throw new ScanCommand.UsageException("--server: " + e.getMessage());
+    }
+  }
+
   private Inventory inventory() throws ScanCommand.UsageException {
+    if (kind != null || flag != null) {
+      throw new ScanCommand.UsageException("--kind and --flag go with --remote");
+    }
     if (!format.equals("text") && !format.equals("json")) {
       throw new ScanCommand.UsageException("--format: expected text or json, got '" + format
           + "'");

@@ -11,6 +11,9 @@ import dev.imprint.scan.Severity;
 import dev.imprint.scan.config.Baseline;
 import dev.imprint.scan.config.ConfigException;
 import dev.imprint.scan.config.ImprintConfig;
+import dev.imprint.scan.inventory.Inventory;
+import dev.imprint.scan.inventory.InventoryBuilder;
+import dev.imprint.scan.inventory.InventoryFormat;
 import dev.imprint.scan.report.ReportOptions;
 import dev.imprint.scan.report.Reporter;
 import dev.imprint.scan.report.Reporters;
@@ -103,8 +106,9 @@ final class ScanCommand implements Callable<Integer> {
   String color;
 
   @Option(names = "--upload",
-      description = "Also upload the findings (Imprint JSON) to the control plane at --server"
-          + " with the token in IMPRINT_TOKEN (pipeline or admin role).")
+      description = "Also upload the findings (Imprint JSON) and the inventory of the same"
+          + " targets to the control plane at --server with the token in IMPRINT_TOKEN"
+          + " (pipeline or admin role).")
   boolean upload;
 
   @Option(names = "--repository", paramLabel = "NAME",
@@ -176,9 +180,18 @@ final class ScanCommand implements Callable<Integer> {
       }
     }
     ScanReport report;
+    Inventory inventory = null;
     boolean progress = !quiet && System.console() != null;
     try (Progress listener = Progress.start(err, progress)) {
-      report = Scanner.create(settings).scan(paths, listener);
+      if (source != null) {
+        // one walk yields the report and the inventory that goes with it to the server
+        InventoryBuilder.Scanned both = InventoryBuilder.scan(paths, settings,
+            inventoryRepository(), listener);
+        report = both.report();
+        inventory = both.inventory();
+      } else {
+        report = Scanner.create(settings).scan(paths, listener);
+      }
     } catch (Scanner.TargetException e) {
       throw new UsageException(e.getMessage());
     }
@@ -219,7 +232,7 @@ final class ScanCommand implements Callable<Integer> {
     }
     if (source != null) {
       try {
-        upload(report, source[0], source[1], err);
+        upload(report, inventory, source[0], source[1], err);
       } catch (RemoteException e) {
         err.println("imprint scan: --upload: " + e.getMessage() + (e.status() > 0
             ? " (HTTP " + e.status() + ", " + e.code() + ")" : ""));
@@ -249,8 +262,14 @@ final class ScanCommand implements Callable<Integer> {
     return new String[] {repo, sha};
   }
 
-  private void upload(ScanReport report, String repo, String sha, PrintWriter err)
-      throws UsageException {
+  /** GITHUB_REPOSITORY for OIDC {@code sub} matching, as {@code imprint inventory} takes it. */
+  private static String inventoryRepository() {
+    String repo = CiEnvironment.source.apply("GITHUB_REPOSITORY");
+    return repo != null && InventoryCommand.REPOSITORY.matcher(repo).matches() ? repo : null;
+  }
+
+  private void upload(ScanReport report, Inventory inventory, String repo, String sha,
+      PrintWriter err) throws UsageException {
     StringWriter json = new StringWriter();
     ApiClient client;
     try {
@@ -265,12 +284,14 @@ final class ScanCommand implements Callable<Integer> {
     body.put("commit", sha);
     try {
       body.put("report", ApiClient.json().readTree(json.toString()));
+      body.put("inventory", ApiClient.json().readTree(InventoryFormat.json(inventory)));
     } catch (IOException e) {
       throw new IllegalStateException("the JSON reporter wrote invalid JSON", e);
     }
     client.post("/v1/findings", body);
-    note(err, "uploaded " + report.findings().size() + " findings for " + repo + "@" + sha
-        + " to " + server);
+    note(err, "uploaded " + report.findings().size() + " findings and "
+        + inventory.identities().size() + " identities for " + repo + "@" + sha + " to "
+        + server);
   }
 
   private ImprintConfig loadConfig(List<Path> paths) throws UsageException {

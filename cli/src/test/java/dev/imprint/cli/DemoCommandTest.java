@@ -59,6 +59,7 @@ class DemoCommandTest {
       seen.add(images ? get(server.url() + "/v1/images", admin).body() : "no image API");
       boolean ids = server.routes().stream().anyMatch(r -> r.path().equals("/v1/identities"));
       seen.add(ids ? get(server.url() + "/v1/identities", admin).body() : "no identity API");
+      seen.add(get(server.url() + "/v1/inventory?kind=aws-iam-user", admin).body());
     };
 
     Cli run = Cli.run("demo", "--listen", "127.0.0.1:0", "--examples", "../examples");
@@ -79,6 +80,10 @@ class DemoCommandTest {
       assertThat(seen.get(4)).contains("spiffe://imprint.local/payments/api")
           .contains("spiffe://imprint.local/ci/payments-deploy");
     }
+    assertThat(seen.get(5)).contains("ci-deployer").contains("imprint-demo/payments")
+        .contains("\"findings\"");
+    assertThat(run.out()).containsPattern("upload findings and inventory: stored for \\S+ at"
+        + " commit \\w+ with \\d+ identities").contains("./imprint inventory --remote");
     assertThat(run.out()).contains("scan examples/: ").containsPattern("\\d+ findings in \\d+ files")
         .contains("Imprint control plane ready at http://127.0.0.1:")
         .containsPattern("admin token: imp_\\S+")

@@ -88,4 +88,52 @@ class ScanUploadTest {
         "--commit", "abcdef1", "--server", "http://127.0.0.1:1");
     assertThat(down.code()).isEqualTo(4);
   }
+
+  @Test
+  void uploadSendsTheInventoryOfTheSameScanAndInventoryRemotePrintsIt() throws Exception {
+    Files.writeString(repo.resolve("main.tf"), "resource \"aws_iam_user\" \"deployer\" {\n"
+        + "  name = \"ci-deployer\"\n}\n\nresource \"aws_iam_access_key\" \"deployer\" {\n"
+        + "  user = aws_iam_user.deployer.name\n}\n");
+    Cli r = Cli.run("scan", repo.toString(), "--upload", "--server", server.url());
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).containsPattern("uploaded \\d+ findings and 3 identities");
+
+    Cli json = Cli.run("inventory", "--remote", "--format", "json", "--server", server.url());
+    assertThat(json.code()).as(json.err()).isZero();
+    JsonNode items = new ObjectMapper().readTree(json.out()).get("items");
+    assertThat(items).hasSize(3);
+    JsonNode secret = null;
+    for (JsonNode i : items) {
+      assertThat(i.get("repository").asText()).isEqualTo("acme/payments");
+      assertThat(i.get("commit").asText()).isEqualTo(SHA);
+      if (i.get("kind").asText().equals("embedded-credential")) {
+        secret = i;
+      }
+    }
+    assertThat(secret).isNotNull();
+    assertThat(secret.get("findings").get("total").asInt()).isPositive();
+    assertThat(json.out()).doesNotContain(SECRET);
+
+    Cli text = Cli.run("inventory", "--remote", "--repository", "acme/payments", "--server",
+        server.url());
+    assertThat(text.code()).as(text.err()).isZero();
+    assertThat(text.out()).contains("== acme/payments @ " + SHA.substring(0, 12))
+        .contains("3 identities").contains("aws-iam-user (1)").contains("ci-deployer")
+        .contains("embedded-credential (1)").containsPattern("findings +\\d+ \\(\\d+ \\w+")
+        .contains("-> key-of").doesNotContain(SECRET);
+    Cli kind = Cli.run("inventory", "--remote", "--kind", "aws-access-key", "--format", "json",
+        "--server", server.url());
+    assertThat(new ObjectMapper().readTree(kind.out()).get("items")).hasSize(1);
+
+    Cli refused = Cli.run("inventory", "--remote", "--kind", "Not A Kind", "--server",
+        server.url());
+    assertThat(refused.code()).isEqualTo(3);
+    assertThat(refused.err()).contains("inventory.filter_invalid");
+    Cli down = Cli.run("inventory", "--remote", "--server", "http://127.0.0.1:1");
+    assertThat(down.code()).isEqualTo(4);
+    Cli mixed = Cli.run("inventory", "--remote", repo.toString());
+    assertThat(mixed.code()).isEqualTo(2);
+    Cli localKind = Cli.run("inventory", repo.toString(), "--kind", "aws-iam-user");
+    assertThat(localKind.code()).isEqualTo(2);
+  }
 }

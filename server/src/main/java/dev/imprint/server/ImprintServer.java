@@ -9,6 +9,8 @@ import dev.imprint.server.auth.TokenRoutes;
 import dev.imprint.server.auth.TokenService;
 import dev.imprint.server.finding.FindingRoutes;
 import dev.imprint.server.finding.FindingService;
+import dev.imprint.server.finding.InventoryRoutes;
+import dev.imprint.server.finding.InventoryService;
 import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.identity.IdentityRoutes;
@@ -178,7 +180,7 @@ public final class ImprintServer implements AutoCloseable {
 
   /**
    * Identities (whose offboarding revokes the tokens bound to them), images (with the operator's
-   * image policy) and findings.
+   * image policy), findings and the inventory uploads carry with them.
    */
   private static void estate(ServerConfig config, Database db, AuditLog audit, Clock clock,
       TokenService tokens, List<ApiModule> modules) {
@@ -191,6 +193,7 @@ public final class ImprintServer implements AutoCloseable {
     modules.add(new ImageRoutes(new ImageService(db, audit, clock, identities, policy),
         config.maxBodyBytes()));
     modules.add(new FindingRoutes(new FindingService(db, audit, clock), config.maxBodyBytes()));
+    modules.add(new InventoryRoutes(new InventoryService(db)));
   }
 
   private static void printOnce(PrintStream console, IssuedToken t) {

@@ -27,6 +27,9 @@ public final class InventoryBuilder {
       new KubernetesExtractor(), new GithubExtractor(), new GitlabExtractor(),
       new JenkinsExtractor(), new SecretExtractor());
 
+  /** A scan report and the inventory of the same walk over the targets. */
+  public record Scanned(ScanReport report, Inventory inventory) {}
+
   private InventoryBuilder() {}
 
   /**
@@ -50,6 +53,22 @@ public final class InventoryBuilder {
     Collector c = new Collector();
     ScanReport r = Scanner.create(settings, analyzers(c), Clock.systemUTC()).scan(targets);
     return assemble(withSecrets(c.facts, r), repository);
+  }
+
+  /**
+   * Scans the targets once for both a report and the inventory ({@code imprint scan --upload}):
+   * the report is the one {@code Scanner.create(settings).scan(targets, listener)} gives (the
+   * inventory's collector reports nothing), the inventory the one
+   * {@link #build(List, ScanSettings, String)} gives for the same settings.
+   *
+   * @throws Scanner.TargetException when a target does not exist or cannot be read
+   */
+  public static Scanned scan(List<Path> targets, ScanSettings settings, String repository,
+      Scanner.Listener listener) {
+    Collector c = new Collector();
+    ScanReport r = Scanner.create(settings, analyzers(c), Clock.systemUTC())
+        .scan(targets, listener);
+    return new Scanned(r, assemble(withSecrets(c.facts, r), repository));
   }
 
   /** The inventory of in-memory files (tests, benchmarks). */

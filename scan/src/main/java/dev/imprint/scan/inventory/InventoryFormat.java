@@ -88,6 +88,14 @@ public final class InventoryFormat {
 
   /** The text form: a summary line, then one section per kind and one block per identity. */
   public static String text(Inventory inv) {
+    return text(inv, Map.of());
+  }
+
+  /**
+   * The text form with a {@code findings} line for the identities {@code findings} has an entry
+   * for (by id), as {@code imprint inventory --remote} prints the server's counts.
+   */
+  public static String text(Inventory inv, Map<String, String> findings) {
     StringBuilder b = new StringBuilder();
     long flagged = inv.identities().stream().filter(i -> !i.flags().isEmpty()).count();
     b.append(inv.identities().size()).append(inv.identities().size() == 1 ? " identity"
@@ -101,13 +109,13 @@ public final class InventoryFormat {
       }
       b.append('\n').append(kind).append(" (").append(of.size()).append(")\n");
       for (Identity i : of) {
-        block(b, i, inv);
+        block(b, i, inv, findings.get(i.id()));
       }
     }
     return b.toString();
   }
 
-  private static void block(StringBuilder b, Identity i, Inventory inv) {
+  private static void block(StringBuilder b, Identity i, Inventory inv, String findings) {
     b.append("  ").append(i.name());
     if (!i.flags().isEmpty()) {
       b.append("  [").append(String.join(", ", i.flags())).append(']');
@@ -118,6 +126,9 @@ public final class InventoryFormat {
     line(b, "may do", i.access() + (i.permissions().isEmpty() ? ""
         : ": " + String.join("; ", i.permissions())));
     line(b, "credential", i.credential());
+    if (findings != null) {
+      line(b, "findings", findings);
+    }
     list(b, "trusted by", i.trustedBy());
     list(b, "used by", i.usedBy());
     list(b, "details", i.details());

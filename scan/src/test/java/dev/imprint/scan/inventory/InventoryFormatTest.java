@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imprint.scan.ScanReport;
+import dev.imprint.scan.ScanSettings;
+import dev.imprint.scan.Scanner;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class InventoryFormatTest {
@@ -71,6 +76,30 @@ class InventoryFormatTest {
         + Fixtures.path("static-key/.github/workflows/deploy.yml"));
     assertThat(text.indexOf("aws-iam-user (1)")).isLessThan(text.indexOf("aws-access-key (1)"))
         .isLessThan(text.indexOf("github-workflow (1)"));
+  }
+
+  @Test
+  void oneWalkGivesTheScannersReportAndTheInventoryOfTheSameTargets() {
+    Path target = Fixtures.ROOT.resolve("static-key");
+    ScanSettings settings = ScanSettings.defaults();
+    InventoryBuilder.Scanned both = InventoryBuilder.scan(List.of(target), settings, null,
+        Scanner.Listener.NONE);
+    ScanReport alone = Scanner.create(settings).scan(List.of(target));
+    assertThat(both.report().findings()).isNotEmpty().isEqualTo(alone.findings());
+    assertThat(both.report().filesScanned()).isEqualTo(alone.filesScanned());
+    assertThat(InventoryFormat.json(both.inventory()))
+        .isEqualTo(InventoryFormat.json(InventoryBuilder.build(List.of(target), settings)));
+  }
+
+  @Test
+  void textCarriesAFindingsLineForTheIdentitiesGivenCounts() {
+    Inventory inv = Fixtures.of("static-key");
+    Identity user = inv.ofKind(Inventory.KIND_AWS_USER).get(0);
+    String text = InventoryFormat.text(inv, Map.of(user.id(), "2 (1 critical, 1 high)"));
+    assertThat(text).contains("    credential long-lived key\n"
+        + "    findings   2 (1 critical, 1 high)\n");
+    assertThat(text.split("findings ", -1)).hasSize(2);
+    assertThat(InventoryFormat.text(inv)).doesNotContain("findings ");
   }
 
   private static List<String> names(JsonNode n) {

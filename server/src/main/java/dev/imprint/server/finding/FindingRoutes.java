@@ -16,8 +16,9 @@ import java.util.Map;
  * accepts bodies up to 16 times the server-wide limit); admins, auditors and pipelines read them.
  */
 public final class FindingRoutes implements ApiModule {
-  /** Body of {@code POST /v1/findings}. */
-  public record UploadRequest(String repository, String commit, JsonNode report) {}
+  /** Body of {@code POST /v1/findings}; {@code inventory} is optional (older clients omit it). */
+  public record UploadRequest(String repository, String commit, JsonNode report,
+      JsonNode inventory) {}
 
   private final FindingService findings;
   private final long maxBodyBytes;
@@ -43,8 +44,11 @@ public final class FindingRoutes implements ApiModule {
   private void upload(Context ctx) {
     UploadRequest r = Json.body(ctx, UploadRequest.class, maxBodyBytes);
     FindingService.Report stored = findings.upload(r.repository(), r.commit(), r.report(),
-        ApiServer.caller(ctx).actor());
-    ctx.status(201).json(report(stored));
+        r.inventory(), ApiServer.caller(ctx).actor());
+    Map<String, Object> body = report(stored);
+    boolean withInventory = r.inventory() != null && !r.inventory().isNull();
+    body.put("identities", withInventory ? r.inventory().path("identities").size() : null);
+    ctx.status(201).json(body);
   }
 
   private void show(Context ctx) {

@@ -61,6 +61,16 @@ public final class FindingService {
 
   /** Stores (or replaces) the report of {@code repository} at {@code commit}. */
   public Report upload(String repository, String commit, JsonNode report, String actor) {
+    return upload(repository, commit, report, null, actor);
+  }
+
+  /**
+   * Stores (or replaces) the report of {@code repository} at {@code commit} with the inventory
+   * of the same scan ({@code imprint inventory --format json}), if given; the upload it replaces
+   * goes with its inventory, whether or not this one carries one.
+   */
+  public Report upload(String repository, String commit, JsonNode report, JsonNode inventory,
+      String actor) {
     String repo = repository(repository);
     String sha = commit(commit);
     if (report == null || !report.isObject()) {
@@ -90,6 +100,8 @@ public final class FindingService {
     SEVERITIES.forEach(s -> counts.put(s, 0));
     findings.forEach(f -> counts.merge(f.severity(), 1, Integer::sum));
     String tool = text(report.path("tool").path("version"), "tool.version", 64, false);
+    UploadedInventory inv = inventory == null || inventory.isNull() ? null
+        : UploadedInventory.parse(inventory);
     Report stored = new Report(repo, sha, Instant.ofEpochMilli(clock.millis()), actor, tool,
         counts);
     return db.write(c -> {
@@ -99,8 +111,14 @@ public final class FindingService {
       db.lockWriters(c);
       boolean replaced = delete(c, repo, sha);
       insert(c, stored, findings);
+      if (inv != null) {
+        InventoryService.insert(c, repo, sha, inv, findings);
+      }
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("findings", findings.size());
+      if (inv != null) {
+        details.put("identities", inv.identities().size());
+      }
       details.put("bySeverity", counts);
       details.put("replaced", replaced);
       audit.append(c, new AuditEvent(actor, "findings.uploaded", repo + "@" + sha, details));
@@ -222,6 +240,7 @@ public final class FindingService {
   }
 
   private static boolean delete(Connection c, String repo, String sha) throws SQLException {
+    InventoryService.delete(c, repo, sha);
     try (PreparedStatement ps = c.prepareStatement(
         "DELETE FROM findings WHERE repository = ? AND commit_sha = ?")) {
       ps.setString(1, repo);

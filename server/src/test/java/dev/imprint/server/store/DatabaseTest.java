@@ -173,9 +173,12 @@ class DatabaseTest {
     try (Database db = Database.open(null, dir)) {
       db.write(c -> {
         try (var st = c.createStatement()) {
-          // back to the schema of V2: undo V4 (SQLite cannot drop a referencing column, so the
-          // empty table is made again as V1 made it) and V3
-          st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('3', '4')");
+          // back to the schema of V2: undo V5, V4 (SQLite cannot drop a referencing column, so
+          // the empty table is made again as V1 made it) and V3
+          st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('3', '4', '5')");
+          st.executeUpdate("DROP TABLE inventory_links");
+          st.executeUpdate("DROP TABLE inventory_identities");
+          st.executeUpdate("DROP TABLE inventories");
           st.executeUpdate("DROP TABLE api_tokens");
           st.executeUpdate("CREATE TABLE api_tokens (id TEXT PRIMARY KEY, role TEXT NOT NULL,"
               + " secret_hash TEXT NOT NULL, description TEXT NOT NULL, created_at BIGINT NOT"
@@ -190,12 +193,15 @@ class DatabaseTest {
       long n = db.read(c -> {
         try (var st = c.createStatement();
             ResultSet rs = st.executeQuery("SELECT (SELECT COUNT(*) FROM audit_checkpoints)"
-                + " + (SELECT COUNT(identity_id) FROM api_tokens)")) {
+                + " + (SELECT COUNT(identity_id) FROM api_tokens)"
+                + " + (SELECT COUNT(*) FROM inventories)"
+                + " + (SELECT COUNT(*) FROM inventory_identities)"
+                + " + (SELECT COUNT(*) FROM inventory_links)")) {
           rs.next();
           return rs.getLong(1);
         }
       });
-      assertThat(n).as("V3's table and V4's column exist again, empty").isZero();
+      assertThat(n).as("V3's table, V4's column and V5's tables exist again, empty").isZero();
     }
   }
 
