@@ -31,7 +31,7 @@ out="$here/results/server-latest.md"
   echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)),"\
     "$(free -g | awk '/Mem:/ {print $2}') GiB RAM, load average before the run"\
     "$(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- java: $(java -version 2>&1 | head -1)"
+  echo "- java: $(java -version 2>&1 | sed -n 1p)"
   echo "- command: \`CLIENTS=$clients SECONDS_PER_RUN=$seconds WARMUP=$warmup bench/server-bench.sh $*\`"
   echo
   java -Xss4m ${BENCH_JAVA_OPTS:-} -cp "$jar" dev.imprint.bench.load.LoadGenerator --clients "$clients" \
