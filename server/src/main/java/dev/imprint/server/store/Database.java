@@ -145,6 +145,16 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * While {@code tx} is the group-commit writer's transaction, a number that changes when a new
+   * transaction starts or a unit of it is rolled back; -1 for any other connection. Lets work
+   * keep what it read in the same transaction (the next audit sequence number) instead of
+   * reading it again, and know when that is no longer safe.
+   */
+  public long writeGeneration(Connection tx) {
+    return writer.generation(tx);
+  }
+
   static void lockWriters(Connection tx, Dialect dialect) throws SQLException {
     if (dialect == Dialect.POSTGRESQL) {
       try (PreparedStatement lock = tx.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {

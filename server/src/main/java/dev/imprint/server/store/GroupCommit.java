@@ -33,6 +33,11 @@ public final class GroupCommit implements AutoCloseable {
   private volatile boolean closed;
   /** The connection whose open transaction holds the writers' lock (writer thread only). */
   private volatile Connection locked;
+  /**
+   * Changes whenever what the writer's open transaction holds may differ from what a unit saw
+   * before: a new transaction, or a unit rolled back to its savepoint (writer thread only).
+   */
+  private volatile long generation;
 
   GroupCommit(DataSource pool, Dialect dialect) {
     this.pool = pool;
@@ -117,8 +122,18 @@ public final class GroupCommit implements AutoCloseable {
     return tx != null && tx == locked;
   }
 
+  /**
+   * A number that stays the same while {@code tx} is this writer's open transaction and nothing
+   * in it was rolled back, or -1 when {@code tx} is not the writer's: what a unit derived from
+   * the store earlier in the same generation still holds.
+   */
+  long generation(Connection tx) {
+    return holdsWritersLock(tx) ? generation : -1;
+  }
+
   /** SQLite runs in the process: JDBC savepoints cost no round trip. */
   private void runSqlite(Connection c, List<Pending<?>> batch) throws SQLException {
+    generation++;
     locked = c;
     boolean savepoints = batch.size() > 1;
     for (Pending<?> p : batch) {
@@ -133,6 +148,7 @@ public final class GroupCommit implements AutoCloseable {
           throw e;
         }
         c.rollback(sp);
+        generation++;
         p.failed = e;
       }
     }
@@ -149,6 +165,7 @@ public final class GroupCommit implements AutoCloseable {
     boolean savepoints = batch.size() > 1;
     try (Statement st = c.createStatement()) {
       st.execute(Database.lockWritersSql() + (savepoints ? "; SAVEPOINT unit_0" : ""));
+      generation++;
       locked = c;
       for (int i = 0; i < batch.size(); i++) {
         Pending<?> p = batch.get(i);
@@ -163,6 +180,7 @@ public final class GroupCommit implements AutoCloseable {
             throw e;
           }
           st.execute("ROLLBACK TO SAVEPOINT unit_" + i + "; RELEASE SAVEPOINT unit_" + i + next);
+          generation++;
           p.failed = e;
         }
       }
