@@ -27,9 +27,7 @@ public final class AuditLog {
 
   private final Database db;
   private final Clock clock;
-  /** The next sequence number, valid while the writer's generation is {@link #knownIn}. */
-  private long knownNext;
-  private long knownIn = -1;
+  private static final String NEXT_SEQ = "audit.next_seq";
 
   public AuditLog(Database db, Clock clock) {
     this.db = db;
@@ -53,7 +51,7 @@ public final class AuditLog {
       ins.setString(4, HexFormat.of().formatHex(leafHash(entry.getBytes(StandardCharsets.UTF_8))));
       ins.executeUpdate();
     }
-    remember(tx, seq + 1);
+    db.remember(tx, NEXT_SEQ, seq + 1);
     return seq;
   }
 
@@ -63,10 +61,10 @@ public final class AuditLog {
    * generation (no unit rolled back since) is still the next one. Saves a round trip per
    * append after the first of a batch.
    */
-  private synchronized long nextSeq(Connection tx) throws SQLException {
-    long generation = db.writeGeneration(tx);
-    if (generation >= 0 && generation == knownIn) {
-      return knownNext;
+  private long nextSeq(Connection tx) throws SQLException {
+    java.util.OptionalLong known = db.recall(tx, NEXT_SEQ);
+    if (known.isPresent()) {
+      return known.getAsLong();
     }
     try (PreparedStatement next = tx.prepareStatement(
         "SELECT COALESCE(MAX(seq), -1) + 1 FROM audit_entries");
@@ -74,12 +72,6 @@ public final class AuditLog {
       rs.next();
       return rs.getLong(1);
     }
-  }
-
-  private synchronized void remember(Connection tx, long next) {
-    long generation = db.writeGeneration(tx);
-    knownIn = generation;
-    knownNext = next;
   }
 
   /** The canonical JSON text of an entry: keys sorted, no insignificant whitespace. */

@@ -146,13 +146,18 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * While {@code tx} is the group-commit writer's transaction, a number that changes when a new
-   * transaction starts or a unit of it is rolled back; -1 for any other connection. Lets work
-   * keep what it read in the same transaction (the next audit sequence number) instead of
-   * reading it again, and know when that is no longer safe.
+   * What work remembered under {@code key} earlier in the group-commit writer's transaction
+   * {@code tx}, while no unit of it was rolled back since; empty otherwise and for any other
+   * connection. Lets work keep what it read (the next audit sequence number) instead of reading
+   * it again, and know when that is no longer safe.
    */
-  public long writeGeneration(Connection tx) {
-    return writer.generation(tx);
+  public java.util.OptionalLong recall(Connection tx, String key) {
+    return writer.recall(tx, key);
+  }
+
+  /** Remembers {@code value} for {@link #recall} (ignored outside the writer's transaction). */
+  public void remember(Connection tx, String key, long value) {
+    writer.remember(tx, key, value);
   }
 
   static void lockWriters(Connection tx, Dialect dialect) throws SQLException {

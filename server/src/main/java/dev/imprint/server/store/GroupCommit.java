@@ -5,7 +5,10 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -38,6 +41,9 @@ public final class GroupCommit implements AutoCloseable {
    * before: a new transaction, or a unit rolled back to its savepoint (writer thread only).
    */
   private volatile long generation;
+  /** Values units derived from the store in generation {@link #memoGeneration} (writer only). */
+  private final Map<String, Long> memo = new HashMap<>();
+  private long memoGeneration = -1;
 
   GroupCommit(DataSource pool, Dialect dialect) {
     this.pool = pool;
@@ -122,13 +128,25 @@ public final class GroupCommit implements AutoCloseable {
     return tx != null && tx == locked;
   }
 
-  /**
-   * A number that stays the same while {@code tx} is this writer's open transaction and nothing
-   * in it was rolled back, or -1 when {@code tx} is not the writer's: what a unit derived from
-   * the store earlier in the same generation still holds.
-   */
-  long generation(Connection tx) {
-    return holdsWritersLock(tx) ? generation : -1;
+  /** The value remembered under {@code key} in this generation of {@code tx}, if any. */
+  OptionalLong recall(Connection tx, String key) {
+    if (!holdsWritersLock(tx) || memoGeneration != generation) {
+      return OptionalLong.empty();
+    }
+    Long v = memo.get(key);
+    return v == null ? OptionalLong.empty() : OptionalLong.of(v);
+  }
+
+  /** Remembers {@code value} under {@code key} until the generation of {@code tx} changes. */
+  void remember(Connection tx, String key, long value) {
+    if (!holdsWritersLock(tx)) {
+      return;
+    }
+    if (memoGeneration != generation) {
+      memo.clear();
+      memoGeneration = generation;
+    }
+    memo.put(key, value);
   }
 
   /** SQLite runs in the process: JDBC savepoints cost no round trip. */

@@ -29,6 +29,7 @@ class AuditLogTest {
       throws Exception {
     try (Database db = Stores.open(kind, dir)) {
       AuditLog audit = new AuditLog(db, Clock.systemUTC());
+      AuditLog another = new AuditLog(db, Clock.systemUTC()); // what it remembers is shared
       db.write(c -> audit.append(c, AuditEvent.of("t", "test.before", "s0")));
       CountDownLatch hold = new CountDownLatch(1);
       ExecutorService pool = Executors.newFixedThreadPool(6);
@@ -42,39 +43,44 @@ class AuditLogTest {
       }));
       Thread.sleep(100);
       List<Future<Long>> units = new ArrayList<>();
-      units.add(pool.submit(() -> db.write(c -> audit.append(c, AuditEvent.of("t", "test.a",
+      units.add(pool.submit(() -> db.write(c -> another.append(c, AuditEvent.of("t", "test.a",
           "s2")))));
-      Thread.sleep(20);
-      units.add(pool.submit(() -> db.write(c -> {
-        audit.append(c, AuditEvent.of("t", "test.rolled_back", "x"));
-        audit.append(c, AuditEvent.of("t", "test.rolled_back", "y"));
-        throw new IllegalStateException("refused after appending");
-      })));
       Thread.sleep(20);
       units.add(pool.submit(() -> db.write(c -> {
         audit.append(c, AuditEvent.of("t", "test.b", "s3"));
         return audit.append(c, AuditEvent.of("t", "test.b", "s4"));
       })));
+      Thread.sleep(20);
+      units.add(pool.submit(() -> db.write(c -> {
+        audit.append(c, AuditEvent.of("t", "test.rolled_back", "x"));
+        another.append(c, AuditEvent.of("t", "test.rolled_back", "y"));
+        throw new IllegalStateException("refused after appending");
+      })));
+      Thread.sleep(20);
+      units.add(pool.submit(() -> db.write(c -> another.append(c, AuditEvent.of("t", "test.d",
+          "s5")))));
       Thread.sleep(100);
       hold.countDown();
       assertThat(blocker.get()).isEqualTo(1);
       assertThat(units.get(0).get()).isEqualTo(2);
-      assertThatThrownBy(() -> units.get(1).get()).cause()
-          .isInstanceOf(IllegalStateException.class);
-      assertThat(units.get(2).get()).as("numbered after the rolled-back unit, without a gap")
+      assertThat(units.get(1).get()).as("another log's append in the same transaction counts")
           .isEqualTo(4);
+      assertThatThrownBy(() -> units.get(2).get()).cause()
+          .isInstanceOf(IllegalStateException.class);
+      assertThat(units.get(3).get()).as("numbered after the rolled-back unit, without a gap")
+          .isEqualTo(5);
       pool.shutdown();
-      db.write(c -> audit.append(c, AuditEvent.of("t", "test.after", "s5")));
+      db.write(c -> audit.append(c, AuditEvent.of("t", "test.after", "s6")));
 
       List<JsonNode> entries = AuditActions.entries(db);
       assertThat(entries).extracting(e -> e.get("seq").asLong()).containsExactly(0L, 1L, 2L, 3L,
-          4L, 5L);
+          4L, 5L, 6L);
       assertThat(entries).extracting(e -> e.get("subject").asText())
-          .containsExactly("s0", "s1", "s2", "s3", "s4", "s5");
+          .containsExactly("s0", "s1", "s2", "s3", "s4", "s5", "s6");
       // the store and the in-memory tree agree: every entry verifies
       AuditService service = new AuditService(db, "imprint.local",
           KeyEncryptionKey.resolve(null, null, dir, m -> { }), Clock.systemUTC());
-      assertThat(service.size()).isEqualTo(6);
+      assertThat(service.size()).isEqualTo(7);
     }
   }
 }
