@@ -490,7 +490,8 @@ final class AwsChecks {
   private void users() {
     for (Located l : module.resources("aws_iam_user")) {
       report(AwsRules.IAM_USER, l, l.block().attr("name"), l.block().address()
-          + " defines IAM user '" + PolicySources.text(l.block().value("name")) + "'", "");
+          + " defines IAM user '" + PolicySources.text(module.resolve(l.block().value("name")))
+          + "'", "");
     }
     for (Located l : module.resources("aws_iam_user_login_profile")) {
       report(AwsRules.LOGIN_PROFILE, l, l.block().attr("user"), l.block().address()

@@ -344,4 +344,22 @@ class AwsAnalyzerTest {
           assertThat(f.message()).contains("AdministratorAccess");
         });
   }
+
+  @Test
+  void userNameTemplateIsShownResolved() {
+    ScanReport report = scan(SourceFile.of("main.tf", """
+        variable "env" {
+          default = "prod"
+        }
+
+        resource "aws_iam_user" "ci" {
+          name = "${var.env}-ci"
+        }
+        """));
+    assertThat(report.findings()).filteredOn(f -> f.ruleId().equals("IMP-AWS-026"))
+        .singleElement().satisfies(f -> {
+          assertThat(f.message()).isEqualTo("aws_iam_user.ci defines IAM user 'prod-ci'");
+          assertThat(f.location().line()).isEqualTo(6);
+        });
+  }
 }
