@@ -3,6 +3,7 @@ package dev.imprint.scan.aws;
 import dev.imprint.scan.terraform.Tf;
 import dev.imprint.scan.terraform.TfModule;
 import dev.imprint.scan.terraform.TfReader;
+import dev.imprint.scan.terraform.TfValues;
 import dev.imprint.scan.Analyzer;
 import dev.imprint.scan.Rule;
 import dev.imprint.scan.ScanSettings;
@@ -20,7 +21,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * overprivileged and escalating IAM policies, trust policies open to everyone, instance
  * metadata exposure, open security groups and NACLs, and mutable base images. Files are read
  * per file; rules run per module (directory) once every file is read, so references across
- * files of a module resolve.
+ * files of a module resolve, and so do variables (from the directory's auto-loaded tfvars or
+ * their defaults) and locals.
  */
 public final class AwsAnalyzer implements Analyzer {
 
@@ -45,10 +47,14 @@ public final class AwsAnalyzer implements Analyzer {
 
     @Override
     public void analyze(SourceFile file, Sink sink) {
-      if (!file.lowerName().endsWith(".tf")) {
+      Tf.File parsed;
+      if (file.lowerName().endsWith(".tf")) {
+        parsed = TfReader.read(file);
+      } else if (TfValues.autoLoaded(file.name())) {
+        parsed = TfReader.parseDefinitions(file).file();
+      } else {
         return;
       }
-      Tf.File parsed = TfReader.read(file);
       if (parsed == null || parsed.blocks().isEmpty()) {
         return;
       }

@@ -413,8 +413,10 @@ final class AwsChecks {
         details.computeIfAbsent(i.kind(), k -> new LinkedHashSet<>()).add(i.detail());
       }
     }
+    List<String> from = module.resolvedFrom(attr.value());
+    String suffix = from.isEmpty() ? "" : " (from " + String.join(", ", from) + ")";
     details.forEach((kind, texts) -> report(rules.get(kind), at, attr,
-        at.block().address() + " " + key + " " + String.join("; ", texts),
+        at.block().address() + " " + key + " " + String.join("; ", texts) + suffix,
         key + ":" + kind.name().toLowerCase(Locale.ROOT)));
   }
 
@@ -434,7 +436,7 @@ final class AwsChecks {
     }
     for (Located l : module.resources("aws_iam_role")) {
       Tf.Attr a = l.block().attr("managed_policy_arns");
-      if (a != null && a.value() instanceof Tf.Tuple t) {
+      if (a != null && module.resolve(a.value()) instanceof Tf.Tuple t) {
         for (Tf.Value v : t.items()) {
           String admin = adminPolicy(v);
           if (admin != null) {
@@ -462,7 +464,8 @@ final class AwsChecks {
   }
 
   /** The name of an administrator managed policy a value points to, or null. */
-  private String adminPolicy(Tf.Value v) {
+  private String adminPolicy(Tf.Value written) {
+    Tf.Value v = module.resolve(written);
     String arn = v.literal();
     if (arn == null) {
       for (Located t : module.targets(v)) {
@@ -487,7 +490,8 @@ final class AwsChecks {
   private void users() {
     for (Located l : module.resources("aws_iam_user")) {
       report(AwsRules.IAM_USER, l, l.block().attr("name"), l.block().address()
-          + " defines IAM user '" + PolicySources.text(l.block().value("name")) + "'", "");
+          + " defines IAM user '" + PolicySources.text(module.resolve(l.block().value("name")))
+          + "'", "");
     }
     for (Located l : module.resources("aws_iam_user_login_profile")) {
       report(AwsRules.LOGIN_PROFILE, l, l.block().attr("user"), l.block().address()
@@ -613,7 +617,7 @@ final class AwsChecks {
   /** Why a role is an administrator, or null. */
   private String adminReason(Located role) {
     String address = role.block().address();
-    Tf.Value managed = role.block().value("managed_policy_arns");
+    Tf.Value managed = module.resolve(role.block().value("managed_policy_arns"));
     if (managed instanceof Tf.Tuple t) {
       for (Tf.Value v : t.items()) {
         String admin = adminPolicy(v);

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Finds the policy document behind a Terraform value: {@code jsonencode({...})}, a JSON string
- * or heredoc, or a reference to a {@code data "aws_iam_policy_document"} in the same module.
+ * or heredoc, or a reference to a {@code data "aws_iam_policy_document"} in the same module;
+ * variables and locals of the module are resolved first where they are known statically.
  */
 public final class PolicySources {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -21,7 +22,8 @@ public final class PolicySources {
   private PolicySources() {}
 
   /** The policy a value holds, or null when it holds none that can be read statically. */
-  public static PolicyDocument read(Tf.Value v, TfModule module) {
+  public static PolicyDocument read(Tf.Value written, TfModule module) {
+    Tf.Value v = module.resolve(written);
     try {
       if (v instanceof Tf.Call c && c.name().equals("jsonencode") && c.args().size() == 1) {
         return PolicyDocument.of(json(c.args().get(0), 0));
@@ -33,7 +35,7 @@ public final class PolicySources {
       if (v instanceof Tf.Ref r) {
         TfModule.Located target = module.target(r.text());
         if (target != null && target.block().isData("aws_iam_policy_document")) {
-          return fromDataSource(target.block());
+          return fromDataSource(target.block(), module);
         }
       }
     } catch (IllegalArgumentException e) {
@@ -43,9 +45,10 @@ public final class PolicySources {
   }
 
   /** A policy from the statements of a {@code data "aws_iam_policy_document"} block. */
-  static PolicyDocument fromDataSource(Tf.Block data) {
+  static PolicyDocument fromDataSource(Tf.Block data, TfModule module) {
     List<PolicyStatement> statements = new ArrayList<>();
-    for (Tf.Block s : data.blocks("statement")) {
+    for (Tf.Block written : data.blocks("statement")) {
+      Tf.Block s = resolved(written, module);
       String effect = s.literal("effect");
       List<String> actions = texts(s.value("actions"));
       boolean notAction = s.value("actions") == null && s.value("not_actions") != null;
@@ -71,6 +74,18 @@ public final class PolicySources {
           actions, notAction, resources, notResource, principals, conditions));
     }
     return new PolicyDocument(text(data.value("version")), statements);
+  }
+
+  /** A statement block whose attributes (and nested blocks') have variables resolved. */
+  private static Tf.Block resolved(Tf.Block b, TfModule module) {
+    Map<String, Tf.Attr> attrs = new LinkedHashMap<>();
+    b.attrs().forEach((k, a) -> attrs.put(k,
+        new Tf.Attr(a.name(), module.resolve(a.value()), a.line(), a.column())));
+    List<Tf.Block> nested = new ArrayList<>();
+    for (Tf.Block n : b.blocks()) {
+      nested.add(resolved(n, module));
+    }
+    return new Tf.Block(b.type(), b.labels(), attrs, nested, b.line(), b.column());
   }
 
   private static PolicyPrincipals principals(List<Tf.Block> blocks, boolean negated) {

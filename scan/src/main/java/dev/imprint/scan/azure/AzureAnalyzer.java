@@ -5,16 +5,27 @@ import dev.imprint.scan.Rule;
 import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.SourceFile;
 import dev.imprint.scan.terraform.Tf;
+import dev.imprint.scan.terraform.TfModule;
 import dev.imprint.scan.terraform.TfReader;
+import dev.imprint.scan.terraform.TfValues;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Finds Azure identity risks in Terraform: client secrets created for applications and service
  * principals or hard-coded in providers, backends and resources, Owner/Contributor/User Access
  * Administrator at subscription or management group scope, apps that use access keys without a
  * managed identity, broad federated credentials, literal Key Vault secrets and AKS clusters on a
- * service principal. Every rule needs only one file, so findings are reported per file, where
- * the scanner merges a secret found both here and by the text detectors into one finding.
+ * service principal. Rules that may report a secret need only one file and report per file,
+ * where the scanner merges a secret found both here and by the text detectors into one finding;
+ * the role assignment rule runs per module (directory) once every file is read, so that a role
+ * or scope held in a variable (its auto-loaded tfvars value or default) or a local counts.
  */
 public final class AzureAnalyzer implements Analyzer {
 
@@ -30,21 +41,54 @@ public final class AzureAnalyzer implements Analyzer {
 
   @Override
   public Session start(ScanSettings settings) {
-    return AzureAnalyzer::analyze;
+    return new AzureSession();
   }
 
-  private static void analyze(SourceFile file, Sink sink) {
-    if (!file.lowerName().endsWith(".tf")) {
-      return;
+  private static boolean mentionsAzure(String text) {
+    return text.contains("azurerm") || text.contains("azuread") || text.contains("azapi")
+        || text.contains("azurestack");
+  }
+
+  /** One scan: the Terraform files of each directory, and those that mention Azure. */
+  private static final class AzureSession implements Session {
+    private final Map<String, ConcurrentLinkedQueue<Tf.File>> modules = new ConcurrentHashMap<>();
+    /** Paths of the files that mention Azure (a path, not the model, as the key). */
+    private final Set<String> azure = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void analyze(SourceFile file, Sink sink) {
+      Tf.File parsed;
+      if (file.lowerName().endsWith(".tf")) {
+        parsed = TfReader.read(file);
+        if (parsed != null && mentionsAzure(file.text())) {
+          new AzureChecks(parsed, sink).run();
+          azure.add(file.path());
+        }
+      } else if (TfValues.autoLoaded(file.name())) {
+        parsed = TfReader.parseDefinitions(file).file();
+      } else {
+        return;
+      }
+      if (parsed != null && !parsed.blocks().isEmpty()) {
+        String path = file.path();
+        int slash = path.lastIndexOf('/');
+        modules.computeIfAbsent(slash < 0 ? "" : path.substring(0, slash),
+            d -> new ConcurrentLinkedQueue<>()).add(parsed);
+      }
     }
-    String text = file.text();
-    if (!text.contains("azurerm") && !text.contains("azuread") && !text.contains("azapi")
-        && !text.contains("azurestack")) {
-      return;
-    }
-    Tf.File parsed = TfReader.read(file);
-    if (parsed != null) {
-      new AzureChecks(parsed, sink).run();
+
+    @Override
+    public void finish(Sink sink) {
+      for (ConcurrentLinkedQueue<Tf.File> queue : new TreeMap<>(modules).values()) {
+        List<Tf.File> files = new ArrayList<>(queue);
+        files.sort(Comparator.comparing(f -> f.source().path()));
+        TfModule module = new TfModule(files);
+        for (Tf.File f : files) {
+          if (azure.contains(f.source().path())) {
+            new AzureChecks(f, sink).roleAssignments(module::resolve);
+          }
+        }
+      }
     }
   }
 }

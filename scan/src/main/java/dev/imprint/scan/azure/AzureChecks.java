@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /** Runs the Azure rules over one Terraform file. */
@@ -57,8 +58,10 @@ final class AzureChecks {
     this.sink = sink;
   }
 
+  /**
+   * The rules that need only this file; {@link #roleAssignments} runs once the module is known.
+   */
   void run() {
-    Map<String, String> roleDefinitions = roleDefinitions();
     for (Tf.Block b : file.blocks()) {
       if (b.type().equals("provider") && AZURE_PROVIDERS.contains(b.label(0))) {
         literalSecrets(b, "provider \"" + b.label(0) + "\"", CLIENT_SECRET_ATTRS);
@@ -71,12 +74,25 @@ final class AzureChecks {
           }
         }
       } else if (b.type().equals("resource")) {
-        resource(b, roleDefinitions);
+        resource(b);
       }
     }
   }
 
-  private void resource(Tf.Block b, Map<String, String> roleDefinitions) {
+  /**
+   * The role assignment rule, with role names, role IDs and scopes resolved through the module's
+   * variables and locals by {@code resolve}.
+   */
+  void roleAssignments(UnaryOperator<Tf.Value> resolve) {
+    Map<String, String> roleDefinitions = roleDefinitions();
+    for (Tf.Block b : file.blocks()) {
+      if (b.isResource("azurerm_role_assignment")) {
+        roleAssignment(b, roleDefinitions, resolve);
+      }
+    }
+  }
+
+  private void resource(Tf.Block b) {
     String type = b.label(0);
     if (type.startsWith("azurerm_") || type.startsWith("azuread_")) {
       literalSecrets(b, b.address(), CLIENT_SECRET_ATTRS);
@@ -85,7 +101,6 @@ final class AzureChecks {
       case "azuread_application_password", "azuread_service_principal_password" ->
           clientSecretCreated(b, b);
       case "azuread_application" -> b.blocks("password").forEach(p -> clientSecretCreated(b, p));
-      case "azurerm_role_assignment" -> roleAssignment(b, roleDefinitions);
       case "azuread_application_federated_identity_credential",
           "azurerm_federated_identity_credential" -> federated(b, "subject");
       case "azuread_application_flexible_federated_identity_credential" ->
@@ -158,13 +173,15 @@ final class AzureChecks {
     return out;
   }
 
-  private void roleAssignment(Tf.Block b, Map<String, String> roleDefinitions) {
-    String role = roleName(b, roleDefinitions);
+  private void roleAssignment(Tf.Block b, Map<String, String> roleDefinitions,
+      UnaryOperator<Tf.Value> resolve) {
+    String role = roleName(b, roleDefinitions, resolve);
     Tf.Attr scope = b.attr("scope");
-    if (role == null || scope == null || !broadScope(scope.value())) {
+    Tf.Value scopeValue = scope == null ? null : resolve.apply(scope.value());
+    if (role == null || scope == null || !broadScope(scopeValue)) {
       return;
     }
-    String shown = Tf.text(scope.value());
+    String shown = Tf.text(scopeValue);
     boolean grants = !role.equals("Contributor");
     report(AzureRules.PRIVILEGED_ROLE_BROAD, scope.line(), scope.column(), b.address()
         + " assigns " + role + " at the scope '" + shown + "'" + (grants
@@ -172,8 +189,10 @@ final class AzureChecks {
         b.address() + ".scope", null, grants ? Severity.CRITICAL : null);
   }
 
-  private static String roleName(Tf.Block b, Map<String, String> roleDefinitions) {
-    String name = b.literal("role_definition_name");
+  private static String roleName(Tf.Block b, Map<String, String> roleDefinitions,
+      UnaryOperator<Tf.Value> resolve) {
+    Tf.Value nameValue = resolve.apply(b.value("role_definition_name"));
+    String name = nameValue == null ? null : nameValue.literal();
     if (name != null && ROLE_NAMES.contains(name.trim().toLowerCase(Locale.ROOT))) {
       for (String canonical : ROLE_IDS.values()) {
         if (canonical.equalsIgnoreCase(name.trim())) {
@@ -181,7 +200,7 @@ final class AzureChecks {
         }
       }
     }
-    Tf.Value id = b.value("role_definition_id");
+    Tf.Value id = resolve.apply(b.value("role_definition_id"));
     if (id == null) {
       return null;
     }

@@ -5,16 +5,26 @@ import dev.imprint.scan.Rule;
 import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.SourceFile;
 import dev.imprint.scan.terraform.Tf;
+import dev.imprint.scan.terraform.TfModule;
 import dev.imprint.scan.terraform.TfReader;
+import dev.imprint.scan.terraform.TfValues;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Finds Google Cloud identity risks in Terraform: service account and HMAC keys, key exposure,
  * primitive, impersonation and public IAM grants, the default compute service account with the
  * cloud-platform scope, unconditioned workload identity federation, and secrets or download-and-
- * run code in VM startup scripts. Every rule needs only one file (references are judged by
- * their text), so findings are reported per file, where the scanner merges a secret found both
- * here and by the text detectors into one finding.
+ * run code in VM startup scripts. Rules that may report a secret need only one file and report
+ * per file, where the scanner merges a secret found both here and by the text detectors into
+ * one finding; the IAM grant rules run per module (directory) once every file is read, so that a
+ * role or member held in a variable (its auto-loaded tfvars value or default) or a local counts.
  */
 public final class GcpAnalyzer implements Analyzer {
 
@@ -30,16 +40,49 @@ public final class GcpAnalyzer implements Analyzer {
 
   @Override
   public Session start(ScanSettings settings) {
-    return GcpAnalyzer::analyze;
+    return new GcpSession();
   }
 
-  private static void analyze(SourceFile file, Sink sink) {
-    if (!file.lowerName().endsWith(".tf") || !file.text().contains("google_")) {
-      return;
+  /** One scan: the Terraform files of each directory, and those that mention Google Cloud. */
+  private static final class GcpSession implements Session {
+    private final Map<String, ConcurrentLinkedQueue<Tf.File>> modules = new ConcurrentHashMap<>();
+    /** Paths of the files that mention Google Cloud (a path, not the model, as the key). */
+    private final Set<String> google = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void analyze(SourceFile file, Sink sink) {
+      Tf.File parsed;
+      if (file.lowerName().endsWith(".tf")) {
+        parsed = TfReader.read(file);
+        if (parsed != null && file.text().contains("google_")) {
+          new GcpChecks(parsed, sink).run();
+          google.add(file.path());
+        }
+      } else if (TfValues.autoLoaded(file.name())) {
+        parsed = TfReader.parseDefinitions(file).file();
+      } else {
+        return;
+      }
+      if (parsed != null && !parsed.blocks().isEmpty()) {
+        String path = file.path();
+        int slash = path.lastIndexOf('/');
+        modules.computeIfAbsent(slash < 0 ? "" : path.substring(0, slash),
+            d -> new ConcurrentLinkedQueue<>()).add(parsed);
+      }
     }
-    Tf.File parsed = TfReader.read(file);
-    if (parsed != null) {
-      new GcpChecks(parsed, sink).run();
+
+    @Override
+    public void finish(Sink sink) {
+      for (ConcurrentLinkedQueue<Tf.File> queue : new TreeMap<>(modules).values()) {
+        List<Tf.File> files = new ArrayList<>(queue);
+        files.sort(Comparator.comparing(f -> f.source().path()));
+        TfModule module = new TfModule(files);
+        for (Tf.File f : files) {
+          if (google.contains(f.source().path())) {
+            new GcpChecks(f, sink).grants(module::resolve);
+          }
+        }
+      }
     }
   }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -63,10 +64,10 @@ final class GcpChecks {
     this.sink = sink;
   }
 
+  /** The rules that need only this file; {@link #grants} runs once the module is known. */
   void run() {
     keys();
     keyExposure();
-    grants();
     defaultServiceAccount();
     workloadIdentity();
     metadata();
@@ -163,8 +164,12 @@ final class GcpChecks {
 
   // ---- IAM grants ----
 
-  private void grants() {
-    for (Grant g : GcpGrants.of(file)) {
+  /**
+   * The IAM grant rules, with roles and members resolved through the module's variables and
+   * locals by {@code resolve}.
+   */
+  void grants(UnaryOperator<Tf.Value> resolve) {
+    for (Grant g : GcpGrants.of(file, resolve)) {
       String where = g.block().address();
       String key = where + "." + g.role() + "." + g.member();
       if (PRIMITIVE.contains(g.role())) {

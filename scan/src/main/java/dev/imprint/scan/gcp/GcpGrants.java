@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -37,7 +38,7 @@ final class GcpGrants {
    *
    * @param block the resource or data source that grants it
    * @param attr the attribute to report at (the member, the members or the role)
-   * @param role the role as written
+   * @param role the role as written, or as the module's variables and locals resolve it
    * @param member the member as written (references shown as {@code ${ref}})
    * @param scope where it applies
    */
@@ -55,16 +56,21 @@ final class GcpGrants {
     }
   }
 
-  static List<Grant> of(Tf.File file) {
+  /**
+   * The grants of a file, with roles and members as {@code resolve} gives them (the module's
+   * variables and locals resolved where they are known).
+   */
+  static List<Grant> of(Tf.File file, UnaryOperator<Tf.Value> resolve) {
     Map<String, Scope> documentScopes = documentScopes(file);
     List<Grant> out = new ArrayList<>();
     for (Tf.Block b : file.blocks()) {
       if (b.type().equals("resource") && IAM_RESOURCE.matcher(b.label(0)).matches()) {
-        resource(b, out);
+        resource(b, resolve, out);
       } else if (b.isData("google_iam_policy")) {
         Scope scope = documentScopes.getOrDefault(b.address(), Scope.POLICY_DOCUMENT);
         for (Tf.Block binding : b.blocks("binding")) {
-          members(b, binding.attr("members"), Tf.text(binding.value("role")), scope, out);
+          members(b, binding.attr("members"), Tf.text(resolve.apply(binding.value("role"))),
+              scope, resolve, out);
         }
       }
     }
@@ -95,28 +101,28 @@ final class GcpGrants {
         : type.startsWith("google_organization_iam_") ? Scope.ORGANIZATION : Scope.RESOURCE;
   }
 
-  private static void resource(Tf.Block b, List<Grant> out) {
+  private static void resource(Tf.Block b, UnaryOperator<Tf.Value> resolve, List<Grant> out) {
     String type = b.label(0);
     Scope scope = scopeOf(type);
-    String role = Tf.text(b.value("role"));
+    String role = Tf.text(resolve.apply(b.value("role")));
     if (type.endsWith("_iam_member")) {
       Tf.Attr member = b.attr("member");
       if (member != null) {
-        out.add(new Grant(b, member, role, Tf.text(member.value()), scope));
+        out.add(new Grant(b, member, role, Tf.text(resolve.apply(member.value())), scope));
       }
     } else if (type.endsWith("_iam_binding")) {
-      members(b, b.attr("members"), role, scope, out);
+      members(b, b.attr("members"), role, scope, resolve, out);
     } else {
-      policyData(b, scope, out);
+      policyData(b, scope, resolve, out);
     }
   }
 
   private static void members(Tf.Block b, Tf.Attr members, String role, Scope scope,
-      List<Grant> out) {
+      UnaryOperator<Tf.Value> resolve, List<Grant> out) {
     if (members == null) {
       return;
     }
-    if (members.value() instanceof Tf.Tuple t) {
+    if (resolve.apply(members.value()) instanceof Tf.Tuple t) {
       for (Tf.Value m : t.items()) {
         out.add(new Grant(b, members, role, Tf.text(m), scope));
       }
@@ -124,9 +130,11 @@ final class GcpGrants {
   }
 
   /** Bindings of {@code policy_data = jsonencode({ bindings = [{ role, members }] })}. */
-  private static void policyData(Tf.Block b, Scope scope, List<Grant> out) {
+  private static void policyData(Tf.Block b, Scope scope, UnaryOperator<Tf.Value> resolve,
+      List<Grant> out) {
     Tf.Attr data = b.attr("policy_data");
-    if (data == null || !(data.value() instanceof Tf.Call c) || !c.name().equals("jsonencode")
+    if (data == null || !(resolve.apply(data.value()) instanceof Tf.Call c)
+        || !c.name().equals("jsonencode")
         || c.args().size() != 1 || !(c.args().get(0) instanceof Tf.Obj doc)) {
       return;
     }

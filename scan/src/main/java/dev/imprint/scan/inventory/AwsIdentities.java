@@ -106,7 +106,7 @@ final class AwsIdentities {
       }
       for (Map.Entry<String, String[]> e : CI_SECRETS.entrySet()) {
         for (Located s : module.resources(e.getKey())) {
-          String name = s.block().literal(e.getValue()[0]);
+          String name = literal(s.block().value(e.getValue()[0]));
           for (Located t : module.targets(s.block().value(e.getValue()[1]))) {
             Identity key = keysById.get(t.block().address());
             if (name != null && key != null) {
@@ -131,8 +131,14 @@ final class AwsIdentities {
       if (module.targets(v).stream().anyMatch(t -> t.block() == target.block())) {
         return true;
       }
-      String literal = v.literal();
-      return literal != null && literal.equals(target.block().literal("name"));
+      String literal = literal(v);
+      return literal != null && literal.equals(literal(target.block().value("name")));
+    }
+
+    /** The literal a value has once the module's variables and locals are resolved, or null. */
+    private String literal(Tf.Value v) {
+      Tf.Value resolved = module.resolve(v);
+      return resolved == null ? null : resolved.literal();
     }
 
     private List<Located> targets(Tf.Value v, String type) {
@@ -169,7 +175,7 @@ final class AwsIdentities {
         }
       }
       for (Located r : module.resources("aws_iam_role")) {
-        Tf.Value managed = r.block().value("managed_policy_arns");
+        Tf.Value managed = module.resolve(r.block().value("managed_policy_arns"));
         if (managed instanceof Tf.Tuple t) {
           t.items().forEach(arn -> attach(grants(r), arn, r));
         }
@@ -220,10 +226,11 @@ final class AwsIdentities {
       }
     }
 
-    private void attach(AwsPermissions g, Tf.Value arn, Located at) {
-      if (arn == null) {
+    private void attach(AwsPermissions g, Tf.Value written, Located at) {
+      if (written == null) {
         return;
       }
+      Tf.Value arn = module.resolve(written);
       String literal = arn.literal();
       if (literal != null) {
         String name = literal.substring(literal.lastIndexOf('/') + 1);
@@ -241,7 +248,7 @@ final class AwsIdentities {
     }
 
     private String name(Located r) {
-      String name = r.block().literal("name");
+      String name = literal(r.block().value("name"));
       return name != null ? name : r.block().label(1);
     }
 

@@ -39,6 +39,12 @@ final class CloudIdentities {
     }
   }
 
+  /** The literal a value has once the module's variables and locals are resolved, or null. */
+  private static String literal(TfModule m, Tf.Value v) {
+    Tf.Value resolved = m.resolve(v);
+    return resolved == null ? null : resolved.literal();
+  }
+
   private static boolean refers(TfModule m, Tf.Value v, Located target) {
     return v != null && m.targets(v).stream().anyMatch(t -> t.block() == target.block());
   }
@@ -61,7 +67,7 @@ final class CloudIdentities {
           if (members.stream().noneMatch(v -> refers(m, v, sa))) {
             continue;
           }
-          String role = String.valueOf(g.block().literal("role"));
+          String role = String.valueOf(literal(m, g.block().value("role")));
           access = Access.max(access, gcpAccess(role));
           rights.add(role + " (" + type + ")");
           details.add("granted " + role + " by " + g.block().address() + " ("
@@ -81,7 +87,7 @@ final class CloudIdentities {
       if (!keys.isEmpty()) {
         flags.add(0, "long-lived-key");
       }
-      String name = sa.block().literal("account_id");
+      String name = literal(m, sa.block().value("account_id"));
       Identity id = new Identity("gcp:" + prefix + sa.block().address(), Inventory.KIND_GCP_SA,
           name == null ? sa.block().label(1) : name, AwsIdentities.place(sa), access, rights,
           keys.isEmpty() ? "none" : "long-lived key", List.of(), List.of(), flags, details);
@@ -136,7 +142,7 @@ final class CloudIdentities {
             sp))) {
           continue;
         }
-        String role = String.valueOf(ra.block().literal("role_definition_name"));
+        String role = String.valueOf(literal(m, ra.block().value("role_definition_name")));
         access = Access.max(access, switch (role) {
           case "Owner", "User Access Administrator" -> Access.ADMIN;
           case "Contributor" -> Access.WRITE;
@@ -160,7 +166,7 @@ final class CloudIdentities {
       if (Access.ADMIN.equals(access)) {
         flags.add("admin");
       }
-      String name = app.block().literal("display_name");
+      String name = literal(m, app.block().value("display_name"));
       ids.add(new Identity("azure:" + prefix + app.block().address(), Inventory.KIND_AZURE_APP,
           name == null ? app.block().label(1) : name, AwsIdentities.place(app), access, rights,
           secrets.isEmpty() ? "none" : "long-lived secret", List.of(), principals.stream()

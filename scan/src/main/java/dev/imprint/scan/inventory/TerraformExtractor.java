@@ -3,15 +3,23 @@ package dev.imprint.scan.inventory;
 import dev.imprint.scan.SourceFile;
 import dev.imprint.scan.terraform.Tf;
 import dev.imprint.scan.terraform.TfReader;
+import dev.imprint.scan.terraform.TfValues;
 
-/** Keeps every {@code .tf} file the shared reader can read (a module is one directory). */
+/**
+ * Keeps every {@code .tf} file the shared reader can read, and the auto-loaded variable
+ * definitions files that give a module's variables their values (a module is one directory).
+ */
 final class TerraformExtractor implements Extractor {
   @Override
   public void read(SourceFile file, Facts facts) {
-    if (!file.lowerName().endsWith(".tf")) {
+    Tf.File tf;
+    if (file.lowerName().endsWith(".tf")) {
+      tf = TfReader.read(file);
+    } else if (TfValues.autoLoaded(file.name())) {
+      tf = TfReader.parseDefinitions(file).file();
+    } else {
       return;
     }
-    Tf.File tf = TfReader.read(file);
     if (tf == null) {
       return;
     }

@@ -8,7 +8,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiPredicate;
 
-/** The Terraform files of one directory (one module), with lookups across them. */
+/**
+ * The Terraform files of one directory (one module), with lookups across them; its auto-loaded
+ * variable definitions files ({@code terraform.tfvars}, {@code *.auto.tfvars}) may be among the
+ * files, as read by {@link TfReader#parseDefinitions}, and give variables their values.
+ */
 public final class TfModule {
   /** A block and the file it is in. */
   public record Located(Tf.Block block, Tf.File file) {}
@@ -16,6 +20,7 @@ public final class TfModule {
   private final List<Tf.File> files;
   private final List<Located> blocks = new ArrayList<>();
   private final Map<String, Located> byAddress = new HashMap<>();
+  private TfValues values;
 
   public TfModule(List<Tf.File> files) {
     this.files = List.copyOf(files);
@@ -28,6 +33,37 @@ public final class TfModule {
         }
       }
     }
+  }
+
+  /**
+   * The value with the module's {@code var.*} and {@code local.*} replaced where they are known
+   * statically (see {@link TfValues}); the same instance when nothing resolves.
+   */
+  public Tf.Value resolve(Tf.Value v) {
+    if (v == null) {
+      return null;
+    }
+    if (values == null) {
+      values = new TfValues(files);
+    }
+    return values.resolve(v);
+  }
+
+  /**
+   * The variables and locals a value uses that {@link #resolve} replaced, for messages such as
+   * "(from var.actions)"; empty when nothing was replaced.
+   */
+  public List<String> resolvedFrom(Tf.Value v) {
+    List<String> out = new ArrayList<>();
+    if (v == null || resolve(v) == v) {
+      return out;
+    }
+    for (String r : v.refs()) {
+      if ((r.startsWith("var.") || r.startsWith("local.")) && !out.contains(r)) {
+        out.add(r);
+      }
+    }
+    return out;
   }
 
   public List<Tf.File> files() {

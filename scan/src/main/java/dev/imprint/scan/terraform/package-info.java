@@ -1,7 +1,10 @@
 /**
  * The shared Terraform/HCL reader ({@link dev.imprint.scan.terraform.TfReader}, which also reads
  * {@code .tfvars} definitions), its model ({@link dev.imprint.scan.terraform.Tf},
- * {@link dev.imprint.scan.terraform.TfModule}), a walker over literal strings that finds their
+ * {@link dev.imprint.scan.terraform.TfModule}), the module's variables and locals resolved where
+ * they are known statically ({@link dev.imprint.scan.terraform.TfValues}: auto-loaded tfvars,
+ * defaults, locals, templates; never across module calls), a walker over literal strings that
+ * finds their
  * exact lines ({@link dev.imprint.scan.terraform.TfLiterals}), and the Terraform analyzer with
  * the provider-independent rules (IMP-TF-nnn: secret-like variables, literal secrets, outputs
  * that expose secrets, static provider credentials). Provider rule packages (aws, gcp, azure)

@@ -273,4 +273,93 @@ class AwsAnalyzerTest {
         """));
     assertThat(report.findings()).isEmpty();
   }
+
+  @Test
+  void wildcardPolicyBuiltInALocalIsReportedAtThePolicyAttributeNamingTheLocal() {
+    ScanReport report = scan(SourceFile.of("infra/main.tf", """
+        locals {
+          policy = {
+            Version   = "2012-10-17"
+            Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]
+          }
+        }
+
+        resource "aws_iam_policy" "ops" {
+          name   = "ops"
+          policy = jsonencode(local.policy)
+        }
+        """));
+    assertThat(report.findings()).filteredOn(f -> f.ruleId().equals("IMP-AWS-011"))
+        .singleElement().satisfies(f -> {
+          assertThat(f.location().line()).isEqualTo(10);
+          assertThat(f.location().column()).isEqualTo(3);
+          assertThat(f.message()).endsWith("(from local.policy)");
+          assertThat(f.key()).isEqualTo("aws_iam_policy.ops.policy:full_admin");
+        });
+  }
+
+  @Test
+  void tfvarsOfTheModuleDecideWhatAVariableHolds() {
+    String main = """
+        variable "actions" {
+          default = ["s3:GetObject"]
+        }
+
+        resource "aws_iam_policy" "ops" {
+          name   = "ops"
+          policy = jsonencode({
+            Statement = [{ Effect = "Allow", Action = var.actions, Resource = "*" }]
+          })
+        }
+        """;
+    assertThat(ids(scan(SourceFile.of("infra/main.tf", main)))).doesNotContain("IMP-AWS-011");
+    ScanReport overridden = scan(SourceFile.of("infra/main.tf", main),
+        SourceFile.of("infra/terraform.tfvars", "actions = [\"*\"]\n"));
+    assertThat(overridden.findings()).filteredOn(f -> f.ruleId().equals("IMP-AWS-011"))
+        .singleElement().satisfies(f -> {
+          assertThat(f.location().path()).isEqualTo("infra/main.tf");
+          assertThat(f.location().line()).isEqualTo(7);
+          assertThat(f.message()).endsWith("(from var.actions)");
+        });
+    ScanReport otherDirectory = scan(SourceFile.of("infra/main.tf", main),
+        SourceFile.of("other/terraform.tfvars", "actions = [\"*\"]\n"));
+    assertThat(ids(otherDirectory)).doesNotContain("IMP-AWS-011");
+  }
+
+  @Test
+  void adminPolicyArnInAVariableDefaultIsAnAdminAttachment() {
+    ScanReport report = scan(SourceFile.of("main.tf", """
+        variable "policy_arn" {
+          default = "arn:aws:iam::aws:policy/AdministratorAccess"
+        }
+
+        resource "aws_iam_role_policy_attachment" "ci" {
+          role       = "ci"
+          policy_arn = var.policy_arn
+        }
+        """));
+    assertThat(report.findings()).filteredOn(f -> f.ruleId().equals("IMP-AWS-014"))
+        .singleElement().satisfies(f -> {
+          assertThat(f.location().line()).isEqualTo(7);
+          assertThat(f.message()).contains("AdministratorAccess");
+        });
+  }
+
+  @Test
+  void userNameTemplateIsShownResolved() {
+    ScanReport report = scan(SourceFile.of("main.tf", """
+        variable "env" {
+          default = "prod"
+        }
+
+        resource "aws_iam_user" "ci" {
+          name = "${var.env}-ci"
+        }
+        """));
+    assertThat(report.findings()).filteredOn(f -> f.ruleId().equals("IMP-AWS-026"))
+        .singleElement().satisfies(f -> {
+          assertThat(f.message()).isEqualTo("aws_iam_user.ci defines IAM user 'prod-ci'");
+          assertThat(f.location().line()).isEqualTo(6);
+        });
+  }
 }

@@ -244,4 +244,53 @@ class GcpAnalyzerTest {
       assertThat(f.message()).contains("names no repository");
     });
   }
+
+  @Test
+  void roleInAVariableOfTheModuleIsReportedAtTheGrantsMemberWithItsResolvedRole() {
+    ScanReport report = scan(
+        SourceFile.of("infra/variables.tf", """
+            variable "role" {
+              default = "roles/editor"
+            }
+            """),
+        SourceFile.of("infra/iam.tf", """
+            resource "google_project_iam_member" "ci" {
+              project = "acme-prod"
+              role    = var.role
+              member  = "serviceAccount:ci@acme-prod.iam.gserviceaccount.com"
+            }
+            """),
+        SourceFile.of("other/iam.tf", """
+            resource "google_project_iam_member" "ci" {
+              project = "acme-prod"
+              role    = var.role
+              member  = "serviceAccount:ci@acme-prod.iam.gserviceaccount.com"
+            }
+            """));
+    assertThat(of(report, "IMP-GCP-003")).singleElement().satisfies(f -> {
+      assertThat(f.location().path()).isEqualTo("infra/iam.tf");
+      assertThat(f.location().line()).isEqualTo(4);
+      assertThat(f.message()).contains("grants roles/editor to");
+    });
+  }
+
+  @Test
+  void publicMemberFromAnAutoTfvarsIsReported() {
+    ScanReport report = scan(
+        SourceFile.of("web/main.tf", """
+            variable "readers" {
+              type    = list(string)
+              default = ["group:web@acme.example"]
+            }
+
+            resource "google_storage_bucket_iam_binding" "site" {
+              bucket  = "acme-site"
+              role    = "roles/storage.objectViewer"
+              members = var.readers
+            }
+            """),
+        SourceFile.of("web/public.auto.tfvars", "readers = [\"allUsers\"]\n"));
+    assertThat(of(report, "IMP-GCP-005")).singleElement()
+        .satisfies(f -> assertThat(f.location().line()).isEqualTo(9));
+  }
 }

@@ -160,4 +160,34 @@ class TerraformSecretsTest {
 
     assertThat(report.findings()).extracting(Finding::ruleId).containsExactly("IMP-GCP-002");
   }
+
+  @Test
+  void secretVariableDefaultIsReportedOnceAtTheDefaultNotAgainWhereItIsUsed() {
+    String secret = "q8Vd2Lk9Zr4Tn7Wm1Xc6Yb3Hs5Jf0Pa8Ue2Gi9Ko";
+    ScanReport report = Scanner.create(ScanSettings.defaults().withThreads(1)).scanSources(
+        List.of(SourceFile.of("infra/main.tf", """
+            variable "aws_secret" {
+              default = "%s"
+            }
+
+            locals {
+              token = var.aws_secret
+            }
+
+            provider "aws" {
+              region     = "eu-west-1"
+              secret_key = var.aws_secret
+            }
+
+            resource "aws_ssm_parameter" "token" {
+              name  = "token"
+              type  = "String"
+              value = local.token
+            }
+            """.formatted(secret))));
+    assertThat(report.findings()).filteredOn(f -> f.ruleId().equals("IMP-TF-001"))
+        .singleElement().satisfies(f -> assertThat(f.location().line()).isEqualTo(2));
+    assertThat(report.findings()).allSatisfy(f -> assertThat(f.location().line())
+        .isNotIn(6, 11, 17));
+  }
 }

@@ -1,0 +1,1 @@
+actions = ["s3:GetObject", "s3:ListBucket"]
