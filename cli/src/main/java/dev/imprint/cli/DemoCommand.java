@@ -63,6 +63,17 @@ final class DemoCommand implements Callable<Integer> {
       description = "Stop once loaded (start-up measurements and the launcher's CDS training).")
   boolean exitWhenReady;
 
+  /**
+   * {@code dir} relative to the working directory when it lies below it: uploaded findings and
+   * inventory then name {@code examples/...} as a scan of a checkout in CI would, not this
+   * machine's absolute paths.
+   */
+  static Path relativeToWorkingDirectory(Path dir) {
+    Path cwd = Path.of("").toAbsolutePath().normalize();
+    Path abs = dir.toAbsolutePath().normalize();
+    return abs.startsWith(cwd) && !abs.equals(cwd) ? cwd.relativize(abs) : dir;
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -72,6 +83,7 @@ final class DemoCommand implements Callable<Integer> {
           + "; run from the Imprint checkout or give --examples DIR");
       return Main.USAGE;
     }
+    examples = relativeToWorkingDirectory(examples);
     ServerConfig config;
     try {
       ServerConfig d = ServerConfig.defaults().withListen(listen);

@@ -48,6 +48,15 @@ class DemoCommandTest {
   }
 
   @Test
+  void theExamplesAreScannedRelativeToTheWorkingDirectoryWhenTheyLieBelowIt() {
+    Path cwd = Path.of("").toAbsolutePath();
+    assertThat(DemoCommand.relativeToWorkingDirectory(cwd.resolve("src/test")))
+        .isEqualTo(Path.of("src/test"));
+    assertThat(DemoCommand.relativeToWorkingDirectory(dir)).as("elsewhere: kept").isEqualTo(dir);
+    assertThat(DemoCommand.relativeToWorkingDirectory(cwd)).isEqualTo(cwd);
+  }
+
+  @Test
   void demoLoadsTheExampleEstateServesItAndPrintsTheNextCommands() throws Exception {
     List<String> seen = new ArrayList<>();
     DemoCommand.serving = (server, admin) -> {
