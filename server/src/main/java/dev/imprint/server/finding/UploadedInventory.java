@@ -1,6 +1,8 @@
 package dev.imprint.server.finding;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.imprint.scan.secret.SecretDetectors;
+import dev.imprint.scan.secret.SecretHit;
 import dev.imprint.server.http.ApiProblem;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -88,6 +90,12 @@ record UploadedInventory(List<Nhi> identities, List<NhiLink> links) {
     for (int i = 0; i < links.size(); i++) {
       out.add(link(links.get(i), "inventory.links[" + i + "]"));
     }
+    for (int i = 0; i < nhis.size(); i++) {
+      noSecretIn(nhis.get(i), "inventory.identities[" + i + "]");
+    }
+    for (int i = 0; i < out.size(); i++) {
+      noSecret(out.get(i).reason(), "inventory.links[" + i + "].reason");
+    }
     return new UploadedInventory(nhis, out);
   }
 
@@ -127,6 +135,38 @@ record UploadedInventory(List<Nhi> identities, List<NhiLink> links) {
         list(n.path("trustedBy"), at + ".trustedBy", 4096),
         list(n.path("usedBy"), at + ".usedBy", 4096), flags,
         list(n.path("details"), at + ".details", 4096));
+  }
+
+  /**
+   * The scanner writes no secret into an inventory; a client that does (a bug, or a tampered
+   * document) must not get one stored. Every free-text field goes through the scanner's own
+   * detectors of known credential formats. The generic name-and-entropy heuristic is left out:
+   * it takes the inventory's own {@code secret:<fingerprint>} ids for secrets.
+   */
+  private static void noSecretIn(Nhi n, String at) {
+    if (!n.kind().equals(EMBEDDED)) {
+      noSecret(n.name(), at + ".name");
+    }
+    noSecret(n.permissions(), at + ".permissions");
+    noSecret(n.trustedBy(), at + ".trustedBy");
+    noSecret(n.usedBy(), at + ".usedBy");
+    noSecret(n.details(), at + ".details");
+  }
+
+  private static void noSecret(List<String> texts, String at) {
+    for (int i = 0; i < texts.size(); i++) {
+      noSecret(texts.get(i), at + "[" + i + "]");
+    }
+  }
+
+  private static void noSecret(String text, String at) {
+    for (SecretHit hit : SecretDetectors.find(text)) {
+      if (!hit.detector().equals("generic-assignment")) {
+        throw ApiProblem.badRequest("inventory.secret_not_redacted", "expected no credential"
+            + " in " + at + ", found what looks like " + hit.kind() + " (not stored, not"
+            + " echoed); the scanner writes credentials only in Imprint's redacted form");
+      }
+    }
   }
 
   private static NhiLink link(JsonNode n, String at) {

@@ -236,6 +236,17 @@ class InventoryApiTest {
       HttpResponse<String> res = assertRefused(s, leaky, "inventory.secret_not_redacted");
       assertThat(res.body()).doesNotContain(SECRET);
 
+      // a credential in free text (a buggy or tampered client) is found by the detectors
+      String gitlabToken = "glpat-" + "Zq3Xw9Lm2Rt7Vb4Nc8Kd";
+      ObjectNode inDetails = inventory.deepCopy();
+      ((ArrayNode) inDetails.get("identities").get(0).withArray("details"))
+          .add("token used by the deploy job: " + gitlabToken);
+      res = assertRefused(s, inDetails, "inventory.secret_not_redacted");
+      assertThat(res.body()).doesNotContain(gitlabToken).contains("identities[0].details");
+      ObjectNode inReason = inventory.deepCopy();
+      ((ObjectNode) inReason.get("links").get(0)).put("reason", "holds " + gitlabToken);
+      assertRefused(s, inReason, "inventory.secret_not_redacted");
+
       assertRefused(s, inventory.deepCopy().put("extra", true), "request.unknown_field");
       ObjectNode noLinks = inventory.deepCopy();
       noLinks.remove("links");
@@ -245,7 +256,7 @@ class InventoryApiTest {
           .isEqualTo(404);
       assertThat(get(s, "").get("items")).isEmpty();
       assertThat(rows(s, "inventory_identities") + rows(s, "inventories")).isZero();
-      assertThat(dump(s)).doesNotContain(SECRET.substring(4));
+      assertThat(dump(s)).doesNotContain(SECRET.substring(4)).doesNotContain("Zq3Xw9Lm2Rt7");
     }
   }
 
