@@ -102,7 +102,10 @@ public final class InventoryFormat {
         : " identities").append(", ").append(flagged).append(" flagged, ")
         .append(inv.links().size()).append(inv.links().size() == 1 ? " link" : " links")
         .append('\n');
-    for (String kind : Inventory.KINDS) {
+    // known kinds in display order, then any other (a newer server's, via --remote) by name
+    java.util.Set<String> kinds = new java.util.LinkedHashSet<>(Inventory.KINDS);
+    inv.identities().stream().map(Identity::kind).sorted().forEach(kinds::add);
+    for (String kind : kinds) {
       List<Identity> of = inv.ofKind(kind);
       if (of.isEmpty()) {
         continue;

@@ -79,6 +79,21 @@ class InventoryFormatTest {
   }
 
   @Test
+  void textShowsAKindThisVersionDoesNotKnowAfterTheKnownOnes() {
+    Identity known = new Identity("aws:infra/aws_iam_user.ci", Inventory.KIND_AWS_USER, "ci",
+        new Place("infra/main.tf", 1), "admin", List.of(), "long-lived key", List.of(),
+        List.of(), List.of(), List.of());
+    Identity newer = new Identity("spire:entry/1", "spire-registration-entry", "payments",
+        new Place("spire/entries.yaml", 3), "unknown", List.of(), "federated", List.of(),
+        List.of(), List.of(), List.of());
+    String text = InventoryFormat.text(new Inventory(List.of(newer, known), List.of()));
+    assertThat(text).contains("2 identities");
+    assertThat(text.indexOf("aws-iam-user (1)")).isPositive()
+        .isLessThan(text.indexOf("spire-registration-entry (1)"));
+    assertThat(text).contains("  payments\n").contains("spire/entries.yaml:3");
+  }
+
+  @Test
   void oneWalkGivesTheScannersReportAndTheInventoryOfTheSameTargets() {
     Path target = Fixtures.ROOT.resolve("static-key");
     ScanSettings settings = ScanSettings.defaults();
