@@ -18,6 +18,8 @@ final class GenericDetector implements SecretDetectors.Detector {
           + "(?:=>|:=|=|:)[ \\t]{0,5}(?<v>\"[^\"\\n]{1,512}\"|'[^'\\n]{1,512}'"
           + "|[^\\s,;&'\"#)\\]}]{1,512})");
 
+  private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{16}");
+
   @Override
   public String id() {
     return "generic-assignment";
@@ -41,6 +43,17 @@ final class GenericDetector implements SecretDetectors.Detector {
     }
   }
 
+  /**
+   * {@code "secret:<16 hex>"}: one JSON string, the id Imprint's own inventory gives a baked
+   * credential (its fingerprint, not the value), which would otherwise read as {@code secret}
+   * bound to a generated-looking value wherever an inventory file is scanned.
+   */
+  private static boolean isInventoryId(String text, Matcher m, int from, int to) {
+    return m.group("name").equals("secret") && m.start() > from && m.end() < to
+        && text.charAt(m.start() - 1) == '"' && text.charAt(m.end()) == '"'
+        && text.charAt(m.start("v") - 1) == ':' && FINGERPRINT.matcher(m.group("v")).matches();
+  }
+
   private void scanLine(String text, int from, int to, Consumer<SecretHit> out) {
     Matcher m = ASSIGN.matcher(text).region(from, to);
     m.useTransparentBounds(true);
@@ -53,6 +66,9 @@ final class GenericDetector implements SecretDetectors.Detector {
         continue;
       }
       if (!Secrets.isSecretName(name) || !Secrets.looksLikeFreeTextSecret(value, quoted)) {
+        continue;
+      }
+      if (isInventoryId(text, m, from, to)) {
         continue;
       }
       int s = m.start("v") + (quoted ? 1 : 0);

@@ -65,6 +65,17 @@ class SecretDetectorsTest {
   }
 
   @Test
+  void anInventoryIdOfABakedCredentialIsNotASecretButTheSameValueAssignedIs() {
+    assertThat(detectors("      \"id\": \"secret:015adb54ee1d982f\",")).isEmpty();
+    assertThat(detectors("    \"to\": \"secret:84e964d7e8f2766d\"")).isEmpty();
+    assertThat(detectors("secret: 015adb54ee1d982f")).containsExactly("generic-assignment");
+    assertThat(detectors("{\"secret\":\"015adb54ee1d982f\"}"))
+        .containsExactly("generic-assignment");
+    assertThat(detectors("\"secret:Zx81qLm2Rt7Vb4Nc8Kd1\"")).as("not a fingerprint")
+        .containsExactly("generic-assignment");
+  }
+
+  @Test
   void githubTokenWithWrongChecksumIsIgnored() {
     String token = checked("ghs_");
     String broken = token.substring(0, token.length() - 1)
