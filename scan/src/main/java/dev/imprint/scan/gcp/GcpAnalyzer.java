@@ -6,16 +6,10 @@ import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.SourceFile;
 import dev.imprint.scan.terraform.Tf;
 import dev.imprint.scan.terraform.TfModule;
-import dev.imprint.scan.terraform.TfReader;
-import dev.imprint.scan.terraform.TfValues;
-import java.util.ArrayList;
-import java.util.Comparator;
+import dev.imprint.scan.terraform.TfModules;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Finds Google Cloud identity risks in Terraform: service account and HMAC keys, key exposure,
@@ -45,39 +39,24 @@ public final class GcpAnalyzer implements Analyzer {
 
   /** One scan: the Terraform files of each directory, and those that mention Google Cloud. */
   private static final class GcpSession implements Session {
-    private final Map<String, ConcurrentLinkedQueue<Tf.File>> modules = new ConcurrentHashMap<>();
+    private final TfModules modules = new TfModules();
     /** Paths of the files that mention Google Cloud (a path, not the model, as the key). */
     private final Set<String> google = ConcurrentHashMap.newKeySet();
 
     @Override
     public void analyze(SourceFile file, Sink sink) {
-      Tf.File parsed;
-      if (file.lowerName().endsWith(".tf")) {
-        parsed = TfReader.read(file);
-        if (parsed != null && file.text().contains("google_")) {
-          new GcpChecks(parsed, sink).run();
-          google.add(file.path());
-        }
-      } else if (TfValues.autoLoaded(file.name())) {
-        parsed = TfReader.parseDefinitions(file).file();
-      } else {
-        return;
-      }
-      if (parsed != null && !parsed.blocks().isEmpty()) {
-        String path = file.path();
-        int slash = path.lastIndexOf('/');
-        modules.computeIfAbsent(slash < 0 ? "" : path.substring(0, slash),
-            d -> new ConcurrentLinkedQueue<>()).add(parsed);
+      Tf.File parsed = modules.add(file);
+      if (parsed != null && file.lowerName().endsWith(".tf")
+          && file.text().contains("google_")) {
+        new GcpChecks(parsed, sink).run();
+        google.add(file.path());
       }
     }
 
     @Override
     public void finish(Sink sink) {
-      for (ConcurrentLinkedQueue<Tf.File> queue : new TreeMap<>(modules).values()) {
-        List<Tf.File> files = new ArrayList<>(queue);
-        files.sort(Comparator.comparing(f -> f.source().path()));
-        TfModule module = new TfModule(files);
-        for (Tf.File f : files) {
+      for (TfModule module : modules.modules()) {
+        for (Tf.File f : module.files()) {
           if (google.contains(f.source().path())) {
             new GcpChecks(f, sink).grants(module::resolve);
           }

@@ -2,8 +2,7 @@ package dev.imprint.scan.inventory;
 
 import dev.imprint.scan.SourceFile;
 import dev.imprint.scan.terraform.Tf;
-import dev.imprint.scan.terraform.TfReader;
-import dev.imprint.scan.terraform.TfValues;
+import dev.imprint.scan.terraform.TfModules;
 
 /**
  * Keeps every {@code .tf} file the shared reader can read, and the auto-loaded variable
@@ -12,19 +11,9 @@ import dev.imprint.scan.terraform.TfValues;
 final class TerraformExtractor implements Extractor {
   @Override
   public void read(SourceFile file, Facts facts) {
-    Tf.File tf;
-    if (file.lowerName().endsWith(".tf")) {
-      tf = TfReader.read(file);
-    } else if (TfValues.autoLoaded(file.name())) {
-      tf = TfReader.parseDefinitions(file).file();
-    } else {
-      return;
+    Tf.File tf = TfModules.read(file);
+    if (tf != null) {
+      facts.terraform.add(new Facts.TfFile(TfModules.directoryOf(file.path()), tf));
     }
-    if (tf == null) {
-      return;
-    }
-    String path = file.path();
-    int slash = path.lastIndexOf('/');
-    facts.terraform.add(new Facts.TfFile(slash < 0 ? "" : path.substring(0, slash), tf));
   }
 }
