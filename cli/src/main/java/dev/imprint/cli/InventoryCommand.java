@@ -90,6 +90,10 @@ final class InventoryCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
+      if (!format.equals("text") && !format.equals("json")) {
+        throw new ScanCommand.UsageException("--format: expected text or json, got '" + format
+            + "'");
+      }
       String rendered;
       try {
         rendered = remote ? RemoteInventory.render(remoteClient(), repository, kind, flag,
@@ -121,10 +125,6 @@ final class InventoryCommand implements Callable<Integer> {
 
   /** The client for --remote, after refusing the options that only a local inventory takes. */
   private ApiClient remoteClient() throws ScanCommand.UsageException {
-    if (!format.equals("text") && !format.equals("json")) {
-      throw new ScanCommand.UsageException("--format: expected text or json, got '" + format
-          + "'");
-    }
     if (!targets.isEmpty() || !excludes.isEmpty() || config != null) {
       throw new ScanCommand.UsageException("--remote reads the server's inventory: PATH,"
           + " --exclude and --config go with a local inventory only");
@@ -139,10 +139,6 @@ final class InventoryCommand implements Callable<Integer> {
   private Inventory inventory() throws ScanCommand.UsageException {
     if (kind != null || flag != null) {
       throw new ScanCommand.UsageException("--kind and --flag go with --remote");
-    }
-    if (!format.equals("text") && !format.equals("json")) {
-      throw new ScanCommand.UsageException("--format: expected text or json, got '" + format
-          + "'");
     }
     String repo = repository != null ? repository : System.getenv("GITHUB_REPOSITORY");
     if (repo != null && !REPOSITORY.matcher(repo).matches()) {
