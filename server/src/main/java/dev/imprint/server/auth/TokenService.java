@@ -287,14 +287,13 @@ public final class TokenService implements AutoCloseable {
         }
       }
     }
-    long now = clock.millis();
+    try (PreparedStatement ps = tx.prepareStatement("UPDATE api_tokens SET revoked_at = ?"
+        + " WHERE identity_id = ? AND revoked_at IS NULL")) {
+      ps.setLong(1, clock.millis());
+      ps.setString(2, identityId);
+      ps.executeUpdate();
+    }
     for (String id : ids) {
-      try (PreparedStatement ps = tx.prepareStatement(
-          "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
-        ps.setLong(1, now);
-        ps.setString(2, id);
-        ps.executeUpdate();
-      }
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("identity", spiffeId);
       details.put("reason", reason);

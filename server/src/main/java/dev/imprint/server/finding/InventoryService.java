@@ -194,9 +194,9 @@ public final class InventoryService {
     Map<String, int[]> bySecret = new HashMap<>();
     for (FindingService.StoredFinding f : findings) {
       int s = FindingService.SEVERITIES.indexOf(f.severity());
-      byPath.computeIfAbsent(f.path(), x -> new int[5])[s]++;
+      byPath.computeIfAbsent(f.path(), x -> new int[FindingService.SEVERITIES.size()])[s]++;
       if (f.secretFingerprint() != null) {
-        bySecret.computeIfAbsent(f.secretFingerprint(), x -> new int[5])[s]++;
+        bySecret.computeIfAbsent(f.secretFingerprint(), x -> new int[FindingService.SEVERITIES.size()])[s]++;
       }
     }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO inventories (repository,"
@@ -226,9 +226,9 @@ public final class InventoryService {
         ps.setString(11, "," + String.join(",", n.flags()) + ",");
         ps.setString(12, facts(n));
         int[] counts = n.secretFingerprint() != null
-            ? bySecret.getOrDefault(n.secretFingerprint(), new int[5])
-            : byPath.getOrDefault(n.path(), new int[5]);
-        for (int i = 0; i < 5; i++) {
+            ? bySecret.getOrDefault(n.secretFingerprint(), new int[FindingService.SEVERITIES.size()])
+            : byPath.getOrDefault(n.path(), new int[FindingService.SEVERITIES.size()]);
+        for (int i = 0; i < counts.length; i++) {
           ps.setInt(13 + i, counts[i]);
         }
         ps.addBatch();
