@@ -13,6 +13,7 @@ import dev.imprint.server.finding.InventoryRoutes;
 import dev.imprint.server.finding.InventoryService;
 import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiServer;
+import dev.imprint.server.http.Readiness;
 import dev.imprint.server.identity.IdentityRoutes;
 import dev.imprint.server.identity.IdentityService;
 import dev.imprint.server.image.ImagePolicy;
@@ -30,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -111,9 +113,16 @@ public final class ImprintServer implements AutoCloseable {
       estate(config, db, audit, clock, tokens, modules);
       modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
+      Readiness readiness = new Readiness();
+      readiness.addCheck(() -> closing.get()
+          ? Optional.of(new Readiness.Failure("server.stopping", "the server is shutting down"))
+          : Optional.empty());
+      readiness.addCheck(() -> ping(db) ? Optional.empty()
+          : Optional.of(new Readiness.Failure("store.unavailable",
+              "the store did not answer a validity check")));
       ApiServer http = ApiServer.start(new ApiServer.Settings(config.host(), config.port(),
-          config.maxBodyBytes(), jetty(config, certificate)), tokens, metrics,
-          () -> !closing.get() && ping(db), modules);
+          config.maxBodyBytes(), jetty(config, certificate)), tokens, metrics, readiness,
+          modules);
       long tHttp = System.nanoTime();
       if (!config.loopback() && !config.tls()) {
         LOG.warn("INSECURE: serving plain HTTP on non-loopback address {} (--insecure-no-tls);"

@@ -15,7 +15,6 @@ import io.javalin.security.RouteRole;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -43,9 +42,9 @@ public final class ApiServer {
     this.routes = routes;
   }
 
-  /** Builds and starts the server; {@code ready} answers {@code /readyz}. */
+  /** Builds and starts the server; {@code readiness} answers {@code /readyz}. */
   public static ApiServer start(Settings settings, TokenService tokens,
-      PrometheusMeterRegistry metrics, BooleanSupplier ready, List<ApiModule> modules) {
+      PrometheusMeterRegistry metrics, Readiness readiness, List<ApiModule> modules) {
     String openApi = openApiText(modules);
     RequestTimers timers = new RequestTimers(metrics);
     Api[] holder = new Api[1];
@@ -89,8 +88,12 @@ public final class ApiServer {
       });
       api.publicGet("/healthz", ctx -> ctx.json(java.util.Map.of("status", "ok")));
       api.publicGet("/readyz", ctx -> {
-        boolean ok = ready.getAsBoolean();
-        ctx.status(ok ? 200 : 503).json(java.util.Map.of("status", ok ? "ready" : "not ready"));
+        List<Readiness.Failure> failures = readiness.failures();
+        if (failures.isEmpty()) {
+          ctx.json(java.util.Map.of("status", "ready"));
+        } else {
+          ctx.status(503).json(java.util.Map.of("status", "not ready", "reasons", failures));
+        }
       });
       api.publicGet("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
           .result(metrics.scrape()));
