@@ -7,7 +7,8 @@
 #   SKIP_SECRETLINT=1 bench/scan-bench.sh
 #
 # Prints a Markdown table to stdout and writes it to bench/results/latest.md. The corpus goes to
-# bench/corpus/ (gitignored); secretlint is installed into bench/.tools/ (gitignored) with npm.
+# bench/corpus/ (gitignored); secretlint is installed into bench/.tools/node_modules (gitignored) with
+# `npm ci` from the committed package.json and package-lock.json.
 # Takes about 3-8 minutes on 2 cores; secretlint is stopped after SECRETLINT_TIMEOUT seconds.
 set -euo pipefail
 
@@ -113,9 +114,9 @@ elif ! command -v npm >/dev/null 2>&1; then
   sl_note="secretlint not run: npm is not installed"
 else
   if [ ! -x "$sl_bin" ]; then
-    log "installing secretlint into bench/.tools..."
-    npm install --silent --prefix "$here/.tools" secretlint \
-      @secretlint/secretlint-rule-preset-recommend >&2 || true
+    # pinned by the committed package.json and package-lock.json; node_modules is not committed
+    log "installing secretlint into bench/.tools (npm ci, pinned by its lockfile)..."
+    (cd "$here/.tools" && npm ci --silent --no-audit --no-fund) >&2 || true
   fi
   if [ -x "$sl_bin" ]; then
     echo '{"rules":[{"id":"@secretlint/secretlint-rule-preset-recommend"}]}' \
