@@ -40,6 +40,7 @@ public final class KubernetesAnalyzer implements Analyzer {
   private static final class KubeSession implements Session {
     private final ScanSettings settings;
     private final ConcurrentLinkedQueue<CrossCheck.Entry> seen = new ConcurrentLinkedQueue<>();
+    private final ApplyUnits units = new ApplyUnits();
 
     KubeSession(ScanSettings settings) {
       this.settings = settings;
@@ -47,6 +48,9 @@ public final class KubernetesAnalyzer implements Analyzer {
 
     @Override
     public void analyze(SourceFile file, Sink sink) {
+      if (ApplyUnits.isLayoutFile(file)) {
+        units.note(file);
+      }
       KubernetesReader.Result r = KubernetesReader.read(file);
       if (r.problem() != null) {
         sink.diagnose(r.problem());
@@ -65,7 +69,8 @@ public final class KubernetesAnalyzer implements Analyzer {
       List<CrossCheck.Entry> all = new ArrayList<>(seen);
       all.sort(Comparator.comparing((CrossCheck.Entry e) -> e.file().path())
           .thenComparingInt(e -> e.obj().line()));
-      new CrossCheck(all, sink).run();
+      units.resolve();
+      new CrossCheck(all, units, sink).run();
     }
   }
 }

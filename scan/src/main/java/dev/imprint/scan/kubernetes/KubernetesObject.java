@@ -19,28 +19,54 @@ public record KubernetesObject(String kind, String apiVersion, String name, Stri
   private static final Set<String> TEMPLATED =
       Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job",
           "ReplicationController");
+  private static final Set<String> KNATIVE = Set.of("Service", "Configuration");
 
-  /** The pod spec of a workload (Pod, Deployment, ..., CronJob), or {@code null}. */
+  /**
+   * The pod spec of a workload (Pod, Deployment, ..., CronJob, and a Knative Service,
+   * Configuration or Revision, which run pods the same way), or {@code null}.
+   */
   public YamlMap podSpec() {
-    YamlNode spec;
-    if ("Pod".equals(kind)) {
-      spec = node.get("spec");
-    } else if (TEMPLATED.contains(kind)) {
-      spec = node.at("spec", "template", "spec");
+    YamlMap holder = podSpecHolder();
+    YamlNode spec = holder == null ? null : holder.get("spec");
+    return spec instanceof YamlMap m ? m : null;
+  }
+
+  /** The map whose {@code spec} key holds the pod spec, or {@code null}. */
+  private YamlMap podSpecHolder() {
+    YamlNode holder;
+    if ("Pod".equals(kind) && !knative() || knative() && "Revision".equals(kind)) {
+      holder = node;
+    } else if (TEMPLATED.contains(kind) || knative() && KNATIVE.contains(kind)) {
+      holder = node.at("spec", "template");
     } else if ("CronJob".equals(kind)) {
-      spec = node.at("spec", "jobTemplate", "spec", "template", "spec");
+      holder = node.at("spec", "jobTemplate", "spec", "template");
     } else {
       return null;
     }
-    return spec instanceof YamlMap m ? m : null;
+    return holder instanceof YamlMap m ? m : null;
+  }
+
+  /** The line of the {@code spec:} key that holds the pod spec (where a missing field is). */
+  public int podSpecLine() {
+    YamlMap h = podSpecHolder();
+    return h == null ? line : h.keyLine("spec");
+  }
+
+  /** The column of the {@code spec:} key that holds the pod spec. */
+  public int podSpecColumn() {
+    YamlMap h = podSpecHolder();
+    return h == null ? column : h.keyColumn("spec");
+  }
+
+  /** Whether this is a Knative Serving object (serving.knative.dev). */
+  public boolean knative() {
+    return apiVersion.startsWith("serving.knative.dev/");
   }
 
   /** The pod template's labels (a Pod's own labels), empty when there are none. */
   public YamlMap podLabels() {
-    YamlNode l = "Pod".equals(kind) ? node.at("metadata", "labels")
-        : "CronJob".equals(kind)
-            ? node.at("spec", "jobTemplate", "spec", "template", "metadata", "labels")
-            : node.at("spec", "template", "metadata", "labels");
+    YamlMap h = podSpecHolder();
+    YamlNode l = h == null ? null : h.at("metadata", "labels");
     return l == null ? node.map("__none__") : l.asMap();
   }
 

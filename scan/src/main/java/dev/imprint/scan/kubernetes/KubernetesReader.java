@@ -2,9 +2,11 @@ package dev.imprint.scan.kubernetes;
 
 import dev.imprint.scan.Diagnostic;
 import dev.imprint.scan.SourceFile;
+import dev.imprint.scan.yaml.GoTemplates;
 import dev.imprint.scan.yaml.YamlMap;
 import dev.imprint.scan.yaml.YamlNode;
 import dev.imprint.scan.yaml.YamlReader;
+import dev.imprint.scan.yaml.YamlScalar;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,11 +48,24 @@ public final class KubernetesReader {
     if (!(json ? LOOKS_K8S : YAML_API).matcher(text).find() || !HAS_KIND.matcher(text).find()) {
       return new Result(List.of(), null);
     }
-    YamlReader.Result parsed = YamlReader.read(file);
-    if (!parsed.ok()) {
-      if (text.contains("{{")) {
-        return new Result(List.of(), null);
+    boolean template = !json && GoTemplates.isTemplate(text);
+    YamlReader.Result parsed = template && isChartTemplate(file) ? null : YamlReader.read(file);
+    if (parsed == null || !parsed.ok() && template) {
+      // A Helm (Go template) manifest: read what can be read with the directives neutralised.
+      parsed = YamlReader.read(GoTemplates.neutralize(text, true));
+      if (!parsed.ok()) {
+        YamlReader.Result plain = YamlReader.read(GoTemplates.neutralize(text, false));
+        parsed = plain.ok() ? plain : parsed;
       }
+      if (!parsed.ok()) {
+        YamlReader.YamlProblem p = parsed.problem();
+        return new Result(List.of(), new Diagnostic(file.location(p.line(), p.column()),
+            Diagnostic.Kind.SKIPPED, "Kubernetes rules skipped this template: with its {{ }} "
+                + "directives neutralised it is still not YAML (" + p.message() + "); render "
+                + "it (helm template) and scan the output"));
+      }
+    }
+    if (!parsed.ok()) {
       YamlReader.YamlProblem p = parsed.problem();
       return new Result(List.of(), new Diagnostic(file.location(p.line(), p.column()),
           Diagnostic.Kind.PARSE_ERROR,
@@ -58,12 +73,36 @@ public final class KubernetesReader {
     }
     List<KubernetesObject> out = new ArrayList<>();
     for (YamlNode doc : parsed.documents()) {
-      collect(doc, out, 0);
+      collect(file, doc, out, 0);
     }
     return new Result(out, null);
   }
 
-  private static void collect(YamlNode doc, List<KubernetesObject> out, int depth) {
+  /**
+   * A scalar's text as the file writes it: a template directive neutralised for reading
+   * ({@code ${_include__web.fullname__.__}}) is shown as written ({@code {{ include ... }}}).
+   */
+  private static String written(SourceFile file, YamlNode n) {
+    if (!(n instanceof YamlScalar s) || s.value() == null || !s.templated()) {
+      return n == null ? null : n.text();
+    }
+    String line = file.line(s.line());
+    int from = s.column() - 1 + (s.quoted() ? 1 : 0);
+    int to = from + s.value().length();
+    if (from >= 0 && to <= line.length() && line.substring(from, to).contains("{{")) {
+      return line.substring(from, to);
+    }
+    return s.value();
+  }
+
+  /** Whether a file sits in a Helm chart's {@code templates/} folder. */
+  static boolean isChartTemplate(SourceFile file) {
+    String p = "/" + file.path();
+    return p.contains("/templates/");
+  }
+
+  private static void collect(SourceFile file, YamlNode doc, List<KubernetesObject> out,
+      int depth) {
     if (!(doc instanceof YamlMap m) || depth > 3) {
       return;
     }
@@ -74,7 +113,7 @@ public final class KubernetesReader {
     }
     if (kind.endsWith("List") && m.get("items") != null) {
       for (YamlNode item : m.list("items")) {
-        collect(item, out, depth + 1);
+        collect(file, item, out, depth + 1);
       }
       return;
     }
@@ -85,11 +124,11 @@ public final class KubernetesReader {
         labels.put(e.getKey(), e.getValue().text());
       }
     }
-    String name = meta.str("name");
+    String name = written(file, meta.get("name"));
     if (name == null) {
       name = meta.str("generateName") == null ? "?" : meta.str("generateName");
     }
-    out.add(new KubernetesObject(kind.trim(), api.trim(), name, meta.str("namespace"), labels,
-        m.line(), m.column(), m));
+    out.add(new KubernetesObject(kind.trim(), api.trim(), name,
+        written(file, meta.get("namespace")), labels, m.line(), m.column(), m));
   }
 }
