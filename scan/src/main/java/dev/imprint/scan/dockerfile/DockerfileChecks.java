@@ -116,7 +116,8 @@ final class DockerfileChecks {
       default -> { }
     }
     for (Heredoc h : ins.heredocs()) {
-      privateKey(h.body(), file.location(h.line(), 1), ins);
+      privateKey(h.body(), file.location(h.line() + linesBefore(h.body(), "-----BEGIN"), 1),
+          ins);
       if (!ins.is("RUN")) {
         Matcher m = TOKEN.matcher(h.body());
         if (m.find()) {
@@ -624,7 +625,9 @@ final class DockerfileChecks {
           continue;
         }
         for (KeyValue kv : ins.get(k).pairs()) {
-          if (!Secrets.isSecretName(kv.key())) {
+          // An ARG whose default is a mounted secret file's path carries the path, not the
+          // secret: the recommended pattern.
+          if (!Secrets.isSecretName(kv.key()) || Secrets.isSecretFileReference(kv.value())) {
             continue;
           }
           Pattern use = Pattern.compile("\\$\\{?" + Pattern.quote(kv.key()) + "\\b");
@@ -734,6 +737,18 @@ final class DockerfileChecks {
     } catch (java.io.IOException | RuntimeException e) {
       // An unreadable or non-UTF-8 script is simply not followed.
     }
+  }
+
+  /** How many lines of a text come before the first occurrence of a marker (0 when absent). */
+  private static int linesBefore(String text, String marker) {
+    int at = text.indexOf(marker);
+    int n = 0;
+    for (int k = 0; k < Math.max(0, at); k++) {
+      if (text.charAt(k) == '\n') {
+        n++;
+      }
+    }
+    return n;
   }
 
   private Location at(Instruction ins) {

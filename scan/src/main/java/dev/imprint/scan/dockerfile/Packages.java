@@ -94,7 +94,9 @@ final class Packages {
       case "gem" -> gemVersion || p.contains(":");
       case "go" -> p.contains("@") && !p.endsWith("@latest") && !p.endsWith("@master")
           && !p.endsWith("@main");
-      case "rpm" -> p.matches(".+-[0-9][^/]*") || p.contains("=");
+      // A version taken from an ARG or ENV ("httpd-${HTTPD_VERSION}") is a pin, as for the
+      // other managers, whose separators ('=', '==', '@') already count whatever follows them.
+      case "rpm" -> p.matches(".+-[0-9][^/]*") || p.matches(".+-\\$.+") || p.contains("=");
       case "zypper" -> p.contains("=") || p.contains(">") || p.contains("<");
       default -> true;
     };
