@@ -93,7 +93,7 @@ final class GithubChecks {
         }
         if (step.run() != null && step.script() != null) {
           injection(step.run(), sw + "/run");
-          script(step, names, sw);
+          script(job, step, names, sw);
         }
         if (privilegedTrigger && checkedOutHead
             && (step.run() != null || step.uses() != null && step.uses().startsWith("./"))) {
@@ -286,11 +286,18 @@ final class GithubChecks {
     }
   }
 
-  private void script(GithubStep step, Set<String> secretEnv, String where) {
+  private void script(GithubJob job, GithubStep step, Set<String> secretEnv, String where) {
     Predicate<String> isSecret = ref -> SECRET_EXPR.matcher(ref).matches()
         || secretEnv.contains(envName(ref));
+    CiTokens tokens = CiTokens.github(List.of(wf.env(), job.env(), step.env()));
     for (Shell.Line line : Shell.lines(step.script())) {
       String t = line.text();
+      String sent = tokens.sentElsewhere(t);
+      if (sent != null) {
+        sink.report(EXFILTRATION.at(locate(step.run(), firstRef(t, r -> tokens.of(r) != null)),
+            "step " + sent).withKey(where + "/" + t).withSeverity(Severity.CRITICAL));
+        continue;
+      }
       String exfil = Shell.exfiltration(t, isSecret, url -> false);
       if (exfil != null) {
         sink.report(EXFILTRATION.at(locate(step.run(), firstRef(t, isSecret)),
