@@ -50,7 +50,7 @@ public final class CiAnalyzer implements Analyzer {
   private static final class CiSession implements Session {
     /** Lines that suggest a file holds GitLab jobs (kept until the includes are known). */
     private static final Pattern JOB_SHAPE =
-        Pattern.compile("(?m)^([ \\t]{1,12}(script|before_script|after_script|extends|stage)"
+        Pattern.compile("(?m)^([ \\t]{1,12}(script|before_script|after_script|extends|stage|image)"
             + "|include):");
     private final Map<String, SourceFile> candidates = new ConcurrentHashMap<>();
     private final Set<String> read = ConcurrentHashMap.newKeySet();

@@ -43,6 +43,8 @@ final class ApplyUnits {
   private final Map<String, Map<String, Kustomization>> kustomizations = new HashMap<>();
   /** root -> chart folders. */
   private final Map<String, Set<String>> charts = new HashMap<>();
+  /** root -> files a kustomization applies as patches: partial objects, not manifests. */
+  private final Map<String, Set<String>> patches = new HashMap<>();
   /** root -> file path -> its kustomize placements (computed once by {@link #resolve()}). */
   private final Map<String, Map<String, List<Placement>>> kustomized = new HashMap<>();
 
@@ -73,10 +75,65 @@ final class ApplyUnits {
         }
       }
     }
+    patches.computeIfAbsent(file.root(), x -> new HashSet<>())
+        .addAll(patchPaths(m, file.directory()));
     String ns = m.str("namespace");
     kustomizations.computeIfAbsent(file.root(), x -> new HashMap<>())
         .put(file.directory(), new Kustomization(resources, ns == null || ns.isBlank() ? null
             : ns.trim()));
+  }
+
+  /** The files a kustomization applies as patches, joined to its folder. */
+  private static List<String> patchPaths(YamlMap kustomization, String dir) {
+    List<String> out = new ArrayList<>();
+    for (YamlNode n : kustomization.list("patchesStrategicMerge")) {
+      if (n.text() != null && !n.text().contains("\n")) {
+        out.add(join(dir, n.text().trim()));
+      }
+    }
+    for (YamlNode n : kustomization.list("patches")) {
+      String path = n instanceof YamlMap pm ? pm.str("path") : n.text();
+      if (path != null && !path.contains("\n")) {
+        out.add(join(dir, path.trim()));
+      }
+    }
+    return out;
+  }
+
+  /** Folder on disk -> the file names its kustomization applies as patches. */
+  private final Map<java.nio.file.Path, Set<String>> patchesOnDisk =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Whether the kustomization beside a file (in its folder on disk) applies it as a patch.
+   * Per-object rules ask this while files are still being read, before every kustomization of
+   * the scan is known; patches kept in another folder are caught by {@link #isPatch}.
+   */
+  boolean isPatchBeside(SourceFile file) {
+    if (file.file() == null || file.file().getParent() == null) {
+      return false;
+    }
+    java.nio.file.Path dir = file.file().getParent();
+    Set<String> names = patchesOnDisk.computeIfAbsent(dir, d -> {
+      Set<String> out = new HashSet<>();
+      for (String n : KUSTOMIZATION_NAMES) {
+        java.nio.file.Path k = d.resolve(n);
+        try {
+          if (java.nio.file.Files.isRegularFile(k) && java.nio.file.Files.size(k) < 1 << 20) {
+            YamlReader.Result r = YamlReader.read(java.nio.file.Files.readString(k));
+            if (!r.documents().isEmpty() && r.documents().get(0) instanceof YamlMap m) {
+              for (String p : patchPaths(m, "")) {
+                out.add(p);
+              }
+            }
+          }
+        } catch (java.io.IOException | RuntimeException e) {
+          // An unreadable kustomization is read (and reported) like any other file.
+        }
+      }
+      return out;
+    });
+    return names.contains(file.name());
   }
 
   /** Resolves kustomizations into placements; call once after every file was noted. */
@@ -121,6 +178,15 @@ final class ApplyUnits {
         }
       }
     }
+  }
+
+  /**
+   * Whether a kustomization applies this file as a patch: its objects are partial (a few
+   * fields merged into a base object) and are judged as part of that base, not on their own.
+   */
+  synchronized boolean isPatch(SourceFile file) {
+    Set<String> p = patches.get(file.root());
+    return p != null && p.contains(file.path());
   }
 
   /** Where a file's objects are rendered; the namespace is {@code null} when not overridden. */

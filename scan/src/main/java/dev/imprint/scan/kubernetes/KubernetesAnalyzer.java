@@ -56,6 +56,10 @@ public final class KubernetesAnalyzer implements Analyzer {
         sink.diagnose(r.problem());
         return;
       }
+      if (units.isPatchBeside(file)) {
+        // A kustomize patch holds a few fields merged into a base object, not a manifest.
+        return;
+      }
       for (KubernetesObject o : r.objects()) {
         seen.add(new CrossCheck.Entry(file, o));
         new WorkloadCheck(file, sink, o, settings).run();
@@ -66,7 +70,12 @@ public final class KubernetesAnalyzer implements Analyzer {
 
     @Override
     public void finish(Sink sink) {
-      List<CrossCheck.Entry> all = new ArrayList<>(seen);
+      List<CrossCheck.Entry> all = new ArrayList<>();
+      for (CrossCheck.Entry e : seen) {
+        if (!units.isPatch(e.file())) {
+          all.add(e);
+        }
+      }
       all.sort(Comparator.comparing((CrossCheck.Entry e) -> e.file().path())
           .thenComparingInt(e -> e.obj().line()));
       units.resolve();

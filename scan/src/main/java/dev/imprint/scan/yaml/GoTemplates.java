@@ -29,7 +29,7 @@ public final class GoTemplates {
   private static final Pattern CONTROL = Pattern.compile(
       "(?s)\\s*(if|else|end|range|with|define|block|break|continue)\\b.*|\\s*/\\*.*"
           + "|\\s*\\$[A-Za-z0-9_]*\\s*:?=.*");
-  private static final Pattern INDENT = Pattern.compile("\\bn?indent\\s+(\\d{1,3})\\b");
+  private static final Pattern INDENT = Pattern.compile("\\b(n?)indent\\s+(\\d{1,3})\\b");
 
   private GoTemplates() {}
 
@@ -78,9 +78,12 @@ public final class GoTemplates {
       a[2] = alone ? 1 : 0;
       String body = body(text.substring(a[0] + 2, a[1] - 2));
       if (alone && markInserts && !CONTROL.matcher(body).matches() && marker[first] < 0) {
+        // "nindent N" starts the content on a new line at column N; "indent N" adds N spaces
+        // to the column the directive stands at.
         Matcher m = INDENT.matcher(body);
-        marker[first] = m.find() ? Integer.parseInt(m.group(1))
-            : a[0] - starts[first];
+        int own = a[0] - starts[first];
+        marker[first] = !m.find() ? own : m.group(1).isEmpty()
+            ? own + Integer.parseInt(m.group(2)) : Integer.parseInt(m.group(2));
       }
     }
     StringBuilder out = new StringBuilder(n + 64);

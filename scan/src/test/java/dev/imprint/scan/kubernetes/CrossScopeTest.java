@@ -141,6 +141,22 @@ class CrossScopeTest {
     assertThat(scan(dir)).filteredOn(f -> f.ruleId().equals("IMP-K8S-040")).hasSize(2);
   }
 
+  @Test
+  void aKustomizePatchIsPartOfItsBaseNotAManifestOfItsOwn(@TempDir Path dir) throws IOException {
+    write(dir.resolve("base/kustomization.yaml"), "resources:\n- web.yaml\n");
+    write(dir.resolve("base/web.yaml"), deploy("web", null, "web"));
+    write(dir.resolve("overlays/prod/kustomization.yaml"), "resources:\n- ../../base\n"
+        + "patches:\n- path: replicas.yaml\npatchesStrategicMerge:\n- resources.yaml\n");
+    String patch = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
+        + "spec:\n  template:\n    spec:\n      containers:\n        - name: app\n"
+        + "          resources: {limits: {cpu: 500m}}\n";
+    write(dir.resolve("overlays/prod/replicas.yaml"), patch);
+    write(dir.resolve("overlays/prod/resources.yaml"), patch);
+    List<Finding> all = scan(dir);
+    assertThat(all).extracting(f -> f.location().path()).isNotEmpty()
+        .noneMatch(p -> p.contains("overlays/prod/"));
+  }
+
   private static List<String> keys(List<Finding> all) {
     return all.stream().map(f -> f.ruleId() + " " + f.location() + " " + f.message()).toList();
   }
