@@ -76,7 +76,8 @@ final class PodSecurityRules {
       .severity(Severity.HIGH).category(Category.NHI5)
       .rationale("Mounting the container runtime socket, the node's root, /etc, /var/lib/kubelet "
           + "or any writable host path gives the pod the node's credentials and a path to take "
-          + "over the node.")
+          + "over the node; a PersistentVolume backed by such a host path hands it to any pod "
+          + "that claims the volume.")
       .remediation("Use emptyDir, a PersistentVolumeClaim or a CSI volume; if a host path is "
           + "unavoidable, mount a narrow directory read-only.")
       .example("hostPath: {path: /var/run/docker.sock}", "emptyDir: {}")
