@@ -85,10 +85,12 @@ public record KubernetesObject(String kind, String apiVersion, String name, Stri
     YamlMap podSc = spec.map("securityContext");
     for (String field : List.of("containers", "initContainers", "ephemeralContainers")) {
       YamlList list = spec.list(field);
-      for (YamlNode c : list) {
-        if (c instanceof YamlMap m) {
+      for (int i = 0; i < list.size(); i++) {
+        if (list.get(i) instanceof YamlMap m) {
+          // Knative lets a single container go unnamed: call it by its place.
           String n = m.str("name");
-          out.add(new Container(n == null ? "?" : n, field, m, podSc, m.map("securityContext")));
+          out.add(new Container(n == null ? field + "[" + i + "]" : n, field, m, podSc,
+              m.map("securityContext")));
         }
       }
     }
