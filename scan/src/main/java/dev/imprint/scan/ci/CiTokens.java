@@ -148,6 +148,93 @@ final class CiTokens {
     return null;
   }
 
+  /**
+   * Services a secret's name says it authenticates to (a word of the name, such as NPM in
+   * NPM_TOKEN), each with the hosts it is used against. Sending such a secret to a literal URL
+   * that is not one of them, and does not name the service either, hands it to a third party.
+   */
+  private static final Map<String, List<String>> SERVICES = Map.ofEntries(
+      Map.entry("NPM", List.of("npmjs.org", "npmjs.com", "npm.pkg.github.com")),
+      Map.entry("PYPI", List.of("pypi.org", "pythonhosted.org")),
+      Map.entry("DOCKERHUB", List.of("docker.io", "docker.com")),
+      Map.entry("DOCKER", List.of("docker.io", "docker.com")),
+      Map.entry("SLACK", List.of("slack.com")),
+      Map.entry("CODECOV", List.of("codecov.io")),
+      Map.entry("SONAR", List.of("sonarcloud.io", "sonarqube.org")),
+      Map.entry("GITHUB", List.of("github.com", "githubusercontent.com", "ghcr.io")),
+      Map.entry("GH", List.of("github.com", "githubusercontent.com", "ghcr.io")),
+      Map.entry("GITLAB", List.of("gitlab.com")),
+      Map.entry("HEROKU", List.of("heroku.com")),
+      Map.entry("CLOUDFLARE", List.of("cloudflare.com")),
+      Map.entry("DISCORD", List.of("discord.com", "discordapp.com")),
+      Map.entry("TELEGRAM", List.of("telegram.org")),
+      Map.entry("SENTRY", List.of("sentry.io")),
+      Map.entry("DATADOG", List.of("datadoghq.com", "datadoghq.eu", "ddog-gov.com")),
+      Map.entry("NETLIFY", List.of("netlify.com", "netlify.app")),
+      Map.entry("VERCEL", List.of("vercel.com")),
+      Map.entry("SNYK", List.of("snyk.io")),
+      Map.entry("TWILIO", List.of("twilio.com")),
+      Map.entry("SENDGRID", List.of("sendgrid.com")),
+      Map.entry("OPENAI", List.of("openai.com")),
+      Map.entry("ANTHROPIC", List.of("anthropic.com")),
+      Map.entry("HUGGINGFACE", List.of("huggingface.co")),
+      Map.entry("HF", List.of("huggingface.co")),
+      Map.entry("CODECLIMATE", List.of("codeclimate.com")),
+      Map.entry("COVERALLS", List.of("coveralls.io")));
+
+  /** The service a secret's name says it belongs to (a word of the name), or null. */
+  static String service(String secretName) {
+    for (String word : secretName.toUpperCase(Locale.ROOT).split("[^A-Z0-9]+")) {
+      if (SERVICES.containsKey(word)) {
+        return word;
+      }
+      for (String s : List.of("DOCKERHUB", "GITHUB", "GITLAB", "SONAR", "DATADOG")) {
+        if (word.startsWith(s)) {
+          return s;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Why a line sends a secret named for one service (NPM_TOKEN, SLACK_BOT_TOKEN, ...) to a
+   * literal URL of another host, in a header, the body or the URL; or {@code null}.
+   *
+   * @param secretName the secret a reference in the line stands for, or null when it is none
+   */
+  static String serviceSecretSentElsewhere(String line,
+      java.util.function.Function<String, String> secretName) {
+    for (Shell.Command c : Shell.commands(line)) {
+      if (!Shell.isNetwork(c.name())) {
+        continue;
+      }
+      Matcher m = Shell.REF.matcher(String.join(" ", c.words()));
+      String name = null;
+      String service = null;
+      while (service == null && m.find()) {
+        name = secretName.apply(m.group());
+        service = name == null ? null : service(name);
+      }
+      String target = service == null ? null : target(c);
+      Matcher host = target == null ? null : URL_HOST.matcher(target);
+      if (host == null || !host.find() || host.group(1).contains("$")) {
+        continue;
+      }
+      String h = host.group(1).toLowerCase(Locale.ROOT);
+      String u = target.toLowerCase(Locale.ROOT);
+      boolean own = u.contains(service.toLowerCase(Locale.ROOT));
+      for (String suffix : SERVICES.get(service)) {
+        own |= h.equals(suffix) || h.endsWith("." + suffix);
+      }
+      if (!own) {
+        return "sends secret " + name + " (a " + service + " credential) to " + h + " with "
+            + c.name();
+      }
+    }
+    return null;
+  }
+
   /** The request's destination: the first URL, else the host a raw socket tool dials. */
   private static String target(Shell.Command c) {
     for (String w : c.words()) {

@@ -299,6 +299,9 @@ final class GithubChecks {
         continue;
       }
       String exfil = Shell.exfiltration(t, isSecret, url -> false);
+      if (exfil == null) {
+        exfil = CiTokens.serviceSecretSentElsewhere(t, r -> secretName(r, job, step));
+      }
       if (exfil != null) {
         sink.report(EXFILTRATION.at(locate(step.run(), firstRef(t, isSecret)),
             "step " + exfil).withKey(where + "/" + t));
@@ -316,6 +319,28 @@ final class GithubChecks {
             .withKey(where + "/" + t).withSeverity(Severity.MEDIUM));
       }
     }
+  }
+
+  /**
+   * The secret a reference stands for: {@code secrets.NPM_TOKEN} for
+   * {@code ${{ secrets.NPM_TOKEN }}}, and for an env alias ({@code $NODE_AUTH_TOKEN} bound to
+   * it) the secret it is bound to; null when the reference is not a secret.
+   */
+  private String secretName(String ref, GithubJob job, GithubStep step) {
+    Matcher m = SECRET_EXPR.matcher(ref);
+    if (m.matches()) {
+      Matcher n = Pattern.compile("secrets\\.([A-Za-z0-9_-]+)").matcher(ref);
+      return n.find() ? n.group(1) : null;
+    }
+    String name = envName(ref);
+    for (YamlMap env : List.of(step.env(), job.env(), wf.env())) {
+      String v = env.str(name);
+      if (v != null) {
+        Matcher n = Pattern.compile("secrets\\.([A-Za-z0-9_-]+)").matcher(v);
+        return n.find() ? (CiTokens.service(name) != null ? name : n.group(1)) : null;
+      }
+    }
+    return null;
   }
 
   private static String firstRef(String line, Predicate<String> isSecret) {

@@ -124,6 +124,12 @@ final class GitlabChecks {
           continue;
         }
         String exfil = Shell.exfiltration(t, sendable, trusted);
+        if (exfil == null) {
+          exfil = CiTokens.serviceSecretSentElsewhere(t, r -> {
+            String n = GithubChecks.envName(r);
+            return !n.startsWith("CI_") && isSecretVariable(n) ? n : null;
+          });
+        }
         if (exfil != null) {
           sink.report(EXFILTRATION.at(Locator.locate(file, node, firstRef(t, isSecret)),
               "job '" + job.name() + "' " + exfil).withKey(job.name() + "/script/" + t));
