@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -14,10 +15,35 @@ import org.junit.jupiter.api.io.TempDir;
 class ImagePolicyTest {
   @TempDir Path dir;
 
+  private static final String IDENTITY = "spiffe://imprint.local/payments/api";
+  private static final Image.Supplier PIPELINE = new Image.Supplier("token:p", "pipeline",
+      IDENTITY);
+
+  /** An image whose every part comes from a pipeline token bound to its identity. */
   private static Image image(ReportSummary scan, ReportSummary vulns, Image.Provenance p) {
-    return new Image("sha256:" + "a".repeat(64), "registry.example/payments/api", "1.4.2",
-        "0123456789abcdef", "spiffe://imprint.local/payments/api", p, scan, vulns,
-        Image.Status.REGISTERED, Instant.EPOCH, "token:x", Instant.EPOCH, null);
+    return image(scan, vulns, p, PIPELINE);
+  }
+
+  private static Image image(ReportSummary scan, ReportSummary vulns, Image.Provenance p,
+      Image.Supplier by) {
+    return new Image(DIGEST, "registry.example/payments/api", "1.4.2",
+        "0123456789abcdef", IDENTITY, p, scan, vulns, Image.Status.REGISTERED, Instant.EPOCH,
+        "token:x", Instant.EPOCH, null, new Image.Suppliers(scan == null ? null : by,
+            vulns == null ? null : by, p.present() ? by : null));
+  }
+
+  private static final String DIGEST = "sha256:" + "a".repeat(64);
+
+  /** A scan report that names its scanner and what it scanned. */
+  private static ReportSummary scan(String format, Map<String, Integer> counts) {
+    return new ReportSummary(format, counts, new ReportSummary.Source("imprint", "0.1.0", 12,
+        null, List.of(), null));
+  }
+
+  /** A vulnerability report about this image. */
+  private static ReportSummary vulns(String format, Map<String, Integer> counts) {
+    return new ReportSummary(format, counts, new ReportSummary.Source(format, "1", null,
+        "registry.example/payments/api@" + DIGEST, List.of(DIGEST), null));
   }
 
   private static final Image.Provenance FULL = new Image.Provenance("github.com/acme/payments",
@@ -27,10 +53,10 @@ class ImagePolicyTest {
   void theDefaultRefusesHighFindingsCriticalVulnerabilitiesAndMissingProvenance() {
     ImagePolicy p = ImagePolicy.defaults();
     assertThat(p.evaluate(image(null, null, FULL))).isEmpty();
-    assertThat(p.evaluate(image(new ReportSummary("imprint-json", Map.of("medium", 3)),
-        new ReportSummary("trivy", Map.of("high", 4)), FULL))).isEmpty();
-    assertThat(p.evaluate(image(new ReportSummary("imprint-json", Map.of("high", 1,
-        "critical", 1)), new ReportSummary("grype", Map.of("critical", 2)),
+    assertThat(p.evaluate(image(scan("imprint-json", Map.of("medium", 3)),
+        vulns("trivy", Map.of("high", 4)), FULL))).isEmpty();
+    assertThat(p.evaluate(image(scan("imprint-json", Map.of("high", 1,
+        "critical", 1)), vulns("grype", Map.of("critical", 2)),
         Image.Provenance.NONE)))
         .containsExactly(
             "findings.denyAtOrAbove: 2 Imprint findings at or above high (1 critical, 1 high"
@@ -65,7 +91,7 @@ class ImagePolicyTest {
             + " attached", "vulnerabilities.requireReport: no Trivy or Grype report is attached",
             "provenance.require: missing builder");
     Files.writeString(f, "findings:\n  denyAtOrAbove: none\nprovenance:\n  require: []\n");
-    assertThat(ImagePolicy.load(f).evaluate(image(new ReportSummary("sarif",
+    assertThat(ImagePolicy.load(f).evaluate(image(scan("sarif",
         Map.of("critical", 9)), null, Image.Provenance.NONE))).isEmpty();
   }
 
