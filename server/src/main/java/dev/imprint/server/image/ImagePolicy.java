@@ -429,7 +429,8 @@ public record ImagePolicy(String findingsDenyAtOrAbove, boolean requireScanRepor
     }
     if (out.isEmpty()) {
       throw at(name, m, "trustedSuppliers", "expected at least one trusted supplier ("
-          + String.join(", ", SUPPLIERS) + "); with none, no image could pass");
+          + String.join(", ", SUPPLIERS) + "); with none, every report and provenance would be"
+          + " refused");
     }
     return out;
   }
