@@ -89,6 +89,11 @@ class PipelineScopeTest {
           .isEqualTo("[\"acme/billing\",\"acme/payments\"]");
       assertThat(upload(s, pipelineA, "acme/billing", EMPTY_REPORT, "").statusCode())
           .isEqualTo(201);
+      JsonNode created = AuditActions.entries(s.server().database()).stream()
+          .filter(e -> e.get("action").asText().equals("identity.created")).findFirst()
+          .orElseThrow();
+      assertThat(created.get("details").get("repositories").toString())
+          .isEqualTo("[\"acme/payments\"]");
       JsonNode updated = AuditActions.entries(s.server().database()).stream()
           .filter(e -> e.get("action").asText().equals("identity.updated")).findFirst()
           .orElseThrow();
