@@ -25,7 +25,7 @@ class ComposeDockerfilePrecisionTest {
     List<Finding> compose = scan("docker-compose.yml", """
         services:
           db:
-            image: postgres:16@sha256:0000000000000000000000000000000000000000000000000000000000000000
+            image: pg:16@sha256:0000000000000000000000000000000000000000000000000000000000000000
             environment:
               POSTGRES_PASSWORD_FILE: /run/secrets/db_password
               DB_PASSWORD: /run/secrets/db_password

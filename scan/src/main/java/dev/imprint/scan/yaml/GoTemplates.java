@@ -76,7 +76,7 @@ public final class GoTemplates {
         alone &= directiveOnly[l];
       }
       a[2] = alone ? 1 : 0;
-      String body = body(text.substring(a[0] + 2, a[1] - 2));
+      String body = body(text.substring(a[0] + 2, Math.max(a[0] + 2, a[1] - a[3])));
       if (alone && markInserts && !CONTROL.matcher(body).matches() && marker[first] < 0) {
         // "nindent N" starts the content on a new line at column N; "indent N" adds N spaces
         // to the column the directive stands at.
@@ -113,7 +113,10 @@ public final class GoTemplates {
     return out.toString();
   }
 
-  /** The directives: {start, end (exclusive), alone flag}; an unclosed one runs to the end. */
+  /**
+   * The directives: {start, end (exclusive), alone flag, length of the closing braces}; an
+   * unclosed one runs to the end of the text.
+   */
   private static List<int[]> actions(String text) {
     List<int[]> out = new ArrayList<>();
     int i = 0;
@@ -124,7 +127,7 @@ public final class GoTemplates {
       }
       int close = text.indexOf("}}", open + 2);
       int end = close < 0 ? text.length() : close + 2;
-      out.add(new int[] {open, end, 0});
+      out.add(new int[] {open, end, 0, close < 0 ? 0 : 2});
       i = end;
     }
   }

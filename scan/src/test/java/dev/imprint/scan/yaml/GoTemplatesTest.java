@@ -94,7 +94,8 @@ class GoTemplatesTest {
 
   @Test
   void jsonIsReadAsJsonWithTabsAndPositions() {
-    YamlReader.Result r = YamlReader.readJson("{\n\t\"a\": {\n\t\t\"b\": [true, \"x\", null]\n\t}\n}");
+    YamlReader.Result r =
+        YamlReader.readJson("{\n\t\"a\": {\n\t\t\"b\": [true, \"x\", null]\n\t}\n}");
     assertThat(r.problem()).isNull();
     YamlMap a = r.documents().get(0).asMap().map("a");
     assertThat(a.keyLine("b")).isEqualTo(3);
