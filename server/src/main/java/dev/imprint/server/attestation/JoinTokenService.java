@@ -303,8 +303,9 @@ public final class JoinTokenService {
           return Optional.empty();
         }
         long redeemed = rs.getLong(6);
+        Long redeemedAt = rs.wasNull() ? null : redeemed;
         return Optional.of(new Row(rs.getString(1), rs.getString(2), rs.getString(3),
-            rs.getString(4), rs.getLong(5), rs.wasNull() ? null : redeemed));
+            rs.getString(4), rs.getLong(5), redeemedAt));
       }
     }
   }
