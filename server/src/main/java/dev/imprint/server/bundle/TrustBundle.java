@@ -63,6 +63,41 @@ public final class TrustBundle {
     return doc;
   }
 
+  /**
+   * The JWT bundle alone (a JWKS of the JWT authorities, {@code use: jwt-svid} and {@code kid}),
+   * for SPIFFE libraries that read JWT bundles from a JWKS of JWT authorities only.
+   */
+  public Map<String, Object> jwtBundle() {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (KeyPurpose p : List.of(KeyPurpose.JWT_ES256, KeyPurpose.JWT_RS256)) {
+      for (SigningKey k : keys.published(p)) {
+        Map<String, Object> jwk = new LinkedHashMap<>(k.publicJwk().toPublicJWK().toJSONObject());
+        jwk.put("use", "jwt-svid");
+        out.add(jwk);
+      }
+    }
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("keys", out);
+    doc.put("spiffe_sequence", keys.sequence());
+    doc.put("spiffe_refresh_hint", refreshHint.toSeconds());
+    return doc;
+  }
+
+  /** The X.509 bundle alone: the X.509 authorities as concatenated PEM certificates. */
+  public String x509BundlePem() {
+    StringBuilder b = new StringBuilder();
+    for (SigningKey k : keys.published(KeyPurpose.X509_CA)) {
+      try {
+        b.append("-----BEGIN CERTIFICATE-----\n").append(java.util.Base64.getMimeEncoder(64,
+            new byte[] {'\n'}).encodeToString(k.certificate().getEncoded()))
+            .append("\n-----END CERTIFICATE-----\n");
+      } catch (java.security.cert.CertificateEncodingException e) {
+        throw new IllegalStateException("cannot encode a CA certificate", e);
+      }
+    }
+    return b.toString();
+  }
+
   /** The JWKS of the JWT-SVID keys, for OpenID Connect verifiers. */
   public Map<String, Object> jwks() {
     List<Map<String, Object>> out = new ArrayList<>();

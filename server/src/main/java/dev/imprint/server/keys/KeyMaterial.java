@@ -110,39 +110,66 @@ final class KeyMaterial {
   }
 
   /**
-   * The trust domain's self-signed root: CA, path length 0 (it signs leaves only), key usage
-   * keyCertSign and cRLSign, the trust domain's SPIFFE ID as URI SAN and, when the trust domain
-   * is a plain host name, a name constraint permitting only URIs of that host (RFC 5280 section
-   * 4.2.1.10), so that it cannot vouch for any other trust domain.
+   * The trust domain's CA: a self-signed root (CA, path length 1) and the intermediate it signs
+   * (CA, path length 0), which signs the X.509-SVIDs. Both carry key usage keyCertSign and
+   * cRLSign, the trust domain's SPIFFE ID as URI SAN and, when the trust domain is a plain host
+   * name, a name constraint permitting only URIs of that host (RFC 5280 section 4.2.1.10). The
+   * intermediate's constraint is the one every RFC 5280 verifier applies (path validation takes a
+   * trust anchor's constraints from the anchor, not from the root certificate; the JDK refuses
+   * anchor constraints outright), so the root cannot vouch for another trust domain through it.
+   * The root's private key is used once, here, and never stored.
+   *
+   * @return root, intermediate
    */
-  static X509Certificate caCertificate(KeyPair pair, String trustDomain, Instant notBefore,
-      Instant notAfter) {
+  static X509Certificate[] caCertificates(KeyPair root, KeyPair intermediate, String trustDomain,
+      Instant notBefore, Instant notAfter) {
     try {
-      X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "Imprint")
-          .addRDN(BCStyle.CN, trustDomain + " X.509-SVID CA").addRDN(BCStyle.SERIALNUMBER,
-              Long.toString(notBefore.toEpochMilli())).build();
-      BigInteger serial = new BigInteger(128, RANDOM);
-      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial,
-          Date.from(notBefore), Date.from(notAfter), subject, pair.getPublic());
+      X500Name rootName = name(trustDomain, "root", notBefore);
+      X500Name interName = name(trustDomain, "intermediate", notBefore);
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-      b.addExtension(Extension.keyUsage, true,
-          new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-      b.addExtension(Extension.subjectKeyIdentifier, false,
-          ext.createSubjectKeyIdentifier(pair.getPublic()));
-      b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
-          new GeneralName(GeneralName.uniformResourceIdentifier, "spiffe://" + trustDomain)));
-      if (constrainable(trustDomain)) {
-        b.addExtension(Extension.nameConstraints, true, new NameConstraints(
-            new GeneralSubtree[] {new GeneralSubtree(new GeneralName(
-                GeneralName.uniformResourceIdentifier, trustDomain))}, null));
-      }
-      byte[] der = b.build(new JcaContentSignerBuilder("SHA256withECDSA")
-          .setProvider(Crypto.BC).build(pair.getPrivate())).getEncoded();
-      return certificate(der);
+      X509v3CertificateBuilder r = new JcaX509v3CertificateBuilder(rootName,
+          new BigInteger(128, RANDOM), Date.from(notBefore), Date.from(notAfter), rootName,
+          root.getPublic());
+      caExtensions(r, 1, trustDomain, ext.createSubjectKeyIdentifier(root.getPublic()));
+      X509Certificate rootCert = certificate(r.build(signer(root)).getEncoded());
+      X509v3CertificateBuilder i = new JcaX509v3CertificateBuilder(rootName,
+          new BigInteger(128, RANDOM), Date.from(notBefore), Date.from(notAfter), interName,
+          intermediate.getPublic());
+      caExtensions(i, 0, trustDomain, ext.createSubjectKeyIdentifier(intermediate.getPublic()));
+      i.addExtension(Extension.authorityKeyIdentifier, false,
+          ext.createAuthorityKeyIdentifier(rootCert));
+      X509Certificate interCert = certificate(i.build(signer(root)).getEncoded());
+      return new X509Certificate[] {rootCert, interCert};
     } catch (java.io.IOException | GeneralSecurityException | OperatorCreationException e) {
-      throw new IllegalStateException("cannot create the CA certificate", e);
+      throw new IllegalStateException("cannot create the CA certificates", e);
     }
+  }
+
+  private static X500Name name(String trustDomain, String role, Instant created) {
+    return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "Imprint")
+        .addRDN(BCStyle.CN, trustDomain + " X.509-SVID " + role + " CA")
+        .addRDN(BCStyle.SERIALNUMBER, Long.toString(created.toEpochMilli())).build();
+  }
+
+  private static void caExtensions(X509v3CertificateBuilder b, int pathLength, String td,
+      org.bouncycastle.asn1.x509.SubjectKeyIdentifier ski) throws java.io.IOException {
+    b.addExtension(Extension.basicConstraints, true, new BasicConstraints(pathLength));
+    b.addExtension(Extension.keyUsage, true,
+        new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+    b.addExtension(Extension.subjectKeyIdentifier, false, ski);
+    b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
+        new GeneralName(GeneralName.uniformResourceIdentifier, "spiffe://" + td)));
+    if (constrainable(td)) {
+      b.addExtension(Extension.nameConstraints, true, new NameConstraints(
+          new GeneralSubtree[] {new GeneralSubtree(new GeneralName(
+              GeneralName.uniformResourceIdentifier, td))}, null));
+    }
+  }
+
+  private static org.bouncycastle.operator.ContentSigner signer(KeyPair pair)
+      throws OperatorCreationException {
+    return new JcaContentSignerBuilder("SHA256withECDSA").setProvider(Crypto.BC)
+        .build(pair.getPrivate());
   }
 
   /**
@@ -173,9 +200,15 @@ final class KeyMaterial {
     }
   }
 
-  static X509Certificate parsePem(String pem) {
-    String b64 = pem.replace("-----BEGIN CERTIFICATE-----", "")
-        .replace("-----END CERTIFICATE-----", "").replaceAll("\\s", "");
-    return certificate(java.util.Base64.getDecoder().decode(b64));
+  /** Every certificate of a PEM text, in order. */
+  static List<X509Certificate> parsePem(String pem) {
+    List<X509Certificate> out = new java.util.ArrayList<>();
+    for (String block : pem.split("-----END CERTIFICATE-----")) {
+      String b64 = block.replace("-----BEGIN CERTIFICATE-----", "").replaceAll("\\s", "");
+      if (!b64.isEmpty()) {
+        out.add(certificate(java.util.Base64.getDecoder().decode(b64)));
+      }
+    }
+    return out;
   }
 }

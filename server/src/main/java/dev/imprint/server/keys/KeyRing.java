@@ -251,6 +251,7 @@ public final class KeyRing implements AutoCloseable {
     byte[] privateBytes;
     JWK jwk = null;
     X509Certificate cert = null;
+    X509Certificate issuing = null;
     PrivateKey priv = null;
     byte[] secret = null;
     if (p == KeyPurpose.SESSION) {
@@ -262,9 +263,14 @@ public final class KeyRing implements AutoCloseable {
       priv = pair.getPrivate();
       privateBytes = priv.getEncoded();
       if (p == KeyPurpose.X509_CA) {
-        cert = KeyMaterial.caCertificate(pair, trustDomain, now.minusSeconds(60), notAfter);
-        publicMaterial = KeyMaterial.pem(cert);
-      }  else {
+        KeyPair root = KeyMaterial.generate(p);
+        X509Certificate[] certs = KeyMaterial.caCertificates(root, pair, trustDomain,
+            now.minusSeconds(60), notAfter);
+        cert = certs[0];
+        issuing = certs[1];
+        publicMaterial = KeyMaterial.pem(cert) + KeyMaterial.pem(issuing);
+        pair = root; // the key is named by the root the bundle publishes
+      } else {
         publicMaterial = null;
       }
       jwk = KeyMaterial.publicJwk(pair.getPublic(), cert);
@@ -286,8 +292,8 @@ public final class KeyRing implements AutoCloseable {
       ps.setString(8, actor);
       ps.executeUpdate();
     }
-    decrypted.put(kid, new SigningKey(kid, p, now, activatesAt, notAfter, actor, jwk, cert, priv,
-        secret));
+    decrypted.put(kid, new SigningKey(kid, p, now, activatesAt, notAfter, actor, jwk, cert,
+        issuing, priv, secret));
     if (p.published()) {
       rotated(c, p, kid, previous == null ? null : previous.kid(), activatesAt, notAfter, actor,
           trigger);
@@ -431,8 +437,8 @@ public final class KeyRing implements AutoCloseable {
         }
         SigningKey k = known != null
             ? new SigningKey(kid, p, known.createdAt(), activates, known.notAfter(),
-                known.createdBy(), known.publicJwk(), known.certificate(), known.privateKey(),
-                known.secret())
+                known.createdBy(), known.publicJwk(), known.certificate(), known.issuing(),
+                known.privateKey(), known.secret())
             : decode(kid, p, rs.getString(3), rs.getString(4), Instant.ofEpochMilli(rs.getLong(5)),
                 activates, Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8));
         decrypted.put(kid, k);
@@ -446,17 +452,21 @@ public final class KeyRing implements AutoCloseable {
       Instant created, Instant activates, Instant notAfter, String by) {
     byte[] raw = kek.unwrap(wrapped, context(kid));
     if (p == KeyPurpose.SESSION) {
-      return new SigningKey(kid, p, created, activates, notAfter, by, null, null, null, raw);
+      return new SigningKey(kid, p, created, activates, notAfter, by, null, null, null, null,
+          raw);
     }
     X509Certificate cert = null;
+    X509Certificate issuing = null;
     JWK jwk;
     if (p == KeyPurpose.X509_CA) {
-      cert = KeyMaterial.parsePem(publicMaterial);
+      List<X509Certificate> certs = KeyMaterial.parsePem(publicMaterial);
+      cert = certs.get(0);
+      issuing = certs.get(1);
       jwk = KeyMaterial.publicJwk(cert.getPublicKey(), cert);
     } else {
       jwk = KeyMaterial.parseJwk(publicMaterial);
     }
-    return new SigningKey(kid, p, created, activates, notAfter, by, jwk, cert,
+    return new SigningKey(kid, p, created, activates, notAfter, by, jwk, cert, issuing,
         KeyMaterial.privateKey(p, raw), null);
   }
 

@@ -13,13 +13,14 @@ import java.time.Instant;
  *
  * @param kid the key id: the RFC 7638 thumbprint of the public key
  * @param publicJwk the public key as a JWK (for the CA: with its certificate in x5c)
- * @param certificate the CA certificate (X.509 CA only, else null)
- * @param privateKey the private key (JWT and CA keys; null for sessions)
+ * @param certificate the CA's root certificate, published in the bundle (X.509 CA only)
+ * @param issuing the CA's intermediate certificate, which signs X.509-SVIDs (X.509 CA only)
+ * @param privateKey the private key (JWT keys; the intermediate's for the CA; null for sessions)
  * @param secret the HMAC key (sessions only, else null)
  */
 public record SigningKey(String kid, KeyPurpose purpose, Instant createdAt, Instant activatesAt,
     Instant notAfter, String createdBy, JWK publicJwk, X509Certificate certificate,
-    PrivateKey privateKey, byte[] secret) {
+    X509Certificate issuing, PrivateKey privateKey, byte[] secret) {
 
   /** Whether the key is published (prepared and not yet expired) at {@code t}. */
   public boolean publishedAt(Instant t) {

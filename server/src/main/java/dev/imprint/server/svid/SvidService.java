@@ -268,7 +268,7 @@ public final class SvidService implements SvidIssuer, AutoCloseable {
 
   private X509Svid signX509(AttestedWorkload w, SubjectPublicKeyInfo key, Duration ttl) {
     SigningKey ca = keys.active(KeyPurpose.X509_CA);
-    X509Certificate caCert = ca.certificate();
+    X509Certificate caCert = ca.issuing();
     Instant now = clock.instant();
     Instant notAfter = now.plus(ttl);
     if (notAfter.isAfter(caCert.getNotAfter().toInstant())) {
@@ -295,7 +295,7 @@ public final class SvidService implements SvidIssuer, AutoCloseable {
       X509Certificate leaf = new JcaX509CertificateConverter().getCertificate(b.build(
           new JcaContentSignerBuilder("SHA256withECDSA").setProvider(Crypto.BC)
               .build(ca.privateKey())));
-      return new X509Svid(List.of(leaf), w.spiffeId(), serial.toString(16), notAfter);
+      return new X509Svid(List.of(leaf, caCert), w.spiffeId(), serial.toString(16), notAfter);
     } catch (IOException | CertificateException | OperatorCreationException e) {
       throw new IllegalStateException("cannot sign an X.509-SVID", e);
     }
