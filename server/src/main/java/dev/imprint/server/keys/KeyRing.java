@@ -141,18 +141,21 @@ public final class KeyRing implements AutoCloseable {
   public void rotateIfDue() {
     Snapshot s = reload();
     Instant now = clock.instant();
-    boolean changed = false;
+    boolean wrote = false;
     for (KeyPurpose p : purposes) {
       if (due(s.keys(), p, now)) {
-        changed |= db.write(c -> {
+        // another replica may have rotated first: then this finds nothing due, and the reload
+        // below picks up its key
+        db.write(c -> {
           db.lockWriters(c);
           List<SigningKey> current = load(c);
           Instant t = clock.instant();
           return due(current, p, t) && scheduled(c, current, p, t);
         });
+        wrote = true;
       }
     }
-    if (changed) {
+    if (wrote) {
       reload();
     }
   }
