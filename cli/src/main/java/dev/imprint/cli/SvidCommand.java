@@ -46,6 +46,14 @@ final class SvidCommand {
         description = "Also fetch a JWT-SVID for this audience.")
     String audience;
 
+    @Option(names = "--jwt-ttl", paramLabel = "DURATION",
+        description = "JWT-SVID lifetime, 30s to 1h (default 5m).")
+    String jwtTtl;
+
+    @Option(names = "--x509-ttl", paramLabel = "DURATION",
+        description = "X.509-SVID lifetime, 30s to a third of the key lifetime (default 1h).")
+    String x509Ttl;
+
     @Option(names = "--out", required = true, paramLabel = "DIR",
         description = "Where to write the files (created owner-only when missing).")
     Path out;
@@ -67,7 +75,7 @@ final class SvidCommand {
         return RemoteException.USAGE;
       }
       try {
-        SvidFetcher fetcher = new SvidFetcher(server, out);
+        SvidFetcher fetcher = new SvidFetcher(server, out, jwtTtl, x509Ttl);
         JsonNode issued = fetcher.attest(joinToken, audience);
         outw.println(fetcher.summary(issued));
         outw.flush();

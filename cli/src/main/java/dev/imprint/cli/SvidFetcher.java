@@ -51,8 +51,12 @@ final class SvidFetcher {
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final Clock clock = Clock.systemUTC();
+  private final String jwtTtl;
+  private final String x509Ttl;
 
-  SvidFetcher(String server, Path dir) {
+  SvidFetcher(String server, Path dir, String jwtTtl, String x509Ttl) {
+    this.jwtTtl = jwtTtl;
+    this.x509Ttl = x509Ttl;
     String s = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
     URI u;
     try {
@@ -135,8 +139,14 @@ final class SvidFetcher {
     Map<String, Object> body = new LinkedHashMap<>();
     if (audience != null) {
       body.put("audience", audience);
+      if (jwtTtl != null) {
+        body.put("jwt_ttl", jwtTtl);
+      }
     }
     body.put("csr", csr(key));
+    if (x509Ttl != null) {
+      body.put("x509_ttl", x509Ttl);
+    }
     return body;
   }
 
