@@ -98,7 +98,9 @@ class WorkloadIdentityApiTest {
       String session = first.at("/session/token").asText();
       JsonNode renewed = ok(renew(s, session, "{\"audience\":\"aud-1\",\"csr\":"
           + Workloads.quote(csr(ecKey(), "")) + "}"), 200);
-      assertThat(renewed.at("/session/token").asText()).isNotEqualTo(session);
+      assertThat(renewed.at("/session/token").asText()).as("kept while past half its life")
+          .isEqualTo(session);
+      assertThat(renewed.at("/x509_bundle").asText()).contains("BEGIN CERTIFICATE");
       assertThat(renewed.at("/jwt_svid/jti").asText())
           .isNotEqualTo(first.at("/jwt_svid/jti").asText());
 
