@@ -195,13 +195,12 @@ class WorkloadIdentityApiTest {
     try (TestServer s = TestServer.start(kind, dir)) {
       Workloads.identity(s, API, "workload");
       Workloads.identity(s, CI, "pipeline");
-      Workloads.identity(s, "spiffe://imprint.local/ci/other", "pipeline");
-      String ci = token(s, "pipeline", CI);
-      String other = token(s, "pipeline", "spiffe://imprint.local/ci/other");
+      String own = token(s, "pipeline", API);
+      String other = token(s, "pipeline", CI);
       String unbound = token(s, "pipeline", null);
-      String digest = Workloads.digest("built-by-ci");
-      Workloads.approvedImage(s, ci, digest, API);
-      assertThat(joinToken(s, ci, digest, API)).startsWith("imj_");
+      String digest = Workloads.digest("built-by-its-pipeline");
+      Workloads.approvedImage(s, own, digest, API);
+      assertThat(joinToken(s, own, digest, API)).startsWith("imj_");
       problem(s.send("POST", "/v1/join-tokens", other, "{\"image\":\"" + digest
           + "\",\"identity\":\"" + API + "\"}"), 403, "join_token.forbidden");
       problem(s.send("POST", "/v1/join-tokens", unbound, "{\"image\":\"" + digest
