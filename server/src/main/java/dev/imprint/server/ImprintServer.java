@@ -19,6 +19,9 @@ import dev.imprint.server.identity.IdentityService;
 import dev.imprint.server.image.ImagePolicy;
 import dev.imprint.server.image.ImageRoutes;
 import dev.imprint.server.image.ImageService;
+import dev.imprint.server.kubernetes.AdmissionService;
+import dev.imprint.server.kubernetes.ClusterService;
+import dev.imprint.server.kubernetes.KubernetesRoutes;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.tls.HttpsConnector;
 import dev.imprint.server.tls.ServerCertificate;
@@ -203,6 +206,9 @@ public final class ImprintServer implements AutoCloseable {
         config.maxBodyBytes()));
     modules.add(new FindingRoutes(new FindingService(db, audit, clock), config.maxBodyBytes()));
     modules.add(new InventoryRoutes(new InventoryService(db)));
+    ClusterService clusters = new ClusterService(db, audit, clock, tokens, identities);
+    modules.add(new KubernetesRoutes(db, clusters, new AdmissionService(db, audit, clock,
+        clusters), config.maxBodyBytes()));
   }
 
   private static void printOnce(PrintStream console, IssuedToken t) {

@@ -63,6 +63,22 @@ public final class TokenService implements AutoCloseable {
     return create(role, description, null, createdBy);
   }
 
+  /** Work that commits with a new token, in the transaction that creates it. */
+  @FunctionalInterface
+  public interface CreationHook {
+    void created(Connection tx, String tokenId) throws SQLException;
+  }
+
+  /**
+   * Creates an unbound token and runs {@code hook} in the same transaction (another capability
+   * binds the token to something of its own, such as a Kubernetes cluster); the returned secret
+   * exists nowhere else.
+   */
+  public IssuedToken create(Role role, String description, String createdBy,
+      CreationHook hook) {
+    return issue(role, description, null, createdBy, false, hook).orElseThrow();
+  }
+
   /**
    * Creates a token bound to {@code identity} (a SPIFFE ID or short id; null for none); the
    * returned secret exists nowhere else.
@@ -77,7 +93,7 @@ public final class TokenService implements AutoCloseable {
           + " token of role " + role.wire() + " (only workload and pipeline tokens act for an"
           + " identity), got '" + identity + "'");
     }
-    return issue(role, description, identity, createdBy, false).orElseThrow();
+    return issue(role, description, identity, createdBy, false, null).orElseThrow();
   }
 
   /**
@@ -85,14 +101,14 @@ public final class TokenService implements AutoCloseable {
    * so that two replicas starting together on one store create one.
    */
   public Optional<IssuedToken> bootstrapAdmin() {
-    return issue(Role.ADMIN, "created at first start", null, "system:bootstrap", true);
+    return issue(Role.ADMIN, "created at first start", null, "system:bootstrap", true, null);
   }
 
   /** The identity a token is bound to: its short id, SPIFFE ID and status. */
   private record Bound(String id, String spiffeId, String status) {}
 
   private Optional<IssuedToken> issue(Role role, String description, String identity,
-      String createdBy, boolean unlessAnAdminExists) {
+      String createdBy, boolean unlessAnAdminExists, CreationHook hook) {
     byte[] idBytes = new byte[8];
     byte[] secretBytes = new byte[32];
     random.nextBytes(idBytes);
@@ -128,6 +144,9 @@ public final class TokenService implements AutoCloseable {
         details.put("identity", bound.spiffeId());
       }
       audit.append(c, new AuditEvent(createdBy, "token.created", "token:" + id, details));
+      if (hook != null) {
+        hook.created(c, id);
+      }
       return Optional.of(new ApiToken(id, role, desc, now, createdBy, null, null,
           bound == null ? null : bound.id(), bound == null ? null : bound.spiffeId()));
     });
