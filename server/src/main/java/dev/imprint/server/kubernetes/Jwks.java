@@ -52,6 +52,11 @@ final class Jwks {
 
   private static void check(int i, JWK k) {
     String which = "key " + i + (k.getKeyID() == null ? "" : " ('" + k.getKeyID() + "')");
+    if (!(k instanceof RSAKey) && !(k instanceof ECKey)) {
+      throw invalid(which + " has key type " + k.getKeyType() + "; expected RSA or EC (no"
+          + " symmetric keys: a token signed with a shared secret proves nothing here; nothing"
+          + " was stored)");
+    }
     if (k.isPrivate()) {
       throw invalid(which + " holds private key material; give the issuer's public keys only"
           + " (nothing was stored)");
@@ -71,9 +76,6 @@ final class Jwks {
         throw invalid(which + " is on curve " + ec.getCurve() + "; expected P-256, P-384 or"
             + " P-521");
       }
-    } else {
-      throw invalid(which + " has key type " + k.getKeyType() + "; expected RSA or EC (no"
-          + " symmetric keys: a token signed with a shared secret proves nothing here)");
     }
     if (k.getAlgorithm() != null && !ALGORITHMS.contains(k.getAlgorithm())) {
       throw invalid(which + " is for algorithm " + k.getAlgorithm() + "; expected one of RS256,"
