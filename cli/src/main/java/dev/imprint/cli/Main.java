@@ -28,6 +28,9 @@ import picocli.CommandLine.Model.CommandSpec;
         ClusterCommand.class,
         PinCommand.class,
         AuditCommand.class,
+        KeysCommand.class,
+        JoinTokenCommand.class,
+        SvidCommand.class,
         DemoCommand.class,
         CommandLine.HelpCommand.class,
     })
@@ -111,6 +114,9 @@ public final class Main {
       case "cluster" -> ClusterCommand.class;
       case "pin" -> PinCommand.class;
       case "audit" -> AuditCommand.class;
+      case "keys" -> KeysCommand.class;
+      case "join-token" -> JoinTokenCommand.class;
+      case "svid" -> SvidCommand.class;
       case "demo" -> DemoCommand.class;
       default -> null;
     };

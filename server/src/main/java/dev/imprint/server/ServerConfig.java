@@ -11,11 +11,13 @@ import java.util.regex.Pattern;
  * How one server process runs: where it listens, where it stores, its SPIFFE trust domain,
  * TLS, logging, the image policy file (null for the default policy) and how often the audit
  * log's tree head is signed ({@link Duration#ZERO}: none on a timer; still on request and at
- * shutdown). {@link #validate()} enforces the secure defaults.
+ * shutdown) and the workload identity settings ({@code svid}). {@link #validate()} enforces the
+ * secure defaults.
  */
 public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     String trustDomain, Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat,
-    long maxBodyBytes, Path imagePolicy, Path kekFile, Duration checkpointInterval) {
+    long maxBodyBytes, Path imagePolicy, Path kekFile, Duration checkpointInterval,
+    dev.imprint.server.svid.SvidConfig svid) {
   /** Log line format. */
   public enum LogFormat { TEXT, JSON }
 
@@ -41,10 +43,25 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
         maxBodyBytes, imagePolicy, kekFile, DEFAULT_CHECKPOINT_INTERVAL);
   }
 
+  /** A configuration with the default workload identity settings. */
+  public ServerConfig(String host, int port, Path dataDir, String jdbcUrl, String trustDomain,
+      Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat, long maxBodyBytes,
+      Path imagePolicy, Path kekFile, Duration checkpointInterval) {
+    this(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey, insecureNoTls, logFormat,
+        maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
+        dev.imprint.server.svid.SvidConfig.defaults());
+  }
+
+  /** The same configuration with the workload identity settings {@code s}. */
+  public ServerConfig withSvid(dev.imprint.server.svid.SvidConfig s) {
+    return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval, s);
+  }
+
   /** The same configuration with the image policy read from {@code file} (null: default). */
   public ServerConfig withImagePolicy(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes, file, kekFile, checkpointInterval);
+        insecureNoTls, logFormat, maxBodyBytes, file, kekFile, checkpointInterval, svid);
   }
 
   /**
@@ -53,7 +70,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
    */
   public ServerConfig withKekFile(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, file, checkpointInterval);
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, file, checkpointInterval, svid);
   }
 
   /**
@@ -62,7 +79,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
    */
   public ServerConfig withCheckpointInterval(Duration interval) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, interval);
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, interval, svid);
   }
 
   /**
@@ -94,7 +111,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
       throw new IllegalArgumentException("expected a port from 0 to 65535, got " + p);
     }
     return new ServerConfig(h, p, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval);
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval, svid);
   }
 
   /** True when the listen address is a loopback address. */
@@ -143,6 +160,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
           + MIN_CHECKPOINT_INTERVAL.toMillis() + "ms, got "
           + (checkpointInterval == null ? "none" : checkpointInterval.toMillis() + "ms"));
     }
+    (svid == null ? dev.imprint.server.svid.SvidConfig.defaults() : svid).validate();
     return this;
   }
 }

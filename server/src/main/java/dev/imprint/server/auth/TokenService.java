@@ -105,7 +105,7 @@ public final class TokenService implements AutoCloseable {
   }
 
   /** The identity a token is bound to: its short id, SPIFFE ID and status. */
-  private record Bound(String id, String spiffeId, String status) {}
+  private record Bound(String id, String spiffeId, String status, String kind) {}
 
   private Optional<IssuedToken> issue(Role role, String description, String identity,
       String createdBy, boolean unlessAnAdminExists, CreationHook hook) {
@@ -125,7 +125,7 @@ public final class TokenService implements AutoCloseable {
           return Optional.<ApiToken>empty();
         }
       }
-      Bound bound = identity == null ? null : bindable(c, identity);
+      Bound bound = identity == null ? null : bindable(c, identity, role);
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_tokens (id, role,"
           + " secret_hash, description, created_at, created_by, identity_id)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
@@ -158,17 +158,18 @@ public final class TokenService implements AutoCloseable {
    * until it commits: offboarding locks the row for update before it revokes the identity's
    * tokens, so a token bound concurrently is either refused here or revoked there.
    */
-  private Bound bindable(Connection c, String ref) throws SQLException {
+  private Bound bindable(Connection c, String ref, Role role) throws SQLException {
     boolean bySpiffe = ref.startsWith("spiffe://");
     Bound found = null;
     if (bySpiffe || IDENTITY_ID.matcher(ref).matches()) {
-      try (PreparedStatement ps = c.prepareStatement("SELECT id, spiffe_id, status FROM"
+      try (PreparedStatement ps = c.prepareStatement("SELECT id, spiffe_id, status, kind FROM"
           + " identities WHERE " + (bySpiffe ? "spiffe_id" : "id") + " = ?"
           + (db.dialect() == Dialect.POSTGRESQL ? " FOR SHARE" : ""))) {
         ps.setString(1, ref);
         try (ResultSet rs = ps.executeQuery()) {
           if (rs.next()) {
-            found = new Bound(rs.getString(1), rs.getString(2), rs.getString(3));
+            found = new Bound(rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getString(4));
           }
         }
       }
@@ -176,6 +177,14 @@ public final class TokenService implements AutoCloseable {
     if (found == null) {
       throw ApiProblem.badRequest("token.identity_unknown", "expected the SPIFFE ID or id of an"
           + " existing identity, got '" + ref + "'");
+    }
+    // a pipeline token acts for a pipeline; a workload token for what runs (a workload, a bot,
+    // an integration), never for a pipeline
+    if (role == Role.PIPELINE != "pipeline".equals(found.kind())) {
+      throw ApiProblem.badRequest("token.identity_kind_mismatch", "a " + role.wire()
+          + " token cannot act for identity '" + found.spiffeId() + "' of kind " + found.kind()
+          + " (pipeline tokens bind to pipeline identities; workload tokens to workload, bot"
+          + " and integration identities)");
     }
     if (!"active".equals(found.status())) {
       throw ApiProblem.conflict("token.identity_inactive", "identity '" + found.spiffeId()
@@ -211,7 +220,7 @@ public final class TokenService implements AutoCloseable {
       // The identity's status is read in the same query, so a disabled identity's tokens stop
       // working on every replica at once and work again when it is enabled.
       try (PreparedStatement ps = c.prepareStatement("SELECT t.role, t.secret_hash,"
-          + " t.revoked_at, t.identity_id, i.status FROM api_tokens t"
+          + " t.revoked_at, t.identity_id, i.status, i.spiffe_id FROM api_tokens t"
           + " LEFT JOIN identities i ON i.id = t.identity_id WHERE t.id = ?")) {
         ps.setString(1, id);
         try (ResultSet rs = ps.executeQuery()) {
@@ -227,7 +236,8 @@ public final class TokenService implements AutoCloseable {
             return Optional.<Caller>empty();
           }
           usage.record(id, identityId, clock.millis());
-          return Optional.of(new Caller(id, Role.parse(rs.getString(1))));
+          return Optional.of(new Caller(id, Role.parse(rs.getString(1)), identityId,
+              identityId == null ? null : rs.getString(6)));
         }
       }
     });
