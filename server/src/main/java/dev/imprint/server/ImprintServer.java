@@ -21,6 +21,7 @@ import dev.imprint.server.image.ImageRoutes;
 import dev.imprint.server.image.ImageService;
 import dev.imprint.server.kubernetes.AdmissionService;
 import dev.imprint.server.kubernetes.ClusterService;
+import dev.imprint.server.kubernetes.KubernetesAttestor;
 import dev.imprint.server.kubernetes.KubernetesRoutes;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.svid.JwtSvidValidator;
@@ -144,7 +145,7 @@ public final class ImprintServer implements AutoCloseable {
       AuditRoutes auditRoutes = AuditRoutes.wire(db, config.trustDomain(), kek, clock, metrics);
       modules.add(auditRoutes);
       identity = workloadIdentity(config, db, audit, clock, kek, modules);
-      estate(config, db, audit, clock, tokens, modules, identity.states());
+      estate(config, db, audit, clock, tokens, modules, identity.states(), identity.svids());
       modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
       Readiness readiness = new Readiness();
@@ -230,7 +231,7 @@ public final class ImprintServer implements AutoCloseable {
    * image policy), findings and the inventory uploads carry with them.
    */
   private static void estate(ServerConfig config, Database db, AuditLog audit, Clock clock,
-      TokenService tokens, List<ApiModule> modules, WorkloadStates states) {
+      TokenService tokens, List<ApiModule> modules, WorkloadStates states, SvidService svids) {
     ImagePolicy policy = config.imagePolicy() == null ? ImagePolicy.defaults()
         : ImagePolicy.load(config.imagePolicy());
     IdentityService identities = new IdentityService(db, audit, clock, config.trustDomain());
@@ -245,7 +246,8 @@ public final class ImprintServer implements AutoCloseable {
     modules.add(new InventoryRoutes(new InventoryService(db)));
     ClusterService clusters = new ClusterService(db, audit, clock, tokens, identities);
     modules.add(new KubernetesRoutes(db, clusters, new AdmissionService(db, audit, clock,
-        clusters), config.maxBodyBytes()));
+        clusters), new KubernetesAttestor(db, audit, clock, clusters, svids), svids,
+        config.maxBodyBytes()));
   }
 
   /**

@@ -44,8 +44,16 @@ public final class KubernetesAttestor {
   public record Request(String token, String cluster, String identity, SvidRequest svids) {}
 
   /** What the attestation proved, and what was issued for it. */
-  public record Attested(String spiffeId, String imageDigest, String cluster, String namespace,
-      String pod, String podUid, String serviceAccount, IssuedSvids svids) {}
+  public record Attested(AttestedWorkload workload, String cluster, String namespace,
+      String pod, String podUid, String serviceAccount, IssuedSvids svids) {
+    public String spiffeId() {
+      return workload.spiffeId();
+    }
+
+    public String imageDigest() {
+      return workload.imageDigest();
+    }
+  }
 
   private final Database db;
   private final AuditLog audit;
@@ -86,10 +94,11 @@ public final class KubernetesAttestor {
       refused(pod, e.code(), e.detail());
       throw e;
     }
+    AttestedWorkload workload = new AttestedWorkload(choice.spiffeId(), choice.digest(),
+        new AttestedWorkload.Attestation(METHOD, facts(pod)));
     IssuedSvids svids;
     try {
-      svids = issuer.issue(new AttestedWorkload(choice.spiffeId(), choice.digest(),
-          new AttestedWorkload.Attestation(METHOD, facts(pod))), r.svids());
+      svids = issuer.issue(workload, r.svids());
     } catch (SvidException e) {
       refused(pod, e.code(), e.detail());
       throw e;
@@ -105,8 +114,8 @@ public final class KubernetesAttestor {
       audit.append(c, new AuditEvent(actor(pod), "k8s.attested", subject(pod), d));
       return null;
     });
-    return new Attested(choice.spiffeId(), choice.digest(), pod.cluster().name(),
-        pod.namespace(), pod.podName(), pod.podUid(), pod.serviceAccount(), svids);
+    return new Attested(workload, pod.cluster().name(), pod.namespace(), pod.podName(),
+        pod.podUid(), pod.serviceAccount(), svids);
   }
 
   /** The pod's record, the identity chosen for it and the digest of its image. */

@@ -1,5 +1,6 @@
 package dev.imprint.server.kubernetes;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.imprint.server.auth.IssuedToken;
 import dev.imprint.server.auth.Role;
@@ -9,6 +10,9 @@ import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Json;
 import dev.imprint.server.store.Database;
+import dev.imprint.server.svid.SvidIssuer;
+import dev.imprint.server.svid.SvidRequest;
+import dev.imprint.server.svid.SvidRoutes;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.util.LinkedHashMap;
@@ -18,8 +22,10 @@ import java.util.Map;
 /**
  * Kubernetes over HTTP: the admission webhooks ({@code /v1/admission/validate} and
  * {@code /mutate}, for the API server's admission token and admins), clusters and their
- * service-account bindings ({@code /v1/clusters}, admin; auditors read), and tag resolution for
- * {@code imprint pin} ({@code /v1/images/resolve}). Only translates: the services decide.
+ * service-account bindings ({@code /v1/clusters}, admin; auditors read), tag resolution for
+ * {@code imprint pin} ({@code /v1/images/resolve}) and pod attestation ({@code /v1/attest/k8s},
+ * authenticated by the pod's projected service-account token). Only translates: the services
+ * decide.
  */
 public final class KubernetesRoutes implements ApiModule {
   /** Body of {@code POST /v1/clusters}: exactly one of {@code jwks} and {@code jwksUrl}. */
@@ -37,12 +43,22 @@ public final class KubernetesRoutes implements ApiModule {
   /** Body of {@code POST /v1/images/resolve}. */
   public record ResolveRequest(List<String> references) {}
 
+  /**
+   * Body of {@code POST /v1/attest/k8s}: the pod's projected service-account token, optionally
+   * the cluster and the identity, and the SVIDs asked for as for any attestation.
+   */
+  public record AttestRequest(String token, String cluster, String identity, String audience,
+      @JsonProperty("jwt_ttl") String jwtTtl, String csr,
+      @JsonProperty("x509_ttl") String x509Ttl) {}
+
   /** Most references one resolve call takes. */
   static final int MAX_REFERENCES = 1000;
 
   private final Database db;
   private final ClusterService clusters;
   private final AdmissionService admission;
+  private final KubernetesAttestor attestor;
+  private final SvidIssuer issuer;
   private final long maxReviewBytes;
 
   /**
@@ -51,10 +67,12 @@ public final class KubernetesRoutes implements ApiModule {
    * accept 8 times as much.
    */
   public KubernetesRoutes(Database db, ClusterService clusters, AdmissionService admission,
-      long serverMaxBody) {
+      KubernetesAttestor attestor, SvidIssuer issuer, long serverMaxBody) {
     this.db = db;
     this.clusters = clusters;
     this.admission = admission;
+    this.attestor = attestor;
+    this.issuer = issuer;
     this.maxReviewBytes = serverMaxBody * 8;
   }
 
@@ -71,6 +89,8 @@ public final class KubernetesRoutes implements ApiModule {
     api.delete("/v1/clusters/{name}/bindings", guard(this::unbind), Role.ADMIN);
     api.post("/v1/images/resolve", guard(this::resolve), Role.ADMIN, Role.PIPELINE,
         Role.AUDITOR);
+    // the projected service-account token is the credential: no API token
+    api.publicPost("/v1/attest/k8s", guard(SvidRoutes.guarded(this::attest)));
   }
 
   @Override
@@ -85,6 +105,23 @@ public final class KubernetesRoutes implements ApiModule {
 
   private void mutate(Context ctx) {
     ctx.json(admission.mutate(Json.body(ctx, JsonNode.class, maxReviewBytes)));
+  }
+
+  private void attest(Context ctx) {
+    AttestRequest r = Json.body(ctx, AttestRequest.class);
+    SvidRequest ask = new SvidRoutes.Ask(r.audience(), r.jwtTtl(), r.csr(), r.x509Ttl())
+        .request();
+    KubernetesAttestor.Attested a = attestor.attest(new KubernetesAttestor.Request(r.token(),
+        r.cluster(), r.identity(), ask));
+    Map<String, Object> body = new LinkedHashMap<>(issuer.describe(a.workload(), a.svids()));
+    Map<String, Object> pod = new LinkedHashMap<>();
+    pod.put("cluster", a.cluster());
+    pod.put("namespace", a.namespace());
+    pod.put("pod", a.pod());
+    pod.put("pod_uid", a.podUid());
+    pod.put("service_account", a.serviceAccount());
+    body.put("kubernetes", pod);
+    ctx.json(body);
   }
 
   private void add(Context ctx) {

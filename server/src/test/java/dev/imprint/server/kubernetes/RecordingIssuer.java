@@ -53,6 +53,18 @@ final class RecordingIssuer implements SvidIssuer {
   }
 
   @Override
+  public void checkRequest(AttestedWorkload workload, SvidRequest request) {
+    if (refusal != null) {
+      throw refusal;
+    }
+  }
+
+  @Override
+  public java.util.Map<String, Object> describe(AttestedWorkload workload, IssuedSvids issued) {
+    return java.util.Map.of("spiffe_id", workload.spiffeId(), "image", workload.imageDigest());
+  }
+
+  @Override
   public IssuedSvids issue(AttestedWorkload workload, SvidRequest request) {
     JwtSvid jwt = issueJwt(workload, request.audience(), request.jwtTtl());
     return new IssuedSvids(Optional.of(jwt), Optional.empty(), new IssuedSvids.Session(
