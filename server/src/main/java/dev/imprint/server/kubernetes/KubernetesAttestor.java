@@ -79,19 +79,22 @@ public final class KubernetesAttestor {
    * @throws SvidException the issuer's refusal (audited)
    */
   public Attested attest(Request r) {
+    // Nothing is audited before the signature verifies: anyone can send a forged token, and
+    // each would otherwise cost a durable audit write.
+    ServiceAccountTokens.Signed signed = tokens.signed(r.token(), r.cluster() == null
+        || r.cluster().isEmpty() ? null : r.cluster());
     ServiceAccountTokens.PodIdentity pod;
     try {
-      pod = tokens.verify(r.token(), r.cluster() == null || r.cluster().isEmpty() ? null
-          : r.cluster());
+      pod = tokens.check(signed);
     } catch (KubernetesException e) {
-      refused(null, e.code(), e.detail());
+      refused(signed, e.code(), e.detail());
       throw e;
     }
     Choice choice;
     try {
       choice = choose(pod, r.identity());
     } catch (KubernetesException e) {
-      refused(pod, e.code(), e.detail());
+      refused(pod, null, e.code(), e.detail());
       throw e;
     }
     AttestedWorkload workload = new AttestedWorkload(choice.spiffeId(), choice.digest(),
@@ -100,18 +103,19 @@ public final class KubernetesAttestor {
     try {
       svids = issuer.issue(workload, r.svids());
     } catch (SvidException e) {
-      refused(pod, e.code(), e.detail());
+      refused(pod, workload, e.code(), e.detail());
       throw e;
     }
     Instant now = Instant.ofEpochMilli(clock.millis());
     db.write(c -> {
       PodRecords.attested(c, choice.podId(), now);
       Map<String, Object> d = details(pod);
-      d.put("identity", choice.spiffeId());
-      d.put("imageDigest", choice.digest());
+      d.put("method", METHOD);
+      d.put("image", choice.digest());
+      d.put("outcome", "accepted");
       svids.jwt().ifPresent(j -> d.put("jwtSvidJti", j.jti()));
       svids.x509().ifPresent(x -> d.put("x509SvidSerial", x.serial()));
-      audit.append(c, new AuditEvent(actor(pod), "k8s.attested", subject(pod), d));
+      audit.append(c, new AuditEvent(actor(pod), "attestation.accepted", choice.spiffeId(), d));
       return null;
     });
     return new Attested(workload, pod.cluster().name(), pod.namespace(), pod.podName(),
@@ -248,14 +252,36 @@ public final class KubernetesAttestor {
     };
   }
 
-  /** Audits a refusal; {@code pod} is null when the token did not verify. */
-  private void refused(ServiceAccountTokens.PodIdentity pod, String code, String detail) {
-    Map<String, Object> d = pod == null ? new LinkedHashMap<>() : details(pod);
-    d.put("code", code);
-    d.put("reason", detail);
+  /**
+   * Audits a refusal of a verified pod; {@code workload} is the identity chosen when the refusal
+   * came from the issuer, else null (the subject is then the pod).
+   */
+  private void refused(ServiceAccountTokens.PodIdentity pod, AttestedWorkload workload,
+      String code, String detail) {
+    Map<String, Object> d = details(pod);
+    if (workload != null) {
+      d.put("image", workload.imageDigest());
+    }
+    append(actor(pod), workload == null ? subject(pod) : workload.spiffeId(), d, code, detail);
+  }
+
+  /** Audits a refusal of a token signed by a cluster whose claims did not pass. */
+  private void refused(ServiceAccountTokens.Signed signed, String code, String detail) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("cluster", signed.cluster().name());
+    d.put("sub", signed.subject());
+    append("k8s:" + signed.cluster().name() + "/" + signed.subject(), "k8s:"
+        + signed.cluster().name() + "/" + signed.subject(), d, code, detail);
+  }
+
+  private void append(String actor, String subject, Map<String, Object> d, String code,
+      String detail) {
+    d.put("method", METHOD);
+    d.put("outcome", "refused");
+    d.put("reason", code);
+    d.put("detail", detail);
     db.write(c -> {
-      audit.append(c, new AuditEvent(pod == null ? "anonymous" : actor(pod),
-          "k8s.attestation_refused", pod == null ? "k8s:unverified-token" : subject(pod), d));
+      audit.append(c, new AuditEvent(actor, "attestation.refused", subject, d));
       return null;
     });
   }

@@ -66,6 +66,36 @@ final class ServiceAccountTokens {
    * @throws KubernetesException {@code UNAUTHENTICATED} with a stable {@code attest.*} code
    */
   PodIdentity verify(String token, String clusterName) {
+    return check(signed(token, clusterName));
+  }
+
+  /** A token whose signature verified with the key of {@code cluster}; claims not yet checked. */
+  record Signed(Cluster cluster, JWTClaimsSet claims) {
+    /** The unchecked {@code sub}, for the audit log. */
+    String subject() {
+      return claims.getSubject() == null ? "" : ContainerImage.shorten(claims.getSubject());
+    }
+  }
+
+  /**
+   * Checks the claims of a token whose signature verified: times, audience and the pod-bound
+   * claims.
+   */
+  PodIdentity check(Signed s) {
+    checkTimes(s.claims());
+    if (s.claims().getAudience() == null || !s.claims().getAudience().contains(AUDIENCE)) {
+      throw refused("attest.audience_mismatch", "expected audience '" + AUDIENCE + "' (the"
+          + " projected volume's serviceAccountToken.audience), got "
+          + s.claims().getAudience());
+    }
+    return podClaims(s.cluster(), s.claims());
+  }
+
+  /**
+   * Finds the cluster and key a token names and verifies its signature; nothing the token says
+   * is trusted before this succeeds.
+   */
+  Signed signed(String token, String clusterName) {
     SignedJWT jwt = parse(token);
     JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
     if (!Jwks.ALGORITHMS.contains(alg)) {
@@ -109,16 +139,11 @@ final class ServiceAccountTokens {
     }
     Cluster cluster = keys.get(0).getKey();
     JWK key = keys.get(0).getValue();
-    if (!Jwks.fits(key, alg) || !signed(jwt, key)) {
+    if (!Jwks.fits(key, alg) || !verifies(jwt, key)) {
       throw refused("attest.signature_invalid", "the token's signature does not verify with"
           + " key '" + ContainerImage.shorten(kid) + "' of cluster " + cluster.name());
     }
-    checkTimes(claims);
-    if (claims.getAudience() == null || !claims.getAudience().contains(AUDIENCE)) {
-      throw refused("attest.audience_mismatch", "expected audience '" + AUDIENCE + "' (the"
-          + " projected volume's serviceAccountToken.audience), got " + claims.getAudience());
-    }
-    return podClaims(cluster, claims);
+    return new Signed(cluster, claims);
   }
 
   private static SignedJWT parse(String token) {
@@ -152,7 +177,7 @@ final class ServiceAccountTokens {
     }
   }
 
-  private static boolean signed(SignedJWT jwt, JWK key) {
+  private static boolean verifies(SignedJWT jwt, JWK key) {
     try {
       JWSVerifier v = key instanceof RSAKey rsa ? new RSASSAVerifier(rsa)
           : new ECDSAVerifier((ECKey) key);

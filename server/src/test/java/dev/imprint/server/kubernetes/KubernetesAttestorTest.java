@@ -125,12 +125,18 @@ class KubernetesAttestorTest {
         () -> attest(issuer, token, identity));
     assertThat(e).as("refused").isNotNull();
     assertThat(issuer.asked).as("nothing issued").isEmpty();
-    List<JsonNode> refused = AuditActions.entries(db).stream()
-        .filter(a -> a.get("action").asText().equals("k8s.attestation_refused")).toList();
+    List<JsonNode> refused = refusals();
     assertThat(refused).isNotEmpty();
-    assertThat(refused.get(refused.size() - 1).at("/details/code").asText())
+    assertThat(refused.get(refused.size() - 1).at("/details/reason").asText())
         .isEqualTo(e.code());
+    assertThat(refused.get(refused.size() - 1).at("/details/method").asText())
+        .isEqualTo("k8s_psat");
     return e.code();
+  }
+
+  List<JsonNode> refusals() {
+    return AuditActions.entries(db).stream()
+        .filter(a -> a.get("action").asText().equals("attestation.refused")).toList();
   }
 
   String token() {
@@ -157,11 +163,13 @@ class KubernetesAttestorTest {
     });
     assertThat(a.svids().jwt()).isPresent();
     JsonNode entry = AuditActions.entries(db).stream()
-        .filter(e -> e.get("action").asText().equals("k8s.attested")).findFirst().orElseThrow();
-    assertThat(entry.get("subject").asText()).isEqualTo("k8s:prod-eu/Pod/payments/"
-        + "api-7d9f5c6b8-xk2p9");
+        .filter(e -> e.get("action").asText().equals("attestation.accepted")).findFirst()
+        .orElseThrow();
+    assertThat(entry.get("subject").asText()).isEqualTo(API);
     assertThat(entry.get("actor").asText()).isEqualTo("k8s:prod-eu/payments/payments-api");
-    assertThat(entry.at("/details/identity").asText()).isEqualTo(API);
+    assertThat(entry.at("/details/method").asText()).isEqualTo("k8s_psat");
+    assertThat(entry.at("/details/image").asText()).isEqualTo(D_API);
+    assertThat(entry.at("/details/pod").asText()).isEqualTo("api-7d9f5c6b8-xk2p9");
     assertThat(entry.at("/details/jwtSvidJti").asText()).isEqualTo("jti-1");
     assertThat(entry.toString()).doesNotContain(token()).doesNotContain("session-secret");
     assertThat(attest(new RecordingIssuer(), token(), MESH).imageDigest()).isEqualTo(D_PROXY);
@@ -272,19 +280,33 @@ class KubernetesAttestorTest {
 
   @ParameterizedTest
   @MethodSource("stores")
-  void aTokenThatDoesNotVerifyIsRefusedAndAuditedWithoutTheToken(Stores.Kind kind) {
+  void aTokenThatDoesNotVerifyIsRefusedWithoutAnAuditEntry(Stores.Kind kind) {
     open(kind);
     admit("pod-create.json");
     TestIssuer stranger = TestIssuer.rsa(cluster.issuer);
     String forged = stranger.sign(cluster.claims(POD, clock.instant(), Duration.ofHours(1))
         .build(), new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.RS256)
             .keyID(cluster.key.getKeyID()).build());
-    assertThat(refusal(forged, API)).isEqualTo("attest.signature_invalid");
-    JsonNode entry = AuditActions.entries(db).stream()
-        .filter(e -> e.get("action").asText().equals("k8s.attestation_refused")).findFirst()
-        .orElseThrow();
-    assertThat(entry.get("actor").asText()).isEqualTo("anonymous");
-    assertThat(entry.toString()).doesNotContain(forged);
+    KubernetesException e = catchThrowableOfType(KubernetesException.class,
+        () -> attest(new RecordingIssuer(), forged, API));
+    assertThat(e.code()).isEqualTo("attest.signature_invalid");
+    assertThat(e.kind()).isEqualTo(KubernetesException.Kind.UNAUTHENTICATED);
+    assertThat(refusals()).as("anyone can send a forged token; none costs an audit entry")
+        .isEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
+  void anExpiredTokenOfTheClusterIsRefusedAndAuditedWithoutTheToken(Stores.Kind kind) {
+    open(kind);
+    admit("pod-create.json");
+    String token = token();
+    clock.advance(Duration.ofHours(2));
+    assertThat(refusal(token, API)).isEqualTo("attest.token_expired");
+    JsonNode entry = refusals().get(0);
+    assertThat(entry.get("actor").asText())
+        .isEqualTo("k8s:prod-eu/system:serviceaccount:payments:payments-api");
+    assertThat(entry.toString()).doesNotContain(token);
   }
 
   @ParameterizedTest
@@ -297,9 +319,10 @@ class KubernetesAttestorTest {
     SvidException e = catchThrowableOfType(SvidException.class,
         () -> attest(refusing, token(), API));
     assertThat(e.code()).isEqualTo("svid.image_not_approved");
-    assertThat(AuditActions.entries(db)).anySatisfy(a -> {
-      assertThat(a.get("action").asText()).isEqualTo("k8s.attestation_refused");
-      assertThat(a.at("/details/code").asText()).isEqualTo("svid.image_not_approved");
+    assertThat(refusals()).singleElement().satisfies(a -> {
+      assertThat(a.get("subject").asText()).isEqualTo(API);
+      assertThat(a.at("/details/reason").asText()).isEqualTo("svid.image_not_approved");
+      assertThat(a.at("/details/image").asText()).isEqualTo(D_API);
     });
   }
 }
