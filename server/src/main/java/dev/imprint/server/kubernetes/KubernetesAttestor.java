@@ -128,7 +128,7 @@ public final class KubernetesAttestor {
   private Choice choose(ServiceAccountTokens.PodIdentity pod, String wanted) {
     PodRecords.Pod rec = record(pod);
     if (rec.deletedAt() != null) {
-      throw KubernetesException.forbidden("attest.pod_deleted", "pod " + pod.label() + " ("
+      throw KubernetesException.conflict("attest.pod_deleted", "pod " + pod.label() + " ("
           + pod.podUid() + ") was deleted at " + rec.deletedAt());
     }
     if (!rec.namespace().equals(pod.namespace())
@@ -201,7 +201,7 @@ public final class KubernetesAttestor {
     for (PodRecords.PodContainer k : ordered) {
       ImageCatalog.Known img = known.get(k.digest());
       if (img == null || !img.runnable()) {
-        throw KubernetesException.forbidden("attest.image_not_approved", "pod " + pod.label()
+        throw KubernetesException.conflict("attest.image_not_approved", "pod " + pod.label()
             + " runs " + k.kind() + " '" + k.name() + "' from " + TagResolver.abbreviate(
                 k.digest()) + ", which is " + (img == null ? "not registered"
                     : img.status().wire()) + "; every image of the pod must be approved or"
@@ -227,7 +227,7 @@ public final class KubernetesAttestor {
     String digest = identities.get(spiffeId);
     ImageCatalog.Known img = known.get(digest);
     if (img.identityStatus() != Identity.Status.ACTIVE) {
-      throw KubernetesException.forbidden("attest.identity_inactive", "identity " + spiffeId
+      throw KubernetesException.conflict("attest.identity_inactive", "identity " + spiffeId
           + " is " + img.identityStatus().wire());
     }
     List<ClusterService.Binding> bindings = ClusterService.bindingsOf(c, img.identityId(),

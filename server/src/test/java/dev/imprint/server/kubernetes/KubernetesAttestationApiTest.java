@@ -149,7 +149,7 @@ class KubernetesAttestationApiTest {
       ok(s.send("POST", "/v1/images/" + D_PROXY + "/retire", s.adminToken(),
           "{\"reason\":\"CVE-2026-1234\"}"), 200);
       HttpResponse<String> refused = s.send("POST", "/v1/attest/k8s", null, body);
-      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
       assertThat(json(refused).get("code").asText()).isEqualTo("attest.image_not_approved");
       HttpResponse<String> forged = s.send("POST", "/v1/attest/k8s", null,
           "{\"token\":\"" + TestIssuer.rsa(cluster.issuer).token(POD, Instant.now()) + "\"}");
