@@ -41,8 +41,27 @@ final class ImageReferences {
 
   private ImageReferences() {}
 
-  /** The references of {@code file}, or null when it is none of the three kinds. */
+  /**
+   * The references of {@code file} in file order, each range once (a YAML alias names the
+   * anchored scalar's characters again), or null when it is none of the three kinds.
+   */
   static Found find(SourceFile file) {
+    Found f = locate(file);
+    if (f == null) {
+      return null;
+    }
+    List<Located> refs = new ArrayList<>(f.references());
+    refs.sort((a, b) -> Integer.compare(a.start(), b.start()));
+    List<Located> distinct = new ArrayList<>();
+    for (Located r : refs) {
+      if (distinct.isEmpty() || r.start() >= distinct.get(distinct.size() - 1).end()) {
+        distinct.add(r);
+      }
+    }
+    return new Found(f.kind(), distinct, f.skipped());
+  }
+
+  private static Found locate(SourceFile file) {
     if (DockerfileParser.isDockerfileName(file.name())) {
       return dockerfile(file);
     }
@@ -67,7 +86,6 @@ final class ImageReferences {
           }
         }
       }
-      f.references().sort((a, b) -> Integer.compare(a.start(), b.start()));
       return f;
     }
     return null;

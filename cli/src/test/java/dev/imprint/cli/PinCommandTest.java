@@ -188,7 +188,8 @@ class PinCommandTest {
     byte[] before = bytes(f);
     Cli r = pin(f.toString());
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.out()).contains("(rejected); none is approved or deployed (image_ref.not_approved)");
+    assertThat(r.out())
+        .contains("(rejected); none is approved or deployed (image_ref.not_approved)");
     assertThat(bytes(f)).isEqualTo(before);
   }
 
