@@ -123,6 +123,17 @@ class ApiSecurityTest {
   }
 
   @Test
+  void theAdmissionRoleReachesTheAdmissionWebhooksAndNothingElse() {
+    // beyond the routes every token may call (SVID validation)
+    List<String> reachable = server.server().routes().stream()
+        .filter(r -> r.roles().contains(Role.ADMISSION))
+        .filter(r -> r.roles().size() < Role.values().length)
+        .map(r -> r.method() + " " + r.path()).toList();
+    assertThat(reachable).containsExactlyInAnyOrder("POST /v1/admission/validate",
+        "POST /v1/admission/mutate");
+  }
+
+  @Test
   void everyRouteIsDocumentedInTheOpenApiDocument() throws Exception {
     JsonNode doc = JSON.readTree(server.send("GET", "/v1/openapi.json", null, null).body());
     for (Api.Route r : server.server().routes()) {
