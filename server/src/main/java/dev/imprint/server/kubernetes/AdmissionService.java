@@ -246,6 +246,11 @@ public final class AdmissionService {
             AdmissionRequest.meta(r.object(), "generateName"), uid.isEmpty() ? null : uid,
             AdmissionRequest.serviceAccount(r.object(), w), containers, r.uid(), now,
             caller.actor(), null), db);
+        // a pod being deleted (its finalizers removed, say) can no longer attest
+        if (!uid.isEmpty() && !AdmissionRequest.meta(r.object(), "deletionTimestamp")
+            .isEmpty()) {
+          PodRecords.deleted(c, cluster, uid, now);
+        }
       }
       return null;
     });

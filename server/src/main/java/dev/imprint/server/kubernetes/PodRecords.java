@@ -46,7 +46,7 @@ final class PodRecords {
 
   /**
    * Records {@code pod} in transaction {@code tx}: replaces the row of the same cluster and uid
-   * (an update, or a review sent again), else inserts one. Takes the writers' lock first so that
+   * (an update, or a review sent again; a deleted pod stays deleted), else inserts one. Takes the writers' lock first so that
    * replicas admitting the same pod at once update one row instead of failing on the key.
    */
   static Pod admit(Connection tx, Pod pod, Database db) throws SQLException {
@@ -57,7 +57,7 @@ final class PodRecords {
     if (existing.isPresent()) {
       try (PreparedStatement ps = tx.prepareStatement("UPDATE k8s_pods SET namespace = ?,"
           + " name = ?, generate_name = ?, service_account = ?, containers = ?,"
-          + " review_uid = ?, updated_at = ?, deleted_at = NULL WHERE id = ?")) {
+          + " review_uid = ?, updated_at = ? WHERE id = ?")) {
         ps.setString(1, pod.namespace());
         ps.setString(2, pod.name());
         ps.setString(3, pod.generateName());

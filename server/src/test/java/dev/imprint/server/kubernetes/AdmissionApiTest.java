@@ -347,6 +347,23 @@ class AdmissionApiTest {
     assertThat(record(uid).get("deleted")).isEqualTo(true);
     assertThat(audited(server, "k8s.pod_deleted"))
         .anySatisfy(e -> assertThat(e.at("/details/uid").asText()).isEqualTo(uid));
+    // the terminating pod's finalizer is removed afterwards: an UPDATE that must not revive it
+    validate(pod("pod-update.json", uid, MIGRATE_PINNED, API_PINNED, PROXY_PINNED,
+        PROXY_PINNED));
+    assertThat(record(uid).get("deleted")).as("still deleted").isEqualTo(true);
+  }
+
+  @Test
+  void anUpdateOfAPodBeingDeletedEndsItsRecordWithoutTheDeletionWebhook() {
+    String uid = UUID.randomUUID().toString();
+    validate(pod("pod-create.json", uid, MIGRATE_PINNED, API_PINNED, PROXY_PINNED));
+    String terminating = pod("pod-update.json", uid, MIGRATE_PINNED, API_PINNED, PROXY_PINNED,
+        PROXY_PINNED).replace("\"creationTimestamp\": \"2026-12-05T09:14:02Z\",",
+            "\"creationTimestamp\": \"2026-12-05T09:14:02Z\", \"deletionTimestamp\":"
+                + " \"2026-12-05T10:00:00Z\", \"deletionGracePeriodSeconds\": 30,");
+    assertThat(terminating).contains("deletionTimestamp");
+    assertThat(validate(terminating).at("/response/allowed").asBoolean()).isTrue();
+    assertThat(record(uid).get("deleted")).isEqualTo(true);
   }
 
   @Test
