@@ -173,7 +173,7 @@ public final class JoinTokenService {
       }
     }
     throw new SvidException(Kind.FORBIDDEN, "join_token.forbidden", "a " + caller.role().wire()
-        + " token " + (caller.bound() ? "bound to " + caller.spiffeId() : "bound to no identity")
+        + " token " + (caller.bound() ? "bound to " + caller.identity() : "bound to no identity")
         + " may not ask for join tokens of image " + image + " (" + s.spiffeId() + "): only an"
         + " admin, or a pipeline token bound to the image's identity or to the pipeline that"
         + " registered it");

@@ -2,10 +2,11 @@ package dev.imprint.server.auth;
 
 /**
  * The authenticated caller of a request: the token's id and role (never the token) and, for a
- * token bound to an identity, that identity's short id and SPIFFE ID (both null when unbound).
+ * workload or pipeline token bound to an identity, that identity's short id and SPIFFE ID (both
+ * null when unbound).
  */
-public record Caller(String tokenId, Role role, String identityId, String spiffeId) {
-  /** A caller whose token is not bound to an identity. */
+public record Caller(String tokenId, Role role, String identityId, String identity) {
+  /** An unbound caller. */
   public Caller(String tokenId, Role role) {
     this(tokenId, role, null, null);
   }
@@ -15,7 +16,7 @@ public record Caller(String tokenId, Role role, String identityId, String spiffe
     return "token:" + tokenId;
   }
 
-  /** Whether the token acts for an identity. */
+  /** True for a token bound to an identity. */
   public boolean bound() {
     return identityId != null;
   }

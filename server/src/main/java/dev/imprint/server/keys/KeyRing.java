@@ -238,6 +238,9 @@ public final class KeyRing implements AutoCloseable {
           done.add(new Rotation(p, k.kid(), a.kid(), when, k.notAfter()));
         } else {
           SigningKey k = create(c, p, now, at, a, actor, "operator");
+        if (a == null) {
+          rotated(c, p, k.kid(), null, at, k.notAfter(), actor, "operator");
+        }
           done.add(new Rotation(p, k.kid(), a == null ? null : a.kid(), at, k.notAfter()));
         }
       }
@@ -297,12 +300,12 @@ public final class KeyRing implements AutoCloseable {
     }
     decrypted.put(kid, new SigningKey(kid, p, now, activatesAt, notAfter, actor, jwk, cert,
         issuing, priv, secret));
-    if (p.published()) {
-      rotated(c, p, kid, previous == null ? null : previous.kid(), activatesAt, notAfter, actor,
-          trigger);
+    if (p.published() && previous != null) {
+      rotated(c, p, kid, previous.kid(), activatesAt, notAfter, actor, trigger);
     } else {
-      audit.append(c, new AuditEvent(actor, "keys.created", "key:" + kid,
-          Map.of("purpose", p.wire(), "algorithm", p.algorithm())));
+      // a trust domain's first keys are no rotation: the server log says so, `keys list` shows
+      // when and by whom, and the audit log stays as it was before workload identity existed
+      LOG.info("created the first {} key {} ({})", p.wire(), kid, trigger);
     }
     return decrypted.get(kid);
   }

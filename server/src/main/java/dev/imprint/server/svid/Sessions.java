@@ -64,11 +64,19 @@ final class Sessions {
     return new IssuedSvids.Session(jwt.serialize(), id, exp);
   }
 
+  /** A verified session: the workload it stands for, and the session itself. */
+  record Verified(AttestedWorkload workload, IssuedSvids.Session session) {}
+
   /**
    * The workload a session token stands for, if it is one of ours, unexpired and intact; the
    * attestation method is {@code session}, with the session id and the original method as facts.
    */
   Optional<AttestedWorkload> verify(String token) {
+    return verified(token).map(Verified::workload);
+  }
+
+  /** Like {@link #verify}, with the session's id and expiry. */
+  Optional<Verified> verified(String token) {
     if (token == null || token.length() > 4096) {
       return Optional.empty();
     }
@@ -92,9 +100,10 @@ final class Sessions {
         return Optional.empty();
       }
       String by = c.getStringClaim("attested_by");
-      return Optional.of(new AttestedWorkload(c.getSubject(), c.getStringClaim("image_digest"),
-          new AttestedWorkload.Attestation("session", Map.of("session", c.getJWTID(),
-              "attested_by", by == null ? "unknown" : by))));
+      return Optional.of(new Verified(new AttestedWorkload(c.getSubject(),
+          c.getStringClaim("image_digest"), new AttestedWorkload.Attestation("session",
+              Map.of("session", c.getJWTID(), "attested_by", by == null ? "unknown" : by))),
+          new IssuedSvids.Session(token, c.getJWTID(), exp.toInstant())));
     } catch (ParseException | JOSEException e) {
       return Optional.empty();
     }

@@ -63,8 +63,9 @@ public interface SvidIssuer {
 
   /**
    * The JSON body an attestation endpoint answers with {@code issued} ({@code spiffe_id},
-   * {@code image}, {@code jwt_svid}, {@code x509_svid}, {@code x509_bundle}, {@code session},
-   * {@code renew_after}; see docs/api.md), so every attestor answers alike.
+   * {@code image}, {@code jwt_svid}, {@code x509_svid} and {@code x509_bundle} (with an
+   * X.509-SVID), {@code session}, {@code renew_after}; see docs/api.md), so every attestor
+   * answers alike.
    */
   java.util.Map<String, Object> describe(AttestedWorkload workload, IssuedSvids issued);
 }

@@ -60,15 +60,16 @@ public final class SvidRoutes implements ApiModule {
     String header = ctx.header("Authorization");
     String bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
         ? header.substring(7).trim() : null;
-    AttestedWorkload w = svids.session(bearer).orElseThrow(() -> {
-      ctx.header("WWW-Authenticate", "Bearer realm=\"imprint-workload\"");
-      return new SvidException(SvidException.Kind.UNAUTHENTICATED, "svid.session_invalid",
-          bearer == null ? "expected Authorization: Bearer <workload session> (from an"
-              + " attestation or the last renewal), got none"
-              : "the workload session is malformed, unknown or expired; attest again");
-    });
-    IssuedSvids issued = svids.issue(w, Json.body(ctx, Ask.class).request());
-    ctx.json(svids.describe(w, issued));
+    SvidService.Renewal r;
+    try {
+      r = svids.renew(bearer, () -> Json.body(ctx, Ask.class).request());
+    } catch (SvidException e) {
+      if (e.kind() == SvidException.Kind.UNAUTHENTICATED) {
+        ctx.header("WWW-Authenticate", "Bearer realm=\"imprint-workload\"");
+      }
+      throw e;
+    }
+    ctx.json(svids.describe(r.workload(), r.issued()));
   }
 
   private void validate(Context ctx) {

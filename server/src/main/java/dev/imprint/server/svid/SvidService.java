@@ -144,12 +144,42 @@ public final class SvidService implements SvidIssuer, AutoCloseable {
 
   @Override
   public IssuedSvids issue(AttestedWorkload workload, SvidRequest request) {
+    return issue(workload, request, null);
+  }
+
+  /** A renewal: the workload a valid session stands for, and what it was issued. */
+  public record Renewal(AttestedWorkload workload, IssuedSvids issued) {}
+
+  /**
+   * Renews with a workload session: the SVIDs {@code request} asks for (read once the session
+   * is verified, so an unauthenticated caller learns nothing of the body's rules), after the same
+   * checks as
+   * {@link #issue}. The session is kept while more than half its life is left and replaced
+   * otherwise, so a workload that renews at {@code renew_after} never lets it lapse.
+   *
+   * @throws SvidException {@code svid.session_invalid} (401) for a missing, forged or expired
+   *     session, or any refusal of {@link #issue}
+   */
+  public Renewal renew(String sessionToken, Supplier<SvidRequest> request) {
+    Sessions.Verified v = sessions.verified(sessionToken).orElseThrow(() -> new SvidException(
+        SvidException.Kind.UNAUTHENTICATED, "svid.session_invalid", sessionToken == null
+            ? "expected Authorization: Bearer <workload session> (from an attestation or the"
+                + " last renewal), got none"
+            : "the workload session is malformed, unknown or expired; attest again"));
+    boolean fresh = Duration.between(clock.instant(), v.session().expiresAt())
+        .compareTo(Sessions.TTL.dividedBy(2)) > 0;
+    return new Renewal(v.workload(), issue(v.workload(), request.get(),
+        fresh ? v.session() : null));
+  }
+
+  private IssuedSvids issue(AttestedWorkload workload, SvidRequest request,
+      IssuedSvids.Session keep) {
     Checked c = check(workload, request);
     String identityId = require(workload);
     JwtSvid jwt = c.audience() == null ? null : signJwt(workload, c.audience(), c.jwtTtl());
     X509Svid x509 = c.key() == null ? null : signX509(workload, c.key(), c.x509Ttl());
-    IssuedSvids.Session session = sessions.create(workload);
-    log.issued(workload, identityId, jwt, x509, true);
+    IssuedSvids.Session session = keep != null ? keep : sessions.create(workload);
+    log.issued(workload, identityId, jwt, x509, keep == null);
     return new IssuedSvids(Optional.ofNullable(jwt), Optional.ofNullable(x509), session);
   }
 
@@ -359,11 +389,9 @@ public final class SvidService implements SvidIssuer, AutoCloseable {
       body.put("x509_svid", m);
       earliest = min(earliest, x.expiresAt());
     }
-    StringBuilder bundle = new StringBuilder();
-    for (SigningKey k : keys.published(KeyPurpose.X509_CA)) {
-      bundle.append(pem(k.certificate()));
+    if (issued.x509().isPresent()) {
+      body.put("x509_bundle", x509BundlePem());
     }
-    body.put("x509_bundle", bundle.toString());
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("token", issued.session().token());
     s.put("expires_at", issued.session().expiresAt().toString());
@@ -372,6 +400,23 @@ public final class SvidService implements SvidIssuer, AutoCloseable {
     body.put("renew_after", now.plus(Duration.between(now, earliest).dividedBy(2)).toString());
     return body;
   }
+
+  /** The published X.509 authorities as PEM, rebuilt only when they change. */
+  private String x509BundlePem() {
+    List<SigningKey> roots = keys.published(KeyPurpose.X509_CA);
+    BundlePem cached = bundlePem;
+    if (cached != null && cached.roots().equals(roots)) {
+      return cached.pem();
+    }
+    StringBuilder b = new StringBuilder();
+    roots.forEach(k -> b.append(pem(k.certificate())));
+    bundlePem = new BundlePem(roots, b.toString());
+    return bundlePem.pem();
+  }
+
+  private record BundlePem(List<SigningKey> roots, String pem) {}
+
+  private volatile BundlePem bundlePem;
 
   private static Instant min(Instant a, Instant b) {
     return a.isBefore(b) ? a : b;

@@ -98,7 +98,9 @@ class WorkloadIdentityApiTest {
       String session = first.at("/session/token").asText();
       JsonNode renewed = ok(renew(s, session, "{\"audience\":\"aud-1\",\"csr\":"
           + Workloads.quote(csr(ecKey(), "")) + "}"), 200);
-      assertThat(renewed.at("/session/token").asText()).isNotEqualTo(session);
+      assertThat(renewed.at("/session/token").asText()).as("kept while past half its life")
+          .isEqualTo(session);
+      assertThat(renewed.at("/x509_bundle").asText()).contains("BEGIN CERTIFICATE");
       assertThat(renewed.at("/jwt_svid/jti").asText())
           .isNotEqualTo(first.at("/jwt_svid/jti").asText());
 
@@ -193,13 +195,12 @@ class WorkloadIdentityApiTest {
     try (TestServer s = TestServer.start(kind, dir)) {
       Workloads.identity(s, API, "workload");
       Workloads.identity(s, CI, "pipeline");
-      Workloads.identity(s, "spiffe://imprint.local/ci/other", "pipeline");
-      String ci = token(s, "pipeline", CI);
-      String other = token(s, "pipeline", "spiffe://imprint.local/ci/other");
+      String own = token(s, "pipeline", API);
+      String other = token(s, "pipeline", CI);
       String unbound = token(s, "pipeline", null);
-      String digest = Workloads.digest("built-by-ci");
-      Workloads.approvedImage(s, ci, digest, API);
-      assertThat(joinToken(s, ci, digest, API)).startsWith("imj_");
+      String digest = Workloads.digest("built-by-its-pipeline");
+      Workloads.approvedImage(s, own, digest, API);
+      assertThat(joinToken(s, own, digest, API)).startsWith("imj_");
       problem(s.send("POST", "/v1/join-tokens", other, "{\"image\":\"" + digest
           + "\",\"identity\":\"" + API + "\"}"), 403, "join_token.forbidden");
       problem(s.send("POST", "/v1/join-tokens", unbound, "{\"image\":\"" + digest
