@@ -39,6 +39,7 @@ class PinCommandTest {
   @TempDir Path dir;
   ImprintServer server;
   String admin;
+  String pipeline;
   Supplier<String> previousToken;
   Path work;
 
@@ -61,7 +62,7 @@ class PinCommandTest {
     admin = console.toString(StandardCharsets.UTF_8).replaceAll("(?s).*admin token: (\\S+).*",
         "$1");
     previousToken = RemoteOptions.useTokenSource(() -> admin);
-    send("POST", "/v1/identities", "{\"spiffeId\":\"spiffe://imprint.local/payments/api\","
+    send(admin, "POST", "/v1/identities", "{\"spiffeId\":\"spiffe://imprint.local/payments/api\","
         + "\"kind\":\"workload\",\"owner\":\"team\",\"environment\":\"prod\"}");
     image("registry.example/payments/api", "1.4.2", "api 1.4.2", "approve", "deploy");
     image("registry.example/payments/migrate", "1.4.2", "migrate 1.4.2", "approve");
@@ -80,22 +81,27 @@ class PinCommandTest {
   }
 
   void image(String repo, String tag, String name, String... moves) throws Exception {
-    send("POST", "/v1/images", "{\"repository\":\"" + repo + "\",\"tag\":\"" + tag
+    if (pipeline == null) {
+      pipeline = JSON.readTree(send(admin, "POST", "/v1/tokens", "{\"role\":\"pipeline\","
+          + "\"identity\":\"spiffe://imprint.local/payments/api\"}")).get("token").asText();
+    }
+    send(pipeline, "POST", "/v1/images", "{\"repository\":\"" + repo + "\",\"tag\":\"" + tag
         + "\",\"digest\":\"" + digest(name) + "\",\"identity\":"
         + "\"spiffe://imprint.local/payments/api\",\"provenance\":{\"sourceRepository\":"
         + "\"github.com/acme/pay\",\"commit\":\"3f9a1c2\"}}");
     for (String m : moves) {
-      send("POST", "/v1/images/" + digest(name) + "/" + m, "{\"reason\":\"test\"}");
+      send(admin, "POST", "/v1/images/" + digest(name) + "/" + m, "{\"reason\":\"test\"}");
     }
   }
 
-  void send(String method, String path, String body) throws Exception {
+  String send(String token, String method, String path, String body) throws Exception {
     HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create(server.url() + path)).header("Authorization", "Bearer " + admin)
+        URI.create(server.url() + path)).header("Authorization", "Bearer " + token)
         .header("Content-Type", "application/json")
         .method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(res.statusCode()).as(res.body()).isBetween(200, 201);
+    return res.body();
   }
 
   static void copy(Path from, Path to) throws IOException {

@@ -51,10 +51,28 @@ final class KubeEstate {
         + "\",\"kind\":\"workload\",\"owner\":\"team\",\"environment\":\"prod\"}"), 201);
   }
 
-  /** Registers an image and moves it through {@code moves} (approve, deploy, retire, reject). */
+  private static final Map<TestServer, Map<String, String>> PIPELINES =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  /**
+   * The pipeline token bound to {@code spiffeId}, created on first use: the default image policy
+   * trusts only what the identity's own pipeline supplies.
+   */
+  static String pipeline(TestServer s, String spiffeId) {
+    return PIPELINES.computeIfAbsent(s, k -> new java.util.concurrent.ConcurrentHashMap<>())
+        .computeIfAbsent(spiffeId, k -> ok(s.send("POST", "/v1/tokens", s.adminToken(),
+            "{\"role\":\"pipeline\",\"identity\":\"" + spiffeId + "\"}"), 201).get("token")
+            .asText());
+  }
+
+  /**
+   * Registers an image by the identity's pipeline and moves it through {@code moves} (approve,
+   * deploy, retire, reject) as an admin.
+   */
   static void image(TestServer s, String repository, String tag, String digest, String spiffeId,
       String... moves) {
-    ok(s.send("POST", "/v1/images", s.adminToken(), "{\"repository\":\"" + repository + "\","
+    ok(s.send("POST", "/v1/images", pipeline(s, spiffeId), "{\"repository\":\"" + repository
+        + "\","
         + (tag == null ? "" : "\"tag\":\"" + tag + "\",") + "\"digest\":\"" + digest
         + "\",\"identity\":\"" + spiffeId + "\",\"provenance\":" + PROVENANCE + "}"), 201);
     for (String move : moves) {

@@ -79,7 +79,7 @@ class KubernetesAttestorTest {
   void image(String repo, String d, String identity) {
     images.register(new ImageService.Registration(repo, "1.0", d, identity,
         new Image.Provenance("github.com/acme/pay", "3f9a1c2", "run-7", "ci"), null, null),
-        new Caller("admin", Role.ADMIN));
+        new Caller("pipeline", Role.PIPELINE, IdentityService.idOf(identity), identity));
     images.approve(d, "ok", false, ADMIN);
   }
 
