@@ -60,7 +60,9 @@ class WorkloadIdentityCommandTest {
     admin = new ApiClient(server.url(), token);
     admin.post("/v1/identities", Map.of("spiffeId", API, "kind", "workload", "owner", "team",
         "environment", "prod"));
-    admin.post("/v1/images", Map.of("repository", "registry.example/payments/api",
+    String pipeline = admin.post("/v1/tokens", Map.of("role", "pipeline", "identity", API))
+        .get("token").asText();
+    new ApiClient(server.url(), pipeline).post("/v1/images", Map.of("repository", "registry.example/payments/api",
         "digest", DIGEST, "identity", API, "provenance", Map.of("sourceRepository",
             "github.com/acme/pay", "commit", "3f9a1c2")));
     admin.post("/v1/images/" + DIGEST + "/approve", Map.of("reason", "ok"));

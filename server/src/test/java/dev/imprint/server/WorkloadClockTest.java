@@ -64,7 +64,9 @@ class WorkloadClockTest {
           .replaceAll("(?s).*admin token: (\\S+).*", "$1");
       call(s, "/v1/identities", admin, "{\"spiffeId\":\"" + API + "\",\"kind\":\"workload\","
           + "\"owner\":\"team\",\"environment\":\"prod\"}", 201);
-      call(s, "/v1/images", admin, "{\"repository\":\"registry.example/pay\",\"digest\":\""
+      String pipeline = call(s, "/v1/tokens", admin, "{\"role\":\"pipeline\",\"identity\":\""
+          + API + "\"}", 201).get("token").asText();
+      call(s, "/v1/images", pipeline, "{\"repository\":\"registry.example/pay\",\"digest\":\""
           + DIGEST + "\",\"identity\":\"" + API + "\",\"provenance\":{\"sourceRepository\":"
           + "\"github.com/acme/pay\",\"commit\":\"3f9a1c2\"}}", 201);
       call(s, "/v1/images/" + DIGEST + "/approve", admin, "{\"reason\":\"ok\"}", 200);

@@ -32,7 +32,10 @@ final class SvidScenarios {
     send(t.postJson("/v1/identities", t.adminToken(), "{\"spiffeId\":\"" + SPIFFE_ID
         + "\",\"kind\":\"workload\",\"owner\":\"bench\",\"environment\":\"bench\"}"), 201, 409);
     String digest = ImageRegistration.digest("svid-bench");
-    send(t.postJson("/v1/images", t.adminToken(), "{\"repository\":\"registry.example/bench\","
+    // registered by the pipeline bound to the identity: the default policy trusts its reports
+    String pipeline = send(t.postJson("/v1/tokens", t.adminToken(), "{\"role\":\"pipeline\","
+        + "\"identity\":\"" + SPIFFE_ID + "\"}"), 201).get("token").asText();
+    send(t.postJson("/v1/images", pipeline, "{\"repository\":\"registry.example/bench\","
         + "\"digest\":\"" + digest + "\",\"identity\":\"" + SPIFFE_ID + "\",\"provenance\":"
         + "{\"sourceRepository\":\"github.com/acme/bench\",\"commit\":\"3f9a1c2\"}}"), 201, 200);
     send(t.postJson("/v1/images/" + digest + "/approve", t.adminToken(), "{\"reason\":\"ok\"}"),

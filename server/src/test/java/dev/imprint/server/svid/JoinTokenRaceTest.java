@@ -42,6 +42,9 @@ class JoinTokenRaceTest {
     Path kek = dir.resolve("kek");
     byte[] k = new byte[32];
     new java.security.SecureRandom().nextBytes(k);
+    // owner-only, as the server requires of a key-encryption key file
+    Files.createFile(kek, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
     Files.writeString(kek, Base64.getEncoder().encodeToString(k));
     try (TestServer a = start(url, dir.resolve("a"), kek);
         TestServer b = start(url, dir.resolve("b"), kek)) {

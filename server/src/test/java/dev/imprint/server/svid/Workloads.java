@@ -78,12 +78,21 @@ final class Workloads {
         "{\"reason\":\"passed policy\"}"), 200);
   }
 
-  /** The workload identity API with one approved image of it; returns the image digest. */
+  /**
+   * The workload identity API with one approved image of it, registered by the pipeline token
+   * bound to it (the default policy trusts reports only from there); returns the image digest.
+   */
   static String estate(TestServer s) {
     identity(s, API, "workload");
     String d = digest("payments-api-1.4.2");
-    approvedImage(s, s.adminToken(), d, API);
+    approvedImage(s, pipeline(s, API), d, API);
     return d;
+  }
+
+  /** A new pipeline token bound to {@code spiffeId}. */
+  static String pipeline(TestServer s, String spiffeId) {
+    return ok(s.send("POST", "/v1/tokens", s.adminToken(), "{\"role\":\"pipeline\","
+        + "\"identity\":\"" + spiffeId + "\"}"), 201).get("token").asText();
   }
 
   static String joinToken(TestServer s, String token, String digest, String spiffeId) {
