@@ -89,13 +89,15 @@ final class RuleDocs {
       its API group (`""` is core, `*` is every group), a namespaced Role grants nothing \
       cluster-scoped (nodes, nodes/proxy, CSR approval, webhooks, users and groups), and \
       creating role bindings is escalation only together with `bind` (or `escalate` with the \
-      right to write roles).
+      right to write roles). The metrics APIs (`metrics.k8s.io`, `custom.metrics.k8s.io`, \
+      `external.metrics.k8s.io`) serve only reads, whatever verbs a rule lists.
       - **Helm chart templates** are read with their `{{ }}` directives neutralised, line for \
       line: both branches of a condition are read, a value a template fills in is decided at \
       render time and no rule judges it, and a block a template inserts (`toYaml`, `include`) \
       may set anything, so rules about a missing setting stay quiet there. A template that is \
       still not YAML is reported as skipped, with the reason; render it (`helm template`) to \
-      scan the result.
+      scan the result. Findings name objects and containers as the template writes them \
+      (`{{ .Chart.Name }}`).
 
       """;
 

@@ -90,7 +90,7 @@ class SkippedFilesTest {
                 {{- toYaml . | nindent 8 }}
               {{- end }}
               containers:
-                - name: web
+                - name: {{ .Chart.Name }}
                   image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
                   securityContext:
                     privileged: true
@@ -104,7 +104,12 @@ class SkippedFilesTest {
     ScanReport r = scan(dir);
     assertThat(r.diagnostics()).isEmpty();
     assertThat(r.findings()).filteredOn(f -> f.ruleId().equals("IMP-K8S-012"))
-        .singleElement().satisfies(f -> assertThat(f.location().line()).isEqualTo(19));
+        .singleElement().satisfies(f -> {
+          assertThat(f.location().line()).isEqualTo(19);
+          // Named as the template writes it, not as the reader saw it.
+          assertThat(f.message()).contains("container '{{ .Chart.Name }}' of Deployment/"
+              + "default/{{ include \"web.fullname\" . }}");
+        });
     assertThat(r.findings()).filteredOn(f -> f.ruleId().equals("IMP-K8S-017"))
         .singleElement().satisfies(f -> assertThat(f.location().line()).isEqualTo(25));
     // The image is decided at render time: no image rule can judge it.

@@ -6,7 +6,6 @@ import dev.imprint.scan.yaml.GoTemplates;
 import dev.imprint.scan.yaml.YamlMap;
 import dev.imprint.scan.yaml.YamlNode;
 import dev.imprint.scan.yaml.YamlReader;
-import dev.imprint.scan.yaml.YamlScalar;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,9 +51,10 @@ public final class KubernetesReader {
     YamlReader.Result parsed = template && isChartTemplate(file) ? null : YamlReader.read(file);
     if (parsed == null || !parsed.ok() && template) {
       // A Helm (Go template) manifest: read what can be read with the directives neutralised.
-      parsed = YamlReader.read(GoTemplates.neutralize(text, true));
+      parsed = YamlReader.readTemplate(GoTemplates.neutralize(text, true), text);
       if (!parsed.ok()) {
-        YamlReader.Result plain = YamlReader.read(GoTemplates.neutralize(text, false));
+        YamlReader.Result plain =
+            YamlReader.readTemplate(GoTemplates.neutralize(text, false), text);
         parsed = plain.ok() ? plain : parsed;
       }
       if (!parsed.ok()) {
@@ -73,26 +73,9 @@ public final class KubernetesReader {
     }
     List<KubernetesObject> out = new ArrayList<>();
     for (YamlNode doc : parsed.documents()) {
-      collect(file, doc, out, 0);
+      collect(doc, out, 0);
     }
     return new Result(out, null);
-  }
-
-  /**
-   * A scalar's text as the file writes it: a template directive neutralised for reading
-   * ({@code ${_include__web.fullname__.__}}) is shown as written ({@code {{ include ... }}}).
-   */
-  private static String written(SourceFile file, YamlNode n) {
-    if (!(n instanceof YamlScalar s) || s.value() == null || !s.templated()) {
-      return n == null ? null : n.text();
-    }
-    String line = file.line(s.line());
-    int from = s.column() - 1 + (s.quoted() ? 1 : 0);
-    int to = from + s.value().length();
-    if (from >= 0 && to <= line.length() && line.substring(from, to).contains("{{")) {
-      return line.substring(from, to);
-    }
-    return s.value();
   }
 
   /** Whether a file sits in a Helm chart's {@code templates/} folder. */
@@ -101,8 +84,7 @@ public final class KubernetesReader {
     return p.contains("/templates/");
   }
 
-  private static void collect(SourceFile file, YamlNode doc, List<KubernetesObject> out,
-      int depth) {
+  private static void collect(YamlNode doc, List<KubernetesObject> out, int depth) {
     if (!(doc instanceof YamlMap m) || depth > 3) {
       return;
     }
@@ -113,7 +95,7 @@ public final class KubernetesReader {
     }
     if (kind.endsWith("List") && m.get("items") != null) {
       for (YamlNode item : m.list("items")) {
-        collect(file, item, out, depth + 1);
+        collect(item, out, depth + 1);
       }
       return;
     }
@@ -124,11 +106,11 @@ public final class KubernetesReader {
         labels.put(e.getKey(), e.getValue().text());
       }
     }
-    String name = written(file, meta.get("name"));
+    String name = meta.str("name");
     if (name == null) {
       name = meta.str("generateName") == null ? "?" : meta.str("generateName");
     }
     out.add(new KubernetesObject(kind.trim(), api.trim(), name,
-        written(file, meta.get("namespace")), labels, m.line(), m.column(), m));
+        meta.str("namespace"), labels, m.line(), m.column(), m));
   }
 }

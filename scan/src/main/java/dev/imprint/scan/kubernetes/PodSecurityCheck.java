@@ -199,6 +199,11 @@ record PodSecurityCheck(SourceFile file, Sink sink, KubernetesObject obj) {
     for (YamlNode a : caps.list("add")) {
       String cap = a.text() == null ? "" : a.text().trim().toUpperCase(Locale.ROOT);
       cap = cap.startsWith("CAP_") ? cap.substring(4) : cap;
+      if (cap.equals("NET_BIND_SERVICE")) {
+        // In the default set anyway, and the one add-back the restricted Pod Security
+        // Standard allows: binding a port below 1024 is what an ingress controller needs.
+        continue;
+      }
       boolean bad = DANGEROUS_CAPS.contains(cap);
       sink.report(CAPABILITIES.at(file.location(a.line(), a.column()), who + " adds capability "
           + cap).withKey(key(c, "cap/" + cap))

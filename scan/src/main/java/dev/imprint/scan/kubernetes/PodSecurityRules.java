@@ -65,7 +65,8 @@ final class PodSecurityRules {
       .severity(Severity.MEDIUM).category(Category.NHI5)
       .rationale("Capabilities such as SYS_ADMIN, NET_ADMIN or NET_RAW give a container "
           + "root-like powers over the kernel or the network; the default set is larger than "
-          + "most applications need.")
+          + "most applications need. Adding back NET_BIND_SERVICE, the one capability the "
+          + "restricted Pod Security Standard allows, is not reported.")
       .remediation("Drop ALL capabilities and add back only the one the application needs "
           + "(usually none, sometimes NET_BIND_SERVICE).")
       .example("capabilities:\n  add: [SYS_ADMIN]", "capabilities:\n  drop: [ALL]")

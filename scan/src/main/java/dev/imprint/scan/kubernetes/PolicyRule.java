@@ -19,6 +19,9 @@ record PolicyRule(YamlMap node, boolean namespaced) {
   static final String RBAC = "rbac.authorization.k8s.io";
   static final Set<String> WRITE_VERBS =
       Set.of("create", "update", "patch", "delete", "deletecollection");
+  /** Aggregated API groups that serve only get, list and watch (metrics adapters). */
+  private static final Set<String> READ_ONLY_GROUPS =
+      Set.of("metrics.k8s.io", "custom.metrics.k8s.io", "external.metrics.k8s.io");
 
   /** The API group of each resource the rules look at. */
   private static final Map<String, Set<String>> GROUPS = Map.ofEntries(
@@ -147,8 +150,20 @@ record PolicyRule(YamlMap node, boolean namespaced) {
     return false;
   }
 
-  /** Whether the rule's verbs include a write verb (or {@code *}). */
+  /**
+   * Whether the rule's verbs include a write verb (or {@code *}) on an API group that can be
+   * written: the metrics APIs serve only get, list and watch, whatever a role lists.
+   */
   boolean writes() {
+    if (node.list("apiGroups").size() > 0) {
+      boolean readOnly = true;
+      for (YamlNode g : node.list("apiGroups")) {
+        readOnly &= g.text() != null && READ_ONLY_GROUPS.contains(g.text());
+      }
+      if (readOnly) {
+        return false;
+      }
+    }
     for (YamlNode v : node.list("verbs")) {
       String t = v.text();
       if (t != null && (t.equals("*") || WRITE_VERBS.contains(t))) {

@@ -41,7 +41,7 @@ final class RbacRules {
           + "that kind, including escalation paths added by new resources and CRDs. It is high "
           + "when it reaches every resource of the core group (Secrets, pods) or every verb on "
           + "sensitive resources, medium when it is confined to named API groups or resources "
-          + "and can write, low when it only reads.",
+          + "and can write, low when it only reads (the metrics APIs serve nothing but reads).",
       "List the exact verbs, resources and apiGroups." + LEAST,
       "rules:\n- {apiGroups: ['*'], resources: ['*'], verbs: ['*']}",
       "rules:\n- {apiGroups: [''], resources: [configmaps], verbs: [get]}");

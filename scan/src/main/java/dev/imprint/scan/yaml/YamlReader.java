@@ -95,6 +95,19 @@ public final class YamlReader {
   }
 
   public static Result read(String text) {
+    return read(text, null);
+  }
+
+  /**
+   * Reads a template neutralised by {@link GoTemplates#neutralize}: values the reader sees as
+   * same-length {@code ${...}} references keep the text the file writes
+   * ({@code {{ .Chart.Name }}}), so that findings name things as the user wrote them.
+   */
+  public static Result readTemplate(String neutralized, String original) {
+    return read(neutralized, original.split("\n", -1));
+  }
+
+  private static Result read(String text, String[] shown) {
     LoaderOptions options = new LoaderOptions();
     options.setMaxAliasesForCollections(MAX_ALIASES);
     options.setNestingDepthLimit(MAX_DEPTH);
@@ -103,7 +116,7 @@ public final class YamlReader {
     options.setProcessComments(false);
     List<YamlNode> docs = new ArrayList<>();
     org.yaml.snakeyaml.Yaml yaml = new org.yaml.snakeyaml.Yaml(options);
-    Converter converter = new Converter();
+    Converter converter = new Converter(shown);
     try {
       for (Node node : yaml.composeAll(new StringReader(text))) {
         if (node != null) {
@@ -131,7 +144,27 @@ public final class YamlReader {
   }
 
   private static final class Converter {
+    private final String[] shown;
     private int nodes;
+
+    Converter(String[] shown) {
+      this.shown = shown;
+    }
+
+    /** The text a neutralised template value stands for, or the value itself. */
+    private String shownValue(String value, boolean quoted, int line, int col) {
+      if (shown == null || value == null || !value.contains("${") || line > shown.length) {
+        return value;
+      }
+      String l = shown[line - 1];
+      int from = col - 1 + (quoted ? 1 : 0);
+      int to = from + value.length();
+      if (from < 0 || to > l.length()) {
+        return value;
+      }
+      String written = l.substring(from, to);
+      return written.contains("{{") ? written : value;
+    }
 
     YamlNode convert(Node node, int depth) {
       if (++nodes > MAX_NODES) {
@@ -152,7 +185,7 @@ public final class YamlReader {
         if (!quoted && Tag.NULL.equals(s.getTag())) {
           value = null;
         }
-        return new YamlScalar(value, quoted, tag, line, col);
+        return new YamlScalar(shownValue(value, quoted, line, col), quoted, tag, line, col);
       }
       if (node instanceof SequenceNode seq) {
         List<YamlNode> items = new ArrayList<>(seq.getValue().size());

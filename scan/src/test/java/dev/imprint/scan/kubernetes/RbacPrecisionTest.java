@@ -56,6 +56,28 @@ class RbacPrecisionTest {
   }
 
   @Test
+  void everyVerbOnAMetricsApiGroupOnlyReadsMetrics() {
+    // The metrics APIs serve get, list and watch only: the adapter roles real clusters carry.
+    List<Finding> all = scan(clusterRole("""
+          - apiGroups: [custom.metrics.k8s.io]
+            resources: ["*"]
+            verbs: ["*"]
+          - apiGroups: [external.metrics.k8s.io, metrics.k8s.io]
+            resources: ["*"]
+            verbs: ["*"]
+        """));
+    assertThat(of(all, "IMP-K8S-026")).hasSize(2)
+        .allSatisfy(f -> assertThat(f.severity()).isEqualTo(Severity.LOW));
+    // A writable group beside them keeps the rule writable.
+    assertThat(of(scan(clusterRole("""
+          - apiGroups: [custom.metrics.k8s.io, apps]
+            resources: ["*"]
+            verbs: ["*"]
+        """)), "IMP-K8S-026")).singleElement()
+        .satisfies(f -> assertThat(f.severity()).isEqualTo(Severity.MEDIUM));
+  }
+
+  @Test
   void theCoreGroupIsTheEmptyStringAndStarIsEveryGroup() {
     assertThat(of(scan(clusterRole("""
           - apiGroups: [""]
