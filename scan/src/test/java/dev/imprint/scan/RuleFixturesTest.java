@@ -29,7 +29,7 @@ class RuleFixturesTest {
   static final Path FIXTURES = Path.of("src/test/resources/rules");
   /** Families whose findings are asserted at the offending line. */
   static final Pattern LINE_CHECKED =
-      Pattern.compile("IMP-(K8S|COMPOSE|DOCKER|GHA|GITLAB|JENKINS)-\\d{3}");
+      Pattern.compile("IMP-(K8S|COMPOSE|DOCKER|GHA|GITLAB|JENKINS|PACKER)-\\d{3}");
   private static final Pattern EXPECT = Pattern.compile(
       "(?:#|//)\\s*expect(-next)?:\\s*(IMP-[A-Z0-9]+-\\d{3}(?:\\s*,\\s*IMP-[A-Z0-9]+-\\d{3})*)");
 

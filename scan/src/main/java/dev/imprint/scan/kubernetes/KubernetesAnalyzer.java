@@ -61,8 +61,13 @@ public final class KubernetesAnalyzer implements Analyzer {
         return;
       }
       for (KubernetesObject o : r.objects()) {
-        seen.add(new CrossCheck.Entry(file, o));
         new WorkloadCheck(file, sink, o, settings).run();
+        if (o.cloudRun()) {
+          // No cluster around it: no pod security context, namespace, NetworkPolicy, service
+          // account token or RBAC to combine with.
+          continue;
+        }
+        seen.add(new CrossCheck.Entry(file, o));
         new PodSecurityCheck(file, sink, o).run();
         new RbacCheck(file, sink, o).run();
       }

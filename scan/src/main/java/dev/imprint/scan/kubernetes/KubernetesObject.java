@@ -63,6 +63,34 @@ public record KubernetesObject(String kind, String apiVersion, String name, Stri
     return apiVersion.startsWith("serving.knative.dev/");
   }
 
+  /**
+   * Whether this is a Cloud Run service or job written as Knative YAML: it runs in Google's
+   * sandbox, not in a cluster. Known by the {@code cloud.googleapis.com/location} label, a
+   * {@code run.googleapis.com/} annotation, or a Google service account email as its identity.
+   */
+  public boolean cloudRun() {
+    if (!knative()) {
+      return false;
+    }
+    if (labels.containsKey("cloud.googleapis.com/location")) {
+      return true;
+    }
+    YamlMap h = podSpecHolder();
+    for (YamlNode annotations : new YamlNode[] {node.at("metadata", "annotations"),
+        h == null ? null : h.at("metadata", "annotations")}) {
+      if (annotations instanceof YamlMap a) {
+        for (String key : a.entries().keySet()) {
+          if (key.startsWith("run.googleapis.com/")) {
+            return true;
+          }
+        }
+      }
+    }
+    YamlMap spec = podSpec();
+    String sa = spec == null ? null : spec.str("serviceAccountName");
+    return sa != null && sa.trim().endsWith(".iam.gserviceaccount.com");
+  }
+
   /** The pod template's labels (a Pod's own labels), empty when there are none. */
   public YamlMap podLabels() {
     YamlMap h = podSpecHolder();

@@ -36,7 +36,7 @@ record WorkloadCheck(SourceFile file, Sink sink, KubernetesObject obj, ScanSetti
       return;
     }
     // An unset automountServiceAccountToken depends on the ServiceAccount: see CrossCheck.
-    if (spec.isTrue("automountServiceAccountToken")) {
+    if (spec.isTrue("automountServiceAccountToken") && !obj.cloudRun()) {
       report(AUTOMOUNT, spec, "automountServiceAccountToken", "automount",
           obj.address() + " sets automountServiceAccountToken: true");
     }
@@ -51,8 +51,9 @@ record WorkloadCheck(SourceFile file, Sink sink, KubernetesObject obj, ScanSetti
           obj.address() + " runs as the namespace's default service account");
     } else if ((sa == null || sa.isBlank()) && !spec.templated()) {
       at(DEFAULT_SA, obj.podSpecLine(), obj.podSpecColumn(), obj.address()
-          + "/serviceAccountName", obj.address() + " runs as the namespace's default service "
-          + "account (no serviceAccountName)");
+          + "/serviceAccountName", obj.address() + (obj.cloudRun()
+              ? " runs as the project's Compute Engine default service account"
+              : " runs as the namespace's default service account") + " (no serviceAccountName)");
     }
     if (spec.has("serviceAccount")) {
       report(DEPRECATED_SA, spec, "serviceAccount", "serviceAccount",

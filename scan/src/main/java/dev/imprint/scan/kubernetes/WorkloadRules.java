@@ -27,9 +27,12 @@ final class WorkloadRules {
       .severity(Severity.LOW).category(Category.NHI9)
       .rationale("Pods without serviceAccountName share the namespace's default service "
           + "account: any permission granted to it for one workload is silently granted to "
-          + "every other workload in the namespace, and audit logs cannot tell them apart.")
+          + "every other workload in the namespace, and audit logs cannot tell them apart. A "
+          + "Cloud Run service without one runs as the project's Compute Engine default "
+          + "service account, shared by every such service and often granted Editor.")
       .remediation("Create one ServiceAccount per workload and set serviceAccountName to it; "
-          + "grant RBAC only to that account.")
+          + "grant RBAC only to that account (on Cloud Run, a dedicated Google service "
+          + "account with only the roles the service needs).")
       .example("spec:\n  containers: [...]", "spec:\n  serviceAccountName: web")
       .tags("kubernetes").build();
 
