@@ -98,6 +98,12 @@ final class RuleDocs {
       still not YAML is reported as skipped, with the reason; render it (`helm template`) to \
       scan the result. Findings name objects and containers as the template writes them \
       (`{{ .Chart.Name }}`).
+      - **Knative and Cloud Run.** A Knative `Service`, `Configuration` or `Revision` runs pods \
+      and is judged like a Deployment. A Cloud Run service written as Knative YAML (the \
+      `cloud.googleapis.com/location` label, a `run.googleapis.com/` annotation, or a Google \
+      service account email as `serviceAccountName`) runs in Google's sandbox, not in a \
+      cluster: pod security, namespace, NetworkPolicy, token automount and RBAC rules do not \
+      apply to it; its image, secrets and identity are judged.
 
       """;
 
