@@ -92,10 +92,15 @@ public final class TfReader {
 
   private static Result failure(TfReader r, SourceFile file) {
     int at = Math.max(0, Math.min(r.pos, r.src.length()));
-    String msg = at >= r.src.length()
+    boolean end = at >= r.src.length();
+    String msg = end
         ? "unexpected end of file: expected a closing brace, bracket or quote"
         : "unexpected '" + printable(r.src.charAt(at))
             + "': expected an attribute, a block, a value or a closing brace";
+    if (end && at > 0 && r.src.charAt(at - 1) == '\n') {
+      // After a final newline there is no further line: the end is at the last line's end.
+      at--;
+    }
     return new Result(null, line(at, file), col(at, file), msg);
   }
 
