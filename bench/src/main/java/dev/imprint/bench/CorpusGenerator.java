@@ -247,7 +247,8 @@ public final class CorpusGenerator {
     }
     b.append("          env:\n            - name: LOG_LEVEL\n              value: info\n");
     if (secret) {
-      b.append("            - name: GITHUB_TOKEN\n              value: ").append(plant(planted, githubToken(r)))
+      b.append("            - name: GITHUB_TOKEN\n              value: ")
+          .append(plant(planted, githubToken(r)))
           .append('\n');
     } else {
       b.append("            - name: DB_PASSWORD\n              valueFrom:\n"
@@ -284,7 +285,8 @@ public final class CorpusGenerator {
         .append("\n  storage_encrypted = ").append(!finding).append("\n}\n");
     if (secret) {
       b.append("\nprovider \"aws\" {\n  access_key = \"").append(plant(planted, awsKeyId(r)))
-          .append("\"\n  secret_key = \"").append(plant(planted, token(r, ALNUM + "/+", 40))).append("\"\n}\n");
+          .append("\"\n  secret_key = \"").append(plant(planted, token(r, ALNUM + "/+", 40)))
+          .append("\"\n}\n");
     }
     return b.toString();
   }
@@ -341,7 +343,8 @@ public final class CorpusGenerator {
               .append(" + ").append(pick(r, WORDS).length()).append("; }\n");
         }
         if (secret) {
-          b.append("  static final String API_KEY = \"").append(plant(planted, stripeKey(r))).append("\";\n");
+          b.append("  static final String API_KEY = \"").append(plant(planted, stripeKey(r)))
+              .append("\";\n");
         }
         b.append("}\n");
       }
@@ -392,7 +395,8 @@ public final class CorpusGenerator {
       b.append("\n\n");
     }
     if (secret) {
-      b.append("Use `export AWS_ACCESS_KEY_ID=").append(plant(planted, awsKeyId(r))).append("` to test.\n");
+      b.append("Use `export AWS_ACCESS_KEY_ID=").append(plant(planted, awsKeyId(r)))
+          .append("` to test.\n");
     }
     return b.toString();
   }

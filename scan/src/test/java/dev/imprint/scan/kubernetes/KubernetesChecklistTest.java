@@ -138,7 +138,8 @@ class KubernetesChecklistTest {
       Map.entry("IMP-K8S-041", List.of("repo/manifests.yaml:7")),
       Map.entry("IMP-K8S-042", List.of("other-ns/deploy.yaml:1", "repo/deploy.yaml:1")),
       Map.entry("IMP-K8S-043", List.of("allow-all/deploy.yaml:32", "typo/deploy.yaml:21")),
-      Map.entry("IMP-K8S-044", List.of("cluster-admin/deploy.yaml:1", "secrets-role/deploy.yaml:1")));
+      Map.entry("IMP-K8S-044", List.of("cluster-admin/deploy.yaml:1",
+          "secrets-role/deploy.yaml:1")));
 
   @Test
   void everyMappedRuleFiresAtTheWrittenLinesOnItsBadExamplesAndStaysQuietOnItsGoodOnes() {
