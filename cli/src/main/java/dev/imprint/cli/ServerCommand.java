@@ -78,6 +78,12 @@ final class ServerCommand implements Callable<Integer> {
           + " signed at every clean shutdown.")
   Duration checkpointInterval;
 
+  @Option(names = "--audit-checkpoint-file", paramLabel = "FILE",
+      description = "Where to keep the last audit checkpoint this server signed or verified,"
+          + " outside the store, so that a rewritten or truncated store is caught (default:"
+          + " <data-dir>/audit-checkpoint). Give each replica its own.")
+  Path auditCheckpointFile;
+
   @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text",
       description = "Log lines as text or one JSON object per line (default: ${DEFAULT-VALUE}).")
   String logFormat;
@@ -96,7 +102,8 @@ final class ServerCommand implements Callable<Integer> {
       config = new ServerConfig(base.host(), base.port(), dataDir, blankToNull(jdbcUrl),
           trustDomain, tlsCert, tlsKey, insecureNoTls, format, base.maxBodyBytes())
           .withImagePolicy(imagePolicy).withKekFile(kekFile)
-          .withCheckpointInterval(checkpointInterval).validate();
+          .withCheckpointInterval(checkpointInterval)
+          .withAuditCheckpointFile(auditCheckpointFile).validate();
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("imprint server: " + e.getMessage());
       return Main.USAGE;

@@ -2,6 +2,7 @@ package dev.imprint.server;
 
 import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.audit.AuditRoutes;
+import dev.imprint.server.audit.CheckpointFile;
 import dev.imprint.server.audit.CheckpointSchedule;
 import dev.imprint.server.audit.KeyEncryptionKey;
 import dev.imprint.server.auth.IssuedToken;
@@ -108,12 +109,13 @@ public final class ImprintServer implements AutoCloseable {
       modules.add(new TokenRoutes(tokens));
       KeyEncryptionKey kek = KeyEncryptionKey.resolve(config.kekFile(),
           System.getenv(KeyEncryptionKey.ENV), config.dataDir(), LOG::warn);
-      AuditRoutes auditRoutes = AuditRoutes.wire(db, config.trustDomain(), kek, clock, metrics);
+      Readiness readiness = new Readiness();
+      AuditRoutes auditRoutes = AuditRoutes.wire(db, config.trustDomain(), kek, clock, metrics,
+          readiness, new CheckpointFile(config.auditCheckpointPath()));
       modules.add(auditRoutes);
       estate(config, db, audit, clock, tokens, modules);
       modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
-      Readiness readiness = new Readiness();
       readiness.addCheck(() -> closing.get()
           ? Optional.of(new Readiness.Failure("server.stopping", "the server is shutting down"))
           : Optional.empty());

@@ -11,16 +11,20 @@ import java.util.regex.Pattern;
  * How one server process runs: where it listens, where it stores, its SPIFFE trust domain,
  * TLS, logging, the image policy file (null for the default policy) and how often the audit
  * log's tree head is signed ({@link Duration#ZERO}: none on a timer; still on request and at
- * shutdown). {@link #validate()} enforces the secure defaults.
+ * shutdown) and where its last signed checkpoint is kept outside the store (null: under the
+ * data directory). {@link #validate()} enforces the secure defaults.
  */
 public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     String trustDomain, Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat,
-    long maxBodyBytes, Path imagePolicy, Path kekFile, Duration checkpointInterval) {
+    long maxBodyBytes, Path imagePolicy, Path kekFile, Duration checkpointInterval,
+    Path auditCheckpointFile) {
   /** Log line format. */
   public enum LogFormat { TEXT, JSON }
 
   /** How often a grown audit log gets a signed checkpoint unless configured otherwise. */
   public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+  /** The file under the data directory that keeps the last signed audit checkpoint. */
+  public static final String DEFAULT_AUDIT_CHECKPOINT_FILE = "audit-checkpoint";
   /** The shortest checkpoint interval other than zero (a shorter one only loads the store). */
   public static final Duration MIN_CHECKPOINT_INTERVAL = Duration.ofMillis(100);
 
@@ -33,18 +37,34 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
         maxBodyBytes, null, null);
   }
 
-  /** A configuration with the default checkpoint interval. */
+  /** A configuration with the default checkpoint interval and checkpoint file. */
   public ServerConfig(String host, int port, Path dataDir, String jdbcUrl, String trustDomain,
       Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat, long maxBodyBytes,
       Path imagePolicy, Path kekFile) {
     this(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey, insecureNoTls, logFormat,
-        maxBodyBytes, imagePolicy, kekFile, DEFAULT_CHECKPOINT_INTERVAL);
+        maxBodyBytes, imagePolicy, kekFile, DEFAULT_CHECKPOINT_INTERVAL, null);
+  }
+
+  /**
+   * The same configuration keeping the audit log's last signed checkpoint in {@code file}
+   * (null: {@code <data-dir>/audit-checkpoint}).
+   */
+  public ServerConfig withAuditCheckpointFile(Path file) {
+    return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval, file);
+  }
+
+  /** Where the audit log's last signed checkpoint is kept outside the store. */
+  public Path auditCheckpointPath() {
+    return auditCheckpointFile != null ? auditCheckpointFile
+        : dataDir.resolve(DEFAULT_AUDIT_CHECKPOINT_FILE);
   }
 
   /** The same configuration with the image policy read from {@code file} (null: default). */
   public ServerConfig withImagePolicy(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes, file, kekFile, checkpointInterval);
+        insecureNoTls, logFormat, maxBodyBytes, file, kekFile, checkpointInterval,
+        auditCheckpointFile);
   }
 
   /**
@@ -53,7 +73,8 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
    */
   public ServerConfig withKekFile(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, file, checkpointInterval);
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, file, checkpointInterval,
+        auditCheckpointFile);
   }
 
   /**
@@ -62,7 +83,8 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
    */
   public ServerConfig withCheckpointInterval(Duration interval) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, interval);
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, interval,
+        auditCheckpointFile);
   }
 
   /**
@@ -94,7 +116,8 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
       throw new IllegalArgumentException("expected a port from 0 to 65535, got " + p);
     }
     return new ServerConfig(h, p, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval);
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
+        auditCheckpointFile);
   }
 
   /** True when the listen address is a loopback address. */
