@@ -10,7 +10,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -721,16 +723,38 @@ public final class AuditService {
    * root.
    */
   private SignedCheckpoint checkRow(Row r) {
-    Checkpoint cp;
+    Checkpoint cp = parseRow(r).orElse(null);
+    Optional<String> problem = rowProblem(r, cp);
+    if (problem.isPresent()) {
+      throw fail(problem.get());
+    }
+    return new SignedCheckpoint(cp, r.note());
+  }
+
+  private Optional<Checkpoint> parseRow(Row r) {
     try {
-      cp = signer.verifierKey().verify(r.note());
+      return Optional.of(signer.verifierKey().verify(r.note()));
     } catch (IllegalArgumentException e) {
-      throw fail("the checkpoint row for size " + r.size() + " is not signed by this server's"
-          + " key " + signer.verifierKey().encoded() + " (" + e.getMessage() + "): a foreign"
-          + " row, or a replica with another --trust-domain");
+      return Optional.empty();
+    }
+  }
+
+  /** What is wrong with row {@code r} whose note verified as {@code cp} (null: it did not). */
+  private Optional<String> rowProblem(Row r, Checkpoint cp) {
+    if (cp == null) {
+      String why;
+      try {
+        signer.verifierKey().verify(r.note());
+        why = "";
+      } catch (IllegalArgumentException e) {
+        why = e.getMessage();
+      }
+      return Optional.of("the checkpoint row for size " + r.size() + " is not signed by this"
+          + " server's key " + signer.verifierKey().encoded() + " (" + why + "): a foreign row,"
+          + " or a replica with another --trust-domain");
     }
     if (cp.size() != r.size() || !cp.rootHex().equals(r.rootHex())) {
-      throw fail("the checkpoint row for size " + r.size() + " (root " + r.rootHex()
+      return Optional.of("the checkpoint row for size " + r.size() + " (root " + r.rootHex()
           + ") holds a note for size " + cp.size() + " (root " + cp.rootHex() + "): the row was"
           + " altered");
     }
@@ -738,17 +762,47 @@ public final class AuditService {
       refresh();
     }
     if (cp.size() > tree.size()) {
-      throw fail("the store holds a checkpoint for size " + cp.size() + " but only "
+      return Optional.of("the store holds a checkpoint for size " + cp.size() + " but only "
           + tree.size() + " entries: entries from " + tree.size() + " on were deleted, or the"
           + " store was replaced by an older copy");
     }
     if (!MessageDigest.isEqual(tree.root(cp.size()), cp.rootHash())) {
-      throw fail("the checkpoint row for size " + cp.size() + " signs root " + cp.rootHex()
-          + " but the stored entries 0 to " + (cp.size() - 1) + " hash to "
-          + HexFormat.of().formatHex(tree.root(cp.size())) + ": an entry was rewritten together"
-          + " with its leaf hash, or the store was replaced");
+      return Optional.of("the checkpoint row for size " + cp.size() + " signs root "
+          + cp.rootHex() + " but the stored entries 0 to " + (cp.size() - 1) + " hash to "
+          + HexFormat.of().formatHex(tree.root(cp.size())) + ": an entry was rewritten"
+          + " together with its leaf hash, or the store was replaced");
     }
-    return new SignedCheckpoint(cp, r.note());
+    return Optional.empty();
+  }
+
+  // ---- for StoreAcceptance: the store judged on its own, without an anchor ----
+
+  /**
+   * Checks the stored entries alone (every text against its leaf hash, seq from 0 without a
+   * gap) and returns how many there are.
+   *
+   * @throws AuditIntegrityException when the entries themselves are broken
+   */
+  synchronized long checkEntries() {
+    long n = refresh();
+    checkNoEntryMissing(n);
+    return n;
+  }
+
+  /** The stored checkpoint rows that do not agree with the entries, each with why. */
+  synchronized Map<Row, String> disagreeingRows() {
+    Map<Row, String> out = new LinkedHashMap<>();
+    long from = 0;
+    while (true) {
+      List<Row> batch = rows(from, Long.MAX_VALUE, CHECKPOINT_BATCH);
+      for (Row r : batch) {
+        rowProblem(r, parseRow(r).orElse(null)).ifPresent(p -> out.put(r, p));
+        from = r.size() + 1;
+      }
+      if (batch.size() < CHECKPOINT_BATCH) {
+        return out;
+      }
+    }
   }
 
   /** The leaf hash of {@code text}, which must equal the stored {@code leafHex}. */

@@ -1,0 +1,123 @@
+package dev.imprint.bench.load;
+
+import dev.imprint.server.audit.AuditEvent;
+import dev.imprint.server.audit.AuditLog;
+import dev.imprint.server.audit.AuditService;
+import dev.imprint.server.audit.CheckpointFile;
+import dev.imprint.server.audit.KeyEncryptionKey;
+import dev.imprint.server.store.Database;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What the audit log's integrity check costs on a large log: the full check a server makes when
+ * it starts (every entry's text hashed against its leaf hash, every checkpoint row verified,
+ * the checkpoint file's root compared) and the check it makes before each signing (rows past
+ * its cache, COUNT of the rows below it, the anchor's row, new checkpoint rows, and one round of
+ * re-reading up to 20,000 old entries and 500 old checkpoint rows). Entries are written through
+ * the server's own {@link AuditLog} (canonical JSON like the API's), a checkpoint is signed
+ * every {@code --every} entries.
+ *
+ * <pre>
+ * java -cp bench/target/benchmarks.jar dev.imprint.bench.load.AuditCheck \
+ *     [--entries 1000000] [--every 10000] [--store sqlite|postgresql|both] [--rounds 5]
+ * </pre>
+ */
+public final class AuditCheck {
+  private AuditCheck() {}
+
+  public static void main(String[] args) throws Exception {
+    long entries = 1_000_000;
+    long every = 10_000;
+    String store = "both";
+    int rounds = 5;
+    for (int i = 0; i < args.length; i += 2) {
+      switch (args[i]) {
+        case "--entries" -> entries = Long.parseLong(args[i + 1]);
+        case "--every" -> every = Long.parseLong(args[i + 1]);
+        case "--store" -> store = args[i + 1];
+        case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    System.out.println("| store | entries | checkpoints | fill s | start check s | entries/s"
+        + " | heap after MiB | check before signing ms (median of " + rounds + ") |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
+    if (!store.equals("postgresql")) {
+      run("sqlite", null, entries, every, rounds);
+    }
+    if (!store.equals("sqlite")) {
+      try (EmbeddedPostgres pg = PostgresBaseline.start()) {
+        run("postgresql", LoadGenerator.newDatabase(pg), entries, every, rounds);
+      }
+    }
+  }
+
+  private static void run(String store, String jdbcUrl, long entries, long every, int rounds)
+      throws Exception {
+    Path dir = Files.createTempDirectory("imprint-audit-check-");
+    try (Database db = Database.open(jdbcUrl, dir)) {
+      byte[] kekBytes = new byte[32];
+      kekBytes[0] = 1;
+      Path kekFile = dir.resolve("kek");
+      Files.writeString(kekFile, Base64.getEncoder().encodeToString(kekBytes));
+      KeyEncryptionKey kek = KeyEncryptionKey.resolve(kekFile, null, dir, m -> { });
+      CheckpointFile file = new CheckpointFile(dir.resolve("audit-checkpoint"));
+      long t0 = System.nanoTime();
+      AuditService writer = new AuditService(db, "bench.local", kek, Clock.systemUTC(), file,
+          AuditService.IntegrityListener.none());
+      AuditLog log = new AuditLog(db, Clock.systemUTC());
+      int checkpoints = 0;
+      for (long done = 0; done < entries; ) {
+        long batch = Math.min(every, entries - done);
+        long first = done;
+        db.write(tx -> {
+          for (long i = first; i < first + batch; i++) {
+            log.append(tx, new AuditEvent("token:3f2a9c0d1e2b4a5c", "image.approved",
+                "sha256:" + String.format(Locale.ROOT, "%064x", i),
+                Map.of("reason", "passed policy", "identity", "spiffe://bench.local/svc")));
+          }
+          return null;
+        });
+        done += batch;
+        if (writer.checkpointIfGrown().isPresent()) {
+          checkpoints++;
+        }
+      }
+      double fill = (System.nanoTime() - t0) / 1e9;
+
+      System.gc();
+      long heapBefore = usedHeap();
+      long t1 = System.nanoTime();
+      AuditService restarted = new AuditService(db, "bench.local", kek, Clock.systemUTC(),
+          file, AuditService.IntegrityListener.none());
+      restarted.verifyStore();
+      double start = (System.nanoTime() - t1) / 1e9;
+      System.gc();
+      long heapAfter = usedHeap();
+
+      long[] guard = new long[rounds];
+      for (int r = 0; r < rounds; r++) {
+        long t = System.nanoTime();
+        restarted.check();
+        guard[r] = System.nanoTime() - t;
+      }
+      java.util.Arrays.sort(guard);
+      System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %.1f | %.2f | %,.0f | %d | %.1f |%n",
+          store, entries, checkpoints, fill, start, entries / start,
+          (heapAfter - heapBefore) >> 20, guard[rounds / 2] / 1e6);
+    } finally {
+      LoadGenerator.deleteTree(dir);
+    }
+  }
+
+  private static long usedHeap() {
+    Runtime rt = Runtime.getRuntime();
+    return rt.totalMemory() - rt.freeMemory();
+  }
+}
