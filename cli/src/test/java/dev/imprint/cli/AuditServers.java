@@ -86,6 +86,23 @@ final class AuditServers {
     copy(backup, target);
   }
 
+  /** A well-formed verifier key of some other log. */
+  static String otherLogKey() throws Exception {
+    byte[] pub = new byte[32];
+    pub[0] = 9;
+    String name = "imprint.local/imprint-audit";
+    java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+    d.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    d.update((byte) 0x0A);
+    d.update((byte) 0x01);
+    byte[] hash = d.digest(pub);
+    byte[] raw = new byte[33];
+    raw[0] = 0x01;
+    System.arraycopy(pub, 0, raw, 1, 32);
+    return name + "+" + java.util.HexFormat.of().formatHex(hash, 0, 4) + "+"
+        + java.util.Base64.getEncoder().encodeToString(raw);
+  }
+
   static void sleep(long ms) {
     try {
       Thread.sleep(ms);

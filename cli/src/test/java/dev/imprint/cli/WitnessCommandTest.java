@@ -94,7 +94,7 @@ class WitnessCommandTest {
     assertThat(verify.out()).contains("consistent with the trusted checkpoint for size 8")
         .contains("checkpoints verified with the key that signed the trusted checkpoint");
 
-    Cli otherKey = witness("--key", otherLogKey());
+    Cli otherKey = witness("--key", AuditServers.otherLogKey());
     assertThat(otherKey.code()).isEqualTo(2);
     assertThat(otherKey.err()).contains("pins the log key " + logKey.encoded());
     assertThat(alerts()).isEmpty();
@@ -189,26 +189,9 @@ class WitnessCommandTest {
   @Test
   void anUnreachableServerIsExitFour() throws Exception {
     Cli c = Cli.run("audit", "witness", "--server", "http://127.0.0.1:1", "--state",
-        state.toString(), "--key", otherLogKey());
+        state.toString(), "--key", AuditServers.otherLogKey());
     assertThat(c.code()).as(c.err()).isEqualTo(4);
     assertThat(c.err()).contains("cannot reach the Imprint server");
-  }
-
-  /** A well-formed verifier key of some other log. */
-  private static String otherLogKey() throws Exception {
-    byte[] pub = new byte[32];
-    pub[0] = 9;
-    String name = "imprint.local/imprint-audit";
-    java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
-    d.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    d.update((byte) 0x0A);
-    d.update((byte) 0x01);
-    byte[] hash = d.digest(pub);
-    byte[] raw = new byte[33];
-    raw[0] = 0x01;
-    System.arraycopy(pub, 0, raw, 1, 32);
-    return name + "+" + java.util.HexFormat.of().formatHex(hash, 0, 4) + "+"
-        + java.util.Base64.getEncoder().encodeToString(raw);
   }
 
   private void assertCosignedCheckpoint(VerifierKey logKey, String witnessKey, long size)
