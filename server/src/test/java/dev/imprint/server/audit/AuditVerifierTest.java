@@ -235,6 +235,51 @@ class AuditVerifierTest {
         + " signed by the export's key");
   }
 
+  @Test
+  void aChangedHeaderSizeOrEndCountNamesTheSmallerCount() throws Exception {
+    List<String> header = copy();
+    header.set(0, header.get(0).replace("\"size\":40", "\"size\":41"));
+    assertFailure(header, 40, "the export declares 41 entries (header) and 40 (end line) but"
+        + " holds 40");
+    List<String> end = copy();
+    end.set(end.size() - 1, "{\"type\":\"end\",\"entries\":39}");
+    assertFailure(end, 39, "declares 40 entries (header) and 39 (end line)");
+  }
+
+  @Test
+  void removingTheLastCheckpointUncoversItsEntriesButRemovingAnEarlierOneOnlyCoarsens()
+      throws Exception {
+    List<String> last = copy();
+    assertThat(last.remove(3)).contains("\"size\":40,");
+    assertFailure(last, 25, "entry 25 is not covered by any signed checkpoint");
+    List<String> middle = copy();
+    assertThat(middle.remove(2)).contains("\"size\":25,");
+    assertThat(verify(middle)).isEqualTo(new AuditVerifier.Verified(
+        "example.org/imprint-audit", 40, 2, audit.verifierKey().encoded(), true));
+  }
+
+  @Test
+  void aReplacedKeyWithEveryCheckpointResignedPassesOnlyWhenNothingPinsTheKey()
+      throws Exception {
+    byte[] seed = new byte[32];
+    seed[0] = 3;
+    CheckpointSigner forger = new CheckpointSigner("example.org/imprint-audit", seed);
+    List<String> l = copy();
+    l.set(0, l.get(0).replace(audit.verifierKey().encoded(), forger.verifierKey().encoded()));
+    for (int i = 1; i <= 3; i++) {
+      long size = AuditExport.JSON.readTree(l.get(i)).get("size").asLong();
+      l.set(i, AuditExport.checkpoint(size, forger.sign(new Checkpoint(
+          "example.org/imprint-audit", size, audit.root(size)))).toString());
+    }
+    assertThat(AuditVerifier.verify(reader(l), null)).isEqualTo(new AuditVerifier.Verified(
+        "example.org/imprint-audit", 40, 3, forger.verifierKey().encoded(), false));
+    assertFailure(l, 0, "not the expected key");
+    AuditVerifier.Result r = AuditVerifier.verify(reader(l), null, note(25));
+    assertThat(r).isInstanceOf(AuditVerifier.Failed.class);
+    assertThat(((AuditVerifier.Failed) r).reason()).contains("the trusted checkpoint is not"
+        + " signed by the export's key");
+  }
+
   /** The export as it would have been written when the log held {@code size} entries. */
   private static List<String> cutBackTo(long size) {
     List<String> l = new ArrayList<>();
