@@ -82,7 +82,7 @@ public final class StoreAcceptance {
     }
     String previousNote = readQuietly(file);
     Optional<Checkpoint> previous = parsed(store, previousNote);
-    Map<AuditService.Row, String> bad = store.disagreeingRows();
+    Map<StoredCheckpoints.Row, String> bad = store.disagreeingRows();
     Map<Long, String> removed = new LinkedHashMap<>();
     bad.keySet().forEach(r -> removed.put(r.size(), r.rootHex()));
     if (dryRun) {
@@ -160,13 +160,13 @@ public final class StoreAcceptance {
   }
 
   private static String evidence(String reason, String failure, String previousNote,
-      Map<AuditService.Row, String> bad) {
+      Map<StoredCheckpoints.Row, String> bad) {
     StringBuilder b = new StringBuilder("# imprint audit accept-store\n")
         .append("reason: ").append(reason).append('\n')
         .append("failure: ").append(failure).append('\n')
         .append("\n# the superseded checkpoint file\n")
         .append(previousNote == null ? "(none)\n" : previousNote);
-    for (Map.Entry<AuditService.Row, String> e : bad.entrySet()) {
+    for (Map.Entry<StoredCheckpoints.Row, String> e : bad.entrySet()) {
       b.append("\n# removed checkpoint row for size ").append(e.getKey().size())
           .append(" (root column ").append(e.getKey().rootHex()).append("): ")
           .append(e.getValue()).append('\n').append(e.getKey().note());

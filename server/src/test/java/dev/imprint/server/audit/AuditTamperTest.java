@@ -180,6 +180,29 @@ class AuditTamperTest {
             + ": adopted the store's latest checkpoint (size 8)"));
   }
 
+  @ParameterizedTest
+  @MethodSource("dev.imprint.server.testing.Stores#kinds")
+  void theCheckpointFileIsKeptWhereTheOperatorSaysAndChecksTheStoreFromThere(Stores.Kind kind)
+      throws Exception {
+    String jdbc = Stores.jdbcUrl(kind);
+    Path elsewhere = dir.resolve("elsewhere").resolve("replica-a.checkpoint");
+    String admin;
+    try (TestServer s = TestServer.start(config(jdbc).withAuditCheckpointFile(elsewhere))) {
+      admin = s.adminToken();
+      populate(s, admin);
+    }
+    assertThat(dir.resolve("data").resolve("audit-checkpoint")).doesNotExist();
+    assertThat(Files.readString(elsewhere)).startsWith("imprint.local/imprint-audit\n8\n");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
+        elsewhere.getParent()))).isEqualTo("rwx------");
+    try (Connection c = connect(jdbc)) {
+      tamper(c, Tamper.DELETE_THE_CHECKPOINT_ROWS);
+    }
+    try (TestServer s = TestServer.start(config(jdbc).withAuditCheckpointFile(elsewhere))) {
+      problem(s.send("GET", "/v1/audit/checkpoint", admin, null));
+    }
+  }
+
   /** Entries 0 (bootstrap) to 7, signed at sizes 5 and 8. */
   private static void populate(TestServer s, String admin) throws Exception {
     for (int i = 1; i <= 7; i++) {
