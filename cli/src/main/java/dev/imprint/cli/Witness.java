@@ -244,6 +244,9 @@ final class Witness {
     String at = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
         .withZone(ZoneOffset.UTC).format(Instant.now());
     Path evidence = dir.resolve(ALERTS).resolve(at + "-" + kind.label() + ".txt");
+    for (int n = 2; Files.exists(evidence); n++) {
+      evidence = dir.resolve(ALERTS).resolve(at + "-" + kind.label() + "-" + n + ".txt");
+    }
     StringBuilder text = new StringBuilder()
         .append("alert: ").append(kind.label()).append('\n')
         .append("detail: ").append(detail).append('\n')

@@ -1,27 +1,28 @@
 package dev.imprint.bench.load;
 
-import dev.imprint.server.audit.AuditEvent;
 import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.audit.AuditService;
 import dev.imprint.server.audit.CheckpointFile;
 import dev.imprint.server.audit.KeyEncryptionKey;
 import dev.imprint.server.store.Database;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.sql.PreparedStatement;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * What the audit log's integrity check costs on a large log: the full check a server makes when
  * it starts (every entry's text hashed against its leaf hash, every checkpoint row verified,
  * the checkpoint file's root compared) and the check it makes before each signing (rows past
  * its cache, COUNT of the rows below it, the anchor's row, new checkpoint rows, and one round of
- * re-reading up to 20,000 old entries and 500 old checkpoint rows). Entries are written through
- * the server's own {@link AuditLog} (canonical JSON like the API's), a checkpoint is signed
- * every {@code --every} entries.
+ * re-reading up to 20,000 old entries and 500 old checkpoint rows). Entries are written in
+ * batches (canonical JSON of the API's shape, with {@link AuditLog#leafHash} leaf hashes), and
+ * the server's own {@link AuditService} signs a checkpoint every {@code --every} entries.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.imprint.bench.load.AuditCheck \
@@ -74,19 +75,10 @@ public final class AuditCheck {
       CheckpointFile file = new CheckpointFile(dir.resolve("audit-checkpoint"));
       AuditService writer = new AuditService(db, "bench.local", kek, Clock.systemUTC(), file,
           AuditService.IntegrityListener.none());
-      AuditLog log = new AuditLog(db, Clock.systemUTC());
       int checkpoints = 0;
       for (long done = 0; done < entries; ) {
         long batch = Math.min(every, entries - done);
-        long first = done;
-        db.write(tx -> {
-          for (long i = first; i < first + batch; i++) {
-            log.append(tx, new AuditEvent("token:3f2a9c0d1e2b4a5c", "image.approved",
-                "sha256:" + String.format(Locale.ROOT, "%064x", i),
-                Map.of("reason", "passed policy", "identity", "spiffe://bench.local/svc")));
-          }
-          return null;
-        });
+        insert(db, done, done + batch);
         done += batch;
         if (writer.checkpointIfGrown().isPresent()) {
           checkpoints++;
@@ -122,6 +114,33 @@ public final class AuditCheck {
     } finally {
       LoadGenerator.deleteTree(dir);
     }
+  }
+
+  /**
+   * Entries {@code from} to {@code to - 1} in batched INSERTs: canonical JSON of the shape the
+   * API writes (about 250 bytes), with their RFC 6962 leaf hashes.
+   */
+  private static void insert(Database db, long from, long to) {
+    db.write(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO audit_entries (seq, logged_at, entry, leaf_hash) VALUES (?, ?, ?, ?)")) {
+        for (long i = from; i < to; i++) {
+          String e = "{\"action\":\"image.approved\",\"actor\":\"token:3f2a9c0d1e2b4a5c\","
+              + "\"details\":{\"identity\":\"spiffe://bench.local/svc\",\"reason\":"
+              + "\"passed policy\"},\"seq\":" + i + ",\"subject\":\"sha256:"
+              + String.format(Locale.ROOT, "%064x", i) + "\",\"time\":"
+              + "\"2026-12-06T12:00:00.000Z\"}";
+          ps.setLong(1, i);
+          ps.setLong(2, 0);
+          ps.setString(3, e);
+          ps.setString(4, HexFormat.of().formatHex(AuditLog.leafHash(
+              e.getBytes(StandardCharsets.UTF_8))));
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      return null;
+    });
   }
 
   private static long usedHeap() {

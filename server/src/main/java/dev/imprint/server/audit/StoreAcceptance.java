@@ -90,15 +90,15 @@ public final class StoreAcceptance {
     }
     String at = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
         .withZone(ZoneOffset.UTC).format(clock.instant());
-    Path evidence = file.path().resolveSibling(file.path().getFileName() + ".accepted-" + at
-        + ".txt");
+    String name = file.path().getFileName().toString();
+    Path evidence = unused(file.path().resolveSibling(name + ".accepted-" + at), ".txt");
     String text = evidence(why, failure, previousNote, bad);
     write(evidence, text);
     record(db, clock, store.origin(), why, failure, previous, n, removed, evidence, text);
     if (previousNote != null) {
       try {
-        Files.move(file.path(), file.path().resolveSibling(file.path().getFileName()
-            + ".superseded-" + at), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(file.path(), unused(file.path().resolveSibling(name + ".superseded-" + at),
+            ""), StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot move the superseded checkpoint file "
             + file.path() + " aside", e);
@@ -108,6 +108,15 @@ public final class StoreAcceptance {
         AuditService.IntegrityListener.none());
     AuditService.SignedCheckpoint signed = accepted.checkpoint();
     return new Outcome(failure, previous, n, removed, evidence, signed);
+  }
+
+  /** {@code base + suffix}, or {@code base-2 + suffix} and so on when that exists. */
+  private static Path unused(Path base, String suffix) {
+    Path p = base.resolveSibling(base.getFileName() + suffix);
+    for (int n = 2; Files.exists(p); n++) {
+      p = base.resolveSibling(base.getFileName() + "-" + n + suffix);
+    }
+    return p;
   }
 
   private static String checkReason(String reason) {
