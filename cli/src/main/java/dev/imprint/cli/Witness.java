@@ -241,7 +241,7 @@ final class Witness {
 
   /** Keeps the evidence (both notes and the proof) in the alerts directory. */
   private Alert alert(Kind kind, String detail, String note, List<String> proof) {
-    String at = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
+    String at = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'", Locale.ROOT)
         .withZone(ZoneOffset.UTC).format(Instant.now());
     Path evidence = dir.resolve(ALERTS).resolve(at + "-" + kind.label() + ".txt");
     for (int n = 2; Files.exists(evidence); n++) {

@@ -88,7 +88,7 @@ public final class StoreAcceptance {
     if (dryRun) {
       return new Outcome(failure, previous, n, removed, null, null);
     }
-    String at = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
+    String at = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'", Locale.ROOT)
         .withZone(ZoneOffset.UTC).format(clock.instant());
     String name = file.path().getFileName().toString();
     Path evidence = unused(file.path().resolveSibling(name + ".accepted-" + at), ".txt");
