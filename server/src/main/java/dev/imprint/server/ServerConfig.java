@@ -11,13 +11,16 @@ import java.util.regex.Pattern;
  * How one server process runs: where it listens, where it stores, its SPIFFE trust domain,
  * TLS, logging, the image policy file (null for the default policy) and how often the audit
  * log's tree head is signed ({@link Duration#ZERO}: none on a timer; still on request and at
- * shutdown) and where its last signed checkpoint is kept outside the store (null: under the
- * data directory). {@link #validate()} enforces the secure defaults.
+ * shutdown), whether to mint an admin token on a later start ({@code bootstrapAdmin}),
+ * whether to start despite loose file permissions ({@code allowInsecurePermissions}, loudly)
+ * and where the audit log's last signed checkpoint is kept outside the store
+ * ({@code auditCheckpointFile}; null: under the data directory). {@link #validate()} enforces
+ * the secure defaults.
  */
 public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     String trustDomain, Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat,
     long maxBodyBytes, Path imagePolicy, Path kekFile, Duration checkpointInterval,
-    Path auditCheckpointFile) {
+    boolean bootstrapAdmin, boolean allowInsecurePermissions, Path auditCheckpointFile) {
   /** Log line format. */
   public enum LogFormat { TEXT, JSON }
 
@@ -37,12 +40,12 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
         maxBodyBytes, null, null);
   }
 
-  /** A configuration with the default checkpoint interval and checkpoint file. */
+  /** A configuration with the default checkpoint interval. */
   public ServerConfig(String host, int port, Path dataDir, String jdbcUrl, String trustDomain,
       Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat, long maxBodyBytes,
       Path imagePolicy, Path kekFile) {
     this(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey, insecureNoTls, logFormat,
-        maxBodyBytes, imagePolicy, kekFile, DEFAULT_CHECKPOINT_INTERVAL, null);
+        maxBodyBytes, imagePolicy, kekFile, DEFAULT_CHECKPOINT_INTERVAL, false, false, null);
   }
 
   /**
@@ -51,7 +54,8 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
    */
   public ServerConfig withAuditCheckpointFile(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval, file);
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
+        bootstrapAdmin, allowInsecurePermissions, file);
   }
 
   /** Where the audit log's last signed checkpoint is kept outside the store. */
@@ -63,8 +67,8 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   /** The same configuration with the image policy read from {@code file} (null: default). */
   public ServerConfig withImagePolicy(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes, file, kekFile, checkpointInterval,
-        auditCheckpointFile);
+        insecureNoTls, logFormat, maxBodyBytes, file, kekFile, checkpointInterval, bootstrapAdmin,
+        allowInsecurePermissions, auditCheckpointFile);
   }
 
   /**
@@ -74,7 +78,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withKekFile(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, file, checkpointInterval,
-        auditCheckpointFile);
+        bootstrapAdmin, allowInsecurePermissions, auditCheckpointFile);
   }
 
   /**
@@ -83,8 +87,29 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
    */
   public ServerConfig withCheckpointInterval(Duration interval) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, interval,
-        auditCheckpointFile);
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, interval, bootstrapAdmin,
+        allowInsecurePermissions, auditCheckpointFile);
+  }
+
+  /**
+   * The same configuration minting a new admin token at start even when the store already has
+   * one ({@code imprint server --bootstrap-admin}); without it only a first start mints one.
+   */
+  public ServerConfig withBootstrapAdmin(boolean mint) {
+    return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval, mint,
+        allowInsecurePermissions, auditCheckpointFile);
+  }
+
+  /**
+   * The same configuration starting, with a loud warning, when the store or the key-encryption
+   * key can be read or written by other users ({@code --allow-insecure-permissions}); without
+   * it the server refuses to start.
+   */
+  public ServerConfig withAllowInsecurePermissions(boolean allow) {
+    return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
+        bootstrapAdmin, allow, auditCheckpointFile);
   }
 
   /**
@@ -117,7 +142,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     }
     return new ServerConfig(h, p, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
-        auditCheckpointFile);
+        bootstrapAdmin, allowInsecurePermissions, auditCheckpointFile);
   }
 
   /** True when the listen address is a loopback address. */
