@@ -1,15 +1,13 @@
 package dev.imprint.cli;
 
+import dev.imprint.server.ImprintServer;
 import dev.imprint.server.ServerConfig;
-import dev.imprint.server.audit.CheckpointFile;
-import dev.imprint.server.audit.KeyEncryptionKey;
+import dev.imprint.server.StartupException;
 import dev.imprint.server.audit.StoreAcceptance;
-import dev.imprint.server.store.Database;
 import dev.imprint.server.store.StoreException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,8 +26,9 @@ import picocli.CommandLine.Spec;
         + " audit.store_accepted entry with --reason, signs a new checkpoint and keeps it in the"
         + " checkpoint file. Witnesses will report the change as a fork or rollback.",
         "Run it with the server stopped (each PostgreSQL replica keeps its own checkpoint file:"
-            + " run it once per replica), with the options the server runs with. --dry-run"
-            + " only says what it would do."},
+            + " run it once per replica), with the options the server runs with: it takes the"
+            + " data directory's lock as the server does. --dry-run only says what it would"
+            + " do."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:accepted, nothing to accept, or the dry run's plan printed",
         "1:the stored entries themselves are broken (a gap, or a text that does not hash to its"
@@ -73,20 +72,20 @@ final class AcceptStoreCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Path file = checkpointFile != null ? checkpointFile
-        : dataDir.resolve(ServerConfig.DEFAULT_AUDIT_CHECKPOINT_FILE);
-    String url = jdbcUrl == null || jdbcUrl.isBlank() ? null : jdbcUrl;
-    try (Database db = Database.open(url, dataDir)) {
-      KeyEncryptionKey kek = KeyEncryptionKey.resolve(kekFile, System.getenv(
-          KeyEncryptionKey.ENV), dataDir, m -> err.println("imprint audit accept-store: " + m));
-      StoreAcceptance.Outcome o = StoreAcceptance.accept(db, trustDomain, kek,
-          Clock.systemUTC(), new CheckpointFile(file), reason, dryRun);
-      print(o, file, out);
+    try {
+      ServerConfig d = ServerConfig.defaults();
+      ServerConfig config = new ServerConfig(d.host(), d.port(), dataDir,
+          jdbcUrl == null || jdbcUrl.isBlank() ? null : jdbcUrl, trustDomain, null, null, false,
+          d.logFormat(), d.maxBodyBytes()).withKekFile(kekFile)
+          .withAuditCheckpointFile(checkpointFile);
+      print(ImprintServer.acceptAuditStore(config, reason, dryRun),
+          config.auditCheckpointPath(), out);
       return Main.OK;
     } catch (IllegalStateException e) {
       err.println("imprint audit accept-store: " + e.getMessage());
       return AuditCommand.FAILED;
-    } catch (IllegalArgumentException | StoreException | UncheckedIOException e) {
+    } catch (IllegalArgumentException | StoreException | StartupException
+        | UncheckedIOException e) {
       err.println("imprint audit accept-store: " + e.getMessage());
       return Main.USAGE;
     } finally {

@@ -63,6 +63,9 @@ class AcceptStoreCommandTest {
   @Test
   void anInvestigatedRewriteIsAcceptedOnTheRecordAndTheServerSignsAgain() throws Exception {
     long size = AuditServers.grow(server, 4);
+    Cli whileRunning = acceptStore("--dry-run", "--reason", "the server still runs");
+    assertThat(whileRunning.code()).isEqualTo(2);
+    assertThat(whileRunning.err()).contains("is running on the data directory");
     Path state = dir.resolve("witness");
     assertThat(Cli.run("audit", "witness", "--server", server.url(), "--state",
         state.toString(), "--trust-on-first-use").code()).isZero();
