@@ -25,7 +25,12 @@ import picocli.CommandLine.Model.CommandSpec;
         TokenCommand.class,
         IdentityCommand.class,
         ImageCommand.class,
+        ClusterCommand.class,
+        PinCommand.class,
         AuditCommand.class,
+        KeysCommand.class,
+        JoinTokenCommand.class,
+        SvidCommand.class,
         DemoCommand.class,
         CommandLine.HelpCommand.class,
     })
@@ -106,7 +111,12 @@ public final class Main {
       case "token" -> TokenCommand.class;
       case "identity" -> IdentityCommand.class;
       case "image" -> ImageCommand.class;
+      case "cluster" -> ClusterCommand.class;
+      case "pin" -> PinCommand.class;
       case "audit" -> AuditCommand.class;
+      case "keys" -> KeysCommand.class;
+      case "join-token" -> JoinTokenCommand.class;
+      case "svid" -> SvidCommand.class;
       case "demo" -> DemoCommand.class;
       default -> null;
     };

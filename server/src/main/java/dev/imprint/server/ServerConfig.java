@@ -11,16 +11,17 @@ import java.util.regex.Pattern;
  * How one server process runs: where it listens, where it stores, its SPIFFE trust domain,
  * TLS, logging, the image policy file (null for the default policy) and how often the audit
  * log's tree head is signed ({@link Duration#ZERO}: none on a timer; still on request and at
- * shutdown), whether to mint an admin token on a later start ({@code bootstrapAdmin}),
- * whether to start despite loose file permissions ({@code allowInsecurePermissions}, loudly)
- * and where the audit log's last signed checkpoint is kept outside the store
- * ({@code auditCheckpointFile}; null: under the data directory). {@link #validate()} enforces
- * the secure defaults.
+ * shutdown), whether to mint an admin token on a later start ({@code bootstrapAdmin}) and
+ * whether to start despite loose file permissions ({@code allowInsecurePermissions}, loudly),
+ * the workload identity settings ({@code svid}) and where the audit log's last signed
+ * checkpoint is kept outside the store ({@code auditCheckpointFile}; null: under the data
+ * directory). {@link #validate()} enforces the secure defaults.
  */
 public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     String trustDomain, Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat,
     long maxBodyBytes, Path imagePolicy, Path kekFile, Duration checkpointInterval,
-    boolean bootstrapAdmin, boolean allowInsecurePermissions, Path auditCheckpointFile) {
+    boolean bootstrapAdmin, boolean allowInsecurePermissions,
+    dev.imprint.server.svid.SvidConfig svid, Path auditCheckpointFile) {
   /** Log line format. */
   public enum LogFormat { TEXT, JSON }
 
@@ -45,7 +46,17 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
       Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat, long maxBodyBytes,
       Path imagePolicy, Path kekFile) {
     this(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey, insecureNoTls, logFormat,
-        maxBodyBytes, imagePolicy, kekFile, DEFAULT_CHECKPOINT_INTERVAL, false, false, null);
+        maxBodyBytes, imagePolicy, kekFile, DEFAULT_CHECKPOINT_INTERVAL, false, false);
+  }
+
+  /** A configuration with the default workload identity settings. */
+  public ServerConfig(String host, int port, Path dataDir, String jdbcUrl, String trustDomain,
+      Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat, long maxBodyBytes,
+      Path imagePolicy, Path kekFile, Duration checkpointInterval, boolean bootstrapAdmin,
+      boolean allowInsecurePermissions) {
+    this(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey, insecureNoTls, logFormat,
+        maxBodyBytes, imagePolicy, kekFile, checkpointInterval, bootstrapAdmin,
+        allowInsecurePermissions, dev.imprint.server.svid.SvidConfig.defaults(), null);
   }
 
   /**
@@ -55,7 +66,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withAuditCheckpointFile(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
-        bootstrapAdmin, allowInsecurePermissions, file);
+        bootstrapAdmin, allowInsecurePermissions, svid, file);
   }
 
   /** Where the audit log's last signed checkpoint is kept outside the store. */
@@ -64,11 +75,18 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
         : dataDir.resolve(DEFAULT_AUDIT_CHECKPOINT_FILE);
   }
 
+  /** The same configuration with the workload identity settings {@code s}. */
+  public ServerConfig withSvid(dev.imprint.server.svid.SvidConfig s) {
+    return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
+        bootstrapAdmin, allowInsecurePermissions, s, auditCheckpointFile);
+  }
+
   /** The same configuration with the image policy read from {@code file} (null: default). */
   public ServerConfig withImagePolicy(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, file, kekFile, checkpointInterval, bootstrapAdmin,
-        allowInsecurePermissions, auditCheckpointFile);
+        allowInsecurePermissions, svid, auditCheckpointFile);
   }
 
   /**
@@ -78,7 +96,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withKekFile(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, file, checkpointInterval,
-        bootstrapAdmin, allowInsecurePermissions, auditCheckpointFile);
+        bootstrapAdmin, allowInsecurePermissions, svid, auditCheckpointFile);
   }
 
   /**
@@ -88,7 +106,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withCheckpointInterval(Duration interval) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, interval, bootstrapAdmin,
-        allowInsecurePermissions, auditCheckpointFile);
+        allowInsecurePermissions, svid, auditCheckpointFile);
   }
 
   /**
@@ -98,7 +116,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withBootstrapAdmin(boolean mint) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval, mint,
-        allowInsecurePermissions, auditCheckpointFile);
+        allowInsecurePermissions, svid, auditCheckpointFile);
   }
 
   /**
@@ -109,7 +127,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withAllowInsecurePermissions(boolean allow) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
-        bootstrapAdmin, allow, auditCheckpointFile);
+        bootstrapAdmin, allow, svid, auditCheckpointFile);
   }
 
   /**
@@ -142,7 +160,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     }
     return new ServerConfig(h, p, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
-        bootstrapAdmin, allowInsecurePermissions, auditCheckpointFile);
+        bootstrapAdmin, allowInsecurePermissions, svid, auditCheckpointFile);
   }
 
   /** True when the listen address is a loopback address. */
@@ -191,6 +209,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
           + MIN_CHECKPOINT_INTERVAL.toMillis() + "ms, got "
           + (checkpointInterval == null ? "none" : checkpointInterval.toMillis() + "ms"));
     }
+    (svid == null ? dev.imprint.server.svid.SvidConfig.defaults() : svid).validate();
     return this;
   }
 }

@@ -26,6 +26,9 @@ class ApiSecurityTest {
   private static final List<String> PUBLIC_ALLOWED =
       List.of("/healthz", "/readyz", "/metrics", "/v1/openapi.json", "/.well-known/", "/v1/bundle",
           "/v1/jwks");
+  /** POSTs that carry their own credential (a join token, a workload session), not a token. */
+  private static final List<String> SELF_AUTHENTICATED =
+      List.of("/v1/attest/join-token", "/v1/svid/renew", "/v1/attest/k8s");
 
   @TempDir static Path dir;
   static TestServer server;
@@ -89,8 +92,45 @@ class ApiSecurityTest {
     List<Api.Route> open = server.server().routes().stream().filter(Api.Route::isPublic).toList();
     assertThat(open).isNotEmpty();
     for (Api.Route r : open) {
-      assertThat(PUBLIC_ALLOWED).as(r.path()).anyMatch(p -> r.path().startsWith(p));
+      if (r.method().equals("GET")) {
+        assertThat(PUBLIC_ALLOWED).as(r.path()).anyMatch(p -> r.path().startsWith(p));
+      } else {
+        assertThat(SELF_AUTHENTICATED).as(r.method() + " " + r.path()).contains(r.path());
+      }
     }
+  }
+
+  @Test
+  void selfAuthenticatedPostsRefuseAMissingOrForgedCredentialWith401() throws Exception {
+    int checked = 0;
+    for (Api.Route r : server.server().routes()) {
+      if (!r.isPublic() || r.method().equals("GET")) {
+        continue;
+      }
+      HttpResponse<String> none = server.send("POST", r.path(), null, "{}");
+      assertThat(none.statusCode()).as(r.path()).isEqualTo(401);
+      HttpResponse<String> forged = server.send("POST", r.path(),
+          "imp_0123456789abcdef_" + "A".repeat(43), r.path().equals("/v1/attest/k8s")
+              ? "{\"token\":\"eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ.e30.AAAA\"}"
+              : "{\"join_token\":\"imj_0123456789abcdef_" + "A".repeat(43) + "\"}");
+      assertThat(forged.statusCode()).as(r.path()).isEqualTo(r.path().contains("renew")
+          ? 401 : 401);
+      assertThat(problem(forged).get("code").asText()).isIn("join_token.invalid",
+          "svid.session_invalid", "attest.token_claims_invalid");
+      checked++;
+    }
+    assertThat(checked).isEqualTo(SELF_AUTHENTICATED.size());
+  }
+
+  @Test
+  void theAdmissionRoleReachesTheAdmissionWebhooksAndNothingElse() {
+    // beyond the routes every token may call (SVID validation)
+    List<String> reachable = server.server().routes().stream()
+        .filter(r -> r.roles().contains(Role.ADMISSION))
+        .filter(r -> r.roles().size() < Role.values().length)
+        .map(r -> r.method() + " " + r.path()).toList();
+    assertThat(reachable).containsExactlyInAnyOrder("POST /v1/admission/validate",
+        "POST /v1/admission/mutate");
   }
 
   @Test

@@ -65,6 +65,22 @@ public final class TokenService implements AutoCloseable {
     return create(role, description, null, createdBy);
   }
 
+  /** Work that commits with a new token, in the transaction that creates it. */
+  @FunctionalInterface
+  public interface CreationHook {
+    void created(Connection tx, String tokenId) throws SQLException;
+  }
+
+  /**
+   * Creates an unbound token and runs {@code hook} in the same transaction (another capability
+   * binds the token to something of its own, such as a Kubernetes cluster); the returned secret
+   * exists nowhere else.
+   */
+  public IssuedToken create(Role role, String description, String createdBy,
+      CreationHook hook) {
+    return issue(role, description, null, createdBy, Mint.ALWAYS, hook).orElseThrow();
+  }
+
   /**
    * Creates a token bound to {@code identity} (a SPIFFE ID or short id; null for none); the
    * returned secret exists nowhere else.
@@ -79,7 +95,7 @@ public final class TokenService implements AutoCloseable {
           + " token of role " + role.wire() + " (only workload and pipeline tokens act for an"
           + " identity), got '" + identity + "'");
     }
-    return issue(role, description, identity, createdBy, Mint.ALWAYS).orElseThrow();
+    return issue(role, description, identity, createdBy, Mint.ALWAYS, null).orElseThrow();
   }
 
   /**
@@ -89,7 +105,8 @@ public final class TokenService implements AutoCloseable {
    * ({@code imprint server --bootstrap-admin}).
    */
   public Optional<IssuedToken> bootstrapAdmin() {
-    return issue(Role.ADMIN, "created at first start", null, FIRST_START, Mint.FIRST_START_ONLY);
+    return issue(Role.ADMIN, "created at first start", null, FIRST_START, Mint.FIRST_START_ONLY,
+        null);
   }
 
   /**
@@ -100,7 +117,7 @@ public final class TokenService implements AutoCloseable {
    */
   public IssuedToken mintBootstrapAdmin() {
     return issue(Role.ADMIN, "minted by imprint server --bootstrap-admin", null,
-        BOOTSTRAP_ADMIN, Mint.ALWAYS).orElseThrow();
+        BOOTSTRAP_ADMIN, Mint.ALWAYS, null).orElseThrow();
   }
 
   /** How many admin tokens are active now. */
@@ -112,10 +129,10 @@ public final class TokenService implements AutoCloseable {
   private enum Mint { ALWAYS, FIRST_START_ONLY }
 
   /** The identity a token is bound to: its short id, SPIFFE ID and status. */
-  private record Bound(String id, String spiffeId, String status) {}
+  private record Bound(String id, String spiffeId, String status, String kind) {}
 
   private Optional<IssuedToken> issue(Role role, String description, String identity,
-      String createdBy, Mint mint) {
+      String createdBy, Mint mint, CreationHook hook) {
     byte[] idBytes = new byte[8];
     byte[] secretBytes = new byte[32];
     random.nextBytes(idBytes);
@@ -132,7 +149,7 @@ public final class TokenService implements AutoCloseable {
           return Optional.<ApiToken>empty();
         }
       }
-      Bound bound = identity == null ? null : bindable(c, identity);
+      Bound bound = identity == null ? null : bindable(c, identity, role);
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_tokens (id, role,"
           + " secret_hash, description, created_at, created_by, identity_id)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
@@ -154,6 +171,9 @@ public final class TokenService implements AutoCloseable {
         details.put("bootstrap", true);
       }
       audit.append(c, new AuditEvent(createdBy, "token.created", "token:" + id, details));
+      if (hook != null) {
+        hook.created(c, id);
+      }
       return Optional.of(new ApiToken(id, role, desc, now, createdBy, null, null,
           bound == null ? null : bound.id(), bound == null ? null : bound.spiffeId()));
     });
@@ -165,17 +185,18 @@ public final class TokenService implements AutoCloseable {
    * until it commits: offboarding locks the row for update before it revokes the identity's
    * tokens, so a token bound concurrently is either refused here or revoked there.
    */
-  private Bound bindable(Connection c, String ref) throws SQLException {
+  private Bound bindable(Connection c, String ref, Role role) throws SQLException {
     boolean bySpiffe = ref.startsWith("spiffe://");
     Bound found = null;
     if (bySpiffe || IDENTITY_ID.matcher(ref).matches()) {
-      try (PreparedStatement ps = c.prepareStatement("SELECT id, spiffe_id, status FROM"
+      try (PreparedStatement ps = c.prepareStatement("SELECT id, spiffe_id, status, kind FROM"
           + " identities WHERE " + (bySpiffe ? "spiffe_id" : "id") + " = ?"
           + (db.dialect() == Dialect.POSTGRESQL ? " FOR SHARE" : ""))) {
         ps.setString(1, ref);
         try (ResultSet rs = ps.executeQuery()) {
           if (rs.next()) {
-            found = new Bound(rs.getString(1), rs.getString(2), rs.getString(3));
+            found = new Bound(rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getString(4));
           }
         }
       }
@@ -183,6 +204,14 @@ public final class TokenService implements AutoCloseable {
     if (found == null) {
       throw ApiProblem.badRequest("token.identity_unknown", "expected the SPIFFE ID or id of an"
           + " existing identity, got '" + ref + "'");
+    }
+    // a workload token acts for what runs (a workload, a bot, an integration), never for a
+    // pipeline; a pipeline token acts for its pipeline or for the identity of the images it
+    // builds (issue 9's scoping binds it to the latter), so its binding is not narrowed here
+    if (role == Role.WORKLOAD && "pipeline".equals(found.kind())) {
+      throw ApiProblem.badRequest("token.identity_kind_mismatch", "a workload token cannot act"
+          + " for identity '" + found.spiffeId() + "' of kind pipeline (workload tokens bind to"
+          + " workload, bot and integration identities)");
     }
     if (!"active".equals(found.status())) {
       throw ApiProblem.conflict("token.identity_inactive", "identity '" + found.spiffeId()
