@@ -182,15 +182,16 @@ public final class AuditService {
   }
 
   /**
-   * The signed checkpoint for the current size: the stored one when it is current (checked),
-   * else a new one, signed and stored after the store was checked (an identical one from
-   * another replica wins quietly).
+   * The signed checkpoint for the current size: the stored one when it is current (checked, and
+   * then this server's anchor: another replica may have signed it), else a new one, signed and
+   * stored after the store was checked (an identical one from another replica wins quietly).
    */
   public synchronized SignedCheckpoint checkpoint() {
     verifyStore();
     long n = refresh();
     Optional<SignedCheckpoint> latest = checkpoints.latest();
     if (latest.isPresent() && latest.get().checkpoint().size() >= n) {
+      advanceAnchor(latest.get());
       return latest.get();
     }
     return signAndStore(n);
