@@ -203,6 +203,45 @@ class AuditTamperTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void aCheckpointFileThatCannotBeWrittenFailsReadinessUntilAWriteSucceedsAgain()
+      throws Exception {
+    Path file = dir.resolve("data").resolve("audit-checkpoint");
+    try (TestServer s = TestServer.start(config(null))) {
+      String admin = s.adminToken();
+      populate(s, admin);
+      Files.delete(file);
+      Files.createDirectory(file);
+      Files.writeString(file.resolve("in-the-way"), "x");
+      assertThat(s.send("POST", "/v1/tokens", admin, "{\"role\":\"auditor\"}").statusCode())
+          .isEqualTo(201);
+      HttpResponse<String> cp = s.send("GET", "/v1/audit/checkpoint", admin, null);
+      assertThat(cp.statusCode()).as("signing goes on").isEqualTo(200);
+      assertThat(JSON.readTree(cp.body()).get("size").asLong()).isEqualTo(9);
+      HttpResponse<String> ready = s.send("GET", "/readyz", null, null);
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(JSON.readTree(ready.body()).get("reasons")).singleElement().satisfies(r -> {
+        assertThat(r.get("code").asText()).isEqualTo("audit.checkpoint_file_unwritable");
+        assertThat(r.get("detail").asText()).contains("cannot write the audit checkpoint file "
+            + file);
+      });
+      assertThat(logged.list).anyMatch(e -> e.getLevel() == Level.ERROR
+          && e.getFormattedMessage().startsWith("cannot write the audit checkpoint file"));
+      assertThat(s.send("GET", "/metrics", null, null).body())
+          .contains("imprint_audit_integrity_ok 1.0");
+
+      Files.delete(file.resolve("in-the-way"));
+      Files.delete(file);
+      assertThat(s.send("POST", "/v1/tokens", admin, "{\"role\":\"auditor\"}").statusCode())
+          .isEqualTo(201);
+      cp = s.send("GET", "/v1/audit/checkpoint", admin, null);
+      assertThat(cp.statusCode()).isEqualTo(200);
+      assertThat(Files.readString(file)).isEqualTo(JSON.readTree(cp.body()).get("note")
+          .asText());
+      assertThat(s.send("GET", "/readyz", null, null).statusCode()).isEqualTo(200);
+    }
+  }
+
   /** Entries 0 (bootstrap) to 7, signed at sizes 5 and 8. */
   private static void populate(TestServer s, String admin) throws Exception {
     for (int i = 1; i <= 7; i++) {
