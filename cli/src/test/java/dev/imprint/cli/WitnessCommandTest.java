@@ -187,6 +187,19 @@ class WitnessCommandTest {
   }
 
   @Test
+  void aCheckpointThePinnedKeyDidNotSignIsABadSignatureAlertAndNothingIsKept() throws Exception {
+    AuditServers.grow(server, 2);
+    String other = AuditServers.otherLogKey();
+    Cli c = witness("--key", other);
+    assertThat(c.code()).as(c.err()).isEqualTo(1);
+    assertThat(c.err()).contains("ALERT bad-signature: the server's checkpoint does not verify"
+        + " with the pinned log key " + VerifierKey.parse(other).encoded());
+    assertThat(state.resolve("checkpoint")).doesNotExist();
+    assertThat(alerts()).singleElement().satisfies(a -> assertThat(Files.readString(a))
+        .contains("alert: bad-signature").contains("(none)"));
+  }
+
+  @Test
   void anUnreachableServerIsExitFour() throws Exception {
     Cli c = Cli.run("audit", "witness", "--server", "http://127.0.0.1:1", "--state",
         state.toString(), "--key", AuditServers.otherLogKey());
