@@ -5,6 +5,7 @@ import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Json;
+import dev.imprint.server.text.FreeText;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,11 +53,8 @@ public final class TokenRoutes implements ApiModule {
     } catch (IllegalArgumentException e) {
       throw ApiProblem.badRequest("token.role_unknown", e.getMessage());
     }
-    String description = req.description() == null ? "" : req.description();
-    if (description.length() > 200) {
-      throw ApiProblem.badRequest("token.description_too_long",
-          "expected a description of at most 200 characters, got " + description.length());
-    }
+    String description = req.description() == null ? "" : FreeText.check(req.description(),
+        "description", 200, "token.description_too_long", "token.description_invalid");
     IssuedToken issued = tokens.create(role, description, req.identity(),
         ApiServer.caller(ctx).actor());
     Map<String, Object> body = view(issued.token());

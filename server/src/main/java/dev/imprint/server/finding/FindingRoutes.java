@@ -1,12 +1,14 @@
 package dev.imprint.server.finding;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.imprint.server.auth.Role;
 import dev.imprint.server.http.Api;
 import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Json;
+import dev.imprint.server.http.Shape;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,16 +19,65 @@ import java.util.Map;
  */
 public final class FindingRoutes implements ApiModule {
   /** Body of {@code POST /v1/findings}; {@code inventory} is optional (older clients omit it). */
-  public record UploadRequest(String repository, String commit, JsonNode report,
-      JsonNode inventory) {}
+  public record UploadRequest(String repository, String commit,
+      @JsonDeserialize(using = ReportTree.class) JsonNode report,
+      @JsonDeserialize(using = InventoryTree.class) JsonNode inventory) {}
+
+  /** What {@link FindingService} reads of a report; the rest is skipped as it streams by. */
+  static final Shape REPORT = Shape.object().scalars("schemaVersion")
+      .field("tool", Shape.object().scalars("version"))
+      .field("findings", Shape.array(Shape.object()
+          .scalars("ruleId", "title", "severity", "category", "path", "line", "column",
+              "message", "fingerprint")
+          .field("secret", Shape.object().scalars("redacted", "fingerprint")),
+          FindingService.MAX_FINDINGS, "finding.report_too_large"));
+
+  /** What {@link UploadedInventory} reads of an inventory; its top level admits no other field. */
+  static final Shape INVENTORY = inventoryShape();
+
+  private static Shape inventoryShape() {
+    Shape location = Shape.object().scalars("path", "line");
+    Shape list = Shape.array(Shape.scalar(), UploadedInventory.MAX_LIST, "inventory.too_large");
+    Shape identity = Shape.object().scalars("id", "kind", "name", "access", "credential")
+        .field("location", location).field("permissions", list).field("trustedBy", list)
+        .field("usedBy", list).field("flags", list).field("details", list);
+    Shape link = Shape.object().scalars("kind", "from", "to", "reason")
+        .field("fromLocation", location).field("toLocation", location);
+    return Shape.object().scalars("schemaVersion", "summary")
+        .field("identities", Shape.array(identity, UploadedInventory.MAX_IDENTITIES,
+            "inventory.too_large"))
+        .field("links", Shape.array(link, UploadedInventory.MAX_LINKS, "inventory.too_large"))
+        .closed();
+  }
+
+  /** Reads {@code report} through {@link #REPORT}. */
+  static final class ReportTree extends Shape.Tree {
+    private static final long serialVersionUID = 1L;
+
+    ReportTree() {
+      super(REPORT, "report");
+    }
+  }
+
+  /** Reads {@code inventory} through {@link #INVENTORY}. */
+  static final class InventoryTree extends Shape.Tree {
+    private static final long serialVersionUID = 1L;
+
+    InventoryTree() {
+      super(INVENTORY, "inventory");
+    }
+  }
 
   private final FindingService findings;
   private final long maxBodyBytes;
 
-  /** {@code serverMaxBody} is the server-wide body limit; uploads may be 16 times larger. */
+  /**
+   * {@code serverMaxBody} is the server-wide body limit; uploads may be {@link
+   * ApiServer#DOCUMENT_BODY_FACTOR} times larger.
+   */
   public FindingRoutes(FindingService findings, long serverMaxBody) {
     this.findings = findings;
-    this.maxBodyBytes = serverMaxBody * 16;
+    this.maxBodyBytes = serverMaxBody * ApiServer.DOCUMENT_BODY_FACTOR;
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.imprint.server.audit.AuditEvent;
 import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.store.Database;
+import dev.imprint.server.text.FreeText;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -327,12 +328,33 @@ public final class FindingService {
             + "secret.fingerprint of 16 to 64 lower-case hex digits");
       }
     }
-    return new StoredFinding(text(f.path("ruleId"), at + "ruleId", 64, true),
+    StoredFinding stored = new StoredFinding(text(f.path("ruleId"), at + "ruleId", 64, true),
         text(f.path("title"), at + "title", 512, false), severity,
         text(f.path("category"), at + "category", 32, false),
-        text(f.path("path"), at + "path", 4096, true), f.path("line").asInt(0),
-        f.path("column").asInt(0), text(f.path("message"), at + "message", 4096, false),
+        text(f.path("path"), at + "path", 4096, true), position(f.path("line"), at + "line"),
+        position(f.path("column"), at + "column"),
+        text(f.path("message"), at + "message", 4096, false),
         text(f.path("fingerprint"), at + "fingerprint", 128, false), redacted, secretFp);
+    UnredactedSecrets.refuse(stored.ruleId(), at + "ruleId", "finding.secret_not_redacted");
+    UnredactedSecrets.refuse(stored.title(), at + "title", "finding.secret_not_redacted");
+    UnredactedSecrets.refuse(stored.category(), at + "category", "finding.secret_not_redacted");
+    UnredactedSecrets.refuse(stored.path(), at + "path", "finding.secret_not_redacted");
+    UnredactedSecrets.refuse(stored.message(), at + "message", "finding.secret_not_redacted");
+    return stored;
+  }
+
+  /** A line or column: absent is 0; otherwise a whole number from 0 to 2^31-1, never wrapped. */
+  private static int position(JsonNode n, String field) {
+    if (n.isMissingNode() || n.isNull()) {
+      return 0;
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 0) {
+      throw ApiProblem.badRequest("finding.report_invalid", "expected " + field + " to be a"
+          + " whole number from 0 to " + Integer.MAX_VALUE + ", got " + (n.isNumber()
+              ? "a number out of that range" : n.getNodeType().name().toLowerCase(
+                  java.util.Locale.ROOT)));
+    }
+    return n.intValue();
   }
 
   private static String text(JsonNode n, String field, int max, boolean required) {
@@ -343,11 +365,11 @@ public final class FindingService {
       }
       return "";
     }
-    if (!n.isTextual() || n.asText().length() > max) {
+    if (!n.isTextual()) {
       throw ApiProblem.badRequest("finding.report_invalid", "expected " + field
           + " to be text of at most " + max + " characters");
     }
-    return n.asText();
+    return FreeText.check(n.asText(), field, max, "finding.report_invalid");
   }
 
   private static String repository(String repo) {
@@ -355,7 +377,7 @@ public final class FindingService {
       throw ApiProblem.badRequest("finding.repository_missing", "expected 'repository' (e.g."
           + " acme/payments, from GITHUB_REPOSITORY or CI_PROJECT_PATH), got none");
     }
-    if (repo.length() > 255 || repo.codePoints().anyMatch(cp -> Character.isISOControl(cp)
+    if (repo.length() > 255 || repo.codePoints().anyMatch(cp -> !FreeText.allowed(cp)
         || Character.isWhitespace(cp))) {
       throw ApiProblem.badRequest("finding.repository_invalid", "expected a repository name of"
           + " at most 255 characters without spaces or control characters");
@@ -370,8 +392,7 @@ public final class FindingService {
     }
     if (!COMMIT.matcher(commit).matches()) {
       throw ApiProblem.badRequest("finding.commit_invalid", "expected a commit of 7 to 64"
-          + " lower-case hex digits, got '" + (commit.length() > 80 ? commit.substring(0, 80)
-              + "..." : commit).replaceAll("\\p{Cntrl}", "?") + "'");
+          + " lower-case hex digits, got '" + FreeText.printable(commit) + "'");
     }
     return commit;
   }

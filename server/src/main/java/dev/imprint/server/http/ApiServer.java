@@ -6,12 +6,14 @@ import dev.imprint.server.auth.Caller;
 import dev.imprint.server.auth.Role;
 import dev.imprint.server.auth.TokenService;
 import dev.imprint.server.store.StoreException;
+import dev.imprint.server.text.TextRefused;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.Set;
@@ -30,6 +32,12 @@ public final class ApiServer {
   private static final String CALLER = "imprint.caller";
   private static final String STARTED = "imprint.started";
 
+  /**
+   * How much larger than the server-wide limit a body may be on the routes that take documents
+   * (findings uploads, image registrations with their reports).
+   */
+  public static final int DOCUMENT_BODY_FACTOR = 16;
+
   /** How to listen and how much to accept. */
   public record Settings(String host, int port, long maxBodyBytes,
       Consumer<JavalinConfig> jettyCustomizer) {}
@@ -47,6 +55,13 @@ public final class ApiServer {
       PrometheusMeterRegistry metrics, Readiness readiness, List<ApiModule> modules) {
     String openApi = openApiText(modules);
     RequestTimers timers = new RequestTimers(metrics);
+    BodyBudget budget = BodyBudget.forHeap(Runtime.getRuntime().maxMemory(),
+        settings.maxBodyBytes() * DOCUMENT_BODY_FACTOR + settings.maxBodyBytes());
+    RequestLimits limits = new RequestLimits(settings.maxBodyBytes(), budget);
+    Gauge.builder("imprint.http.body.held", budget, BodyBudget::heldBytes).baseUnit("bytes")
+        .description("request body bytes held by requests in flight").register(metrics);
+    Gauge.builder("imprint.http.body.budget", budget, BodyBudget::totalBytes).baseUnit("bytes")
+        .description("request body bytes the server holds at most at once").register(metrics);
     Api[] holder = new Api[1];
     Javalin app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
@@ -61,6 +76,7 @@ public final class ApiServer {
       holder[0] = api;
       cfg.routes.before(ctx -> {
         ctx.attribute(STARTED, System.nanoTime());
+        ctx.attribute(Json.LIMITS, limits);
         ctx.header("Cache-Control", "no-store");
         ctx.header("X-Content-Type-Options", "nosniff");
       });
@@ -68,6 +84,8 @@ public final class ApiServer {
       cfg.routes.after(ctx -> record(ctx, timers));
       cfg.routes.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
       cfg.routes.exception(StoreException.class, (e, ctx) -> problem(ctx, fromStore(e)));
+      cfg.routes.exception(TextRefused.class, (e, ctx) -> problem(ctx,
+          ApiProblem.badRequest(e.code(), e.getMessage())));
       cfg.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx,
           e.getStatus() == 404
               ? ApiProblem.notFound("http.not_found", "no route for " + ctx.method() + " "

@@ -90,8 +90,7 @@ public final class IdentityRoutes implements ApiModule {
   }
 
   private void move(Context ctx, String what) {
-    ReasonRequest r = ctx.bodyAsBytes().length == 0 ? new ReasonRequest(null)
-        : Json.body(ctx, ReasonRequest.class);
+    ReasonRequest r = Json.optionalBody(ctx, ReasonRequest.class, new ReasonRequest(null));
     String id = ctx.pathParam("id");
     String actor = ApiServer.caller(ctx).actor();
     Identity after = switch (what) {

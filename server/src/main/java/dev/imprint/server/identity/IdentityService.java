@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imprint.server.audit.AuditEvent;
 import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.http.ApiProblem;
+import dev.imprint.server.text.FreeText;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.store.Dialect;
 import java.nio.charset.StandardCharsets;
@@ -397,15 +398,8 @@ public final class IdentityService {
       }
       return "";
     }
-    if (value.length() > max) {
-      throw ApiProblem.badRequest("identity." + field + "_too_long", "expected " + field
-          + " of at most " + max + " characters, got " + value.length());
-    }
-    if (value.codePoints().anyMatch(Character::isISOControl)) {
-      throw ApiProblem.badRequest("identity." + field + "_invalid", "expected " + field
-          + " without control characters (tabs, newlines)");
-    }
-    return value;
+    return FreeText.check(value, field, max, "identity." + field + "_too_long",
+        "identity." + field + "_invalid");
   }
 
   /** Validates labels: at most 32, keys like {@code team} or {@code app.kubernetes.io/name}. */
@@ -422,14 +416,11 @@ public final class IdentityService {
       if (e.getKey() == null || !LABEL_KEY.matcher(e.getKey()).matches()) {
         throw ApiProblem.badRequest("identity.label_invalid", "expected label keys of letters,"
             + " digits, '.', '_', '/', '-' (1 to 63, starting with a letter or digit), got '"
-            + e.getKey() + "'");
+            + (e.getKey() == null ? "" : FreeText.printable(e.getKey())) + "'");
       }
       String v = e.getValue() == null ? "" : e.getValue();
-      if (v.length() > 256 || v.codePoints().anyMatch(Character::isISOControl)) {
-        throw ApiProblem.badRequest("identity.label_invalid", "expected the value of label '"
-            + e.getKey() + "' to be at most 256 characters without control characters");
-      }
-      out.put(e.getKey(), v);
+      out.put(e.getKey(), FreeText.check(v, "the value of label '" + e.getKey() + "'", 256,
+          "identity.label_invalid"));
     }
     return out;
   }
