@@ -163,7 +163,12 @@ public final class Json {
       requireJson(ctx);
     }
     RequestLimits limits = limits(ctx);
-    limits.budget().hold(ctx, declared < 0 ? maxBytes : declared);
+    try {
+      limits.budget().hold(ctx, declared < 0 ? maxBytes : declared);
+    } catch (ApiProblem p) {
+      discardRest(ctx, maxBytes);
+      throw p;
+    }
     try {
       InputStream in = new LimitedInput(ctx.req().getInputStream(), maxBytes);
       byte[] head = in.readNBytes(4);
@@ -188,7 +193,31 @@ public final class Json {
           .readValue(new SequenceInputStream(new ByteArrayInputStream(head), in));
     } catch (IOException | RuntimeException e) {
       limits.budget().release(ctx);
-      throw problem(e, maxBytes);
+      ApiProblem p = problem(e, maxBytes);
+      if (p.status() != 413 && p.status() != 408) {
+        discardRest(ctx, maxBytes);
+      }
+      throw p;
+    }
+  }
+
+  /**
+   * Reads and drops what is left of a refused body (at most its route's limit), so the client,
+   * still sending, reads the problem instead of a connection reset: a server that closes a
+   * connection with unread bytes in its receive buffer makes TCP send a reset, which can discard
+   * the answer before the client reads it (RFC 9112, section 9.6). Nothing is kept; the minimum
+   * data rate and idle timeout bound how long it may take.
+   */
+  private static void discardRest(Context ctx, long maxBytes) {
+    byte[] buf = new byte[8192];
+    long left = maxBytes;
+    try {
+      InputStream in = ctx.req().getInputStream();
+      for (int n = in.read(buf); n >= 0 && left > 0; n = in.read(buf)) {
+        left -= n;
+      }
+    } catch (IOException | RuntimeException e) {
+      // the client went away or stalled: there is nobody left to answer
     }
   }
 
