@@ -9,6 +9,7 @@ import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Json;
 import dev.imprint.server.http.Shape;
+import dev.imprint.server.text.FreeText;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -105,25 +106,20 @@ public final class FindingRoutes implements ApiModule {
   private void show(Context ctx) {
     String repo = ctx.queryParam("repository");
     String commit = ctx.queryParam("commit");
-    FindingService.Report r = findings.report(repo, commit).orElseThrow(() ->
-        ApiProblem.notFound("finding.not_found", "no findings uploaded for repository '" + repo
-            + "'" + (commit == null ? "" : " at commit " + commit)));
-    Map<String, Object> body = report(r);
-    body.put("findings", findings.findings(r.repository(), r.commit()));
+    FindingService.FindingPage page = findings.page(repo, commit, ctx.queryParam("cursor"),
+        limit(ctx.queryParam("limit"), FindingService.MAX_PAGE)).orElseThrow(() ->
+            ApiProblem.notFound("finding.not_found", "no findings uploaded for repository '"
+                + FreeText.printable(repo) + "'" + (commit == null ? "" : " at commit "
+                    + FreeText.printable(commit))));
+    Map<String, Object> body = report(page.report());
+    body.put("items", page.items());
+    body.put("next", page.next());
     ctx.json(body);
   }
 
   private void summary(Context ctx) {
-    String limit = ctx.queryParam("limit");
-    int n;
-    try {
-      n = limit == null ? 50 : Integer.parseInt(limit);
-    } catch (NumberFormatException e) {
-      throw ApiProblem.badRequest("request.limit_invalid", "expected limit from 1 to 200, got '"
-          + limit + "'");
-    }
     FindingService.SummaryPage page = findings.summary(ctx.queryParam("repository"),
-        ctx.queryParam("cursor"), n);
+        ctx.queryParam("cursor"), limit(ctx.queryParam("limit"), 200));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("items", page.items().stream().map(s -> {
       Map<String, Object> m = report(s.latest());
@@ -132,6 +128,16 @@ public final class FindingRoutes implements ApiModule {
     }).toList());
     body.put("next", page.next());
     ctx.json(body);
+  }
+
+  /** The {@code limit} query parameter: 50 by default. */
+  private static int limit(String limit, int max) {
+    try {
+      return limit == null ? 50 : Integer.parseInt(limit);
+    } catch (NumberFormatException e) {
+      throw ApiProblem.badRequest("request.limit_invalid", "expected limit from 1 to " + max
+          + ", got '" + FreeText.printable(limit) + "'");
+    }
   }
 
   private static Map<String, Object> report(FindingService.Report r) {

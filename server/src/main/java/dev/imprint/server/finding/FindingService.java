@@ -50,6 +50,12 @@ public final class FindingService {
   /** One page of repository summaries and the cursor of the next (null at the end). */
   public record SummaryPage(List<RepositorySummary> items, String next) {}
 
+  /** One page of a report's findings, the report, and the cursor of the next (null at the end). */
+  public record FindingPage(Report report, List<StoredFinding> items, String next) {}
+
+  /** Most findings one page holds. */
+  public static final int MAX_PAGE = 200;
+
   private final Database db;
   private final AuditLog audit;
   private final Clock clock;
@@ -146,6 +152,93 @@ public final class FindingService {
         }
       }
     });
+  }
+
+  /**
+   * One page of the findings of {@code repository} at {@code commit} (null: its latest upload),
+   * in report order, after {@code cursor} (null or empty: from the first), at most {@code limit}
+   * (1 to {@link #MAX_PAGE}); empty when there is no such upload. A cursor names the upload it
+   * pages through, so later pages come from that upload even after a newer one for the
+   * repository; when that upload was replaced since, the page is 409
+   * {@code finding.report_replaced}.
+   */
+  public Optional<FindingPage> page(String repository, String commit, String cursor, int limit) {
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw ApiProblem.badRequest("request.limit_invalid", "expected limit from 1 to "
+          + MAX_PAGE + ", got " + limit);
+    }
+    String repo = repository(repository);
+    FindingCursor after = cursor == null || cursor.isEmpty() ? null : FindingCursor.decode(cursor);
+    String sha = commit == null || commit.isEmpty() ? null : commit(commit);
+    if (after != null && sha != null && !after.commit().equals(sha)) {
+      throw ApiProblem.badRequest("request.cursor_invalid", "expected the 'next' cursor of a"
+          + " previous page of the findings at commit " + sha + ", got one of another commit");
+    }
+    Optional<Report> found = report(repo, after == null ? sha : after.commit());
+    if (after != null && (found.isEmpty()
+        || found.get().uploadedAt().toEpochMilli() != after.uploadedAt())) {
+      throw ApiProblem.conflict("finding.report_replaced", "the upload this cursor pages"
+          + " through was replaced by a later upload for the same commit; start again without"
+          + " a cursor");
+    }
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    Report r = found.get();
+    int from = after == null ? -1 : after.position();
+    int[] positions = new int[limit + 1];
+    List<StoredFinding> rows = db.read(c -> {
+      List<StoredFinding> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT rule_id, title, severity, category,"
+          + " path, line, col, message, fingerprint, secret_redacted, secret_fingerprint,"
+          + " position FROM findings WHERE repository = ? AND commit_sha = ? AND position > ?"
+          + " ORDER BY position LIMIT " + (limit + 1))) {
+        ps.setString(1, r.repository());
+        ps.setString(2, r.commit());
+        ps.setInt(3, from);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            positions[out.size()] = rs.getInt(12);
+            out.add(stored(rs));
+          }
+        }
+      }
+      return out;
+    });
+    if (rows.size() <= limit) {
+      return Optional.of(new FindingPage(r, rows, null));
+    }
+    return Optional.of(new FindingPage(r, List.copyOf(rows.subList(0, limit)),
+        new FindingCursor(r.commit(), r.uploadedAt().toEpochMilli(),
+            positions[limit - 1]).encode()));
+  }
+
+  /** Where a page of findings ends: the upload (commit, upload time) and the last position. */
+  private record FindingCursor(String commit, long uploadedAt, int position) {
+    String encode() {
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(("f1:" + commit + ":"
+          + uploadedAt + ":" + position).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static FindingCursor decode(String cursor) {
+      try {
+        String[] p = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8)
+            .split(":", -1);
+        if (p.length == 4 && p[0].equals("f1") && COMMIT.matcher(p[1]).matches()) {
+          return new FindingCursor(p[1], Long.parseLong(p[2]), Integer.parseInt(p[3]));
+        }
+      } catch (IllegalArgumentException e) {
+        // fall through to the problem (NumberFormatException is one too)
+      }
+      throw ApiProblem.badRequest("request.cursor_invalid",
+          "expected the 'next' cursor of a previous page of findings");
+    }
+  }
+
+  private static StoredFinding stored(ResultSet rs) throws SQLException {
+    return new StoredFinding(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+        rs.getString(5), rs.getInt(6), rs.getInt(7), rs.getString(8), rs.getString(9),
+        rs.getString(10), rs.getString(11));
   }
 
   /** The findings of one stored report, in report order. */

@@ -6,6 +6,7 @@ import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Json;
+import dev.imprint.server.text.FreeText;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -111,7 +112,7 @@ public final class IdentityRoutes implements ApiModule {
       return Integer.parseInt(s);
     } catch (NumberFormatException e) {
       throw ApiProblem.badRequest("request.limit_invalid", "expected limit from 1 to "
-          + IdentityService.MAX_LIMIT + ", got '" + s + "'");
+          + IdentityService.MAX_LIMIT + ", got '" + FreeText.printable(s) + "'");
     }
   }
 
