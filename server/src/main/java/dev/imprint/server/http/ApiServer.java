@@ -8,6 +8,9 @@ import dev.imprint.server.auth.TokenService;
 import dev.imprint.server.store.StoreException;
 import dev.imprint.server.text.TextRefused;
 import io.javalin.Javalin;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -15,6 +18,7 @@ import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -37,6 +41,14 @@ public final class ApiServer {
    * (findings uploads, image registrations with their reports).
    */
   public static final int DOCUMENT_BODY_FACTOR = 16;
+
+  /**
+   * Bytes per second a request body must arrive at, on average from its first byte, once the
+   * server waits for more of it; slower bodies are cut off with 408 {@code request.too_slow}.
+   */
+  public static final long MIN_REQUEST_DATA_RATE = 1024;
+  /** How long a blocked read or write of a request may wait for the client before 408. */
+  public static final long IDLE_TIMEOUT_MILLIS = 30_000;
 
   /** How to listen and how much to accept. */
   public record Settings(String host, int port, long maxBodyBytes,
@@ -69,9 +81,21 @@ public final class ApiServer {
       cfg.http.maxRequestSize = settings.maxBodyBytes();
       cfg.http.prefer405over404 = true;
       cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+      cfg.jetty.threadPool = new QueuedThreadPool(ApiCapacity.THREADS, 8, 60_000);
       if (settings.jettyCustomizer() != null) {
         settings.jettyCustomizer().accept(cfg);
       }
+      cfg.jetty.modifyHttpConfiguration(http -> {
+        http.setMinRequestDataRate(MIN_REQUEST_DATA_RATE);
+        http.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
+      });
+      ProblemErrorHandler errors = new ProblemErrorHandler();
+      cfg.jetty.modifyServer(server -> {
+        server.setErrorHandler(errors);
+        server.insertHandler(new ApiCapacity(metrics));
+      });
+      cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(errors));
+      cfg.router.javaLangErrorHandler(ApiServer::errorEscaped);
       Api api = new Api(cfg.routes);
       holder[0] = api;
       cfg.routes.before(ctx -> {
@@ -187,6 +211,28 @@ public final class ApiServer {
       route = "unmatched";
     }
     timers.record(ctx.method().name(), route, ctx.statusCode(), System.nanoTime() - started);
+  }
+
+  /**
+   * An {@link Error} out of a handler (an OutOfMemoryError, a StackOverflowError, a failed
+   * assertion): logged with its cause, answered 500 {@code internal} like any other failure.
+   * Javalin hands these over apart from exceptions, with the response only.
+   */
+  private static void errorEscaped(HttpServletResponse res, Error error) {
+    LOG.error("a request failed with {}", error.getClass().getName(), error);
+    if (res.isCommitted()) {
+      return;
+    }
+    try {
+      res.resetBuffer();
+      res.setStatus(500);
+      res.setContentType("application/problem+json");
+      res.setHeader("Cache-Control", "no-store");
+      ByteBuffer body = ProblemErrorHandler.body(500, null);
+      res.getOutputStream().write(body.array(), body.arrayOffset(), body.remaining());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("the 500 answer could not be written: {}", e.toString());
+    }
   }
 
   static void problem(Context ctx, ApiProblem p) {
