@@ -18,6 +18,7 @@ import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import java.util.List;
 import java.util.Set;
@@ -43,8 +44,9 @@ public final class ApiServer {
   public static final int DOCUMENT_BODY_FACTOR = 16;
 
   /**
-   * Bytes per second a request body must arrive at, on average from its first byte, once the
-   * server waits for more of it; slower bodies are cut off with 408 {@code request.too_slow}.
+   * Bytes per second a request body must arrive at, on average since the server first waited
+   * for it, checked each time the server waits for more of it; slower bodies are cut off with
+   * 408 {@code request.too_slow}.
    */
   public static final long MIN_REQUEST_DATA_RATE = 1024;
   /** How long a blocked read or write of a request may wait for the client before 408. */
@@ -85,13 +87,15 @@ public final class ApiServer {
       if (settings.jettyCustomizer() != null) {
         settings.jettyCustomizer().accept(cfg);
       }
-      cfg.jetty.modifyHttpConfiguration(http -> {
-        http.setMinRequestDataRate(MIN_REQUEST_DATA_RATE);
-        http.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
-      });
+      // HttpConfiguration's own minimum request data rate is not used: Jetty 12's servlet
+      // input checks it on every read, so a small body read late by a busy server (all of it
+      // arrived long before) fails with 408; the handler checks only when the server waits
+      // for bytes the client has not sent yet
+      cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(IDLE_TIMEOUT_MILLIS));
       ProblemErrorHandler errors = new ProblemErrorHandler();
       cfg.jetty.modifyServer(server -> {
         server.setErrorHandler(errors);
+        server.insertHandler(new MinimumDataRateHandler(MIN_REQUEST_DATA_RATE, 0));
         server.insertHandler(new ApiCapacity(metrics));
       });
       cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(errors));

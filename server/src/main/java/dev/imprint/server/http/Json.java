@@ -283,7 +283,8 @@ public final class Json {
       if (t instanceof LimitedInput.TooLarge) {
         return tooLarge(maxBytes);
       }
-      if (t instanceof HttpException h && h.getCode() == 408) {
+      if (t instanceof HttpException h && h.getCode() == 408
+          || t instanceof java.util.concurrent.TimeoutException) {
         return new ApiProblem(408, "request.too_slow", "Request timeout", "the request body"
             + " arrived slower than the server's minimum data rate or stalled past its idle"
             + " timeout; the connection is closed");
@@ -304,8 +305,9 @@ public final class Json {
       String parent = at.contains(".") ? at.substring(0, at.lastIndexOf('.')) : "";
       return ApiProblem.badRequest("request.unknown_field", "unknown field '"
           + printable(String.valueOf(u.getPropertyName())) + "'"
-          + (parent.isEmpty() ? "" : " in '" + parent + "'") + "; expected one of " + u.getKnownPropertyIds().stream()
-              .map(String::valueOf).sorted().collect(Collectors.joining(", ")));
+          + (parent.isEmpty() ? "" : " in '" + parent + "'") + "; expected one of "
+          + u.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+              .collect(Collectors.joining(", ")));
     }
     if (e instanceof InvalidNullException n) {
       return ApiProblem.badRequest("request.invalid_field", "field '" + path(n)

@@ -142,7 +142,8 @@ class FreeTextTest {
         continue; // a move happens once; its refusals above prove the check
       }
       HttpResponse<String> res = json(server.url(), f.method(), f.path(), admin,
-          f.body().apply("Zahlungsdienst \u00e9quipe \u652f\u4ed8 \ud83d\ude00 \u05e9\u05dc\u05d5\u05dd"));
+          f.body().apply("Zahlungsdienst \u00e9quipe \u652f\u4ed8 \ud83d\ude00 "
+              + "\u05e9\u05dc\u05d5\u05dd"));
       assertThat(res.statusCode()).as(f + " " + res.body()).isBetween(200, 201);
       if (f.path().equals("/v1/identities") || f.path().endsWith("/disable")) {
         cleanUp(f);
