@@ -51,15 +51,18 @@ public final class ImprintServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final Database db;
+  private final DataDirectory data;
   private final TokenService tokens;
   private final ApiServer http;
   private final AtomicBoolean closing;
   private final CheckpointSchedule checkpoints;
 
-  private ImprintServer(ServerConfig config, Database db, TokenService tokens, ApiServer http,
-      AtomicBoolean closing, CheckpointSchedule checkpoints) {
+  private ImprintServer(ServerConfig config, Database db, DataDirectory data,
+      TokenService tokens, ApiServer http, AtomicBoolean closing,
+      CheckpointSchedule checkpoints) {
     this.config = config;
     this.db = db;
+    this.data = data;
     this.tokens = tokens;
     this.http = http;
     this.closing = closing;
@@ -71,6 +74,8 @@ public final class ImprintServer implements AutoCloseable {
    * {@code admin token: <token>}.
    *
    * @throws IllegalArgumentException for an invalid configuration
+   * @throws StartupException when another server holds the data directory, or the store's or
+   *     the key-encryption key's files are readable or writable by other users
    * @throws dev.imprint.server.store.StoreException when the store cannot be opened
    */
   public static ImprintServer start(ServerConfig config, PrintStream console) {
@@ -92,7 +97,16 @@ public final class ImprintServer implements AutoCloseable {
       certificate.warnings(clock.instant()).forEach(w -> LOG.warn("TLS: {}", w));
     }
     warmUpHttpInBackground();
-    Database db = Database.open(config.jdbcUrl(), config.dataDir());
+    String kekEnv = System.getenv(KeyEncryptionKey.ENV);
+    boolean kekFromEnv = kekEnv != null && !kekEnv.isBlank();
+    DataDirectory data = DataDirectory.open(config, kekFromEnv);
+    Database db;
+    try {
+      db = Database.open(config.jdbcUrl(), config.dataDir());
+    } catch (RuntimeException e) {
+      data.close();
+      throw e;
+    }
     long tStore = System.nanoTime();
     TokenService tokens = null;
     try {
@@ -106,8 +120,9 @@ public final class ImprintServer implements AutoCloseable {
           .description("units of work written").register(metrics);
       List<ApiModule> modules = new ArrayList<>();
       modules.add(new TokenRoutes(tokens));
-      KeyEncryptionKey kek = KeyEncryptionKey.resolve(config.kekFile(),
-          System.getenv(KeyEncryptionKey.ENV), config.dataDir(), LOG::warn);
+      KeyEncryptionKey kek = KeyEncryptionKey.resolve(config.kekFile(), kekEnv,
+          config.dataDir(), LOG::warn);
+      logKekPlacement(config, kekFromEnv, kek);
       AuditRoutes auditRoutes = AuditRoutes.wire(db, config.trustDomain(), kek, clock, metrics);
       modules.add(auditRoutes);
       estate(config, db, audit, clock, tokens, modules);
@@ -128,8 +143,8 @@ public final class ImprintServer implements AutoCloseable {
         LOG.warn("INSECURE: serving plain HTTP on non-loopback address {} (--insecure-no-tls);"
             + " tokens and credentials cross the network unencrypted", config.host());
       }
-      tokens.bootstrapAdmin().ifPresent(t -> printOnce(console, t));
-      ImprintServer server = new ImprintServer(config, db, tokens, http, closing,
+      bootstrapAdmin(config, tokens, console);
+      ImprintServer server = new ImprintServer(config, db, data, tokens, http, closing,
           CheckpointSchedule.start(auditRoutes.service(), config.checkpointInterval()));
       LOG.info("imprint server listening on {} (store: {}, trust domain: {}); started in {} ms:"
           + " store and migrations {} ms, HTTP {} ms", server.url(),
@@ -141,6 +156,7 @@ public final class ImprintServer implements AutoCloseable {
         tokens.close();
       }
       db.close();
+      data.close();
       throw e;
     }
   }
@@ -201,8 +217,48 @@ public final class ImprintServer implements AutoCloseable {
     modules.add(new IdentityRoutes(identities, tokens::pendingLastSeen));
     modules.add(new ImageRoutes(new ImageService(db, audit, clock, identities, policy),
         config.maxBodyBytes()));
-    modules.add(new FindingRoutes(new FindingService(db, audit, clock), config.maxBodyBytes()));
+    modules.add(new FindingRoutes(new FindingService(db, audit, clock, IdentityService::linked),
+        config.maxBodyBytes()));
     modules.add(new InventoryRoutes(new InventoryService(db)));
+  }
+
+  /**
+   * Says where the key-encryption key comes from; the default file inside the data directory is
+   * a WARN at every start, since a copy of the directory then carries its own key.
+   */
+  private static void logKekPlacement(ServerConfig config, boolean fromEnv,
+      KeyEncryptionKey kek) {
+    if (config.kekFile() == null && !fromEnv) {
+      LOG.warn("the key-encryption key is {}, inside the data directory whose signing keys it"
+          + " protects: a copy of the directory (a backup, a volume snapshot) carries the key"
+          + " that unwraps them. In production keep it elsewhere: --kek-file on another volume,"
+          + " or {} from a secret manager (see docs/server.md)", kek.source(),
+          KeyEncryptionKey.ENV);
+    } else {
+      LOG.info("key-encryption key from {}", fromEnv && config.kekFile() == null
+          ? KeyEncryptionKey.ENV : "--kek-file " + config.kekFile());
+    }
+  }
+
+  /**
+   * A first start prints the first admin token; a later start mints one only when asked with
+   * {@code --bootstrap-admin}, and otherwise says so when no admin token is active.
+   */
+  private static void bootstrapAdmin(ServerConfig config, TokenService tokens,
+      PrintStream console) {
+    Optional<IssuedToken> first = tokens.bootstrapAdmin();
+    if (first.isPresent()) {
+      printOnce(console, first.get());
+      return;
+    }
+    if (config.bootstrapAdmin()) {
+      IssuedToken minted = tokens.mintBootstrapAdmin();
+      LOG.warn("--bootstrap-admin: minted admin token {} (audited as token.created by"
+          + " system:bootstrap-admin); drop the option from later starts", minted.token().id());
+      printOnce(console, minted);
+    } else if (tokens.activeAdminCount() == 0) {
+      LOG.warn("no admin token is active: restart with --bootstrap-admin to mint one");
+    }
   }
 
   private static void printOnce(PrintStream console, IssuedToken t) {
@@ -272,6 +328,7 @@ public final class ImprintServer implements AutoCloseable {
       flushWrites();
       checkpoints.close();
       db.close();
+      data.close();
       LOG.info("imprint server stopped");
     }
   }

@@ -16,6 +16,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -29,11 +30,13 @@ public final class IdentityRoutes implements ApiModule {
   /** Body of {@code POST /v1/identities}. */
   public record CreateRequest(String spiffeId, String kind, String owner, String environment,
       String description,
-      @JsonDeserialize(using = LabelsReader.class) Map<String, String> labels) {}
+      @JsonDeserialize(using = LabelsReader.class) Map<String, String> labels,
+      List<String> repositories) {}
 
   /** Body of {@code PATCH /v1/identities/{id}}; absent fields stay unchanged. */
   public record UpdateRequest(String owner, String environment, String description,
-      @JsonDeserialize(using = LabelsReader.class) Map<String, String> labels) {}
+      @JsonDeserialize(using = LabelsReader.class) Map<String, String> labels,
+      List<String> repositories) {}
 
   /**
    * Reads {@code labels} and stops at the label past {@link IdentityService#MAX_LABELS}
@@ -105,7 +108,8 @@ public final class IdentityRoutes implements ApiModule {
   private void create(Context ctx) {
     CreateRequest r = Json.body(ctx, CreateRequest.class);
     Identity created = identities.create(new IdentityService.NewIdentity(r.spiffeId(), r.kind(),
-        r.owner(), r.environment(), r.description(), r.labels()), ApiServer.caller(ctx).actor());
+        r.owner(), r.environment(), r.description(), r.labels(), r.repositories()),
+        ApiServer.caller(ctx).actor());
     ctx.status(201).header("Location", "/v1/identities/" + created.id()).json(view(created));
   }
 
@@ -130,7 +134,8 @@ public final class IdentityRoutes implements ApiModule {
   private void update(Context ctx) {
     UpdateRequest r = Json.body(ctx, UpdateRequest.class);
     ctx.json(current(identities.update(ctx.pathParam("id"), new IdentityService.Changes(r.owner(),
-        r.environment(), r.description(), r.labels()), ApiServer.caller(ctx).actor())));
+        r.environment(), r.description(), r.labels(), r.repositories()),
+        ApiServer.caller(ctx).actor())));
   }
 
   private void move(Context ctx, String what) {
@@ -179,6 +184,7 @@ public final class IdentityRoutes implements ApiModule {
     m.put("environment", i.environment());
     m.put("description", i.description());
     m.put("labels", new TreeMap<>(i.labels()));
+    m.put("repositories", i.repositories());
     m.put("status", i.status().wire());
     m.put("createdAt", i.createdAt());
     m.put("updatedAt", i.updatedAt());

@@ -28,8 +28,9 @@ public final class ImageRoutes implements ApiModule {
       @JsonDeserialize(using = VulnerabilityReportTree.class) JsonNode vulnerabilityReport) {}
 
   /**
-   * What {@link ReportReader} reads of a scan report, Imprint JSON or SARIF 2.1.0; everything
-   * else (messages, locations, rule help, ...) is skipped as it streams by.
+   * What {@link ReportReader} reads of a scan report, Imprint JSON or SARIF 2.1.0: severities
+   * and who made the report; everything else (messages, locations, rule help, ...) is skipped
+   * as it streams by.
    */
   static final Shape SCAN_REPORT = scanReportShape();
 
@@ -38,19 +39,30 @@ public final class ImageRoutes implements ApiModule {
         .field("properties", Shape.object().scalars("security-severity"))
         .field("defaultConfiguration", Shape.object().scalars("level"));
     Shape tool = Shape.object().field("driver", Shape.object()
+        .scalars("name", "semanticVersion", "version")
         .field("rules", Shape.array(rule)));
     Shape run = Shape.object().field("tool", tool)
+        .field("versionControlProvenance", Shape.array(Shape.object().scalars("revisionId")))
         .field("results", Shape.array(Shape.object().scalars("ruleIndex", "ruleId", "level")));
     return Shape.object().scalars("schemaVersion", "version")
+        .field("tool", Shape.object().scalars("name", "version"))
+        .field("summary", Shape.object().scalars("filesScanned"))
         .field("findings", Shape.array(Shape.object().scalars("severity")))
         .field("runs", Shape.array(run))
         .namingOthers(8);
   }
 
-  /** What {@link ReportReader} reads of a Trivy or Grype report. */
+  /** What {@link ReportReader} reads of a Trivy or Grype report, and who made it, of what. */
   static final Shape VULNERABILITY_REPORT = Shape.object()
+      .scalars("ArtifactName")
+      .field("Metadata", Shape.object().field("RepoDigests", Shape.array(Shape.scalar())))
+      .field("Trivy", Shape.object().scalars("Version"))
       .field("Results", Shape.array(Shape.object().field("Vulnerabilities",
           Shape.array(Shape.object().scalars("Severity")))))
+      .field("source", Shape.object().field("target", Shape.object()
+          .scalars("userInput", "manifestDigest")
+          .field("repoDigests", Shape.array(Shape.scalar()))))
+      .field("descriptor", Shape.object().scalars("name", "version"))
       .field("matches", Shape.array(Shape.object().field("vulnerability",
           Shape.object().scalars("severity"))))
       .namingOthers(8);
@@ -114,7 +126,7 @@ public final class ImageRoutes implements ApiModule {
     RegisterRequest r = Json.body(ctx, RegisterRequest.class, maxRegistrationBytes);
     ImageService.Registered reg = images.register(new ImageService.Registration(r.repository(),
         r.tag(), r.digest(), r.identity(), r.provenance(), r.scanReport(),
-        r.vulnerabilityReport()), ApiServer.caller(ctx).actor());
+        r.vulnerabilityReport()), ApiServer.caller(ctx));
     Map<String, Object> body = view(reg.image());
     body.put("created", reg.created());
     ctx.status(reg.created() ? 201 : 200)
@@ -188,6 +200,7 @@ public final class ImageRoutes implements ApiModule {
     m.put("provenance", p);
     m.put("scan", i.scan());
     m.put("vulnerabilities", i.vulnerabilities());
+    m.put("suppliers", i.suppliers());
     List<String> violations = images.policy().evaluate(i);
     m.put("policy", Map.of("passes", violations.isEmpty(), "violations", violations));
     m.put("registeredAt", i.registeredAt());

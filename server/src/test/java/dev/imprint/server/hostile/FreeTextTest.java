@@ -70,7 +70,7 @@ class FreeTextTest {
     ObjectNode f = JsonNodeFactory.instance.objectNode().put("ruleId", "IMP-X")
         .put("severity", "low").put("path", "Dockerfile");
     f.put(field, v);
-    return "{\"repository\":\"acme/text\",\"commit\":\"" + COMMIT + "\",\"report\":"
+    return "{\"repository\":\"acme/text\",\"commit\":\"" + commitFor(field) + "\",\"report\":"
         + "{\"schemaVersion\":1,\"findings\":[" + f + "]}}";
   }
 
@@ -83,9 +83,14 @@ class FreeTextTest {
     } else {
       i.put(field, v);
     }
-    return "{\"repository\":\"acme/text\",\"commit\":\"" + COMMIT + "\",\"report\":"
-        + "{\"schemaVersion\":1,\"findings\":[]},\"inventory\":{\"schemaVersion\":1,"
+    return "{\"repository\":\"acme/text\",\"commit\":\"" + commitFor("inventory." + field)
+        + "\",\"report\":{\"schemaVersion\":1,\"findings\":[]},\"inventory\":{\"schemaVersion\":1,"
         + "\"identities\":[" + i + "],\"links\":[]}}";
+  }
+
+  /** A commit of its own per field: a commit's findings are stored once. */
+  private static String commitFor(String field) {
+    return String.format(Locale.ROOT, "%08x", field.hashCode()) + COMMIT.substring(8);
   }
 
   static List<Field> fields() {

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A server with a 256 MiB heap takes sixteen concurrent 15 MiB findings uploads built to blow
  * up a parser (millions of empty objects in ignored fields, deep nesting, values packed as
  * densely as JSON allows): health stays up, every upload gets an answer that is a stored report
- * or a problem document, nothing runs out of memory, and a write made meanwhile is stored.
+ * (201, or 200 for a repeat of one) or a problem document, nothing runs out of memory, and a
+ * write made meanwhile is stored.
  */
 class MemoryAttackTest {
   private static final int MIB = 1 << 20;
@@ -120,8 +121,8 @@ class MemoryAttackTest {
       for (CompletableFuture<HttpResponse<String>> a : attacks) {
         HttpResponse<String> r = a.join();
         statuses.add(r.statusCode());
-        assertThat(r.statusCode()).as(r.body()).isIn(201, 400, 413, 503);
-        if (r.statusCode() != 201) {
+        assertThat(r.statusCode()).as(r.body()).isIn(200, 201, 400, 413, 503);
+        if (r.statusCode() >= 400) {
           JsonNode p = Hostile.problem(r, r.statusCode());
           assertThat(p.get("code").asText()).isIn("request.too_complex", "server.busy",
               "http.413");

@@ -34,12 +34,26 @@ public record ServerProcess(Process process, String url, String adminToken,
    */
   public static ServerProcess start(Path dataDir, String jdbc, Map<String, String> env)
       throws IOException {
-    return start(dataDir, jdbc, env, List.of("-Xmx256m"));
+    return start(dataDir, jdbc, env, null, List.of("-Xmx256m"));
   }
 
-  /** Like {@link #start(Path, String, Map)} with these JVM options (a heap size, say). */
+  /**
+   * As {@link #start(Path, String, Map)}, in a shell that first sets the process umask to
+   * {@code umask} (such as {@code 000}; null: inherit), which Java itself cannot set.
+   */
+  public static ServerProcess start(Path dataDir, String jdbc, Map<String, String> env,
+      String umask) throws IOException {
+    return start(dataDir, jdbc, env, umask, List.of("-Xmx256m"));
+  }
+
+  /** As {@link #start(Path, String, Map)} with these JVM options (a heap size, say). */
   public static ServerProcess start(Path dataDir, String jdbc, Map<String, String> env,
       List<String> jvmOptions) throws IOException {
+    return start(dataDir, jdbc, env, null, jvmOptions);
+  }
+
+  private static ServerProcess start(Path dataDir, String jdbc, Map<String, String> env,
+      String umask, List<String> jvmOptions) throws IOException {
     String cp = System.getProperty("surefire.test.class.path",
         System.getProperty("java.class.path"));
     List<String> cmd = new ArrayList<>();
@@ -48,6 +62,9 @@ public record ServerProcess(Process process, String url, String adminToken,
     cmd.addAll(List.of("-cp", cp, ServerProcessMain.class.getName(), dataDir.toString()));
     if (jdbc != null) {
       cmd.add(jdbc);
+    }
+    if (umask != null) {
+      cmd.addAll(0, List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
     }
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().putAll(env);
@@ -58,7 +75,9 @@ public record ServerProcess(Process process, String url, String adminToken,
     List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     for (String line = out.readLine(); line != null; line = out.readLine()) {
-      lines.add(line);
+      if (!line.startsWith("admin token: ")) {
+        lines.add(line);
+      }
       if (line.startsWith("admin token: ")) {
         admin = line.substring("admin token: ".length()).trim();
       } else if (line.startsWith("ready ")) {
@@ -76,7 +95,8 @@ public record ServerProcess(Process process, String url, String adminToken,
       }
     }
     p.destroyForcibly();
-    throw new IllegalStateException("the server process did not start");
+    throw new IllegalStateException("the server process did not start; it said:\n"
+        + String.join("\n", lines));
   }
 
   /** One API call with a bearer token; {@code body} is JSON or null. */
