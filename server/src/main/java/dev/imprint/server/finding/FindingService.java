@@ -261,12 +261,7 @@ public final class FindingService {
       throw ApiProblem.badRequest("finding.reason_missing", "expected 'reason' saying why the"
           + " stored findings are replaced (it is audited), got none");
     }
-    if (reason.codePointCount(0, reason.length()) > 1024
-        || reason.codePoints().anyMatch(Character::isISOControl)) {
-      throw ApiProblem.badRequest("finding.reason_invalid", "expected a reason of at most 1024"
-          + " characters without control characters");
-    }
-    return reason;
+    return FreeText.check(reason, "reason", 1024, "finding.reason_invalid");
   }
 
   /** The report of a commit, or of the repository's latest upload when {@code commit} is null. */

@@ -477,7 +477,7 @@ public final class IdentityService {
     java.util.TreeSet<String> out = new java.util.TreeSet<>();
     for (String r : in) {
       if (r == null || r.isBlank() || r.length() > 255 || r.codePoints().anyMatch(cp ->
-          Character.isISOControl(cp) || Character.isWhitespace(cp))) {
+          !FreeText.allowed(cp) || Character.isWhitespace(cp))) {
         throw ApiProblem.badRequest("identity.repository_invalid", "expected repositories named"
             + " as findings are uploaded (e.g. acme/payments: at most 255 characters, no spaces"
             + " or control characters), got " + (r == null ? "null" : "'" + shorten(r) + "'"));
@@ -494,7 +494,7 @@ public final class IdentityService {
   private static String shorten(String s) {
     String cut = s.length() > 100 ? s.substring(0, 100) + "..." : s;
     StringBuilder sb = new StringBuilder();
-    cut.codePoints().forEach(cp -> sb.appendCodePoint(Character.isISOControl(cp) ? '?' : cp));
+    cut.codePoints().forEach(cp -> sb.appendCodePoint(FreeText.allowed(cp) ? cp : '?'));
     return sb.toString();
   }
 

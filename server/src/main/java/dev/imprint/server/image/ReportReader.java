@@ -2,6 +2,7 @@ package dev.imprint.server.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.imprint.server.http.ApiProblem;
+import dev.imprint.server.text.FreeText;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -195,7 +196,7 @@ final class ReportReader {
     String v = n.asText();
     StringBuilder sb = new StringBuilder();
     v.codePoints().limit(MAX_TEXT).forEach(cp -> sb.appendCodePoint(
-        Character.isISOControl(cp) ? '?' : cp));
+        FreeText.allowed(cp) ? cp : '?'));
     return sb.toString();
   }
 

@@ -114,6 +114,9 @@ class FreeTextTest {
         new Field("POST", "/v1/findings", "findings[0].message", v -> finding("message", v)),
         new Field("POST", "/v1/findings", "findings[0].title", v -> finding("title", v)),
         new Field("POST", "/v1/findings", "findings[0].path", v -> finding("path", v)),
+        new Field("POST", "/v1/findings", "reason", v -> "{\"repository\":\"acme/text\","
+            + "\"commit\":\"" + commitFor("reason") + "\",\"report\":{\"schemaVersion\":1,"
+            + "\"findings\":[]},\"replace\":true,\"reason\":" + quoted(v) + "}"),
         new Field("POST", "/v1/findings", "inventory.identities[0].name",
             v -> inventory("name", v)),
         new Field("POST", "/v1/findings", "inventory.identities[0].details[0]",
@@ -188,6 +191,7 @@ class FreeTextTest {
         "identity.environment_invalid", "identity.description_invalid",
         "identity.label_invalid", "identity.reason_invalid", "image.provenance_invalid",
         "image.reason_invalid", "finding.report_invalid", "finding.report_invalid",
-        "finding.report_invalid", "inventory.invalid", "inventory.invalid");
+        "finding.report_invalid", "finding.reason_invalid", "inventory.invalid",
+        "inventory.invalid");
   }
 }
