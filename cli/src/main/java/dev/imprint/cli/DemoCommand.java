@@ -159,6 +159,8 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  ./imprint inventory --remote");
     out.println("  ./imprint image list");
     out.println("  ./imprint token list");
+    out.println("  ./imprint keys list");
+    out.println("  curl -s " + server.url() + "/.well-known/openid-configuration");
     out.println("  ./imprint audit export audit.jsonl && ./imprint audit verify audit.jsonl");
     out.println("  curl -s " + server.url() + "/metrics | grep imprint_");
     out.println();

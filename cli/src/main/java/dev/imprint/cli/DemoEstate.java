@@ -116,7 +116,7 @@ final class DemoEstate {
   /** The steps, in order. */
   static List<Step> steps() {
     return List.of(new ScanExamples(), new Identities(), new Tokens(), new UploadFindings(),
-        new Images());
+        new Images(), new WorkloadIdentity());
   }
 
   /** Imprint's JSON report of a scan of {@code paths}, as {@code imprint scan -f json} writes. */
@@ -229,6 +229,47 @@ final class DemoEstate {
           "pipelineRun", "demo-" + example, "builder", "imprint demo"));
       body.put("scanReport", jsonReport(List.of(ctx.examples().resolve(example))));
       ctx.pipeline().post("/v1/images", body);
+    }
+  }
+
+  /**
+   * A workload of the approved and deployed image attests with a join token and gets its SVIDs
+   * (its private key generated here); the article's rejected image cannot even get a join token.
+   */
+  static final class WorkloadIdentity implements Step {
+    @Override
+    public String title() {
+      return "attest workloads";
+    }
+
+    @Override
+    public String requires() {
+      return "/v1/join-tokens";
+    }
+
+    @Override
+    public String load(Context ctx) {
+      String identity = "spiffe://" + ctx.trustDomain() + "/payments/api";
+      String safe = ctx.digestOf("safe/Dockerfile");
+      String article = ctx.digestOf("article/Dockerfile");
+      String token = ctx.admin().post("/v1/join-tokens", Map.of("image", safe,
+          "identity", identity)).path("token").asText();
+      // the join token is the workload's only credential: the attestation route ignores the
+      // demo client's API token
+      JsonNode issued = ctx.admin().post("/v1/attest/join-token", Map.of("join_token", token,
+          "audience", "https://payments.example",
+          "csr", SvidFetcher.csr(SvidFetcher.newKey())));
+      String refusal;
+      try {
+        ctx.admin().post("/v1/join-tokens", Map.of("image", article, "identity", identity));
+        refusal = "was NOT refused (unexpected)";
+      } catch (dev.imprint.cli.remote.RemoteException e) {
+        refusal = "was refused: " + e.code() + " (" + e.getMessage() + ")";
+      }
+      return identity + " (approved image) got an X.509-SVID until "
+          + issued.at("/x509_svid/expires_at").asText() + " and a JWT-SVID until "
+          + issued.at("/jwt_svid/expires_at").asText() + "; the article's rejected image "
+          + refusal;
     }
   }
 

@@ -101,6 +101,21 @@ final class ServerCommand implements Callable<Integer> {
           + " signed at every clean shutdown.")
   Duration checkpointInterval;
 
+  @Option(names = "--issuer-url", paramLabel = "URL",
+      description = "Public URL of this trust domain's issuer: the iss of JWT-SVIDs and where"
+          + " verifiers find /.well-known/openid-configuration (default: the server's URL).")
+  String issuerUrl;
+
+  @Option(names = "--jwt-rs256-audience", paramLabel = "AUD",
+      description = "Sign JWT-SVIDs for this audience with RS256 instead of ES256 (repeatable),"
+          + " e.g. api://AzureADTokenExchange: Entra ID federation refuses ECDSA.")
+  java.util.List<String> rs256Audiences = new java.util.ArrayList<>();
+
+  @Option(names = "--key-ttl", paramLabel = "DURATION", defaultValue = "24h",
+      description = "Lifetime of the JWT-SVID keys and the X.509 CA (default: ${DEFAULT-VALUE},"
+          + " at least 3h): a successor is published at half of it and signs from two thirds.")
+  String keyTtl;
+
   @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text",
       description = "Log lines as text or one JSON object per line (default: ${DEFAULT-VALUE}).")
   String logFormat;
@@ -120,7 +135,10 @@ final class ServerCommand implements Callable<Integer> {
           trustDomain, tlsCert, tlsKey, insecureNoTls, format, base.maxBodyBytes())
           .withImagePolicy(imagePolicy).withKekFile(kekFile)
           .withCheckpointInterval(checkpointInterval).withBootstrapAdmin(bootstrapAdmin)
-          .withAllowInsecurePermissions(allowInsecurePermissions).validate();
+          .withAllowInsecurePermissions(allowInsecurePermissions)
+          .withSvid(dev.imprint.server.svid.SvidConfig.defaults().withIssuerUrl(issuerUrl)
+              .withRs256Audiences(new java.util.TreeSet<>(rs256Audiences))
+              .withKeyLifetime(dev.imprint.server.keys.Ttl.parse(keyTtl))).validate();
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("imprint server: " + e.getMessage());
       return Main.USAGE;

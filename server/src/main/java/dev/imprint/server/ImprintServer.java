@@ -20,6 +20,17 @@ import dev.imprint.server.image.ImagePolicy;
 import dev.imprint.server.image.ImageRoutes;
 import dev.imprint.server.image.ImageService;
 import dev.imprint.server.store.Database;
+import dev.imprint.server.svid.JwtSvidValidator;
+import dev.imprint.server.svid.SvidConfig;
+import dev.imprint.server.svid.SvidRoutes;
+import dev.imprint.server.svid.SvidService;
+import dev.imprint.server.svid.WorkloadStates;
+import dev.imprint.server.attestation.JoinTokenRoutes;
+import dev.imprint.server.attestation.JoinTokenService;
+import dev.imprint.server.bundle.BundleRoutes;
+import dev.imprint.server.bundle.TrustBundle;
+import dev.imprint.server.keys.KeyRing;
+import dev.imprint.server.keys.KeyRoutes;
 import dev.imprint.server.tls.HttpsConnector;
 import dev.imprint.server.tls.ServerCertificate;
 import io.javalin.config.JavalinConfig;
@@ -33,6 +44,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
@@ -56,10 +68,11 @@ public final class ImprintServer implements AutoCloseable {
   private final ApiServer http;
   private final AtomicBoolean closing;
   private final CheckpointSchedule checkpoints;
+  private final WorkloadIdentity identity;
 
   private ImprintServer(ServerConfig config, Database db, DataDirectory data,
       TokenService tokens, ApiServer http, AtomicBoolean closing,
-      CheckpointSchedule checkpoints) {
+      CheckpointSchedule checkpoints, WorkloadIdentity identity) {
     this.config = config;
     this.db = db;
     this.data = data;
@@ -67,6 +80,22 @@ public final class ImprintServer implements AutoCloseable {
     this.http = http;
     this.closing = closing;
     this.checkpoints = checkpoints;
+    this.identity = identity;
+  }
+
+  /**
+   * Workload identity's parts that hold threads or pending records: the issuer (batched
+   * issuance records, written before the store closes), the key ring's rotation schedule and
+   * the revocation cache's listener.
+   */
+  private record WorkloadIdentity(SvidService svids, KeyRing keys, WorkloadStates states,
+      AtomicReference<String> issuerUrl) implements AutoCloseable {
+    @Override
+    public void close() {
+      svids.close();
+      keys.close();
+      states.close();
+    }
   }
 
   /**
@@ -109,6 +138,7 @@ public final class ImprintServer implements AutoCloseable {
     }
     long tStore = System.nanoTime();
     TokenService tokens = null;
+    WorkloadIdentity identity = null;
     try {
       AuditLog audit = new AuditLog(db, clock);
       tokens = new TokenService(db, audit, clock, TokenService.USAGE_FLUSH_INTERVAL);
@@ -125,7 +155,8 @@ public final class ImprintServer implements AutoCloseable {
       logKekPlacement(config, kekFromEnv, kek);
       AuditRoutes auditRoutes = AuditRoutes.wire(db, config.trustDomain(), kek, clock, metrics);
       modules.add(auditRoutes);
-      estate(config, db, audit, clock, tokens, modules);
+      identity = workloadIdentity(config, db, audit, clock, kek, modules);
+      estate(config, db, audit, clock, tokens, modules, identity.states());
       modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
       Readiness readiness = new Readiness();
@@ -145,7 +176,8 @@ public final class ImprintServer implements AutoCloseable {
       }
       bootstrapAdmin(config, tokens, console);
       ImprintServer server = new ImprintServer(config, db, data, tokens, http, closing,
-          CheckpointSchedule.start(auditRoutes.service(), config.checkpointInterval()));
+          CheckpointSchedule.start(auditRoutes.service(), config.checkpointInterval()), identity);
+      identity.issuerUrl().compareAndSet(null, server.url());
       LOG.info("imprint server listening on {} (store: {}, trust domain: {}); started in {} ms:"
           + " store and migrations {} ms, HTTP {} ms", server.url(),
           db.dialect().name().toLowerCase(java.util.Locale.ROOT), config.trustDomain(),
@@ -154,6 +186,9 @@ public final class ImprintServer implements AutoCloseable {
     } catch (RuntimeException e) {
       if (tokens != null) {
         tokens.close();
+      }
+      if (identity != null) {
+        identity.close();
       }
       db.close();
       data.close();
@@ -208,18 +243,54 @@ public final class ImprintServer implements AutoCloseable {
    * image policy), findings and the inventory uploads carry with them.
    */
   private static void estate(ServerConfig config, Database db, AuditLog audit, Clock clock,
-      TokenService tokens, List<ApiModule> modules) {
+      TokenService tokens, List<ApiModule> modules, WorkloadStates states) {
     ImagePolicy policy = config.imagePolicy() == null ? ImagePolicy.defaults()
         : ImagePolicy.load(config.imagePolicy());
     IdentityService identities = new IdentityService(db, audit, clock, config.trustDomain());
     identities.onOffboard((tx, identity, actor, reason) ->
         tokens.revokeBoundTo(tx, identity.id(), identity.spiffeId(), actor, reason));
+    identities.onStatusChange((tx, identity, from) -> states.changed(tx));
     modules.add(new IdentityRoutes(identities, tokens::pendingLastSeen));
-    modules.add(new ImageRoutes(new ImageService(db, audit, clock, identities, policy),
-        config.maxBodyBytes()));
+    ImageService images = new ImageService(db, audit, clock, identities, policy);
+    images.onRetire((tx, image, actor, reason) -> states.changed(tx));
+    modules.add(new ImageRoutes(images, config.maxBodyBytes()));
     modules.add(new FindingRoutes(new FindingService(db, audit, clock, IdentityService::linked),
         config.maxBodyBytes()));
     modules.add(new InventoryRoutes(new InventoryService(db)));
+  }
+
+  /**
+   * Signing keys (rotated on a schedule), the trust bundle and OIDC discovery, join tokens, the
+   * issuer and the validator. The issuer URL is the configured one, else the server's own URL
+   * once it listens.
+   */
+  private static WorkloadIdentity workloadIdentity(ServerConfig config, Database db,
+      AuditLog audit, Clock clock, KeyEncryptionKey kek, List<ApiModule> modules) {
+    SvidConfig sc = config.svid() == null ? SvidConfig.defaults() : config.svid();
+    AtomicReference<String> issuerUrl = new AtomicReference<>(sc.issuerUrl());
+    KeyRing keys = new KeyRing(db, audit, kek, clock, config.trustDomain(), sc.keyLifetime(),
+        !sc.rs256Audiences().isEmpty());
+    WorkloadStates states = new WorkloadStates(db);
+    try {
+      keys.start();
+    } catch (RuntimeException e) {
+      keys.close();
+      states.close();
+      throw e;
+    }
+    SvidService svids = new SvidService(db, audit, clock, config.trustDomain(), keys, states,
+        issuerUrl::get, sc);
+    modules.add(new BundleRoutes(new TrustBundle(keys, issuerUrl::get, sc.refreshHint())));
+    modules.add(new KeyRoutes(keys, sc.refreshHint().plus(KeyRing.PROPAGATION)));
+    modules.add(new SvidRoutes(svids, new JwtSvidValidator(keys, states, clock,
+        config.trustDomain())));
+    modules.add(new JoinTokenRoutes(new JoinTokenService(db, audit, clock), svids));
+    return new WorkloadIdentity(svids, keys, states, issuerUrl);
+  }
+
+  /** The issuer of workload identity (tests and benchmarks). */
+  public SvidService svids() {
+    return identity.svids();
   }
 
   /**
@@ -325,6 +396,7 @@ public final class ImprintServer implements AutoCloseable {
       LOG.info("imprint server stopping: finishing in-flight requests");
       http.stop();
       tokens.close();
+      identity.close();
       flushWrites();
       checkpoints.close();
       db.close();

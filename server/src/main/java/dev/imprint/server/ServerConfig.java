@@ -12,13 +12,15 @@ import java.util.regex.Pattern;
  * TLS, logging, the image policy file (null for the default policy) and how often the audit
  * log's tree head is signed ({@link Duration#ZERO}: none on a timer; still on request and at
  * shutdown), whether to mint an admin token on a later start ({@code bootstrapAdmin}) and
- * whether to start despite loose file permissions ({@code allowInsecurePermissions}, loudly).
- * {@link #validate()} enforces the secure defaults.
+ * whether to start despite loose file permissions ({@code allowInsecurePermissions}, loudly),
+ * and the workload identity settings ({@code svid}). {@link #validate()} enforces the secure
+ * defaults.
  */
 public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     String trustDomain, Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat,
     long maxBodyBytes, Path imagePolicy, Path kekFile, Duration checkpointInterval,
-    boolean bootstrapAdmin, boolean allowInsecurePermissions) {
+    boolean bootstrapAdmin, boolean allowInsecurePermissions,
+    dev.imprint.server.svid.SvidConfig svid) {
   /** Log line format. */
   public enum LogFormat { TEXT, JSON }
 
@@ -44,11 +46,28 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
         maxBodyBytes, imagePolicy, kekFile, DEFAULT_CHECKPOINT_INTERVAL, false, false);
   }
 
+  /** A configuration with the default workload identity settings. */
+  public ServerConfig(String host, int port, Path dataDir, String jdbcUrl, String trustDomain,
+      Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat, long maxBodyBytes,
+      Path imagePolicy, Path kekFile, Duration checkpointInterval, boolean bootstrapAdmin,
+      boolean allowInsecurePermissions) {
+    this(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey, insecureNoTls, logFormat,
+        maxBodyBytes, imagePolicy, kekFile, checkpointInterval, bootstrapAdmin,
+        allowInsecurePermissions, dev.imprint.server.svid.SvidConfig.defaults());
+  }
+
+  /** The same configuration with the workload identity settings {@code s}. */
+  public ServerConfig withSvid(dev.imprint.server.svid.SvidConfig s) {
+    return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
+        bootstrapAdmin, allowInsecurePermissions, s);
+  }
+
   /** The same configuration with the image policy read from {@code file} (null: default). */
   public ServerConfig withImagePolicy(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, file, kekFile, checkpointInterval, bootstrapAdmin,
-        allowInsecurePermissions);
+        allowInsecurePermissions, svid);
   }
 
   /**
@@ -58,7 +77,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withKekFile(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, file, checkpointInterval,
-        bootstrapAdmin, allowInsecurePermissions);
+        bootstrapAdmin, allowInsecurePermissions, svid);
   }
 
   /**
@@ -68,7 +87,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withCheckpointInterval(Duration interval) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, interval, bootstrapAdmin,
-        allowInsecurePermissions);
+        allowInsecurePermissions, svid);
   }
 
   /**
@@ -78,7 +97,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withBootstrapAdmin(boolean mint) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval, mint,
-        allowInsecurePermissions);
+        allowInsecurePermissions, svid);
   }
 
   /**
@@ -89,7 +108,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withAllowInsecurePermissions(boolean allow) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
-        bootstrapAdmin, allow);
+        bootstrapAdmin, allow, svid);
   }
 
   /**
@@ -122,7 +141,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     }
     return new ServerConfig(h, p, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
-        bootstrapAdmin, allowInsecurePermissions);
+        bootstrapAdmin, allowInsecurePermissions, svid);
   }
 
   /** True when the listen address is a loopback address. */
@@ -171,6 +190,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
           + MIN_CHECKPOINT_INTERVAL.toMillis() + "ms, got "
           + (checkpointInterval == null ? "none" : checkpointInterval.toMillis() + "ms"));
     }
+    (svid == null ? dev.imprint.server.svid.SvidConfig.defaults() : svid).validate();
     return this;
   }
 }

@@ -117,7 +117,7 @@ public final class TokenService implements AutoCloseable {
   private enum Mint { ALWAYS, FIRST_START_ONLY }
 
   /** The identity a token is bound to: its short id, SPIFFE ID and status. */
-  private record Bound(String id, String spiffeId, String status) {}
+  private record Bound(String id, String spiffeId, String status, String kind) {}
 
   private Optional<IssuedToken> issue(Role role, String description, String identity,
       String createdBy, Mint mint) {
@@ -137,7 +137,7 @@ public final class TokenService implements AutoCloseable {
           return Optional.<ApiToken>empty();
         }
       }
-      Bound bound = identity == null ? null : bindable(c, identity);
+      Bound bound = identity == null ? null : bindable(c, identity, role);
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_tokens (id, role,"
           + " secret_hash, description, created_at, created_by, identity_id)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
@@ -170,17 +170,18 @@ public final class TokenService implements AutoCloseable {
    * until it commits: offboarding locks the row for update before it revokes the identity's
    * tokens, so a token bound concurrently is either refused here or revoked there.
    */
-  private Bound bindable(Connection c, String ref) throws SQLException {
+  private Bound bindable(Connection c, String ref, Role role) throws SQLException {
     boolean bySpiffe = ref.startsWith("spiffe://");
     Bound found = null;
     if (bySpiffe || IDENTITY_ID.matcher(ref).matches()) {
-      try (PreparedStatement ps = c.prepareStatement("SELECT id, spiffe_id, status FROM"
+      try (PreparedStatement ps = c.prepareStatement("SELECT id, spiffe_id, status, kind FROM"
           + " identities WHERE " + (bySpiffe ? "spiffe_id" : "id") + " = ?"
           + (db.dialect() == Dialect.POSTGRESQL ? " FOR SHARE" : ""))) {
         ps.setString(1, ref);
         try (ResultSet rs = ps.executeQuery()) {
           if (rs.next()) {
-            found = new Bound(rs.getString(1), rs.getString(2), rs.getString(3));
+            found = new Bound(rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getString(4));
           }
         }
       }
@@ -188,6 +189,14 @@ public final class TokenService implements AutoCloseable {
     if (found == null) {
       throw ApiProblem.badRequest("token.identity_unknown", "expected the SPIFFE ID or id of an"
           + " existing identity, got '" + ref + "'");
+    }
+    // a workload token acts for what runs (a workload, a bot, an integration), never for a
+    // pipeline; a pipeline token acts for its pipeline or for the identity of the images it
+    // builds (issue 9's scoping binds it to the latter), so its binding is not narrowed here
+    if (role == Role.WORKLOAD && "pipeline".equals(found.kind())) {
+      throw ApiProblem.badRequest("token.identity_kind_mismatch", "a workload token cannot act"
+          + " for identity '" + found.spiffeId() + "' of kind pipeline (workload tokens bind to"
+          + " workload, bot and integration identities)");
     }
     if (!"active".equals(found.status())) {
       throw ApiProblem.conflict("token.identity_inactive", "identity '" + found.spiffeId()

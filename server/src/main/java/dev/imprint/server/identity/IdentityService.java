@@ -55,6 +55,15 @@ public final class IdentityService {
   }
 
   /**
+   * Acts inside every status change's transaction (disable, enable, offboard), e.g. to revoke
+   * the credentials of an identity that is no longer active.
+   */
+  @FunctionalInterface
+  public interface StatusHook {
+    void changed(Connection tx, Identity identity, Identity.Status from) throws SQLException;
+  }
+
+  /**
    * What {@code POST /v1/identities} asks for; {@code repositories} (null: none) are the source
    * repositories whose findings its pipeline tokens may upload.
    */
@@ -92,6 +101,7 @@ public final class IdentityService {
   private final Clock clock;
   private final String trustDomain;
   private final List<OffboardHook> offboardHooks = new CopyOnWriteArrayList<>();
+  private final List<StatusHook> statusHooks = new CopyOnWriteArrayList<>();
 
   public IdentityService(Database db, AuditLog audit, Clock clock, String trustDomain) {
     this.db = db;
@@ -108,6 +118,11 @@ public final class IdentityService {
   /** Registers a hook run inside every offboarding transaction. */
   public void onOffboard(OffboardHook hook) {
     offboardHooks.add(hook);
+  }
+
+  /** Registers a hook run inside every status change's transaction. */
+  public void onStatusChange(StatusHook hook) {
+    statusHooks.add(hook);
   }
 
   /** The short id of a SPIFFE ID: the first 16 hex digits of its SHA-256. */
@@ -382,6 +397,9 @@ public final class IdentityService {
       Identity next = new Identity(cur.id(), cur.spiffeId(), cur.kind(), cur.owner(),
           cur.environment(), cur.description(), cur.labels(), to, cur.createdAt(), now,
           cur.lastSeenAt(), cur.repositories());
+      for (StatusHook h : statusHooks) {
+        h.changed(c, next, cur.status());
+      }
       if (to == Identity.Status.OFFBOARDED) {
         for (OffboardHook h : offboardHooks) {
           h.offboarded(c, next, actor, why.isEmpty() ? "identity offboarded" : why);
