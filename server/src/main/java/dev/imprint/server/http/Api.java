@@ -62,7 +62,7 @@ public final class Api {
    * session); the handler authenticates it and answers 401 when it is missing or invalid.
    */
   public void publicPost(String path, Handler h) {
-    routes.addHttpHandler(HandlerType.POST, path, h, Access.PUBLIC);
+    routes.addHttpHandler(HandlerType.POST, path, releasingBody(h), Access.PUBLIC);
     declared.add(new Route("POST", path, Set.of()));
   }
 
