@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -188,9 +189,11 @@ public final class Json {
           (declared < 0 ? maxBytes : declared) / Shape.BYTES_PER_KEPT_VALUE,
           maxBytes / Shape.BYTES_PER_KEPT_VALUE,
           more -> limits.budget().extend(ctx, more * Shape.BYTES_PER_KEPT_VALUE));
-      return MAPPER.readerFor(type)
-          .withAttribute(Shape.KeptValues.KEY, kept)
-          .readValue(new SequenceInputStream(new ByteArrayInputStream(head), in));
+      InputStream body = new SequenceInputStream(new ByteArrayInputStream(head), in);
+      if (type == JsonNode.class) {
+        return type.cast(wholeTree(body, kept));
+      }
+      return MAPPER.readerFor(type).withAttribute(Shape.KeptValues.KEY, kept).readValue(body);
     } catch (IOException | RuntimeException e) {
       limits.budget().release(ctx);
       ApiProblem p = problem(e, maxBytes);
@@ -218,6 +221,25 @@ public final class Json {
       }
     } catch (IOException | RuntimeException e) {
       // the client went away or stalled: there is nobody left to answer
+    }
+  }
+
+  /**
+   * A body read whole as a tree, through {@link Shape#any()}: every value counts against the
+   * body's budget, which Jackson's own tree reader would not do.
+   */
+  private static JsonNode wholeTree(InputStream body, Shape.KeptValues kept) throws IOException {
+    try (JsonParser p = MAPPER.getFactory().createParser(body)) {
+      if (p.nextToken() == null) {
+        throw ApiProblem.badRequest("request.body_missing", "expected a JSON body, got none");
+      }
+      JsonNode tree = Shape.any().read(p, "", kept);
+      if (p.nextToken() != null) {
+        throw ApiProblem.badRequest("request.malformed_json", "malformed JSON at line "
+            + p.currentLocation().getLineNr() + ", column "
+            + p.currentLocation().getColumnNr() + ": more after the JSON value");
+      }
+      return tree.isNull() ? null : tree;
     }
   }
 

@@ -43,6 +43,15 @@ public abstract sealed class Shape {
     return Scalar.INSTANCE;
   }
 
+  /**
+   * Any value, kept whole (for a document the route reads everywhere, such as a Kubernetes
+   * AdmissionReview); its values still count against the body's budget, so even a whole tree
+   * stays bounded by the body's size.
+   */
+  public static Shape any() {
+    return Any.INSTANCE;
+  }
+
   /** An object of which only the named fields are kept; others are skipped unread. */
   public static Obj object() {
     return new Obj(Map.of(), false);
@@ -59,6 +68,32 @@ public abstract sealed class Shape {
   }
 
   abstract JsonNode read(JsonParser p, String at, KeptValues kept) throws IOException;
+
+  private static final class Any extends Shape {
+    static final Any INSTANCE = new Any();
+
+    @Override
+    JsonNode read(JsonParser p, String at, KeptValues kept) throws IOException {
+      if (p.hasToken(JsonToken.START_OBJECT)) {
+        kept.take(at);
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+          p.nextToken();
+          o.set(name, read(p, at + "." + name, kept));
+        }
+        return o;
+      }
+      if (p.hasToken(JsonToken.START_ARRAY)) {
+        kept.take(at);
+        ArrayNode a = JsonNodeFactory.instance.arrayNode();
+        for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
+          a.add(read(p, at + "[" + i + "]", kept));
+        }
+        return a;
+      }
+      return leaf(p, at, kept);
+    }
+  }
 
   private static final class Scalar extends Shape {
     static final Scalar INSTANCE = new Scalar();
@@ -193,7 +228,7 @@ public abstract sealed class Shape {
         case LONG -> f.numberNode(p.getLongValue());
         default -> f.numberNode(p.getBigIntegerValue());
       };
-      case VALUE_NUMBER_FLOAT -> f.numberNode(p.getDecimalValue());
+      case VALUE_NUMBER_FLOAT -> f.numberNode(p.getDoubleValue());
       case VALUE_TRUE -> f.booleanNode(true);
       case VALUE_FALSE -> f.booleanNode(false);
       case VALUE_NULL -> f.nullNode();
