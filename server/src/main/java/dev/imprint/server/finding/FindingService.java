@@ -138,7 +138,8 @@ public final class FindingService {
     if (!report.path("schemaVersion").isIntegralNumber()
         || report.path("schemaVersion").asInt() != 1) {
       throw ApiProblem.badRequest("finding.report_invalid", "expected an Imprint JSON report"
-          + " with schemaVersion 1, got schemaVersion " + report.path("schemaVersion"));
+          + " with schemaVersion 1, got schemaVersion "
+          + FreeText.printable(report.path("schemaVersion").toString()));
     }
     JsonNode list = report.path("findings");
     if (!list.isArray()) {
@@ -156,6 +157,7 @@ public final class FindingService {
     SEVERITIES.forEach(s -> counts.put(s, 0));
     findings.forEach(f -> counts.merge(f.severity(), 1, Integer::sum));
     String tool = text(report.path("tool").path("version"), "tool.version", 64, false);
+    UnredactedSecrets.refuse(tool, "tool.version", "finding.secret_not_redacted");
     UploadedInventory inv = inventory == null || inventory.isNull() ? null
         : UploadedInventory.parse(inventory);
     Report stored = new Report(repo, sha, Instant.ofEpochMilli(clock.millis()), actor, tool,
@@ -534,7 +536,7 @@ public final class FindingService {
     String severity = f.path("severity").asText("");
     if (!SEVERITIES.contains(severity)) {
       throw ApiProblem.badRequest("finding.report_invalid", "expected " + at + "severity to be"
-          + " critical, high, medium, low or info, got '" + severity + "'");
+          + " critical, high, medium, low or info, got '" + FreeText.printable(severity) + "'");
     }
     String redacted = null;
     String secretFp = null;
@@ -565,6 +567,8 @@ public final class FindingService {
     UnredactedSecrets.refuse(stored.category(), at + "category", "finding.secret_not_redacted");
     UnredactedSecrets.refuse(stored.path(), at + "path", "finding.secret_not_redacted");
     UnredactedSecrets.refuse(stored.message(), at + "message", "finding.secret_not_redacted");
+    UnredactedSecrets.refuse(stored.fingerprint(), at + "fingerprint",
+        "finding.secret_not_redacted");
     return stored;
   }
 

@@ -43,7 +43,8 @@ class UploadedSecretsTest {
     try (TestServer s = TestServer.start(Stores.Kind.SQLITE, dir)) {
       for (String credential : CREDENTIALS) {
         assertThat(SecretDetectors.find(credential)).as(credential).isNotEmpty();
-        for (String field : List.of("message", "title", "path", "category", "ruleId")) {
+        for (String field : List.of("message", "title", "path", "category", "ruleId",
+            "fingerprint")) {
           if (field.equals("category") && credential.length() > 32) {
             continue; // a category is at most 32 characters; longer ones fail on length first
           }
@@ -57,6 +58,15 @@ class UploadedSecretsTest {
               .substring(0, 12));
           checked++;
         }
+        HttpResponse<String> res = json(s.url(), "POST", "/v1/findings", s.adminToken(),
+            "{\"repository\":\"acme/leaky\",\"commit\":\"" + COMMIT + "\",\"report\":"
+                + "{\"schemaVersion\":1,\"tool\":{\"name\":\"imprint\",\"version\":\""
+                + credential + "\"},\"findings\":[]}}");
+        JsonNode p = problem(res, 400);
+        assertThat(p.get("code").asText()).isEqualTo("finding.secret_not_redacted");
+        assertThat(p.get("detail").asText()).contains("tool.version");
+        assertThat(res.body()).doesNotContain(credential);
+        checked++;
       }
       assertThat(s.send("GET", "/v1/findings?repository=acme/leaky", s.adminToken(), null)
           .statusCode()).isEqualTo(404);
@@ -64,6 +74,6 @@ class UploadedSecretsTest {
           upload("message", "GitLab token glpa****(26) in app/config.env"));
       assertThat(redacted.statusCode()).as(redacted.body()).isEqualTo(201);
     }
-    assertThat(checked).isEqualTo(CREDENTIALS.size() * 5 - 1);
+    assertThat(checked).isEqualTo(CREDENTIALS.size() * 7 - 1);
   }
 }
