@@ -567,7 +567,7 @@ public final class IdentityService {
       // fall through to the problem
     }
     throw ApiProblem.badRequest("request.cursor_invalid",
-        "expected the 'next' cursor of a previous page, got '" + cursor + "'");
+        "expected the 'next' cursor of a previous page, got '" + FreeText.printable(cursor) + "'");
   }
 
   private static String json(Map<String, String> labels) {

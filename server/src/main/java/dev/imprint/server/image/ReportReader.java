@@ -67,7 +67,7 @@ final class ReportReader {
       String sev = f.path("severity").asText("");
       if (!ReportSummary.SEVERITIES.contains(sev)) {
         throw scanInvalid("findings[" + i + "].severity: expected critical, high, medium, low"
-            + " or info, got '" + sev + "'");
+            + " or info, got '" + FreeText.printable(sev) + "'");
       }
       counts.merge(sev, 1, Integer::sum);
       i++;

@@ -194,4 +194,19 @@ class FreeTextTest {
         "finding.report_invalid", "finding.reason_invalid", "inventory.invalid",
         "inventory.invalid");
   }
+
+  @Test
+  void refusedIdentifiersAreEchoedOnlyInPrintableFormAndShort() throws Exception {
+    String escaped = java.net.URLEncoder.encode(MARKER + "\u001b[31m\u202e" + "x".repeat(5000),
+        java.nio.charset.StandardCharsets.UTF_8);
+    for (String path : List.of("/v1/identities?cursor=" + escaped,
+        "/v1/images?status=" + escaped)) {
+      HttpResponse<String> res = server.send("GET", path, admin, null);
+      JsonNode p = problem(res, 400);
+      String detail = p.get("detail").asText();
+      assertThat(detail).as(path.substring(0, 20)).contains(MARKER).doesNotContain("\u001b")
+          .doesNotContain("\u202e").doesNotContain("x".repeat(101));
+      assertThat(detail.length()).as(path.substring(0, 20)).isLessThan(400);
+    }
+  }
 }
