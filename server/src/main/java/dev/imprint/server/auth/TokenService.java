@@ -283,7 +283,6 @@ public final class TokenService implements AutoCloseable {
     });
   }
 
-  /** Every token, newest first, without secrets. */
   /**
    * One page of tokens, after {@code cursor} (null or empty: from the newest), newest first, at
    * most {@code limit} (1 to {@link #MAX_PAGE}). Pages follow (creation time, id), so tokens
