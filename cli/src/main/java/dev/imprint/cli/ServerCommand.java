@@ -3,6 +3,7 @@ package dev.imprint.cli;
 import dev.imprint.server.ImprintServer;
 import dev.imprint.server.ServerConfig;
 import dev.imprint.server.store.StoreException;
+import dev.imprint.server.store.StoreSettings;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -78,6 +79,20 @@ final class ServerCommand implements Callable<Integer> {
           + " signed at every clean shutdown.")
   Duration checkpointInterval;
 
+  @Option(names = "--store-timeout", paramLabel = "DURATION", defaultValue = "5s",
+      converter = IntervalConverter.class,
+      description = "How long a request may wait for the store before it gets 503"
+          + " store.unavailable: connecting, a pooled connection, a write's turn (twice this);"
+          + " on PostgreSQL also the session's idle-in-transaction timeout (this), lock timeout"
+          + " (twice this) and socket timeout (three times this). From 500ms to 10m (default:"
+          + " ${DEFAULT-VALUE}). See docs/server.md, Running replicas.")
+  Duration storeTimeout;
+
+  @Option(names = "--store-max-waiting", paramLabel = "N", defaultValue = "100",
+      description = "Requests that may wait for the store at once; the next gets 503 store.busy"
+          + " at once, so health and metrics keep their threads (default: ${DEFAULT-VALUE}).")
+  int storeMaxWaiting;
+
   @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text",
       description = "Log lines as text or one JSON object per line (default: ${DEFAULT-VALUE}).")
   String logFormat;
@@ -96,7 +111,8 @@ final class ServerCommand implements Callable<Integer> {
       config = new ServerConfig(base.host(), base.port(), dataDir, blankToNull(jdbcUrl),
           trustDomain, tlsCert, tlsKey, insecureNoTls, format, base.maxBodyBytes())
           .withImagePolicy(imagePolicy).withKekFile(kekFile)
-          .withCheckpointInterval(checkpointInterval).validate();
+          .withCheckpointInterval(checkpointInterval)
+          .withStore(new StoreSettings(storeTimeout, storeMaxWaiting)).validate();
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("imprint server: " + e.getMessage());
       return Main.USAGE;

@@ -14,6 +14,8 @@ import dev.imprint.server.finding.InventoryService;
 import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Readiness;
+import dev.imprint.server.idempotency.IdempotencyKeys;
+import dev.imprint.server.idempotency.Idempotent;
 import dev.imprint.server.identity.IdentityRoutes;
 import dev.imprint.server.identity.IdentityService;
 import dev.imprint.server.image.ImagePolicy;
@@ -92,34 +94,33 @@ public final class ImprintServer implements AutoCloseable {
       certificate.warnings(clock.instant()).forEach(w -> LOG.warn("TLS: {}", w));
     }
     warmUpHttpInBackground();
-    Database db = Database.open(config.jdbcUrl(), config.dataDir());
+    Database db = Database.open(config.jdbcUrl(), config.dataDir(), config.store());
     long tStore = System.nanoTime();
     TokenService tokens = null;
     try {
       AuditLog audit = new AuditLog(db, clock);
       tokens = new TokenService(db, audit, clock, TokenService.USAGE_FLUSH_INTERVAL);
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      Gauge.builder("imprint.store.commits", db, d -> d.writeStats().commits())
-          .description("store transactions committed by the group-commit writer")
-          .register(metrics);
-      Gauge.builder("imprint.store.writes", db, d -> d.writeStats().units())
-          .description("units of work written").register(metrics);
+      storeGauges(db, metrics);
       List<ApiModule> modules = new ArrayList<>();
-      modules.add(new TokenRoutes(tokens));
+      Idempotent idempotent = new Idempotent(new IdempotencyKeys(db, clock));
+      modules.add(new TokenRoutes(tokens, idempotent));
       KeyEncryptionKey kek = KeyEncryptionKey.resolve(config.kekFile(),
           System.getenv(KeyEncryptionKey.ENV), config.dataDir(), LOG::warn);
       AuditRoutes auditRoutes = AuditRoutes.wire(db, config.trustDomain(), kek, clock, metrics);
       modules.add(auditRoutes);
-      estate(config, db, audit, clock, tokens, modules);
+      estate(config, db, audit, clock, tokens, idempotent, modules);
       modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
       Readiness readiness = new Readiness();
       readiness.addCheck(() -> closing.get()
           ? Optional.of(new Readiness.Failure("server.stopping", "the server is shutting down"))
           : Optional.empty());
-      readiness.addCheck(() -> ping(db) ? Optional.empty()
-          : Optional.of(new Readiness.Failure("store.unavailable",
-              "the store did not answer a validity check")));
+      readiness.addCheck(() -> {
+        Database.Health h = db.health(); // from memory: a probe never waits for the store
+        return h.up() ? Optional.empty()
+            : Optional.of(new Readiness.Failure("store.unavailable", h.detail()));
+      });
       ApiServer http = ApiServer.start(new ApiServer.Settings(config.host(), config.port(),
           config.maxBodyBytes(), jetty(config, certificate)), tokens, metrics, readiness,
           modules);
@@ -192,16 +193,17 @@ public final class ImprintServer implements AutoCloseable {
    * image policy), findings and the inventory uploads carry with them.
    */
   private static void estate(ServerConfig config, Database db, AuditLog audit, Clock clock,
-      TokenService tokens, List<ApiModule> modules) {
+      TokenService tokens, Idempotent idempotent, List<ApiModule> modules) {
     ImagePolicy policy = config.imagePolicy() == null ? ImagePolicy.defaults()
         : ImagePolicy.load(config.imagePolicy());
     IdentityService identities = new IdentityService(db, audit, clock, config.trustDomain());
     identities.onOffboard((tx, identity, actor, reason) ->
         tokens.revokeBoundTo(tx, identity.id(), identity.spiffeId(), actor, reason));
-    modules.add(new IdentityRoutes(identities, tokens::pendingLastSeen));
+    modules.add(new IdentityRoutes(identities, tokens::pendingLastSeen, idempotent));
     modules.add(new ImageRoutes(new ImageService(db, audit, clock, identities, policy),
-        config.maxBodyBytes()));
-    modules.add(new FindingRoutes(new FindingService(db, audit, clock), config.maxBodyBytes()));
+        config.maxBodyBytes(), idempotent));
+    modules.add(new FindingRoutes(new FindingService(db, audit, clock), config.maxBodyBytes(),
+        idempotent));
     modules.add(new InventoryRoutes(new InventoryService(db)));
   }
 
@@ -211,12 +213,27 @@ public final class ImprintServer implements AutoCloseable {
     console.flush();
   }
 
-  private static boolean ping(Database db) {
-    try {
-      return db.read(c -> c.isValid(2));
-    } catch (RuntimeException e) {
-      return false;
-    }
+  /**
+   * The {@code imprint_store_*} gauges, all from memory (a scrape never touches the store): the
+   * group-commit writer's counters, the units waiting for it, and whether the store answers.
+   */
+  private static void storeGauges(Database db, PrometheusMeterRegistry metrics) {
+    Gauge.builder("imprint.store.commits", db, d -> d.writeStats().commits())
+        .description("store transactions committed by the group-commit writer")
+        .register(metrics);
+    Gauge.builder("imprint.store.writes", db, d -> d.writeStats().units())
+        .description("units of work written").register(metrics);
+    Gauge.builder("imprint.store.rolled.back", db, d -> d.writeStats().rolledBack())
+        .description("units of work rolled back inside a batch that committed (their request"
+            + " was refused)").register(metrics);
+    Gauge.builder("imprint.store.failed.batches", db, d -> d.writeStats().failedBatches())
+        .description("group-commit transactions that did not commit (their requests got 503)")
+        .register(metrics);
+    Gauge.builder("imprint.store.queued", db, d -> d.writeStats().queued())
+        .description("units of work waiting for the group-commit writer").register(metrics);
+    Gauge.builder("imprint.store.up", db, d -> d.health().up() ? 1 : 0)
+        .description("1 while the store answers its health probe, 0 while it does not")
+        .register(metrics);
   }
 
   /** The base URL clients use. */

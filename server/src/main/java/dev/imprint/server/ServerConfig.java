@@ -1,5 +1,6 @@
 package dev.imprint.server;
 
+import dev.imprint.server.store.StoreSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -15,7 +16,8 @@ import java.util.regex.Pattern;
  */
 public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     String trustDomain, Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat,
-    long maxBodyBytes, Path imagePolicy, Path kekFile, Duration checkpointInterval) {
+    long maxBodyBytes, Path imagePolicy, Path kekFile, Duration checkpointInterval,
+    StoreSettings store) {
   /** Log line format. */
   public enum LogFormat { TEXT, JSON }
 
@@ -41,10 +43,27 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
         maxBodyBytes, imagePolicy, kekFile, DEFAULT_CHECKPOINT_INTERVAL);
   }
 
+  /** A configuration with the default store timeouts. */
+  public ServerConfig(String host, int port, Path dataDir, String jdbcUrl, String trustDomain,
+      Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat, long maxBodyBytes,
+      Path imagePolicy, Path kekFile, Duration checkpointInterval) {
+    this(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey, insecureNoTls, logFormat,
+        maxBodyBytes, imagePolicy, kekFile, checkpointInterval, StoreSettings.DEFAULTS);
+  }
+
+  /**
+   * The same configuration with {@code store}: how long a request may wait for the store and
+   * how many may wait at once ({@code --store-timeout}, {@code --store-max-waiting}).
+   */
+  public ServerConfig withStore(StoreSettings store) {
+    return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval, store);
+  }
+
   /** The same configuration with the image policy read from {@code file} (null: default). */
   public ServerConfig withImagePolicy(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes, file, kekFile, checkpointInterval);
+        insecureNoTls, logFormat, maxBodyBytes, file, kekFile, checkpointInterval, store);
   }
 
   /**
@@ -53,7 +72,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
    */
   public ServerConfig withKekFile(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, file, checkpointInterval);
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, file, checkpointInterval, store);
   }
 
   /**
@@ -62,7 +81,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
    */
   public ServerConfig withCheckpointInterval(Duration interval) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, interval);
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, interval, store);
   }
 
   /**
@@ -94,7 +113,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
       throw new IllegalArgumentException("expected a port from 0 to 65535, got " + p);
     }
     return new ServerConfig(h, p, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval);
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval, store);
   }
 
   /** True when the listen address is a loopback address. */
@@ -142,6 +161,9 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
       throw new IllegalArgumentException("expected --checkpoint-interval 0 (off) or at least "
           + MIN_CHECKPOINT_INTERVAL.toMillis() + "ms, got "
           + (checkpointInterval == null ? "none" : checkpointInterval.toMillis() + "ms"));
+    }
+    if (store == null) {
+      throw new IllegalArgumentException("expected store settings, got none");
     }
     return this;
   }

@@ -25,7 +25,10 @@ final class AuditAppend {
       LoadGenerator.Op op = (client, i) -> {
         AuditEvent e = new AuditEvent("token:bench-" + client, "image.approved",
             "sha256:" + String.format("%064x", i), Map.of("reason", "passed policy"));
-        db.write(tx -> audit.append(tx, e));
+        db.write(tx -> {
+          audit.append(tx, e);
+          return null;
+        });
         return true;
       };
       LoadGenerator.drive(NAME, clients, warmup, op);

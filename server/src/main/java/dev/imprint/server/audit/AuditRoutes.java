@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleSupplier;
 
 /**
  * {@code /v1/audit}: entries by range, the latest signed checkpoint, inclusion and consistency
@@ -40,9 +41,13 @@ public final class AuditRoutes implements ApiModule {
   public static AuditRoutes wire(Database db, String trustDomain, KeyEncryptionKey kek,
       Clock clock, MeterRegistry metrics) {
     AuditService audit = new AuditService(db, trustDomain, kek, clock);
-    Gauge.builder("imprint.audit.entries", audit, AuditRoutes::sizeOrNaN)
+    // both read the store: sampled in the background, so a scrape never waits for the store
+    Gauge.builder("imprint.audit.entries", db.sampled(() -> sizeOrNaN(audit)),
+        DoubleSupplier::getAsDouble).strongReference(true)
         .description("entries in the audit log").register(metrics);
-    Gauge.builder("imprint.audit.checkpoint.size", audit, AuditRoutes::checkpointSizeOrNaN)
+    Gauge.builder("imprint.audit.checkpoint.size",
+        db.sampled(() -> checkpointSizeOrNaN(audit)), DoubleSupplier::getAsDouble)
+        .strongReference(true)
         .description("tree size of the latest signed audit checkpoint in the store")
         .register(metrics);
     Thread warm = new Thread(() -> sizeOrNaN(audit), "imprint-audit-cache");

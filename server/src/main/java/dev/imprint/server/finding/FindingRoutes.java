@@ -7,6 +7,7 @@ import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Json;
+import dev.imprint.server.idempotency.Idempotent;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,9 +25,12 @@ public final class FindingRoutes implements ApiModule {
   private final long maxBodyBytes;
 
   /** {@code serverMaxBody} is the server-wide body limit; uploads may be 16 times larger. */
-  public FindingRoutes(FindingService findings, long serverMaxBody) {
+  private final Idempotent idempotent;
+
+  public FindingRoutes(FindingService findings, long serverMaxBody, Idempotent idempotent) {
     this.findings = findings;
     this.maxBodyBytes = serverMaxBody * 16;
+    this.idempotent = idempotent;
   }
 
   @Override
@@ -43,12 +47,13 @@ public final class FindingRoutes implements ApiModule {
 
   private void upload(Context ctx) {
     UploadRequest r = Json.body(ctx, UploadRequest.class, maxBodyBytes);
-    FindingService.Report stored = findings.upload(r.repository(), r.commit(), r.report(),
-        r.inventory(), ApiServer.caller(ctx).actor());
-    Map<String, Object> body = report(stored);
+    String actor = ApiServer.caller(ctx).actor();
     boolean withInventory = r.inventory() != null && !r.inventory().isNull();
-    body.put("identities", withInventory ? r.inventory().path("identities").size() : null);
-    ctx.status(201).json(body);
+    idempotent.respond(ctx, r, FindingService.Report.class, stored -> {
+      Map<String, Object> body = report(stored);
+      body.put("identities", withInventory ? r.inventory().path("identities").size() : null);
+      return Idempotent.answer(201, null, body);
+    }, () -> findings.upload(r.repository(), r.commit(), r.report(), r.inventory(), actor));
   }
 
   private void show(Context ctx) {

@@ -6,6 +6,7 @@ import dev.imprint.server.http.Api;
 import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Json;
+import dev.imprint.server.idempotency.Idempotent;
 import dev.imprint.server.identity.IdentityRoutes;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -33,9 +34,12 @@ public final class ImageRoutes implements ApiModule {
   private final long maxRegistrationBytes;
 
   /** {@code serverMaxBody} is the server-wide body limit; registrations may be 16 times larger. */
-  public ImageRoutes(ImageService images, long serverMaxBody) {
+  private final Idempotent idempotent;
+
+  public ImageRoutes(ImageService images, long serverMaxBody, Idempotent idempotent) {
     this.images = images;
     this.maxRegistrationBytes = serverMaxBody * 16;
+    this.idempotent = idempotent;
   }
 
   @Override
@@ -59,13 +63,14 @@ public final class ImageRoutes implements ApiModule {
 
   private void register(Context ctx) {
     RegisterRequest r = Json.body(ctx, RegisterRequest.class, maxRegistrationBytes);
-    ImageService.Registered reg = images.register(new ImageService.Registration(r.repository(),
-        r.tag(), r.digest(), r.identity(), r.provenance(), r.scanReport(),
-        r.vulnerabilityReport()), ApiServer.caller(ctx).actor());
-    Map<String, Object> body = view(reg.image());
-    body.put("created", reg.created());
-    ctx.status(reg.created() ? 201 : 200)
-        .header("Location", "/v1/images/" + reg.image().digest()).json(body);
+    String actor = ApiServer.caller(ctx).actor();
+    idempotent.respond(ctx, r, ImageService.Registered.class, reg -> {
+      Map<String, Object> body = view(reg.image());
+      body.put("created", reg.created());
+      return Idempotent.answer(reg.created() ? 201 : 200, "/v1/images/" + reg.image().digest(),
+          body);
+    }, () -> images.register(new ImageService.Registration(r.repository(), r.tag(), r.digest(),
+        r.identity(), r.provenance(), r.scanReport(), r.vulnerabilityReport()), actor));
   }
 
   private void list(Context ctx) {

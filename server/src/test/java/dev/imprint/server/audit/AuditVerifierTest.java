@@ -34,8 +34,10 @@ class AuditVerifierTest {
         Clock.systemUTC());
     for (int i = 0; i < 40; i++) {
       int n = i;
-      db.write(c -> log.append(c, new AuditEvent("admin", "test.event", "thing:" + n,
-          Map.of("n", n))));
+      db.write(c -> {
+        log.append(c, new AuditEvent("admin", "test.event", "thing:" + n, Map.of("n", n)));
+        return null;
+      });
       if (i == 9 || i == 24) {
         audit.checkpoint();
       }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imprint.server.testing.Stores;
+import dev.imprint.server.testing.WriterStats;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -67,14 +68,33 @@ class DatabaseTest {
   }
 
   @Test
-  void everyPostgresWriteHoldsTheWritersLockBeforeItsWorkRunsAndReadsDoNot() throws Exception {
+  void aPostgresWriteTakesTheWritersLockOnlyWhenAskedAndHoldsItToTheCommit() throws Exception {
     String held = "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory'"
         + " AND pid = pg_backend_pid() AND granted";
     try (Database db = Stores.open(Stores.Kind.POSTGRESQL, dir)) {
-      // what lets lockWriters skip its statement inside a write, and take it anywhere else
-      long inWrite = db.write(c -> count(c, held));
+      // a unit that does not ask runs without it: another replica's writes go on meanwhile
+      long plain = db.write(c -> count(c, held));
+      long[] asked = db.write(c -> {
+        long before = count(c, held);
+        db.lockWriters(c);
+        db.lockWriters(c); // a second call costs nothing and takes nothing more
+        return new long[] {before, count(c, held)};
+      });
+      // deferred work runs at the end of the batch, and what it takes lasts to the commit
+      long[] deferred = new long[2];
+      db.write(c -> {
+        db.atCommit(c, (tx, items) -> {
+          db.lockWriters(tx);
+          deferred[0] = count(tx, held);
+        }, "item");
+        deferred[1] = count(c, held);
+        return null;
+      });
       long inRead = db.read(c -> count(c, held));
-      assertThat(inWrite).isEqualTo(1);
+      assertThat(plain).isZero();
+      assertThat(asked).containsExactly(0, 1);
+      assertThat(deferred[1]).as("not while the unit runs").isZero();
+      assertThat(deferred[0]).as("taken by the deferred work at the end").isEqualTo(1);
       assertThat(inRead).isZero();
       long afterExplicit = db.read(c -> {
         c.setAutoCommit(false);
@@ -104,10 +124,12 @@ class DatabaseTest {
       throws Exception {
     try (Database db = Stores.open(kind, dir)) {
       db.write(c -> insert(c, "dup"));
+      java.util.concurrent.CountDownLatch inBlocker = new java.util.concurrent.CountDownLatch(1);
       java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
       ExecutorService pool = Executors.newFixedThreadPool(6);
-      // the writer thread waits in this unit while the next five queue up behind it
+      // the writer waits in this unit while the next four queue up behind it, one by one
       Future<Integer> blocker = pool.submit(() -> db.write(c -> {
+        inBlocker.countDown();
         try {
           hold.await();
         } catch (InterruptedException e) {
@@ -115,20 +137,20 @@ class DatabaseTest {
         }
         return insert(c, "first");
       }));
-      Thread.sleep(100);
-      long commitsBefore = db.writeStats().commits();
+      inBlocker.await();
       List<Future<Integer>> units = new ArrayList<>();
       units.add(pool.submit(() -> db.write(c -> insert(c, "a"))));
-      Thread.sleep(20);
+      WriterStats.awaitQueued(db, 1);
       units.add(pool.submit(() -> db.write(c -> insert(c, "dup"))));
-      Thread.sleep(20);
+      WriterStats.awaitQueued(db, 2);
       units.add(pool.submit(() -> db.write(c -> {
         insert(c, "written-then-failed");
         throw new IllegalStateException("refused after writing");
       })));
-      Thread.sleep(20);
+      WriterStats.awaitQueued(db, 3);
       units.add(pool.submit(() -> db.write(c -> insert(c, "b"))));
-      Thread.sleep(100);
+      WriterStats.awaitQueued(db, 4);
+      GroupCommit.Stats before = db.writeStats();
       hold.countDown();
       assertThat(blocker.get()).isEqualTo(1);
       assertThat(units.get(0).get()).isEqualTo(1);
@@ -137,8 +159,12 @@ class DatabaseTest {
           .isInstanceOf(IllegalStateException.class);
       assertThat(units.get(3).get()).isEqualTo(1);
       pool.shutdown();
-      assertThat(db.writeStats().commits() - commitsBefore).as("the four queued as one batch")
+      GroupCommit.Stats after = db.writeStats();
+      assertThat(after.commits() - before.commits()).as("the four queued as one batch")
           .isEqualTo(2);
+      assertThat(after.rolledBack() - before.rolledBack()).as("two refused inside it")
+          .isEqualTo(2);
+      assertThat(after.units() - before.units()).isEqualTo(3);
       assertThat(count(db)).isEqualTo(4); // dup, first, a, b
       long undone = db.read(c -> count(c, "SELECT COUNT(*) FROM api_tokens WHERE id ="
           + " 'written-then-failed'"));
@@ -173,9 +199,11 @@ class DatabaseTest {
     try (Database db = Database.open(null, dir)) {
       db.write(c -> {
         try (var st = c.createStatement()) {
-          // back to the schema of V2: undo V5, V4 (SQLite cannot drop a referencing column, so
-          // the empty table is made again as V1 made it) and V3
-          st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('3', '4', '5')");
+          // back to the schema of V2: undo V6, V5, V4 (SQLite cannot drop a referencing column,
+          // so the empty table is made again as V1 made it) and V3
+          st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('3', '4', '5',"
+              + " '6')");
+          st.executeUpdate("DROP TABLE idempotency_keys");
           st.executeUpdate("DROP TABLE inventory_links");
           st.executeUpdate("DROP TABLE inventory_identities");
           st.executeUpdate("DROP TABLE inventories");
@@ -196,12 +224,14 @@ class DatabaseTest {
                 + " + (SELECT COUNT(identity_id) FROM api_tokens)"
                 + " + (SELECT COUNT(*) FROM inventories)"
                 + " + (SELECT COUNT(*) FROM inventory_identities)"
-                + " + (SELECT COUNT(*) FROM inventory_links)")) {
+                + " + (SELECT COUNT(*) FROM inventory_links)"
+                + " + (SELECT COUNT(*) FROM idempotency_keys)")) {
           rs.next();
           return rs.getLong(1);
         }
       });
-      assertThat(n).as("V3's table, V4's column and V5's tables exist again, empty").isZero();
+      assertThat(n).as("V3's table, V4's column, V5's and V6's tables exist again, empty")
+          .isZero();
     }
   }
 
