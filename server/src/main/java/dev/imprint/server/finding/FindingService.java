@@ -25,6 +25,12 @@ import java.util.regex.Pattern;
  * upload for a commit replaces the previous one. Only the fields of Imprint's JSON report are
  * kept; a secret appears only redacted and fingerprinted, and an upload whose secret evidence is
  * not redacted is refused.
+ *
+ * <p>An upload's rows (findings, inventory identities and links) are written {@link #CHUNK} at a
+ * time, each chunk its own transaction, under a fresh upload id, so that other writes go between
+ * the chunks of a big upload; one small transaction then points the commit's report at that id.
+ * Readers reach rows only through the report, so they see a whole upload or none of it. The rows
+ * of an upload that was replaced, failed or was cut off by a stopped server are deleted later.
  */
 public final class FindingService {
   /** Most findings one report may carry. */
@@ -104,26 +110,180 @@ public final class FindingService {
         : UploadedInventory.parse(inventory);
     Report stored = new Report(repo, sha, Instant.ofEpochMilli(clock.millis()), actor, tool,
         counts);
-    return db.write(c -> {
-      // Delete-then-insert: without the writers' lock two replicas on one PostgreSQL uploading
-      // for one commit both delete the old report and the loser's INSERT fails on the key
-      // (store.conflict); with it the later upload replaces the earlier, as one after another.
-      db.lockWriters(c);
-      boolean replaced = delete(c, repo, sha);
-      insert(c, stored, findings);
-      if (inv != null) {
-        InventoryService.insert(c, repo, sha, inv, findings);
-      }
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("findings", findings.size());
-      if (inv != null) {
-        details.put("identities", inv.identities().size());
-      }
-      details.put("bySeverity", counts);
-      details.put("replaced", replaced);
-      audit.append(c, new AuditEvent(actor, "findings.uploaded", repo + "@" + sha, details));
-      return stored;
+    sweepAbandoned();
+    String upload = newUploadId();
+    String[] superseded = new String[1];
+    Report published;
+    try {
+      stage(upload, findings, inv);
+      published = db.write(c -> {
+        // Delete-then-insert: without the writers' lock two replicas on one PostgreSQL uploading
+        // for one commit both delete the old report and the loser's INSERT fails on the key
+        // (store.conflict); with it the later upload replaces the earlier, as one after another.
+        db.lockWriters(c);
+        superseded[0] = uploadOf(c, repo, sha);
+        if (superseded[0] != null) {
+          InventoryService.deleteSummary(c, repo, sha);
+          deleteReport(c, repo, sha);
+          mark(c, superseded[0], "superseded");
+        }
+        insertReport(c, stored, upload);
+        if (inv != null) {
+          InventoryService.insertSummary(c, repo, sha, inv);
+        }
+        unmark(c, upload);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("findings", findings.size());
+        if (inv != null) {
+          details.put("identities", inv.identities().size());
+        }
+        details.put("bySeverity", counts);
+        details.put("replaced", superseded[0] != null);
+        audit.append(c, new AuditEvent(actor, "findings.uploaded", repo + "@" + sha, details));
+        return stored;
+      });
+    } catch (RuntimeException | Error e) {
+      discardQuietly(upload); // what was staged is invisible; a crash leaves it to the sweep
+      throw e;
+    }
+    if (superseded[0] != null) {
+      discardQuietly(superseded[0]);
+    }
+    return published;
+  }
+
+  /** Rows a staging write takes at most: small writes wait for one chunk, not for an upload. */
+  static final int CHUNK = 2_000;
+  /** A staging upload older than this was left by a server that stopped: it is swept. */
+  static final java.time.Duration ABANDONED = java.time.Duration.ofHours(1);
+  private static final List<String> STAGED = List.of("findings", "inventory_identities",
+      "inventory_links");
+  private final java.security.SecureRandom random = new java.security.SecureRandom();
+  /** Tests: runs between two staging writes of an upload. */
+  private volatile Runnable betweenChunks = () -> { };
+
+  /** Tests: runs {@code hook} between two staging writes of every upload. */
+  void betweenChunks(Runnable hook) {
+    betweenChunks = hook == null ? () -> { } : hook;
+  }
+
+  private String newUploadId() {
+    byte[] b = new byte[16];
+    random.nextBytes(b);
+    return java.util.HexFormat.of().formatHex(b);
+  }
+
+  /**
+   * Writes the findings and inventory rows of {@code upload}, {@link #CHUNK} at a time, each in
+   * its own transaction, so other writes go between them. The upload is marked staging first;
+   * no reader sees its rows until the report points at them.
+   */
+  private void stage(String upload, List<StoredFinding> findings, UploadedInventory inv) {
+    db.write(c -> {
+      mark(c, upload, "staging");
+      return null;
     });
+    List<Database.Work<Void>> writes = new ArrayList<>();
+    for (int from = 0; from < findings.size(); from += CHUNK) {
+      int first = from;
+      int last = Math.min(findings.size(), from + CHUNK);
+      writes.add(c -> {
+        insertFindings(c, upload, findings, first, last);
+        return null;
+      });
+    }
+    if (inv != null) {
+      writes.addAll(InventoryService.stage(upload, inv, findings, CHUNK));
+    }
+    for (Database.Work<Void> w : writes) {
+      db.write(w);
+      betweenChunks.run();
+    }
+  }
+
+  /**
+   * Deletes the rows of uploads nobody points at: those a later upload replaced and those a
+   * stopped server left staging for more than {@link #ABANDONED}.
+   */
+  private void sweepAbandoned() {
+    long before = clock.millis() - ABANDONED.toMillis();
+    List<String> abandoned = db.read(c -> {
+      List<String> ids = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT upload_id FROM finding_uploads"
+          + " WHERE state = 'superseded' OR since < ?")) {
+        ps.setLong(1, before);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            ids.add(rs.getString(1));
+          }
+        }
+      }
+      return ids;
+    });
+    abandoned.forEach(this::discardQuietly);
+  }
+
+  /** Deletes the rows of an upload nobody points at, {@link #CHUNK} at a time, then its mark. */
+  private void discard(String upload) {
+    for (String table : STAGED) {
+      for (int from = 0; ; from += CHUNK) {
+        int first = from;
+        int deleted = db.write(c -> {
+          try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table
+              + " WHERE upload_id = ? AND position >= ? AND position < ?")) {
+            ps.setString(1, upload);
+            ps.setInt(2, first);
+            ps.setInt(3, first + CHUNK);
+            return ps.executeUpdate();
+          }
+        });
+        if (deleted == 0) {
+          break; // positions run from 0 without gaps
+        }
+      }
+    }
+    db.write(c -> {
+      unmark(c, upload);
+      return null;
+    });
+  }
+
+  private void discardQuietly(String upload) {
+    try {
+      discard(upload);
+    } catch (RuntimeException e) {
+      // left marked: the next upload's sweep deletes it
+    }
+  }
+
+  private void mark(Connection c, String upload, String state) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO finding_uploads (upload_id,"
+        + " state, since) VALUES (?, ?, ?) ON CONFLICT (upload_id) DO UPDATE SET"
+        + " state = excluded.state")) {
+      ps.setString(1, upload);
+      ps.setString(2, state);
+      ps.setLong(3, clock.millis());
+      ps.executeUpdate();
+    }
+  }
+
+  private static void unmark(Connection c, String upload) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM finding_uploads WHERE upload_id = ?")) {
+      ps.setString(1, upload);
+      ps.executeUpdate();
+    }
+  }
+
+  private static String uploadOf(Connection c, String repo, String sha) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT upload_id FROM finding_reports"
+        + " WHERE repository = ? AND commit_sha = ?")) {
+      ps.setString(1, repo);
+      ps.setString(2, sha);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
   }
 
   /** The report of a commit, or of the repository's latest upload when {@code commit} is null. */
@@ -153,7 +313,8 @@ public final class FindingService {
       List<StoredFinding> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT rule_id, title, severity, category,"
           + " path, line, col, message, fingerprint, secret_redacted, secret_fingerprint"
-          + " FROM findings WHERE repository = ? AND commit_sha = ? ORDER BY position")) {
+          + " FROM findings WHERE upload_id = (SELECT upload_id FROM finding_reports"
+          + " WHERE repository = ? AND commit_sha = ?) ORDER BY position")) {
         ps.setString(1, repository);
         ps.setString(2, commit);
         try (ResultSet rs = ps.executeQuery()) {
@@ -239,27 +400,19 @@ public final class FindingService {
         rs.getString(4), rs.getString(5), counts);
   }
 
-  private static boolean delete(Connection c, String repo, String sha) throws SQLException {
-    InventoryService.delete(c, repo, sha);
-    try (PreparedStatement ps = c.prepareStatement(
-        "DELETE FROM findings WHERE repository = ? AND commit_sha = ?")) {
-      ps.setString(1, repo);
-      ps.setString(2, sha);
-      ps.executeUpdate();
-    }
+  private static void deleteReport(Connection c, String repo, String sha) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "DELETE FROM finding_reports WHERE repository = ? AND commit_sha = ?")) {
       ps.setString(1, repo);
       ps.setString(2, sha);
-      return ps.executeUpdate() > 0;
+      ps.executeUpdate();
     }
   }
 
-  private static void insert(Connection c, Report r, List<StoredFinding> findings)
-      throws SQLException {
+  private static void insertReport(Connection c, Report r, String upload) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO finding_reports (repository,"
         + " commit_sha, uploaded_at, uploaded_by, tool_version, critical, high, medium, low,"
-        + " info) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        + " info, upload_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, r.repository());
       ps.setString(2, r.commit());
       ps.setLong(3, r.uploadedAt().toEpochMilli());
@@ -268,32 +421,33 @@ public final class FindingService {
       for (int i = 0; i < SEVERITIES.size(); i++) {
         ps.setInt(6 + i, r.bySeverity().get(SEVERITIES.get(i)));
       }
+      ps.setString(11, upload);
       ps.executeUpdate();
     }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO findings (repository,"
-        + " commit_sha, position, rule_id, title, severity, category, path, line, col, message,"
-        + " fingerprint, secret_redacted, secret_fingerprint)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      int pos = 0;
-      for (StoredFinding f : findings) {
-        ps.setString(1, r.repository());
-        ps.setString(2, r.commit());
-        ps.setInt(3, pos++);
-        ps.setString(4, f.ruleId());
-        ps.setString(5, f.title());
-        ps.setString(6, f.severity());
-        ps.setString(7, f.category());
-        ps.setString(8, f.path());
-        ps.setInt(9, f.line());
-        ps.setInt(10, f.column());
-        ps.setString(11, f.message());
-        ps.setString(12, f.fingerprint());
-        ps.setString(13, f.secretRedacted());
-        ps.setString(14, f.secretFingerprint());
+  }
+
+  private static void insertFindings(Connection c, String upload, List<StoredFinding> findings,
+      int first, int last) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO findings (upload_id, position,"
+        + " rule_id, title, severity, category, path, line, col, message, fingerprint,"
+        + " secret_redacted, secret_fingerprint)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (int pos = first; pos < last; pos++) {
+        StoredFinding f = findings.get(pos);
+        ps.setString(1, upload);
+        ps.setInt(2, pos);
+        ps.setString(3, f.ruleId());
+        ps.setString(4, f.title());
+        ps.setString(5, f.severity());
+        ps.setString(6, f.category());
+        ps.setString(7, f.path());
+        ps.setInt(8, f.line());
+        ps.setInt(9, f.column());
+        ps.setString(10, f.message());
+        ps.setString(11, f.fingerprint());
+        ps.setString(12, f.secretRedacted());
+        ps.setString(13, f.secretFingerprint());
         ps.addBatch();
-        if (pos % 1000 == 0) {
-          ps.executeBatch();
-        }
       }
       ps.executeBatch();
     }

@@ -45,7 +45,7 @@ public final class Database implements AutoCloseable {
   public record Health(boolean up, String detail) {}
 
   /** The highest migration in {@code db/migration}; a test keeps it equal to the scripts. */
-  static final int SCHEMA_VERSION = 6;
+  static final int SCHEMA_VERSION = 7;
 
   private static final ThreadLocal<GroupCommit.Rider> RIDER = new ThreadLocal<>();
   private static final long WRITERS_LOCK_KEY = 0x696d7072696e74L; // "imprint"
@@ -68,7 +68,7 @@ public final class Database implements AutoCloseable {
     this.writer = new GroupCommit(pool, dialect, health, settings,
         link == null ? (xid, pid) -> GroupCommit.Outcome.UNKNOWN : link::resolve);
     this.probe = StoreProbe.start(link == null ? this::probeSqlite : link, health,
-        settings, pool::getHikariPoolMXBean, samples);
+        settings, pool, samples);
   }
 
   /** Opens {@link #open(String, Path, StoreSettings)} with the default settings. */
@@ -95,10 +95,12 @@ public final class Database implements AutoCloseable {
     HikariConfig c = new HikariConfig();
     c.setJdbcUrl(jdbcUrl);
     c.setMaximumPoolSize(8);
-    // no idle minimum: while the store is down nobody asks the pool for a connection (requests
-    // fail at once), so it does not keep retrying with a backoff that grows to 5 s and would
-    // delay the first connection after the store is back
+    // No idle minimum: while the store is down nobody asks the pool for a connection (requests
+    // fail at once), so it does not keep retrying with a back-off that grows to 5 s and would
+    // delay the first connection after the store is back. Idle connections are kept instead, and
+    // the probe fills the pool at start and after an outage (StoreProbe.warm).
     c.setMinimumIdle(0);
+    c.setIdleTimeout(0);
     c.setConnectionTimeout(settings.timeout().toMillis());
     c.setValidationTimeout(Math.max(250, settings.timeout().toMillis() / 2));
     c.setPoolName("imprint-pg");

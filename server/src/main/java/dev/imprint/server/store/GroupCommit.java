@@ -180,6 +180,8 @@ public final class GroupCommit implements AutoCloseable {
       c = pool.getConnection();
     } catch (SQLException e) {
       linkFailed(e);
+      LOG.warn("the group-commit writer got no connection for {} units: {}", batch.size(),
+          Database.oneLine(e));
       for (Pending<?> p : batch) {
         p.fail(unavailable("no connection to the store: " + Database.oneLine(e), e));
       }
@@ -267,6 +269,11 @@ public final class GroupCommit implements AutoCloseable {
     failedBatches.incrementAndGet();
     if (e instanceof SQLException s) {
       linkFailed(s);
+      if (!StoreException.isConflict(s)) {
+        LOG.warn("a transaction of {} units failed before its commit, so none of it landed: {}"
+            + " (SQLSTATE {}){}", ran.size(), Database.oneLine(s), s.getSQLState(),
+            isDeadlock(s) ? "; its units run again" : "");
+      }
     }
     boolean retry = e instanceof SQLException s && isDeadlock(s);
     List<Pending<?>> again = new ArrayList<>();

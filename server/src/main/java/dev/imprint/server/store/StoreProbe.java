@@ -37,6 +37,8 @@ final class StoreProbe implements AutoCloseable {
   private final StoreSettings settings;
   private final Supplier<HikariPoolMXBean> pool;
   private final List<Database.Sampled> samples;
+  private final javax.sql.DataSource connections;
+  private final int poolSize;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> daemon(r,
       "imprint-store-probe-query"));
   private final Thread prober;
@@ -44,18 +46,20 @@ final class StoreProbe implements AutoCloseable {
   private volatile boolean closed;
 
   private StoreProbe(Probe probe, StoreHealth health, StoreSettings settings,
-      Supplier<HikariPoolMXBean> pool, List<Database.Sampled> samples) {
+      com.zaxxer.hikari.HikariDataSource pool, List<Database.Sampled> samples) {
+    this.connections = pool;
+    this.poolSize = pool.getMaximumPoolSize();
+    this.pool = pool::getHikariPoolMXBean;
     this.probe = probe;
     this.health = health;
     this.settings = settings;
-    this.pool = pool;
     this.samples = samples;
     this.prober = daemon(this::probeLoop, "imprint-store-probe");
     this.sampler = daemon(this::sampleLoop, "imprint-store-gauges");
   }
 
   static StoreProbe start(Probe probe, StoreHealth health, StoreSettings settings,
-      Supplier<HikariPoolMXBean> pool, List<Database.Sampled> samples) {
+      com.zaxxer.hikari.HikariDataSource pool, List<Database.Sampled> samples) {
     StoreProbe p = new StoreProbe(probe, health, settings, pool, samples);
     p.prober.start();
     p.sampler.start();
@@ -79,6 +83,7 @@ final class StoreProbe implements AutoCloseable {
   }
 
   private void probeLoop() {
+    warm();
     while (!closed) {
       probeOnce();
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(health.up() ? UP_INTERVAL_MILLIS
@@ -103,6 +108,7 @@ final class StoreProbe implements AutoCloseable {
         if (bean != null) {
           bean.softEvictConnections();
         }
+        warm();
       }
     } catch (ExecutionException e) {
       health.down(Database.oneLine(e.getCause() == null ? e : e.getCause()));
@@ -114,6 +120,30 @@ final class StoreProbe implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       health.down(Database.oneLine(e));
+    }
+  }
+
+  /**
+   * Opens the pool's connections ahead of the requests that need them (the pool keeps no idle
+   * minimum, so that an outage leaves no back-off behind): one at a time, held until all are
+   * open, then returned. Harmless when it fails: requests open what they need.
+   */
+  private void warm() {
+    List<java.sql.Connection> held = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < poolSize && !closed; i++) {
+        held.add(connections.getConnection());
+      }
+    } catch (java.sql.SQLException | RuntimeException e) {
+      // the probe says whether the store answers; requests open connections as they need them
+    } finally {
+      for (java.sql.Connection c : held) {
+        try {
+          c.close();
+        } catch (java.sql.SQLException ignored) {
+          // a broken connection; the pool drops it
+        }
+      }
     }
   }
 

@@ -199,10 +199,22 @@ class DatabaseTest {
     try (Database db = Database.open(null, dir)) {
       db.write(c -> {
         try (var st = c.createStatement()) {
-          // back to the schema of V2: undo V6, V5, V4 (SQLite cannot drop a referencing column,
-          // so the empty table is made again as V1 made it) and V3
+          // back to the schema of V2: undo V7 (its findings table made again as V2 made it),
+          // V6, V5, V4 (SQLite cannot drop a referencing column, so the empty table is made
+          // again as V1 made it) and V3
           st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('3', '4', '5',"
-              + " '6')");
+              + " '6', '7')");
+          st.executeUpdate("DROP TABLE finding_uploads");
+          st.executeUpdate("DROP INDEX finding_reports_upload");
+          st.executeUpdate("ALTER TABLE finding_reports DROP COLUMN upload_id");
+          st.executeUpdate("DROP TABLE findings");
+          st.executeUpdate("CREATE TABLE findings (repository TEXT NOT NULL, commit_sha TEXT NOT"
+              + " NULL, position INTEGER NOT NULL, rule_id TEXT NOT NULL, title TEXT NOT NULL,"
+              + " severity TEXT NOT NULL, category TEXT NOT NULL, path TEXT NOT NULL, line"
+              + " INTEGER NOT NULL, col INTEGER NOT NULL, message TEXT NOT NULL, fingerprint TEXT"
+              + " NOT NULL, secret_redacted TEXT, secret_fingerprint TEXT, PRIMARY KEY"
+              + " (repository, commit_sha, position), FOREIGN KEY (repository, commit_sha)"
+              + " REFERENCES finding_reports (repository, commit_sha))");
           st.executeUpdate("DROP TABLE idempotency_keys");
           st.executeUpdate("DROP TABLE inventory_links");
           st.executeUpdate("DROP TABLE inventory_identities");
@@ -225,12 +237,14 @@ class DatabaseTest {
                 + " + (SELECT COUNT(*) FROM inventories)"
                 + " + (SELECT COUNT(*) FROM inventory_identities)"
                 + " + (SELECT COUNT(*) FROM inventory_links)"
-                + " + (SELECT COUNT(*) FROM idempotency_keys)")) {
+                + " + (SELECT COUNT(*) FROM idempotency_keys)"
+                + " + (SELECT COUNT(*) FROM finding_uploads)"
+                + " + (SELECT COUNT(upload_id) FROM finding_reports)")) {
           rs.next();
           return rs.getLong(1);
         }
       });
-      assertThat(n).as("V3's table, V4's column, V5's and V6's tables exist again, empty")
+      assertThat(n).as("V3's table, V4's column, V5's, V6's and V7's tables exist again, empty")
           .isZero();
     }
   }
