@@ -56,7 +56,8 @@ public final class Database implements AutoCloseable {
   private final StoreHealth health = new StoreHealth();
   private final Semaphore waiters;
   private final GroupCommit writer;
-  private final StoreProbe probe;
+  /** Set once the writer runs (which may report a lost connection before that). */
+  private volatile StoreProbe probe;
   private final List<Sampled> samples = new CopyOnWriteArrayList<>();
 
   private Database(HikariDataSource pool, Dialect dialect, StoreSettings settings,
@@ -66,7 +67,8 @@ public final class Database implements AutoCloseable {
     this.settings = settings;
     this.waiters = new Semaphore(settings.maxWaiters());
     this.writer = new GroupCommit(pool, dialect, health, settings,
-        link == null ? (xid, pid) -> GroupCommit.Outcome.UNKNOWN : link::resolve);
+        link == null ? (xid, pid) -> GroupCommit.Outcome.UNKNOWN : link::resolve,
+        this::suspectStore);
     this.probe = StoreProbe.start(link == null ? this::probeSqlite : link, health,
         settings, pool, samples);
   }
@@ -95,12 +97,6 @@ public final class Database implements AutoCloseable {
     HikariConfig c = new HikariConfig();
     c.setJdbcUrl(jdbcUrl);
     c.setMaximumPoolSize(8);
-    // No idle minimum: while the store is down nobody asks the pool for a connection (requests
-    // fail at once), so it does not keep retrying with a back-off that grows to 5 s and would
-    // delay the first connection after the store is back. Idle connections are kept instead, and
-    // the probe fills the pool at start and after an outage (StoreProbe.warm).
-    c.setMinimumIdle(0);
-    c.setIdleTimeout(0);
     c.setConnectionTimeout(settings.timeout().toMillis());
     c.setValidationTimeout(Math.max(250, settings.timeout().toMillis() / 2));
     c.setPoolName("imprint-pg");
@@ -188,7 +184,7 @@ public final class Database implements AutoCloseable {
 
   /**
    * Whether the store answers, from memory (the probe checks about once a second, every
-   * quarter of a second while it is down; the writer reports a lost connection at once).
+   * quarter of a second while it is down, and at once when a request lost its connection).
    */
   public Health health() {
     Optional<String> failure = health.failure();
@@ -307,8 +303,7 @@ public final class Database implements AutoCloseable {
       return work.run(c);
     } catch (SQLException e) {
       if (StoreException.isLinkFailure(e)) {
-        health.down(oneLine(e));
-        probe.wake();
+        suspectStore();
       }
       StoreException se = StoreException.of(e);
       throw se.code().equals("store.unavailable") ? unavailable(se.getMessage(), e) : se;
@@ -334,6 +329,14 @@ public final class Database implements AutoCloseable {
       return writer.submit(work, RIDER.get());
     } finally {
       waiters.release();
+    }
+  }
+
+  /** A connection failed: the probe finds out now whether the store is down. */
+  private void suspectStore() {
+    StoreProbe p = probe;
+    if (p != null) {
+      p.wake();
     }
   }
 

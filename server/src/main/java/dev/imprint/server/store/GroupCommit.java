@@ -83,6 +83,7 @@ public final class GroupCommit implements AutoCloseable {
   private final StoreHealth health;
   private final StoreSettings settings;
   private final Outcomes outcomes;
+  private final Runnable suspect;
   private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
   private final Deque<Pending<?>> carried = new ArrayDeque<>();
   private final Thread thread;
@@ -101,8 +102,9 @@ public final class GroupCommit implements AutoCloseable {
   private volatile Runnable beforeBatch;
 
   GroupCommit(DataSource pool, Dialect dialect, StoreHealth health, StoreSettings settings,
-      Outcomes outcomes) {
+      Outcomes outcomes, Runnable suspect) {
     this.pool = pool;
+    this.suspect = suspect;
     this.dialect = dialect;
     this.health = health;
     this.settings = settings;
@@ -301,9 +303,13 @@ public final class GroupCommit implements AutoCloseable {
     return new StoreException("store.unavailable", why, settings.retryAfterSeconds(), cause);
   }
 
+  /**
+   * A lost connection may be the store going down or just this connection (its session ended by
+   * the server after a long pause of this process): the probe, asked at once, tells which.
+   */
   private void linkFailed(SQLException e) {
     if (StoreException.isLinkFailure(e)) {
-      health.down(Database.oneLine(e));
+      suspect.run();
     }
   }
 

@@ -56,8 +56,9 @@ public final class StoreException extends RuntimeException {
   static boolean isUnavailable(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof java.net.SocketTimeoutException || t instanceof java.net.ConnectException
-          || t instanceof java.io.EOFException) {
-        return true;
+          || t instanceof java.io.EOFException
+          || t instanceof java.sql.SQLTransientConnectionException) {
+        return true; // the last: no pooled connection within the store timeout
       }
       if (t instanceof SQLException s) {
         String state = s.getSQLState() == null ? "" : s.getSQLState();

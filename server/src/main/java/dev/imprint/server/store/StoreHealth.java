@@ -5,9 +5,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether the store answers, as the health probe and the writer last saw it: kept in memory so
- * that readiness, health and metrics never wait for the store, and so that requests fail at once
- * while it is down instead of each waiting out a timeout. A transition is logged once.
+ * Whether the store answers, as the health probe last saw it (and any commit since): kept in
+ * memory so that readiness, health and metrics never wait for the store, and so that requests
+ * fail at once while it is down instead of each waiting out a timeout. A transition is logged
+ * once.
  */
 final class StoreHealth {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);

@@ -14,9 +14,10 @@ import java.util.function.Supplier;
 /**
  * Two daemon threads: one asks the store whether it answers about once a second (four times a
  * second while it does not), each time within the store timeout, and keeps the answer in
- * {@link StoreHealth}; the other refreshes the {@link Database#sampled} gauge values every two
- * seconds while the store answers. When the store answers again after an outage, the pool's
- * connections (all from before it) are replaced.
+ * {@link StoreHealth} (an error marks the store down at once, a probe without an answer in time
+ * only when the one before had none either); the other refreshes the {@link Database#sampled} gauge values every two
+ * seconds while the store answers. While the store is down the pool keeps no idle minimum; when
+ * it answers again, the pool's connections (all from before the outage) are replaced.
  */
 final class StoreProbe implements AutoCloseable {
   static final long UP_INTERVAL_MILLIS = 1000;
@@ -37,13 +38,15 @@ final class StoreProbe implements AutoCloseable {
   private final StoreSettings settings;
   private final Supplier<HikariPoolMXBean> pool;
   private final List<Database.Sampled> samples;
-  private final javax.sql.DataSource connections;
+  private final com.zaxxer.hikari.HikariDataSource connections;
   private final int poolSize;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> daemon(r,
       "imprint-store-probe-query"));
   private final Thread prober;
   private final Thread sampler;
   private volatile boolean closed;
+  /** Probes in a row that did not answer in time (probe thread only). */
+  private int slowInARow;
 
   private StoreProbe(Probe probe, StoreHealth health, StoreSettings settings,
       com.zaxxer.hikari.HikariDataSource pool, List<Database.Sampled> samples) {
@@ -83,7 +86,6 @@ final class StoreProbe implements AutoCloseable {
   }
 
   private void probeLoop() {
-    warm();
     while (!closed) {
       probeOnce();
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(health.up() ? UP_INTERVAL_MILLIS
@@ -100,50 +102,55 @@ final class StoreProbe implements AutoCloseable {
     });
     try {
       f.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      slowInARow = 0;
       health.ok();
       if (!wasUp) {
-        // every pooled connection is from before the outage: replace them rather than let
-        // requests find out one by one
+        // every pooled connection is from before the outage: replace them now (the pool fills
+        // itself again to its idle minimum, with a creator that starts without a back-off)
+        // rather than let requests find out one by one
+        idleMinimum(poolSize);
         HikariPoolMXBean bean = pool.get();
         if (bean != null) {
           bean.softEvictConnections();
         }
-        warm();
       }
     } catch (ExecutionException e) {
-      health.down(Database.oneLine(e.getCause() == null ? e : e.getCause()));
+      slowInARow = 0;
+      down(Database.oneLine(e.getCause() == null ? e : e.getCause()));
     } catch (TimeoutException e) {
-      f.cancel(true);
-      health.down("no answer to a probe within " + settings.timeout().toMillis() + " ms");
-      probe.abort();
+      // a probe that is merely slow (a starved CPU, a cold connection) must not fail every
+      // request: only a second one in a row marks the store down (and drops the connection it
+      // is stuck on); an error does at once
+      if (++slowInARow >= 2) {
+        f.cancel(true);
+        probe.abort();
+        down("no answer to two probes in a row within " + settings.timeout().toMillis()
+            + " ms each");
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      health.down(Database.oneLine(e));
+      down(Database.oneLine(e));
+    }
+  }
+
+  private void down(String why) {
+    if (health.down(why)) {
+      idleMinimum(0);
     }
   }
 
   /**
-   * Opens the pool's connections ahead of the requests that need them (the pool keeps no idle
-   * minimum, so that an outage leaves no back-off behind): one at a time, held until all are
-   * open, then returned. Harmless when it fails: requests open what they need.
+   * Sets the pool's idle minimum: none while the store is down, so that the pool does not keep
+   * trying to open connections with a back-off that grows to 5 s and would delay the first one
+   * after the store is back (while it is down requests fail at once and ask the pool for none);
+   * the full pool again once it answers.
    */
-  private void warm() {
-    List<java.sql.Connection> held = new java.util.ArrayList<>();
+  private void idleMinimum(int n) {
     try {
-      for (int i = 0; i < poolSize && !closed; i++) {
-        held.add(connections.getConnection());
-      }
-    } catch (java.sql.SQLException | RuntimeException e) {
-      // the probe says whether the store answers; requests open connections as they need them
-    } finally {
-      for (java.sql.Connection c : held) {
-        try {
-          c.close();
-        } catch (java.sql.SQLException ignored) {
-          // a broken connection; the pool drops it
-        }
-      }
+      connections.getHikariConfigMXBean().setMinimumIdle(n);
+    } catch (RuntimeException e) {
+      // the pool is closing
     }
   }
 

@@ -63,9 +63,10 @@ class StoreFaultsTest {
     Path kek = kek();
     try (TestServer a = start(jdbc, dir.resolve("a"), kek);
         TestServer b = start(jdbc, dir.resolve("b"), kek);
-        Connection stalled = replicaSession(jdbc)) {
+        // one of B's own sessions, with the settings B gives them
+        Connection stalled = b.server().database().dataSource().getConnection()) {
       String admin = a.adminToken();
-      // a replica that took the writers' lock and then stopped (kill -STOP, a long GC pause)
+      // B takes the writers' lock and then stops (kill -STOP, a long GC pause)
       stalled.setAutoCommit(false);
       try (Statement st = stalled.createStatement()) {
         st.execute(Database.lockWritersSql());
@@ -243,14 +244,6 @@ class StoreFaultsTest {
     new java.security.SecureRandom().nextBytes(key);
     Files.writeString(kek, Base64.getEncoder().encodeToString(key));
     return kek;
-  }
-
-  /** A session with the settings a replica's writer has (ended by the server when idle). */
-  private static Connection replicaSession(String jdbc) throws SQLException {
-    java.util.Properties p = new java.util.Properties();
-    p.setProperty("options", "-c idle_in_transaction_session_timeout="
-        + STORE_TIMEOUT.toMillis());
-    return DriverManager.getConnection(jdbc, p);
   }
 
   static HttpResponse<String> post(TestServer s, String path, String token, String body,

@@ -114,15 +114,18 @@ public final class FaultyLink implements AutoCloseable {
         Socket upstream = new Socket(host, port);
         open.add(client);
         open.add(upstream);
-        pump(client, upstream, true);
-        pump(upstream, client, false);
+        java.util.concurrent.atomic.AtomicBoolean severed =
+            new java.util.concurrent.atomic.AtomicBoolean();
+        pump(client, upstream, true, severed);
+        pump(upstream, client, false, severed);
       } catch (IOException e) {
         quietly(client);
       }
     }
   }
 
-  private void pump(Socket from, Socket to, boolean toDatabase) throws IOException {
+  private void pump(Socket from, Socket to, boolean toDatabase,
+      java.util.concurrent.atomic.AtomicBoolean severed) throws IOException {
     InputStream in = from.getInputStream();
     OutputStream out = to.getOutputStream();
     Thread t = new Thread(() -> {
@@ -134,7 +137,8 @@ public final class FaultyLink implements AutoCloseable {
             CommitFault fault = commitFault.getAndSet(null);
             if (fault == CommitFault.LOSE_ANSWER) {
               // the database gets the commit; the client's side is cut, and the answer dies on
-              // the way back (the other pump then closes the database's side)
+              // the way back (the other pump drops it and closes the database's side)
+              severed.set(true);
               out.write(buf, 0, n);
               out.flush();
               quietly(from);
@@ -143,6 +147,9 @@ public final class FaultyLink implements AutoCloseable {
             if (fault == CommitFault.LOSE_COMMIT) {
               break;
             }
+          }
+          if (severed.get()) {
+            break;
           }
           out.write(buf, 0, n);
           out.flush();
