@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -427,9 +426,5 @@ public final class Database implements AutoCloseable {
   /** Whole seconds, at least one (the driver's timeouts are in seconds). */
   static String seconds(Duration d) {
     return Long.toString(Math.max(1, (d.toMillis() + 999) / 1000));
-  }
-
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
   }
 }
