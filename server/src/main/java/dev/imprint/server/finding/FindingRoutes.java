@@ -1,6 +1,7 @@
 package dev.imprint.server.finding;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.imprint.server.auth.Caller;
 import dev.imprint.server.auth.Role;
 import dev.imprint.server.http.Api;
 import dev.imprint.server.http.ApiModule;
@@ -17,9 +18,12 @@ import java.util.Map;
  * accepts bodies up to 16 times the server-wide limit); admins, auditors and pipelines read them.
  */
 public final class FindingRoutes implements ApiModule {
-  /** Body of {@code POST /v1/findings}; {@code inventory} is optional (older clients omit it). */
+  /**
+   * Body of {@code POST /v1/findings}; {@code inventory} is optional (older clients omit it),
+   * {@code replace} and {@code reason} ask an admin's replacement of stored findings.
+   */
   public record UploadRequest(String repository, String commit, JsonNode report,
-      JsonNode inventory) {}
+      JsonNode inventory, Boolean replace, String reason) {}
 
   private final FindingService findings;
   private final long maxBodyBytes;
@@ -47,13 +51,16 @@ public final class FindingRoutes implements ApiModule {
 
   private void upload(Context ctx) {
     UploadRequest r = Json.body(ctx, UploadRequest.class, maxBodyBytes);
-    String actor = ApiServer.caller(ctx).actor();
+    Caller caller = ApiServer.caller(ctx);
     boolean withInventory = r.inventory() != null && !r.inventory().isNull();
-    idempotent.respond(ctx, r, FindingService.Report.class, stored -> {
-      Map<String, Object> body = report(stored);
+    idempotent.respond(ctx, r, FindingService.Uploaded.class, up -> {
+      Map<String, Object> body = report(up.report());
       body.put("identities", withInventory ? r.inventory().path("identities").size() : null);
-      return Idempotent.answer(201, null, body);
-    }, () -> findings.upload(r.repository(), r.commit(), r.report(), r.inventory(), actor));
+      body.put("created", up.created());
+      body.put("replaced", up.replaced());
+      return Idempotent.answer(up.created() ? 201 : 200, null, body);
+    }, () -> findings.upload(r.repository(), r.commit(), r.report(), r.inventory(),
+        new FindingService.Replacement(Boolean.TRUE.equals(r.replace()), r.reason()), caller));
   }
 
   private void show(Context ctx) {

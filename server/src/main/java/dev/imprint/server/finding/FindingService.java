@@ -3,9 +3,15 @@ package dev.imprint.server.finding;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.imprint.server.audit.AuditEvent;
 import dev.imprint.server.audit.AuditLog;
+import dev.imprint.server.auth.Caller;
+import dev.imprint.server.auth.Role;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.store.Database;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,7 +19,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +29,10 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Stores the findings of {@code imprint scan} reports per source repository and commit: an
- * upload for a commit replaces the previous one. Only the fields of Imprint's JSON report are
+ * Stores the findings of {@code imprint scan} reports per source repository and commit, once:
+ * a different upload for a commit that has one is refused, unless an admin replaces it with an
+ * audited reason (repeating the same upload changes nothing). A pipeline token uploads only for
+ * the repositories its identity is linked to. Only the fields of Imprint's JSON report are
  * kept; a secret appears only redacted and fingerprinted, and an upload whose secret evidence is
  * not redacted is refused.
  *
@@ -30,7 +40,8 @@ import java.util.regex.Pattern;
  * time, each chunk its own transaction, under a fresh upload id, so that other writes go between
  * the chunks of a big upload; one small transaction then points the commit's report at that id.
  * Readers reach rows only through the report, so they see a whole upload or none of it. The rows
- * of an upload that was replaced, failed or was cut off by a stopped server are deleted later.
+ * of an upload that was replaced, refused, failed or was cut off by a stopped server are deleted
+ * later.
  */
 public final class FindingService {
   /** Most findings one report may carry. */
@@ -39,6 +50,7 @@ public final class FindingService {
   private static final Pattern REDACTED = Pattern.compile("(?s).{0,8}\\*{4,8}\\(\\d{1,9}\\)");
   private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{16,64}");
   static final List<String> SEVERITIES = List.of("critical", "high", "medium", "low", "info");
+  private static final ObjectMapper HASH_JSON = new ObjectMapper();
 
   /** One stored finding. */
   public record StoredFinding(String ruleId, String title, String severity, String category,
@@ -55,28 +67,66 @@ public final class FindingService {
   /** One page of repository summaries and the cursor of the next (null at the end). */
   public record SummaryPage(List<RepositorySummary> items, String next) {}
 
-  private final Database db;
-  private final AuditLog audit;
-  private final Clock clock;
+  /**
+   * The outcome of an upload: the stored report, whether this call stored it ({@code created}
+   * false: the same upload was already stored, nothing changed) and whether it replaced another.
+   */
+  public record Uploaded(Report report, boolean created, boolean replaced) {}
 
-  public FindingService(Database db, AuditLog audit, Clock clock) {
-    this.db = db;
-    this.audit = audit;
-    this.clock = clock;
-  }
-
-  /** Stores (or replaces) the report of {@code repository} at {@code commit}. */
-  public Report upload(String repository, String commit, JsonNode report, String actor) {
-    return upload(repository, commit, report, null, actor);
+  /** What an upload asks beyond its content: to replace a stored one (admins), and why. */
+  public record Replacement(boolean replace, String reason) {
+    /** A plain upload. */
+    public static final Replacement NONE = new Replacement(false, null);
   }
 
   /**
-   * Stores (or replaces) the report of {@code repository} at {@code commit} with the inventory
-   * of the same scan ({@code imprint inventory --format json}), if given; the upload it replaces
-   * goes with its inventory, whether or not this one carries one.
+   * Whether an identity is linked to a source repository, read in the upload's transaction
+   * (wired to the identities' links, which this package does not know).
    */
-  public Report upload(String repository, String commit, JsonNode report, JsonNode inventory,
-      String actor) {
+  @FunctionalInterface
+  public interface RepositoryLinks {
+    boolean linked(Connection tx, String identityId, String repository) throws SQLException;
+  }
+
+  private final Database db;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final RepositoryLinks links;
+
+  public FindingService(Database db, AuditLog audit, Clock clock, RepositoryLinks links) {
+    this.db = db;
+    this.audit = audit;
+    this.clock = clock;
+    this.links = links;
+  }
+
+  /**
+   * Stores the report of {@code repository} at {@code commit} with the inventory of the same
+   * scan ({@code imprint inventory --format json}), if given. A commit's findings are stored
+   * once: the same upload again returns the stored one ({@code created} false); a different one
+   * is 409 {@code finding.exists}, unless an admin asks to replace it with a reason (the stored
+   * upload then goes with its inventory, audited with the reason). A pipeline token uploads only
+   * for repositories its identity is linked to (403 {@code finding.repository_forbidden};
+   * unbound: 403 {@code auth.token_unbound}).
+   */
+  public Uploaded upload(String repository, String commit, JsonNode report, JsonNode inventory,
+      Replacement replacement, Caller caller) {
+    String actor = caller.actor();
+    if (caller.role() != Role.ADMIN && caller.role() != Role.PIPELINE) {
+      throw new ApiProblem(403, "auth.role_forbidden", "Forbidden", "expected an admin or"
+          + " pipeline token to upload findings, got one of role " + caller.role().wire());
+    }
+    if (caller.role() == Role.PIPELINE && !caller.bound()) {
+      throw new ApiProblem(403, "auth.token_unbound", "Forbidden", "pipeline token "
+          + caller.tokenId() + " is not bound to an identity, and an unbound pipeline token may"
+          + " not upload findings; create one bound to an identity linked to the repository"
+          + " (imprint token create --role pipeline --identity SPIFFE_ID)");
+    }
+    if (replacement.replace() && caller.role() != Role.ADMIN) {
+      throw new ApiProblem(403, "finding.replace_forbidden", "Forbidden", "only an admin token"
+          + " may replace stored findings, got one of role " + caller.role().wire());
+    }
+    String why = reason(replacement);
     String repo = repository(repository);
     String sha = commit(commit);
     if (report == null || !report.isObject()) {
@@ -110,24 +160,36 @@ public final class FindingService {
         : UploadedInventory.parse(inventory);
     Report stored = new Report(repo, sha, Instant.ofEpochMilli(clock.millis()), actor, tool,
         counts);
+    String content = contentHash(tool, findings, inventory);
+    // judged once before anything is staged (a repeat or a refusal stages nothing), and again
+    // under the writers' lock in the transaction that publishes the upload
+    Optional<Uploaded> early = db.read(c -> judge(c, caller, repo, sha, replacement, content));
+    if (early.isPresent()) {
+      return early.get();
+    }
     sweepAbandoned();
     String upload = newUploadId();
     String[] superseded = new String[1];
-    Report published;
+    Uploaded published;
     try {
       stage(upload, findings, inv);
       published = db.write(c -> {
-        // Delete-then-insert: without the writers' lock two replicas on one PostgreSQL uploading
-        // for one commit both delete the old report and the loser's INSERT fails on the key
-        // (store.conflict); with it the later upload replaces the earlier, as one after another.
+        // Check-then-write: without the writers' lock two replicas on one PostgreSQL uploading
+        // for one commit could both find it free and the loser's INSERT fail on the key
+        // (store.conflict); with it they are judged one after another, as sequential calls are.
         db.lockWriters(c);
-        superseded[0] = uploadOf(c, repo, sha);
-        if (superseded[0] != null) {
+        Optional<Uploaded> repeat = judge(c, caller, repo, sha, replacement, content);
+        if (repeat.isPresent()) {
+          return repeat.get();
+        }
+        Optional<Stored> previous = stored(c, repo, sha);
+        if (previous.isPresent()) {
+          superseded[0] = uploadOf(c, repo, sha);
           InventoryService.deleteSummary(c, repo, sha);
           deleteReport(c, repo, sha);
           mark(c, superseded[0], "superseded");
         }
-        insertReport(c, stored, upload);
+        insertReport(c, stored, upload, content);
         if (inv != null) {
           InventoryService.insertSummary(c, repo, sha, inv);
         }
@@ -138,18 +200,56 @@ public final class FindingService {
           details.put("identities", inv.identities().size());
         }
         details.put("bySeverity", counts);
-        details.put("replaced", superseded[0] != null);
+        details.put("replaced", previous.isPresent());
+        if (previous.isPresent()) {
+          Report p = previous.get().report();
+          details.put("reason", why);
+          details.put("previousUploadedBy", p.uploadedBy());
+          details.put("previousUploadedAt", p.uploadedAt().toString());
+          details.put("previousBySeverity", p.bySeverity());
+        }
         audit.append(c, new AuditEvent(actor, "findings.uploaded", repo + "@" + sha, details));
-        return stored;
+        return new Uploaded(stored, true, previous.isPresent());
       });
     } catch (RuntimeException | Error e) {
       discardQuietly(upload); // what was staged is invisible; a crash leaves it to the sweep
       throw e;
     }
+    if (!published.created()) {
+      discardQuietly(upload); // a repeat that raced this one was published first
+    }
     if (superseded[0] != null) {
       discardQuietly(superseded[0]);
     }
     return published;
+  }
+
+  /**
+   * Whether the upload may go on: a pipeline token's identity must be linked to the repository
+   * (403 {@code finding.repository_forbidden}); a commit that has findings keeps them unless this
+   * is a replacement: the same content again is a repeat (returned), other content is 409
+   * {@code finding.exists}. Empty when the upload is to be stored.
+   */
+  private Optional<Uploaded> judge(Connection c, Caller caller, String repo, String sha,
+      Replacement replacement, String content) throws SQLException {
+    if (caller.role() == Role.PIPELINE && !links.linked(c, caller.identityId(), repo)) {
+      throw new ApiProblem(403, "finding.repository_forbidden", "Forbidden", "pipeline token "
+          + caller.tokenId() + " is bound to " + caller.identity() + ", which is not linked"
+          + " to repository '" + repo + "'; an admin links it with imprint identity update"
+          + " --repository");
+    }
+    Optional<Stored> previous = stored(c, repo, sha);
+    if (previous.isPresent() && !replacement.replace()) {
+      if (content.equals(previous.get().content())) {
+        return Optional.of(new Uploaded(previous.get().report(), false, false));
+      }
+      Report p = previous.get().report();
+      throw ApiProblem.conflict("finding.exists", "findings for " + repo + "@" + sha + " were"
+          + " uploaded at " + p.uploadedAt() + " by " + p.uploadedBy() + " ("
+          + total(p.bySeverity()) + " findings); a commit's findings are not rewritten after"
+          + " the fact: an admin may replace them with \"replace\": true and a reason");
+    }
+    return Optional.empty();
   }
 
   /** Rows a staging write takes at most: small writes wait for one chunk, not for an upload. */
@@ -286,6 +386,66 @@ public final class FindingService {
     }
   }
 
+  /** A stored report and the hash of what it stored (null for uploads made before it was). */
+  private record Stored(Report report, String content) {}
+
+  private static Optional<Stored> stored(Connection c, String repo, String sha)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT repository, commit_sha,"
+        + " uploaded_at, uploaded_by, tool_version, critical, high, medium, low, info,"
+        + " content_sha256 FROM finding_reports WHERE repository = ? AND commit_sha = ?")) {
+      ps.setString(1, repo);
+      ps.setString(2, sha);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(new Stored(report(rs), rs.getString(11)))
+            : Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * SHA-256 of what an upload stores: the tool version, the findings as kept and the inventory
+   * as sent. Two runs of one scanner version over one commit give the same hash, so a retried
+   * upload is a repeat, not a rewrite.
+   */
+  private static String contentHash(String tool, List<StoredFinding> findings,
+      JsonNode inventory) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(HASH_JSON.writeValueAsBytes(Arrays.asList(tool, findings,
+          inventory == null || inventory.isNull() ? null : inventory)));
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+      throw new IllegalStateException("an upload is always hashable", e);
+    }
+  }
+
+  private static int total(Map<String, Integer> counts) {
+    return counts.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  /** The reason of a replacement: required with it, refused without it. */
+  private static String reason(Replacement r) {
+    String reason = r.reason();
+    if (!r.replace()) {
+      if (reason != null) {
+        throw ApiProblem.badRequest("finding.reason_invalid", "expected 'reason' only with"
+            + " \"replace\": true, got a reason for a plain upload");
+      }
+      return null;
+    }
+    if (reason == null || reason.isBlank()) {
+      throw ApiProblem.badRequest("finding.reason_missing", "expected 'reason' saying why the"
+          + " stored findings are replaced (it is audited), got none");
+    }
+    if (reason.codePointCount(0, reason.length()) > 1024
+        || reason.codePoints().anyMatch(Character::isISOControl)) {
+      throw ApiProblem.badRequest("finding.reason_invalid", "expected a reason of at most 1024"
+          + " characters without control characters");
+    }
+    return reason;
+  }
+
   /** The report of a commit, or of the repository's latest upload when {@code commit} is null. */
   public Optional<Report> report(String repository, String commit) {
     String repo = repository(repository);
@@ -409,10 +569,11 @@ public final class FindingService {
     }
   }
 
-  private static void insertReport(Connection c, Report r, String upload) throws SQLException {
+  private static void insertReport(Connection c, Report r, String upload, String content)
+      throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO finding_reports (repository,"
         + " commit_sha, uploaded_at, uploaded_by, tool_version, critical, high, medium, low,"
-        + " info, upload_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        + " info, upload_id, content_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, r.repository());
       ps.setString(2, r.commit());
       ps.setLong(3, r.uploadedAt().toEpochMilli());
@@ -422,6 +583,7 @@ public final class FindingService {
         ps.setInt(6 + i, r.bySeverity().get(SEVERITIES.get(i)));
       }
       ps.setString(11, upload);
+      ps.setString(12, content);
       ps.executeUpdate();
     }
   }

@@ -1,6 +1,7 @@
 package dev.imprint.server.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.imprint.server.auth.Caller;
 import dev.imprint.server.auth.Role;
 import dev.imprint.server.http.Api;
 import dev.imprint.server.http.ApiModule;
@@ -63,14 +64,14 @@ public final class ImageRoutes implements ApiModule {
 
   private void register(Context ctx) {
     RegisterRequest r = Json.body(ctx, RegisterRequest.class, maxRegistrationBytes);
-    String actor = ApiServer.caller(ctx).actor();
+    Caller caller = ApiServer.caller(ctx);
     idempotent.respond(ctx, r, ImageService.Registered.class, reg -> {
       Map<String, Object> body = view(reg.image());
       body.put("created", reg.created());
       return Idempotent.answer(reg.created() ? 201 : 200, "/v1/images/" + reg.image().digest(),
           body);
     }, () -> images.register(new ImageService.Registration(r.repository(), r.tag(), r.digest(),
-        r.identity(), r.provenance(), r.scanReport(), r.vulnerabilityReport()), actor));
+        r.identity(), r.provenance(), r.scanReport(), r.vulnerabilityReport()), caller));
   }
 
   private void list(Context ctx) {
@@ -141,6 +142,7 @@ public final class ImageRoutes implements ApiModule {
     m.put("provenance", p);
     m.put("scan", i.scan());
     m.put("vulnerabilities", i.vulnerabilities());
+    m.put("suppliers", i.suppliers());
     List<String> violations = images.policy().evaluate(i);
     m.put("policy", Map.of("passes", violations.isEmpty(), "violations", violations));
     m.put("registeredAt", i.registeredAt());

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imprint.server.audit.AuditEvent;
 import dev.imprint.server.audit.AuditLog;
+import dev.imprint.server.auth.Caller;
+import dev.imprint.server.auth.Role;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.testing.Stores;
 import java.nio.file.Path;
@@ -32,6 +34,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * behind by a stopped server leaves nothing visible and is cleaned up.
  */
 class FindingChunksTest {
+  private static final Caller PIPELINE = new Caller("0123456789abcdef", Role.PIPELINE,
+      "fedcba9876543210", "spiffe://imprint.local/ci");
+  private static final Caller ADMIN = new Caller("00000000000000aa", Role.ADMIN);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String REPO = "acme/payments";
   private static final String SHA = "3f9a1c2e4b5d6f708192a3b4c5d6e7f809a1b2c3";
@@ -44,7 +49,7 @@ class FindingChunksTest {
       Stores.Kind kind) throws Exception {
     try (Database db = Stores.open(kind, dir)) {
       AuditLog audit = new AuditLog(db, Clock.systemUTC());
-      FindingService findings = new FindingService(db, audit, Clock.systemUTC());
+      FindingService findings = new FindingService(db, audit, Clock.systemUTC(), (tx, id, repo) -> true);
       CountDownLatch paused = new CountDownLatch(1);
       CountDownLatch resume = new CountDownLatch(1);
       AtomicInteger boundaries = new AtomicInteger();
@@ -56,8 +61,8 @@ class FindingChunksTest {
       });
       int n = FindingService.CHUNK * 3 + 17;
       ExecutorService pool = Executors.newSingleThreadExecutor();
-      Future<FindingService.Report> big = pool.submit(() -> findings.upload(REPO, SHA,
-          report(n), inventory(5), "token:pipeline"));
+      Future<FindingService.Uploaded> big = pool.submit(() -> findings.upload(REPO, SHA,
+          report(n), inventory(5), FindingService.Replacement.NONE, PIPELINE));
       await(paused);
       // the upload has two chunks written and waits: a small write goes through meanwhile
       db.write(c -> {
@@ -71,7 +76,7 @@ class FindingChunksTest {
       assertThat(findings.report(REPO, SHA)).as("no reader sees half an upload").isEmpty();
       assertThat(findings.findings(REPO, SHA)).isEmpty();
       resume.countDown();
-      FindingService.Report done = big.get(2, TimeUnit.MINUTES);
+      FindingService.Report done = big.get(2, TimeUnit.MINUTES).report();
       pool.shutdown();
       assertThat(done.bySeverity().values().stream().mapToInt(Integer::intValue).sum())
           .isEqualTo(n);
@@ -92,12 +97,13 @@ class FindingChunksTest {
   void anUploadThatFailsBetweenChunksLeavesNothingVisibleAndNothingBehind(Stores.Kind kind) {
     try (Database db = Stores.open(kind, dir)) {
       FindingService findings = new FindingService(db, new AuditLog(db, Clock.systemUTC()),
-          Clock.systemUTC());
+          Clock.systemUTC(), (tx, id, repo) -> true);
       findings.betweenChunks(() -> {
         throw new IllegalStateException("the server stops here");
       });
       assertThatThrownBy(() -> findings.upload(REPO, SHA, report(FindingService.CHUNK * 2),
-          inventory(3), "token:pipeline")).hasMessage("the server stops here");
+          inventory(3), FindingService.Replacement.NONE, PIPELINE))
+          .hasMessage("the server stops here");
       assertThat(findings.report(REPO, SHA)).isEmpty();
       assertThat(count(db, "SELECT COUNT(*) FROM findings")).isZero();
       assertThat(count(db, "SELECT COUNT(*) FROM finding_uploads")).isZero();
@@ -109,7 +115,7 @@ class FindingChunksTest {
   void rowsLeftStagingByAStoppedServerAreSweptAndAReplacedUploadsRowsGo(Stores.Kind kind) {
     try (Database db = Stores.open(kind, dir)) {
       FindingService findings = new FindingService(db, new AuditLog(db, Clock.systemUTC()),
-          Clock.systemUTC());
+          Clock.systemUTC(), (tx, id, repo) -> true);
       // what a server killed while staging leaves: marked rows nobody points at, two hours old
       db.write(c -> {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO finding_uploads (upload_id,"
@@ -128,10 +134,12 @@ class FindingChunksTest {
         }
         return null;
       });
-      findings.upload(REPO, SHA, report(FindingService.CHUNK + 1), null, "token:admin");
+      findings.upload(REPO, SHA, report(FindingService.CHUNK + 1), null,
+          FindingService.Replacement.NONE, ADMIN);
       assertThat(count(db, "SELECT COUNT(*) FROM findings WHERE upload_id = 'crashed'"))
           .as("swept").isZero();
-      findings.upload(REPO, SHA, report(7), null, "token:admin");
+      findings.upload(REPO, SHA, report(7), null,
+          new FindingService.Replacement(true, "the first scan was wrong"), ADMIN);
       assertThat(findings.findings(REPO, SHA)).hasSize(7);
       assertThat(count(db, "SELECT COUNT(*) FROM findings")).as("the replaced upload's rows went")
           .isEqualTo(7);

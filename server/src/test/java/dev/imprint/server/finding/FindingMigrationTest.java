@@ -3,6 +3,8 @@ package dev.imprint.server.finding;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imprint.server.audit.AuditLog;
+import dev.imprint.server.auth.Caller;
+import dev.imprint.server.auth.Role;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.testing.Stores;
 import java.nio.file.Files;
@@ -18,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Uploads stored before V7 (rows keyed by repository and commit) read the same after it. */
 class FindingMigrationTest {
+  private static final Caller ADMIN = new Caller("00000000000000aa", Role.ADMIN);
   @TempDir Path dir;
 
   @ParameterizedTest
@@ -53,15 +56,16 @@ class FindingMigrationTest {
     }
     try (Database db = Database.open(pg, dir)) {
       FindingService findings = new FindingService(db, new AuditLog(db, Clock.systemUTC()),
-          Clock.systemUTC());
+          Clock.systemUTC(), (tx, id, repo) -> true);
       assertThat(findings.findings("acme/old", "abc1234"))
           .extracting(FindingService.StoredFinding::ruleId).containsExactly("R1", "R2");
       InventoryService.Page page = new InventoryService(db).list("acme/old", null, null, null,
           10);
       assertThat(page.items()).extracting(e -> e.nhi().name()).containsExactly("sa-0", "sa-1");
       assertThat(page.items().get(0).links()).hasSize(1);
-      // and a new upload for the same commit replaces it, old rows and all
-      findings.upload("acme/old", "abc1234", FindingChunksTest.report(1), null, "token:admin");
+      // and an admin's replacement for the same commit replaces it, old rows and all
+      findings.upload("acme/old", "abc1234", FindingChunksTest.report(1), null,
+          new FindingService.Replacement(true, "rescanned"), ADMIN);
       assertThat(findings.findings("acme/old", "abc1234")).hasSize(1);
       long left = db.read(c -> {
         try (var s = c.createStatement(); var rs = s.executeQuery("SELECT (SELECT COUNT(*) FROM"

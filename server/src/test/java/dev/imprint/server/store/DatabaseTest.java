@@ -199,11 +199,11 @@ class DatabaseTest {
     try (Database db = Database.open(null, dir)) {
       db.write(c -> {
         try (var st = c.createStatement()) {
-          // back to the schema of V2: undo V7 (its findings table made again as V2 made it),
-          // V6, V5, V4 (SQLite cannot drop a referencing column, so the empty table is made
-          // again as V1 made it) and V3
+          // back to the schema of V2: undo V9 (its findings table made again as V2 made it),
+          // V8, V7, V6, V5, V4 (SQLite cannot drop a referencing column, so the empty table is
+          // made again as V1 made it) and V3
           st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('3', '4', '5',"
-              + " '6', '7')");
+              + " '6', '7', '8', '9')");
           st.executeUpdate("DROP TABLE finding_uploads");
           st.executeUpdate("DROP INDEX finding_reports_upload");
           st.executeUpdate("ALTER TABLE finding_reports DROP COLUMN upload_id");
@@ -216,6 +216,12 @@ class DatabaseTest {
               + " (repository, commit_sha, position), FOREIGN KEY (repository, commit_sha)"
               + " REFERENCES finding_reports (repository, commit_sha))");
           st.executeUpdate("DROP TABLE idempotency_keys");
+          st.executeUpdate("DROP TABLE join_tokens");
+          st.executeUpdate("DROP TABLE signing_keys");
+          st.executeUpdate("DROP TABLE identity_repositories");
+          st.executeUpdate("ALTER TABLE identities DROP COLUMN repositories");
+          st.executeUpdate("ALTER TABLE images DROP COLUMN suppliers");
+          st.executeUpdate("ALTER TABLE finding_reports DROP COLUMN content_sha256");
           st.executeUpdate("DROP TABLE inventory_links");
           st.executeUpdate("DROP TABLE inventory_identities");
           st.executeUpdate("DROP TABLE inventories");
@@ -239,12 +245,15 @@ class DatabaseTest {
                 + " + (SELECT COUNT(*) FROM inventory_links)"
                 + " + (SELECT COUNT(*) FROM idempotency_keys)"
                 + " + (SELECT COUNT(*) FROM finding_uploads)"
-                + " + (SELECT COUNT(upload_id) FROM finding_reports)")) {
+                + " + (SELECT COUNT(upload_id) FROM finding_reports)"
+                + " + (SELECT COUNT(*) FROM identity_repositories)"
+                + " + (SELECT COUNT(suppliers) FROM images)"
+                + " + (SELECT COUNT(*) FROM signing_keys) + (SELECT COUNT(*) FROM join_tokens)")) {
           rs.next();
           return rs.getLong(1);
         }
       });
-      assertThat(n).as("V3's table, V4's column, V5's, V6's and V7's tables exist again, empty")
+      assertThat(n).as("what V3 to V9 add exists again, empty")
           .isZero();
     }
   }
