@@ -243,6 +243,8 @@ class StoreFaultsTest {
     byte[] key = new byte[32];
     new java.security.SecureRandom().nextBytes(key);
     Files.writeString(kek, Base64.getEncoder().encodeToString(key));
+    Files.setPosixFilePermissions(kek,
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     return kek;
   }
 
