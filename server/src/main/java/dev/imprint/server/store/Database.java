@@ -44,7 +44,7 @@ public final class Database implements AutoCloseable {
   public record Health(boolean up, String detail) {}
 
   /** The highest migration in {@code db/migration}; a test keeps it equal to the scripts. */
-  static final int SCHEMA_VERSION = 9;
+  static final int SCHEMA_VERSION = 10;
 
   private static final ThreadLocal<GroupCommit.Rider> RIDER = new ThreadLocal<>();
   private static final long WRITERS_LOCK_KEY = 0x696d7072696e74L; // "imprint"

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Uploads stored before V7 (rows keyed by repository and commit) read the same after it. */
+/** Uploads stored before V10 (rows keyed by repository and commit) read the same after it. */
 class FindingMigrationTest {
   private static final Caller ADMIN = new Caller("00000000000000aa", Role.ADMIN);
   @TempDir Path dir;
@@ -31,7 +31,7 @@ class FindingMigrationTest {
     Files.createDirectories(dir);
     String url = pg != null ? pg : "jdbc:sqlite:" + dir.resolve("imprint.db").toAbsolutePath();
     Flyway.configure().dataSource(url, pg != null ? "postgres" : null, null)
-        .locations("classpath:db/migration").target("6").load().migrate();
+        .locations("classpath:db/migration").target("9").load().migrate();
     try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
       st.executeUpdate("INSERT INTO finding_reports (repository, commit_sha, uploaded_at,"
           + " uploaded_by, tool_version, critical, high, medium, low, info) VALUES"

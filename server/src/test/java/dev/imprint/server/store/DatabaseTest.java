@@ -199,11 +199,11 @@ class DatabaseTest {
     try (Database db = Database.open(null, dir)) {
       db.write(c -> {
         try (var st = c.createStatement()) {
-          // back to the schema of V2: undo V9 (its findings table made again as V2 made it),
-          // V8, V7, V6, V5, V4 (SQLite cannot drop a referencing column, so the empty table is
-          // made again as V1 made it) and V3
+          // back to the schema of V2: undo V10 (its findings table made again as V2 made it),
+          // V9, V8, V7, V6, V5, V4 (SQLite cannot drop a referencing column, so the empty table
+          // is made again as V1 made it) and V3
           st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('3', '4', '5',"
-              + " '6', '7', '8', '9')");
+              + " '6', '7', '8', '9', '10')");
           st.executeUpdate("DROP TABLE finding_uploads");
           st.executeUpdate("DROP INDEX finding_reports_upload");
           st.executeUpdate("ALTER TABLE finding_reports DROP COLUMN upload_id");
@@ -216,6 +216,11 @@ class DatabaseTest {
               + " (repository, commit_sha, position), FOREIGN KEY (repository, commit_sha)"
               + " REFERENCES finding_reports (repository, commit_sha))");
           st.executeUpdate("DROP TABLE idempotency_keys");
+          st.executeUpdate("DROP TABLE k8s_pods");
+          st.executeUpdate("DROP TABLE k8s_bindings");
+          st.executeUpdate("DROP TABLE k8s_admission_tokens");
+          st.executeUpdate("DROP TABLE k8s_clusters");
+          st.executeUpdate("DROP INDEX images_repository_tag");
           st.executeUpdate("DROP TABLE join_tokens");
           st.executeUpdate("DROP TABLE signing_keys");
           st.executeUpdate("DROP TABLE identity_repositories");
@@ -248,12 +253,13 @@ class DatabaseTest {
                 + " + (SELECT COUNT(upload_id) FROM finding_reports)"
                 + " + (SELECT COUNT(*) FROM identity_repositories)"
                 + " + (SELECT COUNT(suppliers) FROM images)"
-                + " + (SELECT COUNT(*) FROM signing_keys) + (SELECT COUNT(*) FROM join_tokens)")) {
+                + " + (SELECT COUNT(*) FROM signing_keys) + (SELECT COUNT(*) FROM join_tokens)"
+                + " + (SELECT COUNT(*) FROM k8s_clusters) + (SELECT COUNT(*) FROM k8s_pods)")) {
           rs.next();
           return rs.getLong(1);
         }
       });
-      assertThat(n).as("what V3 to V9 add exists again, empty")
+      assertThat(n).as("what V3 to V10 add exists again, empty")
           .isZero();
     }
   }
