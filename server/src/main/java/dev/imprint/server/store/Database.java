@@ -360,6 +360,11 @@ public final class Database implements AutoCloseable {
     return writer.stats();
   }
 
+  /** How many units each group-commit transaction held, since the store was opened. */
+  public BatchSizes writeBatchSizes() {
+    return writer.batchSizes();
+  }
+
   /** How many requests wait for the store now (of at most {@link StoreSettings#maxWaiters}). */
   public int waiting() {
     return settings.maxWaiters() - waiters.availablePermits();

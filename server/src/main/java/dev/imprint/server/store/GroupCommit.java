@@ -17,14 +17,17 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One writer thread that drains waiting units of work into a single transaction, each in its
- * own savepoint, and commits once: callers are answered only after the commit, and a burst of
- * writers costs one fsync instead of one each.
+ * One writer thread that drains waiting units of work into a single transaction and commits
+ * once: callers are answered only after the commit, and a burst of writers costs one fsync
+ * instead of one each. A unit that fails is rolled back alone: on SQLite each unit runs in its
+ * own savepoint; on PostgreSQL, where a savepoint costs a round trip, a batch runs without them
+ * and only a batch in which a unit failed runs again with them.
  *
  * <p>Every wait is bounded. A batch takes at most {@link #MAX_BATCH} units and stops taking more
  * after {@link #MAX_BATCH_NANOS}; the rest go first into the next batch. A caller whose unit
@@ -41,10 +44,12 @@ public final class GroupCommit implements AutoCloseable {
 
   /**
    * Counters since start: transactions committed, units of work committed in them, units rolled
-   * back to their savepoint inside a batch that committed, batches that failed as a whole, and
-   * units waiting now.
+   * back to their savepoint inside a batch that committed, batches that failed as a whole,
+   * batches run again with savepoints because a unit failed in their first run without them
+   * (PostgreSQL), and units waiting now.
    */
-  public record Stats(long commits, long units, long rolledBack, long failedBatches, int queued) {}
+  public record Stats(long commits, long units, long rolledBack, long failedBatches, long reruns,
+      int queued) {}
 
   /** Work deferred to the end of a writer transaction; see {@link Database#atCommit}. */
   @FunctionalInterface
@@ -91,6 +96,9 @@ public final class GroupCommit implements AutoCloseable {
   private final AtomicLong units = new AtomicLong();
   private final AtomicLong rolledBack = new AtomicLong();
   private final AtomicLong failedBatches = new AtomicLong();
+  private final AtomicLong reruns = new AtomicLong();
+  /** Committed transactions by the number of units they held (index 0 to MAX_BATCH). */
+  private final AtomicLongArray batchSizes = new AtomicLongArray(MAX_BATCH + 1);
   private volatile boolean closed;
   /** The writer's connection while a batch runs (writer thread only). */
   private volatile Connection current;
@@ -126,7 +134,16 @@ public final class GroupCommit implements AutoCloseable {
 
   Stats stats() {
     return new Stats(commits.get(), units.get(), rolledBack.get(), failedBatches.get(),
-        queue.size());
+        reruns.get(), queue.size());
+  }
+
+  /** How many units each committed transaction held, since start. */
+  BatchSizes batchSizes() {
+    long[] counts = new long[batchSizes.length()];
+    for (int n = 0; n < counts.length; n++) {
+      counts[n] = batchSizes.get(n);
+    }
+    return new BatchSizes(counts);
   }
 
   /** Tests: runs {@code hook} on the writer thread before each batch (null: none). */
@@ -254,6 +271,7 @@ public final class GroupCommit implements AutoCloseable {
     }
     health.ok();
     commits.incrementAndGet();
+    batchSizes.incrementAndGet(ran.size());
     long failedUnits = ran.stream().filter(p -> p.failed != null).count();
     units.addAndGet(ran.size() - failedUnits);
     rolledBack.addAndGet(failedUnits);
@@ -374,24 +392,68 @@ public final class GroupCommit implements AutoCloseable {
   }
 
   /**
-   * PostgreSQL is a round trip away: the savepoint bookkeeping between two units (release one,
-   * set the next) goes as one statement string, which the driver sends in one round trip, and
-   * the first savepoint goes with the query that notes the transaction's id and backend (to find
-   * out later whether a commit whose answer was lost landed); the last unit's savepoint is
-   * released by the commit.
+   * PostgreSQL is a round trip away, so a batch first runs without savepoints: its units cost
+   * only their own statements. Only when one of them fails is the transaction rolled back and the
+   * batch run again from the start, each unit in its own savepoint
+   * ({@link #runPostgresWithSavepoints}), so that the failing unit fails alone and the others
+   * commit; a unit may therefore run twice, as it may after a lost deadlock. The first statement
+   * notes the transaction's id and backend (to find out later whether a commit whose answer was
+   * lost landed).
    */
   private void runPostgres(Connection c, List<Pending<?>> batch, List<Pending<?>> ran,
       long deadline, long[] txid) throws SQLException {
+    if (batch.size() == 1) {
+      runPostgresWithSavepoints(c, batch, ran, deadline, txid);
+      return;
+    }
+    try (Statement st = c.createStatement()) {
+      noteTransaction(st, "", txid);
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      Pending<?> p = batch.get(i);
+      if (i > 0 && System.nanoTime() > deadline) {
+        carry(batch, i);
+        return;
+      }
+      if (!p.start()) {
+        continue;
+      }
+      ran.add(p);
+      running = p;
+      try {
+        p.runOn(c);
+      } catch (SQLException | RuntimeException e) {
+        p.failed = e;
+        if (e instanceof SQLException s && StoreException.isLinkFailure(s)) {
+          throw s; // nothing to run again on
+        }
+        // its changes cannot be told from the others': nothing of this run may stay
+        running = null;
+        c.rollback();
+        locked = false;
+        reruns.incrementAndGet();
+        for (Pending<?> r : ran) {
+          r.runAgain();
+        }
+        ran.clear();
+        runPostgresWithSavepoints(c, batch, ran, System.nanoTime() + MAX_BATCH_NANOS, txid);
+        return;
+      }
+    }
+  }
+
+  /**
+   * Each unit in its own savepoint: the bookkeeping between two units (release one, set the
+   * next) goes as one statement string, which the driver sends in one round trip, the first
+   * savepoint goes with the query that notes the transaction, and the last unit's savepoint is
+   * released by the commit.
+   */
+  private void runPostgresWithSavepoints(Connection c, List<Pending<?>> batch,
+      List<Pending<?>> ran, long deadline, long[] txid) throws SQLException {
     boolean savepoints = batch.size() > 1;
     List<Pending<?>> retried = new ArrayList<>();
     try (Statement st = c.createStatement()) {
-      st.execute("SELECT txid_current(), pg_backend_pid()"
-          + (savepoints ? "; SAVEPOINT unit_0" : ""));
-      try (ResultSet rs = st.getResultSet()) {
-        rs.next();
-        txid[0] = rs.getLong(1);
-        txid[1] = rs.getInt(2);
-      }
+      noteTransaction(st, savepoints ? "; SAVEPOINT unit_0" : "", txid);
       for (int i = 0; i < batch.size(); i++) {
         Pending<?> p = batch.get(i);
         if (i > 0 && System.nanoTime() > deadline) {
@@ -431,6 +493,17 @@ public final class GroupCommit implements AutoCloseable {
       for (int i = retried.size() - 1; i >= 0; i--) {
         carried.addFirst(retried.get(i));
       }
+    }
+  }
+
+  /** Notes the transaction's id and backend in {@code txid}, sending {@code more} with it. */
+  private static void noteTransaction(Statement st, String more, long[] txid)
+      throws SQLException {
+    st.execute("SELECT txid_current(), pg_backend_pid()" + more);
+    try (ResultSet rs = st.getResultSet()) {
+      rs.next();
+      txid[0] = rs.getLong(1);
+      txid[1] = rs.getInt(2);
     }
   }
 
@@ -508,6 +581,16 @@ public final class GroupCommit implements AutoCloseable {
       if (rider != null) {
         rider.ride(c, result);
       }
+    }
+
+    /**
+     * Readies a unit to run again after its batch's first run was rolled back (a unit of the batch
+     * failed without savepoints), as if it had not run: the next {@link #start} is not another
+     * attempt.
+     */
+    void runAgain() {
+      retry();
+      attempts--;
     }
 
     /** Readies the unit to run again from the start. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.imprint.server.store.BatchSizes;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.store.GroupCommit;
 import dev.imprint.server.testing.WriterStats;
@@ -63,6 +64,7 @@ class AuditLogTest {
       units.add(pool.submit(() -> append(db, another, "test.d", "s5")));
       WriterStats.awaitQueued(db, 4);
       GroupCommit.Stats before = db.writeStats();
+      BatchSizes sizesBefore = db.writeBatchSizes();
       hold.countDown();
       blocker.get();
       units.get(0).get();
@@ -79,6 +81,13 @@ class AuditLogTest {
       assertThat(after.rolledBack() - before.rolledBack())
           .as("the refused unit was rolled back to its savepoint inside the shared commit")
           .isEqualTo(1);
+      BatchSizes sizes = db.writeBatchSizes().since(sizesBefore);
+      assertThat(sizes.counts()[1]).as("the blocker's commit").isEqualTo(1);
+      assertThat(sizes.counts()[4]).as("the four queued units' commit").isEqualTo(1);
+      // on PostgreSQL the batch ran first without savepoints, a and b buffering their entries,
+      // then, the refused unit having failed, again with them: nothing of the first run stays
+      assertThat(after.reruns() - before.reruns())
+          .isEqualTo(kind == Stores.Kind.POSTGRESQL ? 1 : 0);
       append(db, audit, "test.after", "s6");
 
       List<JsonNode> entries = AuditActions.entries(db);

@@ -10,9 +10,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -124,8 +126,8 @@ class DatabaseTest {
       throws Exception {
     try (Database db = Stores.open(kind, dir)) {
       db.write(c -> insert(c, "dup"));
-      java.util.concurrent.CountDownLatch inBlocker = new java.util.concurrent.CountDownLatch(1);
-      java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+      CountDownLatch inBlocker = new CountDownLatch(1);
+      CountDownLatch hold = new CountDownLatch(1);
       ExecutorService pool = Executors.newFixedThreadPool(6);
       // the writer waits in this unit while the next four queue up behind it, one by one
       Future<Integer> blocker = pool.submit(() -> db.write(c -> {
@@ -139,7 +141,12 @@ class DatabaseTest {
       }));
       inBlocker.await();
       List<Future<Integer>> units = new ArrayList<>();
-      units.add(pool.submit(() -> db.write(c -> insert(c, "a"))));
+      AtomicInteger runsOfA = new AtomicInteger();
+      AtomicInteger runsOfB = new AtomicInteger();
+      units.add(pool.submit(() -> db.write(c -> {
+        runsOfA.incrementAndGet();
+        return insert(c, "a");
+      })));
       WriterStats.awaitQueued(db, 1);
       units.add(pool.submit(() -> db.write(c -> insert(c, "dup"))));
       WriterStats.awaitQueued(db, 2);
@@ -148,9 +155,13 @@ class DatabaseTest {
         throw new IllegalStateException("refused after writing");
       })));
       WriterStats.awaitQueued(db, 3);
-      units.add(pool.submit(() -> db.write(c -> insert(c, "b"))));
+      units.add(pool.submit(() -> db.write(c -> {
+        runsOfB.incrementAndGet();
+        return insert(c, "b");
+      })));
       WriterStats.awaitQueued(db, 4);
       GroupCommit.Stats before = db.writeStats();
+      BatchSizes sizesBefore = db.writeBatchSizes();
       hold.countDown();
       assertThat(blocker.get()).isEqualTo(1);
       assertThat(units.get(0).get()).isEqualTo(1);
@@ -165,10 +176,74 @@ class DatabaseTest {
       assertThat(after.rolledBack() - before.rolledBack()).as("two refused inside it")
           .isEqualTo(2);
       assertThat(after.units() - before.units()).isEqualTo(3);
+      assertThat(after.failedBatches() - before.failedBatches()).isZero();
+      BatchSizes sizes = db.writeBatchSizes().since(sizesBefore);
+      assertThat(sizes.commits()).isEqualTo(2);
+      assertThat(sizes.counts()[1]).as("the blocker alone").isEqualTo(1);
+      assertThat(sizes.counts()[4]).as("the four queued units together").isEqualTo(1);
+      if (kind == Stores.Kind.POSTGRESQL) {
+        // the batch ran without savepoints until the duplicate failed, then again with them
+        assertThat(after.reruns() - before.reruns()).isEqualTo(1);
+        assertThat(runsOfA).as("before the failure, then in the rerun").hasValue(2);
+        assertThat(runsOfB).as("only in the rerun").hasValue(1);
+      } else {
+        assertThat(after.reruns() - before.reruns()).isZero();
+        assertThat(runsOfA).hasValue(1);
+        assertThat(runsOfB).hasValue(1);
+      }
       assertThat(count(db)).isEqualTo(4); // dup, first, a, b
       long undone = db.read(c -> count(c, "SELECT COUNT(*) FROM api_tokens WHERE id ="
           + " 'written-then-failed'"));
       assertThat(undone).isZero();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.imprint.server.testing.Stores#kinds")
+  void aBatchWithoutFailuresRunsEachUnitOnceAndItsSizeIsCounted(Stores.Kind kind)
+      throws Exception {
+    try (Database db = Stores.open(kind, dir)) {
+      CountDownLatch inBlocker = new CountDownLatch(1);
+      CountDownLatch hold = new CountDownLatch(1);
+      ExecutorService pool = Executors.newFixedThreadPool(6);
+      Future<Integer> blocker = pool.submit(() -> db.write(c -> {
+        inBlocker.countDown();
+        try {
+          hold.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return insert(c, "first");
+      }));
+      inBlocker.await();
+      AtomicInteger runs = new AtomicInteger();
+      List<Future<Integer>> units = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        String id = "u" + i;
+        units.add(pool.submit(() -> db.write(c -> {
+          runs.incrementAndGet();
+          return insert(c, id);
+        })));
+        WriterStats.awaitQueued(db, i + 1);
+      }
+      GroupCommit.Stats before = db.writeStats();
+      BatchSizes sizesBefore = db.writeBatchSizes();
+      hold.countDown();
+      assertThat(blocker.get()).isEqualTo(1);
+      for (Future<Integer> f : units) {
+        assertThat(f.get()).isEqualTo(1);
+      }
+      pool.shutdown();
+      BatchSizes sizes = db.writeBatchSizes().since(sizesBefore);
+      assertThat(sizes.counts()[1]).isEqualTo(1);
+      assertThat(sizes.counts()[5]).isEqualTo(1);
+      assertThat(sizes.commits()).isEqualTo(2);
+      assertThat(sizes.units()).isEqualTo(6);
+      assertThat(sizes.percentile(0)).isEqualTo(1);
+      assertThat(sizes.percentile(100)).isEqualTo(5);
+      assertThat(runs).hasValue(5);
+      assertThat(db.writeStats().reruns() - before.reruns()).isZero();
+      assertThat(count(db)).isEqualTo(6);
     }
   }
 
