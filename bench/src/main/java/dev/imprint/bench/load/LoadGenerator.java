@@ -2,6 +2,7 @@ package dev.imprint.bench.load;
 
 import dev.imprint.server.ImprintServer;
 import dev.imprint.server.ServerConfig;
+import dev.imprint.server.store.BatchSizes;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,8 +29,12 @@ import java.util.regex.Pattern;
  * java -cp bench/target/benchmarks.jar dev.imprint.bench.load.LoadGenerator \
  *     [--store sqlite|postgresql|both] [--clients 16] [--seconds 10] [--warmup 3]
  *     [--scenario token-create|token-list|image-register|image-read|audit-append|identity
- *                 |mixed-upload|replicas|all] [--slow-link-ms 20] [--no-baseline]
+ *                 |mixed-upload|replicas|all] [--slow-link-ms 20] [--no-baseline] [--runs 3]
  * </pre>
+ *
+ * <p>Every row of a run on a server's store says how many units the group commit put in each
+ * commit during it. {@code audit-append} on PostgreSQL is {@link AuditYardstick}: {@code --runs}
+ * runs alternated with a like-for-like baseline, the median and spread of both and their ratio.
  *
  * <p>{@code --clients} takes a list ({@code 16,64}). {@code identity} runs the workload identity
  * scenarios ({@code jwt-svid-issue}, {@code jwt-svid-issue-rs256}, {@code x509-svid-issue},
@@ -45,9 +50,17 @@ public final class LoadGenerator {
   static final HttpClient HTTP = HttpClient.newBuilder().build();
   private static final Pattern ADMIN = Pattern.compile("admin token: (\\S+)");
 
-  /** One measured run. */
+  /**
+   * One measured run; {@code batches}: the units per commit the server's group commit formed
+   * during it (null when the run has no store of its own).
+   */
   record Result(String scenario, String store, int clients, long requests, long errors,
-      double seconds, long[] latenciesNanos) {
+      double seconds, long[] latenciesNanos, BatchSizes batches) {
+    Result(String scenario, String store, int clients, long requests, long errors,
+        double seconds, long[] latenciesNanos) {
+      this(scenario, store, clients, requests, errors, seconds, latenciesNanos, null);
+    }
+
     double perSecond() {
       return requests / seconds;
     }
@@ -61,10 +74,19 @@ public final class LoadGenerator {
     }
 
     String row() {
-      return String.format(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %.1f | %.1f | %d |",
+      return String.format(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %.1f | %.1f | %d | %s |",
           scenario, store, clients, requests, perSecond(), percentileMillis(50),
-          percentileMillis(99), errors);
+          percentileMillis(99), errors, batchesCell(batches));
     }
+  }
+
+  /** Commits and their units min/median/p90/max, or "-" without commits. */
+  static String batchesCell(BatchSizes b) {
+    if (b == null || b.commits() == 0) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%d commits: %d / %d / %d / %d", b.commits(),
+        b.percentile(0), b.percentile(50), b.percentile(90), b.percentile(100));
   }
 
   private LoadGenerator() {}
@@ -89,6 +111,7 @@ public final class LoadGenerator {
     int warmup = 3;
     boolean baseline = true;
     int slowLinkMs = 20;
+    int runs = 3;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--store" -> store = args[++i];
@@ -99,12 +122,13 @@ public final class LoadGenerator {
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         case "--no-baseline" -> baseline = false;
         case "--slow-link-ms" -> slowLinkMs = Integer.parseInt(args[++i]);
+        case "--runs" -> runs = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     System.out.println("| scenario | store | clients | requests | req/s | p50 ms | p99 ms |"
-        + " errors |");
-    System.out.println("|---|---|---|---|---|---|---|---|");
+        + " errors | units per commit min / median / p90 / max |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|");
     int clients = clientCounts[0];
     EmbeddedPostgres pg = null;
     try {
@@ -145,8 +169,7 @@ public final class LoadGenerator {
         }
         if (!store.equals("sqlite")) {
           pg = pg != null ? pg : PostgresBaseline.start();
-          System.out.println(AuditAppend.run("postgresql", newDatabase(pg), clients, seconds,
-              warmup).row());
+          AuditYardstick.run(pg, clients, seconds, warmup, runs);
         }
       }
       if (only.equals(MixedUpload.NAME)) {
@@ -164,7 +187,7 @@ public final class LoadGenerator {
         Replicas.run(pg, clients, seconds, warmup, slowLinkMs);
       }
       if (baseline && !store.equals("sqlite") && !only.equals(MixedUpload.NAME)
-          && !only.equals(Replicas.NAME)) {
+          && !only.equals(Replicas.NAME) && !only.equals(AuditAppend.NAME)) {
         pg = pg != null ? pg : PostgresBaseline.start();
         PostgresBaseline.run(pg, clients, seconds);
       }
@@ -239,9 +262,10 @@ public final class LoadGenerator {
       Target target = new Target(server.url(), m.group(1));
       scenario.setUp(target);
       drive(scenario, target, clients, warmup);
+      BatchSizes before = server.database().writeBatchSizes();
       Result r = drive(scenario, target, clients, seconds);
       return new Result(scenario.name(), store, clients, r.requests(), r.errors(), r.seconds(),
-          r.latenciesNanos());
+          r.latenciesNanos(), server.database().writeBatchSizes().since(before));
     } finally {
       deleteTree(dir);
     }
