@@ -158,7 +158,7 @@ public final class ImprintServer implements AutoCloseable {
       logKekPlacement(config, kekFromEnv, kek);
       AuditRoutes auditRoutes = AuditRoutes.wire(db, config.trustDomain(), kek, clock, metrics);
       modules.add(auditRoutes);
-      identity = workloadIdentity(config, db, audit, clock, kek, modules);
+      identity = workloadIdentity(config, db, audit, clock, kek, idempotent, modules);
       estate(config, db, audit, clock, tokens, idempotent, modules, identity.states(),
           identity.svids());
       modules.addAll(extra);
@@ -216,6 +216,8 @@ public final class ImprintServer implements AutoCloseable {
         cfg.jetty.addConnector(HttpsConnector.on(config.host(), config.port(), cert));
       }
       cfg.requestLogger.http(RequestLog::log);
+      // request threads wait for the store in bounded numbers (--store-max-waiting)
+      cfg.routes.before(ctx -> Database.servingRequests());
     };
   }
 
@@ -267,7 +269,7 @@ public final class ImprintServer implements AutoCloseable {
     ClusterService clusters = new ClusterService(db, audit, clock, tokens, identities);
     modules.add(new KubernetesRoutes(db, clusters, new AdmissionService(db, audit, clock,
         clusters), new KubernetesAttestor(db, audit, clock, clusters, svids), svids,
-        config.maxBodyBytes()));
+        config.maxBodyBytes(), idempotent));
   }
 
   /**
@@ -276,7 +278,8 @@ public final class ImprintServer implements AutoCloseable {
    * once it listens.
    */
   private static WorkloadIdentity workloadIdentity(ServerConfig config, Database db,
-      AuditLog audit, Clock clock, KeyEncryptionKey kek, List<ApiModule> modules) {
+      AuditLog audit, Clock clock, KeyEncryptionKey kek, Idempotent idempotent,
+      List<ApiModule> modules) {
     SvidConfig sc = config.svid() == null ? SvidConfig.defaults() : config.svid();
     AtomicReference<String> issuerUrl = new AtomicReference<>(sc.issuerUrl());
     KeyRing keys = new KeyRing(db, audit, kek, clock, config.trustDomain(), sc.keyLifetime(),
@@ -295,7 +298,7 @@ public final class ImprintServer implements AutoCloseable {
     modules.add(new KeyRoutes(keys, sc.refreshHint().plus(KeyRing.PROPAGATION)));
     modules.add(new SvidRoutes(svids, new JwtSvidValidator(keys, states, clock,
         config.trustDomain())));
-    modules.add(new JoinTokenRoutes(new JoinTokenService(db, audit, clock), svids));
+    modules.add(new JoinTokenRoutes(new JoinTokenService(db, audit, clock), svids, idempotent));
     return new WorkloadIdentity(svids, keys, states, issuerUrl);
   }
 

@@ -92,7 +92,8 @@ public final class ApiClient {
 
   /**
    * A POST. One that creates ({@code /v1/tokens}, {@code /v1/identities}, {@code /v1/images},
-   * {@code /v1/findings}) carries a fresh {@code Idempotency-Key} and is sent again with the same
+   * {@code /v1/findings}, {@code /v1/join-tokens}, {@code /v1/clusters} and a cluster's
+   * {@code admission-tokens} and {@code bindings}) carries a fresh {@code Idempotency-Key} and is sent again with the same
    * key, up to {@value #ATTEMPTS} times in all, when the server could not be reached or answered
    * 503 {@code store.outcome_unknown}, {@code store.unavailable} or {@code store.busy}: the server
    * then answers a retry of a request that did land with its original answer, so a retry never
@@ -117,7 +118,8 @@ public final class ApiClient {
 
   /** Creating calls: they get an Idempotency-Key and are retried. */
   private static final java.util.regex.Pattern CREATING =
-      java.util.regex.Pattern.compile("/v1/(tokens|identities|images|findings)");
+      java.util.regex.Pattern.compile("/v1/(tokens|identities|images|findings|join-tokens"
+          + "|clusters(/[^/]+/(admission-tokens|bindings))?)");
   /** How many times a creating call is sent at most. */
   static final int ATTEMPTS = 4;
   /** What a retry with the same key fixes: the call may not have landed, or may have. */

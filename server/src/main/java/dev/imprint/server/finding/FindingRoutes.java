@@ -28,9 +28,9 @@ public final class FindingRoutes implements ApiModule {
   private final FindingService findings;
   private final long maxBodyBytes;
 
-  /** {@code serverMaxBody} is the server-wide body limit; uploads may be 16 times larger. */
   private final Idempotent idempotent;
 
+  /** {@code serverMaxBody} is the server-wide body limit; uploads may be 16 times larger. */
   public FindingRoutes(FindingService findings, long serverMaxBody, Idempotent idempotent) {
     this.findings = findings;
     this.maxBodyBytes = serverMaxBody * 16;

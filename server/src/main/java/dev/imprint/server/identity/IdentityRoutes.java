@@ -35,12 +35,13 @@ public final class IdentityRoutes implements ApiModule {
   private final IdentityService identities;
   private final Function<String, Instant> pendingLastSeen;
 
+  private final Idempotent idempotent;
+
   /**
    * Routes over {@code identities}; {@code pendingLastSeen} gives, by identity id, a use of a
    * bound token not yet written to the store (or null), so "last seen" is current at once.
+   * Creations honour an Idempotency-Key through {@code idempotent}.
    */
-  private final Idempotent idempotent;
-
   public IdentityRoutes(IdentityService identities, Function<String, Instant> pendingLastSeen,
       Idempotent idempotent) {
     this.identities = identities;

@@ -34,9 +34,9 @@ public final class ImageRoutes implements ApiModule {
   private final ImageService images;
   private final long maxRegistrationBytes;
 
-  /** {@code serverMaxBody} is the server-wide body limit; registrations may be 16 times larger. */
   private final Idempotent idempotent;
 
+  /** {@code serverMaxBody} is the server-wide body limit; registrations may be 16 times larger. */
   public ImageRoutes(ImageService images, long serverMaxBody, Idempotent idempotent) {
     this.images = images;
     this.maxRegistrationBytes = serverMaxBody * 16;

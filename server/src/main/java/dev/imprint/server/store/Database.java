@@ -47,6 +47,8 @@ public final class Database implements AutoCloseable {
   static final int SCHEMA_VERSION = 10;
 
   private static final ThreadLocal<GroupCommit.Rider> RIDER = new ThreadLocal<>();
+  /** Set on the threads that serve HTTP requests: only they take a waiter's place. */
+  private static final ThreadLocal<Boolean> SERVING = new ThreadLocal<>();
   private static final long WRITERS_LOCK_KEY = 0x696d7072696e74L; // "imprint"
 
   private final HikariDataSource pool;
@@ -297,7 +299,7 @@ public final class Database implements AutoCloseable {
 
   /** Runs read-only work on a pooled connection in auto-commit mode. */
   public <T> T read(Work<T> work) {
-    enter();
+    boolean placed = enter();
     try (Connection c = pool.getConnection()) {
       return work.run(c);
     } catch (SQLException e) {
@@ -307,7 +309,7 @@ public final class Database implements AutoCloseable {
       StoreException se = StoreException.of(e);
       throw se.code().equals("store.unavailable") ? unavailable(se.getMessage(), e) : se;
     } finally {
-      waiters.release();
+      leave(placed);
     }
   }
 
@@ -323,11 +325,11 @@ public final class Database implements AutoCloseable {
    */
   public <T> T write(Work<T> work) {
     Objects.requireNonNull(work);
-    enter();
+    boolean placed = enter();
     try {
       return writer.submit(work, RIDER.get());
     } finally {
-      waiters.release();
+      leave(placed);
     }
   }
 
@@ -339,15 +341,38 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** Takes a waiter's place, or fails at once when the store is down or the places are full. */
-  private void enter() {
+  /**
+   * Marks the calling thread as one that serves HTTP requests (the server's request threads do
+   * this before each request): its reads and writes then take one of the
+   * {@link StoreSettings#maxWaiters} places. The server's own work (start-up, key rotation, usage
+   * flushes, sampled gauges) takes none, so requests cannot crowd it out, nor it them.
+   */
+  public static void servingRequests() {
+    SERVING.set(Boolean.TRUE);
+  }
+
+  /**
+   * Fails at once when the store is down; on a request thread, takes a waiter's place or fails
+   * at once when they are all taken. Returns whether it took one.
+   */
+  private boolean enter() {
     if (!health.up()) {
       throw unavailable("the store is unavailable: " + health.failure().orElse("not answering"),
           null);
     }
+    if (SERVING.get() == null) {
+      return false;
+    }
     if (!waiters.tryAcquire()) {
       throw new StoreException("store.busy", settings.maxWaiters() + " requests are already"
           + " waiting for the store", 1, null);
+    }
+    return true;
+  }
+
+  private void leave(boolean placed) {
+    if (placed) {
+      waiters.release();
     }
   }
 
