@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +35,7 @@ class DatabaseTest {
         results.add(pool.submit(() -> db.write(c -> insert(c, id))));
       }
       for (Future<Integer> f : results) {
-        assertThat(f.get()).isEqualTo(1);
+        assertThat(f.get(120, TimeUnit.SECONDS)).isEqualTo(1);
       }
       pool.shutdown();
       assertThat(count(db)).isEqualTo(400);
@@ -58,7 +59,7 @@ class DatabaseTest {
         bad.add(pool.submit(() -> db.write(c -> insert(c, "dup"))));
       }
       for (Future<Integer> f : ok) {
-        assertThat(f.get()).isEqualTo(1);
+        assertThat(f.get(120, TimeUnit.SECONDS)).isEqualTo(1);
       }
       for (Future<Integer> f : bad) {
         assertThatThrownBy(f::get).hasCauseInstanceOf(StoreException.class)
@@ -133,13 +134,13 @@ class DatabaseTest {
       Future<Integer> blocker = pool.submit(() -> db.write(c -> {
         inBlocker.countDown();
         try {
-          hold.await();
+          assertThat(hold.await(120, TimeUnit.SECONDS)).isTrue();
         } catch (InterruptedException e) {
           throw new IllegalStateException(e);
         }
         return insert(c, "first");
       }));
-      inBlocker.await();
+      assertThat(inBlocker.await(120, TimeUnit.SECONDS)).isTrue();
       List<Future<Integer>> units = new ArrayList<>();
       AtomicInteger runsOfA = new AtomicInteger();
       AtomicInteger runsOfB = new AtomicInteger();
@@ -163,12 +164,13 @@ class DatabaseTest {
       GroupCommit.Stats before = db.writeStats();
       BatchSizes sizesBefore = db.writeBatchSizes();
       hold.countDown();
-      assertThat(blocker.get()).isEqualTo(1);
-      assertThat(units.get(0).get()).isEqualTo(1);
-      assertThatThrownBy(() -> units.get(1).get()).cause().isInstanceOf(StoreException.class);
-      assertThatThrownBy(() -> units.get(2).get()).cause()
+      assertThat(blocker.get(120, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(units.get(0).get(120, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThatThrownBy(() -> units.get(1).get(120, TimeUnit.SECONDS)).cause()
+          .isInstanceOf(StoreException.class);
+      assertThatThrownBy(() -> units.get(2).get(120, TimeUnit.SECONDS)).cause()
           .isInstanceOf(IllegalStateException.class);
-      assertThat(units.get(3).get()).isEqualTo(1);
+      assertThat(units.get(3).get(120, TimeUnit.SECONDS)).isEqualTo(1);
       pool.shutdown();
       GroupCommit.Stats after = db.writeStats();
       assertThat(after.commits() - before.commits()).as("the four queued as one batch")
@@ -209,13 +211,13 @@ class DatabaseTest {
       Future<Integer> blocker = pool.submit(() -> db.write(c -> {
         inBlocker.countDown();
         try {
-          hold.await();
+          assertThat(hold.await(120, TimeUnit.SECONDS)).isTrue();
         } catch (InterruptedException e) {
           throw new IllegalStateException(e);
         }
         return insert(c, "first");
       }));
-      inBlocker.await();
+      assertThat(inBlocker.await(120, TimeUnit.SECONDS)).isTrue();
       AtomicInteger runs = new AtomicInteger();
       List<Future<Integer>> units = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
@@ -229,9 +231,9 @@ class DatabaseTest {
       GroupCommit.Stats before = db.writeStats();
       BatchSizes sizesBefore = db.writeBatchSizes();
       hold.countDown();
-      assertThat(blocker.get()).isEqualTo(1);
+      assertThat(blocker.get(120, TimeUnit.SECONDS)).isEqualTo(1);
       for (Future<Integer> f : units) {
-        assertThat(f.get()).isEqualTo(1);
+        assertThat(f.get(120, TimeUnit.SECONDS)).isEqualTo(1);
       }
       pool.shutdown();
       BatchSizes sizes = db.writeBatchSizes().since(sizesBefore);
@@ -260,12 +262,14 @@ class DatabaseTest {
 
   @Test
   void schemaVersionConstantIsTheHighestMigrationScript() throws Exception {
-    int highest;
+    List<Integer> versions;
     try (var files = java.nio.file.Files.list(Path.of("src/main/resources/db/migration"))) {
-      highest = files.map(f -> f.getFileName().toString())
+      versions = files.map(f -> f.getFileName().toString())
           .filter(n -> n.matches("V\\d+__.*\\.sql"))
-          .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max().orElse(0);
+          .map(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).toList();
     }
+    assertThat(versions).as("migration scripts").isNotEmpty();
+    int highest = versions.stream().mapToInt(Integer::intValue).max().orElseThrow();
     assertThat(Database.SCHEMA_VERSION).isEqualTo(highest);
   }
 
