@@ -368,6 +368,9 @@ public final class ImprintServer implements AutoCloseable {
     Gauge.builder("imprint.store.failed.batches", db, d -> d.writeStats().failedBatches())
         .description("group-commit transactions that did not commit (their requests got 503)")
         .register(metrics);
+    Gauge.builder("imprint.store.reruns", db, d -> d.writeStats().reruns())
+        .description("PostgreSQL batches run again with a savepoint per unit because a unit"
+            + " failed in their first run without savepoints").register(metrics);
     Gauge.builder("imprint.store.queued", db, d -> d.writeStats().queued())
         .description("units of work waiting for the group-commit writer").register(metrics);
     Gauge.builder("imprint.store.up", db, d -> d.health().up() ? 1 : 0)
