@@ -316,7 +316,10 @@ public final class Database implements AutoCloseable {
   /**
    * Runs {@code work} inside the next group commit and returns once that commit is durable.
    * Work must not commit or roll back itself; an exception it throws rolls back only its own
-   * changes and is rethrown here.
+   * changes and is rethrown here. Work may run more than once before its commit (after a lost
+   * deadlock, or on PostgreSQL when another unit of its batch failed and the batch runs again):
+   * what it does outside the transaction must be safe to repeat, and the last run's result is
+   * the one returned.
    *
    * @throws StoreException {@code store.unavailable} when the store does not answer or did not
    *     take the write in time (nothing was written), {@code store.busy} when too many requests
