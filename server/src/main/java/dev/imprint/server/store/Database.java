@@ -60,6 +60,8 @@ public final class Database implements AutoCloseable {
   /** Set once the writer runs (which may report a lost connection before that). */
   private volatile StoreProbe probe;
   private final List<Sampled> samples = new CopyOnWriteArrayList<>();
+  /** Set first by {@link #close}: a request then hears that, not what closing did to the probe. */
+  private volatile boolean closed;
 
   private Database(HikariDataSource pool, Dialect dialect, StoreSettings settings,
       PostgresLink link) {
@@ -359,6 +361,9 @@ public final class Database implements AutoCloseable {
    * at once when they are all taken. Returns whether it took one.
    */
   private boolean enter() {
+    if (closed) {
+      throw new StoreException("store.closed", "the store is shutting down");
+    }
     if (!health.up()) {
       throw unavailable("the store is unavailable: " + health.failure().orElse("not answering"),
           null);
@@ -405,6 +410,7 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     writer.close();
     probe.close();
     pool.close();
