@@ -14,19 +14,23 @@ import java.util.regex.Pattern;
  * log's tree head is signed ({@link Duration#ZERO}: none on a timer; still on request and at
  * shutdown), whether to mint an admin token on a later start ({@code bootstrapAdmin}) and
  * whether to start despite loose file permissions ({@code allowInsecurePermissions}, loudly),
- * the workload identity settings ({@code svid}) and how long requests may wait for the store
- * ({@code store}). {@link #validate()} enforces the secure defaults.
+ * the workload identity settings ({@code svid}), how long requests may wait for the store
+ * ({@code store}) and where the audit log's last signed checkpoint is kept outside the store
+ * ({@code auditCheckpointFile}; null: under the data directory). {@link #validate()} enforces
+ * the secure defaults.
  */
 public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     String trustDomain, Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat,
     long maxBodyBytes, Path imagePolicy, Path kekFile, Duration checkpointInterval,
     boolean bootstrapAdmin, boolean allowInsecurePermissions,
-    dev.imprint.server.svid.SvidConfig svid, StoreSettings store) {
+    dev.imprint.server.svid.SvidConfig svid, StoreSettings store, Path auditCheckpointFile) {
   /** Log line format. */
   public enum LogFormat { TEXT, JSON }
 
   /** How often a grown audit log gets a signed checkpoint unless configured otherwise. */
   public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+  /** The file under the data directory that keeps the last signed audit checkpoint. */
+  public static final String DEFAULT_AUDIT_CHECKPOINT_FILE = "audit-checkpoint";
   /** The shortest checkpoint interval other than zero (a shorter one only loads the store). */
   public static final Duration MIN_CHECKPOINT_INTERVAL = Duration.ofMillis(100);
 
@@ -55,7 +59,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     this(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey, insecureNoTls, logFormat,
         maxBodyBytes, imagePolicy, kekFile, checkpointInterval, bootstrapAdmin,
         allowInsecurePermissions, dev.imprint.server.svid.SvidConfig.defaults(),
-        StoreSettings.DEFAULTS);
+        StoreSettings.DEFAULTS, null);
   }
 
   /** A configuration with the default store timeouts. */
@@ -65,14 +69,30 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
       boolean allowInsecurePermissions, dev.imprint.server.svid.SvidConfig svid) {
     this(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey, insecureNoTls, logFormat,
         maxBodyBytes, imagePolicy, kekFile, checkpointInterval, bootstrapAdmin,
-        allowInsecurePermissions, svid, StoreSettings.DEFAULTS);
+        allowInsecurePermissions, svid, StoreSettings.DEFAULTS, null);
+  }
+
+  /**
+   * The same configuration keeping the audit log's last signed checkpoint in {@code file}
+   * (null: {@code <data-dir>/audit-checkpoint}).
+   */
+  public ServerConfig withAuditCheckpointFile(Path file) {
+    return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
+        bootstrapAdmin, allowInsecurePermissions, svid, store, file);
+  }
+
+  /** Where the audit log's last signed checkpoint is kept outside the store. */
+  public Path auditCheckpointPath() {
+    return auditCheckpointFile != null ? auditCheckpointFile
+        : dataDir.resolve(DEFAULT_AUDIT_CHECKPOINT_FILE);
   }
 
   /** The same configuration with the workload identity settings {@code s}. */
   public ServerConfig withSvid(dev.imprint.server.svid.SvidConfig s) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
-        bootstrapAdmin, allowInsecurePermissions, s, store);
+        bootstrapAdmin, allowInsecurePermissions, s, store, auditCheckpointFile);
   }
 
   /** A configuration with the default store timeouts. */
@@ -90,14 +110,14 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withStore(StoreSettings store) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
-        bootstrapAdmin, allowInsecurePermissions, svid, store);
+        bootstrapAdmin, allowInsecurePermissions, svid, store, auditCheckpointFile);
   }
 
   /** The same configuration with the image policy read from {@code file} (null: default). */
   public ServerConfig withImagePolicy(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, file, kekFile, checkpointInterval, bootstrapAdmin,
-        allowInsecurePermissions, svid, store);
+        allowInsecurePermissions, svid, store, auditCheckpointFile);
   }
 
   /**
@@ -107,7 +127,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withKekFile(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, file, checkpointInterval,
-        bootstrapAdmin, allowInsecurePermissions, svid, store);
+        bootstrapAdmin, allowInsecurePermissions, svid, store, auditCheckpointFile);
   }
 
   /**
@@ -117,7 +137,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withCheckpointInterval(Duration interval) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, interval, bootstrapAdmin,
-        allowInsecurePermissions, svid, store);
+        allowInsecurePermissions, svid, store, auditCheckpointFile);
   }
 
   /**
@@ -127,7 +147,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withBootstrapAdmin(boolean mint) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval, mint,
-        allowInsecurePermissions, svid, store);
+        allowInsecurePermissions, svid, store, auditCheckpointFile);
   }
 
   /**
@@ -138,7 +158,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withAllowInsecurePermissions(boolean allow) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
-        bootstrapAdmin, allow, svid, store);
+        bootstrapAdmin, allow, svid, store, auditCheckpointFile);
   }
 
   /**
@@ -171,7 +191,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     }
     return new ServerConfig(h, p, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
-        bootstrapAdmin, allowInsecurePermissions, svid, store);
+        bootstrapAdmin, allowInsecurePermissions, svid, store, auditCheckpointFile);
   }
 
   /** True when the listen address is a loopback address. */
