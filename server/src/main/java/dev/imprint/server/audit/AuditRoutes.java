@@ -71,7 +71,7 @@ public final class AuditRoutes implements ApiModule {
             }
           }
         });
-    // both read the store: sampled in the background, so a scrape never waits for the store
+    // both sizes read the store: sampled in the background, so a scrape never waits for it
     Gauge.builder("imprint.audit.entries", db.sampled(() -> sizeOrNaN(audit)),
         DoubleSupplier::getAsDouble).strongReference(true)
         .description("entries in the audit log").register(metrics);
