@@ -16,6 +16,8 @@ import dev.imprint.server.finding.InventoryService;
 import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Readiness;
+import dev.imprint.server.idempotency.IdempotencyKeys;
+import dev.imprint.server.idempotency.Idempotent;
 import dev.imprint.server.identity.IdentityRoutes;
 import dev.imprint.server.identity.IdentityService;
 import dev.imprint.server.image.ImagePolicy;
@@ -137,7 +139,7 @@ public final class ImprintServer implements AutoCloseable {
     DataDirectory data = DataDirectory.open(config, kekFromEnv);
     Database db;
     try {
-      db = Database.open(config.jdbcUrl(), config.dataDir());
+      db = Database.open(config.jdbcUrl(), config.dataDir(), config.store());
     } catch (RuntimeException e) {
       data.close();
       throw e;
@@ -149,13 +151,10 @@ public final class ImprintServer implements AutoCloseable {
       AuditLog audit = new AuditLog(db, clock);
       tokens = new TokenService(db, audit, clock, TokenService.USAGE_FLUSH_INTERVAL);
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      Gauge.builder("imprint.store.commits", db, d -> d.writeStats().commits())
-          .description("store transactions committed by the group-commit writer")
-          .register(metrics);
-      Gauge.builder("imprint.store.writes", db, d -> d.writeStats().units())
-          .description("units of work written").register(metrics);
+      storeGauges(db, metrics);
       List<ApiModule> modules = new ArrayList<>();
-      modules.add(new TokenRoutes(tokens));
+      Idempotent idempotent = new Idempotent(new IdempotencyKeys(db, clock));
+      modules.add(new TokenRoutes(tokens, idempotent));
       KeyEncryptionKey kek = KeyEncryptionKey.resolve(config.kekFile(), kekEnv,
           config.dataDir(), LOG::warn);
       logKekPlacement(config, kekFromEnv, kek);
@@ -163,16 +162,19 @@ public final class ImprintServer implements AutoCloseable {
       AuditRoutes auditRoutes = AuditRoutes.wire(db, config.trustDomain(), kek, clock, metrics,
           readiness, new CheckpointFile(config.auditCheckpointPath()));
       modules.add(auditRoutes);
-      identity = workloadIdentity(config, db, audit, clock, kek, modules);
-      estate(config, db, audit, clock, tokens, modules, identity.states(), identity.svids());
+      identity = workloadIdentity(config, db, audit, clock, kek, idempotent, modules);
+      estate(config, db, audit, clock, tokens, idempotent, modules, identity.states(),
+          identity.svids());
       modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
       readiness.addCheck(() -> closing.get()
           ? Optional.of(new Readiness.Failure("server.stopping", "the server is shutting down"))
           : Optional.empty());
-      readiness.addCheck(() -> ping(db) ? Optional.empty()
-          : Optional.of(new Readiness.Failure("store.unavailable",
-              "the store did not answer a validity check")));
+      readiness.addCheck(() -> {
+        Database.Health h = db.health(); // from memory: a probe never waits for the store
+        return h.up() ? Optional.empty()
+            : Optional.of(new Readiness.Failure("store.unavailable", h.detail()));
+      });
       ApiServer http = ApiServer.start(new ApiServer.Settings(config.host(), config.port(),
           config.maxBodyBytes(), jetty(config, certificate)), tokens, metrics, readiness,
           modules);
@@ -240,6 +242,8 @@ public final class ImprintServer implements AutoCloseable {
         cfg.jetty.addConnector(HttpsConnector.on(config.host(), config.port(), cert));
       }
       cfg.requestLogger.http(RequestLog::log);
+      // request threads wait for the store in bounded numbers (--store-max-waiting)
+      cfg.routes.before(ctx -> Database.servingRequests());
     };
   }
 
@@ -273,24 +277,25 @@ public final class ImprintServer implements AutoCloseable {
    * image policy), findings and the inventory uploads carry with them.
    */
   private static void estate(ServerConfig config, Database db, AuditLog audit, Clock clock,
-      TokenService tokens, List<ApiModule> modules, WorkloadStates states, SvidService svids) {
+      TokenService tokens, Idempotent idempotent, List<ApiModule> modules,
+      WorkloadStates states, SvidService svids) {
     ImagePolicy policy = config.imagePolicy() == null ? ImagePolicy.defaults()
         : ImagePolicy.load(config.imagePolicy());
     IdentityService identities = new IdentityService(db, audit, clock, config.trustDomain());
     identities.onOffboard((tx, identity, actor, reason) ->
         tokens.revokeBoundTo(tx, identity.id(), identity.spiffeId(), actor, reason));
     identities.onStatusChange((tx, identity, from) -> states.changed(tx));
-    modules.add(new IdentityRoutes(identities, tokens::pendingLastSeen));
+    modules.add(new IdentityRoutes(identities, tokens::pendingLastSeen, idempotent));
     ImageService images = new ImageService(db, audit, clock, identities, policy);
     images.onRetire((tx, image, actor, reason) -> states.changed(tx));
-    modules.add(new ImageRoutes(images, config.maxBodyBytes()));
+    modules.add(new ImageRoutes(images, config.maxBodyBytes(), idempotent));
     modules.add(new FindingRoutes(new FindingService(db, audit, clock, IdentityService::linked),
-        config.maxBodyBytes()));
+        config.maxBodyBytes(), idempotent));
     modules.add(new InventoryRoutes(new InventoryService(db)));
     ClusterService clusters = new ClusterService(db, audit, clock, tokens, identities);
     modules.add(new KubernetesRoutes(db, clusters, new AdmissionService(db, audit, clock,
         clusters), new KubernetesAttestor(db, audit, clock, clusters, svids), svids,
-        config.maxBodyBytes()));
+        config.maxBodyBytes(), idempotent));
   }
 
   /**
@@ -299,7 +304,8 @@ public final class ImprintServer implements AutoCloseable {
    * once it listens.
    */
   private static WorkloadIdentity workloadIdentity(ServerConfig config, Database db,
-      AuditLog audit, Clock clock, KeyEncryptionKey kek, List<ApiModule> modules) {
+      AuditLog audit, Clock clock, KeyEncryptionKey kek, Idempotent idempotent,
+      List<ApiModule> modules) {
     SvidConfig sc = config.svid() == null ? SvidConfig.defaults() : config.svid();
     AtomicReference<String> issuerUrl = new AtomicReference<>(sc.issuerUrl());
     KeyRing keys = new KeyRing(db, audit, kek, clock, config.trustDomain(), sc.keyLifetime(),
@@ -318,7 +324,7 @@ public final class ImprintServer implements AutoCloseable {
     modules.add(new KeyRoutes(keys, sc.refreshHint().plus(KeyRing.PROPAGATION)));
     modules.add(new SvidRoutes(svids, new JwtSvidValidator(keys, states, clock,
         config.trustDomain())));
-    modules.add(new JoinTokenRoutes(new JoinTokenService(db, audit, clock), svids));
+    modules.add(new JoinTokenRoutes(new JoinTokenService(db, audit, clock), svids, idempotent));
     return new WorkloadIdentity(svids, keys, states, issuerUrl);
   }
 
@@ -372,12 +378,30 @@ public final class ImprintServer implements AutoCloseable {
     console.flush();
   }
 
-  private static boolean ping(Database db) {
-    try {
-      return db.read(c -> c.isValid(2));
-    } catch (RuntimeException e) {
-      return false;
-    }
+  /**
+   * The {@code imprint_store_*} gauges, all from memory (a scrape never touches the store): the
+   * group-commit writer's counters, the units waiting for it, and whether the store answers.
+   */
+  private static void storeGauges(Database db, PrometheusMeterRegistry metrics) {
+    Gauge.builder("imprint.store.commits", db, d -> d.writeStats().commits())
+        .description("store transactions committed by the group-commit writer")
+        .register(metrics);
+    Gauge.builder("imprint.store.writes", db, d -> d.writeStats().units())
+        .description("units of work written").register(metrics);
+    Gauge.builder("imprint.store.rolled.back", db, d -> d.writeStats().rolledBack())
+        .description("units of work rolled back inside a batch that committed (their request"
+            + " was refused)").register(metrics);
+    Gauge.builder("imprint.store.failed.batches", db, d -> d.writeStats().failedBatches())
+        .description("group-commit transactions that did not commit (their requests got 503)")
+        .register(metrics);
+    Gauge.builder("imprint.store.reruns", db, d -> d.writeStats().reruns())
+        .description("PostgreSQL batches run again with a savepoint per unit because a unit"
+            + " failed in their first run without savepoints").register(metrics);
+    Gauge.builder("imprint.store.queued", db, d -> d.writeStats().queued())
+        .description("units of work waiting for the group-commit writer").register(metrics);
+    Gauge.builder("imprint.store.up", db, d -> d.health().up() ? 1 : 0)
+        .description("1 while the store answers its health probe, 0 while it does not")
+        .register(metrics);
   }
 
   /** The base URL clients use. */
