@@ -508,7 +508,8 @@ public final class FindingService {
       List<StoredFinding> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT rule_id, title, severity, category,"
           + " path, line, col, message, fingerprint, secret_redacted, secret_fingerprint,"
-          + " position FROM findings WHERE repository = ? AND commit_sha = ? AND position > ?"
+          + " position FROM findings WHERE upload_id = (SELECT upload_id FROM finding_reports"
+          + " WHERE repository = ? AND commit_sha = ?) AND position > ?"
           + " ORDER BY position LIMIT " + (limit + 1))) {
         ps.setString(1, r.repository());
         ps.setString(2, r.commit());
