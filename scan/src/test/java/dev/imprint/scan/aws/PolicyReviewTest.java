@@ -296,7 +296,10 @@ class PolicyReviewTest {
     assertThat(kinds(trust(template.formatted("repo:acme*/deploy:*"))))
         .containsExactly(Kind.GITHUB_OIDC_UNRESTRICTED);
     assertThat(trust(template.formatted("repo:acme/deploy:ref:refs/heads/main"))).isEmpty();
-    assertThat(trust(template.formatted("repo:acme/*"))).isEmpty();
+    assertThat(trust(template.formatted("repo:acme/*"))).singleElement().satisfies(i -> {
+      assertThat(i.kind()).isEqualTo(Kind.OIDC_TENANT_WIDE);
+      assertThat(i.severity()).isEqualTo(dev.imprint.scan.Severity.MEDIUM);
+    });
   }
 
   @Test
