@@ -17,8 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Administrator at subscription or management group scope, apps that use access keys without a
  * managed identity, broad federated credentials, literal Key Vault secrets, AKS clusters on a
  * service principal or without Kubernetes RBAC, custom roles that allow every action and network
- * security groups that open SSH or RDP to the internet. Rules that may report a secret need only one file and report per file,
- * where the scanner merges a secret found both here and by the text detectors into one finding;
+ * security groups that open SSH or RDP to the internet. Rules that may report a secret need only
+ * one file and report per file, where the scanner merges a secret found both here and by the
+ * text detectors into one finding;
  * the role assignment and exposure rules run per module (directory) once every file is read, so
  * that a role, scope, prefix or port held in a variable (its auto-loaded tfvars value or default)
  * or a local counts.

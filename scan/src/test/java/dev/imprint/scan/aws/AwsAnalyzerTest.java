@@ -326,7 +326,7 @@ class AwsAnalyzerTest {
     assertThat(overridden.findings()).filteredOn(f -> f.ruleId().equals("IMP-AWS-011"))
         .singleElement().satisfies(f -> {
           assertThat(f.location().path()).isEqualTo("infra/main.tf");
-          assertThat(f.location().line()).isEqualTo(7);
+          assertThat(f.location().line()).isEqualTo(8); // the statement's Action line
           assertThat(f.message()).endsWith("(from var.actions)");
         });
     ScanReport otherDirectory = scan(SourceFile.of("infra/main.tf", main),

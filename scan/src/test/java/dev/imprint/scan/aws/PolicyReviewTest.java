@@ -278,7 +278,8 @@ class PolicyReviewTest {
           "Condition": {"StringEquals":
             {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}}]""");
     assertThat(kinds(issues)).containsExactly(Kind.GITHUB_OIDC_UNRESTRICTED);
-    assertThat(issues.get(0).detail()).contains("without a token.actions.githubusercontent.com:sub");
+    assertThat(issues.get(0).detail()).contains(
+        "without a condition on token.actions.githubusercontent.com:sub");
   }
 
   @Test
