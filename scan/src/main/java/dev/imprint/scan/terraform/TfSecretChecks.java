@@ -59,8 +59,11 @@ final class TfSecretChecks {
   private static final Pattern HIDING_CALL = Pattern.compile("\\b(sha1|sha256|sha512|md5|bcrypt"
       + "|base64sha256|base64sha512|length|can|contains|startswith|endswith)\\((?:[^()]|\\("
       + "(?:[^()]|\\([^()]*\\))*\\))*\\)");
-  /** Attributes named after a secret that hold something about it, or its encrypted form. */
-  private static final Pattern NOT_A_SECRET_ATTRIBUTE = Pattern.compile("(?i)(encrypted_.*"
+  /**
+   * Attribute (and variable) names that mention a secret but hold something about it (its
+   * status, fingerprint, ARN, ID or name, a flag or a count) or its encrypted form.
+   */
+  static final Pattern NOT_A_SECRET_ATTRIBUTE = Pattern.compile("(?i)(encrypted_.*"
       + "|.*_encrypted|.*fingerprint.*|.*_status|status|has_.*|is_.*|.*_enabled|.*_count"
       + "|.*_length|.*_hash|.*_sha(1|256|512)?|.*_arn|.*_id|.*_ids|.*_name|.*_version(_id)?"
       + "|.*_set|.*_exists|.*_required|expire_.*|require_.*|allow_.*|.*_age|.*_prevention"

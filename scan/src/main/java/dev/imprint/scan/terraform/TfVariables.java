@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
  * first (a {@code number} or {@code bool}, or an untyped variable with a number or bool default,
  * never holds one), then by a description that says it is a setting ("Whether ...", "The number
  * of ..."), and only then by its name, where names of settings about a secret
- * ({@code max_password_age}, {@code password_reuse_prevention}, {@code create_access_key}) do not
- * count.
+ * ({@code max_password_age}, {@code password_reuse_prevention}, {@code create_access_key}) and
+ * names of things about a secret ({@code iam_access_key_status}, {@code db_password_secret_arn})
+ * do not count.
  */
 final class TfVariables {
   /** Names of settings about a secret rather than the secret. */
@@ -32,7 +33,8 @@ final class TfVariables {
   /** Whether a {@code variable} block may hold a secret and so is subject to IMP-TF-001. */
   static boolean mayHoldSecret(Tf.Block variable) {
     String name = variable.label(0);
-    if (!Secrets.isSecretName(name) || SETTING.matcher(name).matches()) {
+    if (!Secrets.isSecretName(name) || SETTING.matcher(name).matches()
+        || TfSecretChecks.NOT_A_SECRET_ATTRIBUTE.matcher(name).matches()) {
       return false;
     }
     if (numberOrBool(variable.value("type"))) {

@@ -143,6 +143,25 @@ class TerraformPrecisionTest {
         variable "require_symbols_in_password" {
           description = "Whether to require symbols for user passwords"
         }
+
+        variable "iam_access_key_status" {
+          description = "Access key status to apply."
+          type        = string
+          default     = null
+        }
+
+        variable "db_password_secret_arn" {
+          type = string
+        }
+
+        variable "api_token_secret_name" {
+          type    = string
+          default = "prod/api-token"
+        }
+
+        variable "client_secret_key_vault_id" {
+          type = string
+        }
         """);
 
     assertThat(found).isEmpty();
