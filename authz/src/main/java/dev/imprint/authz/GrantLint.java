@@ -99,8 +99,8 @@ final class GrantLint {
     Set<String> stems = new HashSet<>();
     String stem = g.subject().stem();
     stems.add(stem);
-    String base = g.subject().prefix() ? stem.substring(0, stem.length() - 1) : stem;
-    String[] keys = Resources.subjectKeys(base);
+    // an ID's own key and its ancestors' prefixes; for a prefix pattern, its stem and above
+    String[] keys = Resources.subjectKeys(g.subject().prefix() ? stem + "x" : stem);
     for (int i = 1; i < keys.length; i++) {
       stems.add(keys[i]);
     }
