@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The JSON forms of recorded contexts and grant lists (sorted keys, so equal shapes hash alike). */
+/** The JSON forms of recorded contexts and grant lists (sorted keys: equal shapes hash alike). */
 final class Records {
   private Records() {}
 
