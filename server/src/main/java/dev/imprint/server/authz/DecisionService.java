@@ -1,5 +1,6 @@
 package dev.imprint.server.authz;
 
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import dev.imprint.authz.Decision;
 import dev.imprint.authz.Explanation;
@@ -77,6 +78,12 @@ public final class DecisionService implements AutoCloseable {
 
   private record Attributes(String environment, String status, long loadedNanos) {}
 
+  /** A JWT-SVID validated for an audience: its subject, image, and until when it is valid. */
+  private record Verified(String subject, String digest, long validUntil) {}
+
+  /** How many validated JWT-SVIDs are remembered at most. */
+  static final int MAX_VERIFIED = 50_000;
+
   private final Database db;
   private final Clock clock;
   private final PolicyService policies;
@@ -84,6 +91,7 @@ public final class DecisionService implements AutoCloseable {
   private final WorkloadStates states;
   private final DecisionLog log;
   private final Map<String, Attributes> attributes = new ConcurrentHashMap<>();
+  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
   public DecisionService(Database db, AuditLog audit, Clock clock, PolicyService policies,
       JwtSvidValidator validator, WorkloadStates states) {
@@ -110,12 +118,7 @@ public final class DecisionService implements AutoCloseable {
    */
   public Outcome authorize(String svid, String audience, String via, String action,
       String resource, Map<String, String> context) {
-    JwtSvidValidator.Result r = validator.validate(svid, audience);
-    boolean revoked = !r.valid() && r.reason() != null && r.reason().startsWith("svid.revoked_");
-    if (!r.valid() && !revoked) {
-      throw new PolicyException(PolicyException.Kind.UNAUTHENTICATED, "authz.svid_invalid",
-          "the caller's JWT-SVID is not valid for audience '" + audience + "': " + r.reason());
-    }
+    Verified v = verified(svid, audience);
     for (String k : context.keySet()) {
       if (SERVER_KEYS.contains(k)) {
         throw new PolicyException(PolicyException.Kind.INVALID, "authz.context_reserved",
@@ -123,9 +126,9 @@ public final class DecisionService implements AutoCloseable {
                 + " not claim it");
       }
     }
-    String subject = r.spiffeId();
+    String subject = v.subject();
     Map<String, String> ctx = new HashMap<>(context);
-    Optional<WorkloadStates.State> state = states.of(imageDigest(svid));
+    Optional<WorkloadStates.State> state = states.of(v.digest());
     ctx.put("imageApproved", String.valueOf(state.map(WorkloadStates.State::imageLive)
         .orElse(false)));
     Attributes a = attributes(subject);
@@ -146,13 +149,43 @@ public final class DecisionService implements AutoCloseable {
     return new Outcome(subject, d);
   }
 
-  private static String imageDigest(String svid) {
-    try {
-      Object digest = JWTParser.parse(svid).getJWTClaimsSet().getClaim("image_digest");
-      return digest instanceof String s ? s : "";
-    } catch (ParseException e) {
-      return ""; // the validator parsed it already; unreachable for a valid token
+  /**
+   * The subject and image of {@code svid} for {@code audience}. A token this server validated is
+   * remembered until it expires, so a caller asking again is not verified again (an ES256
+   * verification costs more than the decision); what can change, the image's and the identity's
+   * state, is read (from the cache of {@link WorkloadStates}) on every decision. A token whose
+   * image was retired or whose identity was disabled is decided (and denied), not refused.
+   */
+  private Verified verified(String svid, String audience) {
+    String key = audience + ' ' + svid;
+    long now = clock.millis();
+    Verified v = verified.get(key);
+    if (v != null && now < v.validUntil()) {
+      return v;
     }
+    JwtSvidValidator.Result r = validator.validate(svid, audience);
+    boolean revoked = !r.valid() && r.reason() != null && r.reason().startsWith("svid.revoked_");
+    if (!r.valid() && !revoked) {
+      throw new PolicyException(PolicyException.Kind.UNAUTHENTICATED, "authz.svid_invalid",
+          "the caller's JWT-SVID is not valid for audience '" + audience + "': " + r.reason());
+    }
+    JWTClaimsSet claims;
+    try {
+      claims = JWTParser.parse(svid).getJWTClaimsSet();
+    } catch (ParseException e) {
+      throw new IllegalStateException("a JWT-SVID the validator accepted does not parse", e);
+    }
+    Object digest = claims.getClaim("image_digest");
+    Verified fresh = new Verified(r.spiffeId(), digest instanceof String d ? d : "",
+        claims.getExpirationTime().toInstant().plus(JwtSvidValidator.SKEW).toEpochMilli());
+    if (verified.size() >= MAX_VERIFIED) {
+      verified.values().removeIf(x -> x.validUntil() <= now);
+      if (verified.size() >= MAX_VERIFIED) {
+        verified.clear();
+      }
+    }
+    verified.put(key, fresh);
+    return fresh;
   }
 
   private Attributes attributes(String spiffeId) {
