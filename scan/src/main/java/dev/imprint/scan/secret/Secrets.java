@@ -139,6 +139,18 @@ public final class Secrets {
   }
 
   /**
+   * Whether a value is the path of a secret file mounted at run time ({@code /run/secrets/db},
+   * the Docker and Compose secrets mount, or {@code /var/run/secrets/...}, where Kubernetes
+   * mounts tokens): pointing a variable at it is the recommended pattern, not a literal secret.
+   */
+  public static boolean isSecretFileReference(String value) {
+    return value != null && SECRET_FILE.matcher(stripQuotes(value.trim())).matches();
+  }
+
+  private static final Pattern SECRET_FILE =
+      Pattern.compile("(/var)?/run/secrets/[^\\s'\"`;|&<>]{1,300}");
+
+  /**
    * A secret bound to a secret-looking name: a literal that is not a placeholder, at least six
    * characters long and not a plain word or number list.
    */
@@ -147,7 +159,7 @@ public final class Secrets {
       return Optional.empty();
     }
     String v = stripQuotes(value.trim());
-    if (v.length() < 6 || isPlaceholder(v) || isTestMarker(v)) {
+    if (v.length() < 6 || isPlaceholder(v) || isTestMarker(v) || isSecretFileReference(v)) {
       return Optional.empty();
     }
     return Optional.of(new SecretHit(kindOf(name), "generic-assignment", 0, v.length(),
