@@ -34,6 +34,8 @@ import picocli.CommandLine.Model.CommandSpec;
         KeysCommand.class,
         JoinTokenCommand.class,
         SvidCommand.class,
+        GrantsCommand.class,
+        AuthzCommand.class,
         DemoCommand.class,
         CommandLine.HelpCommand.class,
     })
@@ -143,6 +145,8 @@ public final class Main {
       case "keys" -> KeysCommand.class;
       case "join-token" -> JoinTokenCommand.class;
       case "svid" -> SvidCommand.class;
+      case "grants" -> GrantsCommand.class;
+      case "authz" -> AuthzCommand.class;
       case "demo" -> DemoCommand.class;
       default -> null;
     };

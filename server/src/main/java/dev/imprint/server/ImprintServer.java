@@ -7,6 +7,9 @@ import dev.imprint.server.audit.CheckpointSchedule;
 import dev.imprint.server.audit.KeyEncryptionKey;
 import dev.imprint.server.audit.StoreAcceptance;
 import dev.imprint.server.auth.IssuedToken;
+import dev.imprint.server.authz.AuthzRoutes;
+import dev.imprint.server.authz.DecisionService;
+import dev.imprint.server.authz.PolicyService;
 import dev.imprint.server.auth.TokenRoutes;
 import dev.imprint.server.auth.TokenService;
 import dev.imprint.server.finding.FindingRoutes;
@@ -77,10 +80,11 @@ public final class ImprintServer implements AutoCloseable {
   private final AtomicBoolean closing;
   private final CheckpointSchedule checkpoints;
   private final WorkloadIdentity identity;
+  private final Authorization authz;
 
   private ImprintServer(ServerConfig config, Database db, DataDirectory data,
       TokenService tokens, ApiServer http, AtomicBoolean closing,
-      CheckpointSchedule checkpoints, WorkloadIdentity identity) {
+      CheckpointSchedule checkpoints, WorkloadIdentity identity, Authorization authz) {
     this.config = config;
     this.db = db;
     this.data = data;
@@ -89,6 +93,7 @@ public final class ImprintServer implements AutoCloseable {
     this.closing = closing;
     this.checkpoints = checkpoints;
     this.identity = identity;
+    this.authz = authz;
   }
 
   /**
@@ -97,7 +102,7 @@ public final class ImprintServer implements AutoCloseable {
    * the revocation cache's listener.
    */
   private record WorkloadIdentity(SvidService svids, KeyRing keys, WorkloadStates states,
-      AtomicReference<String> issuerUrl) implements AutoCloseable {
+      JwtSvidValidator validator, AtomicReference<String> issuerUrl) implements AutoCloseable {
     @Override
     public void close() {
       svids.close();
@@ -147,6 +152,7 @@ public final class ImprintServer implements AutoCloseable {
     long tStore = System.nanoTime();
     TokenService tokens = null;
     WorkloadIdentity identity = null;
+    Authorization authz = null;
     try {
       AuditLog audit = new AuditLog(db, clock);
       tokens = new TokenService(db, audit, clock, TokenService.USAGE_FLUSH_INTERVAL);
@@ -165,6 +171,8 @@ public final class ImprintServer implements AutoCloseable {
       identity = workloadIdentity(config, db, audit, clock, kek, idempotent, modules);
       estate(config, db, audit, clock, tokens, idempotent, modules, identity.states(),
           identity.svids());
+      authz = authorization(config, db, audit, clock, tokens, identity);
+      modules.add(authz.routes());
       modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
       readiness.addCheck(() -> closing.get()
@@ -185,7 +193,8 @@ public final class ImprintServer implements AutoCloseable {
       }
       bootstrapAdmin(config, tokens, console);
       ImprintServer server = new ImprintServer(config, db, data, tokens, http, closing,
-          CheckpointSchedule.start(auditRoutes.service(), config.checkpointInterval()), identity);
+          CheckpointSchedule.start(auditRoutes.service(), config.checkpointInterval()), identity,
+          authz);
       identity.issuerUrl().compareAndSet(null, server.url());
       LOG.info("imprint server listening on {} (store: {}, trust domain: {}); started in {} ms:"
           + " store and migrations {} ms, HTTP {} ms", server.url(),
@@ -193,6 +202,9 @@ public final class ImprintServer implements AutoCloseable {
           millis(t0, System.nanoTime()), millis(t0, tStore), millis(tStore, tHttp));
       return server;
     } catch (RuntimeException e) {
+      if (authz != null) {
+        authz.close();
+      }
       if (tokens != null) {
         tokens.close();
       }
@@ -322,10 +334,38 @@ public final class ImprintServer implements AutoCloseable {
         issuerUrl::get, sc);
     modules.add(new BundleRoutes(new TrustBundle(keys, issuerUrl::get, sc.refreshHint())));
     modules.add(new KeyRoutes(keys, sc.refreshHint().plus(KeyRing.PROPAGATION)));
-    modules.add(new SvidRoutes(svids, new JwtSvidValidator(keys, states, clock,
-        config.trustDomain())));
-    modules.add(new JoinTokenRoutes(new JoinTokenService(db, audit, clock), svids, idempotent));
-    return new WorkloadIdentity(svids, keys, states, issuerUrl);
+    JwtSvidValidator validator = new JwtSvidValidator(keys, states, clock, config.trustDomain());
+    modules.add(new SvidRoutes(svids, validator));
+    modules.add(new JoinTokenRoutes(new JoinTokenService(db, audit, clock), svids,
+        idempotent));
+    return new WorkloadIdentity(svids, keys, states, validator, issuerUrl);
+  }
+
+  /**
+   * Authorization: the grant policy versions, the decision point and its batched decision
+   * records (written at close, before the store's last writes).
+   */
+  private record Authorization(PolicyService policies, DecisionService decisions,
+      AuthzRoutes routes) implements AutoCloseable {
+    @Override
+    public void close() {
+      decisions.close();
+      policies.close();
+    }
+  }
+
+  private static Authorization authorization(ServerConfig config, Database db, AuditLog audit,
+      Clock clock, TokenService tokens, WorkloadIdentity identity) {
+    PolicyService policies = new PolicyService(db, audit, clock, config.trustDomain());
+    DecisionService decisions = new DecisionService(db, audit, clock, policies,
+        identity.validator(), identity.states());
+    return new Authorization(policies, decisions, new AuthzRoutes(policies, decisions, tokens,
+        clock, config.maxBodyBytes()));
+  }
+
+  /** The decision point (tests and benchmarks). */
+  public DecisionService decisions() {
+    return authz.decisions();
   }
 
   /** The issuer of workload identity (tests and benchmarks). */
@@ -453,6 +493,7 @@ public final class ImprintServer implements AutoCloseable {
       // closing the store last lets the writer commit anything still queued.
       LOG.info("imprint server stopping: finishing in-flight requests");
       http.stop();
+      authz.close();
       tokens.close();
       identity.close();
       flushWrites();

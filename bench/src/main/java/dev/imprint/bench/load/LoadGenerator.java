@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * java -cp bench/target/benchmarks.jar dev.imprint.bench.load.LoadGenerator \
  *     [--store sqlite|postgresql|both] [--clients 16] [--seconds 10] [--warmup 3]
  *     [--scenario token-create|token-list|image-register|image-read|audit-append|identity
- *                 |mixed-upload|replicas|all] [--slow-link-ms 20] [--no-baseline] [--runs 3]
+ *                 |authz|mixed-upload|replicas|all] [--slow-link-ms 20] [--no-baseline]
+ *     [--runs 3]
  * </pre>
  *
  * <p>Every row of a run on a server's store says how many units the group commit put in each
@@ -132,6 +133,19 @@ public final class LoadGenerator {
     int clients = clientCounts[0];
     EmbeddedPostgres pg = null;
     try {
+      if (only.equals("authz")) {
+        Scenario s = new AuthorizeScenario();
+        for (int n : clientCounts) {
+          if (!store.equals("postgresql")) {
+            System.out.println(run(s, "sqlite", null, n, seconds, warmup).row());
+          }
+          if (!store.equals("sqlite")) {
+            pg = pg != null ? pg : PostgresBaseline.start();
+            System.out.println(run(s, "postgresql", newDatabase(pg), n, seconds, warmup).row());
+          }
+        }
+        return;
+      }
       if (only.equals("all") || only.equals("identity")) {
         ceilings(seconds, warmup);
         for (Scenario s : identityScenarios()) {

@@ -262,7 +262,7 @@ public final class ApiClient {
     }
     if (node != null && node.hasNonNull("code")) {
       throw new RemoteException(RemoteException.REFUSED, node.get("code").asText(),
-          node.path("detail").asText(node.path("title").asText("")), status);
+          node.path("detail").asText(node.path("title").asText("")), status, node);
     }
     throw new RemoteException(RemoteException.REFUSED, "http." + status,
         "the server answered HTTP " + status, status);

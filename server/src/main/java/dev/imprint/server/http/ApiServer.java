@@ -252,6 +252,7 @@ public final class ApiServer {
     body.put("detail", p.detail());
     body.put("instance", ctx.path());
     body.put("code", p.code());
+    p.extensions().forEach((k, v) -> body.set(k, Json.MAPPER.valueToTree(v)));
     try {
       ctx.status(p.status()).contentType("application/problem+json")
           .result(Json.MAPPER.writeValueAsString(body));
