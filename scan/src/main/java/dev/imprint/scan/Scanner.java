@@ -1,5 +1,6 @@
 package dev.imprint.scan;
 
+import dev.imprint.scan.secret.Secrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -302,7 +303,7 @@ public final class Scanner {
           directives.put(source.path(), found);
         }
       }
-      findings.addAll(dedupeSecrets(local));
+      findings.addAll(withoutExamples(source, dedupeSecrets(local)));
       diagnostics.addAll(localDiagnostics);
       listener.scanned(files.incrementAndGet(), bytes.addAndGet(source.text().length()));
     }
@@ -338,7 +339,8 @@ public final class Scanner {
           continue;
         }
         Severity override = settings.severityOverrides().get(f.ruleId());
-        kept.add(override == null ? f : f.withSeverity(override));
+        Finding k = f.keyed(settings.fingerprintKey());
+        kept.add(override == null ? k : k.withSeverity(override));
       }
       List<Finding> sorted = fingerprint(kept);
       List<Diagnostic> diags = new ArrayList<>(diagnostics);
@@ -382,6 +384,24 @@ public final class Scanner {
   }
 
   /**
+   * Drops the findings whose secret is a placeholder ({@link SecretEvidence#placeholder()}), and
+   * those whose value a comment marks as an example ({@link Secrets#exampleComment}) unless a
+   * provider format recognised it: one judgement for every rule that reports a secret.
+   */
+  static List<Finding> withoutExamples(SourceFile source, List<Finding> found) {
+    List<Finding> out = new ArrayList<>(found.size());
+    for (Finding f : found) {
+      SecretEvidence e = f.secret();
+      if (e != null && (e.placeholder()
+          || !e.format() && Secrets.exampleComment(source, f.location().line()))) {
+        continue;
+      }
+      out.add(f);
+    }
+    return out;
+  }
+
+  /**
    * Keeps one finding per secret value per line: a typed rule (say, a Dockerfile ENV rule)
    * wins over the generic text detectors, and a more severe finding over a less severe one.
    */
@@ -412,7 +432,8 @@ public final class Scanner {
   /**
    * Sorts findings and gives each a fingerprint from its rule, file, identity key and its
    * occurrence among equal keys; line numbers are left out so that baselines survive edits
-   * that move lines.
+   * that move lines, and secret values too (see {@link Finding#identityKey()}). The fingerprint
+   * Imprint 0.1 gave each finding is kept beside it, in memory only, to match old baselines.
    */
   static List<Finding> fingerprint(List<Finding> findings) {
     List<Finding> sorted = new ArrayList<>(findings);
@@ -422,11 +443,17 @@ public final class Scanner {
         .thenComparing(Finding::ruleId)
         .thenComparing(Finding::message));
     Map<String, Integer> seen = new HashMap<>();
+    Map<String, Integer> seenLegacy = new HashMap<>();
     List<Finding> out = new ArrayList<>(sorted.size());
     for (Finding f : sorted) {
       String base = f.ruleId() + "\0" + f.location().path() + "\0" + f.identityKey();
       int occurrence = seen.merge(base, 1, Integer::sum);
-      out.add(f.withFingerprint(sha256Hex(base + "\0" + occurrence).substring(0, 32)));
+      String legacyBase = f.ruleId() + "\0" + f.location().path() + "\0"
+          + f.legacyIdentityKey();
+      int legacyOccurrence = seenLegacy.merge(legacyBase, 1, Integer::sum);
+      out.add(f.withFingerprint(sha256Hex(base + "\0" + occurrence).substring(0, 32))
+          .withLegacyFingerprint(sha256Hex(legacyBase + "\0" + legacyOccurrence)
+              .substring(0, 32)));
     }
     return out;
   }

@@ -299,7 +299,8 @@ final class PackerChecks {
         sink.report(PackerRules.COMMAND_SECRET.at(lineOf(c, s.line()),
                 label + " command contains a literal " + s.what())
             .withSecret(s.hit().evidence())
-            .withKey(key + ".secret." + s.hit().evidence().fingerprint()));
+            .withKey(key + ".secret." + s.what())
+            .withLegacyKey(key + ".secret." + dev.imprint.scan.Finding.LEGACY_SECRET));
       }
       int n = i;
       Commands.pipeToShell(c.text()).ifPresent(pipe -> sink.report(PackerRules.PIPE_TO_SHELL

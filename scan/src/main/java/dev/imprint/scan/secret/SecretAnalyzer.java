@@ -1,6 +1,7 @@
 package dev.imprint.scan.secret;
 
 import dev.imprint.scan.Analyzer;
+import dev.imprint.scan.Finding;
 import dev.imprint.scan.Rule;
 import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.SourceFile;
@@ -37,7 +38,8 @@ public final class SecretAnalyzer implements Analyzer {
       sink.report(rule.at(file.locationOfOffset(hit.start()),
               hit.kind() + " in plain text; revoke it and load it from a secret store")
           .withSecret(hit.evidence())
-          .withKey(hit.detector() + ":" + hit.evidence().fingerprint()));
+          .withKey(hit.detector() + ":" + hit.kind())
+          .withLegacyKey(hit.detector() + ":" + Finding.LEGACY_SECRET));
     }
   }
 }
