@@ -19,6 +19,8 @@ import java.util.Objects;
  *     schema-1 baselines
  * @param legacyFingerprint the fingerprint Imprint 0.1 gave this finding, set by the scanner
  *     for matching schema-1 baselines; never written anywhere
+ * @param occurrence which of the findings with the same rule, file and key this one is (from
+ *     1, in report order), set with the fingerprint; 0 before that
  */
 public record Finding(
     Rule rule,
@@ -29,7 +31,8 @@ public record Finding(
     String key,
     String fingerprint,
     String legacyKey,
-    String legacyFingerprint) {
+    String legacyFingerprint,
+    int occurrence) {
 
   /** Stands for the secret's former (unkeyed) fingerprint in a {@code legacyKey}. */
   public static final String LEGACY_SECRET = "\u0000secret\u0000";
@@ -42,7 +45,8 @@ public record Finding(
   }
 
   static Finding of(Rule rule, Location location, String message) {
-    return new Finding(rule, rule.severity(), location, message, null, null, null, null, null);
+    return new Finding(rule, rule.severity(), location, message, null, null, null, null, null,
+        0);
   }
 
   public String ruleId() {
@@ -52,23 +56,28 @@ public record Finding(
   /** This finding carrying a detected secret's redacted form and fingerprint. */
   public Finding withSecret(SecretEvidence evidence) {
     return new Finding(rule, severity, location, message, evidence, key, fingerprint,
-        legacyKey, legacyFingerprint);
+        legacyKey, legacyFingerprint, occurrence);
   }
 
   /** This finding with an explicit identity key (see the record's {@code key}). */
   public Finding withKey(String newKey) {
     return new Finding(rule, severity, location, message, secret, newKey, fingerprint,
-        legacyKey, legacyFingerprint);
+        legacyKey, legacyFingerprint, occurrence);
   }
 
   public Finding withSeverity(Severity newSeverity) {
     return new Finding(rule, newSeverity, location, message, secret, key, fingerprint,
-        legacyKey, legacyFingerprint);
+        legacyKey, legacyFingerprint, occurrence);
   }
 
   public Finding withFingerprint(String newFingerprint) {
     return new Finding(rule, severity, location, message, secret, key, newFingerprint,
-        legacyKey, legacyFingerprint);
+        legacyKey, legacyFingerprint, occurrence);
+  }
+
+  Finding withOccurrence(int n) {
+    return new Finding(rule, severity, location, message, secret, key, fingerprint, legacyKey,
+        legacyFingerprint, n);
   }
 
   /**
@@ -77,12 +86,21 @@ public record Finding(
    */
   public Finding withLegacyKey(String oldKey) {
     return new Finding(rule, severity, location, message, secret, key, fingerprint, oldKey,
-        legacyFingerprint);
+        legacyFingerprint, occurrence);
   }
 
   Finding withLegacyFingerprint(String old) {
     return new Finding(rule, severity, location, message, secret, key, fingerprint, legacyKey,
-        old);
+        old, occurrence);
+  }
+
+  /**
+   * This finding under a configured severity override: the override becomes both its severity
+   * and its rule's default, as it is for every finding of the rule.
+   */
+  Finding overridden(Severity configured) {
+    return new Finding(rule.withSeverity(configured), configured, location, message, secret, key,
+        fingerprint, legacyKey, legacyFingerprint, occurrence);
   }
 
   /** This finding with its secret evidence fingerprinted under the scan's key. */

@@ -340,7 +340,7 @@ public final class Scanner {
         }
         Severity override = settings.severityOverrides().get(f.ruleId());
         Finding k = f.keyed(settings.fingerprintKey());
-        kept.add(override == null ? k : k.withSeverity(override));
+        kept.add(override == null ? k : k.overridden(override));
       }
       List<Finding> sorted = fingerprint(kept);
       List<Diagnostic> diags = new ArrayList<>(diagnostics);
@@ -453,7 +453,7 @@ public final class Scanner {
       int legacyOccurrence = seenLegacy.merge(legacyBase, 1, Integer::sum);
       out.add(f.withFingerprint(sha256Hex(base + "\0" + occurrence).substring(0, 32))
           .withLegacyFingerprint(sha256Hex(legacyBase + "\0" + legacyOccurrence)
-              .substring(0, 32)));
+              .substring(0, 32)).withOccurrence(occurrence));
     }
     return out;
   }

@@ -341,6 +341,7 @@ public final class SecretDetectors {
             + "|\\{SHA}[A-Za-z0-9+/]{27}=|\\$(?:5|6)\\$[^$\\s]{1,16}\\$[./A-Za-z0-9]{43,86})"
             + "[ \\t]*$"),
         List.of(), n -> n.contains("htpasswd")));
+    d.add(new ConfigFileDetector());
     d.add(new GenericDetector());
     return List.copyOf(d);
   }

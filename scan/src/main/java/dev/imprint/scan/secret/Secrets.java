@@ -25,7 +25,8 @@ public final class Secrets {
           + "|_name$|_user(name)?$|_policy|_header|_type$|_enabled$|_count$|_arn$|_ref$"
           + "|_secret_name$|_key_id$|token_endpoint|_uri$|_version$|_hash$|_salt$|_regex$"
           + "|_pattern$|_prefix$|_suffix$|_format$|_min$|_max$|_size$|_store$|_provider$"
-          + "|_manager$|_mount$|_volume$|_key_ref$|^existing_secret|^secret_(name|ref|key_ref"
+          + "|_manager$|_mount$|_volume$|_key_ref$|^existing_secret|^(proxy|fastcgi|uwsgi|scgi"
+          + "|grpc|memcached)_pass$|^secret_(name|ref|key_ref"
           + "|store|provider|mount|volume|backend|engine|path|file|version)s?$).*");
   private static final Pattern CAMEL = Pattern.compile("([a-z0-9])([A-Z])");
 

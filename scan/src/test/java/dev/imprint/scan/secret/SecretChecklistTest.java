@@ -44,7 +44,8 @@ class SecretChecklistTest {
     CHECKLIST.put(".pypirc auth lines", List.of("IMP-SECRET-030"));
     CHECKLIST.put("kubeconfig client keys and tokens", List.of("IMP-SECRET-031"));
     CHECKLIST.put("htpasswd hashes", List.of("IMP-SECRET-032"));
-    CHECKLIST.put("Generic secret name bound to a literal", List.of("IMP-SECRET-033"));
+    CHECKLIST.put("Generic secret name bound to a literal",
+        List.of("IMP-SECRET-033", "IMP-SECRET-034"));
   }
 
   @Test
