@@ -1,0 +1,27 @@
+package dev.imprint.server.svid;
+
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An issued X.509-SVID: the leaf certificate, signed by Imprint's CA for the CSR's public key,
+ * followed by any intermediates (none today: the CA is a self-signed root per trust domain, in
+ * the X.509 bundle). The private key never reaches the server.
+ *
+ * @param chain leaf first
+ * @param spiffeId the one URI SAN
+ * @param serial the leaf's serial number in hex (kept in the audit log)
+ * @param expiresAt the leaf's notAfter
+ */
+public record X509Svid(List<X509Certificate> chain, String spiffeId, String serial,
+    Instant expiresAt) {
+  public X509Svid {
+    chain = List.copyOf(chain);
+  }
+
+  /** The leaf certificate. */
+  public X509Certificate leaf() {
+    return chain.get(0);
+  }
+}
