@@ -18,6 +18,7 @@ public final class KubernetesAnalyzer implements Analyzer {
     all.addAll(PodSecurityRules.all());
     all.addAll(RbacRules.all());
     all.addAll(CrossRules.all());
+    all.addAll(SecretManifests.all());
     return List.copyOf(all);
   }
 
@@ -57,6 +58,7 @@ public final class KubernetesAnalyzer implements Analyzer {
         new WorkloadCheck(file, sink, o, settings).run();
         new PodSecurityCheck(file, sink, o).run();
         new RbacCheck(file, sink, o).run();
+        new SecretManifests(file, sink, o).run();
       }
     }
 
