@@ -39,7 +39,7 @@ class KubernetesChecklistTest {
     map("K20", "IMP-K8S-037");
     map("K21", "IMP-K8S-038");
     map("K22", "IMP-K8S-004");
-    map("K23", "IMP-K8S-005");
+    map("K23", "IMP-K8S-005", "IMP-K8S-045");
     map("K24", "IMP-K8S-006");
     map("K25", "IMP-K8S-007");
     map("K26", "IMP-K8S-008");
