@@ -104,4 +104,39 @@ class SecretRecallTest {
     assertThat(of("IMP-SECRET-034", "application.properties",
         "spring.datasource.password=${DB_PASSWORD:}\n")).isEmpty();
   }
+
+  @Test
+  void base64UserDataIsDecodedAndItsSecretsReportedAtTheAttribute() {
+    String script = "#!/bin/bash\nexport DB_PASSWORD=Orders-2024-prod\n" + KEY;
+    String tf = "resource \"aws_instance\" \"web\" {\n  ami = \"ami-0abc\"\n"
+        + "  user_data_base64 = \"" + b64(script) + "\"\n}\n";
+    List<Finding> found = of("IMP-AWS-007", "main.tf", tf);
+    assertThat(found).hasSize(2).allSatisfy(f -> {
+      assertThat(f.location().line()).isEqualTo(3);
+      assertThat(f.secret()).isNotNull();
+    });
+    assertThat(found).extracting(Finding::message).anyMatch(m -> m.contains("private key")
+        && m.contains("base64")).anyMatch(m -> m.contains("DB_PASSWORD"));
+    String clean = "#!/bin/bash\nDB_PASSWORD=$(aws ssm get-parameter --name /db)\n";
+    assertThat(of("IMP-AWS-007", "main.tf", "resource \"aws_instance\" \"web\" {\n"
+        + "  user_data = \"" + b64(clean) + "\"\n}\n")).isEmpty();
+  }
+
+  @Test
+  void awsExampleKeysInAProviderOrLambdaAreReportedLowWithoutSecretEvidence() {
+    String tf = "provider \"aws\" {\n  access_key = \"AKIAIOSFODNN7EXAMPLE\"\n"
+        + "  secret_key = \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"\n}\n"
+        + "resource \"aws_lambda_function\" \"f\" {\n  environment {\n    variables = {\n"
+        + "      AWS_SECRET_ACCESS_KEY = \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"\n"
+        + "    }\n  }\n}\n";
+    List<Finding> all = scan("main.tf", tf);
+    assertThat(all).filteredOn(f -> f.ruleId().equals("IMP-AWS-005")).hasSize(2)
+        .allSatisfy(f -> assertThat(f.severity()).isEqualTo(Severity.LOW));
+    assertThat(all).filteredOn(f -> f.ruleId().equals("IMP-AWS-006")).singleElement()
+        .satisfies(f -> assertThat(f.message()).contains("execution role"));
+    assertThat(all).allSatisfy(f -> {
+      assertThat(f.secret()).isNull();
+      assertThat(f.severity()).isLessThan(Severity.HIGH);
+    });
+  }
 }
