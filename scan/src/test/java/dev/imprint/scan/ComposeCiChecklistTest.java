@@ -21,7 +21,7 @@ class ComposeCiChecklistTest {
     COVERAGE.put("C4", List.of("IMP-COMPOSE-004", "IMP-COMPOSE-005"));
     COVERAGE.put("C5", List.of("IMP-COMPOSE-006"));
     COVERAGE.put("C6", List.of("IMP-COMPOSE-007", "IMP-COMPOSE-008", "IMP-COMPOSE-009"));
-    COVERAGE.put("C7", List.of("IMP-COMPOSE-010"));
+    COVERAGE.put("C7", List.of("IMP-COMPOSE-010", "IMP-COMPOSE-011"));
     COVERAGE.put("CI1", List.of("IMP-GHA-001", "IMP-GHA-002"));
     COVERAGE.put("CI2", List.of("IMP-GHA-003"));
     COVERAGE.put("CI3", List.of("IMP-GHA-004"));
