@@ -19,7 +19,7 @@ class DockerfileChecklistTest {
     COVERAGE.put("D3", List.of("IMP-DOCKER-003"));
     COVERAGE.put("D4", List.of("IMP-DOCKER-004"));
     COVERAGE.put("D5", List.of("IMP-DOCKER-005", "IMP-DOCKER-006", "IMP-DOCKER-027"));
-    COVERAGE.put("D6", List.of("IMP-DOCKER-008"));
+    COVERAGE.put("D6", List.of("IMP-DOCKER-008", "IMP-DOCKER-029"));
     COVERAGE.put("D7", List.of("IMP-DOCKER-007", "IMP-DOCKER-028"));
     COVERAGE.put("D8", List.of("IMP-DOCKER-009"));
     COVERAGE.put("D9", List.of("IMP-DOCKER-010"));

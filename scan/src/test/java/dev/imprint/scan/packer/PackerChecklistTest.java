@@ -27,7 +27,8 @@ class PackerChecklistTest {
         List.of("IMP-PACKER-013", "IMP-PACKER-009"));
     COVERAGE.put("Packer: sensitive variables without sensitive = true",
         List.of("IMP-PACKER-001"));
-    COVERAGE.put("Packer: secrets in provisioner commands", List.of("IMP-PACKER-003"));
+    COVERAGE.put("Packer: secrets in provisioner commands",
+        List.of("IMP-PACKER-003", "IMP-PACKER-015"));
     COVERAGE.put("Packer: secrets in environment_vars", List.of("IMP-PACKER-004"));
     COVERAGE.put("Packer: source_ami / base image without owner filter or digest",
         List.of("IMP-PACKER-005", "IMP-PACKER-006", "IMP-PACKER-007", "IMP-PACKER-008"));
