@@ -39,6 +39,9 @@ final class ComposeSecrets {
       .tags("compose", "secret").build();
   static final List<Rule> ALL = List.of(COMMITTED_SECRET_FILE);
   private static final int MAX_READ = 64 * 1024;
+  /** Secrets named for a setting next to the secret (a user name, a database, a host). */
+  private static final java.util.regex.Pattern SETTING = java.util.regex.Pattern.compile(
+      "(?i).*([_-]|^)(user|username|login|db|database|dbname|host|hostname|port|name|email)");
 
   private final SourceFile file;
   private final Sink sink;
@@ -68,7 +71,7 @@ final class ComposeSecrets {
         continue;
       }
       SecretEvidence evidence = evidence(target);
-      if (evidence == null) {
+      if (evidence == null || !evidence.format() && SETTING.matcher(e.getKey()).matches()) {
         continue;
       }
       sink.report(COMMITTED_SECRET_FILE.at(file.location(def.keyLine("file"),

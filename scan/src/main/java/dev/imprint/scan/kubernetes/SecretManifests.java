@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
  * and {@code stringData} entries, and secrets that the detectors find in a ConfigMap's
  * {@code binaryData} (decoded) or in a configuration file a ConfigMap carries
  * ({@code application.properties: |}). A SealedSecret or an ExternalSecret is not a Secret and
- * holds no value; placeholders, certificates and plain settings (a user name, a host) are not
- * reported. Each finding is at the line of the value.
+ * holds no value, nor does a SOPS-encrypted one; placeholders, certificates, plain settings (a
+ * user name, a host) and values neither named nor shaped like a secret are not reported. Each
+ * finding is at the line of the value.
  */
 final class SecretManifests {
   static final Rule COMMITTED_SECRET = Rule.builder("IMP-K8S-045")
@@ -68,7 +69,8 @@ final class SecretManifests {
   }
 
   void run() {
-    if ("Secret".equals(obj.kind()) && isCoreApi()) {
+    if ("Secret".equals(obj.kind()) && isCoreApi() && !obj.node().has("sops")) {
+      // A SOPS document holds ciphertext, not values.
       entries("data", true);
       entries("stringData", false);
     } else if ("ConfigMap".equals(obj.kind())) {
@@ -116,7 +118,10 @@ final class SecretManifests {
     }
     SecretHit recognised = text == null ? null : SecretDetectors.find(key, text).stream()
         .filter(h -> !h.evidence().placeholder()).findFirst().orElse(null);
-    if (recognised == null && SETTING_KEY.matcher(key).matches()) {
+    if (recognised == null && (SETTING_KEY.matcher(key).matches()
+        || text != null && !Secrets.isSecretName(key)
+        && !Secrets.looksLikeFreeTextSecret(text.strip(), true))) {
+      // Neither named as a secret nor shaped like one: "greeting: Welcome", a host, a user.
       return;
     }
     String where = obj.address() + " commits " + field + " '" + key + "'";

@@ -256,6 +256,9 @@ public final class SecretDetectors {
         (m, t) -> looksRandom(m.group("s").substring(8))));
     d.add(regex("google-api-key", "Google API key",
         "(?<![A-Za-z0-9_-])(?<s>AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])", "AIza"));
+    d.add(regex("google-oauth-secret", "Google OAuth client secret",
+        "(?<![A-Za-z0-9_-])(?<s>GOCSPX-[A-Za-z0-9_-]{28})(?![A-Za-z0-9_-])",
+        (m, t) -> looksRandom(m.group("s").substring(7)), "GOCSPX-"));
     d.add(regex("azure-storage-key", "Azure storage account key",
         "(?i)(?:AccountKey=|(?:storage|account)_?(?:access_?)?key[\"']?\\s{0,5}(?:=>|:=|=|:)"
             + "\\s{0,5}[\"']?)(?-i)(?<s>[A-Za-z0-9+/]{86}==)" + E64,

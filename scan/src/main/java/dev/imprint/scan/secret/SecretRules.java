@@ -226,6 +226,16 @@ final class SecretRules {
         .example("spring.datasource.password=S3cr3t-prod\nredis.password=${REDIS_PASSWORD:hunter2}",
             "spring.datasource.password=${DB_PASSWORD}")
         .tags("secret", "config", "properties", "ini", "dotenv").build());
+    add("google-oauth-secret", Rule.builder("IMP-SECRET-035")
+        .title("Google OAuth client secret in text")
+        .severity(Severity.HIGH).category(Category.NHI2).rationale(RATIONALE
+            + " With the client id, it lets anyone run the OAuth flow as the application and"
+            + " exchange codes and refresh tokens for its users' tokens.")
+        .remediation(REMEDIATION + "reset the secret in the Google Cloud console and load it"
+            + " from a secret store; for server-to-server access use workload identity"
+            + " federation instead of an OAuth client.")
+        .example("GOOGLE_CLIENT_SECRET=GOCSPX-...", "GOOGLE_CLIENT_SECRET=${GOOGLE_CLIENT_SECRET}")
+        .tags("secret", "gcp", "oauth").build());
     ALL = List.copyOf(new java.util.LinkedHashSet<>(BY_DETECTOR.values()));
   }
 

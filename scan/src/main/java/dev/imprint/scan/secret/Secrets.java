@@ -243,7 +243,7 @@ public final class Secrets {
    * to report: long enough, mixed character classes, high entropy, not a reference, path,
    * URL, digest or identifier.
    */
-  static boolean looksLikeFreeTextSecret(String v, boolean quoted) {
+  public static boolean looksLikeFreeTextSecret(String v, boolean quoted) {
     if (v.length() < 8 || v.length() > 512 || isPlaceholder(v) || isTestMarker(v)
         || NOT_A_SECRET_VALUE.matcher(v).matches() || isNotASecretShape(v)) {
       return false;

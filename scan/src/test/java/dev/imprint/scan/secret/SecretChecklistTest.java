@@ -23,6 +23,8 @@ class SecretChecklistTest {
     CHECKLIST.put("Stripe (live secret, restricted)", List.of("IMP-SECRET-008"));
     CHECKLIST.put("Google API key", List.of("IMP-SECRET-009"));
     CHECKLIST.put("Google service-account JSON key", List.of("IMP-SECRET-010"));
+    CHECKLIST.put("Google OAuth client secret (GOCSPX-, beyond the checklist)",
+        List.of("IMP-SECRET-035"));
     CHECKLIST.put("Azure storage keys", List.of("IMP-SECRET-011"));
     CHECKLIST.put("Azure client secrets", List.of("IMP-SECRET-012"));
     CHECKLIST.put("Azure SAS", List.of("IMP-SECRET-013"));
