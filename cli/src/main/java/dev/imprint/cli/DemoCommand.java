@@ -118,8 +118,10 @@ final class DemoCommand implements Callable<Integer> {
       String admin = m.group(1);
       out.println("imprint demo: loading the example estate into " + server.url());
       out.flush();
-      DemoEstate.Context ctx = new DemoEstate.Context(new ApiClient(server.url(), admin),
-          examples, config.trustDomain());
+      // the demo's own server, in this process: its requests never leave the machine, even
+      // when it listens on a non-loopback address
+      DemoEstate.Context ctx = new DemoEstate.Context(new ApiClient(server.url(), admin, true),
+          server.url(), examples, config.trustDomain());
       java.util.Set<String> paths = new java.util.HashSet<>();
       ctx.admin().get("/v1/openapi.json", java.util.Map.of()).path("paths").fieldNames()
           .forEachRemaining(paths::add);
@@ -157,6 +159,8 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  ./imprint inventory --remote");
     out.println("  ./imprint image list");
     out.println("  ./imprint token list");
+    out.println("  ./imprint keys list");
+    out.println("  curl -s " + server.url() + "/.well-known/openid-configuration");
     out.println("  ./imprint audit export audit.jsonl && ./imprint audit verify audit.jsonl");
     out.println("  curl -s " + server.url() + "/metrics | grep imprint_");
     out.println();

@@ -33,8 +33,56 @@ import java.util.stream.Collectors;
  * capability that lands adds one {@link Step} to {@link #steps()}.
  */
 final class DemoEstate {
-  /** What every step gets: the admin client, the examples directory and the trust domain. */
-  record Context(ApiClient admin, Path examples, String trustDomain) {
+  /**
+   * What every step gets: the admin client, the server's URL, the examples directory and the
+   * trust domain; and the payments API's pipeline, created by the first step that needs it.
+   */
+  static final class Context {
+    private final ApiClient admin;
+    private final String server;
+    private final Path examples;
+    private final String trustDomain;
+    private ApiClient pipeline;
+
+    Context(ApiClient admin, String server, Path examples, String trustDomain) {
+      this.admin = admin;
+      this.server = server;
+      this.examples = examples;
+      this.trustDomain = trustDomain;
+    }
+
+    ApiClient admin() {
+      return admin;
+    }
+
+    Path examples() {
+      return examples;
+    }
+
+    String trustDomain() {
+      return trustDomain;
+    }
+
+    /** The payments API's SPIFFE ID. */
+    String paymentsApi() {
+      return "spiffe://" + trustDomain + "/payments/api";
+    }
+
+    /**
+     * A client holding a pipeline token bound to the payments API (created on first use), as
+     * its CI would: only such a token may register its images and upload the findings of the
+     * repository it is linked to, and only its reports count for the image policy.
+     */
+    ApiClient pipeline() {
+      if (pipeline == null) {
+        JsonNode t = admin.post("/v1/tokens", Map.of("role", "pipeline", "description",
+            "demo pipeline", "identity", paymentsApi()));
+        // the demo's own server, in this process: requests never leave the machine
+        pipeline = new ApiClient(server, t.path("token").asText(), true);
+      }
+      return pipeline;
+    }
+
     /** A digest computed from an example file's content, so it is the same on every run. */
     String digestOf(String relative) {
       try (InputStream in = Files.newInputStream(examples.resolve(relative))) {
@@ -67,8 +115,8 @@ final class DemoEstate {
 
   /** The steps, in order. */
   static List<Step> steps() {
-    return List.of(new ScanExamples(), new Tokens(), new UploadFindings(), new Identities(),
-        new Images());
+    return List.of(new ScanExamples(), new Identities(), new Tokens(), new UploadFindings(),
+        new Images(), new WorkloadIdentity());
   }
 
   /** Imprint's JSON report of a scan of {@code paths}, as {@code imprint scan -f json} writes. */
@@ -101,7 +149,7 @@ final class DemoEstate {
     @Override
     public String load(Context ctx) throws IOException {
       JsonNode inventory = jsonInventory(List.of(ctx.examples()));
-      ctx.admin().post("/v1/findings", Map.of("repository", DEMO_REPOSITORY,
+      ctx.pipeline().post("/v1/findings", Map.of("repository", DEMO_REPOSITORY,
           "commit", DEMO_COMMIT, "report", jsonReport(List.of(ctx.examples())),
           "inventory", inventory));
       return "stored for " + DEMO_REPOSITORY + " at commit " + DEMO_COMMIT.substring(0, 12)
@@ -109,7 +157,10 @@ final class DemoEstate {
     }
   }
 
-  /** Two identities: the payments API workload and the pipeline that builds it. */
+  /**
+   * Two identities: the payments API workload, linked to the demo repository, and the pipeline
+   * that deploys it.
+   */
   static final class Identities implements Step {
     @Override
     public String title() {
@@ -123,11 +174,12 @@ final class DemoEstate {
 
     @Override
     public String load(Context ctx) {
-      String api = "spiffe://" + ctx.trustDomain() + "/payments/api";
+      String api = ctx.paymentsApi();
       String ci = "spiffe://" + ctx.trustDomain() + "/ci/payments-deploy";
       ctx.admin().post("/v1/identities", Map.of("spiffeId", api, "kind", "workload",
           "owner", "team-payments", "environment", "prod",
-          "description", "payments API (examples/safe/Dockerfile)"));
+          "description", "payments API (examples/safe/Dockerfile)",
+          "repositories", List.of(DEMO_REPOSITORY)));
       ctx.admin().post("/v1/identities", Map.of("spiffeId", ci, "kind", "pipeline",
           "owner", "team-platform", "environment", "prod",
           "description", "deploy workflow (examples/ci)"));
@@ -153,7 +205,7 @@ final class DemoEstate {
 
     @Override
     public String load(Context ctx) throws IOException {
-      String identity = "spiffe://" + ctx.trustDomain() + "/payments/api";
+      String identity = ctx.paymentsApi();
       String safe = ctx.digestOf("safe/Dockerfile");
       String article = ctx.digestOf("article/Dockerfile");
       register(ctx, "1.4.2", safe, identity, "safe");
@@ -176,7 +228,48 @@ final class DemoEstate {
       body.put("provenance", Map.of("sourceRepository", DEMO_REPOSITORY, "commit", DEMO_COMMIT,
           "pipelineRun", "demo-" + example, "builder", "imprint demo"));
       body.put("scanReport", jsonReport(List.of(ctx.examples().resolve(example))));
-      ctx.admin().post("/v1/images", body);
+      ctx.pipeline().post("/v1/images", body);
+    }
+  }
+
+  /**
+   * A workload of the approved and deployed image attests with a join token and gets its SVIDs
+   * (its private key generated here); the article's rejected image cannot even get a join token.
+   */
+  static final class WorkloadIdentity implements Step {
+    @Override
+    public String title() {
+      return "attest workloads";
+    }
+
+    @Override
+    public String requires() {
+      return "/v1/join-tokens";
+    }
+
+    @Override
+    public String load(Context ctx) {
+      String identity = "spiffe://" + ctx.trustDomain() + "/payments/api";
+      String safe = ctx.digestOf("safe/Dockerfile");
+      String article = ctx.digestOf("article/Dockerfile");
+      String token = ctx.admin().post("/v1/join-tokens", Map.of("image", safe,
+          "identity", identity)).path("token").asText();
+      // the join token is the workload's only credential: the attestation route ignores the
+      // demo client's API token
+      JsonNode issued = ctx.admin().post("/v1/attest/join-token", Map.of("join_token", token,
+          "audience", "https://payments.example",
+          "csr", SvidFetcher.csr(SvidFetcher.newKey())));
+      String refusal;
+      try {
+        ctx.admin().post("/v1/join-tokens", Map.of("image", article, "identity", identity));
+        refusal = "was NOT refused (unexpected)";
+      } catch (dev.imprint.cli.remote.RemoteException e) {
+        refusal = "was refused: " + e.code() + " (" + e.getMessage() + ")";
+      }
+      return identity + " (approved image) got an X.509-SVID until "
+          + issued.at("/x509_svid/expires_at").asText() + " and a JWT-SVID until "
+          + issued.at("/jwt_svid/expires_at").asText() + "; the article's rejected image "
+          + refusal;
     }
   }
 
@@ -205,7 +298,10 @@ final class DemoEstate {
     }
   }
 
-  /** A token for each non-admin role, so the audit log records who made them. */
+  /**
+   * A pipeline token bound to the payments API (the next steps upload and register with it)
+   * and an auditor token, so the audit log records who made them.
+   */
   static final class Tokens implements Step {
     @Override
     public String title() {
@@ -213,11 +309,16 @@ final class DemoEstate {
     }
 
     @Override
+    public String requires() {
+      return "/v1/identities";
+    }
+
+    @Override
     public String load(Context ctx) {
-      for (String role : new String[] {"pipeline", "auditor"}) {
-        ctx.admin().post("/v1/tokens", Map.of("role", role, "description", "demo " + role));
-      }
-      return "a pipeline and an auditor token (secrets not kept; `imprint token list` shows them)";
+      ctx.pipeline();
+      ctx.admin().post("/v1/tokens", Map.of("role", "auditor", "description", "demo auditor"));
+      return "a pipeline token bound to " + ctx.paymentsApi() + " and an auditor token"
+          + " (secrets not kept; `imprint token list` shows them)";
     }
   }
 }

@@ -59,6 +59,11 @@ final class IdentityCommand {
     i.path("labels").fields().forEachRemaining(e -> labels.append(labels.length() == 0 ? ""
         : ", ").append(e.getKey()).append('=').append(e.getValue().asText()));
     out.println("labels:      " + (labels.length() == 0 ? "-" : labels));
+    StringBuilder repos = new StringBuilder();
+    i.path("repositories").forEach(r -> repos.append(repos.length() == 0 ? "" : ", ")
+        .append(r.asText()));
+    out.println("repositories: " + (repos.length() == 0 ? "- (its pipeline tokens upload no"
+        + " findings)" : repos));
     out.println("created:     " + i.path("createdAt").asText());
     out.println("last seen:   " + (i.path("lastSeenAt").isNull() ? "never"
         : i.path("lastSeenAt").asText()));
@@ -87,6 +92,12 @@ final class IdentityCommand {
     @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label (repeatable).")
     List<String> labels = new java.util.ArrayList<>();
 
+    @Option(names = "--repository", paramLabel = "NAME",
+        description = "A source repository this identity is linked to, named as findings are"
+            + " uploaded (e.g. acme/payments; repeatable): its pipeline tokens may upload that"
+            + " repository's findings.")
+    List<String> repositories = new java.util.ArrayList<>();
+
     @Override
     protected JsonNode call(ApiClient client) {
       Map<String, Object> body = new LinkedHashMap<>();
@@ -96,6 +107,7 @@ final class IdentityCommand {
       body.put("environment", env);
       body.put("description", description);
       body.put("labels", labels(labels));
+      body.put("repositories", repositories);
       return client.post("/v1/identities", body);
     }
 
@@ -189,8 +201,9 @@ final class IdentityCommand {
 
   /** {@code imprint identity update ID}. */
   @Command(name = "update", mixinStandardHelpOptions = true,
-      description = "Changes owner, environment, description or labels (admin). --label"
-          + " replaces all labels; --clear-labels removes them.")
+      description = "Changes owner, environment, description, labels or linked repositories"
+          + " (admin). --label replaces all labels, --clear-labels removes them; --repository"
+          + " replaces all linked repositories, --clear-repositories removes them.")
   static final class Update extends RemoteCommand {
     @Parameters(paramLabel = "ID", description = "SPIFFE ID or 16-hex-digit id.")
     String ref;
@@ -211,6 +224,14 @@ final class IdentityCommand {
     @Option(names = "--clear-labels", description = "Remove every label.")
     boolean clearLabels;
 
+    @Option(names = "--repository", paramLabel = "NAME",
+        description = "The linked source repositories (repeatable; replaces every one): the"
+            + " repositories whose findings the identity's pipeline tokens may upload.")
+    List<String> repositories = new java.util.ArrayList<>();
+
+    @Option(names = "--clear-repositories", description = "Unlink every repository.")
+    boolean clearRepositories;
+
     @Override
     protected JsonNode call(ApiClient client) {
       Map<String, Object> body = new LinkedHashMap<>();
@@ -226,9 +247,16 @@ final class IdentityCommand {
       if (!labels.isEmpty() || clearLabels) {
         body.put("labels", labels(labels));
       }
+      if (!repositories.isEmpty() && clearRepositories) {
+        throw new IllegalArgumentException("--repository and --clear-repositories exclude each"
+            + " other");
+      }
+      if (!repositories.isEmpty() || clearRepositories) {
+        body.put("repositories", repositories);
+      }
       if (body.isEmpty()) {
         throw new IllegalArgumentException("nothing to update: give --owner, --env,"
-            + " --description, --label or --clear-labels");
+            + " --description, --label, --clear-labels, --repository or --clear-repositories");
       }
       return client.patch(path(ref), body);
     }

@@ -69,6 +69,10 @@ final class ImageCommand {
                     ? "-" : p.path("builder").asText()) + ")");
     out.println("scan:        " + summary(i.path("scan")));
     out.println("vulns:       " + summary(i.path("vulnerabilities")));
+    JsonNode by = i.path("suppliers");
+    out.println("supplied by: provenance " + supplier(by.path("provenance"), p)
+        + "; scan " + supplier(by.path("scanReport"), i.path("scan"))
+        + "; vulns " + supplier(by.path("vulnerabilityReport"), i.path("vulnerabilities")));
     JsonNode policy = i.path("policy");
     out.println("policy:      " + (policy.path("passes").asBoolean() ? "passes" : "fails"));
     for (JsonNode v : policy.path("violations")) {
@@ -91,9 +95,37 @@ final class ImageCommand {
       return "none";
     }
     JsonNode c = s.path("counts");
-    return s.path("format").asText() + ": " + c.path("critical").asInt() + " critical, "
-        + c.path("high").asInt() + " high, " + c.path("medium").asInt() + " medium, "
-        + c.path("low").asInt() + " low, " + c.path("info").asInt() + " info";
+    JsonNode src = s.path("source");
+    String by = src.path("scanner").isTextual() ? " by " + src.path("scanner").asText()
+        + (src.path("scannerVersion").isTextual() ? " " + src.path("scannerVersion").asText()
+            : "") : "";
+    String of = src.path("subject").isTextual() ? " of " + src.path("subject").asText() : "";
+    return s.path("format").asText() + by + of + ": " + c.path("critical").asInt()
+        + " critical, " + c.path("high").asInt() + " high, " + c.path("medium").asInt()
+        + " medium, " + c.path("low").asInt() + " low, " + c.path("info").asInt() + " info";
+  }
+
+  /** Who supplied a part: {@code token:ab12 (pipeline, spiffe://...)}, "-" for an absent part. */
+  private static String supplier(JsonNode by, JsonNode part) {
+    boolean present = !part.isNull() && !part.isMissingNode()
+        && (!part.isObject() || part.has("counts") || hasValue(part));
+    if (!present) {
+      return "-";
+    }
+    if (by.isNull() || by.isMissingNode()) {
+      return "not recorded";
+    }
+    return by.path("token").asText() + " (" + by.path("role").asText()
+        + (by.path("identity").isTextual() ? ", " + by.path("identity").asText() : "") + ")";
+  }
+
+  private static boolean hasValue(JsonNode provenance) {
+    for (JsonNode v : provenance) {
+      if (!v.isNull()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@code imprint image register}. */

@@ -91,6 +91,11 @@ final class InventoryCommand implements Callable<Integer> {
       description = "Control plane for --remote (default: IMPRINT_SERVER or ${DEFAULT-VALUE}).")
   String server;
 
+  @Option(names = "--insecure",
+      description = "Allow --remote to send the token over plain http:// to a server that is"
+          + " not on this machine (refused otherwise).")
+  boolean insecure;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -137,7 +142,7 @@ final class InventoryCommand implements Callable<Integer> {
           + " --exclude, --config and --fingerprint-key-file go with a local inventory only");
     }
     try {
-      return RemoteOptions.client(server);
+      return RemoteOptions.client(server, insecure);
     } catch (IllegalArgumentException e) {
       throw new ScanCommand.UsageException("--server: " + e.getMessage());
     }

@@ -27,6 +27,9 @@ import picocli.CommandLine.Model.CommandSpec;
         IdentityCommand.class,
         ImageCommand.class,
         AuditCommand.class,
+        KeysCommand.class,
+        JoinTokenCommand.class,
+        SvidCommand.class,
         DemoCommand.class,
         CommandLine.HelpCommand.class,
     })
@@ -109,6 +112,9 @@ public final class Main {
       case "identity" -> IdentityCommand.class;
       case "image" -> ImageCommand.class;
       case "audit" -> AuditCommand.class;
+      case "keys" -> KeysCommand.class;
+      case "join-token" -> JoinTokenCommand.class;
+      case "svid" -> SvidCommand.class;
       case "demo" -> DemoCommand.class;
       default -> null;
     };

@@ -131,6 +131,21 @@ final class ScanCommand implements Callable<Integer> {
       description = "Control plane for --upload (default: IMPRINT_SERVER or ${DEFAULT-VALUE}).")
   String server;
 
+  @Option(names = "--insecure",
+      description = "Allow --upload to send the token over plain http:// to a server that is"
+          + " not on this machine (refused otherwise).")
+  boolean insecure;
+
+  @Option(names = "--replace",
+      description = "With --upload: replace the findings already stored for this repository and"
+          + " commit (admin token only; needs --reason, which is audited). Without it a second,"
+          + " different upload for a commit is refused.")
+  boolean replace;
+
+  @Option(names = "--reason", paramLabel = "TEXT",
+      description = "Why --replace rewrites the stored findings (kept in the audit log).")
+  String reason;
+
   @Option(names = {"-q", "--quiet"},
       description = "No progress line and no notes on standard error.")
   boolean quiet;
@@ -164,6 +179,7 @@ final class ScanCommand implements Callable<Integer> {
       throw new UsageException("--threads: expected 0 or more, got " + threads);
     }
     String[] source = uploadSource();
+    ApiClient client = source == null ? null : uploadClient();
     ImprintConfig cfg = loadConfig(paths);
     Severity threshold = failOn != null ? severity("--fail-on", failOn)
         : cfg.failOn() != null ? cfg.failOn() : Severity.HIGH;
@@ -243,7 +259,7 @@ final class ScanCommand implements Callable<Integer> {
     }
     if (source != null) {
       try {
-        upload(report, inventory, source[0], source[1], err);
+        upload(client, report, inventory, source[0], source[1], err);
       } catch (RemoteException e) {
         err.println("imprint scan: --upload: " + e.getMessage() + (e.status() > 0
             ? " (HTTP " + e.status() + ", " + e.code() + ")" : ""));
@@ -257,10 +273,15 @@ final class ScanCommand implements Callable<Integer> {
   /** Repository and commit for --upload (null without --upload), from options or CI. */
   private String[] uploadSource() throws UsageException {
     if (!upload) {
-      if (repository != null || commit != null) {
-        throw new UsageException("--repository and --commit go with --upload");
+      if (repository != null || commit != null || replace || reason != null) {
+        throw new UsageException("--repository, --commit, --replace and --reason go with"
+            + " --upload");
       }
       return null;
+    }
+    if (replace != (reason != null)) {
+      throw new UsageException(replace ? "--replace needs --reason saying why the stored"
+          + " findings are rewritten (it is audited)" : "--reason goes with --replace");
     }
     String repo = repository != null ? repository : CiEnvironment.repository();
     String sha = commit != null ? commit : CiEnvironment.commit();
@@ -279,12 +300,19 @@ final class ScanCommand implements Callable<Integer> {
     return repo != null && InventoryCommand.REPOSITORY.matcher(repo).matches() ? repo : null;
   }
 
-  private void upload(ScanReport report, Inventory inventory, String repo, String sha,
-      PrintWriter err) throws UsageException {
-    StringWriter json = new StringWriter();
-    ApiClient client;
+  /** The client for --upload, checked before the scan runs (URL, plain HTTP off this host). */
+  private ApiClient uploadClient() throws UsageException {
     try {
-      client = RemoteOptions.client(server);
+      return RemoteOptions.client(server, insecure);
+    } catch (IllegalArgumentException | RemoteException e) {
+      throw new UsageException("--upload: " + e.getMessage());
+    }
+  }
+
+  private void upload(ApiClient client, ScanReport report, Inventory inventory, String repo,
+      String sha, PrintWriter err) throws UsageException {
+    StringWriter json = new StringWriter();
+    try {
       Reporters.forFormat("json", new ReportOptions(false, Main.version(), Clock.systemUTC()))
           .write(report, json);
     } catch (IllegalArgumentException | IOException e) {
@@ -293,14 +321,24 @@ final class ScanCommand implements Callable<Integer> {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("repository", repo);
     body.put("commit", sha);
+    if (replace) {
+      body.put("replace", true);
+      body.put("reason", reason);
+    }
     try {
       body.put("report", ApiClient.json().readTree(json.toString()));
       body.put("inventory", ApiClient.json().readTree(InventoryFormat.json(inventory)));
     } catch (IOException e) {
       throw new IllegalStateException("the JSON reporter wrote invalid JSON", e);
     }
-    client.post("/v1/findings", body);
-    note(err, "uploaded " + report.findings().size() + " findings and "
+    com.fasterxml.jackson.databind.JsonNode stored = client.post("/v1/findings", body);
+    if (!stored.path("created").asBoolean(true)) {
+      note(err, "the same findings were already uploaded for " + repo + "@" + sha
+          + "; nothing changed");
+      return;
+    }
+    note(err, (stored.path("replaced").asBoolean(false) ? "replaced the stored findings with "
+        : "uploaded ") + report.findings().size() + " findings and "
         + inventory.identities().size() + " identities for " + repo + "@" + sha + " to "
         + server);
   }

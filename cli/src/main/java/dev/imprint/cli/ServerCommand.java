@@ -2,6 +2,7 @@ package dev.imprint.cli;
 
 import dev.imprint.server.ImprintServer;
 import dev.imprint.server.ServerConfig;
+import dev.imprint.server.StartupException;
 import dev.imprint.server.store.StoreException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -23,10 +24,15 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "server", mixinStandardHelpOptions = true,
     description = {"Runs the Imprint control plane: images, identities, tokens and the audit log"
         + " behind an authenticated HTTP API.",
-        "On first start it prints the admin token once as 'admin token: <token>'."},
+        "On first start it prints the admin token once as 'admin token: <token>'; a later"
+            + " start mints one only with --bootstrap-admin.",
+        "The data directory and its files are created owner-only; the server refuses to start"
+            + " when another server holds the data directory or when the store or the"
+            + " key-encryption key is open to other users."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped cleanly (SIGTERM or Ctrl-C)",
-        "2:invalid options, or the store could not be opened"})
+        "2:invalid options, the store could not be opened, another server holds the data"
+            + " directory, or a store or key file is open to other users"})
 final class ServerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -36,7 +42,8 @@ final class ServerCommand implements Callable<Integer> {
   String listen;
 
   @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "imprint-data",
-      description = "Directory of the embedded SQLite store (default: ${DEFAULT-VALUE}).")
+      description = "Directory of the embedded SQLite store (default: ${DEFAULT-VALUE}),"
+          + " created owner-only; one server at a time holds it (a lock on imprint.lock).")
   Path dataDir;
 
   @Option(names = "--db", paramLabel = "JDBC_URL", defaultValue = "${env:IMPRINT_DB_URL}",
@@ -66,10 +73,26 @@ final class ServerCommand implements Callable<Integer> {
   Path imagePolicy;
 
   @Option(names = "--kek-file", paramLabel = "FILE",
-      description = "Key-encryption key (base64 of 32 bytes) that wraps the audit signing key in"
-          + " the store. Default: IMPRINT_KEK, else <data-dir>/kek, created owner-only on first"
-          + " start. Replicas sharing a PostgreSQL store need the same one.")
+      description = "Key-encryption key (base64 of 32 bytes, a file readable by the server's"
+          + " user only) that wraps the audit signing key in the store. Default: IMPRINT_KEK,"
+          + " else <data-dir>/kek, created owner-only on first start: inside the directory it"
+          + " protects, so in production keep it elsewhere (this option on another volume, or"
+          + " IMPRINT_KEK). Replicas sharing a PostgreSQL store need the same one.")
   Path kekFile;
+
+  @Option(names = "--bootstrap-admin",
+      description = "Mint a new admin token at this start and print it once, even though the"
+          + " store already has admin tokens (audited as token.created by"
+          + " system:bootstrap-admin). Only the first start mints one by itself; use this when"
+          + " every admin token is lost, then drop the option.")
+  boolean bootstrapAdmin;
+
+  @Option(names = "--allow-insecure-permissions",
+      description = "Start even when the store's files or the key-encryption key file can be"
+          + " read or written by other users, or the data directory written by them (each is"
+          + " logged as a WARN at every start). Without it the server refuses to start and says"
+          + " which chmod fixes it.")
+  boolean allowInsecurePermissions;
 
   @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "10s",
       converter = IntervalConverter.class,
@@ -77,6 +100,21 @@ final class ServerCommand implements Callable<Integer> {
           + " 500ms, 10s, 1m, ... (default: ${DEFAULT-VALUE}; 0: none on a timer). One is also"
           + " signed at every clean shutdown.")
   Duration checkpointInterval;
+
+  @Option(names = "--issuer-url", paramLabel = "URL",
+      description = "Public URL of this trust domain's issuer: the iss of JWT-SVIDs and where"
+          + " verifiers find /.well-known/openid-configuration (default: the server's URL).")
+  String issuerUrl;
+
+  @Option(names = "--jwt-rs256-audience", paramLabel = "AUD",
+      description = "Sign JWT-SVIDs for this audience with RS256 instead of ES256 (repeatable),"
+          + " e.g. api://AzureADTokenExchange: Entra ID federation refuses ECDSA.")
+  java.util.List<String> rs256Audiences = new java.util.ArrayList<>();
+
+  @Option(names = "--key-ttl", paramLabel = "DURATION", defaultValue = "24h",
+      description = "Lifetime of the JWT-SVID keys and the X.509 CA (default: ${DEFAULT-VALUE},"
+          + " at least 3h): a successor is published at half of it and signs from two thirds.")
+  String keyTtl;
 
   @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text",
       description = "Log lines as text or one JSON object per line (default: ${DEFAULT-VALUE}).")
@@ -96,7 +134,11 @@ final class ServerCommand implements Callable<Integer> {
       config = new ServerConfig(base.host(), base.port(), dataDir, blankToNull(jdbcUrl),
           trustDomain, tlsCert, tlsKey, insecureNoTls, format, base.maxBodyBytes())
           .withImagePolicy(imagePolicy).withKekFile(kekFile)
-          .withCheckpointInterval(checkpointInterval).validate();
+          .withCheckpointInterval(checkpointInterval).withBootstrapAdmin(bootstrapAdmin)
+          .withAllowInsecurePermissions(allowInsecurePermissions)
+          .withSvid(dev.imprint.server.svid.SvidConfig.defaults().withIssuerUrl(issuerUrl)
+              .withRs256Audiences(new java.util.TreeSet<>(rs256Audiences))
+              .withKeyLifetime(dev.imprint.server.keys.Ttl.parse(keyTtl))).validate();
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("imprint server: " + e.getMessage());
       return Main.USAGE;
@@ -106,7 +148,7 @@ final class ServerCommand implements Callable<Integer> {
     try {
       server = ImprintServer.start(config,
           new PrintStream(System.out, true, StandardCharsets.UTF_8));
-    } catch (StoreException | IllegalArgumentException e) {
+    } catch (StoreException | StartupException | IllegalArgumentException e) {
       spec.commandLine().getErr().println("imprint server: " + e.getMessage());
       return Main.USAGE;
     }

@@ -82,6 +82,11 @@ class DemoCommandTest {
       assertThat(seen.get(3)).contains("registry.example/payments/api").contains("\"deployed\"")
           .contains("\"rejected\"");
       assertThat(run.out()).contains("register images: registry.example/payments/api:1.4.2");
+      assertThat(run.out()).containsPattern("attest workloads: spiffe://imprint\\.local/"
+          + "payments/api \\(approved image\\) got an X\\.509-SVID until \\S+ and a JWT-SVID"
+          + " until \\S+")
+          .contains("the article's rejected image was refused: join_token.image_not_approved")
+          .contains("./imprint keys list");
     } else {
       assertThat(run.out()).contains("register images: skipped");
     }

@@ -66,6 +66,22 @@ class EstateCommandTest {
     return Cli.run(all);
   }
 
+  /** A pipeline token bound to {@code spiffeId}, as the identity's CI would hold. */
+  private String pipelineToken(String spiffeId) throws Exception {
+    return json(imprint("token", "create", "--role", "pipeline", "--identity", spiffeId, "-o",
+        "json")).get("token").asText();
+  }
+
+  /** Runs a command with {@code token} instead of the admin token. */
+  private Cli as(String token, String... args) {
+    Supplier<String> before = RemoteOptions.useTokenSource(() -> token);
+    try {
+      return imprint(args);
+    } finally {
+      RemoteOptions.useTokenSource(before);
+    }
+  }
+
   private static JsonNode json(Cli r) throws Exception {
     assertThat(r.code()).as(r.err()).isZero();
     return JSON.readTree(r.out());
@@ -78,9 +94,12 @@ class EstateCommandTest {
     assertThat(identity.get("status").asText()).isEqualTo("active");
     assertThat(identity.get("owner").asText()).isEqualTo("team-payments");
 
-    JsonNode image = json(imprint("image", "register", "--repository",
+    String pipeline = pipelineToken("spiffe://imprint.local/payments/api");
+    JsonNode image = json(as(pipeline, "image", "register", "--repository",
         "registry.example/payments/api", "--tag", "1.4.2", "--digest", DIGEST, "--identity",
         "spiffe://imprint.local/payments/api", "--output", "json"));
+    assertThat(image.get("suppliers").get("provenance").get("role").asText())
+        .isEqualTo("pipeline");
     assertThat(image.get("status").asText()).isEqualTo("registered");
     assertThat(image.get("created").asBoolean()).isTrue();
     assertThat(image.get("provenance").get("pipelineRun").asText())
@@ -99,6 +118,9 @@ class EstateCommandTest {
     assertThat(shown.get("history")).extracting(e -> e.get("to").asText() + ":"
         + e.get("reason").asText()).containsExactly("registered:", "approved:passed policy",
             "retired:CVE-2026-1234");
+    assertThat(imprint("image", "show", DIGEST).out()).contains("supplied by: provenance token:"
+        + pipeline.substring(4, 20) + " (pipeline, spiffe://imprint.local/payments/api); scan -;"
+        + " vulns -");
     JsonNode listed = json(imprint("identity", "list", "--owner", "team-payments", "-o",
         "json"));
     assertThat(listed.get("items")).hasSize(1);
@@ -113,10 +135,10 @@ class EstateCommandTest {
         : "https://ci-bot:ghp_notarealtoken@git.example/acme/payments.git";
     assertThat(imprint("identity", "create", "spiffe://imprint.local/payments/api", "--kind",
         "workload", "--owner", "team-payments", "--env", "prod").code()).isZero();
-    Cli registered = imprint("image", "register", "--repository",
-        "registry.example/payments/api", "--tag", "1.4.2", "--digest", DIGEST, "--identity",
-        "spiffe://imprint.local/payments/api");
-    assertThat(registered.code()).isZero();
+    Cli registered = as(pipelineToken("spiffe://imprint.local/payments/api"), "image",
+        "register", "--repository", "registry.example/payments/api", "--tag", "1.4.2", "--digest",
+        DIGEST, "--identity", "spiffe://imprint.local/payments/api");
+    assertThat(registered.code()).as(registered.err()).isZero();
     assertThat(registered.out()).contains("policy: passes").doesNotContain("hint:");
     Cli approved = imprint("image", "approve", DIGEST, "--reason", "passed policy");
     assertThat(approved.code()).as(approved.err()).isZero();
@@ -133,16 +155,27 @@ class EstateCommandTest {
   void tablesAreTheDefaultAndRefusalsExitWith3NamingTheProblem() throws Exception {
     CiEnvironment.source = name -> null;
     assertThat(imprint("identity", "create", "spiffe://imprint.local/payments/api", "--kind",
-        "workload", "--owner", "team-payments", "--env", "prod", "--label", "tier=1").code())
-        .isZero();
+        "workload", "--owner", "team-payments", "--env", "prod", "--label", "tier=1",
+        "--repository", "acme/payments").code()).isZero();
     Cli list = imprint("identity", "list");
     assertThat(list.out()).contains("SPIFFE ID").contains("spiffe://imprint.local/payments/api")
         .contains("team-payments").contains("active").contains("LAST SEEN").contains("never");
     Cli show = imprint("identity", "show", "spiffe://imprint.local/payments/api");
-    assertThat(show.out()).contains("labels:      tier=1").contains("last seen:   never");
+    assertThat(show.out()).contains("labels:      tier=1").contains("last seen:   never")
+        .contains("repositories: acme/payments");
     Cli updated = imprint("identity", "update", "spiffe://imprint.local/payments/api",
         "--owner", "team-billing");
-    assertThat(updated.out()).contains("owner:       team-billing");
+    assertThat(updated.out()).contains("owner:       team-billing")
+        .contains("repositories: acme/payments");
+    Cli linked = imprint("identity", "update", "spiffe://imprint.local/payments/api",
+        "--repository", "acme/payments", "--repository", "acme/billing");
+    assertThat(linked.out()).contains("repositories: acme/billing, acme/payments");
+    Cli unlinked = imprint("identity", "update", "spiffe://imprint.local/payments/api",
+        "--clear-repositories");
+    assertThat(unlinked.out()).contains("repositories: - (its pipeline tokens upload no"
+        + " findings)");
+    assertThat(imprint("identity", "update", "spiffe://imprint.local/payments/api",
+        "--repository", "acme/x", "--clear-repositories").code()).isEqualTo(2);
 
     Cli other = imprint("identity", "create", "spiffe://other.example/x", "--kind", "bot",
         "--owner", "o");
@@ -182,13 +215,15 @@ class EstateCommandTest {
     imprint("identity", "create", "spiffe://imprint.local/payments/api", "--kind", "workload",
         "--owner", "team-payments");
     Path trivy = dir.resolve("trivy.json");
-    Files.writeString(trivy, "{\"SchemaVersion\":2,\"ArtifactName\":\"x\",\"Results\":[{"
+    Files.writeString(trivy, "{\"SchemaVersion\":2,\"ArtifactName\":"
+        + "\"registry.example/payments/api:1.0\",\"Results\":[{"
         + "\"Target\":\"x\",\"Vulnerabilities\":[{\"VulnerabilityID\":\"CVE-2026-1\","
         + "\"Severity\":\"HIGH\"}]}]}");
     String v1 = "sha256:" + "01".repeat(32);
     String v2 = "sha256:" + "02".repeat(32);
+    String pipeline = pipelineToken("spiffe://imprint.local/payments/api");
     for (String d : new String[] {v1, v2}) {
-      JsonNode reg = json(imprint("image", "register", "--repository",
+      JsonNode reg = json(as(pipeline, "image", "register", "--repository",
           "registry.example/payments/api", "--digest", d, "--identity",
           "spiffe://imprint.local/payments/api", "--vuln-report", trivy.toString(),
           "--commit", "abcdef1", "-o", "json"));

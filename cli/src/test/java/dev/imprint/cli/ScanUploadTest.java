@@ -61,12 +61,39 @@ class ScanUploadTest {
     assertThat(r.code()).as(r.err()).isEqualTo(1);
     assertThat(r.err()).contains("uploaded").contains("acme/payments@" + SHA);
     JsonNode stored = new ObjectMapper().readTree(
-        dev.imprint.cli.remote.RemoteOptions.client(server.url())
+        dev.imprint.cli.remote.RemoteOptions.client(server.url(), false)
             .get("/v1/findings", Map.of("repository", "acme/payments", "commit", SHA)).toString());
     assertThat(stored.get("findings").size()).isGreaterThanOrEqualTo(2);
     assertThat(stored.toString()).doesNotContain(SECRET).doesNotContain("Zx81")
         .contains("\"secretRedacted\":\"********(16)\"");
     assertThat(stored.get("uploadedBy").asText()).startsWith("token:");
+  }
+
+  @Test
+  void aRepeatedUploadChangesNothingAndADifferentOneNeedsAnAdminsReplaceWithAReason()
+      throws Exception {
+    Cli first = Cli.run("scan", repo.toString(), "--upload", "--server", server.url());
+    assertThat(first.code()).as(first.err()).isEqualTo(1);
+    Cli again = Cli.run("scan", repo.toString(), "--upload", "--server", server.url());
+    assertThat(again.code()).as(again.err()).isEqualTo(1);
+    assertThat(again.err()).contains("the same findings were already uploaded for acme/payments@"
+        + SHA + "; nothing changed");
+
+    Files.writeString(repo.resolve("Dockerfile"), "FROM ubuntu:latest\n");
+    Cli rewrite = Cli.run("scan", repo.toString(), "--upload", "--server", server.url());
+    assertThat(rewrite.code()).isEqualTo(3);
+    assertThat(rewrite.err()).contains("finding.exists").contains("HTTP 409");
+    Cli noReason = Cli.run("scan", repo.toString(), "--upload", "--replace", "--server",
+        server.url());
+    assertThat(noReason.code()).isEqualTo(2);
+    assertThat(noReason.err()).contains("--replace needs --reason");
+    Cli replaced = Cli.run("scan", repo.toString(), "--upload", "--replace", "--reason",
+        "rescan after the base image fix", "--server", server.url());
+    assertThat(replaced.code()).as(replaced.err()).isIn(0, 1);
+    assertThat(replaced.err()).contains("replaced the stored findings with");
+    JsonNode stored = new ObjectMapper().readTree(RemoteOptions.client(server.url(), false)
+        .get("/v1/findings", Map.of("repository", "acme/payments", "commit", SHA)).toString());
+    assertThat(stored.toString()).doesNotContain("Zx81");
   }
 
   @Test

@@ -2,7 +2,14 @@ package dev.imprint.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imprint.server.ImprintServer;
+import dev.imprint.server.ServerConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,6 +48,51 @@ class ServerCommandTest {
     assertThat(r.code()).isEqualTo(Main.USAGE);
     assertThat(r.err()).contains("expected --checkpoint-interval 0 (off) or at least 100ms,"
         + " got 5ms");
+  }
+
+  @Test
+  @Timeout(60)
+  void aSecondServerOnOneDataDirectoryExitsWithTwoAndSaysWhoHoldsIt(@TempDir Path dir) {
+    ServerConfig d = ServerConfig.defaults().withListen("127.0.0.1:0");
+    ServerConfig c = new ServerConfig(d.host(), d.port(), dir, null, d.trustDomain(), null, null,
+        false, d.logFormat(), d.maxBodyBytes());
+    try (ImprintServer first = ImprintServer.start(c, new PrintStream(
+        new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+      Cli r = Cli.run("server", "--listen", "127.0.0.1:0", "--data-dir", dir.toString());
+      assertThat(r.code()).isEqualTo(Main.USAGE);
+      assertThat(r.err()).startsWith("imprint server: another imprint server (pid "
+          + ProcessHandle.current().pid()).contains(dir.resolve("imprint.lock").toString());
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void aDatabaseOpenToOthersExitsWithTwoNamingTheFixAndTheOverride(@TempDir Path dir)
+      throws Exception {
+    ServerConfig d = ServerConfig.defaults().withListen("127.0.0.1:0");
+    ImprintServer.start(new ServerConfig(d.host(), d.port(), dir, null, d.trustDomain(), null,
+        null, false, d.logFormat(), d.maxBodyBytes()), new PrintStream(
+            new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).close();
+    Files.setPosixFilePermissions(dir.resolve("imprint.db"),
+        PosixFilePermissions.fromString("rw-r-----"));
+    Cli r = Cli.run("server", "--listen", "127.0.0.1:0", "--data-dir", dir.toString());
+    assertThat(r.code()).isEqualTo(Main.USAGE);
+    assertThat(r.err()).contains("refusing to start").contains("chmod 600 "
+        + dir.resolve("imprint.db")).contains("--allow-insecure-permissions");
+  }
+
+  @Test
+  void bootstrapAdminAndAllowInsecurePermissionsAreOffUnlessGiven() {
+    ServerCommand off = new ServerCommand();
+    new CommandLine(off).parseArgs();
+    assertThat(off.bootstrapAdmin).isFalse();
+    assertThat(off.allowInsecurePermissions).isFalse();
+    ServerCommand on = new ServerCommand();
+    new CommandLine(on).parseArgs("--bootstrap-admin", "--allow-insecure-permissions");
+    assertThat(on.bootstrapAdmin).isTrue();
+    assertThat(on.allowInsecurePermissions).isTrue();
+    assertThat(Cli.run("server", "--help").out()).contains("--bootstrap-admin")
+        .contains("--allow-insecure-permissions");
   }
 
   private static Duration interval(String... args) {

@@ -20,6 +20,17 @@ import dev.imprint.server.image.ImagePolicy;
 import dev.imprint.server.image.ImageRoutes;
 import dev.imprint.server.image.ImageService;
 import dev.imprint.server.store.Database;
+import dev.imprint.server.svid.JwtSvidValidator;
+import dev.imprint.server.svid.SvidConfig;
+import dev.imprint.server.svid.SvidRoutes;
+import dev.imprint.server.svid.SvidService;
+import dev.imprint.server.svid.WorkloadStates;
+import dev.imprint.server.attestation.JoinTokenRoutes;
+import dev.imprint.server.attestation.JoinTokenService;
+import dev.imprint.server.bundle.BundleRoutes;
+import dev.imprint.server.bundle.TrustBundle;
+import dev.imprint.server.keys.KeyRing;
+import dev.imprint.server.keys.KeyRoutes;
 import dev.imprint.server.tls.HttpsConnector;
 import dev.imprint.server.tls.ServerCertificate;
 import io.javalin.config.JavalinConfig;
@@ -33,6 +44,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
@@ -51,19 +63,39 @@ public final class ImprintServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final Database db;
+  private final DataDirectory data;
   private final TokenService tokens;
   private final ApiServer http;
   private final AtomicBoolean closing;
   private final CheckpointSchedule checkpoints;
+  private final WorkloadIdentity identity;
 
-  private ImprintServer(ServerConfig config, Database db, TokenService tokens, ApiServer http,
-      AtomicBoolean closing, CheckpointSchedule checkpoints) {
+  private ImprintServer(ServerConfig config, Database db, DataDirectory data,
+      TokenService tokens, ApiServer http, AtomicBoolean closing,
+      CheckpointSchedule checkpoints, WorkloadIdentity identity) {
     this.config = config;
     this.db = db;
+    this.data = data;
     this.tokens = tokens;
     this.http = http;
     this.closing = closing;
     this.checkpoints = checkpoints;
+    this.identity = identity;
+  }
+
+  /**
+   * Workload identity's parts that hold threads or pending records: the issuer (batched
+   * issuance records, written before the store closes), the key ring's rotation schedule and
+   * the revocation cache's listener.
+   */
+  private record WorkloadIdentity(SvidService svids, KeyRing keys, WorkloadStates states,
+      AtomicReference<String> issuerUrl) implements AutoCloseable {
+    @Override
+    public void close() {
+      svids.close();
+      keys.close();
+      states.close();
+    }
   }
 
   /**
@@ -71,6 +103,8 @@ public final class ImprintServer implements AutoCloseable {
    * {@code admin token: <token>}.
    *
    * @throws IllegalArgumentException for an invalid configuration
+   * @throws StartupException when another server holds the data directory, or the store's or
+   *     the key-encryption key's files are readable or writable by other users
    * @throws dev.imprint.server.store.StoreException when the store cannot be opened
    */
   public static ImprintServer start(ServerConfig config, PrintStream console) {
@@ -92,9 +126,19 @@ public final class ImprintServer implements AutoCloseable {
       certificate.warnings(clock.instant()).forEach(w -> LOG.warn("TLS: {}", w));
     }
     warmUpHttpInBackground();
-    Database db = Database.open(config.jdbcUrl(), config.dataDir());
+    String kekEnv = System.getenv(KeyEncryptionKey.ENV);
+    boolean kekFromEnv = kekEnv != null && !kekEnv.isBlank();
+    DataDirectory data = DataDirectory.open(config, kekFromEnv);
+    Database db;
+    try {
+      db = Database.open(config.jdbcUrl(), config.dataDir());
+    } catch (RuntimeException e) {
+      data.close();
+      throw e;
+    }
     long tStore = System.nanoTime();
     TokenService tokens = null;
+    WorkloadIdentity identity = null;
     try {
       AuditLog audit = new AuditLog(db, clock);
       tokens = new TokenService(db, audit, clock, TokenService.USAGE_FLUSH_INTERVAL);
@@ -106,11 +150,13 @@ public final class ImprintServer implements AutoCloseable {
           .description("units of work written").register(metrics);
       List<ApiModule> modules = new ArrayList<>();
       modules.add(new TokenRoutes(tokens));
-      KeyEncryptionKey kek = KeyEncryptionKey.resolve(config.kekFile(),
-          System.getenv(KeyEncryptionKey.ENV), config.dataDir(), LOG::warn);
+      KeyEncryptionKey kek = KeyEncryptionKey.resolve(config.kekFile(), kekEnv,
+          config.dataDir(), LOG::warn);
+      logKekPlacement(config, kekFromEnv, kek);
       AuditRoutes auditRoutes = AuditRoutes.wire(db, config.trustDomain(), kek, clock, metrics);
       modules.add(auditRoutes);
-      estate(config, db, audit, clock, tokens, modules);
+      identity = workloadIdentity(config, db, audit, clock, kek, modules);
+      estate(config, db, audit, clock, tokens, modules, identity.states());
       modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
       Readiness readiness = new Readiness();
@@ -128,9 +174,10 @@ public final class ImprintServer implements AutoCloseable {
         LOG.warn("INSECURE: serving plain HTTP on non-loopback address {} (--insecure-no-tls);"
             + " tokens and credentials cross the network unencrypted", config.host());
       }
-      tokens.bootstrapAdmin().ifPresent(t -> printOnce(console, t));
-      ImprintServer server = new ImprintServer(config, db, tokens, http, closing,
-          CheckpointSchedule.start(auditRoutes.service(), config.checkpointInterval()));
+      bootstrapAdmin(config, tokens, console);
+      ImprintServer server = new ImprintServer(config, db, data, tokens, http, closing,
+          CheckpointSchedule.start(auditRoutes.service(), config.checkpointInterval()), identity);
+      identity.issuerUrl().compareAndSet(null, server.url());
       LOG.info("imprint server listening on {} (store: {}, trust domain: {}); started in {} ms:"
           + " store and migrations {} ms, HTTP {} ms", server.url(),
           db.dialect().name().toLowerCase(java.util.Locale.ROOT), config.trustDomain(),
@@ -140,7 +187,11 @@ public final class ImprintServer implements AutoCloseable {
       if (tokens != null) {
         tokens.close();
       }
+      if (identity != null) {
+        identity.close();
+      }
       db.close();
+      data.close();
       throw e;
     }
   }
@@ -192,17 +243,93 @@ public final class ImprintServer implements AutoCloseable {
    * image policy), findings and the inventory uploads carry with them.
    */
   private static void estate(ServerConfig config, Database db, AuditLog audit, Clock clock,
-      TokenService tokens, List<ApiModule> modules) {
+      TokenService tokens, List<ApiModule> modules, WorkloadStates states) {
     ImagePolicy policy = config.imagePolicy() == null ? ImagePolicy.defaults()
         : ImagePolicy.load(config.imagePolicy());
     IdentityService identities = new IdentityService(db, audit, clock, config.trustDomain());
     identities.onOffboard((tx, identity, actor, reason) ->
         tokens.revokeBoundTo(tx, identity.id(), identity.spiffeId(), actor, reason));
+    identities.onStatusChange((tx, identity, from) -> states.changed(tx));
     modules.add(new IdentityRoutes(identities, tokens::pendingLastSeen));
-    modules.add(new ImageRoutes(new ImageService(db, audit, clock, identities, policy),
+    ImageService images = new ImageService(db, audit, clock, identities, policy);
+    images.onRetire((tx, image, actor, reason) -> states.changed(tx));
+    modules.add(new ImageRoutes(images, config.maxBodyBytes()));
+    modules.add(new FindingRoutes(new FindingService(db, audit, clock, IdentityService::linked),
         config.maxBodyBytes()));
-    modules.add(new FindingRoutes(new FindingService(db, audit, clock), config.maxBodyBytes()));
     modules.add(new InventoryRoutes(new InventoryService(db)));
+  }
+
+  /**
+   * Signing keys (rotated on a schedule), the trust bundle and OIDC discovery, join tokens, the
+   * issuer and the validator. The issuer URL is the configured one, else the server's own URL
+   * once it listens.
+   */
+  private static WorkloadIdentity workloadIdentity(ServerConfig config, Database db,
+      AuditLog audit, Clock clock, KeyEncryptionKey kek, List<ApiModule> modules) {
+    SvidConfig sc = config.svid() == null ? SvidConfig.defaults() : config.svid();
+    AtomicReference<String> issuerUrl = new AtomicReference<>(sc.issuerUrl());
+    KeyRing keys = new KeyRing(db, audit, kek, clock, config.trustDomain(), sc.keyLifetime(),
+        !sc.rs256Audiences().isEmpty());
+    WorkloadStates states = new WorkloadStates(db);
+    try {
+      keys.start();
+    } catch (RuntimeException e) {
+      keys.close();
+      states.close();
+      throw e;
+    }
+    SvidService svids = new SvidService(db, audit, clock, config.trustDomain(), keys, states,
+        issuerUrl::get, sc);
+    modules.add(new BundleRoutes(new TrustBundle(keys, issuerUrl::get, sc.refreshHint())));
+    modules.add(new KeyRoutes(keys, sc.refreshHint().plus(KeyRing.PROPAGATION)));
+    modules.add(new SvidRoutes(svids, new JwtSvidValidator(keys, states, clock,
+        config.trustDomain())));
+    modules.add(new JoinTokenRoutes(new JoinTokenService(db, audit, clock), svids));
+    return new WorkloadIdentity(svids, keys, states, issuerUrl);
+  }
+
+  /** The issuer of workload identity (tests and benchmarks). */
+  public SvidService svids() {
+    return identity.svids();
+  }
+
+  /**
+   * Says where the key-encryption key comes from; the default file inside the data directory is
+   * a WARN at every start, since a copy of the directory then carries its own key.
+   */
+  private static void logKekPlacement(ServerConfig config, boolean fromEnv,
+      KeyEncryptionKey kek) {
+    if (config.kekFile() == null && !fromEnv) {
+      LOG.warn("the key-encryption key is {}, inside the data directory whose signing keys it"
+          + " protects: a copy of the directory (a backup, a volume snapshot) carries the key"
+          + " that unwraps them. In production keep it elsewhere: --kek-file on another volume,"
+          + " or {} from a secret manager (see docs/server.md)", kek.source(),
+          KeyEncryptionKey.ENV);
+    } else {
+      LOG.info("key-encryption key from {}", fromEnv && config.kekFile() == null
+          ? KeyEncryptionKey.ENV : "--kek-file " + config.kekFile());
+    }
+  }
+
+  /**
+   * A first start prints the first admin token; a later start mints one only when asked with
+   * {@code --bootstrap-admin}, and otherwise says so when no admin token is active.
+   */
+  private static void bootstrapAdmin(ServerConfig config, TokenService tokens,
+      PrintStream console) {
+    Optional<IssuedToken> first = tokens.bootstrapAdmin();
+    if (first.isPresent()) {
+      printOnce(console, first.get());
+      return;
+    }
+    if (config.bootstrapAdmin()) {
+      IssuedToken minted = tokens.mintBootstrapAdmin();
+      LOG.warn("--bootstrap-admin: minted admin token {} (audited as token.created by"
+          + " system:bootstrap-admin); drop the option from later starts", minted.token().id());
+      printOnce(console, minted);
+    } else if (tokens.activeAdminCount() == 0) {
+      LOG.warn("no admin token is active: restart with --bootstrap-admin to mint one");
+    }
   }
 
   private static void printOnce(PrintStream console, IssuedToken t) {
@@ -269,9 +396,11 @@ public final class ImprintServer implements AutoCloseable {
       LOG.info("imprint server stopping: finishing in-flight requests");
       http.stop();
       tokens.close();
+      identity.close();
       flushWrites();
       checkpoints.close();
       db.close();
+      data.close();
       LOG.info("imprint server stopped");
     }
   }

@@ -11,11 +11,16 @@ import java.util.regex.Pattern;
  * How one server process runs: where it listens, where it stores, its SPIFFE trust domain,
  * TLS, logging, the image policy file (null for the default policy) and how often the audit
  * log's tree head is signed ({@link Duration#ZERO}: none on a timer; still on request and at
- * shutdown). {@link #validate()} enforces the secure defaults.
+ * shutdown), whether to mint an admin token on a later start ({@code bootstrapAdmin}) and
+ * whether to start despite loose file permissions ({@code allowInsecurePermissions}, loudly),
+ * and the workload identity settings ({@code svid}). {@link #validate()} enforces the secure
+ * defaults.
  */
 public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     String trustDomain, Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat,
-    long maxBodyBytes, Path imagePolicy, Path kekFile, Duration checkpointInterval) {
+    long maxBodyBytes, Path imagePolicy, Path kekFile, Duration checkpointInterval,
+    boolean bootstrapAdmin, boolean allowInsecurePermissions,
+    dev.imprint.server.svid.SvidConfig svid) {
   /** Log line format. */
   public enum LogFormat { TEXT, JSON }
 
@@ -38,13 +43,31 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
       Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat, long maxBodyBytes,
       Path imagePolicy, Path kekFile) {
     this(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey, insecureNoTls, logFormat,
-        maxBodyBytes, imagePolicy, kekFile, DEFAULT_CHECKPOINT_INTERVAL);
+        maxBodyBytes, imagePolicy, kekFile, DEFAULT_CHECKPOINT_INTERVAL, false, false);
+  }
+
+  /** A configuration with the default workload identity settings. */
+  public ServerConfig(String host, int port, Path dataDir, String jdbcUrl, String trustDomain,
+      Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat, long maxBodyBytes,
+      Path imagePolicy, Path kekFile, Duration checkpointInterval, boolean bootstrapAdmin,
+      boolean allowInsecurePermissions) {
+    this(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey, insecureNoTls, logFormat,
+        maxBodyBytes, imagePolicy, kekFile, checkpointInterval, bootstrapAdmin,
+        allowInsecurePermissions, dev.imprint.server.svid.SvidConfig.defaults());
+  }
+
+  /** The same configuration with the workload identity settings {@code s}. */
+  public ServerConfig withSvid(dev.imprint.server.svid.SvidConfig s) {
+    return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
+        bootstrapAdmin, allowInsecurePermissions, s);
   }
 
   /** The same configuration with the image policy read from {@code file} (null: default). */
   public ServerConfig withImagePolicy(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes, file, kekFile, checkpointInterval);
+        insecureNoTls, logFormat, maxBodyBytes, file, kekFile, checkpointInterval, bootstrapAdmin,
+        allowInsecurePermissions, svid);
   }
 
   /**
@@ -53,7 +76,8 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
    */
   public ServerConfig withKekFile(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, file, checkpointInterval);
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, file, checkpointInterval,
+        bootstrapAdmin, allowInsecurePermissions, svid);
   }
 
   /**
@@ -62,7 +86,29 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
    */
   public ServerConfig withCheckpointInterval(Duration interval) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, interval);
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, interval, bootstrapAdmin,
+        allowInsecurePermissions, svid);
+  }
+
+  /**
+   * The same configuration minting a new admin token at start even when the store already has
+   * one ({@code imprint server --bootstrap-admin}); without it only a first start mints one.
+   */
+  public ServerConfig withBootstrapAdmin(boolean mint) {
+    return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval, mint,
+        allowInsecurePermissions, svid);
+  }
+
+  /**
+   * The same configuration starting, with a loud warning, when the store or the key-encryption
+   * key can be read or written by other users ({@code --allow-insecure-permissions}); without
+   * it the server refuses to start.
+   */
+  public ServerConfig withAllowInsecurePermissions(boolean allow) {
+    return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
+        bootstrapAdmin, allow, svid);
   }
 
   /**
@@ -94,7 +140,8 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
       throw new IllegalArgumentException("expected a port from 0 to 65535, got " + p);
     }
     return new ServerConfig(h, p, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
-        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval);
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
+        bootstrapAdmin, allowInsecurePermissions, svid);
   }
 
   /** True when the listen address is a loopback address. */
@@ -143,6 +190,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
           + MIN_CHECKPOINT_INTERVAL.toMillis() + "ms, got "
           + (checkpointInterval == null ? "none" : checkpointInterval.toMillis() + "ms"));
     }
+    (svid == null ? dev.imprint.server.svid.SvidConfig.defaults() : svid).validate();
     return this;
   }
 }

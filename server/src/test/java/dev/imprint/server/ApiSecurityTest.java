@@ -26,6 +26,9 @@ class ApiSecurityTest {
   private static final List<String> PUBLIC_ALLOWED =
       List.of("/healthz", "/readyz", "/metrics", "/v1/openapi.json", "/.well-known/", "/v1/bundle",
           "/v1/jwks");
+  /** POSTs that carry their own credential (a join token, a workload session), not a token. */
+  private static final List<String> SELF_AUTHENTICATED =
+      List.of("/v1/attest/join-token", "/v1/svid/renew");
 
   @TempDir static Path dir;
   static TestServer server;
@@ -89,8 +92,33 @@ class ApiSecurityTest {
     List<Api.Route> open = server.server().routes().stream().filter(Api.Route::isPublic).toList();
     assertThat(open).isNotEmpty();
     for (Api.Route r : open) {
-      assertThat(PUBLIC_ALLOWED).as(r.path()).anyMatch(p -> r.path().startsWith(p));
+      if (r.method().equals("GET")) {
+        assertThat(PUBLIC_ALLOWED).as(r.path()).anyMatch(p -> r.path().startsWith(p));
+      } else {
+        assertThat(SELF_AUTHENTICATED).as(r.method() + " " + r.path()).contains(r.path());
+      }
     }
+  }
+
+  @Test
+  void selfAuthenticatedPostsRefuseAMissingOrForgedCredentialWith401() throws Exception {
+    int checked = 0;
+    for (Api.Route r : server.server().routes()) {
+      if (!r.isPublic() || r.method().equals("GET")) {
+        continue;
+      }
+      HttpResponse<String> none = server.send("POST", r.path(), null, "{}");
+      assertThat(none.statusCode()).as(r.path()).isEqualTo(401);
+      HttpResponse<String> forged = server.send("POST", r.path(),
+          "imp_0123456789abcdef_" + "A".repeat(43),
+          "{\"join_token\":\"imj_0123456789abcdef_" + "A".repeat(43) + "\"}");
+      assertThat(forged.statusCode()).as(r.path()).isEqualTo(r.path().contains("renew")
+          ? 401 : 401);
+      assertThat(problem(forged).get("code").asText()).isIn("join_token.invalid",
+          "svid.session_invalid");
+      checked++;
+    }
+    assertThat(checked).isEqualTo(SELF_AUTHENTICATED.size());
   }
 
   @Test

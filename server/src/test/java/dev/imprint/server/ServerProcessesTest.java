@@ -51,7 +51,10 @@ class ServerProcessesTest {
 
       expect(a.send("POST", "/v1/identities", admin, "{\"spiffeId\":\"" + API + "\","
           + "\"kind\":\"workload\",\"owner\":\"team-payments\",\"environment\":\"prod\"}"), 201);
-      expect(b.send("POST", "/v1/images", admin, "{\"repository\":\"registry.example/payments/"
+      // registered by the identity's own pipeline, whose provenance the default policy trusts
+      String pipeline = JSON.readTree(expect(a.send("POST", "/v1/tokens", admin,
+          "{\"role\":\"pipeline\",\"identity\":\"" + API + "\"}"), 201)).get("token").asText();
+      expect(b.send("POST", "/v1/images", pipeline, "{\"repository\":\"registry.example/payments/"
           + "api\",\"tag\":\"1.4.2\",\"digest\":\"" + DIGEST + "\",\"identity\":\"" + API
           + "\",\"provenance\":{\"sourceRepository\":\"https://git.example/acme/payments\","
           + "\"commit\":\"3f9a1c2\"}}"), 201);
@@ -98,8 +101,9 @@ class ServerProcessesTest {
       AuditVerifier.Result r = AuditVerifier.verify(new BufferedReader(new StringReader(export)),
           key);
       assertThat(r).isInstanceOf(AuditVerifier.Verified.class);
-      // admin token, identity, image registered/approved/deployed/retired, 80 tokens
-      assertThat(((AuditVerifier.Verified) r).entries()).isEqualTo(86);
+      // admin token, identity, pipeline token, image registered/approved/deployed/retired,
+      // 80 tokens
+      assertThat(((AuditVerifier.Verified) r).entries()).isEqualTo(87);
       Set<String> subjects = ConcurrentHashMap.newKeySet();
       for (String line : export.split("\n")) {
         JsonNode n = JSON.readTree(line);

@@ -71,6 +71,29 @@ class TlsServingTest {
   }
 
   @Test
+  void everyTlsResponseCarriesHstsAndPlainHttpResponsesDoNot() throws Exception {
+    Issued issued = TestCertificates.current("EC");
+    Path cert = TestCertificates.writeCert(dir.resolve("cert.pem"), issued.certificate());
+    Path key = TestCertificates.writeKey(dir.resolve("key.pem"), issued.keys(), KeyFormat.PKCS8);
+    HttpClient client = HttpClient.newBuilder()
+        .sslContext(TestCertificates.trusting(issued.certificate())).build();
+    try (ImprintServer server = start(config("127.0.0.1", cert, key, false))) {
+      for (String path : new String[] {"/healthz", "/v1/tokens", "/no-such-route"}) {
+        HttpResponse<String> res = client.send(HttpRequest.newBuilder(
+            URI.create(server.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(res.headers().firstValue("Strict-Transport-Security"))
+            .as("%s answered %s", path, res.statusCode()).hasValue("max-age=31536000");
+      }
+    }
+    try (ImprintServer plain = start(config("127.0.0.1", null, null, false))) {
+      HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(plain.url() + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(res.statusCode()).isEqualTo(200);
+      assertThat(res.headers().firstValue("Strict-Transport-Security")).isEmpty();
+    }
+  }
+
+  @Test
   void tls11IsRefused() {
     Issued issued = TestCertificates.current("RSA");
     Path cert = TestCertificates.writeCert(dir.resolve("cert.pem"), issued.certificate());

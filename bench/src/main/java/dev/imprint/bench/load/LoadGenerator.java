@@ -28,8 +28,14 @@ import java.util.regex.Pattern;
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.imprint.bench.load.LoadGenerator \
  *     [--store sqlite|postgresql|both] [--clients 16] [--seconds 10] [--warmup 3]
- *     [--scenario token-create|token-list|image-register|image-read|audit-append|all] [--no-baseline]
+ *     [--scenario token-create|token-list|image-register|image-read|audit-append|identity|all]
+ *     [--no-baseline]
  * </pre>
+ *
+ * <p>{@code --clients} takes a list ({@code 16,64}). {@code identity} runs the workload identity
+ * scenarios ({@code jwt-svid-issue}, {@code jwt-svid-issue-rs256}, {@code x509-svid-issue},
+ * {@code svid-validate}) after the ceilings measured in the same run: raw ES256 and RS256
+ * signatures on all cores and in-process JWT-SVID validation.
  */
 public final class LoadGenerator {
   static final HttpClient HTTP = HttpClient.newBuilder().build();
@@ -64,10 +70,17 @@ public final class LoadGenerator {
         new ImageRead());
   }
 
+  /** The workload identity scenarios ({@code --scenario identity}). */
+  static List<Scenario> identityScenarios() {
+    return List.of(new SvidScenarios.JwtIssue("jwt-svid-issue", "bench"),
+        new SvidScenarios.JwtIssue("jwt-svid-issue-rs256", SvidScenarios.RS256_AUDIENCE),
+        new SvidScenarios.X509Issue(), new SvidScenarios.Validate());
+  }
+
   public static void main(String[] args) throws Exception {
     String store = "both";
     String only = "all";
-    int clients = 16;
+    int[] clientCounts = {16};
     int seconds = 10;
     int warmup = 3;
     boolean baseline = true;
@@ -75,7 +88,8 @@ public final class LoadGenerator {
       switch (args[i]) {
         case "--store" -> store = args[++i];
         case "--scenario" -> only = args[++i];
-        case "--clients" -> clients = Integer.parseInt(args[++i]);
+        case "--clients" -> clientCounts = Arrays.stream(args[++i].split(","))
+            .mapToInt(Integer::parseInt).toArray();
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         case "--no-baseline" -> baseline = false;
@@ -85,8 +99,27 @@ public final class LoadGenerator {
     System.out.println("| scenario | store | clients | requests | req/s | p50 ms | p99 ms |"
         + " errors |");
     System.out.println("|---|---|---|---|---|---|---|---|");
+    int clients = clientCounts[0];
     EmbeddedPostgres pg = null;
     try {
+      if (only.equals("all") || only.equals("identity")) {
+        ceilings(seconds, warmup);
+        for (Scenario s : identityScenarios()) {
+          for (int n : clientCounts) {
+            if (!store.equals("postgresql")) {
+              System.out.println(run(s, "sqlite", null, n, seconds, warmup).row());
+            }
+            if (!store.equals("sqlite")) {
+              pg = pg != null ? pg : PostgresBaseline.start();
+              System.out.println(run(s, "postgresql", newDatabase(pg), n, seconds, warmup)
+                  .row());
+            }
+          }
+        }
+        if (only.equals("identity")) {
+          return;
+        }
+      }
       for (Scenario s : scenarios()) {
         if (!only.equals("all") && !only.equals(s.name())) {
           continue;
@@ -130,12 +163,51 @@ public final class LoadGenerator {
     return pg.getJdbcUrl("postgres", name);
   }
 
+  /**
+   * The ceilings of the identity scenarios, in this run: raw ES256 and RS256 signatures on all
+   * cores, and in-process validation with one and all cores (a server on SQLite holds the keys).
+   */
+  private static void ceilings(int seconds, int warmup) throws Exception {
+    int cores = Runtime.getRuntime().availableProcessors();
+    Path dir = Files.createTempDirectory("imprint-load-");
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    try (ImprintServer server = ImprintServer.start(config(dir, null),
+        new PrintStream(console, true, StandardCharsets.UTF_8))) {
+      Matcher m = ADMIN.matcher(console.toString(StandardCharsets.UTF_8));
+      if (!m.find()) {
+        throw new IllegalStateException("no admin token printed");
+      }
+      for (String alg : List.of("ES256", "RS256")) {
+        SigningCeiling.sign(server, alg, cores, warmup);
+        System.out.println(withStore(SigningCeiling.sign(server, alg, cores, seconds)).row());
+      }
+      String jwt = SvidScenarios.attested(new Target(server.url(), m.group(1)), "bench")
+          .at("/jwt_svid/token").asText();
+      SigningCeiling.validate(server, jwt, "bench", cores, warmup);
+      System.out.println(withStore(SigningCeiling.validate(server, jwt, "bench", cores,
+          seconds)).row());
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static Result withStore(Result r) {
+    return new Result(r.scenario(), "-", r.clients(), r.requests(), r.errors(), r.seconds(),
+        r.latenciesNanos());
+  }
+
+  /** The bench server's configuration: as the defaults, RS256 for the bench RS256 audience. */
+  static ServerConfig config(Path dir, String jdbcUrl) {
+    ServerConfig d = ServerConfig.defaults();
+    return new ServerConfig("127.0.0.1", 0, dir, jdbcUrl, d.trustDomain(), null, null, false,
+        d.logFormat(), d.maxBodyBytes()).withSvid(dev.imprint.server.svid.SvidConfig.defaults()
+            .withRs256Audiences(java.util.Set.of(SvidScenarios.RS256_AUDIENCE)));
+  }
+
   static Result run(Scenario scenario, String store, String jdbcUrl, int clients, int seconds,
       int warmup) throws Exception {
     Path dir = Files.createTempDirectory("imprint-load-");
-    ServerConfig d = ServerConfig.defaults();
-    ServerConfig config = new ServerConfig("127.0.0.1", 0, dir, jdbcUrl, d.trustDomain(), null,
-        null, false, d.logFormat(), d.maxBodyBytes());
+    ServerConfig config = config(dir, jdbcUrl);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     try (ImprintServer server = ImprintServer.start(config,
         new PrintStream(console, true, StandardCharsets.UTF_8))) {

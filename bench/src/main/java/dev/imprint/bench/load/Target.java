@@ -6,8 +6,8 @@ import java.net.http.HttpRequest;
 /** The server under load: its base URL and the admin token. */
 record Target(String url, String adminToken) {
   HttpRequest.Builder request(String path, String token) {
-    return HttpRequest.newBuilder(URI.create(url + path))
-        .header("Authorization", "Bearer " + token);
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path));
+    return token == null ? b : b.header("Authorization", "Bearer " + token);
   }
 
   HttpRequest postJson(String path, String token, String json) {

@@ -26,7 +26,21 @@ public final class ApiClient {
   private final String token;
   private final HttpClient http;
 
+  /** A client that refuses to send the token over plain HTTP to a host off this machine. */
   public ApiClient(String server, String token) {
+    this(server, token, false);
+  }
+
+  /**
+   * A client of {@code server}. Unless {@code insecure}, a plain {@code http://} URL must name a
+   * loopback host ({@code localhost}, {@code 127.0.0.0/8}, {@code ::1}): the bearer token would
+   * otherwise cross the network readable by anyone on the path.
+   *
+   * @throws RemoteException exit code 2, {@code client.insecure_transport}, for plain HTTP to
+   *     another host without {@code insecure}
+   * @throws IllegalArgumentException for a URL that is not {@code http(s)://HOST:PORT}
+   */
+  public ApiClient(String server, String token, boolean insecure) {
     String s = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
     try {
       this.base = URI.create(s);
@@ -37,8 +51,34 @@ public final class ApiClient {
         || base.getScheme().equals("https")) || base.getHost() == null) {
       throw new IllegalArgumentException("expected --server http(s)://HOST:PORT, got '" + server + "'");
     }
+    if (base.getScheme().equals("http") && !insecure && !loopback(base.getHost())) {
+      throw new RemoteException(RemoteException.USAGE, "client.insecure_transport",
+          "refusing to send the API token over plain http:// to " + base.getHost() + ", which"
+              + " is not this machine: anyone on the network path could read and reuse it. Use"
+              + " https://, or give --insecure to accept the risk");
+    }
     this.token = token;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /**
+   * True for {@code localhost} and loopback address literals. Other names are not resolved:
+   * what a name resolves to can change between this check and the request.
+   */
+  static boolean loopback(String host) {
+    String h = host.startsWith("[") && host.endsWith("]")
+        ? host.substring(1, host.length() - 1) : host;
+    if (h.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    if (!h.contains(":") && !h.matches("[0-9.]+")) {
+      return false; // a name, not an address literal
+    }
+    try {
+      return java.net.InetAddress.getByName(h).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   /** The shared mapper for request bodies. */

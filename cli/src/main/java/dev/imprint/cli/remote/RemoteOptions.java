@@ -4,7 +4,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Options every command that talks to the server shares: {@code --server} (or
- * {@code IMPRINT_SERVER}), the token from {@code IMPRINT_TOKEN}, and {@code --output}.
+ * {@code IMPRINT_SERVER}), the token from {@code IMPRINT_TOKEN}, {@code --insecure} and
+ * {@code --output}.
  */
 public final class RemoteOptions {
   /** How results are printed. */
@@ -15,6 +16,11 @@ public final class RemoteOptions {
       description = "Control plane URL (default: IMPRINT_SERVER or ${DEFAULT-VALUE}).")
   String server;
 
+  @Option(names = "--insecure",
+      description = "Allow sending the token over plain http:// to a server that is not on"
+          + " this machine (refused otherwise: anyone on the network path could read it).")
+  boolean insecure;
+
   @Option(names = {"-o", "--output"}, paramLabel = "table|json", defaultValue = "table",
       description = "Human table (default) or JSON for scripts.")
   Output output;
@@ -24,12 +30,15 @@ public final class RemoteOptions {
 
   /** A client for the configured server and token. */
   public ApiClient client() {
-    return new ApiClient(server, tokenSource.get());
+    return new ApiClient(server, tokenSource.get(), insecure);
   }
 
-  /** A client for {@code server} with the token from IMPRINT_TOKEN (for other commands). */
-  public static ApiClient client(String server) {
-    return new ApiClient(server, tokenSource.get());
+  /**
+   * A client for {@code server} with the token from IMPRINT_TOKEN (for other commands);
+   * {@code insecure} allows plain HTTP to a host that is not this machine.
+   */
+  public static ApiClient client(String server, boolean insecure) {
+    return new ApiClient(server, tokenSource.get(), insecure);
   }
 
   public Output output() {

@@ -37,6 +37,8 @@ public final class TokenService implements AutoCloseable {
   public static final Duration USAGE_FLUSH_INTERVAL = Duration.ofSeconds(30);
   private static final Pattern FORMAT = Pattern.compile("imp_([0-9a-f]{16})_[A-Za-z0-9_-]{43}");
   private static final Pattern IDENTITY_ID = Pattern.compile("[0-9a-f]{16}");
+  private static final String FIRST_START = "system:bootstrap";
+  private static final String BOOTSTRAP_ADMIN = "system:bootstrap-admin";
   private static final String COLUMNS = "t.id, t.role, t.description, t.created_at,"
       + " t.created_by, t.revoked_at, t.last_used_at, t.identity_id, i.spiffe_id"
       + " FROM api_tokens t LEFT JOIN identities i ON i.id = t.identity_id";
@@ -77,22 +79,43 @@ public final class TokenService implements AutoCloseable {
           + " token of role " + role.wire() + " (only workload and pipeline tokens act for an"
           + " identity), got '" + identity + "'");
     }
-    return issue(role, description, identity, createdBy, false).orElseThrow();
+    return issue(role, description, identity, createdBy, Mint.ALWAYS).orElseThrow();
   }
 
   /**
-   * Creates the first admin token when no active admin token exists (first start), atomically
-   * so that two replicas starting together on one store create one.
+   * Creates the first admin token on a store that has never had one (first start), atomically
+   * so that two replicas starting together on one store create one. A later start mints none,
+   * even when no admin token is active any more: that takes {@link #mintBootstrapAdmin()}
+   * ({@code imprint server --bootstrap-admin}).
    */
   public Optional<IssuedToken> bootstrapAdmin() {
-    return issue(Role.ADMIN, "created at first start", null, "system:bootstrap", true);
+    return issue(Role.ADMIN, "created at first start", null, FIRST_START, Mint.FIRST_START_ONLY);
   }
 
+  /**
+   * Mints a new admin token whatever tokens exist ({@code imprint server --bootstrap-admin}),
+   * audited as {@code token.created} by {@code system:bootstrap-admin} with
+   * {@code bootstrap: true}. For an operator who lost every admin token: whoever can start the
+   * server on its store can already read and change everything in it.
+   */
+  public IssuedToken mintBootstrapAdmin() {
+    return issue(Role.ADMIN, "minted by imprint server --bootstrap-admin", null,
+        BOOTSTRAP_ADMIN, Mint.ALWAYS).orElseThrow();
+  }
+
+  /** How many admin tokens are active now. */
+  public long activeAdminCount() {
+    return db.read(TokenService::activeAdmins);
+  }
+
+  /** When {@link #issue} mints: always, or only on a store that never had an admin token. */
+  private enum Mint { ALWAYS, FIRST_START_ONLY }
+
   /** The identity a token is bound to: its short id, SPIFFE ID and status. */
-  private record Bound(String id, String spiffeId, String status) {}
+  private record Bound(String id, String spiffeId, String status, String kind) {}
 
   private Optional<IssuedToken> issue(Role role, String description, String identity,
-      String createdBy, boolean unlessAnAdminExists) {
+      String createdBy, Mint mint) {
     byte[] idBytes = new byte[8];
     byte[] secretBytes = new byte[32];
     random.nextBytes(idBytes);
@@ -103,13 +126,13 @@ public final class TokenService implements AutoCloseable {
     Instant now = clock.instant();
     String desc = description == null ? "" : description;
     Optional<ApiToken> created = db.write(c -> {
-      if (unlessAnAdminExists) {
+      if (mint == Mint.FIRST_START_ONLY) {
         db.lockWriters(c);
-        if (activeAdminExists(c)) {
+        if (anyAdminEverIssued(c)) {
           return Optional.<ApiToken>empty();
         }
       }
-      Bound bound = identity == null ? null : bindable(c, identity);
+      Bound bound = identity == null ? null : bindable(c, identity, role);
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_tokens (id, role,"
           + " secret_hash, description, created_at, created_by, identity_id)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
@@ -127,6 +150,9 @@ public final class TokenService implements AutoCloseable {
       if (bound != null) {
         details.put("identity", bound.spiffeId());
       }
+      if (BOOTSTRAP_ADMIN.equals(createdBy)) {
+        details.put("bootstrap", true);
+      }
       audit.append(c, new AuditEvent(createdBy, "token.created", "token:" + id, details));
       return Optional.of(new ApiToken(id, role, desc, now, createdBy, null, null,
           bound == null ? null : bound.id(), bound == null ? null : bound.spiffeId()));
@@ -139,17 +165,18 @@ public final class TokenService implements AutoCloseable {
    * until it commits: offboarding locks the row for update before it revokes the identity's
    * tokens, so a token bound concurrently is either refused here or revoked there.
    */
-  private Bound bindable(Connection c, String ref) throws SQLException {
+  private Bound bindable(Connection c, String ref, Role role) throws SQLException {
     boolean bySpiffe = ref.startsWith("spiffe://");
     Bound found = null;
     if (bySpiffe || IDENTITY_ID.matcher(ref).matches()) {
-      try (PreparedStatement ps = c.prepareStatement("SELECT id, spiffe_id, status FROM"
+      try (PreparedStatement ps = c.prepareStatement("SELECT id, spiffe_id, status, kind FROM"
           + " identities WHERE " + (bySpiffe ? "spiffe_id" : "id") + " = ?"
           + (db.dialect() == Dialect.POSTGRESQL ? " FOR SHARE" : ""))) {
         ps.setString(1, ref);
         try (ResultSet rs = ps.executeQuery()) {
           if (rs.next()) {
-            found = new Bound(rs.getString(1), rs.getString(2), rs.getString(3));
+            found = new Bound(rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getString(4));
           }
         }
       }
@@ -158,6 +185,14 @@ public final class TokenService implements AutoCloseable {
       throw ApiProblem.badRequest("token.identity_unknown", "expected the SPIFFE ID or id of an"
           + " existing identity, got '" + ref + "'");
     }
+    // a workload token acts for what runs (a workload, a bot, an integration), never for a
+    // pipeline; a pipeline token acts for its pipeline or for the identity of the images it
+    // builds (issue 9's scoping binds it to the latter), so its binding is not narrowed here
+    if (role == Role.WORKLOAD && "pipeline".equals(found.kind())) {
+      throw ApiProblem.badRequest("token.identity_kind_mismatch", "a workload token cannot act"
+          + " for identity '" + found.spiffeId() + "' of kind pipeline (workload tokens bind to"
+          + " workload, bot and integration identities)");
+    }
     if (!"active".equals(found.status())) {
       throw ApiProblem.conflict("token.identity_inactive", "identity '" + found.spiffeId()
           + "' is " + found.status() + "; only an active identity can be bound to a token");
@@ -165,12 +200,20 @@ public final class TokenService implements AutoCloseable {
     return found;
   }
 
-  private static boolean activeAdminExists(Connection c) throws SQLException {
+  private static long activeAdmins(Connection c) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT COUNT(*) FROM api_tokens WHERE role = 'admin' AND revoked_at IS NULL");
         ResultSet rs = ps.executeQuery()) {
       rs.next();
-      return rs.getLong(1) > 0;
+      return rs.getLong(1);
+    }
+  }
+
+  private static boolean anyAdminEverIssued(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT 1 FROM api_tokens WHERE role = 'admin' LIMIT 1");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next();
     }
   }
 
@@ -192,7 +235,7 @@ public final class TokenService implements AutoCloseable {
       // The identity's status is read in the same query, so a disabled identity's tokens stop
       // working on every replica at once and work again when it is enabled.
       try (PreparedStatement ps = c.prepareStatement("SELECT t.role, t.secret_hash,"
-          + " t.revoked_at, t.identity_id, i.status FROM api_tokens t"
+          + " t.revoked_at, t.identity_id, i.status, i.spiffe_id FROM api_tokens t"
           + " LEFT JOIN identities i ON i.id = t.identity_id WHERE t.id = ?")) {
         ps.setString(1, id);
         try (ResultSet rs = ps.executeQuery()) {
@@ -208,7 +251,8 @@ public final class TokenService implements AutoCloseable {
             return Optional.<Caller>empty();
           }
           usage.record(id, identityId, clock.millis());
-          return Optional.of(new Caller(id, Role.parse(rs.getString(1))));
+          return Optional.of(new Caller(id, Role.parse(rs.getString(1)), identityId,
+              rs.getString(6)));
         }
       }
     });
@@ -243,29 +287,48 @@ public final class TokenService implements AutoCloseable {
   }
 
   /**
-   * Revokes a token at once (every replica checks the store on each request).
+   * Revokes a token at once (every replica checks the store on each request). The last active
+   * admin token is never revoked, so the API always keeps someone who can manage it: revoking
+   * it is 409 {@code token.last_admin} (mint another admin token first, or restart the server
+   * with {@code --bootstrap-admin}).
    *
    * @return false when no token has that id; revoking twice is not an error
    */
   public boolean revoke(String id, String by) {
     return db.write(c -> {
-      int n;
+      // The writers' lock before the count: two admins revoking each other at once on replicas
+      // of one PostgreSQL would otherwise both see two active admins and leave none.
+      db.lockWriters(c);
+      String role = null;
+      boolean active = false;
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT role, revoked_at FROM api_tokens WHERE id = ?")) {
+        ps.setString(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return false;
+          }
+          role = rs.getString(1);
+          rs.getLong(2);
+          active = rs.wasNull();
+        }
+      }
+      if (!active) {
+        return true;
+      }
+      if (Role.ADMIN.wire().equals(role) && activeAdmins(c) <= 1) {
+        throw ApiProblem.conflict("token.last_admin", "token " + id + " is the last active"
+            + " admin token; revoking it would leave no one able to manage the server. Create"
+            + " another admin token first (or restart the server with --bootstrap-admin)");
+      }
       try (PreparedStatement ps = c.prepareStatement(
           "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
         ps.setLong(1, clock.millis());
         ps.setString(2, id);
-        n = ps.executeUpdate();
+        ps.executeUpdate();
       }
-      if (n > 0) {
-        audit.append(c, AuditEvent.of(by, "token.revoked", "token:" + id));
-        return true;
-      }
-      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM api_tokens WHERE id = ?")) {
-        ps.setString(1, id);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next();
-        }
-      }
+      audit.append(c, AuditEvent.of(by, "token.revoked", "token:" + id));
+      return true;
     });
   }
 

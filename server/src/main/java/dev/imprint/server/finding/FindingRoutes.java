@@ -16,9 +16,12 @@ import java.util.Map;
  * accepts bodies up to 16 times the server-wide limit); admins, auditors and pipelines read them.
  */
 public final class FindingRoutes implements ApiModule {
-  /** Body of {@code POST /v1/findings}; {@code inventory} is optional (older clients omit it). */
+  /**
+   * Body of {@code POST /v1/findings}; {@code inventory} is optional (older clients omit it),
+   * {@code replace} and {@code reason} ask an admin's replacement of stored findings.
+   */
   public record UploadRequest(String repository, String commit, JsonNode report,
-      JsonNode inventory) {}
+      JsonNode inventory, Boolean replace, String reason) {}
 
   private final FindingService findings;
   private final long maxBodyBytes;
@@ -43,12 +46,15 @@ public final class FindingRoutes implements ApiModule {
 
   private void upload(Context ctx) {
     UploadRequest r = Json.body(ctx, UploadRequest.class, maxBodyBytes);
-    FindingService.Report stored = findings.upload(r.repository(), r.commit(), r.report(),
-        r.inventory(), ApiServer.caller(ctx).actor());
-    Map<String, Object> body = report(stored);
+    FindingService.Uploaded up = findings.upload(r.repository(), r.commit(), r.report(),
+        r.inventory(), new FindingService.Replacement(Boolean.TRUE.equals(r.replace()),
+            r.reason()), ApiServer.caller(ctx));
+    Map<String, Object> body = report(up.report());
     boolean withInventory = r.inventory() != null && !r.inventory().isNull();
     body.put("identities", withInventory ? r.inventory().path("identities").size() : null);
-    ctx.status(201).json(body);
+    body.put("created", up.created());
+    body.put("replaced", up.replaced());
+    ctx.status(up.created() ? 201 : 200).json(body);
   }
 
   private void show(Context ctx) {

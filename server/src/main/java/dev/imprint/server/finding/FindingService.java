@@ -3,9 +3,15 @@ package dev.imprint.server.finding;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.imprint.server.audit.AuditEvent;
 import dev.imprint.server.audit.AuditLog;
+import dev.imprint.server.auth.Caller;
+import dev.imprint.server.auth.Role;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.store.Database;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,7 +19,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +29,10 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Stores the findings of {@code imprint scan} reports per source repository and commit: an
- * upload for a commit replaces the previous one. Only the fields of Imprint's JSON report are
+ * Stores the findings of {@code imprint scan} reports per source repository and commit, once:
+ * a different upload for a commit that has one is refused, unless an admin replaces it with an
+ * audited reason (repeating the same upload changes nothing). A pipeline token uploads only for
+ * the repositories its identity is linked to. Only the fields of Imprint's JSON report are
  * kept; a secret appears only redacted and fingerprinted, and an upload whose secret evidence is
  * not redacted is refused.
  */
@@ -33,6 +43,7 @@ public final class FindingService {
   private static final Pattern REDACTED = Pattern.compile("(?s).{0,8}\\*{4,8}\\(\\d{1,9}\\)");
   private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{16,64}");
   static final List<String> SEVERITIES = List.of("critical", "high", "medium", "low", "info");
+  private static final ObjectMapper HASH_JSON = new ObjectMapper();
 
   /** One stored finding. */
   public record StoredFinding(String ruleId, String title, String severity, String category,
@@ -49,28 +60,66 @@ public final class FindingService {
   /** One page of repository summaries and the cursor of the next (null at the end). */
   public record SummaryPage(List<RepositorySummary> items, String next) {}
 
-  private final Database db;
-  private final AuditLog audit;
-  private final Clock clock;
+  /**
+   * The outcome of an upload: the stored report, whether this call stored it ({@code created}
+   * false: the same upload was already stored, nothing changed) and whether it replaced another.
+   */
+  public record Uploaded(Report report, boolean created, boolean replaced) {}
 
-  public FindingService(Database db, AuditLog audit, Clock clock) {
-    this.db = db;
-    this.audit = audit;
-    this.clock = clock;
-  }
-
-  /** Stores (or replaces) the report of {@code repository} at {@code commit}. */
-  public Report upload(String repository, String commit, JsonNode report, String actor) {
-    return upload(repository, commit, report, null, actor);
+  /** What an upload asks beyond its content: to replace a stored one (admins), and why. */
+  public record Replacement(boolean replace, String reason) {
+    /** A plain upload. */
+    public static final Replacement NONE = new Replacement(false, null);
   }
 
   /**
-   * Stores (or replaces) the report of {@code repository} at {@code commit} with the inventory
-   * of the same scan ({@code imprint inventory --format json}), if given; the upload it replaces
-   * goes with its inventory, whether or not this one carries one.
+   * Whether an identity is linked to a source repository, read in the upload's transaction
+   * (wired to the identities' links, which this package does not know).
    */
-  public Report upload(String repository, String commit, JsonNode report, JsonNode inventory,
-      String actor) {
+  @FunctionalInterface
+  public interface RepositoryLinks {
+    boolean linked(Connection tx, String identityId, String repository) throws SQLException;
+  }
+
+  private final Database db;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final RepositoryLinks links;
+
+  public FindingService(Database db, AuditLog audit, Clock clock, RepositoryLinks links) {
+    this.db = db;
+    this.audit = audit;
+    this.clock = clock;
+    this.links = links;
+  }
+
+  /**
+   * Stores the report of {@code repository} at {@code commit} with the inventory of the same
+   * scan ({@code imprint inventory --format json}), if given. A commit's findings are stored
+   * once: the same upload again returns the stored one ({@code created} false); a different one
+   * is 409 {@code finding.exists}, unless an admin asks to replace it with a reason (the stored
+   * upload then goes with its inventory, audited with the reason). A pipeline token uploads only
+   * for repositories its identity is linked to (403 {@code finding.repository_forbidden};
+   * unbound: 403 {@code auth.token_unbound}).
+   */
+  public Uploaded upload(String repository, String commit, JsonNode report, JsonNode inventory,
+      Replacement replacement, Caller caller) {
+    String actor = caller.actor();
+    if (caller.role() != Role.ADMIN && caller.role() != Role.PIPELINE) {
+      throw new ApiProblem(403, "auth.role_forbidden", "Forbidden", "expected an admin or"
+          + " pipeline token to upload findings, got one of role " + caller.role().wire());
+    }
+    if (caller.role() == Role.PIPELINE && !caller.bound()) {
+      throw new ApiProblem(403, "auth.token_unbound", "Forbidden", "pipeline token "
+          + caller.tokenId() + " is not bound to an identity, and an unbound pipeline token may"
+          + " not upload findings; create one bound to an identity linked to the repository"
+          + " (imprint token create --role pipeline --identity SPIFFE_ID)");
+    }
+    if (replacement.replace() && caller.role() != Role.ADMIN) {
+      throw new ApiProblem(403, "finding.replace_forbidden", "Forbidden", "only an admin token"
+          + " may replace stored findings, got one of role " + caller.role().wire());
+    }
+    String why = reason(replacement);
     String repo = repository(repository);
     String sha = commit(commit);
     if (report == null || !report.isObject()) {
@@ -104,13 +153,33 @@ public final class FindingService {
         : UploadedInventory.parse(inventory);
     Report stored = new Report(repo, sha, Instant.ofEpochMilli(clock.millis()), actor, tool,
         counts);
+    String content = contentHash(tool, findings, inventory);
     return db.write(c -> {
-      // Delete-then-insert: without the writers' lock two replicas on one PostgreSQL uploading
-      // for one commit both delete the old report and the loser's INSERT fails on the key
-      // (store.conflict); with it the later upload replaces the earlier, as one after another.
+      // Check-then-write: without the writers' lock two replicas on one PostgreSQL uploading
+      // for one commit could both find it free and the loser's INSERT fail on the key
+      // (store.conflict); with it they are judged one after another, as sequential calls are.
       db.lockWriters(c);
-      boolean replaced = delete(c, repo, sha);
-      insert(c, stored, findings);
+      if (caller.role() == Role.PIPELINE && !links.linked(c, caller.identityId(), repo)) {
+        throw new ApiProblem(403, "finding.repository_forbidden", "Forbidden", "pipeline token "
+            + caller.tokenId() + " is bound to " + caller.identity() + ", which is not linked"
+            + " to repository '" + repo + "'; an admin links it with imprint identity update"
+            + " --repository");
+      }
+      Optional<Stored> previous = stored(c, repo, sha);
+      if (previous.isPresent() && !replacement.replace()) {
+        if (content.equals(previous.get().content())) {
+          return new Uploaded(previous.get().report(), false, false);
+        }
+        Report p = previous.get().report();
+        throw ApiProblem.conflict("finding.exists", "findings for " + repo + "@" + sha + " were"
+            + " uploaded at " + p.uploadedAt() + " by " + p.uploadedBy() + " ("
+            + total(p.bySeverity()) + " findings); a commit's findings are not rewritten after"
+            + " the fact: an admin may replace them with \"replace\": true and a reason");
+      }
+      if (previous.isPresent()) {
+        delete(c, repo, sha);
+      }
+      insert(c, stored, findings, content);
       if (inv != null) {
         InventoryService.insert(c, repo, sha, inv, findings);
       }
@@ -120,10 +189,77 @@ public final class FindingService {
         details.put("identities", inv.identities().size());
       }
       details.put("bySeverity", counts);
-      details.put("replaced", replaced);
+      details.put("replaced", previous.isPresent());
+      if (previous.isPresent()) {
+        Report p = previous.get().report();
+        details.put("reason", why);
+        details.put("previousUploadedBy", p.uploadedBy());
+        details.put("previousUploadedAt", p.uploadedAt().toString());
+        details.put("previousBySeverity", p.bySeverity());
+      }
       audit.append(c, new AuditEvent(actor, "findings.uploaded", repo + "@" + sha, details));
-      return stored;
+      return new Uploaded(stored, true, previous.isPresent());
     });
+  }
+
+  /** A stored report and the hash of what it stored (null for uploads made before it was). */
+  private record Stored(Report report, String content) {}
+
+  private static Optional<Stored> stored(Connection c, String repo, String sha)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT repository, commit_sha,"
+        + " uploaded_at, uploaded_by, tool_version, critical, high, medium, low, info,"
+        + " content_sha256 FROM finding_reports WHERE repository = ? AND commit_sha = ?")) {
+      ps.setString(1, repo);
+      ps.setString(2, sha);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(new Stored(report(rs), rs.getString(11)))
+            : Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * SHA-256 of what an upload stores: the tool version, the findings as kept and the inventory
+   * as sent. Two runs of one scanner version over one commit give the same hash, so a retried
+   * upload is a repeat, not a rewrite.
+   */
+  private static String contentHash(String tool, List<StoredFinding> findings,
+      JsonNode inventory) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(HASH_JSON.writeValueAsBytes(Arrays.asList(tool, findings,
+          inventory == null || inventory.isNull() ? null : inventory)));
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+      throw new IllegalStateException("an upload is always hashable", e);
+    }
+  }
+
+  private static int total(Map<String, Integer> counts) {
+    return counts.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  /** The reason of a replacement: required with it, refused without it. */
+  private static String reason(Replacement r) {
+    String reason = r.reason();
+    if (!r.replace()) {
+      if (reason != null) {
+        throw ApiProblem.badRequest("finding.reason_invalid", "expected 'reason' only with"
+            + " \"replace\": true, got a reason for a plain upload");
+      }
+      return null;
+    }
+    if (reason == null || reason.isBlank()) {
+      throw ApiProblem.badRequest("finding.reason_missing", "expected 'reason' saying why the"
+          + " stored findings are replaced (it is audited), got none");
+    }
+    if (reason.codePointCount(0, reason.length()) > 1024
+        || reason.codePoints().anyMatch(Character::isISOControl)) {
+      throw ApiProblem.badRequest("finding.reason_invalid", "expected a reason of at most 1024"
+          + " characters without control characters");
+    }
+    return reason;
   }
 
   /** The report of a commit, or of the repository's latest upload when {@code commit} is null. */
@@ -239,7 +375,7 @@ public final class FindingService {
         rs.getString(4), rs.getString(5), counts);
   }
 
-  private static boolean delete(Connection c, String repo, String sha) throws SQLException {
+  private static void delete(Connection c, String repo, String sha) throws SQLException {
     InventoryService.delete(c, repo, sha);
     try (PreparedStatement ps = c.prepareStatement(
         "DELETE FROM findings WHERE repository = ? AND commit_sha = ?")) {
@@ -251,15 +387,15 @@ public final class FindingService {
         "DELETE FROM finding_reports WHERE repository = ? AND commit_sha = ?")) {
       ps.setString(1, repo);
       ps.setString(2, sha);
-      return ps.executeUpdate() > 0;
+      ps.executeUpdate();
     }
   }
 
-  private static void insert(Connection c, Report r, List<StoredFinding> findings)
-      throws SQLException {
+  private static void insert(Connection c, Report r, List<StoredFinding> findings,
+      String content) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO finding_reports (repository,"
         + " commit_sha, uploaded_at, uploaded_by, tool_version, critical, high, medium, low,"
-        + " info) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        + " info, content_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, r.repository());
       ps.setString(2, r.commit());
       ps.setLong(3, r.uploadedAt().toEpochMilli());
@@ -268,6 +404,7 @@ public final class FindingService {
       for (int i = 0; i < SEVERITIES.size(); i++) {
         ps.setInt(6 + i, r.bySeverity().get(SEVERITIES.get(i)));
       }
+      ps.setString(11, content);
       ps.executeUpdate();
     }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO findings (repository,"

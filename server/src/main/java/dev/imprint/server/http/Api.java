@@ -57,6 +57,15 @@ public final class Api {
     declared.add(new Route("GET", path, Set.of()));
   }
 
+  /**
+   * A POST that carries its own credential instead of an API token (a join token, a workload
+   * session); the handler authenticates it and answers 401 when it is missing or invalid.
+   */
+  public void publicPost(String path, Handler h) {
+    routes.addHttpHandler(HandlerType.POST, path, h, Access.PUBLIC);
+    declared.add(new Route("POST", path, Set.of()));
+  }
+
   private void add(HandlerType type, String path, Handler h, Role first, Role... more) {
     EnumSet<Role> roles = EnumSet.of(first, more);
     routes.addHttpHandler(type, path, h, roles.toArray(new RouteRole[0]));

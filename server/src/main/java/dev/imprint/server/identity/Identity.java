@@ -3,17 +3,19 @@ package dev.imprint.server.identity;
 import dev.imprint.server.http.ApiProblem;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * A non-human identity: its SPIFFE ID (and the short stable {@code id} derived from it), kind,
- * owner, environment, labels and status.
+ * owner, environment, labels, status and the source repositories it is linked to (whose findings
+ * a pipeline token bound to it may upload), in name order.
  */
 public record Identity(String id, String spiffeId, Kind kind, String owner, String environment,
     String description, Map<String, String> labels, Status status, Instant createdAt,
-    Instant updatedAt, Instant lastSeenAt) {
+    Instant updatedAt, Instant lastSeenAt, List<String> repositories) {
 
   /** What sort of non-human identity this is. */
   public enum Kind {
@@ -47,6 +49,7 @@ public record Identity(String id, String spiffeId, Kind kind, String owner, Stri
 
   public Identity {
     labels = Map.copyOf(labels);
+    repositories = List.copyOf(repositories);
   }
 
   static <E extends Enum<E>> E parseEnum(Class<E> type, E[] values, String s, String code,

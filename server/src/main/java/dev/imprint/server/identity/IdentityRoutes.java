@@ -9,6 +9,7 @@ import dev.imprint.server.http.Json;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -21,11 +22,11 @@ import java.util.function.Function;
 public final class IdentityRoutes implements ApiModule {
   /** Body of {@code POST /v1/identities}. */
   public record CreateRequest(String spiffeId, String kind, String owner, String environment,
-      String description, Map<String, String> labels) {}
+      String description, Map<String, String> labels, List<String> repositories) {}
 
   /** Body of {@code PATCH /v1/identities/{id}}; absent fields stay unchanged. */
   public record UpdateRequest(String owner, String environment, String description,
-      Map<String, String> labels) {}
+      Map<String, String> labels, List<String> repositories) {}
 
   /** Optional body of the status moves. */
   public record ReasonRequest(String reason) {}
@@ -61,7 +62,8 @@ public final class IdentityRoutes implements ApiModule {
   private void create(Context ctx) {
     CreateRequest r = Json.body(ctx, CreateRequest.class);
     Identity created = identities.create(new IdentityService.NewIdentity(r.spiffeId(), r.kind(),
-        r.owner(), r.environment(), r.description(), r.labels()), ApiServer.caller(ctx).actor());
+        r.owner(), r.environment(), r.description(), r.labels(), r.repositories()),
+        ApiServer.caller(ctx).actor());
     ctx.status(201).header("Location", "/v1/identities/" + created.id()).json(view(created));
   }
 
@@ -86,7 +88,8 @@ public final class IdentityRoutes implements ApiModule {
   private void update(Context ctx) {
     UpdateRequest r = Json.body(ctx, UpdateRequest.class);
     ctx.json(current(identities.update(ctx.pathParam("id"), new IdentityService.Changes(r.owner(),
-        r.environment(), r.description(), r.labels()), ApiServer.caller(ctx).actor())));
+        r.environment(), r.description(), r.labels(), r.repositories()),
+        ApiServer.caller(ctx).actor())));
   }
 
   private void move(Context ctx, String what) {
@@ -136,6 +139,7 @@ public final class IdentityRoutes implements ApiModule {
     m.put("environment", i.environment());
     m.put("description", i.description());
     m.put("labels", new TreeMap<>(i.labels()));
+    m.put("repositories", i.repositories());
     m.put("status", i.status().wire());
     m.put("createdAt", i.createdAt());
     m.put("updatedAt", i.updatedAt());

@@ -38,11 +38,13 @@ public final class IdentityService {
   public static final int MAX_LABELS = 32;
   /** Largest page of a list. */
   public static final int MAX_LIMIT = 200;
+  /** Most source repositories one identity may be linked to. */
+  public static final int MAX_REPOSITORIES = 64;
   private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,62}");
   private static final Pattern SHORT_ID = Pattern.compile("[0-9a-f]{16}");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String COLUMNS = "id, spiffe_id, kind, owner, environment, description,"
-      + " labels, status, created_at, updated_at, last_seen_at";
+      + " labels, status, created_at, updated_at, last_seen_at, repositories";
 
   /** Acts inside the offboarding transaction (retire images, revoke credentials). */
   @FunctionalInterface
@@ -51,13 +53,40 @@ public final class IdentityService {
         throws SQLException;
   }
 
-  /** What {@code POST /v1/identities} asks for. */
-  public record NewIdentity(String spiffeId, String kind, String owner, String environment,
-      String description, Map<String, String> labels) {}
+  /**
+   * Acts inside every status change's transaction (disable, enable, offboard), e.g. to revoke
+   * the credentials of an identity that is no longer active.
+   */
+  @FunctionalInterface
+  public interface StatusHook {
+    void changed(Connection tx, Identity identity, Identity.Status from) throws SQLException;
+  }
 
-  /** What an update changes; a null field stays as it is, labels replace the whole map. */
+  /**
+   * What {@code POST /v1/identities} asks for; {@code repositories} (null: none) are the source
+   * repositories whose findings its pipeline tokens may upload.
+   */
+  public record NewIdentity(String spiffeId, String kind, String owner, String environment,
+      String description, Map<String, String> labels, List<String> repositories) {
+    /** An identity linked to no repository. */
+    public NewIdentity(String spiffeId, String kind, String owner, String environment,
+        String description, Map<String, String> labels) {
+      this(spiffeId, kind, owner, environment, description, labels, null);
+    }
+  }
+
+  /**
+   * What an update changes; a null field stays as it is, labels replace the whole map and
+   * repositories the whole list.
+   */
   public record Changes(String owner, String environment, String description,
-      Map<String, String> labels) {}
+      Map<String, String> labels, List<String> repositories) {
+    /** Changes that leave the repositories as they are. */
+    public Changes(String owner, String environment, String description,
+        Map<String, String> labels) {
+      this(owner, environment, description, labels, null);
+    }
+  }
 
   /** List filters; null means any. A label filter is {@code key} or {@code key=value}. */
   public record Filter(Identity.Kind kind, String owner, String environment,
@@ -71,6 +100,7 @@ public final class IdentityService {
   private final Clock clock;
   private final String trustDomain;
   private final List<OffboardHook> offboardHooks = new CopyOnWriteArrayList<>();
+  private final List<StatusHook> statusHooks = new CopyOnWriteArrayList<>();
 
   public IdentityService(Database db, AuditLog audit, Clock clock, String trustDomain) {
     this.db = db;
@@ -87,6 +117,11 @@ public final class IdentityService {
   /** Registers a hook run inside every offboarding transaction. */
   public void onOffboard(OffboardHook hook) {
     offboardHooks.add(hook);
+  }
+
+  /** Registers a hook run inside every status change's transaction. */
+  public void onStatusChange(StatusHook hook) {
+    statusHooks.add(hook);
   }
 
   /** The short id of a SPIFFE ID: the first 16 hex digits of its SHA-256. */
@@ -115,10 +150,11 @@ public final class IdentityService {
     String env = text("environment", req.environment(), 64, false);
     String description = text("description", req.description(), 1024, false);
     Map<String, String> labels = labels(req.labels());
+    List<String> repositories = repositories(req.repositories());
     Instant now = Instant.ofEpochMilli(clock.millis());
     String sid = spiffe.toString();
     Identity identity = new Identity(idOf(sid), sid, kind, owner, env, description, labels,
-        Identity.Status.ACTIVE, now, now, null);
+        Identity.Status.ACTIVE, now, now, null, repositories);
     return db.write(c -> {
       // Check-then-insert: without the writers' lock two replicas on one PostgreSQL both find
       // the SPIFFE ID free and the loser's INSERT fails on the key (store.conflict, not the
@@ -129,7 +165,7 @@ public final class IdentityService {
             + "' already exists (id " + identity.id() + ")");
       }
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO identities (" + COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)")) {
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)")) {
         ps.setString(1, identity.id());
         ps.setString(2, sid);
         ps.setString(3, kind.wire());
@@ -140,13 +176,18 @@ public final class IdentityService {
         ps.setString(8, identity.status().wire());
         ps.setLong(9, now.toEpochMilli());
         ps.setLong(10, now.toEpochMilli());
+        ps.setString(11, json(repositories));
         ps.executeUpdate();
       }
       writeLabels(c, identity.id(), labels);
+      writeRepositories(c, identity.id(), repositories);
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("kind", kind.wire());
       details.put("owner", owner);
       details.put("environment", env);
+      if (!repositories.isEmpty()) {
+        details.put("repositories", repositories);
+      }
       audit.append(c, new AuditEvent(actor, "identity.created", sid, details));
       return identity;
     });
@@ -263,6 +304,8 @@ public final class IdentityService {
     String desc = ch.description() == null ? null : text("description", ch.description(), 1024,
         false);
     Map<String, String> labels = ch.labels() == null ? null : labels(ch.labels());
+    List<String> repositories = ch.repositories() == null ? null
+        : repositories(ch.repositories());
     return db.write(c -> {
       Identity cur = find(c, ref, true).orElseThrow(() -> notFound(ref));
       if (cur.status() == Identity.Status.OFFBOARDED) {
@@ -272,16 +315,27 @@ public final class IdentityService {
       Identity next = new Identity(cur.id(), cur.spiffeId(), cur.kind(),
           owner == null ? cur.owner() : owner, env == null ? cur.environment() : env,
           desc == null ? cur.description() : desc, labels == null ? cur.labels() : labels,
-          cur.status(), cur.createdAt(), Instant.ofEpochMilli(clock.millis()), cur.lastSeenAt());
+          cur.status(), cur.createdAt(), Instant.ofEpochMilli(clock.millis()), cur.lastSeenAt(),
+          repositories == null ? cur.repositories() : repositories);
       try (PreparedStatement ps = c.prepareStatement("UPDATE identities SET owner = ?,"
-          + " environment = ?, description = ?, labels = ?, updated_at = ? WHERE id = ?")) {
+          + " environment = ?, description = ?, labels = ?, updated_at = ?, repositories = ?"
+          + " WHERE id = ?")) {
         ps.setString(1, next.owner());
         ps.setString(2, next.environment());
         ps.setString(3, next.description());
         ps.setString(4, json(next.labels()));
         ps.setLong(5, next.updatedAt().toEpochMilli());
-        ps.setString(6, cur.id());
+        ps.setString(6, json(next.repositories()));
+        ps.setString(7, cur.id());
         ps.executeUpdate();
+      }
+      if (repositories != null) {
+        try (PreparedStatement ps = c.prepareStatement(
+            "DELETE FROM identity_repositories WHERE identity_id = ?")) {
+          ps.setString(1, cur.id());
+          ps.executeUpdate();
+        }
+        writeRepositories(c, cur.id(), repositories);
       }
       if (labels != null) {
         try (PreparedStatement ps = c.prepareStatement(
@@ -341,7 +395,10 @@ public final class IdentityService {
       audit.append(c, new AuditEvent(actor, action, cur.spiffeId(), details));
       Identity next = new Identity(cur.id(), cur.spiffeId(), cur.kind(), cur.owner(),
           cur.environment(), cur.description(), cur.labels(), to, cur.createdAt(), now,
-          cur.lastSeenAt());
+          cur.lastSeenAt(), cur.repositories());
+      for (StatusHook h : statusHooks) {
+        h.changed(c, next, cur.status());
+      }
       if (to == Identity.Status.OFFBOARDED) {
         for (OffboardHook h : offboardHooks) {
           h.offboarded(c, next, actor, why.isEmpty() ? "identity offboarded" : why);
@@ -368,6 +425,10 @@ public final class IdentityService {
       d.put("previousLabels", new TreeMap<>(a.labels()));
       d.put("labels", new TreeMap<>(b.labels()));
     }
+    if (!a.repositories().equals(b.repositories())) {
+      d.put("previousRepositories", a.repositories());
+      d.put("repositories", b.repositories());
+    }
     return d;
   }
 
@@ -386,6 +447,72 @@ public final class IdentityService {
       }
       ps.executeBatch();
     }
+  }
+
+  private static void writeRepositories(Connection c, String id, List<String> repositories)
+      throws SQLException {
+    if (repositories.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO identity_repositories"
+        + " (identity_id, repository) VALUES (?, ?)")) {
+      for (String r : repositories) {
+        ps.setString(1, id);
+        ps.setString(2, r);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /**
+   * Whether the identity {@code identityId} is linked to the source repository
+   * {@code repository}, read in transaction {@code c}: its pipeline tokens may then upload that
+   * repository's findings.
+   */
+  public static boolean linked(Connection c, String identityId, String repository)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM identity_repositories"
+        + " WHERE identity_id = ? AND repository = ?")) {
+      ps.setString(1, identityId);
+      ps.setString(2, repository);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  /**
+   * Validates the repositories an identity is linked to: at most {@link #MAX_REPOSITORIES}, each
+   * a name as findings are uploaded under it ({@code acme/payments}: at most 255 characters, no
+   * spaces or control characters); duplicates collapse, and the list is kept in name order.
+   */
+  static List<String> repositories(List<String> in) {
+    if (in == null) {
+      return List.of();
+    }
+    java.util.TreeSet<String> out = new java.util.TreeSet<>();
+    for (String r : in) {
+      if (r == null || r.isBlank() || r.length() > 255 || r.codePoints().anyMatch(cp ->
+          Character.isISOControl(cp) || Character.isWhitespace(cp))) {
+        throw ApiProblem.badRequest("identity.repository_invalid", "expected repositories named"
+            + " as findings are uploaded (e.g. acme/payments: at most 255 characters, no spaces"
+            + " or control characters), got " + (r == null ? "null" : "'" + shorten(r) + "'"));
+      }
+      out.add(r);
+    }
+    if (out.size() > MAX_REPOSITORIES) {
+      throw ApiProblem.badRequest("identity.repositories_too_many", "expected at most "
+          + MAX_REPOSITORIES + " repositories, got " + out.size());
+    }
+    return List.copyOf(out);
+  }
+
+  private static String shorten(String s) {
+    String cut = s.length() > 100 ? s.substring(0, 100) + "..." : s;
+    StringBuilder sb = new StringBuilder();
+    cut.codePoints().forEach(cp -> sb.appendCodePoint(Character.isISOControl(cp) ? '?' : cp));
+    return sb.toString();
   }
 
   /** Validates a free-text field: bounded, single-line, no control characters. */
@@ -460,6 +587,14 @@ public final class IdentityService {
     }
   }
 
+  private static String json(List<String> repositories) {
+    try {
+      return JSON.writeValueAsString(repositories);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("repositories are always serialisable", e);
+    }
+  }
+
   private static Identity row(ResultSet rs) throws SQLException {
     Map<String, String> labels;
     try {
@@ -469,10 +604,18 @@ public final class IdentityService {
     }
     long seen = rs.getLong(11);
     Instant lastSeen = rs.wasNull() ? null : Instant.ofEpochMilli(seen);
+    List<String> repositories;
+    try {
+      repositories = JSON.readValue(rs.getString(12), new TypeReference<List<String>>() {});
+    } catch (JsonProcessingException e) {
+      throw new SQLException("stored repositories are not JSON for identity "
+          + rs.getString(1), e);
+    }
     return new Identity(rs.getString(1), rs.getString(2),
         Identity.Kind.valueOf(rs.getString(3).toUpperCase(java.util.Locale.ROOT)),
         rs.getString(4), rs.getString(5), rs.getString(6), labels,
         Identity.Status.valueOf(rs.getString(8).toUpperCase(java.util.Locale.ROOT)),
-        Instant.ofEpochMilli(rs.getLong(9)), Instant.ofEpochMilli(rs.getLong(10)), lastSeen);
+        Instant.ofEpochMilli(rs.getLong(9)), Instant.ofEpochMilli(rs.getLong(10)), lastSeen,
+        repositories);
   }
 }

@@ -61,7 +61,7 @@ public final class ImageRoutes implements ApiModule {
     RegisterRequest r = Json.body(ctx, RegisterRequest.class, maxRegistrationBytes);
     ImageService.Registered reg = images.register(new ImageService.Registration(r.repository(),
         r.tag(), r.digest(), r.identity(), r.provenance(), r.scanReport(),
-        r.vulnerabilityReport()), ApiServer.caller(ctx).actor());
+        r.vulnerabilityReport()), ApiServer.caller(ctx));
     Map<String, Object> body = view(reg.image());
     body.put("created", reg.created());
     ctx.status(reg.created() ? 201 : 200)
@@ -136,6 +136,7 @@ public final class ImageRoutes implements ApiModule {
     m.put("provenance", p);
     m.put("scan", i.scan());
     m.put("vulnerabilities", i.vulnerabilities());
+    m.put("suppliers", i.suppliers());
     List<String> violations = images.policy().evaluate(i);
     m.put("policy", Map.of("passes", violations.isEmpty(), "violations", violations));
     m.put("registeredAt", i.registeredAt());

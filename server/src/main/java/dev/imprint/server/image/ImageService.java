@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imprint.server.audit.AuditEvent;
 import dev.imprint.server.audit.AuditLog;
+import dev.imprint.server.auth.Caller;
+import dev.imprint.server.auth.Role;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.identity.Identity;
 import dev.imprint.server.identity.IdentityService;
@@ -46,7 +48,7 @@ public final class ImageService {
   private static final String COLUMNS = "m.digest, m.repository, m.tag, m.identity_id,"
       + " d.spiffe_id, m.source_repository, m.source_commit, m.pipeline_run, m.builder,"
       + " m.scan_summary, m.vuln_summary, m.status, m.registered_at, m.registered_by,"
-      + " m.updated_at, m.deployed_at";
+      + " m.updated_at, m.deployed_at, m.suppliers";
   private static final String FROM = " FROM images m JOIN identities d ON d.id = m.identity_id";
 
   /**
@@ -121,12 +123,23 @@ public final class ImageService {
   }
 
   /**
-   * Registers an image. The same digest for the same identity returns the existing image
-   * ({@code created} false); a digest never changes owner (409 {@code image.owner_conflict}).
+   * Registers an image for {@code caller}. The same digest for the same identity returns the
+   * existing image ({@code created} false); a digest never changes owner (409
+   * {@code image.owner_conflict}). A pipeline token registers only for the identity it is bound
+   * to (403 {@code image.identity_forbidden}; unbound: 403 {@code auth.token_unbound}); admins
+   * for any. The caller is recorded as the supplier of each report and of the provenance.
    * Registrations that race, in one process or on replicas sharing a store, get the same
    * answers as the same calls made one after another.
    */
-  public Registered register(Registration r, String actor) {
+  public Registered register(Registration r, Caller caller) {
+    String actor = caller.actor();
+    if (caller.role() != Role.ADMIN && caller.role() != Role.PIPELINE) {
+      throw new ApiProblem(403, "auth.role_forbidden", "Forbidden", "expected an admin or"
+          + " pipeline token to register images, got one of role " + caller.role().wire());
+    }
+    if (caller.role() == Role.PIPELINE && !caller.bound()) {
+      throw unbound(caller, "register images");
+    }
     String digest = digest(r.digest(), r.tag());
     String repository = repository(r.repository());
     String tag = r.tag() == null ? null : tag(r.tag());
@@ -155,6 +168,11 @@ public final class ImageService {
       Identity owner = identities.find(c, r.identity(), true).orElseThrow(() ->
           ApiProblem.badRequest("image.identity_unknown", "expected 'identity' to name an"
               + " existing identity, got '" + r.identity() + "'"));
+      if (caller.role() == Role.PIPELINE && !owner.id().equals(caller.identityId())) {
+        throw new ApiProblem(403, "image.identity_forbidden", "Forbidden", "pipeline token "
+            + caller.tokenId() + " is bound to " + caller.identity() + " and registers images"
+            + " for that identity only, not for " + owner.spiffeId());
+      }
       Optional<Image> existing = load(c, digest, true);
       if (existing.isPresent()) {
         Image e = existing.get();
@@ -167,10 +185,13 @@ public final class ImageService {
       }
       requireActive(owner, "registered");
       Instant now = now();
+      Image.Supplier by = new Image.Supplier(actor, caller.role().wire(), caller.identity());
+      Image.Suppliers suppliers = new Image.Suppliers(scan == null ? null : by,
+          vulns == null ? null : by, p.present() ? by : null);
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO images (digest, repository,"
           + " tag, identity_id, source_repository, source_commit, pipeline_run, builder,"
-          + " scan_summary, vuln_summary, status, registered_at, registered_by, updated_at)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + " scan_summary, vuln_summary, status, registered_at, registered_by, updated_at,"
+          + " suppliers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         ps.setString(1, digest);
         ps.setString(2, repository);
         ps.setString(3, tag);
@@ -185,6 +206,7 @@ public final class ImageService {
         ps.setLong(12, now.toEpochMilli());
         ps.setString(13, actor);
         ps.setLong(14, now.toEpochMilli());
+        ps.setString(15, suppliersJson(suppliers));
         ps.executeUpdate();
       }
       event(c, digest, null, Image.Status.REGISTERED, "register", actor, "", now);
@@ -196,7 +218,7 @@ public final class ImageService {
       }
       audit.append(c, new AuditEvent(actor, "image.registered", digest, details));
       return new Registered(new Image(digest, repository, tag, owner.id(), owner.spiffeId(), p,
-          scan, vulns, Image.Status.REGISTERED, now, actor, now, null), true);
+          scan, vulns, Image.Status.REGISTERED, now, actor, now, null, suppliers), true);
     });
   }
 
@@ -418,9 +440,7 @@ public final class ImageService {
     details.put("previousStatus", cur.status().wire());
     details.put("identity", cur.spiffeId());
     audit.append(c, new AuditEvent(actor, auditAction, cur.digest(), details));
-    Image next = new Image(cur.digest(), cur.repository(), cur.tag(), cur.identityId(),
-        cur.spiffeId(), cur.provenance(), cur.scan(), cur.vulnerabilities(), to,
-        cur.registeredAt(), cur.registeredBy(), now, firstDeploy ? now : cur.deployedAt());
+    Image next = cur.moved(to, now, firstDeploy ? now : cur.deployedAt());
     if (to == Image.Status.RETIRED) {
       for (RetirementHook h : retirementHooks) {
         h.retired(c, next, actor, why);
@@ -521,7 +541,34 @@ public final class ImageService {
         summary(rs.getString(11)),
         Image.Status.valueOf(rs.getString(12).toUpperCase(Locale.ROOT)),
         Instant.ofEpochMilli(rs.getLong(13)), rs.getString(14),
-        Instant.ofEpochMilli(rs.getLong(15)), deployedAt);
+        Instant.ofEpochMilli(rs.getLong(15)), deployedAt, suppliers(rs.getString(17)));
+  }
+
+  /** A 403 for an unbound pipeline token, which may read but not write. */
+  static ApiProblem unbound(Caller caller, String what) {
+    return new ApiProblem(403, "auth.token_unbound", "Forbidden", "pipeline token "
+        + caller.tokenId() + " is not bound to an identity, and an unbound pipeline token may"
+        + " not " + what + "; create one bound to the identity it builds for (imprint token"
+        + " create --role pipeline --identity SPIFFE_ID)");
+  }
+
+  private static String suppliersJson(Image.Suppliers s) {
+    try {
+      return JSON.writeValueAsString(s);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("suppliers are always serialisable", e);
+    }
+  }
+
+  private static Image.Suppliers suppliers(String json) throws SQLException {
+    if (json == null) {
+      return Image.Suppliers.UNRECORDED;
+    }
+    try {
+      return JSON.readValue(json, Image.Suppliers.class);
+    } catch (JsonProcessingException e) {
+      throw new SQLException("stored suppliers are not JSON", e);
+    }
   }
 
   private static String summaryJson(ReportSummary s) {
@@ -529,7 +576,7 @@ public final class ImageService {
       return null;
     }
     try {
-      return JSON.writeValueAsString(Map.of("format", s.format(), "counts", s.counts()));
+      return JSON.writeValueAsString(s);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a summary is always serialisable", e);
     }
@@ -544,7 +591,9 @@ public final class ImageService {
       Map<String, Integer> counts = new LinkedHashMap<>();
       n.path("counts").fields().forEachRemaining(e -> counts.put(e.getKey(),
           e.getValue().asInt()));
-      return new ReportSummary(n.path("format").asText(), counts);
+      JsonNode src = n.get("source");
+      return new ReportSummary(n.path("format").asText(), counts, src == null || src.isNull()
+          ? ReportSummary.Source.NONE : JSON.treeToValue(src, ReportSummary.Source.class));
     } catch (JsonProcessingException e) {
       throw new SQLException("a stored report summary is not JSON", e);
     }

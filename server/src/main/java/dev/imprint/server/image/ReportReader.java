@@ -2,16 +2,25 @@ package dev.imprint.server.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.imprint.server.http.ApiProblem;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Reads the reports a pipeline attaches to an image, keeping only severities: Imprint's own
- * JSON ({@code schemaVersion} 1) or SARIF 2.1.0 for findings, Trivy or Grype JSON for
+ * Reads the reports a pipeline attaches to an image, keeping only severities and what each
+ * report says about itself (scanner, files scanned, subject, commit): Imprint's own JSON
+ * ({@code schemaVersion} 1) or SARIF 2.1.0 for findings, Trivy or Grype JSON for
  * vulnerabilities.
  */
 final class ReportReader {
+  private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+  private static final int MAX_TEXT = 256;
+  private static final int MAX_DIGESTS = 16;
+
   private ReportReader() {}
 
   /** Summarises an Imprint JSON or SARIF report; 400 {@code image.scan_report_invalid}. */
@@ -62,7 +71,11 @@ final class ReportReader {
       counts.merge(sev, 1, Integer::sum);
       i++;
     }
-    return new ReportSummary("imprint-json", counts);
+    JsonNode files = r.path("summary").path("filesScanned");
+    return new ReportSummary("imprint-json", counts, new ReportSummary.Source(
+        text(r.path("tool").path("name")), text(r.path("tool").path("version")),
+        files.canConvertToInt() && files.isIntegralNumber() && files.asInt() >= 0
+            ? files.asInt() : null, null, List.of(), null));
   }
 
   private static ReportSummary sarif(JsonNode r) {
@@ -71,7 +84,11 @@ final class ReportReader {
           + r.path("version").asText() + "'");
     }
     Map<String, Integer> counts = new HashMap<>();
+    String commit = null;
     for (JsonNode run : r.get("runs")) {
+      for (JsonNode vcs : run.path("versionControlProvenance")) {
+        commit = commit != null ? commit : text(vcs.path("revisionId"));
+      }
       JsonNode rules = run.path("tool").path("driver").path("rules");
       Map<String, JsonNode> byId = new HashMap<>();
       for (JsonNode rule : rules) {
@@ -83,7 +100,11 @@ final class ReportReader {
         counts.merge(sarifSeverity(res, rule), 1, Integer::sum);
       }
     }
-    return new ReportSummary("sarif", counts);
+    JsonNode driver = r.get("runs").path(0).path("tool").path("driver");
+    String version = text(driver.path("semanticVersion"));
+    return new ReportSummary("sarif", counts, new ReportSummary.Source(text(driver.path("name")),
+        version != null ? version : text(driver.path("version")), null, null, List.of(),
+        commit));
   }
 
   /**
@@ -121,7 +142,15 @@ final class ReportReader {
         counts.merge(vulnSeverity(v.path("Severity").asText("")), 1, Integer::sum);
       }
     }
-    return new ReportSummary("trivy", counts);
+    String subject = text(r.path("ArtifactName"));
+    List<String> digests = new ArrayList<>();
+    digests(subject, digests);
+    for (JsonNode d : r.path("Metadata").path("RepoDigests")) {
+      digests(text(d), digests);
+    }
+    String version = text(r.path("Trivy").path("Version"));
+    return new ReportSummary("trivy", counts, new ReportSummary.Source(
+        version == null ? null : "trivy", version, null, subject, digests, null));
   }
 
   private static ReportSummary grype(JsonNode r) {
@@ -133,7 +162,17 @@ final class ReportReader {
       counts.merge(vulnSeverity(m.path("vulnerability").path("severity").asText("")), 1,
           Integer::sum);
     }
-    return new ReportSummary("grype", counts);
+    JsonNode target = r.path("source").path("target");
+    String subject = target.isTextual() ? text(target) : text(target.path("userInput"));
+    List<String> digests = new ArrayList<>();
+    digests(subject, digests);
+    for (JsonNode d : target.path("repoDigests")) {
+      digests(text(d), digests);
+    }
+    digests(text(target.path("manifestDigest")), digests);
+    return new ReportSummary("grype", counts, new ReportSummary.Source(
+        text(r.path("descriptor").path("name")), text(r.path("descriptor").path("version")),
+        null, subject, digests, null));
   }
 
   /** Trivy (CRITICAL..LOW, UNKNOWN) and Grype (Critical..Negligible, Unknown) severities. */
@@ -143,6 +182,34 @@ final class ReportReader {
       case "critical", "high", "medium", "low" -> v;
       default -> "info";
     };
+  }
+
+  /**
+   * A short text field of a report as the summary keeps it: null when absent, empty or not
+   * text; control characters replaced and at most 256 characters kept.
+   */
+  private static String text(JsonNode n) {
+    if (n == null || !n.isTextual() || n.asText().isBlank()) {
+      return null;
+    }
+    String v = n.asText();
+    StringBuilder sb = new StringBuilder();
+    v.codePoints().limit(MAX_TEXT).forEach(cp -> sb.appendCodePoint(
+        Character.isISOControl(cp) ? '?' : cp));
+    return sb.toString();
+  }
+
+  /** Adds the image digests {@code text} names (at most {@value #MAX_DIGESTS} in all). */
+  private static void digests(String text, List<String> out) {
+    if (text == null) {
+      return;
+    }
+    Matcher m = DIGEST.matcher(text);
+    while (m.find() && out.size() < MAX_DIGESTS) {
+      if (!out.contains(m.group())) {
+        out.add(m.group());
+      }
+    }
   }
 
   private static String fieldNames(JsonNode n) {

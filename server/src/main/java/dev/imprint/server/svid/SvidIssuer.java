@@ -52,4 +52,20 @@ public interface SvidIssuer {
    *     refusal of {@link #issueJwt} and {@link #issueX509} (nothing is issued then)
    */
   IssuedSvids issue(AttestedWorkload workload, SvidRequest request);
+
+  /**
+   * Checks what {@code request} asks without issuing anything; attestors call it before they
+   * consume a single-use credential, so that a malformed request does not waste it.
+   *
+   * @throws SvidException as {@link #issue} does for the request itself
+   */
+  void checkRequest(AttestedWorkload workload, SvidRequest request);
+
+  /**
+   * The JSON body an attestation endpoint answers with {@code issued} ({@code spiffe_id},
+   * {@code image}, {@code jwt_svid}, {@code x509_svid} and {@code x509_bundle} (with an
+   * X.509-SVID), {@code session}, {@code renew_after}; see docs/api.md), so every attestor
+   * answers alike.
+   */
+  java.util.Map<String, Object> describe(AttestedWorkload workload, IssuedSvids issued);
 }

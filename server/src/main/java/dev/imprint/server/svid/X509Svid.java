@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * An issued X.509-SVID: the leaf certificate, signed by Imprint's CA for the CSR's public key,
- * followed by any intermediates (none today: the CA is a self-signed root per trust domain, in
- * the X.509 bundle). The private key never reaches the server.
+ * An issued X.509-SVID: the leaf certificate, signed by the trust domain's intermediate CA for
+ * the CSR's public key, followed by that intermediate; its root is in the X.509 bundle. The
+ * private key never reaches the server.
  *
  * @param chain leaf first
  * @param spiffeId the one URI SAN

@@ -12,10 +12,13 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * A Jetty connector that serves HTTPS only (TLS 1.2 and 1.3, the JDK's default cipher suites
- * for those versions) with a {@link ServerCertificate}; it replaces the plain connector.
+ * for those versions) with a {@link ServerCertificate} and HSTS on every response; it replaces
+ * the plain connector.
  */
 public final class HttpsConnector {
   static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+  /** {@code Strict-Transport-Security: max-age=31536000} (one year) on every TLS response. */
+  static final long HSTS_MAX_AGE_SECONDS = 31_536_000;
 
   private HttpsConnector() {}
 
@@ -34,6 +37,10 @@ public final class HttpsConnector {
       // Clients may reach the server by IP address or an alias the certificate does not name;
       // the certificate check is the client's job, not a reason to answer 400.
       secure.setSniHostCheck(false);
+      // RFC 6797: a browser that has once reached the console over TLS never falls back to
+      // plain HTTP for a year. Sent on TLS responses only (this connector); a plain-HTTP answer
+      // carrying it would be ignored by the client anyway.
+      secure.setStsMaxAge(HSTS_MAX_AGE_SECONDS);
       https.addCustomizer(secure);
       ServerConnector connector = new ServerConnector(server,
           new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));

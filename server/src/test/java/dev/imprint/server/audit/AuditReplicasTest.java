@@ -32,6 +32,8 @@ class AuditReplicasTest {
     Files.writeString(kek, Base64.getEncoder().encodeToString(new byte[] {
         1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
         17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32}));
+    Files.setPosixFilePermissions(kek, java.nio.file.attribute.PosixFilePermissions
+        .fromString("rw-------")); // the server refuses a key file others can read
     try (TestServer a = TestServer.start(config(jdbc, dir.resolve("a"), kek));
         TestServer b = TestServer.start(config(jdbc, dir.resolve("b"), kek))) {
       String admin = a.adminToken();

@@ -213,6 +213,8 @@ class CheckpointScheduleTest {
       kekBytes[i] = (byte) (i + 1);
     }
     Files.writeString(kek, Base64.getEncoder().encodeToString(kekBytes));
+    Files.setPosixFilePermissions(kek, java.nio.file.attribute.PosixFilePermissions
+        .fromString("rw-------")); // the server refuses a key file others can read
     try (TestServer a = TestServer.start(config(jdbc, dir.resolve("a"), kek, SHORT));
         TestServer b = TestServer.start(config(jdbc, dir.resolve("b"), kek, SHORT))) {
       String admin = a.adminToken();

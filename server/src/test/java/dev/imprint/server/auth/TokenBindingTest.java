@@ -40,7 +40,9 @@ class TokenBindingTest {
       assertThat(workload.get("identity").asText()).isEqualTo(API);
       assertThat(workload.get("identityId").asText()).isEqualTo(apiId);
       assertThat(workload.get("lastUsedAt").isNull()).isTrue();
-      res = createToken(s, "pipeline", apiId);
+      assertProblem(createToken(s, "workload", CI), 400, "token.identity_kind_mismatch",
+          "kind pipeline");
+      res = createToken(s, "workload", apiId);
       assertThat(res.statusCode()).as("bound by short id: " + res.body()).isEqualTo(201);
       JsonNode pipeline = JSON.readTree(res.body());
       String unbound = JSON.readTree(createToken(s, "pipeline", null).body()).get("token")
@@ -62,7 +64,7 @@ class TokenBindingTest {
       String w = workload.get("token").asText();
       String p = pipeline.get("token").asText();
       assertThat(status(s, w)).isEqualTo(403);
-      assertThat(status(s, p)).isEqualTo(200);
+      assertThat(status(s, p)).isEqualTo(403);
 
       move(s, apiId, "disable");
       assertThat(status(s, w)).isEqualTo(401);
@@ -75,7 +77,7 @@ class TokenBindingTest {
 
       move(s, apiId, "enable");
       assertThat(status(s, w)).isEqualTo(403);
-      assertThat(status(s, p)).isEqualTo(200);
+      assertThat(status(s, p)).isEqualTo(403);
 
       move(s, apiId, "offboard");
       assertThat(status(s, w)).isEqualTo(401);
@@ -93,7 +95,7 @@ class TokenBindingTest {
         assertThat(e.get("details").get("identity").asText()).isEqualTo(API);
         assertThat(e.get("details").get("reason").asText()).isEqualTo("test offboard");
       });
-      assertProblem(createToken(s, "pipeline", API), 409, "token.identity_inactive",
+      assertProblem(createToken(s, "workload", API), 409, "token.identity_inactive",
           "offboarded");
     }
   }

@@ -54,7 +54,7 @@ class FindingApiTest {
 
   @ParameterizedTest
   @MethodSource("dev.imprint.server.testing.Stores#kinds")
-  void anUploadIsStoredPerCommitReplacedOnReuploadAndSummarisedPerRepository(Stores.Kind kind)
+  void anUploadIsStoredPerCommitReplacedOnlyWithAReasonAndSummarisedPerRepository(Stores.Kind kind)
       throws Exception {
     try (TestServer s = TestServer.start(kind, dir)) {
       String report = scanReport(dir.resolve("src"));
@@ -79,8 +79,13 @@ class FindingApiTest {
 
       ObjectNode smaller = (ObjectNode) JSON.readTree(report);
       ((ArrayNode) smaller.get("findings")).remove(0);
-      s.send("POST", "/v1/findings", s.adminToken(), upload("acme/payments", C1,
-          smaller.toString()));
+      assertThat(s.send("POST", "/v1/findings", s.adminToken(), upload("acme/payments", C1,
+          smaller.toString())).statusCode()).as("a different upload for a stored commit")
+          .isEqualTo(409);
+      String replace = upload("acme/payments", C1, smaller.toString());
+      assertThat(s.send("POST", "/v1/findings", s.adminToken(), replace.substring(0,
+          replace.length() - 1) + ",\"replace\":true,\"reason\":\"rescanned\"}").statusCode())
+          .isEqualTo(201);
       s.send("POST", "/v1/findings", s.adminToken(), upload("acme/payments", C2,
           smaller.toString()));
       s.send("POST", "/v1/findings", s.adminToken(), upload("acme/billing", C2, report));

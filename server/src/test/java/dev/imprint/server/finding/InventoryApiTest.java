@@ -73,6 +73,13 @@ class InventoryApiTest {
         + (inventory == null ? "" : ",\"inventory\":" + inventory) + "}";
   }
 
+  /** An admin's replacement of the upload of {@code repo} at {@code commit}. */
+  private static String replace(String repo, String commit, String report, JsonNode inventory) {
+    String plain = upload(repo, commit, report, inventory);
+    return plain.substring(0, plain.length() - 1)
+        + ",\"replace\":true,\"reason\":\"rescanned\"}";
+  }
+
   private static JsonNode get(TestServer s, String query) throws Exception {
     HttpResponse<String> res = s.send("GET", "/v1/inventory" + query, s.adminToken(), null);
     assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
@@ -166,7 +173,8 @@ class InventoryApiTest {
 
       ObjectNode smallest = smaller.deepCopy();
       ((ArrayNode) smallest.get("identities")).remove(0);
-      s.send("POST", "/v1/findings", admin, upload("acme/payments", C2, report, smallest));
+      assertThat(s.send("POST", "/v1/findings", admin, replace("acme/payments", C2, report,
+          smallest)).statusCode()).isEqualTo(201);
       assertThat(get(s, "?repository=acme/payments").get("items")).hasSize(all - 2);
 
       JsonNode users = get(s, "?kind=aws-iam-user");
@@ -203,7 +211,8 @@ class InventoryApiTest {
       assertThat(get(s, "?repository=acme/payments").get("items")).isEmpty();
       assertThat(get(s, "").get("items")).hasSize(all);
       // replacing an upload without an inventory removes the one it had
-      s.send("POST", "/v1/findings", admin, upload("acme/billing", C1, report, null));
+      assertThat(s.send("POST", "/v1/findings", admin, replace("acme/billing", C1, report, null))
+          .statusCode()).isEqualTo(201);
       assertThat(get(s, "").get("items")).isEmpty();
       assertThat(rows(s, "inventory_identities")).as("C1 and C2 of acme/payments")
           .isEqualTo(2L * all - 2);

@@ -13,7 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Collections;
 import java.util.List;
+import java.util.WeakHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 
 /** Test steps for images over the real API. */
@@ -55,12 +59,35 @@ final class Estate {
     assertThat(res.statusCode()).as(res.body()).isEqualTo(201);
   }
 
-  /** Registers {@code digest} for {@code spiffeId}; {@code extra} is more JSON fields or "". */
+  /**
+   * Registers {@code digest} for {@code spiffeId} as its pipeline would: with a pipeline token
+   * bound to that identity (created on first use); {@code extra} is more JSON fields or "".
+   */
   static HttpResponse<String> register(TestServer s, String digest, String spiffeId,
       String extra) {
-    return s.send("POST", "/v1/images", s.adminToken(), "{\"repository\":"
+    return registerAs(s, pipeline(s, spiffeId), digest, spiffeId, extra);
+  }
+
+  /** Registers {@code digest} for {@code spiffeId} with {@code token}. */
+  static HttpResponse<String> registerAs(TestServer s, String token, String digest,
+      String spiffeId, String extra) {
+    return s.send("POST", "/v1/images", token, "{\"repository\":"
         + "\"registry.example/payments/api\",\"tag\":\"1.4.2\",\"digest\":\"" + digest
         + "\",\"identity\":\"" + spiffeId + "\"" + (extra.isEmpty() ? "" : "," + extra) + "}");
+  }
+
+  private static final Map<TestServer, Map<String, String>> PIPELINES =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  /** The pipeline token bound to {@code spiffeId} on server {@code s}, created on first use. */
+  static String pipeline(TestServer s, String spiffeId) {
+    Map<String, String> tokens = PIPELINES.computeIfAbsent(s, k -> new ConcurrentHashMap<>());
+    return tokens.computeIfAbsent(spiffeId, k -> {
+      HttpResponse<String> res = s.send("POST", "/v1/tokens", s.adminToken(),
+          "{\"role\":\"pipeline\",\"identity\":\"" + spiffeId + "\"}");
+      assertThat(res.statusCode()).as(res.body()).isEqualTo(201);
+      return json(res).get("token").asText();
+    });
   }
 
   /**

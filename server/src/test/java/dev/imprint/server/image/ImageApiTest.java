@@ -98,7 +98,7 @@ class ImageApiTest {
       problem(s.send("POST", "/v1/images", admin, "{\"repository\":\"registry.example/pay:1.4\","
           + "\"digest\":\"" + digest("x") + "\",\"identity\":\"" + API + "\"}"), 400,
           "image.repository_invalid", "give the tag in 'tag'");
-      problem(register(s, digest("x"), "spiffe://imprint.local/nobody", ""), 400,
+      problem(Estate.registerAs(s, admin, digest("x"), "spiffe://imprint.local/nobody", ""), 400,
           "image.identity_unknown", "spiffe://imprint.local/nobody");
       problem(register(s, digest("x"), API, "\"signature\":\"abc\""), 400,
           "request.unknown_field", "'signature'");
@@ -110,7 +110,8 @@ class ImageApiTest {
           "image.vulnerability_report_invalid", "Trivy", "Grype");
       s.send("POST", "/v1/identities/" + dev.imprint.server.identity.IdentityService.idOf(API)
           + "/disable", admin, null);
-      problem(register(s, digest("x"), API, ""), 409, "image.identity_inactive", "disabled");
+      problem(Estate.registerAs(s, admin, digest("x"), API, ""), 409, "image.identity_inactive",
+          "disabled");
       assertThat(json(s.send("GET", "/v1/images", admin, null)).get("items")).isEmpty();
       assertThat(AuditActions.actions(s.server().database(), "image.")).isEmpty();
     }
@@ -172,12 +173,13 @@ class ImageApiTest {
       assertThat(reg.get("scan").get("counts").get("high").asInt()).isEqualTo(1);
       assertThat(reg.get("vulnerabilities").get("format").asText()).isEqualTo("trivy");
       assertThat(reg.get("policy").get("passes").asBoolean()).isFalse();
-      assertThat(reg.get("policy").get("violations")).hasSize(3);
+      assertThat(reg.get("policy").get("violations")).hasSize(4);
 
       problem(move(s, bad, "approve", "looks fine"), 422, "image.policy_violation",
           "findings.denyAtOrAbove: 1 Imprint finding at or above high",
           "vulnerabilities.denyAtOrAbove: 1 vulnerability at or above critical",
-          "provenance.require: missing sourceRepository, commit");
+          "provenance.require: missing sourceRepository, commit",
+          "reports.requireAttribution: the vulnerability report is about sha256:1111");
       problem(s.send("POST", "/v1/images/" + bad + "/approve", s.adminToken(),
           "{\"reason\":\"hotfix\",\"force\":true}"), 409, "image.force_not_allowed",
           "allowForce: false");
@@ -283,8 +285,8 @@ class ImageApiTest {
           "{\"reason\":\"decommissioned\"}"));
       assertThat(status(s, pending)).isEqualTo("rejected");
       assertThat(status(s, live)).isEqualTo("retired");
-      problem(register(s, digest("new"), API, PROVENANCE), 409, "image.identity_inactive",
-          "offboarded");
+      problem(Estate.registerAs(s, s.adminToken(), digest("new"), API, PROVENANCE), 409,
+          "image.identity_inactive", "offboarded");
       List<String> listed = new ArrayList<>();
       json(s.send("GET", "/v1/images?status=retired&identity=" + id, s.adminToken(), null))
           .get("items").forEach(i -> listed.add(i.get("digest").asText()));

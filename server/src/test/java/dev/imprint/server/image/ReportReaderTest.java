@@ -49,6 +49,36 @@ class ReportReaderTest {
   }
 
   @Test
+  void eachReportSaysWhatWroteItAndWhatItScannedWhereItDoes() throws Exception {
+    ReportSummary.Source imprint = ReportReader.scan(fixture("imprint-clean.json")).source();
+    assertThat(imprint.scanner()).isEqualTo("imprint");
+    assertThat(imprint.scannerVersion()).isEqualTo("0.1.0");
+    assertThat(imprint.filesScanned()).isEqualTo(2);
+    assertThat(ReportReader.scan(JSON.readTree("{\"schemaVersion\":1,\"findings\":[]}"))
+        .source()).isEqualTo(ReportSummary.Source.NONE);
+    ReportSummary.Source sarif = ReportReader.scan(JSON.readTree("{\"version\":\"2.1.0\","
+        + "\"runs\":[{\"tool\":{\"driver\":{\"name\":\"Imprint\",\"semanticVersion\":"
+        + "\"0.1.0\"}},\"versionControlProvenance\":[{\"revisionId\":\"abc1234\"}],"
+        + "\"results\":[]}]}")).source();
+    assertThat(sarif.scanner()).isEqualTo("Imprint");
+    assertThat(sarif.scannerVersion()).isEqualTo("0.1.0");
+    assertThat(sarif.commit()).isEqualTo("abc1234");
+    ReportSummary.Source trivy = ReportReader.vulnerabilities(fixture("trivy-critical.json"))
+        .source();
+    assertThat(trivy.subject()).startsWith("registry.example/payments/api@sha256:1111");
+    assertThat(trivy.subjectDigests()).containsExactly("sha256:" + "1".repeat(64));
+    ReportSummary.Source grype = ReportReader.vulnerabilities(fixture("grype-clean.json"))
+        .source();
+    assertThat(grype.scanner()).isEqualTo("grype");
+    assertThat(grype.scannerVersion()).isEqualTo("0.84.0");
+    assertThat(grype.subject()).isEqualTo("registry.example/payments/api:1.4.2");
+    assertThat(grype.subjectDigests()).isEmpty();
+    ReportSummary.Source control = ReportReader.vulnerabilities(JSON.readTree("{\"matches\":[],"
+        + "\"source\":{\"target\":{\"userInput\":\"a\\u001b[31m\"}}}")).source();
+    assertThat(control.subject()).isEqualTo("a?[31m");
+  }
+
+  @Test
   void reportsOfTheWrongKindAreRefusedWithTheirOwnCodes() throws Exception {
     assertThatThrownBy(() -> ReportReader.scan(fixture("trivy-critical.json")))
         .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.code())

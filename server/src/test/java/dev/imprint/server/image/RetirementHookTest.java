@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imprint.server.audit.AuditLog;
+import dev.imprint.server.auth.Caller;
+import dev.imprint.server.auth.Role;
 import dev.imprint.server.identity.IdentityService;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.testing.AuditActions;
@@ -36,7 +38,8 @@ class RetirementHookTest {
       String d = Estate.digest("hooked");
       images.register(new ImageService.Registration("registry.example/a", "1", d,
           "spiffe://imprint.local/a", new Image.Provenance("github.com/a", "abc1234", null, null),
-          null, null), "test");
+          null, null), new Caller("0123456789abcdef", Role.PIPELINE,
+              IdentityService.idOf("spiffe://imprint.local/a"), "spiffe://imprint.local/a"));
       images.approve(d, "ok", false, "test");
       images.deploy(d, null, "test");
 

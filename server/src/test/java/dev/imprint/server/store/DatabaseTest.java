@@ -173,9 +173,16 @@ class DatabaseTest {
     try (Database db = Database.open(null, dir)) {
       db.write(c -> {
         try (var st = c.createStatement()) {
-          // back to the schema of V2: undo V5, V4 (SQLite cannot drop a referencing column, so
-          // the empty table is made again as V1 made it) and V3
-          st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('3', '4', '5')");
+          // back to the schema of V2: undo V7, V6, V5, V4 (SQLite cannot drop a referencing
+          // column, so the empty table is made again as V1 made it) and V3
+          st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('3', '4', '5',"
+              + " '6', '7')");
+          st.executeUpdate("DROP TABLE join_tokens");
+          st.executeUpdate("DROP TABLE signing_keys");
+          st.executeUpdate("DROP TABLE identity_repositories");
+          st.executeUpdate("ALTER TABLE identities DROP COLUMN repositories");
+          st.executeUpdate("ALTER TABLE images DROP COLUMN suppliers");
+          st.executeUpdate("ALTER TABLE finding_reports DROP COLUMN content_sha256");
           st.executeUpdate("DROP TABLE inventory_links");
           st.executeUpdate("DROP TABLE inventory_identities");
           st.executeUpdate("DROP TABLE inventories");
@@ -196,12 +203,16 @@ class DatabaseTest {
                 + " + (SELECT COUNT(identity_id) FROM api_tokens)"
                 + " + (SELECT COUNT(*) FROM inventories)"
                 + " + (SELECT COUNT(*) FROM inventory_identities)"
-                + " + (SELECT COUNT(*) FROM inventory_links)")) {
+                + " + (SELECT COUNT(*) FROM inventory_links)"
+                + " + (SELECT COUNT(*) FROM identity_repositories)"
+                + " + (SELECT COUNT(suppliers) FROM images)"
+                + " + (SELECT COUNT(*) FROM signing_keys) + (SELECT COUNT(*) FROM join_tokens)")) {
           rs.next();
           return rs.getLong(1);
         }
       });
-      assertThat(n).as("V3's table, V4's column and V5's tables exist again, empty").isZero();
+      assertThat(n).as("V3's table, V4's column, V5's, V6's and V7's tables exist again, empty")
+          .isZero();
     }
   }
 

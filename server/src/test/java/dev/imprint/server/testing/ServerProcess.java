@@ -31,6 +31,15 @@ public record ServerProcess(Process process, String url, String adminToken)
    */
   public static ServerProcess start(Path dataDir, String jdbc, Map<String, String> env)
       throws IOException {
+    return start(dataDir, jdbc, env, null);
+  }
+
+  /**
+   * As {@link #start(Path, String, Map)}, in a shell that first sets the process umask to
+   * {@code umask} (such as {@code 000}; null: inherit), which Java itself cannot set.
+   */
+  public static ServerProcess start(Path dataDir, String jdbc, Map<String, String> env,
+      String umask) throws IOException {
     String cp = System.getProperty("surefire.test.class.path",
         System.getProperty("java.class.path"));
     List<String> cmd = new ArrayList<>(List.of(
@@ -39,14 +48,21 @@ public record ServerProcess(Process process, String url, String adminToken)
     if (jdbc != null) {
       cmd.add(jdbc);
     }
+    if (umask != null) {
+      cmd.addAll(0, List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
+    }
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().putAll(env);
     Process p = pb.start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
         StandardCharsets.UTF_8));
     String admin = null;
+    List<String> said = new ArrayList<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     for (String line = out.readLine(); line != null; line = out.readLine()) {
+      if (!line.startsWith("admin token: ")) {
+        said.add(line);
+      }
       if (line.startsWith("admin token: ")) {
         admin = line.substring("admin token: ".length()).trim();
       } else if (line.startsWith("ready ")) {
@@ -60,7 +76,8 @@ public record ServerProcess(Process process, String url, String adminToken)
       }
     }
     p.destroyForcibly();
-    throw new IllegalStateException("the server process did not start");
+    throw new IllegalStateException("the server process did not start; it said:\n"
+        + String.join("\n", said));
   }
 
   /** One API call with a bearer token; {@code body} is JSON or null. */

@@ -1,0 +1,288 @@
+package dev.imprint.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imprint.cli.remote.RemoteException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+/**
+ * The workload side of attestation and renewal: generates a key pair here (the private key never
+ * leaves), sends a CSR with the join token or the workload session, and writes spiffe-helper's
+ * files atomically (a temporary file in the same directory, then a rename).
+ */
+final class SvidFetcher {
+  static final String SVID = "svid.pem";
+  static final String KEY = "svid_key.pem";
+  static final String BUNDLE = "bundle.pem";
+  static final String JWT = "jwt_svid.token";
+  static final String JWT_BUNDLE = "jwt_bundle.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final URI base;
+  private final Path dir;
+  private final HttpClient http = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final Clock clock = Clock.systemUTC();
+  private final String jwtTtl;
+  private final String x509Ttl;
+
+  SvidFetcher(String server, Path dir, String jwtTtl, String x509Ttl) {
+    this.jwtTtl = jwtTtl;
+    this.x509Ttl = x509Ttl;
+    String s = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+    URI u;
+    try {
+      u = URI.create(s);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("expected --server http(s)://HOST:PORT, got '" + server
+          + "'");
+    }
+    if (u.getHost() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
+      throw new IllegalArgumentException("expected --server http(s)://HOST:PORT, got '" + server
+          + "'");
+    }
+    this.base = u;
+    this.dir = dir;
+    try {
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rwx------")));
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new IllegalArgumentException("cannot create --out " + dir + ": " + e.getMessage());
+    }
+  }
+
+  /** Redeems the join token and writes the files; returns the server's answer. */
+  JsonNode attest(String joinToken, String audience) {
+    KeyPair key = newKey();
+    Map<String, Object> body = ask(audience, key);
+    body.put("join_token", joinToken);
+    JsonNode issued = post("/v1/attest/join-token", null, body);
+    write(issued, key);
+    return issued;
+  }
+
+  /**
+   * Sleeps until the previous answer's {@code renew_after}, then renews with its session (a new
+   * key each time) and writes the files; retries a server it cannot reach until the credentials
+   * expire.
+   *
+   * @throws RemoteException when the server refuses (the image retired, the identity disabled)
+   */
+  JsonNode renewWhenDue(JsonNode previous, String audience, PrintWriter err) {
+    Instant due = Instant.parse(previous.path("renew_after").asText());
+    Instant expires = Instant.parse(previous.at("/session/expires_at").asText());
+    sleepUntil(due);
+    while (true) {
+      KeyPair key = newKey();
+      try {
+        JsonNode issued = post("/v1/svid/renew", previous.at("/session/token").asText(),
+            ask(audience, key));
+        write(issued, key);
+        return issued;
+      } catch (RemoteException e) {
+        if (e.exitCode() != RemoteException.UNREACHABLE || !clock.instant().isBefore(expires)) {
+          throw e;
+        }
+        Duration wait = SvidCommand.retryDelay(Duration.between(clock.instant(), expires));
+        err.println("imprint: renewal failed (" + e.getMessage() + "); retrying in "
+            + wait.toSeconds() + "s");
+        err.flush();
+        sleepUntil(clock.instant().plus(wait));
+      }
+    }
+  }
+
+  /** One line about what was written. */
+  String summary(JsonNode issued) {
+    StringBuilder b = new StringBuilder(issued.path("spiffe_id").asText());
+    if (issued.has("x509_svid")) {
+      b.append(": X.509-SVID until ").append(issued.at("/x509_svid/expires_at").asText());
+    }
+    if (issued.has("jwt_svid")) {
+      b.append(", JWT-SVID until ").append(issued.at("/jwt_svid/expires_at").asText());
+    }
+    return b.append(" in ").append(dir).append("; renew after ")
+        .append(issued.path("renew_after").asText()).toString();
+  }
+
+  private Map<String, Object> ask(String audience, KeyPair key) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    if (audience != null) {
+      body.put("audience", audience);
+      if (jwtTtl != null) {
+        body.put("jwt_ttl", jwtTtl);
+      }
+    }
+    body.put("csr", csr(key));
+    if (x509Ttl != null) {
+      body.put("x509_ttl", x509Ttl);
+    }
+    return body;
+  }
+
+  private void write(JsonNode issued, KeyPair key) {
+    replace(SVID, issued.at("/x509_svid/certificates").asText(), false);
+    replace(KEY, pem("PRIVATE KEY", key.getPrivate().getEncoded()), true);
+    replace(BUNDLE, issued.path("x509_bundle").asText(), false);
+    if (issued.has("jwt_svid")) {
+      replace(JWT, issued.at("/jwt_svid/token").asText(), true);
+    }
+    replace(JWT_BUNDLE, get("/v1/bundle/jwt"), false);
+  }
+
+  private void replace(String name, String content, boolean secret) {
+    Path target = dir.resolve(name);
+    try {
+      Path tmp = Files.createTempFile(dir, "." + name, ".tmp",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+              secret ? "rw-------" : "rw-r--r--")));
+      try {
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        try {
+          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
+              StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new IllegalArgumentException("cannot write " + target + ": " + e.getMessage());
+    }
+  }
+
+  static KeyPair newKey() {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+      g.initialize(new ECGenParameterSpec("secp256r1"));
+      return g.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("ECDSA P-256 is required by the Java platform", e);
+    }
+  }
+
+  /** A CSR with an empty subject and no extension: Imprint grants the SVID's SPIFFE ID. */
+  static String csr(KeyPair key) {
+    try {
+      byte[] der = new JcaPKCS10CertificationRequestBuilder(new X500Name(new RDN[0]),
+          key.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA")
+              .build(key.getPrivate())).getEncoded();
+      return pem("CERTIFICATE REQUEST", der);
+    } catch (IOException | OperatorCreationException e) {
+      throw new IllegalStateException("cannot build a certificate request", e);
+    }
+  }
+
+  static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64,
+        "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der) + "\n-----END " + type
+        + "-----\n";
+  }
+
+  private JsonNode post(String path, String bearer, Object body) {
+    try {
+      HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
+          .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+      if (bearer != null) {
+        b.header("Authorization", "Bearer " + bearer);
+      }
+      HttpResponse<byte[]> res = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      JsonNode node = readOrNull(res.body());
+      if (res.statusCode() == 200 && node != null) {
+        return node;
+      }
+      if (node != null && node.hasNonNull("code")) {
+        throw new RemoteException(RemoteException.REFUSED, node.get("code").asText(),
+            node.path("detail").asText(), res.statusCode());
+      }
+      throw new RemoteException(RemoteException.REFUSED, "http." + res.statusCode(),
+          "the server answered HTTP " + res.statusCode(), res.statusCode());
+    } catch (ConnectException | HttpTimeoutException e) {
+      throw unreachable();
+    } catch (IOException e) {
+      throw new RemoteException(RemoteException.UNREACHABLE, "client.io", "talking to " + base
+          + " failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RemoteException(RemoteException.UNREACHABLE, "client.interrupted", "interrupted");
+    }
+  }
+
+  private String get(String path) {
+    try {
+      HttpResponse<String> res = http.send(HttpRequest.newBuilder(base.resolve(path))
+          .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      if (res.statusCode() != 200) {
+        throw new RemoteException(RemoteException.REFUSED, "http." + res.statusCode(),
+            "the server answered HTTP " + res.statusCode() + " for " + path, res.statusCode());
+      }
+      return res.body();
+    } catch (ConnectException | HttpTimeoutException e) {
+      throw unreachable();
+    } catch (IOException e) {
+      throw new RemoteException(RemoteException.UNREACHABLE, "client.io", "talking to " + base
+          + " failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RemoteException(RemoteException.UNREACHABLE, "client.interrupted", "interrupted");
+    }
+  }
+
+  private RemoteException unreachable() {
+    return new RemoteException(RemoteException.UNREACHABLE, "client.unreachable",
+        "cannot reach the Imprint server at " + base);
+  }
+
+  private static JsonNode readOrNull(byte[] raw) {
+    try {
+      return raw.length == 0 ? null : JSON.readTree(raw);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private void sleepUntil(Instant t) {
+    long ms = Duration.between(clock.instant(), t).toMillis();
+    if (ms <= 0) {
+      return;
+    }
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RemoteException(RemoteException.UNREACHABLE, "client.interrupted", "interrupted");
+    }
+  }
+}

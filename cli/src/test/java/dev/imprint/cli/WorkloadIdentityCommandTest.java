@@ -1,0 +1,197 @@
+package dev.imprint.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imprint.cli.remote.ApiClient;
+import dev.imprint.cli.remote.RemoteOptions;
+import dev.imprint.server.ImprintServer;
+import dev.imprint.server.ServerConfig;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code join-token create}, {@code svid fetch [--watch]} and {@code keys} against a server. */
+class WorkloadIdentityCommandTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String API = "spiffe://imprint.local/payments/api";
+  static final String DIGEST = "sha256:" + "ab".repeat(32);
+  @TempDir Path dir;
+  ImprintServer server;
+  Supplier<String> previous;
+  ApiClient admin;
+
+  @BeforeEach
+  void start() {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    ServerConfig d = ServerConfig.defaults();
+    server = ImprintServer.start(new ServerConfig("127.0.0.1", 0, dir.resolve("data"), null,
+        d.trustDomain(), null, null, false, d.logFormat(), d.maxBodyBytes())
+        .withCheckpointInterval(java.time.Duration.ZERO),
+        new PrintStream(console, true, StandardCharsets.UTF_8));
+    String token = console.toString(StandardCharsets.UTF_8)
+        .replaceAll("(?s).*admin token: (\\S+).*", "$1");
+    previous = RemoteOptions.useTokenSource(() -> token);
+    admin = new ApiClient(server.url(), token);
+    admin.post("/v1/identities", Map.of("spiffeId", API, "kind", "workload", "owner", "team",
+        "environment", "prod"));
+    String pipeline = admin.post("/v1/tokens", Map.of("role", "pipeline", "identity", API))
+        .get("token").asText();
+    new ApiClient(server.url(), pipeline).post("/v1/images", Map.of("repository", "registry.example/payments/api",
+        "digest", DIGEST, "identity", API, "provenance", Map.of("sourceRepository",
+            "github.com/acme/pay", "commit", "3f9a1c2")));
+    admin.post("/v1/images/" + DIGEST + "/approve", Map.of("reason", "ok"));
+  }
+
+  @AfterEach
+  void stop() {
+    RemoteOptions.useTokenSource(previous);
+    server.close();
+  }
+
+  String joinToken() {
+    Cli c = Cli.run("join-token", "create", "--image", DIGEST, "--identity", API, "--ttl", "5m",
+        "--server", server.url());
+    assertThat(c.code()).as(c.err()).isZero();
+    assertThat(c.out().lines().toList()).as("the token alone").singleElement()
+        .satisfies(t -> assertThat(t).matches("imj_[0-9a-f]{16}_[A-Za-z0-9_-]{43}"));
+    return c.out().strip();
+  }
+
+  @Test
+  void fetchWritesSpiffeHelpersFilesWithAKeyGeneratedLocallyAndASecondUseIsRefused()
+      throws Exception {
+    String token = joinToken();
+    Path out = dir.resolve("svid");
+    Cli c = Cli.run("svid", "fetch", "--join-token", token, "--audience", "https://db.example",
+        "--out", out.toString(), "--server", server.url());
+    assertThat(c.code()).as(c.err()).isZero();
+    assertThat(c.out()).contains(API);
+    try (var files = Files.list(out)) {
+      assertThat(files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()))
+          .containsExactlyInAnyOrder("svid.pem", "svid_key.pem", "bundle.pem",
+              "jwt_svid.token", "jwt_bundle.json");
+    }
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
+        out.resolve("svid_key.pem")))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
+        out.resolve("jwt_svid.token")))).isEqualTo("rw-------");
+    List<X509Certificate> chain = certs(out.resolve("svid.pem"));
+    validates(chain, certs(out.resolve("bundle.pem")));
+    assertThat(chain.get(0).getSubjectAlternativeNames().iterator().next().get(1))
+        .isEqualTo(API);
+    matches(chain.get(0), out.resolve("svid_key.pem"));
+    String jwt = Files.readString(out.resolve("jwt_svid.token"));
+    String kid = JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[0]))
+        .get("kid").asText();
+    JsonNode jwks = JSON.readTree(out.resolve("jwt_bundle.json").toFile());
+    assertThat(jwks.get("keys").findValuesAsText("kid")).contains(kid);
+
+    Cli again = Cli.run("svid", "fetch", "--join-token", token, "--out",
+        dir.resolve("again").toString(), "--server", server.url());
+    assertThat(again.code()).isEqualTo(3);
+    assertThat(again.err()).contains("join_token.used");
+  }
+
+  @Test
+  void watchRenewsBeforeExpiryAndStopsWithExit3OnceTheImageIsRetired() throws Exception {
+    String token = joinToken();
+    Path out = dir.resolve("watched");
+    CompletableFuture<Cli> run = CompletableFuture.supplyAsync(() -> Cli.run("svid", "fetch",
+        "--join-token", token, "--audience", "a", "--jwt-ttl", "30s", "--x509-ttl", "30s",
+        "--out", out.toString(), "--server", server.url(), "--watch", "--max-renewals", "2"));
+    String first = waitForChange(out.resolve("svid.pem"), null);
+    String key = Files.readString(out.resolve("svid_key.pem"));
+    String second = waitForChange(out.resolve("svid.pem"), first);
+    assertThat(second).as("renewed").isNotEqualTo(first);
+    assertThat(Files.readString(out.resolve("svid_key.pem"))).as("a new key").isNotEqualTo(key);
+    validates(certs(out.resolve("svid.pem")), certs(out.resolve("bundle.pem")));
+    admin.post("/v1/images/" + DIGEST + "/retire", Map.of("reason", "CVE-2026-1234"));
+    Cli c = run.get(60, TimeUnit.SECONDS);
+    assertThat(c.code()).as(c.out() + c.err()).isEqualTo(3);
+    assertThat(c.err()).contains("svid.image_not_approved");
+    assertThat(Files.readString(out.resolve("svid.pem"))).as("left as it was").isEqualTo(second);
+  }
+
+  @Test
+  void keysListShowsTheActiveKeysAndRotateRefusesATooShortActivation() {
+    Cli list = Cli.run("keys", "list", "--server", server.url());
+    assertThat(list.code()).as(list.err()).isZero();
+    assertThat(list.out()).contains("jwt-svid", "x509-svid", "active", "ES256");
+    Cli soon = Cli.run("keys", "rotate", "--activate-in", "5s", "--server", server.url());
+    assertThat(soon.code()).isEqualTo(3);
+    assertThat(soon.err()).contains("keys.activation_too_soon");
+    Cli rotate = Cli.run("keys", "rotate", "--activate-in", "1m", "--server", server.url());
+    assertThat(rotate.code()).as(rotate.err()).isZero();
+    assertThat(rotate.out()).contains("jwt-svid ES256", "x509-svid ES256", "signs from");
+    assertThat(Cli.run("keys", "list", "--server", server.url()).out()).contains("prepared");
+  }
+
+  static String waitForChange(Path file, String previous) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(file)) {
+        String now = Files.readString(file);
+        if (!now.isEmpty() && !now.equals(previous)) {
+          return now;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(file + " did not change within 60 s");
+  }
+
+  static List<X509Certificate> certs(Path pem) throws Exception {
+    return CertificateFactory.getInstance("X.509").generateCertificates(
+        new ByteArrayInputStream(Files.readAllBytes(pem))).stream()
+        .map(c -> (X509Certificate) c).toList();
+  }
+
+  static void validates(List<X509Certificate> chain, List<X509Certificate> roots)
+      throws Exception {
+    PKIXParameters p = new PKIXParameters(roots.stream().map(r -> new TrustAnchor(r, null))
+        .collect(Collectors.toSet()));
+    p.setRevocationEnabled(false);
+    CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509")
+        .generateCertPath(chain), p);
+  }
+
+  static void matches(X509Certificate cert, Path keyPem) throws Exception {
+    String b64 = Files.readString(keyPem).replaceAll("-----[A-Z ]+-----", "")
+        .replaceAll("\\s", "");
+    PrivateKey k = KeyFactory.getInstance("EC").generatePrivate(
+        new PKCS8EncodedKeySpec(Base64.getDecoder().decode(b64)));
+    Signature s = Signature.getInstance("SHA256withECDSA");
+    s.initSign(k);
+    s.update(new byte[] {1, 2, 3});
+    byte[] sig = s.sign();
+    s.initVerify(cert.getPublicKey());
+    s.update(new byte[] {1, 2, 3});
+    assertThat(s.verify(sig)).as("the key is the certificate's").isTrue();
+  }
+}
