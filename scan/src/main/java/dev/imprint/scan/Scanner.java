@@ -52,6 +52,8 @@ public final class Scanner {
       Set.of(".git", ".hg", ".svn", ".terraform", "node_modules", ".imprint-cache");
 
   private static final int BINARY_SNIFF_BYTES = 8000;
+  /** The generic name-and-entropy secret rule, which yields to a typed rule on the same line. */
+  private static final String GENERIC_SECRET_RULE = "IMP-SECRET-033";
 
   private final ScanSettings settings;
   private final List<Analyzer> analyzers;
@@ -403,22 +405,34 @@ public final class Scanner {
 
   /**
    * Keeps one finding per secret value per line: a typed rule (say, a Dockerfile ENV rule)
-   * wins over the generic text detectors, and a more severe finding over a less severe one.
+   * wins over the generic text detectors, and a more severe finding over a less severe one; a
+   * generic name-and-entropy finding is dropped from a line a typed rule reported a secret on.
    */
   static List<Finding> dedupeSecrets(List<Finding> local) {
     Map<String, Finding> bySecret = new LinkedHashMap<>();
     List<Finding> out = new ArrayList<>();
+    Set<Integer> typedLines = new java.util.HashSet<>();
     for (Finding f : local) {
       if (f.secret() == null) {
         out.add(f);
         continue;
       }
+      if (!f.ruleId().startsWith("IMP-SECRET-")) {
+        typedLines.add(f.location().line());
+      }
       String key = f.location().line() + "\0" + f.secret().fingerprint();
       bySecret.merge(key, f, Scanner::preferred);
     }
-    out.addAll(bySecret.values());
+    for (Finding f : bySecret.values()) {
+      // A typed rule that read this line (a decoded Secret value, a parsed env entry) judged it
+      // better than the name-and-entropy heuristic did on the raw text.
+      if (!(f.ruleId().equals(GENERIC_SECRET_RULE) && typedLines.contains(f.location().line()))) {
+        out.add(f);
+      }
+    }
     return out;
   }
+
 
   private static Finding preferred(Finding a, Finding b) {
     boolean aGeneric = a.ruleId().startsWith("IMP-SECRET-");

@@ -91,6 +91,11 @@ final class GenericDetector implements SecretDetectors.Detector {
       if (!quoted && m.end() < to && text.charAt(m.end()) == '(') {
         continue;
       }
+      if (!quoted && raw.length() == 512 && m.end() < to
+          && !Character.isWhitespace(text.charAt(m.end()))) {
+        // Longer than any password: a ciphertext (a SealedSecret's), a blob or minified code.
+        continue;
+      }
       if (!quoted && m.group("sep").equals(":") && m.group("sp").isEmpty()
           && m.group("q").isEmpty()) {
         // group:artifact, image:tag, service:Action, host:port, and Imprint's own inventory
