@@ -51,6 +51,12 @@ final class ImageCommand {
     }
   }
 
+  /** {@code repository[:tag]@digest}: the reference that runs exactly this image. */
+  static String reference(JsonNode image) {
+    return image.path("repository").asText() + (image.path("tag").isTextual() ? ":"
+        + image.path("tag").asText() : "") + "@" + image.path("digest").asText();
+  }
+
   static String shortDigest(String d) {
     return d.length() > 19 ? d.substring(0, 19) : d;
   }
@@ -324,8 +330,13 @@ final class ImageCommand {
 
     @Override
     protected void printTable(JsonNode r, PrintWriter out) {
+      JsonNode back = r.path("deployed");
       out.println("rolled back " + r.path("retired").path("digest").asText() + " (now retired)");
-      out.println("deployed    " + r.path("deployed").path("digest").asText());
+      out.println("deployed    " + back.path("digest").asText());
+      out.println("go back to  " + reference(back));
+      out.println("(set this image on the workload, e.g. kubectl set image, or run 'imprint pin'"
+          + " on manifests that name " + back.path("repository").asText()
+          + (back.path("tag").isTextual() ? ":" + back.path("tag").asText() : "") + ")");
     }
   }
 

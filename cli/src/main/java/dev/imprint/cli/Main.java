@@ -26,6 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
         TokenCommand.class,
         IdentityCommand.class,
         ImageCommand.class,
+        ClusterCommand.class,
+        PinCommand.class,
         AuditCommand.class,
         KeysCommand.class,
         JoinTokenCommand.class,
@@ -111,6 +113,8 @@ public final class Main {
       case "token" -> TokenCommand.class;
       case "identity" -> IdentityCommand.class;
       case "image" -> ImageCommand.class;
+      case "cluster" -> ClusterCommand.class;
+      case "pin" -> PinCommand.class;
       case "audit" -> AuditCommand.class;
       case "keys" -> KeysCommand.class;
       case "join-token" -> JoinTokenCommand.class;

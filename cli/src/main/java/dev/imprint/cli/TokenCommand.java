@@ -33,8 +33,10 @@ final class TokenCommand {
   @Command(name = "create", mixinStandardHelpOptions = true,
       description = "Creates a token and prints it once.")
   static final class Create extends RemoteCommand {
-    @Option(names = "--role", required = true, paramLabel = "admin|pipeline|auditor|workload",
-        description = "What the token may do.")
+    @Option(names = "--role", required = true,
+        paramLabel = "admin|pipeline|auditor|workload|admission",
+        description = "What the token may do (admission: the Kubernetes API server calling the"
+            + " admission webhooks).")
     String role;
 
     @Option(names = "--description", paramLabel = "TEXT", description = "What it is for.")
@@ -46,8 +48,20 @@ final class TokenCommand {
             + " the identity's last seen time.")
     String identity;
 
+    @Option(names = "--cluster", paramLabel = "NAME",
+        description = "Bind an admission token to this registered cluster: the pods its"
+            + " reviews admit are recorded there and it cannot speak for another cluster.")
+    String cluster;
+
     @Override
     protected JsonNode call(ApiClient client) {
+      if (cluster != null) {
+        if (!"admission".equals(role) || identity != null) {
+          throw new IllegalArgumentException("--cluster binds an admission token: use it with"
+              + " --role admission and without --identity");
+        }
+        return ClusterCommand.admissionToken(client, cluster, description);
+      }
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("role", role);
       if (description != null) {
@@ -63,7 +77,8 @@ final class TokenCommand {
     protected void printTable(JsonNode r, PrintWriter out) {
       out.println("token: " + r.path("token").asText());
       out.println("id: " + r.path("id").asText() + "  role: " + r.path("role").asText()
-          + (r.path("identity").isTextual() ? "  identity: " + r.path("identity").asText() : ""));
+          + (r.path("identity").isTextual() ? "  identity: " + r.path("identity").asText() : "")
+          + (r.path("cluster").isTextual() ? "  cluster: " + r.path("cluster").asText() : ""));
       out.println("(shown once; only its hash is stored)");
     }
   }

@@ -234,7 +234,8 @@ class EstateCommandTest {
     }
     Cli rb = imprint("image", "rollback", v2, "--reason", "v2 crashes");
     assertThat(rb.code()).as(rb.err()).isZero();
-    assertThat(rb.out()).contains("rolled back " + v2).contains("deployed    " + v1);
+    assertThat(rb.out()).contains("rolled back " + v2).contains("deployed    " + v1)
+        .contains("go back to  registry.example/payments/api@" + v1);
     Path notJson = dir.resolve("bad.json");
     Files.writeString(notJson, "not json");
     Cli bad = imprint("image", "register", "--repository", "registry.example/payments/api",

@@ -30,7 +30,7 @@ class MainTest {
 
   @Test
   void theFastPathKnowsEverySubcommandTheAnnotationLists() {
-    assertThat(listed()).hasSize(13);
+    assertThat(listed()).hasSize(15);
     listed().forEach((name, c) -> assertThat(Main.subcommand(name)).as(name).isEqualTo(c));
     assertThat(Main.subcommand("help")).isNull();
     assertThat(Main.subcommand("no-such-command")).isNull();

@@ -19,6 +19,10 @@ import dev.imprint.server.identity.IdentityService;
 import dev.imprint.server.image.ImagePolicy;
 import dev.imprint.server.image.ImageRoutes;
 import dev.imprint.server.image.ImageService;
+import dev.imprint.server.kubernetes.AdmissionService;
+import dev.imprint.server.kubernetes.ClusterService;
+import dev.imprint.server.kubernetes.KubernetesAttestor;
+import dev.imprint.server.kubernetes.KubernetesRoutes;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.svid.JwtSvidValidator;
 import dev.imprint.server.svid.SvidConfig;
@@ -156,7 +160,7 @@ public final class ImprintServer implements AutoCloseable {
       AuditRoutes auditRoutes = AuditRoutes.wire(db, config.trustDomain(), kek, clock, metrics);
       modules.add(auditRoutes);
       identity = workloadIdentity(config, db, audit, clock, kek, modules);
-      estate(config, db, audit, clock, tokens, modules, identity.states());
+      estate(config, db, audit, clock, tokens, modules, identity.states(), identity.svids());
       modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
       Readiness readiness = new Readiness();
@@ -243,7 +247,7 @@ public final class ImprintServer implements AutoCloseable {
    * image policy), findings and the inventory uploads carry with them.
    */
   private static void estate(ServerConfig config, Database db, AuditLog audit, Clock clock,
-      TokenService tokens, List<ApiModule> modules, WorkloadStates states) {
+      TokenService tokens, List<ApiModule> modules, WorkloadStates states, SvidService svids) {
     ImagePolicy policy = config.imagePolicy() == null ? ImagePolicy.defaults()
         : ImagePolicy.load(config.imagePolicy());
     IdentityService identities = new IdentityService(db, audit, clock, config.trustDomain());
@@ -257,6 +261,10 @@ public final class ImprintServer implements AutoCloseable {
     modules.add(new FindingRoutes(new FindingService(db, audit, clock, IdentityService::linked),
         config.maxBodyBytes()));
     modules.add(new InventoryRoutes(new InventoryService(db)));
+    ClusterService clusters = new ClusterService(db, audit, clock, tokens, identities);
+    modules.add(new KubernetesRoutes(db, clusters, new AdmissionService(db, audit, clock,
+        clusters), new KubernetesAttestor(db, audit, clock, clusters, svids), svids,
+        config.maxBodyBytes()));
   }
 
   /**

@@ -28,7 +28,7 @@ class ApiSecurityTest {
           "/v1/jwks");
   /** POSTs that carry their own credential (a join token, a workload session), not a token. */
   private static final List<String> SELF_AUTHENTICATED =
-      List.of("/v1/attest/join-token", "/v1/svid/renew");
+      List.of("/v1/attest/join-token", "/v1/svid/renew", "/v1/attest/k8s");
 
   @TempDir static Path dir;
   static TestServer server;
@@ -110,15 +110,27 @@ class ApiSecurityTest {
       HttpResponse<String> none = server.send("POST", r.path(), null, "{}");
       assertThat(none.statusCode()).as(r.path()).isEqualTo(401);
       HttpResponse<String> forged = server.send("POST", r.path(),
-          "imp_0123456789abcdef_" + "A".repeat(43),
-          "{\"join_token\":\"imj_0123456789abcdef_" + "A".repeat(43) + "\"}");
+          "imp_0123456789abcdef_" + "A".repeat(43), r.path().equals("/v1/attest/k8s")
+              ? "{\"token\":\"eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ.e30.AAAA\"}"
+              : "{\"join_token\":\"imj_0123456789abcdef_" + "A".repeat(43) + "\"}");
       assertThat(forged.statusCode()).as(r.path()).isEqualTo(r.path().contains("renew")
           ? 401 : 401);
       assertThat(problem(forged).get("code").asText()).isIn("join_token.invalid",
-          "svid.session_invalid");
+          "svid.session_invalid", "attest.token_claims_invalid");
       checked++;
     }
     assertThat(checked).isEqualTo(SELF_AUTHENTICATED.size());
+  }
+
+  @Test
+  void theAdmissionRoleReachesTheAdmissionWebhooksAndNothingElse() {
+    // beyond the routes every token may call (SVID validation)
+    List<String> reachable = server.server().routes().stream()
+        .filter(r -> r.roles().contains(Role.ADMISSION))
+        .filter(r -> r.roles().size() < Role.values().length)
+        .map(r -> r.method() + " " + r.path()).toList();
+    assertThat(reachable).containsExactlyInAnyOrder("POST /v1/admission/validate",
+        "POST /v1/admission/mutate");
   }
 
   @Test

@@ -14,7 +14,9 @@ public enum Role implements RouteRole {
   /** Reads everything, changes nothing. */
   AUDITOR,
   /** A workload asking for credentials or decisions about itself. */
-  WORKLOAD;
+  WORKLOAD,
+  /** The Kubernetes API server calling the admission webhooks. */
+  ADMISSION;
 
   /** The role for a lower-case name such as {@code pipeline}. */
   public static Role parse(String name) {

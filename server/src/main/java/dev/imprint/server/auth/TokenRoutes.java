@@ -44,7 +44,7 @@ public final class TokenRoutes implements ApiModule {
     CreateRequest req = Json.body(ctx, CreateRequest.class);
     if (req.role() == null) {
       throw ApiProblem.badRequest("token.role_missing",
-          "expected field 'role' (admin, pipeline, auditor or workload), got none");
+          "expected field 'role' (admin, pipeline, auditor, workload or admission), got none");
     }
     Role role;
     try {

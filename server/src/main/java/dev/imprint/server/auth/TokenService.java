@@ -65,6 +65,22 @@ public final class TokenService implements AutoCloseable {
     return create(role, description, null, createdBy);
   }
 
+  /** Work that commits with a new token, in the transaction that creates it. */
+  @FunctionalInterface
+  public interface CreationHook {
+    void created(Connection tx, String tokenId) throws SQLException;
+  }
+
+  /**
+   * Creates an unbound token and runs {@code hook} in the same transaction (another capability
+   * binds the token to something of its own, such as a Kubernetes cluster); the returned secret
+   * exists nowhere else.
+   */
+  public IssuedToken create(Role role, String description, String createdBy,
+      CreationHook hook) {
+    return issue(role, description, null, createdBy, Mint.ALWAYS, hook).orElseThrow();
+  }
+
   /**
    * Creates a token bound to {@code identity} (a SPIFFE ID or short id; null for none); the
    * returned secret exists nowhere else.
@@ -79,7 +95,7 @@ public final class TokenService implements AutoCloseable {
           + " token of role " + role.wire() + " (only workload and pipeline tokens act for an"
           + " identity), got '" + identity + "'");
     }
-    return issue(role, description, identity, createdBy, Mint.ALWAYS).orElseThrow();
+    return issue(role, description, identity, createdBy, Mint.ALWAYS, null).orElseThrow();
   }
 
   /**
@@ -89,7 +105,8 @@ public final class TokenService implements AutoCloseable {
    * ({@code imprint server --bootstrap-admin}).
    */
   public Optional<IssuedToken> bootstrapAdmin() {
-    return issue(Role.ADMIN, "created at first start", null, FIRST_START, Mint.FIRST_START_ONLY);
+    return issue(Role.ADMIN, "created at first start", null, FIRST_START, Mint.FIRST_START_ONLY,
+        null);
   }
 
   /**
@@ -100,7 +117,7 @@ public final class TokenService implements AutoCloseable {
    */
   public IssuedToken mintBootstrapAdmin() {
     return issue(Role.ADMIN, "minted by imprint server --bootstrap-admin", null,
-        BOOTSTRAP_ADMIN, Mint.ALWAYS).orElseThrow();
+        BOOTSTRAP_ADMIN, Mint.ALWAYS, null).orElseThrow();
   }
 
   /** How many admin tokens are active now. */
@@ -115,7 +132,7 @@ public final class TokenService implements AutoCloseable {
   private record Bound(String id, String spiffeId, String status, String kind) {}
 
   private Optional<IssuedToken> issue(Role role, String description, String identity,
-      String createdBy, Mint mint) {
+      String createdBy, Mint mint, CreationHook hook) {
     byte[] idBytes = new byte[8];
     byte[] secretBytes = new byte[32];
     random.nextBytes(idBytes);
@@ -154,6 +171,9 @@ public final class TokenService implements AutoCloseable {
         details.put("bootstrap", true);
       }
       audit.append(c, new AuditEvent(createdBy, "token.created", "token:" + id, details));
+      if (hook != null) {
+        hook.created(c, id);
+      }
       return Optional.of(new ApiToken(id, role, desc, now, createdBy, null, null,
           bound == null ? null : bound.id(), bound == null ? null : bound.spiffeId()));
     });

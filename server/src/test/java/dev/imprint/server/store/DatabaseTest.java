@@ -173,10 +173,15 @@ class DatabaseTest {
     try (Database db = Database.open(null, dir)) {
       db.write(c -> {
         try (var st = c.createStatement()) {
-          // back to the schema of V2: undo V7, V6, V5, V4 (SQLite cannot drop a referencing
+          // back to the schema of V2: undo V8, V7, V6, V5, V4 (SQLite cannot drop a referencing
           // column, so the empty table is made again as V1 made it) and V3
           st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('3', '4', '5',"
-              + " '6', '7')");
+              + " '6', '7', '8')");
+          st.executeUpdate("DROP TABLE k8s_pods");
+          st.executeUpdate("DROP TABLE k8s_bindings");
+          st.executeUpdate("DROP TABLE k8s_admission_tokens");
+          st.executeUpdate("DROP TABLE k8s_clusters");
+          st.executeUpdate("DROP INDEX images_repository_tag");
           st.executeUpdate("DROP TABLE join_tokens");
           st.executeUpdate("DROP TABLE signing_keys");
           st.executeUpdate("DROP TABLE identity_repositories");
@@ -206,12 +211,13 @@ class DatabaseTest {
                 + " + (SELECT COUNT(*) FROM inventory_links)"
                 + " + (SELECT COUNT(*) FROM identity_repositories)"
                 + " + (SELECT COUNT(suppliers) FROM images)"
-                + " + (SELECT COUNT(*) FROM signing_keys) + (SELECT COUNT(*) FROM join_tokens)")) {
+                + " + (SELECT COUNT(*) FROM signing_keys) + (SELECT COUNT(*) FROM join_tokens)"
+                + " + (SELECT COUNT(*) FROM k8s_clusters) + (SELECT COUNT(*) FROM k8s_pods)")) {
           rs.next();
           return rs.getLong(1);
         }
       });
-      assertThat(n).as("V3's table, V4's column, V5's, V6's and V7's tables exist again, empty")
+      assertThat(n).as("V3's table, V4's column, V5's to V8's tables exist again, empty")
           .isZero();
     }
   }
