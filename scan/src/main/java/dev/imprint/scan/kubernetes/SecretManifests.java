@@ -1,5 +1,8 @@
 package dev.imprint.scan.kubernetes;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imprint.scan.Analyzer.Sink;
 import dev.imprint.scan.Category;
 import dev.imprint.scan.Finding;
@@ -15,6 +18,9 @@ import dev.imprint.scan.secret.Secrets;
 import dev.imprint.scan.yaml.YamlMap;
 import dev.imprint.scan.yaml.YamlNode;
 import dev.imprint.scan.yaml.YamlScalar;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,6 +56,10 @@ final class SecretManifests {
       + "(name)?|port|database|db(_?name)?|schema|namespace|region|endpoint|url|uri|bucket"
       + "|email|realm|tenant(_?id)?|client_?id|account(_?id)?|project(_?id)?|ca\\.crt|tls\\.crt"
       + "|ca\\.pem|.*\\.crt|.*\\.cert|.*\\.pub|.*cert\\.pem)");
+  /** Keys of an image pull Secret: a Docker client configuration with registry credentials. */
+  private static final Pattern DOCKER_CONFIG_KEY = Pattern.compile("\\.docker(config)?json|"
+      + "\\.dockercfg|config\\.json");
+  private static final ObjectMapper JSON = new ObjectMapper();
   /** ConfigMap keys that are configuration files the detectors know how to read. */
   private static final Pattern CONFIG_FILE_KEY = Pattern.compile(
       "(?i).*\\.(properties|ini|cfg|conf|cnf|env|pem|key|json|ya?ml|toml|xml)|\\.env");
@@ -112,6 +122,10 @@ final class SecretManifests {
    * which is reported as it is; what the detectors recognise names the finding.
    */
   private void entry(String field, String key, String raw, String text, YamlScalar at) {
+    if (text != null && DOCKER_CONFIG_KEY.matcher(key).matches()
+        && registryCredentials(field, key, text, at)) {
+      return;
+    }
     if (text != null && (text.isBlank() || Secrets.isPlaceholder(text.trim())
         || Secrets.isTestMarker(text) || publicMaterial(text))) {
       return;
@@ -132,6 +146,73 @@ final class SecretManifests {
     sink.report(COMMITTED_SECRET.at(file.location(at.line(), Math.max(1, at.column())),
         where + what + (field.equals("data") ? ", only base64-encoded" : ", in plain text"))
         .withSecret(evidence).withKey(obj.address() + "/" + field + "/" + key));
+  }
+
+  /**
+   * An image pull Secret ({@code .dockerconfigjson}, or the legacy {@code .dockercfg} without
+   * {@code auths}): reported once, with the first registry that holds a password, an
+   * {@code auth} (base64 {@code user:password}) or an identity token; credential helpers and
+   * placeholders hold nothing. False when the text is no Docker client configuration (a
+   * {@code config.json} of the application), which is then judged like any other value.
+   */
+  private boolean registryCredentials(String field, String key, String text, YamlScalar at) {
+    JsonNode root;
+    try {
+      root = text.strip().startsWith("{") ? JSON.readTree(text) : null;
+    } catch (JsonProcessingException e) {
+      return false;
+    }
+    boolean legacy = key.equals(".dockercfg");
+    if (root == null || !root.isObject() || !legacy && !root.has("auths")) {
+      return false;
+    }
+    JsonNode registries = legacy && !root.has("auths") ? root : root.get("auths");
+    List<String> hosts = new ArrayList<>();
+    String credential = null;
+    for (Iterator<Map.Entry<String, JsonNode>> it = registries.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> registry = it.next();
+      String found = registryCredential(registry.getValue());
+      if (found != null) {
+        hosts.add(registry.getKey());
+        credential = credential == null ? found : credential;
+      }
+    }
+    if (credential == null) {
+      return true;
+    }
+    String where = obj.address() + " commits " + field + " '" + key + "' (registry credentials"
+        + " for " + String.join(", ", hosts) + ")";
+    sink.report(COMMITTED_SECRET.at(file.location(at.line(), Math.max(1, at.column())),
+        where + (field.equals("data") ? ", only base64-encoded" : ", in plain text"))
+        .withSecret(SecretEvidence.of(credential)).withKey(obj.address() + "/" + field + "/"
+            + key));
+    return true;
+  }
+
+  /** The password or token one registry entry holds, or null. */
+  private static String registryCredential(JsonNode entry) {
+    if (entry == null || !entry.isObject()) {
+      return null;
+    }
+    for (String name : List.of("password", "identitytoken", "registrytoken")) {
+      String v = entry.path(name).asText("");
+      if (real(v)) {
+        return v;
+      }
+    }
+    String auth = entry.path("auth").asText("");
+    byte[] decoded = real(auth) ? Encoded.bytes(auth) : null;
+    if (decoded == null) {
+      return null;
+    }
+    String pair = new String(decoded, StandardCharsets.UTF_8);
+    int colon = pair.indexOf(':');
+    String password = colon < 0 ? pair : pair.substring(colon + 1);
+    return real(password) ? password : null;
+  }
+
+  private static boolean real(String v) {
+    return !v.isBlank() && !Secrets.isPlaceholder(v) && !Secrets.isTestMarker(v);
   }
 
   /** Certificates and public keys only: nothing secret. */

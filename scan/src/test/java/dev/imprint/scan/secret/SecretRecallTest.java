@@ -59,6 +59,33 @@ class SecretRecallTest {
   }
 
   @Test
+  void anImagePullSecretWithRegistryCredentialsIsReported() {
+    String config = "{\"auths\":{\"registry.acme.io\":{\"username\":\"deploy\","
+        + "\"auth\":\"" + b64("deploy:Regi5try-Pass-2024") + "\"}}}";
+    String manifest = "apiVersion: v1\nkind: Secret\nmetadata: {name: pull, namespace: shop}\n"
+        + "type: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: " + b64(config)
+        + "\n";
+    assertThat(of("IMP-K8S-045", "k8s/pull.yaml", manifest)).singleElement().satisfies(f -> {
+      assertThat(f.location().line()).isEqualTo(6);
+      assertThat(f.message()).contains("registry credentials for registry.acme.io");
+      assertThat(f.secret().redacted()).doesNotContain("Regi");
+    });
+    String legacy = "apiVersion: v1\nkind: Secret\nmetadata: {name: pull}\n"
+        + "type: kubernetes.io/dockercfg\nstringData:\n  .dockercfg: '{\"quay.io\": "
+        + "{\"password\": \"Qu4y-Robot-T0ken-77\"}}'\n";
+    assertThat(of("IMP-K8S-045", "k8s/pull.yaml", legacy)).singleElement()
+        .satisfies(f -> assertThat(f.message()).contains("quay.io"));
+    String helpers = "{\"auths\":{\"ghcr.io\":{}},\"credsStore\":\"desktop\","
+        + "\"credHelpers\":{\"1234.dkr.ecr.eu-west-1.amazonaws.com\":\"ecr-login\"}}";
+    String placeholder = "{\"auths\":{\"ghcr.io\":{\"auth\":\"${REGISTRY_AUTH}\"}}}";
+    for (String clean : List.of(helpers, placeholder)) {
+      assertThat(of("IMP-K8S-045", "k8s/pull.yaml", "apiVersion: v1\nkind: Secret\n"
+          + "metadata: {name: pull}\ntype: kubernetes.io/dockerconfigjson\ndata:\n"
+          + "  .dockerconfigjson: " + b64(clean) + "\n")).as(clean).isEmpty();
+    }
+  }
+
+  @Test
   void base64ConfigMapDataIsDecodedAndReportedAtTheEncodedLine() {
     String cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: signer}\nbinaryData:\n"
         + "  release.key: " + b64(KEY) + "\n";
