@@ -110,7 +110,8 @@ final class GenericDetector implements SecretDetectors.Detector {
       }
       int s = m.start("v") + (quoted ? 1 : 0);
       String value = Secrets.stripQuotes(raw);
-      if (!quoted && value.startsWith("${") && m.end() < to && text.charAt(m.end()) == '}') {
+      if (!quoted && value.indexOf('{') >= 0 && m.end() < to && text.charAt(m.end()) == '}') {
+        // The value stops before a '}': give back the brace that closes ${X}, {name} or #{x}.
         value = value + "}";
       }
       String fallback = Secrets.springFallback(value);

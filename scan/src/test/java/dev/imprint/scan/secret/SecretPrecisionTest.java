@@ -97,6 +97,8 @@ class SecretPrecisionTest {
         + "  client_secret: \"%(client_secret)s\"\n  auth_token: \"#{AuthToken}#\"\n"
         + "  webhook_secret: \"@WEBHOOK_SECRET@\"\n  api_secret: \"<%= ENV['API_SECRET'] %>\"\n"
         + "  signing_key: \"{{ .Values.signing.key }}\"\n");
+    assertNoSecret("application.properties.tpl", "spring.datasource.password={db_password}\n"
+        + "spring.rabbitmq.password={rabbit.password}\n");
   }
 
   @Test

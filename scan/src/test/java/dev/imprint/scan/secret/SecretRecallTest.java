@@ -86,6 +86,35 @@ class SecretRecallTest {
   }
 
   @Test
+  void privateKeysAreFoundInFilesOfAnyName() {
+    List<String> names = List.of("k8s/tls/tls.key", "sealed-secrets/controller.key",
+        "certs/server.crt.bak", "deploy/deploy_key", "keys/signing", "ci/release.asc.txt");
+    for (String name : names) {
+      assertThat(of("IMP-SECRET-025", name, KEY)).as(name).singleElement()
+          .satisfies(f -> assertThat(f.severity()).isEqualTo(Severity.CRITICAL));
+    }
+    assertThat(scan("k8s/tls/tls.crt", "-----BEGIN CERTIFICATE-----\n"
+        + "MIIBszCCAVmgAwIBAgIUJ3u8kq2f0aZ1\n-----END CERTIFICATE-----\n")).isEmpty();
+    assertThat(scan("docs/keys.md", "Paste the key, which starts with "
+        + "`-----BEGIN PRIVATE KEY-----`, into the form.\n")).isEmpty();
+  }
+
+  @Test
+  void aSecretNamedArgWithALiteralDefaultIsReportedAndOthersAreNot() {
+    String dockerfile = "FROM alpine:3.20\nARG DB_PASSWORD=Orders-2024\nARG API_TOKEN\n"
+        + "ARG APP_VERSION=1.2.3\nARG PASSWORD_FILE=/run/secrets/db_password\n"
+        + "ARG ADMIN_PASSWORD=changeme\nARG JWT_SECRET=${JWT_SECRET}\n"
+        + "ARG SECRET_KEY_BASE=\"9c1e2b7a6d5c4b3a29180f7e6d5c4b3a\"\n";
+    List<Finding> found = of("IMP-DOCKER-006", "Dockerfile", dockerfile);
+    assertThat(found).extracting(f -> f.location().line()).containsExactly(2, 8);
+    assertThat(found).allSatisfy(f -> {
+      assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+      assertThat(f.secret()).isNotNull();
+    });
+    assertThat(found.toString()).doesNotContain("Orders-2024");
+  }
+
+  @Test
   void base64ConfigMapDataIsDecodedAndReportedAtTheEncodedLine() {
     String cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: signer}\nbinaryData:\n"
         + "  release.key: " + b64(KEY) + "\n";
