@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end scan benchmark through the REAL command line (./imprint), beside two baselines:
 # `grep -rc AKIA` (the floor: read every byte once) and secretlint (a popular secret scanner).
+# The corpus generator writes where it planted every fake secret; each scanner's output is
+# checked against that list (dev.imprint.bench.PlantedSecrets), so a tool that skips work cannot
+# look faster: Imprint's figures are reported only when it found every planted secret, and
+# secretlint's recall (planted secrets it found) is reported beside its time.
 #
 #   bench/scan-bench.sh                  # 20,000 files, seed 42
 #   FILES=5000 SEED=7 bench/scan-bench.sh
@@ -48,19 +52,34 @@ bench_jar="$here/target/benchmarks.jar"
 log "generating $files files (seed $seed) into $corpus..."
 rm -rf "$corpus"
 java -cp "$bench_jar" dev.imprint.bench.CorpusGenerator \
-  --out "$corpus" --files "$files" --seed "$seed" --large "$large" >/dev/null
+  --out "$corpus" --files "$files" --seed "$seed" --large "$large" \
+  --planted "$tmp/corpus.planted.tsv" >/dev/null
 subset="$tmp/subset"
 java -cp "$bench_jar" dev.imprint.bench.CorpusGenerator \
-  --out "$subset" --files "$subset_files" --seed "$seed" --large 0 >/dev/null
+  --out "$subset" --files "$subset_files" --seed "$seed" --large 0 \
+  --planted "$tmp/subset.planted.tsv" >/dev/null
+planted_of() { if [ "$1" = "$corpus" ]; then echo "$tmp/corpus.planted.tsv"; else echo "$tmp/subset.planted.tsv"; fi; }
+
+# check_imprint DIR / check_secretlint DIR: "FOUND TOTAL [missed e.g. ...]" for the last run.
+check_imprint() {
+  java -cp "$bench_jar" dev.imprint.bench.PlantedSecrets --planted "$(planted_of "$1")" \
+    --root "$1" --imprint "$tmp/report.json"
+}
+check_secretlint() {
+  java -cp "$bench_jar" dev.imprint.bench.PlantedSecrets --planted "$(planted_of "$1")" \
+    --root "$1" --secretlint "$tmp/out.txt"
+}
 
 count_files() { find "$1" -type f | wc -l; }
 count_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'; }
 
 rows=()
-# measure NAME CORPUS EXPECTED_CODES COMMAND...: wall time, CPU, peak RSS via GNU time.
+# measure NAME CORPUS EXPECTED_CODES CHECK POLICY COMMAND...: wall time, CPU, peak RSS via GNU
+# time. CHECK is check_imprint, check_secretlint or - (no check); with POLICY "all" the figures
+# are withheld unless every planted secret was found, with "recall" they are shown beside it.
 measure() {
-  local name="$1" dir="$2" ok_codes="$3"
-  shift 3
+  local name="$1" dir="$2" ok_codes="$3" check="$4" policy="$5"
+  shift 5
   local n bytes start end code
   n="$(count_files "$dir")"
   bytes="$(count_bytes "$dir")"
@@ -80,13 +99,38 @@ measure() {
   elif ! [[ ",$ok_codes," == *",$code,"* ]]; then
     note="unexpected exit $code: $(head -c 200 "$tmp/err.txt" | tr '\n|' '  ')"
   fi
+  local found="" total="" recall="n/a" withhold=0 checked
+  if [ "$check" != "-" ]; then
+    if checked="$("$check" "$dir" 2>"$tmp/check.err")"; then
+      found="$(echo "$checked" | awk '{print $1}')"
+      total="$(echo "$checked" | awk '{print $2}')"
+      recall="$found of $total"
+      if [ "$found" != "$total" ]; then
+        note="${note:+$note; }missed $(echo "$checked" | cut -d' ' -f3- | tr '|' ' ')"
+      fi
+    else
+      recall="unreadable output"
+      note="${note:+$note; }its output could not be checked: $(head -c 120 "$tmp/check.err" | tr '\n|' '  ')"
+    fi
+    if [ "$policy" = all ] && [ "$found" != "$total" -o -z "$total" ]; then
+      withhold=1
+      note="${note:+$note; }figures withheld: not every planted secret was found"
+    fi
+  fi
   rows+=("$(awk -v name="$name" -v n="$n" -v b="$bytes" -v s="$start" -v e="$end" \
     -v rss="${rss:-0}" -v u="${user:-0}" -v sy="${sys:-0}" -v code="$code" -v note="$note" \
+    -v recall="$recall" -v withhold="$withhold" \
     'BEGIN { w = e - s; cpu = u + sy; mb = b / 1048576;
       lt = (code == 124 ? "<" : "");
-      printf "| %s | %d | %.1f | %.2f | %s%.0f | %s%.1f | %.2f | %s%.0f | %.0f | %d%s |",
-        name, n, mb, w, lt, n / w, lt, mb / w, cpu, lt, (cpu > 0 ? n / cpu : 0), rss / 1024, code,
-        (note == "" ? "" : " (" note ")") }')")
+      if (withhold == 1) {
+        printf "| %s | %d | %.1f | - | - | - | - | - | - | %s | %d (%s) |", name, n, mb, recall,
+          code, note
+      } else {
+        printf "| %s | %d | %.1f | %.2f | %s%.0f | %s%.1f | %.2f | %s%.0f | %.0f | %s | %d%s |",
+          name, n, mb, w, lt, n / w, lt, mb / w, cpu, lt, (cpu > 0 ? n / cpu : 0), rss / 1024,
+          recall, code, (note == "" ? "" : " (" note ")")
+      }
+    }')")
   cp "$tmp/out.txt" "$tmp/last-$(echo "$name" | tr -c 'a-zA-Z0-9' '_').out"
 }
 
@@ -100,10 +144,10 @@ fi
 "${imprint_cmd[@]}" "$subset" >/dev/null 2>&1 || true
 find "$corpus" -type f -exec cat {} + >/dev/null
 
-measure "imprint scan (subset)" "$subset" "0,1" "${imprint_cmd[@]}" "$subset"
-measure "imprint scan" "$corpus" "0,1" "${imprint_cmd[@]}" "$corpus"
+measure "imprint scan (subset)" "$subset" "0,1" check_imprint all "${imprint_cmd[@]}" "$subset"
+measure "imprint scan" "$corpus" "0,1" check_imprint all "${imprint_cmd[@]}" "$corpus"
 imprint_summary="$(tail -n 1 "$tmp/out.txt" 2>/dev/null || true)"
-measure "grep -rc AKIA (floor)" "$corpus" "0,1" grep -rc AKIA "$corpus"
+measure "grep -rc AKIA (floor)" "$corpus" "0,1" - - grep -rc AKIA "$corpus"
 
 # 4. secretlint from npm, configured in a temp dir.
 sl_note=""
@@ -122,10 +166,10 @@ else
     echo '{"rules":[{"id":"@secretlint/secretlint-rule-preset-recommend"}]}' \
       >"$tmp/.secretlintrc.json"
     sl_version="$("$sl_bin" --version 2>/dev/null || echo unknown)"
-    measure "secretlint $sl_version (subset)" "$subset" "0,1" \
+    measure "secretlint $sl_version (subset)" "$subset" "0,1" check_secretlint recall \
       timeout "$sl_timeout" "$sl_bin" --secretlintrc "$tmp/.secretlintrc.json" \
       --format json "$subset/**/*"
-    measure "secretlint $sl_version" "$corpus" "0,1" \
+    measure "secretlint $sl_version" "$corpus" "0,1" check_secretlint recall \
       timeout "$sl_timeout" "$sl_bin" --secretlintrc "$tmp/.secretlintrc.json" \
       --format json "$corpus/**/*"
     if [[ "${rows[-1]}" == *"stopped by the time limit"* ]]; then
@@ -155,15 +199,17 @@ total_files="$(count_files "$corpus")"
   echo "dev.imprint.bench.CorpusGenerator; subset: $subset_files typical files, same seed."
   echo "Command: \`${imprint_cmd[*]} <corpus>\`"
   echo
-  echo "| tool | files | MiB | wall s | files/s | MiB/s | CPU s | files per CPU-s | peak RSS MiB | exit |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  echo "| tool | files | MiB | wall s | files/s | MiB/s | CPU s | files per CPU-s | peak RSS MiB | planted secrets found | exit |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   printf '%s\n' "${rows[@]}"
   echo
   echo "\`./imprint --version\` start-up, median of 10 runs: ${startup_ms} ms"
   [ -n "$imprint_summary" ] && echo "imprint said: \`$imprint_summary\`"
   [ -n "$sl_note" ] && echo "Note: $sl_note"
   echo
-  echo "Files per CPU-second is files / (user + system time): the per-core rate."
+  echo "Files per CPU-second is files / (user + system time): the per-core rate. Planted secrets"
+  echo "found: of the fake secrets the generator planted (its list of file and line), how many the"
+  echo "tool reported at their line; Imprint's figures are withheld unless it found all of them."
 } >"$tmp/table.md"
 mkdir -p "$results"
 cp "$tmp/table.md" "$results/latest.md"

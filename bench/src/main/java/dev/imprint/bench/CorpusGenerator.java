@@ -16,10 +16,12 @@ import java.util.SplittableRandom;
  * Writes a deterministic, seedable benchmark corpus: a nested tree of realistic Dockerfiles,
  * Kubernetes manifests, Terraform, compose files, CI workflows and plain source/text files, with
  * a planted fraction of findings and fake secrets of the right shape, a few large (1-3 MiB) logs
- * and JSON files, and a {@code manifest.json} with the counts and total bytes.
+ * and JSON files, and a {@code manifest.json} with the counts and total bytes. Beside the corpus,
+ * {@code --planted FILE} (default {@code DIR.planted.tsv}) lists where every planted secret is,
+ * one {@code path<TAB>line} a row, so {@link PlantedSecrets} can check what a scanner found.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar dev.imprint.bench.CorpusGenerator
- * [--out DIR] [--files N] [--seed S] [--large N]}.
+ * [--out DIR] [--files N] [--seed S] [--large N] [--planted FILE]}.
  */
 public final class CorpusGenerator {
   /** Kinds of file the corpus holds, with their share of the typical (non-large) files. */
@@ -34,8 +36,42 @@ public final class CorpusGenerator {
     }
   }
 
-  /** One generated file: where it goes (relative, forward slashes), what it holds. */
-  public record Generated(String path, Kind kind, String content, boolean plantedSecret) {}
+  /**
+   * One generated file: where it goes (relative, forward slashes), what it holds, and the fake
+   * secrets planted in it (every one a scanner must find).
+   */
+  public record Generated(String path, Kind kind, String content, List<String> planted) {
+    public Generated {
+      planted = List.copyOf(planted);
+    }
+
+    public boolean plantedSecret() {
+      return !planted.isEmpty();
+    }
+
+    /** The 1-based line of each planted secret, in planting order. */
+    public List<Integer> plantedLines() {
+      List<Integer> lines = new ArrayList<>();
+      for (String secret : planted) {
+        int at = content.indexOf(secret);
+        if (at < 0) {
+          throw new IllegalStateException("planted secret missing from " + path);
+        }
+        int line = 1;
+        for (int i = 0; i < at; i++) {
+          line += content.charAt(i) == '\n' ? 1 : 0;
+        }
+        lines.add(line);
+      }
+      return lines;
+    }
+  }
+
+  /** Records a planted secret and returns it. */
+  static String plant(List<String> planted, String secret) {
+    planted.add(secret);
+    return secret;
+  }
 
   /** Chance (in percent) that a typical file gets a fake secret planted. */
   static final int SECRET_PERCENT = 4;
@@ -67,21 +103,23 @@ public final class CorpusGenerator {
     boolean finding = r.nextInt(100) < FINDING_PERCENT;
     String dir = directory(r, index);
     String svc = pick(r, WORDS) + "-" + index;
-    return switch (kind) {
+    List<String> p = new ArrayList<>();
+    Generated g = switch (kind) {
       case DOCKERFILE -> new Generated(dir + svc + (r.nextInt(4) == 0 ? "/app.Dockerfile" : "/Dockerfile"),
-          kind, dockerfile(r, svc, secret, finding), secret);
+          kind, dockerfile(r, svc, secret, finding, p), p);
       case KUBERNETES -> new Generated(dir + "k8s/" + svc + ".yaml", kind,
-          kubernetes(r, svc, secret, finding), secret);
+          kubernetes(r, svc, secret, finding, p), p);
       case TERRAFORM -> new Generated(dir + svc + "/infra/" + pick(r, new String[] {"main", "iam",
-          "network", "storage"}) + ".tf", kind, terraform(r, svc, secret, finding), secret);
+          "network", "storage"}) + ".tf", kind, terraform(r, svc, secret, finding, p), p);
       case COMPOSE -> new Generated(dir + svc + "/docker-compose.yml", kind,
-          compose(r, svc, secret, finding), secret);
+          compose(r, svc, secret, finding, p), p);
       case WORKFLOW -> new Generated(dir + ".github/workflows/" + svc + ".yml", kind,
-          workflow(r, svc, secret, finding), secret);
-      case SOURCE -> source(r, dir, svc, secret);
+          workflow(r, svc, secret, finding, p), p);
+      case SOURCE -> source(r, dir, svc, secret, p);
       case TEXT, LARGE -> new Generated(dir + "docs/" + svc + ".md", Kind.TEXT,
-          text(r, svc, secret), secret);
+          text(r, svc, secret, p), p);
     };
+    return g;
   }
 
   /** A large file (1-3 MiB of log lines or JSON); one planted secret in every other one. */
@@ -89,6 +127,7 @@ public final class CorpusGenerator {
     SplittableRandom r = new SplittableRandom(seed * 7_919L + 31L * index + 5);
     int target = (1 << 20) + r.nextInt(2 << 20);
     boolean secret = index % 2 == 0;
+    List<String> p = new ArrayList<>();
     StringBuilder b = new StringBuilder(target + 4096);
     String path;
     if (index % 2 == 0) {
@@ -101,7 +140,7 @@ public final class CorpusGenerator {
             pick(r, WORDS), token(r, HEX, 16), pick(r, WORDS), 200 + r.nextInt(4) * 100,
             r.nextInt(900)));
         if (secret && ++n == 5000) {
-          b.append("2026-03-02 10:00:00.000 DEBUG [auth] using key ").append(awsKeyId(r))
+          b.append("2026-03-02 10:00:00.000 DEBUG [auth] using key ").append(plant(p, awsKeyId(r)))
               .append('\n');
         }
       }
@@ -115,7 +154,7 @@ public final class CorpusGenerator {
       }
       b.append("  {}\n]\n");
     }
-    return new Generated("large/" + path, Kind.LARGE, b.toString(), secret);
+    return new Generated("large/" + path, Kind.LARGE, b.toString(), p);
   }
 
   /** The first {@code count} typical files, in memory (for JMH benchmarks). */
@@ -152,7 +191,8 @@ public final class CorpusGenerator {
     return d.toString();
   }
 
-  static String dockerfile(SplittableRandom r, String svc, boolean secret, boolean finding) {
+  static String dockerfile(SplittableRandom r, String svc, boolean secret, boolean finding,
+      List<String> planted) {
     String image = pick(r, IMAGES);
     String from = finding ? image + ":latest"
         : image + ":1." + r.nextInt(30) + "@sha256:" + token(r, HEX, 64);
@@ -167,7 +207,7 @@ public final class CorpusGenerator {
     b.append("COPY . .\n");
     b.append("RUN make build SERVICE=").append(svc).append('\n');
     if (secret) {
-      b.append("ENV AWS_ACCESS_KEY_ID=").append(awsKeyId(r)).append('\n');
+      b.append("ENV AWS_ACCESS_KEY_ID=").append(plant(planted, awsKeyId(r))).append('\n');
     }
     if (finding) {
       b.append("ADD https://example.com/tools/").append(svc).append(".tar.gz /opt/\n");
@@ -184,7 +224,8 @@ public final class CorpusGenerator {
     return b.toString();
   }
 
-  static String kubernetes(SplittableRandom r, String svc, boolean secret, boolean finding) {
+  static String kubernetes(SplittableRandom r, String svc, boolean secret, boolean finding,
+      List<String> planted) {
     String image = "registry.example.com/" + svc + (finding ? ":latest"
         : "@sha256:" + token(r, HEX, 64));
     StringBuilder b = new StringBuilder();
@@ -206,7 +247,8 @@ public final class CorpusGenerator {
     }
     b.append("          env:\n            - name: LOG_LEVEL\n              value: info\n");
     if (secret) {
-      b.append("            - name: GITHUB_TOKEN\n              value: ").append(githubToken(r))
+      b.append("            - name: GITHUB_TOKEN\n              value: ")
+          .append(plant(planted, githubToken(r)))
           .append('\n');
     } else {
       b.append("            - name: DB_PASSWORD\n              valueFrom:\n"
@@ -218,7 +260,8 @@ public final class CorpusGenerator {
     return b.toString();
   }
 
-  static String terraform(SplittableRandom r, String svc, boolean secret, boolean finding) {
+  static String terraform(SplittableRandom r, String svc, boolean secret, boolean finding,
+      List<String> planted) {
     StringBuilder b = new StringBuilder();
     b.append("resource \"aws_iam_role\" \"").append(svc.replace('-', '_')).append("\" {\n")
         .append("  name = \"").append(svc).append("\"\n")
@@ -237,21 +280,24 @@ public final class CorpusGenerator {
     b.append("variable \"db_password\" {\n  type      = string\n  sensitive = true\n}\n\n");
     b.append("resource \"aws_db_instance\" \"db\" {\n  identifier = \"").append(svc)
         .append("\"\n  engine     = \"postgres\"\n  username   = \"app\"\n  password   = ")
-        .append(secret ? "\"" + token(r, ALNUM, 20) + "\"" : "var.db_password")
+        .append(secret ? "\"" + plant(planted, token(r, ALNUM, 20)) + "\""
+            : "var.db_password")
         .append("\n  storage_encrypted = ").append(!finding).append("\n}\n");
     if (secret) {
-      b.append("\nprovider \"aws\" {\n  access_key = \"").append(awsKeyId(r))
-          .append("\"\n  secret_key = \"").append(token(r, ALNUM + "/+", 40)).append("\"\n}\n");
+      b.append("\nprovider \"aws\" {\n  access_key = \"").append(plant(planted, awsKeyId(r)))
+          .append("\"\n  secret_key = \"").append(plant(planted, token(r, ALNUM + "/+", 40)))
+          .append("\"\n}\n");
     }
     return b.toString();
   }
 
-  static String compose(SplittableRandom r, String svc, boolean secret, boolean finding) {
+  static String compose(SplittableRandom r, String svc, boolean secret, boolean finding,
+      List<String> planted) {
     StringBuilder b = new StringBuilder("services:\n");
     b.append("  ").append(svc).append(":\n    image: ").append(pick(r, IMAGES))
         .append(finding ? ":latest" : ":1." + r.nextInt(20)).append("\n    ports:\n")
         .append("      - \"8080:8080\"\n    environment:\n      LOG_LEVEL: info\n");
-    b.append("      POSTGRES_PASSWORD: ").append(secret ? token(r, ALNUM, 18)
+    b.append("      POSTGRES_PASSWORD: ").append(secret ? plant(planted, token(r, ALNUM, 18))
         : "${POSTGRES_PASSWORD}").append('\n');
     if (finding) {
       b.append("    privileged: true\n    network_mode: host\n");
@@ -261,7 +307,8 @@ public final class CorpusGenerator {
     return b.toString();
   }
 
-  static String workflow(SplittableRandom r, String svc, boolean secret, boolean finding) {
+  static String workflow(SplittableRandom r, String svc, boolean secret, boolean finding,
+      List<String> planted) {
     StringBuilder b = new StringBuilder();
     b.append("name: ").append(svc).append("\non:\n  push:\n    branches: [main]\n");
     b.append(finding ? "  pull_request_target:\npermissions: write-all\n"
@@ -275,11 +322,13 @@ public final class CorpusGenerator {
       b.append("      - run: echo \"${{ github.event.pull_request.title }}\"\n");
     }
     b.append("      - run: ./deploy.sh\n        env:\n          TOKEN: ")
-        .append(secret ? slackToken(r) : "${{ secrets.DEPLOY_TOKEN }}").append('\n');
+        .append(secret ? plant(planted, slackToken(r)) : "${{ secrets.DEPLOY_TOKEN }}")
+        .append('\n');
     return b.toString();
   }
 
-  static Generated source(SplittableRandom r, String dir, String svc, boolean secret) {
+  static Generated source(SplittableRandom r, String dir, String svc, boolean secret,
+      List<String> planted) {
     int lang = r.nextInt(4);
     int lines = 40 + r.nextInt(260);
     StringBuilder b = new StringBuilder();
@@ -294,7 +343,8 @@ public final class CorpusGenerator {
               .append(" + ").append(pick(r, WORDS).length()).append("; }\n");
         }
         if (secret) {
-          b.append("  static final String API_KEY = \"").append(stripeKey(r)).append("\";\n");
+          b.append("  static final String API_KEY = \"").append(plant(planted, stripeKey(r)))
+              .append("\";\n");
         }
         b.append("}\n");
       }
@@ -306,7 +356,7 @@ public final class CorpusGenerator {
               .append("(event):\n    return json.dumps({\"ok\": ").append(i % 2 == 0 ? "True" : "False")
               .append("})\n");
         }
-        b.append(secret ? "GITHUB_TOKEN = \"" + githubToken(r) + "\"\n"
+        b.append(secret ? "GITHUB_TOKEN = \"" + plant(planted, githubToken(r)) + "\"\n"
             : "GITHUB_TOKEN = os.environ[\"GITHUB_TOKEN\"]\n");
       }
       case 2 -> {
@@ -317,7 +367,7 @@ public final class CorpusGenerator {
               .append("\") }\n");
         }
         if (secret) {
-          b.append("const key = \"").append(googleKey(r)).append("\"\n");
+          b.append("const key = \"").append(plant(planted, googleKey(r))).append("\"\n");
         }
       }
       default -> {
@@ -327,14 +377,14 @@ public final class CorpusGenerator {
               .append(r.nextInt(1000)).append(";\n");
         }
         if (secret) {
-          b.append("const slack = \"").append(slackToken(r)).append("\";\n");
+          b.append("const slack = \"").append(plant(planted, slackToken(r))).append("\";\n");
         }
       }
     }
-    return new Generated(dir + "src/" + svc + ext, Kind.SOURCE, b.toString(), secret);
+    return new Generated(dir + "src/" + svc + ext, Kind.SOURCE, b.toString(), planted);
   }
 
-  static String text(SplittableRandom r, String svc, boolean secret) {
+  static String text(SplittableRandom r, String svc, boolean secret, List<String> planted) {
     StringBuilder b = new StringBuilder("# ").append(svc).append("\n\n");
     int paragraphs = 3 + r.nextInt(12);
     for (int p = 0; p < paragraphs; p++) {
@@ -345,7 +395,8 @@ public final class CorpusGenerator {
       b.append("\n\n");
     }
     if (secret) {
-      b.append("Use `export AWS_ACCESS_KEY_ID=").append(awsKeyId(r)).append("` to test.\n");
+      b.append("Use `export AWS_ACCESS_KEY_ID=").append(plant(planted, awsKeyId(r)))
+          .append("` to test.\n");
     }
     return b.toString();
   }
@@ -383,8 +434,12 @@ public final class CorpusGenerator {
     return from[r.nextInt(from.length)];
   }
 
-  /** Writes {@code files} files (of which {@code large} are large) under {@code out}. */
-  public Map<Kind, long[]> write(Path out, int files, int large) throws IOException {
+  /**
+   * Writes {@code files} files (of which {@code large} are large) under {@code out}, and adds
+   * one {@code path<TAB>line} row to {@code planted} for every planted secret.
+   */
+  public Map<Kind, long[]> write(Path out, int files, int large, List<String> planted)
+      throws IOException {
     Map<Kind, long[]> stats = new EnumMap<>(Kind.class);
     for (Kind k : Kind.values()) {
       stats.put(k, new long[3]);
@@ -401,7 +456,10 @@ public final class CorpusGenerator {
       long[] s = stats.get(g.kind());
       s[0]++;
       s[1] += bytes.length;
-      s[2] += g.plantedSecret() ? 1 : 0;
+      s[2] += g.planted().size();
+      for (int line : g.plantedLines()) {
+        planted.add(g.path() + "\t" + line);
+      }
     }
     return stats;
   }
@@ -431,6 +489,7 @@ public final class CorpusGenerator {
     int files = 20_000;
     long seed = 42;
     int large = 12;
+    Path plantedFile = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (i + 1 >= args.length) {
@@ -441,14 +500,19 @@ public final class CorpusGenerator {
         case "--files" -> files = Integer.parseInt(args[++i]);
         case "--seed" -> seed = Long.parseLong(args[++i]);
         case "--large" -> large = Integer.parseInt(args[++i]);
-        default -> throw new IllegalArgumentException(
-            "unknown option " + a + "; expected --out, --files, --seed or --large");
+        case "--planted" -> plantedFile = Path.of(args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + a
+            + "; expected --out, --files, --seed, --large or --planted");
       }
     }
     Files.createDirectories(out);
-    Map<Kind, long[]> stats = new CorpusGenerator(seed).write(out, files, large);
+    List<String> planted = new ArrayList<>();
+    Map<Kind, long[]> stats = new CorpusGenerator(seed).write(out, files, large, planted);
     String manifest = manifest(seed, stats);
     Files.writeString(out.resolve("manifest.json"), manifest);
+    Path where = plantedFile != null ? plantedFile
+        : out.toAbsolutePath().resolveSibling(out.getFileName() + ".planted.tsv");
+    Files.writeString(where, planted.isEmpty() ? "" : String.join("\n", planted) + "\n");
     System.out.print(manifest);
   }
 }

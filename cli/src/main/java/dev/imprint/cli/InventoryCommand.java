@@ -31,7 +31,9 @@ import picocli.CommandLine.Spec;
         "0:inventory written",
         "2:usage error, configuration error or unreadable target",
         "3:--remote: the server refused the request",
-        "4:--remote: the server could not be reached"})
+        "4:--remote: the server could not be reached",
+        "5:internal error: Imprint hit a bug of its own on some file (the inventory is"
+            + " incomplete)"})
 final class InventoryCommand implements Callable<Integer> {
   static final Pattern REPOSITORY =
       Pattern.compile("[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}");
@@ -106,9 +108,14 @@ final class InventoryCommand implements Callable<Integer> {
             + "'");
       }
       String rendered;
+      InventoryBuilder.Scanned local = null;
       try {
-        rendered = remote ? RemoteInventory.render(remoteClient(), repository, kind, flag,
-            format) : render(inventory());
+        if (remote) {
+          rendered = RemoteInventory.render(remoteClient(), repository, kind, flag, format);
+        } else {
+          local = inventory();
+          rendered = render(local.inventory());
+        }
       } catch (RemoteException e) {
         err.println("imprint inventory: " + e.getMessage() + (e.status() > 0
             ? " (HTTP " + e.status() + ", " + e.code() + ")" : ""));
@@ -125,6 +132,9 @@ final class InventoryCommand implements Callable<Integer> {
       } else {
         out.print(rendered);
         out.flush();
+      }
+      if (local != null && Main.internalErrors("inventory", local.report(), err)) {
+        return Main.INTERNAL;
       }
       return Main.OK;
     } catch (ScanCommand.UsageException e) {
@@ -148,7 +158,7 @@ final class InventoryCommand implements Callable<Integer> {
     }
   }
 
-  private Inventory inventory() throws ScanCommand.UsageException {
+  private InventoryBuilder.Scanned inventory() throws ScanCommand.UsageException {
     if (kind != null || flag != null) {
       throw new ScanCommand.UsageException("--kind and --flag go with --remote");
     }
@@ -165,8 +175,7 @@ final class InventoryCommand implements Callable<Integer> {
     all.addAll(excludes);
     settings = settings.withExcludes(all);
     try {
-      return repo != null ? InventoryBuilder.build(paths, settings, repo)
-          : InventoryBuilder.build(paths, settings);
+      return InventoryBuilder.scan(paths, settings, repo, Scanner.Listener.NONE);
     } catch (Scanner.TargetException e) {
       throw new ScanCommand.UsageException(e.getMessage());
     }

@@ -1,6 +1,9 @@
 package dev.imprint.cli;
 
+import dev.imprint.scan.Diagnostic;
+import dev.imprint.scan.ScanReport;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,6 +44,29 @@ public final class Main {
   public static final int OK = 0;
   public static final int FINDINGS = 1;
   public static final int USAGE = 2;
+  /**
+   * A reader or analyzer hit a bug in Imprint on some file ({@code internal_error}
+   * diagnostics): the report was still written, but it is incomplete.
+   */
+  public static final int INTERNAL = 5;
+
+  /**
+   * Says loudly on {@code err} which files Imprint failed on through a bug of its own, and
+   * whether there were any: a command then exits with {@link #INTERNAL}.
+   */
+  static boolean internalErrors(String command, ScanReport report, PrintWriter err) {
+    List<Diagnostic> bugs = report.diagnostics().stream()
+        .filter(d -> d.kind() == Diagnostic.Kind.INTERNAL_ERROR).toList();
+    if (bugs.isEmpty()) {
+      return false;
+    }
+    err.println("imprint " + command + ": INTERNAL ERROR: Imprint hit a bug of its own on "
+        + bugs.size() + (bugs.size() == 1 ? " file" : " files")
+        + "; the result is incomplete (exit code " + INTERNAL + "). Please report it:");
+    bugs.forEach(d -> err.println("  " + d));
+    err.flush();
+    return true;
+  }
 
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true);

@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
         "1:findings at or above the fail-on severity",
         "2:usage error, configuration or baseline error, unreadable scan target",
         "3:--upload was refused by the server",
-        "4:--upload could not reach the server"})
+        "4:--upload could not reach the server",
+        "5:internal error: Imprint hit a bug of its own on some file (the report is incomplete)"})
 final class ScanCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -266,6 +267,9 @@ final class ScanCommand implements Callable<Integer> {
         err.flush();
         return e.exitCode();
       }
+    }
+    if (Main.internalErrors("scan", report, err)) {
+      return Main.INTERNAL;
     }
     return failed ? Main.FINDINGS : Main.OK;
   }

@@ -2,8 +2,15 @@ package dev.imprint.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imprint.scan.Diagnostic;
+import dev.imprint.scan.Location;
+import dev.imprint.scan.ScanReport;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -73,5 +80,26 @@ class MainTest {
     assertThat(r.code()).isEqualTo(Main.USAGE);
     assertThat(r.err()).contains("Unknown option: '--no-such-option'")
         .contains("Try 'imprint server --help'.");
+  }
+
+  @Test
+  void internalErrorsAreNamedLoudlyOnStandardErrorAndOthersAreNot() {
+    Diagnostic bug = new Diagnostic(Location.of("infra/main.tf", 0),
+        Diagnostic.Kind.INTERNAL_ERROR, "internal error: the terraform reader failed");
+    Diagnostic broken = new Diagnostic(new Location("k8s/a.yaml", 3, 1),
+        Diagnostic.Kind.PARSE_ERROR, "expected a mapping");
+    StringWriter err = new StringWriter();
+
+    assertThat(Main.internalErrors("scan", report(broken), new PrintWriter(err))).isFalse();
+    assertThat(err.toString()).isEmpty();
+    assertThat(Main.internalErrors("scan", report(broken, bug), new PrintWriter(err))).isTrue();
+    assertThat(err.toString()).startsWith("imprint scan: INTERNAL ERROR:")
+        .contains("1 file", "exit code 5", "infra/main.tf: internal_error: internal error")
+        .doesNotContain("k8s/a.yaml");
+    assertThat(Main.INTERNAL).isEqualTo(5);
+  }
+
+  private static ScanReport report(Diagnostic... diagnostics) {
+    return new ScanReport(List.of(), List.of(diagnostics), 2, 10, 0, 0, Duration.ZERO);
   }
 }

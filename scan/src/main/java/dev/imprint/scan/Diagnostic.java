@@ -3,8 +3,9 @@ package dev.imprint.scan;
 import java.util.Objects;
 
 /**
- * A note about the scan itself rather than the scanned code: a file that did not parse, or one
- * that was skipped and why. Diagnostics never hide the findings of other files.
+ * A note about the scan itself rather than the scanned code: a file that did not parse, one
+ * that was skipped and why, or a bug Imprint hit on a file. Diagnostics never hide the findings
+ * of other files.
  *
  * @param location the file (and line and column where known)
  * @param kind what happened
@@ -19,7 +20,12 @@ public record Diagnostic(Location location, Kind kind, String message) {
     /** The file was not scanned (binary, too large, not UTF-8, unreadable, a symlink loop). */
     SKIPPED,
     /** A suppression or configuration problem (missing reason, expired ignore, bad config). */
-    CONFIG;
+    CONFIG,
+    /**
+     * A bug in Imprint: a reader or analyzer failed on this file for a reason other than
+     * malformed input (see {@link InternalErrors}). The CLI exits with 5 when one occurs.
+     */
+    INTERNAL_ERROR;
 
     public String id() {
       return name().toLowerCase(java.util.Locale.ROOT);

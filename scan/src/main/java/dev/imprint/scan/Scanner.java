@@ -290,12 +290,11 @@ public final class Scanner {
         try {
           sessions.get(i).analyze(source, sink);
         } catch (RuntimeException | StackOverflowError e) {
-          // Never a stack trace to the user, and never the exception message: parsers may
-          // quote the input, and the input may hold a secret.
-          localDiagnostics.add(new Diagnostic(Location.of(source.path(), 0),
-              Diagnostic.Kind.PARSE_ERROR, "the " + analyzers.get(i).name()
-                  + " reader failed on this file (" + e.getClass().getSimpleName()
-                  + "); other readers still ran. Please report this."));
+          // Readers throw nothing for malformed input (that is a located PARSE_ERROR), so
+          // this is a bug. Never a stack trace to the user, and never the exception message:
+          // it may quote the input, and the input may hold a secret.
+          localDiagnostics.add(InternalErrors.diagnose(source.path(),
+              analyzers.get(i).name() + " reader", e));
         }
       }
       if (settings.inlineIgnores()) {
@@ -326,9 +325,8 @@ public final class Scanner {
         try {
           sessions.get(i).finish(sink);
         } catch (RuntimeException | StackOverflowError e) {
-          diagnostics.add(new Diagnostic(Location.of("<scan>", 0), Diagnostic.Kind.PARSE_ERROR,
-              "the " + analyzers.get(i).name() + " cross-file rules failed ("
-                  + e.getClass().getSimpleName() + "). Please report this."));
+          diagnostics.add(InternalErrors.diagnose("<scan>",
+              analyzers.get(i).name() + " cross-file rules", e));
         }
       }
       List<Finding> kept = new ArrayList<>();

@@ -51,4 +51,61 @@ class ComposeCiChecklistTest {
         .filter(id -> id.matches("IMP-(COMPOSE|GHA|GITLAB|JENKINS)-\\d{3}")).toList();
     assertThat(mapped).containsAll(ours);
   }
+
+  /**
+   * Where each mapped rule fires on its bad examples ({@code rules/<ID>/positive}), as
+   * {@code file:line}: written down here, checked against the scanner, and nowhere else.
+   */
+  static final Map<String, List<String>> FIRES_AT = Map.ofEntries(
+      Map.entry("IMP-COMPOSE-001", List.of("docker-compose.yml:4")),
+      Map.entry("IMP-COMPOSE-002", List.of("compose.yaml:5", "docker-compose.long.yml:5")),
+      Map.entry("IMP-COMPOSE-003", List.of("docker-compose.yml:4", "docker-compose.yml:5")),
+      Map.entry("IMP-COMPOSE-004", List.of("docker-compose.yml:2")),
+      Map.entry("IMP-COMPOSE-005", List.of("docker-compose.yml:6", "docker-compose.yml:9")),
+      Map.entry("IMP-COMPOSE-006", List.of("compose.long.yaml:5", "docker-compose.yml:5")),
+      Map.entry("IMP-COMPOSE-007", List.of("docker-compose.yml:3", "docker-compose.yml:5")),
+      Map.entry("IMP-COMPOSE-008", List.of("docker-compose.yml:3")),
+      Map.entry("IMP-COMPOSE-009", List.of("docker-compose.yml:2")),
+      Map.entry("IMP-COMPOSE-010", List.of("compose.list.yaml:6", "docker-compose.yml:6")),
+      Map.entry("IMP-GHA-001", List.of("job-level/.github/workflows/ci.yaml:7",
+          "repo/.github/workflows/release.yml:3")),
+      Map.entry("IMP-GHA-002", List.of("repo/.github/workflows/ci.yml:2",
+          "some-jobs/.github/workflows/ci.yml:9")),
+      Map.entry("IMP-GHA-003", List.of("repo/.github/workflows/ci.yml:10",
+          "repo/.github/workflows/ci.yml:12", "repo/.github/workflows/ci.yml:8",
+          "repo/.github/workflows/ci.yml:9")),
+      Map.entry("IMP-GHA-004", List.of("repo/.github/workflows/legacy.yml:5")),
+      Map.entry("IMP-GHA-005", List.of("pr/.github/workflows/pr.yml:8",
+          "pr/.github/workflows/pr.yml:8", "repo/.github/workflows/triage.yml:13",
+          "repo/.github/workflows/triage.yml:18")),
+      Map.entry("IMP-GHA-006", List.of("repo/.github/workflows/ci.yml:10",
+          "repo/.github/workflows/ci.yml:11", "repo/.github/workflows/ci.yml:12",
+          "repo/.github/workflows/ci.yml:13")),
+      Map.entry("IMP-GHA-007", List.of("repo/.github/workflows/ci.yml:10",
+          "repo/.github/workflows/ci.yml:7")),
+      Map.entry("IMP-GHA-008", List.of("repo/.github/workflows/deploy.yml:13",
+          "repo/.github/workflows/deploy.yml:17", "repo/.github/workflows/deploy.yml:20")),
+      Map.entry("IMP-GHA-009", List.of("repo/.github/workflows/pr-target.yml:11",
+          "workflow-run/.github/workflows/after-ci.yml:14")),
+      Map.entry("IMP-GHA-010", List.of("repo/.github/workflows/ci.yml:8",
+          "repo/.github/workflows/ci.yml:9")),
+      Map.entry("IMP-GHA-011", List.of("repo/.github/workflows/ci.yml:5",
+          "repo/.github/workflows/publish.yml:12")),
+      Map.entry("IMP-GITLAB-001", List.of(".gitlab-ci.yml:1", ".gitlab-ci.yml:3",
+          "deploy.gitlab-ci.yml:3")),
+      Map.entry("IMP-GITLAB-002", List.of(".gitlab-ci.yml:2", ".gitlab-ci.yml:5")),
+      Map.entry("IMP-GITLAB-003", List.of(".gitlab-ci.yml:4", "vars.gitlab-ci.yml:2")),
+      Map.entry("IMP-GITLAB-004", List.of(".gitlab-ci.yml:3", ".gitlab-ci.yml:4")),
+      Map.entry("IMP-GITLAB-005", List.of(".gitlab-ci.yml:3", ".gitlab-ci.yml:4")),
+      Map.entry("IMP-GITLAB-006", List.of(".gitlab-ci.yml:2")),
+      Map.entry("IMP-JENKINS-001", List.of("Jenkinsfile:8", "deploy.Jenkinsfile:11")),
+      Map.entry("IMP-JENKINS-002", List.of("Jenkinsfile:3", "Jenkinsfile:5")),
+      Map.entry("IMP-JENKINS-003", List.of("Jenkinsfile:4", "Jenkinsfile:5")),
+      Map.entry("IMP-JENKINS-004", List.of("Jenkinsfile:3", "Jenkinsfile:5")),
+      Map.entry("IMP-JENKINS-005", List.of("Jenkinsfile:12", "Jenkinsfile:4")));
+
+  @Test
+  void everyMappedRuleFiresAtTheWrittenLinesOnItsBadExamplesAndStaysQuietOnItsGoodOnes() {
+    ChecklistEvidence.assertEnforced(COVERAGE, FIRES_AT);
+  }
 }

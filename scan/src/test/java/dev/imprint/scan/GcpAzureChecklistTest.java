@@ -81,4 +81,42 @@ class GcpAzureChecklistTest {
         .filteredOn(id -> id.startsWith("IMP-GCP-") || id.startsWith("IMP-AZURE-"))
         .containsExactlyInAnyOrderElementsOf(owned);
   }
+
+  /**
+   * Where each mapped rule fires on its bad examples ({@code rules/<ID>/positive}), as
+   * {@code file:line}: written down here, checked against the scanner, and nowhere else.
+   */
+  static final Map<String, List<String>> FIRES_AT = Map.ofEntries(
+      Map.entry("IMP-AZURE-001", List.of("app.tf:5", "sp.tf:1")),
+      Map.entry("IMP-AZURE-002", List.of("aks.tf:9", "backend.tf:6", "providers.tf:6")),
+      Map.entry("IMP-AZURE-003", List.of("literal.tf:2", "mg.tf:2",
+          "role-and-scope-from-variables/main.tf:15", "sub.tf:4")),
+      Map.entry("IMP-AZURE-004", List.of("function.tf:15", "webapp.tf:9")),
+      Map.entry("IMP-AZURE-005", List.of("flexible.tf:6", "pull-request.tf:7", "wildcard.tf:6")),
+      Map.entry("IMP-AZURE-006", List.of("main.tf:3")),
+      Map.entry("IMP-AZURE-007", List.of("main.tf:13")),
+      Map.entry("IMP-GCP-001", List.of("keys.tf:6", "uploaded/main.tf:1")),
+      Map.entry("IMP-GCP-002", List.of("file/main.tf:7", "k8s/main.tf:9", "output/outputs.tf:2")),
+      Map.entry("IMP-GCP-003", List.of("org-binding.tf:4", "org-binding.tf:4", "policy-data.tf:4",
+          "project.tf:8", "role-from-variable/main.tf:5")),
+      Map.entry("IMP-GCP-004", List.of("domain.tf:4", "project.tf:4")),
+      Map.entry("IMP-GCP-005", List.of("bucket.tf:4", "run.tf:5")),
+      Map.entry("IMP-GCP-006", List.of("gke.tf:7", "template.tf:14", "vm.tf:17")),
+      Map.entry("IMP-GCP-007", List.of("github.tf:1", "ref-only.tf:5", "trivial.tf:4")),
+      Map.entry("IMP-GCP-008", List.of("template.tf:13", "vm.tf:18")),
+      Map.entry("IMP-GCP-009", List.of("item.tf:5", "vm.tf:17")),
+      Map.entry("IMP-GCP-010", List.of("main.tf:5")));
+
+  @Test
+  void everyMappedRuleFiresAtTheWrittenLinesOnItsBadExamplesAndStaysQuietOnItsGoodOnes() {
+    ChecklistEvidence.assertEnforced(coverage(), FIRES_AT);
+  }
+
+  /** The items and the rules beyond them, as label -> rule ids. */
+  private static Map<String, List<String>> coverage() {
+    Map<String, List<String>> all = new LinkedHashMap<>();
+    COVERAGE.forEach((label, e) -> all.put(label, e.getValue()));
+    BEYOND.keySet().forEach(id -> all.put("beyond the checklist: " + id, List.of(id)));
+    return all;
+  }
 }

@@ -122,14 +122,19 @@ class ScannerTest {
   }
 
   @Test
-  void analyzerCrashBecomesADiagnosticWithoutItsMessage() throws IOException {
+  @InternalErrorGuard.Expected
+  void analyzerCrashIsAnInternalErrorNamingTheFileWithoutItsMessage() throws IOException {
     write("crash.txt", "BAD CRASH\n");
     write("other.txt", "BAD\n");
+    long before = InternalErrors.count();
     ScanReport r = scan();
     assertThat(r.diagnostics()).singleElement().satisfies(d -> {
-      assertThat(d.kind()).isEqualTo(Diagnostic.Kind.PARSE_ERROR);
-      assertThat(d.message()).contains("IllegalStateException").doesNotContain("hunter2");
+      assertThat(d.kind()).isEqualTo(Diagnostic.Kind.INTERNAL_ERROR);
+      assertThat(d.location().path()).endsWith("crash.txt");
+      assertThat(d.message()).contains("internal error", "line reader",
+          "IllegalStateException at ScannerTest").doesNotContain("hunter2");
     });
+    assertThat(InternalErrors.count()).isEqualTo(before + 1);
     assertThat(r.findings()).extracting(f -> f.location().path())
         .anyMatch(p -> p.endsWith("other.txt"));
   }

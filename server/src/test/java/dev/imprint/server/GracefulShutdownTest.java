@@ -90,7 +90,9 @@ class GracefulShutdownTest {
 
     Thread closer = new Thread(st.server()::close, "closer");
     closer.start();
+    long closing = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!st.server().closing()) {
+      assertThat(System.nanoTime()).as("close() began within a minute").isLessThan(closing);
       Thread.onSpinWait();
     }
     closer.join(300);
@@ -136,12 +138,16 @@ class GracefulShutdownTest {
       t.start();
       writers.add(t);
     }
+    long acks = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (acknowledged.size() < 40) {
+      assertThat(System.nanoTime()).as("40 writes acknowledged within two minutes")
+          .isLessThan(acks);
       Thread.sleep(5);
     }
     st.server().close();
     for (Thread t : writers) {
       t.join(30_000);
+      assertThat(t.isAlive()).as("a writer still running 30 s after close()").isFalse();
     }
 
     Set<String> stored = new HashSet<>();

@@ -90,7 +90,8 @@ class ServerProcessesTest {
         threads.add(t);
       }
       for (Thread t : threads) {
-        t.join();
+        t.join(120_000);
+        assertThat(t.isAlive()).as("%s still running after two minutes", t.getName()).isFalse();
       }
       assertThat(failures).isEmpty();
       assertThat(acked).hasSize(80);

@@ -2,9 +2,11 @@ package dev.imprint.scan.aws;
 
 import dev.imprint.scan.terraform.Tf;
 import dev.imprint.scan.terraform.TfModule;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.imprint.scan.Analyzer.Sink;
+import dev.imprint.scan.Diagnostic;
 import dev.imprint.scan.Finding;
 import dev.imprint.scan.Rule;
 import dev.imprint.scan.SecretEvidence;
@@ -122,6 +124,25 @@ final class AwsChecks {
     Finding f = rule.at(file.location(Math.max(1, line), Math.max(1, column)), message)
         .withKey(key);
     sink.report(secret == null ? f : f.withSecret(secret));
+  }
+
+  /**
+   * The policy an attribute holds, or null when there is none or none readable statically; a
+   * malformed one is a located diagnostic saying that its review was skipped.
+   */
+  private PolicyDocument policy(Located at, Tf.Attr attr) {
+    if (attr == null) {
+      return null;
+    }
+    try {
+      return PolicySources.parse(attr.value(), module);
+    } catch (InvalidPolicyException e) {
+      sink.diagnose(new Diagnostic(at.file().source().location(Math.max(1, attr.line()),
+          Math.max(1, attr.column())), Diagnostic.Kind.PARSE_ERROR, "the policy in "
+              + at.block().address() + "." + attr.name() + " was not reviewed: "
+              + e.getMessage()));
+      return null;
+    }
   }
 
   private void reportBlock(Rule rule, Located at, Tf.Block nested, String message, String key) {
@@ -273,7 +294,7 @@ final class AwsChecks {
       if (v instanceof Tf.Str s && s.text().length() <= PolicyDocument.MAX_CHARS) {
         return JSON.readTree(s.text());
       }
-    } catch (Exception e) {
+    } catch (InvalidPolicyException | JsonProcessingException e) {
       return null;
     }
     return null;
@@ -401,7 +422,7 @@ final class AwsChecks {
         identityPolicy(role, a, "inline_policy." + name);
       }
       Tf.Attr trust = role.block().attr("assume_role_policy");
-      PolicyDocument doc = trust == null ? null : PolicySources.read(trust.value(), module);
+      PolicyDocument doc = policy(role, trust);
       if (doc != null) {
         reportIssues(role, trust, PolicyReview.trust(resolveIdentityProviders(doc)),
             TRUST_RULES, "assume_role_policy");
@@ -454,7 +475,7 @@ final class AwsChecks {
     if (attr == null) {
       return;
     }
-    PolicyDocument doc = PolicySources.read(attr.value(), module);
+    PolicyDocument doc = policy(at, attr);
     if (doc != null) {
       reportIssues(at, attr, PolicyReview.permissions(doc), PERMISSION_RULES, key);
     }
@@ -726,7 +747,7 @@ final class AwsChecks {
     for (String type : List.of("aws_kms_key", "aws_kms_key_policy")) {
       for (Located l : module.resources(type)) {
         Tf.Attr a = l.block().attr("policy");
-        PolicyDocument doc = a == null ? null : PolicySources.read(a.value(), module);
+        PolicyDocument doc = policy(l, a);
         if (doc != null) {
           reportIssues(l, a, PolicyReview.keyPolicy(doc), Map.of(
               Kind.WILDCARD_PRINCIPAL, AwsRules.KMS_POLICY,
@@ -737,7 +758,7 @@ final class AwsChecks {
     for (Map.Entry<String, String> e : RESOURCE_POLICIES.entrySet()) {
       for (Located l : module.resources(e.getKey())) {
         Tf.Attr a = l.block().attr(e.getValue());
-        PolicyDocument doc = a == null ? null : PolicySources.read(a.value(), module);
+        PolicyDocument doc = policy(l, a);
         if (doc != null) {
           reportIssues(l, a, PolicyReview.resource(doc),
               Map.of(Kind.WILDCARD_PRINCIPAL, AwsRules.PUBLIC_RESOURCE_POLICY), e.getValue());

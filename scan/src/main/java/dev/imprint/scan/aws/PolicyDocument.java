@@ -43,23 +43,24 @@ public record PolicyDocument(String version, List<PolicyStatement> statements) {
   /**
    * Reads a policy from JSON text.
    *
-   * @throws IllegalArgumentException with what was expected when the text is not a policy
+   * @throws InvalidPolicyException with what was expected when the text is not a policy
    */
   public static PolicyDocument parse(String json) {
     if (json == null || json.isBlank()) {
-      throw new IllegalArgumentException("expected a JSON policy document, got empty text");
+      throw new InvalidPolicyException("expected a JSON policy document, got empty text");
     }
     if (json.length() > MAX_CHARS) {
-      throw new IllegalArgumentException("policy document is larger than " + MAX_CHARS
+      throw new InvalidPolicyException("policy document is larger than " + MAX_CHARS
           + " characters");
     }
     JsonNode root;
     try {
       root = JSON.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("policy is not valid JSON at line "
-          + (e.getLocation() == null ? 0 : e.getLocation().getLineNr()) + ": "
-          + e.getOriginalMessage());
+      // Jackson's message quotes the offending token, which may be a secret: keep the place.
+      throw new InvalidPolicyException("policy is not valid JSON at line "
+          + (e.getLocation() == null ? 0 : e.getLocation().getLineNr()) + ", column "
+          + (e.getLocation() == null ? 0 : e.getLocation().getColumnNr()));
     }
     return of(root);
   }
@@ -67,16 +68,16 @@ public record PolicyDocument(String version, List<PolicyStatement> statements) {
   /**
    * Reads a policy from a JSON tree (for example one built from Terraform's {@code jsonencode}).
    *
-   * @throws IllegalArgumentException when the tree is not a policy object
+   * @throws InvalidPolicyException when the tree is not a policy object
    */
   public static PolicyDocument of(JsonNode root) {
     if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException("expected a JSON object with a Statement, got "
+      throw new InvalidPolicyException("expected a JSON object with a Statement, got "
           + (root == null ? "nothing" : root.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
     }
     JsonNode st = field(root, "Statement");
     if (st == null) {
-      throw new IllegalArgumentException("policy document has no Statement element");
+      throw new InvalidPolicyException("policy document has no Statement element");
     }
     List<PolicyStatement> statements = new ArrayList<>();
     if (st.isArray()) {
@@ -92,11 +93,11 @@ public record PolicyDocument(String version, List<PolicyStatement> statements) {
 
   private static PolicyStatement statement(JsonNode s) {
     if (!s.isObject()) {
-      throw new IllegalArgumentException("policy Statement entries must be objects");
+      throw new InvalidPolicyException("policy Statement entries must be objects");
     }
     JsonNode effect = field(s, "Effect");
     if (effect == null) {
-      throw new IllegalArgumentException("policy statement has no Effect");
+      throw new InvalidPolicyException("policy statement has no Effect");
     }
     JsonNode sid = field(s, "Sid");
     JsonNode action = field(s, "Action");

@@ -21,25 +21,49 @@ public final class PolicySources {
 
   private PolicySources() {}
 
-  /** The policy a value holds, or null when it holds none that can be read statically. */
+  /**
+   * The policy a value holds, or null when it holds none that can be read statically or the
+   * one it holds is malformed (see {@link #parse} to learn why).
+   */
   public static PolicyDocument read(Tf.Value written, TfModule module) {
-    Tf.Value v = module.resolve(written);
     try {
-      if (v instanceof Tf.Call c && c.name().equals("jsonencode") && c.args().size() == 1) {
-        return PolicyDocument.of(json(c.args().get(0), 0));
-      }
-      if (v instanceof Tf.Str s) {
-        String text = s.text().trim();
-        return text.startsWith("{") ? PolicyDocument.parse(text) : null;
-      }
-      if (v instanceof Tf.Ref r) {
-        TfModule.Located target = module.target(r.text());
-        if (target != null && target.block().isData("aws_iam_policy_document")) {
-          return fromDataSource(target.block(), module);
-        }
-      }
-    } catch (IllegalArgumentException e) {
+      return parse(written, module);
+    } catch (InvalidPolicyException e) {
       return null;
+    }
+  }
+
+  /**
+   * The policy a value holds, or null when it holds none that can be read statically (a
+   * variable, a function, a reference to something else).
+   *
+   * @throws InvalidPolicyException when the value is a policy that cannot be read
+   */
+  public static PolicyDocument parse(Tf.Value written, TfModule module) {
+    Tf.Value v = module.resolve(written);
+    if (v instanceof Tf.Call c && c.name().equals("jsonencode") && c.args().size() == 1) {
+      return PolicyDocument.of(json(c.args().get(0), 0));
+    }
+    if (v instanceof Tf.Str s) {
+      String text = s.text().trim();
+      if (!text.startsWith("{")) {
+        return null;
+      }
+      try {
+        return PolicyDocument.parse(text);
+      } catch (InvalidPolicyException e) {
+        // A template may become valid JSON once Terraform interpolates it: unknown, not bad.
+        if (s.template()) {
+          return null;
+        }
+        throw e;
+      }
+    }
+    if (v instanceof Tf.Ref r) {
+      TfModule.Located target = module.target(r.text());
+      if (target != null && target.block().isData("aws_iam_policy_document")) {
+        return fromDataSource(target.block(), module);
+      }
     }
     return null;
   }
@@ -118,7 +142,7 @@ public final class PolicySources {
   /** A JSON tree for a Terraform value, as {@code jsonencode} would produce it. */
   static JsonNode json(Tf.Value v, int depth) {
     if (depth > 64) {
-      throw new IllegalArgumentException("value nested too deeply");
+      throw new InvalidPolicyException("policy value nested deeper than 64 levels");
     }
     if (v instanceof Tf.Obj o) {
       ObjectNode node = JSON.objectNode();

@@ -41,7 +41,7 @@ public record PolicyStatement(
       return switch (t) {
         case "allow" -> ALLOW;
         case "deny" -> DENY;
-        default -> throw new IllegalArgumentException(
+        default -> throw new InvalidPolicyException(
             "policy statement Effect must be Allow or Deny, got '" + text + "'");
       };
     }

@@ -832,7 +832,12 @@ final class DockerfileChecks {
     if (!word.endsWith(".sh") || file.file() == null || file.file().getParent() == null) {
       return;
     }
-    java.nio.file.Path script = file.file().getParent().resolve(base(word));
+    java.nio.file.Path script;
+    try {
+      script = file.file().getParent().resolve(base(word));
+    } catch (java.nio.file.InvalidPathException e) {
+      return;
+    }
     try {
       if (!java.nio.file.Files.isRegularFile(script)
           || java.nio.file.Files.size(script) > 256 * 1024) {
@@ -847,7 +852,7 @@ final class DockerfileChecks {
           return;
         }
       }
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (java.io.IOException e) {
       // An unreadable or non-UTF-8 script is simply not followed.
     }
   }

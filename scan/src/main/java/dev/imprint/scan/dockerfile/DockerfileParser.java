@@ -277,7 +277,7 @@ public final class DockerfileParser {
           out.add(e.asText());
         }
         return out;
-      } catch (java.io.IOException | RuntimeException e) {
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         return null;
       }
     }

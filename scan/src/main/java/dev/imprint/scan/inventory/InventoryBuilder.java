@@ -4,6 +4,7 @@ import dev.imprint.scan.Analyzer;
 import dev.imprint.scan.Catalog;
 import dev.imprint.scan.Finding;
 import dev.imprint.scan.FingerprintKey;
+import dev.imprint.scan.InternalErrors;
 import dev.imprint.scan.Rule;
 import dev.imprint.scan.ScanReport;
 import dev.imprint.scan.ScanSettings;
@@ -137,8 +138,17 @@ public final class InventoryBuilder {
   }
 
   /** An analyzer without rules that hands every file to the extractors. */
-  private static final class Collector implements Analyzer {
+  static final class Collector implements Analyzer {
     final Facts facts = new Facts();
+    private final List<Extractor> extractors;
+
+    Collector() {
+      this(EXTRACTORS);
+    }
+
+    Collector(List<Extractor> extractors) {
+      this.extractors = List.copyOf(extractors);
+    }
 
     @Override
     public String name() {
@@ -153,11 +163,14 @@ public final class InventoryBuilder {
     @Override
     public Session start(ScanSettings settings) {
       return (file, sink) -> {
-        for (Extractor e : EXTRACTORS) {
+        for (Extractor e : extractors) {
           try {
             e.read(file, facts);
           } catch (RuntimeException | StackOverflowError ex) {
-            // one extractor's trouble with a malformed file must not hide the others' results
+            // Extractors read typed models that never throw on malformed input, so this is a
+            // bug: say so, naming the file, and let the other extractors still run.
+            sink.diagnose(InternalErrors.diagnose(file.path(),
+                "inventory " + e.getClass().getSimpleName(), ex));
           }
         }
       };

@@ -7,9 +7,9 @@ import java.util.regex.Pattern;
 /**
  * Reads Packer templates into {@link PackerTemplate}: {@code *.pkr.hcl} (HCL2),
  * {@code *.pkr.json} (HCL2's JSON form or a legacy template), legacy {@code *.json} templates
- * recognised by their content, and variable files ({@code *.pkrvars.hcl}, {@code .json}). It
- * never throws: a file of another kind is {@link NotPacker}, a template that does not parse is
- * {@link Failed} with a location.
+ * recognised by their content, and variable files ({@code *.pkrvars.hcl}, {@code .json}). A
+ * file of another kind is {@link NotPacker}, a template that does not parse is {@link Failed}
+ * with a location; malformed input never throws, so an exception is a bug and propagates.
  */
 public final class PackerReader {
   /** Names a legacy template's top-level keys; cheap test before parsing any other JSON. */
@@ -42,29 +42,24 @@ public final class PackerReader {
   /** Reads one file. */
   public static Result read(SourceFile file) {
     String name = file.lowerName();
-    try {
-      if (name.endsWith(".pkr.hcl")) {
-        return HclTemplates.read(file);
+    if (name.endsWith(".pkr.hcl")) {
+      return HclTemplates.read(file);
+    }
+    if (name.endsWith(".pkrvars.hcl")) {
+      return VariableFiles.readHcl(file);
+    }
+    if (name.endsWith(".pkrvars.json")) {
+      return JsonTemplates.readVariableFile(file);
+    }
+    if (name.endsWith(".pkr.json")) {
+      return JsonTemplates.read(file, true);
+    }
+    if (name.endsWith(".json") && mayBeLegacyTemplate(file.text())) {
+      Result r = JsonTemplates.read(file, false);
+      if (r instanceof Failed && !BUILDERS_KEY.matcher(file.text()).find()) {
+        return new NotPacker();
       }
-      if (name.endsWith(".pkrvars.hcl")) {
-        return VariableFiles.readHcl(file);
-      }
-      if (name.endsWith(".pkrvars.json")) {
-        return JsonTemplates.readVariableFile(file);
-      }
-      if (name.endsWith(".pkr.json")) {
-        return JsonTemplates.read(file, true);
-      }
-      if (name.endsWith(".json") && mayBeLegacyTemplate(file.text())) {
-        Result r = JsonTemplates.read(file, false);
-        if (r instanceof Failed && !BUILDERS_KEY.matcher(file.text()).find()) {
-          return new NotPacker();
-        }
-        return r;
-      }
-    } catch (RuntimeException | StackOverflowError e) {
-      // The readers are bounded; this is a last guard so one file never stops a scan.
-      return new Failed(1, 1, "could not read the template: " + e.getClass().getSimpleName());
+      return r;
     }
     return new NotPacker();
   }

@@ -63,7 +63,8 @@ final class SarifReporter implements Reporter {
     ArrayNode notes = invocation.putArray("toolExecutionNotifications");
     for (Diagnostic d : report.diagnostics()) {
       ObjectNode n = notes.addObject();
-      n.put("level", d.kind() == Diagnostic.Kind.PARSE_ERROR ? "warning" : "note");
+      n.put("level", d.kind() == Diagnostic.Kind.INTERNAL_ERROR ? "error"
+          : d.kind() == Diagnostic.Kind.PARSE_ERROR ? "warning" : "note");
       n.putObject("message").put("text", d.message());
       n.putObject("descriptor").put("id", d.kind().id());
       n.putArray("locations").add(location(d.location().path(), d.location().line(),

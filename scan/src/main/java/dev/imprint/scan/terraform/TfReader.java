@@ -68,7 +68,7 @@ public final class TfReader {
   private static Result read(TfReader r, SourceFile file) {
     try {
       return new Result(new Tf.File(file, r.body(false, file)), 0, 0, null);
-    } catch (Fail | RuntimeException e) {
+    } catch (Fail e) {
       return failure(r, file);
     }
   }
@@ -85,17 +85,22 @@ public final class TfReader {
       r.bodyInto(false, attrs, blocks, file);
       Tf.Block all = new Tf.Block("tfvars", List.of(), attrs, blocks, 1, 1);
       return new Result(new Tf.File(file, List.of(all)), 0, 0, null);
-    } catch (Fail | RuntimeException e) {
+    } catch (Fail e) {
       return failure(r, file);
     }
   }
 
   private static Result failure(TfReader r, SourceFile file) {
     int at = Math.max(0, Math.min(r.pos, r.src.length()));
-    String msg = at >= r.src.length()
+    boolean end = at >= r.src.length();
+    String msg = end
         ? "unexpected end of file: expected a closing brace, bracket or quote"
         : "unexpected '" + printable(r.src.charAt(at))
             + "': expected an attribute, a block, a value or a closing brace";
+    if (end && at > 0 && r.src.charAt(at - 1) == '\n') {
+      // After a final newline there is no further line: the end is at the last line's end.
+      at--;
+    }
     return new Result(null, line(at, file), col(at, file), msg);
   }
 
@@ -103,7 +108,11 @@ public final class TfReader {
     return c >= 0x20 && c < 0x7f ? String.valueOf(c) : "U+" + Integer.toHexString(c);
   }
 
-  /** Thrown inside the reader only; never escapes {@link #read}. */
+  /**
+   * Malformed input, thrown inside the reader only and caught by type: never escapes
+   * {@link #read}. Any other exception is a bug and propagates (the scanner reports it as an
+   * internal error, never as a syntax error).
+   */
   private static final class Fail extends Exception {
     private static final long serialVersionUID = 1L;
 

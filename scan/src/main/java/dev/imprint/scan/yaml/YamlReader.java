@@ -71,10 +71,8 @@ public final class YamlReader {
       return new Result(docs, new YamlProblem(
           mark == null ? 1 : mark.getLine() + 1, mark == null ? 1 : mark.getColumn() + 1,
           sanitize(what)));
-    } catch (YAMLException | IllegalStateException e) {
+    } catch (YAMLException | TooLarge e) {
       return new Result(docs, new YamlProblem(1, 1, sanitize(String.valueOf(e.getMessage()))));
-    } catch (StackOverflowError e) {
-      return new Result(docs, new YamlProblem(1, 1, "YAML nested too deeply"));
     }
     return new Result(docs, null);
   }
@@ -85,16 +83,25 @@ public final class YamlReader {
     return first.replaceAll("'[^']*'", "'…'").replaceAll("\"[^\"]*\"", "\"…\"");
   }
 
+  /** A document past the reader's bounds: malformed input, caught by type. */
+  private static final class TooLarge extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   private static final class Converter {
     private int nodes;
 
     YamlNode convert(Node node, int depth) {
       if (++nodes > MAX_NODES) {
-        throw new IllegalStateException(
+        throw new TooLarge(
             "YAML expands to more than " + MAX_NODES + " nodes (alias bomb?)");
       }
       if (depth > MAX_DEPTH) {
-        throw new IllegalStateException("YAML nested deeper than " + MAX_DEPTH + " levels");
+        throw new TooLarge("YAML nested deeper than " + MAX_DEPTH + " levels");
       }
       int line = node.getStartMark() == null ? 1 : node.getStartMark().getLine() + 1;
       int col = node.getStartMark() == null ? 1 : node.getStartMark().getColumn() + 1;

@@ -2,6 +2,7 @@ package dev.imprint.scan.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imprint.scan.Diagnostic;
 import dev.imprint.scan.Finding;
 import dev.imprint.scan.ScanReport;
 import dev.imprint.scan.ScanSettings;
@@ -53,6 +54,27 @@ class AwsAnalyzerTest {
           assertThat(f.location().column()).isEqualTo(3);
           assertThat(f.key()).isEqualTo("aws_iam_user_policy.deployer.policy:full_admin");
         });
+  }
+
+  @Test
+  void malformedPolicyIsALocatedDiagnosticNotASilentSkip() {
+    ScanReport report = scan(SourceFile.of("iam.tf", """
+        resource "aws_iam_user_policy" "broken" {
+          user   = "ci"
+          policy = "{\\"Statement\\": [{\\"Effect\\": \\"Allow\\", \\"Action\\": }]}"
+        }
+        resource "aws_iam_user_policy" "templated" {
+          user   = "ci"
+          policy = "{\\"Statement\\": ${var.statements}}"
+        }
+        """));
+    assertThat(report.diagnostics()).singleElement().satisfies(d -> {
+      assertThat(d.kind()).isEqualTo(Diagnostic.Kind.PARSE_ERROR);
+      assertThat(d.location().path()).isEqualTo("iam.tf");
+      assertThat(d.location().line()).isEqualTo(3);
+      assertThat(d.message()).contains("aws_iam_user_policy.broken.policy", "not reviewed",
+          "not valid JSON at line 1");
+    });
   }
 
   @Test

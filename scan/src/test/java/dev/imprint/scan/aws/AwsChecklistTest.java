@@ -3,6 +3,7 @@ package dev.imprint.scan.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imprint.scan.Catalog;
+import dev.imprint.scan.ChecklistEvidence;
 import dev.imprint.scan.Rule;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,5 +87,64 @@ class AwsChecklistTest {
     Set<String> mapped = COVERAGE.values().stream().flatMap(List::stream)
         .collect(Collectors.toSet());
     assertThat(new AwsAnalyzer().rules()).extracting(Rule::id).allMatch(mapped::contains);
+  }
+
+  /**
+   * Where each mapped rule fires on its bad examples ({@code rules/<ID>/positive}), as
+   * {@code file:line}: written down here, checked against the scanner, and nowhere else.
+   */
+  static final Map<String, List<String>> FIRES_AT = Map.ofEntries(
+      Map.entry("IMP-AWS-001", List.of("main.tf:5")),
+      Map.entry("IMP-AWS-002", List.of("main.tf:1")),
+      Map.entry("IMP-AWS-003", List.of("main.tf:3")),
+      Map.entry("IMP-AWS-004", List.of("main.tf:11")),
+      Map.entry("IMP-AWS-005", List.of("backend.tf:6", "backend.tf:7", "main.tf:3", "main.tf:4")),
+      Map.entry("IMP-AWS-006", List.of("main.tf:8")),
+      Map.entry("IMP-AWS-007", List.of("ec2.tf:6", "main.tf:9")),
+      Map.entry("IMP-AWS-008", List.of("ecs.tf:5", "main.tf:6")),
+      Map.entry("IMP-AWS-009", List.of("main.tf:8")),
+      Map.entry("IMP-AWS-010", List.of("main.tf:1")),
+      Map.entry("IMP-AWS-011", List.of("data-source-via-var/main.tf:19", "main.tf:3",
+          "tfvars-overrides-safe-default/main.tf:14", "via-local/main.tf:17",
+          "via-var-default/main.tf:10")),
+      Map.entry("IMP-AWS-012", List.of("iam.tf:10", "main.tf:4")),
+      Map.entry("IMP-AWS-013", List.of("main.tf:10")),
+      Map.entry("IMP-AWS-014", List.of("attachment.tf:7", "main.tf:3", "role.tf:4")),
+      Map.entry("IMP-AWS-015", List.of("main.tf:3")),
+      Map.entry("IMP-AWS-016", List.of("main.tf:3")),
+      Map.entry("IMP-AWS-017", List.of("main.tf:4")),
+      Map.entry("IMP-AWS-018", List.of("main.tf:4")),
+      Map.entry("IMP-AWS-019", List.of("main.tf:3")),
+      Map.entry("IMP-AWS-020", List.of("main.tf:3", "trust.tf:3")),
+      Map.entry("IMP-AWS-021", List.of("main.tf:13")),
+      Map.entry("IMP-AWS-022", List.of("main.tf:3")),
+      Map.entry("IMP-AWS-023", List.of("github.tf:3", "main.tf:18")),
+      Map.entry("IMP-AWS-024", List.of("main.tf:3")),
+      Map.entry("IMP-AWS-025", List.of("main.tf:2")),
+      Map.entry("IMP-AWS-026", List.of("main.tf:2")),
+      Map.entry("IMP-AWS-027", List.of("main.tf:2")),
+      Map.entry("IMP-AWS-028", List.of("main.tf:1")),
+      Map.entry("IMP-AWS-029", List.of("launch_template.tf:1", "main.tf:8")),
+      Map.entry("IMP-AWS-030", List.of("main.tf:7")),
+      Map.entry("IMP-AWS-031", List.of("ecs.tf:17", "main.tf:13")),
+      Map.entry("IMP-AWS-032", List.of("main.tf:4")),
+      Map.entry("IMP-AWS-033", List.of("kms_role.tf:15", "main.tf:3")),
+      Map.entry("IMP-AWS-034", List.of("lambda.tf:5", "main.tf:3", "sqs.tf:3")),
+      Map.entry("IMP-AWS-035", List.of("main.tf:5")),
+      Map.entry("IMP-AWS-036", List.of("main.tf:1")),
+      Map.entry("IMP-AWS-037", List.of("main.tf:5", "tcp_range.tf:1")),
+      Map.entry("IMP-AWS-038", List.of("main.tf:1")),
+      Map.entry("IMP-AWS-039", List.of("main.tf:1")),
+      Map.entry("IMP-AWS-040", List.of("main.tf:1")),
+      Map.entry("IMP-AWS-041", List.of("main.tf:4", "nacl_rule.tf:1")),
+      Map.entry("IMP-AWS-042", List.of("ec2.tf:4", "launch_template.tf:5", "main.tf:4")),
+      Map.entry("IMP-AWS-043", List.of("eks_default.tf:5", "main.tf:8")),
+      Map.entry("IMP-AWS-044", List.of("network/security.tf:1", "rules-only/security.tf:1")),
+      Map.entry("IMP-AWS-045", List.of("main.tf:1")),
+      Map.entry("IMP-AWS-046", List.of("aurora.tf:1", "main.tf:1")));
+
+  @Test
+  void everyMappedRuleFiresAtTheWrittenLinesOnItsBadExamplesAndStaysQuietOnItsGoodOnes() {
+    ChecklistEvidence.assertEnforced(COVERAGE, FIRES_AT);
   }
 }

@@ -90,24 +90,24 @@ class PolicyDocumentTest {
   void effectOtherThanAllowOrDenyIsRejectedWithTheValue() {
     assertThatThrownBy(() -> PolicyDocument.parse(
         "{\"Statement\": [{\"Effect\": \"Permit\", \"Action\": \"*\"}]}"))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(InvalidPolicyException.class)
         .hasMessageContaining("'Permit'");
   }
 
   @Test
-  void malformedJsonIsAnIllegalArgumentWithALine() {
+  void malformedJsonIsAnInvalidPolicyWithALine() {
     assertThatThrownBy(() -> PolicyDocument.parse("{\n\"Statement\": [\n{\"Effect\": }]}"))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(InvalidPolicyException.class)
         .hasMessageContaining("line 3");
   }
 
   @Test
   void documentWithoutStatementIsRejected() {
     assertThatThrownBy(() -> PolicyDocument.parse("{\"Version\": \"2012-10-17\"}"))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(InvalidPolicyException.class)
         .hasMessageContaining("no Statement");
     assertThatThrownBy(() -> PolicyDocument.parse("[1, 2]"))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(InvalidPolicyException.class)
         .hasMessageContaining("array");
   }
 
@@ -115,7 +115,7 @@ class PolicyDocumentTest {
   void deeplyNestedInputIsRejectedNotOverflowed() {
     String deep = "{\"Statement\": " + "[".repeat(5000) + "]".repeat(5000) + "}";
     assertThatThrownBy(() -> PolicyDocument.parse(deep))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(InvalidPolicyException.class);
   }
 
   @Test

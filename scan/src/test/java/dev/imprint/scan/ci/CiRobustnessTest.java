@@ -1,5 +1,6 @@
 package dev.imprint.scan.ci;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.imprint.scan.Analyzer;
@@ -60,9 +61,11 @@ class CiRobustnessTest {
 
   private static List<Path> fixtures() throws IOException {
     try (Stream<Path> s = Files.walk(Path.of("src/test/resources/rules"))) {
-      return s.filter(Files::isRegularFile)
+      List<Path> found = s.filter(Files::isRegularFile)
           .filter(p -> p.toString().matches(".*IMP-(COMPOSE|GHA|GITLAB|JENKINS)-.*"))
           .sorted().toList();
+      assertThat(found).as("compose and CI fixtures").hasSizeGreaterThan(50);
+      return found;
     }
   }
 }

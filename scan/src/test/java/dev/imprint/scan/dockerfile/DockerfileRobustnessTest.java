@@ -1,5 +1,6 @@
 package dev.imprint.scan.dockerfile;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.imprint.scan.Analyzer;
@@ -32,6 +33,7 @@ class DockerfileRobustnessTest {
       files = s.filter(p -> p.toString().contains("IMP-DOCKER-") && Files.isRegularFile(p)
           && DockerfileParser.isDockerfileName(p.getFileName().toString())).toList();
     }
+    assertThat(files).as("Dockerfile fixtures").hasSizeGreaterThan(50);
     Analyzer.Session session = new DockerfileAnalyzer().start(ScanSettings.defaults());
     Random random = new Random(42);
     String noise = "\\`$\"'{}[]<<-EOF\n#=: |&;";

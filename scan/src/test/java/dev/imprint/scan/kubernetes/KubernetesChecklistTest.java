@@ -3,6 +3,7 @@ package dev.imprint.scan.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imprint.scan.Catalog;
+import dev.imprint.scan.ChecklistEvidence;
 import dev.imprint.scan.Rule;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,5 +87,62 @@ class KubernetesChecklistTest {
     Set<String> mapped = COVERAGE.values().stream().flatMap(List::stream)
         .collect(Collectors.toSet());
     assertThat(new KubernetesAnalyzer().rules()).extracting(Rule::id).allMatch(mapped::contains);
+  }
+
+  /**
+   * Where each mapped rule fires on its bad examples ({@code rules/<ID>/positive}), as
+   * {@code file:line}: written down here, checked against the scanner, and nowhere else.
+   */
+  static final Map<String, List<String>> FIRES_AT = Map.ofEntries(
+      Map.entry("IMP-K8S-001", List.of("deploy.yaml:16")),
+      Map.entry("IMP-K8S-002", List.of("deploy.yaml:16")),
+      Map.entry("IMP-K8S-003", List.of("deploy.yaml:16")),
+      Map.entry("IMP-K8S-004", List.of("deploy.yaml:32")),
+      Map.entry("IMP-K8S-005", List.of("configmap.yaml:8", "deploy.yaml:33")),
+      Map.entry("IMP-K8S-006", List.of("aws.yaml:32", "deploy.yaml:32")),
+      Map.entry("IMP-K8S-007", List.of("deploy.yaml:25", "untagged.yaml:25")),
+      Map.entry("IMP-K8S-008", List.of("deploy.yaml:25")),
+      Map.entry("IMP-K8S-009", List.of("deploy.yaml:25")),
+      Map.entry("IMP-K8S-010", List.of("repo/deploy.yaml:25")),
+      Map.entry("IMP-K8S-011", List.of("deploy.yaml:24")),
+      Map.entry("IMP-K8S-012", List.of("deploy.yaml:28")),
+      Map.entry("IMP-K8S-013", List.of("deploy.yaml:24")),
+      Map.entry("IMP-K8S-014", List.of("deploy.yaml:19", "low-uid.yaml:29")),
+      Map.entry("IMP-K8S-015", List.of("deploy.yaml:23")),
+      Map.entry("IMP-K8S-016", List.of("deploy.yaml:31", "no-drop.yaml:24")),
+      Map.entry("IMP-K8S-017", List.of("deploy.yaml:35")),
+      Map.entry("IMP-K8S-018", List.of("deploy.yaml:33", "service.yaml:7")),
+      Map.entry("IMP-K8S-019", List.of("deploy.yaml:32")),
+      Map.entry("IMP-K8S-020", List.of("deploy.yaml:5")),
+      Map.entry("IMP-K8S-021", List.of("deploy.yaml:22", "unset.yaml:16")),
+      Map.entry("IMP-K8S-022", List.of("secret.yaml:8")),
+      Map.entry("IMP-K8S-023", List.of("tiller.yaml:25")),
+      Map.entry("IMP-K8S-024", List.of("rolebinding.yaml:11")),
+      Map.entry("IMP-K8S-025", List.of("clusterrolebinding.yaml:6")),
+      Map.entry("IMP-K8S-026", List.of("role.yaml:7")),
+      Map.entry("IMP-K8S-027", List.of("clusterrole.yaml:6")),
+      Map.entry("IMP-K8S-028", List.of("role.yaml:7")),
+      Map.entry("IMP-K8S-029", List.of("role.yaml:7")),
+      Map.entry("IMP-K8S-030", List.of("role.yaml:7")),
+      Map.entry("IMP-K8S-031", List.of("clusterrole.yaml:6")),
+      Map.entry("IMP-K8S-032", List.of("clusterrole.yaml:6")),
+      Map.entry("IMP-K8S-033", List.of("clusterrole.yaml:6")),
+      Map.entry("IMP-K8S-034", List.of("clusterrole.yaml:6", "clusterrole.yaml:9")),
+      Map.entry("IMP-K8S-035", List.of("clusterrole.yaml:6")),
+      Map.entry("IMP-K8S-036", List.of("role.yaml:7")),
+      Map.entry("IMP-K8S-037", List.of("clusterrolebinding.yaml:10")),
+      Map.entry("IMP-K8S-038", List.of("role.yaml:7")),
+      Map.entry("IMP-K8S-039", List.of("kube-apiserver.yaml:12", "no-key.yaml:12",
+          "no-key.yaml:12")),
+      Map.entry("IMP-K8S-040", List.of("repo/web.yaml:1", "repo/worker.yaml:1")),
+      Map.entry("IMP-K8S-041", List.of("repo/manifests.yaml:7")),
+      Map.entry("IMP-K8S-042", List.of("other-ns/deploy.yaml:1", "repo/deploy.yaml:1")),
+      Map.entry("IMP-K8S-043", List.of("allow-all/deploy.yaml:32", "typo/deploy.yaml:21")),
+      Map.entry("IMP-K8S-044", List.of("cluster-admin/deploy.yaml:1",
+          "secrets-role/deploy.yaml:1")));
+
+  @Test
+  void everyMappedRuleFiresAtTheWrittenLinesOnItsBadExamplesAndStaysQuietOnItsGoodOnes() {
+    ChecklistEvidence.assertEnforced(COVERAGE, FIRES_AT);
   }
 }

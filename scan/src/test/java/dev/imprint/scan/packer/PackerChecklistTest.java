@@ -3,6 +3,7 @@ package dev.imprint.scan.packer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imprint.scan.Catalog;
+import dev.imprint.scan.ChecklistEvidence;
 import dev.imprint.scan.Rule;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,5 +69,39 @@ class PackerChecklistTest {
         .singleElement().isInstanceOf(PackerAnalyzer.class);
     assertThat(Catalog.rules()).filteredOn(r -> r.id().startsWith("IMP-PACKER-"))
         .hasSize(new PackerAnalyzer().rules().size());
+  }
+
+  /**
+   * Where each mapped rule fires on its bad examples ({@code rules/<ID>/positive}), as
+   * {@code file:line}: written down here, checked against the scanner, and nowhere else.
+   */
+  static final Map<String, List<String>> FIRES_AT = Map.ofEntries(
+      Map.entry("IMP-PACKER-001", List.of("build.pkr.json:3", "template.json:4",
+          "variables.pkr.hcl:1")),
+      Map.entry("IMP-PACKER-002", List.of("template.json:3", "variables.pkr.hcl:4")),
+      Map.entry("IMP-PACKER-003", List.of("app.pkr.hcl:12", "template.json:13",
+          "token.pkr.hcl:10")),
+      Map.entry("IMP-PACKER-004", List.of("app.pkr.hcl:12", "env-map.pkr.hcl:12",
+          "template.json:12")),
+      Map.entry("IMP-PACKER-005", List.of("data-source.pkr.hcl:1",
+          "filter-without-owners.pkr.hcl:7", "literal-ami.pkr.hcl:3", "template.json:9")),
+      Map.entry("IMP-PACKER-006", List.of("docker.pkr.hcl:2", "template.json:5")),
+      Map.entry("IMP-PACKER-007", List.of("gce.pkr.hcl:4", "template.json:7")),
+      Map.entry("IMP-PACKER-008", List.of("azure.pkr.hcl:8", "template.json:7")),
+      Map.entry("IMP-PACKER-009", List.of("kubeconfig.pkr.hcl:10", "ssh-key.pkr.hcl:10",
+          "template.json:12")),
+      Map.entry("IMP-PACKER-010", List.of("push.pkr.hcl:18", "template.json:9",
+          "vsphere.pkr.hcl:4", "vsphere.pkr.hcl:6")),
+      Map.entry("IMP-PACKER-011", List.of("app.pkr.hcl:12", "template.json:12",
+          "windows.pkr.hcl:10")),
+      Map.entry("IMP-PACKER-012", List.of("keys.pkr.hcl:2", "keys.pkr.hcl:3", "template.json:5",
+          "template.json:6")),
+      Map.entry("IMP-PACKER-013", List.of("key.pkr.hcl:6", "template.json:7")),
+      Map.entry("IMP-PACKER-014", List.of("prod.pkrvars.hcl:3", "prod.pkrvars.hcl:4",
+          "prod.pkrvars.json:3")));
+
+  @Test
+  void everyMappedRuleFiresAtTheWrittenLinesOnItsBadExamplesAndStaysQuietOnItsGoodOnes() {
+    ChecklistEvidence.assertEnforced(COVERAGE, FIRES_AT);
   }
 }

@@ -98,6 +98,13 @@ final class Fixtures {
             SourceFile.of("deploy/prod.Dockerfile", "ESCALATE ubuntu:latest\n")));
   }
 
+  /** {@link #report()} with a fixed elapsed time, so that every format renders the same. */
+  static ScanReport fixed() {
+    ScanReport r = report();
+    return new ScanReport(r.findings(), r.diagnostics(), r.filesScanned(), r.bytesScanned(),
+        r.filesSkipped(), r.suppressed(), java.time.Duration.ofMillis(1234));
+  }
+
   static ScanReport empty() {
     return Scanner.create(SETTINGS, List.of(new FakeAnalyzer()), CLOCK)
         .scanSources(List.of(SourceFile.of("ok.txt", "nothing\n")));

@@ -3,6 +3,7 @@ package dev.imprint.scan.secret;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imprint.scan.Catalog;
+import dev.imprint.scan.ChecklistEvidence;
 import dev.imprint.scan.Rule;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,5 +69,49 @@ class SecretChecklistTest {
   void everyDetectorReportsUnderARule() {
     assertThat(SecretRules.BY_DETECTOR.keySet())
         .containsAll(SecretDetectors.detectorIds());
+  }
+
+  /**
+   * Where each mapped rule fires on its bad examples ({@code rules/<ID>/positive}), as
+   * {@code file:line}: written down here, checked against the scanner, and nowhere else.
+   */
+  static final Map<String, List<String>> FIRES_AT = Map.ofEntries(
+      Map.entry("IMP-SECRET-001", List.of("deploy.env:2")),
+      Map.entry("IMP-SECRET-002", List.of("credentials:3")),
+      Map.entry("IMP-SECRET-003", List.of(".env:1")),
+      Map.entry("IMP-SECRET-004", List.of("release.sh:1")),
+      Map.entry("IMP-SECRET-005", List.of("gitlab-vars.yml:2")),
+      Map.entry("IMP-SECRET-006", List.of("bot.py:1")),
+      Map.entry("IMP-SECRET-007", List.of("alerts.yaml:1")),
+      Map.entry("IMP-SECRET-008", List.of("settings.py:1")),
+      Map.entry("IMP-SECRET-009", List.of("maps.js:1")),
+      Map.entry("IMP-SECRET-010", List.of("sa.json:5")),
+      Map.entry("IMP-SECRET-011", List.of("appsettings.json:1")),
+      Map.entry("IMP-SECRET-012", List.of("pipeline.env:1")),
+      Map.entry("IMP-SECRET-013", List.of("upload.sh:1")),
+      Map.entry("IMP-SECRET-014", List.of("publish.sh:1")),
+      Map.entry("IMP-SECRET-015", List.of("upload.cfg:1")),
+      Map.entry("IMP-SECRET-016", List.of("login.sh:1")),
+      Map.entry("IMP-SECRET-017", List.of("sms.env:2")),
+      Map.entry("IMP-SECRET-018", List.of("mail.py:1")),
+      Map.entry("IMP-SECRET-019", List.of("datadog.yaml:1")),
+      Map.entry("IMP-SECRET-020", List.of("vault.env:1")),
+      Map.entry("IMP-SECRET-021", List.of("credentials.tfrc.json:1")),
+      Map.entry("IMP-SECRET-022", List.of("agent.py:1")),
+      Map.entry("IMP-SECRET-023", List.of("claude.env:1")),
+      Map.entry("IMP-SECRET-024", List.of("call.http:2")),
+      Map.entry("IMP-SECRET-025", List.of("id_ed25519:2", "id_rsa:2")),
+      Map.entry("IMP-SECRET-026", List.of("key.pem:2")),
+      Map.entry("IMP-SECRET-027", List.of("application.properties:1")),
+      Map.entry("IMP-SECRET-028", List.of(".netrc:3")),
+      Map.entry("IMP-SECRET-029", List.of(".npmrc:1")),
+      Map.entry("IMP-SECRET-030", List.of(".pypirc:7")),
+      Map.entry("IMP-SECRET-031", List.of("kubeconfig.yaml:9")),
+      Map.entry("IMP-SECRET-032", List.of(".htpasswd:1")),
+      Map.entry("IMP-SECRET-033", List.of("config.py:1", "dollar-in-literal/release.sh:3")));
+
+  @Test
+  void everyMappedRuleFiresAtTheWrittenLinesOnItsBadExamplesAndStaysQuietOnItsGoodOnes() {
+    ChecklistEvidence.assertEnforced(CHECKLIST, FIRES_AT);
   }
 }

@@ -178,11 +178,13 @@ class TfReaderTest {
   }
 
   @Test
-  void anUnclosedBlockIsReportedAtTheEndOfTheFile() {
+  void anUnclosedBlockIsReportedAtTheEndOfTheFileOnItsLastLine() {
+    // two lines: a position on a third would lie outside the file (found by fuzzing)
     TfReader.Result r = TfReader.parse(SourceFile.of("main.tf", "resource \"a\" \"b\" {\n  x = 1\n"));
     assertThat(r.ok()).isFalse();
     assertThat(r.file()).isNull();
-    assertThat(r.line()).isEqualTo(3);
+    assertThat(r.line()).isEqualTo(2);
+    assertThat(r.column()).isEqualTo(8);
     assertThat(r.message()).contains("end of file");
   }
 
@@ -297,7 +299,8 @@ class TfReaderTest {
         "a = 1\nb = [1, 2\n"));
 
     assertThat(r.ok()).isFalse();
-    assertThat(r.line()).isEqualTo(3);
+    assertThat(r.line()).isEqualTo(2);
+    assertThat(r.column()).isEqualTo(10);
     assertThat(r.message()).contains("end of file");
   }
   @Test

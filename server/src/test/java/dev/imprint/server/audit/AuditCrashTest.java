@@ -83,9 +83,11 @@ class AuditCrashTest {
     first.kill();
     stop.set(true);
     for (Thread th : clients) {
-      th.join();
+      th.join(120_000);
+      assertThat(th.isAlive()).as("a client still running after two minutes").isFalse();
     }
-    auditor.join();
+    auditor.join(120_000);
+    assertThat(auditor.isAlive()).as("the auditor still running after two minutes").isFalse();
     assertThat(acked).hasSizeGreaterThanOrEqualTo(ACKS_BEFORE_KILL);
 
     ServerProcess second = start(jdbc);

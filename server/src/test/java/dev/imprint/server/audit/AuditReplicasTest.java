@@ -57,7 +57,8 @@ class AuditReplicasTest {
         threads.add(t);
       }
       for (Thread t : threads) {
-        t.join();
+        t.join(120_000);
+        assertThat(t.isAlive()).as("%s still running after two minutes", t.getName()).isFalse();
       }
       assertThat(acked).hasSize(100);
       VerifierKey key = VerifierKey.parse(read(b.send("GET", "/v1/audit/key", admin, null)

@@ -230,7 +230,8 @@ class CheckpointScheduleTest {
         threads.add(t);
       }
       for (Thread t : threads) {
-        t.join();
+        t.join(120_000);
+        assertThat(t.isAlive()).as("%s still running after two minutes", t.getName()).isFalse();
       }
       await("a checkpoint for all 101 entries", () -> latestSize(a.server().database()) == 101);
       VerifierKey key = VerifierKey.parse(json(a.send("GET", "/v1/audit/key", admin, null)

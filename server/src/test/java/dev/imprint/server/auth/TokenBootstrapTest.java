@@ -16,6 +16,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,13 +40,13 @@ class TokenBootstrapTest {
       List<Future<Optional<IssuedToken>>> started = new ArrayList<>();
       for (TokenService t : replicas) {
         started.add(pool.submit(() -> {
-          together.await();
+          together.await(60, TimeUnit.SECONDS);
           return t.bootstrapAdmin();
         }));
       }
       int printed = 0;
       for (Future<Optional<IssuedToken>> f : started) {
-        printed += f.get().isPresent() ? 1 : 0;
+        printed += f.get(120, TimeUnit.SECONDS).isPresent() ? 1 : 0;
       }
       pool.shutdown();
       replicas.forEach(TokenService::close);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,7 +32,7 @@ class DatabaseTest {
         results.add(pool.submit(() -> db.write(c -> insert(c, id))));
       }
       for (Future<Integer> f : results) {
-        assertThat(f.get()).isEqualTo(1);
+        assertThat(f.get(120, TimeUnit.SECONDS)).isEqualTo(1);
       }
       pool.shutdown();
       assertThat(count(db)).isEqualTo(400);
@@ -55,7 +56,7 @@ class DatabaseTest {
         bad.add(pool.submit(() -> db.write(c -> insert(c, "dup"))));
       }
       for (Future<Integer> f : ok) {
-        assertThat(f.get()).isEqualTo(1);
+        assertThat(f.get(120, TimeUnit.SECONDS)).isEqualTo(1);
       }
       for (Future<Integer> f : bad) {
         assertThatThrownBy(f::get).hasCauseInstanceOf(StoreException.class)
@@ -109,7 +110,7 @@ class DatabaseTest {
       // the writer thread waits in this unit while the next five queue up behind it
       Future<Integer> blocker = pool.submit(() -> db.write(c -> {
         try {
-          hold.await();
+          assertThat(hold.await(120, TimeUnit.SECONDS)).isTrue();
         } catch (InterruptedException e) {
           throw new IllegalStateException(e);
         }
@@ -130,12 +131,12 @@ class DatabaseTest {
       units.add(pool.submit(() -> db.write(c -> insert(c, "b"))));
       Thread.sleep(100);
       hold.countDown();
-      assertThat(blocker.get()).isEqualTo(1);
-      assertThat(units.get(0).get()).isEqualTo(1);
-      assertThatThrownBy(() -> units.get(1).get()).cause().isInstanceOf(StoreException.class);
-      assertThatThrownBy(() -> units.get(2).get()).cause()
+      assertThat(blocker.get(120, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(units.get(0).get(120, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThatThrownBy(() -> units.get(1).get(120, TimeUnit.SECONDS)).cause().isInstanceOf(StoreException.class);
+      assertThatThrownBy(() -> units.get(2).get(120, TimeUnit.SECONDS)).cause()
           .isInstanceOf(IllegalStateException.class);
-      assertThat(units.get(3).get()).isEqualTo(1);
+      assertThat(units.get(3).get(120, TimeUnit.SECONDS)).isEqualTo(1);
       pool.shutdown();
       assertThat(db.writeStats().commits() - commitsBefore).as("the four queued as one batch")
           .isEqualTo(2);
@@ -159,12 +160,14 @@ class DatabaseTest {
 
   @Test
   void schemaVersionConstantIsTheHighestMigrationScript() throws Exception {
-    int highest;
+    List<Integer> versions;
     try (var files = java.nio.file.Files.list(Path.of("src/main/resources/db/migration"))) {
-      highest = files.map(f -> f.getFileName().toString())
+      versions = files.map(f -> f.getFileName().toString())
           .filter(n -> n.matches("V\\d+__.*\\.sql"))
-          .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max().orElse(0);
+          .map(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).toList();
     }
+    assertThat(versions).as("migration scripts").isNotEmpty();
+    int highest = versions.stream().mapToInt(Integer::intValue).max().orElseThrow();
     assertThat(Database.SCHEMA_VERSION).isEqualTo(highest);
   }
 
