@@ -67,6 +67,7 @@ class ComposeCiChecklistTest {
       Map.entry("IMP-COMPOSE-008", List.of("docker-compose.yml:3")),
       Map.entry("IMP-COMPOSE-009", List.of("docker-compose.yml:2")),
       Map.entry("IMP-COMPOSE-010", List.of("compose.list.yaml:6", "docker-compose.yml:6")),
+      Map.entry("IMP-COMPOSE-011", List.of("committed/docker-compose.yml:9")),
       Map.entry("IMP-GHA-001", List.of("job-level/.github/workflows/ci.yaml:7",
           "repo/.github/workflows/release.yml:3")),
       Map.entry("IMP-GHA-002", List.of("repo/.github/workflows/ci.yml:2",

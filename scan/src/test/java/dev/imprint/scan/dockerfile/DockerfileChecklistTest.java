@@ -72,7 +72,8 @@ class DockerfileChecklistTest {
           "onbuild.Dockerfile:2")),
       Map.entry("IMP-DOCKER-006", List.of("Dockerfile:2")),
       Map.entry("IMP-DOCKER-007", List.of("Dockerfile:2", "api.Dockerfile:2", "env.Dockerfile:2")),
-      Map.entry("IMP-DOCKER-008", List.of("Dockerfile.gcp:3", "Dockerfile:2", "app.Dockerfile:2")),
+      Map.entry("IMP-DOCKER-008", List.of("Dockerfile.gcp:3", "Dockerfile:2", "app.Dockerfile:2",
+          "history/Dockerfile:2", "history/Dockerfile:3", "history/Dockerfile:4")),
       Map.entry("IMP-DOCKER-009", List.of("Dockerfile:2", "app.Dockerfile:2")),
       Map.entry("IMP-DOCKER-010", List.of("Dockerfile:4", "api.Dockerfile:3")),
       Map.entry("IMP-DOCKER-011", List.of("Containerfile:2", "Dockerfile:4", "app.Dockerfile:2")),
@@ -100,7 +101,8 @@ class DockerfileChecklistTest {
       Map.entry("IMP-DOCKER-026", List.of("Dockerfile:2", "curl.Dockerfile:2", "env.Dockerfile:2",
           "git.Dockerfile:2")),
       Map.entry("IMP-DOCKER-027", List.of("Dockerfile:2", "heredoc.Dockerfile:4")),
-      Map.entry("IMP-DOCKER-028", List.of("Dockerfile:2")));
+      Map.entry("IMP-DOCKER-028", List.of("Dockerfile:2", "exported/Dockerfile:5")),
+      Map.entry("IMP-DOCKER-029", List.of("secrets-json/Dockerfile:2", "ssh-key/Dockerfile:3")));
 
   @Test
   void everyMappedRuleFiresAtTheWrittenLinesOnItsBadExamplesAndStaysQuietOnItsGoodOnes() {

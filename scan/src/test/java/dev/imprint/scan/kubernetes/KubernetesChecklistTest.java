@@ -139,7 +139,10 @@ class KubernetesChecklistTest {
       Map.entry("IMP-K8S-042", List.of("other-ns/deploy.yaml:1", "repo/deploy.yaml:1")),
       Map.entry("IMP-K8S-043", List.of("allow-all/deploy.yaml:32", "typo/deploy.yaml:21")),
       Map.entry("IMP-K8S-044", List.of("cluster-admin/deploy.yaml:1",
-          "secrets-role/deploy.yaml:1")));
+          "secrets-role/deploy.yaml:1")),
+      Map.entry("IMP-K8S-045", List.of("db-credentials.yaml:9", "image-pull-secret.yaml:9",
+          "sealed-secrets-key.yaml:12", "string-data.yaml:7", "string-data.yaml:8",
+          "tls.yaml:10")));
 
   @Test
   void everyMappedRuleFiresAtTheWrittenLinesOnItsBadExamplesAndStaysQuietOnItsGoodOnes() {

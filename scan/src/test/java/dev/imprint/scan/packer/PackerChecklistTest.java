@@ -98,7 +98,9 @@ class PackerChecklistTest {
           "template.json:6")),
       Map.entry("IMP-PACKER-013", List.of("key.pkr.hcl:6", "template.json:7")),
       Map.entry("IMP-PACKER-014", List.of("prod.pkrvars.hcl:3", "prod.pkrvars.hcl:4",
-          "prod.pkrvars.json:3")));
+          "prod.pkrvars.json:3")),
+      Map.entry("IMP-PACKER-015", List.of("app.pkr.hcl:22", "heredoc.pkr.hcl:16",
+          "legacy.json:12")));
 
   @Test
   void everyMappedRuleFiresAtTheWrittenLinesOnItsBadExamplesAndStaysQuietOnItsGoodOnes() {

@@ -100,7 +100,8 @@ class SecretChecklistTest {
       Map.entry("IMP-SECRET-022", List.of("agent.py:1")),
       Map.entry("IMP-SECRET-023", List.of("claude.env:1")),
       Map.entry("IMP-SECRET-024", List.of("call.http:2")),
-      Map.entry("IMP-SECRET-025", List.of("id_ed25519:2", "id_rsa:2")),
+      Map.entry("IMP-SECRET-025", List.of("configmap-binarydata.yaml:7", "id_ed25519:2",
+          "id_rsa:2")),
       Map.entry("IMP-SECRET-026", List.of("key.pem:2")),
       Map.entry("IMP-SECRET-027", List.of("application.properties:1")),
       Map.entry("IMP-SECRET-028", List.of(".netrc:3")),
@@ -108,7 +109,11 @@ class SecretChecklistTest {
       Map.entry("IMP-SECRET-030", List.of(".pypirc:7")),
       Map.entry("IMP-SECRET-031", List.of("kubeconfig.yaml:9")),
       Map.entry("IMP-SECRET-032", List.of(".htpasswd:1")),
-      Map.entry("IMP-SECRET-033", List.of("config.py:1", "dollar-in-literal/release.sh:3")));
+      Map.entry("IMP-SECRET-033", List.of("config.py:1", "dollar-in-literal/release.sh:3")),
+      Map.entry("IMP-SECRET-034", List.of("application.properties:4",
+          "configmap-properties.yaml:10", "dotenv/.env:1", "dotenv/.env:2", "my.cnf:3",
+          "redis.conf:2", "spring-fallback.properties:2", "worker.ini:3")),
+      Map.entry("IMP-SECRET-035", List.of("SETUP.md:6", "oauth.env:2")));
 
   @Test
   void everyMappedRuleFiresAtTheWrittenLinesOnItsBadExamplesAndStaysQuietOnItsGoodOnes() {
