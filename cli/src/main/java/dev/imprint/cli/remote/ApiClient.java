@@ -2,6 +2,7 @@ package dev.imprint.cli.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -21,6 +23,8 @@ import java.util.StringJoiner;
  */
 public final class ApiClient {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Pages {@link #getAllPages} reads at most (200 items each). */
+  public static final int MAX_PAGES = 10_000;
 
   private final URI base;
   private final String token;
@@ -88,6 +92,29 @@ public final class ApiClient {
 
   public JsonNode get(String path, Map<String, String> query) {
     return send("GET", path + query(query), null);
+  }
+
+  /**
+   * Every item of a paginated list: follows {@code next} from page to page ({@code limit} 200)
+   * and returns the items of all pages in order; at most {@link #MAX_PAGES} pages, so a server
+   * whose cursor never ends cannot keep the client looping.
+   */
+  public ArrayNode getAllPages(String path, Map<String, String> query) {
+    ArrayNode items = JSON.createArrayNode();
+    String cursor = null;
+    for (int page = 0; page < MAX_PAGES; page++) {
+      Map<String, String> q = new LinkedHashMap<>(query);
+      q.put("limit", "200");
+      q.put("cursor", cursor);
+      JsonNode res = get(path, q);
+      res.path("items").forEach(items::add);
+      cursor = res.path("next").isTextual() ? res.get("next").asText() : null;
+      if (cursor == null) {
+        return items;
+      }
+    }
+    throw new RemoteException(RemoteException.REFUSED, "client.too_many_pages",
+        "the server's list at " + path + " did not end after " + MAX_PAGES + " pages");
   }
 
   public JsonNode post(String path, Object body) {

@@ -1,14 +1,15 @@
 package dev.imprint.server.finding;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imprint.server.audit.AuditEvent;
 import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.auth.Caller;
 import dev.imprint.server.auth.Role;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.store.Database;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imprint.server.text.FreeText;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -59,6 +60,12 @@ public final class FindingService {
 
   /** One page of repository summaries and the cursor of the next (null at the end). */
   public record SummaryPage(List<RepositorySummary> items, String next) {}
+
+  /** One page of a report's findings, the report, and the cursor of the next (null at the end). */
+  public record FindingPage(Report report, List<StoredFinding> items, String next) {}
+
+  /** Most findings one page holds. */
+  public static final int MAX_PAGE = 200;
 
   /**
    * The outcome of an upload: the stored report, whether this call stored it ({@code created}
@@ -131,7 +138,8 @@ public final class FindingService {
     if (!report.path("schemaVersion").isIntegralNumber()
         || report.path("schemaVersion").asInt() != 1) {
       throw ApiProblem.badRequest("finding.report_invalid", "expected an Imprint JSON report"
-          + " with schemaVersion 1, got schemaVersion " + report.path("schemaVersion"));
+          + " with schemaVersion 1, got schemaVersion "
+          + FreeText.printable(report.path("schemaVersion").toString()));
     }
     JsonNode list = report.path("findings");
     if (!list.isArray()) {
@@ -149,6 +157,7 @@ public final class FindingService {
     SEVERITIES.forEach(s -> counts.put(s, 0));
     findings.forEach(f -> counts.merge(f.severity(), 1, Integer::sum));
     String tool = text(report.path("tool").path("version"), "tool.version", 64, false);
+    UnredactedSecrets.refuse(tool, "tool.version", "finding.secret_not_redacted");
     UploadedInventory inv = inventory == null || inventory.isNull() ? null
         : UploadedInventory.parse(inventory);
     Report stored = new Report(repo, sha, Instant.ofEpochMilli(clock.millis()), actor, tool,
@@ -254,12 +263,7 @@ public final class FindingService {
       throw ApiProblem.badRequest("finding.reason_missing", "expected 'reason' saying why the"
           + " stored findings are replaced (it is audited), got none");
     }
-    if (reason.codePointCount(0, reason.length()) > 1024
-        || reason.codePoints().anyMatch(Character::isISOControl)) {
-      throw ApiProblem.badRequest("finding.reason_invalid", "expected a reason of at most 1024"
-          + " characters without control characters");
-    }
-    return reason;
+    return FreeText.check(reason, "reason", 1024, "finding.reason_invalid");
   }
 
   /** The report of a commit, or of the repository's latest upload when {@code commit} is null. */
@@ -281,6 +285,93 @@ public final class FindingService {
         }
       }
     });
+  }
+
+  /**
+   * One page of the findings of {@code repository} at {@code commit} (null: its latest upload),
+   * in report order, after {@code cursor} (null or empty: from the first), at most {@code limit}
+   * (1 to {@link #MAX_PAGE}); empty when there is no such upload. A cursor names the upload it
+   * pages through, so later pages come from that upload even after a newer one for the
+   * repository; when that upload was replaced since, the page is 409
+   * {@code finding.report_replaced}.
+   */
+  public Optional<FindingPage> page(String repository, String commit, String cursor, int limit) {
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw ApiProblem.badRequest("request.limit_invalid", "expected limit from 1 to "
+          + MAX_PAGE + ", got " + limit);
+    }
+    String repo = repository(repository);
+    FindingCursor after = cursor == null || cursor.isEmpty() ? null : FindingCursor.decode(cursor);
+    String sha = commit == null || commit.isEmpty() ? null : commit(commit);
+    if (after != null && sha != null && !after.commit().equals(sha)) {
+      throw ApiProblem.badRequest("request.cursor_invalid", "expected the 'next' cursor of a"
+          + " previous page of the findings at commit " + sha + ", got one of another commit");
+    }
+    Optional<Report> found = report(repo, after == null ? sha : after.commit());
+    if (after != null && (found.isEmpty()
+        || found.get().uploadedAt().toEpochMilli() != after.uploadedAt())) {
+      throw ApiProblem.conflict("finding.report_replaced", "the upload this cursor pages"
+          + " through was replaced by a later upload for the same commit; start again without"
+          + " a cursor");
+    }
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    Report r = found.get();
+    int from = after == null ? -1 : after.position();
+    int[] positions = new int[limit + 1];
+    List<StoredFinding> rows = db.read(c -> {
+      List<StoredFinding> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT rule_id, title, severity, category,"
+          + " path, line, col, message, fingerprint, secret_redacted, secret_fingerprint,"
+          + " position FROM findings WHERE repository = ? AND commit_sha = ? AND position > ?"
+          + " ORDER BY position LIMIT " + (limit + 1))) {
+        ps.setString(1, r.repository());
+        ps.setString(2, r.commit());
+        ps.setInt(3, from);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            positions[out.size()] = rs.getInt(12);
+            out.add(stored(rs));
+          }
+        }
+      }
+      return out;
+    });
+    if (rows.size() <= limit) {
+      return Optional.of(new FindingPage(r, rows, null));
+    }
+    return Optional.of(new FindingPage(r, List.copyOf(rows.subList(0, limit)),
+        new FindingCursor(r.commit(), r.uploadedAt().toEpochMilli(),
+            positions[limit - 1]).encode()));
+  }
+
+  /** Where a page of findings ends: the upload (commit, upload time) and the last position. */
+  private record FindingCursor(String commit, long uploadedAt, int position) {
+    String encode() {
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(("f1:" + commit + ":"
+          + uploadedAt + ":" + position).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static FindingCursor decode(String cursor) {
+      try {
+        String[] p = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8)
+            .split(":", -1);
+        if (p.length == 4 && p[0].equals("f1") && COMMIT.matcher(p[1]).matches()) {
+          return new FindingCursor(p[1], Long.parseLong(p[2]), Integer.parseInt(p[3]));
+        }
+      } catch (IllegalArgumentException e) {
+        // fall through to the problem (NumberFormatException is one too)
+      }
+      throw ApiProblem.badRequest("request.cursor_invalid",
+          "expected the 'next' cursor of a previous page of findings");
+    }
+  }
+
+  private static StoredFinding stored(ResultSet rs) throws SQLException {
+    return new StoredFinding(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+        rs.getString(5), rs.getInt(6), rs.getInt(7), rs.getString(8), rs.getString(9),
+        rs.getString(10), rs.getString(11));
   }
 
   /** The findings of one stored report, in report order. */
@@ -445,7 +536,7 @@ public final class FindingService {
     String severity = f.path("severity").asText("");
     if (!SEVERITIES.contains(severity)) {
       throw ApiProblem.badRequest("finding.report_invalid", "expected " + at + "severity to be"
-          + " critical, high, medium, low or info, got '" + severity + "'");
+          + " critical, high, medium, low or info, got '" + FreeText.printable(severity) + "'");
     }
     String redacted = null;
     String secretFp = null;
@@ -464,12 +555,35 @@ public final class FindingService {
             + "secret.fingerprint of 16 to 64 lower-case hex digits");
       }
     }
-    return new StoredFinding(text(f.path("ruleId"), at + "ruleId", 64, true),
+    StoredFinding stored = new StoredFinding(text(f.path("ruleId"), at + "ruleId", 64, true),
         text(f.path("title"), at + "title", 512, false), severity,
         text(f.path("category"), at + "category", 32, false),
-        text(f.path("path"), at + "path", 4096, true), f.path("line").asInt(0),
-        f.path("column").asInt(0), text(f.path("message"), at + "message", 4096, false),
+        text(f.path("path"), at + "path", 4096, true), position(f.path("line"), at + "line"),
+        position(f.path("column"), at + "column"),
+        text(f.path("message"), at + "message", 4096, false),
         text(f.path("fingerprint"), at + "fingerprint", 128, false), redacted, secretFp);
+    UnredactedSecrets.refuse(stored.ruleId(), at + "ruleId", "finding.secret_not_redacted");
+    UnredactedSecrets.refuse(stored.title(), at + "title", "finding.secret_not_redacted");
+    UnredactedSecrets.refuse(stored.category(), at + "category", "finding.secret_not_redacted");
+    UnredactedSecrets.refuse(stored.path(), at + "path", "finding.secret_not_redacted");
+    UnredactedSecrets.refuse(stored.message(), at + "message", "finding.secret_not_redacted");
+    UnredactedSecrets.refuse(stored.fingerprint(), at + "fingerprint",
+        "finding.secret_not_redacted");
+    return stored;
+  }
+
+  /** A line or column: absent is 0; otherwise a whole number from 0 to 2^31-1, never wrapped. */
+  private static int position(JsonNode n, String field) {
+    if (n.isMissingNode() || n.isNull()) {
+      return 0;
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 0) {
+      throw ApiProblem.badRequest("finding.report_invalid", "expected " + field + " to be a"
+          + " whole number from 0 to " + Integer.MAX_VALUE + ", got " + (n.isNumber()
+              ? "a number out of that range" : n.getNodeType().name().toLowerCase(
+                  java.util.Locale.ROOT)));
+    }
+    return n.intValue();
   }
 
   private static String text(JsonNode n, String field, int max, boolean required) {
@@ -480,11 +594,11 @@ public final class FindingService {
       }
       return "";
     }
-    if (!n.isTextual() || n.asText().length() > max) {
+    if (!n.isTextual()) {
       throw ApiProblem.badRequest("finding.report_invalid", "expected " + field
           + " to be text of at most " + max + " characters");
     }
-    return n.asText();
+    return FreeText.check(n.asText(), field, max, "finding.report_invalid");
   }
 
   private static String repository(String repo) {
@@ -492,7 +606,7 @@ public final class FindingService {
       throw ApiProblem.badRequest("finding.repository_missing", "expected 'repository' (e.g."
           + " acme/payments, from GITHUB_REPOSITORY or CI_PROJECT_PATH), got none");
     }
-    if (repo.length() > 255 || repo.codePoints().anyMatch(cp -> Character.isISOControl(cp)
+    if (repo.length() > 255 || repo.codePoints().anyMatch(cp -> !FreeText.allowed(cp)
         || Character.isWhitespace(cp))) {
       throw ApiProblem.badRequest("finding.repository_invalid", "expected a repository name of"
           + " at most 255 characters without spaces or control characters");
@@ -507,8 +621,7 @@ public final class FindingService {
     }
     if (!COMMIT.matcher(commit).matches()) {
       throw ApiProblem.badRequest("finding.commit_invalid", "expected a commit of 7 to 64"
-          + " lower-case hex digits, got '" + (commit.length() > 80 ? commit.substring(0, 80)
-              + "..." : commit).replaceAll("\\p{Cntrl}", "?") + "'");
+          + " lower-case hex digits, got '" + FreeText.printable(commit) + "'");
     }
     return commit;
   }

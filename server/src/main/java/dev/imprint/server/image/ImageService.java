@@ -12,6 +12,7 @@ import dev.imprint.server.identity.Identity;
 import dev.imprint.server.identity.IdentityService;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.store.Dialect;
+import dev.imprint.server.text.FreeText;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -649,11 +650,7 @@ public final class ImageService {
     if (v == null || v.isBlank()) {
       return null;
     }
-    if (v.length() > 512 || v.codePoints().anyMatch(Character::isISOControl)) {
-      throw ApiProblem.badRequest("image.provenance_invalid", "expected " + name
-          + " of at most 512 characters without control characters");
-    }
-    return v;
+    return FreeText.check(v, name, 512, "image.provenance_invalid");
   }
 
   private static String reason(String reason, boolean required) {
@@ -664,11 +661,7 @@ public final class ImageService {
       }
       return "";
     }
-    if (reason.length() > 1024 || reason.codePoints().anyMatch(Character::isISOControl)) {
-      throw ApiProblem.badRequest("image.reason_invalid",
-          "expected a reason of at most 1024 characters without control characters");
-    }
-    return reason;
+    return FreeText.check(reason, "reason", 1024, "image.reason_invalid");
   }
 
   private static String decodeCursor(String cursor) {
@@ -691,7 +684,7 @@ public final class ImageService {
   private static String shorten(String s) {
     String cut = s.length() > 100 ? s.substring(0, 100) + "..." : s;
     StringBuilder sb = new StringBuilder();
-    cut.codePoints().forEach(cp -> sb.appendCodePoint(Character.isISOControl(cp) ? '?' : cp));
+    cut.codePoints().forEach(cp -> sb.appendCodePoint(FreeText.allowed(cp) ? cp : '?'));
     return sb.toString();
   }
 

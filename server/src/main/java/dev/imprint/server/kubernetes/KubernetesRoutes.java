@@ -13,6 +13,7 @@ import dev.imprint.server.store.Database;
 import dev.imprint.server.svid.SvidIssuer;
 import dev.imprint.server.svid.SvidRequest;
 import dev.imprint.server.svid.SvidRoutes;
+import dev.imprint.server.text.FreeText;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.util.LinkedHashMap;
@@ -146,11 +147,10 @@ public final class KubernetesRoutes implements ApiModule {
   }
 
   private void token(Context ctx) {
-    TokenRequest r = ctx.bodyAsBytes().length == 0 ? new TokenRequest(null)
-        : Json.body(ctx, TokenRequest.class);
-    if (r.description() != null && r.description().length() > 200) {
-      throw ApiProblem.badRequest("token.description_too_long",
-          "expected a description of at most 200 characters, got " + r.description().length());
+    TokenRequest r = Json.optionalBody(ctx, TokenRequest.class, new TokenRequest(null));
+    if (r.description() != null) {
+      FreeText.check(r.description(), "description", 200, "token.description_too_long",
+          "token.description_invalid");
     }
     String name = ctx.pathParam("name");
     IssuedToken t = clusters.admissionToken(name, r.description(),
