@@ -68,6 +68,12 @@ final class InventoryCommand implements Callable<Integer> {
           + " directory target, else in the current directory).")
   Path config;
 
+  @Option(names = "--fingerprint-key-file", paramLabel = "FILE",
+      description = "Key of secret fingerprints, for secret:<fingerprint> ids (default:"
+          + " IMPRINT_FINGERPRINT_KEY, else fingerprint-key-file in .imprint.yaml, else a random"
+          + " key for this run).")
+  Path fingerprintKeyFile;
+
   @Option(names = "--remote",
       description = "Read the server's inventory instead: the identities of each repository's"
           + " latest 'imprint scan --upload' (of --repository only, if given) with the counts of"
@@ -140,9 +146,10 @@ final class InventoryCommand implements Callable<Integer> {
 
   /** The client for --remote, after refusing the options that only a local inventory takes. */
   private ApiClient remoteClient() throws ScanCommand.UsageException {
-    if (!targets.isEmpty() || !excludes.isEmpty() || config != null) {
+    if (!targets.isEmpty() || !excludes.isEmpty() || config != null
+        || fingerprintKeyFile != null) {
       throw new ScanCommand.UsageException("--remote reads the server's inventory: PATH,"
-          + " --exclude and --config go with a local inventory only");
+          + " --exclude, --config and --fingerprint-key-file go with a local inventory only");
     }
     try {
       return RemoteOptions.client(server, insecure);
@@ -161,7 +168,9 @@ final class InventoryCommand implements Callable<Integer> {
           + "'");
     }
     List<Path> paths = targets.isEmpty() ? List.of(Path.of(".")) : targets;
-    ScanSettings settings = ScanCommand.loadConfig(config, paths).applyTo(ScanSettings.defaults());
+    ScanSettings settings = FingerprintKeys.apply(
+        ScanCommand.loadConfig(config, paths).applyTo(ScanSettings.defaults()),
+        fingerprintKeyFile);
     List<String> all = new ArrayList<>(settings.excludes());
     all.addAll(excludes);
     settings = settings.withExcludes(all);

@@ -23,6 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
     subcommands = {
         ScanCommand.class,
         InventoryCommand.class,
+        BaselineCommand.class,
         RulesCommand.class,
         ServerCommand.class,
         TokenCommand.class,
@@ -134,6 +135,7 @@ public final class Main {
     return switch (name) {
       case "scan" -> ScanCommand.class;
       case "inventory" -> InventoryCommand.class;
+      case "baseline" -> BaselineCommand.class;
       case "rules" -> RulesCommand.class;
       case "server" -> ServerCommand.class;
       case "token" -> TokenCommand.class;

@@ -17,6 +17,7 @@ import dev.imprint.scan.inventory.InventoryFormat;
 import dev.imprint.scan.report.ReportOptions;
 import dev.imprint.scan.report.Reporter;
 import dev.imprint.scan.report.Reporters;
+import dev.imprint.scan.report.SourceRoot;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -84,6 +85,11 @@ final class ScanCommand implements Callable<Integer> {
       description = "Write every current finding to this baseline file; they then count as"
           + " baselined.")
   Path writeBaseline;
+
+  @Option(names = "--fingerprint-key-file", paramLabel = "FILE",
+      description = "Key of secret fingerprints (default: IMPRINT_FINGERPRINT_KEY, else"
+          + " fingerprint-key-file in .imprint.yaml, else a random key for this run).")
+  Path fingerprintKeyFile;
 
   @Option(names = "--no-inline-ignores",
       description = "Ignore imprint:ignore comments (report suppressed findings too).")
@@ -162,24 +168,24 @@ final class ScanCommand implements Callable<Integer> {
     Severity shownFrom = minSeverity == null ? Severity.INFO : severity("--min-severity",
         minSeverity);
     boolean colored = colored();
+    List<Path> paths = targets.isEmpty() ? List.of(Path.of(".")) : targets;
     Reporter reporter;
     try {
-      reporter = Reporters.forFormat(format,
-          new ReportOptions(colored, Main.version(), Clock.systemUTC()));
+      reporter = Reporters.forFormat(format, new ReportOptions(colored, Main.version(),
+          Clock.systemUTC(), SourceRoot.of(paths)));
     } catch (IllegalArgumentException e) {
       throw new UsageException("--format: " + e.getMessage());
     }
     if (threads < 0) {
       throw new UsageException("--threads: expected 0 or more, got " + threads);
     }
-    List<Path> paths = targets.isEmpty() ? List.of(Path.of(".")) : targets;
     String[] source = uploadSource();
     ApiClient client = source == null ? null : uploadClient();
     ImprintConfig cfg = loadConfig(paths);
     Severity threshold = failOn != null ? severity("--fail-on", failOn)
         : cfg.failOn() != null ? cfg.failOn() : Severity.HIGH;
-    ScanSettings settings = cfg.applyTo(ScanSettings.defaults())
-        .withThreads(threads);
+    ScanSettings settings = FingerprintKeys.apply(cfg.applyTo(ScanSettings.defaults()),
+        fingerprintKeyFile).withThreads(threads);
     List<String> allExcludes = new ArrayList<>(settings.excludes());
     allExcludes.addAll(excludes);
     List<String> registries = new ArrayList<>(settings.trustedRegistries());
@@ -194,6 +200,11 @@ final class ScanCommand implements Callable<Integer> {
         accepted = Baseline.read(baseline);
       } catch (ConfigException e) {
         throw new UsageException(e.getMessage());
+      }
+      if (accepted.legacy()) {
+        note(err, "baseline " + baseline + " has schemaVersion " + accepted.schemaVersion()
+            + ": its secret findings are matched by their former fingerprints; rewrite it once"
+            + " with 'imprint baseline migrate " + baseline + "'");
       }
     }
     ScanReport report;

@@ -64,7 +64,8 @@ class ScanUploadTest {
         dev.imprint.cli.remote.RemoteOptions.client(server.url(), false)
             .get("/v1/findings", Map.of("repository", "acme/payments", "commit", SHA)).toString());
     assertThat(stored.get("items").size()).isGreaterThanOrEqualTo(2);
-    assertThat(stored.toString()).doesNotContain(SECRET).contains("Zx81");
+    assertThat(stored.toString()).doesNotContain(SECRET).doesNotContain("Zx81")
+        .contains("\"secretRedacted\":\"********(16)\"");
     assertThat(stored.get("uploadedBy").asText()).startsWith("token:");
   }
 

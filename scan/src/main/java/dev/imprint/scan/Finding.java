@@ -11,8 +11,16 @@ import java.util.Objects;
  * @param message what exactly is wrong here, naming the offending value (never a secret)
  * @param secret the redacted form and fingerprint of a secret, or {@code null} when none
  * @param key what identifies this finding within its file independently of its line, used for
- *     fingerprints that survive moved lines; {@code null} means "the message"
+ *     fingerprints that survive moved lines; {@code null} means "the message". It never depends
+ *     on a secret's value, so no finding fingerprint can be tested against a guessed secret.
  * @param fingerprint stable id of the finding, set by the scanner; {@code null} before that
+ * @param legacyKey the key this finding had in Imprint 0.1 when it differs from {@code key}, in
+ *     which {@link #LEGACY_SECRET} stands for the secret's former fingerprint; only to match
+ *     schema-1 baselines
+ * @param legacyFingerprint the fingerprint Imprint 0.1 gave this finding, set by the scanner
+ *     for matching schema-1 baselines; never written anywhere
+ * @param occurrence which of the findings with the same rule, file and key this one is (from
+ *     1, in report order), set with the fingerprint; 0 before that
  */
 public record Finding(
     Rule rule,
@@ -21,7 +29,13 @@ public record Finding(
     String message,
     SecretEvidence secret,
     String key,
-    String fingerprint) {
+    String fingerprint,
+    String legacyKey,
+    String legacyFingerprint,
+    int occurrence) {
+
+  /** Stands for the secret's former (unkeyed) fingerprint in a {@code legacyKey}. */
+  public static final String LEGACY_SECRET = "\u0000secret\u0000";
 
   public Finding {
     Objects.requireNonNull(rule, "rule");
@@ -31,7 +45,8 @@ public record Finding(
   }
 
   static Finding of(Rule rule, Location location, String message) {
-    return new Finding(rule, rule.severity(), location, message, null, null, null);
+    return new Finding(rule, rule.severity(), location, message, null, null, null, null, null,
+        0);
   }
 
   public String ruleId() {
@@ -40,27 +55,81 @@ public record Finding(
 
   /** This finding carrying a detected secret's redacted form and fingerprint. */
   public Finding withSecret(SecretEvidence evidence) {
-    return new Finding(rule, severity, location, message, evidence, key, fingerprint);
+    return new Finding(rule, severity, location, message, evidence, key, fingerprint,
+        legacyKey, legacyFingerprint, occurrence);
   }
 
   /** This finding with an explicit identity key (see the record's {@code key}). */
   public Finding withKey(String newKey) {
-    return new Finding(rule, severity, location, message, secret, newKey, fingerprint);
+    return new Finding(rule, severity, location, message, secret, newKey, fingerprint,
+        legacyKey, legacyFingerprint, occurrence);
   }
 
   public Finding withSeverity(Severity newSeverity) {
-    return new Finding(rule, newSeverity, location, message, secret, key, fingerprint);
+    return new Finding(rule, newSeverity, location, message, secret, key, fingerprint,
+        legacyKey, legacyFingerprint, occurrence);
   }
 
   public Finding withFingerprint(String newFingerprint) {
-    return new Finding(rule, severity, location, message, secret, key, newFingerprint);
+    return new Finding(rule, severity, location, message, secret, key, newFingerprint,
+        legacyKey, legacyFingerprint, occurrence);
   }
 
-  /** The key used for fingerprinting: the explicit key, else the secret, else the message. */
+  Finding withOccurrence(int n) {
+    return new Finding(rule, severity, location, message, secret, key, fingerprint, legacyKey,
+        legacyFingerprint, n);
+  }
+
+  /**
+   * This finding with the key Imprint 0.1 gave it, for matching its baselines; write
+   * {@link #LEGACY_SECRET} where that key held the secret's fingerprint.
+   */
+  public Finding withLegacyKey(String oldKey) {
+    return new Finding(rule, severity, location, message, secret, key, fingerprint, oldKey,
+        legacyFingerprint, occurrence);
+  }
+
+  Finding withLegacyFingerprint(String old) {
+    return new Finding(rule, severity, location, message, secret, key, fingerprint, legacyKey,
+        old, occurrence);
+  }
+
+  /**
+   * This finding under a configured severity override: the override becomes both its severity
+   * and its rule's default, as it is for every finding of the rule.
+   */
+  Finding overridden(Severity configured) {
+    return new Finding(rule.withSeverity(configured), configured, location, message, secret, key,
+        fingerprint, legacyKey, legacyFingerprint, occurrence);
+  }
+
+  /** This finding with its secret evidence fingerprinted under the scan's key. */
+  Finding keyed(FingerprintKey fingerprintKey) {
+    return secret == null ? this : withSecret(secret.keyed(fingerprintKey));
+  }
+
+  /** The key used for fingerprinting: the explicit key, else the message (never a secret). */
   public String identityKey() {
+    return key != null ? key : message;
+  }
+
+  /** The identity key Imprint 0.1 used: it held the secret's unkeyed fingerprint. */
+  String legacyIdentityKey() {
+    if (legacyKey != null) {
+      return secret == null ? legacyKey
+          : legacyKey.replace(LEGACY_SECRET, secret.legacyFingerprint());
+    }
     if (key != null) {
       return key;
     }
-    return secret != null ? "secret:" + secret.fingerprint() : message;
+    return secret != null ? "secret:" + secret.legacyFingerprint() : message;
+  }
+
+  /** Every field but the legacy ones, which hold an unkeyed fingerprint and are never shown. */
+  @Override
+  public String toString() {
+    return "Finding[rule=" + rule.id() + ", severity=" + severity + ", location=" + location
+        + ", message=" + message + ", secret=" + secret + ", key=" + key + ", fingerprint="
+        + fingerprint + "]";
   }
 }

@@ -53,6 +53,12 @@ public record Rule(
     }
   }
 
+  /** This rule with another default severity (a configuration override). */
+  public Rule withSeverity(Severity newSeverity) {
+    return new Rule(id, title, newSeverity, category, rationale, remediation, badExample,
+        goodExample, tags);
+  }
+
   /** A finding of this rule at a location, with the rule's default severity. */
   public Finding at(Location location, String message) {
     return Finding.of(this, location, message);

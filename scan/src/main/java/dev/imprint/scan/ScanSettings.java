@@ -15,6 +15,8 @@ import java.util.Set;
  * @param inlineIgnores whether {@code imprint:ignore} comments are honoured
  * @param maxFileBytes files larger than this are skipped with a diagnostic
  * @param threads worker threads; 0 means one per available core
+ * @param fingerprintKey the key of secret fingerprints ({@link FingerprintKey#ephemeral()}
+ *     unless one is configured)
  */
 public record ScanSettings(
     List<String> trustedRegistries,
@@ -23,7 +25,8 @@ public record ScanSettings(
     Map<String, Severity> severityOverrides,
     boolean inlineIgnores,
     long maxFileBytes,
-    int threads) {
+    int threads,
+    FingerprintKey fingerprintKey) {
 
   public static final long DEFAULT_MAX_FILE_BYTES = 4L * 1024 * 1024;
 
@@ -38,45 +41,52 @@ public record ScanSettings(
     if (threads < 0) {
       throw new IllegalArgumentException("threads must be >= 0, got " + threads);
     }
+    java.util.Objects.requireNonNull(fingerprintKey, "fingerprintKey");
   }
 
   public static ScanSettings defaults() {
     return new ScanSettings(
-        List.of(), List.of(), Set.of(), Map.of(), true, DEFAULT_MAX_FILE_BYTES, 0);
+        List.of(), List.of(), Set.of(), Map.of(), true, DEFAULT_MAX_FILE_BYTES, 0,
+        FingerprintKey.ephemeral());
   }
 
   public ScanSettings withTrustedRegistries(List<String> registries) {
     return new ScanSettings(registries, excludes, disabledRules, severityOverrides,
-        inlineIgnores, maxFileBytes, threads);
+        inlineIgnores, maxFileBytes, threads, fingerprintKey);
   }
 
   public ScanSettings withExcludes(List<String> globs) {
     return new ScanSettings(trustedRegistries, globs, disabledRules, severityOverrides,
-        inlineIgnores, maxFileBytes, threads);
+        inlineIgnores, maxFileBytes, threads, fingerprintKey);
   }
 
   public ScanSettings withDisabledRules(Set<String> ids) {
     return new ScanSettings(trustedRegistries, excludes, ids, severityOverrides,
-        inlineIgnores, maxFileBytes, threads);
+        inlineIgnores, maxFileBytes, threads, fingerprintKey);
   }
 
   public ScanSettings withSeverityOverrides(Map<String, Severity> overrides) {
     return new ScanSettings(trustedRegistries, excludes, disabledRules, overrides,
-        inlineIgnores, maxFileBytes, threads);
+        inlineIgnores, maxFileBytes, threads, fingerprintKey);
   }
 
   public ScanSettings withInlineIgnores(boolean honoured) {
     return new ScanSettings(trustedRegistries, excludes, disabledRules, severityOverrides,
-        honoured, maxFileBytes, threads);
+        honoured, maxFileBytes, threads, fingerprintKey);
   }
 
   public ScanSettings withMaxFileBytes(long bytes) {
     return new ScanSettings(trustedRegistries, excludes, disabledRules, severityOverrides,
-        inlineIgnores, bytes, threads);
+        inlineIgnores, bytes, threads, fingerprintKey);
   }
 
   public ScanSettings withThreads(int count) {
     return new ScanSettings(trustedRegistries, excludes, disabledRules, severityOverrides,
-        inlineIgnores, maxFileBytes, count);
+        inlineIgnores, maxFileBytes, count, fingerprintKey);
+  }
+
+  public ScanSettings withFingerprintKey(FingerprintKey key) {
+    return new ScanSettings(trustedRegistries, excludes, disabledRules, severityOverrides,
+        inlineIgnores, maxFileBytes, threads, key);
   }
 }

@@ -1,5 +1,6 @@
 package dev.imprint.scan;
 
+import dev.imprint.scan.secret.Secrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -51,6 +52,8 @@ public final class Scanner {
       Set.of(".git", ".hg", ".svn", ".terraform", "node_modules", ".imprint-cache");
 
   private static final int BINARY_SNIFF_BYTES = 8000;
+  /** The generic name-and-entropy secret rule, which yields to a typed rule on the same line. */
+  private static final String GENERIC_SECRET_RULE = "IMP-SECRET-033";
 
   private final ScanSettings settings;
   private final List<Analyzer> analyzers;
@@ -302,7 +305,7 @@ public final class Scanner {
           directives.put(source.path(), found);
         }
       }
-      findings.addAll(dedupeSecrets(local));
+      findings.addAll(withoutExamples(source, dedupeSecrets(local)));
       diagnostics.addAll(localDiagnostics);
       listener.scanned(files.incrementAndGet(), bytes.addAndGet(source.text().length()));
     }
@@ -337,7 +340,8 @@ public final class Scanner {
           continue;
         }
         Severity override = settings.severityOverrides().get(f.ruleId());
-        kept.add(override == null ? f : f.withSeverity(override));
+        Finding k = f.keyed(settings.fingerprintKey());
+        kept.add(override == null ? k : k.overridden(override));
       }
       List<Finding> sorted = fingerprint(kept);
       List<Diagnostic> diags = new ArrayList<>(diagnostics);
@@ -387,23 +391,53 @@ public final class Scanner {
   }
 
   /**
+   * Drops the findings whose secret is a placeholder ({@link SecretEvidence#placeholder()}), and
+   * those whose value a comment marks as an example ({@link Secrets#exampleComment}) unless a
+   * provider format recognised it: one judgement for every rule that reports a secret.
+   */
+  static List<Finding> withoutExamples(SourceFile source, List<Finding> found) {
+    List<Finding> out = new ArrayList<>(found.size());
+    for (Finding f : found) {
+      SecretEvidence e = f.secret();
+      if (e != null && (e.placeholder()
+          || !e.format() && Secrets.exampleComment(source, f.location().line()))) {
+        continue;
+      }
+      out.add(f);
+    }
+    return out;
+  }
+
+  /**
    * Keeps one finding per secret value per line: a typed rule (say, a Dockerfile ENV rule)
-   * wins over the generic text detectors, and a more severe finding over a less severe one.
+   * wins over the generic text detectors, and a more severe finding over a less severe one; a
+   * generic name-and-entropy finding is dropped from a line a typed rule reported a secret on.
    */
   static List<Finding> dedupeSecrets(List<Finding> local) {
     Map<String, Finding> bySecret = new LinkedHashMap<>();
     List<Finding> out = new ArrayList<>();
+    Set<Integer> typedLines = new java.util.HashSet<>();
     for (Finding f : local) {
       if (f.secret() == null) {
         out.add(f);
         continue;
       }
+      if (!f.ruleId().startsWith("IMP-SECRET-")) {
+        typedLines.add(f.location().line());
+      }
       String key = f.location().line() + "\0" + f.secret().fingerprint();
       bySecret.merge(key, f, Scanner::preferred);
     }
-    out.addAll(bySecret.values());
+    for (Finding f : bySecret.values()) {
+      // A typed rule that read this line (a decoded Secret value, a parsed env entry) judged it
+      // better than the name-and-entropy heuristic did on the raw text.
+      if (!(f.ruleId().equals(GENERIC_SECRET_RULE) && typedLines.contains(f.location().line()))) {
+        out.add(f);
+      }
+    }
     return out;
   }
+
 
   private static Finding preferred(Finding a, Finding b) {
     boolean aGeneric = a.ruleId().startsWith("IMP-SECRET-");
@@ -417,7 +451,8 @@ public final class Scanner {
   /**
    * Sorts findings and gives each a fingerprint from its rule, file, identity key and its
    * occurrence among equal keys; line numbers are left out so that baselines survive edits
-   * that move lines.
+   * that move lines, and secret values too (see {@link Finding#identityKey()}). The fingerprint
+   * Imprint 0.1 gave each finding is kept beside it, in memory only, to match old baselines.
    */
   static List<Finding> fingerprint(List<Finding> findings) {
     List<Finding> sorted = new ArrayList<>(findings);
@@ -427,11 +462,17 @@ public final class Scanner {
         .thenComparing(Finding::ruleId)
         .thenComparing(Finding::message));
     Map<String, Integer> seen = new HashMap<>();
+    Map<String, Integer> seenLegacy = new HashMap<>();
     List<Finding> out = new ArrayList<>(sorted.size());
     for (Finding f : sorted) {
       String base = f.ruleId() + "\0" + f.location().path() + "\0" + f.identityKey();
       int occurrence = seen.merge(base, 1, Integer::sum);
-      out.add(f.withFingerprint(sha256Hex(base + "\0" + occurrence).substring(0, 32)));
+      String legacyBase = f.ruleId() + "\0" + f.location().path() + "\0"
+          + f.legacyIdentityKey();
+      int legacyOccurrence = seenLegacy.merge(legacyBase, 1, Integer::sum);
+      out.add(f.withFingerprint(sha256Hex(base + "\0" + occurrence).substring(0, 32))
+          .withLegacyFingerprint(sha256Hex(legacyBase + "\0" + legacyOccurrence)
+              .substring(0, 32)).withOccurrence(occurrence));
     }
     return out;
   }

@@ -1,47 +1,124 @@
 package dev.imprint.scan;
 
+import dev.imprint.scan.secret.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * What a report may show of a secret: a redacted form and a fingerprint. The raw value is
- * never kept; {@link #of(String)} is the only place it passes through.
+ * What a report may show of a secret: a redacted form and a keyed fingerprint. The raw value is
+ * never kept; {@link #of} and {@link #ofFormat} are the only places it passes through.
  *
- * @param redacted a form safe to print, e.g. {@code AKIA************} or {@code Co****(18)}
- * @param fingerprint the first 16 hex digits of SHA-256 over a domain tag and the value; the
- *     same secret has the same fingerprint in every file, so duplicates can be linked
+ * <p>The fingerprint is HMAC-SHA256 under the scan's {@link FingerprintKey}, so a report reader
+ * without the key cannot test guesses of a weak password against it; the same secret has the
+ * same fingerprint everywhere in a report (and across reports under one configured key). The
+ * redacted form shows leading characters only of provider-format credentials ({@code ghp_},
+ * {@code AKIA}, ...), whose bodies are random, never of a value a person chose. An unkeyed
+ * SHA-256 of the value is held in memory to link places within one scan and to match
+ * baselines written by earlier versions; it is never written anywhere.
  */
-public record SecretEvidence(String redacted, String fingerprint) {
-
+public final class SecretEvidence {
   private static final String DOMAIN = "imprint-secret-v1\0";
 
-  /** Redacts and fingerprints a raw secret value. */
+  private final String redacted;
+  private final String fingerprint;
+  private final byte[] digest;
+  private final boolean format;
+  private final boolean placeholder;
+
+  private SecretEvidence(String redacted, byte[] digest, boolean format, boolean placeholder,
+      FingerprintKey key) {
+    this.redacted = redacted;
+    this.digest = digest;
+    this.format = format;
+    this.placeholder = placeholder;
+    this.fingerprint = key.fingerprint(digest);
+  }
+
+  /** Evidence of a value bound to a name (a password, a generic token): nothing of it shown. */
   public static SecretEvidence of(String raw) {
-    return new SecretEvidence(redact(raw), fingerprint(raw));
+    return new SecretEvidence(redact(raw, false), digest(raw), false,
+        Secrets.isPlaceholder(raw), FingerprintKey.ephemeral());
   }
 
   /**
-   * Shows at most four leading characters of long values (enough to recognise a provider
-   * prefix such as {@code ghp_} or {@code AKIA}), fewer of short ones, and the length.
+   * Evidence of a credential recognised by its provider format ({@code ghp_...},
+   * {@code AKIA...}, a private key block): the first four characters of long values are shown,
+   * enough to tell which provider's credential it is, because the rest is random.
    */
-  public static String redact(String raw) {
+  public static SecretEvidence ofFormat(String raw) {
+    return new SecretEvidence(redact(raw, true), digest(raw), true,
+        Secrets.isPlaceholder(raw), FingerprintKey.ephemeral());
+  }
+
+  /** The same evidence fingerprinted under another key. */
+  public SecretEvidence keyed(FingerprintKey key) {
+    return new SecretEvidence(redacted, digest, format, placeholder, key);
+  }
+
+  /** A form safe to print, e.g. {@code AKIA************(20)} or {@code ********(18)}. */
+  public String redacted() {
+    return redacted;
+  }
+
+  /** The first 16 hex digits of HMAC-SHA256 of the value under the scan's key. */
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  /** Whether the value was recognised by a provider-format detector. */
+  public boolean format() {
+    return format;
+  }
+
+  /**
+   * Whether the value is a placeholder ({@link Secrets#isPlaceholder}); the scanner drops every
+   * finding whose evidence is one, whichever rule reported it.
+   */
+  public boolean placeholder() {
+    return placeholder;
+  }
+
+  /**
+   * The fingerprint Imprint 0.1 reports showed (unkeyed); only to match their baselines, never
+   * to be written.
+   */
+  String legacyFingerprint() {
+    return HexFormat.of().formatHex(digest, 0, 8);
+  }
+
+  /**
+   * Shows at most four leading characters of long provider-format values, and the length; a
+   * value a person chose shows no character at all.
+   */
+  static String redact(String raw, boolean format) {
     int n = raw.codePointCount(0, raw.length());
-    int shown = n >= 16 ? 4 : n >= 8 ? 2 : 0;
+    int shown = !format ? 0 : n >= 16 ? 4 : n >= 8 ? 2 : 0;
     int end = raw.offsetByCodePoints(0, shown);
     return raw.substring(0, end) + "*".repeat(Math.min(8, Math.max(4, n - shown))) + "(" + n + ")";
   }
 
-  public static String fingerprint(String raw) {
+  private static byte[] digest(String raw) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       sha.update(DOMAIN.getBytes(StandardCharsets.UTF_8));
-      byte[] digest = sha.digest(raw.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 8);
+      return sha.digest(raw.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every Java platform", e);
     }
+  }
+
+  /** Same secret value (whatever the key the fingerprint was made under). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SecretEvidence e && MessageDigest.isEqual(digest, e.digest);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(digest);
   }
 
   @Override

@@ -23,7 +23,7 @@ class ComposeCiChecklistTest {
     // A debugger published on all interfaces is the worst port to publish.
     COVERAGE.put("C5", List.of("IMP-COMPOSE-006", "IMP-COMPOSE-012"));
     COVERAGE.put("C6", List.of("IMP-COMPOSE-007", "IMP-COMPOSE-008", "IMP-COMPOSE-009"));
-    COVERAGE.put("C7", List.of("IMP-COMPOSE-010"));
+    COVERAGE.put("C7", List.of("IMP-COMPOSE-010", "IMP-COMPOSE-013"));
     COVERAGE.put("CI1", List.of("IMP-GHA-001", "IMP-GHA-002"));
     COVERAGE.put("CI2", List.of("IMP-GHA-003"));
     COVERAGE.put("CI3", List.of("IMP-GHA-004"));
@@ -69,6 +69,7 @@ class ComposeCiChecklistTest {
       Map.entry("IMP-COMPOSE-008", List.of("docker-compose.yml:3")),
       Map.entry("IMP-COMPOSE-009", List.of("docker-compose.yml:4")),
       Map.entry("IMP-COMPOSE-010", List.of("compose.list.yaml:6", "docker-compose.yml:6")),
+      Map.entry("IMP-COMPOSE-013", List.of("committed/docker-compose.yml:9")),
       Map.entry("IMP-GHA-001", List.of("job-level/.github/workflows/ci.yaml:7",
           "repo/.github/workflows/release.yml:3")),
       Map.entry("IMP-GHA-002", List.of("repo/.github/workflows/ci.yml:2",

@@ -14,6 +14,8 @@ import dev.imprint.scan.Severity;
 import dev.imprint.scan.SourceFile;
 import dev.imprint.scan.aws.PolicyIssue.Kind;
 import dev.imprint.scan.terraform.TfModule.Located;
+import dev.imprint.scan.secret.Encoded;
+import dev.imprint.scan.secret.SecretDetectors;
 import dev.imprint.scan.secret.SecretHit;
 import dev.imprint.scan.secret.Secrets;
 import java.util.ArrayList;
@@ -74,6 +76,11 @@ final class AwsChecks {
       "^\\s*(?:export\\s+|set\\s+|\\$env:)?([A-Za-z_][A-Za-z0-9_.-]{0,80})\\s*[=:]\\s*"
           + "[\"']?([^\"'\\s;]{1,400})");
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  /** User data pasted as base64 (what cloud-init receives) rather than as a script. */
+  private static final Pattern BASE64_BLOB = Pattern.compile("[A-Za-z0-9+/\\s]{40,}={0,2}\\s*");
+  /** The credential variables of the AWS SDKs and CLI. */
+  private static final Set<String> AWS_CREDENTIAL_VARIABLES = Set.of("AWS_ACCESS_KEY_ID",
+      "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN");
 
   private final TfModule module;
   private final Sink sink;
@@ -210,6 +217,9 @@ final class AwsChecks {
       }
       String raw = a.value().literal();
       if (raw.toUpperCase(Locale.ROOT).contains("EXAMPLE")) {
+        exampleCredential(AwsRules.PROVIDER_KEYS, at, a, where + " hard-codes " + name,
+            where + "." + name, "let the provider read credentials from the environment, a"
+                + " profile, an assumed role or OIDC federation");
         continue;
       }
       Optional<SecretHit> hit = Secrets.assignment(name, raw);
@@ -295,9 +305,31 @@ final class AwsChecks {
     return null;
   }
 
+  /**
+   * AWS's documented example keys ({@code AKIAIOSFODNN7EXAMPLE}) are no credential, but code
+   * that carries credentials is still the wrong practice: reported at low severity, without
+   * secret evidence, with a message of its own.
+   */
+  private void exampleCredential(Rule rule, Located at, Tf.Attr attr, String what, String key,
+      String instead) {
+    Finding f = rule.at(at.file().source().location(Math.max(1, attr.line()),
+        Math.max(1, attr.column())), what + " with AWS's documented example key: not a live"
+            + " credential, but credentials do not belong in code; " + instead)
+        .withKey(key + ".example").withSeverity(Severity.LOW);
+    sink.report(f);
+  }
+
   private void secretAssignment(Rule rule, Located at, Tf.Attr attr, String name, String raw,
       String what, String key) {
     if (raw == null || raw.contains("${")) {
+      return;
+    }
+    if (rule == AwsRules.LAMBDA_ENV_SECRET
+        && AWS_CREDENTIAL_VARIABLES.contains(name.toUpperCase(Locale.ROOT))
+        && raw.toUpperCase(Locale.ROOT).contains("EXAMPLE")) {
+      exampleCredential(rule, at, attr, at.block().address() + " sets " + what + " '" + name
+          + "'", at.block().address() + "." + key, "a function gets its credentials from its"
+              + " execution role");
       return;
     }
     Optional<SecretHit> hit = Secrets.assignment(name, raw);
@@ -309,8 +341,18 @@ final class AwsChecks {
   }
 
   private void userData(Located at, Tf.Attr attr, String text, String attrName) {
+    String plain = text;
+    boolean encoded = false;
+    if (attrName.equals("user_data_base64") || BASE64_BLOB.matcher(text).matches()) {
+      String decoded = Encoded.text(text);
+      if (decoded != null) {
+        plain = decoded;
+        encoded = true;
+      }
+    }
+    String what = encoded ? "user data variable (base64-encoded)" : "user data variable";
     int lines = 0;
-    for (String line : text.split("\n", 2000)) {
+    for (String line : plain.split("\n", 2000)) {
       if (++lines > 2000) {
         break;
       }
@@ -321,11 +363,23 @@ final class AwsChecks {
         if (value.startsWith("$") || value.contains("${")) {
           continue;
         }
-        secretAssignment(AwsRules.USER_DATA_SECRET, at, attr, m.group(1), value,
-            "user data variable", attrName + "." + m.group(1));
+        secretAssignment(AwsRules.USER_DATA_SECRET, at, attr, m.group(1), value, what,
+            attrName + "." + m.group(1));
+      }
+    }
+    if (encoded) {
+      // Plain user data is read by the text detectors where it is written; encoded is not.
+      for (SecretHit hit : SecretDetectors.find(plain)) {
+        if (!hit.detector().equals("generic-assignment") && !hit.evidence().placeholder()) {
+          report(AwsRules.USER_DATA_SECRET, at.file().source(), attr.line(), attr.column(),
+              at.block().address() + " has a " + hit.kind() + " in its base64-encoded "
+                  + attrName, at.block().address() + "." + attrName + "." + hit.detector() + "."
+                  + hit.kind(), hit.evidence());
+        }
       }
     }
   }
+
 
   // ---- A9, A10: secret flows and rotation ----
 

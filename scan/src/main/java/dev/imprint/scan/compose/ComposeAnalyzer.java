@@ -45,9 +45,12 @@ public final class ComposeAnalyzer implements Analyzer {
     return "compose";
   }
 
+  private static final List<Rule> RULES = java.util.stream.Stream.concat(
+      ComposeRules.ALL.stream(), ComposeSecrets.ALL.stream()).toList();
+
   @Override
   public List<Rule> rules() {
-    return ComposeRules.ALL;
+    return RULES;
   }
 
   @Override
@@ -59,6 +62,7 @@ public final class ComposeAnalyzer implements Analyzer {
         for (ComposeService s : r.file().services()) {
           new Check(file, sink, s).run();
         }
+        new ComposeSecrets(file, sink, r.file().root()).run();
       }
     });
   }

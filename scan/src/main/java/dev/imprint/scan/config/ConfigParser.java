@@ -1,6 +1,7 @@
 package dev.imprint.scan.config;
 
 import dev.imprint.scan.Catalog;
+import dev.imprint.scan.FingerprintKey;
 import dev.imprint.scan.Severity;
 import dev.imprint.scan.yaml.YamlList;
 import dev.imprint.scan.yaml.YamlMap;
@@ -24,7 +25,7 @@ import java.util.regex.Pattern;
 /** Reads {@code .imprint.yaml} strictly: every problem names file:line and the key. */
 final class ConfigParser {
   static final Set<String> KEYS = Set.of("exclude", "rules", "trusted-registries", "fail-on",
-      "max-file-size", "inline-ignores");
+      "max-file-size", "inline-ignores", "fingerprint-key-file");
   private static final Pattern SIZE =
       Pattern.compile("(\\d{1,12})\\s*(B|KiB|MiB|GiB)?");
   private static final long MAX_CONFIG_BYTES = 1024 * 1024;
@@ -80,6 +81,7 @@ final class ConfigParser {
     Severity failOn = null;
     Long maxBytes = null;
     Boolean inline = null;
+    FingerprintKey fingerprintKey = null;
     for (Map.Entry<String, YamlNode> e : root.entries().entrySet()) {
       String key = e.getKey();
       YamlNode value = e.getValue();
@@ -89,6 +91,7 @@ final class ConfigParser {
         case "fail-on" -> failOn = severity(value, key);
         case "max-file-size" -> maxBytes = size(value, key);
         case "inline-ignores" -> inline = bool(value, key);
+        case "fingerprint-key-file" -> fingerprintKey = fingerprintKey(value, key);
         case "rules" -> {
           YamlMap rules = map(value, key);
           for (Map.Entry<String, YamlNode> r : rules.entries().entrySet()) {
@@ -125,7 +128,28 @@ final class ConfigParser {
       }
     }
     return new ImprintConfig(source, excludes, disabled, overrides, registries, failOn,
-        maxBytes, inline);
+        maxBytes, inline, fingerprintKey);
+  }
+
+  /** The key in the file named (relative to the config file's directory). */
+  private FingerprintKey fingerprintKey(YamlNode node, String key) throws ConfigException {
+    String name = scalar(node, key).strip();
+    if (name.isEmpty()) {
+      throw error(node, key, "expected the path of a key file");
+    }
+    Path dir = Path.of(source).toAbsolutePath().getParent();
+    Path file = dir == null ? Path.of(name) : dir.resolve(name);
+    try {
+      if (Files.size(file) > 4096) {
+        throw error(node, key, "'" + name + "' is larger than 4 KiB; expected a key file");
+      }
+      return FingerprintKey.read(file);
+    } catch (IOException e) {
+      throw error(node, key, "cannot read '" + name + "' (" + e.getClass().getSimpleName()
+          + ")");
+    } catch (IllegalArgumentException e) {
+      throw error(node, key, "'" + name + "': " + e.getMessage());
+    }
   }
 
   private String ruleId(String id, YamlNode where, String key) throws ConfigException {

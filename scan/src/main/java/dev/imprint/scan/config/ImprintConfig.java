@@ -1,5 +1,6 @@
 package dev.imprint.scan.config;
 
+import dev.imprint.scan.FingerprintKey;
 import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.Severity;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import java.util.Set;
  * @param failOn the lowest severity that fails the scan, or {@code null}
  * @param maxFileBytes the largest file scanned, or {@code null}
  * @param inlineIgnores whether {@code imprint:ignore} comments are honoured, or {@code null}
+ * @param fingerprintKey the key read from {@code fingerprint-key-file}, or {@code null}
  */
 public record ImprintConfig(
     String source,
@@ -33,7 +35,8 @@ public record ImprintConfig(
     List<String> trustedRegistries,
     Severity failOn,
     Long maxFileBytes,
-    Boolean inlineIgnores) {
+    Boolean inlineIgnores,
+    FingerprintKey fingerprintKey) {
 
   /** The file name looked up in the first scan target or the working directory. */
   public static final String FILE_NAME = ".imprint.yaml";
@@ -47,7 +50,8 @@ public record ImprintConfig(
 
   /** No configuration at all. */
   public static ImprintConfig empty() {
-    return new ImprintConfig(null, List.of(), Set.of(), Map.of(), List.of(), null, null, null);
+    return new ImprintConfig(null, List.of(), Set.of(), Map.of(), List.of(), null, null, null,
+        null);
   }
 
   /**
@@ -88,6 +92,9 @@ public record ImprintConfig(
     }
     if (inlineIgnores != null) {
       s = s.withInlineIgnores(inlineIgnores);
+    }
+    if (fingerprintKey != null) {
+      s = s.withFingerprintKey(fingerprintKey);
     }
     return s;
   }

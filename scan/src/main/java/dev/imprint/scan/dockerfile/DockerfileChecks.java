@@ -27,21 +27,39 @@ final class DockerfileChecks {
   private static final Pattern URL_CREDS =
       Pattern.compile("\\b[a-z][a-z0-9+.-]{1,20}://([^\\s:/@'\"]{1,200}):([^\\s/@'\"]{1,300})@");
   private static final Pattern CRED_FILE = Pattern.compile("(?i)(^|/)(\\.aws(/credentials|/config)?"
-      + "|id_(rsa|dsa|ecdsa|ed25519)|\\.ssh(/.*)?|\\.npmrc|\\.pypirc|\\.netrc|\\.git-credentials"
+      + "|id_(?!.*\\.pub$)[a-z0-9_-]+|\\.ssh(/.*)?|\\.npmrc|\\.pypirc|\\.netrc|\\.git-credentials"
       + "|\\.docker/config\\.json|\\.dockercfg|kubeconfig|\\.kube(/config)?|credentials\\.json"
       + "|application_default_credentials\\.json|service[-_]?account[^/]*\\.json"
-      + "|[^/]*\\.(pem|key|p12|pfx|jks|keystore)|\\.env|\\.vault-token|\\.config/gcloud.*)/?$");
+      + "|[^/]*\\.(pem|key|p12|pfx|jks|keystore|kdbx|ppk|keytab|gpg|asc)"
+      + "|\\.env(\\.(?!example$|sample$|template$|dist$|tmpl$)[A-Za-z0-9_-]+)?|\\.vault-token"
+      + "|\\.config/gcloud.*|\\.bash_history|\\.zsh_history|\\.psql_history"
+      + "|\\.mysql_history|\\.pgpass|\\.my\\.cnf|\\.htpasswd)/?$");
+  /** Files whose name says they hold a secret, credential or key. */
+  private static final Pattern SECRET_FILE_NAME = Pattern.compile(
+      "(?i)[^/]*(secret|credential|passw|token|apikey|api_key|private)[^/]*");
   private static final Set<String> CRED_ENV = Set.of("GOOGLE_APPLICATION_CREDENTIALS",
       "AWS_SHARED_CREDENTIALS_FILE", "KUBECONFIG", "DOCKER_CONFIG", "AZURE_AUTH_LOCATION");
   private static final Set<String> SHELLS =
       Set.of("sh", "bash", "zsh", "dash", "ash", "ksh", "python", "python3", "perl", "ruby",
           "node", "pwsh", "iex");
   private static final Pattern SECRET_PATH = Pattern.compile("/run/secrets/\\S*");
+  /** {@code X=$(cat /run/secrets/x)}, {@code export X="$(< f)"}, {@code read -r X < f}. */
+  private static final Pattern SECRET_VARIABLE = Pattern.compile(
+      "(?:^|\\s|;)(?:export\\s+|local\\s+|declare\\s+)?([A-Za-z_][A-Za-z0-9_]{0,80})=[\"']?"
+          + "(?:\\$\\(|`)|\\bread\\s+(?:-[a-z]+\\s+)*([A-Za-z_][A-Za-z0-9_]{0,80})\\s*<");
+  /** Output redirected to a file (not to another descriptor or /dev/null). */
+  private static final Pattern FILE_REDIRECT =
+      Pattern.compile("(?<![0-9&<>])>>?+\\|?\\s{0,10}(?!&|/dev/(null|stdout|stderr))[^\\s&|;>]");
 
   private final SourceFile file;
   private final Dockerfile df;
   private final ScanSettings settings;
   private final Sink sink;
+
+  /** A credential or secret file copied into a layer of a stage: where, and its names. */
+  private record CopiedSecret(String source, String destination, Instruction ins) {}
+
+  private final java.util.Map<Integer, List<CopiedSecret>> copied = new java.util.HashMap<>();
 
   /** A shell script of one instruction: its text and where offsets in it point. */
   private record Script(String text, Instruction ins, boolean mapped, int line) {}
@@ -121,7 +139,7 @@ final class DockerfileChecks {
       if (!ins.is("RUN")) {
         Matcher m = TOKEN.matcher(h.body());
         if (m.find()) {
-          reportSecret(DockerfileRules.RUN_SECRET, file.location(h.line(), 1),
+          reportFormat(DockerfileRules.RUN_SECRET, file.location(h.line(), 1),
               "a token is written into a file by a " + ins.keyword() + " heredoc", m.group(1));
         }
       }
@@ -147,7 +165,7 @@ final class DockerfileChecks {
       if (literal && Secrets.assignment(kv.key(), value).isPresent()) {
         reportSecret(rule, at, ins.keyword() + " " + kv.key() + " holds a literal secret", value);
       } else if (literal && token.find()) {
-        reportSecret(rule, at, ins.keyword() + " " + kv.key() + " holds a credential token",
+        reportFormat(rule, at, ins.keyword() + " " + kv.key() + " holds a credential token",
             token.group(1));
       } else if (ins.is("ENV") && CRED_ENV.contains(kv.key().toUpperCase(Locale.ROOT))
           && value.startsWith("/")) {
@@ -179,18 +197,26 @@ final class DockerfileChecks {
     }
   }
 
+  /**
+   * Private key material: a BEGIN header followed by key material (a header alone, as in
+   * {@code RUN grep -q "BEGIN RSA PRIVATE KEY" key.pem}, is not a key).
+   */
   private boolean privateKey(String text, Location at, Instruction ins) {
     Matcher m = PRIVATE_KEY.matcher(text);
     if (!m.find()) {
       return false;
     }
-    int end = text.indexOf("-----END", m.end());
-    String raw = text.substring(m.start(), end < 0 ? Math.min(text.length(), m.end() + 64)
-        : end);
-    reportSecret(DockerfileRules.PRIVATE_KEY, at, "private key material in " + ins.keyword(),
-        raw);
+    java.util.Optional<dev.imprint.scan.secret.SecretHit> key =
+        dev.imprint.scan.secret.SecretDetectors.find(text).stream()
+            .filter(h -> h.detector().startsWith("private-key")).findFirst();
+    if (key.isEmpty()) {
+      return false;
+    }
+    sink.report(DockerfileRules.PRIVATE_KEY.at(at, "private key material in " + ins.keyword())
+        .withSecret(key.get().evidence()));
     return true;
   }
+
 
   // D6, D9, D21.
   private void copy(Instruction ins, Stage stage) {
@@ -209,11 +235,18 @@ final class DockerfileChecks {
     if (from != null) {
       image(ins, from, true, stage);
     }
+    String dest = words.isEmpty() ? "" : words.get(words.size() - 1);
     for (String src : sources) {
       String s = src.replaceAll("/+$", "");
-      if (CRED_FILE.matcher(src).find() || CRED_FILE.matcher(s).find()) {
+      boolean credential = CRED_FILE.matcher(src).find() || CRED_FILE.matcher(s).find();
+      if (credential) {
         report(DockerfileRules.CREDENTIAL_FILE, at, ins.keyword() + " copies credential file '"
             + src + "' into the image", "copy:" + src);
+      }
+      if (from == null && (credential || SECRET_FILE_NAME.matcher(base(s)).matches())
+          && !s.contains("*") && !s.equals(".")) {
+        copied.computeIfAbsent(stage.index(), k -> new ArrayList<>())
+            .add(new CopiedSecret(s, dest, ins));
       }
       if (from != null && (s.isEmpty() || s.equals("/.") || s.equals("/*") || s.equals("/root")
           || s.matches("/home(/[^/]+)?") || s.matches("/root/\\.[a-z]+.*"))) {
@@ -358,6 +391,9 @@ final class DockerfileChecks {
         tls(c, at);
         signature(c, at);
         commandSecret(c, at);
+        if (runtime) {
+          removedSecret(c, ins);
+        }
       }
       for (java.util.Map.Entry<String, Shell.Command> r : refreshed.entrySet()) {
         if (!installing.contains(r.getKey())) {
@@ -370,6 +406,44 @@ final class DockerfileChecks {
       textChecks(s, ins);
     }
     secretMount(ins);
+  }
+
+  /**
+   * {@code rm} of a secret file an earlier COPY or ADD of a stage in the final image brought in:
+   * the file stays in the earlier layer.
+   */
+  private void removedSecret(Shell.Command c, Instruction rm) {
+    if (!c.name().equals("rm") && !c.name().equals("shred") && !c.name().equals("unlink")) {
+      return;
+    }
+    for (List<CopiedSecret> list : copied.values()) {
+      for (CopiedSecret cs : list) {
+        if (cs.ins().line() >= rm.line() || !stageOf(cs.ins()).map(this::runtime).orElse(false)) {
+          continue;
+        }
+        String name = base(cs.source());
+        for (String a : c.args()) {
+          String w = a.replaceAll("/+$", "");
+          if (!w.startsWith("-") && (base(w).equals(name) || w.equals(cs.destination())
+              || cs.destination().endsWith("/") && w.equals(cs.destination() + name)
+              || (w.endsWith("/" + name) && !name.isEmpty()))) {
+            report(DockerfileRules.SECRET_LAYER_REMOVED, at(cs.ins()), cs.ins().keyword() + " of '"
+                + cs.source() + "' stays in its layer: 'rm' on line " + rm.line()
+                + " only hides it from later ones", "layer:" + cs.source());
+            return;
+          }
+        }
+      }
+    }
+  }
+
+  private java.util.Optional<Stage> stageOf(Instruction ins) {
+    for (Stage st : df.stages()) {
+      if (st.instructions().contains(ins)) {
+        return java.util.Optional.of(st);
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   private static final java.util.Map<String, Pattern> PATTERNS =
@@ -575,7 +649,7 @@ final class DockerfileChecks {
     }
     Matcher t = TOKEN.matcher(s.text());
     if (t.find()) {
-      reportSecret(DockerfileRules.RUN_SECRET, loc(s, t.start()), "RUN contains a credential "
+      reportFormat(DockerfileRules.RUN_SECRET, loc(s, t.start()), "RUN contains a credential "
           + "token", t.group(1));
     }
     if (find("_auth(Token)?\\s{0,20}=\\s{0,20}[A-Za-z0-9+/=_-]{8}", s.text())) {
@@ -607,7 +681,10 @@ final class DockerfileChecks {
       return;
     }
     for (Script s : scripts(ins)) {
-      for (Shell.Command c : Shell.commands(s.text())) {
+      List<Shell.Command> cmds = Shell.commands(s.text());
+      Set<String> tainted = new java.util.LinkedHashSet<>();
+      for (int k = 0; k < cmds.size(); k++) {
+        Shell.Command c = cmds.get(k);
         boolean reads = paths.stream().anyMatch(p -> c.text().contains(p))
             || SECRET_PATH.matcher(c.text()).find();
         boolean copies = Set.of("cp", "mv", "install", "tee").contains(c.name())
@@ -615,9 +692,48 @@ final class DockerfileChecks {
         if (reads && copies) {
           report(DockerfileRules.SECRET_MOUNT_PERSISTED, loc(s, c.offset()),
               "'" + clip(c.text()) + "' copies a mounted build secret into the layer", null);
+          continue;
+        }
+        if (reads) {
+          Matcher v = SECRET_VARIABLE.matcher(c.text());
+          while (v.find()) {
+            tainted.add(v.group(1) != null ? v.group(1) : v.group(2));
+          }
+        }
+        String through = writesVariable(c, k > 0 && c.pipedInto() ? cmds.get(k - 1) : null,
+            tainted);
+        if (through != null) {
+          report(DockerfileRules.SECRET_MOUNT_PERSISTED, loc(s, c.offset()),
+              "'" + clip(c.text()) + "' writes the mounted build secret (through $" + through
+                  + ") into a file of the layer", "mount-var:" + through);
         }
       }
     }
+  }
+
+  /**
+   * The tainted variable a command writes to a file ({@code echo $T > f}, {@code printf ... >>},
+   * {@code ... | tee f}, {@code sed -i "s/x/$T/" f}), or null.
+   */
+  private static String writesVariable(Shell.Command c, Shell.Command feeding,
+      Set<String> tainted) {
+    if (tainted.isEmpty()) {
+      return null;
+    }
+    boolean redirect = FILE_REDIRECT.matcher(c.text()).find();
+    boolean tee = c.name().equals("tee") || c.name().equals("sponge") || c.name().equals("dd");
+    boolean sed = c.name().equals("sed") && c.args().stream().anyMatch(a -> a.startsWith("-i"));
+    if (!redirect && !tee && !sed) {
+      return null;
+    }
+    for (String t : tainted) {
+      Pattern ref = Pattern.compile("\\$\\{?" + Pattern.quote(t) + "\\b");
+      if (ref.matcher(c.text()).find()
+          || tee && feeding != null && ref.matcher(feeding.text()).find()) {
+        return t;
+      }
+    }
+    return null;
   }
 
   // D7: ARG with a secret-like name that a later instruction uses.
@@ -790,5 +906,10 @@ final class DockerfileChecks {
 
   private void reportSecret(Rule rule, Location at, String message, String raw) {
     sink.report(rule.at(at, message).withSecret(SecretEvidence.of(raw)));
+  }
+
+  /** A credential recognised by its provider's format ({@code ghp_...}, {@code AKIA...}). */
+  private void reportFormat(Rule rule, Location at, String message, String raw) {
+    sink.report(rule.at(at, message).withSecret(SecretEvidence.ofFormat(raw)));
   }
 }

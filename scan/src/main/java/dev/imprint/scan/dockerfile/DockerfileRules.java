@@ -219,17 +219,33 @@ final class DockerfileRules {
   static final Rule SECRET_MOUNT_PERSISTED = rule("IMP-DOCKER-028",
       "Build secret copied from its mount into a layer", HIGH, NHI7,
       "A secret mount is only safe while the secret stays in /run/secrets; copying it to "
-          + "another path writes it into the layer and defeats the mount.",
+          + "another path, or writing it to a file through a variable "
+          + "(export TOKEN=$(cat /run/secrets/t) && echo $TOKEN > /app/.token), writes it into "
+          + "the layer and defeats the mount.",
       "Read the secret where it is mounted, e.g. 'NPM_TOKEN=$(cat /run/secrets/npm) npm ci', "
           + "or point the tool at the mount (--mount=type=secret,id=npmrc,target=/root/.npmrc).",
       "RUN --mount=type=secret,id=npmrc cp /run/secrets/npmrc /root/.npmrc && npm ci",
       "RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci");
 
+  static final Rule SECRET_LAYER_REMOVED = rule("IMP-DOCKER-029",
+      "Secret file removed in a later layer", HIGH, NHI2,
+      "Every instruction adds a layer, and a layer is never changed by the ones after it: a "
+          + "key or credential file that COPY or ADD brought in stays in that layer, and in "
+          + "'docker save' or any registry pull, after a later 'RUN rm' hides it from the "
+          + "final filesystem. The rm gives a false sense of safety.",
+      "Do not copy the file at all: mount it for the one RUN that needs it "
+          + "('RUN --mount=type=secret,id=key,target=/root/.ssh/id_ed25519 ...' or "
+          + "'--mount=type=ssh'), or use it in a build stage whose files the final stage does "
+          + "not copy. Rotate the secret: images already pushed still hold it.",
+      "COPY id_ed25519 /root/.ssh/\nRUN git clone git@github.com:org/repo.git \\\n"
+          + "    && rm /root/.ssh/id_ed25519",
+      "RUN --mount=type=ssh git clone git@github.com:org/repo.git");
+
   static final List<Rule> ALL = List.of(LATEST, NO_TAG, NO_DIGEST, UNTRUSTED_REGISTRY,
       ENV_SECRET, ARG_SECRET, ARG_BUILD_SECRET, CREDENTIAL_FILE, PASSWORD_SET, STAGE_FS_COPY,
       ROOT_USER, NO_USER, SUDO, SSH_PORT, SSHD, UPGRADE, RUNTIME_INSTALL, UNPINNED_PACKAGE,
       PIPE_TO_SHELL, UNVERIFIED_DOWNLOAD, TLS_OFF, SIGNATURE_OFF, ADD_LOCAL, ADD_URL,
-      UPDATE_ALONE, RUN_SECRET, PRIVATE_KEY, SECRET_MOUNT_PERSISTED);
+      UPDATE_ALONE, RUN_SECRET, PRIVATE_KEY, SECRET_MOUNT_PERSISTED, SECRET_LAYER_REMOVED);
 
   private DockerfileRules() {}
 

@@ -3,6 +3,7 @@ package dev.imprint.scan.inventory;
 import dev.imprint.scan.Analyzer;
 import dev.imprint.scan.Catalog;
 import dev.imprint.scan.Finding;
+import dev.imprint.scan.FingerprintKey;
 import dev.imprint.scan.InternalErrors;
 import dev.imprint.scan.Rule;
 import dev.imprint.scan.ScanReport;
@@ -53,7 +54,7 @@ public final class InventoryBuilder {
   public static Inventory build(List<Path> targets, ScanSettings settings, String repository) {
     Collector c = new Collector();
     ScanReport r = Scanner.create(settings, analyzers(c), Clock.systemUTC()).scan(targets);
-    return assemble(withSecrets(c.facts, r), repository);
+    return assemble(withSecrets(c.facts, r, settings.fingerprintKey()), repository);
   }
 
   /**
@@ -69,15 +70,16 @@ public final class InventoryBuilder {
     Collector c = new Collector();
     ScanReport r = Scanner.create(settings, analyzers(c), Clock.systemUTC())
         .scan(targets, listener);
-    return new Scanned(r, assemble(withSecrets(c.facts, r), repository));
+    return new Scanned(r, assemble(withSecrets(c.facts, r, settings.fingerprintKey()), repository));
   }
 
   /** The inventory of in-memory files (tests, benchmarks). */
   public static Inventory buildSources(List<SourceFile> files, String repository) {
     Collector c = new Collector();
-    ScanReport r = Scanner.create(ScanSettings.defaults(), analyzers(c), Clock.systemUTC())
+    ScanSettings settings = ScanSettings.defaults();
+    ScanReport r = Scanner.create(settings, analyzers(c), Clock.systemUTC())
         .scanSources(files);
-    return assemble(withSecrets(c.facts, r), repository);
+    return assemble(withSecrets(c.facts, r, settings.fingerprintKey()), repository);
   }
 
   private static List<Analyzer> analyzers(Collector c) {
@@ -87,11 +89,20 @@ public final class InventoryBuilder {
   }
 
   /** Adds the secrets the rules found that the extractors did not (same file, line, value). */
-  private static Facts withSecrets(Facts facts, ScanReport report) {
+  private static Facts withSecrets(Facts facts, ScanReport report, FingerprintKey key) {
     Set<String> seen = new HashSet<>();
+    List<Facts.Embedded> keyed = new ArrayList<>();
     for (Facts.Embedded e : facts.embedded) {
-      seen.add(e.path() + ":" + e.line() + "#" + e.evidence().fingerprint());
+      if (e.evidence().placeholder()) {
+        continue;
+      }
+      Facts.Embedded k = new Facts.Embedded(e.path(), e.line(), e.kind(),
+          e.evidence().keyed(key));
+      keyed.add(k);
+      seen.add(k.path() + ":" + k.line() + "#" + k.evidence().fingerprint());
     }
+    facts.embedded.clear();
+    facts.embedded.addAll(keyed);
     for (Finding f : report.findings()) {
       if (f.secret() != null && seen.add(f.location().path() + ":" + f.location().line() + "#"
           + f.secret().fingerprint())) {

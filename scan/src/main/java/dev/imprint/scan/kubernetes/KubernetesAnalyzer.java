@@ -18,6 +18,7 @@ public final class KubernetesAnalyzer implements Analyzer {
     all.addAll(PodSecurityRules.all());
     all.addAll(RbacRules.all());
     all.addAll(CrossRules.all());
+    all.addAll(SecretManifests.all());
     return List.copyOf(all);
   }
 
@@ -70,6 +71,7 @@ public final class KubernetesAnalyzer implements Analyzer {
         seen.add(new CrossCheck.Entry(file, o));
         new PodSecurityCheck(file, sink, o).run();
         new RbacCheck(file, sink, o).run();
+        new SecretManifests(file, sink, o).run();
       }
     }
 

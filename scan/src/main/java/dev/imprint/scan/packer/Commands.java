@@ -47,7 +47,70 @@ final class Commands {
       "(?i)[a-z][a-z0-9+.-]{0,30}://[^@\\s]{0,2000}|[/~.][^\\s]{0,2000}"
           + "|.{0,2000}\\$\\{?[A-Za-z_].{0,2000}");
 
+  /** {@code $NAME}, {@code ${NAME}}, {@code ${var.name}}, <code>{{user `name`}}</code>. */
+  private static final Pattern REFERENCE = Pattern.compile(
+      "\\$\\{\\s{0,5}var\\.([A-Za-z0-9_-]{1,100})\\s{0,5}}|\\$\\{?([A-Za-z_][A-Za-z0-9_]{0,100})"
+          + "|\\{\\{\\s{0,5}user\\s{1,5}[`\"]([A-Za-z0-9_.-]{1,100})[`\"]\\s{0,5}}}"
+          + "|\\{\\{\\s{0,5}\\.([A-Za-z0-9_]{1,100})\\s{0,5}}}");
+  /** Output into a file: a redirect (not to /dev/...) or tee. */
+  private static final Pattern WRITE = Pattern.compile(
+      "(?<![0-9&<>])>>?+\\s{0,10}(?!&|/dev/)[^\\s&|;>]|\\|\\s{0,10}(?:sudo\\s{1,10})?tee\\b");
+  private static final Pattern HEREDOC = Pattern.compile("<<-?\\s{0,5}['\"]?([A-Za-z_]{1,40})");
+
   private Commands() {}
+
+  /**
+   * The secrets a command writes into files of the image: the first secret-named or sensitive
+   * variable (a shell variable, {@code ${var.x}}, <code>{{user `x`}}</code>) on a line that
+   * writes to a file, or inside a here-document that does; one per line, with its 0-based line.
+   *
+   * @param sensitive template variables marked sensitive, whatever their names
+   */
+  static List<Written> secretWrites(String command, java.util.Set<String> sensitive) {
+    List<Written> out = new ArrayList<>();
+    List<String> lines = lines(command);
+    String heredocEnd = null;
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (heredocEnd != null) {
+        if (line.trim().equals(heredocEnd)) {
+          heredocEnd = null;
+          continue;
+        }
+        String ref = secretReference(line, sensitive);
+        if (ref != null) {
+          out.add(new Written(ref, i));
+        }
+        continue;
+      }
+      boolean writes = WRITE.matcher(line).find();
+      Matcher doc = HEREDOC.matcher(line);
+      if (writes && doc.find()) {
+        heredocEnd = doc.group(1);
+        continue;
+      }
+      String ref = writes ? secretReference(line, sensitive) : null;
+      if (ref != null) {
+        out.add(new Written(ref, i));
+      }
+    }
+    return out;
+  }
+
+  /** A secret written into a file: the reference as written, and its 0-based line. */
+  record Written(String reference, int line) {}
+
+  private static String secretReference(String line, java.util.Set<String> sensitive) {
+    Matcher m = REFERENCE.matcher(line);
+    while (m.find()) {
+      String name = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2)
+          : m.group(3) != null ? m.group(3) : m.group(4);
+      if (sensitive.contains(name) || Secrets.isSecretName(name)) {
+        return m.group();
+      }
+    }
+    return null;
+  }
 
   /**
    * A literal bound to a name that is a secret: the shared heuristics, minus URLs without

@@ -287,6 +287,31 @@ final class PackerChecks {
 
   // ---- provisioners ----
 
+  /**
+   * Variables marked sensitive, and the environment variables a provisioner binds to one
+   * ({@code environment_vars = ["CONN=${var.db_conn}"]}).
+   */
+  private java.util.Set<String> sensitiveNames(PackerTemplate.Provisioner p) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (PackerTemplate.Variable v : template.variables()) {
+      if (v.sensitive()) {
+        out.add(v.name());
+      }
+    }
+    for (Value.Scalar e : p.environmentVars()) {
+      int eq = e.text().indexOf('=');
+      if (eq > 0) {
+        String value = e.text().substring(eq + 1);
+        for (String name : java.util.List.copyOf(out)) {
+          if (value.contains("var." + name) || value.contains("`" + name + "`")) {
+            out.add(e.text().substring(0, eq).trim());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   private void provisioner(PackerTemplate.Provisioner p, int index) {
     String label = "provisioner '" + p.type() + "'";
     String key = "provisioner." + index + "." + p.type();
@@ -299,7 +324,13 @@ final class PackerChecks {
         sink.report(PackerRules.COMMAND_SECRET.at(lineOf(c, s.line()),
                 label + " command contains a literal " + s.what())
             .withSecret(s.hit().evidence())
-            .withKey(key + ".secret." + s.hit().evidence().fingerprint()));
+            .withKey(key + ".secret." + s.what())
+            .withLegacyKey(key + ".secret." + dev.imprint.scan.Finding.LEGACY_SECRET));
+      }
+      for (Commands.Written w : Commands.secretWrites(c.text(), sensitiveNames(p))) {
+        sink.report(PackerRules.SECRET_WRITTEN_TO_IMAGE.at(lineOf(c, w.line()), label
+                + " writes " + w.reference() + " into a file of the image")
+            .withKey(key + ".writes." + w.reference()));
       }
       int n = i;
       Commands.pipeToShell(c.text()).ifPresent(pipe -> sink.report(PackerRules.PIPE_TO_SHELL

@@ -205,8 +205,26 @@ final class PackerRules {
               + "# db_password comes from PKR_VAR_db_password")
       .tags("packer", "secrets", "CWE-798").build();
 
+  static final Rule SECRET_WRITTEN_TO_IMAGE = Rule.builder("IMP-PACKER-015")
+      .title("Secret written into a file of the image by a provisioner")
+      .severity(Severity.HIGH).category(Category.NHI2)
+      .rationale("A provisioner that writes a variable or environment secret into a file "
+          + "(echo $DB_PASSWORD > /etc/app/db.conf) bakes it into the image: everyone who can "
+          + "launch or copy the image, or read a snapshot of its disk, holds the secret, and "
+          + "rotating it means rebuilding every image. Marking the variable sensitive only "
+          + "hides it from Packer's log.")
+      .remediation("Keep secrets out of the image: let the instance fetch the value at boot "
+          + "with its own identity (an instance role reading Secrets Manager or SSM, Vault "
+          + "agent, a cloud-init step of the launch template), and bake only the code that "
+          + "fetches it.")
+      .example("provisioner \"shell\" {\n  environment_vars = [\"DB_PASSWORD=${var.db_password}\"]"
+          + "\n  inline = [\"echo $DB_PASSWORD > /etc/app/db.conf\"]\n}",
+          "provisioner \"shell\" {\n  inline = [\"install -m 0755 fetch-db-secret.sh"
+              + " /usr/local/bin/\"]\n}")
+      .tags("packer", "secrets", "image").build();
+
   static final List<Rule> ALL = List.of(VARIABLE_NOT_SENSITIVE, VARIABLE_SECRET_DEFAULT,
       COMMAND_SECRET, ENVIRONMENT_SECRET, AMI_OWNER, DOCKER_DIGEST, GCE_FAMILY, AZURE_LATEST,
       CREDENTIAL_FILE, LITERAL_PASSWORD, PIPE_TO_SHELL, STATIC_AWS_KEYS, SSH_KEY_LEFT,
-      VARIABLE_FILE_SECRET);
+      VARIABLE_FILE_SECRET, SECRET_WRITTEN_TO_IMAGE);
 }

@@ -17,6 +17,13 @@ import java.util.TreeMap;
 /**
  * SARIF 2.1.0 for GitHub code scanning and other SARIF consumers. The driver lists only the rules
  * that have results (sorted by id), which keeps uploads small; {@code ruleIndex} points into it.
+ *
+ * <p>Locations are relative to {@code %SRCROOT%}, the scan's {@link SourceRoot}, whose absolute
+ * URI {@code originalUriBaseIds} gives; a file outside it gets an absolute {@code file:} URI.
+ * GitHub code scanning reads a result's severity from its rule's {@code security-severity} only,
+ * so a finding whose severity differs from its rule's default (an escalated secret) refers to a
+ * descriptor of its own, {@code RULE-ID/severity}, carrying that severity; the result also
+ * carries {@code level} and {@code properties.security-severity} for other consumers.
  */
 final class SarifReporter implements Reporter {
   static final String SCHEMA =
@@ -32,9 +39,10 @@ final class SarifReporter implements Reporter {
 
   @Override
   public void write(ScanReport report, Writer out) throws IOException {
-    Map<String, Rule> rules = new TreeMap<>();
+    Map<String, Descriptor> rules = new TreeMap<>();
     for (Finding f : report.findings()) {
-      rules.put(f.ruleId(), f.rule());
+      Descriptor d = Descriptor.of(f);
+      rules.put(d.id(), d);
     }
     Map<String, Integer> index = new LinkedHashMap<>();
     ObjectNode root = Json.object();
@@ -46,9 +54,9 @@ final class SarifReporter implements Reporter {
     driver.put("informationUri", INFORMATION_URI);
     driver.put("semanticVersion", options.toolVersion());
     ArrayNode ruleArray = driver.putArray("rules");
-    for (Rule r : rules.values()) {
-      index.put(r.id(), index.size());
-      ruleArray.add(rule(r));
+    for (Descriptor d : rules.values()) {
+      index.put(d.id(), index.size());
+      ruleArray.add(rule(d));
     }
     ObjectNode invocation = run.putArray("invocations").addObject();
     invocation.put("executionSuccessful", true);
@@ -62,13 +70,16 @@ final class SarifReporter implements Reporter {
       n.putArray("locations").add(location(d.location().path(), d.location().line(),
           d.location().column()));
     }
-    run.putObject("originalUriBaseIds").putObject("%SRCROOT%")
-        .putObject("description").put("text", "The directory the scan ran from.");
+    ObjectNode srcroot = run.putObject("originalUriBaseIds").putObject("%SRCROOT%");
+    srcroot.put("uri", options.sourceRoot().rootUri());
+    srcroot.putObject("description").put("text", "The root of the scanned sources: the git"
+        + " work tree that holds the scan targets, else the directory the scan ran from.");
     ArrayNode results = run.putArray("results");
     for (Finding f : report.findings()) {
       ObjectNode r = results.addObject();
-      r.put("ruleId", f.ruleId());
-      r.put("ruleIndex", index.get(f.ruleId()));
+      String id = Descriptor.of(f).id();
+      r.put("ruleId", id);
+      r.put("ruleIndex", index.get(id));
       r.put("level", level(f.severity()));
       String text = f.message();
       if (f.secret() != null) {
@@ -79,17 +90,64 @@ final class SarifReporter implements Reporter {
       r.putArray("locations").add(location(f.location().path(), f.location().line(),
           f.location().column()));
       if (f.fingerprint() != null) {
-        r.putObject("partialFingerprints").put(FINGERPRINT_KEY, f.fingerprint());
+        r.putObject("partialFingerprints").put(FINGERPRINT_KEY, partialFingerprint(f));
       }
-      r.putObject("properties").put("severity", f.severity().id());
+      ObjectNode props = r.putObject("properties");
+      props.put("severity", f.severity().id());
+      props.put("security-severity", securitySeverity(f.severity()));
     }
     Json.write(root, out);
   }
 
-  private static ObjectNode rule(Rule r) {
+  /**
+   * The finding's fingerprint computed as the scanner does (rule, path, identity, occurrence;
+   * see {@code Scanner.fingerprint}) but from its path relative to {@code %SRCROOT%}, so that
+   * code scanning tracks an alert however the scan target was written; when the path shown is
+   * already that relative path (the repository scanned as {@code .}) it is the finding's own
+   * fingerprint.
+   */
+  private String partialFingerprint(Finding f) {
+    String relative = options.sourceRoot().relative(f.location().path());
+    if (relative == null || relative.equals(Texts.slashes(f.location().path()))
+        || f.occurrence() < 1) {
+      return f.fingerprint();
+    }
+    String base = f.ruleId() + "\0" + relative + "\0" + f.identityKey();
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      return java.util.HexFormat.of().formatHex(sha.digest((base + "\0" + f.occurrence())
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 32);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
+  }
+
+  /**
+   * A rule as results refer to it: the rule itself, or the rule at another severity when a
+   * finding's severity differs from the rule's default ({@code IMP-K8S-005/critical}).
+   */
+  record Descriptor(String id, Rule rule, Severity severity) {
+    static Descriptor of(Finding f) {
+      Rule r = f.rule();
+      return f.severity() == r.severity() ? new Descriptor(r.id(), r, r.severity())
+          : new Descriptor(r.id() + "/" + f.severity().id(), r, f.severity());
+    }
+
+    boolean variant() {
+      return severity != rule.severity();
+    }
+  }
+
+  static String securitySeverity(Severity s) {
+    return String.format(Locale.ROOT, "%.1f", s.securitySeverity());
+  }
+
+  private static ObjectNode rule(Descriptor d) {
+    Rule r = d.rule();
     ObjectNode o = Json.object();
-    o.put("id", r.id());
-    o.put("name", Texts.camelCase(r.title()));
+    o.put("id", d.id());
+    o.put("name", Texts.camelCase(r.title()) + (d.variant()
+        ? Texts.camelCase(d.severity().id()) : ""));
     o.putObject("shortDescription").put("text", r.title());
     o.putObject("fullDescription").put("text", r.rationale());
     ObjectNode help = o.putObject("help");
@@ -99,7 +157,7 @@ final class SarifReporter implements Reporter {
         + "\n\n**Remediation.** " + r.remediation()
         + "\n\nBad:\n\n```\n" + r.badExample() + "\n```\n\nGood:\n\n```\n"
         + r.goodExample() + "\n```\n");
-    o.putObject("defaultConfiguration").put("level", level(r.severity()));
+    o.putObject("defaultConfiguration").put("level", level(d.severity()));
     ObjectNode props = o.putObject("properties");
     ArrayNode tags = props.putArray("tags");
     tags.add("security");
@@ -107,18 +165,25 @@ final class SarifReporter implements Reporter {
       tags.add(t);
     }
     props.put("precision", "high");
-    props.put("security-severity",
-        String.format(Locale.ROOT, "%.1f", r.severity().securitySeverity()));
+    props.put("security-severity", securitySeverity(d.severity()));
     props.put("category", r.category().id());
+    if (d.variant()) {
+      props.put("defaultSeverity", r.severity().id());
+    }
     return o;
   }
 
-  private static ObjectNode location(String path, int line, int column) {
+  private ObjectNode location(String path, int line, int column) {
     ObjectNode loc = Json.object();
     ObjectNode physical = loc.putObject("physicalLocation");
     ObjectNode artifact = physical.putObject("artifactLocation");
-    artifact.put("uri", uri(path));
-    artifact.put("uriBaseId", "%SRCROOT%");
+    String relative = options.sourceRoot().relative(path);
+    if (relative != null) {
+      artifact.put("uri", uri(relative));
+      artifact.put("uriBaseId", "%SRCROOT%");
+    } else {
+      artifact.put("uri", options.sourceRoot().resolve(path).toUri().toString());
+    }
     ObjectNode region = physical.putObject("region");
     region.put("startLine", Math.max(1, line));
     region.put("startColumn", Math.max(1, column));

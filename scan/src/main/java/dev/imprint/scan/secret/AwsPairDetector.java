@@ -43,7 +43,7 @@ final class AwsPairDetector implements SecretDetectors.Detector {
         String v = s.group(1);
         if (plausibleSecret(v) && !Secrets.isTestMarker(v)) {
           out.accept(new SecretHit("AWS access key pair", id(), s.start(1), s.end(1),
-              SecretEvidence.of(v)));
+              SecretEvidence.ofFormat(v)));
           searchedUpTo = s.end();
         }
       }

@@ -17,6 +17,12 @@ final class PrivateKeyDetector implements SecretDetectors.Detector {
   private static final Pattern BEGIN = Pattern.compile(
       "-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?)PRIVATE KEY(?: BLOCK)?-----");
   private static final int MAX_BLOCK = 20_000;
+  private static final Pattern LINE = Pattern.compile("\\\\r\\\\n|\\\\n|\\\\r|\\r?\\n|\\r");
+  private static final Pattern HEADER = Pattern.compile("[A-Za-z][A-Za-z0-9-]{1,40}: ?.{0,200}");
+  private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/=]+");
+  private static final Pattern RUN = Pattern.compile("[A-Za-z0-9+/=]{16,}");
+  /** What surrounds key lines inside source code: quotes, concatenation, escapes, commas. */
+  private static final String STRIP = " \t\"'`+,;()\\";
 
   @Override
   public String id() {
@@ -44,9 +50,8 @@ final class PrivateKeyDetector implements SecretDetectors.Detector {
         continue;
       }
       String body = text.substring(m.end(), end);
-      String base64 = body.replaceAll("\\\\n|\\\\r|[\\s\"]", "");
-      String payload = stripHeaders(base64, body);
-      if (payload.length() < 40 || Secrets.isTestMarker(body)) {
+      String payload = keyBody(body);
+      if (payload == null || Secrets.isTestMarker(body)) {
         continue;
       }
       String type = m.group(1).trim();
@@ -56,7 +61,7 @@ final class PrivateKeyDetector implements SecretDetectors.Detector {
           : type.equals("OPENSSH") ? "OpenSSH" : type)
           + (encrypted ? " encrypted private key" : " private key");
       out.accept(new SecretHit(kind, encrypted ? "private-key-encrypted" : "private-key",
-          bodyStart(text, m.end(), end), end, SecretEvidence.of(payload)));
+          bodyStart(text, m.end(), end), end, SecretEvidence.ofFormat(payload)));
     }
   }
 
@@ -70,17 +75,54 @@ final class PrivateKeyDetector implements SecretDetectors.Detector {
     return i;
   }
 
-  private static String stripHeaders(String compact, String body) {
-    if (!body.contains(":")) {
-      return compact;
-    }
+  /**
+   * The base64 key material between a BEGIN and an END line, or {@code null} when that text is
+   * not key material. Normally each line (real or a {@code \\n} escape), once stripped of the
+   * quotes, concatenation and indentation a key takes inside source code, is base64 or an armor
+   * header ({@code Proc-Type: ...}). A key written line by line by shell commands
+   * ({@code echo "MIIE..." >> key}) is recognised by its runs of mixed-case base64 instead.
+   * Code that only names the headers, such as a parser checking for
+   * {@code -----BEGIN RSA PRIVATE KEY-----}, has neither.
+   */
+  static String keyBody(String body) {
     StringBuilder sb = new StringBuilder();
-    for (String line : body.split("\\\\n|\\n")) {
-      if (!line.contains(":")) {
-        sb.append(line.replaceAll("[\\s\"\\\\]", ""));
+    boolean strict = true;
+    for (String line : LINE.split(body, -1)) {
+      String t = trim(line);
+      if (t.isEmpty() || HEADER.matcher(t).matches()) {
+        continue;
+      }
+      if (!BASE64.matcher(t).matches()) {
+        strict = false;
+        break;
+      }
+      sb.append(t);
+    }
+    if (strict) {
+      return sb.length() < 40 ? null : sb.toString();
+    }
+    sb.setLength(0);
+    Matcher run = RUN.matcher(body);
+    while (run.find()) {
+      String r = run.group();
+      if (r.chars().anyMatch(Character::isUpperCase) && r.chars().anyMatch(Character::isLowerCase)
+          && r.chars().anyMatch(Character::isDigit)) {
+        sb.append(r);
       }
     }
-    return sb.toString();
+    return sb.length() < 40 ? null : sb.toString();
+  }
+
+  private static String trim(String line) {
+    int a = 0;
+    int b = line.length();
+    while (a < b && STRIP.indexOf(line.charAt(a)) >= 0) {
+      a++;
+    }
+    while (b > a && STRIP.indexOf(line.charAt(b - 1)) >= 0) {
+      b--;
+    }
+    return line.substring(a, b);
   }
 
   /** An OpenSSH key names its cipher right after the magic; {@code none} means unencrypted. */

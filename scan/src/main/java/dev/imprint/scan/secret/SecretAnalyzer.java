@@ -1,6 +1,8 @@
 package dev.imprint.scan.secret;
 
 import dev.imprint.scan.Analyzer;
+import dev.imprint.scan.Finding;
+import dev.imprint.scan.Location;
 import dev.imprint.scan.Rule;
 import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.SourceFile;
@@ -8,6 +10,23 @@ import java.util.List;
 
 /** Runs {@link SecretDetectors} on every text file and reports each hit under its rule. */
 public final class SecretAnalyzer implements Analyzer {
+
+  /**
+   * The finding of a detector's hit in text that a typed analyzer decoded or extracted (a
+   * base64 ConfigMap entry, user data), reported at {@code at} under the hit's IMP-SECRET rule,
+   * or null when no rule reports that detector.
+   *
+   * @param where what held the text, e.g. {@code "ConfigMap shop/app, binaryData 'app.env'"}
+   * @param key identifies the place in its file, independently of its line
+   */
+  public static Finding finding(SecretHit hit, Location at, String where, String key) {
+    Rule rule = SecretRules.BY_DETECTOR.get(hit.detector());
+    if (rule == null) {
+      return null;
+    }
+    return rule.at(at, hit.kind() + " in " + where + "; revoke it and load it from a secret store")
+        .withSecret(hit.evidence()).withKey(key + ":" + hit.detector() + ":" + hit.kind());
+  }
 
   @Override
   public String name() {
@@ -37,7 +56,8 @@ public final class SecretAnalyzer implements Analyzer {
       sink.report(rule.at(file.locationOfOffset(hit.start()),
               hit.kind() + " in plain text; revoke it and load it from a secret store")
           .withSecret(hit.evidence())
-          .withKey(hit.detector() + ":" + hit.evidence().fingerprint()));
+          .withKey(hit.detector() + ":" + hit.kind())
+          .withLegacyKey(hit.detector() + ":" + Finding.LEGACY_SECRET));
     }
   }
 }

@@ -129,20 +129,31 @@ public final class SecretDetectors {
     void find(String lowerName, String text, java.util.function.Consumer<SecretHit> out);
   }
 
-  /** A detector driven by one pattern whose group {@code s} is the secret. */
+  /**
+   * A detector driven by one pattern whose group {@code s} is the secret; {@code format} says
+   * the pattern is a provider's credential format with a random body (so a few leading
+   * characters may be shown), as opposed to a password a person chose.
+   */
   record RegexDetector(String id, List<String> anchors, Pattern pattern,
-      Function<Matcher, String> kind, BiPredicate<Matcher, String> accept) implements Detector {
+      Function<Matcher, String> kind, BiPredicate<Matcher, String> accept, boolean format)
+      implements Detector {
+    RegexDetector(String id, List<String> anchors, Pattern pattern,
+        Function<Matcher, String> kind, BiPredicate<Matcher, String> accept) {
+      this(id, anchors, pattern, kind, accept, true);
+    }
+
     @Override
     public void find(String lowerName, String text,
         java.util.function.Consumer<SecretHit> out) {
       Matcher m = pattern.matcher(text);
       while (m.find()) {
         String value = m.group("s");
-        if (value == null || Secrets.isTestMarker(value) || !accept.test(m, text)) {
+        if (value == null || Secrets.isTestMarker(value) || Secrets.isPlaceholder(value)
+            || !accept.test(m, text)) {
           continue;
         }
         out.accept(new SecretHit(kind.apply(m), id, m.start("s"), m.end("s"),
-            SecretEvidence.of(value)));
+            format ? SecretEvidence.ofFormat(value) : SecretEvidence.of(value)));
       }
     }
   }
@@ -155,6 +166,12 @@ public final class SecretDetectors {
   private static Detector regex(String id, String kind, String regex,
       BiPredicate<Matcher, String> ok, String... anchors) {
     return new RegexDetector(id, List.of(anchors), Pattern.compile(regex), m -> kind, ok);
+  }
+
+  /** A detector of a value a person chose (a password), whose characters are never shown. */
+  private static Detector chosen(String id, String kind, String regex,
+      BiPredicate<Matcher, String> ok, String... anchors) {
+    return new RegexDetector(id, List.of(anchors), Pattern.compile(regex), m -> kind, ok, false);
   }
 
   // ---------------------------------------------------------------- the detectors
@@ -239,6 +256,9 @@ public final class SecretDetectors {
         (m, t) -> looksRandom(m.group("s").substring(8))));
     d.add(regex("google-api-key", "Google API key",
         "(?<![A-Za-z0-9_-])(?<s>AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])", "AIza"));
+    d.add(regex("google-oauth-secret", "Google OAuth client secret",
+        "(?<![A-Za-z0-9_-])(?<s>GOCSPX-[A-Za-z0-9_-]{28})(?![A-Za-z0-9_-])",
+        (m, t) -> looksRandom(m.group("s").substring(7)), "GOCSPX-"));
     d.add(regex("azure-storage-key", "Azure storage account key",
         "(?i)(?:AccountKey=|(?:storage|account)_?(?:access_?)?key[\"']?\\s{0,5}(?:=>|:=|=|:)"
             + "\\s{0,5}[\"']?)(?-i)(?<s>[A-Za-z0-9+/]{86}==)" + E64,
@@ -298,7 +318,7 @@ public final class SecretDetectors {
     d.add(regex("kubeconfig-credential", "kubeconfig user token",
         "(?m)^[ \\t]{0,40}token:[ \\t]{0,10}[\"']?(?<s>[A-Za-z0-9_.~+/=-]{20,4000})[\"']?[ \\t]*$",
         (m, t) -> kubeconfigContext(m, t) && !Secrets.isPlaceholder(m.group("s")), "token:"));
-    d.add(regex("url-password", "password in a URL",
+    d.add(chosen("url-password", "password in a URL",
         "(?i)(?<![a-z0-9+.-])(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?"
             + "|https?|ftps?|sftp|smtps?|ldaps?|mssql|sqlserver|oracle|jdbc:[a-z]{2,12}|nats"
             + "|kafka|clickhouse|cockroachdb|couchdb|neo4j(?:\\+s)?|bolt)://"
@@ -324,6 +344,7 @@ public final class SecretDetectors {
             + "|\\{SHA}[A-Za-z0-9+/]{27}=|\\$(?:5|6)\\$[^$\\s]{1,16}\\$[./A-Za-z0-9]{43,86})"
             + "[ \\t]*$"),
         List.of(), n -> n.contains("htpasswd")));
+    d.add(new ConfigFileDetector());
     d.add(new GenericDetector());
     return List.copyOf(d);
   }

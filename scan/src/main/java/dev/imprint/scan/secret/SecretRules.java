@@ -214,6 +214,28 @@ final class SecretRules {
         .remediation(REMEDIATION + "password = os.environ[\"DB_PASSWORD\"].")
         .example("password = \"q7Z!x9Lm2pR4\"", "password = os.environ[\"DB_PASSWORD\"]")
             .tags("secret", "generic").build());
+    add("config-assignment", Rule.builder("IMP-SECRET-034")
+        .title("Secret in a configuration file")
+        .severity(Severity.HIGH).category(Category.NHI2).rationale(RATIONALE
+            + " In a .properties, .ini, .cfg, .conf or .env file every value is a literal the"
+            + " application reads as it is, so a secret-named key there holds the secret itself,"
+            + " however simple it looks; a ${NAME:default} fallback is used whenever NAME is unset.")
+        .remediation(REMEDIATION + "spring.datasource.password=${DB_PASSWORD} with no default, or"
+            + " a file mounted from a secret store. Commit an example file"
+            + " (app.properties.example, .env.example) with placeholders instead.")
+        .example("spring.datasource.password=S3cr3t-prod\nredis.password=${REDIS_PASSWORD:hunter2}",
+            "spring.datasource.password=${DB_PASSWORD}")
+        .tags("secret", "config", "properties", "ini", "dotenv").build());
+    add("google-oauth-secret", Rule.builder("IMP-SECRET-035")
+        .title("Google OAuth client secret in text")
+        .severity(Severity.HIGH).category(Category.NHI2).rationale(RATIONALE
+            + " With the client id, it lets anyone run the OAuth flow as the application and"
+            + " exchange codes and refresh tokens for its users' tokens.")
+        .remediation(REMEDIATION + "reset the secret in the Google Cloud console and load it"
+            + " from a secret store; for server-to-server access use workload identity"
+            + " federation instead of an OAuth client.")
+        .example("GOOGLE_CLIENT_SECRET=GOCSPX-...", "GOOGLE_CLIENT_SECRET=${GOOGLE_CLIENT_SECRET}")
+        .tags("secret", "gcp", "oauth").build());
     ALL = List.copyOf(new java.util.LinkedHashSet<>(BY_DETECTOR.values()));
   }
 

@@ -1,6 +1,7 @@
 package dev.imprint.scan.secret;
 
 import dev.imprint.scan.SecretEvidence;
+import dev.imprint.scan.SourceFile;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -9,69 +10,201 @@ import java.util.regex.Pattern;
  * Shared secret heuristics for every analyzer: does a name look like it holds a secret, is a
  * value a placeholder or reference rather than a literal, and does a name/value pair bind a
  * real secret. Typed analyzers (Dockerfile ENV, Kubernetes env, Terraform attributes, ...) call
- * these so that every file kind judges secrets the same way.
+ * these so that every file kind judges secrets the same way; {@link SecretEvidence} applies
+ * {@link #isPlaceholder} once more to every reported value, so that no rule can report one.
  */
 public final class Secrets {
   private static final Pattern SECRET_NAME = Pattern.compile(
       "(?i).*(passw(or)?d|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
           + "|private[_-]?key|credential|auth[_-]?key|client[_-]?secret|(^|[_-])pass$"
           + "|(^|[_-])pass[_-]|conn(ection)?[_-]?str(ing)?|signing[_-]?key|encryption[_-]?key"
-          + "|master[_-]?key|session[_-]?key|webhook[_-]?url|dsn$).*");
+          + "|master[_-]?key|session[_-]?key|webhook[_-]?url|dsn$|^requirepass$|^masterauth$).*");
+  /** Names that hold something about a secret (where it is, how long, its name), not it. */
   private static final Pattern NOT_SECRET_NAME = Pattern.compile(
       "(?i).*(_file|_path|_dir|_url_path|_length|_len|_ttl|_expiry|_expires|_timeout|_id$"
           + "|_name$|_user(name)?$|_policy|_header|_type$|_enabled$|_count$|_arn$|_ref$"
-          + "|_secret_name$|_key_id$|token_endpoint|_uri$|_version$).*");
-  private static final Pattern PLACEHOLDER = Pattern.compile(
-      "(?i)(^$|^\\$\\{.*}$|^\\$[A-Za-z_][A-Za-z0-9_]*$|^\\$\\(.*\\)$|^\\{\\{.*}}$|^<.*>$"
-          + "|^%\\(.*\\)s?$|^#\\{.*}$|^@.*@$|^\\(\\(.*\\)\\)$"
-          + "|^(var|local|data|module|each|self)\\..*|^(x+|\\*+|\\.+|-+|_+|0+)$"
-          + "|^(changeme|change[_-]?me|replace[_-]?me|your[_-].*|my[_-]?(password|secret|token)"
-          + "|example|dummy|test|testing|fake|placeholder|redacted|secret|password|passwd|token"
-          + "|none|null|nil|undefined|todo|tbd|xxx.*|\\*\\*\\*.*|true|false|yes|no)$"
-          + "|^arn:aws:(secretsmanager|ssm|kms):.*|^(vault|secretsmanager|ssm|sm|op|awskms"
-          + "|gcpkms|azurekeyvault)://.*|^ref\\+.*|^secretref:.*)");
+          + "|_secret_name$|_key_id$|token_endpoint|_uri$|_version$|_hash$|_salt$|_regex$"
+          + "|_pattern$|_prefix$|_suffix$|_format$|_min$|_max$|_size$|_store$|_provider$"
+          + "|_manager$|_mount$|_volume$|_key_ref$|^existing_secret|^(proxy|fastcgi|uwsgi|scgi"
+          + "|grpc|memcached)_pass$|^secret_(name|ref|key_ref"
+          + "|store|provider|mount|volume|backend|engine|path|file|version)s?$).*");
+  private static final Pattern CAMEL = Pattern.compile("([a-z0-9])([A-Z])");
 
-  /** Code and template references that read a secret instead of holding one. */
+  /** Whole values that are template, variable or expansion syntax, never a literal. */
+  private static final Pattern TEMPLATE = Pattern.compile(
+      "(?s)(^\\$\\{.*}$|^\\$[A-Za-z_][A-Za-z0-9_]*$|^\\$\\(.*\\)$|^\\{\\{.*}}$|^<.*>$"
+          + "|^%\\(.*\\)s?$|^#\\{.*}#?$|^@[A-Za-z_][A-Za-z0-9_.-]*@$|^\\(\\(.*\\)\\)$"
+          + "|^%[A-Za-z_][A-Za-z0-9_]*%$|^__[A-Za-z0-9_]+__$|^\\[[A-Za-z _-]+]$"
+          + "|^\\{[A-Za-z_][A-Za-z0-9_.:-]*}$|^<%.*%>$|^\\$__[a-z]+\\{.*}$"
+          + "|^(var|local|data|module|each|self|input|inputs|vars|env|secrets|params"
+          + "|parameters|steps|needs|matrix|github|values|Values)\\.[A-Za-z_].*)");
+  /** Placeholder words and documentation phrasing, compared with the whole lower-cased value. */
+  private static final Pattern PLACEHOLDER_WORD = Pattern.compile(
+      "(changeme|change[_-]me|changeit|change[_-]it|changethis|change[_-]this|replaceme"
+          + "|replace[_-]me|fixme|todo|tbd|example|dummy|test|testing|fake|placeholder"
+          + "|redacted|secret|secrets|password|passwd|pass|pwd|token|key|apikey|api[_-]key|none"
+          + "|null|nil|undefined|empty|default|n/?a|notset|not[_-]set|unset|required|foo|bar"
+          + "|foobar|baz|demo|sample|true|false|yes|no|on|off"
+          + "|(change|replace)[_-]?(me|it|this|with).*"
+          + "|(your|insert|enter|paste|put|fill)[_ -]?(in[_ -]?)?(your|a|an|the|real|own|my)"
+          + "[_ -].*|your.*|insert[_ -].*|enter[_ -].*|paste[_ -].*"
+          + "|my[_-]?(own[_-]?|super[_-]?|very[_-]?)?(secret|password|passwd|pass|pwd|token|key"
+          + "|api[_-]?key)[_a-z-]*|xxx.*|\\*\\*\\*.*|.*[_ -](goes[_ -])?here)");
+  /** References to a secret store, or code that reads a secret instead of holding one. */
   private static final Pattern REFERENCE = Pattern.compile(
       "(?s)(?i)(^os\\.environ.*|^os\\.getenv.*|^process\\.env\\..*|^env\\[.*|^env\\..*"
           + "|^system\\.getenv.*|^getenv\\(.*|^[a-z_][a-z0-9_.]{0,80}\\(.*\\)[;,]?$"
-          + "|^vault:.*|^secretkeyref.*|^valuefrom.*|^!vault.*|^arn:aws:secretsmanager:.*"
-          + "|^arn:aws:ssm:.*|^projects/[^/]+/secrets/.*|^https://[a-z0-9-]+\\.vault\\.azure"
-          + "\\.net/.*|^%env\\(.*|^\\$env:.*|^\\$[a-z_][a-z0-9_]*([./:-].*)?|^@\\{.*)");
-  /** Values that are shaped like hashes, identifiers or paths rather than secrets. */
+          + "|^vault:.*|^secretkeyref.*|^valuefrom.*|^!vault.*|^arn:aws[a-z-]*:(secretsmanager"
+          + "|ssm|kms):.*|^projects/[^/]+/secrets/.*|^https://[a-z0-9-]+\\.vault\\.azure"
+          + "\\.net/.*|^%env\\(.*|^\\$env:.*|^\\$[a-z_][a-z0-9_]*([./:-].*)?|^@\\{.*"
+          + "|^@microsoft\\.keyvault\\(.*\\)$|^(vault|secretsmanager|ssm|sm|op|awskms|gcpkms"
+          + "|azurekeyvault|akv|gcpsm|doppler|infisical|bws|keyvault)://.*|^ref\\+.*"
+          + "|^secretref:.*|^gcp:secretmanager:.*|^\\{\\{resolve:(secretsmanager|ssm"
+          + "|ssm-secure):.*)");
+  /** A run of one masking character: {@code XXXXXX}, {@code ******}, {@code 000000}. */
+  private static final Pattern MASK_RUN = Pattern.compile("(x{6}|X{6}|\\*{4}|0{6}|#{6}|•{4})");
+  private static final Pattern ONE_CHAR = Pattern.compile("(.)\\1*");
+
+  /** Values shaped like hashes, identifiers or paths rather than secrets (free text only). */
   private static final Pattern NOT_A_SECRET_VALUE = Pattern.compile(
       "(?i)(sha(1|256|384|512):[0-9a-f]{16,}|[0-9a-f]{40}|[0-9a-f]{64}"
           + "|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-          + "|(\\.{0,2}/|~/|[a-z]:\\\\).*|[a-z][a-z0-9+.-]*://[^:@]*|.*\\.(pem|key|json|txt|yaml"
+          + "|(\\.{0,2}/|~/|[a-z]:\\\\).*|.*\\.(pem|key|json|txt|yaml"
           + "|yml|crt|cer|p12|pfx|jks|env|conf|cfg|ini|properties|o|c|h|exe|py|js|ts|java|go"
-          + "|rb|sh|so|dll|jar|class)|[a-z]+(-[a-z]+)+"
+          + "|rb|sh|so|dll|jar|class)|[a-z]+(-[a-z]+)+|[a-z][a-z0-9]*(-[a-z0-9]+)*-[0-9]+"
           + "|.*\\s.*)");
+  /** A path to a file: a key file's location is not the key. */
+  private static final Pattern FILE_PATH = Pattern.compile(
+      "(~|\\.{1,2})?(/[A-Za-z0-9._@%+~-]+)+/?|[A-Za-z]:\\\\[^\\s\"'<>|*?]+"
+          + "|(\\.{1,2}/)?[A-Za-z0-9._@-]+(/[A-Za-z0-9._@-]+)*\\.(pem|key|json|p12|pfx|jks"
+          + "|keystore|crt|cer|der|txt|asc|gpg|pub|ppk|kdbx|env|conf|cfg|ini|yaml|yml)");
+  private static final Pattern KNOWN_DIR = Pattern.compile(
+      "^(~|\\.{1,2})/.*|^/(tmp|etc|run|var|home|opt|usr|root|srv|mnt|secrets|app|config|data"
+          + "|certs?|keys|workspace|github|builds?)(/.*)?$|.*\\.[A-Za-z]{2,9}$");
+  /** A URL with no user information: an endpoint, not a credential. */
+  private static final Pattern PLAIN_URL = Pattern.compile(
+      "(?i)[a-z][a-z0-9+.-]{1,20}://[^\\s/@?#]+(/[^\\s?#@]*)?(\\?[^\\s#@]*)?(#[^\\s@]*)?");
+  private static final Pattern SECRET_QUERY = Pattern.compile(
+      "(?i)[?&](access_?token|token|key|api_?key|secret|password|pwd|sig|signature|code)="
+          + "[^&#\\s]{6,}");
+  private static final Pattern HOST_PORT = Pattern.compile(
+      "([A-Za-z0-9-]+\\.[A-Za-z0-9.-]*[A-Za-z0-9]|localhost|\\[[0-9A-Fa-f:.]+]):[0-9]{2,5}");
+  /** A container image reference ({@code registry/org/name:tag}) or Maven coordinates. */
+  private static final Pattern ARTIFACT = Pattern.compile(
+      "([a-z0-9.-]+(:[0-9]{2,5})?/)?[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)+"
+          + "(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[0-9a-f]{64})?"
+          + "|[a-z][a-z0-9_-]*(\\.[a-z0-9_-]+)+:[a-z0-9][a-z0-9_.-]*(:[A-Za-z0-9_.+-]+){0,2}");
+  /** Names whose secret is a URL: a webhook or a connection string. */
+  private static final Pattern URL_SECRET_NAME =
+      Pattern.compile("(?i).*(webhook|dsn|conn(ection)?[_-]?str).*");
   private static final Pattern IDENTIFIER_PATH = Pattern.compile(
       "[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)+|[a-z_]+|[A-Z_]+|[A-Za-z]+");
+  /** Spring's {@code ${NAME:default}}: the default is a literal the application falls back to. */
+  private static final Pattern SPRING_FALLBACK =
+      Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.-]{0,100}):([^:{}$][^{}$]{0,300})}");
 
   /** Unquoted values with these characters are code (calls, subscripts, markup), not data. */
   private static final Pattern CODE_CHARS = Pattern.compile("[()\\[\\]<>\\\\]");
   private static final Pattern NO_DIGIT_IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z_$]*");
+  private static final Pattern SHELL_EXPANSION =
+      Pattern.compile("\\$(?:[A-Z_][A-Z0-9_]+\\b|\\()");
+
+  /** A comment saying the value next to it is to be replaced: an example, not a secret. */
+  private static final Pattern EXAMPLE_PHRASE = Pattern.compile(
+      "(?i)(\\bchange[ _-]?(this|me|it|that|before|in[ _]prod|for[ _]prod)|\\bchangeme\\b"
+          + "|\\breplace[ _-]?(this|me|it|with|before)|\\bplaceholder|\\bexample\\b"
+          + "|\\bdummy\\b|\\bfake\\b|\\bsample\\b|not[ _-]a[ _-]real|\\byour[ _-]own\\b"
+          + "|\\bset[ _-]your\\b|\\bfill[ _-]in\\b|\\b(edit|update)[ _-](this|me)\\b"
+          + "|\\b(insert|put|paste|use)[ _-]your\\b|\\bmust[ _-]be[ _-]changed)");
+  private static final Pattern TRAILING_COMMENT =
+      Pattern.compile("(\\s#|\\s//|<!--|\\s--\\s|\\s;)(?<c>.*)$");
+  private static final Pattern COMMENT_ONLY =
+      Pattern.compile("\\s*(#|//|<!--|--|;|/\\*|\\*)(?<c>.*)$");
 
   private Secrets() {}
 
-  /** Whether a variable, key or attribute name suggests it holds a secret. */
+  /**
+   * Whether the value on a line is marked as an example by a comment: on the same line after
+   * it ({@code KEY = "x"  # change this}) or on a comment line just above or below it
+   * ({@code # replace with your own key}). Provider-format credentials are judged by their
+   * format, not by such comments.
+   */
+  public static boolean exampleComment(SourceFile file, int line) {
+    String text = file.line(line);
+    java.util.regex.Matcher same = TRAILING_COMMENT.matcher(text);
+    if (text.length() <= 2000 && same.find() && EXAMPLE_PHRASE.matcher(same.group("c")).find()) {
+      return true;
+    }
+    return commentSays(file.line(line - 1)) || commentSays(file.line(line + 1));
+  }
+
+  private static boolean commentSays(String text) {
+    java.util.regex.Matcher m = COMMENT_ONLY.matcher(text);
+    return text.length() <= 400 && m.matches() && EXAMPLE_PHRASE.matcher(m.group("c")).find();
+  }
+
+  /**
+   * Whether a variable, key or attribute name suggests it holds a secret. {@code camelCase}
+   * and {@code kebab-case} names are judged as their {@code snake_case} form.
+   */
   public static boolean isSecretName(String name) {
     if (name == null || name.isEmpty()) {
       return false;
     }
-    return SECRET_NAME.matcher(name).matches() && !NOT_SECRET_NAME.matcher(name).matches();
+    String n = snake(name);
+    return SECRET_NAME.matcher(n).matches() && !NOT_SECRET_NAME.matcher(n).matches();
   }
 
-  /** Whether a value is a placeholder, a variable reference or a reference to a secret store. */
+  static String snake(String name) {
+    return CAMEL.matcher(name).replaceAll("$1_$2").replace('-', '_').replace('.', '_')
+        .toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Whether a value is a placeholder rather than a secret: empty, a variable, template or
+   * expansion ({@code ${X}}, {@code $(cat f)}, <code>{{ x }}</code>, <code>${{ x }}</code>,
+   * {@code %(x)s}, {@code #{x}}, ...), a reference to a secret store (an ARN, a Key Vault
+   * reference, a {@code vault:} path), a mask ({@code XXXX}, {@code ****}, {@code 0000}) or a
+   * documentation word ({@code changeme}, {@code <password>}, {@code your-token-here}).
+   */
   public static boolean isPlaceholder(String value) {
     if (value == null) {
       return true;
     }
-    String v = stripQuotes(value.trim());
-    return PLACEHOLDER.matcher(v).matches() || v.contains("${") || v.startsWith("$(")
-        || v.contains("{{") || v.contains("...") || v.contains("\u2026")
-        || REFERENCE.matcher(v).matches();
+    String v = stripQuotes(value.trim()).trim();
+    if (v.isEmpty() || v.length() > 4096) {
+      return v.isEmpty();
+    }
+    if (springFallback(v) != null) {
+      return false;
+    }
+    String l = v.toLowerCase(Locale.ROOT);
+    return TEMPLATE.matcher(v).matches() || v.contains("${") || v.startsWith("$(")
+        || v.contains("{{") || v.contains("<%") || v.contains("...") || v.contains("\u2026")
+        || PLACEHOLDER_WORD.matcher(l).matches() || REFERENCE.matcher(v).matches()
+        || isMask(v);
+  }
+
+  /** {@code XXXXXXXX}, {@code ********}, {@code T00000000/B00000000/XXXXXXXX}, {@code aaaa}. */
+  static boolean isMask(String v) {
+    return MASK_RUN.matcher(v).find() || v.length() >= 3 && ONE_CHAR.matcher(v).matches();
+  }
+
+  /**
+   * The literal default of a Spring-style {@code ${NAME:default}} placeholder when the value is
+   * exactly one, else {@code null}; the default is what the application uses when the variable
+   * is unset, so it is judged like any literal.
+   */
+  public static String springFallback(String value) {
+    if (value == null || value.indexOf("${") < 0) {
+      return null;
+    }
+    java.util.regex.Matcher m = SPRING_FALLBACK.matcher(stripQuotes(value.trim()));
+    if (!m.matches() || m.group(2).startsWith("-") || m.group(2).startsWith("?")
+        || m.group(2).startsWith("=") || m.group(2).startsWith("+")) {
+      return null;
+    }
+    return m.group(2);
   }
 
   /**
@@ -86,16 +219,33 @@ public final class Secrets {
   }
 
   /**
+   * Whether a value is shaped like something that is not a secret whatever its name: a file
+   * path ({@code ~/.ssh/id_rsa}, {@code /tmp/key.json}), a URL without user information, a
+   * {@code host:port}, a container image reference or Maven coordinates.
+   */
+  public static boolean isNotASecretShape(String value) {
+    String v = stripQuotes(value.trim());
+    if (v.length() > 2048) {
+      return false;
+    }
+    if (FILE_PATH.matcher(v).matches() && (KNOWN_DIR.matcher(v).matches()
+        || v.chars().filter(c -> c == '/').count() >= 3)) {
+      return true;
+    }
+    if (PLAIN_URL.matcher(v).matches()) {
+      return !SECRET_QUERY.matcher(v).find();
+    }
+    return HOST_PORT.matcher(v).matches() || ARTIFACT.matcher(v).matches();
+  }
+
+  /**
    * Whether a literal found in free text next to a secret-looking name looks generated enough
    * to report: long enough, mixed character classes, high entropy, not a reference, path,
    * URL, digest or identifier.
    */
-  private static final java.util.regex.Pattern SHELL_EXPANSION =
-      java.util.regex.Pattern.compile("\\$(?:[A-Z_][A-Z0-9_]+\\b|\\()");
-
-  static boolean looksLikeFreeTextSecret(String v, boolean quoted) {
+  public static boolean looksLikeFreeTextSecret(String v, boolean quoted) {
     if (v.length() < 8 || v.length() > 512 || isPlaceholder(v) || isTestMarker(v)
-        || NOT_A_SECRET_VALUE.matcher(v).matches()) {
+        || NOT_A_SECRET_VALUE.matcher(v).matches() || isNotASecretShape(v)) {
       return false;
     }
     if (!quoted && (IDENTIFIER_PATH.matcher(v).matches() || CODE_CHARS.matcher(v).find()
@@ -116,6 +266,15 @@ public final class Secrets {
     int classes = classes(v);
     double h = entropy(v);
     return classes >= 3 && h >= 3.0 || classes >= 2 && h >= 3.5 && v.length() >= 16;
+  }
+
+  /**
+   * Whether a literal in a comment or in documentation looks machine-generated enough to be a
+   * committed credential rather than an example: a commented-out {@code password = "devpass1"}
+   * is documentation, a 20-character random string is not.
+   */
+  static boolean looksGenerated(String v) {
+    return v.length() >= 16 && classes(v) >= 3 && entropy(v) >= 3.5 && !isTestMarker(v);
   }
 
   private static int classes(String v) {
@@ -151,15 +310,21 @@ public final class Secrets {
       Pattern.compile("(/var)?/run/secrets/[^\\s'\"`;|&<>]{1,300}");
 
   /**
-   * A secret bound to a secret-looking name: a literal that is not a placeholder, at least six
-   * characters long and not a plain word or number list.
+   * A secret bound to a secret-looking name: a literal that is not a placeholder, a test value,
+   * a path (including a mounted secret file), a plain URL or a {@code host:port}, at least six
+   * characters long. A Spring-style {@code ${NAME:default}} is judged by its default.
    */
   public static Optional<SecretHit> assignment(String name, String value) {
     if (!isSecretName(name) || value == null) {
       return Optional.empty();
     }
     String v = stripQuotes(value.trim());
-    if (v.length() < 6 || isPlaceholder(v) || isTestMarker(v) || isSecretFileReference(v)) {
+    String fallback = springFallback(v);
+    if (fallback != null) {
+      v = fallback.trim();
+    }
+    if (v.length() < 6 || isPlaceholder(v) || isTestMarker(v) || isSecretFileReference(v)
+        || isNotASecretShape(v) && !URL_SECRET_NAME.matcher(name).matches()) {
       return Optional.empty();
     }
     return Optional.of(new SecretHit(kindOf(name), "generic-assignment", 0, v.length(),

@@ -105,7 +105,7 @@ class AwsAnalyzerTest {
   }
 
   @Test
-  void documentedExampleKeysAndVariablesAreNotSecrets() {
+  void documentedExampleKeysAreNoSecretButStillTheWrongPracticeAndVariablesAreFine() {
     ScanReport report = scan(SourceFile.of("provider.tf", """
         provider "aws" {
           access_key = "AKIAIOSFODNN7EXAMPLE"
@@ -113,7 +113,13 @@ class AwsAnalyzerTest {
           token      = "${var.session_token}"
         }
         """));
-    assertThat(report.findings()).isEmpty();
+    assertThat(report.findings()).singleElement().satisfies(f -> {
+      assertThat(f.ruleId()).isEqualTo("IMP-AWS-005");
+      assertThat(f.severity()).isEqualTo(dev.imprint.scan.Severity.LOW);
+      assertThat(f.secret()).isNull();
+      assertThat(f.location().line()).isEqualTo(2);
+      assertThat(f.message()).contains("documented example key").contains("access_key");
+    });
   }
 
   @Test

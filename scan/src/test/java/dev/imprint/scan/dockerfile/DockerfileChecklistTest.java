@@ -20,7 +20,7 @@ class DockerfileChecklistTest {
     COVERAGE.put("D3", List.of("IMP-DOCKER-003"));
     COVERAGE.put("D4", List.of("IMP-DOCKER-004"));
     COVERAGE.put("D5", List.of("IMP-DOCKER-005", "IMP-DOCKER-006", "IMP-DOCKER-027"));
-    COVERAGE.put("D6", List.of("IMP-DOCKER-008"));
+    COVERAGE.put("D6", List.of("IMP-DOCKER-008", "IMP-DOCKER-029"));
     COVERAGE.put("D7", List.of("IMP-DOCKER-007", "IMP-DOCKER-028"));
     COVERAGE.put("D8", List.of("IMP-DOCKER-009"));
     COVERAGE.put("D9", List.of("IMP-DOCKER-010"));
@@ -74,7 +74,8 @@ class DockerfileChecklistTest {
       Map.entry("IMP-DOCKER-007", List.of("Dockerfile:3", "api.Dockerfile:3",
           "env.Dockerfile:3")),
       Map.entry("IMP-DOCKER-008", List.of("Dockerfile.gcp:4", "Dockerfile:3",
-          "app.Dockerfile:3")),
+          "app.Dockerfile:3", "history/Dockerfile:2", "history/Dockerfile:3",
+          "history/Dockerfile:4")),
       Map.entry("IMP-DOCKER-009", List.of("Dockerfile:3", "app.Dockerfile:3")),
       Map.entry("IMP-DOCKER-010", List.of("Dockerfile:5", "api.Dockerfile:4")),
       Map.entry("IMP-DOCKER-011", List.of("Containerfile:3", "Dockerfile:5", "app.Dockerfile:3")),
@@ -105,7 +106,8 @@ class DockerfileChecklistTest {
       Map.entry("IMP-DOCKER-026", List.of("Dockerfile:3", "curl.Dockerfile:3",
           "env.Dockerfile:3", "git.Dockerfile:3")),
       Map.entry("IMP-DOCKER-027", List.of("Dockerfile:3", "heredoc.Dockerfile:5")),
-      Map.entry("IMP-DOCKER-028", List.of("Dockerfile:3")));
+      Map.entry("IMP-DOCKER-028", List.of("Dockerfile:3", "exported/Dockerfile:5")),
+      Map.entry("IMP-DOCKER-029", List.of("secrets-json/Dockerfile:3", "ssh-key/Dockerfile:4")));
 
   @Test
   void everyMappedRuleFiresAtTheWrittenLinesOnItsBadExamplesAndStaysQuietOnItsGoodOnes() {

@@ -40,7 +40,7 @@ class KubernetesChecklistTest {
     map("K20", "IMP-K8S-037");
     map("K21", "IMP-K8S-038");
     map("K22", "IMP-K8S-004");
-    map("K23", "IMP-K8S-005");
+    map("K23", "IMP-K8S-005", "IMP-K8S-045");
     map("K24", "IMP-K8S-006");
     map("K25", "IMP-K8S-007");
     map("K26", "IMP-K8S-008");
@@ -140,7 +140,10 @@ class KubernetesChecklistTest {
       Map.entry("IMP-K8S-042", List.of("other-ns/deploy.yaml:1", "repo/deploy.yaml:1")),
       Map.entry("IMP-K8S-043", List.of("allow-all/deploy.yaml:32", "typo/deploy.yaml:28")),
       Map.entry("IMP-K8S-044", List.of("cluster-admin/deploy.yaml:15",
-          "secrets-role/deploy.yaml:15")));
+          "secrets-role/deploy.yaml:15")),
+      Map.entry("IMP-K8S-045", List.of("db-credentials.yaml:9", "image-pull-secret.yaml:9",
+          "sealed-secrets-key.yaml:12", "string-data.yaml:7", "string-data.yaml:8",
+          "tls.yaml:10")));
 
   @Test
   void everyMappedRuleFiresAtTheWrittenLinesOnItsBadExamplesAndStaysQuietOnItsGoodOnes() {

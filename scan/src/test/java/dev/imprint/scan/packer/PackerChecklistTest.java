@@ -28,7 +28,8 @@ class PackerChecklistTest {
         List.of("IMP-PACKER-013", "IMP-PACKER-009"));
     COVERAGE.put("Packer: sensitive variables without sensitive = true",
         List.of("IMP-PACKER-001"));
-    COVERAGE.put("Packer: secrets in provisioner commands", List.of("IMP-PACKER-003"));
+    COVERAGE.put("Packer: secrets in provisioner commands",
+        List.of("IMP-PACKER-003", "IMP-PACKER-015"));
     COVERAGE.put("Packer: secrets in environment_vars", List.of("IMP-PACKER-004"));
     COVERAGE.put("Packer: source_ami / base image without owner filter or digest",
         List.of("IMP-PACKER-005", "IMP-PACKER-006", "IMP-PACKER-007", "IMP-PACKER-008"));
@@ -97,7 +98,9 @@ class PackerChecklistTest {
           "template.json:6")),
       Map.entry("IMP-PACKER-013", List.of("key.pkr.hcl:6", "template.json:7")),
       Map.entry("IMP-PACKER-014", List.of("prod.pkrvars.hcl:3", "prod.pkrvars.hcl:4",
-          "prod.pkrvars.json:3")));
+          "prod.pkrvars.json:3")),
+      Map.entry("IMP-PACKER-015", List.of("app.pkr.hcl:22", "heredoc.pkr.hcl:16",
+          "legacy.json:12")));
 
   @Test
   void everyMappedRuleFiresAtTheWrittenLinesOnItsBadExamplesAndStaysQuietOnItsGoodOnes() {

@@ -3,6 +3,7 @@ package dev.imprint.scan.report;
 import dev.imprint.scan.Analyzer;
 import dev.imprint.scan.Category;
 import dev.imprint.scan.Diagnostic;
+import dev.imprint.scan.FingerprintKey;
 import dev.imprint.scan.Rule;
 import dev.imprint.scan.ScanReport;
 import dev.imprint.scan.ScanSettings;
@@ -19,6 +20,9 @@ import java.util.List;
 final class Fixtures {
   static final String RAW_SECRET = "hunter2-Sup3rS3cretValue-9f8e7d6c5b4a";
   static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-02T03:04:05.678Z"), ZoneOffset.UTC);
+  /** A fixed key, so that secret fingerprints (and golden files) are the same on every run. */
+  static final FingerprintKey KEY = FingerprintKey.of("imprint-reporter-tests-fixed-key-0001");
+  static final ScanSettings SETTINGS = ScanSettings.defaults().withFingerprintKey(KEY);
 
   static final Rule SECRET_RULE = Rule.builder("IMP-TEST-001")
       .title("Hard-coded secret in <config> & \"friends\"")
@@ -63,6 +67,11 @@ final class Fixtures {
             sink.report(IMAGE_RULE.at(file.location(i + 1, 6),
                 "image '" + line.substring(5).trim() + "' is not pinned by digest"));
           }
+          if (line.startsWith("ESCALATE ")) {
+            sink.report(IMAGE_RULE.at(file.location(i + 1, 10), "image '"
+                + line.substring(9).trim() + "' is mutable and runs in production")
+                .withSeverity(Severity.HIGH));
+          }
           if (line.startsWith("!")) {
             sink.diagnose(new Diagnostic(file.location(i + 1, 1), Diagnostic.Kind.PARSE_ERROR,
                 "expected a key, found '!'"));
@@ -74,10 +83,19 @@ final class Fixtures {
 
   /** A report with findings in two files (one with a secret and XML-hostile text). */
   static ScanReport report() {
-    return Scanner.create(ScanSettings.defaults(), List.of(new FakeAnalyzer()), CLOCK)
+    return Scanner.create(SETTINGS, List.of(new FakeAnalyzer()), CLOCK)
         .scanSources(List.of(
             SourceFile.of("config/app <1>&.yaml", "name: x\npassword: " + RAW_SECRET + "\n!bad\n"),
             SourceFile.of("Dockerfile", "FROM ubuntu:latest\n")));
+  }
+
+  /** {@link #report()} plus a finding escalated above its rule's default severity. */
+  static ScanReport escalated() {
+    return Scanner.create(SETTINGS, List.of(new FakeAnalyzer()), CLOCK)
+        .scanSources(List.of(
+            SourceFile.of("config/app <1>&.yaml", "name: x\npassword: " + RAW_SECRET + "\n!bad\n"),
+            SourceFile.of("Dockerfile", "FROM ubuntu:latest\n"),
+            SourceFile.of("deploy/prod.Dockerfile", "ESCALATE ubuntu:latest\n")));
   }
 
   /** {@link #report()} with a fixed elapsed time, so that every format renders the same. */
@@ -88,7 +106,7 @@ final class Fixtures {
   }
 
   static ScanReport empty() {
-    return Scanner.create(ScanSettings.defaults(), List.of(new FakeAnalyzer()), CLOCK)
+    return Scanner.create(SETTINGS, List.of(new FakeAnalyzer()), CLOCK)
         .scanSources(List.of(SourceFile.of("ok.txt", "nothing\n")));
   }
 }

@@ -21,8 +21,9 @@ import org.w3c.dom.Element;
 
 class ReportersTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** A fixed SARIF source root, so that no golden file depends on where the build runs. */
   private static final ReportOptions OPTIONS =
-      new ReportOptions(false, "1.2.3", Fixtures.CLOCK);
+      new ReportOptions(false, "1.2.3", Fixtures.CLOCK, SarifGoldenTest.ROOT);
 
   static String render(String format, ScanReport report, ReportOptions options) {
     StringWriter out = new StringWriter();

@@ -24,6 +24,8 @@ class SecretChecklistTest {
     CHECKLIST.put("Stripe (live secret, restricted)", List.of("IMP-SECRET-008"));
     CHECKLIST.put("Google API key", List.of("IMP-SECRET-009"));
     CHECKLIST.put("Google service-account JSON key", List.of("IMP-SECRET-010"));
+    CHECKLIST.put("Google OAuth client secret (GOCSPX-, beyond the checklist)",
+        List.of("IMP-SECRET-035"));
     CHECKLIST.put("Azure storage keys", List.of("IMP-SECRET-011"));
     CHECKLIST.put("Azure client secrets", List.of("IMP-SECRET-012"));
     CHECKLIST.put("Azure SAS", List.of("IMP-SECRET-013"));
@@ -45,7 +47,8 @@ class SecretChecklistTest {
     CHECKLIST.put(".pypirc auth lines", List.of("IMP-SECRET-030"));
     CHECKLIST.put("kubeconfig client keys and tokens", List.of("IMP-SECRET-031"));
     CHECKLIST.put("htpasswd hashes", List.of("IMP-SECRET-032"));
-    CHECKLIST.put("Generic secret name bound to a literal", List.of("IMP-SECRET-033"));
+    CHECKLIST.put("Generic secret name bound to a literal",
+        List.of("IMP-SECRET-033", "IMP-SECRET-034"));
   }
 
   @Test
@@ -97,7 +100,8 @@ class SecretChecklistTest {
       Map.entry("IMP-SECRET-022", List.of("agent.py:1")),
       Map.entry("IMP-SECRET-023", List.of("claude.env:1")),
       Map.entry("IMP-SECRET-024", List.of("call.http:2")),
-      Map.entry("IMP-SECRET-025", List.of("id_ed25519:2", "id_rsa:2")),
+      Map.entry("IMP-SECRET-025", List.of("configmap-binarydata.yaml:7", "id_ed25519:2",
+          "id_rsa:2")),
       Map.entry("IMP-SECRET-026", List.of("key.pem:2")),
       Map.entry("IMP-SECRET-027", List.of("application.properties:1")),
       Map.entry("IMP-SECRET-028", List.of(".netrc:3")),
@@ -105,7 +109,11 @@ class SecretChecklistTest {
       Map.entry("IMP-SECRET-030", List.of(".pypirc:7")),
       Map.entry("IMP-SECRET-031", List.of("kubeconfig.yaml:9")),
       Map.entry("IMP-SECRET-032", List.of(".htpasswd:1")),
-      Map.entry("IMP-SECRET-033", List.of("config.py:1", "dollar-in-literal/release.sh:3")));
+      Map.entry("IMP-SECRET-033", List.of("config.py:1", "dollar-in-literal/release.sh:3")),
+      Map.entry("IMP-SECRET-034", List.of("application.properties:4",
+          "configmap-properties.yaml:10", "dotenv/.env:1", "dotenv/.env:2", "my.cnf:3",
+          "redis.conf:2", "spring-fallback.properties:2", "worker.ini:3")),
+      Map.entry("IMP-SECRET-035", List.of("SETUP.md:6", "oauth.env:2")));
 
   @Test
   void everyMappedRuleFiresAtTheWrittenLinesOnItsBadExamplesAndStaysQuietOnItsGoodOnes() {

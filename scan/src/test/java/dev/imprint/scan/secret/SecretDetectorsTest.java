@@ -71,8 +71,9 @@ class SecretDetectorsTest {
     assertThat(detectors("secret: 015adb54ee1d982f")).containsExactly("generic-assignment");
     assertThat(detectors("{\"secret\":\"015adb54ee1d982f\"}"))
         .containsExactly("generic-assignment");
-    assertThat(detectors("\"secret:Zx81qLm2Rt7Vb4Nc8Kd1\"")).as("not a fingerprint")
-        .containsExactly("generic-assignment");
+    assertThat(detectors("\"secret:Zx81qLm2Rt7Vb4Nc8Kd1\"")).as("one token, like"
+        + " secretsmanager:GetSecretValue, binds nothing").isEmpty();
+    assertThat(detectors("secret: Zx81qLm2Rt7Vb4Nc8Kd1")).containsExactly("generic-assignment");
   }
 
   @Test

@@ -155,6 +155,9 @@ public final class Json {
   private static <T> T read(Context ctx, Class<T> type, long maxBytes, boolean required) {
     long declared = ctx.req().getContentLengthLong();
     if (declared > maxBytes) {
+      if (declared - maxBytes <= LINGER_BYTES) {
+        discardRest(ctx, declared);
+      }
       throw tooLarge(maxBytes);
     }
     if (declared == 0 && !required) {
@@ -197,7 +200,9 @@ public final class Json {
     } catch (IOException | RuntimeException e) {
       limits.budget().release(ctx);
       ApiProblem p = problem(e, maxBytes);
-      if (p.status() != 413 && p.status() != 408) {
+      if (p.status() == 413) {
+        discardRest(ctx, LINGER_BYTES);
+      } else if (p.status() != 408) {
         discardRest(ctx, maxBytes);
       }
       throw p;
@@ -205,7 +210,14 @@ public final class Json {
   }
 
   /**
-   * Reads and drops what is left of a refused body (at most its route's limit), so the client,
+   * How far past its route's limit a refused body is still read and dropped before the 413, so a
+   * client that overshoots by a little reads the answer; a larger body is answered at once and its
+   * connection closed (the client may then see a reset instead of the 413).
+   */
+  static final long LINGER_BYTES = 2L * 1024 * 1024;
+
+  /**
+   * Reads and drops what is left of a refused body (at most {@code maxBytes}), so the client,
    * still sending, reads the problem instead of a connection reset: a server that closes a
    * connection with unread bytes in its receive buffer makes TCP send a reset, which can discard
    * the answer before the client reads it (RFC 9112, section 9.6). Nothing is kept; the minimum

@@ -75,7 +75,8 @@ class FindingApiTest {
         }
       }
       assertThat(secret).isNotNull();
-      assertThat(secret.get("secretRedacted").asText()).startsWith("wJal").endsWith("(40)");
+      // An AWS secret access key has no provider prefix: its redacted form shows none of it.
+      assertThat(secret.get("secretRedacted").asText()).isEqualTo("********(40)");
 
       ObjectNode smaller = (ObjectNode) JSON.readTree(report);
       ((ArrayNode) smaller.get("findings")).remove(0);

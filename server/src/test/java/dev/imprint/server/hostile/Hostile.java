@@ -109,7 +109,7 @@ final class Hostile {
   }
 
   /** True once {@code s} holds a whole response with a Content-Length body. */
-  private static boolean complete(String s) {
+  static boolean complete(String s) {
     int end = s.indexOf("\r\n\r\n");
     if (end < 0) {
       return false;
