@@ -117,8 +117,49 @@ public final class ApiClient {
         "the server's list at " + path + " did not end after " + MAX_PAGES + " pages");
   }
 
+  /**
+   * A POST. One that creates ({@code /v1/tokens}, {@code /v1/identities}, {@code /v1/images},
+   * {@code /v1/findings}, {@code /v1/join-tokens}, {@code /v1/clusters} and a cluster's
+   * {@code admission-tokens} and {@code bindings}) carries a fresh {@code Idempotency-Key} and
+   * is sent again with the same key, up to {@value #ATTEMPTS} times in all, when the server could not be reached or answered
+   * 503 {@code store.outcome_unknown}, {@code store.unavailable} or {@code store.busy}: the server
+   * then answers a retry of a request that did land with its original answer, so a retry never
+   * makes a second token.
+   */
   public JsonNode post(String path, Object body) {
-    return send("POST", path, body);
+    if (!CREATING.matcher(path).matches()) {
+      return send("POST", path, body);
+    }
+    String key = java.util.UUID.randomUUID().toString();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return exchange("POST", path, body, null, key);
+      } catch (RemoteException e) {
+        if (attempt >= ATTEMPTS || !RETRIED.contains(e.code())) {
+          throw e;
+        }
+        pause(attempt);
+      }
+    }
+  }
+
+  /** Creating calls: they get an Idempotency-Key and are retried. */
+  private static final java.util.regex.Pattern CREATING =
+      java.util.regex.Pattern.compile("/v1/(tokens|identities|images|findings|join-tokens"
+          + "|clusters(/[^/]+/(admission-tokens|bindings))?)");
+  /** How many times a creating call is sent at most. */
+  static final int ATTEMPTS = 4;
+  /** What a retry with the same key fixes: the call may not have landed, or may have. */
+  private static final java.util.Set<String> RETRIED = java.util.Set.of("store.outcome_unknown",
+      "store.unavailable", "store.busy", "client.unreachable", "client.io");
+
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(500L << Math.min(attempt, 4)); // 1 s, 2 s, 4 s
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RemoteException(RemoteException.UNREACHABLE, "client.interrupted", "interrupted");
+    }
   }
 
   public JsonNode patch(String path, Object body) {
@@ -145,18 +186,22 @@ public final class ApiClient {
 
   /** Streams the body of a GET to {@code target} (a problem becomes a RemoteException). */
   public void download(String path, java.nio.file.Path target) {
-    exchange("GET", path, null, target);
+    exchange("GET", path, null, target, null);
   }
 
   /** Sends a request and returns the JSON body (an empty object for 204). */
   public JsonNode send(String method, String path, Object body) {
-    return exchange(method, path, body, null);
+    return exchange(method, path, body, null, null);
   }
 
-  private JsonNode exchange(String method, String path, Object body, java.nio.file.Path target) {
+  private JsonNode exchange(String method, String path, Object body, java.nio.file.Path target,
+      String idempotencyKey) {
     HttpRequest.Builder b = authorized(path)
         .timeout(target == null ? Duration.ofSeconds(30) : Duration.ofMinutes(30))
         .header("Accept", "application/json");
+    if (idempotencyKey != null) {
+      b.header("Idempotency-Key", idempotencyKey);
+    }
     try {
       if (body != null) {
         b.header("Content-Type", "application/json").method(method,
@@ -217,7 +262,7 @@ public final class ApiClient {
     }
     if (node != null && node.hasNonNull("code")) {
       throw new RemoteException(RemoteException.REFUSED, node.get("code").asText(),
-          node.path("detail").asText(node.path("title").asText("")), status);
+          node.path("detail").asText(node.path("title").asText("")), status, node);
     }
     throw new RemoteException(RemoteException.REFUSED, "http." + status,
         "the server answered HTTP " + status, status);

@@ -5,6 +5,7 @@ import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Json;
+import dev.imprint.server.idempotency.Idempotent;
 import dev.imprint.server.text.FreeText;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -22,9 +23,11 @@ public final class TokenRoutes implements ApiModule {
   public record CreateRequest(String role, String description, String identity) {}
 
   private final TokenService tokens;
+  private final Idempotent idempotent;
 
-  public TokenRoutes(TokenService tokens) {
+  public TokenRoutes(TokenService tokens, Idempotent idempotent) {
     this.tokens = tokens;
+    this.idempotent = idempotent;
   }
 
   @Override
@@ -54,11 +57,12 @@ public final class TokenRoutes implements ApiModule {
     }
     String description = req.description() == null ? "" : FreeText.check(req.description(),
         "description", 200, "token.description_too_long", "token.description_invalid");
-    IssuedToken issued = tokens.create(role, description, req.identity(),
-        ApiServer.caller(ctx).actor());
-    Map<String, Object> body = view(issued.token());
-    body.put("token", issued.secret());
-    ctx.status(201).json(body);
+    String actor = ApiServer.caller(ctx).actor();
+    idempotent.respond(ctx, req, IssuedToken.class, issued -> {
+      Map<String, Object> body = view(issued.token());
+      body.put("token", issued.secret());
+      return Idempotent.answer(201, null, body);
+    }, () -> tokens.create(role, description, req.identity(), actor));
   }
 
   private void list(Context ctx) {

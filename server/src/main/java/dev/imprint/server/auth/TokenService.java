@@ -147,11 +147,13 @@ public final class TokenService implements AutoCloseable {
         + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
     Instant now = clock.instant();
     String desc = description == null ? "" : description;
-    Optional<ApiToken> created = db.write(c -> {
+    // the unit's result holds the secret, so that an Idempotency-Key's stored answer (sealed
+    // under that key, see IdempotencyKeys) can be written in the same transaction
+    IssuedToken created = db.write(c -> {
       if (mint == Mint.FIRST_START_ONLY) {
         db.lockWriters(c);
         if (anyAdminEverIssued(c)) {
-          return Optional.<ApiToken>empty();
+          return null;
         }
       }
       Bound bound = identity == null ? null : bindable(c, identity, role);
@@ -179,10 +181,10 @@ public final class TokenService implements AutoCloseable {
       if (hook != null) {
         hook.created(c, id);
       }
-      return Optional.of(new ApiToken(id, role, desc, now, createdBy, null, null,
-          bound == null ? null : bound.id(), bound == null ? null : bound.spiffeId()));
+      return new IssuedToken(new ApiToken(id, role, desc, now, createdBy, null, null,
+          bound == null ? null : bound.id(), bound == null ? null : bound.spiffeId()), secret);
     });
-    return created.map(t -> new IssuedToken(t, secret));
+    return Optional.ofNullable(created);
   }
 
   /**
@@ -403,6 +405,9 @@ public final class TokenService implements AutoCloseable {
    */
   public List<String> revokeBoundTo(Connection tx, String identityId, String spiffeId,
       String actor, String reason) throws SQLException {
+    // the writers' lock keeps the set revoked below equal to the one read here for the audit
+    // entries: no replica revokes one of them in between
+    db.lockWriters(tx);
     List<String> ids = new ArrayList<>();
     try (PreparedStatement ps = tx.prepareStatement("SELECT id FROM api_tokens"
         + " WHERE identity_id = ? AND revoked_at IS NULL ORDER BY id")) {

@@ -2,6 +2,7 @@ package dev.imprint.server.finding;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import dev.imprint.server.auth.Caller;
 import dev.imprint.server.auth.Role;
 import dev.imprint.server.http.Api;
 import dev.imprint.server.http.ApiModule;
@@ -9,6 +10,7 @@ import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Json;
 import dev.imprint.server.http.Shape;
+import dev.imprint.server.idempotency.Idempotent;
 import dev.imprint.server.text.FreeText;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -76,13 +78,16 @@ public final class FindingRoutes implements ApiModule {
   private final FindingService findings;
   private final long maxBodyBytes;
 
+  private final Idempotent idempotent;
+
   /**
    * {@code serverMaxBody} is the server-wide body limit; uploads may be {@link
    * ApiServer#DOCUMENT_BODY_FACTOR} times larger.
    */
-  public FindingRoutes(FindingService findings, long serverMaxBody) {
+  public FindingRoutes(FindingService findings, long serverMaxBody, Idempotent idempotent) {
     this.findings = findings;
     this.maxBodyBytes = serverMaxBody * ApiServer.DOCUMENT_BODY_FACTOR;
+    this.idempotent = idempotent;
   }
 
   @Override
@@ -99,15 +104,16 @@ public final class FindingRoutes implements ApiModule {
 
   private void upload(Context ctx) {
     UploadRequest r = Json.body(ctx, UploadRequest.class, maxBodyBytes);
-    FindingService.Uploaded up = findings.upload(r.repository(), r.commit(), r.report(),
-        r.inventory(), new FindingService.Replacement(Boolean.TRUE.equals(r.replace()),
-            r.reason()), ApiServer.caller(ctx));
-    Map<String, Object> body = report(up.report());
+    Caller caller = ApiServer.caller(ctx);
     boolean withInventory = r.inventory() != null && !r.inventory().isNull();
-    body.put("identities", withInventory ? r.inventory().path("identities").size() : null);
-    body.put("created", up.created());
-    body.put("replaced", up.replaced());
-    ctx.status(up.created() ? 201 : 200).json(body);
+    idempotent.respond(ctx, r, FindingService.Uploaded.class, up -> {
+      Map<String, Object> body = report(up.report());
+      body.put("identities", withInventory ? r.inventory().path("identities").size() : null);
+      body.put("created", up.created());
+      body.put("replaced", up.replaced());
+      return Idempotent.answer(up.created() ? 201 : 200, null, body);
+    }, () -> findings.upload(r.repository(), r.commit(), r.report(), r.inventory(),
+        new FindingService.Replacement(Boolean.TRUE.equals(r.replace()), r.reason()), caller));
   }
 
   private void show(Context ctx) {

@@ -111,7 +111,12 @@ public final class ApiServer {
       cfg.routes.beforeMatched(ctx -> authorize(ctx, tokens));
       cfg.routes.after(ctx -> record(ctx, timers));
       cfg.routes.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
-      cfg.routes.exception(StoreException.class, (e, ctx) -> problem(ctx, fromStore(e)));
+      cfg.routes.exception(StoreException.class, (e, ctx) -> {
+        if (e.retryAfterSeconds() > 0) {
+          ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
+        }
+        problem(ctx, fromStore(e));
+      });
       cfg.routes.exception(TextRefused.class, (e, ctx) -> problem(ctx,
           ApiProblem.badRequest(e.code(), e.getMessage())));
       cfg.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx,
@@ -247,6 +252,7 @@ public final class ApiServer {
     body.put("detail", p.detail());
     body.put("instance", ctx.path());
     body.put("code", p.code());
+    p.extensions().forEach((k, v) -> body.set(k, Json.MAPPER.valueToTree(v)));
     try {
       ctx.status(p.status()).contentType("application/problem+json")
           .result(Json.MAPPER.writeValueAsString(body));
@@ -256,12 +262,27 @@ public final class ApiServer {
   }
 
   private static ApiProblem fromStore(StoreException e) {
-    if (e.code().equals("store.conflict")) {
-      return ApiProblem.conflict(e.code(), e.getMessage());
-    }
-    LOG.error("store failure", e);
-    return new ApiProblem(503, e.code(), "Service unavailable",
-        "the store could not complete the request; the cause is in the server log");
+    return switch (e.code()) {
+      case "store.conflict" -> ApiProblem.conflict(e.code(), e.getMessage());
+      // expected while the store is down or overloaded: the store logs the outage once, and
+      // the request log has each 503
+      case "store.unavailable" -> new ApiProblem(503, e.code(), "Service unavailable",
+          "the store is unavailable or did not serve the request in time; nothing was written;"
+              + " retry after the Retry-After seconds");
+      case "store.busy" -> new ApiProblem(503, e.code(), "Service unavailable",
+          "too many requests are waiting for the store; nothing was written; retry after the"
+              + " Retry-After seconds");
+      case "store.outcome_unknown" -> new ApiProblem(503, e.code(), "Service unavailable",
+          "the connection to the store failed while the change was being committed, and"
+              + " whether it was committed could not be found out in time; retry with the same"
+              + " Idempotency-Key to get the original answer, or check before retrying without"
+              + " one");
+      default -> {
+        LOG.error("store failure", e);
+        yield new ApiProblem(503, e.code(), "Service unavailable",
+            "the store could not complete the request; the cause is in the server log");
+      }
+    };
   }
 
   private static String statusTitle(int status) {

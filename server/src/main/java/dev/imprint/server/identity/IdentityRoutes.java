@@ -11,6 +11,7 @@ import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Json;
+import dev.imprint.server.idempotency.Idempotent;
 import dev.imprint.server.text.FreeText;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -80,13 +81,18 @@ public final class IdentityRoutes implements ApiModule {
   private final IdentityService identities;
   private final Function<String, Instant> pendingLastSeen;
 
+  private final Idempotent idempotent;
+
   /**
    * Routes over {@code identities}; {@code pendingLastSeen} gives, by identity id, a use of a
    * bound token not yet written to the store (or null), so "last seen" is current at once.
+   * Creations honour an Idempotency-Key through {@code idempotent}.
    */
-  public IdentityRoutes(IdentityService identities, Function<String, Instant> pendingLastSeen) {
+  public IdentityRoutes(IdentityService identities, Function<String, Instant> pendingLastSeen,
+      Idempotent idempotent) {
     this.identities = identities;
     this.pendingLastSeen = pendingLastSeen;
+    this.idempotent = idempotent;
   }
 
   @Override
@@ -107,10 +113,11 @@ public final class IdentityRoutes implements ApiModule {
 
   private void create(Context ctx) {
     CreateRequest r = Json.body(ctx, CreateRequest.class);
-    Identity created = identities.create(new IdentityService.NewIdentity(r.spiffeId(), r.kind(),
-        r.owner(), r.environment(), r.description(), r.labels(), r.repositories()),
-        ApiServer.caller(ctx).actor());
-    ctx.status(201).header("Location", "/v1/identities/" + created.id()).json(view(created));
+    String actor = ApiServer.caller(ctx).actor();
+    idempotent.respond(ctx, r, Identity.class, created -> Idempotent.answer(201,
+        "/v1/identities/" + created.id(), view(created)),
+        () -> identities.create(new IdentityService.NewIdentity(r.spiffeId(), r.kind(),
+            r.owner(), r.environment(), r.description(), r.labels(), r.repositories()), actor));
   }
 
   private void list(Context ctx) {

@@ -2,12 +2,14 @@ package dev.imprint.server.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import dev.imprint.server.auth.Caller;
 import dev.imprint.server.auth.Role;
 import dev.imprint.server.http.Api;
 import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Json;
 import dev.imprint.server.http.Shape;
+import dev.imprint.server.idempotency.Idempotent;
 import dev.imprint.server.identity.IdentityRoutes;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -94,13 +96,16 @@ public final class ImageRoutes implements ApiModule {
   private final ImageService images;
   private final long maxRegistrationBytes;
 
+  private final Idempotent idempotent;
+
   /**
    * {@code serverMaxBody} is the server-wide body limit; registrations may be {@link
    * ApiServer#DOCUMENT_BODY_FACTOR} times larger.
    */
-  public ImageRoutes(ImageService images, long serverMaxBody) {
+  public ImageRoutes(ImageService images, long serverMaxBody, Idempotent idempotent) {
     this.images = images;
     this.maxRegistrationBytes = serverMaxBody * ApiServer.DOCUMENT_BODY_FACTOR;
+    this.idempotent = idempotent;
   }
 
   @Override
@@ -124,13 +129,14 @@ public final class ImageRoutes implements ApiModule {
 
   private void register(Context ctx) {
     RegisterRequest r = Json.body(ctx, RegisterRequest.class, maxRegistrationBytes);
-    ImageService.Registered reg = images.register(new ImageService.Registration(r.repository(),
-        r.tag(), r.digest(), r.identity(), r.provenance(), r.scanReport(),
-        r.vulnerabilityReport()), ApiServer.caller(ctx));
-    Map<String, Object> body = view(reg.image());
-    body.put("created", reg.created());
-    ctx.status(reg.created() ? 201 : 200)
-        .header("Location", "/v1/images/" + reg.image().digest()).json(body);
+    Caller caller = ApiServer.caller(ctx);
+    idempotent.respond(ctx, r, ImageService.Registered.class, reg -> {
+      Map<String, Object> body = view(reg.image());
+      body.put("created", reg.created());
+      return Idempotent.answer(reg.created() ? 201 : 200, "/v1/images/" + reg.image().digest(),
+          body);
+    }, () -> images.register(new ImageService.Registration(r.repository(), r.tag(), r.digest(),
+        r.identity(), r.provenance(), r.scanReport(), r.vulnerabilityReport()), caller));
   }
 
   private void list(Context ctx) {

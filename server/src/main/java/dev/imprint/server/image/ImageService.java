@@ -424,6 +424,9 @@ public final class ImageService {
       String actor, Map<String, Object> details, String auditAction) throws SQLException {
     Instant now = now();
     boolean firstDeploy = to == Image.Status.DEPLOYED && cur.deployedAt() == null;
+    if (firstDeploy) {
+      db.lockWriters(c); // deploy_seq = MAX + 1 across all images must not race another replica
+    }
     try (PreparedStatement ps = c.prepareStatement("UPDATE images SET status = ?, updated_at = ?"
         + (firstDeploy ? ", deployed_at = ?, deploy_seq = (SELECT COALESCE(MAX(deploy_seq), 0)"
             + " + 1 FROM images)" : "") + " WHERE digest = ?")) {
