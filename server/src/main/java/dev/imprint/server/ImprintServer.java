@@ -470,6 +470,11 @@ public final class ImprintServer implements AutoCloseable {
     return http.routes();
   }
 
+  /** Every web console page (tests). */
+  public List<dev.imprint.server.http.Api.Route> pages() {
+    return http.pages();
+  }
+
   /** The store (tests and benchmarks). */
   public Database database() {
     return db;
