@@ -3,6 +3,7 @@ package dev.imprint.server.console;
 import dev.imprint.authz.Grant;
 import dev.imprint.scan.Catalog;
 import dev.imprint.scan.Rule;
+import dev.imprint.server.audit.AuditIntegrityException;
 import dev.imprint.server.audit.AuditService;
 import dev.imprint.server.auth.Caller;
 import dev.imprint.server.auth.Role;
@@ -113,7 +114,7 @@ public final class ConsoleRoutes implements ApiModule {
   private static void headers(Context ctx) {
     ctx.header("Content-Security-Policy", CSP);
     ctx.header("X-Frame-Options", "DENY");
-    ctx.header("Referrer-Policy", "no-referrer");
+    ctx.header("Referrer-Policy", "same-origin");
     ctx.header("Cross-Origin-Opener-Policy", "same-origin");
     ctx.header("Cross-Origin-Resource-Policy", "same-origin");
   }
@@ -127,6 +128,9 @@ public final class ConsoleRoutes implements ApiModule {
         error(ctx, null, p.status(), p.code(), p.detail());
       } catch (StoreException e) {
         error(ctx, null, 503, e.code(), e.getMessage());
+      } catch (AuditIntegrityException e) {
+        error(ctx, null, 503, e.code(), e.detail() + "; the server refuses to serve the audit"
+            + " log until an operator has investigated (docs/audit.md)");
       }
     };
   }
@@ -176,21 +180,22 @@ public final class ConsoleRoutes implements ApiModule {
 
   /**
    * False when the browser says the request came from another origin: {@code Sec-Fetch-Site}
-   * other than same-origin (or none, typed by the user), or an {@code Origin} whose host is not
-   * this request's host.
+   * other than same-origin (or none: typed by the user), or, from a browser that sends no
+   * fetch metadata, an {@code Origin} whose host is not this request's {@code Host}. A request
+   * with neither (not a browser) passes here; on a form it still needs the CSRF token.
    */
   private static boolean sameOrigin(Context ctx) {
     String site = ctx.header("Sec-Fetch-Site");
-    if (site != null && !site.equals("same-origin") && !site.equals("none")) {
-      return false;
+    if (site != null) {
+      return site.equals("same-origin") || site.equals("none");
     }
     String origin = ctx.header("Origin");
-    if (origin == null || origin.equals("null")) {
-      return origin == null;
+    if (origin == null) {
+      return true;
     }
     try {
       String host = URI.create(origin).getAuthority();
-      return host != null && host.equalsIgnoreCase(ctx.host());
+      return host != null && host.equalsIgnoreCase(ctx.header("Host"));
     } catch (IllegalArgumentException e) {
       return false;
     }
