@@ -119,12 +119,22 @@ final class EstateReads {
     });
   }
 
-  /** Identities by risk, every level present. */
+  /** Identities by risk, every level present, over every identity. */
   Map<String, Long> identitiesByRisk() {
     Map<String, Long> m = zeros(RISKS);
-    for (IdentityRow r : identities()) {
-      m.merge(r.risk(), 1L, Long::sum);
-    }
+    db.read(c -> {
+      Map<String, Integer> worst = new HashMap<>();
+      findingRisk(c, worst);
+      imageRisk(c, worst);
+      try (PreparedStatement ps = c.prepareStatement("SELECT id FROM identities");
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          m.merge(RISKS.get(worst.getOrDefault(rs.getString(1), RISKS.size() - 1)), 1L,
+              Long::sum);
+        }
+      }
+      return null;
+    });
     return m;
   }
 

@@ -271,6 +271,7 @@ class DatabaseTest {
     assertThat(versions).as("migration scripts").isNotEmpty();
     int highest = versions.stream().mapToInt(Integer::intValue).max().orElseThrow();
     assertThat(Database.SCHEMA_VERSION).isEqualTo(highest);
+    assertThat(Database.MIGRATION_COUNT).as("migration scripts").isEqualTo(versions.size());
   }
 
   @Test
