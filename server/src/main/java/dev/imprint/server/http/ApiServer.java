@@ -134,7 +134,10 @@ public final class ApiServer {
             "the server could not complete the request; the cause is in the server log"));
       });
       cfg.routes.error(404, "*", ctx -> {
-        if (!"application/problem+json".equals(ctx.res().getContentType())) {
+        String type = ctx.res().getContentType();
+        // a problem already written, or a console page that says what was not found
+        if (!"application/problem+json".equals(type)
+            && (type == null || !type.startsWith("text/html"))) {
           problem(ctx, ApiProblem.notFound("http.not_found", "no route for "
               + ctx.method() + " " + ctx.path()));
         }

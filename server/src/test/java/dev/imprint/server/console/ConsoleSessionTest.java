@@ -93,6 +93,11 @@ class ConsoleSessionTest {
       assertThat(res.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
       assertThat(res.body()).as(path).doesNotContain("<script>").doesNotContain(" style=\"");
     }
+    HttpResponse<String> missing = b.get("/images/sha256:" + "0".repeat(64));
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.headers().firstValue("Content-Type")).hasValueSatisfying(t ->
+        assertThat(t).startsWith("text/html"));
+    assertThat(missing.body()).contains("image.not_found");
   }
 
   @Test
