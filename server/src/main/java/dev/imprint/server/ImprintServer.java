@@ -10,6 +10,8 @@ import dev.imprint.server.auth.IssuedToken;
 import dev.imprint.server.authz.AuthzRoutes;
 import dev.imprint.server.authz.DecisionService;
 import dev.imprint.server.authz.PolicyService;
+import dev.imprint.server.console.AlertFeed;
+import dev.imprint.server.console.ConsoleRoutes;
 import dev.imprint.server.auth.TokenRoutes;
 import dev.imprint.server.auth.TokenService;
 import dev.imprint.server.finding.FindingRoutes;
@@ -174,10 +176,14 @@ public final class ImprintServer implements AutoCloseable {
           readiness, new CheckpointFile(config.auditCheckpointPath()));
       modules.add(auditRoutes);
       identity = workloadIdentity(config, db, audit, clock, kek, idempotent, modules);
-      estate(config, db, audit, clock, tokens, idempotent, modules, identity.states(),
-          identity.svids());
+      Estate estate = estate(config, db, audit, clock, tokens, idempotent, modules,
+          identity.states(), identity.svids());
       authz = authorization(config, db, audit, clock, tokens, identity);
       modules.add(authz.routes());
+      PolicyService policies = authz.policies();
+      modules.add(new ConsoleRoutes(db, clock, new ConsoleRoutes.Services(tokens,
+          estate.identities(), estate.images(), auditRoutes.service(), () -> policies,
+          AlertFeed.NONE), config.tls()));
       modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
       readiness.addCheck(() -> closing.get()
@@ -304,7 +310,10 @@ public final class ImprintServer implements AutoCloseable {
    * Identities (whose offboarding revokes the tokens bound to them), images (with the operator's
    * image policy), findings and the inventory uploads carry with them.
    */
-  private static void estate(ServerConfig config, Database db, AuditLog audit, Clock clock,
+  /** The estate's services the console acts through beside the API. */
+  private record Estate(IdentityService identities, ImageService images) {}
+
+  private static Estate estate(ServerConfig config, Database db, AuditLog audit, Clock clock,
       TokenService tokens, Idempotent idempotent, List<ApiModule> modules,
       WorkloadStates states, SvidService svids) {
     ImagePolicy policy = config.imagePolicy() == null ? ImagePolicy.defaults()
@@ -324,6 +333,7 @@ public final class ImprintServer implements AutoCloseable {
     modules.add(new KubernetesRoutes(db, clusters, new AdmissionService(db, audit, clock,
         clusters), new KubernetesAttestor(db, audit, clock, clusters, svids), svids,
         config.maxBodyBytes(), idempotent));
+    return new Estate(identities, images);
   }
 
   /**
@@ -475,6 +485,11 @@ public final class ImprintServer implements AutoCloseable {
   /** The declared routes (tests). */
   public List<dev.imprint.server.http.Api.Route> routes() {
     return http.routes();
+  }
+
+  /** Every web console page (tests). */
+  public List<dev.imprint.server.http.Api.Route> pages() {
+    return http.pages();
   }
 
   /** The store (tests and benchmarks). */

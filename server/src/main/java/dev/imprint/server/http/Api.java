@@ -26,6 +26,7 @@ public final class Api {
 
   private final RoutesConfig routes;
   private final List<Route> declared = new ArrayList<>();
+  private final List<Route> pages = new ArrayList<>();
 
   Api(RoutesConfig routes) {
     this.routes = routes;
@@ -66,6 +67,22 @@ public final class Api {
     declared.add(new Route("POST", path, Set.of()));
   }
 
+  /**
+   * A web console page or form ({@code GET} or {@code POST}): no bearer token; the handler
+   * authenticates the session cookie and, on a {@code POST}, the CSRF token. Pages are kept
+   * apart from the API routes (they are not in the OpenAPI document) so tests can walk them.
+   */
+  public void page(String method, String path, Handler h) {
+    HandlerType type = switch (method) {
+      case "GET" -> HandlerType.GET;
+      case "POST" -> HandlerType.POST;
+      default -> throw new IllegalArgumentException("a console page is GET or POST, got "
+          + method);
+    };
+    routes.addHttpHandler(type, path, releasingBody(h), Access.CONSOLE);
+    pages.add(new Route(type.name(), path, Set.of()));
+  }
+
   private void add(HandlerType type, String path, Handler h, Role first, Role... more) {
     EnumSet<Role> roles = EnumSet.of(first, more);
     routes.addHttpHandler(type, path, releasingBody(h), roles.toArray(new RouteRole[0]));
@@ -84,6 +101,11 @@ public final class Api {
         }
       }
     };
+  }
+
+  /** Every console page declared so far. */
+  public List<Route> pages() {
+    return List.copyOf(pages);
   }
 
   /** Every route declared so far. */

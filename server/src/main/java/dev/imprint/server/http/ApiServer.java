@@ -58,10 +58,12 @@ public final class ApiServer {
 
   private final Javalin app;
   private final List<Api.Route> routes;
+  private final List<Api.Route> pages;
 
-  private ApiServer(Javalin app, List<Api.Route> routes) {
+  private ApiServer(Javalin app, List<Api.Route> routes, List<Api.Route> pages) {
     this.app = app;
     this.routes = routes;
+    this.pages = pages;
   }
 
   /** Builds and starts the server; {@code readiness} answers {@code /readyz}. */
@@ -132,7 +134,10 @@ public final class ApiServer {
             "the server could not complete the request; the cause is in the server log"));
       });
       cfg.routes.error(404, "*", ctx -> {
-        if (!"application/problem+json".equals(ctx.res().getContentType())) {
+        String type = ctx.res().getContentType();
+        // a problem already written, or a console page that says what was not found
+        if (!"application/problem+json".equals(type)
+            && (type == null || !type.startsWith("text/html"))) {
           problem(ctx, ApiProblem.notFound("http.not_found", "no route for "
               + ctx.method() + " " + ctx.path()));
         }
@@ -155,7 +160,7 @@ public final class ApiServer {
       }
     });
     app.start(settings.host(), settings.port());
-    return new ApiServer(app, holder[0].routes());
+    return new ApiServer(app, holder[0].routes(), holder[0].pages());
   }
 
   /** The authenticated caller of a request (set before any non-public handler runs). */
@@ -177,6 +182,11 @@ public final class ApiServer {
     return routes;
   }
 
+  /** Every web console page, for the console's route-walking tests. */
+  public List<Api.Route> pages() {
+    return pages;
+  }
+
   /** Stops accepting requests, lets in-flight requests finish, then stops. */
   public void stop() {
     app.stop();
@@ -184,7 +194,7 @@ public final class ApiServer {
 
   private static void authorize(Context ctx, TokenService tokens) {
     Set<RouteRole> roles = ctx.routeRoles();
-    if (roles.contains(Access.PUBLIC)) {
+    if (roles.contains(Access.PUBLIC) || roles.contains(Access.CONSOLE)) {
       return;
     }
     String header = ctx.header("Authorization");
