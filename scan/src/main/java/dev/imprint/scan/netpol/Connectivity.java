@@ -1,0 +1,262 @@
+package dev.imprint.scan.netpol;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Computes every allowed connection of a {@link Cluster}: between workloads (never a workload
+ * to itself), from IP ranges to workloads and from workloads to IP ranges. A connection is
+ * allowed when the source's egress and the destination's ingress both allow it; a side that no
+ * policy of the matching type selects allows everything; otherwise a side allows the union of
+ * what the rules of its selecting policies allow for the peer. IP ranges are the contiguous
+ * pieces cut by every ipBlock (with its excepts) of ingress rules (sources) and of egress rules
+ * (destinations), over the whole IPv4 space.
+ */
+public final class Connectivity {
+  private final Cluster cluster;
+  private final List<Workload> workloads;
+  private final List<List<CompiledRule>> ingressRules = new ArrayList<>();
+  private final List<List<CompiledRule>> egressRules = new ArrayList<>();
+  private final BitSet ingressIsolated = new BitSet();
+  private final BitSet egressIsolated = new BitSet();
+
+  /** One line of the connectivity list. */
+  public record Line(String src, String dst, Connections conn) {
+    /** The line as np-guard's txt format writes it. */
+    public String text() {
+      return src + " => " + dst + " : " + conn;
+    }
+  }
+
+  private Connectivity(Cluster cluster) {
+    this.cluster = cluster;
+    this.workloads = cluster.workloads();
+    for (int i = 0; i < workloads.size(); i++) {
+      ingressRules.add(new ArrayList<>());
+      egressRules.add(new ArrayList<>());
+    }
+    for (NetworkPolicy p : cluster.policies()) {
+      compile(p);
+    }
+  }
+
+  /** The analysis of a cluster: build once, then ask for its lines or single pairs. */
+  public static Connectivity of(Cluster cluster) {
+    return new Connectivity(cluster);
+  }
+
+  /** Every allowed connection, sorted by source then destination as np-guard sorts them. */
+  public static List<Line> analyze(Cluster cluster) {
+    return of(cluster).lines();
+  }
+
+  /** What {@code src} may open to {@code dst} (two workloads of the cluster). */
+  public Connections between(Workload src, Workload dst) {
+    int s = workloads.indexOf(src);
+    int d = workloads.indexOf(dst);
+    if (s < 0 || d < 0) {
+      throw new IllegalArgumentException("not a workload of the cluster: " + (s < 0 ? src : dst));
+    }
+    return egress(s, d, null).intersect(ingress(s, null, d));
+  }
+
+  private void compile(NetworkPolicy p) {
+    BitSet selected = new BitSet();
+    for (int i = 0; i < workloads.size(); i++) {
+      if (p.selects(workloads.get(i))) {
+        selected.set(i);
+      }
+    }
+    List<CompiledRule> in = p.ingress() ? compileRules(p, p.ingressRules()) : List.of();
+    List<CompiledRule> out = p.egress() ? compileRules(p, p.egressRules()) : List.of();
+    selected.stream().forEach(i -> {
+      if (p.ingress()) {
+        ingressIsolated.set(i);
+        ingressRules.get(i).addAll(in);
+      }
+      if (p.egress()) {
+        egressIsolated.set(i);
+        egressRules.get(i).addAll(out);
+      }
+    });
+  }
+
+  private List<CompiledRule> compileRules(NetworkPolicy p, List<NetworkPolicy.Rule> rules) {
+    List<CompiledRule> out = new ArrayList<>();
+    for (NetworkPolicy.Rule r : rules) {
+      out.add(new CompiledRule(r, peers(p, r), ipRanges(r)));
+    }
+    return out;
+  }
+
+  private BitSet peers(NetworkPolicy p, NetworkPolicy.Rule r) {
+    BitSet set = new BitSet();
+    if (r.peers() == null) {
+      set.set(0, workloads.size());
+      return set;
+    }
+    for (int i = 0; i < workloads.size(); i++) {
+      Workload w = workloads.get(i);
+      for (NetworkPolicy.Peer peer : r.peers()) {
+        if (matches(p, peer, w)) {
+          set.set(i);
+          break;
+        }
+      }
+    }
+    return set;
+  }
+
+  private boolean matches(NetworkPolicy p, NetworkPolicy.Peer peer, Workload w) {
+    if (peer.ipBlock() != null) {
+      return false;
+    }
+    boolean inNamespace = peer.namespaces() == null ? w.namespace().equals(p.namespace())
+        : peer.namespaces().matches(cluster.namespaceLabels(w.namespace()));
+    return inNamespace && (peer.pods() == null || peer.pods().matches(w.labels()));
+  }
+
+  private static List<IpRange> ipRanges(NetworkPolicy.Rule r) {
+    if (r.peers() == null) {
+      return List.of(IpRange.everything());
+    }
+    List<IpRange> out = new ArrayList<>();
+    for (NetworkPolicy.Peer peer : r.peers()) {
+      if (peer.ipBlock() != null) {
+        out.addAll(peer.ipBlock());
+      }
+    }
+    return out;
+  }
+
+  /** A rule with its workload peers and IP ranges resolved. */
+  private record CompiledRule(NetworkPolicy.Rule rule, BitSet workloads, List<IpRange> ips) {
+    boolean matches(IpRange atom) {
+      for (IpRange r : ips) {
+        if (r.contains(atom)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** The ports this rule allows to {@code dst} ({@code null} for an IP range). */
+    Connections ports(Workload dst) {
+      if (rule.ports().isEmpty()) {
+        return Connections.all();
+      }
+      Connections c = Connections.none();
+      for (NetworkPolicy.Port p : rule.ports()) {
+        PortSet set;
+        if (p.name() != null) {
+          int n = dst == null ? -1 : dst.resolve(p.name(), p.protocol());
+          set = n < 0 ? PortSet.empty() : PortSet.of(n);
+        } else if (p.number() == null) {
+          set = PortSet.all();
+        } else {
+          set = PortSet.range(p.number(), p.endPort() == null ? p.number() : p.endPort());
+        }
+        c = c.union(Connections.of(p.protocol(), set));
+      }
+      return c;
+    }
+  }
+
+  /** What the ingress side of workload {@code d} allows from workload {@code s} or IP range. */
+  private Connections ingress(int s, IpRange ip, int d) {
+    if (!ingressIsolated.get(d)) {
+      return Connections.all();
+    }
+    Connections c = Connections.none();
+    for (CompiledRule r : ingressRules.get(d)) {
+      if (ip == null ? r.workloads().get(s) : r.matches(ip)) {
+        c = c.union(r.ports(workloads.get(d)));
+        if (c.isAll()) {
+          break;
+        }
+      }
+    }
+    return c;
+  }
+
+  /** What the egress side of workload {@code s} allows to workload {@code d} or IP range. */
+  private Connections egress(int s, int d, IpRange ip) {
+    if (!egressIsolated.get(s)) {
+      return Connections.all();
+    }
+    Connections c = Connections.none();
+    for (CompiledRule r : egressRules.get(s)) {
+      if (ip == null ? r.workloads().get(d) : r.matches(ip)) {
+        c = c.union(r.ports(ip == null ? workloads.get(d) : null));
+        if (c.isAll()) {
+          break;
+        }
+      }
+    }
+    return c;
+  }
+
+  /** Every allowed connection, sorted by source then destination. */
+  public List<Line> lines() {
+    List<Line> out = new ArrayList<>();
+    int n = workloads.size();
+    for (int s = 0; s < n; s++) {
+      for (int d = 0; d < n; d++) {
+        if (s == d) {
+          continue;
+        }
+        Connections e = egress(s, d, null);
+        if (e.isEmpty()) {
+          continue;
+        }
+        Connections c = e.intersect(ingress(s, null, d));
+        if (!c.isEmpty()) {
+          out.add(new Line(workloads.get(s).toString(), workloads.get(d).toString(), c));
+        }
+      }
+    }
+    List<IpRange> sources = atoms(true);
+    List<IpRange> destinations = atoms(false);
+    for (int w = 0; w < n; w++) {
+      for (IpRange a : sources) {
+        Connections c = ingress(-1, a, w);
+        if (!c.isEmpty()) {
+          out.add(new Line(a.toString(), workloads.get(w).toString(), c));
+        }
+      }
+      for (IpRange a : destinations) {
+        Connections c = egress(w, -1, a);
+        if (!c.isEmpty()) {
+          out.add(new Line(workloads.get(w).toString(), a.toString(), c));
+        }
+      }
+    }
+    out.sort(Comparator.comparing(Line::src).thenComparing(Line::dst));
+    return out;
+  }
+
+  /** The contiguous IP ranges cut by the ipBlocks of every ingress (or egress) rule. */
+  private List<IpRange> atoms(boolean ingress) {
+    TreeSet<Long> cuts = new TreeSet<>(List.of(0L, IpRange.MAX + 1));
+    for (NetworkPolicy p : cluster.policies()) {
+      for (NetworkPolicy.Rule r : ingress ? p.ingressRules() : p.egressRules()) {
+        for (IpRange range : ipRanges(r)) {
+          cuts.add(range.from());
+          cuts.add(range.to() + 1);
+        }
+      }
+    }
+    List<IpRange> out = new ArrayList<>();
+    Long prev = null;
+    for (Long cut : cuts) {
+      if (prev != null) {
+        out.add(new IpRange(prev, cut - 1));
+      }
+      prev = cut;
+    }
+    return out;
+  }
+}
