@@ -2,21 +2,16 @@ package dev.imprint.scan.netpol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /** Writes a connectivity list as np-guard's {@code txt} or {@code json} output. */
 public enum ConnectivityFormat {
   TXT,
   JSON;
 
-  private static final ObjectMapper JSON_MAPPER =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON_MAPPER = new ObjectMapper();
 
   /** The format named {@code txt} or {@code json}. */
   public static ConnectivityFormat parse(String name) {
@@ -35,16 +30,23 @@ public enum ConnectivityFormat {
       lines.forEach(l -> sb.append(l.text()).append('\n'));
       return sb.toString();
     }
-    List<Map<String, String>> out = new ArrayList<>();
-    for (Connectivity.Line l : lines) {
-      Map<String, String> m = new LinkedHashMap<>();
-      m.put("src", l.src());
-      m.put("dst", l.dst());
-      m.put("conn", l.conn().toString());
-      out.add(m);
+    if (lines.isEmpty()) {
+      return "[]\n";
     }
+    // Laid out as np-guard (Go's json.MarshalIndent with two spaces) lays it out.
+    StringBuilder sb = new StringBuilder("[\n");
+    for (int i = 0; i < lines.size(); i++) {
+      Connectivity.Line l = lines.get(i);
+      sb.append("  {\n    \"src\": ").append(quote(l.src())).append(",\n    \"dst\": ")
+          .append(quote(l.dst())).append(",\n    \"conn\": ").append(quote(l.conn().toString()))
+          .append("\n  }").append(i + 1 < lines.size() ? ",\n" : "\n");
+    }
+    return sb.append("]\n").toString();
+  }
+
+  private static String quote(String s) {
     try {
-      return JSON_MAPPER.writeValueAsString(out) + "\n";
+      return JSON_MAPPER.writeValueAsString(s);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
