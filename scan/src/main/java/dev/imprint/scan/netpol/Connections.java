@@ -69,6 +69,9 @@ public final class Connections {
     if (isEmpty() || other == ALL) {
       return other;
     }
+    if (equals(other)) {
+      return this;
+    }
     return combine(other, PortSet::union);
   }
 

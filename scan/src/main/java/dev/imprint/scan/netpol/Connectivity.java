@@ -18,6 +18,7 @@ import java.util.TreeSet;
 public final class Connectivity {
   private final Cluster cluster;
   private final List<Workload> workloads;
+  private final String[] names;
   private final List<List<CompiledRule>> ingressRules = new ArrayList<>();
   private final List<List<CompiledRule>> egressRules = new ArrayList<>();
   private final BitSet ingressIsolated = new BitSet();
@@ -34,6 +35,7 @@ public final class Connectivity {
   private Connectivity(Cluster cluster) {
     this.cluster = cluster;
     this.workloads = cluster.workloads();
+    this.names = workloads.stream().map(Workload::toString).toArray(String[]::new);
     for (int i = 0; i < workloads.size(); i++) {
       ingressRules.add(new ArrayList<>());
       egressRules.add(new ArrayList<>());
@@ -132,8 +134,30 @@ public final class Connectivity {
     return out;
   }
 
-  /** A rule with its workload peers and IP ranges resolved. */
-  private record CompiledRule(NetworkPolicy.Rule rule, BitSet workloads, List<IpRange> ips) {
+  /**
+   * A rule with its workload peers and IP ranges resolved, and the ports it allows to each
+   * destination computed once (they differ by destination only through named ports).
+   */
+  private final class CompiledRule {
+    private final NetworkPolicy.Rule rule;
+    private final BitSet peers;
+    private final List<IpRange> ips;
+    private final Connections fixed;
+    private final Connections[] byDestination;
+
+    CompiledRule(NetworkPolicy.Rule rule, BitSet peers, List<IpRange> ips) {
+      this.rule = rule;
+      this.peers = peers;
+      this.ips = ips;
+      boolean named = rule.ports().stream().anyMatch(p -> p.name() != null);
+      this.fixed = named ? null : compute(null);
+      this.byDestination = named ? new Connections[workloads.size() + 1] : null;
+    }
+
+    boolean matches(int workload) {
+      return peers.get(workload);
+    }
+
     boolean matches(IpRange atom) {
       for (IpRange r : ips) {
         if (r.contains(atom)) {
@@ -143,8 +167,21 @@ public final class Connectivity {
       return false;
     }
 
-    /** The ports this rule allows to {@code dst} ({@code null} for an IP range). */
-    Connections ports(Workload dst) {
+    /** The ports this rule allows to workload {@code dst}, or to an IP range when -1. */
+    Connections ports(int dst) {
+      if (fixed != null) {
+        return fixed;
+      }
+      int slot = dst < 0 ? workloads.size() : dst;
+      Connections c = byDestination[slot];
+      if (c == null) {
+        c = compute(dst < 0 ? null : workloads.get(dst));
+        byDestination[slot] = c;
+      }
+      return c;
+    }
+
+    private Connections compute(Workload dst) {
       if (rule.ports().isEmpty()) {
         return Connections.all();
       }
@@ -172,8 +209,8 @@ public final class Connectivity {
     }
     Connections c = Connections.none();
     for (CompiledRule r : ingressRules.get(d)) {
-      if (ip == null ? r.workloads().get(s) : r.matches(ip)) {
-        c = c.union(r.ports(workloads.get(d)));
+      if (ip == null ? r.matches(s) : r.matches(ip)) {
+        c = c.union(r.ports(d));
         if (c.isAll()) {
           break;
         }
@@ -189,8 +226,8 @@ public final class Connectivity {
     }
     Connections c = Connections.none();
     for (CompiledRule r : egressRules.get(s)) {
-      if (ip == null ? r.workloads().get(d) : r.matches(ip)) {
-        c = c.union(r.ports(ip == null ? workloads.get(d) : null));
+      if (ip == null ? r.matches(d) : r.matches(ip)) {
+        c = c.union(r.ports(ip == null ? d : -1));
         if (c.isAll()) {
           break;
         }
@@ -214,23 +251,26 @@ public final class Connectivity {
         }
         Connections c = e.intersect(ingress(s, null, d));
         if (!c.isEmpty()) {
-          out.add(new Line(workloads.get(s).toString(), workloads.get(d).toString(), c));
+          out.add(new Line(names[s], names[d], c));
         }
       }
     }
     List<IpRange> sources = atoms(true);
     List<IpRange> destinations = atoms(false);
+    String[] sourceNames = sources.stream().map(IpRange::toString).toArray(String[]::new);
+    String[] destinationNames =
+        destinations.stream().map(IpRange::toString).toArray(String[]::new);
     for (int w = 0; w < n; w++) {
-      for (IpRange a : sources) {
-        Connections c = ingress(-1, a, w);
+      for (int a = 0; a < sourceNames.length; a++) {
+        Connections c = ingress(-1, sources.get(a), w);
         if (!c.isEmpty()) {
-          out.add(new Line(a.toString(), workloads.get(w).toString(), c));
+          out.add(new Line(sourceNames[a], names[w], c));
         }
       }
-      for (IpRange a : destinations) {
-        Connections c = egress(w, -1, a);
+      for (int a = 0; a < destinationNames.length; a++) {
+        Connections c = egress(w, -1, destinations.get(a));
         if (!c.isEmpty()) {
-          out.add(new Line(workloads.get(w).toString(), a.toString(), c));
+          out.add(new Line(names[w], destinationNames[a], c));
         }
       }
     }
