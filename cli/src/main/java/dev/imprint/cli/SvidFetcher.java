@@ -150,14 +150,19 @@ final class SvidFetcher {
     return body;
   }
 
+  /**
+   * Writes each file atomically, in the order that never shows a reader a credential it cannot
+   * use: the bundles first (they hold the old and the new authorities), then the key, then the
+   * certificate chain a reloading workload watches (so a new svid.pem always finds its key).
+   */
   private void write(JsonNode issued, KeyPair key) {
-    replace(SVID, issued.at("/x509_svid/certificates").asText(), false);
-    replace(KEY, pem("PRIVATE KEY", key.getPrivate().getEncoded()), true);
     replace(BUNDLE, issued.path("x509_bundle").asText(), false);
+    replace(JWT_BUNDLE, get("/v1/bundle/jwt"), false);
+    replace(KEY, pem("PRIVATE KEY", key.getPrivate().getEncoded()), true);
+    replace(SVID, issued.at("/x509_svid/certificates").asText(), false);
     if (issued.has("jwt_svid")) {
       replace(JWT, issued.at("/jwt_svid/token").asText(), true);
     }
-    replace(JWT_BUNDLE, get("/v1/bundle/jwt"), false);
   }
 
   private void replace(String name, String content, boolean secret) {
