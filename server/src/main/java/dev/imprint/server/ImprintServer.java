@@ -1,5 +1,7 @@
 package dev.imprint.server;
 
+import dev.imprint.server.alert.Alerts;
+import dev.imprint.server.alert.AlertsConfig;
 import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.audit.AuditRoutes;
 import dev.imprint.server.audit.CheckpointFile;
@@ -81,10 +83,12 @@ public final class ImprintServer implements AutoCloseable {
   private final CheckpointSchedule checkpoints;
   private final WorkloadIdentity identity;
   private final Authorization authz;
+  private final Alerts alerts;
 
   private ImprintServer(ServerConfig config, Database db, DataDirectory data,
       TokenService tokens, ApiServer http, AtomicBoolean closing,
-      CheckpointSchedule checkpoints, WorkloadIdentity identity, Authorization authz) {
+      CheckpointSchedule checkpoints, WorkloadIdentity identity, Authorization authz,
+      Alerts alerts) {
     this.config = config;
     this.db = db;
     this.data = data;
@@ -94,6 +98,7 @@ public final class ImprintServer implements AutoCloseable {
     this.checkpoints = checkpoints;
     this.identity = identity;
     this.authz = authz;
+    this.alerts = alerts;
   }
 
   /**
@@ -153,6 +158,7 @@ public final class ImprintServer implements AutoCloseable {
     TokenService tokens = null;
     WorkloadIdentity identity = null;
     Authorization authz = null;
+    Alerts alerts = null;
     try {
       AuditLog audit = new AuditLog(db, clock);
       tokens = new TokenService(db, audit, clock, TokenService.USAGE_FLUSH_INTERVAL);
@@ -173,6 +179,12 @@ public final class ImprintServer implements AutoCloseable {
           identity.svids());
       authz = authorization(config, db, audit, clock, tokens, identity);
       modules.add(authz.routes());
+      AtomicReference<String> url = new AtomicReference<>("");
+      alerts = Alerts.wire(config.alertsConfig() == null ? AlertsConfig.defaults()
+          : AlertsConfig.load(config.alertsConfig()), db, audit, clock, metrics,
+          new Alerts.Sources(authz.decisions(), identity.keys().lifetime(),
+              auditRoutes.service()::integrityFailure), url::get, System.getenv());
+      modules.add(alerts.routes());
       modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
       readiness.addCheck(() -> closing.get()
@@ -194,14 +206,19 @@ public final class ImprintServer implements AutoCloseable {
       bootstrapAdmin(config, tokens, console);
       ImprintServer server = new ImprintServer(config, db, data, tokens, http, closing,
           CheckpointSchedule.start(auditRoutes.service(), config.checkpointInterval()), identity,
-          authz);
+          authz, alerts);
       identity.issuerUrl().compareAndSet(null, server.url());
+      url.set(server.url());
+      alerts.start();
       LOG.info("imprint server listening on {} (store: {}, trust domain: {}); started in {} ms:"
           + " store and migrations {} ms, HTTP {} ms", server.url(),
           db.dialect().name().toLowerCase(java.util.Locale.ROOT), config.trustDomain(),
           millis(t0, System.nanoTime()), millis(t0, tStore), millis(tStore, tHttp));
       return server;
     } catch (RuntimeException e) {
+      if (alerts != null) {
+        alerts.close();
+      }
       if (authz != null) {
         authz.close();
       }
@@ -368,6 +385,11 @@ public final class ImprintServer implements AutoCloseable {
     return authz.decisions();
   }
 
+  /** The alerts capability (the console, tests). */
+  public Alerts alerts() {
+    return alerts;
+  }
+
   /** The issuer of workload identity (tests and benchmarks). */
   public SvidService svids() {
     return identity.svids();
@@ -493,6 +515,7 @@ public final class ImprintServer implements AutoCloseable {
       // closing the store last lets the writer commit anything still queued.
       LOG.info("imprint server stopping: finishing in-flight requests");
       http.stop();
+      alerts.close();
       authz.close();
       tokens.close();
       identity.close();

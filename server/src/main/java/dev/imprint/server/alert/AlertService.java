@@ -54,6 +54,7 @@ public final class AlertService {
   private final AuditLog audit;
   private final Clock clock;
   private final List<Consumer<Alert>> raisedListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Alert>> resolvedListeners = new CopyOnWriteArrayList<>();
 
   public AlertService(Database db, AuditLog audit, Clock clock) {
     this.db = db;
@@ -64,6 +65,11 @@ public final class AlertService {
   /** Calls {@code listener} after each alert this process stored (delivery, metrics). */
   public void onRaised(Consumer<Alert> listener) {
     raisedListeners.add(listener);
+  }
+
+  /** Calls {@code listener} after each alert resolved through this process. */
+  public void onResolved(Consumer<Alert> listener) {
+    resolvedListeners.add(listener);
   }
 
   /**
@@ -152,7 +158,9 @@ public final class AlertService {
    * @throws AlertException {@code alert.not_found}, {@code alert.already_resolved}
    */
   public Alert resolve(String id, String actor, String note) {
-    return change(id, actor, note, AlertState.RESOLVED);
+    Alert a = change(id, actor, note, AlertState.RESOLVED);
+    resolvedListeners.forEach(l -> l.accept(a));
+    return a;
   }
 
   private Alert change(String id, String actor, String note, AlertState to) {
