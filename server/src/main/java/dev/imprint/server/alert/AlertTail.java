@@ -95,7 +95,8 @@ final class AlertTail implements AutoCloseable {
       }
     }
     Instant now = clock.instant();
-    if (now.toEpochMilli() - lastSweep >= config.sweep().toMillis()) {
+    if (lastSweep == Long.MIN_VALUE
+        || now.toEpochMilli() - lastSweep >= config.sweep().toMillis()) {
       lastSweep = now.toEpochMilli();
       raised += raise(state.sweep(now));
       events.prune(now);
