@@ -36,19 +36,21 @@ final class AlertTail implements AutoCloseable {
   private final AlertService alerts;
   private final EventRules events;
   private final StateRules state;
+  private final NhiEvents counted;
   private final ScheduledExecutorService executor;
   // guarded by this
   private long next = -1;
   private long lastSweep = Long.MIN_VALUE;
 
   AlertTail(AlertsConfig config, Database db, Clock clock, AlertService alerts,
-      EventRules events, StateRules state) {
+      EventRules events, StateRules state, NhiEvents counted) {
     this.config = config;
     this.db = db;
     this.clock = clock;
     this.alerts = alerts;
     this.events = events;
     this.state = state;
+    this.counted = counted;
     this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "imprint-alerts");
       t.setDaemon(true);
@@ -86,6 +88,7 @@ final class AlertTail implements AutoCloseable {
     while (true) {
       List<LogEntry> batch = read(next);
       for (LogEntry e : batch) {
+        counted.count(e);
         raised += raise(events.observe(e));
         next = e.seq() + 1;
       }

@@ -69,11 +69,46 @@ public final class Alerts implements AutoCloseable {
       service.onRaised(delivery::send);
       service.onResolved(delivery::send);
     }
+    keyGauges(db, clock, metrics, sources.keyLifetime(), config);
     StateRules state = new StateRules(config, db, sources.decisions(), sources.keyLifetime(),
         sources.integrity());
     AlertTail tail = new AlertTail(config, db, clock, service, new EventRules(config, db),
-        state);
+        state, new NhiEvents(metrics, clock.instant()));
     return new Alerts(service, tail, delivery);
+  }
+
+  /**
+   * {@code imprint_signing_key_age_seconds{purpose}}: the age of the key that signs now, per
+   * purpose (from the store, sampled); {@code imprint_signing_key_max_age_seconds}: the rotation
+   * policy the overdue rule compares it with.
+   */
+  private static void keyGauges(Database db, Clock clock, MeterRegistry metrics,
+      Duration keyLifetime, AlertsConfig config) {
+    Duration max = config.keyMaxAge() != null ? config.keyMaxAge() : keyLifetime;
+    Gauge.builder("imprint.signing.key.max.age", max, d -> d.toMillis() / 1000.0)
+        .baseUnit("seconds").description("the rotation policy: the oldest a signing key may be"
+            + " while it signs").register(metrics);
+    for (dev.imprint.server.keys.KeyPurpose p : dev.imprint.server.keys.KeyPurpose.values()) {
+      String purpose = p.name().toLowerCase(java.util.Locale.ROOT);
+      DoubleSupplier v = db.sampled(() -> activeKeyAgeSeconds(db, purpose, clock.millis()));
+      Gauge.builder("imprint.signing.key.age", v, DoubleSupplier::getAsDouble)
+          .baseUnit("seconds").description("age of the signing key that signs now, by purpose"
+              + " (NaN when the purpose has no key)").tag("purpose", purpose).register(metrics);
+    }
+  }
+
+  private static double activeKeyAgeSeconds(Database db, String purpose, long now) {
+    return db.read(c -> {
+      try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT created_at FROM"
+          + " signing_keys WHERE purpose = ? AND activates_at <= ? ORDER BY activates_at DESC"
+          + " LIMIT 1")) {
+        ps.setString(1, purpose);
+        ps.setLong(2, now);
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? (now - rs.getLong(1)) / 1000.0 : Double.NaN;
+        }
+      }
+    });
   }
 
   /** Starts evaluating the detections in the background. */
