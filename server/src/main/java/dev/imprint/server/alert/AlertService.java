@@ -45,6 +45,8 @@ public final class AlertService {
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(
+      AlertService.class);
   private static final Pattern ID = Pattern.compile("al-[0-9a-f]{20}");
   private static final String COLUMNS = "id, rule, severity, subject, summary, evidence, link,"
       + " state, raised_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, note";
@@ -207,7 +209,8 @@ public final class AlertService {
 
   /**
    * Stores {@code s} unless an alert with its dedup key exists (raised by this or another
-   * replica) and audits it as {@code alert.raised}; the listeners hear about a stored alert
+   * replica) and audits it as {@code alert.raised} (all but {@code audit.integrity_failed},
+   * which is not written to the log whose check failed); the listeners hear about a stored alert
    * after its transaction committed.
    */
   Optional<Alert> raise(Signal s) {
@@ -230,6 +233,11 @@ public final class AlertService {
           return Optional.empty();
         }
       }
+      if (s.rule().equals(Rules.AUDIT_INTEGRITY)) {
+        // not appended to the log whose integrity failed: an entry would change the evidence
+        // the operator must examine, and what every replica reports about it
+        return find(c, id);
+      }
       Map<String, Object> d = new LinkedHashMap<>();
       d.put("alert", id);
       d.put("rule", s.rule());
@@ -240,6 +248,8 @@ public final class AlertService {
       audit.append(c, new AuditEvent(ACTOR, "alert.raised", s.subject(), d));
       return find(c, id);
     });
+    stored.ifPresent(a -> LOG.warn("alert {} raised: {} ({}, {}): {}", a.id(), a.rule(),
+        a.severity().wire(), a.subject(), a.summary()));
     stored.ifPresent(a -> raisedListeners.forEach(l -> l.accept(a)));
     return stored;
   }

@@ -41,6 +41,7 @@ final class AlertTail implements AutoCloseable {
   // guarded by this
   private long next = -1;
   private long lastSweep = Long.MIN_VALUE;
+  private boolean seeded;
 
   AlertTail(AlertsConfig config, Database db, Clock clock, AlertService alerts,
       EventRules events, StateRules state, NhiEvents counted) {
@@ -58,8 +59,17 @@ final class AlertTail implements AutoCloseable {
     });
   }
 
-  /** Runs {@link #poll()} every {@code interval}. */
+  /**
+   * Seeds the last-seen times now (the only write at start, done before the server answers its
+   * first request), then runs {@link #poll()} every {@code interval}.
+   */
   void start() {
+    try {
+      seed();
+    } catch (RuntimeException e) {
+      LOG.warn("alerts: could not seed the identities' last-seen times (tried again on the first"
+          + " evaluation): {}", e.toString());
+    }
     long ms = config.interval().toMillis();
     executor.scheduleWithFixedDelay(this::pollOrWarn, 0, ms, TimeUnit.MILLISECONDS);
   }
@@ -79,7 +89,7 @@ final class AlertTail implements AutoCloseable {
    */
   synchronized int poll() {
     if (next < 0) {
-      events.seedActivity();
+      seed();
       next = firstSince(clock.instant().minus(config.warmup()));
       LOG.info("alerts: reading the audit log from entry {} (the last {} of it rebuild the"
           + " rate baselines)", next, config.warmup());
@@ -111,6 +121,13 @@ final class AlertTail implements AutoCloseable {
   synchronized int sweep() {
     lastSweep = Long.MIN_VALUE;
     return poll();
+  }
+
+  private synchronized void seed() {
+    if (!seeded) {
+      events.seedActivity();
+      seeded = true;
+    }
   }
 
   private int raise(List<Signal> signals) {

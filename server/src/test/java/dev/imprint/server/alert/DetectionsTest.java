@@ -227,6 +227,7 @@ class DetectionsTest {
         assertThat(a.rule()).isEqualTo(Rules.AUDIT_INTEGRITY);
         assertThat(a.severity()).isEqualTo(Severity.CRITICAL);
         assertThat(a.evidence().get("detail").toString()).contains("entry 0");
+        assertThat(count(db, "alert.raised")).as("not written to the log that failed").isZero();
         assertThat(alerts.evaluateNow()).isZero();
       }
     }
