@@ -73,6 +73,11 @@ final class ServerCommand implements Callable<Integer> {
           + " see docs/api.md).")
   Path imagePolicy;
 
+  @Option(names = "--alerts-config", paramLabel = "FILE",
+      description = "JSON file with the alert detections' thresholds and delivery (webhook,"
+          + " Alertmanager); default: built-in thresholds, no delivery (see docs/alerts.md).")
+  Path alertsConfig;
+
   @Option(names = "--kek-file", paramLabel = "FILE",
       description = "Key-encryption key (base64 of 32 bytes, a file readable by the server's"
           + " user only) that wraps the audit signing key in the store. Default: IMPRINT_KEK,"
@@ -161,7 +166,8 @@ final class ServerCommand implements Callable<Integer> {
               .withRs256Audiences(new java.util.TreeSet<>(rs256Audiences))
               .withKeyLifetime(dev.imprint.server.keys.Ttl.parse(keyTtl)))
           .withStore(new StoreSettings(storeTimeout, storeMaxWaiting))
-          .withAuditCheckpointFile(auditCheckpointFile).validate();
+          .withAuditCheckpointFile(auditCheckpointFile).withAlertsConfig(alertsConfig)
+          .validate();
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("imprint server: " + e.getMessage());
       return Main.USAGE;

@@ -1,5 +1,7 @@
 package dev.imprint.server;
 
+import dev.imprint.server.alert.Alerts;
+import dev.imprint.server.alert.AlertsConfig;
 import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.audit.AuditRoutes;
 import dev.imprint.server.audit.CheckpointFile;
@@ -88,10 +90,12 @@ public final class ImprintServer implements AutoCloseable {
   private final CheckpointSchedule checkpoints;
   private final WorkloadIdentity identity;
   private final Authorization authz;
+  private final Alerts alerts;
 
   private ImprintServer(ServerConfig config, Database db, DataDirectory data,
       TokenService tokens, ApiServer http, AtomicBoolean closing,
-      CheckpointSchedule checkpoints, WorkloadIdentity identity, Authorization authz) {
+      CheckpointSchedule checkpoints, WorkloadIdentity identity, Authorization authz,
+      Alerts alerts) {
     this.config = config;
     this.db = db;
     this.data = data;
@@ -101,6 +105,7 @@ public final class ImprintServer implements AutoCloseable {
     this.checkpoints = checkpoints;
     this.identity = identity;
     this.authz = authz;
+    this.alerts = alerts;
   }
 
   /**
@@ -160,6 +165,7 @@ public final class ImprintServer implements AutoCloseable {
     TokenService tokens = null;
     WorkloadIdentity identity = null;
     Authorization authz = null;
+    Alerts alerts = null;
     try {
       AuditLog audit = new AuditLog(db, clock);
       tokens = new TokenService(db, audit, clock, TokenService.USAGE_FLUSH_INTERVAL);
@@ -180,10 +186,16 @@ public final class ImprintServer implements AutoCloseable {
           identity.states(), identity.svids());
       authz = authorization(config, db, audit, clock, tokens, identity);
       modules.add(authz.routes());
+      AtomicReference<String> url = new AtomicReference<>("");
+      alerts = Alerts.wire(config.alertsConfig() == null ? AlertsConfig.defaults()
+          : AlertsConfig.load(config.alertsConfig()), db, audit, clock, metrics,
+          new Alerts.Sources(authz.decisions(), identity.keys().lifetime(),
+              auditRoutes.service()::integrityFailure), url::get, System.getenv());
+      modules.add(alerts.routes());
       PolicyService policies = authz.policies();
       modules.add(new ConsoleRoutes(db, clock, new ConsoleRoutes.Services(tokens,
           estate.identities(), estate.images(), auditRoutes.service(), () -> policies,
-          AlertFeed.NONE), config.tls()));
+          alertFeed(alerts.service())), config.tls()));
       modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
       readiness.addCheck(() -> closing.get()
@@ -206,14 +218,19 @@ public final class ImprintServer implements AutoCloseable {
       bootstrapAdmin(config, tokens, console);
       ImprintServer server = new ImprintServer(config, db, data, tokens, http, closing,
           CheckpointSchedule.start(auditRoutes.service(), config.checkpointInterval()), identity,
-          authz);
+          authz, alerts);
       identity.issuerUrl().compareAndSet(null, server.url());
+      url.set(server.url());
+      alerts.start();
       LOG.info("imprint server listening on {} (store: {}, trust domain: {}); started in {} ms:"
           + " store and migrations {} ms, HTTP {} ms", server.url(),
           db.dialect().name().toLowerCase(java.util.Locale.ROOT), config.trustDomain(),
           millis(t0, System.nanoTime()), millis(t0, tStore), millis(tStore, tHttp));
       return server;
     } catch (RuntimeException e) {
+      if (alerts != null) {
+        alerts.close();
+      }
       if (authz != null) {
         authz.close();
       }
@@ -258,6 +275,25 @@ public final class ImprintServer implements AutoCloseable {
    * requiring, a client certificate: an X.509-SVID for {@code POST /v1/authorize}), and the
    * request log.
    */
+  /** The console's view of the alerts service: the open alerts, newest first. */
+  private static AlertFeed alertFeed(dev.imprint.server.alert.AlertService service) {
+    return new AlertFeed() {
+      @Override
+      public List<AlertFeed.Alert> open(int limit) {
+        return service.list(Optional.of(dev.imprint.server.alert.AlertState.OPEN), null,
+            Math.min(limit, dev.imprint.server.alert.AlertService.MAX_PAGE)).items().stream()
+            .map(a -> new AlertFeed.Alert(a.id(), a.rule(), a.severity().wire(), a.subject(),
+                a.summary() + " " + a.evidence(), a.link(), a.raisedAt()))
+            .toList();
+      }
+
+      @Override
+      public boolean wired() {
+        return true;
+      }
+    };
+  }
+
   /** The current X.509 authorities, whose SVIDs a TLS client may present. */
   private static Supplier<List<X509Certificate>> x509Authorities(KeyRing keys) {
     return () -> keys.published(KeyPurpose.X509_CA).stream().map(SigningKey::certificate)
@@ -395,6 +431,11 @@ public final class ImprintServer implements AutoCloseable {
     return authz.decisions();
   }
 
+  /** The alerts capability (the console, tests). */
+  public Alerts alerts() {
+    return alerts;
+  }
+
   /** The issuer of workload identity (tests and benchmarks). */
   public SvidService svids() {
     return identity.svids();
@@ -525,6 +566,7 @@ public final class ImprintServer implements AutoCloseable {
       // closing the store last lets the writer commit anything still queued.
       LOG.info("imprint server stopping: finishing in-flight requests");
       http.stop();
+      alerts.close();
       authz.close();
       tokens.close();
       identity.close();

@@ -23,7 +23,8 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     String trustDomain, Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat,
     long maxBodyBytes, Path imagePolicy, Path kekFile, Duration checkpointInterval,
     boolean bootstrapAdmin, boolean allowInsecurePermissions,
-    dev.imprint.server.svid.SvidConfig svid, StoreSettings store, Path auditCheckpointFile) {
+    dev.imprint.server.svid.SvidConfig svid, StoreSettings store, Path auditCheckpointFile,
+    Path alertsConfig) {
   /** Log line format. */
   public enum LogFormat { TEXT, JSON }
 
@@ -59,7 +60,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     this(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey, insecureNoTls, logFormat,
         maxBodyBytes, imagePolicy, kekFile, checkpointInterval, bootstrapAdmin,
         allowInsecurePermissions, dev.imprint.server.svid.SvidConfig.defaults(),
-        StoreSettings.DEFAULTS, null);
+        StoreSettings.DEFAULTS, null, null);
   }
 
   /** A configuration with the default store timeouts. */
@@ -69,7 +70,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
       boolean allowInsecurePermissions, dev.imprint.server.svid.SvidConfig svid) {
     this(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey, insecureNoTls, logFormat,
         maxBodyBytes, imagePolicy, kekFile, checkpointInterval, bootstrapAdmin,
-        allowInsecurePermissions, svid, StoreSettings.DEFAULTS, null);
+        allowInsecurePermissions, svid, StoreSettings.DEFAULTS, null, null);
   }
 
   /**
@@ -79,7 +80,17 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withAuditCheckpointFile(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
-        bootstrapAdmin, allowInsecurePermissions, svid, store, file);
+        bootstrapAdmin, allowInsecurePermissions, svid, store, file, alertsConfig);
+  }
+
+  /**
+   * The same configuration reading the alert detections' thresholds and delivery from the JSON
+   * file {@code file} ({@code --alerts-config}; null: the defaults of docs/alerts.md).
+   */
+  public ServerConfig withAlertsConfig(Path file) {
+    return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
+        bootstrapAdmin, allowInsecurePermissions, svid, store, auditCheckpointFile, file);
   }
 
   /** Where the audit log's last signed checkpoint is kept outside the store. */
@@ -92,7 +103,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withSvid(dev.imprint.server.svid.SvidConfig s) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
-        bootstrapAdmin, allowInsecurePermissions, s, store, auditCheckpointFile);
+        bootstrapAdmin, allowInsecurePermissions, s, store, auditCheckpointFile, alertsConfig);
   }
 
   /** A configuration with the default store timeouts. */
@@ -110,14 +121,14 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withStore(StoreSettings store) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
-        bootstrapAdmin, allowInsecurePermissions, svid, store, auditCheckpointFile);
+        bootstrapAdmin, allowInsecurePermissions, svid, store, auditCheckpointFile, alertsConfig);
   }
 
   /** The same configuration with the image policy read from {@code file} (null: default). */
   public ServerConfig withImagePolicy(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, file, kekFile, checkpointInterval, bootstrapAdmin,
-        allowInsecurePermissions, svid, store, auditCheckpointFile);
+        allowInsecurePermissions, svid, store, auditCheckpointFile, alertsConfig);
   }
 
   /**
@@ -127,7 +138,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withKekFile(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, file, checkpointInterval,
-        bootstrapAdmin, allowInsecurePermissions, svid, store, auditCheckpointFile);
+        bootstrapAdmin, allowInsecurePermissions, svid, store, auditCheckpointFile, alertsConfig);
   }
 
   /**
@@ -137,7 +148,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withCheckpointInterval(Duration interval) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, interval, bootstrapAdmin,
-        allowInsecurePermissions, svid, store, auditCheckpointFile);
+        allowInsecurePermissions, svid, store, auditCheckpointFile, alertsConfig);
   }
 
   /**
@@ -147,7 +158,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withBootstrapAdmin(boolean mint) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval, mint,
-        allowInsecurePermissions, svid, store, auditCheckpointFile);
+        allowInsecurePermissions, svid, store, auditCheckpointFile, alertsConfig);
   }
 
   /**
@@ -158,7 +169,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withAllowInsecurePermissions(boolean allow) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
-        bootstrapAdmin, allow, svid, store, auditCheckpointFile);
+        bootstrapAdmin, allow, svid, store, auditCheckpointFile, alertsConfig);
   }
 
   /**
@@ -191,7 +202,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     }
     return new ServerConfig(h, p, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
-        bootstrapAdmin, allowInsecurePermissions, svid, store, auditCheckpointFile);
+        bootstrapAdmin, allowInsecurePermissions, svid, store, auditCheckpointFile, alertsConfig);
   }
 
   /** True when the listen address is a loopback address. */
