@@ -33,6 +33,8 @@ import dev.imprint.server.kubernetes.KubernetesRoutes;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.svid.JwtSvidValidator;
 import dev.imprint.server.svid.SvidConfig;
+import dev.imprint.server.nodeagent.NodeAgentRoutes;
+import dev.imprint.server.nodeagent.NodeAgentService;
 import dev.imprint.server.svid.SvidRoutes;
 import dev.imprint.server.svid.SvidService;
 import dev.imprint.server.svid.WorkloadStates;
@@ -173,6 +175,8 @@ public final class ImprintServer implements AutoCloseable {
           identity.svids());
       authz = authorization(config, db, audit, clock, tokens, identity);
       modules.add(authz.routes());
+      modules.add(new NodeAgentRoutes(new NodeAgentService(identity.svids(),
+          authz.decisions())));
       modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
       readiness.addCheck(() -> closing.get()
