@@ -221,7 +221,7 @@ final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorkloadAPIIm
           return;
         }
         try {
-          svid = svids.x509(caller);
+          svid = svids.x509(caller, svid);
         } catch (ServerException e) {
           Status s = status(e);
           if (s.getCode() == Status.Code.PERMISSION_DENIED) {

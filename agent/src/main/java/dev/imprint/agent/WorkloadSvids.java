@@ -64,8 +64,16 @@ final class WorkloadSvids {
 
   /** The caller's X.509-SVID: the cached one while half its life is left, else a new one. */
   X509 x509(CallerAttestor.Caller caller) {
+    return x509(caller, null);
+  }
+
+  /**
+   * The caller's X.509-SVID to replace {@code old}: never {@code old} itself (a rotation at
+   * half life must not send the same SVID again), but another caller's newer one if cached.
+   */
+  X509 x509(CallerAttestor.Caller caller, X509 old) {
     X509 c = x509s.get(caller.key());
-    if (c != null && fresh(c.issuedAt(), c.expiresAt())) {
+    if (c != null && c != old && fresh(c.issuedAt(), c.expiresAt())) {
       return c;
     }
     X509 n = newX509(caller);
