@@ -20,7 +20,7 @@ import java.util.Objects;
  * @param bundleRefresh how often the trust bundles are read from the server
  */
 public record AgentConfig(URI server, Path socket, NodeAttestation nodeAttestation,
-    Path selectors, Path procRoot, ContainerRuntimes.Roots runtimes, Duration x509Ttl,
+    Path selectors, Path procRoot, RuntimeRoots runtimes, Duration x509Ttl,
     Duration jwtTtl, Duration bundleRefresh) {
   /** Where the agent listens unless told: SPIRE's conventional public socket directory. */
   public static final Path DEFAULT_SOCKET = Path.of("/run/imprint/agent/public/api.sock");

@@ -35,30 +35,13 @@ final class ContainerRuntimes {
       "io.kubernetes.cri-o.ImageName", "io.kubernetes.cri-o.ImageRef",
       "org.opencontainers.image.ref.name");
 
-  /**
-   * Where runtimes keep their state.
-   *
-   * @param docker docker's data root ({@code /var/lib/docker})
-   * @param containerdTasks containerd's runtime v2 task root
-   *     ({@code /run/containerd/io.containerd.runtime.v2.task})
-   * @param crio CRI-O's container storage ({@code /var/lib/containers/storage})
-   */
-  record Roots(Path docker, Path containerdTasks, Path crio) {
-    /** The default locations on a Linux node. */
-    static Roots defaults() {
-      return new Roots(Path.of("/var/lib/docker"),
-          Path.of("/run/containerd/io.containerd.runtime.v2.task"),
-          Path.of("/var/lib/containers/storage"));
-    }
-  }
-
   /** A container found for a process, and its image digest when a runtime makes it visible. */
   record Container(String id, Optional<String> imageDigest, String runtime) {}
 
   private final Path procRoot;
-  private final Roots roots;
+  private final RuntimeRoots roots;
 
-  ContainerRuntimes(Path procRoot, Roots roots) {
+  ContainerRuntimes(Path procRoot, RuntimeRoots roots) {
     this.procRoot = procRoot;
     this.roots = roots;
   }

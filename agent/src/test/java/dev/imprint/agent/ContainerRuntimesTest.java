@@ -17,7 +17,7 @@ class ContainerRuntimesTest {
   @TempDir Path dir;
 
   ContainerRuntimes runtimes() {
-    return new ContainerRuntimes(dir.resolve("proc"), new ContainerRuntimes.Roots(
+    return new ContainerRuntimes(dir.resolve("proc"), new RuntimeRoots(
         dir.resolve("docker"), dir.resolve("containerd"), dir.resolve("crio")));
   }
 

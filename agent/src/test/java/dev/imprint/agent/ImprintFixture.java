@@ -132,7 +132,7 @@ final class ImprintFixture implements AutoCloseable {
       Path empty = Files.createDirectories(dir.resolve("runtime-state"));
       return new AgentConfig(url(), dir.resolve("api.sock"), new AgentConfig.JoinToken(
           new AgentConfig.Secret(agentJoinToken())), selectors, Path.of("/proc"),
-          new ContainerRuntimes.Roots(empty, empty, empty), x509Ttl, null,
+          new RuntimeRoots(empty, empty, empty), x509Ttl, null,
           Duration.ofMillis(200));
     } catch (IOException e) {
       throw new AssertionError(e);
