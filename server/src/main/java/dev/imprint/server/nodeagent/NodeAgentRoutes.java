@@ -43,7 +43,7 @@ public final class NodeAgentRoutes implements ApiModule {
         ? header.substring(7).trim() : null;
     NodeAgentService.Issued issued;
     try {
-      issued = agents.issue(bearer, ask(Json.body(ctx, Body.class)));
+      issued = agents.issue(bearer, () -> ask(Json.body(ctx, Body.class)));
     } catch (SvidException e) {
       if (e.kind() == SvidException.Kind.UNAUTHENTICATED) {
         ctx.header("WWW-Authenticate", "Bearer realm=\"imprint-workload\"");

@@ -47,18 +47,21 @@ public final class NodeAgentService {
   }
 
   /**
-   * Issues what {@code ask} requests for a workload the agent holding {@code session} attested.
+   * Issues what {@code ask} requests for a workload the agent holding {@code session} attested
+   * ({@code ask} is read once the session is verified, so an unauthenticated caller learns
+   * nothing of the body's rules).
    *
    * @throws SvidException {@code svid.session_invalid} (401), {@code agent.request_invalid}
    *     (400), {@code agent.node_inactive} (403: the agent's own image or identity is no longer
    *     live), {@code agent.not_authorized} (403: no grant), {@code svid.image_unknown},
    *     {@code svid.identity_mismatch} (409), or any refusal of the issuer
    */
-  public Issued issue(String session, Ask ask) {
+  public Issued issue(String session, java.util.function.Supplier<Ask> request) {
     AttestedWorkload agent = svids.session(session).orElseThrow(() -> new SvidException(
         SvidException.Kind.UNAUTHENTICATED, "svid.session_invalid", session == null
             ? "expected Authorization: Bearer <the agent's workload session>, got none"
             : "the agent's workload session is malformed, unknown or expired; attest again"));
+    Ask ask = request.get();
     Map<String, String> facts = facts(agent, ask);
     requireLive(agent);
     WorkloadStates.State target = target(ask);
