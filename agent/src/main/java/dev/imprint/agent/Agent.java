@@ -65,6 +65,9 @@ public final class Agent implements AutoCloseable {
       return t;
     });
     try {
+      // The socket's directory first: a join token is single-use, so nothing that can fail
+      // locally should fail after it is spent.
+      prepare(config.socket());
       ServerApi api = new ServerApi(config.server());
       NodeCredential node = new NodeCredential(api, config.nodeAttestation(), clock, timer);
       NodeCredential.Held held = node.attest();
@@ -78,7 +81,6 @@ public final class Agent implements AutoCloseable {
           new ContainerRuntimes(config.procRoot(), config.runtimes()), selectors),
           new WorkloadSvids(api, node, clock, config.x509Ttl(), config.jwtTtl()), bundles,
           () -> trustDomain, config.procRoot(), timer, clock);
-      prepare(config.socket());
       EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
       Server server;
       try {
