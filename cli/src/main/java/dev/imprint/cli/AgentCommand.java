@@ -117,6 +117,7 @@ final class AgentCommand implements Callable<Integer> {
       err.flush();
       return Main.USAGE;
     }
+    quietLibraries();
     Agent agent;
     try {
       agent = Agent.start(config);
@@ -171,6 +172,23 @@ final class AgentCommand implements Callable<Integer> {
     return new AgentConfig(url, socket, how, selectors, proc,
         new RuntimeRoots(dockerRoot, containerdTasks, crioRoot), x509Ttl, jwtTtl,
         bundleRefresh);
+  }
+
+  /**
+   * The agent's own messages at INFO; gRPC's and Netty's at WARN (their DEBUG start-up chatter
+   * otherwise floods the log), and Netty's bootstrap at ERROR: it warns on every connection that
+   * a Unix socket has no SO_KEEPALIVE, which gRPC sets on every server channel.
+   */
+  private static void quietLibraries() {
+    if (!(org.slf4j.LoggerFactory.getILoggerFactory()
+        instanceof ch.qos.logback.classic.LoggerContext ctx)) {
+      return;
+    }
+    ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.INFO);
+    ctx.getLogger("io.netty").setLevel(ch.qos.logback.classic.Level.WARN);
+    ctx.getLogger("io.grpc").setLevel(ch.qos.logback.classic.Level.WARN);
+    ctx.getLogger("io.netty.bootstrap.ServerBootstrap")
+        .setLevel(ch.qos.logback.classic.Level.ERROR);
   }
 
   private static boolean loopback(String host) {
