@@ -35,6 +35,7 @@ import picocli.CommandLine.Model.CommandSpec;
         KeysCommand.class,
         JoinTokenCommand.class,
         SvidCommand.class,
+        AgentCommand.class,
         GrantsCommand.class,
         AuthzCommand.class,
         NetpolCommand.class,
@@ -148,6 +149,7 @@ public final class Main {
       case "keys" -> KeysCommand.class;
       case "join-token" -> JoinTokenCommand.class;
       case "svid" -> SvidCommand.class;
+      case "agent" -> AgentCommand.class;
       case "grants" -> GrantsCommand.class;
       case "authz" -> AuthzCommand.class;
       case "netpol" -> NetpolCommand.class;

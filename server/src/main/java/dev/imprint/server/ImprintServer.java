@@ -37,6 +37,8 @@ import dev.imprint.server.kubernetes.KubernetesRoutes;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.svid.JwtSvidValidator;
 import dev.imprint.server.svid.SvidConfig;
+import dev.imprint.server.nodeagent.NodeAgentRoutes;
+import dev.imprint.server.nodeagent.NodeAgentService;
 import dev.imprint.server.svid.SvidRoutes;
 import dev.imprint.server.svid.SvidService;
 import dev.imprint.server.svid.WorkloadStates;
@@ -196,6 +198,8 @@ public final class ImprintServer implements AutoCloseable {
       modules.add(new ConsoleRoutes(db, clock, new ConsoleRoutes.Services(tokens,
           estate.identities(), estate.images(), auditRoutes.service(), () -> policies,
           alertFeed(alerts.service())), config.tls()));
+      modules.add(new NodeAgentRoutes(new NodeAgentService(identity.svids(),
+          authz.decisions())));
       modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
       readiness.addCheck(() -> closing.get()

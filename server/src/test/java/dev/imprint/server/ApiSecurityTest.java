@@ -28,7 +28,8 @@ class ApiSecurityTest {
           "/v1/jwks");
   /** POSTs that carry their own credential (a join token, a workload session), not a token. */
   private static final List<String> SELF_AUTHENTICATED =
-      List.of("/v1/attest/join-token", "/v1/svid/renew", "/v1/attest/k8s", "/v1/authorize");
+      List.of("/v1/attest/join-token", "/v1/svid/renew", "/v1/attest/k8s", "/v1/authorize",
+          "/v1/agent/svid");
 
   @TempDir static Path dir;
   static TestServer server;

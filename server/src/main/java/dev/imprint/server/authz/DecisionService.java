@@ -147,9 +147,25 @@ public final class DecisionService implements AutoCloseable {
                 + " not claim it");
       }
     }
-    String subject = v.subject();
+    return decide(v.subject(), v.digest(), via, action, resource, context);
+  }
+
+  /**
+   * Decides for a subject the server authenticated by other means (a node agent's workload
+   * session, see the {@code nodeagent} package), running image {@code digest}; recorded like
+   * every decision, with {@code via}.
+   *
+   * @throws PolicyException {@code authz.request_invalid} (400) for a malformed request
+   */
+  public Outcome authorizeAttested(String subject, String digest, String via, String action,
+      String resource) {
+    return decide(subject, digest, via, action, resource, Map.of());
+  }
+
+  private Outcome decide(String subject, String digest, String via, String action,
+      String resource, Map<String, String> context) {
     Map<String, String> ctx = new HashMap<>(context);
-    Optional<WorkloadStates.State> state = states.of(v.digest());
+    Optional<WorkloadStates.State> state = states.of(digest);
     ctx.put("imageApproved", String.valueOf(state.map(WorkloadStates.State::imageLive)
         .orElse(false)));
     Attributes a = attributes(subject);
