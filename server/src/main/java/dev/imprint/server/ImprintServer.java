@@ -12,6 +12,10 @@ import dev.imprint.server.authz.DecisionService;
 import dev.imprint.server.authz.PolicyService;
 import dev.imprint.server.auth.TokenRoutes;
 import dev.imprint.server.auth.TokenService;
+import dev.imprint.server.dbcreds.DbRoutes;
+import dev.imprint.server.dbcreds.DbServers;
+import dev.imprint.server.dbcreds.LeaseReaper;
+import dev.imprint.server.dbcreds.LeaseService;
 import dev.imprint.server.finding.FindingRoutes;
 import dev.imprint.server.finding.FindingService;
 import dev.imprint.server.finding.InventoryRoutes;
@@ -21,6 +25,7 @@ import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Readiness;
 import dev.imprint.server.idempotency.IdempotencyKeys;
 import dev.imprint.server.idempotency.Idempotent;
+import dev.imprint.server.identity.Identity;
 import dev.imprint.server.identity.IdentityRoutes;
 import dev.imprint.server.identity.IdentityService;
 import dev.imprint.server.image.ImagePolicy;
@@ -169,10 +174,12 @@ public final class ImprintServer implements AutoCloseable {
           readiness, new CheckpointFile(config.auditCheckpointPath()));
       modules.add(auditRoutes);
       identity = workloadIdentity(config, db, audit, clock, kek, idempotent, modules);
-      estate(config, db, audit, clock, tokens, idempotent, modules, identity.states(),
-          identity.svids());
+      Estate estate = estate(config, db, audit, clock, tokens, idempotent, modules,
+          identity.states(), identity.svids());
       authz = authorization(config, db, audit, clock, tokens, identity);
       modules.add(authz.routes());
+      authz = authz.withLogins(databaseLogins(db, audit, clock, kek, identity, authz, estate));
+      modules.add(authz.logins().routes());
       modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
       readiness.addCheck(() -> closing.get()
@@ -288,7 +295,7 @@ public final class ImprintServer implements AutoCloseable {
    * Identities (whose offboarding revokes the tokens bound to them), images (with the operator's
    * image policy), findings and the inventory uploads carry with them.
    */
-  private static void estate(ServerConfig config, Database db, AuditLog audit, Clock clock,
+  private static Estate estate(ServerConfig config, Database db, AuditLog audit, Clock clock,
       TokenService tokens, Idempotent idempotent, List<ApiModule> modules,
       WorkloadStates states, SvidService svids) {
     ImagePolicy policy = config.imagePolicy() == null ? ImagePolicy.defaults()
@@ -308,6 +315,46 @@ public final class ImprintServer implements AutoCloseable {
     modules.add(new KubernetesRoutes(db, clusters, new AdmissionService(db, audit, clock,
         clusters), new KubernetesAttestor(db, audit, clock, clusters, svids), svids,
         config.maxBodyBytes(), idempotent));
+    return new Estate(identities, images);
+  }
+
+  /** The lifecycle services later capabilities hook into. */
+  private record Estate(IdentityService identities, ImageService images) {}
+
+  /**
+   * Database logins: registered servers, leases and their reaper. Disabling or offboarding an
+   * identity and retiring an image revoke their leases in the same transaction; the reaper then
+   * drops the roles once it has committed.
+   */
+  private record DatabaseLogins(DbServers servers, LeaseService leases, LeaseReaper reaper,
+      DbRoutes routes) implements AutoCloseable {
+    @Override
+    public void close() {
+      reaper.close();
+      servers.close();
+    }
+  }
+
+  private static DatabaseLogins databaseLogins(Database db, AuditLog audit, Clock clock,
+      KeyEncryptionKey kek, WorkloadIdentity identity, Authorization authz, Estate estate) {
+    DbServers servers = new DbServers(db, audit, kek, clock);
+    LeaseService leases = new LeaseService(db, audit, clock, servers, authz.policies(),
+        authz.decisions(), identity.validator());
+    LeaseReaper reaper = new LeaseReaper(db, leases, LeaseReaper.INTERVAL);
+    estate.identities().onStatusChange((tx, id, from) -> {
+      if (id.status() != Identity.Status.ACTIVE && leases.revokeAll(tx, "subject",
+          id.spiffeId(), "system:identity-" + id.status().wire(), "identity "
+              + id.status().wire()) > 0) {
+        reaper.wake();
+      }
+    });
+    estate.images().onRetire((tx, image, actor, reason) -> {
+      if (leases.revokeAll(tx, "image_digest", image.digest(), actor, "image retired: "
+          + reason) > 0) {
+        reaper.wake();
+      }
+    });
+    return new DatabaseLogins(servers, leases, reaper, new DbRoutes(servers, leases));
   }
 
   /**
@@ -346,9 +393,16 @@ public final class ImprintServer implements AutoCloseable {
    * records (written at close, before the store's last writes).
    */
   private record Authorization(PolicyService policies, DecisionService decisions,
-      AuthzRoutes routes) implements AutoCloseable {
+      AuthzRoutes routes, DatabaseLogins logins) implements AutoCloseable {
+    Authorization withLogins(DatabaseLogins l) {
+      return new Authorization(policies, decisions, routes, l);
+    }
+
     @Override
     public void close() {
+      if (logins != null) {
+        logins.close();
+      }
       decisions.close();
       policies.close();
     }
@@ -360,12 +414,17 @@ public final class ImprintServer implements AutoCloseable {
     DecisionService decisions = new DecisionService(db, audit, clock, policies,
         identity.validator(), identity.states());
     return new Authorization(policies, decisions, new AuthzRoutes(policies, decisions, tokens,
-        clock, config.maxBodyBytes()));
+        clock, config.maxBodyBytes()), null);
   }
 
   /** The decision point (tests and benchmarks). */
   public DecisionService decisions() {
     return authz.decisions();
+  }
+
+  /** Database logins' leases and reaper (tests and benchmarks). */
+  public LeaseService dbLeases() {
+    return authz.logins().leases();
   }
 
   /** The issuer of workload identity (tests and benchmarks). */
