@@ -93,9 +93,9 @@ public final class DbRoutes implements ApiModule {
   }
 
   private void credentials(Context ctx) {
-    String svid = bearer(ctx);
+    LeaseService.Workload w = leases.authenticate(bearer(ctx));
     CredentialsBody b = Json.body(ctx, CredentialsBody.class);
-    IssuedLogin login = leases.issue(svid, b.resource(), b.privileges(), b.ttl());
+    IssuedLogin login = leases.issue(w, b.resource(), b.privileges(), b.ttl());
     Lease l = login.lease();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("username", l.username());
@@ -111,9 +111,9 @@ public final class DbRoutes implements ApiModule {
   }
 
   private void renew(Context ctx) {
-    String svid = bearer(ctx);
+    LeaseService.Workload w = leases.authenticate(bearer(ctx));
     RenewBody b = Json.optionalBody(ctx, RenewBody.class, new RenewBody(null));
-    ctx.json(lease(leases.renew(svid, ctx.pathParam("id"), b.ttl())));
+    ctx.json(lease(leases.renew(w, ctx.pathParam("id"), b.ttl())));
   }
 
   private void list(Context ctx) {

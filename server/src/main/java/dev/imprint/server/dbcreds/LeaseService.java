@@ -87,8 +87,16 @@ public final class LeaseService {
     this.replica = "replica-" + HexFormat.of().formatHex(random(6));
   }
 
-  /** The workload a JWT-SVID names, after validating it for {@link #AUDIENCE}. */
-  private record Workload(String subject, String digest) {}
+  /**
+   * A workload authenticated by its JWT-SVID (validated for {@link #AUDIENCE}): the token, its
+   * SPIFFE ID and its image. {@link #toString()} leaves the token out.
+   */
+  public record Workload(String svid, String subject, String digest) {
+    @Override
+    public String toString() {
+      return "Workload[" + subject + ", " + digest + "]";
+    }
+  }
 
   /**
    * Creates a login for the workload of {@code svid} on {@code resource} with the privileges
@@ -101,8 +109,8 @@ public final class LeaseService {
    *     {@code db.server_unreachable}, {@code db.admin_login_failed} (502),
    *     {@code db.lease_revoked} (409, revoked while it was being created)
    */
-  public IssuedLogin issue(String svid, String resource, List<String> privileges, String ttl) {
-    Workload w = workload(svid);
+  public IssuedLogin issue(Workload w, String resource, List<String> privileges, String ttl) {
+    String svid = w.svid();
     DbResource r = resource(resource);
     Duration life = ttl(ttl);
     DbServer server = servers.find(r.server()).orElseThrow(() -> new DbException(
@@ -224,8 +232,8 @@ public final class LeaseService {
    *     {@code db.access_denied} (403), {@code db.lease_ended}, {@code db.lease_max_reached}
    *     (409), and those of {@link #issue} for the credential, the TTL and the database
    */
-  public Lease renew(String svid, String id, String ttl) {
-    Workload w = workload(svid);
+  public Lease renew(Workload w, String id, String ttl) {
+    String svid = w.svid();
     Duration life = ttl(ttl);
     Lease l = find(id).orElseThrow(() -> notFound(id));
     if (!l.subject().equals(w.subject())) {
@@ -482,7 +490,12 @@ public final class LeaseService {
     });
   }
 
-  private Workload workload(String svid) {
+  /**
+   * Authenticates a workload by its JWT-SVID, before its request is read.
+   *
+   * @throws DbException {@code db.svid_invalid} (401), {@code db.workload_revoked} (403)
+   */
+  public Workload authenticate(String svid) {
     JwtSvidValidator.Result r = validator.validate(svid, AUDIENCE);
     if (!r.valid()) {
       if (r.reason() != null && r.reason().startsWith("svid.revoked_")) {
@@ -495,7 +508,7 @@ public final class LeaseService {
     }
     try {
       JWTClaimsSet claims = JWTParser.parse(svid).getJWTClaimsSet();
-      return new Workload(r.spiffeId(), (String) claims.getClaim("image_digest"));
+      return new Workload(svid, r.spiffeId(), (String) claims.getClaim("image_digest"));
     } catch (ParseException e) {
       throw new IllegalStateException("a JWT-SVID the validator accepted does not parse", e);
     }

@@ -368,10 +368,14 @@ class DbCredentialsApiTest {
   }
 
   static void await(BooleanSupplier done) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    await(Duration.ofSeconds(20), done);
+  }
+
+  static void await(Duration limit, BooleanSupplier done) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
     while (!done.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("not done within 20 s");
+        throw new AssertionError("not done within " + limit);
       }
       Thread.sleep(100);
     }
