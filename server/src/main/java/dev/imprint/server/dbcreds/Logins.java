@@ -28,6 +28,13 @@ final class Logins {
   private static final DateTimeFormatter UNTIL = DateTimeFormatter
       .ofPattern("yyyy-MM-dd HH:mm:ss.SSSxxx", Locale.ROOT).withZone(ZoneOffset.UTC);
 
+  /**
+   * The transaction-scoped advisory lock taken before granting or revoking: PostgreSQL refuses
+   * two concurrent ACL changes on one table ("tuple concurrently updated"), so Imprint's grants
+   * and revokes on a server take turns, across replicas too.
+   */
+  static final String LOCK = "SELECT pg_advisory_xact_lock(7244513620281946229)";
+
   private Logins() {}
 
   /** {@code "name"}, after checking that {@code name} is a plain lower-case identifier. */
@@ -61,6 +68,7 @@ final class Logins {
     boolean auto = c.getAutoCommit();
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
+      s.execute(LOCK);
       s.execute("CREATE ROLE " + quoted(role) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE"
           + " NOREPLICATION NOBYPASSRLS INHERIT PASSWORD " + literal(verifier) + " VALID UNTIL "
           + literal(until(validUntil)));
@@ -174,6 +182,11 @@ final class Logins {
       inTransaction(c, revokes(role, database, schema, privileges), role);
     } catch (SQLException e) {
       // a schema or a named role dropped since: let PostgreSQL find what the role still holds
+      // (this needs the admin role to have the privileges of the login: a superuser, or see
+      // docs/database.md)
+      org.slf4j.LoggerFactory.getLogger(Logins.class).warn("revoking what {} was granted"
+          + " failed (SQLSTATE {}: {}); trying DROP OWNED", role, e.getSQLState(),
+          DbServers.firstLine(e));
       inTransaction(c, List.of("DROP OWNED BY " + quoted(role)), role);
     }
     return ended;
@@ -184,6 +197,7 @@ final class Logins {
     boolean auto = c.getAutoCommit();
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
+      s.execute(LOCK);
       for (String sql : statements) {
         s.execute(sql);
       }
