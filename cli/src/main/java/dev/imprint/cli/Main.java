@@ -37,6 +37,7 @@ import picocli.CommandLine.Model.CommandSpec;
         SvidCommand.class,
         GrantsCommand.class,
         AuthzCommand.class,
+        DbCommand.class,
         DemoCommand.class,
         CommandLine.HelpCommand.class,
     })
@@ -149,6 +150,7 @@ public final class Main {
       case "svid" -> SvidCommand.class;
       case "grants" -> GrantsCommand.class;
       case "authz" -> AuthzCommand.class;
+      case "db" -> DbCommand.class;
       case "demo" -> DemoCommand.class;
       default -> null;
     };
