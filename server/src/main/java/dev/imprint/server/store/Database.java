@@ -44,7 +44,7 @@ public final class Database implements AutoCloseable {
   public record Health(boolean up, String detail) {}
 
   /** The highest migration in {@code db/migration}; a test keeps it equal to the scripts. */
-  static final int SCHEMA_VERSION = 11;
+  static final int SCHEMA_VERSION = 12;
 
   private static final ThreadLocal<GroupCommit.Rider> RIDER = new ThreadLocal<>();
   /** Set on the threads that serve HTTP requests: only they take a waiter's place. */
