@@ -39,6 +39,7 @@ import picocli.CommandLine.Model.CommandSpec;
         GrantsCommand.class,
         AuthzCommand.class,
         NetpolCommand.class,
+        DbCommand.class,
         DemoCommand.class,
         CommandLine.HelpCommand.class,
     })
@@ -153,6 +154,7 @@ public final class Main {
       case "grants" -> GrantsCommand.class;
       case "authz" -> AuthzCommand.class;
       case "netpol" -> NetpolCommand.class;
+      case "db" -> DbCommand.class;
       case "demo" -> DemoCommand.class;
       default -> null;
     };

@@ -16,6 +16,10 @@ import dev.imprint.server.console.AlertFeed;
 import dev.imprint.server.console.ConsoleRoutes;
 import dev.imprint.server.auth.TokenRoutes;
 import dev.imprint.server.auth.TokenService;
+import dev.imprint.server.dbcreds.DbRoutes;
+import dev.imprint.server.dbcreds.DbServers;
+import dev.imprint.server.dbcreds.LeaseReaper;
+import dev.imprint.server.dbcreds.LeaseService;
 import dev.imprint.server.finding.FindingRoutes;
 import dev.imprint.server.finding.FindingService;
 import dev.imprint.server.finding.InventoryRoutes;
@@ -25,6 +29,7 @@ import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Readiness;
 import dev.imprint.server.idempotency.IdempotencyKeys;
 import dev.imprint.server.idempotency.Idempotent;
+import dev.imprint.server.identity.Identity;
 import dev.imprint.server.identity.IdentityRoutes;
 import dev.imprint.server.identity.IdentityService;
 import dev.imprint.server.image.ImagePolicy;
@@ -200,6 +205,8 @@ public final class ImprintServer implements AutoCloseable {
           alertFeed(alerts.service())), config.tls()));
       modules.add(new NodeAgentRoutes(new NodeAgentService(identity.svids(),
           authz.decisions())));
+      authz = authz.withLogins(databaseLogins(db, audit, clock, kek, identity, authz, estate));
+      modules.add(authz.logins().routes());
       modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
       readiness.addCheck(() -> closing.get()
@@ -273,12 +280,6 @@ public final class ImprintServer implements AutoCloseable {
     }
   }
 
-  /**
-   * Jetty settings: graceful stop (in-flight requests finish within {@link #SHUTDOWN_GRACE}),
-   * the HTTPS connector instead of the plain one when TLS is configured (asking for, not
-   * requiring, a client certificate: an X.509-SVID for {@code POST /v1/authorize}), and the
-   * request log.
-   */
   /** The console's view of the alerts service: the open alerts, newest first. */
   private static AlertFeed alertFeed(dev.imprint.server.alert.AlertService service) {
     return new AlertFeed() {
@@ -304,6 +305,12 @@ public final class ImprintServer implements AutoCloseable {
         .toList();
   }
 
+  /**
+   * Jetty settings: graceful stop (in-flight requests finish within {@link #SHUTDOWN_GRACE}),
+   * the HTTPS connector instead of the plain one when TLS is configured (asking for, not
+   * requiring, a client certificate: an X.509-SVID for {@code POST /v1/authorize}), and the
+   * request log.
+   */
   private static Consumer<JavalinConfig> jetty(ServerConfig config, ServerCertificate cert,
       Supplier<List<X509Certificate>> clientAuthorities) {
     return cfg -> {
@@ -350,9 +357,6 @@ public final class ImprintServer implements AutoCloseable {
    * Identities (whose offboarding revokes the tokens bound to them), images (with the operator's
    * image policy), findings and the inventory uploads carry with them.
    */
-  /** The estate's services the console acts through beside the API. */
-  private record Estate(IdentityService identities, ImageService images) {}
-
   private static Estate estate(ServerConfig config, Database db, AuditLog audit, Clock clock,
       TokenService tokens, Idempotent idempotent, List<ApiModule> modules,
       WorkloadStates states, SvidService svids) {
@@ -374,6 +378,45 @@ public final class ImprintServer implements AutoCloseable {
         clusters), new KubernetesAttestor(db, audit, clock, clusters, svids), svids,
         config.maxBodyBytes(), idempotent));
     return new Estate(identities, images);
+  }
+
+  /** The lifecycle services later capabilities hook into. */
+  private record Estate(IdentityService identities, ImageService images) {}
+
+  /**
+   * Database logins: registered servers, leases and their reaper. Disabling or offboarding an
+   * identity and retiring an image revoke their leases in the same transaction; the reaper then
+   * drops the roles once it has committed.
+   */
+  private record DatabaseLogins(DbServers servers, LeaseService leases, LeaseReaper reaper,
+      DbRoutes routes) implements AutoCloseable {
+    @Override
+    public void close() {
+      reaper.close();
+      servers.close();
+    }
+  }
+
+  private static DatabaseLogins databaseLogins(Database db, AuditLog audit, Clock clock,
+      KeyEncryptionKey kek, WorkloadIdentity identity, Authorization authz, Estate estate) {
+    DbServers servers = new DbServers(db, audit, kek, clock);
+    LeaseService leases = new LeaseService(db, audit, clock, servers, authz.policies(),
+        authz.decisions(), identity.validator());
+    LeaseReaper reaper = new LeaseReaper(db, leases, LeaseReaper.INTERVAL);
+    estate.identities().onStatusChange((tx, id, from) -> {
+      if (id.status() != Identity.Status.ACTIVE && leases.revokeAll(tx, "subject",
+          id.spiffeId(), "system:identity-" + id.status().wire(), "identity "
+              + id.status().wire()) > 0) {
+        reaper.wake();
+      }
+    });
+    estate.images().onRetire((tx, image, actor, reason) -> {
+      if (leases.revokeAll(tx, "image_digest", image.digest(), actor, "image retired: "
+          + reason) > 0) {
+        reaper.wake();
+      }
+    });
+    return new DatabaseLogins(servers, leases, reaper, new DbRoutes(servers, leases));
   }
 
   /**
@@ -412,9 +455,16 @@ public final class ImprintServer implements AutoCloseable {
    * records (written at close, before the store's last writes).
    */
   private record Authorization(PolicyService policies, DecisionService decisions,
-      AuthzRoutes routes) implements AutoCloseable {
+      AuthzRoutes routes, DatabaseLogins logins) implements AutoCloseable {
+    Authorization withLogins(DatabaseLogins l) {
+      return new Authorization(policies, decisions, routes, l);
+    }
+
     @Override
     public void close() {
+      if (logins != null) {
+        logins.close();
+      }
       decisions.close();
       policies.close();
     }
@@ -427,7 +477,7 @@ public final class ImprintServer implements AutoCloseable {
         identity.validator(), new X509SvidValidator(identity.keys(), identity.states(), clock,
             config.trustDomain()), identity.states());
     return new Authorization(policies, decisions, new AuthzRoutes(policies, decisions, tokens,
-        clock, config.maxBodyBytes()));
+        clock, config.maxBodyBytes()), null);
   }
 
   /** The decision point (tests and benchmarks). */
@@ -438,6 +488,11 @@ public final class ImprintServer implements AutoCloseable {
   /** The alerts capability (the console, tests). */
   public Alerts alerts() {
     return alerts;
+  }
+
+  /** Database logins' leases and reaper (tests and benchmarks). */
+  public LeaseService dbLeases() {
+    return authz.logins().leases();
   }
 
   /** The issuer of workload identity (tests and benchmarks). */

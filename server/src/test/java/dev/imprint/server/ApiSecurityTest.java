@@ -29,7 +29,7 @@ class ApiSecurityTest {
   /** POSTs that carry their own credential (a join token, a workload session), not a token. */
   private static final List<String> SELF_AUTHENTICATED =
       List.of("/v1/attest/join-token", "/v1/svid/renew", "/v1/attest/k8s", "/v1/authorize",
-          "/v1/agent/svid");
+          "/v1/agent/svid", "/v1/db/credentials", "/v1/db/leases/{id}/renew");
 
   @TempDir static Path dir;
   static TestServer server;
@@ -108,16 +108,17 @@ class ApiSecurityTest {
       if (!r.isPublic() || r.method().equals("GET")) {
         continue;
       }
-      HttpResponse<String> none = server.send("POST", r.path(), null, "{}");
+      HttpResponse<String> none = server.send("POST", concrete(r), null, "{}");
       assertThat(none.statusCode()).as(r.path()).isEqualTo(401);
-      HttpResponse<String> forged = server.send("POST", r.path(),
+      HttpResponse<String> forged = server.send("POST", concrete(r),
           "imp_0123456789abcdef_" + "A".repeat(43), r.path().equals("/v1/attest/k8s")
               ? "{\"token\":\"eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ.e30.AAAA\"}"
               : "{\"join_token\":\"imj_0123456789abcdef_" + "A".repeat(43) + "\"}");
       assertThat(forged.statusCode()).as(r.path()).isEqualTo(r.path().contains("renew")
           ? 401 : 401);
       assertThat(problem(forged).get("code").asText()).isIn("join_token.invalid",
-          "svid.session_invalid", "attest.token_claims_invalid", "auth.token_invalid");
+          "svid.session_invalid", "attest.token_claims_invalid", "auth.token_invalid",
+          "db.svid_invalid");
       checked++;
     }
     assertThat(checked).isEqualTo(SELF_AUTHENTICATED.size());

@@ -34,6 +34,14 @@ public final class RemoteOptions {
   }
 
   /**
+   * A client for the configured server that sends {@code bearer} (a workload's JWT-SVID)
+   * instead of the API token.
+   */
+  public ApiClient client(String bearer) {
+    return new ApiClient(server, bearer, insecure);
+  }
+
+  /**
    * A client for {@code server} with the token from IMPRINT_TOKEN (for other commands);
    * {@code insecure} allows plain HTTP to a host that is not this machine.
    */

@@ -280,14 +280,16 @@ class DatabaseTest {
     try (Database db = Database.open(null, dir)) {
       db.write(c -> {
         try (var st = c.createStatement()) {
-          // back to the schema of V2: undo V14, V13, V11, V10 (its findings table made again as
-          // V2 made it), V9, V8, V7, V6, V5, V4 (SQLite cannot drop a referencing column, so the
-          // empty table is made again as V1 made it) and V3
+          // back to the schema of V2: undo V14, V13, V12, V11, V10 (its findings table made again
+          // as V2 made it), V9, V8, V7, V6, V5, V4 (SQLite cannot drop a referencing column, so
+          // the empty table is made again as V1 made it) and V3
           st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('3', '4', '5',"
-              + " '6', '7', '8', '9', '10', '11', '13', '14')");
+              + " '6', '7', '8', '9', '10', '11', '12', '13', '14')");
           st.executeUpdate("DROP TABLE console_sessions");
           st.executeUpdate("DROP TABLE alert_activity");
           st.executeUpdate("DROP TABLE alerts");
+          st.executeUpdate("DROP TABLE db_leases");
+          st.executeUpdate("DROP TABLE db_servers");
           st.executeUpdate("DROP TABLE authz_decisions");
           st.executeUpdate("DROP TABLE grant_usage");
           st.executeUpdate("DROP TABLE grant_policies");

@@ -1,0 +1,228 @@
+package dev.imprint.server.dbcreds;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.postgresql.util.PasswordUtil;
+
+/**
+ * The SQL Imprint runs on a registered PostgreSQL server as its admin role: create a login role
+ * with exactly a lease's privileges and a {@code VALID UNTIL}, extend it, and drop it after
+ * ending its sessions. Every identifier is checked against PostgreSQL's unquoted grammar and
+ * then quoted; no request text is ever interpolated unchecked. The password reaches the server
+ * only as a SCRAM-SHA-256 verifier, so it cannot appear in the server's statement log.
+ */
+final class Logins {
+  /** Every login role Imprint creates starts with this (the reaper and operators find them). */
+  static final String PREFIX = "imprint_l_";
+  private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_$]{0,62}");
+  private static final DateTimeFormatter UNTIL = DateTimeFormatter
+      .ofPattern("yyyy-MM-dd HH:mm:ss.SSSxxx", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  /**
+   * The transaction-scoped advisory lock taken before granting or revoking: PostgreSQL refuses
+   * two concurrent ACL changes on one table ("tuple concurrently updated"), so Imprint's grants
+   * and revokes on a server take turns, across replicas too.
+   */
+  static final String LOCK = "SELECT pg_advisory_xact_lock(7244513620281946229)";
+
+  private Logins() {}
+
+  /** {@code "name"}, after checking that {@code name} is a plain lower-case identifier. */
+  static String quoted(String name) {
+    if (name == null || !IDENTIFIER.matcher(name).matches()) {
+      throw new IllegalArgumentException("expected an identifier [a-z_][a-z0-9_$]{0,62}, got '"
+          + (name == null ? "null" : DbServer.shown(name)) + "'");
+    }
+    return '"' + name.replace("\"", "\"\"") + '"';
+  }
+
+  /** A quoted SQL string literal of a value Imprint generated (a time, a verifier). */
+  private static String literal(String value) {
+    return "'" + value.replace("'", "''") + "'";
+  }
+
+  static String until(Instant t) {
+    return UNTIL.format(t);
+  }
+
+  /**
+   * Creates {@code role} on the database {@code c} is connected to, in one transaction: the
+   * login with its password verifier and expiry, then each privilege.
+   */
+  static void create(Connection c, String role, char[] password, Instant validUntil,
+      String database, String schema, List<String> privileges) throws SQLException {
+    // the driver zeroes the array it is given once it has derived the verifier
+    char[] copy = password.clone();
+    String verifier = PasswordUtil.encodeScramSha256(copy);
+    java.util.Arrays.fill(copy, '\0');
+    boolean auto = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try (Statement s = c.createStatement()) {
+      s.execute(LOCK);
+      s.execute("CREATE ROLE " + quoted(role) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE"
+          + " NOREPLICATION NOBYPASSRLS INHERIT PASSWORD " + literal(verifier) + " VALID UNTIL "
+          + literal(until(validUntil)));
+      for (String sql : grants(role, database, schema, privileges)) {
+        s.execute(sql);
+      }
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(auto);
+    }
+  }
+
+  /**
+   * The GRANT statements of {@code privileges}: CONNECT on the database always; on a schema,
+   * USAGE and for {@code read} SELECT on its tables and sequences, for {@code write} INSERT,
+   * UPDATE, DELETE on its tables and USAGE on its sequences; {@code role:<name>} grants that
+   * role.
+   */
+  static List<String> grants(String role, String database, String schema,
+      List<String> privileges) {
+    String r = quoted(role);
+    List<String> out = new ArrayList<>();
+    out.add("GRANT CONNECT ON DATABASE " + quoted(database) + " TO " + r);
+    if (schema != null && (privileges.contains("read") || privileges.contains("write"))) {
+      out.add("GRANT USAGE ON SCHEMA " + quoted(schema) + " TO " + r);
+    }
+    for (String p : privileges) {
+      if (p.equals("read") && schema != null) {
+        out.add("GRANT SELECT ON ALL TABLES IN SCHEMA " + quoted(schema) + " TO " + r);
+        out.add("GRANT SELECT ON ALL SEQUENCES IN SCHEMA " + quoted(schema) + " TO " + r);
+      } else if (p.equals("write") && schema != null) {
+        out.add("GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA " + quoted(schema)
+            + " TO " + r);
+        out.add("GRANT USAGE ON ALL SEQUENCES IN SCHEMA " + quoted(schema) + " TO " + r);
+      } else if (p.startsWith("role:")) {
+        out.add("GRANT " + quoted(p.substring(5)) + " TO " + r);
+      }
+    }
+    return out;
+  }
+
+  /** The REVOKE statements undoing {@link #grants}. */
+  static List<String> revokes(String role, String database, String schema,
+      List<String> privileges) {
+    String r = quoted(role);
+    List<String> out = new ArrayList<>();
+    for (String p : privileges) {
+      if (p.equals("read") && schema != null) {
+        out.add("REVOKE SELECT ON ALL TABLES IN SCHEMA " + quoted(schema) + " FROM " + r);
+        out.add("REVOKE SELECT ON ALL SEQUENCES IN SCHEMA " + quoted(schema) + " FROM " + r);
+      } else if (p.equals("write") && schema != null) {
+        out.add("REVOKE INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA " + quoted(schema)
+            + " FROM " + r);
+        out.add("REVOKE USAGE ON ALL SEQUENCES IN SCHEMA " + quoted(schema) + " FROM " + r);
+      } else if (p.startsWith("role:")) {
+        out.add("REVOKE " + quoted(p.substring(5)) + " FROM " + r);
+      }
+    }
+    if (schema != null && (privileges.contains("read") || privileges.contains("write"))) {
+      out.add("REVOKE USAGE ON SCHEMA " + quoted(schema) + " FROM " + r);
+    }
+    out.add("REVOKE CONNECT ON DATABASE " + quoted(database) + " FROM " + r);
+    return out;
+  }
+
+  /** Moves the role's expiry (a renewal). */
+  static void extend(Connection c, String role, Instant validUntil) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("ALTER ROLE " + quoted(role) + " VALID UNTIL " + literal(until(validUntil)));
+    }
+  }
+
+  /** Whether {@code role} exists. */
+  static boolean exists(Connection c, String role) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+      ps.setString(1, role);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  /**
+   * Drops {@code role}: forbids new logins, ends its sessions ({@code pg_terminate_backend}),
+   * revokes what was granted and drops the role. Idempotent: a role already gone is fine.
+   *
+   * @return the number of sessions ended
+   */
+  static int drop(Connection c, String role, String database, String schema,
+      List<String> privileges) throws SQLException {
+    if (!exists(c, role)) {
+      return 0;
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute("ALTER ROLE " + quoted(role) + " NOLOGIN");
+    }
+    int ended = 0;
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_terminate_backend(pid) FROM"
+        + " pg_stat_activity WHERE usename = ?")) {
+      ps.setString(1, role);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ended += rs.getBoolean(1) ? 1 : 0;
+        }
+      }
+    }
+    try {
+      inTransaction(c, revokes(role, database, schema, privileges), role);
+    } catch (SQLException e) {
+      // a schema or a named role dropped since: let PostgreSQL find what the role still holds
+      // (this needs the admin role to have the privileges of the login: a superuser, or see
+      // docs/database.md)
+      org.slf4j.LoggerFactory.getLogger(Logins.class).warn("revoking what {} was granted"
+          + " failed (SQLSTATE {}: {}); trying DROP OWNED", role, e.getSQLState(),
+          DbServers.firstLine(e));
+      inTransaction(c, List.of("DROP OWNED BY " + quoted(role)), role);
+    }
+    return ended;
+  }
+
+  private static void inTransaction(Connection c, List<String> statements, String role)
+      throws SQLException {
+    boolean auto = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try (Statement s = c.createStatement()) {
+      s.execute(LOCK);
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+      s.execute("DROP ROLE IF EXISTS " + quoted(role));
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(auto);
+    }
+  }
+
+  /** The login roles with Imprint's prefix on the server {@code c} is connected to. */
+  static List<String> prefixed(Connection c) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT rolname FROM pg_roles WHERE"
+        + " starts_with(rolname, ?) ORDER BY rolname")) {
+      ps.setString(1, PREFIX);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+}

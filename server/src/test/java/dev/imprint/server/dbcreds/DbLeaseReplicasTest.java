@@ -1,0 +1,100 @@
+package dev.imprint.server.dbcreds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.imprint.server.ServerConfig;
+import dev.imprint.server.testing.AuditActions;
+import dev.imprint.server.testing.Stores;
+import dev.imprint.server.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Logins issued concurrently, then two replicas on one PostgreSQL store reaping the same expired
+ * leases at once: each is dropped and audited once.
+ */
+class DbLeaseReplicasTest {
+  private static final int LEASES = 6;
+
+  @TempDir Path dir;
+
+  @Test
+  void twoReplicasReapingAtOnceDropAndAuditEachLeaseOnce() throws Exception {
+    TargetPostgres.get();
+    String jdbc = Stores.jdbcUrl(Stores.Kind.POSTGRESQL);
+    Path kek = dir.resolve("shared.kek");
+    byte[] raw = new byte[32];
+    for (int i = 0; i < raw.length; i++) {
+      raw[i] = (byte) (7 * i + 3);
+    }
+    Files.writeString(kek, Base64.getEncoder().encodeToString(raw));
+    Files.setPosixFilePermissions(kek, java.nio.file.attribute.PosixFilePermissions
+        .fromString("rw-------"));
+    try (TestServer a = TestServer.start(config(jdbc, dir.resolve("a"), kek));
+        TestServer b = TestServer.start(config(jdbc, dir.resolve("b"), kek))) {
+      DbEstate.register(a);
+      String svid = DbEstate.svid(a, DbEstate.workload(a, DbEstate.API), DbEstate.API);
+      DbEstate.grants(a, DbEstate.API_GRANTS);
+      // concurrently: PostgreSQL refuses concurrent ACL changes on one table unless they wait
+      List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<Thread> issuers = new ArrayList<>();
+      for (int i = 0; i < LEASES; i++) {
+        Thread t = new Thread(() -> {
+          JsonNode l = DbEstate.ok(DbEstate.ask(a, svid, "{\"resource\":\"" + DbEstate.APP
+              + "\",\"ttl\":\"5s\"}"), 201);
+          ids.add(l.at("/lease/id").asText());
+        });
+        t.start();
+        issuers.add(t);
+      }
+      for (Thread t : issuers) {
+        t.join(60_000);
+      }
+      assertThat(ids).as("every concurrent issue succeeded").hasSize(LEASES);
+      Thread.sleep(6_000);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Thread> reapers = new ArrayList<>();
+      for (TestServer s : List.of(a, b, a, b)) {
+        Thread t = new Thread(() -> {
+          try {
+            go.await();
+            s.server().dbLeases().reap();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+        t.start();
+        reapers.add(t);
+      }
+      go.countDown();
+      for (Thread t : reapers) {
+        t.join(60_000);
+      }
+      DbCredentialsApiTest.await(Duration.ofSeconds(30), () -> ids.stream().allMatch(id ->
+          a.server().dbLeases().find(id).orElseThrow().droppedAt() != null));
+      Map<String, Long> drops = AuditActions.entries(a.server().database()).stream()
+          .filter(e -> e.get("action").asText().equals("db.lease.dropped"))
+          .map(e -> e.get("subject").asText())
+          .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+      assertThat(drops).containsOnlyKeys(ids);
+      assertThat(drops.values()).allMatch(n -> n == 1L);
+    }
+  }
+
+  private static ServerConfig config(String jdbc, Path data, Path kek) {
+    ServerConfig d = ServerConfig.defaults();
+    return new ServerConfig("127.0.0.1", 0, data, jdbc, d.trustDomain(), null, null, false,
+        d.logFormat(), d.maxBodyBytes(), null, kek);
+  }
+}
