@@ -38,11 +38,20 @@ class GcpAzureChecklistTest {
   }
 
   /** Rules that go beyond the checklist's items, with the reason they exist. */
-  static final Map<String, String> BEYOND = Map.of(
-      "IMP-GCP-008", "secrets in VM startup scripts (GCP counterpart of A7)",
-      "IMP-GCP-009", "startup script that downloads and runs code (mutable launch, like D16)",
-      "IMP-AZURE-005", "the federated credential that replaces a secret must be narrow",
-      "IMP-AZURE-006", "a Key Vault secret whose value is written in the code");
+  static final Map<String, String> BEYOND = Map.ofEntries(
+      Map.entry("IMP-GCP-008", "secrets in VM startup scripts (GCP counterpart of A7)"),
+      Map.entry("IMP-GCP-009", "startup script that downloads and runs code (like D16)"),
+      Map.entry("IMP-AZURE-005", "the federated credential replacing a secret is narrow"),
+      Map.entry("IMP-AZURE-006", "a Key Vault secret whose value is written in the code"),
+      Map.entry("IMP-GCP-011", "workload identity for a default KSA, namespace or pool"),
+      Map.entry("IMP-GCP-012", "Docker tags that can move in Artifact Registry"),
+      Map.entry("IMP-GCP-013", "firewalls open to the internet (like A34-A38)"),
+      Map.entry("IMP-GCP-014", "Cloud SQL authorized for 0.0.0.0/0 (like A38)"),
+      Map.entry("IMP-GCP-015", "GKE legacy ABAC (no Kubernetes RBAC, like K9)"),
+      Map.entry("IMP-GCP-016", "GKE control plane open to all (like A42)"),
+      Map.entry("IMP-AZURE-008", "NSG open for SSH/RDP (like A34, A35)"),
+      Map.entry("IMP-AZURE-009", "custom role with every action (like A11)"),
+      Map.entry("IMP-AZURE-010", "AKS without Kubernetes RBAC"));
 
   private static void map(String label, String item, String... ids) {
     COVERAGE.put(label, Map.entry(item, List.of(ids)));

@@ -1,4 +1,4 @@
 provider "aws" {
   region  = "eu-west-1"
-  profile = "root"
+  profile = "root" # expect: IMP-AWS-003
 }

@@ -8,6 +8,6 @@ resource "aws_iam_access_key" "old" {
 }
 
 resource "aws_iam_access_key" "new" {
-  user    = aws_iam_user.svc.name
+  user    = aws_iam_user.svc.name # expect: IMP-AWS-004
   pgp_key = "keybase:platform"
 }

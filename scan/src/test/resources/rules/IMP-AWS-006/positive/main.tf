@@ -7,7 +7,7 @@ resource "aws_lambda_function" "orders" {
   environment {
     variables = {
       DB_HOST     = "orders.cluster.internal"
-      DB_PASSWORD = "Wq7!vR2pLx9#mZ4t"
+      DB_PASSWORD = "Wq7!vR2pLx9#mZ4t" # expect: IMP-AWS-006
     }
   }
 }

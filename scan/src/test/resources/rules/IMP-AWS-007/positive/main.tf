@@ -6,6 +6,7 @@ resource "aws_launch_template" "app" {
     http_tokens = "required"
   }
 
+  # expect-next: IMP-AWS-007
   user_data = base64encode(<<-EOT
     #!/bin/bash
     export API_TOKEN=tk_9fK2mQ7xZp4Lw8Rv3Nb6

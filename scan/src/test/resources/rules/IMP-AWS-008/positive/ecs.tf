@@ -2,6 +2,7 @@ resource "aws_ecs_task_definition" "legacy" {
   family                = "legacy"
   execution_role_arn    = aws_iam_role.exec.arn
   task_role_arn         = aws_iam_role.legacy.arn
+  # expect-next: IMP-AWS-008
   container_definitions = <<-JSON
     [
       {

@@ -1,3 +1,3 @@
-resource "aws_secretsmanager_secret" "db" {
+resource "aws_secretsmanager_secret" "db" { # expect: IMP-AWS-010
   name = "prod/db"
 }

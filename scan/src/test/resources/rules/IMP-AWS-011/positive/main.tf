@@ -5,7 +5,7 @@ resource "aws_iam_policy" "ops" {
     Statement = [
       {
         Effect   = "Allow"
-        Action   = "*"
+        Action   = "*" # expect: IMP-AWS-011
         Resource = "*"
       }
     ]

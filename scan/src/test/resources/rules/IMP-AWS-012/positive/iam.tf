@@ -1,6 +1,6 @@
 data "aws_iam_policy_document" "ops" {
   statement {
-    actions   = ["iam:*"]
+    actions   = ["iam:*"] # expect: IMP-AWS-012
     resources = ["*"]
   }
 }

@@ -1,6 +1,6 @@
 data "aws_iam_policy_document" "queue" {
   statement {
-    actions   = ["sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
+    actions   = ["sqs:GetQueueAttributes", "sqs:GetQueueUrl"] # expect: IMP-AWS-013
     resources = ["*"]
   }
 }

@@ -5,7 +5,7 @@ resource "aws_iam_policy" "launcher" {
     Statement = [
       {
         Effect   = "Allow"
-        Action   = ["iam:PassRole", "ec2:RunInstances"]
+        Action   = ["iam:PassRole", "ec2:RunInstances"] # expect: IMP-AWS-015
         Resource = "*"
       }
     ]

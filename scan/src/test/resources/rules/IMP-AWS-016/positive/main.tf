@@ -5,7 +5,7 @@ resource "aws_iam_policy" "reader" {
     Statement = [
       {
         Effect   = "Allow"
-        Action   = ["secretsmanager:GetSecretValue"]
+        Action   = ["secretsmanager:GetSecretValue"] # expect: IMP-AWS-016
         Resource = "*"
       }
     ]

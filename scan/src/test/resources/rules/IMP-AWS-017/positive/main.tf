@@ -6,7 +6,7 @@ resource "aws_iam_role_policy" "reports" {
     Statement = [
       {
         Effect   = "Allow"
-        Action   = ["s3:GetObject", "dynamodb:Scan"]
+        Action   = ["s3:GetObject", "dynamodb:Scan"] # expect: IMP-AWS-017
         Resource = "*"
       }
     ]

@@ -6,7 +6,7 @@ resource "aws_iam_group_policy" "web" {
     Statement = [
       {
         Effect   = "Allow"
-        Action   = ["s3:PutBucketPolicy", "s3:PutBucketAcl"]
+        Action   = ["s3:PutBucketPolicy", "s3:PutBucketAcl"] # expect: IMP-AWS-018
         Resource = "*"
       }
     ]

@@ -5,7 +5,7 @@ resource "aws_iam_policy" "writer" {
     Statement = [
       {
         Effect   = "Allow"
-        Action   = ["dynamodb:PutItem", "dynamodb:UpdateItem"]
+        Action   = ["dynamodb:PutItem", "dynamodb:UpdateItem"] # expect: IMP-AWS-019
         Resource = "*"
       }
     ]

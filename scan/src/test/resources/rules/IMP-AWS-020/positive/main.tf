@@ -5,7 +5,7 @@ resource "aws_iam_role" "shared" {
     Statement = [
       {
         Effect    = "Allow"
-        Principal = { AWS = "*" }
+        Principal = { AWS = "*" } # expect: IMP-AWS-020
         Action    = "sts:AssumeRole"
       }
     ]

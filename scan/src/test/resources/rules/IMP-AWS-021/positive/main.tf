@@ -3,7 +3,7 @@ data "aws_iam_policy_document" "vendor_trust" {
     actions = ["sts:AssumeRole"]
     principals {
       type        = "AWS"
-      identifiers = ["arn:aws:iam::444455556666:root"]
+      identifiers = ["arn:aws:iam::444455556666:root"] # expect: IMP-AWS-021
     }
   }
 }

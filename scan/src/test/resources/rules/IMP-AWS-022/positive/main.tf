@@ -5,7 +5,7 @@ resource "aws_iam_policy" "hopper" {
     Statement = [
       {
         Effect   = "Allow"
-        Action   = "sts:AssumeRole"
+        Action   = "sts:AssumeRole" # expect: IMP-AWS-022
         Resource = "*"
       }
     ]

@@ -8,7 +8,7 @@ resource "aws_iam_role" "deploy" {
       Principal = { Federated = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" }
       Condition = {
         StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" }
-        StringLike   = { "token.actions.githubusercontent.com:sub" = "repo:*" }
+        StringLike   = { "token.actions.githubusercontent.com:sub" = "repo:*" } # expect: IMP-AWS-023
       }
     }]
   })

@@ -3,7 +3,7 @@ data "aws_iam_policy_document" "github" {
     actions = ["sts:AssumeRoleWithWebIdentity"]
     principals {
       type        = "Federated"
-      identifiers = [aws_iam_openid_connect_provider.github.arn, "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"]
+      identifiers = [aws_iam_openid_connect_provider.github.arn, "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"] # expect: IMP-AWS-023
     }
     condition {
       test     = "StringEquals"

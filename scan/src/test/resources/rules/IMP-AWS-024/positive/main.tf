@@ -5,7 +5,7 @@ resource "aws_iam_policy" "deployer" {
     Statement = [
       {
         Effect   = "Allow"
-        Action   = "iam:PassRole"
+        Action   = "iam:PassRole" # expect: IMP-AWS-024
         Resource = "*"
       }
     ]

@@ -1,3 +1,3 @@
 resource "aws_iam_user" "backup" {
-  name = "backup-bot"
+  name = "backup-bot" # expect: IMP-AWS-026
 }

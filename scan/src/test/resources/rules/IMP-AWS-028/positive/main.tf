@@ -1,4 +1,4 @@
-resource "aws_instance" "app" {
+resource "aws_instance" "app" { # expect: IMP-AWS-028
   ami           = "ami-0abc1234def567890"
   instance_type = "t3.micro"
 

@@ -5,6 +5,6 @@ resource "aws_instance" "app" {
 
   metadata_options {
     http_endpoint = "enabled"
-    http_tokens   = "optional"
+    http_tokens   = "optional" # expect: IMP-AWS-029
   }
 }

@@ -4,6 +4,6 @@ resource "aws_launch_template" "nodes" {
 
   metadata_options {
     http_tokens                 = "required"
-    http_put_response_hop_limit = 3
+    http_put_response_hop_limit = 3 # expect: IMP-AWS-030
   }
 }

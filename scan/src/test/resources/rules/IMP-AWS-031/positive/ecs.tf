@@ -14,6 +14,6 @@ resource "aws_iam_role" "task" {
 resource "aws_ecs_task_definition" "api" {
   family                = "api"
   execution_role_arn    = aws_iam_role.exec.arn
-  task_role_arn         = aws_iam_role.task.arn
+  task_role_arn         = aws_iam_role.task.arn # expect: IMP-AWS-031
   container_definitions = file("${path.module}/api.json")
 }

@@ -10,7 +10,7 @@ resource "aws_iam_role_policy_attachment" "fn_admin" {
 
 resource "aws_lambda_function" "fn" {
   function_name = "fn"
-  role          = aws_iam_role.fn.arn
+  role          = aws_iam_role.fn.arn # expect: IMP-AWS-031
   handler       = "main.handler"
   runtime       = "python3.12"
 }

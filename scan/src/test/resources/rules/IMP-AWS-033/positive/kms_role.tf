@@ -5,7 +5,7 @@ data "aws_iam_policy_document" "key" {
     resources = ["*"]
     principals {
       type        = "AWS"
-      identifiers = ["arn:aws:iam::123456789012:role/app"]
+      identifiers = ["arn:aws:iam::123456789012:role/app"] # expect: IMP-AWS-033
     }
   }
 }

@@ -6,7 +6,7 @@ resource "aws_kms_key" "data" {
       {
         Sid       = "Everyone"
         Effect    = "Allow"
-        Principal = "*"
+        Principal = "*" # expect: IMP-AWS-033
         Action    = "kms:*"
         Resource  = "*"
       }

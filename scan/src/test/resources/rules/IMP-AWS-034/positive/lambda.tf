@@ -2,5 +2,5 @@ resource "aws_lambda_permission" "anyone" {
   statement_id  = "AllowAnyone"
   action        = "lambda:InvokeFunction"
   function_name = aws_lambda_function.hook.function_name
-  principal     = "*"
+  principal     = "*" # expect: IMP-AWS-034
 }

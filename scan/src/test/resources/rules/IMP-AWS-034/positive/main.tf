@@ -5,7 +5,7 @@ resource "aws_s3_bucket_policy" "site" {
     Statement = [
       {
         Effect    = "Allow"
-        Principal = "*"
+        Principal = "*" # expect: IMP-AWS-034
         Action    = "s3:GetObject"
         Resource  = "${aws_s3_bucket.site.arn}/*"
       }

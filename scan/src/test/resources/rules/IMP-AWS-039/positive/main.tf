@@ -3,5 +3,5 @@ resource "aws_vpc_security_group_ingress_rule" "postgres" {
   ip_protocol       = "tcp"
   from_port         = 5432
   to_port           = 5432
-  cidr_ipv4         = "0.0.0.0/0"
+  cidr_ipv4         = "0.0.0.0/0" # expect: IMP-AWS-039
 }

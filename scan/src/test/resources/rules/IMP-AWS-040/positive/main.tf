@@ -1,4 +1,4 @@
-resource "aws_default_security_group" "default" {
+resource "aws_default_security_group" "default" { # expect: IMP-AWS-040
   vpc_id = aws_vpc.main.id
 
   ingress {

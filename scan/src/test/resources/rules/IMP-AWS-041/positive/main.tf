@@ -7,6 +7,6 @@ resource "aws_network_acl" "public" {
     protocol   = "tcp"
     from_port  = 22
     to_port    = 22
-    cidr_block = "0.0.0.0/0"
+    cidr_block = "0.0.0.0/0" # expect: IMP-AWS-041
   }
 }

@@ -4,5 +4,5 @@ resource "aws_network_acl_rule" "all_in" {
   egress         = false
   protocol       = "-1"
   rule_action    = "allow"
-  cidr_block     = "0.0.0.0/0"
+  cidr_block     = "0.0.0.0/0" # expect: IMP-AWS-041
 }

@@ -5,6 +5,6 @@ resource "aws_eks_cluster" "main" {
   vpc_config {
     subnet_ids             = var.subnet_ids
     endpoint_public_access = true
-    public_access_cidrs    = ["0.0.0.0/0"]
+    public_access_cidrs    = ["0.0.0.0/0"] # expect: IMP-AWS-043
   }
 }

@@ -1,4 +1,4 @@
-data "aws_ami" "base" {
+data "aws_ami" "base" { # expect: IMP-AWS-045
   most_recent = true
 
   filter {

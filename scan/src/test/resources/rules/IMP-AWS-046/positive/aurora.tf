@@ -1,4 +1,4 @@
-resource "aws_rds_cluster" "orders" {
+resource "aws_rds_cluster" "orders" { # expect: IMP-AWS-046
   cluster_identifier = "orders"
   engine             = "aurora-postgresql"
   master_username    = "orders"

@@ -1,4 +1,4 @@
-resource "aws_db_instance" "orders" {
+resource "aws_db_instance" "orders" { # expect: IMP-AWS-046
   identifier     = "orders"
   engine         = "postgres"
   engine_version = "16.3"

@@ -6,6 +6,6 @@ resource "azurerm_kubernetes_cluster" "legacy" {
 
   service_principal {
     client_id     = "6731de76-14a6-49ae-97bc-6eba6914391e"
-    client_secret = "w7Rt2-pLx9Qv4Mz8Kb3Nc6"
+    client_secret = "w7Rt2-pLx9Qv4Mz8Kb3Nc6" # expect: IMP-AZURE-002
   }
 }

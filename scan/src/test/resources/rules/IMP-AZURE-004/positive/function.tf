@@ -12,7 +12,7 @@ resource "azurerm_linux_function_app" "api" {
   location                   = "westeurope"
   service_plan_id            = azurerm_service_plan.api.id
   storage_account_name       = azurerm_storage_account.api.name
-  storage_account_access_key = azurerm_storage_account.api.primary_access_key
+  storage_account_access_key = azurerm_storage_account.api.primary_access_key # expect: IMP-AZURE-004
 
   site_config {}
 }

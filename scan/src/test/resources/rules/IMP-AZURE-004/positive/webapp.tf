@@ -6,7 +6,7 @@ resource "azurerm_linux_web_app" "shop" {
 
   site_config {}
 
-  app_settings = {
+  app_settings = { # expect: IMP-AZURE-004
     "ORDERS_QUEUE" = azurerm_servicebus_namespace.shop.default_primary_connection_string
   }
 

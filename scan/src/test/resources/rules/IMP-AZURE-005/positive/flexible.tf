@@ -3,5 +3,5 @@ resource "azuread_application_flexible_federated_identity_credential" "org" {
   display_name               = "github-org"
   audience                   = "api://AzureADTokenExchange"
   issuer                     = "https://token.actions.githubusercontent.com"
-  claims_matching_expression = "claims['sub'] matches 'repo:acme/*'"
+  claims_matching_expression = "claims['sub'] matches 'repo:acme/*'" # expect: IMP-AZURE-005
 }

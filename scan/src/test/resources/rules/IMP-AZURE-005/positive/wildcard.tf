@@ -3,5 +3,5 @@ resource "azuread_application_federated_identity_credential" "any_repo" {
   display_name   = "github-any"
   audiences      = ["api://AzureADTokenExchange"]
   issuer         = "https://token.actions.githubusercontent.com"
-  subject        = "repo:acme/*"
+  subject        = "repo:acme/*" # expect: IMP-AZURE-005
 }

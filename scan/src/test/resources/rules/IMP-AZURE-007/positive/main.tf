@@ -10,7 +10,7 @@ resource "azurerm_kubernetes_cluster" "main" {
     vm_size    = "Standard_D4s_v5"
   }
 
-  service_principal {
+  service_principal { # expect: IMP-AZURE-007
     client_id     = var.aks_client_id
     client_secret = var.aks_client_secret
   }

@@ -3,6 +3,6 @@ resource "google_service_account" "ci" {
   display_name = "CI deployer"
 }
 
-resource "google_service_account_key" "ci" {
+resource "google_service_account_key" "ci" { # expect: IMP-GCP-001
   service_account_id = google_service_account.ci.name
 }

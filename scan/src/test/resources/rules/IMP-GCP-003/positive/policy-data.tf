@@ -1,7 +1,7 @@
 data "google_iam_policy" "folder" {
   binding {
     role    = "roles/editor"
-    members = ["serviceAccount:batch@acme-prod.iam.gserviceaccount.com"]
+    members = ["serviceAccount:batch@acme-prod.iam.gserviceaccount.com"] # expect: IMP-GCP-003
   }
 }
 

@@ -5,5 +5,5 @@ resource "google_service_account" "ci" {
 resource "google_project_iam_member" "ci_editor" {
   project = var.project_id
   role    = "roles/editor"
-  member  = "serviceAccount:${google_service_account.ci.email}"
+  member  = "serviceAccount:${google_service_account.ci.email}" # expect: IMP-GCP-003
 }

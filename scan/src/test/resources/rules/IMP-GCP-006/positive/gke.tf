@@ -4,6 +4,6 @@ resource "google_container_node_pool" "default" {
 
   node_config {
     machine_type = "e2-standard-4"
-    oauth_scopes = ["https://www.googleapis.com/auth/cloud-platform"]
+    oauth_scopes = ["https://www.googleapis.com/auth/cloud-platform"] # expect: IMP-GCP-006
   }
 }

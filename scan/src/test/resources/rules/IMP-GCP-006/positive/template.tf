@@ -11,6 +11,6 @@ resource "google_compute_instance_template" "workers" {
 
   service_account {
     email  = "123456789012-compute@developer.gserviceaccount.com"
-    scopes = ["https://www.googleapis.com/auth/cloud-platform"]
+    scopes = ["https://www.googleapis.com/auth/cloud-platform"] # expect: IMP-GCP-006
   }
 }

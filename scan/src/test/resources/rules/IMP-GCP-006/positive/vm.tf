@@ -14,6 +14,6 @@ resource "google_compute_instance" "web" {
   }
 
   service_account {
-    scopes = ["cloud-platform"]
+    scopes = ["cloud-platform"] # expect: IMP-GCP-006
   }
 }

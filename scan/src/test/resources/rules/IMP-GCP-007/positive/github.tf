@@ -1,4 +1,4 @@
-resource "google_iam_workload_identity_pool_provider" "github" {
+resource "google_iam_workload_identity_pool_provider" "github" { # expect: IMP-GCP-007
   workload_identity_pool_id          = google_iam_workload_identity_pool.ci.workload_identity_pool_id
   workload_identity_pool_provider_id = "github"
 

@@ -10,6 +10,6 @@ resource "google_compute_instance_template" "workers" {
   }
 
   metadata = {
-    user-data = "API_TOKEN=tok_9fK2mQx7LpR4vZ8w\n"
+    user-data = "API_TOKEN=tok_9fK2mQx7LpR4vZ8w\n" # expect: IMP-GCP-008
   }
 }

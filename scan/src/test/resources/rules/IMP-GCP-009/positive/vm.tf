@@ -14,6 +14,6 @@ resource "google_compute_instance" "agent" {
   }
 
   metadata = {
-    startup-script = "curl -fsSL https://get.agent.example/install.sh | sudo bash"
+    startup-script = "curl -fsSL https://get.agent.example/install.sh | sudo bash" # expect: IMP-GCP-009
   }
 }

@@ -4,5 +4,5 @@ resource "aws_db_instance" "orders" {
   instance_class    = "db.t4g.medium"
   allocated_storage = 20
   username          = "orders"
-  password          = "Zt7qLm2Xv9Rk"
+  password          = "Zt7qLm2Xv9Rk" # expect: IMP-TF-002
 }

@@ -6,6 +6,6 @@ resource "kubernetes_secret" "db" {
 
   data = {
     username = "shop"
-    password = "n8Vq2Lx7Tz4K"
+    password = "n8Vq2Lx7Tz4K" # expect: IMP-TF-002
   }
 }

@@ -1,7 +1,7 @@
 output "db_password" {
-  value = random_password.db.result
+  value = random_password.db.result # expect: IMP-TF-003
 }
 
 output "kubeconfig" {
-  value = azurerm_kubernetes_cluster.main.kube_config_raw
+  value = azurerm_kubernetes_cluster.main.kube_config_raw # expect: IMP-TF-003
 }

@@ -1,3 +1,3 @@
 output "api_token" {
-  value = nonsensitive(var.api_token)
+  value = nonsensitive(var.api_token) # expect: IMP-TF-003
 }

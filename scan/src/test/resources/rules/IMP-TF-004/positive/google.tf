@@ -1,5 +1,5 @@
 provider "google" {
   project     = "acme-prod"
   region      = "europe-west1"
-  credentials = file("terraform-sa-key.json")
+  credentials = file("terraform-sa-key.json") # expect: IMP-TF-004
 }

@@ -48,7 +48,9 @@ final class AwsChecks {
   private static final Map<Kind, Rule> TRUST_RULES = new EnumMap<>(Map.of(
       Kind.WILDCARD_PRINCIPAL, AwsRules.TRUST_EVERYONE,
       Kind.CROSS_ACCOUNT_UNVERIFIED, AwsRules.CROSS_ACCOUNT,
-      Kind.GITHUB_OIDC_UNRESTRICTED, AwsRules.GITHUB_OIDC));
+      Kind.GITHUB_OIDC_UNRESTRICTED, AwsRules.GITHUB_OIDC,
+      Kind.OIDC_UNRESTRICTED, AwsRules.GITHUB_OIDC,
+      Kind.OIDC_TENANT_WIDE, AwsRules.GITHUB_OIDC));
   /** Identity policies: resource type to the attribute holding the document. */
   private static final Map<String, String> IDENTITY_POLICIES = Map.of(
       "aws_iam_policy", "policy", "aws_iam_role_policy", "policy",
@@ -70,11 +72,6 @@ final class AwsChecks {
   private static final List<String> INSTANCE_TYPES =
       List.of("aws_instance", "aws_launch_template", "aws_launch_configuration",
           "aws_spot_instance_request");
-  private static final Set<String> OPEN_CIDRS = Set.of("0.0.0.0/0", "::/0");
-  private static final int[] SENSITIVE_PORTS = {20, 21, 23, 25, 135, 137, 139, 445, 1433, 1521,
-      2049, 2375, 2376, 2379, 2380, 3000, 3306, 4333, 5000, 5432, 5601, 5900, 5984, 6379, 7001,
-      8020, 8080, 8086, 8088, 8888, 9000, 9042, 9092, 9200, 9300, 10250, 11211, 15672, 27017,
-      27018, 50070};
   private static final Pattern ASSIGNMENT = Pattern.compile(
       "^\\s*(?:export\\s+|set\\s+|\\$env:)?([A-Za-z_][A-Za-z0-9_.-]{0,80})\\s*[=:]\\s*"
           + "[\"']?([^\"'\\s;]{1,400})");
@@ -104,10 +101,9 @@ final class AwsChecks {
     instances();
     workloadRoles();
     keyAndResourcePolicies();
-    securityGroups();
-    networkAcls();
-    publicEndpoints();
+    new NetworkChecks(module, sink).run();
     images();
+    registries();
     databases();
   }
 
@@ -247,8 +243,10 @@ final class AwsChecks {
       for (Tf.Block env : l.block().blocks("environment")) {
         Tf.Attr vars = env.attr("variables");
         if (vars != null && vars.value() instanceof Tf.Obj o) {
+          // Each variable is reported on its own line, where the text detectors see it too.
           o.entries().forEach((name, value) -> secretAssignment(AwsRules.LAMBDA_ENV_SECRET, l,
-              vars, name, value.literal(), "environment variable", "environment." + name));
+              at(l, vars, value), name, value.literal(), "environment variable",
+              "environment." + name));
         }
       }
     }
@@ -284,6 +282,13 @@ final class AwsChecks {
         }
       }
     }
+  }
+
+  /** The attribute as if it started where one of the values it writes starts. */
+  private static Tf.Attr at(Located l, Tf.Attr attr, Tf.Value value) {
+    int line = l.file().line(value);
+    return line == 0 ? attr
+        : new Tf.Attr(attr.name(), attr.value(), line, l.file().column(value));
   }
 
   private JsonNode json(Tf.Value v) {
@@ -481,19 +486,62 @@ final class AwsChecks {
     }
   }
 
+  /**
+   * Reports the issues of one policy, one finding per rule kind: at the line of the first
+   * issue's statement part (its Action, Principal or condition) where the policy's text can be
+   * located, else at the attribute; with the highest severity an issue asks for, if any.
+   */
   private void reportIssues(Located at, Tf.Attr attr, List<PolicyIssue> issues,
       Map<Kind, Rule> rules, String key) {
     Map<Kind, Set<String>> details = new LinkedHashMap<>();
+    Map<Kind, PolicyIssue> first = new LinkedHashMap<>();
+    Map<Kind, Severity> severities = new EnumMap<>(Kind.class);
     for (PolicyIssue i : issues) {
       if (rules.containsKey(i.kind())) {
         details.computeIfAbsent(i.kind(), k -> new LinkedHashSet<>()).add(i.detail());
+        first.putIfAbsent(i.kind(), i);
+        if (i.severity() != null) {
+          severities.merge(i.kind(), i.severity(),
+              (a, b) -> a.compareTo(b) >= 0 ? a : b);
+        }
       }
+    }
+    if (details.isEmpty()) {
+      return;
     }
     List<String> from = module.resolvedFrom(attr.value());
     String suffix = from.isEmpty() ? "" : " (from " + String.join(", ", from) + ")";
-    details.forEach((kind, texts) -> report(rules.get(kind), at, attr,
-        at.block().address() + " " + key + " " + String.join("; ", texts) + suffix,
-        key + ":" + kind.name().toLowerCase(Locale.ROOT)));
+    PolicyPlaces places = PolicyPlaces.locate(attr.value(), module);
+    details.forEach((kind, texts) -> {
+      PolicyIssue i = first.get(kind);
+      SourceFile file = at.file().source();
+      int line = attr.line();
+      int column = attr.column();
+      if (places != null && i.statement() < places.statements().size()) {
+        int l = places.statements().get(i.statement()).of(i.part(), i.conditionKey());
+        if (l > 0) {
+          file = places.file().source();
+          line = l;
+          column = firstColumn(file, l);
+        }
+      }
+      Rule rule = rules.get(kind);
+      Finding f = rule.at(file.location(Math.max(1, line), Math.max(1, column)),
+          at.block().address() + " " + key + " " + String.join("; ", texts) + suffix)
+          .withKey(at.block().address() + "." + key + ":" + kind.name().toLowerCase(Locale.ROOT));
+      Severity s = severities.get(kind);
+      sink.report(s == null || s == rule.severity() ? f : f.withSeverity(s));
+    });
+  }
+
+  /** The column of a line's first non-blank character (1 for a blank line). */
+  private static int firstColumn(SourceFile file, int line) {
+    String text = file.line(line);
+    int i = 0;
+    while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+      i++;
+    }
+    return i < text.length() ? i + 1 : 1;
   }
 
   // ---- A14, A25: attachments ----
@@ -776,204 +824,6 @@ final class AwsChecks {
     }
   }
 
-  // ---- A34-A40, A43: security groups and NACLs ----
-
-  /** One ingress or egress rule, wherever it was declared. */
-  private record SgRule(Located owner, int line, int column, String key, boolean ingress,
-      String protocol, String from, String to, List<String> cidrs) {}
-
-  private void securityGroups() {
-    List<SgRule> rules = new ArrayList<>();
-    for (String type : List.of("aws_security_group", "aws_default_security_group")) {
-      for (Located l : module.resources(type)) {
-        int n = 0;
-        for (Tf.Block b : l.block().blocks()) {
-          if (b.type().equals("ingress") || b.type().equals("egress")) {
-            List<String> cidrs = new ArrayList<>(Tf.literals(b.value("cidr_blocks")));
-            cidrs.addAll(Tf.literals(b.value("ipv6_cidr_blocks")));
-            rules.add(new SgRule(l, b.line(), b.column(), b.type() + "[" + n++ + "]",
-                b.type().equals("ingress"), b.literal("protocol"), b.literal("from_port"),
-                b.literal("to_port"), cidrs));
-          }
-        }
-        if (type.equals("aws_default_security_group")
-            && (!l.block().blocks("ingress").isEmpty() || !l.block().blocks("egress").isEmpty())) {
-          report(AwsRules.DEFAULT_SG, l, null, l.block().address() + " keeps ingress or egress"
-              + " rules in the default security group", "rules");
-        }
-      }
-    }
-    for (Located l : module.resources("aws_security_group_rule")) {
-      Tf.Block b = l.block();
-      List<String> cidrs = new ArrayList<>(Tf.literals(b.value("cidr_blocks")));
-      cidrs.addAll(Tf.literals(b.value("ipv6_cidr_blocks")));
-      rules.add(new SgRule(l, b.line(), b.column(), "rule", "ingress".equals(b.literal("type")),
-          b.literal("protocol"), b.literal("from_port"), b.literal("to_port"), cidrs));
-    }
-    for (String type : List.of("aws_vpc_security_group_ingress_rule",
-        "aws_vpc_security_group_egress_rule")) {
-      for (Located l : module.resources(type)) {
-        Tf.Block b = l.block();
-        List<String> cidrs = new ArrayList<>(Tf.literals(b.value("cidr_ipv4")));
-        cidrs.addAll(Tf.literals(b.value("cidr_ipv6")));
-        rules.add(new SgRule(l, b.line(), b.column(), "rule", type.contains("ingress"),
-            b.literal("ip_protocol"), b.literal("from_port"), b.literal("to_port"), cidrs));
-      }
-    }
-    rules.forEach(this::sgRule);
-    Set<String> used = module.referencedAddresses(AwsChecks::attaches);
-    for (Located l : module.resources("aws_security_group")) {
-      if (!used.contains(l.block().address())) {
-        report(AwsRules.SG_UNUSED, l, null, l.block().address()
-            + " is not referenced by any resource in this module", "");
-      }
-    }
-  }
-
-  private void sgRule(SgRule r) {
-    List<String> open = r.cidrs().stream().map(String::trim).filter(OPEN_CIDRS::contains)
-        .toList();
-    if (open.isEmpty()) {
-      return;
-    }
-    String where = r.owner().block().address() + " " + (r.ingress() ? "ingress" : "egress");
-    String cidr = String.join(", ", open);
-    SourceFile file = r.owner().file().source();
-    String key = r.owner().block().address() + "." + r.key();
-    Ports ports = Ports.of(r.protocol(), r.from(), r.to());
-    if (ports == null) {
-      return;
-    }
-    if (!r.ingress()) {
-      if (ports.all()) {
-        report(AwsRules.SG_EGRESS_ALL, file, r.line(), r.column(), where
-            + " allows all traffic to " + cidr, key + ".egress_all", null);
-      }
-      return;
-    }
-    if (ports.all()) {
-      report(AwsRules.SG_ALL_PORTS, file, r.line(), r.column(), where + " allows all ports from "
-          + cidr, key + ".all_ports", null);
-      return;
-    }
-    if (ports.covers(22)) {
-      report(AwsRules.SG_SSH, file, r.line(), r.column(), where + " allows port 22 (SSH) from "
-          + cidr, key + ".22", null);
-    }
-    if (ports.covers(3389)) {
-      report(AwsRules.SG_RDP, file, r.line(), r.column(), where + " allows port 3389 (RDP) from "
-          + cidr, key + ".3389", null);
-    }
-    List<String> sensitive = new ArrayList<>();
-    for (int p : SENSITIVE_PORTS) {
-      if (ports.covers(p)) {
-        sensitive.add(Integer.toString(p));
-      }
-    }
-    if (!sensitive.isEmpty()) {
-      String shown = sensitive.size() > 8
-          ? String.join(", ", sensitive.subList(0, 8)) + ", ..." : String.join(", ", sensitive);
-      report(AwsRules.SG_SENSITIVE_PORT, file, r.line(), r.column(), where + " allows port "
-          + shown + " from " + cidr, key + ".sensitive", null);
-    }
-  }
-
-  /** A port range of a rule; null when it cannot be read statically or is not TCP/UDP. */
-  private record Ports(int from, int to, boolean all) {
-    static Ports of(String protocol, String from, String to) {
-      String p = protocol == null ? "" : protocol.trim().toLowerCase(Locale.ROOT);
-      if (p.equals("-1") || p.equals("all")) {
-        return new Ports(0, 65535, true);
-      }
-      if (!p.equals("tcp") && !p.equals("udp") && !p.equals("6") && !p.equals("17")) {
-        return null;
-      }
-      int f = parseInt(from);
-      int t = parseInt(to);
-      if (f < 0 || t < 0) {
-        return null;
-      }
-      return new Ports(f, t, f <= 1 && t >= 65535);
-    }
-
-    boolean covers(int port) {
-      return from <= port && port <= to;
-    }
-  }
-
-  private void networkAcls() {
-    for (String type : List.of("aws_network_acl", "aws_default_network_acl")) {
-      for (Located l : module.resources(type)) {
-        int n = 0;
-        for (Tf.Block b : l.block().blocks("ingress")) {
-          naclRule(l, b.line(), b.column(), "ingress[" + n++ + "]", b.literal("action"),
-              b.literal("protocol"), b.literal("from_port"), b.literal("to_port"),
-              List.of(nz(b.literal("cidr_block")), nz(b.literal("ipv6_cidr_block"))));
-        }
-      }
-    }
-    for (Located l : module.resources("aws_network_acl_rule")) {
-      Tf.Block b = l.block();
-      if (b.isTrue("egress")) {
-        continue;
-      }
-      naclRule(l, b.line(), b.column(), "rule", b.literal("rule_action"), b.literal("protocol"),
-          b.literal("from_port"), b.literal("to_port"),
-          List.of(nz(b.literal("cidr_block")), nz(b.literal("ipv6_cidr_block"))));
-    }
-  }
-
-  private static String nz(String s) {
-    return s == null ? "" : s.trim();
-  }
-
-  private void naclRule(Located l, int line, int column, String key, String action,
-      String protocol, String from, String to, List<String> cidrs) {
-    if (action == null || !action.equalsIgnoreCase("allow")
-        || cidrs.stream().noneMatch(OPEN_CIDRS::contains)) {
-      return;
-    }
-    Ports ports = Ports.of(protocol, from, to);
-    if (ports == null) {
-      return;
-    }
-    List<String> hit = new ArrayList<>();
-    if (ports.all()) {
-      hit.add("all ports");
-    } else {
-      for (int p : new int[] {20, 21, 22, 3389}) {
-        if (ports.covers(p)) {
-          hit.add(Integer.toString(p));
-        }
-      }
-    }
-    if (!hit.isEmpty()) {
-      report(AwsRules.NACL_OPEN, l.file().source(), line, column, l.block().address()
-          + " allows " + String.join(", ", hit) + " from the internet",
-          l.block().address() + "." + key, null);
-    }
-  }
-
-  // ---- A42: EKS ----
-
-  private void publicEndpoints() {
-    for (Located l : module.resources("aws_eks_cluster")) {
-      Tf.Block vpc = l.block().block("vpc_config");
-      if (vpc == null || vpc.isFalse("endpoint_public_access")) {
-        continue;
-      }
-      Tf.Attr cidrs = vpc.attr("public_access_cidrs");
-      if (cidrs == null) {
-        reportBlock(AwsRules.EKS_PUBLIC, l, vpc, l.block().address() + " has a public API"
-            + " endpoint without public_access_cidrs (defaults to 0.0.0.0/0)", "vpc_config");
-      } else if (Tf.literals(cidrs.value()).stream().map(String::trim)
-          .anyMatch(OPEN_CIDRS::contains)) {
-        report(AwsRules.EKS_PUBLIC, l, cidrs, l.block().address() + " opens its public API"
-            + " endpoint to 0.0.0.0/0", "vpc_config.public_access_cidrs");
-      }
-    }
-  }
-
   // ---- A44, A45 ----
 
   private void images() {
@@ -989,6 +839,46 @@ final class AwsChecks {
         report(AwsRules.AMI_NO_OWNER, l, null, b.address() + " selects an AMI without owners,"
             + " so an image from any account can match", "owners");
       }
+    }
+  }
+
+  /**
+   * ECR repositories (and repository creation templates) whose tags can be overwritten: MUTABLE
+   * or MUTABLE_WITH_EXCLUSION, or unset (the provider's default is MUTABLE); and calls of the
+   * terraform-aws-modules ECR module that set repository_image_tag_mutability to MUTABLE (the
+   * module's default is IMMUTABLE).
+   */
+  private void registries() {
+    for (String type : List.of("aws_ecr_repository", "aws_ecr_repository_creation_template")) {
+      for (Located l : module.resources(type)) {
+        mutability(l, "image_tag_mutability", true);
+      }
+    }
+    for (Located l : module.blocks()) {
+      Tf.Value src = l.block().type().equals("module") ? l.block().value("source") : null;
+      String s = src == null || src.literal() == null ? "" : src.literal();
+      if (s.contains("terraform-aws-modules/ecr") || s.contains("terraform-aws-ecr")) {
+        mutability(l, "repository_image_tag_mutability", false);
+      }
+    }
+  }
+
+  private void mutability(Located l, String attr, boolean mutableByDefault) {
+    Tf.Block b = l.block();
+    Tf.Attr a = b.attr(attr);
+    if (a == null) {
+      if (mutableByDefault) {
+        report(AwsRules.ECR_MUTABLE, l, null, b.address() + " does not set " + attr
+            + ", so tags are MUTABLE (the provider's default)", attr);
+      }
+      return;
+    }
+    Tf.Value v = module.resolve(a.value());
+    String value = v == null || v.literal() == null ? null
+        : v.literal().trim().toUpperCase(Locale.ROOT);
+    if (value != null && value.startsWith("MUTABLE")) {
+      report(AwsRules.ECR_MUTABLE, l, a, b.address() + " sets " + attr + " = " + value
+          + ", so a pushed tag can be made to point at another image", attr);
     }
   }
 
@@ -1011,16 +901,6 @@ final class AwsChecks {
         }
       }
     }
-  }
-
-  /**
-   * Whether a reference from this attribute attaches a security group: a rule's own
-   * {@code security_group_id} only adds rules to the group and does not count as a use.
-   */
-  private static boolean attaches(Tf.Block owner, String attribute) {
-    return !(attribute.equals("security_group_id") && owner.type().equals("resource")
-        && (owner.label(0).equals("aws_security_group_rule")
-        || owner.label(0).startsWith("aws_vpc_security_group_")));
   }
 
   /** A value as a message shows it: a reference by its name, a literal by its text. */

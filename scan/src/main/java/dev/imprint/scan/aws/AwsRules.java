@@ -273,19 +273,33 @@ final class AwsRules {
       "{ Action = \"sts:AssumeRole\", Resource = aws_iam_role.reader.arn }",
       "iam", "policy");
 
-  static final Rule GITHUB_OIDC = rule("023", "GitHub Actions OIDC trust without a repository "
+  static final Rule GITHUB_OIDC = rule("023", "OIDC federation trust without a subject "
           + "restriction", CRITICAL, NHI5,
-      "A role that trusts token.actions.githubusercontent.com without a sub condition naming "
-          + "the repository can be assumed by a workflow in any GitHub repository.",
-      "Add a StringEquals or StringLike condition on token.actions.githubusercontent.com:sub "
-          + "naming the owner and repository (and ideally a branch or environment), e.g. "
-          + "repo:acme/deploy:ref:refs/heads/main.",
+      "A role that trusts an OIDC issuer without a condition on the issuer's sub claim can be "
+          + "assumed with any token that issuer signs: for GitHub Actions, GitLab.com and "
+          + "Terraform Cloud that is every workflow, pipeline or run of every customer "
+          + "(critical); for an EKS cluster's provider every service account in the cluster and "
+          + "for a self-managed issuer every identity it knows (high); for Cognito identity "
+          + "pools without an aud condition any pool of any account. A wildcard in the tenant "
+          + "part of the subject ('repo:*', 'project_path:*', 'organization:*', "
+          + "'system:serviceaccount:*') is the same. A subject open to one whole tenant "
+          + "('repo:acme/*', 'system:serviceaccount:apps:*') lets every repository, workspace "
+          + "or service account of that owner or namespace in and is reported as medium. The "
+          + "aud claim alone is no restriction: STS already checks it against the provider's "
+          + "client ID list.",
+      "Add a StringEquals (or StringLike without a wildcard in the owner or namespace) "
+          + "condition on the issuer's sub claim naming the subject: "
+          + "repo:OWNER/REPO:ref:refs/heads/main or :environment:prod for GitHub, "
+          + "project_path:GROUP/PROJECT:ref_type:branch:ref:main for GitLab, "
+          + "organization:ORG:project:P:workspace:W:run_phase:apply for Terraform Cloud, "
+          + "system:serviceaccount:NAMESPACE:NAME for EKS; and cognito-identity.amazonaws.com:aud "
+          + "naming the identity pool for Cognito.",
       "condition {\n  test = \"StringEquals\"\n  variable = "
           + "\"token.actions.githubusercontent.com:aud\"\n  values = [\"sts.amazonaws.com\"]\n}",
       "condition {\n  test = \"StringEquals\"\n  variable = "
           + "\"token.actions.githubusercontent.com:sub\"\n  values = "
           + "[\"repo:acme/deploy:ref:refs/heads/main\"]\n}",
-      "iam", "trust", "oidc", "github");
+      "iam", "trust", "oidc", "github", "gitlab", "eks", "federation");
 
   static final Rule PASS_ANY = rule("024", "IAM policy allows iam:PassRole on every role", HIGH,
       NHI5,
@@ -508,6 +522,50 @@ final class AwsRules {
           + "  iam_database_authentication_enabled = true\n}",
       "rds", "database");
 
+  static final Rule DB_PUBLIC = rule("047", "Database publicly accessible", HIGH,
+      SEGMENTATION,
+      "publicly_accessible = true gives an RDS, Aurora, Neptune or Redshift instance a public "
+          + "DNS name and address: with a permissive security group its port is reachable from "
+          + "the internet, where database ports are scanned and brute-forced within minutes, "
+          + "and its only defence is the password.",
+      "Keep databases in private subnets with publicly_accessible = false (the default) and "
+          + "reach them from the application's network, a bastion with Session Manager or a "
+          + "VPN.",
+      "resource \"aws_db_instance\" \"db\" {\n  engine              = \"postgres\"\n"
+          + "  publicly_accessible = true\n}",
+      "resource \"aws_db_instance\" \"db\" {\n  engine              = \"postgres\"\n"
+          + "  publicly_accessible = false\n}",
+      "rds", "database", "network");
+
+  static final Rule ECR_MUTABLE = rule("048", "ECR repository lets image tags be overwritten",
+      MEDIUM, IMMUTABILITY,
+      "With image_tag_mutability MUTABLE (the provider's default when it is not set) anyone who "
+          + "can push can replace the image behind an existing tag such as v1.4.2: a deployment "
+          + "that names the tag then runs other code than was reviewed, scanned and approved, "
+          + "and a rollback to that tag is no rollback.",
+      "Set image_tag_mutability = \"IMMUTABLE\" (IMMUTABLE_WITH_EXCLUSION to keep a few "
+          + "mutable tags such as latest) and deploy by digest.",
+      "resource \"aws_ecr_repository\" \"app\" {\n  name = \"app\"\n}",
+      "resource \"aws_ecr_repository\" \"app\" {\n  name                 = \"app\"\n"
+          + "  image_tag_mutability = \"IMMUTABLE\"\n}",
+      "ecr", "registry");
+
+  static final Rule SG_INTERNET_INGRESS = rule("049", "Security group allows ingress from the "
+          + "internet", LOW, SEGMENTATION,
+      "Every port open to 0.0.0.0/0 or ::/0 is attack surface that anyone can probe. A public "
+          + "load balancer or web server on 80/443 is a deliberate exception, which is why this "
+          + "is low; ports that are not known statically and unusual ports deserve a look. "
+          + "SSH, RDP, all ports and database or admin ports have their own, higher-severity "
+          + "rules.",
+      "Open the port only to the sources that need it (a load balancer's security group, a "
+          + "CDN's managed prefix list, a VPN range). If the port is meant to be public, keep "
+          + "it and suppress the finding with a reason.",
+      "ingress {\n  protocol    = \"tcp\"\n  from_port   = 8443\n  to_port     = 8443\n"
+          + "  cidr_blocks = [\"0.0.0.0/0\"]\n}",
+      "ingress {\n  protocol        = \"tcp\"\n  from_port       = 8443\n  to_port         = "
+          + "8443\n  security_groups = [aws_security_group.alb.id]\n}",
+      "network", "security-group");
+
   static final List<Rule> ALL = List.of(ACCESS_KEY, ACCESS_KEY_NO_PGP, ROOT_KEYS, MANY_KEYS,
       PROVIDER_KEYS, LAMBDA_ENV_SECRET, USER_DATA_SECRET, ECS_ENV_SECRET, SSM_TO_HTTP,
       SECRET_NO_ROTATION, ADMIN_POLICY, SERVICE_WILDCARD, RESOURCE_STAR, ADMIN_ATTACHMENT,
@@ -516,5 +574,5 @@ final class AwsRules {
       LOGIN_PROFILE, NO_INSTANCE_PROFILE, IMDSV1, IMDS_HOPS, WORKLOAD_ADMIN, ECS_SAME_ROLE,
       KMS_POLICY, PUBLIC_RESOURCE_POLICY, SG_SSH, SG_RDP, SG_ALL_PORTS, SG_EGRESS_ALL,
       SG_SENSITIVE_PORT, DEFAULT_SG, NACL_OPEN, PUBLIC_IP, EKS_PUBLIC, SG_UNUSED, AMI_NO_OWNER,
-      DB_NO_IAM_AUTH);
+      DB_NO_IAM_AUTH, DB_PUBLIC, ECR_MUTABLE, SG_INTERNET_INGRESS);
 }

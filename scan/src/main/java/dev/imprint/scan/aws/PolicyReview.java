@@ -27,7 +27,6 @@ public final class PolicyReview {
       "aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths",
       "aws:SourceOwner", "aws:SourceVpc", "aws:SourceVpce", "aws:userid",
       "kms:CallerAccount", "kms:ViaService", "aws:PrincipalServiceName", "lambda:FunctionArn");
-  private static final String GITHUB_ISSUER = "token.actions.githubusercontent.com";
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
   private static final Pattern ACCOUNT_ARN =
       Pattern.compile("arn:aws[a-z-]*:iam::(\\d{12}):.{1,400}");
@@ -41,7 +40,8 @@ public final class PolicyReview {
 
   /**
    * The risks of a role's trust (assume-role) policy: everyone trusted, another account trusted
-   * without a check, GitHub Actions OIDC trusted for every repository.
+   * without a check, an OIDC issuer (GitHub Actions, GitLab, Terraform Cloud, EKS, Cognito, any
+   * other) trusted for every subject or a whole tenant (see {@link OidcTrust}).
    */
   public static List<PolicyIssue> trust(PolicyDocument doc) {
     List<PolicyIssue> out = new ArrayList<>();
@@ -61,13 +61,7 @@ public final class PolicyReview {
             "trusts account " + String.join(", ", accounts)
                 + " without an sts:ExternalId, MFA or aws:PrincipalOrgID condition"));
       }
-      if (s.principals().mentions("Federated", GITHUB_ISSUER)) {
-        String problem = githubSubjectProblem(s);
-        if (problem != null) {
-          out.add(new PolicyIssue(Kind.GITHUB_OIDC_UNRESTRICTED, i, List.of(GITHUB_ISSUER),
-              problem));
-        }
-      }
+      out.addAll(OidcTrust.review(s, i));
     }
     return out;
   }
@@ -213,41 +207,6 @@ public final class PolicyReview {
   private static boolean isAccountRoot(String id) {
     String v = id.trim();
     return ACCOUNT.matcher(v).matches() || v.endsWith(":root");
-  }
-
-  /** Why a GitHub OIDC trust lets any repository in, or null when a repository is named. */
-  private static String githubSubjectProblem(PolicyStatement s) {
-    List<PolicyCondition> subs = s.conditionsOn(GITHUB_ISSUER + ":sub").stream()
-        .filter(c -> !c.negative()).toList();
-    if (subs.isEmpty()) {
-      return "trusts GitHub Actions OIDC without a token.actions.githubusercontent.com:sub"
-          + " condition, so a workflow in any repository on GitHub can assume the role";
-    }
-    for (PolicyCondition c : subs) {
-      for (String v : c.values()) {
-        String why = unsafeSubject(v);
-        if (why != null) {
-          return "trusts GitHub Actions OIDC with sub '" + v + "': " + why;
-        }
-      }
-    }
-    return null;
-  }
-
-  private static String unsafeSubject(String value) {
-    String v = value.trim();
-    if (v.isEmpty() || IamActions.isEverything(v) || v.startsWith("*")) {
-      return "the subject is a wildcard, so any repository matches";
-    }
-    if (v.regionMatches(true, 0, "repo:", 0, 5)) {
-      String rest = v.substring(5);
-      int slash = rest.indexOf('/');
-      String owner = slash < 0 ? rest : rest.substring(0, slash);
-      if (owner.contains("*") || owner.contains("?") || slash < 0) {
-        return "the repository owner is a wildcard, so repositories of other owners match";
-      }
-    }
-    return null;
   }
 
   private static List<String> actionsOf(PolicyStatement s) {

@@ -15,11 +15,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * Finds Azure identity risks in Terraform: client secrets created for applications and service
  * principals or hard-coded in providers, backends and resources, Owner/Contributor/User Access
  * Administrator at subscription or management group scope, apps that use access keys without a
- * managed identity, broad federated credentials, literal Key Vault secrets and AKS clusters on a
- * service principal. Rules that may report a secret need only one file and report per file,
- * where the scanner merges a secret found both here and by the text detectors into one finding;
- * the role assignment rule runs per module (directory) once every file is read, so that a role
- * or scope held in a variable (its auto-loaded tfvars value or default) or a local counts.
+ * managed identity, broad federated credentials, literal Key Vault secrets, AKS clusters on a
+ * service principal or without Kubernetes RBAC, custom roles that allow every action and network
+ * security groups that open SSH or RDP to the internet. Rules that may report a secret need only
+ * one file and report per file, where the scanner merges a secret found both here and by the
+ * text detectors into one finding;
+ * the role assignment and exposure rules run per module (directory) once every file is read, so
+ * that a role, scope, prefix or port held in a variable (its auto-loaded tfvars value or default)
+ * or a local counts.
  */
 public final class AzureAnalyzer implements Analyzer {
 
@@ -64,6 +67,7 @@ public final class AzureAnalyzer implements Analyzer {
         for (Tf.File f : module.files()) {
           if (azure.contains(f.source().path())) {
             new AzureChecks(f, sink).roleAssignments(module::resolve);
+            new AzureExposure(f, sink, module::resolve).run();
           }
         }
       }

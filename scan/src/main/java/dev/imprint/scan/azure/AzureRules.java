@@ -4,6 +4,7 @@ import static dev.imprint.scan.Category.NHI2;
 import static dev.imprint.scan.Category.NHI4;
 import static dev.imprint.scan.Category.NHI5;
 import static dev.imprint.scan.Category.NHI7;
+import static dev.imprint.scan.Category.SEGMENTATION;
 import static dev.imprint.scan.Severity.CRITICAL;
 import static dev.imprint.scan.Severity.HIGH;
 import static dev.imprint.scan.Severity.MEDIUM;
@@ -137,7 +138,51 @@ final class AzureRules {
           + "    type = \"SystemAssigned\"\n  }\n}",
       "aks", "client-secret");
 
+  static final Rule NSG_ADMIN_OPEN = rule("008", "Network security group allows SSH or RDP "
+          + "from the internet", HIGH, SEGMENTATION,
+      "An inbound Allow rule from *, Internet, Any or 0.0.0.0/0 whose destination ports include "
+          + "22 or 3389 exposes every VM behind the group to constant credential brute-forcing "
+          + "and remote-access exploits; a rule that allows every port (*) exposes every service "
+          + "and is critical.",
+      "Reach VMs through Azure Bastion or Just-In-Time access, or limit "
+          + "source_address_prefix(es) to a VPN or office range.",
+      "security_rule {\n  name                       = \"ssh\"\n  direction                  = "
+          + "\"Inbound\"\n  access                     = \"Allow\"\n  protocol                   = "
+          + "\"Tcp\"\n  source_address_prefix      = \"*\"\n  destination_port_range     = "
+          + "\"22\"\n  ...\n}",
+      "security_rule {\n  name                       = \"ssh\"\n  direction                  = "
+          + "\"Inbound\"\n  access                     = \"Allow\"\n  protocol                   = "
+          + "\"Tcp\"\n  source_address_prefix      = \"10.8.0.0/16\"\n  destination_port_range     "
+          + "= \"22\"\n  ...\n}",
+      "network", "nsg");
+
+  static final Rule CUSTOM_ROLE_ALL_ACTIONS = rule("009", "Custom role allows every action",
+      HIGH, NHI5,
+      "A custom role definition with actions = [\"*\"] grants every management operation, "
+          + "including Microsoft.Authorization/* (assigning any role to anyone), on its "
+          + "assignable scopes: it is Owner under another name, and whoever holds it can take "
+          + "over the scope.",
+      "List the operations the identity needs (Microsoft.Storage/storageAccounts/read, ...) or "
+          + "use a narrow built-in role; keep not_actions for exceptions, not as the only limit.",
+      "permissions {\n  actions     = [\"*\"]\n  not_actions = []\n}",
+      "permissions {\n  actions = [\"Microsoft.Storage/storageAccounts/read\",\n"
+          + "             \"Microsoft.Storage/storageAccounts/listKeys/action\"]\n}",
+      "rbac", "custom-role");
+
+  static final Rule AKS_RBAC_DISABLED = rule("010", "AKS cluster with Kubernetes RBAC "
+          + "disabled", HIGH, NHI5,
+      "With role_based_access_control_enabled = false (role_based_access_control { enabled = "
+          + "false } in older providers) the cluster has no Kubernetes RBAC: every authenticated "
+          + "identity, including every pod's service account token, is allowed everything.",
+      "Leave role_based_access_control_enabled at true (the default) and grant workloads and "
+          + "people what they need with Kubernetes RBAC or Azure RBAC for Kubernetes.",
+      "resource \"azurerm_kubernetes_cluster\" \"main\" {\n"
+          + "  role_based_access_control_enabled = false\n}",
+      "resource \"azurerm_kubernetes_cluster\" \"main\" {\n"
+          + "  role_based_access_control_enabled = true\n}",
+      "aks", "kubernetes", "rbac");
+
   static final List<Rule> ALL = List.of(CLIENT_SECRET_CREATED, CLIENT_SECRET_LITERAL,
       PRIVILEGED_ROLE_BROAD, NO_MANAGED_IDENTITY, FEDERATED_WILDCARD, KEY_VAULT_LITERAL,
-      AKS_SERVICE_PRINCIPAL);
+      AKS_SERVICE_PRINCIPAL, NSG_ADMIN_OPEN, CUSTOM_ROLE_ALL_ACTIONS, AKS_RBAC_DISABLED);
 }

@@ -12,13 +12,16 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Finds Google Cloud identity risks in Terraform: service account and HMAC keys, key exposure,
- * primitive, impersonation and public IAM grants, the default compute service account with the
- * cloud-platform scope, unconditioned workload identity federation, and secrets or download-and-
- * run code in VM startup scripts. Rules that may report a secret need only one file and report
+ * Finds Google Cloud identity and exposure risks in Terraform: service account and HMAC keys, key
+ * exposure, primitive, impersonation, public and workload identity grants (and public ACLs), the
+ * default compute service account with the cloud-platform scope, unconditioned workload identity
+ * federation, secrets or download-and-run code in VM startup scripts, firewalls, Cloud SQL and
+ * GKE control planes open to the internet, GKE legacy ABAC and Docker repositories whose tags
+ * can move. Rules that may report a secret need only one file and report
  * per file, where the scanner merges a secret found both here and by the text detectors into
- * one finding; the IAM grant rules run per module (directory) once every file is read, so that a
- * role or member held in a variable (its auto-loaded tfvars value or default) or a local counts.
+ * one finding; the IAM grant and exposure rules run per module (directory) once every file is
+ * read, so that a role, member or range held in a variable (its auto-loaded tfvars value or
+ * default) or a local counts.
  */
 public final class GcpAnalyzer implements Analyzer {
 
@@ -59,6 +62,7 @@ public final class GcpAnalyzer implements Analyzer {
         for (Tf.File f : module.files()) {
           if (google.contains(f.source().path())) {
             new GcpChecks(f, sink).grants(module::resolve);
+            new GcpExposure(f, sink, module::resolve).run();
           }
         }
       }

@@ -173,7 +173,7 @@ final class GcpChecks {
       String where = g.block().address();
       String key = where + "." + g.role() + "." + g.member();
       if (PRIMITIVE.contains(g.role())) {
-        report(GcpRules.PRIMITIVE_ROLE, g.attr().line(), g.attr().column(), where + " grants "
+        report(GcpRules.PRIMITIVE_ROLE, g.line(), g.column(), where + " grants "
             + g.role() + " to '" + g.member() + "'" + (g.serviceAccountMember()
             ? " (a service account)" : ""), key, null,
             g.serviceAccountMember() ? Severity.CRITICAL : null);
@@ -183,13 +183,68 @@ final class GcpChecks {
         String message = g.scope().broad() ? " to '" + g.member() + "' on the whole "
             + g.scope().shown() + ", so it covers every service account in it"
             : " to everyone in '" + g.member() + "'";
-        report(GcpRules.IMPERSONATION_BROAD, g.attr().line(), g.attr().column(), where
+        report(GcpRules.IMPERSONATION_BROAD, g.line(), g.column(), where
             + " grants " + g.role() + message, key, null, null);
       }
       if (g.publicMember()) {
-        report(GcpRules.PUBLIC_MEMBER, g.attr().line(), g.attr().column(), where + " grants "
+        report(GcpRules.PUBLIC_MEMBER, g.line(), g.column(), where + " grants "
             + g.role() + " to " + g.member(), key, null, null);
       }
+      WorkloadMember wm = WorkloadMember.of(g.member());
+      if (wm != null) {
+        report(GcpRules.WORKLOAD_IDENTITY_BROAD, g.line(), g.column(), where + " grants "
+            + g.role() + " to " + wm.what() + " ('" + g.member() + "')", key + ".workload",
+            null, wm.severity());
+      }
+    }
+  }
+
+  /**
+   * A workload identity member that stands for more than one workload: the default Kubernetes
+   * service account of a namespace, a whole namespace, a whole cluster or a whole pool.
+   */
+  record WorkloadMember(String what, Severity severity) {
+    private static final Pattern GKE_SA =
+        Pattern.compile("serviceAccount:[^\\[]{1,300}\\.svc\\.id\\.goog\\[([^/\\]]{1,300})"
+            + "/([^\\]]{1,300})\\]");
+    private static final Pattern SUBJECT_SA = Pattern.compile(
+        "principal://iam\\.googleapis\\.com/.{1,400}/subject/(?:ns/([^/]{1,300})/sa/([^/]{1,300})"
+            + "|system:serviceaccount:([^:]{1,300}):([^:/]{1,300}))");
+    private static final Pattern SET = Pattern.compile(
+        "principalSet://iam\\.googleapis\\.com/.{1,400}/workloadIdentityPools/([^/]{1,300})"
+            + "(/namespace/([^/]{1,300})|/kubernetes\\.cluster/.{1,400}|/\\*)");
+
+    static WorkloadMember of(String member) {
+      String m = member.trim();
+      if (m.length() > 2000) {
+        return null;
+      }
+      Matcher gke = GKE_SA.matcher(m);
+      if (gke.matches()) {
+        return defaultAccount(gke.group(1), gke.group(2));
+      }
+      Matcher subject = SUBJECT_SA.matcher(m);
+      if (subject.matches()) {
+        return subject.group(1) != null ? defaultAccount(subject.group(1), subject.group(2))
+            : defaultAccount(subject.group(3), subject.group(4));
+      }
+      Matcher set = SET.matcher(m);
+      if (set.matches()) {
+        if (set.group(3) != null) {
+          return new WorkloadMember("every service account of namespace '" + set.group(3)
+              + "'", Severity.MEDIUM);
+        }
+        return set.group(2).startsWith("/kubernetes.cluster")
+            ? new WorkloadMember("every workload of a whole cluster", null)
+            : new WorkloadMember("every identity of pool '" + set.group(1) + "'", null);
+      }
+      return null;
+    }
+
+    private static WorkloadMember defaultAccount(String namespace, String name) {
+      return name.equals("default") ? new WorkloadMember("the default service account of "
+          + "namespace '" + namespace + "', which every pod there without its own service "
+          + "account runs as", null) : null;
     }
   }
 

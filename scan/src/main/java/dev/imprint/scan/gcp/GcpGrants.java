@@ -41,8 +41,12 @@ final class GcpGrants {
    * @param role the role as written, or as the module's variables and locals resolve it
    * @param member the member as written (references shown as {@code ${ref}})
    * @param scope where it applies
+   * @param line the 1-based line of the member where it is written in this file, else of the
+   *     attribute
+   * @param column the column that goes with {@code line}
    */
-  record Grant(Tf.Block block, Tf.Attr attr, String role, String member, Scope scope) {
+  record Grant(Tf.Block block, Tf.Attr attr, String role, String member, Scope scope, int line,
+      int column) {
     boolean serviceAccountMember() {
       return member.startsWith("serviceAccount:");
     }
@@ -65,16 +69,24 @@ final class GcpGrants {
     List<Grant> out = new ArrayList<>();
     for (Tf.Block b : file.blocks()) {
       if (b.type().equals("resource") && IAM_RESOURCE.matcher(b.label(0)).matches()) {
-        resource(b, resolve, out);
+        resource(file, b, resolve, out);
       } else if (b.isData("google_iam_policy")) {
         Scope scope = documentScopes.getOrDefault(b.address(), Scope.POLICY_DOCUMENT);
         for (Tf.Block binding : b.blocks("binding")) {
-          members(b, binding.attr("members"), Tf.text(resolve.apply(binding.value("role"))),
-              scope, resolve, out);
+          members(file, b, binding.attr("members"),
+              Tf.text(resolve.apply(binding.value("role"))), scope, resolve, out);
         }
       }
     }
     return out;
+  }
+
+  /** A grant of one member value, at the member's line where this file holds it. */
+  private static Grant grant(Tf.File file, Tf.Block b, Tf.Attr attr, String role,
+      Tf.Value member, Scope scope) {
+    boolean here = Tf.writtenIn(attr.value(), member) && file.holds(member);
+    return new Grant(b, attr, role, Tf.text(member), scope,
+        here ? file.line(member) : attr.line(), here ? file.column(member) : attr.column());
   }
 
   /** Where each google_iam_policy document of the file is applied, when this file says so. */
@@ -101,37 +113,38 @@ final class GcpGrants {
         : type.startsWith("google_organization_iam_") ? Scope.ORGANIZATION : Scope.RESOURCE;
   }
 
-  private static void resource(Tf.Block b, UnaryOperator<Tf.Value> resolve, List<Grant> out) {
+  private static void resource(Tf.File file, Tf.Block b, UnaryOperator<Tf.Value> resolve,
+      List<Grant> out) {
     String type = b.label(0);
     Scope scope = scopeOf(type);
     String role = Tf.text(resolve.apply(b.value("role")));
     if (type.endsWith("_iam_member")) {
       Tf.Attr member = b.attr("member");
       if (member != null) {
-        out.add(new Grant(b, member, role, Tf.text(resolve.apply(member.value())), scope));
+        out.add(grant(file, b, member, role, resolve.apply(member.value()), scope));
       }
     } else if (type.endsWith("_iam_binding")) {
-      members(b, b.attr("members"), role, scope, resolve, out);
+      members(file, b, b.attr("members"), role, scope, resolve, out);
     } else {
-      policyData(b, scope, resolve, out);
+      policyData(file, b, scope, resolve, out);
     }
   }
 
-  private static void members(Tf.Block b, Tf.Attr members, String role, Scope scope,
-      UnaryOperator<Tf.Value> resolve, List<Grant> out) {
+  private static void members(Tf.File file, Tf.Block b, Tf.Attr members, String role,
+      Scope scope, UnaryOperator<Tf.Value> resolve, List<Grant> out) {
     if (members == null) {
       return;
     }
     if (resolve.apply(members.value()) instanceof Tf.Tuple t) {
       for (Tf.Value m : t.items()) {
-        out.add(new Grant(b, members, role, Tf.text(m), scope));
+        out.add(grant(file, b, members, role, m, scope));
       }
     }
   }
 
   /** Bindings of {@code policy_data = jsonencode({ bindings = [{ role, members }] })}. */
-  private static void policyData(Tf.Block b, Scope scope, UnaryOperator<Tf.Value> resolve,
-      List<Grant> out) {
+  private static void policyData(Tf.File file, Tf.Block b, Scope scope,
+      UnaryOperator<Tf.Value> resolve, List<Grant> out) {
     Tf.Attr data = b.attr("policy_data");
     if (data == null || !(resolve.apply(data.value()) instanceof Tf.Call c)
         || !c.name().equals("jsonencode")
@@ -147,7 +160,7 @@ final class GcpGrants {
         String role = Tf.text(e.get("role"));
         if (e.get("members") instanceof Tf.Tuple t) {
           for (Tf.Value m : t.items()) {
-            out.add(new Grant(b, data, role, Tf.text(m), scope));
+            out.add(grant(file, b, data, role, m, scope));
           }
         }
       }

@@ -6,6 +6,8 @@ import static dev.imprint.scan.Category.NHI4;
 import static dev.imprint.scan.Category.NHI5;
 import static dev.imprint.scan.Category.NHI6;
 import static dev.imprint.scan.Category.NHI7;
+import static dev.imprint.scan.Category.NHI9;
+import static dev.imprint.scan.Category.SEGMENTATION;
 import static dev.imprint.scan.Severity.CRITICAL;
 import static dev.imprint.scan.Severity.HIGH;
 import static dev.imprint.scan.Severity.MEDIUM;
@@ -97,11 +99,13 @@ final class GcpRules {
           + "  member = \"group:release@example.com\"\n}",
       "iam", "impersonation");
 
-  static final Rule PUBLIC_MEMBER = rule("005", "IAM binding to allUsers or "
+  static final Rule PUBLIC_MEMBER = rule("005", "IAM binding or ACL to allUsers or "
           + "allAuthenticatedUsers", HIGH, NHI6,
       "allUsers is anyone on the internet and allAuthenticatedUsers is anyone with any Google "
           + "account; neither is an identity you control. A binding to them makes the resource "
-          + "public, whatever the role's name suggests.",
+          + "public, whatever the role's name suggests, and so does a Cloud Storage ACL entry "
+          + "(role_entity, entity, predefined_acl publicRead) or a BigQuery dataset access entry "
+          + "(special_group, iam_member) naming them.",
       "Bind roles to named service accounts, groups or workload identity principals. Serve "
           + "public content through a load balancer or signed URLs instead of a public IAM "
           + "binding, and enforce the constraint iam.allowedPolicyMemberDomains.",
@@ -187,7 +191,99 @@ final class GcpRules {
           + "  member = \"serviceAccount:${google_service_account.backup.email}\"\n}",
       "storage", "hmac-key");
 
+  static final Rule WORKLOAD_IDENTITY_BROAD = rule("011", "Workload identity granted to the "
+          + "default Kubernetes service account, a whole namespace or a whole pool", HIGH, NHI9,
+      "GKE Workload Identity maps Kubernetes service accounts to Google identities. A grant to "
+          + "the namespace's default service account ([ns/default], .../sa/default) goes to "
+          + "every pod of the namespace that names no service account of its own; a principalSet "
+          + "of a whole namespace (.../namespace/NS, medium), a whole cluster or a whole pool "
+          + "(.../*) goes to every workload there. One compromised or newly deployed pod then "
+          + "holds the Google service account's or the role's rights.",
+      "Create a dedicated Kubernetes service account per workload and grant "
+          + "roles/iam.workloadIdentityUser (or the role itself) to exactly that one: "
+          + "serviceAccount:PROJECT.svc.id.goog[NAMESPACE/NAME] or principal://.../subject/ns/"
+          + "NAMESPACE/sa/NAME.",
+      "resource \"google_service_account_iam_member\" \"app\" {\n"
+          + "  service_account_id = google_service_account.app.name\n"
+          + "  role   = \"roles/iam.workloadIdentityUser\"\n"
+          + "  member = \"serviceAccount:acme-prod.svc.id.goog[shop/default]\"\n}",
+      "resource \"google_service_account_iam_member\" \"app\" {\n"
+          + "  service_account_id = google_service_account.app.name\n"
+          + "  role   = \"roles/iam.workloadIdentityUser\"\n"
+          + "  member = \"serviceAccount:acme-prod.svc.id.goog[shop/checkout]\"\n}",
+      "iam", "workload-identity", "gke");
+
+  static final Rule REGISTRY_MUTABLE = rule("012", "Artifact Registry Docker repository lets "
+          + "image tags be moved", MEDIUM, IMMUTABILITY,
+      "Unless docker_config.immutable_tags is true, anyone who can push can move an existing tag "
+          + "such as v1.4.2 to another image: a deployment that names the tag then runs other "
+          + "code than was reviewed, scanned and approved, and a rollback to that tag is no "
+          + "rollback.",
+      "Set docker_config { immutable_tags = true } on Docker repositories and deploy by digest.",
+      "resource \"google_artifact_registry_repository\" \"app\" {\n"
+          + "  repository_id = \"app\"\n  format        = \"DOCKER\"\n}",
+      "resource \"google_artifact_registry_repository\" \"app\" {\n"
+          + "  repository_id = \"app\"\n  format        = \"DOCKER\"\n"
+          + "  docker_config {\n    immutable_tags = true\n  }\n}",
+      "artifact-registry", "registry");
+
+  static final Rule FIREWALL_OPEN = rule("013", "Firewall rule allows ingress from the internet",
+      HIGH, SEGMENTATION,
+      "An ingress rule whose source_ranges include 0.0.0.0/0 or ::/0 (or that names no source at "
+          + "all, which means 0.0.0.0/0) exposes the instances it targets to anyone: SSH, RDP "
+          + "and database or admin ports are brute-forced and exploited within minutes (high), "
+          + "all ports or all protocols expose every service (critical), and any other port is "
+          + "still attack surface (low).",
+      "Allow only the sources that need access (a load balancer's ranges 35.191.0.0/16 and "
+          + "130.211.0.0/22, a VPN range, source_service_accounts) and use IAP TCP forwarding "
+          + "(35.235.240.0/20) instead of opening SSH or RDP.",
+      "resource \"google_compute_firewall\" \"ssh\" {\n  network = \"default\"\n"
+          + "  allow {\n    protocol = \"tcp\"\n    ports    = [\"22\"]\n  }\n"
+          + "  source_ranges = [\"0.0.0.0/0\"]\n}",
+      "resource \"google_compute_firewall\" \"ssh\" {\n  network = \"default\"\n"
+          + "  allow {\n    protocol = \"tcp\"\n    ports    = [\"22\"]\n  }\n"
+          + "  source_ranges = [\"35.235.240.0/20\"]\n}",
+      "network", "firewall");
+
+  static final Rule SQL_OPEN = rule("014", "Cloud SQL instance authorizes the whole internet",
+      HIGH, SEGMENTATION,
+      "An authorized_networks entry of 0.0.0.0/0 lets any address on the internet connect to "
+          + "the instance's public IP: the database's port is then guarded by its passwords "
+          + "alone.",
+      "Use private IP (ipv4_enabled = false with a private_network), or the Cloud SQL Auth "
+          + "Proxy and connectors with IAM database authentication; list only known ranges in "
+          + "authorized_networks.",
+      "ip_configuration {\n  authorized_networks {\n    name  = \"all\"\n"
+          + "    value = \"0.0.0.0/0\"\n  }\n}",
+      "ip_configuration {\n  ipv4_enabled    = false\n"
+          + "  private_network = google_compute_network.vpc.id\n}",
+      "cloud-sql", "database", "network");
+
+  static final Rule GKE_LEGACY_ABAC = rule("015", "GKE legacy ABAC enabled", HIGH, NHI5,
+      "With enable_legacy_abac = true the cluster authorizes requests by the legacy attribute-"
+          + "based policy, which gives service accounts broad rights that Kubernetes RBAC never "
+          + "granted; RBAC rules and least privilege no longer hold.",
+      "Remove enable_legacy_abac (it defaults to false) and grant what workloads need with "
+          + "Kubernetes RBAC.",
+      "resource \"google_container_cluster\" \"main\" {\n  enable_legacy_abac = true\n}",
+      "resource \"google_container_cluster\" \"main\" {\n  enable_legacy_abac = false\n}",
+      "gke", "kubernetes", "rbac");
+
+  static final Rule GKE_CONTROL_PLANE_OPEN = rule("016", "GKE control plane authorized for "
+          + "the whole internet", HIGH, SEGMENTATION,
+      "master_authorized_networks_config exists to limit who can reach the Kubernetes API "
+          + "server; a cidr_block of 0.0.0.0/0 in it allows everyone, so any leaked kubeconfig "
+          + "or token, and any API server vulnerability, is reachable from the internet.",
+      "List only the ranges that administer the cluster (a VPN, CI runners' egress), or make "
+          + "the endpoint private and reach it through a bastion or Connect gateway.",
+      "master_authorized_networks_config {\n  cidr_blocks {\n"
+          + "    cidr_block = \"0.0.0.0/0\"\n  }\n}",
+      "master_authorized_networks_config {\n  cidr_blocks {\n"
+          + "    cidr_block   = \"10.8.0.0/16\"\n    display_name = \"vpn\"\n  }\n}",
+      "gke", "kubernetes", "network");
+
   static final List<Rule> ALL = List.of(SA_KEY, SA_KEY_EXPOSED, PRIMITIVE_ROLE,
       IMPERSONATION_BROAD, PUBLIC_MEMBER, DEFAULT_SA_FULL_SCOPE, WIF_NO_CONDITION,
-      METADATA_SECRET, METADATA_DOWNLOAD_RUN, HMAC_KEY);
+      METADATA_SECRET, METADATA_DOWNLOAD_RUN, HMAC_KEY, WORKLOAD_IDENTITY_BROAD,
+      REGISTRY_MUTABLE, FIREWALL_OPEN, SQL_OPEN, GKE_LEGACY_ABAC, GKE_CONTROL_PLANE_OPEN);
 }

@@ -333,6 +333,8 @@ final class AwsIdentities {
             case WILDCARD_PRINCIPAL -> "trusts-everyone";
             case CROSS_ACCOUNT_UNVERIFIED -> "cross-account-without-external-id";
             case GITHUB_OIDC_UNRESTRICTED -> "github-oidc-any-repository";
+            case OIDC_UNRESTRICTED -> "oidc-any-subject";
+            case OIDC_TENANT_WIDE -> "oidc-tenant-wide";
             default -> null;
           };
           if (flag != null && !flags.contains(flag)) {

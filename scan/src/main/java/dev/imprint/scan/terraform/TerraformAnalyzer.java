@@ -5,7 +5,6 @@ import dev.imprint.scan.Diagnostic;
 import dev.imprint.scan.Rule;
 import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.SourceFile;
-import dev.imprint.scan.secret.Secrets;
 import java.util.List;
 
 /**
@@ -39,7 +38,7 @@ public final class TerraformAnalyzer implements Analyzer {
         return;
       }
       for (Tf.Block b : r.file().blocks()) {
-        if (b.type().equals("variable") && Secrets.isSecretName(b.label(0))) {
+        if (b.type().equals("variable") && TfVariables.mayHoldSecret(b)) {
           checkVariable(file, b, sink);
         }
       }
@@ -47,13 +46,16 @@ public final class TerraformAnalyzer implements Analyzer {
     };
   }
 
+  /**
+   * A secret variable either bakes a literal secret in as its default (reported at the default)
+   * or, without one, must be marked sensitive (reported at the block, which lacks it). A default
+   * that is empty, a placeholder or shaped like a setting is not a baked secret.
+   */
   private static void checkVariable(SourceFile file, Tf.Block b, Sink sink) {
     String name = b.label(0);
-    String def = b.literal("default");
-    boolean literalDefault = def != null && !def.isBlank() && !Secrets.isPlaceholder(def);
-    if (literalDefault) {
-      Tf.Attr a = b.attr("default");
-      sink.report(TerraformRules.SECRET_VARIABLE.at(file.location(a.line(), a.column()),
+    Tf.Attr def = b.attr("default");
+    if (def != null && TfVariables.bakedSecret(name, def.value())) {
+      sink.report(TerraformRules.SECRET_VARIABLE.at(file.location(def.line(), def.column()),
           "variable '" + name + "' has a literal default value").withKey("var." + name));
     } else if (!b.isTrue("sensitive")) {
       sink.report(TerraformRules.SECRET_VARIABLE.at(file.location(b.line(), b.column()),

@@ -14,7 +14,12 @@ final class TerraformRules {
       .severity(Severity.MEDIUM).category(Category.NHI2)
       .rationale("A variable named like a credential is printed in plan output and logs unless "
           + "it is marked sensitive, and a literal default puts the credential into the "
-          + "repository where every clone and fork keeps it.")
+          + "repository where every clone and fork keeps it. The declared type and default "
+          + "decide before the name: a number or bool variable (or one whose default is a "
+          + "number or bool) holds no secret, nor does a setting about one "
+          + "(max_password_age, password_reuse_prevention, create_access_key, a description "
+          + "that starts 'Whether' or 'The number of'); an empty or placeholder default is no "
+          + "baked secret, but the variable still needs sensitive = true.")
       .remediation("Declare the variable with sensitive = true and no default, and supply the "
           + "value at run time from a secret store or the CI secret context (TF_VAR_...).")
       .example("variable \"db_password\" {\n  default = \"hunter2\"\n}",
@@ -45,7 +50,13 @@ final class TerraformRules {
       .rationale("Outputs are printed after every apply, in CI logs and in terraform output, and "
           + "are readable by every configuration that reads this state through "
           + "terraform_remote_state. An output that carries a password, key or token without "
-          + "sensitive = true (or that strips sensitivity with nonsensitive()) publishes it.")
+          + "sensitive = true (or that strips sensitivity with nonsensitive()) publishes it. "
+          + "Only references the output can return count: not the PGP-encrypted forms of a "
+          + "secret (encrypted_secret, encrypted_password), fingerprints, statuses, flags, "
+          + "counts, ARNs or IDs, nor a secret only hashed, measured or tested in a condition. "
+          + "An output marked sensitive = true is redacted from plan and apply output and is "
+          + "not reported; it still sits in the state, which the state's own protection "
+          + "covers.")
       .remediation("Do not output secrets; output the name or ARN of the secret-store entry "
           + "instead. If an output must carry one, mark it sensitive = true and never wrap it "
           + "in nonsensitive().")

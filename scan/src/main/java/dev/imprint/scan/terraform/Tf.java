@@ -163,11 +163,101 @@ public final class Tf {
     }
   }
 
-  /** One parsed file: its source and its top-level blocks. */
-  public record File(SourceFile source, List<Block> blocks) {
+  /**
+   * One parsed file: its source, its top-level blocks and where each value read from it starts.
+   *
+   * @param positions the 0-based offset in the source of every value the reader built (an
+   *     attribute's value, an element of a collection, an argument of a call), by identity
+   */
+  public record File(SourceFile source, List<Block> blocks, Positions positions) {
     public File {
       blocks = List.copyOf(blocks);
+      positions = positions == null ? new Positions() : positions;
     }
+
+    /** A file without value positions (tests, synthetic files). */
+    public File(SourceFile source, List<Block> blocks) {
+      this(source, blocks, new Positions());
+    }
+
+    /** The 1-based line where a value of this file starts, or 0 when it is not from it. */
+    public int line(Value v) {
+      int offset = positions.offset(v);
+      return offset < 0 ? 0 : source.locationOfOffset(offset).line();
+    }
+
+    /** The 1-based column where a value of this file starts, or 0 when it is not from it. */
+    public int column(Value v) {
+      int offset = positions.offset(v);
+      return offset < 0 ? 0 : source.locationOfOffset(offset).column();
+    }
+
+    /** Whether a value was read from this file (and so has a line in it). */
+    public boolean holds(Value v) {
+      return positions.offset(v) >= 0;
+    }
+  }
+
+  /**
+   * Where values start in their source, by identity: a value resolved from a variable or local
+   * keeps the position of its definition, and values built later (by resolution) have none.
+   */
+  public static final class Positions {
+    private final java.util.IdentityHashMap<Value, Integer> offsets =
+        new java.util.IdentityHashMap<>();
+
+    void put(Value v, int offset) {
+      offsets.putIfAbsent(v, offset);
+    }
+
+    /** The 0-based offset of a value, or -1. */
+    int offset(Value v) {
+      Integer o = v == null ? null : offsets.get(v);
+      return o == null ? -1 : o;
+    }
+
+    /** Positions follow from a file's source and blocks, so they take no part in equality. */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Positions;
+    }
+
+    @Override
+    public int hashCode() {
+      return 0;
+    }
+
+    @Override
+    public String toString() {
+      return "Positions[" + offsets.size() + "]";
+    }
+  }
+
+  /**
+   * Whether {@code v} is {@code within} itself or one of the values written inside it (by
+   * identity): a value that a variable or local supplied is not, even when it is equal.
+   */
+  public static boolean writtenIn(Value within, Value v) {
+    return writtenIn(within, v, 0);
+  }
+
+  private static boolean writtenIn(Value within, Value v, int depth) {
+    if (within == null || v == null || depth > 16) {
+      return false;
+    }
+    if (within == v) {
+      return true;
+    }
+    if (within instanceof Tuple t) {
+      return t.items().stream().anyMatch(i -> writtenIn(i, v, depth + 1));
+    }
+    if (within instanceof Obj o) {
+      return o.entries().values().stream().anyMatch(i -> writtenIn(i, v, depth + 1));
+    }
+    if (within instanceof Call c) {
+      return c.args().stream().anyMatch(i -> writtenIn(i, v, depth + 1));
+    }
+    return false;
   }
 
   /** Strings inside a value: literals, template text, and strings nested in collections. */

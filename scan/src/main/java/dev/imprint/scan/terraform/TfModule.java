@@ -70,6 +70,34 @@ public final class TfModule {
     return files;
   }
 
+  /**
+   * Where a value was written: its file and 1-based line and column; null for a value built by
+   * resolution (a list whose elements came from several places, a substituted template).
+   */
+  public record Place(Tf.File file, int line, int column) {}
+
+  /**
+   * The value as written that {@link #resolve} rebuilt a value from (an object whose entries
+   * were substituted), or the value itself.
+   */
+  public Tf.Value origin(Tf.Value v) {
+    return v == null || values == null ? v : values.origin(v);
+  }
+
+  /** Where a value of this module was written, or null (see {@link Place}). */
+  public Place place(Tf.Value v) {
+    if (v == null) {
+      return null;
+    }
+    Tf.Value written = values == null ? v : values.origin(v);
+    for (Tf.File f : files) {
+      if (f.holds(written)) {
+        return new Place(f, f.line(written), f.column(written));
+      }
+    }
+    return null;
+  }
+
   public List<Located> blocks() {
     return blocks;
   }

@@ -21,6 +21,7 @@ public final class TfReader {
           + "|\\[[^\\]\\[]{0,200}\\]){1,32}");
 
   private final String src;
+  private final Tf.Positions positions = new Tf.Positions();
   private int pos;
   private int depth;
 
@@ -67,7 +68,7 @@ public final class TfReader {
 
   private static Result read(TfReader r, SourceFile file) {
     try {
-      return new Result(new Tf.File(file, r.body(false, file)), 0, 0, null);
+      return new Result(new Tf.File(file, r.body(false, file), r.positions), 0, 0, null);
     } catch (Fail e) {
       return failure(r, file);
     }
@@ -84,7 +85,7 @@ public final class TfReader {
       List<Tf.Block> blocks = new ArrayList<>();
       r.bodyInto(false, attrs, blocks, file);
       Tf.Block all = new Tf.Block("tfvars", List.of(), attrs, blocks, 1, 1);
-      return new Result(new Tf.File(file, List.of(all)), 0, 0, null);
+      return new Result(new Tf.File(file, List.of(all), r.positions), 0, 0, null);
     } catch (Fail e) {
       return failure(r, file);
     }
@@ -225,7 +226,9 @@ public final class TfReader {
       }
     }
     depth--;
-    return compound ? exprOf(start, pos) : first;
+    Tf.Value result = compound ? exprOf(start, pos) : first;
+    positions.put(result, start);
+    return result;
   }
 
   private boolean isBinaryOperator() {
@@ -252,6 +255,15 @@ public final class TfReader {
   private Tf.Value unary() throws Fail {
     skipSpace(false);
     int start = pos;
+    if (peek() == '-' && Character.isDigit(peek(1))) {
+      // A negative number literal (protocol = -1) is a number, not an expression.
+      pos++;
+      Tf.Value n = primary();
+      if (n instanceof Tf.Num num && !isPostfix()) {
+        return new Tf.Num("-" + num.text());
+      }
+      pos = start;
+    }
     if (peek() == '-' || peek() == '!') {
       pos++;
       enter();
@@ -280,6 +292,11 @@ public final class TfReader {
       }
     }
     return postfix ? exprOf(start, pos) : v;
+  }
+
+  /** Whether a postfix (attribute access or index) follows at the current position. */
+  private boolean isPostfix() {
+    return peek() == '.' || peek() == '[';
   }
 
   private Tf.Value primary() throws Fail {

@@ -9,6 +9,8 @@ import dev.imprint.scan.SourceFile;
 import dev.imprint.scan.secret.SecretDetectors;
 import dev.imprint.scan.secret.SecretHit;
 import dev.imprint.scan.secret.Secrets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -51,7 +53,21 @@ final class TfSecretChecks {
   /** Attributes of a secret-store resource or data source that hold the secret itself. */
   private static final Set<String> STORE_VALUES = Set.of("value", "data", "data_json");
   private static final Set<String> HIDING_FUNCTIONS = Set.of("sha1", "sha256", "sha512", "md5",
-      "bcrypt", "base64sha256", "base64sha512", "length", "can", "try_length");
+      "bcrypt", "base64sha256", "base64sha512", "length", "can", "try_length", "filesha256",
+      "uuidv5", "contains", "startswith", "endswith", "issensitive");
+  /** A call of a hiding function in an expression's text, its arguments included. */
+  private static final Pattern HIDING_CALL = Pattern.compile("\\b(sha1|sha256|sha512|md5|bcrypt"
+      + "|base64sha256|base64sha512|length|can|contains|startswith|endswith)\\((?:[^()]|\\("
+      + "(?:[^()]|\\([^()]*\\))*\\))*\\)");
+  /**
+   * Attribute (and variable) names that mention a secret but hold something about it (its
+   * status, fingerprint, ARN, ID or name, a flag or a count) or its encrypted form.
+   */
+  static final Pattern NOT_A_SECRET_ATTRIBUTE = Pattern.compile("(?i)(encrypted_.*"
+      + "|.*_encrypted|.*fingerprint.*|.*_status|status|has_.*|is_.*|.*_enabled|.*_count"
+      + "|.*_length|.*_hash|.*_sha(1|256|512)?|.*_arn|.*_id|.*_ids|.*_name|.*_version(_id)?"
+      + "|.*_set|.*_exists|.*_required|expire_.*|require_.*|allow_.*|.*_age|.*_prevention"
+      + "|.*_decrypt_command|.*_pgp_message|pgp_key|.*_public_key.*|public_key.*)");
 
   private final Tf.File file;
   private final SourceFile source;
@@ -219,16 +235,19 @@ final class TfSecretChecks {
 
   // ---- IMP-TF-003 ----
 
+  /**
+   * An output exposes a secret when one of the references its value can return (not one only
+   * tested in a condition, compared, counted or hashed) names a secret attribute. An output
+   * marked {@code sensitive = true} is redacted from plan and apply output and logs, which is
+   * what the rule asks for; that it still sits in the state is the state's protection to give.
+   */
   private void output(Tf.Block b) {
     Tf.Attr value = b.attr("value");
     if (value == null || b.isTrue("sensitive")) {
       return;
     }
     Tf.Value v = value.value();
-    if (v instanceof Tf.Call c && HIDING_FUNCTIONS.contains(c.name())) {
-      return;
-    }
-    for (String ref : v.refs()) {
+    for (String ref : returnedRefs(v)) {
       // IMP-GCP-002 reports every output of a service account's private key, sensitive or not.
       if (secretRef(ref) && !ref.startsWith("google_service_account_key.")) {
         boolean stripped = mentionsNonsensitive(v);
@@ -241,6 +260,81 @@ final class TfSecretChecks {
     }
   }
 
+  /**
+   * The references whose value an expression may return: not those inside functions that hide
+   * a value (a hash, a length), not those only tested in a conditional's condition, and none of
+   * an expression that yields a boolean (a comparison, a negation, a logical operator).
+   */
+  static List<String> returnedRefs(Tf.Value v) {
+    List<String> out = new ArrayList<>();
+    returnedRefs(v, out, 0);
+    return out;
+  }
+
+  private static void returnedRefs(Tf.Value v, List<String> out, int depth) {
+    if (v == null || depth > 64) {
+      return;
+    }
+    if (v instanceof Tf.Call c) {
+      if (!HIDING_FUNCTIONS.contains(c.name())) {
+        c.args().forEach(a -> returnedRefs(a, out, depth + 1));
+      }
+    } else if (v instanceof Tf.Tuple t) {
+      t.items().forEach(i -> returnedRefs(i, out, depth + 1));
+    } else if (v instanceof Tf.Obj o) {
+      o.entries().values().forEach(i -> returnedRefs(i, out, depth + 1));
+    } else if (v instanceof Tf.Expr e) {
+      String text = returnedText(e.text());
+      for (String r : e.exprRefs()) {
+        if (text.contains(r)) {
+          out.add(r);
+        }
+      }
+    } else {
+      out.addAll(v.refs());
+    }
+  }
+
+  /**
+   * The part of an expression's text whose value it may return: the branches of a top-level
+   * conditional, with hiding function calls removed; empty for a boolean expression.
+   */
+  private static String returnedText(String text) {
+    String t = text.length() > 20_000 ? text.substring(0, 20_000) : text;
+    int q = topLevel(t, "?");
+    if (q >= 0) {
+      t = t.substring(q + 1);
+    } else if (topLevel(t, "==") >= 0 || topLevel(t, "!=") >= 0 || topLevel(t, "&&") >= 0
+        || topLevel(t, "||") >= 0 || topLevel(t, ">") >= 0 || topLevel(t, "<") >= 0
+        || t.startsWith("!")) {
+      return "";
+    }
+    return HIDING_CALL.matcher(t).replaceAll("");
+  }
+
+  /** The index of a token outside brackets, parentheses, braces and strings, or -1. */
+  private static int topLevel(String t, String token) {
+    int depth = 0;
+    boolean quoted = false;
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c == '"' && (i == 0 || t.charAt(i - 1) != '\\')) {
+        quoted = !quoted;
+      } else if (quoted) {
+        continue;
+      } else if (c == '(' || c == '[' || c == '{') {
+        depth++;
+      } else if (c == ')' || c == ']' || c == '}') {
+        depth--;
+      } else if (depth == 0 && t.startsWith(token, i)
+          && !(token.equals(">") && i > 0 && t.charAt(i - 1) == '=')
+          && !(token.equals("<") && i + 1 < t.length() && t.charAt(i + 1) == '<')) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   private static boolean mentionsNonsensitive(Tf.Value v) {
     if (v instanceof Tf.Call c) {
       return c.name().equals("nonsensitive") || c.args().stream()
@@ -249,13 +343,20 @@ final class TfSecretChecks {
     return v instanceof Tf.Expr e && e.text().contains("nonsensitive(");
   }
 
-  /** Whether a reference names a secret: by its attribute, its variable or its resource. */
+  /**
+   * Whether a reference names a secret: by its attribute, its variable or its resource. The
+   * PGP-encrypted forms of a secret ({@code encrypted_secret}, {@code encrypted_password}), key
+   * fingerprints, statuses, flags and counts are no secret whatever their names contain.
+   */
   static boolean secretRef(String ref) {
     String[] parts = ref.replaceAll("\\[[^\\]]{0,100}\\]", "").split("\\.");
     if (parts.length < 2) {
       return false;
     }
     String last = parts[parts.length - 1];
+    if (NOT_A_SECRET_ATTRIBUTE.matcher(last).matches()) {
+      return false;
+    }
     if (parts[0].equals("random_password") && last.equals("result")) {
       return true;
     }

@@ -33,6 +33,11 @@ public final class TfValues {
 
   private final Map<String, Tf.Value> variables = new HashMap<>();
   private final Map<String, Tf.Value> locals = new HashMap<>();
+  /**
+   * The written value each rebuilt collection, call or template was made from, so that a
+   * resolved value can still be placed where it is written (see {@link #origin}).
+   */
+  private final Map<Tf.Value, Tf.Value> origins = new java.util.IdentityHashMap<>();
 
   /** The values of the module made of these files (its {@code .tf} and auto-loaded tfvars). */
   public TfValues(List<Tf.File> files) {
@@ -87,6 +92,27 @@ public final class TfValues {
   }
 
   /**
+   * The written value a value returned by {@link #resolve} was rebuilt from, or the value
+   * itself when it was not rebuilt (a literal, or a value nothing in which resolved).
+   */
+  public Tf.Value origin(Tf.Value v) {
+    Tf.Value at = v;
+    for (int i = 0; i < 16; i++) {
+      Tf.Value o = origins.get(at);
+      if (o == null) {
+        return at;
+      }
+      at = o;
+    }
+    return at;
+  }
+
+  private Tf.Value derived(Tf.Value rebuilt, Tf.Value from) {
+    origins.put(rebuilt, from);
+    return rebuilt;
+  }
+
+  /**
    * The value with every {@code var.*} and {@code local.*} it uses replaced where known; the
    * same instance when nothing resolves.
    */
@@ -128,7 +154,7 @@ public final class TfValues {
       }
       if (v instanceof Tf.Str s && s.template()) {
         String text = template(s.text(), depth);
-        return text == null ? v : new Tf.Str(text, false, List.of());
+        return text == null ? v : derived(new Tf.Str(text, false, List.of()), v);
       }
       if (v instanceof Tf.Tuple t) {
         List<Tf.Value> items = new ArrayList<>();
@@ -138,7 +164,7 @@ public final class TfValues {
           changed |= r != i;
           items.add(r);
         }
-        return changed ? new Tf.Tuple(items) : v;
+        return changed ? derived(new Tf.Tuple(items), v) : v;
       }
       if (v instanceof Tf.Obj o) {
         Map<String, Tf.Value> entries = new LinkedHashMap<>();
@@ -148,7 +174,7 @@ public final class TfValues {
           changed |= r != e.getValue();
           entries.put(e.getKey(), r);
         }
-        return changed ? new Tf.Obj(entries) : v;
+        return changed ? derived(new Tf.Obj(entries), v) : v;
       }
       if (v instanceof Tf.Call c) {
         List<Tf.Value> args = new ArrayList<>();
@@ -158,7 +184,7 @@ public final class TfValues {
           changed |= r != a;
           args.add(r);
         }
-        return changed ? new Tf.Call(c.name(), args) : v;
+        return changed ? derived(new Tf.Call(c.name(), args), v) : v;
       }
       return v;
     }

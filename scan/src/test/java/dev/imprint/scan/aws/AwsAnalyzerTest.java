@@ -50,8 +50,9 @@ class AwsAnalyzerTest {
     assertThat(report.findings()).filteredOn(f -> f.ruleId().equals("IMP-AWS-011"))
         .singleElement().satisfies(f -> {
           assertThat(f.location().path()).isEqualTo("infra/main.tf");
-          assertThat(f.location().line()).isEqualTo(12);
-          assertThat(f.location().column()).isEqualTo(3);
+          // the statement's line, where Action = "*" is written
+          assertThat(f.location().line()).isEqualTo(14);
+          assertThat(f.location().column()).isEqualTo(5);
           assertThat(f.key()).isEqualTo("aws_iam_user_policy.deployer.policy:full_admin");
         });
   }
@@ -139,7 +140,13 @@ class AwsAnalyzerTest {
             }
             """));
     assertThat(ids(report)).contains("IMP-AWS-012", "IMP-AWS-015");
-    assertThat(report.findings()).allMatch(f -> f.location().path().equals("iam/roles.tf"));
+    // Each finding is about aws_iam_role_policy.ops but points at the offending actions line of
+    // the statement in the other file, where an editor jump should land.
+    assertThat(report.findings()).allSatisfy(f -> {
+      assertThat(f.location().path()).isEqualTo("iam/policies.tf");
+      assertThat(f.location().line()).isEqualTo(3);
+      assertThat(f.key()).startsWith("aws_iam_role_policy.ops.policy:");
+    });
   }
 
   @Test
@@ -246,8 +253,9 @@ class AwsAnalyzerTest {
           })
         }
         """));
-    // The provider ARN is a reference to a provider outside this module: no guess is made.
-    assertThat(report.findings()).isEmpty();
+    // The provider ARN is a reference to a provider outside this module, but the condition on
+    // token.actions.githubusercontent.com:sub says which issuer it is.
+    assertThat(ids(report)).containsExactly("IMP-AWS-023");
     ScanReport literal = scan(SourceFile.of("oidc.tf", """
         resource "aws_iam_role" "gh" {
           assume_role_policy = jsonencode({
@@ -303,7 +311,7 @@ class AwsAnalyzerTest {
   }
 
   @Test
-  void wildcardPolicyBuiltInALocalIsReportedAtThePolicyAttributeNamingTheLocal() {
+  void wildcardPolicyBuiltInALocalIsReportedAtItsStatementNamingTheLocal() {
     ScanReport report = scan(SourceFile.of("infra/main.tf", """
         locals {
           policy = {
@@ -319,8 +327,8 @@ class AwsAnalyzerTest {
         """));
     assertThat(report.findings()).filteredOn(f -> f.ruleId().equals("IMP-AWS-011"))
         .singleElement().satisfies(f -> {
-          assertThat(f.location().line()).isEqualTo(10);
-          assertThat(f.location().column()).isEqualTo(3);
+          assertThat(f.location().line()).isEqualTo(4);
+          assertThat(f.location().column()).isEqualTo(5);
           assertThat(f.message()).endsWith("(from local.policy)");
           assertThat(f.key()).isEqualTo("aws_iam_policy.ops.policy:full_admin");
         });
@@ -346,7 +354,7 @@ class AwsAnalyzerTest {
     assertThat(overridden.findings()).filteredOn(f -> f.ruleId().equals("IMP-AWS-011"))
         .singleElement().satisfies(f -> {
           assertThat(f.location().path()).isEqualTo("infra/main.tf");
-          assertThat(f.location().line()).isEqualTo(7);
+          assertThat(f.location().line()).isEqualTo(8); // the statement's Action line
           assertThat(f.message()).endsWith("(from var.actions)");
         });
     ScanReport otherDirectory = scan(SourceFile.of("infra/main.tf", main),

@@ -55,7 +55,7 @@ class AwsChecklistTest {
     map("A35", "IMP-AWS-036");
     map("A36", "IMP-AWS-037");
     map("A37", "IMP-AWS-038");
-    map("A38", "IMP-AWS-039");
+    map("A38", "IMP-AWS-039", "IMP-AWS-047", "IMP-AWS-049");
     map("A39", "IMP-AWS-040");
     map("A40", "IMP-AWS-041");
     map("A41", "IMP-AWS-042");
@@ -64,6 +64,10 @@ class AwsChecklistTest {
     map("A44", "IMP-AWS-045");
     map("A45", "IMP-AWS-046");
   }
+
+  /** Rules that go beyond the checklist's lines, with the reason they exist. */
+  static final Map<String, String> BEYOND = Map.of(
+      "IMP-AWS-048", "ECR tags that can be overwritten (a registry's immutability, issue 11)");
 
   private static void map(String label, String... ids) {
     COVERAGE.put(label, List.of(ids));
@@ -86,6 +90,7 @@ class AwsChecklistTest {
   void everyAwsRuleCoversSomeChecklistLine() {
     Set<String> mapped = COVERAGE.values().stream().flatMap(List::stream)
         .collect(Collectors.toSet());
+    mapped.addAll(BEYOND.keySet());
     assertThat(new AwsAnalyzer().rules()).extracting(Rule::id).allMatch(mapped::contains);
   }
 

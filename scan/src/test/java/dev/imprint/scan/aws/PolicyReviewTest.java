@@ -278,7 +278,8 @@ class PolicyReviewTest {
           "Condition": {"StringEquals":
             {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}}]""");
     assertThat(kinds(issues)).containsExactly(Kind.GITHUB_OIDC_UNRESTRICTED);
-    assertThat(issues.get(0).detail()).contains("without a token.actions.githubusercontent.com:sub");
+    assertThat(issues.get(0).detail()).contains(
+        "without a condition on token.actions.githubusercontent.com:sub");
   }
 
   @Test
@@ -296,7 +297,10 @@ class PolicyReviewTest {
     assertThat(kinds(trust(template.formatted("repo:acme*/deploy:*"))))
         .containsExactly(Kind.GITHUB_OIDC_UNRESTRICTED);
     assertThat(trust(template.formatted("repo:acme/deploy:ref:refs/heads/main"))).isEmpty();
-    assertThat(trust(template.formatted("repo:acme/*"))).isEmpty();
+    assertThat(trust(template.formatted("repo:acme/*"))).singleElement().satisfies(i -> {
+      assertThat(i.kind()).isEqualTo(Kind.OIDC_TENANT_WIDE);
+      assertThat(i.severity()).isEqualTo(dev.imprint.scan.Severity.MEDIUM);
+    });
   }
 
   @Test

@@ -109,7 +109,7 @@ class GcpAnalyzerTest {
         """));
 
     assertThat(of(report, "IMP-GCP-005")).singleElement().satisfies(f -> {
-      assertThat(f.location().line()).isEqualTo(3);
+      assertThat(f.location().line()).isEqualTo(4); // the line of "allUsers"
       assertThat(f.message()).endsWith("grants roles/storage.objectViewer to allUsers");
     });
   }

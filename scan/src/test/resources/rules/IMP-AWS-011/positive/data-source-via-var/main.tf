@@ -9,7 +9,7 @@ locals {
 
 data "aws_iam_policy_document" "ops" {
   statement {
-    actions   = var.actions
+    actions   = var.actions # expect: IMP-AWS-011
     resources = [local.everything]
   }
 }

@@ -13,6 +13,6 @@ resource "aws_iam_policy" "ops" {
   name = "ops"
   policy = jsonencode({
     Version   = "2012-10-17"
-    Statement = [{ Effect = "Allow", Action = var.actions, Resource = var.resources }]
+    Statement = [{ Effect = "Allow", Action = var.actions, Resource = var.resources }] # expect: IMP-AWS-011
   })
 }

@@ -2,7 +2,7 @@
 locals {
   statement = {
     Effect   = "Allow"
-    Action   = local.actions
+    Action   = local.actions # expect: IMP-AWS-011
     Resource = "*"
   }
   actions = ["*"]

@@ -9,6 +9,6 @@ resource "aws_iam_role_policy" "deployer" {
   role = "deployer"
   policy = jsonencode({
     Version   = "2012-10-17"
-    Statement = [{ Effect = "Allow", Action = var.actions, Resource = "*" }]
+    Statement = [{ Effect = "Allow", Action = var.actions, Resource = "*" }] # expect: IMP-AWS-011
   })
 }

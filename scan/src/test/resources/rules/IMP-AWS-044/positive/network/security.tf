@@ -1,4 +1,4 @@
-resource "aws_security_group" "legacy" {
+resource "aws_security_group" "legacy" { # expect: IMP-AWS-044
   name   = "legacy"
   vpc_id = aws_vpc.main.id
 }

@@ -1,4 +1,4 @@
-resource "aws_security_group" "orphan" {
+resource "aws_security_group" "orphan" { # expect: IMP-AWS-044
   name   = "orphan"
   vpc_id = aws_vpc.main.id
 }

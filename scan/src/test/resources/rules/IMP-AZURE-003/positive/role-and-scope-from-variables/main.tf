@@ -12,7 +12,7 @@ locals {
 }
 
 resource "azurerm_role_assignment" "ci" {
-  scope                = local.scope
+  scope                = local.scope # expect: IMP-AZURE-003
   role_definition_name = var.role
   principal_id         = "11111111-1111-1111-1111-111111111111"
 }

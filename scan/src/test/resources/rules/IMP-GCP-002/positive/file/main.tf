@@ -4,5 +4,5 @@ resource "google_service_account_key" "ci" {
 
 resource "local_file" "key" {
   filename = "${path.module}/ci-key.json"
-  content  = base64decode(google_service_account_key.ci.private_key)
+  content  = base64decode(google_service_account_key.ci.private_key) # expect: IMP-GCP-002
 }

@@ -6,7 +6,7 @@ resource "kubernetes_secret" "gcp_key" {
   metadata {
     name = "gcp-key"
   }
-  data = {
+  data = { # expect: IMP-GCP-002
     "key.json" = base64decode(google_service_account_key.app.private_key)
   }
 }

@@ -2,5 +2,5 @@
 resource "google_project_iam_member" "ci" {
   project = "acme-prod"
   role    = var.role
-  member  = local.ci_member
+  member  = local.ci_member # expect: IMP-GCP-003
 }

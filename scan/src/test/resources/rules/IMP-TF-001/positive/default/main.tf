@@ -1,4 +1,4 @@
 variable "db_password" {
   type    = string
-  default = "Zq8!rT2mPw"
+  default = "Zq8!rT2mPw" # expect: IMP-TF-001
 }

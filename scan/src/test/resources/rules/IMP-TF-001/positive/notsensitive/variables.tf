@@ -1,3 +1,3 @@
-variable "api_token" {
+variable "api_token" { # expect: IMP-TF-001
   type = string
 }

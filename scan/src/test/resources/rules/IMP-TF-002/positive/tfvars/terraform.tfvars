@@ -1,3 +1,3 @@
 project_id  = "acme-prod"
 region      = "europe-west1"
-db_password = "Tq8vL2xZ7pKm"
+db_password = "Tq8vL2xZ7pKm" # expect: IMP-TF-002
