@@ -29,12 +29,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code imprint audit}: tail, export, verify (offline) and prove inclusion in the audit log. */
+/**
+ * {@code imprint audit}: tail, export, verify (offline) and prove inclusion in the audit log;
+ * witness it from outside; accept a store that failed its integrity check, deliberately.
+ */
 @Command(name = "audit", mixinStandardHelpOptions = true,
     description = "Reads the tamper-evident audit log: tail it, export it, verify an export"
-        + " offline, and check an entry's inclusion proof against the signed checkpoint.",
+        + " offline, check an entry's inclusion proof against the signed checkpoint, witness the"
+        + " log's checkpoints from outside the server, and accept a store that failed the"
+        + " integrity check after an investigation.",
     subcommands = {AuditCommand.Tail.class, AuditCommand.Export.class, AuditCommand.Verify.class,
-        AuditCommand.Proof.class})
+        AuditCommand.Proof.class, WitnessCommand.class, AcceptStoreCommand.class})
 final class AuditCommand {
   /** Exit code of a verification that failed. */
   static final int FAILED = 1;
@@ -123,6 +128,11 @@ final class AuditCommand {
       }
       try {
         client.download("/v1/audit/export", tmp);
+        if (!lastLine(tmp).startsWith("{\"type\":\"end\"")) {
+          throw new RemoteException(RemoteException.UNREACHABLE, "client.export_incomplete",
+              "the export from the server ended before its end line; nothing was written to "
+                  + abs);
+        }
         JsonNode header = ApiClient.json().readTree(firstLine(tmp));
         move(tmp, abs);
         ObjectNode r = ApiClient.json().createObjectNode();
@@ -153,6 +163,22 @@ final class AuditCommand {
       try (var in = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
         String line = in.readLine();
         return line == null ? "{}" : line;
+      }
+    }
+
+    /** The last line of {@code f} (its final newline excluded), read from its end. */
+    private static String lastLine(Path f) throws IOException {
+      try (var ch = java.nio.channels.FileChannel.open(f)) {
+        long size = ch.size();
+        int n = (int) Math.min(size, 4096);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(n);
+        ch.read(buf, size - n);
+        String tail = new String(buf.array(), 0, n, StandardCharsets.UTF_8);
+        if (!tail.endsWith("\n")) {
+          return "";
+        }
+        tail = tail.substring(0, tail.length() - 1);
+        return tail.substring(tail.lastIndexOf('\n') + 1);
       }
     }
 
@@ -187,20 +213,39 @@ final class AuditCommand {
         description = "The verifier key to trust (from GET /v1/audit/key or an earlier export).")
     String key;
 
+    @Option(names = "--trusted-checkpoint", paramLabel = "CP",
+        description = "A checkpoint note obtained earlier (GET /v1/audit/checkpoint with Accept:"
+            + " text/plain, or a witness's STATE/checkpoint): the export must extend it, so a"
+            + " truncated export or one cut back to an earlier checkpoint fails. It also pins"
+            + " the key: the export's key must have signed it.")
+    Path trustedCheckpoint;
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       VerifierKey pinned;
+      String trusted = null;
       try {
         pinned = key == null ? null : VerifierKey.parse(key);
+        if (trustedCheckpoint != null) {
+          trusted = Files.readString(trustedCheckpoint, StandardCharsets.UTF_8);
+          if (pinned != null) {
+            pinned.verify(trusted);
+          }
+        }
       } catch (IllegalArgumentException e) {
-        err.println("imprint audit verify: " + e.getMessage());
+        err.println("imprint audit verify: " + (trusted == null ? "" : "the trusted checkpoint "
+            + trustedCheckpoint + " is not signed by --key: ") + e.getMessage());
+        return Main.USAGE;
+      } catch (IOException e) {
+        err.println("imprint audit verify: cannot read the trusted checkpoint "
+            + trustedCheckpoint + ": " + e.getMessage());
         return Main.USAGE;
       }
       AuditVerifier.Result result;
       try {
-        result = AuditVerifier.verify(file, pinned);
+        result = AuditVerifier.verify(file, pinned, trusted);
       } catch (IOException e) {
         err.println("imprint audit verify: cannot read " + file + ": " + e.getMessage());
         return Main.USAGE;
@@ -208,8 +253,14 @@ final class AuditCommand {
       if (result instanceof AuditVerifier.Verified v) {
         out.println("verified: " + v.entries() + " entries, " + v.checkpoints()
             + " signed checkpoint(s), origin " + v.origin());
-        if (v.keyPinned()) {
+        if (v.trustedSize() >= 0) {
+          out.println("consistent with the trusted checkpoint for size " + v.trustedSize());
+        }
+        if (pinned != null) {
           out.println("checkpoints verified with the pinned key " + v.verifierKey());
+        } else if (v.keyPinned()) {
+          out.println("checkpoints verified with the key that signed the trusted checkpoint "
+              + v.verifierKey());
         } else {
           out.println("checkpoints verified with the key in the file, " + v.verifierKey()
               + ", which whoever rewrote the file could have replaced: pass --key <verifier key>"

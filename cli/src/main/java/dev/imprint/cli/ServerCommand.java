@@ -101,6 +101,12 @@ final class ServerCommand implements Callable<Integer> {
           + " signed at every clean shutdown.")
   Duration checkpointInterval;
 
+  @Option(names = "--audit-checkpoint-file", paramLabel = "FILE",
+      description = "Where to keep the last audit checkpoint this server signed or verified,"
+          + " outside the store, so that a rewritten or truncated store is caught (default:"
+          + " <data-dir>/audit-checkpoint). Give each replica its own.")
+  Path auditCheckpointFile;
+
   @Option(names = "--issuer-url", paramLabel = "URL",
       description = "Public URL of this trust domain's issuer: the iss of JWT-SVIDs and where"
           + " verifiers find /.well-known/openid-configuration (default: the server's URL).")
@@ -138,7 +144,8 @@ final class ServerCommand implements Callable<Integer> {
           .withAllowInsecurePermissions(allowInsecurePermissions)
           .withSvid(dev.imprint.server.svid.SvidConfig.defaults().withIssuerUrl(issuerUrl)
               .withRs256Audiences(new java.util.TreeSet<>(rs256Audiences))
-              .withKeyLifetime(dev.imprint.server.keys.Ttl.parse(keyTtl))).validate();
+              .withKeyLifetime(dev.imprint.server.keys.Ttl.parse(keyTtl)))
+          .withAuditCheckpointFile(auditCheckpointFile).validate();
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("imprint server: " + e.getMessage());
       return Main.USAGE;

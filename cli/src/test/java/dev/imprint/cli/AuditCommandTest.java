@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +23,7 @@ class AuditCommandTest {
   @TempDir Path dir;
   ImprintServer server;
   Supplier<String> previous;
+  String admin;
 
   @BeforeEach
   void start() {
@@ -32,7 +34,7 @@ class AuditCommandTest {
         d.trustDomain(), null, null, false, d.logFormat(), d.maxBodyBytes())
         .withCheckpointInterval(java.time.Duration.ZERO),
         new PrintStream(console, true, StandardCharsets.UTF_8));
-    String admin = console.toString(StandardCharsets.UTF_8)
+    admin = console.toString(StandardCharsets.UTF_8)
         .replaceAll("(?s).*admin token: (\\S+).*", "$1");
     previous = RemoteOptions.useTokenSource(() -> admin);
     for (String role : new String[] {"workload", "pipeline", "auditor", "workload"}) {
@@ -102,6 +104,60 @@ class AuditCommandTest {
     assertThat(Cli.run("audit", "verify", file.toString()).code()).isEqualTo(2);
     assertThat(Cli.run("audit", "verify", dir.resolve("none.jsonl").toString()).code())
         .isEqualTo(2);
+  }
+
+  @Test
+  void verifyWithATrustedCheckpointFailsForATruncatedExportAndOneCutBack() throws Exception {
+    Path older = dir.resolve("older.jsonl");
+    assertThat(Cli.run("audit", "export", older.toString(), "--server", server.url()).code())
+        .isZero();
+    Path cp5 = dir.resolve("cp5.txt");
+    Files.writeString(cp5, checkpointNote());
+    for (int i = 0; i < 2; i++) {
+      assertThat(Cli.run("token", "create", "--role", "auditor", "--server", server.url())
+          .code()).isZero();
+    }
+    Path cp7 = dir.resolve("cp7.txt");
+    Files.writeString(cp7, checkpointNote());
+    Path file = dir.resolve("audit.jsonl");
+    assertThat(Cli.run("audit", "export", file.toString(), "--server", server.url()).code())
+        .isZero();
+
+    Cli ok = Cli.run("audit", "verify", file.toString(), "--trusted-checkpoint", cp5.toString());
+    assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+    assertThat(ok.out()).contains("verified: 7 entries")
+        .contains("consistent with the trusted checkpoint for size 5");
+
+    Cli cutBackAlone = Cli.run("audit", "verify", older.toString());
+    assertThat(cutBackAlone.code()).as("an older export verifies on its own").isZero();
+    Cli cutBack = Cli.run("audit", "verify", older.toString(), "--trusted-checkpoint",
+        cp7.toString());
+    assertThat(cutBack.code()).isEqualTo(1);
+    assertThat(cutBack.out()).contains("FAILED at entry 5: the export holds 5 entries but the"
+        + " trusted checkpoint signs 7: it was truncated or cut back to an earlier checkpoint");
+
+    List<String> lines = Files.readAllLines(file);
+    Path truncated = dir.resolve("truncated.jsonl");
+    Files.write(truncated, lines.subList(0, lines.size() - 2));
+    Cli cut = Cli.run("audit", "verify", truncated.toString(), "--trusted-checkpoint",
+        cp7.toString());
+    assertThat(cut.code()).isEqualTo(1);
+    assertThat(cut.out()).contains("FAILED at entry 6");
+
+    Cli mismatched = Cli.run("audit", "verify", file.toString(), "--trusted-checkpoint",
+        cp7.toString(), "--key", AuditServers.otherLogKey());
+    assertThat(mismatched.code()).isEqualTo(2);
+    assertThat(mismatched.err()).contains("the trusted checkpoint " + cp7
+        + " is not signed by --key");
+  }
+
+  /** GET /v1/audit/checkpoint with Accept: text/plain, as a user would keep it. */
+  private String checkpointNote() throws Exception {
+    var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url()
+        + "/v1/audit/checkpoint")).header("Authorization", "Bearer " + admin)
+        .header("Accept", "text/plain").build();
+    return java.net.http.HttpClient.newHttpClient().send(req,
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
   }
 
   @Test

@@ -2,8 +2,10 @@ package dev.imprint.server;
 
 import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.audit.AuditRoutes;
+import dev.imprint.server.audit.CheckpointFile;
 import dev.imprint.server.audit.CheckpointSchedule;
 import dev.imprint.server.audit.KeyEncryptionKey;
+import dev.imprint.server.audit.StoreAcceptance;
 import dev.imprint.server.auth.IssuedToken;
 import dev.imprint.server.auth.TokenRoutes;
 import dev.imprint.server.auth.TokenService;
@@ -157,13 +159,14 @@ public final class ImprintServer implements AutoCloseable {
       KeyEncryptionKey kek = KeyEncryptionKey.resolve(config.kekFile(), kekEnv,
           config.dataDir(), LOG::warn);
       logKekPlacement(config, kekFromEnv, kek);
-      AuditRoutes auditRoutes = AuditRoutes.wire(db, config.trustDomain(), kek, clock, metrics);
+      Readiness readiness = new Readiness();
+      AuditRoutes auditRoutes = AuditRoutes.wire(db, config.trustDomain(), kek, clock, metrics,
+          readiness, new CheckpointFile(config.auditCheckpointPath()));
       modules.add(auditRoutes);
       identity = workloadIdentity(config, db, audit, clock, kek, modules);
       estate(config, db, audit, clock, tokens, modules, identity.states(), identity.svids());
       modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
-      Readiness readiness = new Readiness();
       readiness.addCheck(() -> closing.get()
           ? Optional.of(new Readiness.Failure("server.stopping", "the server is shutting down"))
           : Optional.empty());
@@ -197,6 +200,29 @@ public final class ImprintServer implements AutoCloseable {
       db.close();
       data.close();
       throw e;
+    }
+  }
+
+  /**
+   * {@code imprint audit accept-store}: with the server stopped, opens its store the way
+   * {@link #start} does (the data directory's lock and permission checks, the same
+   * key-encryption key) and accepts the stored audit log as it is, on the record
+   * ({@link StoreAcceptance}); with {@code dryRun} only says what that would do.
+   *
+   * @throws StartupException when the data directory is in use or unsafe
+   * @throws dev.imprint.server.store.StoreException when the store cannot be opened
+   * @throws IllegalStateException when the stored entries themselves are broken
+   */
+  public static StoreAcceptance.Outcome acceptAuditStore(ServerConfig config, String reason,
+      boolean dryRun) {
+    config.validate();
+    String kekEnv = System.getenv(KeyEncryptionKey.ENV);
+    try (DataDirectory data = DataDirectory.open(config, kekEnv != null && !kekEnv.isBlank());
+        Database db = Database.open(config.jdbcUrl(), config.dataDir())) {
+      KeyEncryptionKey kek = KeyEncryptionKey.resolve(config.kekFile(), kekEnv,
+          config.dataDir(), LOG::warn);
+      return StoreAcceptance.accept(db, config.trustDomain(), kek, Clock.systemUTC(),
+          new CheckpointFile(config.auditCheckpointPath()), reason, dryRun);
     }
   }
 

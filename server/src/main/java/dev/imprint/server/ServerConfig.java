@@ -13,19 +13,22 @@ import java.util.regex.Pattern;
  * log's tree head is signed ({@link Duration#ZERO}: none on a timer; still on request and at
  * shutdown), whether to mint an admin token on a later start ({@code bootstrapAdmin}) and
  * whether to start despite loose file permissions ({@code allowInsecurePermissions}, loudly),
- * and the workload identity settings ({@code svid}). {@link #validate()} enforces the secure
- * defaults.
+ * the workload identity settings ({@code svid}) and where the audit log's last signed
+ * checkpoint is kept outside the store ({@code auditCheckpointFile}; null: under the data
+ * directory). {@link #validate()} enforces the secure defaults.
  */
 public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     String trustDomain, Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat,
     long maxBodyBytes, Path imagePolicy, Path kekFile, Duration checkpointInterval,
     boolean bootstrapAdmin, boolean allowInsecurePermissions,
-    dev.imprint.server.svid.SvidConfig svid) {
+    dev.imprint.server.svid.SvidConfig svid, Path auditCheckpointFile) {
   /** Log line format. */
   public enum LogFormat { TEXT, JSON }
 
   /** How often a grown audit log gets a signed checkpoint unless configured otherwise. */
   public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+  /** The file under the data directory that keeps the last signed audit checkpoint. */
+  public static final String DEFAULT_AUDIT_CHECKPOINT_FILE = "audit-checkpoint";
   /** The shortest checkpoint interval other than zero (a shorter one only loads the store). */
   public static final Duration MIN_CHECKPOINT_INTERVAL = Duration.ofMillis(100);
 
@@ -53,21 +56,37 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
       boolean allowInsecurePermissions) {
     this(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey, insecureNoTls, logFormat,
         maxBodyBytes, imagePolicy, kekFile, checkpointInterval, bootstrapAdmin,
-        allowInsecurePermissions, dev.imprint.server.svid.SvidConfig.defaults());
+        allowInsecurePermissions, dev.imprint.server.svid.SvidConfig.defaults(), null);
+  }
+
+  /**
+   * The same configuration keeping the audit log's last signed checkpoint in {@code file}
+   * (null: {@code <data-dir>/audit-checkpoint}).
+   */
+  public ServerConfig withAuditCheckpointFile(Path file) {
+    return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
+        bootstrapAdmin, allowInsecurePermissions, svid, file);
+  }
+
+  /** Where the audit log's last signed checkpoint is kept outside the store. */
+  public Path auditCheckpointPath() {
+    return auditCheckpointFile != null ? auditCheckpointFile
+        : dataDir.resolve(DEFAULT_AUDIT_CHECKPOINT_FILE);
   }
 
   /** The same configuration with the workload identity settings {@code s}. */
   public ServerConfig withSvid(dev.imprint.server.svid.SvidConfig s) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
-        bootstrapAdmin, allowInsecurePermissions, s);
+        bootstrapAdmin, allowInsecurePermissions, s, auditCheckpointFile);
   }
 
   /** The same configuration with the image policy read from {@code file} (null: default). */
   public ServerConfig withImagePolicy(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, file, kekFile, checkpointInterval, bootstrapAdmin,
-        allowInsecurePermissions, svid);
+        allowInsecurePermissions, svid, auditCheckpointFile);
   }
 
   /**
@@ -77,7 +96,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withKekFile(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, file, checkpointInterval,
-        bootstrapAdmin, allowInsecurePermissions, svid);
+        bootstrapAdmin, allowInsecurePermissions, svid, auditCheckpointFile);
   }
 
   /**
@@ -87,7 +106,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withCheckpointInterval(Duration interval) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, interval, bootstrapAdmin,
-        allowInsecurePermissions, svid);
+        allowInsecurePermissions, svid, auditCheckpointFile);
   }
 
   /**
@@ -97,7 +116,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withBootstrapAdmin(boolean mint) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval, mint,
-        allowInsecurePermissions, svid);
+        allowInsecurePermissions, svid, auditCheckpointFile);
   }
 
   /**
@@ -108,7 +127,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withAllowInsecurePermissions(boolean allow) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
-        bootstrapAdmin, allow, svid);
+        bootstrapAdmin, allow, svid, auditCheckpointFile);
   }
 
   /**
@@ -141,7 +160,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     }
     return new ServerConfig(h, p, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
-        bootstrapAdmin, allowInsecurePermissions, svid);
+        bootstrapAdmin, allowInsecurePermissions, svid, auditCheckpointFile);
   }
 
   /** True when the listen address is a loopback address. */

@@ -102,6 +102,20 @@ public final class ApiClient {
     return send("DELETE", path, null);
   }
 
+  /**
+   * A GET answered in plain text ({@code Accept: text/plain}), such as a signed checkpoint
+   * note; a problem becomes a RemoteException.
+   */
+  public String getText(String path) {
+    HttpRequest req = authorized(path).timeout(Duration.ofSeconds(30))
+        .header("Accept", "text/plain").GET().build();
+    HttpResponse<byte[]> res = send(req, HttpResponse.BodyHandlers.ofByteArray());
+    if (res.statusCode() / 100 != 2) {
+      parse(res.statusCode(), res.body());
+    }
+    return new String(res.body(), StandardCharsets.UTF_8);
+  }
+
   /** Streams the body of a GET to {@code target} (a problem becomes a RemoteException). */
   public void download(String path, java.nio.file.Path target) {
     exchange("GET", path, null, target);
@@ -113,13 +127,8 @@ public final class ApiClient {
   }
 
   private JsonNode exchange(String method, String path, Object body, java.nio.file.Path target) {
-    if (token == null || token.isBlank()) {
-      throw new RemoteException(RemoteException.USAGE, "client.token_missing",
-          "no API token: set IMPRINT_TOKEN (an admin token is printed at the server's first start)");
-    }
-    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
+    HttpRequest.Builder b = authorized(path)
         .timeout(target == null ? Duration.ofSeconds(30) : Duration.ofMinutes(30))
-        .header("Authorization", "Bearer " + token)
         .header("Accept", "application/json");
     try {
       if (body != null) {
@@ -129,15 +138,34 @@ public final class ApiClient {
         b.method(method, HttpRequest.BodyPublishers.noBody());
       }
       if (target != null) {
-        HttpResponse<java.nio.file.Path> res = http.send(b.build(),
+        HttpResponse<java.nio.file.Path> res = send(b.build(),
             HttpResponse.BodyHandlers.ofFile(target));
         if (res.statusCode() / 100 != 2) {
           return parse(res.statusCode(), java.nio.file.Files.readAllBytes(target));
         }
         return null;
       }
-      HttpResponse<byte[]> res = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> res = send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
       return parse(res.statusCode(), res.body());
+    } catch (IOException e) {
+      throw new RemoteException(RemoteException.UNREACHABLE, "client.io",
+          "talking to " + base + " failed: " + e.getMessage());
+    }
+  }
+
+  /** A request to {@code path} with the bearer token (refused here when there is none). */
+  private HttpRequest.Builder authorized(String path) {
+    if (token == null || token.isBlank()) {
+      throw new RemoteException(RemoteException.USAGE, "client.token_missing",
+          "no API token: set IMPRINT_TOKEN (an admin token is printed at the server's first start)");
+    }
+    return HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token);
+  }
+
+  /** Sends {@code req}; failing to reach the server becomes a RemoteException. */
+  private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler) {
+    try {
+      return http.send(req, handler);
     } catch (ConnectException | HttpTimeoutException e) {
       throw new RemoteException(RemoteException.UNREACHABLE, "client.unreachable",
           "cannot reach the Imprint server at " + base + " (start it with 'imprint server', or set"
@@ -151,7 +179,7 @@ public final class ApiClient {
     }
   }
 
-  private static JsonNode parse(int status, byte[] raw) throws IOException {
+  private static JsonNode parse(int status, byte[] raw) {
     JsonNode node = raw.length == 0 ? JSON.createObjectNode() : readOrNull(raw);
     if (status >= 200 && status < 300) {
       if (node == null) {

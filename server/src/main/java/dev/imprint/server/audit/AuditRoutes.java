@@ -4,8 +4,11 @@ import dev.imprint.server.auth.Role;
 import dev.imprint.server.http.Api;
 import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiProblem;
+import dev.imprint.server.http.Readiness;
 import dev.imprint.server.store.Database;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -15,12 +18,16 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /v1/audit}: entries by range, the latest signed checkpoint, inclusion and consistency
  * proofs, the verifier key and the export. Read-only; admin and auditor.
  */
 public final class AuditRoutes implements ApiModule {
+  private static final Logger LOG = LoggerFactory.getLogger(AuditRoutes.class);
   /** The largest page of entries one request returns. */
   public static final int MAX_PAGE = 1000;
 
@@ -31,23 +38,59 @@ public final class AuditRoutes implements ApiModule {
   }
 
   /**
-   * Builds the service, registers the {@code imprint.audit.entries} and
-   * {@code imprint.audit.checkpoint.size} gauges (their difference is what no signed checkpoint
-   * covers yet), starts loading the tree cache from the store in the background (a large log
-   * does not delay start-up; the first request that needs it waits for the load) and returns
-   * the routes.
+   * Builds the service, registers its gauges ({@code imprint.audit.entries} and
+   * {@code imprint.audit.checkpoint.size}, whose difference is what no signed checkpoint covers
+   * yet; {@code imprint.audit.integrity.ok}, 1 while the store agrees with what this server
+   * signed) and the {@code imprint.audit.integrity.failures} counter, and starts checking the
+   * whole store in the background (a large log does not delay start-up; the first request that
+   * needs the log waits for the check). An integrity failure turns {@code readiness} failing
+   * with {@value AuditIntegrityException#CODE}; a checkpoint file that cannot be written with
+   * {@code audit.checkpoint_file_unwritable}.
    */
   public static AuditRoutes wire(Database db, String trustDomain, KeyEncryptionKey kek,
-      Clock clock, MeterRegistry metrics) {
-    AuditService audit = new AuditService(db, trustDomain, kek, clock);
+      Clock clock, MeterRegistry metrics, Readiness readiness, CheckpointFile checkpointFile) {
+    Counter failures = Counter.builder("imprint.audit.integrity.failures")
+        .description("audit log integrity failures found (the store disagrees with what this"
+            + " server signed)").register(metrics);
+    AuditService audit = new AuditService(db, trustDomain, kek, clock, checkpointFile,
+        new AuditService.IntegrityListener() {
+          @Override
+          public void integrityFailed(AuditIntegrityException failure) {
+            failures.increment();
+            readiness.fail("audit", new Readiness.Failure(failure.code(), failure.detail()));
+          }
+
+          @Override
+          public void checkpointFile(Optional<String> problem) {
+            if (problem.isPresent()) {
+              readiness.fail("audit-checkpoint-file", new Readiness.Failure(
+                  "audit.checkpoint_file_unwritable", problem.get()));
+            } else {
+              readiness.clear("audit-checkpoint-file");
+            }
+          }
+        });
     Gauge.builder("imprint.audit.entries", audit, AuditRoutes::sizeOrNaN)
         .description("entries in the audit log").register(metrics);
     Gauge.builder("imprint.audit.checkpoint.size", audit, AuditRoutes::checkpointSizeOrNaN)
         .description("tree size of the latest signed audit checkpoint in the store")
         .register(metrics);
-    Thread warm = new Thread(() -> sizeOrNaN(audit), "imprint-audit-cache");
-    warm.setDaemon(true);
-    warm.start();
+    Gauge.builder("imprint.audit.integrity.ok", audit,
+        a -> a.integrityFailure().isPresent() ? 0 : 1)
+        .description("1 while the stored audit log agrees with what this server signed, 0 after"
+            + " an integrity failure").register(metrics);
+    Thread check = new Thread(() -> {
+      try {
+        audit.verifyStore();
+      } catch (AuditIntegrityException e) {
+        // logged, counted and held by readiness already
+      } catch (RuntimeException e) {
+        LOG.warn("the audit log could not be checked at start; the next request or signing"
+            + " tries again: {}", e.toString());
+      }
+    }, "imprint-audit-check");
+    check.setDaemon(true);
+    check.start();
     return new AuditRoutes(audit);
   }
 
@@ -58,12 +101,33 @@ public final class AuditRoutes implements ApiModule {
 
   @Override
   public void routes(Api api) {
-    api.get("/v1/audit/entries", this::entries, Role.ADMIN, Role.AUDITOR);
-    api.get("/v1/audit/checkpoint", this::checkpoint, Role.ADMIN, Role.AUDITOR);
-    api.get("/v1/audit/proof/inclusion", this::inclusion, Role.ADMIN, Role.AUDITOR);
-    api.get("/v1/audit/proof/consistency", this::consistency, Role.ADMIN, Role.AUDITOR);
+    api.get("/v1/audit/entries", checked(this::entries), Role.ADMIN, Role.AUDITOR);
+    api.get("/v1/audit/checkpoint", checked(this::checkpoint), Role.ADMIN, Role.AUDITOR);
+    api.get("/v1/audit/proof/inclusion", checked(this::inclusion), Role.ADMIN, Role.AUDITOR);
+    api.get("/v1/audit/proof/consistency", checked(this::consistency), Role.ADMIN,
+        Role.AUDITOR);
     api.get("/v1/audit/key", this::key, Role.ADMIN, Role.AUDITOR);
-    api.get("/v1/audit/export", this::export, Role.ADMIN, Role.AUDITOR);
+    api.get("/v1/audit/export", checked(this::export), Role.ADMIN, Role.AUDITOR);
+  }
+
+  /**
+   * Maps the service's integrity failure to a 503 problem with its stable code: the log cannot
+   * be served or signed until an operator has investigated, and the problem says why.
+   */
+  private static Handler checked(Handler route) {
+    return ctx -> {
+      try {
+        route.handle(ctx);
+      } catch (AuditIntegrityException e) {
+        throw integrityProblem(e);
+      }
+    };
+  }
+
+  static ApiProblem integrityProblem(AuditIntegrityException e) {
+    return new ApiProblem(503, e.code(), "Audit log integrity failure", e.detail()
+        + "; the server refuses to sign or serve the audit log until an operator has"
+        + " investigated (docs/audit.md)");
   }
 
   @Override
@@ -161,6 +225,7 @@ public final class AuditRoutes implements ApiModule {
   }
 
   private void export(Context ctx) {
+    audit.check();
     ctx.contentType("application/jsonl; charset=utf-8");
     ctx.header("Content-Disposition", "attachment; filename=\"audit.jsonl\"");
     try {
@@ -190,7 +255,7 @@ public final class AuditRoutes implements ApiModule {
 
   private static double sizeOrNaN(AuditService audit) {
     try {
-      return audit.size();
+      return audit.sizeForMetrics();
     } catch (RuntimeException e) {
       return Double.NaN;
     }

@@ -25,11 +25,19 @@ public final class AuditVerifier {
 
   /**
    * Every entry is covered by a valid signed checkpoint, signed by {@code verifierKey}: the
-   * caller's pinned key when {@code keyPinned}, else the key the file itself carries (which
-   * whoever rewrites the whole file can replace along with every signature).
+   * caller's pinned key when {@code keyPinned} (or the key that signed the trusted checkpoint),
+   * else the key the file itself carries (which whoever rewrites the whole file can replace
+   * along with every signature). {@code trustedSize} is the size of the trusted checkpoint the
+   * export was proven consistent with, -1 when none was given.
    */
   public record Verified(String origin, long entries, int checkpoints, String verifierKey,
-      boolean keyPinned) implements Result {}
+      boolean keyPinned, long trustedSize) implements Result {
+    /** Without a trusted checkpoint. */
+    public Verified(String origin, long entries, int checkpoints, String verifierKey,
+        boolean keyPinned) {
+      this(origin, entries, checkpoints, verifierKey, keyPinned, -1);
+    }
+  }
 
   /** The first bad entry ({@code seq}) and what is wrong with it. */
   public record Failed(long seq, String reason) implements Result {}
@@ -54,13 +62,33 @@ public final class AuditVerifier {
    * @throws IOException when the file cannot be read or does not start with an export header
    */
   public static Result verify(Path file, VerifierKey pinned) throws IOException {
+    return verify(file, pinned, null);
+  }
+
+  /**
+   * Verifies {@code file} and, with a {@code trusted} checkpoint note (one obtained earlier from
+   * the server or a witness), proves the export consistent with it: the export must hold at
+   * least its entries, their tree head must be its root, and an RFC 9162 consistency proof from
+   * its size to the export's must verify. A truncated export, one cut back to an earlier
+   * checkpoint, or a rewritten history then fails. The trusted note must be signed by
+   * {@code pinned}, or without one by the export's key.
+   *
+   * @throws IOException when the file cannot be read or does not start with an export header
+   */
+  public static Result verify(Path file, VerifierKey pinned, String trusted) throws IOException {
     try (Reader r = new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8)) {
-      return verify(new BufferedReader(r, 1 << 16), pinned);
+      return verify(new BufferedReader(r, 1 << 16), pinned, trusted);
     }
   }
 
   /** Verifies an export read from {@code in}. */
   public static Result verify(BufferedReader in, VerifierKey pinned) throws IOException {
+    return verify(in, pinned, null);
+  }
+
+  /** Verifies an export read from {@code in} against an optional trusted checkpoint note. */
+  public static Result verify(BufferedReader in, VerifierKey pinned, String trusted)
+      throws IOException {
     Line first = Line.read(in);
     JsonNode header = first == null ? null : parse(first.text);
     if (header == null || !"header".equals(header.path("type").asText())
@@ -124,7 +152,44 @@ public final class AuditVerifier {
           + header.path("size").asLong(-1) + " entries (header) and " + endCount
           + " (end line) but holds " + count);
     }
-    return checkpoints(checkpoints, key, origin, tree, pinned != null);
+    Checkpoint anchor = null;
+    if (trusted != null) {
+      try {
+        anchor = key.verify(trusted);
+      } catch (IllegalArgumentException e) {
+        return new Failed(0, "the trusted checkpoint is not signed by "
+            + (pinned != null ? "the pinned key " : "the export's key ") + key.encoded() + " ("
+            + e.getMessage() + "): the export comes from another log, or its key was replaced");
+      }
+      if (!anchor.origin().equals(origin)) {
+        return new Failed(0, "the trusted checkpoint is for origin '" + anchor.origin()
+            + "', the export for '" + origin + "'");
+      }
+    }
+    Result r = checkpoints(checkpoints, key, origin, tree, pinned != null || trusted != null);
+    return anchor == null || !(r instanceof Verified v) ? r : consistentWith(v, anchor, tree);
+  }
+
+  /** The verified export extends the trusted checkpoint (RFC 9162 consistency). */
+  private static Result consistentWith(Verified v, Checkpoint trusted, MerkleTree tree) {
+    long t = trusted.size();
+    long n = v.entries();
+    if (t > n) {
+      return new Failed(n, "the export holds " + n + " entries but the trusted checkpoint signs "
+          + t + ": it was truncated or cut back to an earlier checkpoint (entries " + n + " to "
+          + (t - 1) + " are missing)");
+    }
+    if (!MessageDigest.isEqual(tree.root(t), trusted.rootHash())) {
+      return new Failed(0, "entries 0 to " + (t - 1) + " of the export do not hash to the root"
+          + " of the trusted checkpoint for size " + t + " (" + trusted.rootHex() + "): the log"
+          + " was rewritten after that checkpoint was signed (a fork)");
+    }
+    if (t >= 1 && !MerkleTree.verifyConsistency(t, n, trusted.rootHash(), tree.root(n),
+        tree.consistencyProof(t, n))) {
+      return new Failed(t, "the export of " + n + " entries is not consistent with the trusted"
+          + " checkpoint for size " + t);
+    }
+    return new Verified(v.origin(), n, v.checkpoints(), v.verifierKey(), true, t);
   }
 
   /** A value from the file, cut short for a message. */

@@ -10,9 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Signs and stores a checkpoint whenever the audit log has grown: every interval on one daemon
- * thread, and once more when the server stops ({@link #close()}), so every stretch of the log
- * gets a signed tree head without anyone asking for one.
+ * Checks the stored audit log and signs and stores a checkpoint whenever it has grown: every
+ * interval on one daemon thread (the check runs even when nothing is new, so tampering with an
+ * idle log shows on {@code /readyz} within an interval), and once more when the server stops
+ * ({@link #close()}), so every stretch of the log gets a signed tree head without anyone asking
+ * for one.
  */
 public final class CheckpointSchedule implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointSchedule.class);
@@ -67,6 +69,10 @@ public final class CheckpointSchedule implements AutoCloseable {
         failing = false;
         LOG.info("audit checkpoints are signed again");
       }
+    } catch (AuditIntegrityException e) {
+      // the service logged it as an ERROR when it found it; it holds until an operator acts
+      LOG.debug("audit checkpoint not signed: integrity failure: {}", e.detail());
+      failing = true;
     } catch (RuntimeException | LinkageError | AssertionError e) {
       if (!failing) {
         LOG.warn("audit checkpoint not signed; retrying every {} ms", interval.toMillis(), e);
@@ -100,6 +106,9 @@ public final class CheckpointSchedule implements AutoCloseable {
       Optional<AuditService.SignedCheckpoint> cp = audit.checkpointIfGrown();
       cp.ifPresent(c -> LOG.info("audit checkpoint signed at shutdown for {} entries",
           c.checkpoint().size()));
+    } catch (AuditIntegrityException e) {
+      LOG.error("audit checkpoint not signed at shutdown: the store failed the integrity check:"
+          + " {}", e.detail());
     } catch (RuntimeException e) {
       LOG.warn("audit checkpoint not signed at shutdown; the entries after the last stored"
           + " checkpoint are signed by the next server that runs on this store", e);

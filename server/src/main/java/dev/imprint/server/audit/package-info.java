@@ -6,7 +6,14 @@
  * replicas on one PostgreSQL agree. Tree heads are signed as C2SP checkpoints (signed notes)
  * with an Ed25519 key that is kept in the store wrapped by the operator's
  * {@link KeyEncryptionKey}; {@link CheckpointSchedule} signs one whenever the log has grown, every
- * interval and at shutdown. {@link AuditExport} writes the log as JSON lines and
- * {@link AuditVerifier} checks such a file offline and names the first bad entry.
+ * interval and at shutdown. The store is not trusted: {@link StoredEntries} and
+ * {@link StoredCheckpoints} check what is stored (texts against leaf hashes, no gap, every row
+ * signed by this server and agreeing with the tree) and {@link AuditService} checks it against
+ * the last checkpoint it signed, kept outside the store in a {@link CheckpointFile}, before
+ * every signing; a disagreement is an {@link AuditIntegrityException}, and only an operator's
+ * {@link StoreAcceptance} moves past it. {@link AuditExport} writes the log as JSON lines and
+ * {@link AuditVerifier} checks such a file offline, optionally against a trusted checkpoint,
+ * and names the first bad entry. {@link Cosigner} makes and checks a witness's C2SP
+ * cosignatures.
  */
 package dev.imprint.server.audit;

@@ -20,7 +20,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Two servers on one PostgreSQL append to one log that verifies and has no gaps. */
+/**
+ * Two servers on one PostgreSQL append to one log that verifies and has no gaps, and each keeps
+ * its own checkpoint file to check the shared store against.
+ */
 class AuditReplicasTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path dir;
@@ -86,6 +89,84 @@ class AuditReplicasTest {
           .body()).get("note").asText());
       assertThat(fromB.size()).isEqualTo(101);
     }
+  }
+
+  @Test
+  void eachReplicaKeepsItsOwnCheckpointFileAndChecksTheStoreAgainstIt() throws Exception {
+    String jdbc = Stores.jdbcUrl(Stores.Kind.POSTGRESQL);
+    Path kek = sharedKek();
+    Path fileA = dir.resolve("host-a").resolve("audit-checkpoint");
+    Path fileB = dir.resolve("host-b").resolve("audit-checkpoint");
+    ServerConfig configA = config(jdbc, dir.resolve("a"), kek)
+        .withCheckpointInterval(java.time.Duration.ZERO).withAuditCheckpointFile(fileA);
+    ServerConfig configB = config(jdbc, dir.resolve("b"), kek)
+        .withCheckpointInterval(java.time.Duration.ofMillis(100)).withAuditCheckpointFile(fileB);
+    Path fileC = dir.resolve("host-c").resolve("audit-checkpoint");
+    ServerConfig configC = config(jdbc, dir.resolve("c"), kek)
+        .withCheckpointInterval(java.time.Duration.ZERO).withAuditCheckpointFile(fileC);
+    String admin;
+    String signedByA;
+    try (TestServer a = TestServer.start(configA); TestServer b = TestServer.start(configB);
+        TestServer c = TestServer.start(configC)) {
+      admin = a.adminToken();
+      for (int i = 0; i < 4; i++) {
+        assertThat(a.send("POST", "/v1/tokens", admin, "{\"role\":\"auditor\"}").statusCode())
+            .isEqualTo(201);
+      }
+      signedByA = read(a.send("GET", "/v1/audit/checkpoint", admin, null).body()).get("note")
+          .asText();
+      assertThat(key(a, admin).verify(signedByA).size()).isEqualTo(5);
+      assertThat(Files.readString(fileA)).isEqualTo(signedByA);
+      assertThat(read(c.send("GET", "/v1/audit/checkpoint", admin, null).body()).get("note")
+          .asText()).isEqualTo(signedByA);
+      assertThat(Files.readString(fileC)).as("replica c answered with a's checkpoint after"
+          + " verifying it, so it is c's anchor too").isEqualTo(signedByA);
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+      while (!Files.exists(fileB) || !Files.readString(fileB).equals(signedByA)) {
+        assertThat(System.nanoTime()).as("replica b takes a's checkpoint as its anchor once it"
+            + " verified it").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+    }
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbc);
+        java.sql.Statement st = c.createStatement()) {
+      assertThat(st.executeUpdate("DELETE FROM audit_entries WHERE seq >= 3")).isEqualTo(2);
+      assertThat(st.executeUpdate("DELETE FROM audit_checkpoints")).isPositive();
+    }
+    for (ServerConfig replica : List.of(configB, configC, configA)) {
+      try (TestServer s = TestServer.start(replica)) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        var ready = s.send("GET", "/readyz", null, null);
+        while (ready.statusCode() != 503) {
+          assertThat(System.nanoTime()).as("the start-up check fails").isLessThan(deadline);
+          Thread.sleep(50);
+          ready = s.send("GET", "/readyz", null, null);
+        }
+        assertThat(ready.body()).contains("audit.integrity_failure")
+            .contains("the store holds 3 entries but the checkpoint file "
+                + replica.auditCheckpointPath() + " signs 5");
+        var cp = s.send("GET", "/v1/audit/checkpoint", admin, null);
+        assertThat(cp.statusCode()).isEqualTo(503);
+        assertThat(read(cp.body()).get("code").asText()).isEqualTo("audit.integrity_failure");
+      }
+    }
+  }
+
+  private static VerifierKey key(TestServer s, String admin) {
+    return VerifierKey.parse(read(s.send("GET", "/v1/audit/key", admin, null).body())
+        .get("verifierKey").asText());
+  }
+
+  private Path sharedKek() throws java.io.IOException {
+    Path kek = dir.resolve("shared.kek");
+    byte[] raw = new byte[32];
+    for (int i = 0; i < raw.length; i++) {
+      raw[i] = (byte) (i + 1);
+    }
+    Files.writeString(kek, Base64.getEncoder().encodeToString(raw));
+    Files.setPosixFilePermissions(kek, java.nio.file.attribute.PosixFilePermissions
+        .fromString("rw-------"));
+    return kek;
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.imprint.server.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imprint.server.store.Database;
 import dev.imprint.server.testing.Stores;
@@ -47,6 +48,44 @@ class AuditServiceTest {
       assertThat(replica.checkpoint().note()).isEqualTo(next.note());
       assertThat(replica.checkpoints(LARGE + 5)).hasSize(2);
     }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.imprint.server.testing.Stores#kinds")
+  void aReplicasRowThatLandsBelowTheRowsCheckedIsCheckedAndItsLaterDeletionIsFound(
+      Stores.Kind kind) {
+    try (Database db = Stores.open(kind, dir)) {
+      KeyEncryptionKey kek = KeyEncryptionKey.of(new byte[32]);
+      insert(db, 0, 5);
+      AuditService audit = new AuditService(db, "example.org", kek, Clock.systemUTC());
+      assertThat(audit.checkpoint().checkpoint().size()).isEqualTo(5);
+      insert(db, 5, 6);
+      assertThat(audit.checkpointIfGrown()).isPresent();
+      // a replica that read size 3 signs it after this server stored 5 and 6: its insert lands
+      // below the rows already checked
+      CheckpointSigner replica = AuditKeys.loadOrCreate(db, kek, "example.org/imprint-audit",
+          Clock.systemUTC());
+      Checkpoint three = new Checkpoint("example.org/imprint-audit", 3, audit.root(3));
+      row(db, "INSERT INTO audit_checkpoints (tree_size, root_hash, note, created_at)"
+          + " VALUES (3, '" + three.rootHex() + "', '" + replica.sign(three) + "', 0)");
+      insert(db, 6, 7);
+      assertThat(audit.checkpointIfGrown()).isPresent();
+      assertThat(audit.integrityFailure()).isEmpty();
+
+      row(db, "DELETE FROM audit_checkpoints WHERE tree_size = 3");
+      insert(db, 7, 8);
+      assertThatThrownBy(audit::checkpointIfGrown).isInstanceOf(AuditIntegrityException.class)
+          .hasMessageContaining("the checkpoint row for size 3, checked before, is missing");
+    }
+  }
+
+  private static void row(Database db, String sql) {
+    db.write(c -> {
+      try (var st = c.createStatement()) {
+        st.executeUpdate(sql);
+      }
+      return null;
+    });
   }
 
   private static void insert(Database db, long from, long to) {

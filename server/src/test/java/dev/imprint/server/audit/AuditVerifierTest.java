@@ -167,6 +167,167 @@ class AuditVerifierTest {
   }
 
   @Test
+  void anExportIsProvenConsistentWithAnEarlierTrustedCheckpoint() throws Exception {
+    AuditVerifier.Result r = AuditVerifier.verify(reader(lines), null, note(25));
+    assertThat(r).isEqualTo(new AuditVerifier.Verified("example.org/imprint-audit", 40, 3,
+        audit.verifierKey().encoded(), true, 25));
+    assertThat(AuditVerifier.verify(reader(lines), audit.verifierKey(), note(40)))
+        .isEqualTo(new AuditVerifier.Verified("example.org/imprint-audit", 40, 3,
+            audit.verifierKey().encoded(), true, 40));
+  }
+
+  @Test
+  void anExportCutBackToAnEarlierCheckpointVerifiesAloneButNotAgainstALaterTrustedOne()
+      throws Exception {
+    List<String> cut = cutBackTo(25);
+    assertThat(verify(cut)).isEqualTo(new AuditVerifier.Verified("example.org/imprint-audit",
+        25, 2, audit.verifierKey().encoded(), true));
+    AuditVerifier.Result r = AuditVerifier.verify(reader(cut), audit.verifierKey(), note(40));
+    assertThat(r).isInstanceOf(AuditVerifier.Failed.class);
+    AuditVerifier.Failed f = (AuditVerifier.Failed) r;
+    assertThat(f.seq()).isEqualTo(25);
+    assertThat(f.reason()).contains("the export holds 25 entries but the trusted checkpoint"
+        + " signs 40: it was truncated or cut back to an earlier checkpoint");
+  }
+
+  @Test
+  void aTruncatedExportFailsWithOrWithoutATrustedCheckpoint() throws Exception {
+    List<String> truncated = new ArrayList<>(lines.subList(0, entryLine(30)));
+    AuditVerifier.Result r = AuditVerifier.verify(reader(truncated), null, note(25));
+    assertThat(r).isInstanceOf(AuditVerifier.Failed.class);
+    assertThat(((AuditVerifier.Failed) r).seq()).isEqualTo(30);
+  }
+
+  @Test
+  void aHistoryRewrittenAndResignedWithTheSameKeyIsAForkOfTheTrustedCheckpoint(
+      @TempDir Path other) throws Exception {
+    try (Database forked = Database.open(null, other)) {
+      copyServerKey(db, forked);
+      AuditLog log = new AuditLog(forked, Clock.systemUTC());
+      AuditService fork = new AuditService(forked, "example.org",
+          KeyEncryptionKey.of(new byte[32]), Clock.systemUTC());
+      assertThat(fork.verifierKey()).isEqualTo(audit.verifierKey());
+      for (int i = 0; i < 45; i++) {
+        int n = i == 12 ? 1200 : i;
+        forked.write(c -> log.append(c, new AuditEvent("admin", "test.event", "thing:" + n,
+            Map.of("n", n))));
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      AuditExport.write(fork, out);
+      List<String> l = List.of(out.toString(StandardCharsets.UTF_8).split("\n"));
+      assertThat(verify(l)).isInstanceOf(AuditVerifier.Verified.class);
+      AuditVerifier.Result r = AuditVerifier.verify(reader(l), audit.verifierKey(), note(25));
+      assertThat(r).isInstanceOf(AuditVerifier.Failed.class);
+      assertThat(((AuditVerifier.Failed) r).reason()).contains("entries 0 to 24 of the export do"
+          + " not hash to the root of the trusted checkpoint for size 25")
+          .contains("(a fork)");
+    }
+  }
+
+  @Test
+  void aTrustedCheckpointFromAnotherKeyIsRefused() throws Exception {
+    CheckpointSigner other = new CheckpointSigner("example.org/imprint-audit", new byte[32]);
+    String foreign = other.sign(new Checkpoint("example.org/imprint-audit", 25,
+        audit.root(25)));
+    AuditVerifier.Result r = AuditVerifier.verify(reader(lines), null, foreign);
+    assertThat(r).isInstanceOf(AuditVerifier.Failed.class);
+    assertThat(((AuditVerifier.Failed) r).reason()).contains("the trusted checkpoint is not"
+        + " signed by the export's key");
+  }
+
+  @Test
+  void aChangedHeaderSizeOrEndCountNamesTheSmallerCount() throws Exception {
+    List<String> header = copy();
+    header.set(0, header.get(0).replace("\"size\":40", "\"size\":41"));
+    assertFailure(header, 40, "the export declares 41 entries (header) and 40 (end line) but"
+        + " holds 40");
+    List<String> end = copy();
+    end.set(end.size() - 1, "{\"type\":\"end\",\"entries\":39}");
+    assertFailure(end, 39, "declares 40 entries (header) and 39 (end line)");
+  }
+
+  @Test
+  void removingTheLastCheckpointUncoversItsEntriesButRemovingAnEarlierOneOnlyCoarsens()
+      throws Exception {
+    List<String> last = copy();
+    assertThat(last.remove(3)).contains("\"size\":40,");
+    assertFailure(last, 25, "entry 25 is not covered by any signed checkpoint");
+    List<String> middle = copy();
+    assertThat(middle.remove(2)).contains("\"size\":25,");
+    assertThat(verify(middle)).isEqualTo(new AuditVerifier.Verified(
+        "example.org/imprint-audit", 40, 2, audit.verifierKey().encoded(), true));
+  }
+
+  @Test
+  void aReplacedKeyWithEveryCheckpointResignedPassesOnlyWhenNothingPinsTheKey()
+      throws Exception {
+    byte[] seed = new byte[32];
+    seed[0] = 3;
+    CheckpointSigner forger = new CheckpointSigner("example.org/imprint-audit", seed);
+    List<String> l = copy();
+    l.set(0, l.get(0).replace(audit.verifierKey().encoded(), forger.verifierKey().encoded()));
+    for (int i = 1; i <= 3; i++) {
+      long size = AuditExport.JSON.readTree(l.get(i)).get("size").asLong();
+      l.set(i, AuditExport.checkpoint(size, forger.sign(new Checkpoint(
+          "example.org/imprint-audit", size, audit.root(size)))).toString());
+    }
+    assertThat(AuditVerifier.verify(reader(l), null)).isEqualTo(new AuditVerifier.Verified(
+        "example.org/imprint-audit", 40, 3, forger.verifierKey().encoded(), false));
+    assertFailure(l, 0, "not the expected key");
+    AuditVerifier.Result r = AuditVerifier.verify(reader(l), null, note(25));
+    assertThat(r).isInstanceOf(AuditVerifier.Failed.class);
+    assertThat(((AuditVerifier.Failed) r).reason()).contains("the trusted checkpoint is not"
+        + " signed by the export's key");
+  }
+
+  /** The export as it would have been written when the log held {@code size} entries. */
+  private static List<String> cutBackTo(long size) {
+    List<String> l = new ArrayList<>();
+    l.add(lines.get(0).replace("\"size\":40", "\"size\":" + size));
+    for (String line : lines.subList(1, lines.size() - 1)) {
+      boolean laterCheckpoint = line.contains("\"type\":\"checkpoint\"")
+          && !line.contains("\"size\":10,") && !line.contains("\"size\":" + size + ",");
+      boolean laterEntry = line.contains("\"type\":\"entry\"")
+          && line.matches(".*\"seq\":([0-9]+),.*") && Long.parseLong(
+              line.replaceAll(".*?\"seq\":([0-9]+),.*", "$1")) >= size;
+      if (!laterCheckpoint && !laterEntry) {
+        l.add(line);
+      }
+    }
+    l.add("{\"type\":\"end\",\"entries\":" + size + "}");
+    return l;
+  }
+
+  /** The stored checkpoint note for {@code size}. */
+  private static String note(long size) {
+    return audit.checkpoints(size).stream().filter(c -> c.checkpoint().size() == size)
+        .findFirst().orElseThrow().note();
+  }
+
+  private static void copyServerKey(Database from, Database to) {
+    String[] row = from.read(c -> {
+      try (var ps = c.prepareStatement("SELECT id, algorithm, public_key, private_key_enc,"
+          + " created_at FROM server_keys");
+          var rs = ps.executeQuery()) {
+        rs.next();
+        return new String[] {rs.getString(1), rs.getString(2), rs.getString(3),
+            rs.getString(4), Long.toString(rs.getLong(5))};
+      }
+    });
+    to.write(c -> {
+      try (var ps = c.prepareStatement("INSERT INTO server_keys (id, algorithm, public_key,"
+          + " private_key_enc, created_at) VALUES (?, ?, ?, ?, ?)")) {
+        for (int i = 0; i < 4; i++) {
+          ps.setString(i + 1, row[i]);
+        }
+        ps.setLong(5, Long.parseLong(row[4]));
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Test
   void aFileThatIsNotAnExportIsUnreadable() throws Exception {
     Path f = dir.resolve("other.txt");
     Files.writeString(f, "hello\n");

@@ -129,7 +129,7 @@ class CheckpointScheduleTest {
 
   @ParameterizedTest
   @MethodSource("dev.imprint.server.testing.Stores#kinds")
-  void aReplicaSigningASizeAlreadyStoredKeepsTheOneRowAndADifferentHeadIsRefused(
+  void aReplicaSigningASizeAlreadyStoredKeepsTheOneRowAndAForeignHeadIsAnIntegrityFailure(
       Stores.Kind kind) {
     try (Database db = Stores.open(kind, dir)) {
       append(db, 3);
@@ -145,8 +145,11 @@ class CheckpointScheduleTest {
       AuditService other = new AuditService(db, "other.example", KEK, Clock.systemUTC());
       other.refresh();
       assertThatThrownBy(() -> other.signAndStore(3))
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("a different checkpoint for tree size 3");
+          .isInstanceOf(AuditIntegrityException.class)
+          .hasMessageContaining("the checkpoint row for size 3 is not signed by this server's"
+              + " key other.example/imprint-audit+")
+          .hasMessageContaining("another --trust-domain");
+      assertThat(other.integrityFailure()).isPresent();
       assertThat(rows(db)).singleElement().extracting(Row::note).isEqualTo(first.note());
     }
   }
