@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Control-plane load benchmark: a real server on SQLite and on a genuine PostgreSQL (embedded,
-# durable commits), N concurrent java.net.http clients per scenario, throughput and p50/p99
-# latency; then PostgreSQL's own insert rate (plain JDBC, single-row and batched) as the baseline.
+# durable commits), N concurrent java.net.http clients per scenario, throughput, p50/p99 latency
+# and the units per group commit; audit appends on PostgreSQL alternated with their like-for-like
+# baseline (one connection inserting audit-sized rows in batches of the sizes the group commit
+# formed), --runs times (default 3), with the median and spread of the ratio; then PostgreSQL's
+# own insert rate (plain JDBC, single-row and batched) for the other scenarios.
 #
 #   bench/server-bench.sh                      # 16 clients, 10 s per run after 3 s of warm-up
 #   CLIENTS=8 SECONDS_PER_RUN=5 bench/server-bench.sh --store sqlite --scenario token-create
+#   bench/server-bench.sh --scenario audit-append --store postgresql --runs 5   # the yardstick
 #
 # Extra arguments go to dev.imprint.bench.load.LoadGenerator. Prints Markdown tables and writes
 # them, with the machine and the command, to bench/results/server-latest.md.

@@ -35,6 +35,8 @@ import picocli.CommandLine.Model.CommandSpec;
         KeysCommand.class,
         JoinTokenCommand.class,
         SvidCommand.class,
+        GrantsCommand.class,
+        AuthzCommand.class,
         DemoCommand.class,
         CommandLine.HelpCommand.class,
     })
@@ -145,6 +147,8 @@ public final class Main {
       case "keys" -> KeysCommand.class;
       case "join-token" -> JoinTokenCommand.class;
       case "svid" -> SvidCommand.class;
+      case "grants" -> GrantsCommand.class;
+      case "authz" -> AuthzCommand.class;
       case "demo" -> DemoCommand.class;
       default -> null;
     };

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imprint.cli.remote.ApiClient;
-import dev.imprint.cli.remote.RemoteException;
 import dev.imprint.scan.inventory.Identity;
 import dev.imprint.scan.inventory.Inventory;
 import dev.imprint.scan.inventory.InventoryFormat;
@@ -26,8 +25,6 @@ import java.util.Set;
 final class RemoteInventory {
   private static final List<String> SEVERITIES = List.of("critical", "high", "medium", "low",
       "info");
-  /** Pages read at most (200 entries each): a runaway cursor must not loop for ever. */
-  private static final int MAX_PAGES = 10_000;
 
   private RemoteInventory() {}
 
@@ -55,24 +52,11 @@ final class RemoteInventory {
   }
 
   private static ArrayNode fetch(ApiClient client, String repository, String kind, String flag) {
-    ArrayNode items = ApiClient.json().createArrayNode();
-    String cursor = null;
-    for (int page = 0; page < MAX_PAGES; page++) {
-      Map<String, String> q = new LinkedHashMap<>();
-      q.put("repository", repository);
-      q.put("kind", kind);
-      q.put("flag", flag);
-      q.put("limit", "200");
-      q.put("cursor", cursor);
-      JsonNode res = client.get("/v1/inventory", q);
-      res.path("items").forEach(items::add);
-      cursor = res.path("next").isTextual() ? res.get("next").asText() : null;
-      if (cursor == null) {
-        return items;
-      }
-    }
-    throw new RemoteException(RemoteException.REFUSED, "client.too_many_pages",
-        "the server's inventory did not end after " + MAX_PAGES + " pages");
+    Map<String, String> q = new LinkedHashMap<>();
+    q.put("repository", repository);
+    q.put("kind", kind);
+    q.put("flag", flag);
+    return client.getAllPages("/v1/inventory", q);
   }
 
   /** One section per repository (in the server's order), laid out like the local inventory. */

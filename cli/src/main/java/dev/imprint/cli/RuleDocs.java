@@ -66,6 +66,47 @@ final class RuleDocs {
     }
   }
 
+  /** How the rules read files: where findings point and which objects cross-file rules join. */
+  private static final String READING = """
+      ## How the rules read files
+
+      - **Where a finding points.** At the line of the offending value or attribute: \
+      `privileged: true`, the RBAC rule's `resources`/`verbs` item, the `path:` of a hostPath, \
+      the `image:` line, the `${{ github.event... }}` expression inside a multi-line `run:` \
+      block. A finding about a missing attribute points at the object that lacks it (the \
+      container, the pod `spec:`, the compose service, the Dockerfile's final `FROM`).
+      - **Which Kubernetes objects meet.** Rules that combine objects (a ServiceAccount's \
+      `automountServiceAccountToken` for its pods, IMP-K8S-040 to IMP-K8S-044) combine only \
+      objects that are applied together. Separate scan targets never combine. Within a target, \
+      a kustomization that no other kustomization includes is one unit (everything its \
+      `resources`, `bases` and `components` reach, rendered in the namespace it sets); a Helm \
+      chart with its subcharts is one unit; any other manifest belongs to the unit of its \
+      folder, as `kubectl apply -f DIR` applies it. Objects of different units meet only in a \
+      namespace both name explicitly: an object without a namespace, or in `default`, lands \
+      wherever its unit is applied. Files a kustomization applies as patches are partial \
+      objects and are not judged on their own.
+      - **RBAC** is read as the API server authorizes: a rule grants a resource only through \
+      its API group (`""` is core, `*` is every group), a namespaced Role grants nothing \
+      cluster-scoped (nodes, nodes/proxy, CSR approval, webhooks, users and groups), and \
+      creating role bindings is escalation only together with `bind` (or `escalate` with the \
+      right to write roles). The metrics APIs (`metrics.k8s.io`, `custom.metrics.k8s.io`, \
+      `external.metrics.k8s.io`) serve only reads, whatever verbs a rule lists.
+      - **Helm chart templates** are read with their `{{ }}` directives neutralised, line for \
+      line: both branches of a condition are read, a value a template fills in is decided at \
+      render time and no rule judges it, and a block a template inserts (`toYaml`, `include`) \
+      may set anything, so rules about a missing setting stay quiet there. A template that is \
+      still not YAML is reported as skipped, with the reason; render it (`helm template`) to \
+      scan the result. Findings name objects and containers as the template writes them \
+      (`{{ .Chart.Name }}`).
+      - **Knative and Cloud Run.** A Knative `Service`, `Configuration` or `Revision` runs pods \
+      and is judged like a Deployment. A Cloud Run service written as Knative YAML (the \
+      `cloud.googleapis.com/location` label, a `run.googleapis.com/` annotation, or a Google \
+      service account email as `serviceAccountName`) runs in Google's sandbox, not in a \
+      cluster: pod security, namespace, NetworkPolicy, token automount and RBAC rules do not \
+      apply to it; its image, secrets and identity are judged.
+
+      """;
+
   static String markdown(List<Rule> rules) {
     StringBuilder sb = new StringBuilder();
     sb.append("# Imprint rules\n\n");
@@ -73,6 +114,7 @@ final class RuleDocs {
         + " do not edit by hand. -->\n\n");
     sb.append(rules.size()).append(" rules. Show one with `imprint rules show <ID>`; disable or"
         + " re-grade them in `.imprint.yaml` (see [output-formats.md](output-formats.md)).\n\n");
+    sb.append(READING);
     sb.append("| Id | Severity | Category | Title |\n|---|---|---|---|\n");
     for (Rule r : rules) {
       sb.append("| [").append(r.id()).append("](#").append(r.id().toLowerCase(Locale.ROOT))

@@ -4,6 +4,7 @@ import dev.imprint.server.ImprintServer;
 import dev.imprint.server.ServerConfig;
 import dev.imprint.server.StartupException;
 import dev.imprint.server.store.StoreException;
+import dev.imprint.server.store.StoreSettings;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -101,6 +102,20 @@ final class ServerCommand implements Callable<Integer> {
           + " signed at every clean shutdown.")
   Duration checkpointInterval;
 
+  @Option(names = "--store-timeout", paramLabel = "DURATION", defaultValue = "5s",
+      converter = IntervalConverter.class,
+      description = "How long a request may wait for the store before it gets 503"
+          + " store.unavailable: connecting, a pooled connection, a write's turn (twice this);"
+          + " on PostgreSQL also the session's idle-in-transaction timeout (this), lock timeout"
+          + " (twice this) and socket timeout (three times this). From 500ms to 10m (default:"
+          + " ${DEFAULT-VALUE}). See docs/server.md, Running replicas.")
+  Duration storeTimeout;
+
+  @Option(names = "--store-max-waiting", paramLabel = "N", defaultValue = "100",
+      description = "Requests that may wait for the store at once; the next gets 503 store.busy"
+          + " at once, so health and metrics keep their threads (default: ${DEFAULT-VALUE}).")
+  int storeMaxWaiting;
+
   @Option(names = "--audit-checkpoint-file", paramLabel = "FILE",
       description = "Where to keep the last audit checkpoint this server signed or verified,"
           + " outside the store, so that a rewritten or truncated store is caught (default:"
@@ -145,6 +160,7 @@ final class ServerCommand implements Callable<Integer> {
           .withSvid(dev.imprint.server.svid.SvidConfig.defaults().withIssuerUrl(issuerUrl)
               .withRs256Audiences(new java.util.TreeSet<>(rs256Audiences))
               .withKeyLifetime(dev.imprint.server.keys.Ttl.parse(keyTtl)))
+          .withStore(new StoreSettings(storeTimeout, storeMaxWaiting))
           .withAuditCheckpointFile(auditCheckpointFile).validate();
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("imprint server: " + e.getMessage());

@@ -1,6 +1,7 @@
 package dev.imprint.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imprint.cli.remote.ApiClient;
 import dev.imprint.cli.remote.RemoteCommand;
 import dev.imprint.cli.remote.Table;
@@ -85,11 +86,13 @@ final class TokenCommand {
 
   /** {@code imprint token list}. */
   @Command(name = "list", mixinStandardHelpOptions = true,
-      description = "Lists tokens without their secrets.")
+      description = "Lists every token without its secret, newest first (all pages).")
   static final class ListTokens extends RemoteCommand {
     @Override
     protected JsonNode call(ApiClient client) {
-      return client.get("/v1/tokens", Map.of());
+      ObjectNode all = ApiClient.json().createObjectNode();
+      all.set("items", client.getAllPages("/v1/tokens", Map.of()));
+      return all;
     }
 
     @Override

@@ -37,7 +37,7 @@ class MainTest {
 
   @Test
   void theFastPathKnowsEverySubcommandTheAnnotationLists() {
-    assertThat(listed()).hasSize(15);
+    assertThat(listed()).hasSize(17);
     listed().forEach((name, c) -> assertThat(Main.subcommand(name)).as(name).isEqualTo(c));
     assertThat(Main.subcommand("help")).isNull();
     assertThat(Main.subcommand("no-such-command")).isNull();

@@ -63,7 +63,7 @@ class ScanUploadTest {
     JsonNode stored = new ObjectMapper().readTree(
         dev.imprint.cli.remote.RemoteOptions.client(server.url(), false)
             .get("/v1/findings", Map.of("repository", "acme/payments", "commit", SHA)).toString());
-    assertThat(stored.get("findings").size()).isGreaterThanOrEqualTo(2);
+    assertThat(stored.get("items").size()).isGreaterThanOrEqualTo(2);
     assertThat(stored.toString()).doesNotContain(SECRET).doesNotContain("Zx81")
         .contains("\"secretRedacted\":\"********(16)\"");
     assertThat(stored.get("uploadedBy").asText()).startsWith("token:");

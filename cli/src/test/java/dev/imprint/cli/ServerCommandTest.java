@@ -67,6 +67,40 @@ class ServerCommandTest {
 
   @Test
   @Timeout(60)
+  void aPostgresHostThatAcceptsButNeverAnswersEndsTheStartWithOneLineWithoutThePassword(
+      @TempDir Path dir) throws Exception {
+    String password = "pw-Never-Printed-7f3a";
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50,
+        java.net.InetAddress.getLoopbackAddress())) {
+      java.util.List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Thread accepting = new Thread(() -> {
+        while (!silent.isClosed()) {
+          try {
+            held.add(silent.accept()); // and never a word
+          } catch (java.io.IOException e) {
+            return;
+          }
+        }
+      });
+      accepting.setDaemon(true);
+      accepting.start();
+      Cli r = Cli.run("server", "--listen", "127.0.0.1:0", "--data-dir", dir.toString(),
+          "--store-timeout", "1s", "--db", "jdbc:postgresql://127.0.0.1:"
+              + silent.getLocalPort() + "/imprint?user=imprint&password=" + password);
+      assertThat(r.code()).isEqualTo(Main.USAGE);
+      assertThat(r.err()).startsWith("imprint server: cannot connect to PostgreSQL at 127.0.0.1:"
+          + silent.getLocalPort() + "/imprint: no answer within 1 s")
+          .doesNotContain(password).doesNotContain("Exception").doesNotContain("Position");
+      assertThat(r.err().strip()).as("one line").doesNotContain("\n");
+      assertThat(held).as("it reached the host").isNotEmpty();
+      for (java.net.Socket s : held) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  @Timeout(60)
   void aDatabaseOpenToOthersExitsWithTwoNamingTheFixAndTheOverride(@TempDir Path dir)
       throws Exception {
     ServerConfig d = ServerConfig.defaults().withListen("127.0.0.1:0");

@@ -128,6 +128,24 @@ class TokenCommandTest {
     assertThat(url.code).isEqualTo(2);
   }
 
+  @Test
+  void listFollowsEveryPageOfTheServersList() throws Exception {
+    java.util.Set<String> created = new java.util.HashSet<>();
+    for (int i = 0; i < 230; i++) {
+      Result r = run("token", "create", "--role", "auditor", "--output", "json", "--server",
+          server.url());
+      assertThat(r.code).as(r.err).isZero();
+      created.add(new ObjectMapper().readTree(r.out).get("id").asText());
+    }
+    Result listed = run("token", "list", "-o", "json", "--server", server.url());
+    assertThat(listed.code).as(listed.err).isZero();
+    JsonNode items = new ObjectMapper().readTree(listed.out).get("items");
+    assertThat(items).hasSize(231);
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    items.forEach(t -> ids.add(t.get("id").asText()));
+    assertThat(ids).hasSize(231).containsAll(created);
+  }
+
   private record Result(int code, String out, String err) {}
 
   private static Result run(String... args) {

@@ -174,6 +174,7 @@ public final class Scanner {
 
     private void walk(Path target, ExecutorService pool, Semaphore inFlight) {
       boolean single = !Files.isDirectory(target);
+      String root = rootName(target);
       try {
         Files.walkFileTree(target, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
             new SimpleFileVisitor<>() {
@@ -198,7 +199,7 @@ public final class Scanner {
                 inFlight.acquireUninterruptibly();
                 pool.execute(() -> {
                   try {
-                    readAndAnalyze(file, display, attrs.size());
+                    readAndAnalyze(file, display, root, attrs.size());
                   } finally {
                     inFlight.release();
                   }
@@ -235,7 +236,7 @@ public final class Scanner {
       diagnostics.add(new Diagnostic(Location.of(display, 0), Diagnostic.Kind.SKIPPED, why));
     }
 
-    private void readAndAnalyze(Path file, String display, long size) {
+    private void readAndAnalyze(Path file, String display, String root, long size) {
       if (size > settings.maxFileBytes()) {
         skip(display, "larger than the " + settings.maxFileBytes() + "-byte limit (" + size
             + " bytes)");
@@ -269,7 +270,7 @@ public final class Scanner {
       if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
         text = text.substring(1);
       }
-      analyzeText(new SourceFile(display, file, text));
+      analyzeText(new SourceFile(display, file, text, root));
     }
 
     void analyzeText(SourceFile source) {
@@ -371,6 +372,12 @@ public final class Scanner {
       s = s.substring(2);
     }
     return s.isEmpty() ? file.getFileName().toString() : s;
+  }
+
+  /** The name of a scan target as the user gave it, normalised ({@code .} for the current one). */
+  static String rootName(Path target) {
+    String s = target.normalize().toString().replace('\\', '/');
+    return s.isEmpty() ? "." : s;
   }
 
   static boolean isBinary(byte[] content) {

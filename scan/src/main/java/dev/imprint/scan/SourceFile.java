@@ -12,17 +12,34 @@ public final class SourceFile {
   private final String path;
   private final Path file;
   private final String text;
+  private final String root;
   private int[] lineStarts;
 
   public SourceFile(String path, Path file, String text) {
+    this(path, file, text, "");
+  }
+
+  /**
+   * A file found under a scan target.
+   *
+   * @param root the scan target it was found under, as the user named it; files of different
+   *     targets never meet in cross-file rules
+   */
+  public SourceFile(String path, Path file, String text, String root) {
     this.path = path;
     this.file = file;
     this.text = text;
+    this.root = root == null ? "" : root;
   }
 
   /** An in-memory file for tests and fuzzing. */
   public static SourceFile of(String path, String text) {
     return new SourceFile(path, null, text);
+  }
+
+  /** An in-memory file of a given scan target (tests of cross-file rules). */
+  public static SourceFile of(String root, String path, String text) {
+    return new SourceFile(path, null, text, root);
   }
 
   /** Display path, relative to the scan root, with forward slashes. */
@@ -37,6 +54,20 @@ public final class SourceFile {
 
   public String text() {
     return text;
+  }
+
+  /**
+   * The scan target this file was found under, as the user named it ({@code ""} for in-memory
+   * files). Cross-file rules combine only files of the same target.
+   */
+  public String root() {
+    return root;
+  }
+
+  /** The display path of the directory holding this file ({@code ""} at the top). */
+  public String directory() {
+    int slash = path.lastIndexOf('/');
+    return slash < 0 ? "" : path.substring(0, slash);
   }
 
   /** The last path segment. */

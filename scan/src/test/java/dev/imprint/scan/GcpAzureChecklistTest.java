@@ -104,17 +104,27 @@ class GcpAzureChecklistTest {
       Map.entry("IMP-AZURE-005", List.of("flexible.tf:6", "pull-request.tf:7", "wildcard.tf:6")),
       Map.entry("IMP-AZURE-006", List.of("main.tf:3")),
       Map.entry("IMP-AZURE-007", List.of("main.tf:13")),
+      Map.entry("IMP-AZURE-008", List.of("main.tf:14", "main.tf:39", "main.tf:53")),
+      Map.entry("IMP-AZURE-009", List.of("main.tf:6")),
+      Map.entry("IMP-AZURE-010", List.of("legacy.tf:9", "main.tf:6")),
       Map.entry("IMP-GCP-001", List.of("keys.tf:6", "uploaded/main.tf:1")),
       Map.entry("IMP-GCP-002", List.of("file/main.tf:7", "k8s/main.tf:9", "output/outputs.tf:2")),
-      Map.entry("IMP-GCP-003", List.of("org-binding.tf:4", "org-binding.tf:4", "policy-data.tf:4",
+      Map.entry("IMP-GCP-003", List.of("org-binding.tf:5", "org-binding.tf:6", "policy-data.tf:4",
           "project.tf:8", "role-from-variable/main.tf:5")),
       Map.entry("IMP-GCP-004", List.of("domain.tf:4", "project.tf:4")),
-      Map.entry("IMP-GCP-005", List.of("bucket.tf:4", "run.tf:5")),
+      Map.entry("IMP-GCP-005", List.of("acl.tf:12", "acl.tf:18", "acl.tf:31", "acl.tf:38",
+          "acl.tf:5", "bucket.tf:4", "run.tf:5")),
       Map.entry("IMP-GCP-006", List.of("gke.tf:7", "template.tf:14", "vm.tf:17")),
       Map.entry("IMP-GCP-007", List.of("github.tf:1", "ref-only.tf:5", "trivial.tf:4")),
       Map.entry("IMP-GCP-008", List.of("template.tf:13", "vm.tf:18")),
       Map.entry("IMP-GCP-009", List.of("item.tf:5", "vm.tf:17")),
-      Map.entry("IMP-GCP-010", List.of("main.tf:5")));
+      Map.entry("IMP-GCP-010", List.of("main.tf:5")),
+      Map.entry("IMP-GCP-011", List.of("main.tf:17", "main.tf:25", "main.tf:31", "main.tf:9")),
+      Map.entry("IMP-GCP-012", List.of("main.tf:1", "main.tf:14")),
+      Map.entry("IMP-GCP-013", List.of("main.tf:10", "main.tf:23", "main.tf:28")),
+      Map.entry("IMP-GCP-014", List.of("main.tf:19")),
+      Map.entry("IMP-GCP-015", List.of("main.tf:5")),
+      Map.entry("IMP-GCP-016", List.of("main.tf:12")));
 
   @Test
   void everyMappedRuleFiresAtTheWrittenLinesOnItsBadExamplesAndStaysQuietOnItsGoodOnes() {

@@ -1,3 +1,4 @@
 FROM node:20
+# expect-next: IMP-DOCKER-007
 ARG NPM_TOKEN
 RUN npm ci

@@ -1,3 +1,4 @@
 FROM alpine:3.20
 ARG SSH_PORT=22
+# expect-next: IMP-DOCKER-014
 EXPOSE ${SSH_PORT}

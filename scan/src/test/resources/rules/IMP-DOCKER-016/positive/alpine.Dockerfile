@@ -1,2 +1,3 @@
 FROM alpine:3.20
+# expect-next: IMP-DOCKER-016
 RUN apk upgrade --no-cache

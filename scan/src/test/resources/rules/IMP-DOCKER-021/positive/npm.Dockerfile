@@ -1,2 +1,3 @@
 FROM node:20
+# expect-next: IMP-DOCKER-021
 RUN npm config set strict-ssl false

@@ -1,2 +1,3 @@
 FROM python:3.12
+# expect-next: IMP-DOCKER-021
 ENV PYTHONHTTPSVERIFY=0

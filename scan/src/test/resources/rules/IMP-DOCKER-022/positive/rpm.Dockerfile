@@ -1,2 +1,3 @@
 FROM centos:7
+# expect-next: IMP-DOCKER-022
 RUN rpm -i --nosignature tool.rpm

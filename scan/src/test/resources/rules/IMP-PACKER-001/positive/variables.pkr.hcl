@@ -1,4 +1,4 @@
-variable "db_password" {
+variable "db_password" { # expect: IMP-PACKER-001
   type        = string
   description = "Password of the application database user"
 }

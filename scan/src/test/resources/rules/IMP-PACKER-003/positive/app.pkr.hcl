@@ -9,7 +9,7 @@ build {
   provisioner "shell" {
     inline = [
       "apt-get update",
-      "mysql --user=app --password=Zq8vR2pL9wXk -e 'CREATE DATABASE app'",
+      "mysql --user=app --password=Zq8vR2pL9wXk -e 'CREATE DATABASE app'", # expect: IMP-PACKER-003
     ]
   }
 }

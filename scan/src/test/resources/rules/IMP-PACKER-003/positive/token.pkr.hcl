@@ -7,6 +7,6 @@ build {
   sources = ["source.docker.app"]
 
   provisioner "shell" {
-    inline = ["echo 'https://deploy:glpat-Rk3vX9mQ2wLp7TzN4sYb@gitlab.internal/app.git' > /etc/app/repo"]
+    inline = ["echo 'https://deploy:glpat-Rk3vX9mQ2wLp7TzN4sYb@gitlab.internal/app.git' > /etc/app/repo"] # expect: IMP-PACKER-003
   }
 }

@@ -9,7 +9,7 @@ build {
   provisioner "shell" {
     environment_vars = [
       "APP_ENV=production",
-      "DB_PASSWORD=Zq8vR2pL9wXk",
+      "DB_PASSWORD=Zq8vR2pL9wXk", # expect: IMP-PACKER-004
     ]
     script = "scripts/install.sh"
   }

@@ -9,7 +9,7 @@ build {
   provisioner "shell" {
     env = {
       APP_ENV               = "production"
-      AWS_SECRET_ACCESS_KEY = "k3Jd9Lw2Qz7Xv1Rt5Yp8Nb4Mc6Hf0Gs2Ue9Wa3Ti"
+      AWS_SECRET_ACCESS_KEY = "k3Jd9Lw2Qz7Xv1Rt5Yp8Nb4Mc6Hf0Gs2Ue9Wa3Ti" # expect: IMP-PACKER-004
     }
     script = "scripts/install.sh"
   }

@@ -1,4 +1,4 @@
-data "amazon-ami" "ubuntu" {
+data "amazon-ami" "ubuntu" { # expect: IMP-PACKER-005
   region = "eu-west-1"
   filters = {
     name                = "ubuntu/images/*ubuntu-jammy-22.04-amd64-server-*"

@@ -4,7 +4,7 @@ source "amazon-ebs" "ubuntu" {
   ssh_username  = "ubuntu"
   ami_name      = "app-{{timestamp}}"
 
-  source_ami_filter {
+  source_ami_filter { # expect: IMP-PACKER-005
     filters = {
       name                = "ubuntu/images/*ubuntu-jammy-22.04-amd64-server-*"
       root-device-type    = "ebs"

@@ -1,5 +1,5 @@
 source "docker" "app" {
-  image  = "ubuntu:22.04"
+  image  = "ubuntu:22.04" # expect: IMP-PACKER-006
   commit = true
 }
 

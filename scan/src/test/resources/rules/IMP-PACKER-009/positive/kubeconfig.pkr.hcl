@@ -7,7 +7,7 @@ build {
   sources = ["source.docker.app"]
 
   provisioner "file" {
-    sources     = ["config/app.yaml", "secrets/kubeconfig"]
+    sources     = ["config/app.yaml", "secrets/kubeconfig"] # expect: IMP-PACKER-009
     destination = "/etc/app/"
   }
 }

@@ -7,7 +7,7 @@ build {
   sources = ["source.docker.app"]
 
   provisioner "file" {
-    source      = "keys/deploy_id_rsa/id_rsa"
+    source      = "keys/deploy_id_rsa/id_rsa" # expect: IMP-PACKER-009
     destination = "/home/app/.ssh/id_rsa"
   }
 

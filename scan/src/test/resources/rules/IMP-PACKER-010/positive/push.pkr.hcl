@@ -15,7 +15,7 @@ build {
       login          = true
       login_server   = "registry.acme.internal"
       login_username = "ci"
-      login_password = "Pu5h!Registry2024"
+      login_password = "Pu5h!Registry2024" # expect: IMP-PACKER-010
     }
   }
 }

@@ -9,7 +9,7 @@ build {
   provisioner "shell" {
     inline = [
       "apt-get update && apt-get install -y curl",
-      "curl -fsSL https://get.docker.com | sh",
+      "curl -fsSL https://get.docker.com | sh", # expect: IMP-PACKER-011
     ]
   }
 }

@@ -7,6 +7,6 @@ build {
   sources = ["source.docker.app"]
 
   provisioner "powershell" {
-    inline = ["iex ((New-Object System.Net.WebClient).DownloadString('https://community.chocolatey.org/install.ps1'))"]
+    inline = ["iex ((New-Object System.Net.WebClient).DownloadString('https://community.chocolatey.org/install.ps1'))"] # expect: IMP-PACKER-011
   }
 }

@@ -3,7 +3,7 @@ source "amazon-ebs" "app" {
   instance_type        = "t3.micro"
   ssh_username         = "ubuntu"
   ssh_keypair_name     = "packer-builds"
-  ssh_private_key_file = "~/.ssh/packer-builds.pem"
+  ssh_private_key_file = "~/.ssh/packer-builds.pem" # expect: IMP-PACKER-013
   ami_name             = "app-{{timestamp}}"
 
   source_ami_filter {

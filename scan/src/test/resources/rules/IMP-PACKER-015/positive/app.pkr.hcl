@@ -19,7 +19,7 @@ build {
     environment_vars = ["DB_PASSWORD=${var.db_password}"]
     inline = [
       "sudo mkdir -p /etc/app",
-      "echo \"password=$DB_PASSWORD\" | sudo tee /etc/app/db.conf"
+      "echo \"password=$DB_PASSWORD\" | sudo tee /etc/app/db.conf" # expect: IMP-PACKER-015
     ]
   }
 }

@@ -7,6 +7,9 @@ import dev.imprint.server.audit.CheckpointSchedule;
 import dev.imprint.server.audit.KeyEncryptionKey;
 import dev.imprint.server.audit.StoreAcceptance;
 import dev.imprint.server.auth.IssuedToken;
+import dev.imprint.server.authz.AuthzRoutes;
+import dev.imprint.server.authz.DecisionService;
+import dev.imprint.server.authz.PolicyService;
 import dev.imprint.server.auth.TokenRoutes;
 import dev.imprint.server.auth.TokenService;
 import dev.imprint.server.finding.FindingRoutes;
@@ -16,6 +19,8 @@ import dev.imprint.server.finding.InventoryService;
 import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Readiness;
+import dev.imprint.server.idempotency.IdempotencyKeys;
+import dev.imprint.server.idempotency.Idempotent;
 import dev.imprint.server.identity.IdentityRoutes;
 import dev.imprint.server.identity.IdentityService;
 import dev.imprint.server.image.ImagePolicy;
@@ -75,10 +80,11 @@ public final class ImprintServer implements AutoCloseable {
   private final AtomicBoolean closing;
   private final CheckpointSchedule checkpoints;
   private final WorkloadIdentity identity;
+  private final Authorization authz;
 
   private ImprintServer(ServerConfig config, Database db, DataDirectory data,
       TokenService tokens, ApiServer http, AtomicBoolean closing,
-      CheckpointSchedule checkpoints, WorkloadIdentity identity) {
+      CheckpointSchedule checkpoints, WorkloadIdentity identity, Authorization authz) {
     this.config = config;
     this.db = db;
     this.data = data;
@@ -87,6 +93,7 @@ public final class ImprintServer implements AutoCloseable {
     this.closing = closing;
     this.checkpoints = checkpoints;
     this.identity = identity;
+    this.authz = authz;
   }
 
   /**
@@ -95,7 +102,7 @@ public final class ImprintServer implements AutoCloseable {
    * the revocation cache's listener.
    */
   private record WorkloadIdentity(SvidService svids, KeyRing keys, WorkloadStates states,
-      AtomicReference<String> issuerUrl) implements AutoCloseable {
+      JwtSvidValidator validator, AtomicReference<String> issuerUrl) implements AutoCloseable {
     @Override
     public void close() {
       svids.close();
@@ -137,7 +144,7 @@ public final class ImprintServer implements AutoCloseable {
     DataDirectory data = DataDirectory.open(config, kekFromEnv);
     Database db;
     try {
-      db = Database.open(config.jdbcUrl(), config.dataDir());
+      db = Database.open(config.jdbcUrl(), config.dataDir(), config.store());
     } catch (RuntimeException e) {
       data.close();
       throw e;
@@ -145,17 +152,15 @@ public final class ImprintServer implements AutoCloseable {
     long tStore = System.nanoTime();
     TokenService tokens = null;
     WorkloadIdentity identity = null;
+    Authorization authz = null;
     try {
       AuditLog audit = new AuditLog(db, clock);
       tokens = new TokenService(db, audit, clock, TokenService.USAGE_FLUSH_INTERVAL);
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      Gauge.builder("imprint.store.commits", db, d -> d.writeStats().commits())
-          .description("store transactions committed by the group-commit writer")
-          .register(metrics);
-      Gauge.builder("imprint.store.writes", db, d -> d.writeStats().units())
-          .description("units of work written").register(metrics);
+      storeGauges(db, metrics);
       List<ApiModule> modules = new ArrayList<>();
-      modules.add(new TokenRoutes(tokens));
+      Idempotent idempotent = new Idempotent(new IdempotencyKeys(db, clock));
+      modules.add(new TokenRoutes(tokens, idempotent));
       KeyEncryptionKey kek = KeyEncryptionKey.resolve(config.kekFile(), kekEnv,
           config.dataDir(), LOG::warn);
       logKekPlacement(config, kekFromEnv, kek);
@@ -163,16 +168,21 @@ public final class ImprintServer implements AutoCloseable {
       AuditRoutes auditRoutes = AuditRoutes.wire(db, config.trustDomain(), kek, clock, metrics,
           readiness, new CheckpointFile(config.auditCheckpointPath()));
       modules.add(auditRoutes);
-      identity = workloadIdentity(config, db, audit, clock, kek, modules);
-      estate(config, db, audit, clock, tokens, modules, identity.states(), identity.svids());
+      identity = workloadIdentity(config, db, audit, clock, kek, idempotent, modules);
+      estate(config, db, audit, clock, tokens, idempotent, modules, identity.states(),
+          identity.svids());
+      authz = authorization(config, db, audit, clock, tokens, identity);
+      modules.add(authz.routes());
       modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
       readiness.addCheck(() -> closing.get()
           ? Optional.of(new Readiness.Failure("server.stopping", "the server is shutting down"))
           : Optional.empty());
-      readiness.addCheck(() -> ping(db) ? Optional.empty()
-          : Optional.of(new Readiness.Failure("store.unavailable",
-              "the store did not answer a validity check")));
+      readiness.addCheck(() -> {
+        Database.Health h = db.health(); // from memory: a probe never waits for the store
+        return h.up() ? Optional.empty()
+            : Optional.of(new Readiness.Failure("store.unavailable", h.detail()));
+      });
       ApiServer http = ApiServer.start(new ApiServer.Settings(config.host(), config.port(),
           config.maxBodyBytes(), jetty(config, certificate)), tokens, metrics, readiness,
           modules);
@@ -183,7 +193,8 @@ public final class ImprintServer implements AutoCloseable {
       }
       bootstrapAdmin(config, tokens, console);
       ImprintServer server = new ImprintServer(config, db, data, tokens, http, closing,
-          CheckpointSchedule.start(auditRoutes.service(), config.checkpointInterval()), identity);
+          CheckpointSchedule.start(auditRoutes.service(), config.checkpointInterval()), identity,
+          authz);
       identity.issuerUrl().compareAndSet(null, server.url());
       LOG.info("imprint server listening on {} (store: {}, trust domain: {}); started in {} ms:"
           + " store and migrations {} ms, HTTP {} ms", server.url(),
@@ -191,6 +202,9 @@ public final class ImprintServer implements AutoCloseable {
           millis(t0, System.nanoTime()), millis(t0, tStore), millis(tStore, tHttp));
       return server;
     } catch (RuntimeException e) {
+      if (authz != null) {
+        authz.close();
+      }
       if (tokens != null) {
         tokens.close();
       }
@@ -240,6 +254,8 @@ public final class ImprintServer implements AutoCloseable {
         cfg.jetty.addConnector(HttpsConnector.on(config.host(), config.port(), cert));
       }
       cfg.requestLogger.http(RequestLog::log);
+      // request threads wait for the store in bounded numbers (--store-max-waiting)
+      cfg.routes.before(ctx -> Database.servingRequests());
     };
   }
 
@@ -273,24 +289,25 @@ public final class ImprintServer implements AutoCloseable {
    * image policy), findings and the inventory uploads carry with them.
    */
   private static void estate(ServerConfig config, Database db, AuditLog audit, Clock clock,
-      TokenService tokens, List<ApiModule> modules, WorkloadStates states, SvidService svids) {
+      TokenService tokens, Idempotent idempotent, List<ApiModule> modules,
+      WorkloadStates states, SvidService svids) {
     ImagePolicy policy = config.imagePolicy() == null ? ImagePolicy.defaults()
         : ImagePolicy.load(config.imagePolicy());
     IdentityService identities = new IdentityService(db, audit, clock, config.trustDomain());
     identities.onOffboard((tx, identity, actor, reason) ->
         tokens.revokeBoundTo(tx, identity.id(), identity.spiffeId(), actor, reason));
     identities.onStatusChange((tx, identity, from) -> states.changed(tx));
-    modules.add(new IdentityRoutes(identities, tokens::pendingLastSeen));
+    modules.add(new IdentityRoutes(identities, tokens::pendingLastSeen, idempotent));
     ImageService images = new ImageService(db, audit, clock, identities, policy);
     images.onRetire((tx, image, actor, reason) -> states.changed(tx));
-    modules.add(new ImageRoutes(images, config.maxBodyBytes()));
+    modules.add(new ImageRoutes(images, config.maxBodyBytes(), idempotent));
     modules.add(new FindingRoutes(new FindingService(db, audit, clock, IdentityService::linked),
-        config.maxBodyBytes()));
+        config.maxBodyBytes(), idempotent));
     modules.add(new InventoryRoutes(new InventoryService(db)));
     ClusterService clusters = new ClusterService(db, audit, clock, tokens, identities);
     modules.add(new KubernetesRoutes(db, clusters, new AdmissionService(db, audit, clock,
         clusters), new KubernetesAttestor(db, audit, clock, clusters, svids), svids,
-        config.maxBodyBytes()));
+        config.maxBodyBytes(), idempotent));
   }
 
   /**
@@ -299,7 +316,8 @@ public final class ImprintServer implements AutoCloseable {
    * once it listens.
    */
   private static WorkloadIdentity workloadIdentity(ServerConfig config, Database db,
-      AuditLog audit, Clock clock, KeyEncryptionKey kek, List<ApiModule> modules) {
+      AuditLog audit, Clock clock, KeyEncryptionKey kek, Idempotent idempotent,
+      List<ApiModule> modules) {
     SvidConfig sc = config.svid() == null ? SvidConfig.defaults() : config.svid();
     AtomicReference<String> issuerUrl = new AtomicReference<>(sc.issuerUrl());
     KeyRing keys = new KeyRing(db, audit, kek, clock, config.trustDomain(), sc.keyLifetime(),
@@ -316,10 +334,38 @@ public final class ImprintServer implements AutoCloseable {
         issuerUrl::get, sc);
     modules.add(new BundleRoutes(new TrustBundle(keys, issuerUrl::get, sc.refreshHint())));
     modules.add(new KeyRoutes(keys, sc.refreshHint().plus(KeyRing.PROPAGATION)));
-    modules.add(new SvidRoutes(svids, new JwtSvidValidator(keys, states, clock,
-        config.trustDomain())));
-    modules.add(new JoinTokenRoutes(new JoinTokenService(db, audit, clock), svids));
-    return new WorkloadIdentity(svids, keys, states, issuerUrl);
+    JwtSvidValidator validator = new JwtSvidValidator(keys, states, clock, config.trustDomain());
+    modules.add(new SvidRoutes(svids, validator));
+    modules.add(new JoinTokenRoutes(new JoinTokenService(db, audit, clock), svids,
+        idempotent));
+    return new WorkloadIdentity(svids, keys, states, validator, issuerUrl);
+  }
+
+  /**
+   * Authorization: the grant policy versions, the decision point and its batched decision
+   * records (written at close, before the store's last writes).
+   */
+  private record Authorization(PolicyService policies, DecisionService decisions,
+      AuthzRoutes routes) implements AutoCloseable {
+    @Override
+    public void close() {
+      decisions.close();
+      policies.close();
+    }
+  }
+
+  private static Authorization authorization(ServerConfig config, Database db, AuditLog audit,
+      Clock clock, TokenService tokens, WorkloadIdentity identity) {
+    PolicyService policies = new PolicyService(db, audit, clock, config.trustDomain());
+    DecisionService decisions = new DecisionService(db, audit, clock, policies,
+        identity.validator(), identity.states());
+    return new Authorization(policies, decisions, new AuthzRoutes(policies, decisions, tokens,
+        clock, config.maxBodyBytes()));
+  }
+
+  /** The decision point (tests and benchmarks). */
+  public DecisionService decisions() {
+    return authz.decisions();
   }
 
   /** The issuer of workload identity (tests and benchmarks). */
@@ -372,12 +418,30 @@ public final class ImprintServer implements AutoCloseable {
     console.flush();
   }
 
-  private static boolean ping(Database db) {
-    try {
-      return db.read(c -> c.isValid(2));
-    } catch (RuntimeException e) {
-      return false;
-    }
+  /**
+   * The {@code imprint_store_*} gauges, all from memory (a scrape never touches the store): the
+   * group-commit writer's counters, the units waiting for it, and whether the store answers.
+   */
+  private static void storeGauges(Database db, PrometheusMeterRegistry metrics) {
+    Gauge.builder("imprint.store.commits", db, d -> d.writeStats().commits())
+        .description("store transactions committed by the group-commit writer")
+        .register(metrics);
+    Gauge.builder("imprint.store.writes", db, d -> d.writeStats().units())
+        .description("units of work written").register(metrics);
+    Gauge.builder("imprint.store.rolled.back", db, d -> d.writeStats().rolledBack())
+        .description("units of work rolled back inside a batch that committed (their request"
+            + " was refused)").register(metrics);
+    Gauge.builder("imprint.store.failed.batches", db, d -> d.writeStats().failedBatches())
+        .description("group-commit transactions that did not commit (their requests got 503)")
+        .register(metrics);
+    Gauge.builder("imprint.store.reruns", db, d -> d.writeStats().reruns())
+        .description("PostgreSQL batches run again with a savepoint per unit because a unit"
+            + " failed in their first run without savepoints").register(metrics);
+    Gauge.builder("imprint.store.queued", db, d -> d.writeStats().queued())
+        .description("units of work waiting for the group-commit writer").register(metrics);
+    Gauge.builder("imprint.store.up", db, d -> d.health().up() ? 1 : 0)
+        .description("1 while the store answers its health probe, 0 while it does not")
+        .register(metrics);
   }
 
   /** The base URL clients use. */
@@ -429,6 +493,7 @@ public final class ImprintServer implements AutoCloseable {
       // closing the store last lets the writer commit anything still queued.
       LOG.info("imprint server stopping: finishing in-flight requests");
       http.stop();
+      authz.close();
       tokens.close();
       identity.close();
       flushWrites();

@@ -1,5 +1,6 @@
 package dev.imprint.server;
 
+import dev.imprint.server.store.StoreSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -13,15 +14,16 @@ import java.util.regex.Pattern;
  * log's tree head is signed ({@link Duration#ZERO}: none on a timer; still on request and at
  * shutdown), whether to mint an admin token on a later start ({@code bootstrapAdmin}) and
  * whether to start despite loose file permissions ({@code allowInsecurePermissions}, loudly),
- * the workload identity settings ({@code svid}) and where the audit log's last signed
- * checkpoint is kept outside the store ({@code auditCheckpointFile}; null: under the data
- * directory). {@link #validate()} enforces the secure defaults.
+ * the workload identity settings ({@code svid}), how long requests may wait for the store
+ * ({@code store}) and where the audit log's last signed checkpoint is kept outside the store
+ * ({@code auditCheckpointFile}; null: under the data directory). {@link #validate()} enforces
+ * the secure defaults.
  */
 public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     String trustDomain, Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat,
     long maxBodyBytes, Path imagePolicy, Path kekFile, Duration checkpointInterval,
     boolean bootstrapAdmin, boolean allowInsecurePermissions,
-    dev.imprint.server.svid.SvidConfig svid, Path auditCheckpointFile) {
+    dev.imprint.server.svid.SvidConfig svid, StoreSettings store, Path auditCheckpointFile) {
   /** Log line format. */
   public enum LogFormat { TEXT, JSON }
 
@@ -56,7 +58,18 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
       boolean allowInsecurePermissions) {
     this(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey, insecureNoTls, logFormat,
         maxBodyBytes, imagePolicy, kekFile, checkpointInterval, bootstrapAdmin,
-        allowInsecurePermissions, dev.imprint.server.svid.SvidConfig.defaults(), null);
+        allowInsecurePermissions, dev.imprint.server.svid.SvidConfig.defaults(),
+        StoreSettings.DEFAULTS, null);
+  }
+
+  /** A configuration with the default store timeouts. */
+  public ServerConfig(String host, int port, Path dataDir, String jdbcUrl, String trustDomain,
+      Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat, long maxBodyBytes,
+      Path imagePolicy, Path kekFile, Duration checkpointInterval, boolean bootstrapAdmin,
+      boolean allowInsecurePermissions, dev.imprint.server.svid.SvidConfig svid) {
+    this(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey, insecureNoTls, logFormat,
+        maxBodyBytes, imagePolicy, kekFile, checkpointInterval, bootstrapAdmin,
+        allowInsecurePermissions, svid, StoreSettings.DEFAULTS, null);
   }
 
   /**
@@ -66,7 +79,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withAuditCheckpointFile(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
-        bootstrapAdmin, allowInsecurePermissions, svid, file);
+        bootstrapAdmin, allowInsecurePermissions, svid, store, file);
   }
 
   /** Where the audit log's last signed checkpoint is kept outside the store. */
@@ -79,14 +92,32 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withSvid(dev.imprint.server.svid.SvidConfig s) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
-        bootstrapAdmin, allowInsecurePermissions, s, auditCheckpointFile);
+        bootstrapAdmin, allowInsecurePermissions, s, store, auditCheckpointFile);
+  }
+
+  /** A configuration with the default store timeouts. */
+  public ServerConfig(String host, int port, Path dataDir, String jdbcUrl, String trustDomain,
+      Path tlsCert, Path tlsKey, boolean insecureNoTls, LogFormat logFormat, long maxBodyBytes,
+      Path imagePolicy, Path kekFile, Duration checkpointInterval) {
+    this(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey, insecureNoTls, logFormat,
+        maxBodyBytes, imagePolicy, kekFile, checkpointInterval, false, false);
+  }
+
+  /**
+   * The same configuration with {@code store}: how long a request may wait for the store and
+   * how many may wait at once ({@code --store-timeout}, {@code --store-max-waiting}).
+   */
+  public ServerConfig withStore(StoreSettings store) {
+    return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
+        insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
+        bootstrapAdmin, allowInsecurePermissions, svid, store, auditCheckpointFile);
   }
 
   /** The same configuration with the image policy read from {@code file} (null: default). */
   public ServerConfig withImagePolicy(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, file, kekFile, checkpointInterval, bootstrapAdmin,
-        allowInsecurePermissions, svid, auditCheckpointFile);
+        allowInsecurePermissions, svid, store, auditCheckpointFile);
   }
 
   /**
@@ -96,7 +127,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withKekFile(Path file) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, file, checkpointInterval,
-        bootstrapAdmin, allowInsecurePermissions, svid, auditCheckpointFile);
+        bootstrapAdmin, allowInsecurePermissions, svid, store, auditCheckpointFile);
   }
 
   /**
@@ -106,7 +137,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withCheckpointInterval(Duration interval) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, interval, bootstrapAdmin,
-        allowInsecurePermissions, svid, auditCheckpointFile);
+        allowInsecurePermissions, svid, store, auditCheckpointFile);
   }
 
   /**
@@ -116,7 +147,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withBootstrapAdmin(boolean mint) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval, mint,
-        allowInsecurePermissions, svid, auditCheckpointFile);
+        allowInsecurePermissions, svid, store, auditCheckpointFile);
   }
 
   /**
@@ -127,7 +158,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
   public ServerConfig withAllowInsecurePermissions(boolean allow) {
     return new ServerConfig(host, port, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
-        bootstrapAdmin, allow, svid, auditCheckpointFile);
+        bootstrapAdmin, allow, svid, store, auditCheckpointFile);
   }
 
   /**
@@ -160,7 +191,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
     }
     return new ServerConfig(h, p, dataDir, jdbcUrl, trustDomain, tlsCert, tlsKey,
         insecureNoTls, logFormat, maxBodyBytes, imagePolicy, kekFile, checkpointInterval,
-        bootstrapAdmin, allowInsecurePermissions, svid, auditCheckpointFile);
+        bootstrapAdmin, allowInsecurePermissions, svid, store, auditCheckpointFile);
   }
 
   /** True when the listen address is a loopback address. */
@@ -210,6 +241,9 @@ public record ServerConfig(String host, int port, Path dataDir, String jdbcUrl,
           + (checkpointInterval == null ? "none" : checkpointInterval.toMillis() + "ms"));
     }
     (svid == null ? dev.imprint.server.svid.SvidConfig.defaults() : svid).validate();
+    if (store == null) {
+      throw new IllegalArgumentException("expected store settings, got none");
+    }
     return this;
   }
 }

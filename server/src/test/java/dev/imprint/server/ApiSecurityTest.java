@@ -28,7 +28,7 @@ class ApiSecurityTest {
           "/v1/jwks");
   /** POSTs that carry their own credential (a join token, a workload session), not a token. */
   private static final List<String> SELF_AUTHENTICATED =
-      List.of("/v1/attest/join-token", "/v1/svid/renew", "/v1/attest/k8s");
+      List.of("/v1/attest/join-token", "/v1/svid/renew", "/v1/attest/k8s", "/v1/authorize");
 
   @TempDir static Path dir;
   static TestServer server;
@@ -116,7 +116,7 @@ class ApiSecurityTest {
       assertThat(forged.statusCode()).as(r.path()).isEqualTo(r.path().contains("renew")
           ? 401 : 401);
       assertThat(problem(forged).get("code").asText()).isIn("join_token.invalid",
-          "svid.session_invalid", "attest.token_claims_invalid");
+          "svid.session_invalid", "attest.token_claims_invalid", "auth.token_invalid");
       checked++;
     }
     assertThat(checked).isEqualTo(SELF_AUTHENTICATED.size());

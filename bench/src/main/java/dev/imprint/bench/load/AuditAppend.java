@@ -2,6 +2,7 @@ package dev.imprint.bench.load;
 
 import dev.imprint.server.audit.AuditEvent;
 import dev.imprint.server.audit.AuditLog;
+import dev.imprint.server.store.BatchSizes;
 import dev.imprint.server.store.Database;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,8 @@ import java.util.Map;
 
 /**
  * Audit appends per second without HTTP: N threads each append one entry per durable
- * transaction through the server's own store and group commit, as every API write does.
+ * transaction through the server's own store and group commit, as every API write does; the
+ * result carries the units per commit the group commit formed in the measured seconds.
  */
 final class AuditAppend {
   static final String NAME = "audit-append";
@@ -25,13 +27,17 @@ final class AuditAppend {
       LoadGenerator.Op op = (client, i) -> {
         AuditEvent e = new AuditEvent("token:bench-" + client, "image.approved",
             "sha256:" + String.format("%064x", i), Map.of("reason", "passed policy"));
-        db.write(tx -> audit.append(tx, e));
+        db.write(tx -> {
+          audit.append(tx, e);
+          return null;
+        });
         return true;
       };
       LoadGenerator.drive(NAME, clients, warmup, op);
+      BatchSizes before = db.writeBatchSizes();
       LoadGenerator.Result r = LoadGenerator.drive(NAME, clients, seconds, op);
       return new LoadGenerator.Result(NAME, store, clients, r.requests(), r.errors(),
-          r.seconds(), r.latenciesNanos());
+          r.seconds(), r.latenciesNanos(), db.writeBatchSizes().since(before));
     } finally {
       LoadGenerator.deleteTree(dir);
     }

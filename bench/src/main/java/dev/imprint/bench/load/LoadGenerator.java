@@ -2,6 +2,7 @@ package dev.imprint.bench.load;
 
 import dev.imprint.server.ImprintServer;
 import dev.imprint.server.ServerConfig;
+import dev.imprint.server.store.BatchSizes;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,22 +28,40 @@ import java.util.regex.Pattern;
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.imprint.bench.load.LoadGenerator \
  *     [--store sqlite|postgresql|both] [--clients 16] [--seconds 10] [--warmup 3]
- *     [--scenario token-create|token-list|image-register|image-read|audit-append|identity|all]
- *     [--no-baseline]
+ *     [--scenario token-create|token-list|image-register|image-read|audit-append|identity
+ *                 |authz|mixed-upload|replicas|all] [--slow-link-ms 20] [--no-baseline]
+ *     [--runs 3]
  * </pre>
+ *
+ * <p>Every row of a run on a server's store says how many units the group commit put in each
+ * commit during it. {@code audit-append} on PostgreSQL is {@link AuditYardstick}: {@code --runs}
+ * runs alternated with a like-for-like baseline, the median and spread of both and their ratio.
  *
  * <p>{@code --clients} takes a list ({@code 16,64}). {@code identity} runs the workload identity
  * scenarios ({@code jwt-svid-issue}, {@code jwt-svid-issue-rs256}, {@code x509-svid-issue},
  * {@code svid-validate}) after the ceilings measured in the same run: raw ES256 and RS256
  * signatures on all cores and in-process JWT-SVID validation.
+ *
+ * <p>{@code mixed-upload} and {@code replicas} run only when named (they take longer):
+ * {@link MixedUpload} (small writes beside 50,000-finding uploads) and {@link Replicas} (two
+ * replicas on one PostgreSQL, one of them behind a slow link; {@code --slow-link-ms} is the
+ * delay added in each direction).
  */
 public final class LoadGenerator {
   static final HttpClient HTTP = HttpClient.newBuilder().build();
   private static final Pattern ADMIN = Pattern.compile("admin token: (\\S+)");
 
-  /** One measured run. */
+  /**
+   * One measured run; {@code batches}: the units per commit the server's group commit formed
+   * during it (null when the run has no store of its own).
+   */
   record Result(String scenario, String store, int clients, long requests, long errors,
-      double seconds, long[] latenciesNanos) {
+      double seconds, long[] latenciesNanos, BatchSizes batches) {
+    Result(String scenario, String store, int clients, long requests, long errors,
+        double seconds, long[] latenciesNanos) {
+      this(scenario, store, clients, requests, errors, seconds, latenciesNanos, null);
+    }
+
     double perSecond() {
       return requests / seconds;
     }
@@ -57,10 +75,19 @@ public final class LoadGenerator {
     }
 
     String row() {
-      return String.format(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %.1f | %.1f | %d |",
+      return String.format(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %.1f | %.1f | %d | %s |",
           scenario, store, clients, requests, perSecond(), percentileMillis(50),
-          percentileMillis(99), errors);
+          percentileMillis(99), errors, batchesCell(batches));
     }
+  }
+
+  /** Commits and their units min/median/p90/max, or "-" without commits. */
+  static String batchesCell(BatchSizes b) {
+    if (b == null || b.commits() == 0) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%d commits: %d / %d / %d / %d", b.commits(),
+        b.percentile(0), b.percentile(50), b.percentile(90), b.percentile(100));
   }
 
   private LoadGenerator() {}
@@ -84,6 +111,8 @@ public final class LoadGenerator {
     int seconds = 10;
     int warmup = 3;
     boolean baseline = true;
+    int slowLinkMs = 20;
+    int runs = 3;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--store" -> store = args[++i];
@@ -93,15 +122,30 @@ public final class LoadGenerator {
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         case "--no-baseline" -> baseline = false;
+        case "--slow-link-ms" -> slowLinkMs = Integer.parseInt(args[++i]);
+        case "--runs" -> runs = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     System.out.println("| scenario | store | clients | requests | req/s | p50 ms | p99 ms |"
-        + " errors |");
-    System.out.println("|---|---|---|---|---|---|---|---|");
+        + " errors | units per commit min / median / p90 / max |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|");
     int clients = clientCounts[0];
     EmbeddedPostgres pg = null;
     try {
+      if (only.equals("authz")) {
+        Scenario s = new AuthorizeScenario();
+        for (int n : clientCounts) {
+          if (!store.equals("postgresql")) {
+            System.out.println(run(s, "sqlite", null, n, seconds, warmup).row());
+          }
+          if (!store.equals("sqlite")) {
+            pg = pg != null ? pg : PostgresBaseline.start();
+            System.out.println(run(s, "postgresql", newDatabase(pg), n, seconds, warmup).row());
+          }
+        }
+        return;
+      }
       if (only.equals("all") || only.equals("identity")) {
         ceilings(seconds, warmup);
         for (Scenario s : identityScenarios()) {
@@ -139,11 +183,25 @@ public final class LoadGenerator {
         }
         if (!store.equals("sqlite")) {
           pg = pg != null ? pg : PostgresBaseline.start();
-          System.out.println(AuditAppend.run("postgresql", newDatabase(pg), clients, seconds,
-              warmup).row());
+          AuditYardstick.run(pg, clients, seconds, warmup, runs);
         }
       }
-      if (baseline && !store.equals("sqlite")) {
+      if (only.equals(MixedUpload.NAME)) {
+        MixedUpload.header();
+        if (!store.equals("postgresql")) {
+          MixedUpload.run("sqlite", null, clients, seconds, warmup);
+        }
+        if (!store.equals("sqlite")) {
+          pg = pg != null ? pg : PostgresBaseline.start();
+          MixedUpload.run("postgresql", newDatabase(pg), clients, seconds, warmup);
+        }
+      }
+      if (only.equals(Replicas.NAME)) {
+        pg = pg != null ? pg : PostgresBaseline.start();
+        Replicas.run(pg, clients, seconds, warmup, slowLinkMs);
+      }
+      if (baseline && !store.equals("sqlite") && !only.equals(MixedUpload.NAME)
+          && !only.equals(Replicas.NAME) && !only.equals(AuditAppend.NAME)) {
         pg = pg != null ? pg : PostgresBaseline.start();
         PostgresBaseline.run(pg, clients, seconds);
       }
@@ -218,9 +276,10 @@ public final class LoadGenerator {
       Target target = new Target(server.url(), m.group(1));
       scenario.setUp(target);
       drive(scenario, target, clients, warmup);
+      BatchSizes before = server.database().writeBatchSizes();
       Result r = drive(scenario, target, clients, seconds);
       return new Result(scenario.name(), store, clients, r.requests(), r.errors(), r.seconds(),
-          r.latenciesNanos());
+          r.latenciesNanos(), server.database().writeBatchSizes().since(before));
     } finally {
       deleteTree(dir);
     }
@@ -240,15 +299,62 @@ public final class LoadGenerator {
 
   /** Runs {@code op} from {@code clients} threads for {@code seconds}; latencies of successes. */
   static Result drive(String name, int clients, int seconds, Op op) throws InterruptedException {
+    PerClient r = drivePerClient(name, clients, seconds, op);
+    long[] all = r.latencies(c -> true);
+    return new Result(name, "", clients, all.length, r.errors(c -> true), r.seconds(), all);
+  }
+
+  /** What each client of a run measured: its successes' latencies and its error count. */
+  record PerClient(long[][] latenciesNanos, int[] counts, long[] errorCounts, double seconds) {
+    /** The sorted latencies of the clients {@code which} selects. */
+    long[] latencies(java.util.function.IntPredicate which) {
+      int n = 0;
+      for (int c = 0; c < counts.length; c++) {
+        n += which.test(c) ? counts[c] : 0;
+      }
+      long[] all = new long[n];
+      int k = 0;
+      for (int c = 0; c < counts.length; c++) {
+        if (which.test(c)) {
+          System.arraycopy(latenciesNanos[c], 0, all, k, counts[c]);
+          k += counts[c];
+        }
+      }
+      Arrays.sort(all);
+      return all;
+    }
+
+    /** The errors of the clients {@code which} selects. */
+    long errors(java.util.function.IntPredicate which) {
+      long n = 0;
+      for (int c = 0; c < counts.length; c++) {
+        n += which.test(c) ? errorCounts[c] : 0;
+      }
+      return n;
+    }
+  }
+
+  /** The {@code p}-th percentile in milliseconds of sorted nanosecond latencies. */
+  static double percentile(long[] sortedNanos, double p) {
+    if (sortedNanos.length == 0) {
+      return Double.NaN;
+    }
+    int i = (int) Math.ceil(p / 100.0 * sortedNanos.length) - 1;
+    return sortedNanos[Math.max(0, Math.min(i, sortedNanos.length - 1))] / 1e6;
+  }
+
+  /** Runs {@code op} from {@code clients} threads for {@code seconds}, keeping each client's. */
+  static PerClient drivePerClient(String name, int clients, int seconds, Op op)
+      throws InterruptedException {
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-    AtomicLong errors = new AtomicLong();
-    List<long[]> perClient = new ArrayList<>();
+    long[][] perClient = new long[clients][];
+    long[] errors = new long[clients];
     int[] counts = new int[clients];
     List<Thread> threads = new ArrayList<>();
     long start = System.nanoTime();
     for (int c = 0; c < clients; c++) {
       long[] lat = new long[1 << 20];
-      perClient.add(lat);
+      perClient[c] = lat;
       int client = c;
       Thread t = new Thread(() -> {
         long i = 0;
@@ -256,34 +362,25 @@ public final class LoadGenerator {
           long t0 = System.nanoTime();
           try {
             if (!op.call(client, i++)) {
-              errors.incrementAndGet();
+              errors[client]++;
               continue;
             }
           } catch (InterruptedException e) {
             return;
           } catch (Exception e) {
-            errors.incrementAndGet();
+            errors[client]++;
             continue;
           }
           lat[counts[client]++] = System.nanoTime() - t0;
         }
-      }, "load-" + c);
+      }, name + "-" + c);
       threads.add(t);
       t.start();
     }
     for (Thread t : threads) {
       t.join();
     }
-    double elapsed = (System.nanoTime() - start) / 1e9;
-    long total = Arrays.stream(counts).asLongStream().sum();
-    long[] all = new long[(int) total];
-    int k = 0;
-    for (int c = 0; c < clients; c++) {
-      System.arraycopy(perClient.get(c), 0, all, k, counts[c]);
-      k += counts[c];
-    }
-    Arrays.sort(all);
-    return new Result(name, "", clients, total, errors.get(), elapsed, all);
+    return new PerClient(perClient, counts, errors, (System.nanoTime() - start) / 1e9);
   }
 
   static void deleteTree(Path dir) throws IOException {

@@ -2,6 +2,7 @@ package dev.imprint.cli.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -21,6 +23,8 @@ import java.util.StringJoiner;
  */
 public final class ApiClient {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Pages {@link #getAllPages} reads at most (200 items each). */
+  public static final int MAX_PAGES = 10_000;
 
   private final URI base;
   private final String token;
@@ -90,8 +94,72 @@ public final class ApiClient {
     return send("GET", path + query(query), null);
   }
 
+  /**
+   * Every item of a paginated list: follows {@code next} from page to page ({@code limit} 200)
+   * and returns the items of all pages in order; at most {@link #MAX_PAGES} pages, so a server
+   * whose cursor never ends cannot keep the client looping.
+   */
+  public ArrayNode getAllPages(String path, Map<String, String> query) {
+    ArrayNode items = JSON.createArrayNode();
+    String cursor = null;
+    for (int page = 0; page < MAX_PAGES; page++) {
+      Map<String, String> q = new LinkedHashMap<>(query);
+      q.put("limit", "200");
+      q.put("cursor", cursor);
+      JsonNode res = get(path, q);
+      res.path("items").forEach(items::add);
+      cursor = res.path("next").isTextual() ? res.get("next").asText() : null;
+      if (cursor == null) {
+        return items;
+      }
+    }
+    throw new RemoteException(RemoteException.REFUSED, "client.too_many_pages",
+        "the server's list at " + path + " did not end after " + MAX_PAGES + " pages");
+  }
+
+  /**
+   * A POST. One that creates ({@code /v1/tokens}, {@code /v1/identities}, {@code /v1/images},
+   * {@code /v1/findings}, {@code /v1/join-tokens}, {@code /v1/clusters} and a cluster's
+   * {@code admission-tokens} and {@code bindings}) carries a fresh {@code Idempotency-Key} and
+   * is sent again with the same key, up to {@value #ATTEMPTS} times in all, when the server could not be reached or answered
+   * 503 {@code store.outcome_unknown}, {@code store.unavailable} or {@code store.busy}: the server
+   * then answers a retry of a request that did land with its original answer, so a retry never
+   * makes a second token.
+   */
   public JsonNode post(String path, Object body) {
-    return send("POST", path, body);
+    if (!CREATING.matcher(path).matches()) {
+      return send("POST", path, body);
+    }
+    String key = java.util.UUID.randomUUID().toString();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return exchange("POST", path, body, null, key);
+      } catch (RemoteException e) {
+        if (attempt >= ATTEMPTS || !RETRIED.contains(e.code())) {
+          throw e;
+        }
+        pause(attempt);
+      }
+    }
+  }
+
+  /** Creating calls: they get an Idempotency-Key and are retried. */
+  private static final java.util.regex.Pattern CREATING =
+      java.util.regex.Pattern.compile("/v1/(tokens|identities|images|findings|join-tokens"
+          + "|clusters(/[^/]+/(admission-tokens|bindings))?)");
+  /** How many times a creating call is sent at most. */
+  static final int ATTEMPTS = 4;
+  /** What a retry with the same key fixes: the call may not have landed, or may have. */
+  private static final java.util.Set<String> RETRIED = java.util.Set.of("store.outcome_unknown",
+      "store.unavailable", "store.busy", "client.unreachable", "client.io");
+
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(500L << Math.min(attempt, 4)); // 1 s, 2 s, 4 s
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RemoteException(RemoteException.UNREACHABLE, "client.interrupted", "interrupted");
+    }
   }
 
   public JsonNode patch(String path, Object body) {
@@ -118,18 +186,22 @@ public final class ApiClient {
 
   /** Streams the body of a GET to {@code target} (a problem becomes a RemoteException). */
   public void download(String path, java.nio.file.Path target) {
-    exchange("GET", path, null, target);
+    exchange("GET", path, null, target, null);
   }
 
   /** Sends a request and returns the JSON body (an empty object for 204). */
   public JsonNode send(String method, String path, Object body) {
-    return exchange(method, path, body, null);
+    return exchange(method, path, body, null, null);
   }
 
-  private JsonNode exchange(String method, String path, Object body, java.nio.file.Path target) {
+  private JsonNode exchange(String method, String path, Object body, java.nio.file.Path target,
+      String idempotencyKey) {
     HttpRequest.Builder b = authorized(path)
         .timeout(target == null ? Duration.ofSeconds(30) : Duration.ofMinutes(30))
         .header("Accept", "application/json");
+    if (idempotencyKey != null) {
+      b.header("Idempotency-Key", idempotencyKey);
+    }
     try {
       if (body != null) {
         b.header("Content-Type", "application/json").method(method,
@@ -190,7 +262,7 @@ public final class ApiClient {
     }
     if (node != null && node.hasNonNull("code")) {
       throw new RemoteException(RemoteException.REFUSED, node.get("code").asText(),
-          node.path("detail").asText(node.path("title").asText("")), status);
+          node.path("detail").asText(node.path("title").asText("")), status, node);
     }
     throw new RemoteException(RemoteException.REFUSED, "http." + status,
         "the server answered HTTP " + status, status);

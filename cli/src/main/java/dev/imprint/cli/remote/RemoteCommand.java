@@ -23,6 +23,11 @@ public abstract class RemoteCommand implements Callable<Integer> {
   /** Prints the result for humans. */
   protected abstract void printTable(JsonNode result, PrintWriter out);
 
+  /** The exit code of a successful call (0; a report that found something may say 1). */
+  protected int exitCode(JsonNode result) {
+    return 0;
+  }
+
   @Override
   public final Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -35,7 +40,7 @@ public abstract class RemoteCommand implements Callable<Integer> {
         printTable(result, out);
       }
       out.flush();
-      return 0;
+      return exitCode(result);
     } catch (RemoteException e) {
       err.println("imprint: " + e.getMessage() + (e.status() > 0
           ? " (HTTP " + e.status() + ", " + e.code() + ")" : ""));

@@ -13,16 +13,29 @@ public final class RemoteException extends RuntimeException {
   private final int exitCode;
   private final String code;
   private final int status;
+  private final transient com.fasterxml.jackson.databind.JsonNode problem;
 
   public RemoteException(int exitCode, String code, String message) {
     this(exitCode, code, message, 0);
   }
 
   public RemoteException(int exitCode, String code, String message, int status) {
+    this(exitCode, code, message, status, null);
+  }
+
+  /** A refusal with the server's whole problem document (its extension members too). */
+  public RemoteException(int exitCode, String code, String message, int status,
+      com.fasterxml.jackson.databind.JsonNode problem) {
     super(message);
     this.exitCode = exitCode;
     this.code = code;
     this.status = status;
+    this.problem = problem;
+  }
+
+  /** The server's problem document, or null when there was none. */
+  public com.fasterxml.jackson.databind.JsonNode problem() {
+    return problem;
   }
 
   public int exitCode() {

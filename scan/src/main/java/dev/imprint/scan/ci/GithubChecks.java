@@ -93,7 +93,7 @@ final class GithubChecks {
         }
         if (step.run() != null && step.script() != null) {
           injection(step.run(), sw + "/run");
-          script(step, names, sw);
+          script(job, step, names, sw);
         }
         if (privilegedTrigger && checkedOutHead
             && (step.run() != null || step.uses() != null && step.uses().startsWith("./"))) {
@@ -286,12 +286,22 @@ final class GithubChecks {
     }
   }
 
-  private void script(GithubStep step, Set<String> secretEnv, String where) {
+  private void script(GithubJob job, GithubStep step, Set<String> secretEnv, String where) {
     Predicate<String> isSecret = ref -> SECRET_EXPR.matcher(ref).matches()
         || secretEnv.contains(envName(ref));
+    CiTokens tokens = CiTokens.github(List.of(wf.env(), job.env(), step.env()));
     for (Shell.Line line : Shell.lines(step.script())) {
       String t = line.text();
+      String sent = tokens.sentElsewhere(t);
+      if (sent != null) {
+        sink.report(EXFILTRATION.at(locate(step.run(), firstRef(t, r -> tokens.of(r) != null)),
+            "step " + sent).withKey(where + "/" + t).withSeverity(Severity.CRITICAL));
+        continue;
+      }
       String exfil = Shell.exfiltration(t, isSecret, url -> false);
+      if (exfil == null) {
+        exfil = CiTokens.serviceSecretSentElsewhere(t, r -> secretName(r, job, step));
+      }
       if (exfil != null) {
         sink.report(EXFILTRATION.at(locate(step.run(), firstRef(t, isSecret)),
             "step " + exfil).withKey(where + "/" + t));
@@ -309,6 +319,28 @@ final class GithubChecks {
             .withKey(where + "/" + t).withSeverity(Severity.MEDIUM));
       }
     }
+  }
+
+  /**
+   * The secret a reference stands for: {@code secrets.NPM_TOKEN} for
+   * {@code ${{ secrets.NPM_TOKEN }}}, and for an env alias ({@code $NODE_AUTH_TOKEN} bound to
+   * it) the secret it is bound to; null when the reference is not a secret.
+   */
+  private String secretName(String ref, GithubJob job, GithubStep step) {
+    Matcher m = SECRET_EXPR.matcher(ref);
+    if (m.matches()) {
+      Matcher n = Pattern.compile("secrets\\.([A-Za-z0-9_-]+)").matcher(ref);
+      return n.find() ? n.group(1) : null;
+    }
+    String name = envName(ref);
+    for (YamlMap env : List.of(step.env(), job.env(), wf.env())) {
+      String v = env.str(name);
+      if (v != null) {
+        Matcher n = Pattern.compile("secrets\\.([A-Za-z0-9_-]+)").matcher(v);
+        return n.find() ? (CiTokens.service(name) != null ? name : n.group(1)) : null;
+      }
+    }
+    return null;
   }
 
   private static String firstRef(String line, Predicate<String> isSecret) {

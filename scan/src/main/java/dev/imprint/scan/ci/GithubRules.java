@@ -78,7 +78,9 @@ final class GithubRules {
       .rationale("A step that puts secrets into a URL or request body, or pipes the "
           + "environment into curl or netcat, hands the workflow's credentials to whoever "
           + "runs that endpoint and to every proxy and log on the way; it is the shape of "
-          + "most CI credential theft.")
+          + "most CI credential theft. Sending the job's own credentials (GITHUB_TOKEN, or "
+          + "ACTIONS_ID_TOKEN_REQUEST_TOKEN, which mints OIDC tokens for any audience) to a "
+          + "host other than GitHub's is critical, in a header as much as in a body.")
       .remediation("Send credentials only as authentication to the service they belong to "
           + "(an Authorization header or the tool's own login), never in URLs or bodies, and "
           + "never dump the environment.")

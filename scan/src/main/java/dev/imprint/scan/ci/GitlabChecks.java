@@ -108,10 +108,28 @@ final class GitlabChecks {
     Predicate<String> isSecret = ref -> isSecretVariable(GithubChecks.envName(ref));
     Predicate<String> trusted = url -> GITLAB_URLS.stream().anyMatch(url::contains);
     boolean cloudReported = false;
+    CiTokens tokens = CiTokens.gitlab(job, pipeline.defaults());
+    // ID tokens and job JWTs are meant to be sent to the relying party that exchanges them:
+    // where they go is judged by CiTokens, not by the generic "secret in a body" rule.
+    Predicate<String> sendable = ref -> isSecret.test(ref)
+        && !(tokens.of(ref) != null && tokens.of(ref).kind() == CiTokens.Kind.ID_TOKEN);
     for (YamlNode node : job.scripts()) {
       for (Shell.Line line : Shell.lines(node.text())) {
         String t = line.text();
-        String exfil = Shell.exfiltration(t, isSecret, trusted);
+        String sent = tokens.sentElsewhere(t);
+        if (sent != null) {
+          sink.report(EXFILTRATION.at(Locator.locate(file, node, firstRef(t,
+              r -> tokens.of(r) != null)), "job '" + job.name() + "' " + sent)
+              .withKey(job.name() + "/script/" + t).withSeverity(Severity.CRITICAL));
+          continue;
+        }
+        String exfil = Shell.exfiltration(t, sendable, trusted);
+        if (exfil == null) {
+          exfil = CiTokens.serviceSecretSentElsewhere(t, r -> {
+            String n = GithubChecks.envName(r);
+            return !n.startsWith("CI_") && isSecretVariable(n) ? n : null;
+          });
+        }
         if (exfil != null) {
           sink.report(EXFILTRATION.at(Locator.locate(file, node, firstRef(t, isSecret)),
               "job '" + job.name() + "' " + exfil).withKey(job.name() + "/script/" + t));

@@ -34,6 +34,14 @@ public final class GitlabPipelineReader {
     if (!isGitlabName(file.lowerName())) {
       return Optional.empty();
     }
+    return readIncluded(file);
+  }
+
+  /**
+   * Reads a file another pipeline pulls in with {@code include: local:}, whatever its name;
+   * empty when it holds nothing.
+   */
+  public static Optional<Result> readIncluded(SourceFile file) {
     YamlReader.Result parsed = YamlReader.read(file);
     if (!parsed.ok()) {
       YamlReader.YamlProblem p = parsed.problem();
@@ -56,6 +64,25 @@ public final class GitlabPipelineReader {
           Diagnostic.Kind.PARSE_ERROR, "expected a GitLab CI pipeline: a YAML map of jobs")));
     }
     return Optional.of(new Result(model(root), null));
+  }
+
+  /**
+   * The files a pipeline pulls in from its own repository ({@code include: 'path'},
+   * {@code include: [{local: path}]}), as written; remote, project, template and component
+   * includes come from elsewhere and are left out.
+   */
+  static List<String> localIncludes(YamlMap root) {
+    List<String> out = new ArrayList<>();
+    YamlNode inc = root.get("include");
+    List<YamlNode> items = inc instanceof YamlList l ? l.items()
+        : inc == null ? List.of() : List.of(inc);
+    for (YamlNode i : items) {
+      String path = i instanceof YamlMap m ? m.str("local") : i.text();
+      if (path != null && !path.isBlank() && !path.contains("://") && !path.contains("$")) {
+        out.add(path.trim());
+      }
+    }
+    return out;
   }
 
   static GitlabPipeline model(YamlMap root) {

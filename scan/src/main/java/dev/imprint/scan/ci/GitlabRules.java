@@ -66,7 +66,10 @@ final class GitlabRules {
       .severity(Severity.HIGH).category(Category.NHI2)
       .rationale("Putting CI_JOB_TOKEN or a secret variable into a URL or request body for a "
           + "host other than the GitLab instance, or piping the environment into curl or "
-          + "netcat, hands the pipeline's identity to whoever runs that endpoint.")
+          + "netcat, hands the pipeline's identity to whoever runs that endpoint. Sending the "
+          + "job's own credentials (CI_JOB_TOKEN, a job JWT or an id_tokens: value) to a host "
+          + "they are not for - not GitLab, not the token's audience, not an exchange endpoint "
+          + "such as Vault's login - is critical, in a header as much as in a body.")
       .remediation("Use CI_JOB_TOKEN only against $CI_API_V4_URL or $CI_SERVER_URL, send "
           + "other credentials only as authentication headers to the service they belong "
           + "to, and never dump the environment.")

@@ -25,6 +25,8 @@ final class Shell {
       Set.of("curl", "wget", "nc", "ncat", "netcat", "socat", "invoke-webrequest",
           "invoke-restmethod", "iwr", "irm");
   private static final Set<String> RAW_SOCKET = Set.of("nc", "ncat", "netcat", "socat");
+  /** Tools that open a raw connection to a host given as an argument. */
+  static final Set<String> RAW_SOCKETS = RAW_SOCKET;
   private static final Set<String> DATA_FLAGS = Set.of("-d", "--data", "--data-raw",
       "--data-binary", "--data-urlencode", "--data-ascii", "-F", "--form", "--form-string",
       "--post-data", "--body-data", "-body", "--json", "-T", "--upload-file");
@@ -141,6 +143,11 @@ final class Shell {
       out.add(new Command(List.copyOf(cur), false, pipedIn));
     }
     return out;
+  }
+
+  /** Whether a command name is a network tool (curl, wget, netcat, PowerShell's web calls). */
+  static boolean isNetwork(String name) {
+    return NETWORK.contains(name);
   }
 
   /** Whether some reference in the text is a secret, by the caller's judgement. */

@@ -2,6 +2,8 @@ package dev.imprint.scan.compose;
 
 import dev.imprint.scan.image.ImageRef;
 import static dev.imprint.scan.compose.ComposeRules.CAP_ADD;
+import static dev.imprint.scan.compose.ComposeRules.DEBUG_PORT;
+import static dev.imprint.scan.compose.ComposeRules.NO_CAP_DROP;
 import static dev.imprint.scan.compose.ComposeRules.DOCKER_SOCKET;
 import static dev.imprint.scan.compose.ComposeRules.ENV_SECRET;
 import static dev.imprint.scan.compose.ComposeRules.HOST_NAMESPACE;
@@ -79,9 +81,14 @@ public final class ComposeAnalyzer implements Analyzer {
       capabilities(m);
       ports(m);
       image(m);
-      if (!m.isTrue("read_only")) {
-        report(NOT_READ_ONLY, service.line(), service.column(), "read_only",
-            "service '" + service.name() + "' does not set read_only: true");
+      if (!m.isTrue("read_only") && !m.unknown("read_only")) {
+        if (m.has("read_only")) {
+          report(NOT_READ_ONLY, m, "read_only", "service '" + service.name()
+              + "' sets read_only: " + m.str("read_only"));
+        } else {
+          report(NOT_READ_ONLY, service.line(), service.column(), "read_only",
+              "service '" + service.name() + "' does not set read_only: true");
+        }
       }
       environment(m);
     }
@@ -89,15 +96,17 @@ public final class ComposeAnalyzer implements Analyzer {
     void volumes(YamlMap m) {
       for (YamlNode v : m.list("volumes")) {
         String source = null;
+        YamlNode at = v;
         if (v instanceof YamlScalar s && s.value() != null) {
           String text = s.value();
           int colon = text.indexOf(':');
           source = colon < 0 ? text : text.substring(0, colon);
         } else if (v instanceof YamlMap vm) {
           source = vm.str("source");
+          at = vm.has("source") ? vm.get("source") : v;
         }
         if (source != null && isRuntimeSocket(source)) {
-          sink.report(DOCKER_SOCKET.at(file.location(v.line(), v.column()), "service '"
+          sink.report(DOCKER_SOCKET.at(file.location(at.line(), at.column()), "service '"
               + service.name() + "' mounts the container runtime socket '" + source + "'")
               .withKey(key("volumes/" + source)));
         }
@@ -115,18 +124,33 @@ public final class ComposeAnalyzer implements Analyzer {
     }
 
     void securityOpts(YamlMap m) {
+      YamlNode off = null;
       for (YamlNode o : m.list("security_opt")) {
         String t = o.text() == null ? "" : o.text().replace(" ", "").toLowerCase(Locale.ROOT);
         if (t.equals("no-new-privileges") || t.equals("no-new-privileges:true")
-            || t.equals("no-new-privileges=true")) {
+            || t.equals("no-new-privileges=true") || o instanceof YamlScalar s && s.templated()) {
           return;
         }
+        if (t.startsWith("no-new-privileges")) {
+          off = o;
+        }
       }
-      report(NO_NEW_PRIVILEGES, service.line(), service.column(), "security_opt",
-          "service '" + service.name() + "' does not set security_opt no-new-privileges:true");
+      if (off != null) {
+        sink.report(NO_NEW_PRIVILEGES.at(file.location(off.line(), off.column()), "service '"
+            + service.name() + "' sets security_opt " + off.text().trim())
+            .withKey(key("security_opt")));
+      } else if (!m.unknown("security_opt")) {
+        report(NO_NEW_PRIVILEGES, service.line(), service.column(), "security_opt",
+            "service '" + service.name() + "' does not set security_opt no-new-privileges:true");
+      }
     }
 
     void capabilities(YamlMap m) {
+      boolean dropsAll = false;
+      for (YamlNode c : m.list("cap_drop")) {
+        String cap = c.text() == null ? "" : c.text().trim().toUpperCase(Locale.ROOT);
+        dropsAll |= cap.equals("ALL") || cap.contains("${");
+      }
       for (YamlNode c : m.list("cap_add")) {
         String cap = c.text() == null ? "" : c.text().trim().toUpperCase(Locale.ROOT);
         if (cap.startsWith("CAP_")) {
@@ -138,31 +162,61 @@ public final class ComposeAnalyzer implements Analyzer {
               .withKey(key("cap_add/" + cap)));
         }
       }
+      // A privileged service holds every capability anyway; IMP-COMPOSE-001 says so.
+      if (dropsAll || m.isTrue("privileged") || m.unknown("cap_drop")) {
+        return;
+      }
+      if (m.has("cap_drop")) {
+        report(NO_CAP_DROP, m, "cap_drop", "service '" + service.name()
+            + "' drops some capabilities but not ALL");
+      } else {
+        report(NO_CAP_DROP, service.line(), service.column(), "cap_drop",
+            "service '" + service.name() + "' does not set cap_drop: [ALL]");
+      }
     }
 
     void ports(YamlMap m) {
+      Map<Integer, String> debuggers = Debuggers.ports(m);
       for (YamlNode p : m.list("ports")) {
         String shown = null;
         if (p instanceof YamlScalar s && s.value() != null) {
           if (publishesOnAllInterfaces(s.value())) {
             shown = s.value();
           }
-        } else if (p instanceof YamlMap pm && pm.has("published")) {
+        } else if (p instanceof YamlMap pm) {
           String ip = pm.str("host_ip");
           if (ip == null || isAnyAddress(ip)) {
-            shown = "published: " + pm.str("published");
+            shown = pm.has("published") ? "published: " + pm.str("published")
+                : "target: " + pm.str("target");
           }
         }
-        if (shown != null) {
-          sink.report(PUBLIC_PORT.at(file.location(p.line(), p.column()), "service '"
+        if (shown == null) {
+          continue;
+        }
+        YamlNode at = p instanceof YamlMap pm && pm.has("published") ? pm.get("published") : p;
+        if (p instanceof YamlScalar || p.asMap().has("published")) {
+          sink.report(PUBLIC_PORT.at(file.location(at.line(), at.column()), "service '"
               + service.name() + "' publishes port '" + shown + "' on all interfaces")
               .withKey(key("ports/" + shown)));
+        }
+        int[] range = Debuggers.containerPorts(p);
+        if (range == null) {
+          continue;
+        }
+        for (Map.Entry<Integer, String> d : debuggers.entrySet()) {
+          if (d.getKey() >= range[0] && d.getKey() <= range[1]) {
+            sink.report(DEBUG_PORT.at(file.location(at.line(), at.column()), "service '"
+                + service.name() + "' publishes " + d.getValue() + " (port " + d.getKey()
+                + ") on all interfaces").withKey(key("debug/" + d.getKey())));
+            break;
+          }
         }
       }
     }
 
     void image(YamlMap m) {
-      if (service.image() == null) {
+      if (service.image() == null || service.hasBuild() && !pulled(m)) {
+        // With build:, image: names the tag the build produces; nothing is pulled to pin.
         return;
       }
       String image = service.image().trim();
@@ -224,6 +278,20 @@ public final class ComposeAnalyzer implements Analyzer {
     String key(String what) {
       return "services/" + service.name() + "/" + what;
     }
+  }
+
+  /**
+   * Whether Compose pulls a service that also builds: only when its pull_policy asks to pull
+   * (always, daily, weekly, every_...); otherwise it builds the image it names.
+   */
+  static boolean pulled(YamlMap service) {
+    String policy = service.str("pull_policy");
+    if (policy == null) {
+      return false;
+    }
+    String p = policy.trim().toLowerCase(Locale.ROOT);
+    return p.equals("always") || p.equals("daily") || p.equals("weekly")
+        || p.startsWith("every_");
   }
 
   static boolean isRuntimeSocket(String source) {

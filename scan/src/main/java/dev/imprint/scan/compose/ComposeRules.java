@@ -128,7 +128,34 @@ final class ComposeRules {
           "environment:\n  DB_PASSWORD_FILE: /run/secrets/db_password\nsecrets: [db_password]")
       .tags("compose", "secret", "CWE-798").build();
 
+  static final Rule NO_CAP_DROP = Rule.builder("IMP-COMPOSE-011")
+      .title("Service does not drop Linux capabilities")
+      .severity(Severity.LOW).category(Category.NHI5)
+      .rationale("Without cap_drop a container keeps Docker's default capabilities (CHOWN, "
+          + "DAC_OVERRIDE, FOWNER, SETUID, SETGID, NET_RAW, MKNOD, ...), which a compromised "
+          + "service can use to read files it does not own, spoof traffic on the host network "
+          + "or widen a kernel exploit. Few applications need any of them.")
+      .remediation("Add cap_drop: [ALL] to every service and add back with cap_add only the "
+          + "capability the service is known to need, such as NET_BIND_SERVICE.")
+      .example("services:\n  app:\n    image: app@sha256:...",
+          "services:\n  app:\n    image: app@sha256:...\n    cap_drop: [ALL]")
+      .tags("compose", "CWE-250").build();
+
+  static final Rule DEBUG_PORT = Rule.builder("IMP-COMPOSE-012")
+      .title("Debugger port published on all host interfaces")
+      .severity(Severity.HIGH).category(Category.NHI4)
+      .rationale("A debugger endpoint (the Node.js inspector on 9229, a JVM's JDWP agent, "
+          + "debugpy, Delve) accepts anyone who connects, without authentication, and lets them "
+          + "run arbitrary code in the service with its identity, its secrets and its network "
+          + "access. Published on all interfaces, that is anyone who can reach the host.")
+      .remediation("Do not publish debugger ports in shared or deployed compose files. For "
+          + "local debugging bind them to the loopback interface (\"127.0.0.1:9229:9229\") in "
+          + "an override file that is not deployed.")
+      .example("command: node --inspect=0.0.0.0:9229 server.js\nports:\n  - \"9229:9229\"",
+          "command: node server.js\nports:\n  - \"127.0.0.1:3000:3000\"")
+      .tags("compose", "CWE-489").build();
+
   static final List<Rule> ALL = List.of(PRIVILEGED, DOCKER_SOCKET, HOST_NAMESPACE,
       NO_NEW_PRIVILEGES, CAP_ADD, PUBLIC_PORT, MUTABLE_IMAGE, UNPINNED_IMAGE, NOT_READ_ONLY,
-      ENV_SECRET);
+      ENV_SECRET, NO_CAP_DROP, DEBUG_PORT);
 }

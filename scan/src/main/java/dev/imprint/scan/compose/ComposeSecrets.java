@@ -24,7 +24,7 @@ import java.util.Map;
  * compose's secret mechanism, with the secret itself committed beside the compose file.
  */
 final class ComposeSecrets {
-  static final Rule COMMITTED_SECRET_FILE = Rule.builder("IMP-COMPOSE-011")
+  static final Rule COMMITTED_SECRET_FILE = Rule.builder("IMP-COMPOSE-013")
       .title("Compose secret read from a file committed in the repository")
       .severity(Severity.HIGH).category(Category.NHI2)
       .rationale("Compose secrets keep a value out of the environment and the image, but a "

@@ -23,7 +23,7 @@ public final class DockerfileAnalyzer implements Analyzer {
   @Override
   public Session start(ScanSettings settings) {
     return (SourceFile file, Sink sink) -> {
-      if (!DockerfileParser.isDockerfileName(file.name())) {
+      if (!DockerfileParser.isDockerfile(file.name(), file.text())) {
         return;
       }
       Dockerfile df = DockerfileParser.parse(file);

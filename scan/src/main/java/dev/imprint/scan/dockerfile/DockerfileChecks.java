@@ -134,7 +134,8 @@ final class DockerfileChecks {
       default -> { }
     }
     for (Heredoc h : ins.heredocs()) {
-      privateKey(h.body(), file.location(h.line(), 1), ins);
+      privateKey(h.body(), file.location(h.line() + linesBefore(h.body(), "-----BEGIN"), 1),
+          ins);
       if (!ins.is("RUN")) {
         Matcher m = TOKEN.matcher(h.body());
         if (m.find()) {
@@ -325,9 +326,9 @@ final class DockerfileChecks {
       boolean verified = find("(sha(1|224|256|384|512)sum|shasum)[^|&;\\n]{0,300}(-c|--check)", s.text()) || s.text().contains("gpg --verify")
           || s.text().contains("gpgv ") || s.text().contains("cosign verify")
           || s.text().contains("minisign -V");
-      boolean aptInstall = false;
-      boolean aptUpdate = false;
-      int aptUpdateAt = 0;
+      // Package manager -> offset of an index refresh, and managers that install in this RUN.
+      java.util.Map<String, Shell.Command> refreshed = new java.util.LinkedHashMap<>();
+      Set<String> installing = new java.util.HashSet<>();
       List<String> downloads = new ArrayList<>();
       for (int k = 0; k < cmds.size(); k++) {
         Shell.Command c = cmds.get(k);
@@ -337,12 +338,13 @@ final class DockerfileChecks {
         if (c.sudo()) {
           report(DockerfileRules.SUDO, at, "sudo runs '" + clip(c.text()) + "'", null);
         }
-        if ((name.equals("apt-get") || name.equals("apt")) && sub.equals("update")) {
-          aptUpdate = true;
-          aptUpdateAt = c.offset();
+        String refresh = Packages.indexRefresh(c);
+        if (refresh != null) {
+          refreshed.putIfAbsent(refresh, c);
         }
-        if ((name.equals("apt-get") || name.equals("apt")) && sub.equals("install")) {
-          aptInstall = true;
+        String installer = Packages.installer(c);
+        if (installer != null) {
+          installing.add(installer);
         }
         Packages.Install install = Packages.install(c);
         if (install != null) {
@@ -393,9 +395,12 @@ final class DockerfileChecks {
           removedSecret(c, ins);
         }
       }
-      if (aptUpdate && !aptInstall) {
-        report(DockerfileRules.UPDATE_ALONE, loc(s, aptUpdateAt),
-            "apt-get update without apt-get install in the same RUN", null);
+      for (java.util.Map.Entry<String, Shell.Command> r : refreshed.entrySet()) {
+        if (!installing.contains(r.getKey())) {
+          report(DockerfileRules.UPDATE_ALONE, loc(s, r.getValue().offset()), "'"
+              + clip(r.getValue().text()) + "' refreshes the package index without installing "
+              + "in the same RUN", null);
+        }
       }
       privateKey(s.text(), at(ins), ins);
       textChecks(s, ins);
@@ -740,7 +745,9 @@ final class DockerfileChecks {
           continue;
         }
         for (KeyValue kv : ins.get(k).pairs()) {
-          if (!Secrets.isSecretName(kv.key())) {
+          // An ARG whose default is a mounted secret file's path carries the path, not the
+          // secret: the recommended pattern.
+          if (!Secrets.isSecretName(kv.key()) || Secrets.isSecretFileReference(kv.value())) {
             continue;
           }
           Pattern use = Pattern.compile("\\$\\{?" + Pattern.quote(kv.key()) + "\\b");
@@ -855,6 +862,18 @@ final class DockerfileChecks {
     } catch (java.io.IOException e) {
       // An unreadable or non-UTF-8 script is simply not followed.
     }
+  }
+
+  /** How many lines of a text come before the first occurrence of a marker (0 when absent). */
+  private static int linesBefore(String text, String marker) {
+    int at = text.indexOf(marker);
+    int n = 0;
+    for (int k = 0; k < Math.max(0, at); k++) {
+      if (text.charAt(k) == '\n') {
+        n++;
+      }
+    }
+    return n;
   }
 
   private Location at(Instruction ins) {

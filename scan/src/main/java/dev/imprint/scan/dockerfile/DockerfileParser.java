@@ -35,7 +35,11 @@ public final class DockerfileParser {
           + "|([A-Za-z_][A-Za-z0-9_]{0,63}))");
   private static final Pattern NOT_DOCKERFILE = Pattern.compile(
       "\\.(dockerignore|md|txt|rst|adoc|html?|json|ya?ml|sh|ps1|py|j2|tpl|bak|orig|swp|lock)$");
+  private static final Pattern SOURCE_CODE = Pattern.compile("\\.(go|py|rb|js|mjs|ts|jsx|tsx|java"
+      + "|kt|kts|rs|c|h|cc|cpp|hpp|cs|php|pl|pm|bat|cmd|groovy|gradle|xml|toml|ini|cfg|conf|tf"
+      + "|hcl|nix|lua|scala|swift|ex|exs|erl|hs|clj|vue|css|scss|sql|properties|env|in|mk)$");
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern FIRST_INSTRUCTION = Pattern.compile("(?i)(FROM|ARG)\\s+\\S");
 
   private DockerfileParser() {}
 
@@ -48,6 +52,38 @@ public final class DockerfileParser {
     return n.equals("dockerfile") || n.endsWith(".dockerfile") || n.startsWith("dockerfile.")
         || n.equals("containerfile") || n.endsWith(".containerfile")
         || n.startsWith("containerfile.");
+  }
+
+  /**
+   * Whether a file is a Dockerfile: one of the {@link #isDockerfileName names}, or a name such
+   * as {@code Dockerfile_prod} or {@code Containerfile-dev} whose first instruction is a FROM or
+   * an ARG (source files such as {@code dockerfile-parser.go} share the prefix).
+   */
+  public static boolean isDockerfile(String name, String text) {
+    if (isDockerfileName(name)) {
+      return true;
+    }
+    String n = name.toLowerCase(Locale.ROOT);
+    boolean prefixed = n.startsWith("dockerfile_") || n.startsWith("dockerfile-")
+        || n.startsWith("containerfile_") || n.startsWith("containerfile-");
+    return prefixed && !NOT_DOCKERFILE.matcher(n).find() && !SOURCE_CODE.matcher(n).find()
+        && startsLikeDockerfile(text);
+  }
+
+  private static boolean startsLikeDockerfile(String text) {
+    int from = 0;
+    for (int guard = 0; guard < 200 && from < text.length(); guard++) {
+      int end = text.indexOf('\n', from);
+      String line = text.substring(from, end < 0 ? text.length() : end).strip();
+      if (!line.isEmpty() && !line.startsWith("#")) {
+        return FIRST_INSTRUCTION.matcher(line).lookingAt();
+      }
+      if (end < 0) {
+        return false;
+      }
+      from = end + 1;
+    }
+    return false;
   }
 
   /** Parses a file; problems become {@link Dockerfile#diagnostics()}, never exceptions. */
@@ -379,7 +415,10 @@ public final class DockerfileParser {
         problem(raw.line(), raw.column(), k + " needs at least one name");
         return out;
       }
-      boolean legacy = k.equals("ENV") && !tokens.get(0).raw().contains("=") && tokens.size() > 1;
+      // ENV and LABEL both accept the legacy "NAME value words" form: one pair, the value is
+      // the rest of the line.
+      boolean legacy = (k.equals("ENV") || k.equals("LABEL")) && !tokens.get(0).raw().contains("=")
+          && tokens.size() > 1;
       if (legacy) {
         Words.Token t = tokens.get(0);
         String rawValue = args.substring(tokens.get(1).start()).strip();
@@ -387,7 +426,9 @@ public final class DockerfileParser {
             .reduce((a, b) -> a + " " + b).orElse("");
         int[] p = raw.position(t.start());
         out.add(new KeyValue(t.raw(), value, rawValue, p[0], p[1]));
-        vars.put(t.raw(), value);
+        if (k.equals("ENV")) {
+          vars.put(t.raw(), value);
+        }
         return out;
       }
       Map<String, String> updates = new LinkedHashMap<>();

@@ -194,12 +194,13 @@ final class DockerfileRules {
           + "to a full commit id.",
       "ADD https://example.com/tool.tgz /opt/",
       "ADD --checksum=sha256:<hex> https://example.com/tool.tgz /opt/");
-  static final Rule UPDATE_ALONE = rule("IMP-DOCKER-025", "apt-get update without install in "
-      + "the same RUN", LOW, IMMUTABILITY,
-      "A layer with only 'apt-get update' is cached: later installs use a stale package index "
-          + "and builds are not reproducible.",
-      "Update and install in one RUN: 'apt-get update && apt-get install -y pkg=ver && rm -rf "
-          + "/var/lib/apt/lists/*'.",
+  static final Rule UPDATE_ALONE = rule("IMP-DOCKER-025", "Package index updated without an "
+      + "install in the same RUN", LOW, IMMUTABILITY,
+      "A layer that only refreshes the package index (apt-get update, apk update, yum or dnf "
+          + "makecache, zypper refresh, pacman -Sy) is cached: later installs use a stale "
+          + "index and builds are not reproducible.",
+      "Refresh and install in one RUN: 'apt-get update && apt-get install -y pkg=ver && rm -rf "
+          + "/var/lib/apt/lists/*', 'apk add --no-cache pkg=ver', 'dnf install -y pkg-ver'.",
       "RUN apt-get update\nRUN apt-get install -y curl",
       "RUN apt-get update && apt-get install -y curl=8.5.0-2");
   static final Rule RUN_SECRET = rule("IMP-DOCKER-026", "Secret written in a RUN command",

@@ -94,11 +94,75 @@ final class Packages {
       case "gem" -> gemVersion || p.contains(":");
       case "go" -> p.contains("@") && !p.endsWith("@latest") && !p.endsWith("@master")
           && !p.endsWith("@main");
-      case "rpm" -> p.matches(".+-[0-9][^/]*") || p.contains("=");
+      // A version taken from an ARG or ENV ("httpd-${HTTPD_VERSION}") is a pin, as for the
+      // other managers, whose separators ('=', '==', '@') already count whatever follows them.
+      case "rpm" -> p.matches(".+-[0-9][^/]*") || p.matches(".+-\\$.+") || p.contains("=");
       case "zypper" -> p.contains("=") || p.contains(">") || p.contains("<");
       default -> true;
     };
   }
+
+  /** The package manager family whose index a command only refreshes, or {@code null}. */
+  static String indexRefresh(Shell.Command c) {
+    String n = c.name();
+    String sub = c.sub();
+    if ((n.equals("apt-get") || n.equals("apt") || n.equals("aptitude")) && sub.equals("update")) {
+      return "apt";
+    }
+    if (n.equals("apk") && sub.equals("update")) {
+      return "apk";
+    }
+    if (RPM.contains(n) && (sub.equals("makecache") || sub.equals("check-update"))) {
+      return "rpm";
+    }
+    if (n.equals("zypper") && (sub.equals("refresh") || sub.equals("ref"))) {
+      return "zypper";
+    }
+    if (n.equals("pacman") && pacmanOp(c).matches("-S[a-z]*y[a-z]*") && !pacmanOp(c)
+        .contains("u") && c.args().stream().noneMatch(w -> !w.startsWith("-"))) {
+      return "pacman";
+    }
+    return null;
+  }
+
+  /** The package manager family that installs or upgrades packages, or {@code null}. */
+  static String installer(Shell.Command c) {
+    String n = c.name();
+    String sub = c.sub();
+    if (n.equals("apt-get") || n.equals("apt") || n.equals("aptitude")) {
+      return Set.of("install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep")
+          .contains(sub) ? "apt" : null;
+    }
+    if (n.equals("apk")) {
+      return sub.equals("add") || sub.equals("upgrade") ? "apk" : null;
+    }
+    if (RPM.contains(n)) {
+      return Set.of("install", "update", "upgrade", "reinstall", "groupinstall", "distro-sync",
+          "localinstall", "builddep").contains(sub) ? "rpm" : null;
+    }
+    if (n.equals("zypper")) {
+      return Set.of("install", "in", "update", "up", "dist-upgrade", "dup", "patch")
+          .contains(sub) ? "zypper" : null;
+    }
+    if (n.equals("pacman")) {
+      return pacmanOp(c).matches("-S[a-z]*u[a-z]*")
+          || pacmanOp(c).startsWith("-S") && c.args().stream().anyMatch(w -> !w.startsWith("-"))
+          ? "pacman" : null;
+    }
+    return null;
+  }
+
+  /** pacman's operation flag, such as {@code -Syu} ({@code ""} when none). */
+  private static String pacmanOp(Shell.Command c) {
+    for (String a : c.args()) {
+      if (a.matches("-[A-Z][a-z]*")) {
+        return a;
+      }
+    }
+    return "";
+  }
+
+  private static final Set<String> RPM = Set.of("yum", "dnf", "microdnf", "tdnf");
 
   static boolean isUpgrade(Shell.Command c) {
     String n = c.name();
@@ -117,6 +181,9 @@ final class Packages {
     }
     if (n.equals("zypper")) {
       return Set.of("update", "up", "dist-upgrade", "dup", "patch").contains(sub);
+    }
+    if (n.equals("pacman")) {
+      return pacmanOp(c).matches("-S[a-z]*u[a-z]*");
     }
     return false;
   }

@@ -41,6 +41,7 @@ public final class KubernetesAnalyzer implements Analyzer {
   private static final class KubeSession implements Session {
     private final ScanSettings settings;
     private final ConcurrentLinkedQueue<CrossCheck.Entry> seen = new ConcurrentLinkedQueue<>();
+    private final ApplyUnits units = new ApplyUnits();
 
     KubeSession(ScanSettings settings) {
       this.settings = settings;
@@ -48,14 +49,26 @@ public final class KubernetesAnalyzer implements Analyzer {
 
     @Override
     public void analyze(SourceFile file, Sink sink) {
+      if (ApplyUnits.isLayoutFile(file)) {
+        units.note(file);
+      }
       KubernetesReader.Result r = KubernetesReader.read(file);
       if (r.problem() != null) {
         sink.diagnose(r.problem());
         return;
       }
+      if (units.isPatchBeside(file)) {
+        // A kustomize patch holds a few fields merged into a base object, not a manifest.
+        return;
+      }
       for (KubernetesObject o : r.objects()) {
-        seen.add(new CrossCheck.Entry(file, o));
         new WorkloadCheck(file, sink, o, settings).run();
+        if (o.cloudRun()) {
+          // No cluster around it: no pod security context, namespace, NetworkPolicy, service
+          // account token or RBAC to combine with.
+          continue;
+        }
+        seen.add(new CrossCheck.Entry(file, o));
         new PodSecurityCheck(file, sink, o).run();
         new RbacCheck(file, sink, o).run();
         new SecretManifests(file, sink, o).run();
@@ -64,10 +77,16 @@ public final class KubernetesAnalyzer implements Analyzer {
 
     @Override
     public void finish(Sink sink) {
-      List<CrossCheck.Entry> all = new ArrayList<>(seen);
+      List<CrossCheck.Entry> all = new ArrayList<>();
+      for (CrossCheck.Entry e : seen) {
+        if (!units.isPatch(e.file())) {
+          all.add(e);
+        }
+      }
       all.sort(Comparator.comparing((CrossCheck.Entry e) -> e.file().path())
           .thenComparingInt(e -> e.obj().line()));
-      new CrossCheck(all, sink).run();
+      units.resolve();
+      new CrossCheck(all, units, sink).run();
     }
   }
 }

@@ -19,28 +19,82 @@ public record KubernetesObject(String kind, String apiVersion, String name, Stri
   private static final Set<String> TEMPLATED =
       Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job",
           "ReplicationController");
+  private static final Set<String> KNATIVE = Set.of("Service", "Configuration");
 
-  /** The pod spec of a workload (Pod, Deployment, ..., CronJob), or {@code null}. */
+  /**
+   * The pod spec of a workload (Pod, Deployment, ..., CronJob, and a Knative Service,
+   * Configuration or Revision, which run pods the same way), or {@code null}.
+   */
   public YamlMap podSpec() {
-    YamlNode spec;
-    if ("Pod".equals(kind)) {
-      spec = node.get("spec");
-    } else if (TEMPLATED.contains(kind)) {
-      spec = node.at("spec", "template", "spec");
+    YamlMap holder = podSpecHolder();
+    YamlNode spec = holder == null ? null : holder.get("spec");
+    return spec instanceof YamlMap m ? m : null;
+  }
+
+  /** The map whose {@code spec} key holds the pod spec, or {@code null}. */
+  private YamlMap podSpecHolder() {
+    YamlNode holder;
+    if ("Pod".equals(kind) && !knative() || knative() && "Revision".equals(kind)) {
+      holder = node;
+    } else if (TEMPLATED.contains(kind) || knative() && KNATIVE.contains(kind)) {
+      holder = node.at("spec", "template");
     } else if ("CronJob".equals(kind)) {
-      spec = node.at("spec", "jobTemplate", "spec", "template", "spec");
+      holder = node.at("spec", "jobTemplate", "spec", "template");
     } else {
       return null;
     }
-    return spec instanceof YamlMap m ? m : null;
+    return holder instanceof YamlMap m ? m : null;
+  }
+
+  /** The line of the {@code spec:} key that holds the pod spec (where a missing field is). */
+  public int podSpecLine() {
+    YamlMap h = podSpecHolder();
+    return h == null ? line : h.keyLine("spec");
+  }
+
+  /** The column of the {@code spec:} key that holds the pod spec. */
+  public int podSpecColumn() {
+    YamlMap h = podSpecHolder();
+    return h == null ? column : h.keyColumn("spec");
+  }
+
+  /** Whether this is a Knative Serving object (serving.knative.dev). */
+  public boolean knative() {
+    return apiVersion.startsWith("serving.knative.dev/");
+  }
+
+  /**
+   * Whether this is a Cloud Run service or job written as Knative YAML: it runs in Google's
+   * sandbox, not in a cluster. Known by the {@code cloud.googleapis.com/location} label, a
+   * {@code run.googleapis.com/} annotation, or a Google service account email as its identity.
+   */
+  public boolean cloudRun() {
+    if (!knative()) {
+      return false;
+    }
+    if (labels.containsKey("cloud.googleapis.com/location")) {
+      return true;
+    }
+    YamlMap h = podSpecHolder();
+    for (YamlNode annotations : new YamlNode[] {node.at("metadata", "annotations"),
+        h == null ? null : h.at("metadata", "annotations")}) {
+      if (annotations instanceof YamlMap a) {
+        for (String key : a.entries().keySet()) {
+          if (key.startsWith("run.googleapis.com/")) {
+            return true;
+          }
+        }
+      }
+    }
+    YamlMap spec = podSpec();
+    String sa = spec == null ? null : spec.str("serviceAccountName");
+    return sa != null && sa.trim().endsWith(".iam.gserviceaccount.com");
   }
 
   /** The pod template's labels (a Pod's own labels), empty when there are none. */
   public YamlMap podLabels() {
-    YamlNode l = "Pod".equals(kind) ? node.at("metadata", "labels")
-        : "CronJob".equals(kind)
-            ? node.at("spec", "jobTemplate", "spec", "template", "metadata", "labels")
-            : node.at("spec", "template", "metadata", "labels");
+    YamlMap h = podSpecHolder();
+    YamlNode l = h == null ? null : h.at("metadata", "labels");
     return l == null ? node.map("__none__") : l.asMap();
   }
 
@@ -59,10 +113,12 @@ public record KubernetesObject(String kind, String apiVersion, String name, Stri
     YamlMap podSc = spec.map("securityContext");
     for (String field : List.of("containers", "initContainers", "ephemeralContainers")) {
       YamlList list = spec.list(field);
-      for (YamlNode c : list) {
-        if (c instanceof YamlMap m) {
+      for (int i = 0; i < list.size(); i++) {
+        if (list.get(i) instanceof YamlMap m) {
+          // Knative lets a single container go unnamed: call it by its place.
           String n = m.str("name");
-          out.add(new Container(n == null ? "?" : n, field, m, podSc, m.map("securityContext")));
+          out.add(new Container(n == null ? field + "[" + i + "]" : n, field, m, podSc,
+              m.map("securityContext")));
         }
       }
     }

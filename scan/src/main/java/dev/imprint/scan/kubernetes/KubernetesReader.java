@@ -2,6 +2,7 @@ package dev.imprint.scan.kubernetes;
 
 import dev.imprint.scan.Diagnostic;
 import dev.imprint.scan.SourceFile;
+import dev.imprint.scan.yaml.GoTemplates;
 import dev.imprint.scan.yaml.YamlMap;
 import dev.imprint.scan.yaml.YamlNode;
 import dev.imprint.scan.yaml.YamlReader;
@@ -46,11 +47,25 @@ public final class KubernetesReader {
     if (!(json ? LOOKS_K8S : YAML_API).matcher(text).find() || !HAS_KIND.matcher(text).find()) {
       return new Result(List.of(), null);
     }
-    YamlReader.Result parsed = YamlReader.read(file);
-    if (!parsed.ok()) {
-      if (text.contains("{{")) {
-        return new Result(List.of(), null);
+    boolean template = !json && GoTemplates.isTemplate(text);
+    YamlReader.Result parsed = template && isChartTemplate(file) ? null : YamlReader.read(file);
+    if (parsed == null || !parsed.ok() && template) {
+      // A Helm (Go template) manifest: read what can be read with the directives neutralised.
+      parsed = YamlReader.readTemplate(GoTemplates.neutralize(text, true), text);
+      if (!parsed.ok()) {
+        YamlReader.Result plain =
+            YamlReader.readTemplate(GoTemplates.neutralize(text, false), text);
+        parsed = plain.ok() ? plain : parsed;
       }
+      if (!parsed.ok()) {
+        YamlReader.YamlProblem p = parsed.problem();
+        return new Result(List.of(), new Diagnostic(file.location(p.line(), p.column()),
+            Diagnostic.Kind.SKIPPED, "Kubernetes rules skipped this template: with its {{ }} "
+                + "directives neutralised it is still not YAML (" + p.message() + "); render "
+                + "it (helm template) and scan the output"));
+      }
+    }
+    if (!parsed.ok()) {
       YamlReader.YamlProblem p = parsed.problem();
       return new Result(List.of(), new Diagnostic(file.location(p.line(), p.column()),
           Diagnostic.Kind.PARSE_ERROR,
@@ -61,6 +76,12 @@ public final class KubernetesReader {
       collect(doc, out, 0);
     }
     return new Result(out, null);
+  }
+
+  /** Whether a file sits in a Helm chart's {@code templates/} folder. */
+  static boolean isChartTemplate(SourceFile file) {
+    String p = "/" + file.path();
+    return p.contains("/templates/");
   }
 
   private static void collect(YamlNode doc, List<KubernetesObject> out, int depth) {
@@ -89,7 +110,7 @@ public final class KubernetesReader {
     if (name == null) {
       name = meta.str("generateName") == null ? "?" : meta.str("generateName");
     }
-    out.add(new KubernetesObject(kind.trim(), api.trim(), name, meta.str("namespace"), labels,
-        m.line(), m.column(), m));
+    out.add(new KubernetesObject(kind.trim(), api.trim(), name,
+        meta.str("namespace"), labels, m.line(), m.column(), m));
   }
 }

@@ -65,7 +65,8 @@ final class PodSecurityRules {
       .severity(Severity.MEDIUM).category(Category.NHI5)
       .rationale("Capabilities such as SYS_ADMIN, NET_ADMIN or NET_RAW give a container "
           + "root-like powers over the kernel or the network; the default set is larger than "
-          + "most applications need.")
+          + "most applications need. Adding back NET_BIND_SERVICE, the one capability the "
+          + "restricted Pod Security Standard allows, is not reported.")
       .remediation("Drop ALL capabilities and add back only the one the application needs "
           + "(usually none, sometimes NET_BIND_SERVICE).")
       .example("capabilities:\n  add: [SYS_ADMIN]", "capabilities:\n  drop: [ALL]")
@@ -76,7 +77,8 @@ final class PodSecurityRules {
       .severity(Severity.HIGH).category(Category.NHI5)
       .rationale("Mounting the container runtime socket, the node's root, /etc, /var/lib/kubelet "
           + "or any writable host path gives the pod the node's credentials and a path to take "
-          + "over the node.")
+          + "over the node; a PersistentVolume backed by such a host path hands it to any pod "
+          + "that claims the volume.")
       .remediation("Use emptyDir, a PersistentVolumeClaim or a CSI volume; if a host path is "
           + "unavoidable, mount a narrow directory read-only.")
       .example("hostPath: {path: /var/run/docker.sock}", "emptyDir: {}")

@@ -44,27 +44,31 @@ record RbacCheck(SourceFile file, Sink sink, KubernetesObject obj) {
     }
   }
 
-  /** The rules of a (Cluster)Role that the scanner considers takeover rights (K45). */
-  static List<String> takeoverRights(YamlMap role) {
+  /**
+   * The rights of a (Cluster)Role that the scanner considers takeover rights (K45), as they
+   * apply through a binding: a RoleBinding grants only the namespaced part of a ClusterRole.
+   */
+  static List<String> takeoverRights(YamlMap role, boolean namespaced) {
     List<String> out = new ArrayList<>();
     for (YamlNode n : role.list("rules")) {
-      YamlMap r = n.asMap();
-      if (any(r, "verbs", "*") && any(r, "resources", "*")) {
+      PolicyRule r = new PolicyRule(n.asMap(), namespaced);
+      if (r.star("verbs") != null && r.star("resources") != null && r.reachesCoreGroup()) {
         out.add("'*' on '*'");
       }
-      if (can(r, Set.of("secrets"), Set.of("get", "list", "watch"))) {
+      if (r.can(Set.of("secrets"), Set.of("get", "list", "watch"))) {
         out.add("read secrets");
       }
-      if (can(r, Set.of("pods/exec"), Set.of("create", "get"))) {
+      if (r.can(Set.of("pods/exec"), Set.of("create", "get"))) {
         out.add("pods/exec");
       }
-      if (can(r, Set.of("pods"), Set.of("create"))) {
+      if (r.can(Set.of("pods"), Set.of("create"))) {
         out.add("create pods");
       }
-      if (can(r, Set.of("users", "groups", "serviceaccounts"), Set.of("impersonate"))) {
+      if (r.can(Set.of("users", "groups", "serviceaccounts"), Set.of("impersonate"))) {
         out.add("impersonate");
       }
-      if (can(r, Set.of("roles", "clusterroles"), Set.of("bind", "escalate"))) {
+      if (r.can(Set.of("roles", "clusterroles"), Set.of("escalate"))
+          || r.can(Set.of("roles", "clusterroles"), Set.of("bind"))) {
         out.add("bind/escalate");
       }
     }
@@ -73,79 +77,150 @@ record RbacCheck(SourceFile file, Sink sink, KubernetesObject obj) {
 
   private void role() {
     boolean cluster = "ClusterRole".equals(obj.kind());
+    List<PolicyRule> rules = new ArrayList<>();
     for (YamlNode n : obj.node().list("rules")) {
-      YamlMap r = n.asMap();
-      String at = obj.address() + " ";
-      if (any(r, "verbs", "*") || any(r, "resources", "*") || any(r, "apiGroups", "*")) {
-        report(WILDCARD, n, "wildcard", at + "grants '*' in verbs, resources or apiGroups");
-      }
-      if (can(r, Set.of("secrets"), Set.of("get", "list", "watch"))) {
-        sink.report(SECRETS_READ.at(file.location(n.line(), n.column()), at + "can read "
-            + (cluster ? "Secrets cluster-wide" : "Secrets")).withKey(obj.address() + "/secrets")
-            .withSeverity(cluster && r.list("resourceNames").size() == 0 ? Severity.HIGH
+      rules.add(new PolicyRule(n.asMap(), !cluster));
+    }
+    boolean createsBindings = rules.stream().anyMatch(r -> r.can(
+        Set.of("rolebindings", "clusterrolebindings"), Set.of("create", "update", "patch")));
+    boolean writesRoles = rules.stream().anyMatch(r -> r.can(Set.of("roles", "clusterroles"),
+        Set.of("create", "update", "patch")));
+    String at = obj.address() + " ";
+    for (PolicyRule r : rules) {
+      wildcard(r, at);
+      YamlNode secrets = r.grants(Set.of("secrets"), Set.of("get", "list", "watch"));
+      if (secrets != null) {
+        sink.report(SECRETS_READ.at(file.location(secrets.line(), secrets.column()), at
+            + "can read " + (cluster ? "Secrets cluster-wide" : "Secrets"))
+            .withKey(obj.address() + "/secrets")
+            .withSeverity(cluster && r.resourceNames().size() == 0 ? Severity.HIGH
                 : Severity.MEDIUM));
       }
       Set<String> creatable = new java.util.TreeSet<>();
+      YamlNode firstCreatable = null;
       for (String w : WORKLOADS) {
-        if (can(r, Set.of(w), Set.of("create"))) {
+        YamlNode g = r.grants(Set.of(w), Set.of("create"));
+        if (g != null) {
           creatable.add(w);
+          firstCreatable = firstCreatable == null ? g : firstCreatable;
         }
       }
-      if (!creatable.isEmpty() && !any(r, "resources", "*")) {
-        report(CREATE_PODS, n, "create", at + "can create " + String.join(", ", creatable));
+      if (!creatable.isEmpty() && r.star("resources") == null) {
+        report(CREATE_PODS, firstCreatable, "create",
+            at + "can create " + String.join(", ", creatable));
       }
-      if (can(r, Set.of("pods/exec", "pods/attach"), Set.of("create", "get"))) {
-        report(EXEC, n, "exec", at + "can exec or attach into pods");
-      }
-      if (can(r, Set.of("pods/portforward"), Set.of("create", "get"))) {
-        report(PORT_FORWARD, n, "portforward", at + "can port-forward to pods");
-      }
-      if (can(r, Set.of("users", "groups", "serviceaccounts", "uids", "userextras"),
-          Set.of("impersonate"))) {
-        report(IMPERSONATE, n, "impersonate", at + "can impersonate identities");
-      }
-      if (can(r, Set.of("roles", "clusterroles"), Set.of("bind", "escalate"))
-          || can(r, Set.of("rolebindings", "clusterrolebindings"), Set.of("create"))) {
-        report(ESCALATE, n, "escalate", at + "can bind or escalate roles");
-      }
-      if (can(r, Set.of("nodes/proxy"), Set.of("get", "create", "update", "patch"))) {
-        report(NODES_PROXY, n, "nodes/proxy", at + "can use nodes/proxy");
-      }
-      if (can(r, Set.of("certificatesigningrequests/approval"), Set.of("update", "patch"))
-          || can(r, Set.of("signers"), Set.of("approve"))) {
-        report(APPROVE_CSR, n, "csr", at + "can approve certificate signing requests");
-      }
-      if (can(r, Set.of("mutatingwebhookconfigurations", "validatingwebhookconfigurations"),
-          Set.of("create", "update", "patch", "delete"))) {
-        report(WEBHOOKS, n, "webhooks", at + "can manage admission webhook configurations");
-      }
-      if (can(r, Set.of("serviceaccounts/token", "serviceaccounts"), Set.of("create"))) {
-        report(SA_TOKEN, n, "sa-token", at + "can create service accounts or their tokens");
-      }
-      YamlList names = r.list("resourceNames");
+      reportIf(EXEC, r.grants(Set.of("pods/exec", "pods/attach"), Set.of("create", "get")),
+          "exec", at + "can exec or attach into pods");
+      reportIf(PORT_FORWARD, r.grants(Set.of("pods/portforward"), Set.of("create", "get")),
+          "portforward", at + "can port-forward to pods");
+      reportIf(IMPERSONATE, r.grants(Set.of("users", "groups", "serviceaccounts", "uids",
+          "userextras"), Set.of("impersonate")), "impersonate", at + "can impersonate "
+          + (cluster ? "identities" : "the namespace's service accounts"));
+      escalation(r, at, createsBindings, writesRoles);
+      reportIf(NODES_PROXY, r.grants(Set.of("nodes/proxy"), Set.of("get", "create", "update",
+          "patch")), "nodes/proxy", at + "can use nodes/proxy");
+      YamlNode csr = r.grants(Set.of("certificatesigningrequests/approval"),
+          Set.of("update", "patch"));
+      reportIf(APPROVE_CSR, csr != null ? csr : r.grants(Set.of("signers"), Set.of("approve")),
+          "csr", at + "can approve certificate signing requests");
+      reportIf(WEBHOOKS, r.grants(Set.of("mutatingwebhookconfigurations",
+          "validatingwebhookconfigurations"), Set.of("create", "update", "patch", "delete")),
+          "webhooks", at + "can manage admission webhook configurations");
+      reportIf(SA_TOKEN, r.grants(Set.of("serviceaccounts/token", "serviceaccounts"),
+          Set.of("create")), "sa-token", at + "can create service accounts or their tokens");
+      YamlList names = r.resourceNames();
       boolean awsAuth = names.size() == 0 ? cluster || "kube-system".equals(obj.namespace())
-          : any(r, "resourceNames", "aws-auth");
-      if (awsAuth && !any(r, "resources", "*")
-          && can(r, Set.of("configmaps"), Set.of("update", "patch", "delete"))) {
-        report(AWS_AUTH, n, "aws-auth", at + "can modify the aws-auth ConfigMap");
+          : r.lists("resourceNames", "aws-auth");
+      YamlNode cm = r.grants(Set.of("configmaps"), Set.of("update", "patch", "delete"));
+      if (awsAuth && r.star("resources") == null && cm != null) {
+        report(AWS_AUTH, cm, "aws-auth", at + "can modify the aws-auth ConfigMap");
       }
     }
+  }
+
+  /**
+   * A '*' in a rule, graded by what it reaches: every resource of the core group (Secrets,
+   * pods) is high; a wildcard confined to named API groups (metrics.k8s.io) or to named
+   * resources is medium when it can write and low when it only reads.
+   */
+  private void wildcard(PolicyRule r, String at) {
+    YamlNode verbs = r.star("verbs");
+    YamlNode resources = r.star("resources");
+    YamlNode groups = r.star("apiGroups");
+    if (verbs == null && resources == null && groups == null) {
+      return;
+    }
+    YamlNode where = resources != null ? resources : verbs != null ? verbs : groups;
+    Severity severity;
+    String what;
+    if (resources != null && r.reachesCoreGroup()) {
+      severity = Severity.HIGH;
+      what = "every resource" + (groups != null ? " of every API group" : " of the core group");
+    } else if (verbs != null && r.can(SENSITIVE, Set.of("*"))) {
+      severity = Severity.HIGH;
+      what = "every verb on sensitive resources";
+    } else {
+      severity = r.writes() ? Severity.MEDIUM : Severity.LOW;
+      what = resources != null ? "every resource of API groups " + texts(r.node().list(
+          "apiGroups")) : verbs != null ? "every verb on " + texts(r.node().list("resources"))
+          : texts(r.node().list("resources")) + " in every API group";
+    }
+    sink.report(WILDCARD.at(file.location(where.line(), where.column()), at + "grants '*': "
+        + what).withKey(obj.address() + "/wildcard").withSeverity(severity));
+  }
+
+  /**
+   * bind and escalate on roles. With the companion right (creating bindings for bind, writing
+   * roles for escalate) the subject can grant itself any role: critical. Alone they are a
+   * latent path. Creating role bindings without bind is not escalation: the API server only
+   * lets a subject bind a role whose permissions it already holds.
+   */
+  private void escalation(PolicyRule r, String at, boolean createsBindings,
+      boolean writesRoles) {
+    YamlNode escalate = r.grants(Set.of("roles", "clusterroles"), Set.of("escalate"));
+    YamlNode bind = r.grants(Set.of("roles", "clusterroles"), Set.of("bind"));
+    if (escalate == null && bind == null) {
+      return;
+    }
+    boolean real = escalate != null && writesRoles || bind != null && createsBindings;
+    String how = escalate != null && writesRoles ? "can escalate the roles it can write"
+        : bind != null && createsBindings ? "can create bindings to roles it does not hold"
+        : escalate != null ? "holds escalate on roles (without the right to write them)"
+        : "holds bind on roles (without the right to create bindings)";
+    YamlNode where = escalate != null && (writesRoles || bind == null) ? escalate : bind;
+    sink.report(ESCALATE.at(file.location(where.line(), where.column()), at + how)
+        .withKey(obj.address() + "/escalate")
+        .withSeverity(real ? Severity.CRITICAL : Severity.MEDIUM));
+  }
+
+  private static final Set<String> SENSITIVE = Set.of("secrets", "pods", "pods/exec",
+      "serviceaccounts", "serviceaccounts/token", "roles", "clusterroles", "rolebindings",
+      "clusterrolebindings", "nodes/proxy");
+
+  private static String texts(YamlList list) {
+    List<String> out = new ArrayList<>();
+    for (YamlNode n : list) {
+      out.add(n.text() == null ? "''" : n.text().isEmpty() ? "\"\"" : n.text());
+    }
+    return out.toString();
   }
 
   private void binding() {
     YamlMap ref = obj.node().map("roleRef");
     if ("cluster-admin".equals(ref.str("name"))) {
-      report(CLUSTER_ADMIN, ref, "cluster-admin", obj.address() + " binds cluster-admin");
+      report(CLUSTER_ADMIN, ref.get("name"), "cluster-admin",
+          obj.address() + " binds cluster-admin");
     }
     for (YamlNode s : obj.node().list("subjects")) {
       YamlMap m = s.asMap();
       String name = m.str("name");
+      YamlNode at = m.has("name") ? m.get("name") : s;
       if ("ServiceAccount".equals(m.str("kind")) && "default".equals(name)) {
-        report(DEFAULT_SA_BINDING, s, "default-sa", obj.address() + " binds role '"
+        report(DEFAULT_SA_BINDING, at, "default-sa", obj.address() + " binds role '"
             + ref.str("name") + "' to the default service account");
       }
       if (name != null && SYSTEM_GROUPS.contains(name)) {
-        report(SYSTEM_GROUP, s, "subject/" + name, obj.address() + " binds role '"
+        report(SYSTEM_GROUP, at, "subject/" + name, obj.address() + " binds role '"
             + ref.str("name") + "' to " + name);
       }
     }
@@ -153,52 +228,41 @@ record RbacCheck(SourceFile file, Sink sink, KubernetesObject obj) {
 
   private void apiServer() {
     for (Container c : obj.containers()) {
-      List<String> words = new ArrayList<>();
+      List<YamlNode> words = new ArrayList<>();
       for (String k : List.of("command", "args")) {
         for (YamlNode a : c.node().list(k)) {
           if (a.text() != null) {
-            words.add(a.text().trim());
+            words.add(a);
           }
         }
       }
-      if (words.stream().noneMatch(w -> w.endsWith("kube-apiserver"))) {
+      if (words.stream().noneMatch(w -> w.text().trim().endsWith("kube-apiserver"))) {
         continue;
       }
-      YamlNode where = c.node().has("command") ? c.node().get("command") : c.node();
-      if (words.stream().anyMatch(w -> w.startsWith("--token-auth-file"))) {
-        report(APISERVER_TOKENS, where, "token-auth-file", "kube-apiserver in " + obj.address()
-            + " sets --token-auth-file (static tokens)");
+      String in = "kube-apiserver in " + obj.address();
+      for (YamlNode w : words) {
+        String t = w.text().trim();
+        if (t.startsWith("--token-auth-file")) {
+          report(APISERVER_TOKENS, w, "token-auth-file", in + " sets --token-auth-file "
+              + "(static tokens)");
+        }
+        if (t.equals("--service-account-lookup=false")) {
+          report(APISERVER_TOKENS, w, "sa-lookup", in + " sets --service-account-lookup=false");
+        }
       }
-      if (words.stream().anyMatch(w -> w.equals("--service-account-lookup=false"))) {
-        report(APISERVER_TOKENS, where, "sa-lookup", "kube-apiserver in " + obj.address()
-            + " sets --service-account-lookup=false");
-      }
-      if (words.stream().noneMatch(w -> w.startsWith("--service-account-key-file"))) {
-        report(APISERVER_TOKENS, where, "sa-key", "kube-apiserver in " + obj.address()
-            + " does not set --service-account-key-file");
+      if (words.stream().noneMatch(w -> w.text().trim().startsWith(
+          "--service-account-key-file"))) {
+        YamlNode where = c.node().has("command") ? c.node().get("command") : c.node();
+        report(APISERVER_TOKENS, where, "sa-key", in + " does not set "
+            + "--service-account-key-file");
       }
     }
   }
 
-  private static boolean can(YamlMap r, Set<String> resources, Set<String> verbs) {
-    boolean res = false;
-    for (YamlNode n : r.list("resources")) {
-      res |= n.text() != null && (n.text().equals("*") || resources.contains(n.text()));
+  private void reportIf(Rule rule, YamlNode n, String what, String message) {
+    if (n != null) {
+      report(rule, n, what, message);
     }
-    boolean verb = false;
-    for (YamlNode n : r.list("verbs")) {
-      verb |= n.text() != null && (n.text().equals("*") || verbs.contains(n.text()));
-    }
-    return res && verb;
-  }
-
-  private static boolean any(YamlMap r, String field, String value) {
-    for (YamlNode n : r.list(field)) {
-      if (value.equals(n.text())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private void report(Rule rule, YamlNode n, String what, String message) {

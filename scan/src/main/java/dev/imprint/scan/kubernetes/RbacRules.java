@@ -38,7 +38,10 @@ final class RbacRules {
   static final Rule WILDCARD = rule("IMP-K8S-026", "Wildcard in RBAC rule", Severity.HIGH,
       Category.NHI5,
       "A '*' in verbs, resources or apiGroups grants every present and future permission of "
-          + "that kind, including escalation paths added by new resources and CRDs.",
+          + "that kind, including escalation paths added by new resources and CRDs. It is high "
+          + "when it reaches every resource of the core group (Secrets, pods) or every verb on "
+          + "sensitive resources, medium when it is confined to named API groups or resources "
+          + "and can write, low when it only reads (the metrics APIs serve nothing but reads).",
       "List the exact verbs, resources and apiGroups." + LEAST,
       "rules:\n- {apiGroups: ['*'], resources: ['*'], verbs: ['*']}",
       "rules:\n- {apiGroups: [''], resources: [configmaps], verbs: [get]}");
@@ -86,9 +89,13 @@ final class RbacRules {
 
   static final Rule ESCALATE = rule("IMP-K8S-032", "Role can bind or escalate roles",
       Severity.CRITICAL, Category.NHI5,
-      "bind and escalate on roles, or creating role bindings, lets the subject grant itself or "
-          + "others permissions it does not hold, up to cluster-admin.",
-      "Remove bind, escalate and rolebinding creation from workload roles.",
+      "bind on roles together with creating role bindings, or escalate together with writing "
+          + "roles, lets the subject grant itself or others permissions it does not hold, up "
+          + "to cluster-admin (critical); bind or escalate alone is a latent path (medium). "
+          + "Creating role bindings alone is not escalation: the API server only lets a "
+          + "subject bind a role whose permissions it already holds.",
+      "Remove bind and escalate from workload roles; leave role management to the cluster's "
+          + "platform pipeline.",
       "- {resources: [clusterroles], verbs: [bind, escalate]}",
       "- {resources: [roles], verbs: [get]}");
 

@@ -35,17 +35,25 @@ record WorkloadCheck(SourceFile file, Sink sink, KubernetesObject obj, ScanSetti
     if (spec == null) {
       return;
     }
-    if (!spec.isFalse("automountServiceAccountToken")) {
+    // An unset automountServiceAccountToken depends on the ServiceAccount: see CrossCheck.
+    if (spec.isTrue("automountServiceAccountToken") && !obj.cloudRun()) {
       report(AUTOMOUNT, spec, "automountServiceAccountToken", "automount",
-          obj.address() + " does not set automountServiceAccountToken: false");
+          obj.address() + " sets automountServiceAccountToken: true");
     }
     String sa = spec.str("serviceAccountName");
+    String saKey = "serviceAccountName";
     if (sa == null) {
       sa = spec.str("serviceAccount");
+      saKey = "serviceAccount";
     }
-    if (sa == null || sa.isBlank() || sa.trim().equals("default")) {
-      report(DEFAULT_SA, spec, "serviceAccountName", "serviceAccountName",
+    if (sa != null && sa.trim().equals("default")) {
+      report(DEFAULT_SA, spec, saKey, "serviceAccountName",
           obj.address() + " runs as the namespace's default service account");
+    } else if ((sa == null || sa.isBlank()) && !spec.templated()) {
+      at(DEFAULT_SA, obj.podSpecLine(), obj.podSpecColumn(), obj.address()
+          + "/serviceAccountName", obj.address() + (obj.cloudRun()
+              ? " runs as the project's Compute Engine default service account"
+              : " runs as the namespace's default service account") + " (no serviceAccountName)");
     }
     if (spec.has("serviceAccount")) {
       report(DEPRECATED_SA, spec, "serviceAccount", "serviceAccount",
@@ -58,7 +66,8 @@ record WorkloadCheck(SourceFile file, Sink sink, KubernetesObject obj, ScanSetti
         String path = m.asMap().str("mountPath");
         if (path != null && (path.contains("/.aws") || path.contains("/.config/gcloud")
             || path.contains("/.azure"))) {
-          at(CLOUD_CREDS, m.line(), m.column(), key(c, "mount/" + path), "container '"
+          YamlNode p = m.asMap().get("mountPath");
+          at(CLOUD_CREDS, p.line(), p.column(), key(c, "mount/" + path), "container '"
               + c.name() + "' of " + obj.address() + " mounts cloud credentials at '" + path
               + "'");
         }
@@ -86,7 +95,9 @@ record WorkloadCheck(SourceFile file, Sink sink, KubernetesObject obj, ScanSetti
     }
     String policy = c.node().str("imagePullPolicy");
     boolean defaultsAlways = img.latest() || img.untagged();
-    if (!img.digest() && (policy == null ? !defaultsAlways : !policy.trim().equals("Always"))) {
+    boolean policyUnknown = c.node().unknown("imagePullPolicy");
+    if (!img.digest() && !policyUnknown
+        && (policy == null ? !defaultsAlways : !policy.trim().equals("Always"))) {
       at(PULL_POLICY, n.line(), n.column(), key(c, "imagePullPolicy"), who
           + " is referenced by tag with imagePullPolicy "
           + (policy == null ? "IfNotPresent (default)" : policy));
@@ -98,15 +109,17 @@ record WorkloadCheck(SourceFile file, Sink sink, KubernetesObject obj, ScanSetti
   }
 
   private void env(Container c) {
+    String who = "container '" + c.name() + "' of " + obj.address();
     for (YamlNode e : c.node().list("env")) {
       YamlMap m = e.asMap();
       String name = m.str("name");
       if (name == null) {
         continue;
       }
-      if (m.at("valueFrom", "secretKeyRef") != null) {
-        at(SECRET_ENV, e.line(), e.column(), key(c, "env/" + name), "container '" + c.name()
-            + "' of " + obj.address() + " reads Secret into env var " + name);
+      YamlMap from = m.map("valueFrom");
+      if (from.get("secretKeyRef") != null) {
+        at(SECRET_ENV, from.keyLine("secretKeyRef"), from.keyColumn("secretKeyRef"),
+            key(c, "env/" + name), who + " reads Secret into env var " + name);
         continue;
       }
       String value = m.str("value");
@@ -115,13 +128,21 @@ record WorkloadCheck(SourceFile file, Sink sink, KubernetesObject obj, ScanSetti
       }
       if (name.equals("GOOGLE_APPLICATION_CREDENTIALS")
           || name.equals("AWS_SHARED_CREDENTIALS_FILE")) {
-        at(CLOUD_CREDS, e.line(), e.column(), key(c, "env/" + name), "container '" + c.name()
-            + "' of " + obj.address() + " points " + name + " at a mounted key file");
+        at(CLOUD_CREDS, m.valueLine("value"), m.keyColumn("value"), key(c, "env/" + name),
+            who + " points " + name + " at a mounted key file");
         continue;
       }
-      secret(name, value, m.keyLine("value"), m.keyColumn("value"),
-          "container '" + c.name() + "' of " + obj.address() + " sets env var ",
-          key(c, "env/" + name));
+      secret(name, value, m.valueLine("value"), m.keyColumn("value"),
+          who + " sets env var ", key(c, "env/" + name));
+    }
+    for (YamlNode e : c.node().list("envFrom")) {
+      YamlMap m = e.asMap();
+      if (m.get("secretRef") != null) {
+        String secret = m.map("secretRef").str("name");
+        at(SECRET_ENV, m.keyLine("secretRef"), m.keyColumn("secretRef"),
+            key(c, "envFrom/" + secret), who + " imports every key of Secret '" + secret
+                + "' as env vars (envFrom)");
+      }
     }
   }
 

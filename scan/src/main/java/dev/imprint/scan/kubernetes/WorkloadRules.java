@@ -12,7 +12,8 @@ final class WorkloadRules {
   static final Rule AUTOMOUNT = Rule.builder("IMP-K8S-001")
       .title("Service account token automatically mounted")
       .severity(Severity.MEDIUM).category(Category.NHI5)
-      .rationale("Unless automountServiceAccountToken is false, every container gets a bearer "
+      .rationale("Unless automountServiceAccountToken is false (on the pod, or on its "
+          + "ServiceAccount when the pod does not set it), every container gets a bearer "
           + "token for the pod's service account; anyone who reads the container filesystem "
           + "(a path traversal or RCE) can call the API server as that identity.")
       .remediation("Set automountServiceAccountToken: false in the pod spec (or on the "
@@ -26,9 +27,12 @@ final class WorkloadRules {
       .severity(Severity.LOW).category(Category.NHI9)
       .rationale("Pods without serviceAccountName share the namespace's default service "
           + "account: any permission granted to it for one workload is silently granted to "
-          + "every other workload in the namespace, and audit logs cannot tell them apart.")
+          + "every other workload in the namespace, and audit logs cannot tell them apart. A "
+          + "Cloud Run service without one runs as the project's Compute Engine default "
+          + "service account, shared by every such service and often granted Editor.")
       .remediation("Create one ServiceAccount per workload and set serviceAccountName to it; "
-          + "grant RBAC only to that account.")
+          + "grant RBAC only to that account (on Cloud Run, a dedicated Google service "
+          + "account with only the roles the service needs).")
       .example("spec:\n  containers: [...]", "spec:\n  serviceAccountName: web")
       .tags("kubernetes").build();
 
@@ -45,7 +49,9 @@ final class WorkloadRules {
   static final Rule SECRET_ENV = Rule.builder("IMP-K8S-004")
       .title("Secret exposed as an environment variable")
       .severity(Severity.LOW).category(Category.NHI2)
-      .rationale("Environment variables are inherited by child processes, printed by crash "
+      .rationale("A secretKeyRef, or an envFrom secretRef that imports every key of a Secret, "
+          + "puts credentials in the environment. Environment variables are inherited by "
+          + "child processes, printed by crash "
           + "reporters and debug endpoints, and visible in /proc; a secret mounted as a file "
           + "with restricted permissions leaks far less easily.")
       .remediation("Mount the Secret as a read-only volume and read it from the file, or "

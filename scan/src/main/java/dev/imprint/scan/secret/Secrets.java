@@ -298,9 +298,21 @@ public final class Secrets {
   }
 
   /**
+   * Whether a value is the path of a secret file mounted at run time ({@code /run/secrets/db},
+   * the Docker and Compose secrets mount, or {@code /var/run/secrets/...}, where Kubernetes
+   * mounts tokens): pointing a variable at it is the recommended pattern, not a literal secret.
+   */
+  public static boolean isSecretFileReference(String value) {
+    return value != null && SECRET_FILE.matcher(stripQuotes(value.trim())).matches();
+  }
+
+  private static final Pattern SECRET_FILE =
+      Pattern.compile("(/var)?/run/secrets/[^\\s'\"`;|&<>]{1,300}");
+
+  /**
    * A secret bound to a secret-looking name: a literal that is not a placeholder, a test value,
-   * a path, a plain URL or a {@code host:port}, at least six characters long. A Spring-style
-   * {@code ${NAME:default}} is judged by its default.
+   * a path (including a mounted secret file), a plain URL or a {@code host:port}, at least six
+   * characters long. A Spring-style {@code ${NAME:default}} is judged by its default.
    */
   public static Optional<SecretHit> assignment(String name, String value) {
     if (!isSecretName(name) || value == null) {
@@ -311,7 +323,7 @@ public final class Secrets {
     if (fallback != null) {
       v = fallback.trim();
     }
-    if (v.length() < 6 || isPlaceholder(v) || isTestMarker(v)
+    if (v.length() < 6 || isPlaceholder(v) || isTestMarker(v) || isSecretFileReference(v)
         || isNotASecretShape(v) && !URL_SECRET_NAME.matcher(name).matches()) {
       return Optional.empty();
     }

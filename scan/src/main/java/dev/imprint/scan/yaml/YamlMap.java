@@ -14,16 +14,41 @@ public final class YamlMap implements YamlNode {
   private final Map<String, int[]> keyPositions;
   private final int line;
   private final int column;
+  private final boolean templated;
 
-  YamlMap(Map<String, YamlNode> entries, Map<String, int[]> keyPositions, int line, int column) {
+  YamlMap(Map<String, YamlNode> entries, Map<String, int[]> keyPositions, int line, int column,
+      boolean templated) {
     this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
     this.keyPositions = keyPositions;
     this.line = line;
     this.column = column;
+    this.templated = templated;
   }
 
   static YamlMap empty(int line, int column) {
-    return new YamlMap(Map.of(), Map.of(), line, column);
+    return new YamlMap(Map.of(), Map.of(), line, column, false);
+  }
+
+  /**
+   * Whether a template directive inserts keys here that the scanner cannot see (a Helm
+   * {@code toYaml .Values.x} or {@code include} line): a key that is absent may still be set.
+   */
+  public boolean templated() {
+    return templated;
+  }
+
+  /**
+   * Whether a key is certainly absent: not written and not possibly inserted by a template.
+   * Rules about a missing attribute ask this, so that they stay quiet on what they cannot see.
+   */
+  public boolean lacks(String key) {
+    return !entries.containsKey(key) && !templated;
+  }
+
+  /** The line of the value under a key (a scalar's own line), or the key's line. */
+  public int valueLine(String key) {
+    YamlNode n = entries.get(key);
+    return n instanceof YamlScalar s ? s.line() : keyLine(key);
   }
 
   @Override
@@ -105,6 +130,19 @@ public final class YamlMap implements YamlNode {
   /** True when the value under a key is a plain boolean false. */
   public boolean isFalse(String key) {
     return entries.get(key) instanceof YamlScalar s && s.isFalse();
+  }
+
+  /**
+   * True when the value under a key comes from a template or variable ({@code ${x}},
+   * {@code {{ .Values.x }}}), or when the key is absent from a {@link #templated()} map: the
+   * value is decided when the file is rendered, so rules cannot judge it.
+   */
+  public boolean unknown(String key) {
+    YamlNode n = entries.get(key);
+    if (n == null) {
+      return templated;
+    }
+    return n instanceof YamlScalar s && s.templated();
   }
 
   public boolean isEmpty() {

@@ -12,6 +12,14 @@ public record YamlScalar(String value, boolean quoted, String tag, int line, int
     return !quoted && value != null && value.equalsIgnoreCase("true");
   }
 
+  /**
+   * True when the value is filled in by a template or a variable when the file is rendered
+   * ({@code ${x}}, {@code {{ .Values.x }}}).
+   */
+  public boolean templated() {
+    return value != null && (value.contains("${") || value.contains("{{"));
+  }
+
   /** True for a plain boolean false. */
   public boolean isFalse() {
     return !quoted && value != null && value.equalsIgnoreCase("false");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.imprint.scan.FuzzInput;
 import dev.imprint.scan.SourceFile;
+import dev.imprint.scan.yaml.GoTemplates;
 
 /**
  * Fuzzes the Kubernetes reader and its object model: any input gives objects or a located
@@ -14,10 +15,21 @@ import dev.imprint.scan.SourceFile;
 class KubernetesReaderFuzzTest {
   @FuzzTest(maxDuration = "2m")
   void readNeverThrowsAndTheModelIsSafeToWalk(byte[] data) {
+    check(KubernetesReader.read(SourceFile.of("fuzz.yaml", FuzzInput.text(data))));
+  }
+
+  /** The same for a Helm chart template, whose directives are neutralised before reading. */
+  @FuzzTest(maxDuration = "2m")
+  void readingAChartTemplateNeverThrows(byte[] data) {
     String text = FuzzInput.text(data);
+    check(KubernetesReader.read(SourceFile.of("chart/templates/fuzz.yaml", text)));
+    for (boolean mark : new boolean[] {true, false}) {
+      assertThat(GoTemplates.neutralize(text, mark).split("\n", -1))
+          .hasSameSizeAs(text.split("\n", -1));
+    }
+  }
 
-    KubernetesReader.Result result = KubernetesReader.read(SourceFile.of("fuzz.yaml", text));
-
+  private static void check(KubernetesReader.Result result) {
     assertThat(result.objects()).isNotNull();
     if (result.problem() != null) {
       assertThat(result.problem().location().line()).isPositive();

@@ -86,11 +86,27 @@ class KubernetesReaderTest {
   }
 
   @Test
-  void ignoresHelmTemplatesThatDoNotParse() {
+  void saysWhyAHelmTemplateThatStillDoesNotParseWasSkipped() {
     var r = read("deploy.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n"
         + "  name: {{ .Values.name }}\n{{- if .Values.x }}\n  labels: [\n{{- end }}\n");
-    assertThat(r.problem()).isNull();
+    assertThat(r.problem()).isNotNull();
+    assertThat(r.problem().kind()).isEqualTo(dev.imprint.scan.Diagnostic.Kind.SKIPPED);
+    assertThat(r.problem().message()).contains("template").contains("helm template");
     assertThat(r.objects()).isEmpty();
+  }
+
+  @Test
+  void readsAHelmTemplateLineForLine() {
+    var r = read("templates/deploy.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n"
+        + "  name: {{ .Values.name }}\n  {{- if .Values.x }}\n  labels:\n"
+        + "    {{- include \"x.labels\" . | nindent 4 }}\n  {{- end }}\nspec:\n"
+        + "  containers: []\n");
+    assertThat(r.problem()).isNull();
+    assertThat(r.objects()).singleElement().satisfies(o -> {
+      assertThat(o.name()).isEqualTo("{{ .Values.name }}");
+      assertThat(o.node().keyLine("spec")).isEqualTo(9);
+      assertThat(o.node().map("metadata").map("labels").templated()).isTrue();
+    });
   }
 
   @Test

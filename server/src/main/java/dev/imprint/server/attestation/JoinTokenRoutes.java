@@ -6,6 +6,7 @@ import dev.imprint.server.http.Api;
 import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Json;
+import dev.imprint.server.idempotency.Idempotent;
 import dev.imprint.server.svid.AttestedWorkload;
 import dev.imprint.server.svid.IssuedSvids;
 import dev.imprint.server.svid.SvidException;
@@ -33,10 +34,12 @@ public final class JoinTokenRoutes implements ApiModule {
 
   private final JoinTokenService tokens;
   private final SvidIssuer issuer;
+  private final Idempotent idempotent;
 
-  public JoinTokenRoutes(JoinTokenService tokens, SvidIssuer issuer) {
+  public JoinTokenRoutes(JoinTokenService tokens, SvidIssuer issuer, Idempotent idempotent) {
     this.tokens = tokens;
     this.issuer = issuer;
+    this.idempotent = idempotent;
   }
 
   @Override
@@ -61,15 +64,17 @@ public final class JoinTokenRoutes implements ApiModule {
             e.getMessage());
       }
     }
-    JoinTokenService.Created c = tokens.create(req.image(), req.identity(), ttl,
-        ApiServer.caller(ctx));
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("id", c.id());
-    body.put("token", c.token());
-    body.put("image", c.image());
-    body.put("identity", c.spiffeId());
-    body.put("expires_at", c.expiresAt().toString());
-    ctx.status(201).json(body);
+    Duration asked = ttl;
+    // the answer holds the join token, so a replay's stored copy is sealed (see Idempotent)
+    idempotent.respond(ctx, req, JoinTokenService.Created.class, c -> {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("id", c.id());
+      body.put("token", c.token());
+      body.put("image", c.image());
+      body.put("identity", c.spiffeId());
+      body.put("expires_at", c.expiresAt().toString());
+      return Idempotent.answer(201, null, body);
+    }, () -> tokens.create(req.image(), req.identity(), asked, ApiServer.caller(ctx)));
   }
 
   private void attest(Context ctx) {

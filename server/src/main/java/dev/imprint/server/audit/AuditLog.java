@@ -4,16 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.imprint.server.store.Database;
+import dev.imprint.server.store.GroupCommit;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -27,7 +28,12 @@ public final class AuditLog {
 
   private final Database db;
   private final Clock clock;
-  private static final String NEXT_SEQ = "audit.next_seq";
+
+  /** One entry waiting for the end of its transaction. */
+  private record Deferred(Database db, Instant at, AuditEvent event) {}
+
+  /** Where every log's entries wait: one sink, so a batch's entries are numbered in order. */
+  private static final GroupCommit.Sink<Deferred> ENTRIES = AuditLog::write;
 
   public AuditLog(Database db, Clock clock) {
     this.db = db;
@@ -35,42 +41,38 @@ public final class AuditLog {
   }
 
   /**
-   * Appends {@code event} in transaction {@code tx} (from {@link Database#write}) and returns
-   * its sequence number.
+   * Appends {@code event} in transaction {@code tx} (from {@link Database#write}): the entry is
+   * numbered and written at the end of the group-commit transaction, with the entries of the
+   * other units of the batch, so that a replica holds the writers' lock only for that end and
+   * not while its units run. A unit rolled back takes its entries with it.
    */
-  public long append(Connection tx, AuditEvent event) throws SQLException {
-    db.lockWriters(tx); // seq = max + 1 must not race another replica's append
-    long seq = nextSeq(tx);
-    Instant now = clock.instant();
-    String entry = canonical(seq, now, event);
-    try (PreparedStatement ins = tx.prepareStatement(
-        "INSERT INTO audit_entries (seq, logged_at, entry, leaf_hash) VALUES (?, ?, ?, ?)")) {
-      ins.setLong(1, seq);
-      ins.setLong(2, now.toEpochMilli());
-      ins.setString(3, entry);
-      ins.setString(4, HexFormat.of().formatHex(leafHash(entry.getBytes(StandardCharsets.UTF_8))));
-      ins.executeUpdate();
-    }
-    db.remember(tx, NEXT_SEQ, seq + 1);
-    return seq;
+  public void append(Connection tx, AuditEvent event) throws SQLException {
+    canonical(0, Instant.EPOCH, event); // refuses unserialisable details in the caller's unit
+    db.atCommit(tx, ENTRIES, new Deferred(db, clock.instant(), event));
   }
 
   /**
-   * MAX(seq) + 1, read once per writer transaction: the writers' lock is held from its start to
-   * its commit, so no replica appends in between, and the number read earlier in the same
-   * generation (no unit rolled back since) is still the next one. Saves a round trip per
-   * append after the first of a batch.
+   * Numbers {@code entries} from MAX(seq) + 1, read under the writers' lock in the same round
+   * trip that takes it (seq = max + 1 must not race another replica's append; the lock is held
+   * to the commit), and inserts them as one batch.
    */
-  private long nextSeq(Connection tx) throws SQLException {
-    java.util.OptionalLong known = db.recall(tx, NEXT_SEQ);
-    if (known.isPresent()) {
-      return known.getAsLong();
-    }
-    try (PreparedStatement next = tx.prepareStatement(
+  private static void write(Connection tx, List<Deferred> entries) throws SQLException {
+    Database db = entries.get(0).db();
+    long seq = db.lockWritersAndQueryLong(tx,
         "SELECT COALESCE(MAX(seq), -1) + 1 FROM audit_entries");
-        ResultSet rs = next.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
+    try (PreparedStatement ins = tx.prepareStatement(
+        "INSERT INTO audit_entries (seq, logged_at, entry, leaf_hash) VALUES (?, ?, ?, ?)")) {
+      for (Deferred d : entries) {
+        String entry = canonical(seq, d.at(), d.event());
+        ins.setLong(1, seq);
+        ins.setLong(2, d.at().toEpochMilli());
+        ins.setString(3, entry);
+        ins.setString(4, HexFormat.of().formatHex(
+            leafHash(entry.getBytes(StandardCharsets.UTF_8))));
+        ins.addBatch();
+        seq++;
+      }
+      ins.executeBatch();
     }
   }
 

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,9 +71,13 @@ public final class AuditRoutes implements ApiModule {
             }
           }
         });
-    Gauge.builder("imprint.audit.entries", audit, AuditRoutes::sizeOrNaN)
+    // both sizes read the store: sampled in the background, so a scrape never waits for it
+    Gauge.builder("imprint.audit.entries", db.sampled(() -> sizeOrNaN(audit)),
+        DoubleSupplier::getAsDouble).strongReference(true)
         .description("entries in the audit log").register(metrics);
-    Gauge.builder("imprint.audit.checkpoint.size", audit, AuditRoutes::checkpointSizeOrNaN)
+    Gauge.builder("imprint.audit.checkpoint.size",
+        db.sampled(() -> checkpointSizeOrNaN(audit)), DoubleSupplier::getAsDouble)
+        .strongReference(true)
         .description("tree size of the latest signed audit checkpoint in the store")
         .register(metrics);
     Gauge.builder("imprint.audit.integrity.ok", audit,

@@ -163,8 +163,9 @@ public final class StoreAcceptance {
         }
         ps.executeBatch();
       }
-      return log.append(tx, new AuditEvent("system:accept-store", ACTION, "audit:" + origin,
+      log.append(tx, new AuditEvent("system:accept-store", ACTION, "audit:" + origin,
           details));
+      return null;
     });
   }
 

@@ -5,9 +5,10 @@ import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Json;
+import dev.imprint.server.idempotency.Idempotent;
+import dev.imprint.server.text.FreeText;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,9 +23,11 @@ public final class TokenRoutes implements ApiModule {
   public record CreateRequest(String role, String description, String identity) {}
 
   private final TokenService tokens;
+  private final Idempotent idempotent;
 
-  public TokenRoutes(TokenService tokens) {
+  public TokenRoutes(TokenService tokens, Idempotent idempotent) {
     this.tokens = tokens;
+    this.idempotent = idempotent;
   }
 
   @Override
@@ -52,21 +55,33 @@ public final class TokenRoutes implements ApiModule {
     } catch (IllegalArgumentException e) {
       throw ApiProblem.badRequest("token.role_unknown", e.getMessage());
     }
-    String description = req.description() == null ? "" : req.description();
-    if (description.length() > 200) {
-      throw ApiProblem.badRequest("token.description_too_long",
-          "expected a description of at most 200 characters, got " + description.length());
-    }
-    IssuedToken issued = tokens.create(role, description, req.identity(),
-        ApiServer.caller(ctx).actor());
-    Map<String, Object> body = view(issued.token());
-    body.put("token", issued.secret());
-    ctx.status(201).json(body);
+    String description = req.description() == null ? "" : FreeText.check(req.description(),
+        "description", 200, "token.description_too_long", "token.description_invalid");
+    String actor = ApiServer.caller(ctx).actor();
+    idempotent.respond(ctx, req, IssuedToken.class, issued -> {
+      Map<String, Object> body = view(issued.token());
+      body.put("token", issued.secret());
+      return Idempotent.answer(201, null, body);
+    }, () -> tokens.create(role, description, req.identity(), actor));
   }
 
   private void list(Context ctx) {
-    List<Map<String, Object>> items = tokens.list().stream().map(TokenRoutes::view).toList();
-    ctx.json(Map.of("items", items));
+    TokenService.Page page = tokens.list(ctx.queryParam("cursor"), limit(ctx));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("items", page.items().stream().map(TokenRoutes::view).toList());
+    body.put("next", page.next());
+    ctx.json(body);
+  }
+
+  /** The {@code limit} query parameter: 50 by default, 1 to {@link TokenService#MAX_PAGE}. */
+  private static int limit(Context ctx) {
+    String s = ctx.queryParam("limit");
+    try {
+      return s == null ? 50 : Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      throw ApiProblem.badRequest("request.limit_invalid", "expected limit from 1 to "
+          + TokenService.MAX_PAGE + ", got '" + FreeText.printable(s) + "'");
+    }
   }
 
   private void show(Context ctx) {

@@ -37,11 +37,16 @@ public final class TokenService implements AutoCloseable {
   public static final Duration USAGE_FLUSH_INTERVAL = Duration.ofSeconds(30);
   private static final Pattern FORMAT = Pattern.compile("imp_([0-9a-f]{16})_[A-Za-z0-9_-]{43}");
   private static final Pattern IDENTITY_ID = Pattern.compile("[0-9a-f]{16}");
+  /** Most tokens one page holds. */
+  public static final int MAX_PAGE = 200;
   private static final String FIRST_START = "system:bootstrap";
   private static final String BOOTSTRAP_ADMIN = "system:bootstrap-admin";
   private static final String COLUMNS = "t.id, t.role, t.description, t.created_at,"
       + " t.created_by, t.revoked_at, t.last_used_at, t.identity_id, i.spiffe_id"
       + " FROM api_tokens t LEFT JOIN identities i ON i.id = t.identity_id";
+
+  /** One page of tokens and the cursor of the next page (null on the last). */
+  public record Page(List<ApiToken> items, String next) {}
 
   private final Database db;
   private final AuditLog audit;
@@ -142,11 +147,13 @@ public final class TokenService implements AutoCloseable {
         + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
     Instant now = clock.instant();
     String desc = description == null ? "" : description;
-    Optional<ApiToken> created = db.write(c -> {
+    // the unit's result holds the secret, so that an Idempotency-Key's stored answer (sealed
+    // under that key, see IdempotencyKeys) can be written in the same transaction
+    IssuedToken created = db.write(c -> {
       if (mint == Mint.FIRST_START_ONLY) {
         db.lockWriters(c);
         if (anyAdminEverIssued(c)) {
-          return Optional.<ApiToken>empty();
+          return null;
         }
       }
       Bound bound = identity == null ? null : bindable(c, identity, role);
@@ -174,10 +181,10 @@ public final class TokenService implements AutoCloseable {
       if (hook != null) {
         hook.created(c, id);
       }
-      return Optional.of(new ApiToken(id, role, desc, now, createdBy, null, null,
-          bound == null ? null : bound.id(), bound == null ? null : bound.spiffeId()));
+      return new IssuedToken(new ApiToken(id, role, desc, now, createdBy, null, null,
+          bound == null ? null : bound.id(), bound == null ? null : bound.spiffeId()), secret);
     });
-    return created.map(t -> new IssuedToken(t, secret));
+    return Optional.ofNullable(created);
   }
 
   /**
@@ -278,7 +285,45 @@ public final class TokenService implements AutoCloseable {
     });
   }
 
-  /** Every token, newest first, without secrets. */
+  /**
+   * One page of tokens, after {@code cursor} (null or empty: from the newest), newest first, at
+   * most {@code limit} (1 to {@link #MAX_PAGE}). Pages follow (creation time, id), so tokens
+   * created while a client pages through never make it see one twice or miss one that existed
+   * when it started.
+   */
+  public Page list(String cursor, int limit) {
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw ApiProblem.badRequest("request.limit_invalid", "expected limit from 1 to "
+          + MAX_PAGE + ", got " + limit);
+    }
+    Cursor after = cursor == null || cursor.isEmpty() ? null : Cursor.decode(cursor);
+    List<ApiToken> rows = db.read(c -> {
+      List<ApiToken> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+          + (after == null ? "" : " WHERE t.created_at < ? OR (t.created_at = ? AND t.id > ?)")
+          + " ORDER BY t.created_at DESC, t.id LIMIT " + (limit + 1))) {
+        if (after != null) {
+          ps.setLong(1, after.createdAt());
+          ps.setLong(2, after.createdAt());
+          ps.setString(3, after.id());
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(withPendingUse(row(rs)));
+          }
+        }
+      }
+      return out;
+    });
+    if (rows.size() <= limit) {
+      return new Page(rows, null);
+    }
+    ApiToken last = rows.get(limit - 1);
+    return new Page(List.copyOf(rows.subList(0, limit)),
+        new Cursor(last.createdAt().toEpochMilli(), last.id()).encode());
+  }
+
+  /** Every token, newest first (for the few callers that need them all at once). */
   public List<ApiToken> list() {
     return db.read(c -> {
       List<ApiToken> out = new ArrayList<>();
@@ -360,6 +405,9 @@ public final class TokenService implements AutoCloseable {
    */
   public List<String> revokeBoundTo(Connection tx, String identityId, String spiffeId,
       String actor, String reason) throws SQLException {
+    // the writers' lock keeps the set revoked below equal to the one read here for the audit
+    // entries: no replica revokes one of them in between
+    db.lockWriters(tx);
     List<String> ids = new ArrayList<>();
     try (PreparedStatement ps = tx.prepareStatement("SELECT id FROM api_tokens"
         + " WHERE identity_id = ? AND revoked_at IS NULL ORDER BY id")) {
@@ -417,6 +465,29 @@ public final class TokenService implements AutoCloseable {
   @Override
   public void close() {
     usage.close();
+  }
+
+  /** Where a page of tokens ends: the last token's creation time (epoch ms) and id. */
+  private record Cursor(long createdAt, String id) {
+    String encode() {
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(("t1:" + createdAt + ":"
+          + id).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Cursor decode(String cursor) {
+      try {
+        String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        String[] parts = s.split(":", -1);
+        if (parts.length == 3 && parts[0].equals("t1") && IDENTITY_ID.matcher(parts[2])
+            .matches()) {
+          return new Cursor(Long.parseLong(parts[1]), parts[2]);
+        }
+      } catch (IllegalArgumentException e) {
+        // fall through to the problem (NumberFormatException is one too)
+      }
+      throw ApiProblem.badRequest("request.cursor_invalid",
+          "expected the 'next' cursor of a previous page of tokens");
+    }
   }
 
   private static ApiToken row(ResultSet rs) throws SQLException {

@@ -4,6 +4,7 @@ import dev.imprint.server.auth.Role;
 import dev.imprint.server.http.Api;
 import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiProblem;
+import dev.imprint.server.text.FreeText;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -85,7 +86,7 @@ public final class InventoryRoutes implements ApiModule {
       return limit == null ? 50 : Integer.parseInt(limit);
     } catch (NumberFormatException e) {
       throw ApiProblem.badRequest("request.limit_invalid", "expected limit from 1 to " + max
-          + ", got '" + limit + "'");
+          + ", got '" + FreeText.printable(limit) + "'");
     }
   }
 }

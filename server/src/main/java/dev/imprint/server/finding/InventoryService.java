@@ -78,16 +78,15 @@ public final class InventoryService {
 
   private static List<Entry> query(Connection c, String repo, String kind, String flag, Object[] after,
       int limit) throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT i.repository, i.commit_sha, r.uploaded_at,"
+    StringBuilder sql = new StringBuilder("SELECT r.repository, r.commit_sha, r.uploaded_at,"
         + " i.position, i.identity_id, i.kind, i.name, i.path, i.line, i.access, i.credential,"
         + " i.flags, i.facts, i.critical, i.high, i.medium, i.low, i.info"
-        + " FROM inventory_identities i JOIN finding_reports r"
-        + " ON r.repository = i.repository AND r.commit_sha = i.commit_sha"
+        + " FROM inventory_identities i JOIN finding_reports r ON r.upload_id = i.upload_id"
         + " WHERE r.commit_sha = (SELECT l.commit_sha FROM finding_reports l"
         + " WHERE l.repository = r.repository ORDER BY l.uploaded_at DESC, l.commit_sha LIMIT 1)");
     List<Object> args = new ArrayList<>();
     if (repo != null) {
-      sql.append(" AND i.repository = ?");
+      sql.append(" AND r.repository = ?");
       args.add(repo);
     }
     if (kind != null) {
@@ -100,12 +99,12 @@ public final class InventoryService {
       args.add("%," + flag + ",%");
     }
     if (after != null) {
-      sql.append(" AND (i.repository > ? OR (i.repository = ? AND i.position > ?))");
+      sql.append(" AND (r.repository > ? OR (r.repository = ? AND i.position > ?))");
       args.add(after[1]);
       args.add(after[1]);
       args.add(after[0]);
     }
-    sql.append(" ORDER BY i.repository, i.position LIMIT ").append(limit);
+    sql.append(" ORDER BY r.repository, i.position LIMIT ").append(limit);
     List<Entry> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
       for (int i = 0; i < args.size(); i++) {
@@ -154,8 +153,9 @@ public final class InventoryService {
       group.forEach(e -> ids.add(e.nhi().id()));
       String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
       try (PreparedStatement ps = c.prepareStatement("SELECT kind, from_id, to_id, from_path,"
-          + " from_line, to_path, to_line, reason FROM inventory_links WHERE repository = ?"
-          + " AND commit_sha = ? AND (from_id IN (" + marks + ") OR to_id IN (" + marks + "))"
+          + " from_line, to_path, to_line, reason FROM inventory_links WHERE upload_id ="
+          + " (SELECT upload_id FROM finding_reports WHERE repository = ? AND commit_sha = ?)"
+          + " AND (from_id IN (" + marks + ") OR to_id IN (" + marks + "))"
           + " ORDER BY position")) {
         int i = 1;
         ps.setString(i++, group.get(0).repository());
@@ -187,18 +187,12 @@ public final class InventoryService {
     return out;
   }
 
-  /** Stores the inventory of an upload (its report row is already written). */
-  static void insert(Connection c, String repo, String sha, UploadedInventory inv,
-      List<FindingService.StoredFinding> findings) throws SQLException {
-    Map<String, int[]> byPath = new HashMap<>();
-    Map<String, int[]> bySecret = new HashMap<>();
-    for (FindingService.StoredFinding f : findings) {
-      int s = FindingService.SEVERITIES.indexOf(f.severity());
-      byPath.computeIfAbsent(f.path(), x -> new int[FindingService.SEVERITIES.size()])[s]++;
-      if (f.secretFingerprint() != null) {
-        bySecret.computeIfAbsent(f.secretFingerprint(), x -> new int[FindingService.SEVERITIES.size()])[s]++;
-      }
-    }
+  /**
+   * The inventory row of an upload, written with its report row in the transaction that makes
+   * the upload visible (its identities and links are staged before, by {@link #stage}).
+   */
+  static void insertSummary(Connection c, String repo, String sha, UploadedInventory inv)
+      throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO inventories (repository,"
         + " commit_sha, identities, links) VALUES (?, ?, ?, ?)")) {
       ps.setString(1, repo);
@@ -207,71 +201,110 @@ public final class InventoryService {
       ps.setInt(4, inv.links().size());
       ps.executeUpdate();
     }
+  }
+
+  /** Deletes the inventory row of a report, if it has one (before the report row goes). */
+  static void deleteSummary(Connection c, String repo, String sha) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM inventories WHERE repository = ? AND commit_sha = ?")) {
+      ps.setString(1, repo);
+      ps.setString(2, sha);
+      ps.executeUpdate();
+    }
+  }
+
+  /**
+   * The writes that stage the identities and links of {@code inv} under {@code upload}, at most
+   * {@code chunk} rows each, to run one after another, each in its own transaction; each identity
+   * carries the counts of {@code findings} that concern it.
+   */
+  static List<Database.Work<Void>> stage(String upload, UploadedInventory inv,
+      List<FindingService.StoredFinding> findings, int chunk) {
+    Map<String, int[]> byPath = new HashMap<>();
+    Map<String, int[]> bySecret = new HashMap<>();
+    for (FindingService.StoredFinding f : findings) {
+      int s = FindingService.SEVERITIES.indexOf(f.severity());
+      byPath.computeIfAbsent(f.path(), x -> new int[FindingService.SEVERITIES.size()])[s]++;
+      if (f.secretFingerprint() != null) {
+        bySecret.computeIfAbsent(f.secretFingerprint(),
+            x -> new int[FindingService.SEVERITIES.size()])[s]++;
+      }
+    }
+    List<Database.Work<Void>> writes = new ArrayList<>();
+    List<UploadedInventory.Nhi> ids = inv.identities();
+    for (int from = 0; from < ids.size(); from += chunk) {
+      int first = from;
+      int last = Math.min(ids.size(), from + chunk);
+      writes.add(c -> {
+        insertIdentities(c, upload, ids, first, last, byPath, bySecret);
+        return null;
+      });
+    }
+    List<UploadedInventory.NhiLink> links = inv.links();
+    for (int from = 0; from < links.size(); from += chunk) {
+      int first = from;
+      int last = Math.min(links.size(), from + chunk);
+      writes.add(c -> {
+        insertLinks(c, upload, links, first, last);
+        return null;
+      });
+    }
+    return writes;
+  }
+
+  private static void insertIdentities(Connection c, String upload,
+      List<UploadedInventory.Nhi> ids, int first, int last, Map<String, int[]> byPath,
+      Map<String, int[]> bySecret) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO inventory_identities"
-        + " (repository, commit_sha, position, identity_id, kind, name, path, line, access,"
+        + " (upload_id, position, identity_id, kind, name, path, line, access,"
         + " credential, flags, facts, critical, high, medium, low, info)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      int pos = 0;
-      for (UploadedInventory.Nhi n : inv.identities()) {
-        ps.setString(1, repo);
-        ps.setString(2, sha);
-        ps.setInt(3, pos++);
-        ps.setString(4, n.id());
-        ps.setString(5, n.kind());
-        ps.setString(6, n.name());
-        ps.setString(7, n.path());
-        ps.setInt(8, n.line());
-        ps.setString(9, n.access());
-        ps.setString(10, n.credential());
-        ps.setString(11, "," + String.join(",", n.flags()) + ",");
-        ps.setString(12, facts(n));
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (int pos = first; pos < last; pos++) {
+        UploadedInventory.Nhi n = ids.get(pos);
+        ps.setString(1, upload);
+        ps.setInt(2, pos);
+        ps.setString(3, n.id());
+        ps.setString(4, n.kind());
+        ps.setString(5, n.name());
+        ps.setString(6, n.path());
+        ps.setInt(7, n.line());
+        ps.setString(8, n.access());
+        ps.setString(9, n.credential());
+        ps.setString(10, "," + String.join(",", n.flags()) + ",");
+        ps.setString(11, facts(n));
         int[] counts = n.secretFingerprint() != null
-            ? bySecret.getOrDefault(n.secretFingerprint(), new int[FindingService.SEVERITIES.size()])
+            ? bySecret.getOrDefault(n.secretFingerprint(),
+                new int[FindingService.SEVERITIES.size()])
             : byPath.getOrDefault(n.path(), new int[FindingService.SEVERITIES.size()]);
         for (int i = 0; i < counts.length; i++) {
-          ps.setInt(13 + i, counts[i]);
+          ps.setInt(12 + i, counts[i]);
         }
         ps.addBatch();
-        if (pos % 1000 == 0) {
-          ps.executeBatch();
-        }
-      }
-      ps.executeBatch();
-    }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO inventory_links (repository,"
-        + " commit_sha, position, kind, from_id, to_id, from_path, from_line, to_path, to_line,"
-        + " reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      int pos = 0;
-      for (UploadedInventory.NhiLink l : inv.links()) {
-        ps.setString(1, repo);
-        ps.setString(2, sha);
-        ps.setInt(3, pos++);
-        ps.setString(4, l.kind());
-        ps.setString(5, l.from());
-        ps.setString(6, l.to());
-        ps.setString(7, l.fromPath());
-        ps.setInt(8, l.fromLine());
-        ps.setString(9, l.toPath());
-        ps.setInt(10, l.toLine());
-        ps.setString(11, l.reason());
-        ps.addBatch();
-        if (pos % 1000 == 0) {
-          ps.executeBatch();
-        }
       }
       ps.executeBatch();
     }
   }
 
-  /** Deletes the inventory of an upload, if it has one (before its report row goes). */
-  static void delete(Connection c, String repo, String sha) throws SQLException {
-    for (String table : List.of("inventory_links", "inventory_identities", "inventories")) {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table
-          + " WHERE repository = ? AND commit_sha = ?")) {
-        ps.setString(1, repo);
-        ps.setString(2, sha);
-        ps.executeUpdate();
+  private static void insertLinks(Connection c, String upload,
+      List<UploadedInventory.NhiLink> links, int first, int last) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO inventory_links (upload_id,"
+        + " position, kind, from_id, to_id, from_path, from_line, to_path, to_line, reason)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (int pos = first; pos < last; pos++) {
+        UploadedInventory.NhiLink l = links.get(pos);
+        ps.setString(1, upload);
+        ps.setInt(2, pos);
+        ps.setString(3, l.kind());
+        ps.setString(4, l.from());
+        ps.setString(5, l.to());
+        ps.setString(6, l.fromPath());
+        ps.setInt(7, l.fromLine());
+        ps.setString(8, l.toPath());
+        ps.setInt(9, l.toLine());
+        ps.setString(10, l.reason());
+        ps.addBatch();
       }
+      ps.executeBatch();
     }
   }
 

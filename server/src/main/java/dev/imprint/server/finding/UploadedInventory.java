@@ -1,9 +1,8 @@
 package dev.imprint.server.finding;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.imprint.scan.secret.SecretDetectors;
-import dev.imprint.scan.secret.SecretHit;
 import dev.imprint.server.http.ApiProblem;
+import dev.imprint.server.text.FreeText;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,7 +21,8 @@ record UploadedInventory(List<Nhi> identities, List<NhiLink> links) {
   static final int MAX_IDENTITIES = 10_000;
   /** Most links one inventory may hold. */
   static final int MAX_LINKS = 50_000;
-  private static final int MAX_LIST = 1_000;
+  /** Most entries in one identity's list (permissions, details, ...). */
+  static final int MAX_LIST = 1_000;
   private static final Set<String> TOP_LEVEL = Set.of("schemaVersion", "summary", "identities",
       "links");
   private static final Pattern KEBAB = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
@@ -160,13 +160,7 @@ record UploadedInventory(List<Nhi> identities, List<NhiLink> links) {
   }
 
   private static void noSecret(String text, String at) {
-    for (SecretHit hit : SecretDetectors.find(text)) {
-      if (!hit.detector().equals("generic-assignment")) {
-        throw ApiProblem.badRequest("inventory.secret_not_redacted", "expected no credential"
-            + " in " + at + ", found what looks like " + hit.kind() + " (not stored, not"
-            + " echoed); the scanner writes credentials only in Imprint's redacted form");
-      }
-    }
+    UnredactedSecrets.refuse(text, at, "inventory.secret_not_redacted");
   }
 
   private static NhiLink link(JsonNode n, String at) {
@@ -236,10 +230,10 @@ record UploadedInventory(List<Nhi> identities, List<NhiLink> links) {
       }
       return "";
     }
-    if (!n.isTextual() || n.asText().length() > max) {
+    if (!n.isTextual()) {
       throw invalid("expected " + at + " to be text of at most " + max + " characters");
     }
-    return n.asText();
+    return FreeText.check(n.asText(), at, max, "inventory.invalid");
   }
 
   private static ApiProblem invalid(String detail) {

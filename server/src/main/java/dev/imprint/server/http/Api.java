@@ -62,14 +62,28 @@ public final class Api {
    * session); the handler authenticates it and answers 401 when it is missing or invalid.
    */
   public void publicPost(String path, Handler h) {
-    routes.addHttpHandler(HandlerType.POST, path, h, Access.PUBLIC);
+    routes.addHttpHandler(HandlerType.POST, path, releasingBody(h), Access.PUBLIC);
     declared.add(new Route("POST", path, Set.of()));
   }
 
   private void add(HandlerType type, String path, Handler h, Role first, Role... more) {
     EnumSet<Role> roles = EnumSet.of(first, more);
-    routes.addHttpHandler(type, path, h, roles.toArray(new RouteRole[0]));
+    routes.addHttpHandler(type, path, releasingBody(h), roles.toArray(new RouteRole[0]));
     declared.add(new Route(type.name(), path, Collections.unmodifiableSet(roles)));
+  }
+
+  /** {@code h}, giving back the body bytes its request holds when it ends, however it ends. */
+  private static Handler releasingBody(Handler h) {
+    return ctx -> {
+      try {
+        h.handle(ctx);
+      } finally {
+        RequestLimits limits = ctx.attribute(Json.LIMITS);
+        if (limits != null) {
+          limits.budget().release(ctx);
+        }
+      }
+    };
   }
 
   /** Every route declared so far. */

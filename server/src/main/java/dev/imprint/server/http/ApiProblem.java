@@ -10,12 +10,20 @@ public final class ApiProblem extends RuntimeException {
   private final int status;
   private final String code;
   private final String title;
+  private final transient java.util.Map<String, Object> extensions;
 
   public ApiProblem(int status, String code, String title, String detail) {
+    this(status, code, title, detail, java.util.Map.of());
+  }
+
+  /** A problem with extension members (RFC 9457 section 3.2), such as a list of errors. */
+  public ApiProblem(int status, String code, String title, String detail,
+      java.util.Map<String, Object> extensions) {
     super(detail);
     this.status = status;
     this.code = code;
     this.title = title;
+    this.extensions = java.util.Map.copyOf(extensions);
   }
 
   /** 400 with a detail. */
@@ -47,5 +55,10 @@ public final class ApiProblem extends RuntimeException {
 
   public String detail() {
     return getMessage();
+  }
+
+  /** Extension members rendered beside the standard ones; empty for most problems. */
+  public java.util.Map<String, Object> extensions() {
+    return extensions;
   }
 }

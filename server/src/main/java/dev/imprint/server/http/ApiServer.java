@@ -6,17 +6,24 @@ import dev.imprint.server.auth.Caller;
 import dev.imprint.server.auth.Role;
 import dev.imprint.server.auth.TokenService;
 import dev.imprint.server.store.StoreException;
+import dev.imprint.server.text.TextRefused;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +36,21 @@ public final class ApiServer {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
   private static final String CALLER = "imprint.caller";
   private static final String STARTED = "imprint.started";
+
+  /**
+   * How much larger than the server-wide limit a body may be on the routes that take documents
+   * (findings uploads, image registrations with their reports).
+   */
+  public static final int DOCUMENT_BODY_FACTOR = 16;
+
+  /**
+   * Bytes per second a request body must arrive at, on average since the server first waited
+   * for it, checked each time the server waits for more of it; slower bodies are cut off with
+   * 408 {@code request.too_slow}.
+   */
+  public static final long MIN_REQUEST_DATA_RATE = 1024;
+  /** How long a blocked read or write of a request may wait for the client before 408. */
+  public static final long IDLE_TIMEOUT_MILLIS = 30_000;
 
   /** How to listen and how much to accept. */
   public record Settings(String host, int port, long maxBodyBytes,
@@ -47,6 +69,13 @@ public final class ApiServer {
       PrometheusMeterRegistry metrics, Readiness readiness, List<ApiModule> modules) {
     String openApi = openApiText(modules);
     RequestTimers timers = new RequestTimers(metrics);
+    BodyBudget budget = BodyBudget.forHeap(Runtime.getRuntime().maxMemory(),
+        settings.maxBodyBytes() * DOCUMENT_BODY_FACTOR + settings.maxBodyBytes());
+    RequestLimits limits = new RequestLimits(settings.maxBodyBytes(), budget);
+    Gauge.builder("imprint.http.body.held", budget, BodyBudget::heldBytes).baseUnit("bytes")
+        .description("request body bytes held by requests in flight").register(metrics);
+    Gauge.builder("imprint.http.body.budget", budget, BodyBudget::totalBytes).baseUnit("bytes")
+        .description("request body bytes the server holds at most at once").register(metrics);
     Api[] holder = new Api[1];
     Javalin app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
@@ -54,20 +83,42 @@ public final class ApiServer {
       cfg.http.maxRequestSize = settings.maxBodyBytes();
       cfg.http.prefer405over404 = true;
       cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+      cfg.jetty.threadPool = new QueuedThreadPool(ApiCapacity.THREADS, 8, 60_000);
       if (settings.jettyCustomizer() != null) {
         settings.jettyCustomizer().accept(cfg);
       }
+      // HttpConfiguration's own minimum request data rate is not used: Jetty 12's servlet
+      // input checks it on every read, so a small body read late by a busy server (all of it
+      // arrived long before) fails with 408; the handler checks only when the server waits
+      // for bytes the client has not sent yet
+      cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(IDLE_TIMEOUT_MILLIS));
+      ProblemErrorHandler errors = new ProblemErrorHandler();
+      cfg.jetty.modifyServer(server -> {
+        server.setErrorHandler(errors);
+        server.insertHandler(new MinimumDataRateHandler(MIN_REQUEST_DATA_RATE, 0));
+        server.insertHandler(new ApiCapacity(metrics));
+      });
+      cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(errors));
+      cfg.router.javaLangErrorHandler(ApiServer::errorEscaped);
       Api api = new Api(cfg.routes);
       holder[0] = api;
       cfg.routes.before(ctx -> {
         ctx.attribute(STARTED, System.nanoTime());
+        ctx.attribute(Json.LIMITS, limits);
         ctx.header("Cache-Control", "no-store");
         ctx.header("X-Content-Type-Options", "nosniff");
       });
       cfg.routes.beforeMatched(ctx -> authorize(ctx, tokens));
       cfg.routes.after(ctx -> record(ctx, timers));
       cfg.routes.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
-      cfg.routes.exception(StoreException.class, (e, ctx) -> problem(ctx, fromStore(e)));
+      cfg.routes.exception(StoreException.class, (e, ctx) -> {
+        if (e.retryAfterSeconds() > 0) {
+          ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
+        }
+        problem(ctx, fromStore(e));
+      });
+      cfg.routes.exception(TextRefused.class, (e, ctx) -> problem(ctx,
+          ApiProblem.badRequest(e.code(), e.getMessage())));
       cfg.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx,
           e.getStatus() == 404
               ? ApiProblem.notFound("http.not_found", "no route for " + ctx.method() + " "
@@ -171,6 +222,28 @@ public final class ApiServer {
     timers.record(ctx.method().name(), route, ctx.statusCode(), System.nanoTime() - started);
   }
 
+  /**
+   * An {@link Error} out of a handler (an OutOfMemoryError, a StackOverflowError, a failed
+   * assertion): logged with its cause, answered 500 {@code internal} like any other failure.
+   * Javalin hands these over apart from exceptions, with the response only.
+   */
+  private static void errorEscaped(HttpServletResponse res, Error error) {
+    LOG.error("a request failed with {}", error.getClass().getName(), error);
+    if (res.isCommitted()) {
+      return;
+    }
+    try {
+      res.resetBuffer();
+      res.setStatus(500);
+      res.setContentType("application/problem+json");
+      res.setHeader("Cache-Control", "no-store");
+      ByteBuffer body = ProblemErrorHandler.body(500, null);
+      res.getOutputStream().write(body.array(), body.arrayOffset(), body.remaining());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("the 500 answer could not be written: {}", e.toString());
+    }
+  }
+
   static void problem(Context ctx, ApiProblem p) {
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("type", "urn:imprint:problem:" + p.code());
@@ -179,6 +252,7 @@ public final class ApiServer {
     body.put("detail", p.detail());
     body.put("instance", ctx.path());
     body.put("code", p.code());
+    p.extensions().forEach((k, v) -> body.set(k, Json.MAPPER.valueToTree(v)));
     try {
       ctx.status(p.status()).contentType("application/problem+json")
           .result(Json.MAPPER.writeValueAsString(body));
@@ -188,12 +262,27 @@ public final class ApiServer {
   }
 
   private static ApiProblem fromStore(StoreException e) {
-    if (e.code().equals("store.conflict")) {
-      return ApiProblem.conflict(e.code(), e.getMessage());
-    }
-    LOG.error("store failure", e);
-    return new ApiProblem(503, e.code(), "Service unavailable",
-        "the store could not complete the request; the cause is in the server log");
+    return switch (e.code()) {
+      case "store.conflict" -> ApiProblem.conflict(e.code(), e.getMessage());
+      // expected while the store is down or overloaded: the store logs the outage once, and
+      // the request log has each 503
+      case "store.unavailable" -> new ApiProblem(503, e.code(), "Service unavailable",
+          "the store is unavailable or did not serve the request in time; nothing was written;"
+              + " retry after the Retry-After seconds");
+      case "store.busy" -> new ApiProblem(503, e.code(), "Service unavailable",
+          "too many requests are waiting for the store; nothing was written; retry after the"
+              + " Retry-After seconds");
+      case "store.outcome_unknown" -> new ApiProblem(503, e.code(), "Service unavailable",
+          "the connection to the store failed while the change was being committed, and"
+              + " whether it was committed could not be found out in time; retry with the same"
+              + " Idempotency-Key to get the original answer, or check before retrying without"
+              + " one");
+      default -> {
+        LOG.error("store failure", e);
+        yield new ApiProblem(503, e.code(), "Service unavailable",
+            "the store could not complete the request; the cause is in the server log");
+      }
+    };
   }
 
   private static String statusTitle(int status) {

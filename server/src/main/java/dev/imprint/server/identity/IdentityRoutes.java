@@ -1,12 +1,20 @@
 package dev.imprint.server.identity;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import dev.imprint.server.auth.Role;
 import dev.imprint.server.http.Api;
 import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Json;
+import dev.imprint.server.idempotency.Idempotent;
+import dev.imprint.server.text.FreeText;
 import io.javalin.http.Context;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,11 +30,50 @@ import java.util.function.Function;
 public final class IdentityRoutes implements ApiModule {
   /** Body of {@code POST /v1/identities}. */
   public record CreateRequest(String spiffeId, String kind, String owner, String environment,
-      String description, Map<String, String> labels, List<String> repositories) {}
+      String description,
+      @JsonDeserialize(using = LabelsReader.class) Map<String, String> labels,
+      List<String> repositories) {}
 
   /** Body of {@code PATCH /v1/identities/{id}}; absent fields stay unchanged. */
   public record UpdateRequest(String owner, String environment, String description,
-      Map<String, String> labels, List<String> repositories) {}
+      @JsonDeserialize(using = LabelsReader.class) Map<String, String> labels,
+      List<String> repositories) {}
+
+  /**
+   * Reads {@code labels} and stops at the label past {@link IdentityService#MAX_LABELS}
+   * ({@code identity.labels_too_many}), so a body of a million labels is never built.
+   */
+  static final class LabelsReader extends StdDeserializer<Map<String, String>> {
+    private static final long serialVersionUID = 1L;
+
+    LabelsReader() {
+      super(Map.class);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Map<String, String> deserialize(JsonParser p, DeserializationContext ctxt)
+        throws IOException {
+      if (!p.hasToken(JsonToken.START_OBJECT)) {
+        return (Map<String, String>) ctxt.handleUnexpectedToken(Map.class, p);
+      }
+      Map<String, String> labels = new LinkedHashMap<>();
+      for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
+        if (labels.size() == IdentityService.MAX_LABELS) {
+          throw ApiProblem.badRequest("identity.labels_too_many", "expected at most "
+              + IdentityService.MAX_LABELS + " labels, got " + (IdentityService.MAX_LABELS + 1)
+              + " or more");
+        }
+        p.nextToken();
+        if (p.hasToken(JsonToken.VALUE_NULL)) {
+          throw ApiProblem.badRequest("request.invalid_field", "field 'labels."
+              + FreeText.printable(key) + "' is null; expected a value");
+        }
+        labels.put(key, ctxt.readValue(p, String.class));
+      }
+      return labels;
+    }
+  }
 
   /** Optional body of the status moves. */
   public record ReasonRequest(String reason) {}
@@ -34,13 +81,18 @@ public final class IdentityRoutes implements ApiModule {
   private final IdentityService identities;
   private final Function<String, Instant> pendingLastSeen;
 
+  private final Idempotent idempotent;
+
   /**
    * Routes over {@code identities}; {@code pendingLastSeen} gives, by identity id, a use of a
    * bound token not yet written to the store (or null), so "last seen" is current at once.
+   * Creations honour an Idempotency-Key through {@code idempotent}.
    */
-  public IdentityRoutes(IdentityService identities, Function<String, Instant> pendingLastSeen) {
+  public IdentityRoutes(IdentityService identities, Function<String, Instant> pendingLastSeen,
+      Idempotent idempotent) {
     this.identities = identities;
     this.pendingLastSeen = pendingLastSeen;
+    this.idempotent = idempotent;
   }
 
   @Override
@@ -61,10 +113,11 @@ public final class IdentityRoutes implements ApiModule {
 
   private void create(Context ctx) {
     CreateRequest r = Json.body(ctx, CreateRequest.class);
-    Identity created = identities.create(new IdentityService.NewIdentity(r.spiffeId(), r.kind(),
-        r.owner(), r.environment(), r.description(), r.labels(), r.repositories()),
-        ApiServer.caller(ctx).actor());
-    ctx.status(201).header("Location", "/v1/identities/" + created.id()).json(view(created));
+    String actor = ApiServer.caller(ctx).actor();
+    idempotent.respond(ctx, r, Identity.class, created -> Idempotent.answer(201,
+        "/v1/identities/" + created.id(), view(created)),
+        () -> identities.create(new IdentityService.NewIdentity(r.spiffeId(), r.kind(),
+            r.owner(), r.environment(), r.description(), r.labels(), r.repositories()), actor));
   }
 
   private void list(Context ctx) {
@@ -93,8 +146,7 @@ public final class IdentityRoutes implements ApiModule {
   }
 
   private void move(Context ctx, String what) {
-    ReasonRequest r = ctx.bodyAsBytes().length == 0 ? new ReasonRequest(null)
-        : Json.body(ctx, ReasonRequest.class);
+    ReasonRequest r = Json.optionalBody(ctx, ReasonRequest.class, new ReasonRequest(null));
     String id = ctx.pathParam("id");
     String actor = ApiServer.caller(ctx).actor();
     Identity after = switch (what) {
@@ -115,7 +167,7 @@ public final class IdentityRoutes implements ApiModule {
       return Integer.parseInt(s);
     } catch (NumberFormatException e) {
       throw ApiProblem.badRequest("request.limit_invalid", "expected limit from 1 to "
-          + IdentityService.MAX_LIMIT + ", got '" + s + "'");
+          + IdentityService.MAX_LIMIT + ", got '" + FreeText.printable(s) + "'");
     }
   }
 

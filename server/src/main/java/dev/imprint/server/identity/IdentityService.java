@@ -8,6 +8,7 @@ import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.store.Dialect;
+import dev.imprint.server.text.FreeText;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -494,7 +495,7 @@ public final class IdentityService {
     java.util.TreeSet<String> out = new java.util.TreeSet<>();
     for (String r : in) {
       if (r == null || r.isBlank() || r.length() > 255 || r.codePoints().anyMatch(cp ->
-          Character.isISOControl(cp) || Character.isWhitespace(cp))) {
+          !FreeText.allowed(cp) || Character.isWhitespace(cp))) {
         throw ApiProblem.badRequest("identity.repository_invalid", "expected repositories named"
             + " as findings are uploaded (e.g. acme/payments: at most 255 characters, no spaces"
             + " or control characters), got " + (r == null ? "null" : "'" + shorten(r) + "'"));
@@ -511,7 +512,7 @@ public final class IdentityService {
   private static String shorten(String s) {
     String cut = s.length() > 100 ? s.substring(0, 100) + "..." : s;
     StringBuilder sb = new StringBuilder();
-    cut.codePoints().forEach(cp -> sb.appendCodePoint(Character.isISOControl(cp) ? '?' : cp));
+    cut.codePoints().forEach(cp -> sb.appendCodePoint(FreeText.allowed(cp) ? cp : '?'));
     return sb.toString();
   }
 
@@ -524,15 +525,8 @@ public final class IdentityService {
       }
       return "";
     }
-    if (value.length() > max) {
-      throw ApiProblem.badRequest("identity." + field + "_too_long", "expected " + field
-          + " of at most " + max + " characters, got " + value.length());
-    }
-    if (value.codePoints().anyMatch(Character::isISOControl)) {
-      throw ApiProblem.badRequest("identity." + field + "_invalid", "expected " + field
-          + " without control characters (tabs, newlines)");
-    }
-    return value;
+    return FreeText.check(value, field, max, "identity." + field + "_too_long",
+        "identity." + field + "_invalid");
   }
 
   /** Validates labels: at most 32, keys like {@code team} or {@code app.kubernetes.io/name}. */
@@ -549,14 +543,11 @@ public final class IdentityService {
       if (e.getKey() == null || !LABEL_KEY.matcher(e.getKey()).matches()) {
         throw ApiProblem.badRequest("identity.label_invalid", "expected label keys of letters,"
             + " digits, '.', '_', '/', '-' (1 to 63, starting with a letter or digit), got '"
-            + e.getKey() + "'");
+            + (e.getKey() == null ? "" : FreeText.printable(e.getKey())) + "'");
       }
       String v = e.getValue() == null ? "" : e.getValue();
-      if (v.length() > 256 || v.codePoints().anyMatch(Character::isISOControl)) {
-        throw ApiProblem.badRequest("identity.label_invalid", "expected the value of label '"
-            + e.getKey() + "' to be at most 256 characters without control characters");
-      }
-      out.put(e.getKey(), v);
+      out.put(e.getKey(), FreeText.check(v, "the value of label '" + e.getKey() + "'", 256,
+          "identity.label_invalid"));
     }
     return out;
   }
@@ -576,7 +567,7 @@ public final class IdentityService {
       // fall through to the problem
     }
     throw ApiProblem.badRequest("request.cursor_invalid",
-        "expected the 'next' cursor of a previous page, got '" + cursor + "'");
+        "expected the 'next' cursor of a previous page, got '" + FreeText.printable(cursor) + "'");
   }
 
   private static String json(Map<String, String> labels) {

@@ -1,6 +1,7 @@
 package dev.imprint.server.image;
 
 import dev.imprint.server.http.ApiProblem;
+import dev.imprint.server.text.FreeText;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
@@ -59,7 +60,7 @@ public record Image(String digest, String repository, String tag, String identit
       }
       throw ApiProblem.badRequest("image.status_invalid", "expected status to be one of "
           + Arrays.stream(values()).map(Status::wire).collect(Collectors.joining(", "))
-          + ", got '" + s + "'");
+          + ", got '" + FreeText.printable(s) + "'");
     }
   }
 

@@ -1,11 +1,15 @@
 package dev.imprint.server.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import dev.imprint.server.auth.Caller;
 import dev.imprint.server.auth.Role;
 import dev.imprint.server.http.Api;
 import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Json;
+import dev.imprint.server.http.Shape;
+import dev.imprint.server.idempotency.Idempotent;
 import dev.imprint.server.identity.IdentityRoutes;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -21,7 +25,67 @@ import java.util.Map;
 public final class ImageRoutes implements ApiModule {
   /** Body of {@code POST /v1/images}. */
   public record RegisterRequest(String repository, String tag, String digest, String identity,
-      Image.Provenance provenance, JsonNode scanReport, JsonNode vulnerabilityReport) {}
+      Image.Provenance provenance,
+      @JsonDeserialize(using = ScanReportTree.class) JsonNode scanReport,
+      @JsonDeserialize(using = VulnerabilityReportTree.class) JsonNode vulnerabilityReport) {}
+
+  /**
+   * What {@link ReportReader} reads of a scan report, Imprint JSON or SARIF 2.1.0: severities
+   * and who made the report; everything else (messages, locations, rule help, ...) is skipped
+   * as it streams by.
+   */
+  static final Shape SCAN_REPORT = scanReportShape();
+
+  private static Shape scanReportShape() {
+    Shape rule = Shape.object().scalars("id")
+        .field("properties", Shape.object().scalars("security-severity"))
+        .field("defaultConfiguration", Shape.object().scalars("level"));
+    Shape tool = Shape.object().field("driver", Shape.object()
+        .scalars("name", "semanticVersion", "version")
+        .field("rules", Shape.array(rule)));
+    Shape run = Shape.object().field("tool", tool)
+        .field("versionControlProvenance", Shape.array(Shape.object().scalars("revisionId")))
+        .field("results", Shape.array(Shape.object().scalars("ruleIndex", "ruleId", "level")));
+    return Shape.object().scalars("schemaVersion", "version")
+        .field("tool", Shape.object().scalars("name", "version"))
+        .field("summary", Shape.object().scalars("filesScanned"))
+        .field("findings", Shape.array(Shape.object().scalars("severity")))
+        .field("runs", Shape.array(run))
+        .namingOthers(8);
+  }
+
+  /** What {@link ReportReader} reads of a Trivy or Grype report, and who made it, of what. */
+  static final Shape VULNERABILITY_REPORT = Shape.object()
+      .scalars("ArtifactName")
+      .field("Metadata", Shape.object().field("RepoDigests", Shape.array(Shape.scalar())))
+      .field("Trivy", Shape.object().scalars("Version"))
+      .field("Results", Shape.array(Shape.object().field("Vulnerabilities",
+          Shape.array(Shape.object().scalars("Severity")))))
+      .field("source", Shape.object().field("target", Shape.object()
+          .scalars("userInput", "manifestDigest")
+          .field("repoDigests", Shape.array(Shape.scalar()))))
+      .field("descriptor", Shape.object().scalars("name", "version"))
+      .field("matches", Shape.array(Shape.object().field("vulnerability",
+          Shape.object().scalars("severity"))))
+      .namingOthers(8);
+
+  /** Reads {@code scanReport} through {@link #SCAN_REPORT}. */
+  static final class ScanReportTree extends Shape.Tree {
+    private static final long serialVersionUID = 1L;
+
+    ScanReportTree() {
+      super(SCAN_REPORT, "scanReport");
+    }
+  }
+
+  /** Reads {@code vulnerabilityReport} through {@link #VULNERABILITY_REPORT}. */
+  static final class VulnerabilityReportTree extends Shape.Tree {
+    private static final long serialVersionUID = 1L;
+
+    VulnerabilityReportTree() {
+      super(VULNERABILITY_REPORT, "vulnerabilityReport");
+    }
+  }
 
   /** Body of {@code POST /v1/images/{digest}/approve}. */
   public record ApproveRequest(String reason, Boolean force) {}
@@ -32,10 +96,16 @@ public final class ImageRoutes implements ApiModule {
   private final ImageService images;
   private final long maxRegistrationBytes;
 
-  /** {@code serverMaxBody} is the server-wide body limit; registrations may be 16 times larger. */
-  public ImageRoutes(ImageService images, long serverMaxBody) {
+  private final Idempotent idempotent;
+
+  /**
+   * {@code serverMaxBody} is the server-wide body limit; registrations may be {@link
+   * ApiServer#DOCUMENT_BODY_FACTOR} times larger.
+   */
+  public ImageRoutes(ImageService images, long serverMaxBody, Idempotent idempotent) {
     this.images = images;
-    this.maxRegistrationBytes = serverMaxBody * 16;
+    this.maxRegistrationBytes = serverMaxBody * ApiServer.DOCUMENT_BODY_FACTOR;
+    this.idempotent = idempotent;
   }
 
   @Override
@@ -59,13 +129,14 @@ public final class ImageRoutes implements ApiModule {
 
   private void register(Context ctx) {
     RegisterRequest r = Json.body(ctx, RegisterRequest.class, maxRegistrationBytes);
-    ImageService.Registered reg = images.register(new ImageService.Registration(r.repository(),
-        r.tag(), r.digest(), r.identity(), r.provenance(), r.scanReport(),
-        r.vulnerabilityReport()), ApiServer.caller(ctx));
-    Map<String, Object> body = view(reg.image());
-    body.put("created", reg.created());
-    ctx.status(reg.created() ? 201 : 200)
-        .header("Location", "/v1/images/" + reg.image().digest()).json(body);
+    Caller caller = ApiServer.caller(ctx);
+    idempotent.respond(ctx, r, ImageService.Registered.class, reg -> {
+      Map<String, Object> body = view(reg.image());
+      body.put("created", reg.created());
+      return Idempotent.answer(reg.created() ? 201 : 200, "/v1/images/" + reg.image().digest(),
+          body);
+    }, () -> images.register(new ImageService.Registration(r.repository(), r.tag(), r.digest(),
+        r.identity(), r.provenance(), r.scanReport(), r.vulnerabilityReport()), caller));
   }
 
   private void list(Context ctx) {
@@ -87,8 +158,8 @@ public final class ImageRoutes implements ApiModule {
   }
 
   private void approve(Context ctx) {
-    ApproveRequest r = ctx.bodyAsBytes().length == 0 ? new ApproveRequest(null, null)
-        : Json.body(ctx, ApproveRequest.class);
+    ApproveRequest r = Json.optionalBody(ctx, ApproveRequest.class,
+        new ApproveRequest(null, null));
     ctx.json(view(images.approve(ctx.pathParam("digest"), r.reason(),
         Boolean.TRUE.equals(r.force()), ApiServer.caller(ctx).actor())));
   }
@@ -115,8 +186,7 @@ public final class ImageRoutes implements ApiModule {
   }
 
   private static ReasonRequest reason(Context ctx) {
-    return ctx.bodyAsBytes().length == 0 ? new ReasonRequest(null)
-        : Json.body(ctx, ReasonRequest.class);
+    return Json.optionalBody(ctx, ReasonRequest.class, new ReasonRequest(null));
   }
 
   /** The JSON view of an image, with the current policy verdict. */

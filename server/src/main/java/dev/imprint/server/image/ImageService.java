@@ -12,6 +12,7 @@ import dev.imprint.server.identity.Identity;
 import dev.imprint.server.identity.IdentityService;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.store.Dialect;
+import dev.imprint.server.text.FreeText;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -423,6 +424,9 @@ public final class ImageService {
       String actor, Map<String, Object> details, String auditAction) throws SQLException {
     Instant now = now();
     boolean firstDeploy = to == Image.Status.DEPLOYED && cur.deployedAt() == null;
+    if (firstDeploy) {
+      db.lockWriters(c); // deploy_seq = MAX + 1 across all images must not race another replica
+    }
     try (PreparedStatement ps = c.prepareStatement("UPDATE images SET status = ?, updated_at = ?"
         + (firstDeploy ? ", deployed_at = ?, deploy_seq = (SELECT COALESCE(MAX(deploy_seq), 0)"
             + " + 1 FROM images)" : "") + " WHERE digest = ?")) {
@@ -649,11 +653,7 @@ public final class ImageService {
     if (v == null || v.isBlank()) {
       return null;
     }
-    if (v.length() > 512 || v.codePoints().anyMatch(Character::isISOControl)) {
-      throw ApiProblem.badRequest("image.provenance_invalid", "expected " + name
-          + " of at most 512 characters without control characters");
-    }
-    return v;
+    return FreeText.check(v, name, 512, "image.provenance_invalid");
   }
 
   private static String reason(String reason, boolean required) {
@@ -664,11 +664,7 @@ public final class ImageService {
       }
       return "";
     }
-    if (reason.length() > 1024 || reason.codePoints().anyMatch(Character::isISOControl)) {
-      throw ApiProblem.badRequest("image.reason_invalid",
-          "expected a reason of at most 1024 characters without control characters");
-    }
-    return reason;
+    return FreeText.check(reason, "reason", 1024, "image.reason_invalid");
   }
 
   private static String decodeCursor(String cursor) {
@@ -691,7 +687,7 @@ public final class ImageService {
   private static String shorten(String s) {
     String cut = s.length() > 100 ? s.substring(0, 100) + "..." : s;
     StringBuilder sb = new StringBuilder();
-    cut.codePoints().forEach(cp -> sb.appendCodePoint(Character.isISOControl(cp) ? '?' : cp));
+    cut.codePoints().forEach(cp -> sb.appendCodePoint(FreeText.allowed(cp) ? cp : '?'));
     return sb.toString();
   }
 

@@ -2,6 +2,7 @@ package dev.imprint.server.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.imprint.server.http.ApiProblem;
+import dev.imprint.server.text.FreeText;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -66,7 +67,7 @@ final class ReportReader {
       String sev = f.path("severity").asText("");
       if (!ReportSummary.SEVERITIES.contains(sev)) {
         throw scanInvalid("findings[" + i + "].severity: expected critical, high, medium, low"
-            + " or info, got '" + sev + "'");
+            + " or info, got '" + FreeText.printable(sev) + "'");
       }
       counts.merge(sev, 1, Integer::sum);
       i++;
@@ -195,7 +196,7 @@ final class ReportReader {
     String v = n.asText();
     StringBuilder sb = new StringBuilder();
     v.codePoints().limit(MAX_TEXT).forEach(cp -> sb.appendCodePoint(
-        Character.isISOControl(cp) ? '?' : cp));
+        FreeText.allowed(cp) ? cp : '?'));
     return sb.toString();
   }
 

@@ -144,13 +144,16 @@ public final class KeyRing implements AutoCloseable {
     boolean wrote = false;
     for (KeyPurpose p : purposes) {
       if (due(s.keys(), p, now)) {
+        // the key is made before the transaction: generating it (a cold crypto provider on a
+        // busy machine) must not hold the writers' lock, nor leave the session idle in its
+        // transaction long enough for PostgreSQL to end it
+        Material m = material(p, clock.instant());
         // another replica may have rotated first: then this finds nothing due, and the reload
         // below picks up its key
         db.write(c -> {
           db.lockWriters(c);
           List<SigningKey> current = load(c);
-          Instant t = clock.instant();
-          return due(current, p, t) && scheduled(c, current, p, t);
+          return due(current, p, m.now()) && scheduled(c, current, p, m);
         });
         wrote = true;
       }
@@ -174,8 +177,9 @@ public final class KeyRing implements AutoCloseable {
   }
 
   /** Creates the key that is due: the first (active now) or the active key's successor. */
-  private boolean scheduled(Connection c, List<SigningKey> keys, KeyPurpose p, Instant now)
+  private boolean scheduled(Connection c, List<SigningKey> keys, KeyPurpose p, Material m)
       throws SQLException {
+    Instant now = m.now();
     Optional<SigningKey> active = active(keys, p, now);
     if (active.isEmpty()) {
       Optional<SigningKey> pending = keys.stream().filter(k -> k.purpose() == p)
@@ -188,7 +192,7 @@ public final class KeyRing implements AutoCloseable {
             "system:key-rotation", "no active key");
         return true;
       }
-      create(c, p, now, now, null, "system:key-rotation", "first key");
+      store(c, m, now, null, "system:key-rotation", "first key");
       return true;
     }
     SigningKey a = active.get();
@@ -196,7 +200,7 @@ public final class KeyRing implements AutoCloseable {
     if (at.isBefore(now.plus(PROPAGATION))) {
       at = now.plus(PROPAGATION);
     }
-    create(c, p, now, at, a, "system:key-rotation", "scheduled");
+    store(c, m, at, a, "system:key-rotation", "scheduled");
     return true;
   }
 
@@ -250,8 +254,18 @@ public final class KeyRing implements AutoCloseable {
     return out;
   }
 
-  private SigningKey create(Connection c, KeyPurpose p, Instant now, Instant activatesAt,
-      SigningKey previous, String actor, String trigger) throws SQLException {
+  /** A new key of one purpose, made at {@code now} and not stored yet. */
+  private record Material(KeyPurpose purpose, Instant now, Instant notAfter,
+      String publicMaterial, byte[] privateBytes, JWK jwk, X509Certificate cert,
+      X509Certificate issuing, PrivateKey priv, byte[] secret) {
+    @Override
+    public String toString() {
+      return "Material[" + purpose.wire() + ", " + now + ", private parts redacted]";
+    }
+  }
+
+  /** Makes a key of purpose {@code p} at {@code now}, outside any transaction. */
+  private Material material(KeyPurpose p, Instant now) {
     Instant notAfter = p.published() ? now.plus(lifetime) : FOREVER;
     String publicMaterial;
     byte[] privateBytes;
@@ -284,6 +298,28 @@ public final class KeyRing implements AutoCloseable {
         publicMaterial = jwk.toJSONString();
       }
     }
+    return new Material(p, now, notAfter, publicMaterial, privateBytes, jwk, cert, issuing,
+        priv, secret);
+  }
+
+  private SigningKey create(Connection c, KeyPurpose p, Instant now, Instant activatesAt,
+      SigningKey previous, String actor, String trigger) throws SQLException {
+    return store(c, material(p, now), activatesAt, previous, actor, trigger);
+  }
+
+  /** Stores {@code m} in transaction {@code c}, to activate at {@code activatesAt}. */
+  private SigningKey store(Connection c, Material m, Instant activatesAt, SigningKey previous,
+      String actor, String trigger) throws SQLException {
+    KeyPurpose p = m.purpose();
+    Instant now = m.now();
+    Instant notAfter = m.notAfter();
+    String publicMaterial = m.publicMaterial();
+    byte[] privateBytes = m.privateBytes();
+    JWK jwk = m.jwk();
+    X509Certificate cert = m.cert();
+    X509Certificate issuing = m.issuing();
+    PrivateKey priv = m.priv();
+    byte[] secret = m.secret();
     String kid = jwk != null ? jwk.getKeyID()
         : "session-" + java.util.HexFormat.of().formatHex(KeyMaterial.hmacSecret(), 0, 8);
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO signing_keys (" + COLUMNS

@@ -75,12 +75,9 @@ public final class KeyRoutes implements ApiModule {
 
   private void rotate(Context ctx) {
     Duration in = defaultActivation;
-    String raw = ctx.body();
-    if (raw != null && !raw.isBlank()) {
-      RotateRequest req = Json.body(ctx, RotateRequest.class);
-      if (req.activateIn() != null) {
-        in = duration(req.activateIn());
-      }
+    RotateRequest req = Json.optionalBody(ctx, RotateRequest.class, new RotateRequest(null));
+    if (req.activateIn() != null) {
+      in = duration(req.activateIn());
     }
     List<KeyRing.Rotation> done;
     try {

@@ -9,10 +9,12 @@ import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Json;
+import dev.imprint.server.idempotency.Idempotent;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.svid.SvidIssuer;
 import dev.imprint.server.svid.SvidRequest;
 import dev.imprint.server.svid.SvidRoutes;
+import dev.imprint.server.text.FreeText;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.util.LinkedHashMap;
@@ -60,6 +62,7 @@ public final class KubernetesRoutes implements ApiModule {
   private final KubernetesAttestor attestor;
   private final SvidIssuer issuer;
   private final long maxReviewBytes;
+  private final Idempotent idempotent;
 
   /**
    * {@code serverMaxBody} is the server-wide body limit; a review carries the object and, on
@@ -67,8 +70,10 @@ public final class KubernetesRoutes implements ApiModule {
    * accept 8 times as much.
    */
   public KubernetesRoutes(Database db, ClusterService clusters, AdmissionService admission,
-      KubernetesAttestor attestor, SvidIssuer issuer, long serverMaxBody) {
+      KubernetesAttestor attestor, SvidIssuer issuer, long serverMaxBody,
+      Idempotent idempotent) {
     this.db = db;
+    this.idempotent = idempotent;
     this.clusters = clusters;
     this.admission = admission;
     this.attestor = attestor;
@@ -126,9 +131,10 @@ public final class KubernetesRoutes implements ApiModule {
 
   private void add(Context ctx) {
     ClusterRequest r = Json.body(ctx, ClusterRequest.class);
-    Cluster c = clusters.add(r.name(), r.issuer(), text(r.jwks()), r.jwksUrl(),
-        ApiServer.caller(ctx).actor());
-    ctx.status(201).header("Location", "/v1/clusters/" + c.name()).json(view(c, true));
+    String actor = ApiServer.caller(ctx).actor();
+    idempotent.respond(ctx, r, Cluster.class, c -> Idempotent.answer(201,
+        "/v1/clusters/" + c.name(), view(c, true)),
+        () -> clusters.add(r.name(), r.issuer(), text(r.jwks()), r.jwksUrl(), actor));
   }
 
   private void update(Context ctx) {
@@ -146,31 +152,34 @@ public final class KubernetesRoutes implements ApiModule {
   }
 
   private void token(Context ctx) {
-    TokenRequest r = ctx.bodyAsBytes().length == 0 ? new TokenRequest(null)
-        : Json.body(ctx, TokenRequest.class);
-    if (r.description() != null && r.description().length() > 200) {
-      throw ApiProblem.badRequest("token.description_too_long",
-          "expected a description of at most 200 characters, got " + r.description().length());
+    TokenRequest r = Json.optionalBody(ctx, TokenRequest.class, new TokenRequest(null));
+    if (r.description() != null) {
+      FreeText.check(r.description(), "description", 200, "token.description_too_long",
+          "token.description_invalid");
     }
     String name = ctx.pathParam("name");
-    IssuedToken t = clusters.admissionToken(name, r.description(),
-        ApiServer.caller(ctx).actor());
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("id", t.token().id());
-    body.put("role", t.token().role().wire());
-    body.put("description", t.token().description());
-    body.put("createdAt", t.token().createdAt());
-    body.put("createdBy", t.token().createdBy());
-    body.put("cluster", name);
-    body.put("token", t.secret());
-    ctx.status(201).json(body);
+    String actor = ApiServer.caller(ctx).actor();
+    // the answer holds the token's secret, so a replay's stored copy is sealed (see Idempotent)
+    idempotent.respond(ctx, r, IssuedToken.class, t -> {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("id", t.token().id());
+      body.put("role", t.token().role().wire());
+      body.put("description", t.token().description());
+      body.put("createdAt", t.token().createdAt());
+      body.put("createdBy", t.token().createdBy());
+      body.put("cluster", name);
+      body.put("token", t.secret());
+      return Idempotent.answer(201, null, body);
+    }, () -> clusters.admissionToken(name, r.description(), actor));
   }
 
   private void bind(Context ctx) {
     BindingRequest r = Json.body(ctx, BindingRequest.class);
-    ClusterService.Binding b = clusters.bind(ctx.pathParam("name"), r.identity(),
-        r.namespace(), r.serviceAccount(), ApiServer.caller(ctx).actor());
-    ctx.status(201).json(binding(b));
+    String name = ctx.pathParam("name");
+    String actor = ApiServer.caller(ctx).actor();
+    idempotent.respond(ctx, r, ClusterService.Binding.class, b -> Idempotent.answer(201, null,
+        binding(b)), () -> clusters.bind(name, r.identity(), r.namespace(), r.serviceAccount(),
+        actor));
   }
 
   private void unbind(Context ctx) {

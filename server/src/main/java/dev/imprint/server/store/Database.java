@@ -6,10 +6,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Locale;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -18,6 +26,12 @@ import org.flywaydb.core.Flyway;
  * from one set of scripts. Reads run on pooled connections; writes are group-committed by a
  * single writer per process ({@link #write}), so a change is durable before its caller is
  * answered and concurrent writers share one commit.
+ *
+ * <p>No request waits for the store without a bound (see {@link StoreSettings}): while the
+ * store does not answer, reads and writes fail at once with {@code store.unavailable}, and
+ * beyond {@link StoreSettings#maxWaiters()} requests waiting for it the next fails at once with
+ * {@code store.busy}. A background probe keeps {@link #health()} and the values of
+ * {@link #sampled} gauges in memory, so readiness, health and metrics never touch the store.
  */
 public final class Database implements AutoCloseable {
   /** A unit of work on a connection. */
@@ -26,38 +40,74 @@ public final class Database implements AutoCloseable {
     T run(Connection connection) throws SQLException;
   }
 
+  /** Whether the store answers, and why not: what {@code /readyz} reports. */
+  public record Health(boolean up, String detail) {}
+
+  /** The highest migration in {@code db/migration}; a test keeps it equal to the scripts. */
+  static final int SCHEMA_VERSION = 11;
+
+  private static final ThreadLocal<GroupCommit.Rider> RIDER = new ThreadLocal<>();
+  /** Set on the threads that serve HTTP requests: only they take a waiter's place. */
+  private static final ThreadLocal<Boolean> SERVING = new ThreadLocal<>();
+  private static final long WRITERS_LOCK_KEY = 0x696d7072696e74L; // "imprint"
+
   private final HikariDataSource pool;
   private final Dialect dialect;
+  private final StoreSettings settings;
+  private final StoreHealth health = new StoreHealth();
+  private final Semaphore waiters;
   private final GroupCommit writer;
+  /** Set once the writer runs (which may report a lost connection before that). */
+  private volatile StoreProbe probe;
+  private final List<Sampled> samples = new CopyOnWriteArrayList<>();
+  /** Set first by {@link #close}: a request then hears that, not what closing did to the probe. */
+  private volatile boolean closed;
 
-  private Database(HikariDataSource pool, Dialect dialect) {
+  private Database(HikariDataSource pool, Dialect dialect, StoreSettings settings,
+      PostgresLink link) {
     this.pool = pool;
     this.dialect = dialect;
-    this.writer = new GroupCommit(pool, dialect);
+    this.settings = settings;
+    this.waiters = new Semaphore(settings.maxWaiters());
+    this.writer = new GroupCommit(pool, dialect, health, settings,
+        link == null ? (xid, pid) -> GroupCommit.Outcome.UNKNOWN : link::resolve,
+        this::suspectStore);
+    this.probe = StoreProbe.start(link == null ? this::probeSqlite : link, health,
+        settings, pool, samples);
+  }
+
+  /** Opens {@link #open(String, Path, StoreSettings)} with the default settings. */
+  public static Database open(String jdbcUrl, Path dataDir) {
+    return open(jdbcUrl, dataDir, StoreSettings.DEFAULTS);
   }
 
   /**
    * Opens and migrates the store: PostgreSQL when {@code jdbcUrl} is given, else the SQLite
    * file {@code imprint.db} under {@code dataDir} (created with owner-only permissions).
    *
-   * @throws StoreException when the store cannot be opened or migrated
+   * @throws StoreException when the store cannot be opened or migrated, with one line that names
+   *     the store and the cause and never the password
    */
-  public static Database open(String jdbcUrl, Path dataDir) {
+  public static Database open(String jdbcUrl, Path dataDir, StoreSettings settings) {
     if (jdbcUrl == null || jdbcUrl.isBlank()) {
-      return sqlite(dataDir);
+      return sqlite(dataDir, settings);
     }
     if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
       throw new StoreException("store.unsupported_url",
-          "expected a jdbc:postgresql:// URL, got '" + redactUrl(jdbcUrl) + "'");
+          "expected a jdbc:postgresql:// URL, got '" + PostgresLink.redactUrl(jdbcUrl) + "'");
     }
+    PostgresLink link = PostgresLink.of(jdbcUrl, settings);
     HikariConfig c = new HikariConfig();
     c.setJdbcUrl(jdbcUrl);
     c.setMaximumPoolSize(8);
+    c.setConnectionTimeout(settings.timeout().toMillis());
+    c.setValidationTimeout(Math.max(250, settings.timeout().toMillis() / 2));
     c.setPoolName("imprint-pg");
-    return migrated(c, Dialect.POSTGRESQL);
+    link.configure(c);
+    return migrated(c, Dialect.POSTGRESQL, settings, link);
   }
 
-  private static Database sqlite(Path dataDir) {
+  private static Database sqlite(Path dataDir, StoreSettings settings) {
     try {
       Files.createDirectories(dataDir);
     } catch (IOException e) {
@@ -68,21 +118,24 @@ public final class Database implements AutoCloseable {
     c.setJdbcUrl("jdbc:sqlite:" + dataDir.resolve("imprint.db").toAbsolutePath());
     c.setPoolName("imprint-sqlite");
     c.setMaximumPoolSize(4);
+    c.setConnectionTimeout(settings.timeout().toMillis());
     c.addDataSourceProperty("journal_mode", "WAL");
     c.addDataSourceProperty("synchronous", "FULL");
-    c.addDataSourceProperty("busy_timeout", "10000");
+    c.addDataSourceProperty("busy_timeout", Long.toString(settings.timeout().toMillis() * 2));
     c.addDataSourceProperty("foreign_keys", "true");
     c.addDataSourceProperty("transaction_mode", "IMMEDIATE");
-    return migrated(c, Dialect.SQLITE);
+    return migrated(c, Dialect.SQLITE, settings, null);
   }
 
-  private static Database migrated(HikariConfig config, Dialect dialect) {
+  private static Database migrated(HikariConfig config, Dialect dialect, StoreSettings settings,
+      PostgresLink link) {
     HikariDataSource ds;
     try {
       ds = new HikariDataSource(config);
     } catch (RuntimeException e) {
-      throw new StoreException("store.unavailable", "cannot open the "
-          + dialect.name().toLowerCase(Locale.ROOT) + " store: " + rootMessage(e));
+      throw new StoreException("store.unavailable", link != null ? link.cannotConnect(e)
+          : "cannot open the SQLite store " + config.getJdbcUrl().substring(12) + ": "
+              + oneLine(e));
     }
     try {
       if (!upToDate(ds)) {
@@ -91,26 +144,23 @@ public final class Database implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       ds.close();
-      throw new StoreException("store.migration_failed",
-          "cannot migrate the store: " + rootMessage(e));
+      throw new StoreException("store.migration_failed", "cannot migrate the store: "
+          + (link == null ? oneLine(e) : link.redact(oneLine(e))));
     }
-    return new Database(ds, dialect);
+    return new Database(ds, dialect, settings, link);
   }
 
   /**
-   * The highest migration in {@code db/migration}; a test keeps it equal to the scripts. A store
-   * already at this version skips Flyway (its class-path scan costs about half a second of
+   * Whether the store is exactly at V1..V{@link #SCHEMA_VERSION}, each applied successfully. A
+   * store at this version skips Flyway (its class-path scan costs about half a second of
    * start-up); any other state, including a failed migration, goes through Flyway.
    */
-  static final int SCHEMA_VERSION = 8;
-
   private static boolean upToDate(DataSource ds) {
     try (Connection c = ds.getConnection();
-        java.sql.Statement st = c.createStatement();
-        java.sql.ResultSet rs = st.executeQuery("SELECT version, success FROM"
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT version, success FROM"
             + " flyway_schema_history WHERE version IS NOT NULL")) {
-      // exactly V1..V{SCHEMA_VERSION}, each applied successfully: a gap, a failure or a newer
-      // release's migration is Flyway's to judge (and to refuse with its own message)
+      // a gap, a failure or a newer release's migration is Flyway's to judge
       java.util.BitSet applied = new java.util.BitSet();
       while (rs.next()) {
         int v = Integer.parseInt(rs.getString(1));
@@ -130,41 +180,111 @@ public final class Database implements AutoCloseable {
     return dialect;
   }
 
+  /** The settings this store was opened with. */
+  public StoreSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Whether the store answers, from memory (the probe checks about once a second, every
+   * quarter of a second while it is down, and at once when a request lost its connection).
+   */
+  public Health health() {
+    Optional<String> failure = health.failure();
+    if (failure.isPresent()) {
+      return new Health(false, failure.get());
+    }
+    long silentNanos = System.nanoTime() - health.lastOk();
+    if (silentNanos > settings.timeout().plusSeconds(3).toNanos()) {
+      return new Health(false, "the store has not answered for " + silentNanos / 1_000_000_000
+          + " s");
+    }
+    return new Health(true, "");
+  }
+
+  /**
+   * A gauge value that reads the store: {@code reader} runs in the background every couple of
+   * seconds while the store answers, and the returned supplier serves the last value (NaN until
+   * the first read), so a metrics scrape never waits for the store.
+   */
+  public DoubleSupplier sampled(DoubleSupplier reader) {
+    Sampled s = new Sampled(Objects.requireNonNull(reader));
+    samples.add(s);
+    probe.sampleSoon();
+    return s::value;
+  }
+
   /**
    * Serialises transaction {@code tx} (from {@link #write}) with every other writer of the
    * store, in every process, until it commits: a transaction-scoped advisory lock on
    * PostgreSQL; on SQLite the IMMEDIATE write transaction already excludes other writers. For
-   * check-then-insert work such as the next audit sequence number or the first admin token.
-   * The group-commit writer already holds it from the start of each transaction on PostgreSQL,
-   * so for its transactions this costs nothing (no second round trip per audit append); work
-   * still says so where its correctness depends on it, and any other connection takes it.
+   * check-then-insert work such as the first admin token or an identity's SPIFFE ID. The
+   * group-commit writer takes it only when a unit asks for it or for its deferred work
+   * ({@link #atCommit}), so a replica holds it for as short a time as it can; work that depends
+   * on it for its correctness must say so by calling this.
    */
   public void lockWriters(Connection tx) throws SQLException {
     if (!writer.holdsWritersLock(tx)) {
-      lockWriters(tx, dialect);
+      if (dialect == Dialect.POSTGRESQL) {
+        try (Statement st = tx.createStatement()) {
+          st.execute(lockWritersSql());
+        }
+      }
+      writer.lockTaken(tx);
     }
   }
 
   /**
-   * What work remembered under {@code key} earlier in the group-commit writer's transaction
-   * {@code tx}, while no unit of it was rolled back since; empty otherwise and for any other
-   * connection. Lets work keep what it read (the next audit sequence number) instead of reading
-   * it again, and know when that is no longer safe.
+   * Takes the writers' lock (when {@code tx} does not hold it yet) and runs {@code query}, whose
+   * first column of its one row is returned, in one round trip: for work that must read after
+   * the lock, such as the next audit sequence number.
    */
-  public java.util.OptionalLong recall(Connection tx, String key) {
-    return writer.recall(tx, key);
+  public long lockWritersAndQueryLong(Connection tx, String query) throws SQLException {
+    boolean take = dialect == Dialect.POSTGRESQL && !writer.holdsWritersLock(tx);
+    try (Statement st = tx.createStatement()) {
+      st.execute(take ? lockWritersSql() + "; " + query : query);
+      if (take) {
+        st.getMoreResults(); // skip the lock's result
+      }
+      try (ResultSet rs = st.getResultSet()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } finally {
+      writer.lockTaken(tx);
+    }
   }
 
-  /** Remembers {@code value} for {@link #recall} (ignored outside the writer's transaction). */
-  public void remember(Connection tx, String key, long value) {
-    writer.remember(tx, key, value);
+  /**
+   * Defers {@code item} to the end of the group-commit transaction {@code tx}: after every unit
+   * of the batch has run, {@code sink} gets the items of the units that were not rolled back, in
+   * order, once per batch. A unit rolled back takes its items with it. Outside the writer's
+   * transaction the sink runs at once. {@code sink} must be one object for all callers (a
+   * constant) so that the batch's items go to it together.
+   */
+  public <T> void atCommit(Connection tx, GroupCommit.Sink<T> sink, T item) throws SQLException {
+    if (writer.isWriterTransaction(tx) && writer.inUnit()) {
+      writer.defer(sink, item);
+    } else {
+      sink.flush(tx, List.of(item));
+    }
   }
 
-  static void lockWriters(Connection tx, Dialect dialect) throws SQLException {
-    if (dialect == Dialect.POSTGRESQL) {
-      try (PreparedStatement lock = tx.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-        lock.setLong(1, WRITERS_LOCK_KEY);
-        lock.execute();
+  /**
+   * Runs {@code body} with {@code rider} on every write it makes from this thread: the rider runs
+   * in each write's own savepoint after its work, so what it writes commits with the work or not
+   * at all (the idempotency record of a request).
+   */
+  public static <T> T withRider(GroupCommit.Rider rider, Supplier<T> body) {
+    GroupCommit.Rider outer = RIDER.get();
+    RIDER.set(rider);
+    try {
+      return body.get();
+    } finally {
+      if (outer == null) {
+        RIDER.remove();
+      } else {
+        RIDER.set(outer);
       }
     }
   }
@@ -174,8 +294,6 @@ public final class Database implements AutoCloseable {
     return "SELECT pg_advisory_xact_lock(" + WRITERS_LOCK_KEY + ")";
   }
 
-  private static final long WRITERS_LOCK_KEY = 0x696d7072696e74L; // "imprint"
-
   /** The pool, for components that need plain JDBC (read-only use preferred). */
   public DataSource dataSource() {
     return pool;
@@ -183,43 +301,169 @@ public final class Database implements AutoCloseable {
 
   /** Runs read-only work on a pooled connection in auto-commit mode. */
   public <T> T read(Work<T> work) {
+    boolean placed = enter();
     try (Connection c = pool.getConnection()) {
       return work.run(c);
     } catch (SQLException e) {
-      throw StoreException.of(e);
+      if (StoreException.isLinkFailure(e)) {
+        suspectStore();
+      }
+      StoreException se = StoreException.of(e);
+      throw se.code().equals("store.unavailable") ? unavailable(se.getMessage(), e) : se;
+    } finally {
+      leave(placed);
     }
   }
 
   /**
    * Runs {@code work} inside the next group commit and returns once that commit is durable.
    * Work must not commit or roll back itself; an exception it throws rolls back only its own
-   * changes and is rethrown here.
+   * changes and is rethrown here. Work may run more than once before its commit (after a lost
+   * deadlock, or on PostgreSQL when another unit of its batch failed and the batch runs again):
+   * what it does outside the transaction must be safe to repeat, and the last run's result is
+   * the one returned.
+   *
+   * @throws StoreException {@code store.unavailable} when the store does not answer or did not
+   *     take the write in time (nothing was written), {@code store.busy} when too many requests
+   *     wait for the store, {@code store.outcome_unknown} when the commit's connection failed and
+   *     whether it landed could not be found out in time
    */
   public <T> T write(Work<T> work) {
-    return writer.submit(Objects.requireNonNull(work));
+    Objects.requireNonNull(work);
+    boolean placed = enter();
+    try {
+      return writer.submit(work, RIDER.get());
+    } finally {
+      leave(placed);
+    }
   }
 
-  /** Transactions committed and units of work written so far (for metrics). */
+  /** A connection failed: the probe finds out now whether the store is down. */
+  private void suspectStore() {
+    StoreProbe p = probe;
+    if (p != null) {
+      p.wake();
+    }
+  }
+
+  /**
+   * Marks the calling thread as one that serves HTTP requests (the server's request threads do
+   * this before each request): its reads and writes then take one of the
+   * {@link StoreSettings#maxWaiters} places. The server's own work (start-up, key rotation, usage
+   * flushes, sampled gauges) takes none, so requests cannot crowd it out, nor it them.
+   */
+  public static void servingRequests() {
+    SERVING.set(Boolean.TRUE);
+  }
+
+  /**
+   * Fails at once when the store is down; on a request thread, takes a waiter's place or fails
+   * at once when they are all taken. Returns whether it took one.
+   */
+  private boolean enter() {
+    if (closed) {
+      throw new StoreException("store.closed", "the store is shutting down");
+    }
+    if (!health.up()) {
+      throw unavailable("the store is unavailable: " + health.failure().orElse("not answering"),
+          null);
+    }
+    if (SERVING.get() == null) {
+      return false;
+    }
+    if (!waiters.tryAcquire()) {
+      throw new StoreException("store.busy", settings.maxWaiters() + " requests are already"
+          + " waiting for the store", 1, null);
+    }
+    return true;
+  }
+
+  private void leave(boolean placed) {
+    if (placed) {
+      waiters.release();
+    }
+  }
+
+  private StoreException unavailable(String why, Throwable cause) {
+    return new StoreException("store.unavailable", why, settings.retryAfterSeconds(), cause);
+  }
+
+  /** Transactions committed and units of work written so far (for metrics and tests). */
   public GroupCommit.Stats writeStats() {
     return writer.stats();
   }
 
+  /** How many units each group-commit transaction held, since the store was opened. */
+  public BatchSizes writeBatchSizes() {
+    return writer.batchSizes();
+  }
+
+  /** How many requests wait for the store now (of at most {@link StoreSettings#maxWaiters}). */
+  public int waiting() {
+    return settings.maxWaiters() - waiters.availablePermits();
+  }
+
+  /** Tests: runs {@code hook} on the writer thread before each batch (null: none). */
+  void beforeBatch(Runnable hook) {
+    writer.beforeBatch(hook);
+  }
+
   @Override
   public void close() {
+    closed = true;
     writer.close();
+    probe.close();
     pool.close();
   }
 
-  static String rootMessage(Throwable e) {
+  private void probeSqlite() throws SQLException {
+    try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+      st.execute("SELECT 1");
+    }
+  }
+
+  /** The first line of the innermost message of {@code e}: no driver detail lines, no values. */
+  static String oneLine(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
-    return String.valueOf(t.getMessage());
+    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    int nl = m.indexOf('\n');
+    return (nl < 0 ? m : m.substring(0, nl)).strip();
   }
 
-  private static String redactUrl(String url) {
-    return url.replaceAll("(?i)(password=)[^&;]*", "$1[redacted]")
-        .replaceAll("//([^/@:]+):[^/@]*@", "//$1:[redacted]@");
+  /** A value read by {@link #sampled}. */
+  static final class Sampled {
+    private final DoubleSupplier reader;
+    private volatile double value = Double.NaN;
+
+    Sampled(DoubleSupplier reader) {
+      this.reader = reader;
+    }
+
+    void refresh() {
+      try {
+        value = reader.getAsDouble();
+      } catch (RuntimeException e) {
+        // keep the last value; the store's health says why
+      }
+    }
+
+    double value() {
+      return value;
+    }
+  }
+
+  /** The PostgreSQL properties the probe and outcome checks also need. */
+  static Properties copy(Properties p) {
+    Properties out = new Properties();
+    out.putAll(p);
+    return out;
+  }
+
+  /** Whole seconds, at least one (the driver's timeouts are in seconds). */
+  static String seconds(Duration d) {
+    return Long.toString(Math.max(1, (d.toMillis() + 999) / 1000));
   }
 }

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.imprint.server.store.BatchSizes;
 import dev.imprint.server.store.Database;
+import dev.imprint.server.store.GroupCommit;
+import dev.imprint.server.testing.WriterStats;
 import dev.imprint.server.testing.AuditActions;
 import dev.imprint.server.testing.Stores;
 import java.nio.file.Path;
@@ -15,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,48 +33,62 @@ class AuditLogTest {
       throws Exception {
     try (Database db = Stores.open(kind, dir)) {
       AuditLog audit = new AuditLog(db, Clock.systemUTC());
-      AuditLog another = new AuditLog(db, Clock.systemUTC()); // what it remembers is shared
-      db.write(c -> audit.append(c, AuditEvent.of("t", "test.before", "s0")));
+      AuditLog another = new AuditLog(db, Clock.systemUTC()); // its entries are numbered with ours
+      append(db, audit, "test.before", "s0");
+      CountDownLatch inBlocker = new CountDownLatch(1);
       CountDownLatch hold = new CountDownLatch(1);
       ExecutorService pool = Executors.newFixedThreadPool(6);
-      Future<Long> blocker = pool.submit(() -> db.write(c -> {
-        try {
-          hold.await();
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-        return audit.append(c, AuditEvent.of("t", "test.blocker", "s1"));
+      // the writer waits in this unit while the next four queue up behind it, one by one
+      Future<?> blocker = pool.submit(() -> db.write(c -> {
+        inBlocker.countDown();
+        await(hold);
+        audit.append(c, AuditEvent.of("t", "test.blocker", "s1"));
+        return null;
       }));
-      Thread.sleep(100);
-      List<Future<Long>> units = new ArrayList<>();
-      units.add(pool.submit(() -> db.write(c -> another.append(c, AuditEvent.of("t", "test.a",
-          "s2")))));
-      Thread.sleep(20);
+      await(inBlocker);
+      List<Future<?>> units = new ArrayList<>();
+      units.add(pool.submit(() -> append(db, another, "test.a", "s2")));
+      WriterStats.awaitQueued(db, 1);
       units.add(pool.submit(() -> db.write(c -> {
         audit.append(c, AuditEvent.of("t", "test.b", "s3"));
-        return audit.append(c, AuditEvent.of("t", "test.b", "s4"));
+        another.append(c, AuditEvent.of("t", "test.b", "s4"));
+        return null;
       })));
-      Thread.sleep(20);
+      WriterStats.awaitQueued(db, 2);
       units.add(pool.submit(() -> db.write(c -> {
         audit.append(c, AuditEvent.of("t", "test.rolled_back", "x"));
         another.append(c, AuditEvent.of("t", "test.rolled_back", "y"));
         throw new IllegalStateException("refused after appending");
       })));
-      Thread.sleep(20);
-      units.add(pool.submit(() -> db.write(c -> another.append(c, AuditEvent.of("t", "test.d",
-          "s5")))));
-      Thread.sleep(100);
+      WriterStats.awaitQueued(db, 3);
+      units.add(pool.submit(() -> append(db, another, "test.d", "s5")));
+      WriterStats.awaitQueued(db, 4);
+      GroupCommit.Stats before = db.writeStats();
+      BatchSizes sizesBefore = db.writeBatchSizes();
       hold.countDown();
-      assertThat(blocker.get()).isEqualTo(1);
-      assertThat(units.get(0).get()).isEqualTo(2);
-      assertThat(units.get(1).get()).as("another log's append in the same transaction counts")
-          .isEqualTo(4);
+      blocker.get();
+      units.get(0).get();
+      units.get(1).get();
       assertThatThrownBy(() -> units.get(2).get()).cause()
           .isInstanceOf(IllegalStateException.class);
-      assertThat(units.get(3).get()).as("numbered after the rolled-back unit, without a gap")
-          .isEqualTo(5);
+      units.get(3).get();
       pool.shutdown();
-      db.write(c -> audit.append(c, AuditEvent.of("t", "test.after", "s6")));
+      GroupCommit.Stats after = db.writeStats();
+      assertThat(after.commits() - before.commits())
+          .as("the blocker's commit, then one commit for the four queued units").isEqualTo(2);
+      assertThat(after.units() - before.units()).as("the blocker, a, b and d committed")
+          .isEqualTo(4);
+      assertThat(after.rolledBack() - before.rolledBack())
+          .as("the refused unit was rolled back to its savepoint inside the shared commit")
+          .isEqualTo(1);
+      BatchSizes sizes = db.writeBatchSizes().since(sizesBefore);
+      assertThat(sizes.counts()[1]).as("the blocker's commit").isEqualTo(1);
+      assertThat(sizes.counts()[4]).as("the four queued units' commit").isEqualTo(1);
+      // on PostgreSQL the batch ran first without savepoints, a and b buffering their entries,
+      // then, the refused unit having failed, again with them: nothing of the first run stays
+      assertThat(after.reruns() - before.reruns())
+          .isEqualTo(kind == Stores.Kind.POSTGRESQL ? 1 : 0);
+      append(db, audit, "test.after", "s6");
 
       List<JsonNode> entries = AuditActions.entries(db);
       assertThat(entries).extracting(e -> e.get("seq").asLong()).containsExactly(0L, 1L, 2L, 3L,
@@ -81,6 +99,24 @@ class AuditLogTest {
       AuditService service = new AuditService(db, "imprint.local",
           KeyEncryptionKey.resolve(null, null, dir, m -> { }), Clock.systemUTC());
       assertThat(service.size()).isEqualTo(7);
+    }
+  }
+
+  private static Void append(Database db, AuditLog log, String action, String subject) {
+    return db.write(c -> {
+      log.append(c, AuditEvent.of("t", action, subject));
+      return null;
+    });
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      if (!latch.await(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the latch was not released within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 }

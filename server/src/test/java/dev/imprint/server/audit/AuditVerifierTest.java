@@ -34,8 +34,10 @@ class AuditVerifierTest {
         Clock.systemUTC());
     for (int i = 0; i < 40; i++) {
       int n = i;
-      db.write(c -> log.append(c, new AuditEvent("admin", "test.event", "thing:" + n,
-          Map.of("n", n))));
+      db.write(c -> {
+        log.append(c, new AuditEvent("admin", "test.event", "thing:" + n, Map.of("n", n)));
+        return null;
+      });
       if (i == 9 || i == 24) {
         audit.checkpoint();
       }
@@ -209,8 +211,10 @@ class AuditVerifierTest {
       assertThat(fork.verifierKey()).isEqualTo(audit.verifierKey());
       for (int i = 0; i < 45; i++) {
         int n = i == 12 ? 1200 : i;
-        forked.write(c -> log.append(c, new AuditEvent("admin", "test.event", "thing:" + n,
-            Map.of("n", n))));
+        forked.write(c -> {
+          log.append(c, new AuditEvent("admin", "test.event", "thing:" + n, Map.of("n", n)));
+          return null;
+        });
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       AuditExport.write(fork, out);

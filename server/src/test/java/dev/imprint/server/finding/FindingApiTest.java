@@ -67,15 +67,16 @@ class FindingApiTest {
 
       JsonNode got = JSON.readTree(s.send("GET", "/v1/findings?repository=acme/payments&commit="
           + C1, s.adminToken(), null).body());
-      assertThat(got.get("findings")).hasSize(total);
+      assertThat(got.get("items")).hasSize(total);
       JsonNode secret = null;
-      for (JsonNode f : got.get("findings")) {
+      for (JsonNode f : got.get("items")) {
         if (!f.get("secretRedacted").isNull()) {
           secret = f;
         }
       }
       assertThat(secret).isNotNull();
-      assertThat(secret.get("secretRedacted").asText()).startsWith("wJal").endsWith("(40)");
+      // An AWS secret access key has no provider prefix: its redacted form shows none of it.
+      assertThat(secret.get("secretRedacted").asText()).isEqualTo("********(40)");
 
       ObjectNode smaller = (ObjectNode) JSON.readTree(report);
       ((ArrayNode) smaller.get("findings")).remove(0);
@@ -90,7 +91,7 @@ class FindingApiTest {
           smaller.toString()));
       s.send("POST", "/v1/findings", s.adminToken(), upload("acme/billing", C2, report));
       assertThat(JSON.readTree(s.send("GET", "/v1/findings?repository=acme/payments&commit="
-          + C1, s.adminToken(), null).body()).get("findings")).hasSize(total - 1);
+          + C1, s.adminToken(), null).body()).get("items")).hasSize(total - 1);
 
       JsonNode summary = JSON.readTree(s.send("GET", "/v1/findings/summary", s.adminToken(),
           null).body());

@@ -4,15 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imprint.server.testing.Stores;
+import dev.imprint.server.testing.WriterStats;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,14 +71,33 @@ class DatabaseTest {
   }
 
   @Test
-  void everyPostgresWriteHoldsTheWritersLockBeforeItsWorkRunsAndReadsDoNot() throws Exception {
+  void aPostgresWriteTakesTheWritersLockOnlyWhenAskedAndHoldsItToTheCommit() throws Exception {
     String held = "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory'"
         + " AND pid = pg_backend_pid() AND granted";
     try (Database db = Stores.open(Stores.Kind.POSTGRESQL, dir)) {
-      // what lets lockWriters skip its statement inside a write, and take it anywhere else
-      long inWrite = db.write(c -> count(c, held));
+      // a unit that does not ask runs without it: another replica's writes go on meanwhile
+      long plain = db.write(c -> count(c, held));
+      long[] asked = db.write(c -> {
+        long before = count(c, held);
+        db.lockWriters(c);
+        db.lockWriters(c); // a second call costs nothing and takes nothing more
+        return new long[] {before, count(c, held)};
+      });
+      // deferred work runs at the end of the batch, and what it takes lasts to the commit
+      long[] deferred = new long[2];
+      db.write(c -> {
+        db.atCommit(c, (tx, items) -> {
+          db.lockWriters(tx);
+          deferred[0] = count(tx, held);
+        }, "item");
+        deferred[1] = count(c, held);
+        return null;
+      });
       long inRead = db.read(c -> count(c, held));
-      assertThat(inWrite).isEqualTo(1);
+      assertThat(plain).isZero();
+      assertThat(asked).containsExactly(0, 1);
+      assertThat(deferred[1]).as("not while the unit runs").isZero();
+      assertThat(deferred[0]).as("taken by the deferred work at the end").isEqualTo(1);
       assertThat(inRead).isZero();
       long afterExplicit = db.read(c -> {
         c.setAutoCommit(false);
@@ -105,10 +127,12 @@ class DatabaseTest {
       throws Exception {
     try (Database db = Stores.open(kind, dir)) {
       db.write(c -> insert(c, "dup"));
-      java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+      CountDownLatch inBlocker = new CountDownLatch(1);
+      CountDownLatch hold = new CountDownLatch(1);
       ExecutorService pool = Executors.newFixedThreadPool(6);
-      // the writer thread waits in this unit while the next five queue up behind it
+      // the writer waits in this unit while the next four queue up behind it, one by one
       Future<Integer> blocker = pool.submit(() -> db.write(c -> {
+        inBlocker.countDown();
         try {
           assertThat(hold.await(120, TimeUnit.SECONDS)).isTrue();
         } catch (InterruptedException e) {
@@ -116,34 +140,112 @@ class DatabaseTest {
         }
         return insert(c, "first");
       }));
-      Thread.sleep(100);
-      long commitsBefore = db.writeStats().commits();
+      assertThat(inBlocker.await(120, TimeUnit.SECONDS)).isTrue();
       List<Future<Integer>> units = new ArrayList<>();
-      units.add(pool.submit(() -> db.write(c -> insert(c, "a"))));
-      Thread.sleep(20);
+      AtomicInteger runsOfA = new AtomicInteger();
+      AtomicInteger runsOfB = new AtomicInteger();
+      units.add(pool.submit(() -> db.write(c -> {
+        runsOfA.incrementAndGet();
+        return insert(c, "a");
+      })));
+      WriterStats.awaitQueued(db, 1);
       units.add(pool.submit(() -> db.write(c -> insert(c, "dup"))));
-      Thread.sleep(20);
+      WriterStats.awaitQueued(db, 2);
       units.add(pool.submit(() -> db.write(c -> {
         insert(c, "written-then-failed");
         throw new IllegalStateException("refused after writing");
       })));
-      Thread.sleep(20);
-      units.add(pool.submit(() -> db.write(c -> insert(c, "b"))));
-      Thread.sleep(100);
+      WriterStats.awaitQueued(db, 3);
+      units.add(pool.submit(() -> db.write(c -> {
+        runsOfB.incrementAndGet();
+        return insert(c, "b");
+      })));
+      WriterStats.awaitQueued(db, 4);
+      GroupCommit.Stats before = db.writeStats();
+      BatchSizes sizesBefore = db.writeBatchSizes();
       hold.countDown();
       assertThat(blocker.get(120, TimeUnit.SECONDS)).isEqualTo(1);
       assertThat(units.get(0).get(120, TimeUnit.SECONDS)).isEqualTo(1);
-      assertThatThrownBy(() -> units.get(1).get(120, TimeUnit.SECONDS)).cause().isInstanceOf(StoreException.class);
+      assertThatThrownBy(() -> units.get(1).get(120, TimeUnit.SECONDS)).cause()
+          .isInstanceOf(StoreException.class);
       assertThatThrownBy(() -> units.get(2).get(120, TimeUnit.SECONDS)).cause()
           .isInstanceOf(IllegalStateException.class);
       assertThat(units.get(3).get(120, TimeUnit.SECONDS)).isEqualTo(1);
       pool.shutdown();
-      assertThat(db.writeStats().commits() - commitsBefore).as("the four queued as one batch")
+      GroupCommit.Stats after = db.writeStats();
+      assertThat(after.commits() - before.commits()).as("the four queued as one batch")
           .isEqualTo(2);
+      assertThat(after.rolledBack() - before.rolledBack()).as("two refused inside it")
+          .isEqualTo(2);
+      assertThat(after.units() - before.units()).isEqualTo(3);
+      assertThat(after.failedBatches() - before.failedBatches()).isZero();
+      BatchSizes sizes = db.writeBatchSizes().since(sizesBefore);
+      assertThat(sizes.commits()).isEqualTo(2);
+      assertThat(sizes.counts()[1]).as("the blocker alone").isEqualTo(1);
+      assertThat(sizes.counts()[4]).as("the four queued units together").isEqualTo(1);
+      if (kind == Stores.Kind.POSTGRESQL) {
+        // the batch ran without savepoints until the duplicate failed, then again with them
+        assertThat(after.reruns() - before.reruns()).isEqualTo(1);
+        assertThat(runsOfA).as("before the failure, then in the rerun").hasValue(2);
+        assertThat(runsOfB).as("only in the rerun").hasValue(1);
+      } else {
+        assertThat(after.reruns() - before.reruns()).isZero();
+        assertThat(runsOfA).hasValue(1);
+        assertThat(runsOfB).hasValue(1);
+      }
       assertThat(count(db)).isEqualTo(4); // dup, first, a, b
       long undone = db.read(c -> count(c, "SELECT COUNT(*) FROM api_tokens WHERE id ="
           + " 'written-then-failed'"));
       assertThat(undone).isZero();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.imprint.server.testing.Stores#kinds")
+  void aBatchWithoutFailuresRunsEachUnitOnceAndItsSizeIsCounted(Stores.Kind kind)
+      throws Exception {
+    try (Database db = Stores.open(kind, dir)) {
+      CountDownLatch inBlocker = new CountDownLatch(1);
+      CountDownLatch hold = new CountDownLatch(1);
+      ExecutorService pool = Executors.newFixedThreadPool(6);
+      Future<Integer> blocker = pool.submit(() -> db.write(c -> {
+        inBlocker.countDown();
+        try {
+          assertThat(hold.await(120, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return insert(c, "first");
+      }));
+      assertThat(inBlocker.await(120, TimeUnit.SECONDS)).isTrue();
+      AtomicInteger runs = new AtomicInteger();
+      List<Future<Integer>> units = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        String id = "u" + i;
+        units.add(pool.submit(() -> db.write(c -> {
+          runs.incrementAndGet();
+          return insert(c, id);
+        })));
+        WriterStats.awaitQueued(db, i + 1);
+      }
+      GroupCommit.Stats before = db.writeStats();
+      BatchSizes sizesBefore = db.writeBatchSizes();
+      hold.countDown();
+      assertThat(blocker.get(120, TimeUnit.SECONDS)).isEqualTo(1);
+      for (Future<Integer> f : units) {
+        assertThat(f.get(120, TimeUnit.SECONDS)).isEqualTo(1);
+      }
+      pool.shutdown();
+      BatchSizes sizes = db.writeBatchSizes().since(sizesBefore);
+      assertThat(sizes.counts()[1]).isEqualTo(1);
+      assertThat(sizes.counts()[5]).isEqualTo(1);
+      assertThat(sizes.commits()).isEqualTo(2);
+      assertThat(sizes.units()).isEqualTo(6);
+      assertThat(sizes.percentile(0)).isEqualTo(1);
+      assertThat(sizes.percentile(100)).isEqualTo(5);
+      assertThat(runs).hasValue(5);
+      assertThat(db.writeStats().reruns() - before.reruns()).isZero();
+      assertThat(count(db)).isEqualTo(6);
     }
   }
 
@@ -176,10 +278,26 @@ class DatabaseTest {
     try (Database db = Database.open(null, dir)) {
       db.write(c -> {
         try (var st = c.createStatement()) {
-          // back to the schema of V2: undo V8, V7, V6, V5, V4 (SQLite cannot drop a referencing
-          // column, so the empty table is made again as V1 made it) and V3
+          // back to the schema of V2: undo V11, V10 (its findings table made again as V2 made it),
+          // V9, V8, V7, V6, V5, V4 (SQLite cannot drop a referencing column, so the empty table
+          // is made again as V1 made it) and V3
           st.executeUpdate("DELETE FROM flyway_schema_history WHERE version IN ('3', '4', '5',"
-              + " '6', '7', '8')");
+              + " '6', '7', '8', '9', '10', '11')");
+          st.executeUpdate("DROP TABLE authz_decisions");
+          st.executeUpdate("DROP TABLE grant_usage");
+          st.executeUpdate("DROP TABLE grant_policies");
+          st.executeUpdate("DROP TABLE finding_uploads");
+          st.executeUpdate("DROP INDEX finding_reports_upload");
+          st.executeUpdate("ALTER TABLE finding_reports DROP COLUMN upload_id");
+          st.executeUpdate("DROP TABLE findings");
+          st.executeUpdate("CREATE TABLE findings (repository TEXT NOT NULL, commit_sha TEXT NOT"
+              + " NULL, position INTEGER NOT NULL, rule_id TEXT NOT NULL, title TEXT NOT NULL,"
+              + " severity TEXT NOT NULL, category TEXT NOT NULL, path TEXT NOT NULL, line"
+              + " INTEGER NOT NULL, col INTEGER NOT NULL, message TEXT NOT NULL, fingerprint TEXT"
+              + " NOT NULL, secret_redacted TEXT, secret_fingerprint TEXT, PRIMARY KEY"
+              + " (repository, commit_sha, position), FOREIGN KEY (repository, commit_sha)"
+              + " REFERENCES finding_reports (repository, commit_sha))");
+          st.executeUpdate("DROP TABLE idempotency_keys");
           st.executeUpdate("DROP TABLE k8s_pods");
           st.executeUpdate("DROP TABLE k8s_bindings");
           st.executeUpdate("DROP TABLE k8s_admission_tokens");
@@ -212,15 +330,20 @@ class DatabaseTest {
                 + " + (SELECT COUNT(*) FROM inventories)"
                 + " + (SELECT COUNT(*) FROM inventory_identities)"
                 + " + (SELECT COUNT(*) FROM inventory_links)"
+                + " + (SELECT COUNT(*) FROM idempotency_keys)"
+                + " + (SELECT COUNT(*) FROM finding_uploads)"
+                + " + (SELECT COUNT(upload_id) FROM finding_reports)"
                 + " + (SELECT COUNT(*) FROM identity_repositories)"
                 + " + (SELECT COUNT(suppliers) FROM images)"
                 + " + (SELECT COUNT(*) FROM signing_keys) + (SELECT COUNT(*) FROM join_tokens)"
-                + " + (SELECT COUNT(*) FROM k8s_clusters) + (SELECT COUNT(*) FROM k8s_pods)")) {
+                + " + (SELECT COUNT(*) FROM k8s_clusters) + (SELECT COUNT(*) FROM k8s_pods)"
+                + " + (SELECT COUNT(*) FROM grant_policies) + (SELECT COUNT(*) FROM grant_usage)"
+                + " + (SELECT COUNT(*) FROM authz_decisions)")) {
           rs.next();
           return rs.getLong(1);
         }
       });
-      assertThat(n).as("V3's table, V4's column, V5's to V8's tables exist again, empty")
+      assertThat(n).as("what V3 to V11 add exists again, empty")
           .isZero();
     }
   }

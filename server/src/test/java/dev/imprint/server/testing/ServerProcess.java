@@ -17,10 +17,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real server in its own JVM ({@link ServerProcessMain}) on the test class path, for tests
- * that kill a process or need what one process cannot show (two replicas sharing no memory).
+ * that kill a process or need what one process cannot show (two replicas sharing no memory, a
+ * small heap). {@code output} collects what the process prints (its log included).
  */
-public record ServerProcess(Process process, String url, String adminToken)
-    implements AutoCloseable {
+public record ServerProcess(Process process, String url, String adminToken,
+    List<String> output) implements AutoCloseable {
+  /** Lines of the process's output kept for {@link #output()}; the rest is read and dropped. */
+  private static final int MAX_LINES = 20_000;
   private static final HttpClient HTTP = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -31,7 +34,7 @@ public record ServerProcess(Process process, String url, String adminToken)
    */
   public static ServerProcess start(Path dataDir, String jdbc, Map<String, String> env)
       throws IOException {
-    return start(dataDir, jdbc, env, null);
+    return start(dataDir, jdbc, env, null, List.of("-Xmx256m"));
   }
 
   /**
@@ -40,11 +43,23 @@ public record ServerProcess(Process process, String url, String adminToken)
    */
   public static ServerProcess start(Path dataDir, String jdbc, Map<String, String> env,
       String umask) throws IOException {
+    return start(dataDir, jdbc, env, umask, List.of("-Xmx256m"));
+  }
+
+  /** As {@link #start(Path, String, Map)} with these JVM options (a heap size, say). */
+  public static ServerProcess start(Path dataDir, String jdbc, Map<String, String> env,
+      List<String> jvmOptions) throws IOException {
+    return start(dataDir, jdbc, env, null, jvmOptions);
+  }
+
+  private static ServerProcess start(Path dataDir, String jdbc, Map<String, String> env,
+      String umask, List<String> jvmOptions) throws IOException {
     String cp = System.getProperty("surefire.test.class.path",
         System.getProperty("java.class.path"));
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-cp", cp, ServerProcessMain.class.getName(), dataDir.toString()));
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", cp, ServerProcessMain.class.getName(), dataDir.toString()));
     if (jdbc != null) {
       cmd.add(jdbc);
     }
@@ -57,19 +72,23 @@ public record ServerProcess(Process process, String url, String adminToken)
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
         StandardCharsets.UTF_8));
     String admin = null;
-    List<String> said = new ArrayList<>();
+    List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     for (String line = out.readLine(); line != null; line = out.readLine()) {
       if (!line.startsWith("admin token: ")) {
-        said.add(line);
+        lines.add(line);
       }
       if (line.startsWith("admin token: ")) {
         admin = line.substring("admin token: ".length()).trim();
       } else if (line.startsWith("ready ")) {
-        Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
+        Thread drain = new Thread(() -> out.lines().forEach(l -> {
+          if (lines.size() < MAX_LINES) {
+            lines.add(l);
+          }
+        }));
         drain.setDaemon(true);
         drain.start();
-        return new ServerProcess(p, line.substring(6).trim(), admin);
+        return new ServerProcess(p, line.substring(6).trim(), admin, lines);
       }
       if (System.nanoTime() > deadline) {
         break;
@@ -77,7 +96,7 @@ public record ServerProcess(Process process, String url, String adminToken)
     }
     p.destroyForcibly();
     throw new IllegalStateException("the server process did not start; it said:\n"
-        + String.join("\n", said));
+        + String.join("\n", lines));
   }
 
   /** One API call with a bearer token; {@code body} is JSON or null. */

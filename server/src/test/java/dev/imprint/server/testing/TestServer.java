@@ -89,6 +89,30 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The {@code /metrics} text once it contains {@code expected}: gauges that read the store are
+   * sampled in the background every couple of seconds, so a value lags a write (fails after 30 s).
+   */
+  public String awaitMetrics(String expected) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      String body = send("GET", "/metrics", null, null).body();
+      if (body.contains(expected)) {
+        return body;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("expected /metrics to contain '" + expected + "' within 30 s;"
+            + " it reads:\n" + body);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
   @Override
   public void close() {
     server.close();

@@ -1,0 +1,100 @@
+package dev.imprint.authz;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** A grant prepared for matching: its covered actions as a set and its path patterns split. */
+final class CompiledGrant {
+  final Grant grant;
+  final boolean deny;
+  private final boolean anyAction;
+  private final Set<String> actions;
+  private final Set<String> exactPaths;
+  private final String[] pathPrefixes;
+
+  CompiledGrant(Grant grant) {
+    this.grant = grant;
+    this.deny = grant.effect() == Effect.DENY;
+    List<String> covered = grant.coveredActions();
+    this.anyAction = covered.contains("*");
+    this.actions = Set.copyOf(covered);
+    Set<String> exact = new HashSet<>();
+    List<String> prefixes = new java.util.ArrayList<>();
+    for (String p : grant.paths()) {
+      if (p.endsWith("/*")) {
+        prefixes.add(p.substring(0, p.length() - 1));
+      } else {
+        exact.add(p);
+      }
+    }
+    this.exactPaths = Set.copyOf(exact);
+    this.pathPrefixes = prefixes.toArray(new String[0]);
+  }
+
+  /** Whether this grant applies to the request, the resource's key already matched. */
+  boolean applies(ParsedRequest r) {
+    return why(r, false) == null;
+  }
+
+  /** Null when the grant applies, else why not in words. */
+  String why(ParsedRequest r, boolean checkSubjectAndResource) {
+    if (checkSubjectAndResource) {
+      if (!grant.subject().matches(r.subject)) {
+        return "subject " + grant.subject() + " does not match " + r.subject;
+      }
+      if (!resourceMatches(r.resource)) {
+        return "resource " + grant.resource().text() + " does not match " + r.resource.text();
+      }
+    }
+    if (!anyAction && !actions.contains(r.action)) {
+      return "action '" + r.action + "' is not in " + grant.coveredActions();
+    }
+    if (grant.resource() instanceof NetResource n) {
+      NetResource want = (NetResource) r.resource;
+      if (!n.protocol().equals(want.protocol())) {
+        return "protocol " + want.protocol() + " is not " + n.protocol();
+      }
+      if (want.fromPort() < n.fromPort() || want.fromPort() > n.toPort()) {
+        return "port " + want.fromPort() + " is outside " + (n.anyPort() ? "*"
+            : n.fromPort() == n.toPort() ? String.valueOf(n.fromPort())
+            : n.fromPort() + "-" + n.toPort());
+      }
+    }
+    if (grant.resource() instanceof HttpResource && !pathMatches(r.path)) {
+      return "path " + r.path + " is not matched by " + grant.paths();
+    }
+    return grant.conditions().why(r.environment, r.imageApproved, r.time);
+  }
+
+  private boolean pathMatches(String path) {
+    if (exactPaths.contains(path)) {
+      return true;
+    }
+    for (String prefix : pathPrefixes) {
+      if (path.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the grant's resource pattern matches the concrete resource (slow path). */
+  boolean resourceMatches(ResourcePattern concrete) {
+    ResourcePattern p = grant.resource();
+    if (!p.type().equals(concrete.type())) {
+      return false;
+    }
+    String key = Resources.key(p);
+    String[] candidates = Resources.candidateKeys(concrete);
+    if (!Resources.prefixKey(p)) {
+      return candidates[0].equals(key);
+    }
+    for (int i = 1; i < candidates.length; i++) {
+      if (candidates[i].equals(key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Authorization decisions, in one run on one machine:
+#   1. JMH: Imprint's embeddable decider in process with 10 and 10,000 grants (1,000 identities),
+#      throughput and the p50/p99 of one decision (DecisionBenchmark);
+#   2. the Cedar comparison: the same 10,000 grants translated to Cedar (CedarCorpus), Imprint's
+#      decider timed over the shared request corpus, then cedar-wasm under Node over the same
+#      requests (bench/cedar/cedar-bench.mjs) with the agreement of every decision;
+#   3. over HTTP: POST /v1/authorize with a workload's JWT-SVID at CLIENTS concurrent clients on
+#      SQLite and PostgreSQL (LoadGenerator --scenario authz).
+#
+#   bench/authz-bench.sh                       # everything
+#   SKIP_HTTP=1 SKIP_JMH=1 bench/authz-bench.sh # only the Cedar comparison
+#
+# Writes bench/results/authz-latest.md.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+jar="$here/target/benchmarks.jar"
+clients="${CLIENTS:-64}"
+seconds="${SECONDS_PER_RUN:-10}"
+warmup="${WARMUP:-3}"
+# Cedar evaluates every policy on every request: 10,000 policies cost milliseconds a decision
+cedar_requests="${CEDAR_REQUESTS:-500}"
+cd "$root"
+
+if [ ! -f "$jar" ] || [ -n "$(find authz/src/main server/src/main bench/src/main -newer "$jar" -print -quit)" ]; then
+  echo "authz-bench: building bench/target/benchmarks.jar..." >&2
+  mvn -q -B -DskipTests -pl bench -am package >&2
+fi
+if [ ! -d "$here/cedar/node_modules/@cedar-policy/cedar-wasm" ]; then
+  echo "authz-bench: installing cedar-wasm (bench/cedar/package-lock.json)..." >&2
+  (cd "$here/cedar" && npm ci --no-audit --no-fund >&2)
+fi
+
+mkdir -p "$here/results"
+out="$here/results/authz-latest.md"
+{
+  echo "# Authorization decision benchmark"
+  echo
+  echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)),"\
+    "$(free -g | awk '/Mem:/ {print $2}') GiB RAM, load average before the run"\
+    "$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- java: $(java -version 2>&1 | sed -n 1p); node: $(node --version)"
+  echo
+  if [ -z "${SKIP_JMH:-}" ]; then
+    echo "## In process (JMH, DecisionBenchmark)"
+    echo
+    echo '```'
+    java -jar "$jar" DecisionBenchmark -f 1 -wi "${JMH_WI:-3}" -i "${JMH_I:-5}" -tu us \
+      -p grants=10,10000 2>&1 | sed -n '/^Benchmark/,$p'
+    echo '```'
+    echo
+  fi
+  echo "## Imprint and Cedar on the same corpus (10,000 grants, $cedar_requests requests)"
+  echo
+  echo '```'
+  java -cp "$jar" dev.imprint.bench.authz.CedarCorpus "$here/cedar/out" 10000 "$cedar_requests"
+  node "$here/cedar/cedar-bench.mjs" "$here/cedar/out"
+  echo '```'
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  if [ -z "${SKIP_HTTP:-}" ]; then
+    echo
+    echo "## Over HTTP (POST /v1/authorize, $clients clients)"
+    echo
+    java -Xss4m ${BENCH_JAVA_OPTS:-} -cp "$jar" dev.imprint.bench.load.LoadGenerator \
+      --scenario authz --clients "$clients" --seconds "$seconds" --warmup "$warmup" \
+      --no-baseline ${STORE:+--store "$STORE"}
+  fi
+} | tee "$out"
+echo "authz-bench: wrote $out" >&2

@@ -1,0 +1,268 @@
+package dev.imprint.server.authz;
+
+import dev.imprint.authz.Decision;
+import dev.imprint.server.audit.AuditEvent;
+import dev.imprint.server.audit.AuditLog;
+import dev.imprint.server.store.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records decisions in batches, off the request path: each interval, one audit entry
+ * ({@code authz.decided}) per distinct decision (who asked, the request, the outcome, the policy
+ * version) with its count and first and last time; the day's aggregate row of each decision
+ * shape (what {@code unused} and {@code replay} read); and the last use of every grant that
+ * allowed. A decision only updates a map in memory. A crash loses at most one interval;
+ * {@link #close()} writes what is pending. The aggregates are bounded: rows older than the
+ * retention are pruned, and at most {@link #MAX_SHAPES_PER_DAY} new shapes a day are kept per
+ * server (further ones are still audited, and counted in a WARN).
+ */
+final class DecisionLog implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DecisionLog.class);
+  static final Duration INTERVAL = Duration.ofSeconds(1);
+  static final int MAX_SHAPES_PER_DAY = 100_000;
+  static final Duration RETENTION = Duration.ofDays(90);
+  static final String ACTOR = "system:authz";
+  private static final long DAY_MS = 86_400_000L;
+
+  /** One distinct decision: the request as recorded, its outcome, and who asked. */
+  record Key(String subject, String action, String resource, Map<String, String> context,
+      String effect, String reason, List<String> grants, long policyVersion, String via) {}
+
+  private static final class Tally {
+    final long first;
+    long last;
+    long count;
+
+    Tally(long at) {
+      first = at;
+      last = at;
+    }
+  }
+
+  private final Database db;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final ScheduledExecutorService flusher;
+  private final Object flushing = new Object();
+  private Map<Key, Tally> pending = new LinkedHashMap<>();
+  private long shapesDay = -1;
+  private final Set<String> shapesToday = new HashSet<>();
+  private long droppedShapes;
+  private long lastPrune;
+
+  DecisionLog(Database db, AuditLog audit, Clock clock, Duration interval) {
+    this.db = db;
+    this.audit = audit;
+    this.clock = clock;
+    this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "imprint-decision-log");
+      t.setDaemon(true);
+      return t;
+    });
+    long ms = interval.toMillis();
+    flusher.scheduleWithFixedDelay(this::flushOrWarn, ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  /** Notes a decision on {@code context} (only its decision-relevant keys) asked {@code via}. */
+  void record(String subject, String action, String resource, Map<String, String> context,
+      Decision d, String via, Instant at) {
+    Key k = new Key(subject, action, resource, context, d.effect().word(), d.reason().code(),
+        d.grants(), d.policyVersion(), via);
+    long ms = at.toEpochMilli();
+    synchronized (this) {
+      Tally t = pending.computeIfAbsent(k, x -> new Tally(ms));
+      t.last = Math.max(t.last, ms);
+      t.count++;
+    }
+  }
+
+  /** Writes every pending record in one unit of work; returns how many distinct decisions. */
+  int flush() {
+    synchronized (flushing) {
+      Map<Key, Tally> batch;
+      synchronized (this) {
+        if (pending.isEmpty()) {
+          return 0;
+        }
+        batch = pending;
+        pending = new LinkedHashMap<>();
+      }
+      try {
+        db.write(c -> {
+          write(c, batch);
+          return null;
+        });
+      } catch (RuntimeException e) {
+        synchronized (this) {
+          batch.forEach((k, t) -> pending.merge(k, t, DecisionLog::merge));
+        }
+        throw e;
+      }
+      return batch.size();
+    }
+  }
+
+  private static Tally merge(Tally a, Tally b) {
+    Tally m = new Tally(Math.min(a.first, b.first));
+    m.last = Math.max(a.last, b.last);
+    m.count = a.count + b.count;
+    return m;
+  }
+
+  private void write(Connection c, Map<Key, Tally> batch) throws SQLException {
+    Map<String, long[]> usage = new TreeMap<>();
+    try (PreparedStatement agg = c.prepareStatement("INSERT INTO authz_decisions (day, shape,"
+        + " subject, action, resource, context, effect, reason, grants, policy_version,"
+        + " decisions, first_at, last_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        + " ON CONFLICT (day, shape) DO UPDATE SET decisions = authz_decisions.decisions"
+        + " + excluded.decisions, policy_version = excluded.policy_version,"
+        + " first_at = CASE WHEN excluded.first_at < authz_decisions.first_at"
+        + " THEN excluded.first_at ELSE authz_decisions.first_at END,"
+        + " last_at = CASE WHEN excluded.last_at > authz_decisions.last_at"
+        + " THEN excluded.last_at ELSE authz_decisions.last_at END")) {
+      int rows = 0;
+      for (Map.Entry<Key, Tally> e : batch.entrySet()) {
+        Key k = e.getKey();
+        Tally t = e.getValue();
+        audit.append(c, new AuditEvent(ACTOR, "authz.decided", k.subject(), details(k, t)));
+        if (k.effect().equals("allow")) {
+          for (String g : k.grants()) {
+            usage.merge(g, new long[] {t.last, t.count},
+                (a, b) -> new long[] {Math.max(a[0], b[0]), a[1] + b[1]});
+          }
+        }
+        String context = Records.json(k.context());
+        String grants = Records.json(k.grants());
+        String shape = PolicyService.sha256(k.subject() + "\n" + k.action() + "\n"
+            + k.resource() + "\n" + context + "\n" + k.effect() + "\n" + k.reason() + "\n"
+            + grants);
+        long day = t.first / DAY_MS;
+        if (!keepShape(day, shape)) {
+          continue;
+        }
+        agg.setLong(1, day);
+        agg.setString(2, shape);
+        agg.setString(3, k.subject());
+        agg.setString(4, k.action());
+        agg.setString(5, k.resource());
+        agg.setString(6, context);
+        agg.setString(7, k.effect());
+        agg.setString(8, k.reason());
+        agg.setString(9, grants);
+        agg.setLong(10, k.policyVersion());
+        agg.setLong(11, t.count);
+        agg.setLong(12, t.first);
+        agg.setLong(13, t.last);
+        agg.addBatch();
+        rows++;
+      }
+      if (rows > 0) {
+        agg.executeBatch();
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO grant_usage (grant_id,"
+        + " last_used_at, uses) VALUES (?, ?, ?) ON CONFLICT (grant_id) DO UPDATE SET"
+        + " uses = grant_usage.uses + excluded.uses, last_used_at = CASE WHEN"
+        + " excluded.last_used_at > grant_usage.last_used_at THEN excluded.last_used_at"
+        + " ELSE grant_usage.last_used_at END")) {
+      for (Map.Entry<String, long[]> e : usage.entrySet()) {
+        ps.setString(1, e.getKey());
+        ps.setLong(2, e.getValue()[0]);
+        ps.setLong(3, e.getValue()[1]);
+        ps.addBatch();
+      }
+      if (!usage.isEmpty()) {
+        ps.executeBatch();
+      }
+    }
+    prune(c);
+  }
+
+  private boolean keepShape(long day, String shape) {
+    if (day != shapesDay) {
+      if (droppedShapes > 0) {
+        LOG.warn("{} decision shapes of day {} were not aggregated (more than {} a day);"
+            + " they are in the audit log", droppedShapes, shapesDay, MAX_SHAPES_PER_DAY);
+      }
+      shapesDay = day;
+      shapesToday.clear();
+      droppedShapes = 0;
+    }
+    if (shapesToday.contains(shape)) {
+      return true;
+    }
+    if (shapesToday.size() >= MAX_SHAPES_PER_DAY) {
+      droppedShapes++;
+      return false;
+    }
+    shapesToday.add(shape);
+    return true;
+  }
+
+  private void prune(Connection c) throws SQLException {
+    long now = clock.millis();
+    if (now - lastPrune < Duration.ofHours(1).toMillis()) {
+      return;
+    }
+    lastPrune = now;
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM authz_decisions WHERE"
+        + " last_at < ?")) {
+      ps.setLong(1, now - RETENTION.toMillis());
+      ps.executeUpdate();
+    }
+  }
+
+  private static Map<String, Object> details(Key k, Tally t) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("action", k.action());
+    d.put("resource", k.resource());
+    if (!k.context().isEmpty()) {
+      d.put("context", new TreeMap<>(k.context()));
+    }
+    d.put("effect", k.effect());
+    d.put("reason", k.reason());
+    d.put("grants", k.grants());
+    d.put("policyVersion", k.policyVersion());
+    d.put("via", k.via());
+    d.put("decisions", t.count);
+    d.put("from", Instant.ofEpochMilli(t.first).toString());
+    d.put("to", Instant.ofEpochMilli(t.last).toString());
+    return d;
+  }
+
+  private void flushOrWarn() {
+    try {
+      flush();
+    } catch (RuntimeException e) {
+      LOG.warn("could not write the decision records of the last interval (kept for the"
+          + " next): {}", e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    flusher.shutdown();
+    try {
+      flusher.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    flushOrWarn();
+  }
+}

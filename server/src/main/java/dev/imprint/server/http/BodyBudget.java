@@ -1,0 +1,103 @@
+package dev.imprint.server.http;
+
+import io.javalin.http.Context;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The request bodies the server reads and holds at once, in bytes: a request takes its
+ * Content-Length (or its route's limit when it sends none) before its body is read and gives it
+ * back when its handler ends, so the memory that bodies and their parsed forms take is bounded
+ * however many clients upload at once. A request that cannot get its share within {@link
+ * #WAIT_MILLIS} is answered 503 {@code server.busy} with {@code Retry-After}. Small requests
+ * may pass a large one that waits (the semaphore is not fair), so a queue of large uploads
+ * never holds up the small writes behind it.
+ */
+final class BodyBudget {
+  /** How long a request waits for its share before 503. */
+  static final long WAIT_MILLIS = 2_000;
+  /** Seconds a client is told to wait after a 503. */
+  static final int RETRY_AFTER_SECONDS = 2;
+  private static final String HOLD = "imprint.bodyHold";
+
+  private final long totalKib;
+  private final Semaphore kib;
+
+  /** A budget of {@code totalBytes}. */
+  BodyBudget(long totalBytes) {
+    this.totalKib = Math.max(1, Math.min(Integer.MAX_VALUE, totalBytes / 1024));
+    this.kib = new Semaphore((int) totalKib, false);
+  }
+
+  /**
+   * The default budget: a sixteenth of the heap, and at least two bodies of the largest route
+   * limit, so one largest upload and the small writes beside it always fit.
+   */
+  static BodyBudget forHeap(long maxHeapBytes, long largestBody) {
+    return new BodyBudget(Math.max(maxHeapBytes / 16, 2 * largestBody));
+  }
+
+  long totalBytes() {
+    return totalKib * 1024;
+  }
+
+  /** Bytes held by requests now. */
+  long heldBytes() {
+    return (totalKib - kib.availablePermits()) * 1024;
+  }
+
+  /**
+   * Takes {@code bytes} for {@code ctx}'s request until {@link #release(Context)}; a 413 when
+   * the request could never fit, a 503 when it does not fit in time.
+   */
+  void hold(Context ctx, long bytes) {
+    release(ctx);
+    int want = (int) Math.min(totalKib + 1, Math.max(1, (bytes + 1023) / 1024));
+    if (want > totalKib) {
+      throw new ApiProblem(413, "http.413", "Content too large", "the request body of " + bytes
+          + " bytes is larger than all the server may hold at once (" + totalBytes()
+          + " bytes, a sixteenth of its heap); send a smaller body or give the server more"
+          + " memory");
+    }
+    boolean got;
+    try {
+      got = kib.tryAcquire(want, WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      got = false;
+    }
+    if (!got) {
+      throw busy(ctx);
+    }
+    ctx.attribute(HOLD, new int[] {want});
+  }
+
+  /**
+   * Adds {@code bytes} to what {@code ctx}'s request holds, without waiting (the request is
+   * already reading and holds memory): a 503 when the budget has no room now.
+   */
+  void extend(Context ctx, long bytes) {
+    int[] held = ctx.attribute(HOLD);
+    int more = (int) Math.min(totalKib, Math.max(1, (bytes + 1023) / 1024));
+    if (held == null || !kib.tryAcquire(more)) {
+      throw busy(ctx);
+    }
+    held[0] += more;
+  }
+
+  private static ApiProblem busy(Context ctx) {
+    ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+    return new ApiProblem(503, "server.busy", "Service unavailable", "the server is reading"
+        + " as many request bodies as its memory allows; retry after " + RETRY_AFTER_SECONDS
+        + " seconds");
+  }
+
+  /** Gives back what {@code ctx}'s request holds, if anything; idempotent. */
+  void release(Context ctx) {
+    int[] held = ctx.attribute(HOLD);
+    if (held != null && held[0] > 0) {
+      kib.release(held[0]);
+      held[0] = 0;
+    }
+  }
+}

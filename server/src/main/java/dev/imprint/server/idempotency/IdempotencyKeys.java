@@ -1,0 +1,214 @@
+package dev.imprint.server.idempotency;
+
+import dev.imprint.server.store.Database;
+import dev.imprint.server.store.GroupCommit;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.function.Function;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.params.HKDFParameters;
+
+/**
+ * The answers to creating requests sent with an {@code Idempotency-Key}, stored in the same
+ * transaction as the change they answer and kept for {@link #RETENTION}. A key belongs to the
+ * caller's token: the same key from another token is another key.
+ *
+ * <p>Neither the key nor the answer is stored in clear. A record is found by the SHA-256 of the
+ * token id and the key, and its answer is sealed with AES-256-GCM under a key derived from the
+ * Idempotency-Key (HKDF-SHA256): the answer to a token creation holds the new token's secret, and
+ * only the client that holds the Idempotency-Key can read it again; someone who reads the store
+ * (even with the key-encryption key) cannot. So a client should use a random key (a UUID).
+ */
+public final class IdempotencyKeys {
+  /** How long an answer is kept, and so for how long a retry gets it. */
+  public static final Duration RETENTION = Duration.ofHours(24);
+  private static final byte[] INFO = "imprint idempotency answer v1"
+      .getBytes(StandardCharsets.US_ASCII);
+  private static final int NONCE_BYTES = 12;
+
+  /** A stored answer: the HTTP status, the {@code Location} header (or null) and the JSON body. */
+  public record Answer(int status, String location, String body) {
+    @Override
+    public String toString() {
+      return "Answer[status=" + status + ", body=[" + body.length() + " chars]]";
+    }
+  }
+
+  /** What is stored for a key: which request it answered and its sealed answer. */
+  record Stored(String requestHash, int status, String sealed) {}
+
+  /** A request's key, already bound to its caller: where to find it and how to seal for it. */
+  public record Key(String lookup, byte[] sealingKey) {
+    @Override
+    public String toString() {
+      return "Key[" + lookup + "]";
+    }
+  }
+
+  private final Database db;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+  private volatile long nextSweep;
+
+  public IdempotencyKeys(Database db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  /** Binds {@code key} (a validated Idempotency-Key) to the token {@code tokenId}. */
+  public static Key key(String tokenId, String key) {
+    byte[] ikm = key.getBytes(StandardCharsets.UTF_8);
+    byte[] salt = ("imprint idempotency " + tokenId).getBytes(StandardCharsets.UTF_8);
+    HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
+    hkdf.init(new HKDFParameters(ikm, salt, INFO));
+    byte[] sealing = new byte[32];
+    hkdf.generateBytes(sealing, 0, sealing.length);
+    return new Key(sha256Hex("imprint idempotency lookup v1\0" + tokenId + "\0" + key), sealing);
+  }
+
+  /** The unexpired record of {@code key}, if any (a read on a pooled connection). */
+  Optional<Stored> find(Key key) {
+    long now = clock.millis();
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT request_hash, status, answer FROM"
+          + " idempotency_keys WHERE lookup = ? AND expires_at > ?")) {
+        ps.setString(1, key.lookup());
+        ps.setLong(2, now);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(new Stored(rs.getString(1), rs.getInt(2),
+              rs.getString(3))) : Optional.<Stored>empty();
+        }
+      }
+    });
+  }
+
+  /** The answer sealed in {@code stored}, opened with {@code key}. */
+  Answer open(Key key, Stored stored) {
+    byte[] sealed = Base64.getDecoder().decode(stored.sealed());
+    try {
+      Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+      gcm.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key.sealingKey(), "AES"),
+          new GCMParameterSpec(128, sealed, 0, NONCE_BYTES));
+      gcm.updateAAD(key.lookup().getBytes(StandardCharsets.US_ASCII));
+      String plain = new String(gcm.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES),
+          StandardCharsets.UTF_8);
+      int nl = plain.indexOf('\n');
+      return new Answer(stored.status(), nl == 0 ? null : plain.substring(0, nl),
+          plain.substring(nl + 1));
+    } catch (GeneralSecurityException e) {
+      // only a record written under another key with the same lookup (a SHA-256 collision) or
+      // a tampered store gets here
+      throw new IllegalStateException("the stored answer for this Idempotency-Key does not"
+          + " open with it", e);
+    }
+  }
+
+  /**
+   * A rider for {@link Database#withRider}: when a write's result is one {@code answer} renders
+   * (not empty), it stores that answer for {@code key} in the write's own transaction and hands
+   * it to {@code rendered}. A record already there (a concurrent request with the same key
+   * committed first) fails the write with {@link AlreadyAnswered}, so it rolls back.
+   */
+  GroupCommit.Rider rider(Key key, String requestHash, Function<Object, Optional<Answer>> answer,
+      java.util.function.Consumer<Answer> rendered) {
+    return (tx, result) -> {
+      Optional<Answer> a = answer.apply(result);
+      if (a.isEmpty()) {
+        return;
+      }
+      if (!insert(tx, key, requestHash, a.get())) {
+        throw new AlreadyAnswered();
+      }
+      rendered.accept(a.get());
+    };
+  }
+
+  private boolean insert(Connection tx, Key key, String requestHash, Answer a)
+      throws SQLException {
+    long now = clock.millis();
+    sweepExpired(tx, now);
+    try (PreparedStatement ps = tx.prepareStatement("INSERT INTO idempotency_keys (lookup,"
+        + " request_hash, status, answer, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)"
+        // an expired record not swept yet gives way; a live one is another request's answer
+        + " ON CONFLICT (lookup) DO UPDATE SET request_hash = excluded.request_hash,"
+        + " status = excluded.status, answer = excluded.answer,"
+        + " created_at = excluded.created_at, expires_at = excluded.expires_at"
+        + " WHERE idempotency_keys.expires_at <= excluded.created_at")) {
+      ps.setString(1, key.lookup());
+      ps.setString(2, requestHash);
+      ps.setInt(3, a.status());
+      ps.setString(4, seal(key, (a.location() == null ? "" : a.location()) + "\n" + a.body()));
+      ps.setLong(5, now);
+      ps.setLong(6, now + RETENTION.toMillis());
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  /**
+   * Deletes expired records, at most once a minute per server, in a transaction that writes one
+   * anyway. A record still there after its expiry is ignored by {@link #find} all the same.
+   */
+  private void sweepExpired(Connection tx, long now) throws SQLException {
+    if (now < nextSweep) {
+      return;
+    }
+    nextSweep = now + Duration.ofMinutes(1).toMillis();
+    try (PreparedStatement ps = tx.prepareStatement(
+        "DELETE FROM idempotency_keys WHERE expires_at <= ?")) {
+      ps.setLong(1, now);
+      ps.executeUpdate();
+    }
+  }
+
+  private String seal(Key key, String body) {
+    byte[] nonce = new byte[NONCE_BYTES];
+    random.nextBytes(nonce);
+    try {
+      Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+      gcm.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key.sealingKey(), "AES"),
+          new GCMParameterSpec(128, nonce));
+      gcm.updateAAD(key.lookup().getBytes(StandardCharsets.US_ASCII));
+      byte[] ct = gcm.doFinal(body.getBytes(StandardCharsets.UTF_8));
+      byte[] out = Arrays.copyOf(nonce, NONCE_BYTES + ct.length);
+      System.arraycopy(ct, 0, out, NONCE_BYTES, ct.length);
+      return Base64.getEncoder().encodeToString(out);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM is required by the Java platform", e);
+    }
+  }
+
+  static String sha256Hex(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+    }
+  }
+
+  /** A concurrent request with the same key stored its answer first; this one rolled back. */
+  static final class AlreadyAnswered extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    AlreadyAnswered() {
+      super("another request with this Idempotency-Key was answered first", null, false, false);
+    }
+  }
+}
