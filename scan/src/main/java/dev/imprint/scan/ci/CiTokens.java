@@ -51,6 +51,9 @@ final class CiTokens {
    * statically: the relying party it was minted for may be any host.
    */
   private static final String ANY_AUDIENCE = "*";
+  /** Tools whose output, given a token, is another credential rather than the token. */
+  private static final Pattern EXCHANGE = Pattern.compile("(?:^|[\\s(|;&`])(?:curl|wget|"
+      + "vault|aws|gcloud|az|http|xh|invoke-restmethod|invoke-webrequest)(?:\\s|$)");
 
   private final Map<String, Token> tokens;
   private final boolean github;
@@ -143,7 +146,7 @@ final class CiTokens {
       Matcher m = Shell.REF.matcher(value);
       while (held == null && m.find()) {
         Token t = of(m.group());
-        if (t != null && (!substitution || t.kind() == Kind.ID_TOKEN)) {
+        if (t != null && (!substitution || t.kind() == Kind.ID_TOKEN && !exchange(value))) {
           held = new Token(name + " (holding " + t.name() + ")", t.kind(), t.audience());
         }
       }
@@ -151,6 +154,14 @@ final class CiTokens {
     if (held != null) {
       tokens.put(name, held);
     }
+  }
+
+  /**
+   * Whether a command substitution runs a tool that may exchange the token for another
+   * credential (Vault's JWT login, STS): its output is then not the token itself.
+   */
+  private static boolean exchange(String value) {
+    return EXCHANGE.matcher(value).find();
   }
 
   /**

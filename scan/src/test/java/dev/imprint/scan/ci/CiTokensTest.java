@@ -52,6 +52,8 @@ class CiTokensTest {
         curl -d "$BODY" https://sts.amazonaws.com/
         FOR_HOOK=$(curl -H "Authorization: bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN" "$ACTIONS_ID_TOKEN_REQUEST_URL&audience=hookd")
         curl https://hooks.example.dev --data "$FOR_HOOK"
+        VAULT_TOKEN=$(vault write -field=token auth/jwt/login role=deploy jwt=$BODY)
+        curl -H "X-Vault-Token: $VAULT_TOKEN" https://artifacts.example.net/upload
         OTHER=$(date)
         curl -d "$OTHER" https://collector.example.net/ingest
         """)).isNull();
