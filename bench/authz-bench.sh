@@ -15,7 +15,6 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-jar="$here/target/benchmarks.jar"
 clients="${CLIENTS:-64}"
 seconds="${SECONDS_PER_RUN:-10}"
 warmup="${WARMUP:-3}"
@@ -23,10 +22,9 @@ warmup="${WARMUP:-3}"
 cedar_requests="${CEDAR_REQUESTS:-500}"
 cd "$root"
 
-if [ ! -f "$jar" ] || [ -n "$(find authz/src/main server/src/main bench/src/main -newer "$jar" -print -quit)" ]; then
-  echo "authz-bench: building bench/target/benchmarks.jar..." >&2
-  mvn -q -B -DskipTests -pl bench -am package >&2
-fi
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+jar="$(bench_jar authz-bench)"
 if [ ! -d "$here/cedar/node_modules/@cedar-policy/cedar-wasm" ]; then
   echo "authz-bench: installing cedar-wasm (bench/cedar/package-lock.json)..." >&2
   (cd "$here/cedar" && npm ci --no-audit --no-fund >&2)
@@ -37,11 +35,8 @@ out="$here/results/authz-latest.md"
 {
   echo "# Authorization decision benchmark"
   echo
-  echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
-  echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)),"\
-    "$(free -g | awk '/Mem:/ {print $2}') GiB RAM, load average before the run"\
-    "$(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- java: $(java -version 2>&1 | sed -n 1p); node: $(node --version)"
+  bench_header
+  echo "- node: $(node --version)"
   echo
   if [ -z "${SKIP_JMH:-}" ]; then
     echo "## In process (JMH, DecisionBenchmark)"

@@ -18,24 +18,18 @@ root="$(cd "$here/.." && pwd)"
 clients="${CLIENTS:-16}"
 seconds="${SECONDS_PER_RUN:-10}"
 warmup="${WARMUP:-3}"
-jar="$here/target/benchmarks.jar"
 cd "$root"
 
-if [ ! -f "$jar" ] || [ -n "$(find server/src/main bench/src/main -newer "$jar" -print -quit)" ]; then
-  echo "server-bench: building bench/target/benchmarks.jar..." >&2
-  mvn -q -B -DskipTests -pl bench -am package >&2
-fi
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+jar="$(bench_jar server-bench)"
 
 mkdir -p "$here/results"
 out="$here/results/server-latest.md"
 {
   echo "# Control-plane load benchmark"
   echo
-  echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
-  echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)),"\
-    "$(free -g | awk '/Mem:/ {print $2}') GiB RAM, load average before the run"\
-    "$(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- java: $(java -version 2>&1 | sed -n 1p)"
+  bench_header
   echo "- command: \`CLIENTS=$clients SECONDS_PER_RUN=$seconds WARMUP=$warmup bench/server-bench.sh $*\`"
   echo
   java -Xss4m ${BENCH_JAVA_OPTS:-} -cp "$jar" dev.imprint.bench.load.LoadGenerator --clients "$clients" \

@@ -30,6 +30,7 @@ class AuthzCommandTest {
   @TempDir Path dir;
   ImprintServer server;
   Supplier<String> previous;
+  String admin;
 
   @BeforeEach
   void start() throws Exception {
@@ -39,7 +40,7 @@ class AuthzCommandTest {
     server = ImprintServer.start(new ServerConfig("127.0.0.1", 0, data, null, d.trustDomain(),
         null, null, false, d.logFormat(), d.maxBodyBytes()),
         new PrintStream(console, true, StandardCharsets.UTF_8));
-    String admin = console.toString(StandardCharsets.UTF_8)
+    admin = console.toString(StandardCharsets.UTF_8)
         .replaceAll("(?s).*admin token: (\\S+).*", "$1");
     previous = RemoteOptions.useTokenSource(() -> admin);
     assertThat(Cli.run("identity", "create", API, "--kind", "workload", "--owner", "team",
@@ -133,5 +134,47 @@ class AuthzCommandTest {
         "--server", server.url());
     assertThat(bad.code()).isEqualTo(3);
     assertThat(bad.err()).contains("grants.invalid");
+
+    // one recorded decision, allowed by api-reads-orders: a candidate without it flips it
+    String svid = svid();
+    assertThat(server.decisions().authorize(svid, "imprint:authorize", "svid", "read",
+        "topic:orders/daily", java.util.Map.of()).decision().allowed()).isTrue();
+    server.decisions().flush();
+    Cli kept = Cli.run("authz", "replay", "--candidate", g.toString(), "--server", server.url());
+    assertThat(kept.code()).as(kept.err()).isZero();
+    assertThat(kept.out()).contains("0 of 1 recorded decision shape(s)");
+    Cli flips = Cli.run("authz", "replay", "--candidate", grants("narrow", HEADER + DENY)
+        .toString(), "--server", server.url());
+    assertThat(flips.code()).as(flips.err()).isEqualTo(1);
+    assertThat(flips.out()).contains("topic:orders/daily").contains("allow")
+        .contains("1 of 1 recorded decision shape(s)");
+  }
+
+  /** A JWT-SVID (audience imprint:authorize) of an approved image of {@link #API}. */
+  private String svid() throws Exception {
+    String pipeline = post("/v1/tokens", admin, "{\"role\":\"pipeline\",\"identity\":\"" + API
+        + "\"}").get("token").asText();
+    String digest = "sha256:" + "ab".repeat(32);
+    post("/v1/images", pipeline, "{\"repository\":\"registry.example/pay\",\"digest\":\""
+        + digest + "\",\"identity\":\"" + API + "\",\"provenance\":{\"sourceRepository\":"
+        + "\"github.com/acme/pay\",\"commit\":\"3f9a1c2\"}}");
+    post("/v1/images/" + digest + "/approve", admin, "{\"reason\":\"passed policy\"}");
+    String join = post("/v1/join-tokens", admin, "{\"image\":\"" + digest
+        + "\",\"identity\":\"" + API + "\"}").get("token").asText();
+    return post("/v1/attest/join-token", null, "{\"join_token\":\"" + join
+        + "\",\"audience\":\"imprint:authorize\"}").at("/jwt_svid/token").asText();
+  }
+
+  private JsonNode post(String path, String token, String body) throws Exception {
+    java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(server.url() + path)).header("Content-Type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(path + ": " + r.body()).isBetween(200, 201);
+    return new ObjectMapper().readTree(r.body());
   }
 }

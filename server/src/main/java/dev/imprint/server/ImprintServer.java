@@ -36,11 +36,16 @@ import dev.imprint.server.svid.SvidConfig;
 import dev.imprint.server.svid.SvidRoutes;
 import dev.imprint.server.svid.SvidService;
 import dev.imprint.server.svid.WorkloadStates;
+import dev.imprint.server.svid.X509SvidValidator;
 import dev.imprint.server.attestation.JoinTokenRoutes;
 import dev.imprint.server.attestation.JoinTokenService;
 import dev.imprint.server.bundle.BundleRoutes;
 import dev.imprint.server.bundle.TrustBundle;
 import dev.imprint.server.keys.KeyRing;
+import dev.imprint.server.keys.SigningKey;
+import dev.imprint.server.keys.KeyPurpose;
+import java.util.function.Supplier;
+import java.security.cert.X509Certificate;
 import dev.imprint.server.keys.KeyRoutes;
 import dev.imprint.server.tls.HttpsConnector;
 import dev.imprint.server.tls.ServerCertificate;
@@ -184,7 +189,8 @@ public final class ImprintServer implements AutoCloseable {
             : Optional.of(new Readiness.Failure("store.unavailable", h.detail()));
       });
       ApiServer http = ApiServer.start(new ApiServer.Settings(config.host(), config.port(),
-          config.maxBodyBytes(), jetty(config, certificate)), tokens, metrics, readiness,
+          config.maxBodyBytes(), jetty(config, certificate, x509Authorities(identity.keys()))),
+          tokens, metrics, readiness,
           modules);
       long tHttp = System.nanoTime();
       if (!config.loopback() && !config.tls()) {
@@ -242,16 +248,26 @@ public final class ImprintServer implements AutoCloseable {
 
   /**
    * Jetty settings: graceful stop (in-flight requests finish within {@link #SHUTDOWN_GRACE}),
-   * the HTTPS connector instead of the plain one when TLS is configured, and the request log.
+   * the HTTPS connector instead of the plain one when TLS is configured (asking for, not
+   * requiring, a client certificate: an X.509-SVID for {@code POST /v1/authorize}), and the
+   * request log.
    */
-  private static Consumer<JavalinConfig> jetty(ServerConfig config, ServerCertificate cert) {
+  /** The current X.509 authorities, whose SVIDs a TLS client may present. */
+  private static Supplier<List<X509Certificate>> x509Authorities(KeyRing keys) {
+    return () -> keys.published(KeyPurpose.X509_CA).stream().map(SigningKey::certificate)
+        .toList();
+  }
+
+  private static Consumer<JavalinConfig> jetty(ServerConfig config, ServerCertificate cert,
+      Supplier<List<X509Certificate>> clientAuthorities) {
     return cfg -> {
       cfg.jetty.modifyServer(server -> {
         server.setStopTimeout(SHUTDOWN_GRACE.toMillis());
         server.setHandler(new GracefulHandler());
       });
       if (cert != null) {
-        cfg.jetty.addConnector(HttpsConnector.on(config.host(), config.port(), cert));
+        cfg.jetty.addConnector(HttpsConnector.on(config.host(), config.port(), cert,
+            clientAuthorities));
       }
       cfg.requestLogger.http(RequestLog::log);
       // request threads wait for the store in bounded numbers (--store-max-waiting)
@@ -358,7 +374,8 @@ public final class ImprintServer implements AutoCloseable {
       Clock clock, TokenService tokens, WorkloadIdentity identity) {
     PolicyService policies = new PolicyService(db, audit, clock, config.trustDomain());
     DecisionService decisions = new DecisionService(db, audit, clock, policies,
-        identity.validator(), identity.states());
+        identity.validator(), new X509SvidValidator(identity.keys(), identity.states(), clock,
+            config.trustDomain()), identity.states());
     return new Authorization(policies, decisions, new AuthzRoutes(policies, decisions, tokens,
         clock, config.maxBodyBytes()));
   }

@@ -95,6 +95,49 @@ class WorkloadClockTest {
     }
   }
 
+  /**
+   * The decision point remembers a JWT-SVID it validated, but only until the token expires (plus
+   * the 30 s of skew every verifier allows): a remembered token is refused once expired.
+   */
+  @Test
+  void aRememberedSvidIsDecidedUntilItExpiresAndRefusedAfter() throws Exception {
+    MovableClock clock = new MovableClock();
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    ServerConfig c = ServerConfig.defaults().withListen("127.0.0.1:0");
+    try (ImprintServer s = ImprintServer.start(new ServerConfig(c.host(), c.port(), dir, null,
+        c.trustDomain(), null, null, false, c.logFormat(), 64 * 1024)
+        .withCheckpointInterval(Duration.ZERO), new PrintStream(console, true,
+            StandardCharsets.UTF_8), clock)) {
+      String admin = console.toString(StandardCharsets.UTF_8)
+          .replaceAll("(?s).*admin token: (\\S+).*", "$1");
+      call(s, "/v1/identities", admin, "{\"spiffeId\":\"" + API + "\",\"kind\":\"workload\","
+          + "\"owner\":\"team\",\"environment\":\"prod\"}", 201);
+      String pipeline = call(s, "/v1/tokens", admin, "{\"role\":\"pipeline\",\"identity\":\""
+          + API + "\"}", 201).get("token").asText();
+      call(s, "/v1/images", pipeline, "{\"repository\":\"registry.example/pay\",\"digest\":\""
+          + DIGEST + "\",\"identity\":\"" + API + "\",\"provenance\":{\"sourceRepository\":"
+          + "\"github.com/acme/pay\",\"commit\":\"3f9a1c2\"}}", 201);
+      call(s, "/v1/images/" + DIGEST + "/approve", admin, "{\"reason\":\"ok\"}", 200);
+      call(s, "PUT", "/v1/grants", admin, "{\"files\":[{\"name\":\"g.yaml\",\"content\":"
+          + JSON.writeValueAsString("apiVersion: imprint.dev/v1\nkind: Grants\ngrants:\n"
+          + "  - id: api-reads\n    subject: " + API + "\n    resource: topic:orders/*\n"
+          + "    actions: [read]\n") + "}]}", 200);
+      String svid = call(s, "/v1/attest/join-token", null, "{\"join_token\":\""
+          + joinToken(s, admin) + "\",\"audience\":\"imprint:authorize\"}", 200)
+          .at("/jwt_svid/token").asText();
+      String ask = "{\"action\":\"read\",\"resource\":\"topic:orders/a\"}";
+      assertThat(call(s, "/v1/authorize", svid, ask, 200).get("decision").asText())
+          .isEqualTo("allow");
+      clock.now = clock.now.plus(Duration.ofMinutes(5)).plusSeconds(25);
+      assertThat(call(s, "/v1/authorize", svid, ask, 200).get("decision").asText())
+          .as("expired, but within the skew").isEqualTo("allow");
+      clock.now = clock.now.plusSeconds(10);
+      JsonNode refused = call(s, "/v1/authorize", svid, ask, 401);
+      assertThat(refused.get("code").asText()).isEqualTo("authz.svid_invalid");
+      assertThat(refused.get("detail").asText()).endsWith("svid.expired");
+    }
+  }
+
   static String joinToken(ImprintServer s, String admin) throws Exception {
     return call(s, "/v1/join-tokens", admin, "{\"image\":\"" + DIGEST + "\",\"identity\":\""
         + API + "\"}", 201).get("token").asText();
@@ -102,9 +145,14 @@ class WorkloadClockTest {
 
   static JsonNode call(ImprintServer s, String path, String token, String body, int status)
       throws Exception {
+    return call(s, "POST", path, token, body, status);
+  }
+
+  static JsonNode call(ImprintServer s, String method, String path, String token, String body,
+      int status) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(s.url() + path))
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+        .method(method, HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }

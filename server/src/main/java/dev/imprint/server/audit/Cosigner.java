@@ -3,11 +3,9 @@ package dev.imprint.server.audit;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.OptionalLong;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
@@ -58,37 +56,18 @@ public final class Cosigner {
       throw new IllegalArgumentException("expected a private key starting with "
           + PRIVATE_PREFIX);
     }
-    String[] parts = t.substring(PRIVATE_PREFIX.length()).split("\\+", 3);
-    if (parts.length != 3) {
-      throw new IllegalArgumentException("expected PRIVATE+KEY+NAME+ID+KEY");
-    }
-    byte[] raw;
-    try {
-      raw = Base64.getDecoder().decode(parts[2]);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("expected base64 after the key ID of the private key");
-    }
-    if (raw.length != 33 || raw[0] != COSIGNATURE_V1) {
-      throw new IllegalArgumentException("expected an Ed25519 cosignature/v1 private key (type"
-          + " 0x04 and 32 bytes)");
-    }
-    Cosigner c = new Cosigner(parts[0], Arrays.copyOfRange(raw, 1, 33));
-    Arrays.fill(raw, (byte) 0);
-    if (!HexFormat.of().formatHex(c.keyId).equals(parts[1])) {
-      throw new IllegalArgumentException("the private key's ID " + parts[1]
-          + " does not match its name and key");
-    }
+    NoteKeyText.Parsed p = NoteKeyText.parse(t.substring(PRIVATE_PREFIX.length()),
+        COSIGNATURE_V1, "an Ed25519 cosignature/v1 private key");
+    Cosigner c = new Cosigner(p.name(), p.key());
+    Arrays.fill(p.key(), (byte) 0);
     return c;
   }
 
   /** The private key text, for the witness's own state file only. */
   public String encodedPrivateKey() {
-    byte[] raw = new byte[33];
-    raw[0] = COSIGNATURE_V1;
-    System.arraycopy(key.getEncoded(), 0, raw, 1, 32);
-    String s = PRIVATE_PREFIX + name + "+" + HexFormat.of().formatHex(keyId) + "+"
-        + Base64.getEncoder().encodeToString(raw);
-    Arrays.fill(raw, (byte) 0);
+    byte[] seed = key.getEncoded();
+    String s = PRIVATE_PREFIX + NoteKeyText.encode(name, COSIGNATURE_V1, seed);
+    Arrays.fill(seed, (byte) 0);
     return s;
   }
 
@@ -98,11 +77,7 @@ public final class Cosigner {
 
   /** The verifier key: {@code <name>+<hex key ID>+<base64(0x04 || public key)>}. */
   public String verifierKey() {
-    byte[] raw = new byte[33];
-    raw[0] = COSIGNATURE_V1;
-    System.arraycopy(publicKey, 0, raw, 1, 32);
-    return name + "+" + HexFormat.of().formatHex(keyId) + "+"
-        + Base64.getEncoder().encodeToString(raw);
+    return NoteKeyText.encode(name, COSIGNATURE_V1, publicKey);
   }
 
   /**
@@ -134,30 +109,19 @@ public final class Cosigner {
    * @throws IllegalArgumentException when the verifier key is malformed
    */
   public static OptionalLong verify(String verifierKey, String note) {
-    String[] parts = verifierKey.strip().split("\\+", 3);
-    if (parts.length != 3) {
-      throw new IllegalArgumentException("expected a verifier key NAME+ID+KEY");
-    }
-    byte[] raw = Base64.getDecoder().decode(parts[2]);
-    if (raw.length != 33 || raw[0] != COSIGNATURE_V1) {
-      throw new IllegalArgumentException("expected an Ed25519 cosignature/v1 verifier key (type"
-          + " 0x04 and 32 bytes), got " + raw.length + " bytes");
-    }
-    byte[] pub = Arrays.copyOfRange(raw, 1, 33);
-    byte[] id = keyId(parts[0], pub);
-    if (!HexFormat.of().formatHex(id).equals(parts[1])) {
-      throw new IllegalArgumentException("the verifier key's ID " + parts[1]
-          + " does not match its name and key");
-    }
+    NoteKeyText.Parsed k = NoteKeyText.parse(verifierKey, COSIGNATURE_V1,
+        "an Ed25519 cosignature/v1 verifier key");
+    byte[] pub = k.key();
+    byte[] id = keyId(k.name(), pub);
     Note n = Note.split(note);
     for (String line : n.signatures()) {
-      if (!line.startsWith(VerifierKey.DASH + parts[0] + " ")) {
+      if (!line.startsWith(VerifierKey.DASH + k.name() + " ")) {
         continue;
       }
       byte[] sig;
       try {
         sig = Base64.getDecoder().decode(line.substring(VerifierKey.DASH.length()
-            + parts[0].length() + 1));
+            + k.name().length() + 1));
       } catch (IllegalArgumentException e) {
         continue;
       }
@@ -184,15 +148,7 @@ public final class Cosigner {
   }
 
   static byte[] keyId(String name, byte[] publicKey) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(name.getBytes(StandardCharsets.UTF_8));
-      d.update((byte) 0x0A);
-      d.update(COSIGNATURE_V1);
-      return Arrays.copyOf(d.digest(publicKey), 4);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-    }
+    return NoteKeyText.id(name, COSIGNATURE_V1, publicKey);
   }
 
   private static void checkName(String name) {

@@ -2,10 +2,8 @@ package dev.imprint.server.audit;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Objects;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
@@ -44,29 +42,8 @@ public final class VerifierKey {
    * @throws IllegalArgumentException saying which part is wrong
    */
   public static VerifierKey parse(String text) {
-    String[] parts = text.strip().split("\\+", 3);
-    if (parts.length != 3) {
-      throw new IllegalArgumentException("expected a verifier key NAME+HASH+KEY, got "
-          + parts.length + " part(s)");
-    }
-    byte[] raw;
-    try {
-      raw = Base64.getDecoder().decode(parts[2]);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "expected base64 after the second '+' of the verifier key");
-    }
-    if (raw.length != 33 || raw[0] != ED25519) {
-      throw new IllegalArgumentException("expected an Ed25519 key (type 0x01 and 32 bytes) in the"
-          + " verifier key, got " + raw.length + " bytes");
-    }
-    VerifierKey key = new VerifierKey(parts[0], Arrays.copyOfRange(raw, 1, 33));
-    if (!HexFormat.of().formatHex(key.keyHash).equals(parts[1])) {
-      throw new IllegalArgumentException("the verifier key's hash " + parts[1]
-          + " does not match its name and key (expected " + HexFormat.of().formatHex(key.keyHash)
-          + ")");
-    }
-    return key;
+    NoteKeyText.Parsed p = NoteKeyText.parse(text, ED25519, "an Ed25519 verifier key");
+    return new VerifierKey(p.name(), p.key());
   }
 
   public String name() {
@@ -75,11 +52,7 @@ public final class VerifierKey {
 
   /** The verifier key text. */
   public String encoded() {
-    byte[] raw = new byte[33];
-    raw[0] = ED25519;
-    System.arraycopy(publicKey, 0, raw, 1, 32);
-    return name + "+" + HexFormat.of().formatHex(keyHash) + "+"
-        + Base64.getEncoder().encodeToString(raw);
+    return NoteKeyText.encode(name, ED25519, publicKey);
   }
 
   byte[] keyHash() {
@@ -130,15 +103,7 @@ public final class VerifierKey {
   }
 
   static byte[] keyHash(String name, byte[] publicKey) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(name.getBytes(StandardCharsets.UTF_8));
-      d.update((byte) 0x0A);
-      d.update(ED25519);
-      return Arrays.copyOf(d.digest(publicKey), 4);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-    }
+    return NoteKeyText.id(name, ED25519, publicKey);
   }
 
   @Override

@@ -14,8 +14,10 @@ import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Json;
+import dev.imprint.server.tls.ClientCertificates;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +30,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The authorization API: {@code POST /v1/authorize} (authenticated by the caller's JWT-SVID, or
- * by a gateway's API token together with the caller's JWT-SVID), the policy
+ * The authorization API: {@code POST /v1/authorize} (authenticated by the caller's JWT-SVID, by
+ * its X.509-SVID as the TLS client certificate, or by a gateway's API token together with the
+ * caller's JWT-SVID), the policy
  * ({@code GET /v1/grants} with an ETag, {@code POST /v1/grants/plan}, {@code PUT /v1/grants}),
  * and what decisions tell ({@code POST /v1/authz/explain}, {@code GET /v1/authz/unused},
  * {@code POST /v1/grants/replay}). Only translates: services raise {@link PolicyException}s.
@@ -91,10 +94,17 @@ public final class AuthzRoutes implements ApiModule {
     String bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
         ? header.substring(7).trim() : null;
     if (bearer == null || bearer.isEmpty()) {
+      List<X509Certificate> chain = ClientCertificates.of(
+          ctx.req().getAttribute(ClientCertificates.ATTRIBUTE));
+      if (!chain.isEmpty()) {
+        authorizeX509(ctx, chain);
+        return;
+      }
       ctx.header("WWW-Authenticate", "Bearer realm=\"imprint-authorize\"");
       throw new PolicyException(PolicyException.Kind.UNAUTHENTICATED, "authz.credential_missing",
-          "expected Authorization: Bearer with the caller's JWT-SVID, or a gateway's API token"
-              + " (with the caller's JWT-SVID in 'svid'), got none");
+          "expected Authorization: Bearer with the caller's JWT-SVID, a gateway's API token"
+              + " (with the caller's JWT-SVID in 'svid'), or the caller's X.509-SVID as its TLS"
+              + " client certificate, got none");
     }
     boolean gateway = bearer.startsWith("imp_");
     String via = "svid";
@@ -113,12 +123,7 @@ public final class AuthzRoutes implements ApiModule {
       }
       via = caller.actor();
     }
-    AuthorizeBody body = Json.body(ctx, AuthorizeBody.class);
-    if (body.action() == null || body.resource() == null) {
-      throw new PolicyException(PolicyException.Kind.INVALID, "authz.request_invalid",
-          "expected fields 'action' and 'resource', got " + (body.action() == null ? "no action"
-              : "no resource"));
-    }
+    AuthorizeBody body = request(ctx);
     String svid;
     String audience;
     if (gateway) {
@@ -142,6 +147,30 @@ public final class AuthzRoutes implements ApiModule {
     DecisionService.Outcome o = decisions.authorize(svid, audience, via, body.action(),
         body.resource(), body.context() == null ? Map.of() : body.context());
     ctx.json(decision(o.subject(), o.decision()));
+  }
+
+  /** A workload asking about itself with its X.509-SVID as the TLS client certificate. */
+  private void authorizeX509(Context ctx, List<X509Certificate> chain) {
+    AuthorizeBody body = request(ctx);
+    if (body.svid() != null || body.audience() != null) {
+      throw new PolicyException(PolicyException.Kind.INVALID, "authz.request_invalid",
+          "'svid' and 'audience' are for gateways (with an API token); a workload presenting its"
+              + " X.509-SVID as its TLS client certificate sends only the request");
+    }
+    DecisionService.Outcome o = decisions.authorizeX509(chain, body.action(), body.resource(),
+        body.context() == null ? Map.of() : body.context());
+    ctx.json(decision(o.subject(), o.decision()));
+  }
+
+  /** The body of {@code POST /v1/authorize}, with its action and resource. */
+  private static AuthorizeBody request(Context ctx) {
+    AuthorizeBody body = Json.body(ctx, AuthorizeBody.class);
+    if (body.action() == null || body.resource() == null) {
+      throw new PolicyException(PolicyException.Kind.INVALID, "authz.request_invalid",
+          "expected fields 'action' and 'resource', got " + (body.action() == null ? "no action"
+              : "no resource"));
+    }
+    return body;
   }
 
   static Map<String, Object> decision(String subject, Decision d) {

@@ -17,8 +17,10 @@ import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.svid.JwtSvidValidator;
 import dev.imprint.server.svid.WorkloadStates;
+import dev.imprint.server.svid.X509SvidValidator;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.security.cert.X509Certificate;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -88,22 +90,25 @@ public final class DecisionService implements AutoCloseable {
   private final Clock clock;
   private final PolicyService policies;
   private final JwtSvidValidator validator;
+  private final X509SvidValidator x509;
   private final WorkloadStates states;
   private final DecisionLog log;
   private final Map<String, Attributes> attributes = new ConcurrentHashMap<>();
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
   public DecisionService(Database db, AuditLog audit, Clock clock, PolicyService policies,
-      JwtSvidValidator validator, WorkloadStates states) {
-    this(db, audit, clock, policies, validator, states, DecisionLog.INTERVAL);
+      JwtSvidValidator validator, X509SvidValidator x509, WorkloadStates states) {
+    this(db, audit, clock, policies, validator, x509, states, DecisionLog.INTERVAL);
   }
 
   DecisionService(Database db, AuditLog audit, Clock clock, PolicyService policies,
-      JwtSvidValidator validator, WorkloadStates states, Duration flushInterval) {
+      JwtSvidValidator validator, X509SvidValidator x509, WorkloadStates states,
+      Duration flushInterval) {
     this.db = db;
     this.clock = clock;
     this.policies = policies;
     this.validator = validator;
+    this.x509 = x509;
     this.states = states;
     this.log = new DecisionLog(db, audit, clock, flushInterval);
   }
@@ -118,7 +123,23 @@ public final class DecisionService implements AutoCloseable {
    */
   public Outcome authorize(String svid, String audience, String via, String action,
       String resource, Map<String, String> context) {
-    Verified v = verified(svid, audience);
+    return decide(verified(svid, audience), via, action, resource, context);
+  }
+
+  /**
+   * Decides for the workload whose X.509-SVID {@code chain} (leaf first) it presented as its TLS
+   * client certificate; recorded with via {@code x509}.
+   *
+   * @throws PolicyException {@code authz.svid_invalid} (401) naming the validator's reason, or as
+   *     {@link #authorize}
+   */
+  public Outcome authorizeX509(List<X509Certificate> chain, String action, String resource,
+      Map<String, String> context) {
+    return decide(verifiedX509(chain), "x509", action, resource, context);
+  }
+
+  private Outcome decide(Verified v, String via, String action, String resource,
+      Map<String, String> context) {
     for (String k : context.keySet()) {
       if (SERVER_KEYS.contains(k)) {
         throw new PolicyException(PolicyException.Kind.INVALID, "authz.context_reserved",
@@ -178,6 +199,55 @@ public final class DecisionService implements AutoCloseable {
     Object digest = claims.getClaim("image_digest");
     Verified fresh = new Verified(r.spiffeId(), digest instanceof String d ? d : "",
         claims.getExpirationTime().toInstant().plus(JwtSvidValidator.SKEW).toEpochMilli());
+    remember(key, fresh, now);
+    return fresh;
+  }
+
+  /**
+   * The subject and image of the X.509-SVID {@code chain}, remembered (by the SHA-256 of every
+   * certificate presented, so a different chain is validated afresh) until the leaf expires.
+   * Retired images and disabled identities are decided (and denied), not refused, as for JWTs.
+   */
+  private Verified verifiedX509(List<X509Certificate> chain) {
+    if (x509 == null) {
+      throw new PolicyException(PolicyException.Kind.UNAUTHENTICATED, "authz.svid_invalid",
+          "this server does not validate X.509-SVIDs");
+    }
+    String key = chainKey(chain);
+    long now = clock.millis();
+    Verified v = key == null ? null : verified.get(key);
+    if (v != null && now < v.validUntil()) {
+      return v;
+    }
+    X509SvidValidator.Result r = x509.validate(chain);
+    boolean revoked = !r.valid() && r.reason() != null && r.reason().startsWith("svid.revoked_");
+    if (!r.valid() && !revoked) {
+      throw new PolicyException(PolicyException.Kind.UNAUTHENTICATED, "authz.svid_invalid",
+          "the caller's X.509-SVID (its TLS client certificate) is not valid: " + r.reason());
+    }
+    Verified fresh = new Verified(r.spiffeId(), r.imageDigest(), r.notAfter().toEpochMilli());
+    if (key != null) {
+      remember(key, fresh, now);
+    }
+    return fresh;
+  }
+
+  private static String chainKey(List<X509Certificate> chain) {
+    if (chain == null || chain.isEmpty()) {
+      return null;
+    }
+    try {
+      java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+      for (X509Certificate c : chain) {
+        d.update(c.getEncoded());
+      }
+      return "x509 " + java.util.HexFormat.of().formatHex(d.digest());
+    } catch (java.security.GeneralSecurityException e) {
+      return null;
+    }
+  }
+
+  private void remember(String key, Verified fresh, long now) {
     if (verified.size() >= MAX_VERIFIED) {
       verified.values().removeIf(x -> x.validUntil() <= now);
       if (verified.size() >= MAX_VERIFIED) {
@@ -185,7 +255,6 @@ public final class DecisionService implements AutoCloseable {
       }
     }
     verified.put(key, fresh);
-    return fresh;
   }
 
   private Attributes attributes(String spiffeId) {

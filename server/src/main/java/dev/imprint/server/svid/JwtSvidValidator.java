@@ -150,20 +150,31 @@ public final class JwtSvidValidator {
       return Result.no("svid.not_yet_valid", sub);
     }
     Object digest = claims.getClaim("image_digest");
-    if (!(digest instanceof String d)) {
-      return Result.no("svid.image_missing", sub);
+    String refused = revocation(states, digest instanceof String d ? d : null, sub);
+    return refused == null ? Result.ok(sub) : Result.no(refused, sub);
+  }
+
+  /**
+   * The revocation check shared by both SVID forms: null when the image {@code digest} is known,
+   * carries {@code sub}, is approved or deployed and its identity is active; else the reason
+   * ({@code svid.image_missing}, {@code svid.image_unknown}, {@code svid.revoked_image_<status>}
+   * or {@code svid.revoked_identity_<status>}).
+   */
+  static String revocation(WorkloadStates states, String digest, String sub) {
+    if (digest == null) {
+      return "svid.image_missing";
     }
-    Optional<WorkloadStates.State> s = states.of(d);
+    Optional<WorkloadStates.State> s = states.of(digest);
     if (s.isEmpty() || !s.get().spiffeId().equals(sub)) {
-      return Result.no("svid.image_unknown", sub);
+      return "svid.image_unknown";
     }
     if (!s.get().imageLive()) {
-      return Result.no("svid.revoked_image_" + s.get().imageStatus(), sub);
+      return "svid.revoked_image_" + s.get().imageStatus();
     }
     if (!s.get().identityActive()) {
-      return Result.no("svid.revoked_identity_" + s.get().identityStatus(), sub);
+      return "svid.revoked_identity_" + s.get().identityStatus();
     }
-    return Result.ok(sub);
+    return null;
   }
 
   private AsymmetricKeyParameter params(SigningKey k) {

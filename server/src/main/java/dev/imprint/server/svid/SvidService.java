@@ -320,6 +320,10 @@ public final class SvidService implements SvidIssuer, AutoCloseable {
       b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
           new GeneralName(GeneralName.uniformResourceIdentifier, w.spiffeId())));
       b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key));
+      // the image digest, for the revocation check of a relying party that asks Imprint
+      b.addExtension(new org.bouncycastle.asn1.ASN1ObjectIdentifier(
+          X509SvidValidator.IMAGE_DIGEST_OID), false,
+          new org.bouncycastle.asn1.DERUTF8String(w.imageDigest()));
       b.addExtension(Extension.authorityKeyIdentifier, false,
           ext.createAuthorityKeyIdentifier(issuerHolder));
       X509Certificate leaf = new JcaX509CertificateConverter().getCertificate(b.build(

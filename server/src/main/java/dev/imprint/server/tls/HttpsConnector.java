@@ -1,6 +1,9 @@
 package dev.imprint.server.tls;
 
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -22,11 +25,24 @@ public final class HttpsConnector {
 
   private HttpsConnector() {}
 
-  /** A connector factory for {@code JavalinConfig.jetty.addConnector}. */
+  /** A connector factory for {@code JavalinConfig.jetty.addConnector}, without client auth. */
   public static BiFunction<Server, HttpConfiguration, Connector> on(String host, int port,
       ServerCertificate certificate) {
+    return on(host, port, certificate, null);
+  }
+
+  /**
+   * A connector factory for {@code JavalinConfig.jetty.addConnector} that asks clients for a
+   * certificate issued by one of {@code clientAuthorities} (read at every handshake, so rotated
+   * authorities apply at once) without requiring one: the handshake proves the client holds the
+   * key of whatever certificate it presents, and the route that reads it validates it
+   * ({@link ClientCertificates}). Null: no client certificates are asked for.
+   */
+  public static BiFunction<Server, HttpConfiguration, Connector> on(String host, int port,
+      ServerCertificate certificate, Supplier<List<X509Certificate>> clientAuthorities) {
     return (server, http) -> {
-      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      SslContextFactory.Server ssl = clientAuthorities == null ? new SslContextFactory.Server()
+          : new ClientCertificates.Factory(clientAuthorities);
       ssl.setKeyStore(certificate.keyStore());
       ssl.setKeyStorePassword(new String(certificate.keyStorePassword()));
       ssl.setCertAlias(ServerCertificate.ALIAS);

@@ -91,11 +91,7 @@ class AuditTamperTest {
   void tamperingWhileTheServerIsStoppedIsFoundWhenItStartsAgain(Stores.Kind kind, Tamper tamper)
       throws Exception {
     String jdbc = Stores.jdbcUrl(kind);
-    String admin;
-    try (TestServer s = TestServer.start(config(jdbc))) {
-      admin = s.adminToken();
-      populate(s, admin);
-    }
+    String admin = populatedAndStopped(config(jdbc));
     try (Connection c = connect(jdbc)) {
       tamper(c, tamper);
     }
@@ -162,11 +158,7 @@ class AuditTamperTest {
       throws Exception {
     String jdbc = Stores.jdbcUrl(kind);
     Path file = dir.resolve("data").resolve("audit-checkpoint");
-    String admin;
-    try (TestServer s = TestServer.start(config(jdbc))) {
-      admin = s.adminToken();
-      populate(s, admin);
-    }
+    String admin = populatedAndStopped(config(jdbc));
     String signed = Files.readString(file);
     Files.delete(file);
     try (TestServer s = TestServer.start(config(jdbc))) {
@@ -186,11 +178,7 @@ class AuditTamperTest {
       throws Exception {
     String jdbc = Stores.jdbcUrl(kind);
     Path elsewhere = dir.resolve("elsewhere").resolve("replica-a.checkpoint");
-    String admin;
-    try (TestServer s = TestServer.start(config(jdbc).withAuditCheckpointFile(elsewhere))) {
-      admin = s.adminToken();
-      populate(s, admin);
-    }
+    String admin = populatedAndStopped(config(jdbc).withAuditCheckpointFile(elsewhere));
     assertThat(dir.resolve("data").resolve("audit-checkpoint")).doesNotExist();
     assertThat(Files.readString(elsewhere)).startsWith("imprint.local/imprint-audit\n8\n");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
@@ -243,6 +231,14 @@ class AuditTamperTest {
   }
 
   /** Entries 0 (bootstrap) to 7, signed at sizes 5 and 8. */
+  /** Starts a server on {@code c}, {@link #populate}s it and stops it; its admin token. */
+  private static String populatedAndStopped(ServerConfig c) throws Exception {
+    try (TestServer s = TestServer.start(c)) {
+      populate(s, s.adminToken());
+      return s.adminToken();
+    }
+  }
+
   private static void populate(TestServer s, String admin) throws Exception {
     for (int i = 1; i <= 7; i++) {
       assertThat(s.send("POST", "/v1/tokens", admin, "{\"role\":\"auditor\"}").statusCode())

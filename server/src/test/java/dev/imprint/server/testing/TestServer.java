@@ -23,10 +23,12 @@ public final class TestServer implements AutoCloseable {
   private final ImprintServer server;
   private final String adminToken;
   private final String console;
+  private final HttpClient client;
 
-  private TestServer(ImprintServer server, String console) {
+  private TestServer(ImprintServer server, String console, HttpClient client) {
     this.server = server;
     this.console = console;
+    this.client = client;
     Matcher m = ADMIN.matcher(console);
     this.adminToken = m.find() ? m.group(1) : null;
   }
@@ -45,9 +47,14 @@ public final class TestServer implements AutoCloseable {
 
   /** Starts a server with an explicit configuration. */
   public static TestServer start(ServerConfig config) {
+    return start(config, CLIENT);
+  }
+
+  /** Starts a server with an explicit configuration, sending with {@code client} (TLS). */
+  public static TestServer start(ServerConfig config, HttpClient client) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ImprintServer s = ImprintServer.start(config, new PrintStream(out, true, StandardCharsets.UTF_8));
-    return new TestServer(s, out.toString(StandardCharsets.UTF_8));
+    return new TestServer(s, out.toString(StandardCharsets.UTF_8), client);
   }
 
   public ImprintServer server() {
@@ -80,7 +87,7 @@ public final class TestServer implements AutoCloseable {
       b.header("Authorization", "Bearer " + token);
     }
     try {
-      return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -127,6 +127,87 @@ public final class TestCertificates {
     }
   }
 
+  /**
+   * A client TLS context that trusts exactly {@code server} and presents {@code chain} (leaf
+   * first) with {@code key} as its client certificate.
+   */
+  public static SSLContext presenting(X509Certificate server, java.security.PrivateKey key,
+      java.util.List<X509Certificate> chain) {
+    return presenting(server, key, chain, true);
+  }
+
+  /**
+   * As {@link #presenting(X509Certificate, java.security.PrivateKey, java.util.List)}; when
+   * {@code always} is false the JDK's key manager decides, which presents the certificate only
+   * when its chain leads to an issuer the server names in its certificate request.
+   */
+  public static SSLContext presenting(X509Certificate server, java.security.PrivateKey key,
+      java.util.List<X509Certificate> chain, boolean always) {
+    try {
+      KeyStore ts = KeyStore.getInstance("PKCS12");
+      ts.load(null, null);
+      ts.setCertificateEntry("server", server);
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(
+          TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(ts);
+      char[] pass = "test".toCharArray();
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setKeyEntry("client", key, pass, chain.toArray(X509Certificate[]::new));
+      javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+          javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, pass);
+      javax.net.ssl.X509ExtendedKeyManager km =
+          (javax.net.ssl.X509ExtendedKeyManager) kmf.getKeyManagers()[0];
+      // present the certificate whatever issuers the server names (a hostile client would)
+      javax.net.ssl.X509ExtendedKeyManager any = new javax.net.ssl.X509ExtendedKeyManager() {
+        @Override
+        public String[] getClientAliases(String type, java.security.Principal[] issuers) {
+          return new String[] {"client"};
+        }
+
+        @Override
+        public String chooseClientAlias(String[] type, java.security.Principal[] issuers,
+            java.net.Socket socket) {
+          return "client";
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] type, java.security.Principal[] issuers,
+            javax.net.ssl.SSLEngine engine) {
+          return "client";
+        }
+
+        @Override
+        public String[] getServerAliases(String type, java.security.Principal[] issuers) {
+          return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String type, java.security.Principal[] issuers,
+            java.net.Socket socket) {
+          return null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+          return km.getCertificateChain(alias);
+        }
+
+        @Override
+        public java.security.PrivateKey getPrivateKey(String alias) {
+          return km.getPrivateKey(alias);
+        }
+      };
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(always ? new javax.net.ssl.KeyManager[] {any} : kmf.getKeyManagers(),
+          tmf.getTrustManagers(), null);
+      return ctx;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static String pem(Object o) {
     StringWriter out = new StringWriter();
     try (JcaPEMWriter w = new JcaPEMWriter(out)) {
