@@ -83,6 +83,7 @@ class ComposeCiChecklistTest {
           "repo/.github/workflows/triage.yml:18")),
       Map.entry("IMP-GHA-006", List.of("oidc/.github/workflows/deploy.yml:13",
           "oidc/.github/workflows/deploy.yml:15", "oidc/.github/workflows/deploy.yml:17",
+          "oidc/.github/workflows/deploy.yml:21", "oidc/.github/workflows/deploy.yml:24",
           "repo/.github/workflows/ci.yml:10", "repo/.github/workflows/ci.yml:11",
           "repo/.github/workflows/ci.yml:12", "repo/.github/workflows/ci.yml:13",
           "service/.github/workflows/release.yml:11",

@@ -51,6 +51,11 @@ final class AwsChecks {
       Kind.GITHUB_OIDC_UNRESTRICTED, AwsRules.GITHUB_OIDC,
       Kind.OIDC_UNRESTRICTED, AwsRules.GITHUB_OIDC,
       Kind.OIDC_TENANT_WIDE, AwsRules.GITHUB_OIDC));
+  /** The trust rules that hold for a web identity statement wherever its document is used. */
+  private static final Map<Kind, Rule> OIDC_TRUST_RULES = new EnumMap<>(Map.of(
+      Kind.GITHUB_OIDC_UNRESTRICTED, AwsRules.GITHUB_OIDC,
+      Kind.OIDC_UNRESTRICTED, AwsRules.GITHUB_OIDC,
+      Kind.OIDC_TENANT_WIDE, AwsRules.GITHUB_OIDC));
   /** Identity policies: resource type to the attribute holding the document. */
   private static final Map<String, String> IDENTITY_POLICIES = Map.of(
       "aws_iam_policy", "policy", "aws_iam_role_policy", "policy",
@@ -420,6 +425,7 @@ final class AwsChecks {
         identityPolicy(l, l.block().attr(e.getValue()), e.getValue());
       }
     }
+    Set<String> trustDocuments = new LinkedHashSet<>();
     for (Located role : module.resources("aws_iam_role")) {
       for (Tf.Block inline : role.block().blocks("inline_policy")) {
         Tf.Attr a = inline.attr("policy");
@@ -432,6 +438,40 @@ final class AwsChecks {
         reportIssues(role, trust, PolicyReview.trust(resolveIdentityProviders(doc)),
             TRUST_RULES, "assume_role_policy");
       }
+      if (trust != null && module.resolve(trust.value()) instanceof Tf.Ref r
+          && module.target(r.text()) != null) {
+        trustDocuments.add(module.target(r.text()).block().address());
+      }
+    }
+    webIdentityDocuments(trustDocuments);
+  }
+
+  /**
+   * Reviews the web identity (OIDC) statements of the {@code aws_iam_policy_document} data
+   * sources that no role of this module takes as its trust policy: such a document is handed to
+   * a role elsewhere (a role module's input, an output), and a statement that lets an OIDC
+   * issuer's tokens assume a role is a trust policy wherever it ends up. Only the OIDC trust
+   * rule applies: a wildcard or account principal may belong to a resource policy.
+   */
+  private void webIdentityDocuments(Set<String> reviewedAsTrust) {
+    for (Located data : module.data("aws_iam_policy_document")) {
+      String address = data.block().address();
+      if (reviewedAsTrust.contains(address)) {
+        continue;
+      }
+      Tf.Attr json = new Tf.Attr("json", new Tf.Ref(address + ".json"), data.block().line(),
+          data.block().column());
+      PolicyDocument doc = policy(data, json);
+      if (doc == null) {
+        continue;
+      }
+      // A Federated principal in a statement that does not grant the web identity assumption
+      // (a Cognito identity reading a bucket) belongs to a resource policy, not to a trust.
+      List<PolicyIssue> issues = PolicyReview.trust(resolveIdentityProviders(doc)).stream()
+          .filter(i -> doc.statements().get(i.statement())
+              .mayGrant("sts:AssumeRoleWithWebIdentity"))
+          .toList();
+      reportIssues(data, json, issues, OIDC_TRUST_RULES, "statement");
     }
   }
 

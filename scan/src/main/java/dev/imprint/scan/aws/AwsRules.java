@@ -286,7 +286,11 @@ final class AwsRules {
           + "('repo:acme/*', 'system:serviceaccount:apps:*') lets every repository, workspace "
           + "or service account of that owner or namespace in and is reported as medium. The "
           + "aud claim alone is no restriction: STS already checks it against the provider's "
-          + "client ID list.",
+          + "client ID list. A web identity statement of an aws_iam_policy_document is judged "
+          + "where it is written even when the role using it is in another module; when the "
+          + "issuer is only a reference, the subject values' grammar (system:serviceaccount:, "
+          + "repo:) tells what a wildcard admits; a condition whose claim an input names "
+          + "(\"${var.claim}\") may be the subject condition and counts as one.",
       "Add a StringEquals (or StringLike without a wildcard in the owner or namespace) "
           + "condition on the issuer's sub claim naming the subject: "
           + "repo:OWNER/REPO:ref:refs/heads/main or :environment:prod for GitHub, "

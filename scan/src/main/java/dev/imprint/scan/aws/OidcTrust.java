@@ -219,6 +219,10 @@ final class OidcTrust {
   /** Whether a condition key is the issuer's subject claim (or Cognito's audience). */
   private static boolean claimOf(String key, Issuer issuer, String host) {
     String k = key.trim().toLowerCase(Locale.ROOT);
+    if (claimSegment(k).contains("${")) {
+      // The claim is named by an input ("${url}:${var.claim}"): it may be the subject.
+      return true;
+    }
     String suffix = ":" + issuer.claim;
     if (!k.endsWith(suffix)) {
       return false;
@@ -235,6 +239,23 @@ final class OidcTrust {
       case GITLAB_COM -> prefix.startsWith("gitlab.com");
       default -> h.isEmpty() || h.contains("${") || h.startsWith(prefix) || prefix.startsWith(h);
     };
+  }
+
+  /** The claim part of a condition key: after its last colon outside an interpolation. */
+  private static String claimSegment(String key) {
+    int depth = 0;
+    int colon = -1;
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c == '{') {
+        depth++;
+      } else if (c == '}') {
+        depth = Math.max(0, depth - 1);
+      } else if (c == ':' && depth == 0) {
+        colon = i;
+      }
+    }
+    return key.substring(colon + 1);
   }
 
   /** How many subjects one condition value admits. */
@@ -254,8 +275,22 @@ final class OidcTrust {
       case GITLAB, GITLAB_COM -> segments(v, "project_path:", '/', ':');
       case TERRAFORM_CLOUD -> terraformCloud(v);
       case EKS -> segments(v, "system:serviceaccount:", ':', ':');
-      default -> Breadth.SPECIFIC;
+      default -> subjectGrammar(v);
     };
+  }
+
+  /**
+   * An issuer known only by reference ({@code var.oidc_provider_arn}) is judged by the grammar
+   * its subject values are written in: a Kubernetes service account or a GitHub repository.
+   */
+  private static Breadth subjectGrammar(String v) {
+    if (v.regionMatches(true, 0, "system:serviceaccount:", 0, 22)) {
+      return segments(v, "system:serviceaccount:", ':', ':');
+    }
+    if (v.regionMatches(true, 0, "repo:", 0, 5)) {
+      return segments(v, "repo:", '/', ':');
+    }
+    return Breadth.SPECIFIC;
   }
 
   /**

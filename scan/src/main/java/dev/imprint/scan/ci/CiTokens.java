@@ -2,6 +2,8 @@ package dev.imprint.scan.ci;
 
 import dev.imprint.scan.yaml.YamlMap;
 import dev.imprint.scan.yaml.YamlNode;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,8 +40,25 @@ final class CiTokens {
   private static final Pattern VAR = Pattern.compile("\\$\\{\\{\\s*([A-Za-z0-9_.]+)\\s*}}"
       + "|\\$\\{([A-Za-z_][A-Za-z0-9_]*)}|\\$([A-Za-z_][A-Za-z0-9_]*)");
 
+  /** A shell assignment: {@code [export|local|readonly] NAME=value}. */
+  private static final Pattern ASSIGNMENT = Pattern.compile("^(?:(?:export|local|readonly|"
+      + "declare(?:\\s+-[A-Za-z]+)?)\\s+)?([A-Za-z_][A-Za-z0-9_]{0,100})=(.*)$");
+  /** The audience asked of GitHub's ID token endpoint ({@code &audience=sts.amazonaws.com}). */
+  private static final Pattern AUDIENCE = Pattern.compile("[?&]audience=([^&\"'\\s)`]{1,300})");
+
+  /**
+   * An audience that names no host ({@code sigstore}, {@code hookd}) or one not known
+   * statically: the relying party it was minted for may be any host.
+   */
+  private static final String ANY_AUDIENCE = "*";
+  /** Tools whose output, given a token, is another credential rather than the token. */
+  private static final Pattern EXCHANGE = Pattern.compile("(?:^|[\\s(|;&`])(?:curl|wget|"
+      + "vault|aws|gcloud|az|http|xh|invoke-restmethod|invoke-webrequest)(?:\\s|$)");
+
   private final Map<String, Token> tokens;
   private final boolean github;
+  /** Variables holding the ID token endpoint's URL, with the audience the URL asks for. */
+  private final Map<String, List<String>> requestUrls = new HashMap<>();
 
   private CiTokens(Map<String, Token> tokens, boolean github) {
     this.tokens = tokens;
@@ -97,6 +116,87 @@ final class CiTokens {
       }
     }
     return new CiTokens(t, false);
+  }
+
+  /**
+   * Learns the variables a script line makes hold a token, for the lines after it: a command
+   * substitution that fetches an OIDC ID token from GitHub's endpoint
+   * ({@code TOKEN=$(curl ... "$ACTIONS_ID_TOKEN_REQUEST_URL&audience=...")}) holds an ID token
+   * for the audience it asks, and so does one that extracts it from such a variable
+   * ({@code JWT=$(echo "$RESPONSE" | jq -r .value)}); a plain assignment that copies a token
+   * ({@code HEADER="Authorization: bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN"}) holds that token.
+   */
+  void learn(String line) {
+    Matcher a = ASSIGNMENT.matcher(line.trim());
+    if (!a.matches()) {
+      return;
+    }
+    String name = a.group(1);
+    String value = a.group(2);
+    boolean substitution = value.contains("$(") || value.indexOf('`') >= 0;
+    List<String> endpoint = requestUrl(value);
+    if (endpoint != null && !substitution) {
+      requestUrls.put(name, endpoint);
+      return;
+    }
+    Token held = null;
+    if (endpoint != null) {
+      held = new Token(name + " (an OIDC ID token)", Kind.ID_TOKEN, endpoint);
+    } else {
+      Matcher m = Shell.REF.matcher(value);
+      while (held == null && m.find()) {
+        Token t = of(m.group());
+        if (t != null && (!substitution || t.kind() == Kind.ID_TOKEN && !exchange(value))) {
+          held = new Token(name + " (holding " + t.name() + ")", t.kind(), t.audience());
+        }
+      }
+    }
+    if (held != null) {
+      tokens.put(name, held);
+    }
+  }
+
+  /**
+   * Whether a command substitution runs a tool that may exchange the token for another
+   * credential (Vault's JWT login, STS): its output is then not the token itself.
+   */
+  private static boolean exchange(String value) {
+    return EXCHANGE.matcher(value).find();
+  }
+
+  /**
+   * The audience a value asks GitHub's ID token endpoint for (empty when it names none), or
+   * null when the value does not name the endpoint.
+   */
+  private List<String> requestUrl(String value) {
+    List<String> audience = null;
+    if (github && value.contains("ACTIONS_ID_TOKEN_REQUEST_URL")) {
+      audience = new ArrayList<>();
+    }
+    Matcher m = Shell.REF.matcher(value);
+    while (m.find()) {
+      List<String> known = requestUrls.get(refName(m.group()));
+      if (known != null) {
+        audience = audience == null ? new ArrayList<>() : audience;
+        audience.addAll(known);
+      }
+    }
+    if (audience != null) {
+      Matcher aud = AUDIENCE.matcher(value);
+      while (aud.find()) {
+        String a = URLDecoder.decode(aud.group(1), StandardCharsets.UTF_8)
+            .toLowerCase(Locale.ROOT);
+        audience.add(a.contains("$") || a.contains("{") || !a.contains("://") && !a.contains(".")
+            ? ANY_AUDIENCE : a);
+      }
+    }
+    return audience;
+  }
+
+  private static String refName(String ref) {
+    Matcher m = VAR.matcher(ref);
+    return !m.find() ? "" : m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2)
+        : m.group(3);
   }
 
   /** The token a reference ({@code $X}, {@code ${X}}, {@code ${{ x }}}) names, or null. */
@@ -290,6 +390,9 @@ final class CiTokens {
    */
   private static boolean relyingParty(Token token, String host, String url) {
     for (String a : token.audience()) {
+      if (a.equals(ANY_AUDIENCE)) {
+        return true;
+      }
       Matcher m = URL_HOST.matcher(a);
       String audHost = m.find() ? m.group(1) : a;
       if (host.equals(audHost) || host.endsWith("." + audHost)) {

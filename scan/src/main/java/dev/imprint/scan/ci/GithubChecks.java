@@ -292,6 +292,7 @@ final class GithubChecks {
     CiTokens tokens = CiTokens.github(List.of(wf.env(), job.env(), step.env()));
     for (Shell.Line line : Shell.lines(step.script())) {
       String t = line.text();
+      tokens.learn(t);
       String sent = tokens.sentElsewhere(t);
       if (sent != null) {
         sink.report(EXFILTRATION.at(locate(step.run(), firstRef(t, r -> tokens.of(r) != null)),

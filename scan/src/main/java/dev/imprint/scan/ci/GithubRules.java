@@ -80,7 +80,10 @@ final class GithubRules {
           + "runs that endpoint and to every proxy and log on the way; it is the shape of "
           + "most CI credential theft. Sending the job's own credentials (GITHUB_TOKEN, or "
           + "ACTIONS_ID_TOKEN_REQUEST_TOKEN, which mints OIDC tokens for any audience) to a "
-          + "host other than GitHub's is critical, in a header as much as in a body.")
+          + "host other than GitHub's is critical, in a header as much as in a body; so is "
+          + "sending an OIDC ID token the step fetched from ACTIONS_ID_TOKEN_REQUEST_URL into a "
+          + "variable to a host that is neither the audience it asked for nor a token "
+          + "exchange (STS, Vault, an OAuth token endpoint).")
       .remediation("Send credentials only as authentication to the service they belong to "
           + "(an Authorization header or the tool's own login), never in URLs or bodies, and "
           + "never dump the environment.")

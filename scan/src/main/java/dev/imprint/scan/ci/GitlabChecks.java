@@ -116,6 +116,7 @@ final class GitlabChecks {
     for (YamlNode node : job.scripts()) {
       for (Shell.Line line : Shell.lines(node.text())) {
         String t = line.text();
+        tokens.learn(t);
         String sent = tokens.sentElsewhere(t);
         if (sent != null) {
           sink.report(EXFILTRATION.at(Locator.locate(file, node, firstRef(t,

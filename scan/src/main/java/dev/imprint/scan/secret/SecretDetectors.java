@@ -74,6 +74,10 @@ public final class SecretDetectors {
         det.find(name, text, h -> found.add(new Candidate(h, order)));
       }
     }
+    List<int[]> sealed = SealedSecrets.ciphertext(text);
+    if (!sealed.isEmpty()) {
+      found.removeIf(c -> SealedSecrets.inside(sealed, c.hit().start()));
+    }
     return resolveOverlaps(found);
   }
 

@@ -210,7 +210,9 @@ final class SecretRules {
             .tags("secret", "htpasswd").build());
     add("generic-assignment", Rule.builder("IMP-SECRET-033")
         .title("Secret-looking value assigned to a secret name")
-        .severity(Severity.MEDIUM).category(Category.NHI2).rationale(RATIONALE)
+        .severity(Severity.MEDIUM).category(Category.NHI2).rationale(RATIONALE
+            + " The encryptedData of a SealedSecret (YAML or JSON) is ciphertext that only the"
+            + " cluster's controller can open, made to be committed: no secret rule reads it.")
         .remediation(REMEDIATION + "password = os.environ[\"DB_PASSWORD\"].")
         .example("password = \"q7Z!x9Lm2pR4\"", "password = os.environ[\"DB_PASSWORD\"]")
             .tags("secret", "generic").build());

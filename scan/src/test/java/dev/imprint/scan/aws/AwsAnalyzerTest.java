@@ -1,12 +1,14 @@
 package dev.imprint.scan.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.imprint.scan.Diagnostic;
 import dev.imprint.scan.Finding;
 import dev.imprint.scan.ScanReport;
 import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.Scanner;
+import dev.imprint.scan.Severity;
 import dev.imprint.scan.SourceFile;
 import java.time.Clock;
 import java.util.List;
@@ -296,6 +298,105 @@ class AwsAnalyzerTest {
         }
         """));
     assertThat(ids(report)).containsExactly("IMP-AWS-023");
+  }
+
+  @Test
+  void oidcTrustDocumentNoRoleOfTheModuleUsesIsReviewedAtItsPrincipalOrCondition() {
+    // Trust documents are often written in one module and handed to a role elsewhere (a role
+    // module's input): the web identity statement is judged where it is written.
+    ScanReport report = scan(SourceFile.of("oidc.tf", """
+        data "aws_iam_policy_document" "github_any_repo" {
+          statement {
+            actions = ["sts:AssumeRoleWithWebIdentity"]
+            principals {
+              type        = "Federated"
+              identifiers = [aws_iam_openid_connect_provider.github.arn]
+            }
+            condition {
+              test     = "StringEquals"
+              variable = "token.actions.githubusercontent.com:aud"
+              values   = ["sts.amazonaws.com"]
+            }
+          }
+        }
+
+        data "aws_iam_policy_document" "irsa_any_account" {
+          statement {
+            actions = ["sts:AssumeRoleWithWebIdentity"]
+            principals {
+              type        = "Federated"
+              identifiers = [var.oidc_provider_arn]
+            }
+            condition {
+              test     = "StringLike"
+              variable = "${var.oidc_provider}:sub"
+              values   = ["system:serviceaccount:*"]
+            }
+          }
+        }
+
+        data "aws_iam_policy_document" "github_one_repo" {
+          statement {
+            actions = ["sts:AssumeRoleWithWebIdentity"]
+            principals {
+              type        = "Federated"
+              identifiers = [aws_iam_openid_connect_provider.github.arn]
+            }
+            condition {
+              test     = "StringLike"
+              variable = "token.actions.githubusercontent.com:sub"
+              values   = ["repo:acme/deploy:ref:refs/heads/main"]
+            }
+          }
+        }
+
+        data "aws_iam_policy_document" "bucket" {
+          statement {
+            actions   = ["s3:GetObject"]
+            resources = ["arn:aws:s3:::site/*"]
+            principals {
+              type        = "Federated"
+              identifiers = ["cognito-identity.amazonaws.com"]
+            }
+          }
+        }
+        """));
+    assertThat(report.findings()).extracting(Finding::ruleId, f -> f.location().line(),
+            Finding::severity)
+        .containsExactly(
+            tuple("IMP-AWS-023", 6, Severity.CRITICAL),
+            tuple("IMP-AWS-023", 26, Severity.HIGH));
+    assertThat(report.findings().get(0).key())
+        .isEqualTo("data.aws_iam_policy_document.github_any_repo.statement:github_oidc_unrestricted");
+  }
+
+  @Test
+  void oidcTrustDocumentOfARoleIsReportedOnceAtTheRole() {
+    ScanReport report = scan(SourceFile.of("oidc.tf", """
+        data "aws_iam_policy_document" "trust" {
+          statement {
+            actions = ["sts:AssumeRoleWithWebIdentity"]
+            principals {
+              type        = "Federated"
+              identifiers = [aws_iam_openid_connect_provider.github.arn]
+            }
+            condition {
+              test     = "StringEquals"
+              variable = "token.actions.githubusercontent.com:aud"
+              values   = ["sts.amazonaws.com"]
+            }
+          }
+        }
+
+        resource "aws_iam_role" "gh" {
+          assume_role_policy = data.aws_iam_policy_document.trust.json
+        }
+        """));
+    assertThat(report.findings()).singleElement().satisfies(f -> {
+      assertThat(f.ruleId()).isEqualTo("IMP-AWS-023");
+      assertThat(f.location().line()).isEqualTo(6);
+      assertThat(f.key()).startsWith("aws_iam_role.gh.assume_role_policy:");
+    });
   }
 
   @Test

@@ -283,6 +283,37 @@ class PolicyReviewTest {
   }
 
   @Test
+  void oidcConditionOnAClaimNamedByAVariableMayBeTheSubjectAndIsNotReported() {
+    // A module's input picks the claim ("${var.match_field}" is "sub" or "aud"): what it
+    // names is not known, so the condition is taken as the subject condition it may be.
+    String template = """
+        [{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+          "Principal": {"Federated": "${aws_iam_openid_connect_provider.this.arn}"},
+          "Condition": {"StringLike": {"%s": "${var.match_value}"}}}]""";
+    assertThat(trust(template.formatted(
+        "${aws_iam_openid_connect_provider.this.url}:${var.match_field}"))).isEmpty();
+    assertThat(trust(template.formatted("${var.claim}"))).isEmpty();
+    assertThat(kinds(trust(template.formatted("${aws_iam_openid_connect_provider.this.url}:aud"))))
+        .containsExactly(Kind.OIDC_UNRESTRICTED);
+  }
+
+  @Test
+  void issuerKnownOnlyByReferenceIsJudgedByTheGrammarOfItsSubjectValues() {
+    String template = """
+        [{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+          "Principal": {"Federated": "${var.oidc_provider_arn}"},
+          "Condition": {"StringLike": {"${var.oidc_provider}:sub": "%s"}}}]""";
+    assertThat(kinds(trust(template.formatted("system:serviceaccount:*"))))
+        .containsExactly(Kind.OIDC_UNRESTRICTED);
+    assertThat(kinds(trust(template.formatted("repo:*"))))
+        .containsExactly(Kind.OIDC_UNRESTRICTED);
+    assertThat(kinds(trust(template.formatted("system:serviceaccount:apps:*"))))
+        .containsExactly(Kind.OIDC_TENANT_WIDE);
+    assertThat(trust(template.formatted("system:serviceaccount:apps:api"))).isEmpty();
+    assertThat(trust(template.formatted("repo:acme/deploy:*"))).isEmpty();
+  }
+
+  @Test
   void githubOidcWithWildcardOwnerIsReportedAndWithRepoIsNot() {
     String template = """
         [{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",

@@ -77,6 +77,58 @@ class SecretDetectorsTest {
   }
 
   @Test
+  void sealedSecretCiphertextIsMeantForGitButTheSameKeysElsewhereAreSecrets() {
+    String sealed = "Ag" + rnd(70, AN + "+/");
+    String yaml = """
+        apiVersion: bitnami.com/v1alpha1
+        kind: SealedSecret
+        metadata:
+          name: payments-db
+        spec:
+          encryptedData:
+            password: %1$s
+            # api_token: %1$s
+            api_token: %1$s
+          template:
+            metadata:
+              name: payments-db
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: app
+        data:
+          password: %1$s
+        """.formatted(sealed);
+    List<SecretHit> hits = SecretDetectors.find("sealed.yaml", yaml);
+    assertThat(hits).singleElement().satisfies(h -> {
+      assertThat(h.detector()).isEqualTo("generic-assignment");
+      assertThat(h.start()).isEqualTo(yaml.lastIndexOf(sealed));
+    });
+    String json = """
+        {
+          "kind": "SealedSecret",
+          "apiVersion": "bitnami.com/v1alpha1",
+          "spec": {
+            "template": {"metadata": {"name": "wordpress"}, "data": null},
+            "encryptedData": {
+              "DB_PASSWORD": "%1$s",
+              "API_TOKEN": "%1$s"
+            }
+          },
+          "password": "%1$s"
+        }
+        """.formatted(sealed);
+    assertThat(SecretDetectors.find("sealed.json", json)).singleElement()
+        .satisfies(h -> assertThat(h.start()).isEqualTo(json.lastIndexOf(sealed)));
+    assertThat(detectors("secret.cue", "k: SealedSecret: \"db\": spec: encryptedData: "
+        + "\"password\": \"" + sealed + "\"\n")).isEmpty();
+    assertThat(detectors("notes.yaml", "kind: Secret\nstringData:\n  encryptedData:\n"
+        + "    password: " + sealed + "\n")).as("encryptedData outside a SealedSecret")
+        .containsExactly("generic-assignment");
+  }
+
+  @Test
   void githubTokenWithWrongChecksumIsIgnored() {
     String token = checked("ghs_");
     String broken = token.substring(0, token.length() - 1)
