@@ -152,6 +152,10 @@ final class DemoCommand implements Callable<Integer> {
     out.println("admin token: " + admin);
     out.println("store: " + data.toAbsolutePath() + (temporary ? " (deleted on exit)" : ""));
     out.println();
+    out.println("Look in the console: " + server.url() + "/ (sign in with the admin token): the"
+        + " overview, the identity's chain from code to image to grants, each image's lifecycle,"
+        + " the findings, and every audit entry checked against the signed checkpoint.");
+    out.println();
     out.println("Try, in another terminal:");
     out.println("  export IMPRINT_SERVER=" + server.url());
     out.println("  export IMPRINT_TOKEN=" + admin);

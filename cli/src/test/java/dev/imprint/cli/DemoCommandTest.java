@@ -100,6 +100,7 @@ class DemoCommandTest {
         + " commit \\w+ with \\d+ identities").contains("./imprint inventory --remote");
     assertThat(run.out()).contains("scan examples/: ").containsPattern("\\d+ findings in \\d+ files")
         .contains("Imprint control plane ready at http://127.0.0.1:")
+        .contains("Look in the console: http://127.0.0.1:")
         .containsPattern("admin token: imp_\\S+")
         .containsPattern("export IMPRINT_SERVER=http://127\\.0\\.0\\.1:\\d+")
         .containsPattern("export IMPRINT_TOKEN=imp_\\S+")
