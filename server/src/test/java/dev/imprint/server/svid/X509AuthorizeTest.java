@@ -63,11 +63,7 @@ class X509AuthorizeTest {
   void aWorkloadPresentingItsX509SvidIsDecidedAndRecordedAndDeniedOnceItsImageIsRetired()
       throws Exception {
     Issued server = TestCertificates.current("EC");
-    ServerConfig d = ServerConfig.defaults();
-    ServerConfig c = new ServerConfig("127.0.0.1", 0, dir.resolve("data"), null, d.trustDomain(),
-        TestCertificates.writeCert(dir.resolve("cert.pem"), server.certificate()),
-        TestCertificates.writeKey(dir.resolve("key.pem"), server.keys(), KeyFormat.PKCS8),
-        false, d.logFormat(), 64 * 1024).withCheckpointInterval(Duration.ZERO);
+    ServerConfig c = tls(server);
     HttpClient admin = HttpClient.newBuilder()
         .sslContext(TestCertificates.trusting(server.certificate())).build();
     try (TestServer s = TestServer.start(c, admin)) {
@@ -108,11 +104,7 @@ class X509AuthorizeTest {
   void aCertificateThatIsNotAnX509SvidOfThisTrustDomainIsRefusedWithItsReason()
       throws Exception {
     Issued server = TestCertificates.current("EC");
-    ServerConfig d = ServerConfig.defaults();
-    ServerConfig c = new ServerConfig("127.0.0.1", 0, dir.resolve("data"), null, d.trustDomain(),
-        TestCertificates.writeCert(dir.resolve("cert.pem"), server.certificate()),
-        TestCertificates.writeKey(dir.resolve("key.pem"), server.keys(), KeyFormat.PKCS8),
-        false, d.logFormat(), 64 * 1024).withCheckpointInterval(Duration.ZERO);
+    ServerConfig c = tls(server);
     HttpClient admin = HttpClient.newBuilder()
         .sslContext(TestCertificates.trusting(server.certificate())).build();
     try (TestServer s = TestServer.start(c, admin)) {
@@ -126,6 +118,15 @@ class X509AuthorizeTest {
       assertThat(refusal(s, server, selfSigned(API, false, false))).isEqualTo(
           "svid.x509_key_usage");
     }
+  }
+
+  /** A server configuration serving TLS with {@code server}'s certificate. */
+  private ServerConfig tls(Issued server) {
+    ServerConfig d = ServerConfig.defaults();
+    return new ServerConfig("127.0.0.1", 0, dir.resolve("data"), null, d.trustDomain(),
+        TestCertificates.writeCert(dir.resolve("cert.pem"), server.certificate()),
+        TestCertificates.writeKey(dir.resolve("key.pem"), server.keys(), KeyFormat.PKCS8),
+        false, d.logFormat(), 64 * 1024).withCheckpointInterval(Duration.ZERO);
   }
 
   private record Client(KeyPair key, X509Certificate cert) {}
