@@ -1,6 +1,7 @@
 package dev.imprint.cli;
 
 import dev.imprint.cli.remote.ApiClient;
+import dev.imprint.cli.remote.RemoteException;
 import dev.imprint.server.ImprintServer;
 import dev.imprint.server.ServerConfig;
 import java.io.ByteArrayOutputStream;
@@ -21,16 +22,24 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code imprint demo}: a server on the embedded defaults with an example estate loaded. */
+/**
+ * {@code imprint demo}: a server on the embedded defaults, the whole chain walked through on the
+ * examples, then serving.
+ */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Starts the control plane on its embedded defaults with a fresh data"
-        + " directory, loads the example estate from examples/ through the API (findings,"
-        + " tokens, identities, images approved and rejected by policy, all audited), prints"
-        + " the server URL, the admin token and the next commands to try, and serves until"
-        + " Ctrl-C."},
+        + " directory, loads the example estate from examples/ through the API, then walks"
+        + " through the whole chain, printing each step with the command a user would type:"
+        + " the article's Dockerfile scanned (a critical finding) and its rebuild clean; the"
+        + " rebuild registered by digest and approved, the article's image rejected by policy;"
+        + " a workload attested with a join token, given its SVIDs and authorized through a"
+        + " grant; the image retired and its credentials refused; the audit log exported and"
+        + " verified with the pinned key. Then it prints the server URL, the admin token and"
+        + " the next commands to try, and serves until Ctrl-C."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped cleanly (Ctrl-C)",
-        "2:invalid options, the port is taken, or the example estate could not be loaded"})
+        "2:invalid options, the port is taken, the example estate could not be loaded, or a"
+            + " step of the chain did not end as it should (named on standard error)"})
 final class DemoCommand implements Callable<Integer> {
   private static final Pattern ADMIN = Pattern.compile("admin token: (\\S+)");
 
@@ -116,20 +125,35 @@ final class DemoCommand implements Callable<Integer> {
         return Main.USAGE;
       }
       String admin = m.group(1);
-      out.println("imprint demo: loading the example estate into " + server.url());
+      out.println("imprint demo: control plane at " + server.url() + " (SQLite in "
+          + config.dataDir().toAbsolutePath() + (temporary ? ", deleted on exit" : "") + ")");
+      out.println();
+      out.println("0. The example estate, for the console (findings, inventory, identities,"
+          + " tokens)");
       out.flush();
       // the demo's own server, in this process: its requests never leave the machine, even
       // when it listens on a non-loopback address
       DemoEstate.Context ctx = new DemoEstate.Context(new ApiClient(server.url(), admin, true),
           server.url(), examples, config.trustDomain());
-      java.util.Set<String> paths = new java.util.HashSet<>();
-      ctx.admin().get("/v1/openapi.json", java.util.Map.of()).path("paths").fieldNames()
-          .forEachRemaining(paths::add);
-      for (DemoEstate.Step step : DemoEstate.steps()) {
-        String needs = step.requires();
-        out.println("  - " + step.title() + ": " + (needs == null || paths.contains(needs)
-            ? step.load(ctx) : "skipped, this build has no " + needs + " API yet"));
+      try {
+        java.util.Set<String> paths = new java.util.HashSet<>();
+        ctx.admin().get("/v1/openapi.json", java.util.Map.of()).path("paths").fieldNames()
+            .forEachRemaining(paths::add);
+        for (DemoEstate.Step step : DemoEstate.steps()) {
+          String needs = step.requires();
+          out.println("     " + step.title() + ": " + (needs == null || paths.contains(needs)
+              ? step.load(ctx) : "skipped, this build has no " + needs + " API yet"));
+          out.flush();
+        }
+        // decisions and issuance reach the audit log in batches: write them before the export
+        new DemoChain(ctx, out, server.url(), () -> {
+          server.decisions().flush();
+          server.svids().flushIssuanceLog();
+        }, config.dataDir().resolve("audit.jsonl")).run();
+      } catch (DemoChain.DemoFailure | RemoteException | IOException e) {
         out.flush();
+        err.println("imprint demo: the demo went wrong: " + e.getMessage());
+        return Main.USAGE;
       }
       printNext(out, server, admin, config.dataDir(), temporary);
       if (!exitWhenReady) {
@@ -153,18 +177,19 @@ final class DemoCommand implements Callable<Integer> {
     out.println("store: " + data.toAbsolutePath() + (temporary ? " (deleted on exit)" : ""));
     out.println();
     out.println("Look in the console: " + server.url() + "/ (sign in with the admin token): the"
-        + " overview, the identity's chain from code to image to grants, each image's lifecycle,"
-        + " the findings, and every audit entry checked against the signed checkpoint.");
+        + " overview, the orders identity's chain from code to image to grants, each image's"
+        + " lifecycle, the findings, and every audit entry checked against the signed"
+        + " checkpoint.");
     out.println();
     out.println("Try, in another terminal:");
     out.println("  export IMPRINT_SERVER=" + server.url());
     out.println("  export IMPRINT_TOKEN=" + admin);
-    out.println("  ./imprint identity list");
-    out.println("  ./imprint inventory --remote");
+    out.println("  ./imprint identity show spiffe://imprint.local/orders/api");
     out.println("  ./imprint image list");
-    out.println("  ./imprint token list");
-    out.println("  ./imprint keys list");
-    out.println("  curl -s " + server.url() + "/.well-known/openid-configuration");
+    out.println("  ./imprint inventory --remote");
+    out.println("  ./imprint authz explain --subject spiffe://imprint.local/orders/api"
+        + " --action read --resource " + DemoChain.RESOURCE);
+    out.println("  ./imprint audit tail -n 20");
     out.println("  ./imprint audit export audit.jsonl && ./imprint audit verify audit.jsonl");
     out.println("  curl -s " + server.url() + "/metrics | grep imprint_");
     out.println();

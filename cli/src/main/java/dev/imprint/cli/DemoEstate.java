@@ -21,16 +21,15 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The example estate {@code imprint demo} loads through the API, one step per capability, so
- * that a newcomer finds findings, identities, images and audit entries in a fresh server. Each
- * capability that lands adds one {@link Step} to {@link #steps()}.
+ * The example estate {@code imprint demo} loads through the API before it walks through
+ * {@link DemoChain}, so that a newcomer finds findings, an inventory, identities and tokens in a
+ * fresh server's console. Each capability that lands adds one {@link Step} to {@link #steps()}.
  */
 final class DemoEstate {
   /**
@@ -43,6 +42,7 @@ final class DemoEstate {
     private final Path examples;
     private final String trustDomain;
     private ApiClient pipeline;
+    private ApiClient ordersPipeline;
 
     Context(ApiClient admin, String server, Path examples, String trustDomain) {
       this.admin = admin;
@@ -83,6 +83,18 @@ final class DemoEstate {
       return pipeline;
     }
 
+    /** The orders service's pipeline client, once {@link DemoChain} has created it. */
+    ApiClient ordersPipeline() {
+      if (ordersPipeline == null) {
+        throw new IllegalStateException("the orders pipeline token is not created yet");
+      }
+      return ordersPipeline;
+    }
+
+    void setOrdersPipeline(ApiClient client) {
+      ordersPipeline = client;
+    }
+
     /** A digest computed from an example file's content, so it is the same on every run. */
     String digestOf(String relative) {
       try (InputStream in = Files.newInputStream(examples.resolve(relative))) {
@@ -115,8 +127,7 @@ final class DemoEstate {
 
   /** The steps, in order. */
   static List<Step> steps() {
-    return List.of(new ScanExamples(), new Identities(), new Tokens(), new UploadFindings(),
-        new Images(), new WorkloadIdentity());
+    return List.of(new ScanExamples(), new Identities(), new Tokens(), new UploadFindings());
   }
 
   /** Imprint's JSON report of a scan of {@code paths}, as {@code imprint scan -f json} writes. */
@@ -184,92 +195,6 @@ final class DemoEstate {
           "owner", "team-platform", "environment", "prod",
           "description", "deploy workflow (examples/ci)"));
       return api + ", " + ci;
-    }
-  }
-
-  /**
-   * Two images of the payments API, with digests computed from the example Dockerfiles: the
-   * safe one passes policy and is approved and deployed; the article's, which bakes a
-   * password, is rejected.
-   */
-  static final class Images implements Step {
-    @Override
-    public String title() {
-      return "register images";
-    }
-
-    @Override
-    public String requires() {
-      return "/v1/images";
-    }
-
-    @Override
-    public String load(Context ctx) throws IOException {
-      String identity = ctx.paymentsApi();
-      String safe = ctx.digestOf("safe/Dockerfile");
-      String article = ctx.digestOf("article/Dockerfile");
-      register(ctx, "1.4.2", safe, identity, "safe");
-      register(ctx, "1.4.1-article", article, identity, "article");
-      ctx.admin().post("/v1/images/" + safe + "/approve", Map.of("reason", "passed policy"));
-      ctx.admin().post("/v1/images/" + safe + "/deploy", Map.of("reason", "demo rollout"));
-      ctx.admin().post("/v1/images/" + article + "/reject",
-          Map.of("reason", "bakes DB_PASS into the image (IMP-DOCKER findings)"));
-      return "registry.example/payments/api:1.4.2 approved and deployed,"
-          + " :1.4.1-article rejected";
-    }
-
-    private static void register(Context ctx, String tag, String digest, String identity,
-        String example) throws IOException {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("repository", "registry.example/payments/api");
-      body.put("tag", tag);
-      body.put("digest", digest);
-      body.put("identity", identity);
-      body.put("provenance", Map.of("sourceRepository", DEMO_REPOSITORY, "commit", DEMO_COMMIT,
-          "pipelineRun", "demo-" + example, "builder", "imprint demo"));
-      body.put("scanReport", jsonReport(List.of(ctx.examples().resolve(example))));
-      ctx.pipeline().post("/v1/images", body);
-    }
-  }
-
-  /**
-   * A workload of the approved and deployed image attests with a join token and gets its SVIDs
-   * (its private key generated here); the article's rejected image cannot even get a join token.
-   */
-  static final class WorkloadIdentity implements Step {
-    @Override
-    public String title() {
-      return "attest workloads";
-    }
-
-    @Override
-    public String requires() {
-      return "/v1/join-tokens";
-    }
-
-    @Override
-    public String load(Context ctx) {
-      String identity = "spiffe://" + ctx.trustDomain() + "/payments/api";
-      String safe = ctx.digestOf("safe/Dockerfile");
-      String article = ctx.digestOf("article/Dockerfile");
-      String token = ctx.admin().post("/v1/join-tokens", Map.of("image", safe,
-          "identity", identity)).path("token").asText();
-      // the join token is the workload's only credential: the attestation route ignores the
-      // demo client's API token
-      JsonNode issued = ctx.admin().post("/v1/attest/join-token", Map.of("join_token", token,
-          "audience", "https://payments.example",
-          "csr", SvidFetcher.csr(SvidFetcher.newKey())));
-      String refusal;
-      try {
-        ctx.admin().post("/v1/join-tokens", Map.of("image", article, "identity", identity));
-        refusal = "was NOT refused (unexpected)";
-      } catch (dev.imprint.cli.remote.RemoteException e) {
-        refusal = "was refused: " + e.code() + " (" + e.getMessage() + ")";
-      }
-      return identity + " (approved image) got an X.509-SVID until "
-          + issued.at("/x509_svid/expires_at").asText() + " and a JWT-SVID until "
-          + issued.at("/jwt_svid/expires_at").asText() + "; the article's rejected image "
-          + refusal;
     }
   }
 
