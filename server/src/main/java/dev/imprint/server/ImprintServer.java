@@ -150,6 +150,24 @@ public final class ImprintServer implements AutoCloseable {
   /** Starts a server with {@code extra} modules wired after the product's (tests). */
   static ImprintServer start(ServerConfig config, PrintStream console, Clock clock,
       List<ApiModule> extra) {
+    return start(config, console, clock, extra, true);
+  }
+
+  /**
+   * Starts a server WITHOUT the shared request-body budget and the minimum request data rate,
+   * for the input-limits benchmark A/B only (bench/limits-ab.sh): such a server can be starved
+   * by slow bodies and exhausted by concurrent large ones. No command-line option reaches it;
+   * it logs a warning when used.
+   */
+  public static ImprintServer startWithoutInputLimitsForBenchmark(ServerConfig config,
+      PrintStream console) {
+    LOG.warn("BENCHMARK ONLY: this server runs without the request-body budget and the minimum"
+        + " request data rate; never serve real traffic with it");
+    return start(config, console, Clock.systemUTC(), List.of(), false);
+  }
+
+  private static ImprintServer start(ServerConfig config, PrintStream console, Clock clock,
+      List<ApiModule> extra, boolean inputLimits) {
     long t0 = System.nanoTime();
     config.validate();
     ServerCertificate certificate = config.tls()
@@ -218,7 +236,8 @@ public final class ImprintServer implements AutoCloseable {
             : Optional.of(new Readiness.Failure("store.unavailable", h.detail()));
       });
       ApiServer http = ApiServer.start(new ApiServer.Settings(config.host(), config.port(),
-          config.maxBodyBytes(), jetty(config, certificate, x509Authorities(identity.keys()))),
+          config.maxBodyBytes(), jetty(config, certificate, x509Authorities(identity.keys())),
+          inputLimits),
           tokens, metrics, readiness,
           modules);
       long tHttp = System.nanoTime();

@@ -30,8 +30,12 @@ import java.util.regex.Pattern;
  *     [--store sqlite|postgresql|both] [--clients 16] [--seconds 10] [--warmup 3]
  *     [--scenario token-create|token-list|image-register|image-read|audit-append|identity
  *                 |authz|mixed-upload|replicas|all] [--slow-link-ms 20] [--no-baseline]
- *     [--runs 3]
+ *     [--runs 3] [--no-input-limits]
  * </pre>
+ *
+ * <p>{@code --no-input-limits} runs the scenarios' servers without the request-body budget and
+ * the minimum request data rate ({@link ImprintServer#startWithoutInputLimitsForBenchmark}),
+ * for the A/B of bench/limits-ab.sh; never a way to run a real server.
  *
  * <p>Every row of a run on a server's store says how many units the group commit put in each
  * commit during it. {@code audit-append} on PostgreSQL is {@link AuditYardstick}: {@code --runs}
@@ -104,6 +108,12 @@ public final class LoadGenerator {
         new SvidScenarios.X509Issue(), new SvidScenarios.Validate());
   }
 
+  /**
+   * False with {@code --no-input-limits}: the scenarios' servers run without the request-body
+   * budget and the minimum data rate, for the input-limits A/B of bench/limits-ab.sh.
+   */
+  private static boolean inputLimits = true;
+
   public static void main(String[] args) throws Exception {
     String store = "both";
     String only = "all";
@@ -124,6 +134,7 @@ public final class LoadGenerator {
         case "--no-baseline" -> baseline = false;
         case "--slow-link-ms" -> slowLinkMs = Integer.parseInt(args[++i]);
         case "--runs" -> runs = Integer.parseInt(args[++i]);
+        case "--no-input-limits" -> inputLimits = false;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -267,8 +278,9 @@ public final class LoadGenerator {
     Path dir = Files.createTempDirectory("imprint-load-");
     ServerConfig config = config(dir, jdbcUrl);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    try (ImprintServer server = ImprintServer.start(config,
-        new PrintStream(console, true, StandardCharsets.UTF_8))) {
+    PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
+    try (ImprintServer server = inputLimits ? ImprintServer.start(config, out)
+        : ImprintServer.startWithoutInputLimitsForBenchmark(config, out)) {
       Matcher m = ADMIN.matcher(console.toString(StandardCharsets.UTF_8));
       if (!m.find()) {
         throw new IllegalStateException("no admin token printed");

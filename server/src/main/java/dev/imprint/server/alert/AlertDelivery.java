@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +82,7 @@ final class AlertDelivery implements AutoCloseable {
   private final Clock clock;
   private final java.util.function.Supplier<String> serverUrl;
   private final HttpClient http;
+  private final ExecutorService httpThreads;
   private final ScheduledExecutorService executor;
   private final AtomicInteger waiting = new AtomicInteger();
   private final MeterRegistry metrics;
@@ -105,8 +107,16 @@ final class AlertDelivery implements AutoCloseable {
           (base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
               + "/api/v2/alerts"), null));
     }
-    this.http = HttpClient.newBuilder().connectTimeout(config.timeout())
-        .followRedirects(HttpClient.Redirect.NEVER).build();
+    // no target, no client: a JDK HttpClient starts threads of its own (a selector that lives
+    // until the client is collected, and workers), which a server without delivery never needs
+    this.httpThreads = targets.isEmpty() ? null : Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "imprint-alert-http");
+      t.setDaemon(true);
+      return t;
+    });
+    this.http = targets.isEmpty() ? null : HttpClient.newBuilder()
+        .connectTimeout(config.timeout()).followRedirects(HttpClient.Redirect.NEVER)
+        .executor(httpThreads).build();
     this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "imprint-alert-delivery");
       t.setDaemon(true);
@@ -271,5 +281,8 @@ final class AlertDelivery implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     executor.shutdownNow();
+    if (httpThreads != null) {
+      httpThreads.shutdownNow();
+    }
   }
 }

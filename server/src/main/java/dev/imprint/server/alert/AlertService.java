@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.imprint.server.audit.AuditEvent;
 import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.store.Database;
+import dev.imprint.server.text.FreeText;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -169,7 +170,7 @@ public final class AlertService {
     return db.write(c -> {
       Alert a = (ID.matcher(id).matches() ? find(c, id) : Optional.<Alert>empty())
           .orElseThrow(() -> new AlertException(AlertException.Kind.NOT_FOUND,
-              "alert.not_found", "no alert with id '" + id + "'"));
+              "alert.not_found", "no alert with id '" + FreeText.printable(id) + "'"));
       if (a.state() == AlertState.RESOLVED) {
         throw new AlertException(AlertException.Kind.CONFLICT, "alert.already_resolved",
             "alert " + id + " was resolved at " + a.resolvedAt() + " by " + a.resolvedBy());

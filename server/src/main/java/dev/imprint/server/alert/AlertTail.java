@@ -29,6 +29,10 @@ final class AlertTail implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AlertTail.class);
   static final int BATCH = 500;
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** An SQL condition true for the entries of {@link EventRules#ACTIONS}. */
+  private static final String ACTION_FILTER = EventRules.ACTIONS.stream().sorted()
+      .map(a -> "entry LIKE '{\"action\":\"" + a + "\",%'")
+      .collect(java.util.stream.Collectors.joining(" OR "));
 
   private final AlertsConfig config;
   private final Database db;
@@ -95,8 +99,9 @@ final class AlertTail implements AutoCloseable {
           + " rate baselines)", next, config.warmup());
     }
     int raised = 0;
-    while (true) {
-      List<LogEntry> batch = read(next);
+    long end = size();
+    while (next < end) {
+      List<LogEntry> batch = read(next, end);
       for (LogEntry e : batch) {
         counted.count(e);
         raised += raise(events.observe(e));
@@ -104,7 +109,7 @@ final class AlertTail implements AutoCloseable {
       }
       events.flushActivity();
       if (batch.size() < BATCH) {
-        break;
+        next = end;
       }
     }
     Instant now = clock.instant();
@@ -140,12 +145,31 @@ final class AlertTail implements AutoCloseable {
     return n;
   }
 
-  private List<LogEntry> read(long from) {
+  /** The number of entries committed now (entries commit in seq order, without gaps). */
+  private long size() {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT COALESCE(MAX(seq), -1) + 1 FROM audit_entries");
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
+  /**
+   * The entries {@code from <= seq < end} that a rule or counter reads, at most {@link #BATCH}:
+   * the store picks them by their action (the first key of an entry's canonical JSON), so the
+   * other entries (most of a busy log: tokens, images, findings) are neither sent nor parsed.
+   */
+  private List<LogEntry> read(long from, long end) {
     return db.read(c -> {
       List<LogEntry> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT seq, logged_at, entry FROM"
-          + " audit_entries WHERE seq >= ? ORDER BY seq LIMIT " + BATCH)) {
+          + " audit_entries WHERE seq >= ? AND seq < ? AND (" + ACTION_FILTER + ") ORDER BY seq"
+          + " LIMIT " + BATCH)) {
         ps.setLong(1, from);
+        ps.setLong(2, end);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             LogEntry e = parse(rs.getLong(1), rs.getLong(2), rs.getString(3));

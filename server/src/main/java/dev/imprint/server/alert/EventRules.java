@@ -29,6 +29,12 @@ final class EventRules {
   /** Refusal reasons that mean the image is no longer live or the identity no longer active. */
   static final Set<String> REVOKED = Set.of("attest.image_not_approved",
       "attest.identity_inactive", "svid.image_not_approved", "svid.identity_inactive");
+  /**
+   * The actions {@link #observe} and {@link NhiEvents} read; the tail skips every other entry.
+   * Action names hold no character special to SQL's LIKE.
+   */
+  static final Set<String> ACTIONS = Set.of("attestation.refused", "attestation.accepted",
+      "svid.refused", "svid.issued", "authz.decided");
   /** At most this many identities are followed by the rate and window rules at once. */
   static final int MAX_TRACKED = 100_000;
 

@@ -10,6 +10,7 @@ import dev.imprint.server.svid.AttestedWorkload;
 import dev.imprint.server.svid.SvidException;
 import dev.imprint.server.svid.SvidException.Kind;
 import dev.imprint.server.svid.WorkloadStates;
+import dev.imprint.server.text.FreeText;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -338,9 +339,6 @@ public final class JoinTokenService {
   }
 
   private static String shorten(String s) {
-    String cut = s.length() > 100 ? s.substring(0, 100) + "..." : s;
-    StringBuilder b = new StringBuilder();
-    cut.codePoints().forEach(cp -> b.appendCodePoint(Character.isISOControl(cp) ? '?' : cp));
-    return b.toString();
+    return FreeText.printable(s);
   }
 }

@@ -6,6 +6,7 @@ import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.http.Readiness;
 import dev.imprint.server.store.Database;
+import dev.imprint.server.text.FreeText;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.micrometer.core.instrument.Counter;
@@ -249,7 +250,7 @@ public final class AuditRoutes implements ApiModule {
       return Long.parseLong(v);
     } catch (NumberFormatException e) {
       throw ApiProblem.badRequest("audit.parameter_invalid", "expected query parameter '"
-          + name + "' to be a whole number, got '" + v + "'");
+          + name + "' to be a whole number, got '" + FreeText.printable(v) + "'");
     }
   }
 

@@ -1,6 +1,10 @@
 package dev.imprint.server.audit;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.imprint.server.store.Database;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.PreparedStatement;
@@ -18,6 +22,7 @@ import java.util.function.Function;
  */
 final class StoredEntries {
   private static final int BATCH = 10_000;
+  private static final JsonFactory JSON = new JsonFactory();
   /** Already-read entries re-read by each {@link #reread} round. */
   static final int REREAD = 20_000;
 
@@ -182,7 +187,11 @@ final class StoredEntries {
     return fail.apply("entry " + seq + " is missing from the store (it was read before)");
   }
 
-  /** The leaf hash of {@code text}, which must equal the stored {@code leafHex}. */
+  /**
+   * The leaf hash of {@code text}, which must equal the stored {@code leafHex}; the text's own
+   * {@code seq} must be the row's (a row copied or moved to another seq, with its genuine leaf
+   * hash, is caught here).
+   */
   private byte[] checkedLeaf(long seq, String text, String leafHex) {
     byte[] leaf = AuditLog.leafHash(text.getBytes(StandardCharsets.UTF_8));
     String hex = HexFormat.of().formatHex(leaf);
@@ -190,7 +199,36 @@ final class StoredEntries {
       throw fail.apply("entry " + seq + " was altered in the store: its text hashes to " + hex
           + " but its stored leaf hash is " + leafHex);
     }
+    String inText = seqOf(text);
+    if (!Long.toString(seq).equals(inText)) {
+      throw fail.apply("entry " + seq + " was altered in the store: its text gives seq "
+          + (inText == null ? "none" : inText) + " (a row was copied or moved to another seq)");
+    }
     return leaf;
+  }
+
+  /**
+   * The top-level {@code seq} of an entry's JSON text as written (bounded to 20 characters), or
+   * null when it has none or is not a JSON object; nested values are skipped, not built.
+   */
+  static String seqOf(String text) {
+    try (JsonParser p = JSON.createParser(text)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("seq".equals(name)) {
+          String t = value == JsonToken.VALUE_NUMBER_INT ? p.getText() : "not a number";
+          return t.length() > 20 ? t.substring(0, 20) + "..." : t;
+        }
+        p.skipChildren();
+      }
+      return null;
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** A stored entry read again still hashes to the leaf this server read for it before. */

@@ -1,5 +1,6 @@
 package dev.imprint.server.auth;
 
+import dev.imprint.server.text.FreeText;
 import io.javalin.security.RouteRole;
 import java.util.Arrays;
 import java.util.Locale;
@@ -25,7 +26,8 @@ public enum Role implements RouteRole {
         return r;
       }
     }
-    throw new IllegalArgumentException("unknown role '" + name + "'; expected one of "
+    throw new IllegalArgumentException("unknown role '" + FreeText.printable(String.valueOf(name))
+        + "'; expected one of "
         + Arrays.stream(values()).map(Role::wire).collect(Collectors.joining(", ")));
   }
 

@@ -91,7 +91,8 @@ public final class TokenRoutes implements ApiModule {
   }
 
   private static ApiProblem notFound(String id) {
-    return ApiProblem.notFound("token.not_found", "no token with id '" + id + "'");
+    return ApiProblem.notFound("token.not_found", "no token with id '"
+        + FreeText.printable(id) + "'");
   }
 
   private void revoke(Context ctx) {

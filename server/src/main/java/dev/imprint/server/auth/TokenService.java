@@ -5,6 +5,7 @@ import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.store.Dialect;
+import dev.imprint.server.text.FreeText;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -98,7 +99,7 @@ public final class TokenService implements AutoCloseable {
     if (identity != null && role != Role.WORKLOAD && role != Role.PIPELINE) {
       throw ApiProblem.badRequest("token.identity_not_allowed", "expected no identity for a"
           + " token of role " + role.wire() + " (only workload and pipeline tokens act for an"
-          + " identity), got '" + identity + "'");
+          + " identity), got '" + FreeText.printable(identity) + "'");
     }
     return issue(role, description, identity, createdBy, Mint.ALWAYS, null).orElseThrow();
   }
@@ -210,7 +211,7 @@ public final class TokenService implements AutoCloseable {
     }
     if (found == null) {
       throw ApiProblem.badRequest("token.identity_unknown", "expected the SPIFFE ID or id of an"
-          + " existing identity, got '" + ref + "'");
+          + " existing identity, got '" + FreeText.printable(ref) + "'");
     }
     // a workload token acts for what runs (a workload, a bot, an integration), never for a
     // pipeline; a pipeline token acts for its pipeline or for the identity of the images it

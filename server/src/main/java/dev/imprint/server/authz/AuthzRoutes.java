@@ -14,6 +14,7 @@ import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Json;
+import dev.imprint.server.text.FreeText;
 import dev.imprint.server.tls.ClientCertificates;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -326,7 +327,8 @@ public final class AuthzRoutes implements ApiModule {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {
       throw new PolicyException(PolicyException.Kind.INVALID, "authz.since_invalid",
-          "expected 'since' as 30d, 12h, 90m or an RFC 3339 instant, got '" + text + "'");
+          "expected 'since' as 30d, 12h, 90m or an RFC 3339 instant, got '"
+              + FreeText.printable(text) + "'");
     }
   }
 

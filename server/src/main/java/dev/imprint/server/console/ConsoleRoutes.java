@@ -17,6 +17,7 @@ import dev.imprint.server.identity.IdentityService;
 import dev.imprint.server.image.Image;
 import dev.imprint.server.image.ImageService;
 import dev.imprint.server.store.StoreException;
+import dev.imprint.server.text.FreeText;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
@@ -389,7 +390,7 @@ public final class ConsoleRoutes implements ApiModule {
         case "retire" -> images.retire(digest, reason, actor);
         case "rollback" -> images.rollback(digest, reason, actor);
         default -> throw ApiProblem.notFound("console.action_unknown", "expected approve,"
-            + " reject, deploy, retire or rollback, got '" + action + "'");
+            + " reject, deploy, retire or rollback, got '" + FreeText.printable(action) + "'");
       }
     } catch (ApiProblem p) {
       if (p.status() == 404) {
@@ -424,7 +425,7 @@ public final class ConsoleRoutes implements ApiModule {
         end = Math.max(0, Math.min(size, Long.parseLong(before)));
       } catch (NumberFormatException e) {
         throw ApiProblem.badRequest("console.parameter_invalid", "expected 'before' to be an"
-            + " entry number, got '" + before + "'");
+            + " entry number, got '" + FreeText.printable(before) + "'");
       }
     }
     long start = Math.max(0, end - AUDIT_PAGE);

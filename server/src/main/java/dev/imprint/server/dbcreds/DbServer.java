@@ -3,6 +3,7 @@ package dev.imprint.server.dbcreds;
 import dev.imprint.authz.AuthzException;
 import dev.imprint.authz.DbResource;
 import dev.imprint.authz.ResourcePattern;
+import dev.imprint.server.text.FreeText;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
@@ -129,9 +130,6 @@ public record DbServer(String name, String host, int port, String database, Stri
 
   /** At most 80 characters of {@code s}, control characters shown as '?'. */
   static String shown(String s) {
-    String t = s.length() > 80 ? s.substring(0, 80) + "..." : s;
-    StringBuilder b = new StringBuilder();
-    t.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-    return b.toString();
+    return FreeText.printable(s);
   }
 }

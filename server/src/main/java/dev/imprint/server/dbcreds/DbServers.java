@@ -124,7 +124,7 @@ public final class DbServers implements AutoCloseable {
 
   private static DbException exists(String name) {
     return new DbException(DbException.Kind.CONFLICT, "db.server_exists",
-        "a database server named '" + name + "' is registered already");
+        "a database server named '" + DbServer.shown(name) + "' is registered already");
   }
 
   /** Connects once as the admin role and checks that it may create roles. */
@@ -230,7 +230,7 @@ public final class DbServers implements AutoCloseable {
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
             throw new DbException(DbException.Kind.NOT_FOUND, "db.server_unknown",
-                "no database server named '" + name + "' is registered");
+                "no database server named '" + DbServer.shown(name) + "' is registered");
           }
           return rs.getString(1);
         }

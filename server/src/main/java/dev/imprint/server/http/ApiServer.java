@@ -52,9 +52,19 @@ public final class ApiServer {
   /** How long a blocked read or write of a request may wait for the client before 408. */
   public static final long IDLE_TIMEOUT_MILLIS = 30_000;
 
-  /** How to listen and how much to accept. */
+  /**
+   * How to listen and how much to accept. {@code inputLimits} false drops the shared body budget
+   * and the minimum request data rate: for the input-limits benchmark A/B only, never reachable
+   * from the command line.
+   */
   public record Settings(String host, int port, long maxBodyBytes,
-      Consumer<JavalinConfig> jettyCustomizer) {}
+      Consumer<JavalinConfig> jettyCustomizer, boolean inputLimits) {
+    /** Settings with the input limits on, as every server runs. */
+    public Settings(String host, int port, long maxBodyBytes,
+        Consumer<JavalinConfig> jettyCustomizer) {
+      this(host, port, maxBodyBytes, jettyCustomizer, true);
+    }
+  }
 
   private final Javalin app;
   private final List<Api.Route> routes;
@@ -71,8 +81,10 @@ public final class ApiServer {
       PrometheusMeterRegistry metrics, Readiness readiness, List<ApiModule> modules) {
     String openApi = openApiText(modules);
     RequestTimers timers = new RequestTimers(metrics);
-    BodyBudget budget = BodyBudget.forHeap(Runtime.getRuntime().maxMemory(),
-        settings.maxBodyBytes() * DOCUMENT_BODY_FACTOR + settings.maxBodyBytes());
+    BodyBudget budget = settings.inputLimits()
+        ? BodyBudget.forHeap(Runtime.getRuntime().maxMemory(),
+            settings.maxBodyBytes() * DOCUMENT_BODY_FACTOR + settings.maxBodyBytes())
+        : BodyBudget.none();
     RequestLimits limits = new RequestLimits(settings.maxBodyBytes(), budget);
     Gauge.builder("imprint.http.body.held", budget, BodyBudget::heldBytes).baseUnit("bytes")
         .description("request body bytes held by requests in flight").register(metrics);
@@ -97,7 +109,9 @@ public final class ApiServer {
       ProblemErrorHandler errors = new ProblemErrorHandler();
       cfg.jetty.modifyServer(server -> {
         server.setErrorHandler(errors);
-        server.insertHandler(new MinimumDataRateHandler(MIN_REQUEST_DATA_RATE, 0));
+        if (settings.inputLimits()) {
+          server.insertHandler(new MinimumDataRateHandler(MIN_REQUEST_DATA_RATE, 0));
+        }
         server.insertHandler(new ApiCapacity(metrics));
       });
       cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(errors));

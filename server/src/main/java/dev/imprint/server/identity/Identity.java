@@ -1,6 +1,7 @@
 package dev.imprint.server.identity;
 
 import dev.imprint.server.http.ApiProblem;
+import dev.imprint.server.text.FreeText;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -61,6 +62,7 @@ public record Identity(String id, String spiffeId, Kind kind, String owner, Stri
     }
     throw ApiProblem.badRequest(code, "expected " + field + " to be one of "
         + Arrays.stream(values).map(e -> e.name().toLowerCase(Locale.ROOT))
-            .collect(Collectors.joining(", ")) + ", got " + (s == null ? "none" : "'" + s + "'"));
+            .collect(Collectors.joining(", ")) + ", got "
+            + (s == null ? "none" : "'" + FreeText.printable(s) + "'"));
   }
 }

@@ -125,11 +125,7 @@ public record SpiffeId(String trustDomain, String path) {
   }
 
   private static String shown(String s) {
-    String cut = s.length() > 120 ? s.substring(0, 120) + "..." : s;
-    StringBuilder sb = new StringBuilder(cut.length());
-    cut.codePoints().forEach(cp -> sb.appendCodePoint(
-        dev.imprint.server.text.FreeText.allowed(cp) ? cp : '?'));
-    return sb.toString();
+    return dev.imprint.server.text.FreeText.printable(s);
   }
 
   private static ApiProblem invalid(String detail) {

@@ -5,6 +5,7 @@ import dev.imprint.scan.yaml.YamlMap;
 import dev.imprint.scan.yaml.YamlNode;
 import dev.imprint.scan.yaml.YamlReader;
 import dev.imprint.scan.yaml.YamlScalar;
+import dev.imprint.server.text.FreeText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -106,7 +107,8 @@ public record ImagePolicy(String findingsDenyAtOrAbove, boolean requireScanRepor
         "allowForce");
     String version = scalar(root, "version", name);
     if (version != null && !version.equals("1")) {
-      throw at(name, root, "version", "expected version 1, got '" + version + "'");
+      throw at(name, root, "version", "expected version 1, got '"
+          + FreeText.printable(version) + "'");
     }
     YamlMap findings = section(root, "findings", name);
     known(findings, name + ": findings", "denyAtOrAbove", "requireReport");
@@ -370,7 +372,7 @@ public record ImagePolicy(String findingsDenyAtOrAbove, boolean requireScanRepor
     }
     if (!LEVELS.contains(v)) {
       throw at(name, m, "denyAtOrAbove", "expected denyAtOrAbove to be one of "
-          + String.join(", ", LEVELS) + ", got '" + v + "'");
+          + String.join(", ", LEVELS) + ", got '" + FreeText.printable(v) + "'");
     }
     return v;
   }
@@ -402,7 +404,8 @@ public record ImagePolicy(String findingsDenyAtOrAbove, boolean requireScanRepor
       String v = item instanceof YamlScalar s ? s.value() : null;
       if (v == null || !PROVENANCE.contains(v)) {
         throw new IllegalArgumentException(name + ":" + item.line() + ": expected provenance"
-            + " fields from " + String.join(", ", PROVENANCE) + ", got '" + v + "'");
+            + " fields from " + String.join(", ", PROVENANCE) + ", got '"
+            + FreeText.printable(v) + "'");
       }
       out.add(v);
     }
@@ -423,7 +426,8 @@ public record ImagePolicy(String findingsDenyAtOrAbove, boolean requireScanRepor
       String v = item instanceof YamlScalar s ? s.value() : null;
       if (v == null || !SUPPLIERS.contains(v)) {
         throw new IllegalArgumentException(name + ":" + item.line() + ": expected trusted"
-            + " suppliers from " + String.join(", ", SUPPLIERS) + ", got '" + v + "'");
+            + " suppliers from " + String.join(", ", SUPPLIERS) + ", got '"
+            + FreeText.printable(v) + "'");
       }
       out.add(v);
     }

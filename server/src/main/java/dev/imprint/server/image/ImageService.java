@@ -168,7 +168,7 @@ public final class ImageService {
       db.lockWriters(c);
       Identity owner = identities.find(c, r.identity(), true).orElseThrow(() ->
           ApiProblem.badRequest("image.identity_unknown", "expected 'identity' to name an"
-              + " existing identity, got '" + r.identity() + "'"));
+              + " existing identity, got '" + shorten(r.identity()) + "'"));
       if (caller.role() == Role.PIPELINE && !owner.id().equals(caller.identityId())) {
         throw new ApiProblem(403, "image.identity_forbidden", "Forbidden", "pipeline token "
             + caller.tokenId() + " is bound to " + caller.identity() + " and registers images"
@@ -685,10 +685,7 @@ public final class ImageService {
   }
 
   private static String shorten(String s) {
-    String cut = s.length() > 100 ? s.substring(0, 100) + "..." : s;
-    StringBuilder sb = new StringBuilder();
-    cut.codePoints().forEach(cp -> sb.appendCodePoint(FreeText.allowed(cp) ? cp : '?'));
-    return sb.toString();
+    return FreeText.printable(s);
   }
 
   private Instant now() {

@@ -1,6 +1,7 @@
 package dev.imprint.server.kubernetes;
 
 import dev.imprint.scan.image.ImageRef;
+import dev.imprint.server.text.FreeText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -96,9 +97,6 @@ record ContainerImage(String text, ImageRef ref) {
   }
 
   static String shorten(String s) {
-    String cut = s.length() > 120 ? s.substring(0, 120) + "..." : s;
-    StringBuilder sb = new StringBuilder();
-    cut.codePoints().forEach(cp -> sb.appendCodePoint(Character.isISOControl(cp) ? '?' : cp));
-    return sb.toString();
+    return FreeText.printable(s);
   }
 }

@@ -1,6 +1,7 @@
 package dev.imprint.server.svid;
 
 import dev.imprint.server.keys.KeyRing;
+import dev.imprint.server.text.FreeText;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -56,14 +57,14 @@ public record SvidConfig(String issuerUrl, Set<String> rs256Audiences, Duration 
         u = URI.create(issuerUrl);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("expected --issuer-url https://HOST[:PORT][/PATH],"
-            + " got '" + issuerUrl + "'");
+            + " got '" + FreeText.printable(issuerUrl) + "'");
       }
       String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
       if (!(scheme.equals("https") || scheme.equals("http")) || u.getHost() == null
           || u.getQuery() != null || u.getFragment() != null || issuerUrl.endsWith("/")) {
         throw new IllegalArgumentException("expected --issuer-url https://HOST[:PORT][/PATH]"
             + " without query, fragment or trailing '/' (OpenID Connect Discovery 1.0 section"
-            + " 3), got '" + issuerUrl + "'");
+            + " 3), got '" + FreeText.printable(issuerUrl) + "'");
       }
     }
     for (String a : rs256Audiences) {

@@ -64,6 +64,11 @@ class AuditTamperTest {
     INSERT_A_FOREIGN_CHECKPOINT_ROW,
     /** Entry 3 goes. */
     LEAVE_A_GAP_IN_SEQ,
+    /**
+     * Entry 7's row is copied, text and genuine leaf hash unchanged, as a new row 8 past the
+     * last checkpoint: the leaf hash matches, only the text's own seq (7) tells.
+     */
+    REPLAY_AN_ENTRY_AS_A_NEW_ROW,
     /** The genuine row for size 5 is moved to size 6, which the tree does not have there. */
     MOVE_A_CHECKPOINT_TO_A_SIZE_THE_TREE_DISAGREES_WITH
   }
@@ -318,6 +323,9 @@ class AuditTamperTest {
         }
         case LEAVE_A_GAP_IN_SEQ ->
             assertThat(st.executeUpdate("DELETE FROM audit_entries WHERE seq = 3")).isEqualTo(1);
+        case REPLAY_AN_ENTRY_AS_A_NEW_ROW -> assertThat(st.executeUpdate("INSERT INTO"
+            + " audit_entries (seq, logged_at, entry, leaf_hash) SELECT 8, logged_at, entry,"
+            + " leaf_hash FROM audit_entries WHERE seq = 7")).isEqualTo(1);
         case MOVE_A_CHECKPOINT_TO_A_SIZE_THE_TREE_DISAGREES_WITH ->
             assertThat(st.executeUpdate(
                 "UPDATE audit_checkpoints SET tree_size = 6 WHERE tree_size = 5")).isEqualTo(1);
