@@ -9,6 +9,7 @@
 #   bench/scan-bench.sh                  # 20,000 files, seed 42
 #   FILES=5000 SEED=7 bench/scan-bench.sh
 #   SKIP_SECRETLINT=1 bench/scan-bench.sh
+#   SECRETLINT_TIMEOUT=1800 bench/scan-bench.sh   # give secretlint 30 minutes on the full corpus
 #
 # Prints a Markdown table to stdout and writes it to bench/results/latest.md. The corpus goes to
 # bench/corpus/ (gitignored); secretlint is installed into bench/.tools/node_modules (gitignored) with
@@ -101,12 +102,15 @@ measure() {
   fi
   local found="" total="" recall="n/a" withhold=0 checked
   if [ "$check" != "-" ]; then
-    if checked="$("$check" "$dir" 2>"$tmp/check.err")"; then
+    if [ "$code" = 124 ] && [ "$1" = timeout ]; then
+      # A tool stopped by the time limit wrote no complete report: its recall is not known.
+      recall="not known (stopped)"
+    elif checked="$("$check" "$dir" 2>"$tmp/check.err")"; then
       found="$(echo "$checked" | awk '{print $1}')"
       total="$(echo "$checked" | awk '{print $2}')"
       recall="$found of $total"
       if [ "$found" != "$total" ]; then
-        note="${note:+$note; }missed $(echo "$checked" | cut -d' ' -f3- | tr '|' ' ')"
+        note="${note:+$note; }$(echo "$checked" | cut -d' ' -f3- | tr '|' ' ')"
       fi
     else
       recall="unreadable output"

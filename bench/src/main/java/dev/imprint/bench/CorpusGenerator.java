@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.zip.CRC32;
 
 /**
  * Writes a deterministic, seedable benchmark corpus: a nested tree of realistic Dockerfiles,
@@ -86,6 +87,8 @@ public final class CorpusGenerator {
     "payments", "users", "notify", "metrics", "export", "import", "shipping", "profile", "audit"};
   private static final String ALNUM =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  private static final String BASE62 =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
   private static final String HEX = "0123456789abcdef";
 
@@ -405,8 +408,30 @@ public final class CorpusGenerator {
     return "AKIA" + token(r, BASE32, 16);
   }
 
+  /**
+   * A GitHub personal access token of the real shape: {@code ghp_}, 30 random base62 characters
+   * and the six-character checksum GitHub appends, so the GitHub token detector (which rightly
+   * refuses a token whose checksum is wrong) recognises it.
+   */
   static String githubToken(SplittableRandom r) {
-    return "ghp_" + token(r, ALNUM, 36);
+    String random = token(r, ALNUM, 30);
+    return "ghp_" + random + githubChecksum(random);
+  }
+
+  /**
+   * GitHub's token checksum: the CRC32 of the random part written in base62 (digits, then
+   * upper-case, then lower-case letters), most significant digit first, zero-padded to six.
+   */
+  static String githubChecksum(String random) {
+    CRC32 crc = new CRC32();
+    crc.update(random.getBytes(StandardCharsets.US_ASCII));
+    long v = crc.getValue();
+    char[] out = new char[6];
+    for (int i = 5; i >= 0; i--) {
+      out[i] = BASE62.charAt((int) (v % 62));
+      v /= 62;
+    }
+    return new String(out);
   }
 
   static String slackToken(SplittableRandom r) {

@@ -86,6 +86,7 @@ class ComposeCiChecklistTest {
           "oidc/.github/workflows/deploy.yml:21", "oidc/.github/workflows/deploy.yml:24",
           "repo/.github/workflows/ci.yml:10", "repo/.github/workflows/ci.yml:11",
           "repo/.github/workflows/ci.yml:12", "repo/.github/workflows/ci.yml:13",
+          "repo/.github/workflows/ci.yml:14",
           "service/.github/workflows/release.yml:11",
           "service/.github/workflows/release.yml:12")),
       Map.entry("IMP-GHA-007", List.of("repo/.github/workflows/ci.yml:10",

@@ -6,3 +6,9 @@ resource "aws_db_instance" "orders" {
   username          = "orders"
   password          = "Zt7qLm2Xv9Rk" # expect: IMP-TF-002
 }
+
+resource "aws_rds_cluster" "reports" {
+  cluster_identifier = "reports"
+  master_username    = "reports"
+  master_password    = "cjUekwlVtLtIPwPbXZBg" # expect: IMP-TF-002
+}

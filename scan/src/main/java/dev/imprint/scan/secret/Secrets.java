@@ -29,6 +29,9 @@ public final class Secrets {
           + "|grpc|memcached)_pass$|^secret_(name|ref|key_ref"
           + "|store|provider|mount|volume|backend|engine|path|file|version)s?$).*");
   private static final Pattern CAMEL = Pattern.compile("([a-z0-9])([A-Z])");
+  /** Names (in snake_case) that hold a credential and nothing else, whatever its shape. */
+  private static final Pattern CREDENTIAL_ONLY_NAME = Pattern.compile(
+      "(.*_)?(password|passwd|passphrase|pwd|pass|passwords|auth_token)(_wo)?");
 
   /** Whole values that are template, variable or expansion syntax, never a literal. */
   private static final Pattern TEMPLATE = Pattern.compile(
@@ -153,6 +156,17 @@ public final class Secrets {
     }
     String n = snake(name);
     return SECRET_NAME.matcher(n).matches() && !NOT_SECRET_NAME.matcher(n).matches();
+  }
+
+  /**
+   * Whether a name holds a credential and nothing else ({@code password},
+   * {@code master_password}, {@code admin_password_wo}, {@code passphrase}, {@code auth_token}):
+   * a literal bound to it is a credential whatever its character classes, where names such as
+   * {@code http_tokens} or {@code access_token} also hold settings ({@code "required"},
+   * {@code "minutes"}).
+   */
+  public static boolean isCredentialOnlyName(String name) {
+    return isSecretName(name) && CREDENTIAL_ONLY_NAME.matcher(snake(name)).matches();
   }
 
   static String snake(String name) {

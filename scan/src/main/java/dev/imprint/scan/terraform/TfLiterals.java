@@ -1,6 +1,7 @@
 package dev.imprint.scan.terraform;
 
 import dev.imprint.scan.SourceFile;
+import dev.imprint.scan.secret.Secrets;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -91,6 +92,15 @@ public final class TfLiterals {
   public static int columnOf(SourceFile file, int line, String needle) {
     int i = needle == null || needle.isEmpty() ? -1 : file.line(line).indexOf(needle);
     return i < 0 ? 1 : i + 1;
+  }
+
+  /**
+   * Whether a literal bound to {@code name} is a setting rather than a credential: never when the
+   * name holds nothing but a credential ({@link Secrets#isCredentialOnlyName}), where a password
+   * of letters or digits only is still a password; otherwise as {@link #looksLikeSetting(String)}.
+   */
+  public static boolean looksLikeSetting(String name, String value) {
+    return !Secrets.isCredentialOnlyName(name) && looksLikeSetting(value);
   }
 
   /**

@@ -160,7 +160,7 @@ final class TfSecretChecks {
           + hit.kind(), where + "." + path, hit.evidence(), severity);
       return;
     }
-    if (SETTING_NAME.matcher(name).matches() || TfLiterals.looksLikeSetting(value)) {
+    if (SETTING_NAME.matcher(name).matches() || TfLiterals.looksLikeSetting(name, value)) {
       return;
     }
     Optional<SecretHit> named = Secrets.assignment(name, value);

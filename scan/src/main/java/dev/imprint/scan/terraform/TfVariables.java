@@ -55,7 +55,7 @@ final class TfVariables {
   static boolean bakedSecret(String name, Tf.Value def) {
     if (def instanceof Tf.Str s && !s.template()) {
       String v = s.text();
-      return !v.isBlank() && v.indexOf('\n') < 0 && !TfLiterals.looksLikeSetting(v)
+      return !v.isBlank() && v.indexOf('\n') < 0 && !TfLiterals.looksLikeSetting(name, v)
           && Secrets.assignment(name, v).isPresent();
     }
     if (def instanceof Tf.Obj o) {

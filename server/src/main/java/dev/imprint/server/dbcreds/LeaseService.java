@@ -62,6 +62,8 @@ public final class LeaseService {
   /** How long a replica's claim on a lease to reap lasts before another may take it over. */
   static final Duration CLAIM = Duration.ofMinutes(1);
   static final int MAX_PRIVILEGES = 16;
+  /** How often a sweep of the reaper also looks for orphan roles on the registered servers. */
+  static final Duration ORPHAN_INTERVAL = Duration.ofMinutes(1);
   private static final Pattern PRIVILEGE = Pattern.compile("read|write|role:[a-z_][a-z0-9_]{0,62}");
   private static final Pattern TTL = Pattern.compile("(\\d{1,6})([smh])");
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -74,6 +76,7 @@ public final class LeaseService {
   private final DecisionService decisions;
   private final JwtSvidValidator validator;
   private final String replica;
+  private volatile long nextOrphanSweep;
 
   public LeaseService(Database db, AuditLog audit, Clock clock, DbServers servers,
       PolicyService policies, DecisionService decisions, JwtSvidValidator validator) {
@@ -413,7 +416,85 @@ public final class LeaseService {
     for (String id : due) {
       dropped += reapOne(id) ? 1 : 0;
     }
+    if (clock.millis() >= nextOrphanSweep) {
+      nextOrphanSweep = clock.millis() + ORPHAN_INTERVAL.toMillis();
+      dropped += reapOrphans();
+    }
     return dropped;
+  }
+
+  /**
+   * Drops the orphan roles of every registered server: roles named with Imprint's prefix
+   * ({@link Logins#PREFIX}) that no lease of that server names (left by a crash, or by a store
+   * restored from an older backup), once their {@code VALID UNTIL} has passed. A role still
+   * valid is left until then: it may be the login of another control plane that shares the
+   * server, and without a lease nobody can renew it. Roles without the prefix are never
+   * touched. Each drop ends the role's sessions and is audited as {@code db.orphan.dropped}.
+   *
+   * @return how many orphan roles were dropped
+   */
+  public synchronized int reapOrphans() {
+    int dropped = 0;
+    for (DbServer s : servers.list()) {
+      try (Connection c = servers.connect(s, s.database())) {
+        for (String role : Logins.expiredPrefixed(c)) {
+          if (!leased(s.name(), role)) {
+            dropped += dropOrphan(s, c, role) ? 1 : 0;
+          }
+        }
+      } catch (SQLException e) {
+        LOG.warn("reaper: looking for orphan roles on {} failed, will retry: SQLSTATE {}: {}",
+            s.name(), e.getSQLState(), DbServers.firstLine(e));
+      }
+    }
+    return dropped;
+  }
+
+  private boolean leased(String server, String role) {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM db_leases WHERE"
+          + " server_name = ? AND role_name = ?")) {
+        ps.setString(1, server);
+        ps.setString(2, role);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
+  /**
+   * Drops one orphan: first the privileges it holds in each database of the server (they are
+   * recorded nowhere, so the catalog says where), then the role itself.
+   */
+  private boolean dropOrphan(DbServer s, Connection c, String role) {
+    int sessions;
+    try {
+      for (String database : Logins.databasesHolding(c, role)) {
+        if (database.equals(s.database())) {
+          Logins.revokeEverything(c, role);
+        } else {
+          try (Connection other = servers.connect(s, database)) {
+            Logins.revokeEverything(other, role);
+          }
+        }
+      }
+      sessions = Logins.drop(c, role, s.database(), null, List.of());
+    } catch (SQLException | IllegalArgumentException e) {
+      LOG.warn("reaper: dropping the orphan role {} on {} failed, will retry: {}", role,
+          s.name(), e instanceof SQLException q ? "SQLSTATE " + q.getSQLState() + ": "
+              + DbServers.firstLine(q) : e.getMessage());
+      return false;
+    }
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("server", s.name());
+    d.put("username", role);
+    d.put("sessionsEnded", sessions);
+    db.write(w -> {
+      audit.append(w, new AuditEvent("system:db-reaper", "db.orphan.dropped", role, d));
+      return null;
+    });
+    return true;
   }
 
   /** Claims, drops and closes one lease; false when another replica holds it or it failed. */

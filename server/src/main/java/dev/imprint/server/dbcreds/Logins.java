@@ -211,6 +211,96 @@ final class Logins {
     }
   }
 
+  /**
+   * The roles with Imprint's prefix on the server {@code c} is connected to whose
+   * {@code VALID UNTIL} has passed (or that have none): every login Imprint creates has one.
+   */
+  static List<String> expiredPrefixed(Connection c) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT rolname FROM pg_roles WHERE"
+        + " starts_with(rolname, ?) AND (rolvaliduntil IS NULL OR rolvaliduntil <= now())"
+        + " ORDER BY rolname LIMIT 500")) {
+      ps.setString(1, PREFIX);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The databases of the server in which {@code role} holds privileges on objects (schemas,
+   * tables, sequences), and those it may connect to.
+   */
+  static List<String> databasesHolding(Connection c, String role) throws SQLException {
+    return names(c, "SELECT d.datname FROM pg_shdepend s JOIN pg_database d ON d.oid = s.dbid"
+        + " JOIN pg_roles r ON r.oid = s.refobjid WHERE r.rolname = ? UNION SELECT d.datname"
+        + " FROM pg_shdepend s JOIN pg_database d ON s.classid = 'pg_database'::regclass AND"
+        + " d.oid = s.objid JOIN pg_roles r ON r.oid = s.refobjid WHERE r.rolname = ?"
+        + " ORDER BY 1", role);
+  }
+
+  /**
+   * Revokes, in the database {@code c} is connected to, every privilege Imprint may have
+   * granted {@code role} on schemas, their tables and sequences, and CONNECT on the database:
+   * what an orphan holds is recorded nowhere, so the catalog says which schemas to clear.
+   */
+  static void revokeEverything(Connection c, String role) throws SQLException {
+    String database;
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT current_database()")) {
+      rs.next();
+      database = rs.getString(1);
+    }
+    List<String> schemas = names(c, "SELECT n.nspname FROM pg_shdepend s JOIN pg_roles r ON"
+        + " r.oid = s.refobjid JOIN pg_class k ON s.classid = 'pg_class'::regclass AND k.oid ="
+        + " s.objid JOIN pg_namespace n ON n.oid = k.relnamespace WHERE r.rolname = ? AND"
+        + " s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) UNION"
+        + " SELECT n.nspname FROM pg_shdepend s JOIN pg_roles r ON r.oid = s.refobjid JOIN"
+        + " pg_namespace n ON s.classid = 'pg_namespace'::regclass AND n.oid = s.objid WHERE"
+        + " r.rolname = ? AND s.dbid = (SELECT oid FROM pg_database WHERE datname ="
+        + " current_database()) ORDER BY 1", role);
+    List<String> sql = new ArrayList<>();
+    for (String schema : schemas) {
+      List<String> r = revokes(role, database, schema, List.of("read", "write"));
+      sql.addAll(r.subList(0, r.size() - 1));
+    }
+    sql.add("REVOKE CONNECT ON DATABASE " + quoted(database) + " FROM " + quoted(role));
+    boolean auto = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try (Statement s = c.createStatement()) {
+      s.execute(LOCK);
+      for (String q : sql) {
+        s.execute(q);
+      }
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(auto);
+    }
+  }
+
+  /** The first column of a query whose every {@code ?} is bound to {@code arg}. */
+  private static List<String> names(Connection c, String sql, String arg) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      long params = sql.chars().filter(ch -> ch == '?').count();
+      for (int i = 1; i <= params; i++) {
+        ps.setString(i, arg);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
   /** The login roles with Imprint's prefix on the server {@code c} is connected to. */
   static List<String> prefixed(Connection c) throws SQLException {
     List<String> out = new ArrayList<>();
