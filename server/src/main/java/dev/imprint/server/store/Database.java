@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -38,6 +39,18 @@ public final class Database implements AutoCloseable {
   @FunctionalInterface
   public interface Work<T> {
     T run(Connection connection) throws SQLException;
+  }
+
+  /** Sets the parameters of a prepared statement. */
+  @FunctionalInterface
+  public interface Binder {
+    void bind(PreparedStatement statement) throws SQLException;
+  }
+
+  /** Reads the one row a query returns. */
+  @FunctionalInterface
+  public interface RowReader<T> {
+    T read(ResultSet row) throws SQLException;
   }
 
   /** Whether the store answers, and why not: what {@code /readyz} reports. */
@@ -226,8 +239,10 @@ public final class Database implements AutoCloseable {
   public void lockWriters(Connection tx) throws SQLException {
     if (!writer.holdsWritersLock(tx)) {
       if (dialect == Dialect.POSTGRESQL) {
-        try (Statement st = tx.createStatement()) {
-          st.execute(lockWritersSql());
+        try (Statement st = tx.createStatement();
+            ResultSet rs = st.executeQuery(lockWritersSql() + writer.noteColumns(tx))) {
+          rs.next();
+          writer.noteFrom(tx, rs);
         }
       }
       writer.lockTaken(tx);
@@ -235,20 +250,33 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Takes the writers' lock (when {@code tx} does not hold it yet) and runs {@code query}, whose
-   * first column of its one row is returned, in one round trip: for work that must read after
-   * the lock, such as the next audit sequence number.
+   * Takes the writers' lock (when {@code tx} does not hold it yet) and runs {@code query}, with
+   * the parameters {@code binder} sets, in one round trip, returning what {@code reader} reads
+   * from its one row: for work that must read or write after the lock, such as numbering the
+   * audit entries. On PostgreSQL the lock goes as a statement of its own ahead of
+   * {@code query}, which therefore sees every commit made before the lock was granted (read
+   * committed takes a snapshot per statement); in the writer's transaction it also notes the
+   * transaction's id, which the commit needs, so that costs no round trip either.
    */
-  public long lockWritersAndQueryLong(Connection tx, String query) throws SQLException {
+  public <T> T lockWritersAndQuery(Connection tx, String query, Binder binder,
+      RowReader<T> reader) throws SQLException {
     boolean take = dialect == Dialect.POSTGRESQL && !writer.holdsWritersLock(tx);
-    try (Statement st = tx.createStatement()) {
-      st.execute(take ? lockWritersSql() + "; " + query : query);
+    String sql = take ? lockWritersSql() + writer.noteColumns(tx) + "; " + query : query;
+    try (PreparedStatement ps = tx.prepareStatement(sql)) {
+      binder.bind(ps);
+      ps.execute();
       if (take) {
-        st.getMoreResults(); // skip the lock's result
+        try (ResultSet lock = ps.getResultSet()) {
+          lock.next();
+          writer.noteFrom(tx, lock);
+        }
+        ps.getMoreResults();
       }
-      try (ResultSet rs = st.getResultSet()) {
-        rs.next();
-        return rs.getLong(1);
+      try (ResultSet rs = ps.getResultSet()) {
+        if (!rs.next()) {
+          throw new SQLException("expected one row from: " + query);
+        }
+        return reader.read(rs);
       }
     } finally {
       writer.lockTaken(tx);

@@ -104,6 +104,12 @@ public final class GroupCommit implements AutoCloseable {
   private volatile Connection current;
   /** True once the current transaction holds the writers' lock (writer thread only). */
   private boolean locked;
+  /**
+   * The current transaction's id and backend, once noted (writer thread only; -1: not yet):
+   * noted by the statement that takes the writers' lock, else just before the commit.
+   */
+  private long txid = -1;
+  private int backendPid = -1;
   /** The unit running now (writer thread only). */
   private Pending<?> running;
   /** A hook the tests use to hold the writer between two batches; null in production. */
@@ -214,22 +220,35 @@ public final class GroupCommit implements AutoCloseable {
     }
   }
 
-  /** One transaction: the units, then the deferred work, then the commit. */
+  /**
+   * One transaction: the units, then the deferred work, then the commit. On PostgreSQL the
+   * transaction's id is noted before the commit, by the statement that took the writers' lock
+   * when one did (no round trip of its own), else on its own.
+   */
   private void run(Connection c, List<Pending<?>> batch) throws SQLException {
     List<Pending<?>> ran = new ArrayList<>();
-    long[] txid = {-1, -1};
+    long xid;
+    int pid;
     try {
       c.setAutoCommit(false);
       current = c;
       locked = false;
+      txid = -1;
       long deadline = System.nanoTime() + MAX_BATCH_NANOS;
       if (dialect == Dialect.POSTGRESQL) {
-        runPostgres(c, batch, ran, deadline, txid);
+        runPostgres(c, batch, ran, deadline);
       } else {
         runSqlite(c, batch, ran, deadline);
       }
       running = null;
       flushDeferred(c, ran);
+      if (dialect == Dialect.POSTGRESQL && txid < 0) {
+        try (Statement st = c.createStatement()) {
+          noteTransaction(st, "");
+        }
+      }
+      xid = txid;
+      pid = backendPid;
     } catch (SQLException | RuntimeException e) {
       safeRollback(c);
       finishFailed(ran, e);
@@ -245,12 +264,13 @@ public final class GroupCommit implements AutoCloseable {
       current = null;
       locked = false;
       running = null;
+      txid = -1;
     }
     try {
       c.commit();
     } catch (SQLException e) {
-      Outcome o = dialect == Dialect.POSTGRESQL && txid[0] >= 0
-          ? outcomes.resolve(txid[0], (int) txid[1]) : Outcome.UNKNOWN;
+      Outcome o = dialect == Dialect.POSTGRESQL && xid >= 0
+          ? outcomes.resolve(xid, pid) : Outcome.UNKNOWN;
       LOG.warn("a commit of {} units failed ({}); it {}", ran.size(), Database.oneLine(e),
           switch (o) {
             case COMMITTED -> "landed: its callers get their results";
@@ -348,6 +368,22 @@ public final class GroupCommit implements AutoCloseable {
     }
   }
 
+  /**
+   * The columns to select beside the writers' lock in {@code tx} so that the same round trip
+   * notes the transaction ({@link #noteFrom}): the writer's transaction not noted yet, else none.
+   */
+  String noteColumns(Connection tx) {
+    return isWriterTransaction(tx) && txid < 0 ? ", txid_current(), pg_backend_pid()" : "";
+  }
+
+  /** Notes the transaction from the row of a lock statement that selected {@link #noteColumns}. */
+  void noteFrom(Connection tx, ResultSet row) throws SQLException {
+    if (isWriterTransaction(tx) && txid < 0) {
+      txid = row.getLong(2);
+      backendPid = row.getInt(3);
+    }
+  }
+
   /** Whether a unit is running now (so that deferred work has a unit to belong to). */
   boolean inUnit() {
     return running != null;
@@ -396,18 +432,16 @@ public final class GroupCommit implements AutoCloseable {
    * only their own statements. Only when one of them fails is the transaction rolled back and the
    * batch run again from the start, each unit in its own savepoint
    * ({@link #runPostgresWithSavepoints}), so that the failing unit fails alone and the others
-   * commit; a unit may therefore run twice, as it may after a lost deadlock. The first statement
-   * notes the transaction's id and backend (to find out later whether a commit whose answer was
-   * lost landed).
+   * commit; a unit may therefore run twice, as it may after a lost deadlock. The transaction's
+   * id and backend (to find out later whether a commit whose answer was lost landed) are noted
+   * by the statement that takes the writers' lock, or else just before the commit
+   * ({@link #run}): not in a round trip of their own at the start.
    */
   private void runPostgres(Connection c, List<Pending<?>> batch, List<Pending<?>> ran,
-      long deadline, long[] txid) throws SQLException {
+      long deadline) throws SQLException {
     if (batch.size() == 1) {
-      runPostgresWithSavepoints(c, batch, ran, deadline, txid);
+      runPostgresWithSavepoints(c, batch, ran, deadline);
       return;
-    }
-    try (Statement st = c.createStatement()) {
-      noteTransaction(st, "", txid);
     }
     for (int i = 0; i < batch.size(); i++) {
       Pending<?> p = batch.get(i);
@@ -431,12 +465,13 @@ public final class GroupCommit implements AutoCloseable {
         running = null;
         c.rollback();
         locked = false;
+        txid = -1;
         reruns.incrementAndGet();
         for (Pending<?> r : ran) {
           r.runAgain();
         }
         ran.clear();
-        runPostgresWithSavepoints(c, batch, ran, System.nanoTime() + MAX_BATCH_NANOS, txid);
+        runPostgresWithSavepoints(c, batch, ran, System.nanoTime() + MAX_BATCH_NANOS);
         return;
       }
     }
@@ -449,11 +484,13 @@ public final class GroupCommit implements AutoCloseable {
    * released by the commit.
    */
   private void runPostgresWithSavepoints(Connection c, List<Pending<?>> batch,
-      List<Pending<?>> ran, long deadline, long[] txid) throws SQLException {
+      List<Pending<?>> ran, long deadline) throws SQLException {
     boolean savepoints = batch.size() > 1;
     List<Pending<?>> retried = new ArrayList<>();
     try (Statement st = c.createStatement()) {
-      noteTransaction(st, savepoints ? "; SAVEPOINT unit_0" : "", txid);
+      if (savepoints) {
+        noteTransaction(st, "; SAVEPOINT unit_0");
+      }
       for (int i = 0; i < batch.size(); i++) {
         Pending<?> p = batch.get(i);
         if (i > 0 && System.nanoTime() > deadline) {
@@ -496,14 +533,13 @@ public final class GroupCommit implements AutoCloseable {
     }
   }
 
-  /** Notes the transaction's id and backend in {@code txid}, sending {@code more} with it. */
-  private static void noteTransaction(Statement st, String more, long[] txid)
-      throws SQLException {
+  /** Notes the transaction's id and backend, sending {@code more} in the same round trip. */
+  private void noteTransaction(Statement st, String more) throws SQLException {
     st.execute("SELECT txid_current(), pg_backend_pid()" + more);
     try (ResultSet rs = st.getResultSet()) {
       rs.next();
-      txid[0] = rs.getLong(1);
-      txid[1] = rs.getInt(2);
+      txid = rs.getLong(1);
+      backendPid = rs.getInt(2);
     }
   }
 
