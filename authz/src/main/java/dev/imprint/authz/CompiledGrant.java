@@ -17,6 +17,8 @@ final class CompiledGrant {
   final List<String> ids;
   /** The detail of a decision these grants alone make. */
   final String detail;
+  /** Whether the resource is a pattern indexed under a prefix key. */
+  final boolean prefixResource;
   private final boolean anyAction;
   private final Set<String> actions;
   private final Set<String> exactPaths;
@@ -32,6 +34,7 @@ final class CompiledGrant {
     this.deny = grant.effect() == Effect.DENY;
     this.ids = List.copyOf(ids);
     this.detail = detail(deny, this.ids);
+    this.prefixResource = Resources.prefixKey(grant.resource());
     List<String> covered = grant.coveredActions();
     this.anyAction = covered.contains("*");
     this.actions = Set.copyOf(covered);

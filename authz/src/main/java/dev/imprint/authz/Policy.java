@@ -16,11 +16,10 @@ import java.util.Set;
  * where many teams wrote the same rule costs a decision no more than one copy of it.
  */
 public final class Policy {
-  private static final CompiledGrant[] NONE = new CompiledGrant[0];
   private final long version;
   private final List<Grant> grants;
   private final List<CompiledGrant> compiled;
-  private final Map<String, Map<String, CompiledGrant[]>> index;
+  private final GrantIndex index;
 
   private Policy(long version, List<Grant> grants) {
     if (version < 0) {
@@ -50,13 +49,7 @@ public final class Policy {
           .add(new CompiledGrant(g, sameIds));
     }
     this.compiled = List.copyOf(all);
-    Map<String, Map<String, CompiledGrant[]>> frozen = new HashMap<>(building.size() * 2);
-    building.forEach((subject, byResource) -> {
-      Map<String, CompiledGrant[]> m = new HashMap<>(byResource.size() * 2);
-      byResource.forEach((key, list) -> m.put(key, list.toArray(NONE)));
-      frozen.put(subject, m);
-    });
-    this.index = frozen;
+    this.index = new GrantIndex(building);
   }
 
   /** What makes two grants the same rule: everything but their ids, names and locations. */
@@ -91,30 +84,8 @@ public final class Policy {
     return compiled;
   }
 
-  /** Calls {@code sink} with every grant whose subject and resource match the request. */
+  /** Calls {@code sink} with every rule whose subject and resource keys match the request. */
   void candidates(ParsedRequest r, java.util.function.Consumer<CompiledGrant> sink) {
-    String[] subjectKeys = Resources.subjectKeys(r.subject);
-    String[] resourceKeys = null;
-    for (String sk : subjectKeys) {
-      Map<String, CompiledGrant[]> byResource = index.get(sk);
-      if (byResource == null) {
-        continue;
-      }
-      if (resourceKeys == null) {
-        resourceKeys = Resources.candidateKeys(r.resource);
-      }
-      for (int i = 0; i < resourceKeys.length; i++) {
-        CompiledGrant[] grants = byResource.get(resourceKeys[i]);
-        if (grants == null) {
-          continue;
-        }
-        for (CompiledGrant g : grants) {
-          // a key found at i > 0 is a prefix key; an exact grant is only found at i == 0
-          if (i == 0 || Resources.prefixKey(g.grant.resource())) {
-            sink.accept(g);
-          }
-        }
-      }
-    }
+    index.candidates(r, sink);
   }
 }
