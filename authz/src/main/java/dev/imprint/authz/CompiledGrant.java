@@ -4,18 +4,37 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** A grant prepared for matching: its covered actions as a set and its path patterns split. */
+/**
+ * A grant prepared for matching: its covered actions as a set and its path patterns split. In
+ * the policy's index one compiled grant stands for every grant of the same rule (see
+ * {@link Policy}): {@link #ids} are their ids, sorted, and the details of a decision they alone
+ * make are built once here, not per decision.
+ */
 final class CompiledGrant {
   final Grant grant;
   final boolean deny;
+  /** The ids of the grants this rule stands for, sorted; immutable. */
+  final List<String> ids;
+  /** The detail of a decision these grants alone make. */
+  final String detail;
+  /** Whether the resource is a pattern indexed under a prefix key. */
+  final boolean prefixResource;
   private final boolean anyAction;
   private final Set<String> actions;
   private final Set<String> exactPaths;
   private final String[] pathPrefixes;
 
   CompiledGrant(Grant grant) {
+    this(grant, List.of(grant.id()));
+  }
+
+  /** {@code grant}'s rule, standing for the grants {@code ids} (sorted) of the same rule. */
+  CompiledGrant(Grant grant, List<String> ids) {
     this.grant = grant;
     this.deny = grant.effect() == Effect.DENY;
+    this.ids = List.copyOf(ids);
+    this.detail = detail(deny, this.ids);
+    this.prefixResource = Resources.prefixKey(grant.resource());
     List<String> covered = grant.coveredActions();
     this.anyAction = covered.contains("*");
     this.actions = Set.copyOf(covered);
@@ -30,6 +49,12 @@ final class CompiledGrant {
     }
     this.exactPaths = Set.copyOf(exact);
     this.pathPrefixes = prefixes.toArray(new String[0]);
+  }
+
+  /** The detail of a decision made by the grants {@code ids} (sorted) of effect deny or not. */
+  static String detail(boolean deny, List<String> ids) {
+    return deny ? "denied by " + String.join(", ", ids) + " (deny overrides allow)"
+        : "allowed by " + String.join(", ", ids);
   }
 
   /** Whether this grant applies to the request, the resource's key already matched. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Answers allow or deny for a request under the current {@link Policy}, as docs/grants.md
@@ -42,13 +43,9 @@ public final class Decider {
       return new Decision(Effect.DENY, Reason.IDENTITY_INACTIVE, List.of(), p.version(),
           "the identity " + r.subject + " is " + r.identityStatus);
     }
-    Matches m = new Matches();
-    p.candidates(r, g -> {
-      if (g.applies(r)) {
-        m.add(g);
-      }
-    });
-    return m.decision(p.version(), r);
+    Matches m = new Matches(r);
+    p.candidates(r, m);
+    return m.decision(p.version());
   }
 
   /**
@@ -78,33 +75,69 @@ public final class Decider {
     return new Explanation(decision, verdicts, unrelated);
   }
 
-  /** The grants that applied, split by effect. */
-  private static final class Matches {
-    private final List<String> allows = new ArrayList<>(2);
-    private final List<String> denies = new ArrayList<>(1);
+  /**
+   * The grants that applied, split by effect. The first rule of an effect is kept as it is: when
+   * it alone decides (the common case) its sorted ids and its detail are the decision's, built
+   * when the policy was; only a second rule of the same effect makes a list to merge and sort.
+   */
+  private static final class Matches implements Consumer<CompiledGrant> {
+    private final ParsedRequest r;
+    private CompiledGrant allow;
+    private CompiledGrant deny;
+    private List<String> allows;
+    private List<String> denies;
 
-    void add(CompiledGrant g) {
-      (g.deny ? denies : allows).add(g.grant.id());
+    Matches(ParsedRequest r) {
+      this.r = r;
     }
 
-    Decision decision(long version, ParsedRequest r) {
-      if (!denies.isEmpty()) {
-        return new Decision(Effect.DENY, Reason.DENIED, sorted(denies), version,
-            "denied by " + String.join(", ", sorted(denies)) + " (deny overrides allow)");
+    @Override
+    public void accept(CompiledGrant g) {
+      if (!g.applies(r)) {
+        return;
       }
-      if (!allows.isEmpty()) {
-        return new Decision(Effect.ALLOW, Reason.ALLOWED, sorted(allows), version,
-            "allowed by " + String.join(", ", sorted(allows)));
+      if (g.deny) {
+        if (deny == null) {
+          deny = g;
+        } else {
+          denies = more(denies, deny, g);
+        }
+      } else if (allow == null) {
+        allow = g;
+      } else {
+        allows = more(allows, allow, g);
+      }
+    }
+
+    private static List<String> more(List<String> ids, CompiledGrant first, CompiledGrant g) {
+      List<String> out = ids;
+      if (out == null) {
+        out = new ArrayList<>(first.ids.size() + g.ids.size());
+        out.addAll(first.ids);
+      }
+      out.addAll(g.ids);
+      return out;
+    }
+
+    Decision decision(long version) {
+      if (deny != null) {
+        return denies == null ? new Decision(Effect.DENY, Reason.DENIED, deny.ids, version,
+            deny.detail) : merged(Effect.DENY, Reason.DENIED, denies, version);
+      }
+      if (allow != null) {
+        return allows == null ? new Decision(Effect.ALLOW, Reason.ALLOWED, allow.ids, version,
+            allow.detail) : merged(Effect.ALLOW, Reason.ALLOWED, allows, version);
       }
       return new Decision(Effect.DENY, Reason.NO_GRANT, List.of(), version,
           "no grant allows " + r.subject + " to " + r.action + " on " + r.resource.text());
     }
 
-    private static List<String> sorted(List<String> ids) {
-      if (ids.size() > 1) {
-        ids.sort(null);
-      }
-      return ids;
+    private static Decision merged(Effect effect, Reason reason, List<String> ids,
+        long version) {
+      ids.sort(null);
+      List<String> sorted = List.copyOf(ids);
+      return new Decision(effect, reason, sorted, version,
+          CompiledGrant.detail(effect == Effect.DENY, sorted));
     }
   }
 }

@@ -2,20 +2,24 @@ package dev.imprint.authz;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An immutable set of grants at a version, indexed for decisions: by subject (the ID, or the
  * prefix of a pattern), then by resource key (the resource, or the prefix of a pattern), so a
- * decision looks up a few keys per request instead of scanning every grant.
+ * decision looks up a few keys per request instead of scanning every grant. Grants of the same
+ * rule (effect, subject, resource, covered actions, paths and conditions; only their ids and
+ * names differ) are one entry of the index, evaluated once, that names all of them: a policy
+ * where many teams wrote the same rule costs a decision no more than one copy of it.
  */
 public final class Policy {
-  private static final CompiledGrant[] NONE = new CompiledGrant[0];
   private final long version;
   private final List<Grant> grants;
   private final List<CompiledGrant> compiled;
-  private final Map<String, Map<String, CompiledGrant[]>> index;
+  private final GrantIndex index;
 
   private Policy(long version, List<Grant> grants) {
     if (version < 0) {
@@ -24,26 +28,37 @@ public final class Policy {
     this.version = version;
     this.grants = List.copyOf(grants);
     List<CompiledGrant> all = new ArrayList<>(grants.size());
-    Map<String, Map<String, List<CompiledGrant>>> building = new HashMap<>();
+    Map<Rule, List<Grant>> rules = new LinkedHashMap<>();
     java.util.Set<String> ids = new java.util.HashSet<>();
     for (Grant g : this.grants) {
       if (!ids.add(g.id())) {
         throw new IllegalArgumentException("expected unique grant ids, got '" + g.id()
             + "' twice");
       }
-      CompiledGrant c = new CompiledGrant(g);
-      all.add(c);
+      all.add(new CompiledGrant(g));
+      rules.computeIfAbsent(Rule.of(g), k -> new ArrayList<>(1)).add(g);
+    }
+    Map<String, Map<String, List<CompiledGrant>>> building = new HashMap<>();
+    for (List<Grant> same : rules.values()) {
+      Grant g = same.get(0);
+      List<String> sameIds = new ArrayList<>(same.size());
+      same.forEach(x -> sameIds.add(x.id()));
+      sameIds.sort(null);
       building.computeIfAbsent(g.subject().stem(), k -> new HashMap<>())
-          .computeIfAbsent(Resources.key(g.resource()), k -> new ArrayList<>()).add(c);
+          .computeIfAbsent(Resources.key(g.resource()), k -> new ArrayList<>())
+          .add(new CompiledGrant(g, sameIds));
     }
     this.compiled = List.copyOf(all);
-    Map<String, Map<String, CompiledGrant[]>> frozen = new HashMap<>(building.size() * 2);
-    building.forEach((subject, byResource) -> {
-      Map<String, CompiledGrant[]> m = new HashMap<>(byResource.size() * 2);
-      byResource.forEach((key, list) -> m.put(key, list.toArray(NONE)));
-      frozen.put(subject, m);
-    });
-    this.index = frozen;
+    this.index = new GrantIndex(building);
+  }
+
+  /** What makes two grants the same rule: everything but their ids, names and locations. */
+  private record Rule(Effect effect, String subject, String resource, Set<String> covered,
+      Set<String> paths, Conditions conditions) {
+    static Rule of(Grant g) {
+      return new Rule(g.effect(), g.subject().text(), g.resource().text(),
+          Set.copyOf(g.coveredActions()), Set.copyOf(g.paths()), g.conditions());
+    }
   }
 
   /** A policy of these grants (ids unique) at {@code version} (0 for local files). */
@@ -69,30 +84,8 @@ public final class Policy {
     return compiled;
   }
 
-  /** Calls {@code sink} with every grant whose subject and resource match the request. */
+  /** Calls {@code sink} with every rule whose subject and resource keys match the request. */
   void candidates(ParsedRequest r, java.util.function.Consumer<CompiledGrant> sink) {
-    String[] subjectKeys = Resources.subjectKeys(r.subject);
-    String[] resourceKeys = null;
-    for (String sk : subjectKeys) {
-      Map<String, CompiledGrant[]> byResource = index.get(sk);
-      if (byResource == null) {
-        continue;
-      }
-      if (resourceKeys == null) {
-        resourceKeys = Resources.candidateKeys(r.resource);
-      }
-      for (int i = 0; i < resourceKeys.length; i++) {
-        CompiledGrant[] grants = byResource.get(resourceKeys[i]);
-        if (grants == null) {
-          continue;
-        }
-        for (CompiledGrant g : grants) {
-          // a key found at i > 0 is a prefix key; an exact grant is only found at i == 0
-          if (i == 0 || Resources.prefixKey(g.grant.resource())) {
-            sink.accept(g);
-          }
-        }
-      }
-    }
+    index.candidates(r, sink);
   }
 }

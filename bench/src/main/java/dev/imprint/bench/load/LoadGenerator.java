@@ -30,12 +30,17 @@ import java.util.regex.Pattern;
  *     [--store sqlite|postgresql|both] [--clients 16] [--seconds 10] [--warmup 3]
  *     [--scenario token-create|token-list|image-register|image-read|audit-append|identity
  *                 |authz|mixed-upload|replicas|all] [--slow-link-ms 20] [--no-baseline]
- *     [--runs 3] [--no-input-limits]
+ *     [--runs 3] [--no-input-limits] [--open-fraction 0.5] [--open-rate N]
  * </pre>
  *
  * <p>{@code --no-input-limits} runs the scenarios' servers without the request-body budget and
  * the minimum request data rate ({@link ImprintServer#startWithoutInputLimitsForBenchmark}),
  * for the A/B of bench/limits-ab.sh; never a way to run a real server.
+ *
+ * <p>{@code authz} measures {@link AuthorizeLoad}'s two ways: saturation with closed-loop
+ * clients, then a fixed offered rate ({@code --open-rate} requests a second, or
+ * {@code --open-fraction} of the saturation rate) with latency from each request's scheduled
+ * start.
  *
  * <p>Every row of a run on a server's store says how many units the group commit put in each
  * commit during it. {@code audit-append} on PostgreSQL is {@link AuditYardstick}: {@code --runs}
@@ -123,6 +128,8 @@ public final class LoadGenerator {
     boolean baseline = true;
     int slowLinkMs = 20;
     int runs = 3;
+    double openFraction = 0.5;
+    double openRate = 0;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--store" -> store = args[++i];
@@ -135,6 +142,8 @@ public final class LoadGenerator {
         case "--slow-link-ms" -> slowLinkMs = Integer.parseInt(args[++i]);
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--no-input-limits" -> inputLimits = false;
+        case "--open-fraction" -> openFraction = Double.parseDouble(args[++i]);
+        case "--open-rate" -> openRate = Double.parseDouble(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -145,16 +154,32 @@ public final class LoadGenerator {
     EmbeddedPostgres pg = null;
     try {
       if (only.equals("authz")) {
-        Scenario s = new AuthorizeScenario();
+        // (a) saturation rows in the table above, (b) fixed-rate rows in a table of their own
+        List<AuthorizeLoad.OpenResult> open = new ArrayList<>();
         for (int n : clientCounts) {
-          if (!store.equals("postgresql")) {
-            System.out.println(run(s, "sqlite", null, n, seconds, warmup).row());
-          }
-          if (!store.equals("sqlite")) {
-            pg = pg != null ? pg : PostgresBaseline.start();
-            System.out.println(run(s, "postgresql", newDatabase(pg), n, seconds, warmup).row());
+          for (String kind : List.of("sqlite", "postgresql")) {
+            if (!store.equals("both") && !store.equals(kind)) {
+              continue;
+            }
+            String url = null;
+            if (kind.equals("postgresql")) {
+              pg = pg != null ? pg : PostgresBaseline.start();
+              url = newDatabase(pg);
+            }
+            Object[] ab = AuthorizeLoad.run(kind, url, n, seconds, warmup, openFraction,
+                openRate);
+            System.out.println(((Result) ab[0]).row());
+            open.add((AuthorizeLoad.OpenResult) ab[1]);
           }
         }
+        System.out.println();
+        System.out.println(openRate > 0 ? String.format(Locale.ROOT, "(b) fixed offered rate"
+            + " (open loop) of %.0f requests/s:", openRate) : String.format(Locale.ROOT,
+                "(b) fixed offered rate (open loop) of %.0f %% of each store's saturation"
+                + " throughput (a):", openFraction * 100));
+        System.out.println();
+        System.out.println(AuthorizeLoad.openHeader());
+        open.forEach(o -> System.out.println(o.row()));
         return;
       }
       if (only.equals("all") || only.equals("identity")) {

@@ -295,8 +295,12 @@ final class EventRules {
     ev.put("denied", hit.get()[0]);
     ev.put("firstAuditSeq", hit.get()[1]);
     ev.put("windowMinutes", config.deniedWindow().toMinutes());
-    put(ev, "lastAction", e.detail("action"));
-    put(ev, "lastResource", e.detail("resource"));
+    // an authz.decided entry lists the distinct denied requests of its interval
+    Map<?, ?> last = e.details().get("requests") instanceof List<?> l && !l.isEmpty()
+        && l.get(l.size() - 1) instanceof Map<?, ?> m ? m : Map.of();
+    put(ev, "lastAction", last.get("action") instanceof String a ? a : e.detail("action"));
+    put(ev, "lastResource", last.get("resource") instanceof String r ? r
+        : e.detail("resource"));
     put(ev, "lastReason", e.detail("reason"));
     long bucket = e.at().toEpochMilli() / config.deniedWindow().toMillis();
     return Optional.of(new Signal(Rules.DENIED_BURST, Severity.HIGH, e.subject(),

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,22 +24,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records decisions in batches, off the request path: each interval, one audit entry
- * ({@code authz.decided}) per distinct decision (who asked, the request, the outcome, the policy
- * version) with its count and first and last time; the day's aggregate row of each decision
- * shape (what {@code unused} and {@code replay} read); and the last use of every grant that
- * allowed. A decision only updates a map in memory. A crash loses at most one interval;
- * {@link #close()} writes what is pending. The aggregates are bounded: rows older than the
- * retention are pruned, and at most {@link #MAX_SHAPES_PER_DAY} new shapes a day are kept per
- * server (further ones are still audited, and counted in a WARN).
+ * Records decisions in batches, off the request path. A decision only updates a map in memory;
+ * each interval, or sooner once {@link #MAX_PENDING} distinct decisions are pending, one unit of
+ * work writes: the audit entries ({@code authz.decided}), aggregated per subject, effect and
+ * reason (see {@link #entries}); the day's aggregate row of each decision shape (what
+ * {@code unused} and {@code replay} read); and the last use of every grant that allowed. A crash
+ * loses at most one interval; {@link #close()} writes what is pending. The aggregates are
+ * bounded: rows older than the retention are pruned, and at most {@link #MAX_SHAPES_PER_DAY} new
+ * shapes a day are kept per server (further ones are still audited, and counted in a WARN).
  */
 final class DecisionLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DecisionLog.class);
   static final Duration INTERVAL = Duration.ofSeconds(1);
+  /** Distinct pending decisions that start a flush before the interval ends. */
+  static final int MAX_PENDING = 10_000;
+  /** Distinct allowed (or otherwise not denied) requests an audit entry lists at most. */
+  static final int SAMPLE = 10;
+  /** Distinct denied requests per audit entry: every one is listed, in as many entries. */
+  static final int DENIES_PER_ENTRY = 100;
   static final int MAX_SHAPES_PER_DAY = 100_000;
   static final Duration RETENTION = Duration.ofDays(90);
   static final String ACTOR = "system:authz";
   private static final long DAY_MS = 86_400_000L;
+
+  /** The audit entries of a flush are per subject, effect and reason. */
+  private record Group(String subject, String effect, String reason) {}
 
   /** One distinct decision: the request as recorded, its outcome, and who asked. */
   record Key(String subject, String action, String resource, Map<String, String> context,
@@ -85,10 +95,19 @@ final class DecisionLog implements AutoCloseable {
     Key k = new Key(subject, action, resource, context, d.effect().word(), d.reason().code(),
         d.grants(), d.policyVersion(), via);
     long ms = at.toEpochMilli();
+    boolean full;
     synchronized (this) {
       Tally t = pending.computeIfAbsent(k, x -> new Tally(ms));
       t.last = Math.max(t.last, ms);
       t.count++;
+      full = pending.size() == MAX_PENDING;
+    }
+    if (full) {
+      try {
+        flusher.execute(this::flushOrWarn);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing: close() writes what is pending
+      }
     }
   }
 
@@ -136,11 +155,13 @@ final class DecisionLog implements AutoCloseable {
         + " THEN excluded.first_at ELSE authz_decisions.first_at END,"
         + " last_at = CASE WHEN excluded.last_at > authz_decisions.last_at"
         + " THEN excluded.last_at ELSE authz_decisions.last_at END")) {
+      for (AuditEvent event : entries(batch)) {
+        audit.append(c, event);
+      }
       int rows = 0;
       for (Map.Entry<Key, Tally> e : batch.entrySet()) {
         Key k = e.getKey();
         Tally t = e.getValue();
-        audit.append(c, new AuditEvent(ACTOR, "authz.decided", k.subject(), details(k, t)));
         if (k.effect().equals("allow")) {
           for (String g : k.grants()) {
             usage.merge(g, new long[] {t.last, t.count},
@@ -228,15 +249,69 @@ final class DecisionLog implements AutoCloseable {
     }
   }
 
-  private static Map<String, Object> details(Key k, Tally t) {
+  /**
+   * The audit entries of a batch: per subject, effect and reason, one entry with the count of
+   * decisions, of distinct requests and the first and last time; a deny's entries list every
+   * distinct request ({@link #DENIES_PER_ENTRY} to an entry, in as many entries as it takes:
+   * denies are evidence), an allow's the first {@link #SAMPLE} and how many were left out.
+   */
+  private static List<AuditEvent> entries(Map<Key, Tally> batch) {
+    Map<Group, List<Map.Entry<Key, Tally>>> groups = new LinkedHashMap<>();
+    batch.entrySet().forEach(e -> groups.computeIfAbsent(new Group(e.getKey().subject(),
+        e.getKey().effect(), e.getKey().reason()), g -> new ArrayList<>()).add(e));
+    List<AuditEvent> out = new ArrayList<>();
+    groups.forEach((g, requests) -> {
+      boolean deny = g.effect().equals("deny");
+      int per = deny ? DENIES_PER_ENTRY : SAMPLE;
+      int parts = deny ? (requests.size() + per - 1) / per : 1;
+      for (int part = 0; part < parts; part++) {
+        List<Map.Entry<Key, Tally>> listed = requests.subList(part * per,
+            Math.min(requests.size(), (part + 1) * per));
+        List<Map.Entry<Key, Tally>> counted = deny ? listed : requests;
+        out.add(new AuditEvent(ACTOR, "authz.decided", g.subject(),
+            details(g, counted, listed, part, parts)));
+      }
+    });
+    return out;
+  }
+
+  private static Map<String, Object> details(Group g, List<Map.Entry<Key, Tally>> counted,
+      List<Map.Entry<Key, Tally>> listed, int part, int parts) {
+    long decisions = 0;
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    for (Map.Entry<Key, Tally> e : counted) {
+      decisions += e.getValue().count;
+      first = Math.min(first, e.getValue().first);
+      last = Math.max(last, e.getValue().last);
+    }
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("effect", g.effect());
+    d.put("reason", g.reason());
+    d.put("decisions", decisions);
+    d.put("distinct", counted.size());
+    d.put("from", Instant.ofEpochMilli(first).toString());
+    d.put("to", Instant.ofEpochMilli(last).toString());
+    if (parts > 1) {
+      d.put("part", part + 1);
+      d.put("parts", parts);
+    }
+    List<Map<String, Object>> requests = new ArrayList<>(listed.size());
+    for (Map.Entry<Key, Tally> e : listed) {
+      requests.add(request(e.getKey(), e.getValue()));
+    }
+    d.put("requests", requests);
+    d.put("omitted", counted.size() - listed.size());
+    return d;
+  }
+
+  private static Map<String, Object> request(Key k, Tally t) {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("action", k.action());
     d.put("resource", k.resource());
     if (!k.context().isEmpty()) {
       d.put("context", new TreeMap<>(k.context()));
     }
-    d.put("effect", k.effect());
-    d.put("reason", k.reason());
     d.put("grants", k.grants());
     d.put("policyVersion", k.policyVersion());
     d.put("via", k.via());

@@ -194,18 +194,15 @@ public final class DecisionService implements AutoCloseable {
    * image was retired or whose identity was disabled is decided (and denied), not refused.
    */
   private Verified verified(String svid, String audience) {
-    String key = audience + ' ' + svid;
+    String key = tokenKey(audience, svid);
     long now = clock.millis();
     Verified v = verified.get(key);
     if (v != null && now < v.validUntil()) {
       return v;
     }
     JwtSvidValidator.Result r = validator.validate(svid, audience);
-    boolean revoked = !r.valid() && r.reason() != null && r.reason().startsWith("svid.revoked_");
-    if (!r.valid() && !revoked) {
-      throw new PolicyException(PolicyException.Kind.UNAUTHENTICATED, "authz.svid_invalid",
-          "the caller's JWT-SVID is not valid for audience '" + audience + "': " + r.reason());
-    }
+    requireDecidable(r.valid(), r.reason(),
+        "the caller's JWT-SVID is not valid for audience '" + audience + "'");
     JWTClaimsSet claims;
     try {
       claims = JWTParser.parse(svid).getJWTClaimsSet();
@@ -236,16 +233,42 @@ public final class DecisionService implements AutoCloseable {
       return v;
     }
     X509SvidValidator.Result r = x509.validate(chain);
-    boolean revoked = !r.valid() && r.reason() != null && r.reason().startsWith("svid.revoked_");
-    if (!r.valid() && !revoked) {
-      throw new PolicyException(PolicyException.Kind.UNAUTHENTICATED, "authz.svid_invalid",
-          "the caller's X.509-SVID (its TLS client certificate) is not valid: " + r.reason());
-    }
+    requireDecidable(r.valid(), r.reason(),
+        "the caller's X.509-SVID (its TLS client certificate) is not valid");
     Verified fresh = new Verified(r.spiffeId(), r.imageDigest(), r.notAfter().toEpochMilli());
     if (key != null) {
       remember(key, fresh, now);
     }
     return fresh;
+  }
+
+  /**
+   * Lets a valid SVID, or one refused only because its image was retired or its identity
+   * disabled ({@code svid.revoked_*}: decided, and denied, by the policy), through; refuses any
+   * other with {@code authz.svid_invalid}, {@code what} followed by the validator's reason.
+   */
+  private static void requireDecidable(boolean valid, String reason, String what) {
+    if (valid || reason != null && reason.startsWith("svid.revoked_")) {
+      return;
+    }
+    throw new PolicyException(PolicyException.Kind.UNAUTHENTICATED, "authz.svid_invalid",
+        what + ": " + reason);
+  }
+
+  /**
+   * The cache key of a JWT-SVID for an audience: a SHA-256 digest, so the cache holds no bearer
+   * token a heap dump could replay.
+   */
+  private static String tokenKey(String audience, String svid) {
+    try {
+      java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+      d.update(audience.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      d.update((byte) ' ');
+      d.update(svid.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "jwt " + java.util.Base64.getEncoder().withoutPadding().encodeToString(d.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   private static String chainKey(List<X509Certificate> chain) {

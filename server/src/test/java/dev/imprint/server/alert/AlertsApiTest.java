@@ -143,6 +143,8 @@ class AlertsApiTest {
       assertThat(a.get("rule").asText()).isEqualTo(Rules.DENIED_BURST);
       assertThat(a.get("subject").asText()).isEqualTo(api);
       assertThat(a.at("/evidence/denied").asLong()).isEqualTo(20);
+      assertThat(a.at("/evidence/lastResource").asText()).isEqualTo("topic:secrets/last");
+      assertThat(a.at("/evidence/lastAction").asText()).isEqualTo("read");
       assertThat(a.toString()).doesNotContain(svid);
     }
   }
