@@ -11,13 +11,18 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.imprint.server.keys.KeyPurpose;
 import dev.imprint.server.keys.KeyRing;
 import dev.imprint.server.keys.SigningKey;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -25,16 +30,26 @@ import java.util.function.Supplier;
  * 7519) of type {@code imprint-session+jwt} bound to one SPIFFE ID and image digest, verified
  * only by Imprint (its key is never published, and JWT-SVID validation refuses HMAC anyway).
  * It is self-contained, so renewing costs no store read; the image's and identity's state are
- * checked on every renewal through {@link WorkloadStates}.
+ * checked on every renewal through {@link WorkloadStates}. A session once verified is remembered
+ * by its digest until it expires or its key is no longer published, so that a renewal does not
+ * parse and check it again; remembering it grants nothing the state check would refuse.
  */
 final class Sessions {
   /** How long a session lasts; every renewal returns a new one. */
   static final Duration TTL = Duration.ofHours(1);
   static final JOSEObjectType TYPE = new JOSEObjectType("imprint-session+jwt");
 
+  /**
+   * How many verified sessions are remembered at most (one per workload that renews: a renewal
+   * then skips parsing the token and checking its HMAC; state is checked on every renewal
+   * anyway). Past it, expired ones are dropped, then all.
+   */
+  static final int MAX_KNOWN = 100_000;
+
   private final KeyRing keys;
   private final Clock clock;
   private final Supplier<String> issuer;
+  private final Map<String, Known> known = new ConcurrentHashMap<>();
 
   Sessions(KeyRing keys, Clock clock, Supplier<String> issuer) {
     this.keys = keys;
@@ -64,8 +79,8 @@ final class Sessions {
     return new IssuedSvids.Session(jwt.serialize(), id, exp);
   }
 
-  /** A verified session: the workload it stands for, and the session itself. */
-  record Verified(AttestedWorkload workload, IssuedSvids.Session session) {}
+  /** A verified session: the workload it stands for, the session itself and its key's id. */
+  record Verified(AttestedWorkload workload, IssuedSvids.Session session, String kid) {}
 
   /**
    * The workload a session token stands for, if it is one of ours, unexpired and intact; the
@@ -80,6 +95,56 @@ final class Sessions {
     if (token == null || token.length() > 4096) {
       return Optional.empty();
     }
+    String key = digest(token);
+    Known known = this.known.get(key);
+    if (known != null) {
+      // a session already verified: still unexpired, and its key still published (a key that
+      // stopped being published no longer vouches for anything it signed)
+      if (known.expiresAt().isAfter(clock.instant()) && keys.published(known.kid())
+          .filter(x -> x.purpose() == KeyPurpose.SESSION).isPresent()) {
+        return Optional.of(new Verified(known.workload(),
+            new IssuedSvids.Session(token, known.id(), known.expiresAt()), known.kid()));
+      }
+      this.known.remove(key);
+      return Optional.empty();
+    }
+    Optional<Verified> v = parseAndVerify(token);
+    v.ifPresent(x -> remember(key, x));
+    return v;
+  }
+
+  /**
+   * A verified session as remembered: never the token itself, which is found by its SHA-256
+   * digest, so the cache holds nothing a caller could present.
+   */
+  private record Known(AttestedWorkload workload, String id, Instant expiresAt, String kid) {}
+
+  private void remember(String key, Verified v) {
+    if (known.size() >= MAX_KNOWN) {
+      Instant now = clock.instant();
+      known.values().removeIf(k -> !k.expiresAt().isAfter(now));
+      if (known.size() >= MAX_KNOWN) {
+        known.clear();
+      }
+    }
+    known.put(key, new Known(v.workload(), v.session().id(), v.session().expiresAt(), v.kid()));
+  }
+
+  /** How many sessions are remembered now (tests). */
+  int remembered() {
+    return known.size();
+  }
+
+  private static String digest(String token) {
+    try {
+      return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
+          .digest(token.getBytes(StandardCharsets.US_ASCII)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  private Optional<Verified> parseAndVerify(String token) {
     try {
       SignedJWT jwt = SignedJWT.parse(token);
       JWSHeader h = jwt.getHeader();
@@ -103,7 +168,7 @@ final class Sessions {
       return Optional.of(new Verified(new AttestedWorkload(c.getSubject(),
           c.getStringClaim("image_digest"), new AttestedWorkload.Attestation("session",
               Map.of("session", c.getJWTID(), "attested_by", by == null ? "unknown" : by))),
-          new IssuedSvids.Session(token, c.getJWTID(), exp.toInstant())));
+          new IssuedSvids.Session(token, c.getJWTID(), exp.toInstant()), h.getKeyID()));
     } catch (ParseException | JOSEException e) {
       return Optional.empty();
     }
