@@ -46,6 +46,9 @@ final class Replicas {
     byte[] key = new byte[32];
     new java.security.SecureRandom().nextBytes(key);
     Files.writeString(kek, Base64.getEncoder().encodeToString(key));
+    // the server refuses a key-encryption key readable by others (0600, as an operator would)
+    Files.setPosixFilePermissions(kek,
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     try (SlowLink link = SlowLink.start("localhost", pg.getPort(), oneWayMs)) {
       String slow = direct.replace(":" + pg.getPort() + "/", ":" + link.port() + "/");
       ByteArrayOutputStream console = new ByteArrayOutputStream();
