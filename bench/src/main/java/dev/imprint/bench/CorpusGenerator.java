@@ -1,5 +1,6 @@
 package dev.imprint.bench;
 
+import dev.imprint.scan.secret.SecretDetectors;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.zip.CRC32;
 
 /**
  * Writes a deterministic, seedable benchmark corpus: a nested tree of realistic Dockerfiles,
@@ -87,8 +87,6 @@ public final class CorpusGenerator {
     "payments", "users", "notify", "metrics", "export", "import", "shipping", "profile", "audit"};
   private static final String ALNUM =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  private static final String BASE62 =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
   private static final String HEX = "0123456789abcdef";
 
@@ -415,23 +413,7 @@ public final class CorpusGenerator {
    */
   static String githubToken(SplittableRandom r) {
     String random = token(r, ALNUM, 30);
-    return "ghp_" + random + githubChecksum(random);
-  }
-
-  /**
-   * GitHub's token checksum: the CRC32 of the random part written in base62 (digits, then
-   * upper-case, then lower-case letters), most significant digit first, zero-padded to six.
-   */
-  static String githubChecksum(String random) {
-    CRC32 crc = new CRC32();
-    crc.update(random.getBytes(StandardCharsets.US_ASCII));
-    long v = crc.getValue();
-    char[] out = new char[6];
-    for (int i = 5; i >= 0; i--) {
-      out[i] = BASE62.charAt((int) (v % 62));
-      v /= 62;
-    }
-    return new String(out);
+    return "ghp_" + random + SecretDetectors.checksum(random);
   }
 
   static String slackToken(SplittableRandom r) {

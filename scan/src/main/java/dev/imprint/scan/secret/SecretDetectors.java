@@ -403,7 +403,7 @@ public final class SecretDetectors {
   }
 
   /** The six-character base62 CRC32 suffix GitHub and npm append to a token's random part. */
-  static String checksum(String random) {
+  public static String checksum(String random) {
     CRC32 crc = new CRC32();
     crc.update(random.getBytes(StandardCharsets.US_ASCII));
     long v = crc.getValue();
