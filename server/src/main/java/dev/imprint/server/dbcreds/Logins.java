@@ -216,18 +216,8 @@ final class Logins {
    * {@code VALID UNTIL} has passed (or that have none): every login Imprint creates has one.
    */
   static List<String> expiredPrefixed(Connection c) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT rolname FROM pg_roles WHERE"
-        + " starts_with(rolname, ?) AND (rolvaliduntil IS NULL OR rolvaliduntil <= now())"
-        + " ORDER BY rolname LIMIT 500")) {
-      ps.setString(1, PREFIX);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-      }
-    }
-    return out;
+    return names(c, "SELECT rolname FROM pg_roles WHERE starts_with(rolname, ?) AND"
+        + " (rolvaliduntil IS NULL OR rolvaliduntil <= now()) ORDER BY rolname LIMIT 500", PREFIX);
   }
 
   /**
@@ -303,16 +293,7 @@ final class Logins {
 
   /** The login roles with Imprint's prefix on the server {@code c} is connected to. */
   static List<String> prefixed(Connection c) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT rolname FROM pg_roles WHERE"
-        + " starts_with(rolname, ?) ORDER BY rolname")) {
-      ps.setString(1, PREFIX);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-      }
-    }
-    return out;
+    return names(c, "SELECT rolname FROM pg_roles WHERE starts_with(rolname, ?) ORDER BY rolname",
+        PREFIX);
   }
 }
