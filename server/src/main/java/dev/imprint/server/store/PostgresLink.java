@@ -19,7 +19,7 @@ import org.postgresql.Driver;
 /**
  * What the store needs to know about its PostgreSQL link: the driver settings that bound every
  * wait (unless the JDBC URL sets them itself), the session settings that make the server end a
- * stalled writer's transaction, a connection of its own for the health probe and for finding out
+ * stalled writer's transaction and notice a vanished client, a connection of its own for the health probe and for finding out
  * whether a commit whose answer was lost landed, and start-up errors in one line that names the
  * server and never the password.
  */
@@ -45,6 +45,13 @@ final class PostgresLink implements StoreProbe.Probe {
     setting(options, "idle_in_transaction_session_timeout",
         settings.idleInTransaction().toMillis(), sets, flags);
     setting(options, "lock_timeout", settings.lockTimeout().toMillis(), sets, flags);
+    // the server's side of the keepalives: without them PostgreSQL notices a client that
+    // vanished (a partition, a frozen link) only after Linux's two hours of silence
+    setting(options, "tcp_keepalives_idle", settings.keepaliveIdle().toSeconds(), sets, flags);
+    setting(options, "tcp_keepalives_interval", settings.keepaliveIdle().toSeconds(), sets,
+        flags);
+    setting(options, "tcp_keepalives_count", StoreSettings.KEEPALIVE_PROBES, sets, flags);
+    setting(options, "tcp_user_timeout", settings.socketTimeout().toMillis(), sets, flags);
     if (options.isEmpty()) {
       // no options in the URL: the settings go with the login, at no extra round trip
       driver.setProperty("options", String.join(" ", flags));
@@ -64,12 +71,15 @@ final class PostgresLink implements StoreProbe.Probe {
     return new PostgresLink(url, settings, parsed);
   }
 
-  /** A setting the URL's {@code options} does not already make. */
-  private static void setting(String options, String name, long millis, List<String> sets,
+  /**
+   * A setting the URL's {@code options} does not already make, in the setting's base unit
+   * (milliseconds for the timeouts, seconds for the keepalive intervals, a count for the last).
+   */
+  private static void setting(String options, String name, long value, List<String> sets,
       List<String> flags) {
     if (!options.contains(name)) {
-      sets.add("SET " + name + " = " + millis);
-      flags.add("-c " + name + "=" + millis);
+      sets.add("SET " + name + " = " + value);
+      flags.add("-c " + name + "=" + value);
     }
   }
 

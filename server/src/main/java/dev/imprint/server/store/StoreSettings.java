@@ -8,7 +8,9 @@ import java.time.Duration;
  * waiting for a pooled connection (the timeout), a write waiting for its turn (twice it), the
  * session's
  * {@code idle_in_transaction_session_timeout} (the timeout), {@code lock_timeout} (twice it, so
- * a waiter outlives a dead holder's session) and the socket's read timeout (three times it).
+ * a waiter outlives a dead holder's session), the socket's read timeout (three times it) and the
+ * server's TCP keepalives (a probe after the timeout of silence, {@value #KEEPALIVE_PROBES} of
+ * them that many seconds apart, and {@code tcp_user_timeout} equal to the socket timeout).
  * The JDBC URL's own {@code connectTimeout}, {@code loginTimeout}, {@code socketTimeout},
  * {@code tcpKeepAlive} and {@code options=-c name=value} settings take precedence.
  */
@@ -44,6 +46,18 @@ public record StoreSettings(Duration timeout, int maxWaiters) {
   /** How long a PostgreSQL session may sit idle inside a transaction before the server ends it. */
   Duration idleInTransaction() {
     return timeout;
+  }
+
+  /** How many unanswered keepalive probes make PostgreSQL drop a client's connection. */
+  static final int KEEPALIVE_PROBES = 3;
+
+  /**
+   * Seconds of silence (whole, at least one) before PostgreSQL probes a client's connection, and
+   * between two probes: a vanished writer's session ends after at most four times the timeout
+   * even when it was not idle in a transaction.
+   */
+  Duration keepaliveIdle() {
+    return Duration.ofSeconds(Math.max(1, (timeout.toMillis() + 999) / 1000));
   }
 
   /** How long a statement waits for a lock (the writers' lock included) before it fails. */

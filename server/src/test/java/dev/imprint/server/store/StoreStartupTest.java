@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imprint.server.testing.Stores;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -60,6 +64,44 @@ class StoreStartupTest {
     assertThatThrownBy(() -> Database.open(url, dir, ONE_SECOND))
         .hasMessage("cannot connect to PostgreSQL at 127.0.0.1:" + port + "/imprint: connection"
             + " refused or no route to the host (is PostgreSQL running and listening there?)");
+  }
+
+  @Test
+  @Timeout(60)
+  void anUnknownHostIsNamedAndSaidToBeUnknown() {
+    // .invalid never resolves (RFC 6761)
+    String url = "jdbc:postgresql://imprint-store.invalid:5432/imprint?user=imprint&password="
+        + PASSWORD;
+    assertThatThrownBy(() -> Database.open(url, dir, ONE_SECOND))
+        .isInstanceOf(StoreException.class)
+        .hasMessage("cannot connect to PostgreSQL at imprint-store.invalid:5432/imprint: unknown"
+            + " host");
+  }
+
+  @Test
+  @Timeout(120)
+  void aWrongPasswordIsTheServersOneLineAndNeverThePassword() throws Exception {
+    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectoryCustomizer(d -> {
+      try {
+        Files.writeString(d.toPath().resolve("pg_hba.conf"), String.join("\n",
+            "local all all trust", "host all postgres 127.0.0.1/32 trust",
+            "host all all 127.0.0.1/32 scram-sha-256", ""), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }).start()) {
+      try (Connection c = pg.getPostgresDatabase().getConnection();
+          Statement st = c.createStatement()) {
+        st.execute("CREATE ROLE imprint LOGIN PASSWORD 'the-right-one-0123456789'");
+      }
+      String url = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=imprint"
+          + "&password=" + PASSWORD;
+      assertThatThrownBy(() -> Database.open(url, dir, ONE_SECOND))
+          .isInstanceOf(StoreException.class)
+          .hasMessage("cannot connect to PostgreSQL at 127.0.0.1:" + pg.getPort() + "/postgres:"
+              + " the server refused: FATAL: password authentication failed for user"
+              + " \"imprint\" (SQLSTATE 28P01)");
+    }
   }
 
   @Test
