@@ -62,6 +62,8 @@ public final class Database implements AutoCloseable {
   private static final ThreadLocal<GroupCommit.Rider> RIDER = new ThreadLocal<>();
   /** Set on the threads that serve HTTP requests: only they take a waiter's place. */
   private static final ThreadLocal<Boolean> SERVING = new ThreadLocal<>();
+  /** Set on a request thread once a write of the current request has committed. */
+  private static final ThreadLocal<Boolean> COMMITTED = new ThreadLocal<>();
   private static final long WRITERS_LOCK_KEY = 0x696d7072696e74L; // "imprint"
 
   private final HikariDataSource pool;
@@ -327,19 +329,27 @@ public final class Database implements AutoCloseable {
     return pool;
   }
 
-  /** Runs read-only work on a pooled connection in auto-commit mode. */
+  /**
+   * Runs read-only work on a pooled connection in auto-commit mode.
+   *
+   * @throws StoreException as {@link #write} does, {@code store.outcome_unknown} included
+   */
   public <T> T read(Work<T> work) {
-    boolean placed = enter();
-    try (Connection c = pool.getConnection()) {
-      return work.run(c);
-    } catch (SQLException e) {
-      if (StoreException.isLinkFailure(e)) {
-        suspectStore();
+    try {
+      boolean placed = enter();
+      try (Connection c = pool.getConnection()) {
+        return work.run(c);
+      } catch (SQLException e) {
+        if (StoreException.isLinkFailure(e)) {
+          suspectStore();
+        }
+        StoreException se = StoreException.of(e);
+        throw se.code().equals("store.unavailable") ? unavailable(se.getMessage(), e) : se;
+      } finally {
+        leave(placed);
       }
-      StoreException se = StoreException.of(e);
-      throw se.code().equals("store.unavailable") ? unavailable(se.getMessage(), e) : se;
-    } finally {
-      leave(placed);
+    } catch (StoreException e) {
+      throw afterCommit(e);
     }
   }
 
@@ -354,16 +364,43 @@ public final class Database implements AutoCloseable {
    * @throws StoreException {@code store.unavailable} when the store does not answer or did not
    *     take the write in time (nothing was written), {@code store.busy} when too many requests
    *     wait for the store, {@code store.outcome_unknown} when the commit's connection failed and
-   *     whether it landed could not be found out in time
+   *     whether it landed could not be found out in time, or when an earlier write of the same
+   *     request committed (so "nothing was written" would be untrue for the request)
    */
   public <T> T write(Work<T> work) {
     Objects.requireNonNull(work);
-    boolean placed = enter();
+    T result;
     try {
-      return writer.submit(work, RIDER.get());
-    } finally {
-      leave(placed);
+      boolean placed = enter();
+      try {
+        result = writer.submit(work, RIDER.get());
+      } finally {
+        leave(placed);
+      }
+    } catch (StoreException e) {
+      throw afterCommit(e);
     }
+    if (SERVING.get() != null) {
+      COMMITTED.set(Boolean.TRUE);
+    }
+    return result;
+  }
+
+  /**
+   * What a request hears of a store failure: {@code e}, unless it says that nothing was written
+   * while a write of the same request has already committed (the request made its change and
+   * then failed to read back or write the rest, as when the store goes down between the two);
+   * the request's outcome is then {@code store.outcome_unknown}, so that a client retries it
+   * with its Idempotency-Key (and gets the original answer) or checks before retrying.
+   */
+  private StoreException afterCommit(StoreException e) {
+    if (COMMITTED.get() == null || !(e.code().equals("store.unavailable")
+        || e.code().equals("store.busy") || e.code().equals("store.closed"))) {
+      return e;
+    }
+    return new StoreException("store.outcome_unknown", "a change of this request was committed,"
+        + " then the store failed before the request was done: " + e.getMessage(),
+        Math.max(1, e.retryAfterSeconds()), e);
   }
 
   /** A connection failed: the probe finds out now whether the store is down. */
@@ -382,6 +419,7 @@ public final class Database implements AutoCloseable {
    */
   public static void servingRequests() {
     SERVING.set(Boolean.TRUE);
+    COMMITTED.remove(); // a new request: none of its writes has committed yet
   }
 
   /**

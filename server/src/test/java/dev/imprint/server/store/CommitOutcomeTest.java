@@ -1,18 +1,24 @@
 package dev.imprint.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imprint.server.ServerConfig;
 import dev.imprint.server.idempotency.Idempotent;
 import dev.imprint.server.testing.FaultyLink;
+import dev.imprint.server.testing.RestartablePostgres;
 import dev.imprint.server.testing.Stores;
 import dev.imprint.server.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +58,37 @@ class CommitOutcomeTest {
       StoreFaultsTest.awaitTrue("ready", () -> StoreFaultsTest.get(s, "/readyz")
           .statusCode() == 200);
       assertThat(tokens(s, "lost")).isZero();
+    }
+  }
+
+  @Test
+  void aRequestWhoseWriteCommittedIsNeverToldThatNothingWasWritten() throws Exception {
+    ExecutorService requestThread = Executors.newSingleThreadExecutor();
+    try (RestartablePostgres pg = RestartablePostgres.start(dir.resolve("pg"));
+        Database db = Database.open(pg.jdbcUrl(), dir.resolve("data"),
+            new StoreSettings(Duration.ofSeconds(1), 10))) {
+      // a request writes, the store goes away, and the request then reads its change back
+      Future<Integer> request = requestThread.submit(() -> {
+        Database.servingRequests();
+        db.write(c -> {
+          try (Statement st = c.createStatement()) {
+            return st.executeUpdate("UPDATE api_tokens SET description = description");
+          }
+        });
+        pg.stop();
+        return db.read(c -> 1);
+      });
+      assertThatThrownBy(request::get).cause().isInstanceOf(StoreException.class)
+          .extracting(e -> ((StoreException) e).code()).isEqualTo("store.outcome_unknown");
+      // the next request on the same thread wrote nothing: it hears that
+      Future<Integer> next = requestThread.submit(() -> {
+        Database.servingRequests();
+        return db.read(c -> 1);
+      });
+      assertThatThrownBy(next::get).cause().isInstanceOf(StoreException.class)
+          .extracting(e -> ((StoreException) e).code()).isEqualTo("store.unavailable");
+    } finally {
+      requestThread.shutdownNow();
     }
   }
 
