@@ -223,7 +223,8 @@ public final class ImprintServer implements AutoCloseable {
           alertFeed(alerts.service())), config.tls()));
       modules.add(new NodeAgentRoutes(new NodeAgentService(identity.svids(),
           authz.decisions())));
-      authz = authz.withLogins(databaseLogins(db, audit, clock, kek, identity, authz, estate));
+      authz = authz.withLogins(databaseLogins(db, audit, clock, kek, identity, authz, estate,
+          idempotent));
       modules.add(authz.logins().routes());
       modules.addAll(extra);
       AtomicBoolean closing = new AtomicBoolean();
@@ -417,7 +418,8 @@ public final class ImprintServer implements AutoCloseable {
   }
 
   private static DatabaseLogins databaseLogins(Database db, AuditLog audit, Clock clock,
-      KeyEncryptionKey kek, WorkloadIdentity identity, Authorization authz, Estate estate) {
+      KeyEncryptionKey kek, WorkloadIdentity identity, Authorization authz, Estate estate,
+      Idempotent idempotent) {
     DbServers servers = new DbServers(db, audit, kek, clock);
     LeaseService leases = new LeaseService(db, audit, clock, servers, authz.policies(),
         authz.decisions(), identity.validator());
@@ -435,7 +437,8 @@ public final class ImprintServer implements AutoCloseable {
         reaper.wake();
       }
     });
-    return new DatabaseLogins(servers, leases, reaper, new DbRoutes(servers, leases));
+    return new DatabaseLogins(servers, leases, reaper, new DbRoutes(servers, leases,
+        idempotent));
   }
 
   /**
@@ -461,7 +464,7 @@ public final class ImprintServer implements AutoCloseable {
     SvidService svids = new SvidService(db, audit, clock, config.trustDomain(), keys, states,
         issuerUrl::get, sc);
     modules.add(new BundleRoutes(new TrustBundle(keys, issuerUrl::get, sc.refreshHint())));
-    modules.add(new KeyRoutes(keys, sc.refreshHint().plus(KeyRing.PROPAGATION)));
+    modules.add(new KeyRoutes(keys, sc.refreshHint().plus(KeyRing.PROPAGATION), idempotent));
     JwtSvidValidator validator = new JwtSvidValidator(keys, states, clock, config.trustDomain());
     modules.add(new SvidRoutes(svids, validator));
     modules.add(new JoinTokenRoutes(new JoinTokenService(db, audit, clock), svids,

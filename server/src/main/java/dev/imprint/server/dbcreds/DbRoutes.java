@@ -7,6 +7,7 @@ import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Json;
+import dev.imprint.server.idempotency.Idempotent;
 import dev.imprint.server.text.FreeText;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -41,9 +42,13 @@ public final class DbRoutes implements ApiModule {
   private final DbServers servers;
   private final LeaseService leases;
 
-  public DbRoutes(DbServers servers, LeaseService leases) {
+  private final Idempotent idempotent;
+
+  /** A registration honours an Idempotency-Key through {@code idempotent}. */
+  public DbRoutes(DbServers servers, LeaseService leases, Idempotent idempotent) {
     this.servers = servers;
     this.leases = leases;
+    this.idempotent = idempotent;
   }
 
   @Override
@@ -65,9 +70,10 @@ public final class DbRoutes implements ApiModule {
     ServerBody b = Json.body(ctx, ServerBody.class);
     char[] password = b.password() == null ? null : b.password().toCharArray();
     try {
-      DbServer s = servers.register(new DbServers.Registration(b.name(), b.url(), b.adminUser(),
-          password), ApiServer.caller(ctx).actor());
-      ctx.status(201).json(server(s));
+      // the stored answer holds no password, and the request only as a keyed hash
+      idempotent.respond(ctx, b, DbServer.class, s -> Idempotent.answer(201, null, server(s)),
+          () -> servers.register(new DbServers.Registration(b.name(), b.url(), b.adminUser(),
+              password), ApiServer.caller(ctx).actor()));
     } finally {
       if (password != null) {
         Arrays.fill(password, '\0');

@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.function.Function;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.digests.SHA256Digest;
@@ -30,9 +31,10 @@ import org.bouncycastle.crypto.params.HKDFParameters;
  * transaction as the change they answer and kept for {@link #RETENTION}. A key belongs to the
  * caller's token: the same key from another token is another key.
  *
- * <p>Neither the key nor the answer is stored in clear. A record is found by the SHA-256 of the
- * token id and the key, and its answer is sealed with AES-256-GCM under a key derived from the
- * Idempotency-Key (HKDF-SHA256): the answer to a token creation holds the new token's secret, and
+ * <p>Neither the key, the request nor the answer is stored in clear. A record is found by the
+ * SHA-256 of the token id and the key; the request it answered is kept as an HMAC-SHA256 and its
+ * answer sealed with AES-256-GCM, each under its own key derived from the Idempotency-Key
+ * (HKDF-SHA256): the answer to a token creation holds the new token's secret, and
  * only the client that holds the Idempotency-Key can read it again; someone who reads the store
  * (even with the key-encryption key) cannot. So a client should use a random key (a UUID).
  */
@@ -54,11 +56,27 @@ public final class IdempotencyKeys {
   /** What is stored for a key: which request it answered and its sealed answer. */
   record Stored(String requestHash, int status, String sealed) {}
 
-  /** A request's key, already bound to its caller: where to find it and how to seal for it. */
-  public record Key(String lookup, byte[] sealingKey) {
+  /**
+   * A request's key, already bound to its caller: where to find it, how to seal for it, and the
+   * key that fingerprints the request it answers (so that what is stored of a request, a
+   * password in its body included, cannot be tested against guesses without the
+   * Idempotency-Key).
+   */
+  public record Key(String lookup, byte[] sealingKey, byte[] requestKey) {
     @Override
     public String toString() {
       return "Key[" + lookup + "]";
+    }
+
+    /** HMAC-SHA256 of {@code request} (method, path and parsed body) under the request key. */
+    String requestHash(String request) {
+      try {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(requestKey, "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(request.getBytes(StandardCharsets.UTF_8)));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("HmacSHA256 is required by the Java platform", e);
+      }
     }
   }
 
@@ -78,9 +96,10 @@ public final class IdempotencyKeys {
     byte[] salt = ("imprint idempotency " + tokenId).getBytes(StandardCharsets.UTF_8);
     HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
     hkdf.init(new HKDFParameters(ikm, salt, INFO));
-    byte[] sealing = new byte[32];
-    hkdf.generateBytes(sealing, 0, sealing.length);
-    return new Key(sha256Hex("imprint idempotency lookup v1\0" + tokenId + "\0" + key), sealing);
+    byte[] derived = new byte[64];
+    hkdf.generateBytes(derived, 0, derived.length);
+    return new Key(sha256Hex("imprint idempotency lookup v1\0" + tokenId + "\0" + key),
+        Arrays.copyOf(derived, 32), Arrays.copyOfRange(derived, 32, 64));
   }
 
   /** The unexpired record of {@code key}, if any (a read on a pooled connection). */

@@ -53,7 +53,7 @@ public final class Idempotent {
     }
     IdempotencyKeys.Key key = IdempotencyKeys.key(ApiServer.caller(ctx).tokenId(),
         parse(header));
-    String requestHash = requestHash(ctx, request);
+    String requestHash = requestHash(ctx, key, request);
     Optional<IdempotencyKeys.Stored> earlier = keys.find(key);
     if (earlier.isPresent()) {
       replay(ctx, key, earlier.get(), requestHash);
@@ -118,10 +118,10 @@ public final class Idempotent {
     return v;
   }
 
-  /** What a retry must repeat: the method, the path and the parsed body. */
-  private static String requestHash(Context ctx, Object request) {
+  /** What a retry must repeat: the method, the path and the parsed body (keyed, see Key). */
+  private static String requestHash(Context ctx, IdempotencyKeys.Key key, Object request) {
     try {
-      return IdempotencyKeys.sha256Hex(ctx.method().name() + " " + ctx.path() + "\n"
+      return key.requestHash(ctx.method().name() + " " + ctx.path() + "\n"
           + Json.MAPPER.writeValueAsString(request));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a parsed request is always JSON", e);

@@ -7,6 +7,7 @@ import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.http.ApiServer;
 import dev.imprint.server.http.Json;
+import dev.imprint.server.idempotency.Idempotent;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,11 +23,16 @@ public final class KeyRoutes implements ApiModule {
 
   private final KeyRing keys;
   private final Duration defaultActivation;
+  private final Idempotent idempotent;
 
-  /** Routes whose rotations activate after {@code defaultActivation} unless asked otherwise. */
-  public KeyRoutes(KeyRing keys, Duration defaultActivation) {
+  /**
+   * Routes whose rotations activate after {@code defaultActivation} unless asked otherwise; a
+   * rotation honours an Idempotency-Key through {@code idempotent}.
+   */
+  public KeyRoutes(KeyRing keys, Duration defaultActivation, Idempotent idempotent) {
     this.keys = keys;
     this.defaultActivation = defaultActivation;
+    this.idempotent = idempotent;
   }
 
   @Override
@@ -73,18 +79,26 @@ public final class KeyRoutes implements ApiModule {
     return superseded ? "retired" : "active";
   }
 
+  /**
+   * A rotation creates keys, so it honours an Idempotency-Key: a retry of one that landed gets
+   * its answer instead of rotating again.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
   private void rotate(Context ctx) {
-    Duration in = defaultActivation;
     RotateRequest req = Json.optionalBody(ctx, RotateRequest.class, new RotateRequest(null));
-    if (req.activateIn() != null) {
-      in = duration(req.activateIn());
-    }
-    List<KeyRing.Rotation> done;
-    try {
-      done = keys.rotate(in, ApiServer.caller(ctx).actor());
-    } catch (IllegalArgumentException e) {
-      throw ApiProblem.badRequest("keys.activation_too_soon", e.getMessage());
-    }
+    Duration in = req.activateIn() == null ? defaultActivation : duration(req.activateIn());
+    String actor = ApiServer.caller(ctx).actor();
+    idempotent.respond(ctx, req, List.class,
+        done -> Idempotent.answer(200, null, Map.of("rotations", view(done))), () -> {
+          try {
+            return keys.rotate(in, actor);
+          } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest("keys.activation_too_soon", e.getMessage());
+          }
+        });
+  }
+
+  private static List<Map<String, Object>> view(List<KeyRing.Rotation> done) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (KeyRing.Rotation r : done) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -96,7 +110,7 @@ public final class KeyRoutes implements ApiModule {
       m.put("not_after", r.notAfter().toString());
       out.add(m);
     }
-    ctx.json(Map.of("rotations", out));
+    return out;
   }
 
   private static Duration duration(String text) {

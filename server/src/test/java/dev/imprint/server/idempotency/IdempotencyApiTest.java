@@ -151,6 +151,33 @@ class IdempotencyApiTest {
 
   @ParameterizedTest
   @MethodSource("dev.imprint.server.testing.Stores#kinds")
+  void aRetriedKeyRotationGetsItsAnswerAndRotatesOnce(Stores.Kind kind) throws Exception {
+    try (TestServer s = TestServer.start(kind, dir)) {
+      String key = UUID.randomUUID().toString();
+      long before = count(s, "SELECT COUNT(*) FROM signing_keys");
+      HttpResponse<String> first = post(s, "/v1/keys/rotate", s.adminToken(),
+          "{\"activate_in\":\"1m\"}", key);
+      long audited = count(s, "SELECT COUNT(*) FROM audit_entries");
+      HttpResponse<String> again = post(s, "/v1/keys/rotate", s.adminToken(),
+          "{\"activate_in\":\"1m\"}", key);
+      assertThat(count(s, "SELECT COUNT(*) FROM audit_entries")).as("the retry rotated nothing")
+          .isEqualTo(audited);
+      assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+      assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+      assertThat(again.headers().firstValue(Idempotent.REPLAYED)).hasValue("true");
+      JsonNode rotations = JSON.readTree(first.body()).get("rotations");
+      assertThat(rotations).as("one rotation per published purpose").isNotEmpty();
+      assertThat(JSON.readTree(again.body())).isEqualTo(JSON.readTree(first.body()));
+      assertThat(count(s, "SELECT COUNT(*) FROM signing_keys") - before)
+          .as("one new key per purpose, not two").isEqualTo(rotations.size());
+      HttpResponse<String> other = post(s, "/v1/keys/rotate", s.adminToken(),
+          "{\"activate_in\":\"2m\"}", key);
+      assertThat(other.statusCode()).isEqualTo(422);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.imprint.server.testing.Stores#kinds")
   void aMalformedKeyIs400AndNothingIsCreated(Stores.Kind kind) throws Exception {
     try (TestServer s = TestServer.start(kind, dir)) {
       for (String bad : List.of("short", "x".repeat(256), "has space in it, sixteen+",

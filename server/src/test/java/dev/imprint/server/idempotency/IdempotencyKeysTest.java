@@ -87,8 +87,10 @@ class IdempotencyKeysTest {
           "a-key-of-sixteen-or-more");
       store(db, keys, key, "secret answer");
       IdempotencyKeys.Stored stored = keys.find(key).orElseThrow();
-      IdempotencyKeys.Key other = new IdempotencyKeys.Key(key.lookup(),
-          IdempotencyKeys.key("0123456789abcdef", "another-key-sixteen+").sealingKey());
+      IdempotencyKeys.Key another = IdempotencyKeys.key("0123456789abcdef",
+          "another-key-sixteen+");
+      IdempotencyKeys.Key other = new IdempotencyKeys.Key(key.lookup(), another.sealingKey(),
+          another.requestKey());
       assertThatThrownBy(() -> keys.open(other, stored)).isInstanceOf(IllegalStateException.class);
     }
   }
