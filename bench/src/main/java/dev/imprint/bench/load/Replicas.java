@@ -34,11 +34,24 @@ final class Replicas {
     System.out.println("| replicas (token-create) | link of B | replica | clients | writes |"
         + " writes/s | p50 ms | p99 ms | errors |");
     System.out.println("|---|---|---|---|---|---|---|---|---|");
-    once(pg, clients, seconds, warmup, 0);
-    once(pg, clients, seconds, warmup, slowOneWayMs);
+    double direct = once(pg, clients, seconds, warmup, 0);
+    double slow = once(pg, clients, seconds, warmup, slowOneWayMs);
+    System.out.println();
+    System.out.println(share(direct, slow, 2 * slowOneWayMs));
   }
 
-  private static void once(EmbeddedPostgres pg, int clients, int seconds, int warmup,
+  /**
+   * The line that answers the scenario's question: how much of its write rate the cluster keeps
+   * when one replica's link is slow (the same run's direct case is the baseline).
+   */
+  static String share(double direct, double slow, int roundTripMs) {
+    return String.format(Locale.ROOT, "replicas: both on the direct link %.0f writes/s; replica B"
+        + " behind +%d ms per round trip %.0f writes/s = %.0f %% of the direct rate", direct,
+        roundTripMs, slow, direct > 0 ? 100 * slow / direct : Double.NaN);
+  }
+
+  /** Runs one case, prints its rows and returns the cluster's writes per second. */
+  private static double once(EmbeddedPostgres pg, int clients, int seconds, int warmup,
       int oneWayMs) throws Exception {
     String direct = LoadGenerator.newDatabase(pg);
     Path dir = Files.createTempDirectory("imprint-replicas-");
@@ -80,6 +93,7 @@ final class Replicas {
             "| | %s | **both** | %d | %d | **%.0f** | %.1f | %.1f | %d |", linkB, clients,
             all.length, all.length / r.seconds(), LoadGenerator.percentile(all, 50),
             LoadGenerator.percentile(all, 99), r.errors(c -> true)));
+        return all.length / r.seconds();
       }
     } finally {
       LoadGenerator.deleteTree(dir);
