@@ -57,6 +57,23 @@ class ShellCommandsTest {
   }
 
   @Test
+  void aSecretBuildArgumentWrittenToAFileTheRunKeepsIsInTheLayer() {
+    String arg = "ARG NPM_TOKEN\n";
+    List<Finding> kept = Scanner.create(ScanSettings.defaults().withThreads(1))
+        .scanSources(List.of(SourceFile.of("Dockerfile", "FROM node:20@sha256:" + "a".repeat(64)
+            + "\n" + arg + "RUN echo \"//registry.npmjs.org/:_authToken=${NPM_TOKEN}\" > "
+            + "/root/.npmrc && npm ci\nUSER node\n"))).findings().stream()
+        .filter(f -> f.ruleId().equals("IMP-DOCKER-028")).toList();
+    assertThat(kept).singleElement().satisfies(f -> {
+      assertThat(f.location().line()).isEqualTo(3);
+      assertThat(f.message()).contains("NPM_TOKEN").contains("/root/.npmrc");
+    });
+    assertThat(rules(arg + "RUN echo \"_authToken=${NPM_TOKEN}\" > .npmrc && npm ci "
+        + "&& rm -f .npmrc")).doesNotContain("IMP-DOCKER-028");
+    assertThat(rules(arg + "RUN NPM_TOKEN=${NPM_TOKEN} npm ci")).doesNotContain("IMP-DOCKER-028");
+  }
+
+  @Test
   void quotedTextIsNotACommand() {
     assertThat(names("echo \"curl https://x | sh\"")).containsExactly("echo");
     assertThat(names("echo '$(curl https://x)'")).containsExactly("echo");
