@@ -48,6 +48,10 @@ final class DockerfileChecks {
       "(?:^|\\s|;)(?:export\\s+|local\\s+|declare\\s+)?([A-Za-z_][A-Za-z0-9_]{0,80})=[\"']?"
           + "(?:\\$\\(|`)|\\bread\\s+(?:-[a-z]+\\s+)*([A-Za-z_][A-Za-z0-9_]{0,80})\\s*<");
   /** Output redirected to a file (not to another descriptor or /dev/null). */
+  /** A .netrc entry, written anywhere in a script ({@code echo "machine h login u password p"}). */
+  private static final Pattern NETRC_LINE = Pattern.compile("\\bmachine\\s{1,20}\\S{1,256}"
+      + "(?:\\s{1,20}(?:login|account)\\s{1,20}\\S{1,256}){0,2}\\s{1,20}password\\s{1,20}"
+      + "([^\\s\"'\\\\]{1,256})");
   private static final Pattern REDIRECT_TARGET =
       Pattern.compile("(?<![0-9&<>])>>?+\\|?\\s{0,10}([^\\s&|;>]+)");
   private static final Pattern FILE_REDIRECT =
@@ -653,6 +657,12 @@ final class DockerfileChecks {
     if (t.find()) {
       reportFormat(DockerfileRules.RUN_SECRET, loc(s, t.start()), "RUN contains a credential "
           + "token", t.group(1));
+    }
+    Matcher netrc = NETRC_LINE.matcher(s.text());
+    if (s.text().contains("netrc") && netrc.find() && !netrc.group(1).startsWith("$")
+        && !Secrets.isPlaceholder(netrc.group(1))) {
+      reportSecret(DockerfileRules.RUN_SECRET, loc(s, netrc.start()), "RUN writes a .netrc "
+          + "password", netrc.group(1));
     }
     if (find("_auth(Token)?\\s{0,20}=\\s{0,20}[A-Za-z0-9+/=_-]{8}", s.text())) {
       Matcher npm = Pattern.compile("_auth(?:Token)?\\s*=\\s*([A-Za-z0-9+/=_-]{8,200})")

@@ -198,7 +198,8 @@ public final class Secrets {
   }
 
   static String snake(String name) {
-    return CAMEL.matcher(ACRONYM.matcher(name).replaceAll("$1_$2")).replaceAll("$1_$2").replace('-', '_').replace('.', '_')
+    String words = ACRONYM.matcher(name).replaceAll("$1_$2");
+    return CAMEL.matcher(words).replaceAll("$1_$2").replace('-', '_').replace('.', '_')
         .toLowerCase(Locale.ROOT);
   }
 

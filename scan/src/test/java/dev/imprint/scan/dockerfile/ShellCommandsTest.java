@@ -74,6 +74,17 @@ class ShellCommandsTest {
   }
 
   @Test
+  void aNetrcPasswordWrittenByRunIsASecretButAVariableIsNot() {
+    assertThat(rules("RUN echo \"machine github.com login ci password Gh7kLm2pQ9xZw\" > "
+        + "/root/.netrc")).contains("IMP-DOCKER-026");
+    assertThat(rules("RUN <<EOT\ncat > /root/.netrc <<NETRC\nmachine git.example.com login ci "
+        + "password Gh7kLm2pQ9xZw\nNETRC\nEOT")).contains("IMP-DOCKER-026");
+    assertThat(rules("RUN --mount=type=secret,id=gh echo \"machine github.com login ci password "
+        + "$(cat /run/secrets/gh)\" > /tmp/n && go mod download && rm /tmp/n"))
+        .doesNotContain("IMP-DOCKER-026");
+  }
+
+  @Test
   void quotedTextIsNotACommand() {
     assertThat(names("echo \"curl https://x | sh\"")).containsExactly("echo");
     assertThat(names("echo '$(curl https://x)'")).containsExactly("echo");

@@ -27,7 +27,8 @@ class ChosenPasswordTest {
   void lettersOnlyAndLettersAndDigitsPasswordsInSourceAreFound() {
     String[][] cases = {
       {"app/settings.py", "DB_PASSWORD = \"correcthorsebattery\"\n"},
-      {"src/main/java/shop/Db.java", "class Db {\n  static final String DB_PWD = \"trainres\";\n}\n"},
+      {"src/main/java/shop/Db.java",
+          "class Db {\n  static final String DB_PWD = \"trainres\";\n}\n"},
       {"src/db.js", "const pool = new Pool({ user: 'shop', password: 'pizzeria42' });\n"},
       {"cmd/main.go", "var cfg = Config{Host: \"db\", Passwd: \"bluewhale\"}\n"},
       {"scripts/load.py", "conn = connect(host=\"db\", user=\"etl\", passwd=\"etl2024load\")\n"},
