@@ -1,5 +1,6 @@
 package dev.imprint.scan.ci;
 
+import dev.imprint.scan.shell.CommandSubstitution;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -80,7 +81,7 @@ final class Shell {
     char quote = 0;
     for (int i = 0; i < line.length(); i++) {
       char c = line.charAt(i);
-      int end = quote == '\'' ? -1 : substitutionEnd(line, i);
+      int end = quote == '\'' ? -1 : CommandSubstitution.end(line, i);
       if (end > 0) {
         w.append(line, i, end);
         i = end - 1;
@@ -176,60 +177,11 @@ final class Shell {
   private static final int MAX_NESTING = 8;
 
   /**
-   * The bodies of the outermost command substitutions of a line ({@code $(...)} and backticks,
-   * not arithmetic {@code $((...))}), outside single quotes, where the shell expands them.
+   * The bodies of the outermost command and process substitutions of a line
+   * ({@link CommandSubstitution#bodies}).
    */
   static List<String> substitutions(String line) {
-    List<String> out = new ArrayList<>();
-    char quote = 0;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (c == '\'' || c == '"') {
-        quote = quote == 0 ? c : quote == c ? 0 : quote;
-        continue;
-      }
-      int end = quote == '\'' ? -1 : substitutionEnd(line, i);
-      if (end > 0 && line.startsWith("$((", i)) {
-        i = end - 1;
-      } else if (end > 0) {
-        int open = c == '`' ? 1 : 2;
-        boolean closed = end - i > open && line.charAt(end - 1) == (c == '`' ? '`' : ')');
-        out.add(line.substring(i + open, closed ? end - 1 : end));
-        i = end - 1;
-      }
-    }
-    return out;
-  }
-
-  /**
-   * The end (exclusive) of the command substitution (or arithmetic expansion, which is one word
-   * and no command) that opens at {@code i}, or -1 when none opens there; an unclosed one runs
-   * to the end of the line. Parentheses inside quotes do not count.
-   */
-  private static int substitutionEnd(String s, int i) {
-    char c = s.charAt(i);
-    if (c == '`') {
-      int close = s.indexOf('`', i + 1);
-      return close < 0 ? s.length() : close + 1;
-    }
-    if (c != '$' || !s.startsWith("$(", i)) {
-      return -1;
-    }
-    int depth = 0;
-    char quote = 0;
-    for (int j = i + 1; j < s.length(); j++) {
-      char d = s.charAt(j);
-      if (quote != 0) {
-        quote = d == quote ? 0 : quote;
-      } else if (d == '\'' || d == '"') {
-        quote = d;
-      } else if (d == '(') {
-        depth++;
-      } else if (d == ')' && --depth == 0) {
-        return j + 1;
-      }
-    }
-    return s.length();
+    return CommandSubstitution.bodies(line).stream().map(CommandSubstitution.Body::text).toList();
   }
 
   /** Whether a command name is a network tool (curl, wget, netcat, PowerShell's web calls). */

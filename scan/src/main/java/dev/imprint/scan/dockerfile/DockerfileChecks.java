@@ -48,6 +48,12 @@ final class DockerfileChecks {
       "(?:^|\\s|;)(?:export\\s+|local\\s+|declare\\s+)?([A-Za-z_][A-Za-z0-9_]{0,80})=[\"']?"
           + "(?:\\$\\(|`)|\\bread\\s+(?:-[a-z]+\\s+)*([A-Za-z_][A-Za-z0-9_]{0,80})\\s*<");
   /** Output redirected to a file (not to another descriptor or /dev/null). */
+  /** A .netrc entry, written anywhere in a script ({@code echo "machine h login u password p"}). */
+  private static final Pattern NETRC_LINE = Pattern.compile("\\bmachine\\s{1,20}\\S{1,256}"
+      + "(?:\\s{1,20}(?:login|account)\\s{1,20}\\S{1,256}){0,2}\\s{1,20}password\\s{1,20}"
+      + "([^\\s\"'\\\\]{1,256})");
+  private static final Pattern REDIRECT_TARGET =
+      Pattern.compile("(?<![0-9&<>])>>?+\\|?\\s{0,10}([^\\s&|;>]+)");
   private static final Pattern FILE_REDIRECT =
       Pattern.compile("(?<![0-9&<>])>>?+\\|?\\s{0,10}(?!&|/dev/(null|stdout|stderr))[^\\s&|;>]");
 
@@ -652,6 +658,12 @@ final class DockerfileChecks {
       reportFormat(DockerfileRules.RUN_SECRET, loc(s, t.start()), "RUN contains a credential "
           + "token", t.group(1));
     }
+    Matcher netrc = NETRC_LINE.matcher(s.text());
+    if (s.text().contains("netrc") && netrc.find() && !netrc.group(1).startsWith("$")
+        && !Secrets.isPlaceholder(netrc.group(1))) {
+      reportSecret(DockerfileRules.RUN_SECRET, loc(s, netrc.start()), "RUN writes a .netrc "
+          + "password", netrc.group(1));
+    }
     if (find("_auth(Token)?\\s{0,20}=\\s{0,20}[A-Za-z0-9+/=_-]{8}", s.text())) {
       Matcher npm = Pattern.compile("_auth(?:Token)?\\s*=\\s*([A-Za-z0-9+/=_-]{8,200})")
           .matcher(s.text());
@@ -763,9 +775,57 @@ final class DockerfileChecks {
               break;
             }
           }
+          for (int j = k + 1; j < ins.size(); j++) {
+            if (ins.get(j).is("RUN")) {
+              argWrittenToFile(kv.key(), ins.get(j));
+            }
+          }
         }
       }
     }
+  }
+
+  /** A RUN that writes a secret ARG into a file and does not remove it in the same RUN. */
+  private void argWrittenToFile(String arg, Instruction run) {
+    for (Script s : scripts(run)) {
+      List<Shell.Command> cmds = Shell.commands(s.text());
+      for (int k = 0; k < cmds.size(); k++) {
+        Shell.Command c = cmds.get(k);
+        String through = writesVariable(c, k > 0 && c.pipedInto() ? cmds.get(k - 1) : null,
+            Set.of(arg));
+        String target = through == null ? null : writtenFile(c);
+        if (target != null && !removedLater(cmds, k, target)) {
+          report(DockerfileRules.SECRET_MOUNT_PERSISTED, loc(s, c.offset()), "'"
+              + clip(c.text()) + "' writes build argument " + arg + " into " + target
+              + ", which stays in the layer", "arg-file:" + arg);
+        }
+      }
+    }
+  }
+
+  /** The file a writing command writes: its redirect target, or its last argument. */
+  private static String writtenFile(Shell.Command c) {
+    Matcher m = REDIRECT_TARGET.matcher(c.text());
+    String target = null;
+    while (m.find()) {
+      target = m.group(1);
+    }
+    if (target == null && !c.args().isEmpty()) {
+      target = c.args().get(c.args().size() - 1);
+    }
+    return target == null ? null : target.replaceAll("^[\"']|[\"']$", "");
+  }
+
+  private static boolean removedLater(List<Shell.Command> cmds, int k, String target) {
+    String base = target.substring(target.lastIndexOf('/') + 1);
+    for (int j = k + 1; j < cmds.size(); j++) {
+      Shell.Command c = cmds.get(j);
+      if (Set.of("rm", "shred", "unlink").contains(c.name()) && c.args().stream()
+          .anyMatch(a -> a.equals(target) || a.substring(a.lastIndexOf('/') + 1).equals(base))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // D10, D11, D13, D14, D16: the final stage is what runs.

@@ -217,11 +217,13 @@ final class DockerfileRules {
       SECRET_FIX, "ENV SSH_KEY=\"-----BEGIN OPENSSH PRIVATE KEY-----...\"",
       "RUN --mount=type=ssh git clone git@github.com:org/repo.git");
   static final Rule SECRET_MOUNT_PERSISTED = rule("IMP-DOCKER-028",
-      "Build secret copied from its mount into a layer", HIGH, NHI7,
+      "Build secret written into a layer", HIGH, NHI7,
       "A secret mount is only safe while the secret stays in /run/secrets; copying it to "
           + "another path, or writing it to a file through a variable "
           + "(export TOKEN=$(cat /run/secrets/t) && echo $TOKEN > /app/.token), writes it into "
-          + "the layer and defeats the mount.",
+          + "the layer and defeats the mount. A secret build argument written to a file "
+          + "(echo \"//registry.npmjs.org/:_authToken=${NPM_TOKEN}\" > /root/.npmrc) that the "
+          + "same RUN does not remove is in the image for everyone who pulls it.",
       "Read the secret where it is mounted, e.g. 'NPM_TOKEN=$(cat /run/secrets/npm) npm ci', "
           + "or point the tool at the mount (--mount=type=secret,id=npmrc,target=/root/.npmrc).",
       "RUN --mount=type=secret,id=npmrc cp /run/secrets/npmrc /root/.npmrc && npm ci",

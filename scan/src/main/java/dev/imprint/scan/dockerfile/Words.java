@@ -1,5 +1,6 @@
 package dev.imprint.scan.dockerfile;
 
+import dev.imprint.scan.shell.CommandSubstitution;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -22,6 +23,15 @@ final class Words {
   private Words() {}
 
   static List<Token> tokens(String s, char escape) {
+    return tokens(s, escape, false);
+  }
+
+  /**
+   * Whitespace-separated tokens as written; with {@code shell}, a command or process
+   * substitution stays inside the token it belongs to ({@code X=$(curl -s https://x | sh)} is
+   * one token), as the shell reads a RUN script.
+   */
+  static List<Token> tokens(String s, char escape, boolean shell) {
     List<Token> out = new ArrayList<>();
     int k = 0;
     int n = s.length();
@@ -41,6 +51,11 @@ final class Words {
         }
         if (c == escape && quote != '\'' && k + 1 < n) {
           k += 2;
+          continue;
+        }
+        int end = shell && quote != '\'' ? CommandSubstitution.end(s, k) : -1;
+        if (end > 0) {
+          k = end;
           continue;
         }
         if (quote == 0 && (c == '"' || c == '\'')) {

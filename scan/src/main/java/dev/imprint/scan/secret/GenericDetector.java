@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  *       generated (see {@link Secrets#looksGenerated}).</li>
  * </ul>
  * A Spring-style {@code ${NAME:default}} is judged by its default, the literal the application
- * falls back to.
+ * falls back to. In program source, a quoted literal bound to a name that holds nothing but a
+ * credential ({@code DB_PASSWORD = "trainres"}) is reported when it looks like a password someone
+ * chose ({@link Secrets#looksLikeChosenPassword}), since such passwords rarely look generated.
  */
 final class GenericDetector implements SecretDetectors.Detector {
   private static final Pattern ASSIGN = Pattern.compile(
@@ -114,6 +116,7 @@ final class GenericDetector implements SecretDetectors.Detector {
         // The value stops before a '}': give back the brace that closes ${X}, {name} or #{x}.
         value = value + "}";
       }
+      boolean chosen = false;
       String fallback = Secrets.springFallback(value);
       if (fallback != null) {
         s += value.indexOf(':') + 1;
@@ -122,12 +125,20 @@ final class GenericDetector implements SecretDetectors.Detector {
             || example && !Secrets.looksGenerated(value)) {
           continue;
         }
-      } else if (!Secrets.looksLikeFreeTextSecret(value, quoted)
-          || example && !Secrets.looksGenerated(value)) {
-        continue;
+      } else if (example) {
+        if (!Secrets.looksLikeFreeTextSecret(value, quoted) || !Secrets.looksGenerated(value)) {
+          continue;
+        }
+      } else if (!Secrets.looksLikeFreeTextSecret(value, quoted)) {
+        if (quoted && source && Secrets.isCredentialOnlyName(name)
+            && Secrets.looksLikeChosenPassword(value)) {
+          chosen = true;
+        } else {
+          continue;
+        }
       }
       out.accept(new SecretHit(Secrets.kindOf(name) + " assigned to '" + name + "'", id(), s,
-          s + value.length(), SecretEvidence.of(value)));
+          s + value.length(), SecretEvidence.of(value), chosen));
     }
   }
 }

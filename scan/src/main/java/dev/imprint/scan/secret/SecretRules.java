@@ -212,7 +212,11 @@ final class SecretRules {
         .title("Secret-looking value assigned to a secret name")
         .severity(Severity.MEDIUM).category(Category.NHI2).rationale(RATIONALE
             + " The encryptedData of a SealedSecret (YAML or JSON) is ciphertext that only the"
-            + " cluster's controller can open, made to be committed: no secret rule reads it.")
+            + " cluster's controller can open, made to be committed: no secret rule reads it."
+            + " In program source, a quoted password someone chose (letters, digits, common"
+            + " punctuation: trainres, pizzeria42) bound to a name that holds nothing but a"
+            + " password (DB_PASSWORD, passwd, passphrase) is reported though it does not look"
+            + " random; in test code it is a fixture.")
         .remediation(REMEDIATION + "password = os.environ[\"DB_PASSWORD\"].")
         .example("password = \"q7Z!x9Lm2pR4\"", "password = os.environ[\"DB_PASSWORD\"]")
             .tags("secret", "generic").build());

@@ -4,6 +4,7 @@ import dev.imprint.scan.SecretEvidence;
 import dev.imprint.scan.SourceFile;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -29,6 +30,8 @@ public final class Secrets {
           + "|grpc|memcached)_pass$|^secret_(name|ref|key_ref"
           + "|store|provider|mount|volume|backend|engine|path|file|version)s?$).*");
   private static final Pattern CAMEL = Pattern.compile("([a-z0-9])([A-Z])");
+  /** The end of an acronym inside a camelCase name: {@code DMFPasswd} is DMF and Passwd. */
+  private static final Pattern ACRONYM = Pattern.compile("([A-Z])([A-Z][a-z])");
   /** Names (in snake_case) that hold a credential and nothing else, whatever its shape. */
   private static final Pattern CREDENTIAL_ONLY_NAME = Pattern.compile(
       "(.*_)?(password|passwd|passphrase|pwd|pass|passwords|auth_token)(_wo)?");
@@ -62,6 +65,7 @@ public final class Secrets {
           + "\\.net/.*|^%env\\(.*|^\\$env:.*|^\\$[a-z_][a-z0-9_]*([./:-].*)?|^@\\{.*"
           + "|^@microsoft\\.keyvault\\(.*\\)$|^(vault|secretsmanager|ssm|sm|op|awskms|gcpkms"
           + "|azurekeyvault|akv|gcpsm|doppler|infisical|bws|keyvault)://.*|^ref\\+.*"
+          + "|^env:[a-z_][a-z0-9_]*$"
           + "|^secretref:.*|^gcp:secretmanager:.*|^\\{\\{resolve:(secretsmanager|ssm"
           + "|ssm-secure):.*)");
   /** A run of one masking character: {@code XXXXXX}, {@code ******}, {@code 000000}. */
@@ -111,6 +115,30 @@ public final class Secrets {
   private static final Pattern NO_DIGIT_IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z_$]*");
   private static final Pattern SHELL_EXPANSION =
       Pattern.compile("\\$(?:[A-Z_][A-Z0-9_]+\\b|\\()");
+
+  /** Letters, digits and the punctuation people put in the passwords they choose. */
+  private static final Pattern CHOSEN = Pattern.compile("[A-Za-z0-9!@^&._+=?~-]{5,64}");
+  /** An e-mail address: an account's name, not its password. */
+  private static final Pattern EMAIL = Pattern.compile("[^@]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
+  /** An account's app password as mail providers print it: four groups of four letters. */
+  private static final Pattern APP_PASSWORD = Pattern.compile("[a-z]{4}( [a-z]{4}){3}");
+  /**
+   * Names rather than passwords: an environment variable or enum constant ({@code PASSWORD}),
+   * a camelCase or PascalCase field, form input or attribute ({@code userPassword},
+   * {@code txtPassword}), a capitalised word (a translated label: {@code Passwort}).
+   */
+  private static final Pattern NAME_SHAPED =
+      Pattern.compile("[A-Z][A-Z0-9]*([_.-][A-Z0-9]+)*|[A-Za-z]*[a-z][A-Z][A-Za-z]*|[A-Z][a-z]+"
+          + "|[a-z]+([._-][a-z]+)+");
+  /** A value that spells what it stands for is an example: {@code testpassword123}. */
+  private static final Pattern SPELLS_ITS_KIND = Pattern.compile("passw(or)?d|passphrase");
+  /** Words that configure how a password is handled, bound to a password-named variable. */
+  private static final Set<String> PASSWORD_SETTINGS = Set.of("hidden", "masked", "prompt",
+      "plain", "plaintext", "string", "bcrypt", "scrypt", "argon2", "argon2id", "pbkdf2",
+      "sha256", "sha512", "keyring", "keychain", "stdin", "optional", "mandatory", "disabled",
+      "enabled", "inherit", "random", "generate", "generated", "manual", "basic", "digest",
+      "bearer", "local", "native", "external", "internal", "unknown", "invalid", "missing",
+      "hashed", "encrypted", "unchanged", "public", "private", "input", "field", "value");
 
   /** A comment saying the value next to it is to be replaced: an example, not a secret. */
   private static final Pattern EXAMPLE_PHRASE = Pattern.compile(
@@ -170,7 +198,8 @@ public final class Secrets {
   }
 
   static String snake(String name) {
-    return CAMEL.matcher(name).replaceAll("$1_$2").replace('-', '_').replace('.', '_')
+    String words = ACRONYM.matcher(name).replaceAll("$1_$2");
+    return CAMEL.matcher(words).replaceAll("$1_$2").replace('-', '_').replace('.', '_')
         .toLowerCase(Locale.ROOT);
   }
 
@@ -280,6 +309,30 @@ public final class Secrets {
     int classes = classes(v);
     double h = entropy(v);
     return classes >= 3 && h >= 3.0 || classes >= 2 && h >= 3.5 && v.length() >= 16;
+  }
+
+  /**
+   * Whether a quoted literal bound to a name that holds nothing but a credential
+   * ({@link #isCredentialOnlyName}) is a password someone chose: five characters or more of
+   * letters, digits and common punctuation ({@code trainres}, {@code pizzeria42},
+   * {@code chl2525!}, {@code 483920}), or an app password ({@code abcd efgh ijkl mnop}). Not a
+   * name ({@code DB_PASSWORD}, {@code userPassword}, {@code Passwort}, {@code db.password}), an
+   * e-mail address, a placeholder word with or without digits ({@code password123},
+   * {@code demo1234}), a value that spells its kind, a mask or a setting word ({@code hidden}).
+   */
+  public static boolean looksLikeChosenPassword(String v) {
+    if (APP_PASSWORD.matcher(v).matches()) {
+      return true;
+    }
+    if (!CHOSEN.matcher(v).matches() || NAME_SHAPED.matcher(v).matches()
+        || EMAIL.matcher(v).matches() || isPlaceholder(v) || isTestMarker(v)
+        || isNotASecretShape(v)) {
+      return false;
+    }
+    String l = v.toLowerCase(Locale.ROOT);
+    String word = l.replaceFirst("[0-9]+$", "");
+    return !PASSWORD_SETTINGS.contains(l) && !SPELLS_ITS_KIND.matcher(l).find()
+        && (word.isEmpty() || !PLACEHOLDER_WORD.matcher(word).matches());
   }
 
   /**

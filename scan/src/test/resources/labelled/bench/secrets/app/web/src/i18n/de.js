@@ -1,0 +1,5 @@
+export default {
+  username: "Benutzername",
+  password: "Passwort",
+  passphrase: "Kennwort",
+};
