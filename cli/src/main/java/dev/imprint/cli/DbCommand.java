@@ -22,8 +22,8 @@ import picocli.CommandLine.Parameters;
     description = "Registers PostgreSQL servers (admin), lists and revokes the leases of the"
         + " logins Imprint created (admin; an auditor may list), and asks for a login with a"
         + " workload's JWT-SVID (docs/database.md).",
-    subcommands = {DbCommand.Add.class, DbCommand.Servers.class, DbCommand.Leases.class,
-        DbCommand.Revoke.class, DbCommand.Credentials.class})
+    subcommands = {DbCommand.Add.class, DbCommand.Servers.class, DbCommand.Remove.class,
+        DbCommand.Leases.class, DbCommand.Revoke.class, DbCommand.Credentials.class})
 final class DbCommand {
   /** Largest password or SVID file read. */
   static final long MAX_FILE = 64 * 1024;
@@ -106,6 +106,34 @@ final class DbCommand {
             s.path("sslmode").asText());
       }
       t.print(out);
+    }
+  }
+
+  /** {@code imprint db remove NAME [--revoke]}. */
+  @Command(name = "remove", mixinStandardHelpOptions = true,
+      description = "Removes a registered PostgreSQL server. Refused (db.server_in_use) while a"
+          + " lease still has a login on it, unless --revoke, which first revokes every lease"
+          + " of the server and drops its login; if a login cannot be dropped nothing is"
+          + " removed (db.revoke_failed).")
+  static final class Remove extends RemoteCommand {
+    @Parameters(paramLabel = "NAME", description = "The registered server's name.")
+    String name;
+
+    @Option(names = "--revoke", description = "Revoke the server's leases and drop their logins"
+        + " first.")
+    boolean revoke;
+
+    @Override
+    protected JsonNode call(ApiClient client) {
+      return client.delete("/v1/db/servers/" + URLEncoder.encode(name, StandardCharsets.UTF_8)
+          + (revoke ? "?revoke=true" : ""));
+    }
+
+    @Override
+    protected void printTable(JsonNode r, PrintWriter out) {
+      out.println("removed database server " + r.path("name").asText() + " ("
+          + r.path("leasesRevoked").asInt() + " lease(s) revoked, "
+          + r.path("leaseRecordsDeleted").asInt() + " lease record(s) deleted)");
     }
   }
 

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code imprint db}: registering a server, a workload's login written as pgpass and env files
- * (0600) or printed as a DSN, listing and revoking leases, against a real server and a genuine
+ * (0600) or printed as a DSN, listing and revoking leases, removing the server (refused while a
+ * lease is live, then with --revoke), against a real server and a genuine
  * PostgreSQL that needs passwords.
  */
 class DbCommandTest {
@@ -158,6 +159,26 @@ class DbCommandTest {
     assertThat(revoke.out()).contains("revoked lease " + id).contains("dropped");
     Cli table = Cli.run("db", "leases", "--server", server.url());
     assertThat(table.out()).contains("ended (revoked)");
+
+    Cli inUse = Cli.run("db", "remove", "shop-db", "--server", server.url());
+    assertThat(inUse.code()).isEqualTo(3);
+    assertThat(inUse.err()).contains("db.server_in_use").contains("1 lease(s)");
+    String left = list.get(1).get("username").asText();
+    Cli remove = Cli.run("db", "remove", "shop-db", "--revoke", "--server", server.url());
+    assertThat(remove.code()).as(remove.err()).isZero();
+    assertThat(remove.out()).contains("removed database server shop-db (1 lease(s) revoked,"
+        + " 2 lease record(s) deleted)");
+    assertThat(roleExists(left)).as("the last login was dropped").isFalse();
+    assertThat(Cli.run("db", "servers", "--server", server.url()).out())
+        .doesNotContain("shop-db");
+  }
+
+  private static boolean roleExists(String role) throws Exception {
+    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s =
+        c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1 FROM pg_roles WHERE"
+            + " rolname = '" + role + "'")) {
+      return rs.next();
+    }
   }
 
   private static long rows(String user, String password) throws Exception {

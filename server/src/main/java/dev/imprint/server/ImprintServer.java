@@ -517,6 +517,11 @@ public final class ImprintServer implements AutoCloseable {
     return authz.logins().leases();
   }
 
+  /** The registered database servers and their admin pools (tests). */
+  public DbServers dbServers() {
+    return authz.logins().servers();
+  }
+
   /** The issuer of workload identity (tests and benchmarks). */
   public SvidService svids() {
     return identity.svids();

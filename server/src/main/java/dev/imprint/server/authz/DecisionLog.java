@@ -17,9 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,14 +58,37 @@ final class DecisionLog implements AutoCloseable {
   record Key(String subject, String action, String resource, Map<String, String> context,
       String effect, String reason, List<String> grants, long policyVersion, String via) {}
 
+  /**
+   * The count and time span of one distinct decision. Updated by many request threads at once
+   * (atomically, under the shared side of {@link #swap}); read by a flush only after the
+   * exclusive side has taken its map away, when no thread updates it any more.
+   */
   private static final class Tally {
-    final long first;
-    long last;
-    long count;
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    /** The order distinct decisions were first seen in: a batch is written in that order. */
+    final long seq = SEQUENCE.incrementAndGet();
+    final AtomicLong first;
+    final AtomicLong last;
+    final AtomicLong count = new AtomicLong();
 
     Tally(long at) {
-      first = at;
-      last = at;
+      first = new AtomicLong(at);
+      last = new AtomicLong(at);
+    }
+
+    void add(long at, long n) {
+      if (at > last.get()) {
+        last.accumulateAndGet(at, Math::max);
+      }
+      count.addAndGet(n);
+    }
+
+    /** Adds {@code other} (a batch that could not be written) to this one. */
+    Tally absorb(Tally other) {
+      first.accumulateAndGet(other.first.get(), Math::min);
+      last.accumulateAndGet(other.last.get(), Math::max);
+      count.addAndGet(other.count.get());
+      return this;
     }
   }
 
@@ -70,7 +97,14 @@ final class DecisionLog implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService flusher;
   private final Object flushing = new Object();
-  private Map<Key, Tally> pending = new LinkedHashMap<>();
+  /**
+   * Decisions share its read side to update {@link #pending} (a concurrent map, so they do not
+   * queue behind one another: a single monitor there made 64 request threads on 2 cores convoy
+   * behind whichever holder was descheduled); a flush takes its write side only to swap the map.
+   */
+  private final ReentrantReadWriteLock swap = new ReentrantReadWriteLock();
+  private ConcurrentHashMap<Key, Tally> pending = new ConcurrentHashMap<>();
+  private final AtomicInteger distinct = new AtomicInteger();
   private long shapesDay = -1;
   private final Set<String> shapesToday = new HashSet<>();
   private long droppedShapes;
@@ -95,12 +129,21 @@ final class DecisionLog implements AutoCloseable {
     Key k = new Key(subject, action, resource, context, d.effect().word(), d.reason().code(),
         d.grants(), d.policyVersion(), via);
     long ms = at.toEpochMilli();
-    boolean full;
-    synchronized (this) {
-      Tally t = pending.computeIfAbsent(k, x -> new Tally(ms));
-      t.last = Math.max(t.last, ms);
-      t.count++;
-      full = pending.size() == MAX_PENDING;
+    boolean full = false;
+    swap.readLock().lock();
+    try {
+      Tally t = pending.get(k);
+      if (t == null) {
+        Tally fresh = new Tally(ms);
+        t = pending.putIfAbsent(k, fresh);
+        if (t == null) {
+          t = fresh;
+          full = distinct.incrementAndGet() == MAX_PENDING;
+        }
+      }
+      t.add(ms, 1);
+    } finally {
+      swap.readLock().unlock();
     }
     if (full) {
       try {
@@ -115,12 +158,16 @@ final class DecisionLog implements AutoCloseable {
   int flush() {
     synchronized (flushing) {
       Map<Key, Tally> batch;
-      synchronized (this) {
+      swap.writeLock().lock();
+      try {
         if (pending.isEmpty()) {
           return 0;
         }
-        batch = pending;
-        pending = new LinkedHashMap<>();
+        batch = inOrder(pending);
+        pending = new ConcurrentHashMap<>();
+        distinct.set(0);
+      } finally {
+        swap.writeLock().unlock();
       }
       try {
         db.write(c -> {
@@ -128,8 +175,15 @@ final class DecisionLog implements AutoCloseable {
           return null;
         });
       } catch (RuntimeException e) {
-        synchronized (this) {
-          batch.forEach((k, t) -> pending.merge(k, t, DecisionLog::merge));
+        swap.readLock().lock();
+        try {
+          batch.forEach((k, t) -> {
+            if (pending.merge(k, t, Tally::absorb) == t) {
+              distinct.incrementAndGet();
+            }
+          });
+        } finally {
+          swap.readLock().unlock();
         }
         throw e;
       }
@@ -137,11 +191,13 @@ final class DecisionLog implements AutoCloseable {
     }
   }
 
-  private static Tally merge(Tally a, Tally b) {
-    Tally m = new Tally(Math.min(a.first, b.first));
-    m.last = Math.max(a.last, b.last);
-    m.count = a.count + b.count;
-    return m;
+  /** {@code m} in the order its decisions were first seen. */
+  private static Map<Key, Tally> inOrder(Map<Key, Tally> m) {
+    List<Map.Entry<Key, Tally>> entries = new ArrayList<>(m.entrySet());
+    entries.sort(java.util.Comparator.comparingLong(e -> e.getValue().seq));
+    Map<Key, Tally> out = new LinkedHashMap<>();
+    entries.forEach(e -> out.put(e.getKey(), e.getValue()));
+    return out;
   }
 
   private void write(Connection c, Map<Key, Tally> batch) throws SQLException {
@@ -164,7 +220,7 @@ final class DecisionLog implements AutoCloseable {
         Tally t = e.getValue();
         if (k.effect().equals("allow")) {
           for (String g : k.grants()) {
-            usage.merge(g, new long[] {t.last, t.count},
+            usage.merge(g, new long[] {t.last.get(), t.count.get()},
                 (a, b) -> new long[] {Math.max(a[0], b[0]), a[1] + b[1]});
           }
         }
@@ -173,7 +229,7 @@ final class DecisionLog implements AutoCloseable {
         String shape = PolicyService.sha256(k.subject() + "\n" + k.action() + "\n"
             + k.resource() + "\n" + context + "\n" + k.effect() + "\n" + k.reason() + "\n"
             + grants);
-        long day = t.first / DAY_MS;
+        long day = t.first.get() / DAY_MS;
         if (!keepShape(day, shape)) {
           continue;
         }
@@ -187,9 +243,9 @@ final class DecisionLog implements AutoCloseable {
         agg.setString(8, k.reason());
         agg.setString(9, grants);
         agg.setLong(10, k.policyVersion());
-        agg.setLong(11, t.count);
-        agg.setLong(12, t.first);
-        agg.setLong(13, t.last);
+        agg.setLong(11, t.count.get());
+        agg.setLong(12, t.first.get());
+        agg.setLong(13, t.last.get());
         agg.addBatch();
         rows++;
       }
@@ -281,9 +337,9 @@ final class DecisionLog implements AutoCloseable {
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     for (Map.Entry<Key, Tally> e : counted) {
-      decisions += e.getValue().count;
-      first = Math.min(first, e.getValue().first);
-      last = Math.max(last, e.getValue().last);
+      decisions += e.getValue().count.get();
+      first = Math.min(first, e.getValue().first.get());
+      last = Math.max(last, e.getValue().last.get());
     }
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("effect", g.effect());
@@ -315,9 +371,9 @@ final class DecisionLog implements AutoCloseable {
     d.put("grants", k.grants());
     d.put("policyVersion", k.policyVersion());
     d.put("via", k.via());
-    d.put("decisions", t.count);
-    d.put("from", Instant.ofEpochMilli(t.first).toString());
-    d.put("to", Instant.ofEpochMilli(t.last).toString());
+    d.put("decisions", t.count.get());
+    d.put("from", Instant.ofEpochMilli(t.first.get()).toString());
+    d.put("to", Instant.ofEpochMilli(t.last.get()).toString());
     return d;
   }
 

@@ -78,7 +78,8 @@ public final class DecisionService implements AutoCloseable {
   /** What {@code imprint authz replay} shows. */
   public record Replay(Instant since, int shapes, long decisions, List<Flip> flips) {}
 
-  private record Attributes(String environment, String status, long loadedNanos) {}
+  /** An identity's environment and status as read at {@code epoch} of {@link WorkloadStates}. */
+  private record Attributes(String environment, String status, long loadedNanos, long epoch) {}
 
   /** A JWT-SVID validated for an audience: its subject, image, and until when it is valid. */
   private record Verified(String subject, String digest, long validUntil) {}
@@ -296,10 +297,19 @@ public final class DecisionService implements AutoCloseable {
     verified.put(key, fresh);
   }
 
+  /**
+   * The environment and status of the identity {@code spiffeId}. Cached for at most
+   * {@link #ATTRIBUTE_TTL}, and only while nothing changed: an entry is dropped as soon as the
+   * epoch of {@link WorkloadStates} moves (an identity disabled, enabled or offboarded, or an
+   * image retired, here or, through the store's notification, on another replica), and nothing
+   * is cached while that replica's notification listener is down.
+   */
   private Attributes attributes(String spiffeId) {
     long now = System.nanoTime();
+    long epoch = states.epoch();
     Attributes a = attributes.get(spiffeId);
-    if (a != null && now - a.loadedNanos() < ATTRIBUTE_TTL.toNanos()) {
+    if (a != null && a.epoch() == epoch && now - a.loadedNanos() < ATTRIBUTE_TTL.toNanos()
+        && states.cacheable()) {
       return a;
     }
     Attributes loaded = db.read(c -> {
@@ -307,15 +317,17 @@ public final class DecisionService implements AutoCloseable {
           + " identities WHERE spiffe_id = ?")) {
         ps.setString(1, spiffeId);
         try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? new Attributes(rs.getString(1), rs.getString(2), now)
-              : new Attributes(null, null, now);
+          return rs.next() ? new Attributes(rs.getString(1), rs.getString(2), now, epoch)
+              : new Attributes(null, null, now, epoch);
         }
       }
     });
     if (attributes.size() > 100_000) {
       attributes.clear();
     }
-    attributes.put(spiffeId, loaded);
+    if (states.epoch() == epoch && states.cacheable()) {
+      attributes.put(spiffeId, loaded);
+    }
     return loaded;
   }
 

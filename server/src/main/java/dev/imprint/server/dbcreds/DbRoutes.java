@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * The database-login API: registering servers (admin), a workload asking for a login and
- * renewing it with its JWT-SVID as the bearer, and listing and revoking leases (admin, auditor
- * to list). Only translates: services raise {@link DbException}s.
+ * renewing it with its JWT-SVID as the bearer, listing and revoking leases (admin, auditor
+ * to list), and removing a server (admin). Only translates: services raise {@link DbException}s.
  */
 public final class DbRoutes implements ApiModule {
   /** Body of {@code POST /v1/db/servers}. */
@@ -55,6 +55,7 @@ public final class DbRoutes implements ApiModule {
   public void routes(Api api) {
     api.post("/v1/db/servers", guarded(this::register), Role.ADMIN);
     api.get("/v1/db/servers", guarded(this::servers), Role.ADMIN, Role.AUDITOR);
+    api.delete("/v1/db/servers/{name}", guarded(this::remove), Role.ADMIN);
     api.publicPost("/v1/db/credentials", guarded(this::credentials));
     api.publicPost("/v1/db/leases/{id}/renew", guarded(this::renew));
     api.get("/v1/db/leases", guarded(this::list), Role.ADMIN, Role.AUDITOR);
@@ -83,6 +84,22 @@ public final class DbRoutes implements ApiModule {
 
   private void servers(Context ctx) {
     ctx.json(Map.of("servers", servers.list().stream().map(DbRoutes::server).toList()));
+  }
+
+  private void remove(Context ctx) {
+    String revoke = ctx.queryParam("revoke");
+    if (revoke != null && !revoke.equals("true") && !revoke.equals("false")) {
+      throw new DbException(DbException.Kind.INVALID, "db.revoke_invalid", "expected"
+          + " revoke=true or revoke=false, got '" + FreeText.printable(revoke) + "'");
+    }
+    LeaseService.Removal r = leases.removeServer(ctx.pathParam("name"), "true".equals(revoke),
+        ApiServer.caller(ctx).actor());
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", r.server());
+    m.put("removed", true);
+    m.put("leasesRevoked", r.leasesRevoked());
+    m.put("leaseRecordsDeleted", r.leaseRecordsDeleted());
+    ctx.json(m);
   }
 
   static Map<String, Object> server(DbServer s) {

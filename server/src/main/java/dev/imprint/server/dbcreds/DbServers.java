@@ -263,6 +263,22 @@ public final class DbServers implements AutoCloseable {
     return p;
   }
 
+  /** Closes and forgets the admin pools of the server {@code name} (it was removed). */
+  void closePools(String name) {
+    pools.entrySet().removeIf(e -> {
+      if (!e.getKey().startsWith(name + "/")) {
+        return false;
+      }
+      e.getValue().close();
+      return true;
+    });
+  }
+
+  /** The keys ({@code server/database}) of the admin pools open now (tests). */
+  java.util.Set<String> openPools() {
+    return java.util.Set.copyOf(pools.keySet());
+  }
+
   @Override
   public void close() {
     pools.values().forEach(p -> {

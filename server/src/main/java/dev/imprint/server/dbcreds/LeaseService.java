@@ -349,6 +349,115 @@ public final class LeaseService {
     return n;
   }
 
+  /** What removing a server did: leases revoked first, and lease records deleted with it. */
+  public record Removal(String server, int leasesRevoked, int leaseRecordsDeleted) {}
+
+  /**
+   * Removes the registered server {@code name}. Its leases reference it: while any of them
+   * still has a role on the server (pending, active, or ended and not yet dropped) the removal
+   * is refused, unless {@code revoke}, which first ends every pending and active lease (audited
+   * {@code db.lease.revoked}) and drops each role at once. Only when no role is left are the
+   * server's lease records (every one dropped; the audit log keeps their history) and the server
+   * deleted, in one transaction audited {@code db.server.removed}; then its admin pools close.
+   *
+   * @throws DbException {@code db.server_unknown} (404); {@code db.server_in_use} (409, with how
+   *     many leases); {@code db.revoke_failed} (502, a role could not be dropped: nothing is
+   *     deleted, the leases stay ended and the reaper keeps trying)
+   */
+  public Removal removeServer(String name, boolean revoke, String actor) {
+    DbServer server = servers.find(name).orElseThrow(() -> new DbException(
+        DbException.Kind.NOT_FOUND, "db.server_unknown", "no database server named '"
+            + DbServer.shown(name) + "' is registered"));
+    int revoked = 0;
+    if (revoke) {
+      revoked = db.write(c -> {
+        List<Lease> live = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE server_name = ? AND"
+            + " state IN ('pending', 'active')")) {
+          ps.setString(1, server.name());
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              live.add(lease(rs));
+            }
+          }
+        }
+        return end(c, live, actor, "database server removed");
+      });
+      for (String id : undropped(server.name())) {
+        reapOne(id);
+      }
+    }
+    int endedFirst = revoked;
+    Removal removal = db.write(c -> {
+      long left = 0;
+      String lastError = null;
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), MAX(last_error) FROM"
+          + " db_leases WHERE server_name = ? AND dropped_at IS NULL")) {
+        ps.setString(1, server.name());
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          left = rs.getLong(1);
+          lastError = rs.getString(2);
+        }
+      }
+      if (left > 0 && revoke) {
+        throw new DbException(DbException.Kind.DATABASE, "db.revoke_failed", left + " lease(s)"
+            + " of '" + server.name() + "' still have a role on it that could not be dropped"
+            + (lastError == null ? "" : " (" + lastError + ")") + "; nothing was removed (the"
+            + " leases are ended and the reaper keeps dropping their roles)");
+      }
+      if (left > 0) {
+        throw new DbException(DbException.Kind.CONFLICT, "db.server_in_use", left
+            + " lease(s) of '" + server.name() + "' still have a role on it (pending, active,"
+            + " or ended and not yet dropped); remove it with revoke=true (imprint db remove "
+            + server.name() + " --revoke) to end them first");
+      }
+      int deleted;
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM db_leases WHERE server_name"
+          + " = ?")) {
+        ps.setString(1, server.name());
+        deleted = ps.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM db_servers WHERE name = ?")) {
+        ps.setString(1, server.name());
+        if (ps.executeUpdate() == 0) {
+          return null;
+        }
+      }
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("host", server.host());
+      d.put("port", server.port());
+      d.put("database", server.database());
+      d.put("leasesRevoked", endedFirst);
+      d.put("leaseRecordsDeleted", deleted);
+      audit.append(c, new AuditEvent(actor, "db.server.removed", server.name(), d));
+      return new Removal(server.name(), endedFirst, deleted);
+    });
+    if (removal == null) {
+      throw new DbException(DbException.Kind.NOT_FOUND, "db.server_unknown", "no database"
+          + " server named '" + DbServer.shown(name) + "' is registered (removed meanwhile)");
+    }
+    servers.closePools(server.name());
+    return removal;
+  }
+
+  /** The ids of the leases of {@code server} whose role is not yet dropped. */
+  private List<String> undropped(String server) {
+    return db.read(c -> {
+      List<String> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT id FROM db_leases WHERE"
+          + " server_name = ? AND dropped_at IS NULL ORDER BY id")) {
+        ps.setString(1, server);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(rs.getString(1));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
   /** The leases, newest first, optionally of one state, subject or server (at most 1,000). */
   public List<Lease> list(String state, String subject, String server) {
     if (state != null && !Set.of("pending", "active", "ended").contains(state)) {
@@ -437,10 +546,8 @@ public final class LeaseService {
     int dropped = 0;
     for (DbServer s : servers.list()) {
       try (Connection c = servers.connect(s, s.database())) {
-        for (String role : Logins.expiredPrefixed(c)) {
-          if (!leased(s.name(), role)) {
-            dropped += dropOrphan(s, c, role) ? 1 : 0;
-          }
+        for (String role : orphans(s, c)) {
+          dropped += dropOrphan(s, c, role) ? 1 : 0;
         }
       } catch (SQLException e) {
         LOG.warn("reaper: looking for orphan roles on {} failed, will retry: SQLSTATE {}: {}",
@@ -448,6 +555,17 @@ public final class LeaseService {
       }
     }
     return dropped;
+  }
+
+  /** The expired roles of Imprint's scheme on {@code s} that no lease of {@code s} names. */
+  List<String> orphans(DbServer s, Connection c) throws SQLException {
+    List<String> out = new ArrayList<>();
+    for (String role : Logins.expiredPrefixed(c)) {
+      if (!leased(s.name(), role)) {
+        out.add(role);
+      }
+    }
+    return out;
   }
 
   private boolean leased(String server, String role) {
@@ -465,10 +583,14 @@ public final class LeaseService {
 
   /**
    * Drops one orphan: first the privileges it holds in each database of the server (they are
-   * recorded nowhere, so the catalog says where), then the role itself.
+   * recorded nowhere, so the catalog says where), then the role itself. Audited only when this
+   * call dropped the role: another replica that listed the same orphan and dropped it first
+   * audited it, so every orphan is audited once across replicas.
+   *
+   * @return whether this call dropped the role
    */
-  private boolean dropOrphan(DbServer s, Connection c, String role) {
-    int sessions;
+  boolean dropOrphan(DbServer s, Connection c, String role) {
+    Logins.Dropped result;
     try {
       for (String database : Logins.databasesHolding(c, role)) {
         if (database.equals(s.database())) {
@@ -479,17 +601,26 @@ public final class LeaseService {
           }
         }
       }
-      sessions = Logins.drop(c, role, s.database(), null, List.of());
-    } catch (SQLException | IllegalArgumentException e) {
+      result = Logins.drop(c, role, s.database(), null, List.of());
+    } catch (SQLException e) {
+      if (Logins.UNDEFINED_OBJECT.equals(e.getSQLState())) {
+        return false; // dropped by another replica between the listing and now
+      }
+      LOG.warn("reaper: dropping the orphan role {} on {} failed, will retry: SQLSTATE {}: {}",
+          role, s.name(), e.getSQLState(), DbServers.firstLine(e));
+      return false;
+    } catch (IllegalArgumentException e) {
       LOG.warn("reaper: dropping the orphan role {} on {} failed, will retry: {}", role,
-          s.name(), e instanceof SQLException q ? "SQLSTATE " + q.getSQLState() + ": "
-              + DbServers.firstLine(q) : e.getMessage());
+          s.name(), e.getMessage());
+      return false;
+    }
+    if (!result.dropped()) {
       return false;
     }
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("server", s.name());
     d.put("username", role);
-    d.put("sessionsEnded", sessions);
+    d.put("sessionsEnded", result.sessionsEnded());
     db.write(w -> {
       audit.append(w, new AuditEvent("system:db-reaper", "db.orphan.dropped", role, d));
       return null;
@@ -527,7 +658,8 @@ public final class LeaseService {
     int sessions;
     DbServer server = servers.find(l.server()).orElseThrow();
     try (Connection c = servers.connect(server, l.database())) {
-      sessions = Logins.drop(c, l.username(), l.database(), l.schema(), l.privileges());
+      sessions = Logins.drop(c, l.username(), l.database(), l.schema(), l.privileges())
+          .sessionsEnded();
     } catch (SQLException e) {
       LOG.warn("reaper: dropping the login of lease {} on {} failed, will retry: SQLSTATE {}:"
           + " {}", id, l.server(), e.getSQLState(), DbServers.firstLine(e));

@@ -57,24 +57,18 @@ final class Logins {
 
   /**
    * Creates {@code role} on the database {@code c} is connected to, in one transaction: the
-   * login with its password verifier and expiry, then each privilege.
+   * login with its password verifier and expiry, then each privilege. The lock, the role and
+   * its grants go to the server as one multi-statement query (the driver sends them in one
+   * round trip), then the commit: two round trips instead of one per statement, which matters
+   * because every issue on the server waits for {@link #LOCK} while another holds it.
    */
   static void create(Connection c, String role, char[] password, Instant validUntil,
       String database, String schema, List<String> privileges) throws SQLException {
-    // the driver zeroes the array it is given once it has derived the verifier
-    char[] copy = password.clone();
-    String verifier = PasswordUtil.encodeScramSha256(copy);
-    java.util.Arrays.fill(copy, '\0');
+    String sql = creation(role, password, validUntil, database, schema, privileges);
     boolean auto = c.getAutoCommit();
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
-      s.execute(LOCK);
-      s.execute("CREATE ROLE " + quoted(role) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE"
-          + " NOREPLICATION NOBYPASSRLS INHERIT PASSWORD " + literal(verifier) + " VALID UNTIL "
-          + literal(until(validUntil)));
-      for (String sql : grants(role, database, schema, privileges)) {
-        s.execute(sql);
-      }
+      s.execute(sql);
       c.commit();
     } catch (SQLException | RuntimeException e) {
       c.rollback();
@@ -82,6 +76,28 @@ final class Logins {
     } finally {
       c.setAutoCommit(auto);
     }
+  }
+
+  /**
+   * The statements of {@link #create} as one query: {@link #LOCK}, {@code CREATE ROLE} with the
+   * SCRAM-SHA-256 verifier of {@code password} (never the password) and {@code VALID UNTIL},
+   * then {@link #grants}. Every identifier is checked and quoted, the verifier and the time are
+   * values Imprint generated.
+   */
+  static String creation(String role, char[] password, Instant validUntil, String database,
+      String schema, List<String> privileges) {
+    // the driver zeroes the array it is given once it has derived the verifier
+    char[] copy = password.clone();
+    String verifier = PasswordUtil.encodeScramSha256(copy);
+    java.util.Arrays.fill(copy, '\0');
+    StringBuilder sql = new StringBuilder(LOCK).append(";\nCREATE ROLE ").append(quoted(role))
+        .append(" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT"
+            + " PASSWORD ").append(literal(verifier)).append(" VALID UNTIL ")
+        .append(literal(until(validUntil)));
+    for (String grant : grants(role, database, schema, privileges)) {
+      sql.append(";\n").append(grant);
+    }
+    return sql.toString();
   }
 
   /**
@@ -154,19 +170,31 @@ final class Logins {
     }
   }
 
+  /** What {@link #drop} did: whether this call dropped the role, and the sessions it ended. */
+  record Dropped(boolean dropped, int sessionsEnded) {}
+
+  /** SQLSTATE undefined_object: the role is gone (another replica dropped it first). */
+  static final String UNDEFINED_OBJECT = "42704";
+
   /**
    * Drops {@code role}: forbids new logins, ends its sessions ({@code pg_terminate_backend}),
-   * revokes what was granted and drops the role. Idempotent: a role already gone is fine.
-   *
-   * @return the number of sessions ended
+   * revokes what was granted and drops the role. Idempotent: a role already gone is fine, and
+   * reported as not dropped by this call. Whether the role still exists is decided under
+   * {@link #LOCK}, in the transaction that drops it, so of several replicas dropping one role
+   * at once exactly one reports it dropped.
    */
-  static int drop(Connection c, String role, String database, String schema,
+  static Dropped drop(Connection c, String role, String database, String schema,
       List<String> privileges) throws SQLException {
     if (!exists(c, role)) {
-      return 0;
+      return new Dropped(false, 0);
     }
     try (Statement s = c.createStatement()) {
       s.execute("ALTER ROLE " + quoted(role) + " NOLOGIN");
+    } catch (SQLException e) {
+      if (UNDEFINED_OBJECT.equals(e.getSQLState())) {
+        return new Dropped(false, 0);
+      }
+      throw e;
     }
     int ended = 0;
     try (PreparedStatement ps = c.prepareStatement("SELECT pg_terminate_backend(pid) FROM"
@@ -178,8 +206,9 @@ final class Logins {
         }
       }
     }
+    boolean dropped;
     try {
-      inTransaction(c, revokes(role, database, schema, privileges), role);
+      dropped = inTransaction(c, revokes(role, database, schema, privileges), role);
     } catch (SQLException e) {
       // a schema or a named role dropped since: let PostgreSQL find what the role still holds
       // (this needs the admin role to have the privileges of the login: a superuser, or see
@@ -187,22 +216,31 @@ final class Logins {
       org.slf4j.LoggerFactory.getLogger(Logins.class).warn("revoking what {} was granted"
           + " failed (SQLSTATE {}: {}); trying DROP OWNED", role, e.getSQLState(),
           DbServers.firstLine(e));
-      inTransaction(c, List.of("DROP OWNED BY " + quoted(role)), role);
+      dropped = inTransaction(c, List.of("DROP OWNED BY " + quoted(role)), role);
     }
-    return ended;
+    return new Dropped(dropped, ended);
   }
 
-  private static void inTransaction(Connection c, List<String> statements, String role)
+  /**
+   * Runs {@code statements} then drops {@code role}, in one transaction under {@link #LOCK};
+   * false (nothing run) when the role no longer exists once the lock is held.
+   */
+  private static boolean inTransaction(Connection c, List<String> statements, String role)
       throws SQLException {
     boolean auto = c.getAutoCommit();
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
       s.execute(LOCK);
+      if (!exists(c, role)) {
+        c.rollback();
+        return false;
+      }
       for (String sql : statements) {
         s.execute(sql);
       }
-      s.execute("DROP ROLE IF EXISTS " + quoted(role));
+      s.execute("DROP ROLE " + quoted(role));
       c.commit();
+      return true;
     } catch (SQLException | RuntimeException e) {
       c.rollback();
       throw e;

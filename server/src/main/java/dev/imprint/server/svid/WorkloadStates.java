@@ -122,14 +122,24 @@ public final class WorkloadStates implements AutoCloseable {
     });
   }
 
+  /**
+   * A number that changes whenever the cached states are forgotten (a state change here, a
+   * notification from another replica, the listener reconnecting): a cache of values derived
+   * from identities' or images' state keyed to it is as fresh as this one.
+   */
+  public long epoch() {
+    return epoch.get();
+  }
+
+  /** Whether a value cached now may be reused (false while a replica's listener is down). */
+  public boolean cacheable() {
+    return listener == null || listener.connected;
+  }
+
   /** Forgets every cached state. */
   public void invalidate() {
     epoch.incrementAndGet();
     cache.clear();
-  }
-
-  private boolean cacheable() {
-    return listener == null || listener.connected;
   }
 
   @Override

@@ -140,6 +140,70 @@ class DecisionLogTest {
     }
   }
 
+  /**
+   * Many request threads recording at once while flushes run: every decision is counted exactly
+   * once, in the audit entries and in the grant's uses, whichever flush took it.
+   */
+  @ParameterizedTest
+  @MethodSource("dev.imprint.server.testing.Stores#kinds")
+  void decisionsRecordedConcurrentlyWithFlushesAreEachCountedOnce(Stores.Kind kind)
+      throws Exception {
+    int threads = 8;
+    int each = 3_000;
+    try (Database db = Stores.open(kind, dir);
+        DecisionLog log = new DecisionLog(db, new AuditLog(db, Clock.systemUTC()),
+            Clock.systemUTC(), HOUR)) {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.atomic.AtomicBoolean done =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      List<Thread> recorders = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        Thread r = new Thread(() -> {
+          try {
+            go.await();
+          } catch (InterruptedException e) {
+            return;
+          }
+          for (int i = 0; i < each; i++) {
+            boolean allowed = i % 2 == 0;
+            log.record(allowed ? API : JOB, "read", "topic:orders/q" + (i + thread) % 40,
+                Map.of(), allowed ? allow() : noGrant(), "svid", T0.plusMillis(i));
+          }
+        });
+        r.start();
+        recorders.add(r);
+      }
+      int[] flushes = {0};
+      Thread flusher = new Thread(() -> {
+        while (!done.get()) {
+          flushes[0] += log.flush() > 0 ? 1 : 0;
+        }
+      });
+      flusher.start();
+      go.countDown();
+      for (Thread r : recorders) {
+        r.join();
+      }
+      done.set(true);
+      flusher.join();
+      log.flush();
+
+      long total = 0;
+      for (JsonNode e : decided(db)) {
+        total += e.at("/details/decisions").asLong();
+      }
+      assertThat(total).isEqualTo((long) threads * each);
+      long uses = db.read(c -> {
+        try (var ps = c.prepareStatement("SELECT uses FROM grant_usage WHERE grant_id = 'g1'");
+            var rs = ps.executeQuery()) {
+          return rs.next() ? rs.getLong(1) : 0L;
+        }
+      });
+      assertThat(uses).isEqualTo((long) threads * each / 2);
+    }
+  }
+
   private static Decision allow() {
     return new Decision(Effect.ALLOW, Reason.ALLOWED, List.of("g1"), 1, "allowed by g1");
   }

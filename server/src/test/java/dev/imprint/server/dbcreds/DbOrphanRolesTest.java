@@ -10,11 +10,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.imprint.server.testing.AuditActions;
 import dev.imprint.server.testing.Stores;
 import dev.imprint.server.testing.TestServer;
+import dev.imprint.server.ServerConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +83,86 @@ class DbOrphanRolesTest {
         }
       }
     }
+  }
+
+  /**
+   * Two replicas on one store that both listed the same expired orphan: the one whose DROP
+   * found the role drops and audits it, the other finds it gone and audits nothing; then both
+   * sweep several orphans at once and each is audited once.
+   */
+  @Test
+  void twoReplicasDroppingTheSameOrphanAuditItOnce() throws Exception {
+    String jdbc = Stores.jdbcUrl(Stores.Kind.POSTGRESQL);
+    Path kek = dir.resolve("shared.kek");
+    byte[] raw = new byte[32];
+    for (int i = 0; i < raw.length; i++) {
+      raw[i] = (byte) (11 * i + 5);
+    }
+    Files.writeString(kek, Base64.getEncoder().encodeToString(raw));
+    Files.setPosixFilePermissions(kek, PosixFilePermissions.fromString("rw-------"));
+    List<String> roles = new ArrayList<>();
+    try (TestServer a = TestServer.start(replica(jdbc, dir.resolve("a"), kek));
+        TestServer b = TestServer.start(replica(jdbc, dir.resolve("b"), kek))) {
+      DbEstate.register(a);
+      DbServer server = a.server().dbServers().find(DbEstate.SERVER).orElseThrow();
+      for (int i = 0; i < 5; i++) {
+        String role = "imprint_l_twice" + i;
+        roles.add(role);
+        asAdmin("CREATE ROLE " + role + " LOGIN VALID UNTIL '2001-01-01 00:00:00+00'",
+            "GRANT CONNECT ON DATABASE shop TO " + role);
+      }
+      try (Connection ca = a.server().dbServers().connect(server, server.database());
+          Connection cb = b.server().dbServers().connect(server, server.database())) {
+        List<String> seenByA = a.server().dbLeases().orphans(server, ca);
+        List<String> seenByB = b.server().dbLeases().orphans(server, cb);
+        // the scheduled sweeps may have taken some already; both listings are taken first
+        String role = roles.get(0);
+        if (seenByA.contains(role) && seenByB.contains(role)) {
+          a.server().dbLeases().dropOrphan(server, ca, role);
+          assertThat(b.server().dbLeases().dropOrphan(server, cb, role))
+              .as("the replica that lost the race did not drop it").isFalse();
+        }
+      }
+      CountDownLatch go = new CountDownLatch(1);
+      List<Thread> sweeps = new ArrayList<>();
+      for (TestServer s : List.of(a, b, a, b)) {
+        Thread t = new Thread(() -> {
+          try {
+            go.await();
+            s.server().dbLeases().reapOrphans();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+        t.start();
+        sweeps.add(t);
+      }
+      go.countDown();
+      for (Thread t : sweeps) {
+        t.join(60_000);
+      }
+      for (String role : roles) {
+        assertThat(roleExists(role)).as(role).isFalse();
+      }
+      Map<String, Long> audited = AuditActions.entries(a.server().database()).stream()
+          .filter(e -> e.get("action").asText().equals("db.orphan.dropped"))
+          .map(e -> e.get("subject").asText())
+          .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+      assertThat(audited).containsOnlyKeys(roles);
+      assertThat(audited.values()).allMatch(n -> n == 1L);
+    } finally {
+      for (String role : roles) {
+        if (roleExists(role)) {
+          TargetPostgres.superuser("shop", "DROP OWNED BY " + role, "DROP ROLE " + role);
+        }
+      }
+    }
+  }
+
+  private static ServerConfig replica(String jdbc, Path data, Path kek) {
+    ServerConfig d = ServerConfig.defaults();
+    return new ServerConfig("127.0.0.1", 0, data, jdbc, d.trustDomain(), null, null, false,
+        d.logFormat(), d.maxBodyBytes(), null, kek);
   }
 
   private static void asAdmin(String... sql) throws SQLException {
