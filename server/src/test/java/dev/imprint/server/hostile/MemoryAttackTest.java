@@ -131,12 +131,26 @@ class MemoryAttackTest {
           assertThat(r.headers().firstValue("Retry-After")).isPresent();
         }
       }
+      // Which of the sixteen got a share of the body budget in time, and which were turned away
+      // (503), depends on how fast the others were read: on a loaded machine every one of them
+      // may be turned away. Sent alone afterwards, each hostile body is read to its limits and
+      // answered on its merits: the server still reads uploads, it does not only refuse them.
+      List<Integer> alone = new ArrayList<>();
+      for (byte[] body : List.of(dense, objects, deep)) {
+        HttpResponse<String> r = upload(s, body).join();
+        alone.add(r.statusCode());
+        assertThat(r.statusCode()).as(r.body()).isIn(200, 201, 400);
+        if (r.statusCode() == 400) {
+          assertThat(Hostile.problem(r, 400).get("code").asText())
+              .isEqualTo("request.too_complex");
+        }
+      }
       attacking.set(false);
       health.join();
 
       assertThat(healthFailures).as("health during the attack").isEmpty();
       assertThat(healthChecks.get()).isPositive();
-      assertThat(statuses).as("some uploads were read to their limits, not all turned away")
+      assertThat(alone).as("hostile bodies read to their limits, not turned away: " + statuses)
           .contains(400);
       assertThat(s.send("GET", "/v1/tokens/" + legitId, s.adminToken(), null).statusCode())
           .isEqualTo(200);

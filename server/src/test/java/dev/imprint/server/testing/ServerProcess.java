@@ -73,7 +73,10 @@ public record ServerProcess(Process process, String url, String adminToken,
         StandardCharsets.UTF_8));
     String admin = null;
     List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    // A guard against a server that never gets ready, not a measure of start-up: a JVM started
+    // on the test class path (no class-data sharing) needed over 60 s on 2 cores that other
+    // builds shared, and the test failed before it had asked anything.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     for (String line = out.readLine(); line != null; line = out.readLine()) {
       if (!line.startsWith("admin token: ")) {
         lines.add(line);
