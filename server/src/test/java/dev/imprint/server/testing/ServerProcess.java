@@ -25,7 +25,7 @@ public record ServerProcess(Process process, String url, String adminToken,
   /** Lines of the process's output kept for {@link #output()}; the rest is read and dropped. */
   private static final int MAX_LINES = 20_000;
   private static final HttpClient HTTP = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(2)).build();
+      .connectTimeout(Duration.ofSeconds(30)).build(); // a guard: connects took over 2 s here
 
   /**
    * Starts a server on the data directory {@code dataDir} and the PostgreSQL {@code jdbc} (null:
