@@ -69,6 +69,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -300,16 +301,30 @@ public final class ImprintServer implements AutoCloseable {
     }
   }
 
-  /** The console's view of the alerts service: the open alerts, newest first. */
+  /**
+   * The console's view of the alerts service: the unresolved alerts, newest first, and those
+   * resolved lately, the latest first.
+   */
   private static AlertFeed alertFeed(dev.imprint.server.alert.AlertService service) {
+    int max = dev.imprint.server.alert.AlertService.MAX_PAGE;
     return new AlertFeed() {
       @Override
-      public List<AlertFeed.Alert> open(int limit) {
-        return service.list(Optional.of(dev.imprint.server.alert.AlertState.OPEN), null,
-            Math.min(limit, dev.imprint.server.alert.AlertService.MAX_PAGE)).items().stream()
-            .map(a -> new AlertFeed.Alert(a.id(), a.rule(), a.severity().wire(), a.subject(),
-                a.summary() + " " + a.evidence(), a.link(), a.raisedAt()))
+      public List<AlertFeed.Alert> unresolved(int limit) {
+        return service.unresolved(Math.min(limit, max)).stream().map(ImprintServer::fed)
             .toList();
+      }
+
+      @Override
+      public List<AlertFeed.Alert> resolvedSince(java.time.Instant since, int limit) {
+        return service.resolvedSince(since, Math.min(limit, max)).stream()
+            .map(ImprintServer::fed).toList();
+      }
+
+      @Override
+      public Map<String, Long> unresolvedCounts() {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        service.unresolvedCounts().forEach((k, v) -> out.put(k.wire(), v));
+        return out;
       }
 
       @Override
@@ -317,6 +332,12 @@ public final class ImprintServer implements AutoCloseable {
         return true;
       }
     };
+  }
+
+  private static AlertFeed.Alert fed(dev.imprint.server.alert.Alert a) {
+    return new AlertFeed.Alert(a.id(), a.rule(), a.severity().wire(), a.subject(),
+        a.summary() + " " + a.evidence(), a.link(), a.raisedAt(), a.state().wire(),
+        a.resolvedAt(), a.resolvedBy());
   }
 
   /** The current X.509 authorities, whose SVIDs a TLS client may present. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imprint.server.alert.Alert;
 import dev.imprint.server.alert.AlertState;
 import dev.imprint.server.alert.Rules;
+import dev.imprint.server.testing.MovableClock;
 import dev.imprint.server.testing.Stores;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -16,11 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -43,29 +40,6 @@ class AlertsClockTest {
 
   static List<Stores.Kind> kinds() {
     return Stores.kinds().toList();
-  }
-
-  static final class MovableClock extends Clock {
-    private volatile Instant now = Instant.now();
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 
   @ParameterizedTest

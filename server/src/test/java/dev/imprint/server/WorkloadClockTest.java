@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imprint.server.testing.MovableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -12,11 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,25 +28,6 @@ class WorkloadClockTest {
   static final String API = "spiffe://imprint.local/payments/api";
   static final String DIGEST = "sha256:" + "cd".repeat(32);
   @TempDir Path dir;
-
-  static final class MovableClock extends Clock {
-    volatile Instant now = Instant.now();
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
 
   @Test
   void aJoinTokenExpiresAndASessionIsReplacedPastHalfItsLifeAndRefusedOnceExpired()
@@ -72,23 +51,23 @@ class WorkloadClockTest {
       call(s, "/v1/images/" + DIGEST + "/approve", admin, "{\"reason\":\"ok\"}", 200);
 
       String late = joinToken(s, admin);
-      clock.now = clock.now.plus(Duration.ofMinutes(11));
+      clock.advance(Duration.ofMinutes(11));
       assertThat(call(s, "/v1/attest/join-token", null, "{\"join_token\":\"" + late
           + "\",\"audience\":\"a\"}", 409).get("code").asText()).isEqualTo("join_token.expired");
 
       JsonNode first = call(s, "/v1/attest/join-token", null, "{\"join_token\":\""
           + joinToken(s, admin) + "\",\"audience\":\"a\"}", 200);
       String session = first.at("/session/token").asText();
-      clock.now = clock.now.plus(Duration.ofMinutes(29));
+      clock.advance(Duration.ofMinutes(29));
       assertThat(call(s, "/v1/svid/renew", session, "{\"audience\":\"a\"}", 200)
           .at("/session/token").asText()).as("kept before half its life").isEqualTo(session);
-      clock.now = clock.now.plus(Duration.ofMinutes(2));
+      clock.advance(Duration.ofMinutes(2));
       JsonNode renewed = call(s, "/v1/svid/renew", session, "{\"audience\":\"a\"}", 200);
       String next = renewed.at("/session/token").asText();
       assertThat(next).as("replaced past half its life").isNotEqualTo(session);
       assertThat(Instant.parse(renewed.at("/session/expires_at").asText()))
-          .isEqualTo(clock.now.plus(Duration.ofHours(1)));
-      clock.now = clock.now.plus(Duration.ofMinutes(31));
+          .isEqualTo(clock.instant().plus(Duration.ofHours(1)));
+      clock.advance(Duration.ofMinutes(31));
       assertThat(call(s, "/v1/svid/renew", session, "{\"audience\":\"a\"}", 401)
           .get("code").asText()).as("the old session expired").isEqualTo("svid.session_invalid");
       call(s, "/v1/svid/renew", next, "{\"audience\":\"a\"}", 200);
@@ -128,10 +107,10 @@ class WorkloadClockTest {
       String ask = "{\"action\":\"read\",\"resource\":\"topic:orders/a\"}";
       assertThat(call(s, "/v1/authorize", svid, ask, 200).get("decision").asText())
           .isEqualTo("allow");
-      clock.now = clock.now.plus(Duration.ofMinutes(5)).plusSeconds(25);
+      clock.advance(Duration.ofMinutes(5).plusSeconds(25));
       assertThat(call(s, "/v1/authorize", svid, ask, 200).get("decision").asText())
           .as("expired, but within the skew").isEqualTo("allow");
-      clock.now = clock.now.plusSeconds(10);
+      clock.advance(Duration.ofSeconds(10));
       JsonNode refused = call(s, "/v1/authorize", svid, ask, 401);
       assertThat(refused.get("code").asText()).isEqualTo("authz.svid_invalid");
       assertThat(refused.get("detail").asText()).endsWith("svid.expired");

@@ -82,10 +82,7 @@ public final class AlertService {
    * @throws AlertException {@code request.limit_invalid}, {@code request.cursor_invalid}
    */
   public Page list(Optional<AlertState> state, String cursor, int limit) {
-    if (limit < 1 || limit > MAX_PAGE) {
-      throw new AlertException(AlertException.Kind.INVALID, "request.limit_invalid",
-          "expected limit from 1 to " + MAX_PAGE + ", got " + limit);
-    }
+    checkLimit(limit);
     Cursor after = cursor == null || cursor.isEmpty() ? null : Cursor.decode(cursor);
     List<String> where = new ArrayList<>();
     state.ifPresent(s -> where.add("state = ?"));
@@ -115,6 +112,47 @@ public final class AlertService {
     Alert last = rows.get(limit - 1);
     return new Page(List.copyOf(rows.subList(0, limit)),
         new Cursor(last.raisedAt().toEpochMilli(), last.id()).encode());
+  }
+
+  /**
+   * The alerts not resolved yet (open or acknowledged), newest raised first, at most {@code
+   * limit} (1 to {@link #MAX_PAGE}).
+   *
+   * @throws AlertException {@code request.limit_invalid}
+   */
+  public List<Alert> unresolved(int limit) {
+    checkLimit(limit);
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM alerts WHERE"
+          + " state <> 'resolved' ORDER BY raised_at DESC, id LIMIT " + limit)) {
+        return rows(ps);
+      }
+    });
+  }
+
+  /**
+   * The alerts resolved at or after {@code since}, the latest resolution first, at most {@code
+   * limit} (1 to {@link #MAX_PAGE}).
+   *
+   * @throws AlertException {@code request.limit_invalid}
+   */
+  public List<Alert> resolvedSince(Instant since, int limit) {
+    checkLimit(limit);
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM alerts WHERE"
+          + " state = 'resolved' AND resolved_at >= ? ORDER BY resolved_at DESC, id LIMIT "
+          + limit)) {
+        ps.setLong(1, since.toEpochMilli());
+        return rows(ps);
+      }
+    });
+  }
+
+  private static void checkLimit(int limit) {
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw new AlertException(AlertException.Kind.INVALID, "request.limit_invalid",
+          "expected limit from 1 to " + MAX_PAGE + ", got " + limit);
+    }
   }
 
   /** The alert with {@code id}, if there is one. */

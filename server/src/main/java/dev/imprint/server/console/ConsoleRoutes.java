@@ -56,6 +56,10 @@ public final class ConsoleRoutes implements ApiModule {
       + " base-uri 'none'";
   private static final int AUDIT_PAGE = 50;
   private static final Duration SERIES = Duration.ofDays(30);
+  /** How far back the alerts page lists resolved alerts. */
+  static final Duration RESOLVED_SHOWN = Duration.ofDays(7);
+  /** The most alerts the alerts page lists in each of its tables. */
+  static final int ALERT_ROWS = 200;
 
   /** The services the console reads and acts through: the same objects the API routes use. */
   public record Services(TokenService tokens, IdentityService identities, ImageService images,
@@ -263,10 +267,7 @@ public final class ConsoleRoutes implements ApiModule {
     AlertFeed feed = services.alerts();
     List<Views.Count> alerts = new ArrayList<>();
     if (feed.wired()) {
-      Map<String, Long> bySeverity = new java.util.LinkedHashMap<>();
-      EstateReads.SEVERITIES.forEach(k -> bySeverity.put(k, 0L));
-      feed.open(1000).forEach(a -> bySeverity.merge(a.severity(), 1L, Long::sum));
-      alerts = counts(bySeverity, "/alerts?severity=");
+      alerts = counts(feed.unresolvedCounts(), "/alerts?severity=");
     }
     Instant since = clock.instant().minus(SERIES);
     LocalDate from = since.atZone(ZoneOffset.UTC).toLocalDate();
@@ -453,11 +454,14 @@ public final class ConsoleRoutes implements ApiModule {
   private void alerts(Context ctx, ConsoleSessions.Session s) {
     AlertFeed feed = services.alerts();
     String severity = ctx.queryParam("severity");
-    List<AlertFeed.Alert> open = feed.open(500).stream()
-        .filter(a -> severity == null || severity.isBlank() || a.severity().equals(severity))
+    java.util.function.Predicate<AlertFeed.Alert> shown = a -> severity == null
+        || severity.isBlank() || a.severity().equals(severity);
+    List<AlertFeed.Alert> unresolved = feed.unresolved(ALERT_ROWS).stream().filter(shown)
         .toList();
+    List<AlertFeed.Alert> resolved = feed.resolvedSince(clock.instant().minus(RESOLVED_SHOWN),
+        ALERT_ROWS).stream().filter(shown).toList();
     render(ctx, 200, "alerts.jte", new Views.Alerts(frame("Alerts", "alerts", s),
-        feed.wired(), open));
+        feed.wired(), unresolved, resolved, RESOLVED_SHOWN.toDays()));
   }
 
   private void error(Context ctx, ConsoleSessions.Session s, int status, String code,

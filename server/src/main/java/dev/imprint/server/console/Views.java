@@ -114,5 +114,10 @@ final class Views {
 
   record AuditEntry(Frame frame, InclusionCheck.Result check) {}
 
-  record Alerts(Frame frame, boolean wired, List<AlertFeed.Alert> alerts) {}
+  /**
+   * The alerts page: the unresolved alerts, and those resolved in the last {@code resolvedDays}
+   * days.
+   */
+  record Alerts(Frame frame, boolean wired, List<AlertFeed.Alert> unresolved,
+      List<AlertFeed.Alert> resolved, long resolvedDays) {}
 }

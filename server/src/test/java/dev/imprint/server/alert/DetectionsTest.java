@@ -8,6 +8,7 @@ import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.audit.AuditService;
 import dev.imprint.server.audit.KeyEncryptionKey;
 import dev.imprint.server.store.Database;
+import dev.imprint.server.testing.MovableClock;
 import dev.imprint.server.testing.Stores;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -17,8 +18,6 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,34 +41,6 @@ class DetectionsTest {
 
   static List<Stores.Kind> kinds() {
     return Stores.kinds().toList();
-  }
-
-  /** A clock the test moves by hand. */
-  static final class MovableClock extends Clock {
-    private volatile Instant now;
-
-    MovableClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 
   private Alerts wire(Database db, Clock clock, AlertsConfig config,

@@ -7,18 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.imprint.server.store.BatchSizes;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.store.GroupCommit;
-import dev.imprint.server.testing.WriterStats;
 import dev.imprint.server.testing.AuditActions;
+import dev.imprint.server.testing.HeldWriter;
 import dev.imprint.server.testing.Stores;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,44 +31,41 @@ class AuditLogTest {
       AuditLog audit = new AuditLog(db, Clock.systemUTC());
       AuditLog another = new AuditLog(db, Clock.systemUTC()); // its entries are numbered with ours
       append(db, audit, "test.before", "s0");
-      CountDownLatch inBlocker = new CountDownLatch(1);
-      CountDownLatch hold = new CountDownLatch(1);
-      ExecutorService pool = Executors.newFixedThreadPool(6);
-      // the writer waits in this unit while the next four queue up behind it, one by one
-      Future<?> blocker = pool.submit(() -> db.write(c -> {
-        inBlocker.countDown();
-        await(hold);
+      GroupCommit.Stats before;
+      BatchSizes sizesBefore;
+      List<Future<?>> units = new ArrayList<>();
+      // the writer waits in the held unit while the next four queue up behind it, one by one
+      try (HeldWriter writer = HeldWriter.hold(db, c -> {
         audit.append(c, AuditEvent.of("t", "test.blocker", "s1"));
         return null;
-      }));
-      await(inBlocker);
-      List<Future<?>> units = new ArrayList<>();
-      units.add(pool.submit(() -> append(db, another, "test.a", "s2")));
-      WriterStats.awaitQueued(db, 1);
-      units.add(pool.submit(() -> db.write(c -> {
-        audit.append(c, AuditEvent.of("t", "test.b", "s3"));
-        another.append(c, AuditEvent.of("t", "test.b", "s4"));
-        return null;
-      })));
-      WriterStats.awaitQueued(db, 2);
-      units.add(pool.submit(() -> db.write(c -> {
-        audit.append(c, AuditEvent.of("t", "test.rolled_back", "x"));
-        another.append(c, AuditEvent.of("t", "test.rolled_back", "y"));
-        throw new IllegalStateException("refused after appending");
-      })));
-      WriterStats.awaitQueued(db, 3);
-      units.add(pool.submit(() -> append(db, another, "test.d", "s5")));
-      WriterStats.awaitQueued(db, 4);
-      GroupCommit.Stats before = db.writeStats();
-      BatchSizes sizesBefore = db.writeBatchSizes();
-      hold.countDown();
-      blocker.get();
+      })) {
+        units.add(writer.queue(c -> {
+          another.append(c, AuditEvent.of("t", "test.a", "s2"));
+          return null;
+        }));
+        units.add(writer.queue(c -> {
+          audit.append(c, AuditEvent.of("t", "test.b", "s3"));
+          another.append(c, AuditEvent.of("t", "test.b", "s4"));
+          return null;
+        }));
+        units.add(writer.queue(c -> {
+          audit.append(c, AuditEvent.of("t", "test.rolled_back", "x"));
+          another.append(c, AuditEvent.of("t", "test.rolled_back", "y"));
+          throw new IllegalStateException("refused after appending");
+        }));
+        units.add(writer.queue(c -> {
+          another.append(c, AuditEvent.of("t", "test.d", "s5"));
+          return null;
+        }));
+        before = db.writeStats();
+        sizesBefore = db.writeBatchSizes();
+        writer.release();
+      }
       units.get(0).get();
       units.get(1).get();
       assertThatThrownBy(() -> units.get(2).get()).cause()
           .isInstanceOf(IllegalStateException.class);
       units.get(3).get();
-      pool.shutdown();
       GroupCommit.Stats after = db.writeStats();
       assertThat(after.commits() - before.commits())
           .as("the blocker's commit, then one commit for the four queued units").isEqualTo(2);
@@ -107,16 +100,5 @@ class AuditLogTest {
       log.append(c, AuditEvent.of("t", action, subject));
       return null;
     });
-  }
-
-  private static void await(CountDownLatch latch) {
-    try {
-      if (!latch.await(30, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("the latch was not released within 30 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.imprint.server.store.BatchSizes;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.testing.AuditActions;
+import dev.imprint.server.testing.HeldWriter;
 import dev.imprint.server.testing.RoundTrips;
 import dev.imprint.server.testing.Stores;
-import dev.imprint.server.testing.WriterStats;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,9 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -43,29 +40,18 @@ class AuditRoundTripsTest {
       append(db, audit, "s0");
       int from = wire.ended();
       BatchSizes before = db.writeBatchSizes();
-      CountDownLatch inBlocker = new CountDownLatch(1);
-      CountDownLatch hold = new CountDownLatch(1);
-      ExecutorService pool = Executors.newFixedThreadPool(6);
-      // the writer waits in this unit while five more queue up behind it: one batch of five
-      Future<?> blocker = pool.submit(() -> db.write(c -> {
-        inBlocker.countDown();
-        await(hold);
-        audit.append(c, AuditEvent.of("t", "test.append", "s1"));
-        return null;
-      }));
-      await(inBlocker);
       List<Future<?>> queued = new ArrayList<>();
-      for (int i = 0; i < 5; i++) {
-        String subject = "s" + (i + 2);
-        queued.add(pool.submit(() -> append(db, audit, subject)));
-        WriterStats.awaitQueued(db, i + 1);
+      // the writer waits in the held unit while five more queue up behind it: one batch of five
+      try (HeldWriter writer = HeldWriter.hold(db, c -> appended(c, audit, "s1"))) {
+        for (int i = 0; i < 5; i++) {
+          String subject = "s" + (i + 2);
+          queued.add(writer.queue(c -> appended(c, audit, subject)));
+        }
+        writer.release();
       }
-      hold.countDown();
-      blocker.get(30, TimeUnit.SECONDS);
       for (Future<?> f : queued) {
         f.get(30, TimeUnit.SECONDS);
       }
-      pool.shutdown();
       assertThat(db.writeBatchSizes().since(before).counts()).satisfies(c -> {
         assertThat(c[1]).as("the blocker's commit").isEqualTo(1);
         assertThat(c[5]).as("the five queued units' commit").isEqualTo(1);
@@ -161,20 +147,12 @@ class AuditRoundTripsTest {
   }
 
   private static Void append(Database db, AuditLog log, String subject) {
-    return db.write(c -> {
-      log.append(c, AuditEvent.of("t", "test.append", subject));
-      return null;
-    });
+    return db.write(c -> appended(c, log, subject));
   }
 
-  private static void await(CountDownLatch latch) {
-    try {
-      if (!latch.await(30, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("the latch was not released within 30 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  private static Void appended(Connection c, AuditLog log, String subject)
+      throws java.sql.SQLException {
+    log.append(c, AuditEvent.of("t", "test.append", subject));
+    return null;
   }
 }

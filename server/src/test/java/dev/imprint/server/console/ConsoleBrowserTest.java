@@ -24,6 +24,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -67,7 +68,20 @@ class ConsoleBrowserTest {
   private void signIn(String token) {
     open("/login");
     driver.findElement(By.id("token")).sendKeys(token);
-    driver.findElement(By.cssSelector("form.login button[type=submit]")).click();
+    follow(driver.findElement(By.cssSelector("form.login button[type=submit]")));
+  }
+
+  /**
+   * Clicks {@code control}, which leaves the page (a link, a form's button), and waits until the
+   * next page has replaced it. A click returns once the browser has dispatched it, not once the
+   * next page is there: under load, reading right after it would find the old page's elements
+   * (the sign-in page's own heading, say) or elements that go stale as the new page arrives.
+   */
+  private static void follow(WebElement control) {
+    WebElement page = driver.findElement(By.tagName("html"));
+    control.click();
+    waiting().until(ExpectedConditions.stalenessOf(page));
+    waiting().until(x -> "complete".equals(js("return document.readyState")));
   }
 
   private static String h1() {
@@ -93,7 +107,7 @@ class ConsoleBrowserTest {
     assertThat(js("return document.cookie")).as("invisible to scripts").isEqualTo("");
     assertThat(driver.getPageSource()).doesNotContain(server.adminToken());
     assertThat(driver.getCurrentUrl()).doesNotContain(server.adminToken());
-    driver.findElement(By.cssSelector("form.signout button")).click();
+    follow(driver.findElement(By.cssSelector("form.signout button")));
     assertThat(h1()).isEqualTo("Sign in");
     open("/");
     assertThat(h1()).as("signed out: back to the sign-in page").isEqualTo("Sign in");
@@ -107,8 +121,8 @@ class ConsoleBrowserTest {
     open("/images/" + d);
     assertThat(driver.findElement(By.id("state")).getText()).isEqualTo("registered");
     driver.findElement(By.id("reason-approve")).sendKeys("reviewed in the browser test");
-    driver.findElement(By.id("do-approve")).click();
-    waiting().until(x -> x.getCurrentUrl().contains("done=approve"));
+    follow(driver.findElement(By.id("do-approve")));
+    assertThat(driver.getCurrentUrl()).contains("done=approve");
     assertThat(driver.findElement(By.id("state")).getText()).isEqualTo("approved");
     assertThat(driver.findElement(By.cssSelector("section[aria-labelledby=h-life] table"))
         .getText()).contains("approve", "reviewed in the browser test");
@@ -118,7 +132,7 @@ class ConsoleBrowserTest {
         .filter(r -> r.getText().contains("image.approved") && r.getText().contains(d))
         .findFirst().orElseThrow(() -> new AssertionError("no image.approved row for " + d
             + " in:\n" + driver.findElement(By.tagName("table")).getText()));
-    row.findElement(By.tagName("a")).click();
+    follow(row.findElement(By.tagName("a")));
     assertThat(driver.findElement(By.id("verdict")).getText()).startsWith("Verified");
     assertThat(driver.findElement(By.id("entry-text")).getText())
         .contains("reviewed in the browser test", "\"actor\":\"token:");
@@ -160,6 +174,76 @@ class ConsoleBrowserTest {
   }
 
   @Test
+  void theAlertsPageListsUnresolvedAlertsWithTheirStateAndRecentlyResolvedOnesMarkedAsSuch() {
+    String one = "spiffe://imprint.local/alerting/one";
+    String two = "spiffe://imprint.local/alerting/two";
+    ConsoleFixture.retiredStillAttesting(server, one);
+    ConsoleFixture.retiredStillAttesting(server, two);
+    server.server().alerts().evaluateNow();
+    String retiredOne = alertId(one, "nhi.retired_still_attesting");
+    String refusedOne = alertId(one, "nhi.join_token_refusals");
+    String retiredTwo = alertId(two, "nhi.retired_still_attesting");
+    String refusedTwo = alertId(two, "nhi.join_token_refusals");
+    String admin = server.adminToken();
+    assertThat(server.send("POST", "/v1/alerts/" + refusedOne + "/acknowledge", admin,
+        "{\"note\":\"on it\"}").statusCode()).isEqualTo(200);
+    var resolved = ConsoleFixture.json(server.send("POST", "/v1/alerts/" + retiredOne
+        + "/resolve", admin, "{\"note\":\"old pods drained\"}"));
+    assertThat(resolved.get("state").asText()).isEqualTo("resolved");
+
+    signIn(admin);
+    open("/alerts");
+    assertThat(cells("#unresolved #alert-" + refusedOne)).element(1).isEqualTo("acknowledged");
+    assertThat(cells("#unresolved #alert-" + retiredTwo)).element(1).isEqualTo("open");
+    assertThat(cells("#unresolved #alert-" + refusedTwo)).element(1).isEqualTo("open");
+    assertThat(driver.findElements(By.cssSelector("#unresolved #alert-" + retiredOne)))
+        .as("a resolved alert is not among the unresolved").isEmpty();
+    assertThat(driver.findElement(By.id("h-resolved")).getText())
+        .isEqualTo("Resolved in the last 7 days");
+    assertThat(driver.findElement(By.cssSelector("#resolved caption")).getText())
+        .contains("no longer active");
+    List<String> row = cells("#resolved #alert-" + retiredOne);
+    assertThat(row.get(0)).as("marked, with the resolution time")
+        .isEqualTo("Resolved " + resolved.get("resolvedAt").asText());
+    assertThat(row.get(1)).isEqualTo(resolved.get("resolvedBy").asText()).startsWith("token:");
+    assertThat(row.get(3)).isEqualTo("high");
+    assertThat(row.get(4)).isEqualTo("nhi.retired_still_attesting");
+    assertThat(row.get(5)).isEqualTo(one);
+    assertThat(driver.findElements(By.cssSelector("#resolved tbody tr"))).hasSize(1);
+
+    open("/alerts?severity=medium");
+    assertThat(driver.findElements(By.cssSelector("#unresolved tbody tr")))
+        .extracting(r -> r.getAttribute("id"))
+        .containsExactlyInAnyOrder("alert-" + refusedOne, "alert-" + refusedTwo);
+    assertThat(driver.findElement(By.id("no-resolved")).getText())
+        .isEqualTo("No alert was resolved in the last 7 days.");
+    open("/");
+    assertThat(driver.findElement(By.cssSelector("section[aria-labelledby=h-alerts]"))
+        .getText()).as("the overview counts the unresolved ones, acknowledged included")
+        .contains("1 high", "2 medium");
+  }
+
+  /** The id of the one alert of {@code rule} about {@code subject}. */
+  private static String alertId(String subject, String rule) {
+    var list = ConsoleFixture.json(server.send("GET", "/v1/alerts?limit=200",
+        server.adminToken(), null));
+    List<String> ids = new ArrayList<>();
+    list.get("items").forEach(a -> {
+      if (a.get("subject").asText().equals(subject) && a.get("rule").asText().equals(rule)) {
+        ids.add(a.get("id").asText());
+      }
+    });
+    assertThat(ids).as(rule + " about " + subject + " in " + list).hasSize(1);
+    return ids.get(0);
+  }
+
+  /** The texts of the cells of the table row {@code css} selects. */
+  private static List<String> cells(String css) {
+    return driver.findElement(By.cssSelector(css)).findElements(By.tagName("td")).stream()
+        .map(WebElement::getText).toList();
+  }
+
+  @Test
   void aFormWithAWrongOrNoCsrfTokenIsRefused() {
     String d = ConsoleFixture.digest("browser-csrf");
     ConsoleFixture.register(server, d);
@@ -168,13 +252,13 @@ class ConsoleBrowserTest {
     js("document.querySelectorAll('form.move input[name=csrf]')"
         + ".forEach(i => i.value = 'forged')");
     driver.findElement(By.id("reason-reject")).sendKeys("should not happen");
-    driver.findElement(By.id("do-reject")).click();
+    follow(driver.findElement(By.id("do-reject")));
     assertThat(driver.findElement(By.id("problem-code")).getText())
         .isEqualTo("console.csrf_invalid");
     open("/images/" + d);
     js("document.querySelectorAll('form.move input[name=csrf]').forEach(i => i.remove())");
     driver.findElement(By.id("reason-approve")).sendKeys("no token");
-    driver.findElement(By.id("do-approve")).click();
+    follow(driver.findElement(By.id("do-approve")));
     assertThat(driver.findElement(By.id("problem-code")).getText())
         .isEqualTo("console.csrf_invalid");
     assertThat(ConsoleFixture.status(server, d)).isEqualTo("registered");

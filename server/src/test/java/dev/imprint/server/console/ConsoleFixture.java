@@ -12,8 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,6 +72,43 @@ final class ConsoleFixture {
             + "\"github.com/acme/pay\",\"commit\":\"3f9a1c2\",\"pipelineRun\":\"run-7\","
             + "\"builder\":\"github-actions\"}}");
     assertThat(img.statusCode()).as(img.body()).isEqualTo(201);
+  }
+
+  /**
+   * Raises two alerts about {@code spiffeId} the way production does: its approved image is
+   * retired, then five workloads still present join tokens for it and are refused (a retired
+   * image still attesting, high; join tokens refused again and again, medium).
+   */
+  static void retiredStillAttesting(TestServer s, String spiffeId) {
+    HttpResponse<String> id = s.send("POST", "/v1/identities", s.adminToken(), "{\"spiffeId\":\""
+        + spiffeId + "\",\"kind\":\"workload\",\"owner\":\"team\",\"environment\":\"prod\"}");
+    assertThat(id.statusCode()).as(id.body()).isEqualTo(201);
+    String d = digest(spiffeId);
+    HttpResponse<String> img = s.send("POST", "/v1/images", token(s, "pipeline", spiffeId),
+        "{\"repository\":\"registry.example/alerting\",\"digest\":\"" + d + "\",\"identity\":\""
+            + spiffeId + "\",\"provenance\":{\"sourceRepository\":\"github.com/acme/pay\","
+            + "\"commit\":\"3f9a1c2\",\"pipelineRun\":\"run-7\",\"builder\":\"github-actions\"}}");
+    assertThat(img.statusCode()).as(img.body()).isEqualTo(201);
+    move(s, d, "approve", 200);
+    List<String> joinTokens = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> jt = s.send("POST", "/v1/join-tokens", s.adminToken(),
+          "{\"image\":\"" + d + "\",\"identity\":\"" + spiffeId + "\"}");
+      assertThat(jt.statusCode()).as(jt.body()).isEqualTo(201);
+      joinTokens.add(json(jt).get("token").asText());
+    }
+    move(s, d, "retire", 200);
+    for (String t : joinTokens) {
+      HttpResponse<String> r = s.send("POST", "/v1/attest/join-token", null,
+          "{\"join_token\":\"" + t + "\",\"audience\":\"db\"}");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+    }
+  }
+
+  private static void move(TestServer s, String digest, String move, int status) {
+    HttpResponse<String> r = s.send("POST", "/v1/images/" + digest + "/" + move, s.adminToken(),
+        "{\"reason\":\"console test\"}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
   }
 
   static String status(TestServer s, String digest) {

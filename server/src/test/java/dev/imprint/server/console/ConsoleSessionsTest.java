@@ -8,51 +8,29 @@ import dev.imprint.server.auth.IssuedToken;
 import dev.imprint.server.auth.Role;
 import dev.imprint.server.auth.TokenService;
 import dev.imprint.server.store.Database;
+import dev.imprint.server.testing.MovableClock;
 import dev.imprint.server.testing.Stores;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Console sessions in the store, on SQLite and PostgreSQL. */
 class ConsoleSessionsTest {
+  static final Instant START = Instant.parse("2026-12-06T10:00:00Z");
   @TempDir Path dir;
-
-  /** A clock the test moves. */
-  static final class Moving extends Clock {
-    final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse(
-        "2026-12-06T10:00:00Z"));
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-  }
 
   @ParameterizedTest
   @MethodSource("dev.imprint.server.testing.Stores#kinds")
   void aSessionLastsItsLifetimeAndTheStoreKeepsNeitherTheCookieNorTheCsrfToken(
       Stores.Kind kind) throws Exception {
-    Moving clock = new Moving();
+    MovableClock clock = new MovableClock(START);
     try (Database db = Stores.open(kind, dir);
         TokenService tokens = new TokenService(db, new AuditLog(db, clock), clock,
             Duration.ofMillis(50))) {
@@ -79,9 +57,9 @@ class ConsoleSessionsTest {
       });
       assertThat(stored).isNotEmpty().noneMatch(v -> v.contains(opened.cookie())
           || v.contains(opened.session().csrf()) || v.contains(admin.secret()));
-      clock.now.set(clock.instant().plus(ConsoleSessions.LIFETIME).minusSeconds(1));
+      clock.set(clock.instant().plus(ConsoleSessions.LIFETIME).minusSeconds(1));
       assertThat(sessions.find(opened.cookie())).isPresent();
-      clock.now.set(clock.instant().plusSeconds(1));
+      clock.set(clock.instant().plusSeconds(1));
       assertThat(sessions.find(opened.cookie())).as("expired").isEmpty();
     }
   }
@@ -89,7 +67,7 @@ class ConsoleSessionsTest {
   @ParameterizedTest
   @MethodSource("dev.imprint.server.testing.Stores#kinds")
   void closedForgedOrMalformedCookiesFindNoSession(Stores.Kind kind) throws Exception {
-    Moving clock = new Moving();
+    MovableClock clock = new MovableClock(START);
     try (Database db = Stores.open(kind, dir);
         TokenService tokens = new TokenService(db, new AuditLog(db, clock), clock,
             Duration.ofMillis(50))) {

@@ -60,6 +60,17 @@ class EchoedValuesTest {
     }
   }
 
+  /**
+   * Posts {@code body}, which carries {@code value} where the route expects something else, and
+   * checks that the 400 problem has {@code code} and shows the value only printable and bounded.
+   */
+  private static void refusedShowingSafely(String value, String code, String path, String body)
+      throws Exception {
+    var p = problem(json(server.url(), "POST", path, admin, body), 400);
+    assertThat(p.get("code").asText()).isEqualTo(code);
+    safe(p.get("detail").asText(), value);
+  }
+
   private static String quoted(String s) {
     return JsonNodeFactory.instance.textNode(s).toString();
   }
@@ -67,32 +78,23 @@ class EchoedValuesTest {
   @ParameterizedTest
   @MethodSource("hostile")
   void aTokenForAnIdentityOnARoleWithoutOne(String v) throws Exception {
-    var r = json(server.url(), "POST", "/v1/tokens", admin,
+    refusedShowingSafely(v, "token.identity_not_allowed", "/v1/tokens",
         "{\"role\":\"auditor\",\"identity\":" + quoted(v) + "}");
-    var p = problem(r, 400);
-    assertThat(p.get("code").asText()).isEqualTo("token.identity_not_allowed");
-    safe(p.get("detail").asText(), v);
   }
 
   @ParameterizedTest
   @MethodSource("hostile")
   void aTokenForAnUnknownIdentity(String v) throws Exception {
-    var r = json(server.url(), "POST", "/v1/tokens", admin,
+    refusedShowingSafely(v, "token.identity_unknown", "/v1/tokens",
         "{\"role\":\"pipeline\",\"identity\":" + quoted(v) + "}");
-    var p = problem(r, 400);
-    assertThat(p.get("code").asText()).isEqualTo("token.identity_unknown");
-    safe(p.get("detail").asText(), v);
   }
 
   @ParameterizedTest
   @MethodSource("hostile")
   void anImageForAnUnknownIdentity(String v) throws Exception {
-    var r = json(server.url(), "POST", "/v1/images", admin,
+    refusedShowingSafely(v, "image.identity_unknown", "/v1/images",
         "{\"repository\":\"registry.example/echo/api\",\"digest\":\"sha256:" + "d".repeat(64)
             + "\",\"identity\":" + quoted(v) + "}");
-    var p = problem(r, 400);
-    assertThat(p.get("code").asText()).isEqualTo("image.identity_unknown");
-    safe(p.get("detail").asText(), v);
   }
 
   @ParameterizedTest

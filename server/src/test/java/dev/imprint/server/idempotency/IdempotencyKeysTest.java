@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imprint.server.idempotency.IdempotencyKeys.Answer;
 import dev.imprint.server.store.Database;
+import dev.imprint.server.testing.MovableClock;
 import dev.imprint.server.testing.Stores;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -19,36 +18,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class IdempotencyKeysTest {
+  static final Instant START = Instant.parse("2026-12-01T00:00:00Z");
   @TempDir Path dir;
-
-  /** A clock a test moves by hand. */
-  static final class Hands extends Clock {
-    private Instant now = Instant.parse("2026-12-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
 
   @ParameterizedTest
   @MethodSource("dev.imprint.server.testing.Stores#kinds")
   void anAnswerIsKeptForADayThenTheKeyIsFreeAgain(Stores.Kind kind) {
-    Hands clock = new Hands();
+    MovableClock clock = new MovableClock(START);
     try (Database db = Stores.open(kind, dir)) {
       IdempotencyKeys keys = new IdempotencyKeys(db, clock);
       IdempotencyKeys.Key key = IdempotencyKeys.key("0123456789abcdef",
@@ -82,7 +58,7 @@ class IdempotencyKeysTest {
   @Test
   void anAnswerSealedForOneKeyDoesNotOpenWithAnother() {
     try (Database db = Stores.open(Stores.Kind.SQLITE, dir)) {
-      IdempotencyKeys keys = new IdempotencyKeys(db, new Hands());
+      IdempotencyKeys keys = new IdempotencyKeys(db, new MovableClock(START));
       IdempotencyKeys.Key key = IdempotencyKeys.key("0123456789abcdef",
           "a-key-of-sixteen-or-more");
       store(db, keys, key, "secret answer");

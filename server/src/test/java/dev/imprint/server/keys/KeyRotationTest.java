@@ -8,13 +8,13 @@ import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.audit.KeyEncryptionKey;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.testing.AuditActions;
+import dev.imprint.server.testing.MovableClock;
 import dev.imprint.server.testing.Stores;
 import dev.imprint.server.testing.Together;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,31 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class KeyRotationTest {
   static final Duration L = Duration.ofHours(24);
   static final String KEK = Base64.getEncoder().encodeToString(new byte[32]);
+  static final Instant START = Instant.parse("2026-12-05T00:00:00Z");
   @TempDir Path dir;
-
-  /** A clock the test moves. */
-  static final class MovableClock extends Clock {
-    volatile Instant now = Instant.parse("2026-12-05T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
 
   KeyRing ring(Database db, Clock clock) {
     return new KeyRing(db, new AuditLog(db, clock), KeyEncryptionKey.resolve(null, KEK, dir,
@@ -61,7 +38,7 @@ class KeyRotationTest {
   @MethodSource("dev.imprint.server.testing.Stores#kinds")
   void aKeyIsPreparedAtHalfItsPredecessorsLifeActiveAtTwoThirdsAndPublishedUntilItExpires(
       Stores.Kind kind) {
-    MovableClock clock = new MovableClock();
+    MovableClock clock = new MovableClock(START);
     try (Database db = Stores.open(kind, dir)) {
       KeyRing ring = ring(db, clock);
       ring.rotateIfDue();
@@ -85,14 +62,14 @@ class KeyRotationTest {
           .dividedBy(3)));
       assertThat(ring.sequence()).isGreaterThan(seq);
 
-      clock.now = next.activatesAt().minusSeconds(1);
+      clock.set(next.activatesAt().minusSeconds(1));
       assertThat(ring.active(KeyPurpose.JWT_ES256)).isEqualTo(first);
-      clock.now = next.activatesAt();
+      clock.set(next.activatesAt());
       assertThat(ring.active(KeyPurpose.JWT_ES256)).isEqualTo(next);
       assertThat(ring.published(KeyPurpose.JWT_ES256)).as("the old key is still published")
           .contains(first, next);
 
-      clock.now = first.notAfter();
+      clock.set(first.notAfter());
       ring.rotateIfDue();
       assertThat(ring.published(KeyPurpose.JWT_ES256)).doesNotContain(first).contains(next);
 
@@ -110,7 +87,7 @@ class KeyRotationTest {
 
   @Test
   void twoReplicasOnOnePostgresqlRotateOnceAndEachPublishesAKeyBeforeAnySignsWithIt() {
-    MovableClock clock = new MovableClock();
+    MovableClock clock = new MovableClock(START);
     String url = Stores.jdbcUrl(Stores.Kind.POSTGRESQL);
     try (Database a = Database.open(url, dir.resolve("a"));
         Database b = Database.open(url, dir.resolve("b"))) {
@@ -130,7 +107,7 @@ class KeyRotationTest {
       SigningKey next = inA.get(1);
       assertThat(Duration.between(next.createdAt(), next.activatesAt()))
           .isGreaterThanOrEqualTo(KeyRing.PROPAGATION);
-      clock.now = next.activatesAt();
+      clock.set(next.activatesAt());
       assertThat(rings.get(0).active(KeyPurpose.JWT_ES256)).isEqualTo(next);
       assertThat(rings.get(1).published(next.kid())).as("B publishes what A signs with")
           .isPresent();
@@ -142,7 +119,7 @@ class KeyRotationTest {
   @MethodSource("dev.imprint.server.testing.Stores#kinds")
   void anOperatorRotationActivatesThePreparedKeyEarlyButNeverBeforeEveryReplicaPublishesIt(
       Stores.Kind kind) {
-    MovableClock clock = new MovableClock();
+    MovableClock clock = new MovableClock(START);
     try (Database db = Stores.open(kind, dir)) {
       KeyRing ring = ring(db, clock);
       ring.rotateIfDue();
@@ -155,7 +132,7 @@ class KeyRotationTest {
       KeyRing.Rotation es = done.stream().filter(r -> r.purpose() == KeyPurpose.JWT_ES256)
           .findFirst().orElseThrow();
       assertThat(es.previousKid()).isEqualTo(first.kid());
-      assertThat(es.activatesAt()).isEqualTo(clock.now.plus(Duration.ofMinutes(5)));
+      assertThat(es.activatesAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
       clock.advance(Duration.ofMinutes(5));
       assertThat(ring.active(KeyPurpose.JWT_ES256).kid()).isEqualTo(es.kid());
       assertThat(ring.published(first.kid())).as("still published").isPresent();

@@ -2,6 +2,7 @@ package dev.imprint.server.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imprint.server.testing.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

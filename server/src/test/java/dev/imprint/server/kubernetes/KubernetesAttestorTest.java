@@ -18,6 +18,7 @@ import dev.imprint.server.store.Database;
 import dev.imprint.server.svid.SvidException;
 import dev.imprint.server.svid.SvidRequest;
 import dev.imprint.server.testing.AuditActions;
+import dev.imprint.server.testing.MovableClock;
 import dev.imprint.server.testing.Stores;
 import java.nio.file.Path;
 import java.time.Duration;

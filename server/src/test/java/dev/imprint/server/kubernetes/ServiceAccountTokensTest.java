@@ -13,6 +13,7 @@ import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.auth.TokenService;
 import dev.imprint.server.identity.IdentityService;
 import dev.imprint.server.store.Database;
+import dev.imprint.server.testing.MovableClock;
 import dev.imprint.server.testing.Stores;
 import java.nio.file.Path;
 import java.time.Duration;

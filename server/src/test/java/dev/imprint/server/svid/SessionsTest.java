@@ -7,14 +7,13 @@ import static dev.imprint.server.svid.Workloads.ok;
 import static dev.imprint.server.svid.Workloads.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imprint.server.testing.MovableClock;
 import dev.imprint.server.testing.Stores;
 import dev.imprint.server.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,26 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Workload sessions remembered once verified: what the cache may and may not answer. */
 class SessionsTest {
   @TempDir Path dir;
-
-  /** A clock the test moves. */
-  private static final class MovableClock extends Clock {
-    private Instant now = Instant.now();
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
 
   private static AttestedWorkload workload() {
     return new AttestedWorkload(API, "sha256:" + "a".repeat(64),
@@ -71,7 +50,7 @@ class SessionsTest {
           () -> "https://imprint.test");
       IssuedSvids.Session session = sessions.create(workload());
       assertThat(sessions.verified(session.token())).isPresent();
-      clock.now = clock.now.plus(Sessions.TTL).plus(Duration.ofSeconds(1));
+      clock.advance(Sessions.TTL.plusSeconds(1));
       assertThat(sessions.verified(session.token())).isEmpty();
       assertThat(sessions.remembered()).isZero();
     }

@@ -25,7 +25,7 @@ public record ServerProcess(Process process, String url, String adminToken,
   /** Lines of the process's output kept for {@link #output()}; the rest is read and dropped. */
   private static final int MAX_LINES = 20_000;
   private static final HttpClient HTTP = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(2)).build();
+      .connectTimeout(Duration.ofSeconds(30)).build(); // a guard: connects took over 2 s here
 
   /**
    * Starts a server on the data directory {@code dataDir} and the PostgreSQL {@code jdbc} (null:
@@ -73,7 +73,10 @@ public record ServerProcess(Process process, String url, String adminToken,
         StandardCharsets.UTF_8));
     String admin = null;
     List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    // A guard against a server that never gets ready, not a measure of start-up: a JVM started
+    // on the test class path (no class-data sharing) needed over 60 s on 2 cores that other
+    // builds shared, and the test failed before it had asked anything.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     for (String line = out.readLine(); line != null; line = out.readLine()) {
       if (!line.startsWith("admin token: ")) {
         lines.add(line);

