@@ -384,7 +384,10 @@ public final class ImprintServer implements AutoCloseable {
     IdentityService identities = new IdentityService(db, audit, clock, config.trustDomain());
     identities.onOffboard((tx, identity, actor, reason) ->
         tokens.revokeBoundTo(tx, identity.id(), identity.spiffeId(), actor, reason));
-    identities.onStatusChange((tx, identity, from) -> states.changed(tx));
+    identities.onStatusChange((tx, identity, from) -> {
+      states.changed(tx);
+      tokens.changing();
+    });
     modules.add(new IdentityRoutes(identities, tokens::pendingLastSeen, idempotent));
     ImageService images = new ImageService(db, audit, clock, identities, policy);
     images.onRetire((tx, image, actor, reason) -> states.changed(tx));
@@ -634,6 +637,15 @@ public final class ImprintServer implements AutoCloseable {
     ServerLogging.configure(format);
   }
 
+  /**
+   * Sets up process logging as {@link #configureLogging(ServerConfig.LogFormat)} does, into
+   * {@code sink} instead of standard error (the load generator measures the server with the
+   * request log it always writes).
+   */
+  public static void configureLogging(ServerConfig.LogFormat format, java.io.OutputStream sink) {
+    ServerLogging.configure(format, sink);
+  }
+
   @Override
   public void close() {
     if (closing.compareAndSet(false, true)) {
@@ -644,6 +656,7 @@ public final class ImprintServer implements AutoCloseable {
       // closing the store last lets the writer commit anything still queued.
       LOG.info("imprint server stopping: finishing in-flight requests");
       http.stop();
+      ServerLogging.flushRequestLog();
       alerts.close();
       authz.close();
       tokens.close();
