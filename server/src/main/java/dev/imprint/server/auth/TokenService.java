@@ -343,7 +343,7 @@ public final class TokenService implements AutoCloseable {
         }
       });
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      // closing: nothing is remembered any more
+      // closed: the count stays raised, so nothing is remembered any more
       forget();
     }
   }
@@ -362,7 +362,8 @@ public final class TokenService implements AutoCloseable {
   private Optional<Caller> lookUp(String id, byte[] presented) {
     return db.read(c -> {
       // The identity's status is read in the same query, so a disabled identity's tokens stop
-      // working on every replica at once and work again when it is enabled.
+      // working (at once here, within VERIFIED_TTL on other replicas) and work again when it is
+      // enabled.
       try (PreparedStatement ps = c.prepareStatement("SELECT t.role, t.secret_hash,"
           + " t.revoked_at, t.identity_id, i.status, i.spiffe_id FROM api_tokens t"
           + " LEFT JOIN identities i ON i.id = t.identity_id WHERE t.id = ?")) {
