@@ -656,7 +656,6 @@ public final class ImprintServer implements AutoCloseable {
       // closing the store last lets the writer commit anything still queued.
       LOG.info("imprint server stopping: finishing in-flight requests");
       http.stop();
-      ServerLogging.flushRequestLog();
       alerts.close();
       authz.close();
       tokens.close();

@@ -9,10 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * The request log's text line, built without String.format, and written through the request
- * log's queue: every request's line is out once the server has stopped.
- */
+/** The request log's text line, built without String.format, one per request. */
 class RequestLogTest {
   @TempDir Path dir;
 
@@ -29,7 +26,7 @@ class RequestLogTest {
   }
 
   @Test
-  void everyRequestsTextLineIsWrittenByTheTimeTheServerHasStopped() {
+  void everyRequestHasOneTextLineWithItsFields() {
     int n = 300;
     try (LogCapture log = LogCapture.start(ServerConfig.LogFormat.TEXT)) {
       try (TestServer s = TestServer.start(Stores.Kind.SQLITE, dir)) {
