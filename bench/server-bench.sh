@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Control-plane load benchmark: a real server on SQLite and on a genuine PostgreSQL (embedded,
-# durable commits), N concurrent java.net.http clients per scenario, throughput, p50/p99 latency
+# durable commits), N concurrent HTTP clients per scenario (LoadClient), throughput, p50/p99 latency
 # and the units per group commit; audit appends on PostgreSQL alternated with their like-for-like
 # baseline (one connection inserting audit-sized rows in batches of the sizes the group commit
 # formed), --runs times (default 3), with the median and spread of the ratio; then PostgreSQL's

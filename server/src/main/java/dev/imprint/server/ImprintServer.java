@@ -406,7 +406,10 @@ public final class ImprintServer implements AutoCloseable {
     IdentityService identities = new IdentityService(db, audit, clock, config.trustDomain());
     identities.onOffboard((tx, identity, actor, reason) ->
         tokens.revokeBoundTo(tx, identity.id(), identity.spiffeId(), actor, reason));
-    identities.onStatusChange((tx, identity, from) -> states.changed(tx));
+    identities.onStatusChange((tx, identity, from) -> {
+      states.changed(tx);
+      tokens.changing();
+    });
     modules.add(new IdentityRoutes(identities, tokens::pendingLastSeen, idempotent));
     ImageService images = new ImageService(db, audit, clock, identities, policy);
     images.onRetire((tx, image, actor, reason) -> states.changed(tx));
@@ -661,6 +664,15 @@ public final class ImprintServer implements AutoCloseable {
   /** Sets up process logging before {@link #start}. */
   public static void configureLogging(ServerConfig.LogFormat format) {
     ServerLogging.configure(format);
+  }
+
+  /**
+   * Sets up process logging as {@link #configureLogging(ServerConfig.LogFormat)} does, into
+   * {@code sink} instead of standard error (the load generator measures the server with the
+   * request log it always writes).
+   */
+  public static void configureLogging(ServerConfig.LogFormat format, java.io.OutputStream sink) {
+    ServerLogging.configure(format, sink);
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.imprint.server;
 import dev.imprint.server.auth.Caller;
 import dev.imprint.server.http.ApiServer;
 import io.javalin.http.Context;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,18 +20,30 @@ final class RequestLog {
     if (!LOG.isInfoEnabled()) {
       return;
     }
+    String method = ctx.method().name();
     String route = route(ctx);
-    String tokenId = tokenId(ctx);
+    Caller caller = ApiServer.callerOrNull(ctx);
+    String tokenId = caller == null ? "-" : caller.tokenId();
     int status = ctx.statusCode();
     double ms = millis == null ? 0 : millis;
     LOG.atInfo()
-        .addKeyValue("method", ctx.method().name())
+        .addKeyValue("method", method)
         .addKeyValue("route", route)
         .addKeyValue("status", status)
         .addKeyValue("durationMs", Math.round(ms * 100) / 100.0)
         .addKeyValue("tokenId", tokenId)
-        .log(String.format(Locale.ROOT, "%s %s %d %.1fms token=%s", ctx.method().name(), route,
-            status, ms, tokenId));
+        .log(line(method, route, status, ms, tokenId));
+  }
+
+  /**
+   * {@code POST /v1/svid/renew 200 1.3ms token=-}: built directly rather than through
+   * {@code String.format}, whose parsing of the pattern cost more than the rest of the line.
+   */
+  static String line(String method, String route, int status, double ms, String tokenId) {
+    long tenths = Math.round(ms * 10);
+    return new StringBuilder(48 + route.length()).append(method).append(' ').append(route)
+        .append(' ').append(status).append(' ').append(tenths / 10).append('.')
+        .append(tenths % 10).append("ms token=").append(tokenId).toString();
   }
 
   private static String route(Context ctx) {
@@ -41,14 +52,6 @@ final class RequestLog {
       return matched == null ? "unmatched" : matched.path;
     } catch (RuntimeException e) {
       return "unmatched";
-    }
-  }
-
-  private static String tokenId(Context ctx) {
-    try {
-      return ApiServer.caller(ctx).tokenId();
-    } catch (IllegalStateException e) {
-      return "-";
     }
   }
 }

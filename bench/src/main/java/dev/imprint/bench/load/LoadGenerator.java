@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +30,7 @@ import java.util.regex.Pattern;
  *     [--scenario token-create|token-list|image-register|image-read|audit-append|identity
  *                 |authz|mixed-upload|replicas|all] [--slow-link-ms 20] [--no-baseline]
  *     [--runs 3] [--no-input-limits] [--open-fraction 0.5] [--open-rate N]
+ *     [--http-client apache|jdk] [--server-log temp|none|FILE] [--open]
  * </pre>
  *
  * <p>{@code --no-input-limits} runs the scenarios' servers without the request-body budget and
@@ -126,6 +126,18 @@ public final class LoadGenerator {
    */
   private static boolean inputLimits = true;
 
+  /**
+   * With {@code --open}, each identity scenario also runs at a fixed offered rate of
+   * {@code --open-fraction} of its closed-loop rate ({@link AuthorizeLoad#openLoop}: latency
+   * from each request's scheduled start, so a stall counts for every request it delays).
+   */
+  private static boolean open;
+  private static double openShare = 0.5;
+  private static final List<String> OPEN_ROWS = new ArrayList<>();
+
+  /** The timed clients' HTTP stack ({@code --http-client apache|jdk}, see {@link LoadClient}). */
+  private static LoadClient.Kind httpClient = LoadClient.Kind.APACHE;
+
   public static void main(String[] args) throws Exception {
     String store = "both";
     String scenario = "all";
@@ -137,6 +149,7 @@ public final class LoadGenerator {
     int runs = 3;
     double openFraction = 0.5;
     double openRate = 0;
+    String serverLog = "temp";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--store" -> store = args[++i];
@@ -149,11 +162,15 @@ public final class LoadGenerator {
         case "--slow-link-ms" -> slowLinkMs = Integer.parseInt(args[++i]);
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--no-input-limits" -> inputLimits = false;
-        case "--open-fraction" -> openFraction = Double.parseDouble(args[++i]);
+        case "--open-fraction" -> openShare = openFraction = Double.parseDouble(args[++i]);
         case "--open-rate" -> openRate = Double.parseDouble(args[++i]);
+        case "--http-client" -> httpClient = LoadClient.Kind.parse(args[++i]);
+        case "--server-log" -> serverLog = args[++i];
+        case "--open" -> open = true;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
+    serverLogging(serverLog);
     System.out.println("| scenario | store | clients | requests | req/s | p50 ms | p99 ms |"
         + " errors | units per commit min / median / p90 / max |");
     System.out.println("|---|---|---|---|---|---|---|---|---|");
@@ -210,6 +227,13 @@ public final class LoadGenerator {
             }
           }
         }
+        if (!OPEN_ROWS.isEmpty()) {
+          System.out.println();
+          System.out.printf(Locale.ROOT, "(b) fixed offered rate (open loop) of %.0f %% of each"
+              + " row's closed-loop rate above:%n%n", openShare * 100);
+          System.out.println(AuthorizeLoad.openHeader());
+          OPEN_ROWS.forEach(System.out::println);
+        }
         if (only.equals("identity") || oneIdentity) {
           return;
         }
@@ -260,6 +284,27 @@ public final class LoadGenerator {
         pg.close();
       }
     }
+  }
+
+  /**
+   * The servers log as {@code imprint server} does (text, INFO, one line per request), into
+   * {@code where}: a file, {@code temp} (a temporary file, deleted at exit) or {@code none}
+   * (warnings only, to standard error: the request log is then not part of what is measured).
+   */
+  private static void serverLogging(String where) throws IOException {
+    if (where.equals("none")) {
+      return;
+    }
+    Path file;
+    if (where.equals("temp")) {
+      file = Files.createTempFile("imprint-bench-server-", ".log");
+      file.toFile().deleteOnExit();
+    } else {
+      file = Path.of(where);
+    }
+    ImprintServer.configureLogging(ServerConfig.LogFormat.TEXT,
+        new java.io.FileOutputStream(file.toFile(), true));
+    System.err.println("server log: " + file);
   }
 
   static String newDatabase(EmbeddedPostgres pg) throws Exception {
@@ -330,17 +375,37 @@ public final class LoadGenerator {
       }
       Target target = new Target(server.url(), m.group(1));
       scenario.setUp(target);
-      drive(scenario, target, clients, warmup);
-      BatchSizes before = server.database().writeBatchSizes();
-      long cpu0 = processCpuNanos();
-      Result r = drive(scenario, target, clients, seconds);
-      long cpu = processCpuNanos() - cpu0;
-      // the process's CPU time per request (server and clients: one JVM); unlike req/s it
-      // hardly depends on what else the machine runs, so it is what an A/B on a busy machine
-      // compares
-      System.err.printf(Locale.ROOT, "cpu: %s %s %d clients: %.0f us CPU per request%n",
-          scenario.name(), store, clients, r.requests() == 0 ? Double.NaN
-              : cpu / 1e3 / r.requests());
+      Result r;
+      long cpu;
+      ThreadCpu.Split split;
+      BatchSizes before;
+      try (LoadClient http = new LoadClient(httpClient, clients)) {
+        drive(scenario, target, http, clients, warmup);
+        before = server.database().writeBatchSizes();
+        ThreadCpu.Snapshot threads0 = ThreadCpu.now();
+        long cpu0 = processCpuNanos();
+        r = drive(scenario, target, http, clients, seconds);
+        cpu = processCpuNanos() - cpu0;
+        split = ThreadCpu.between(threads0, ThreadCpu.now(), ThreadCpu.clientOf(scenario.name()));
+        if (open && identityScenarios().stream().anyMatch(x -> x.name().equals(scenario.name()))) {
+          AuthorizeLoad.OpenResult o = AuthorizeLoad.openLoop(store, clients,
+              Math.max(1, openShare * r.perSecond()), seconds, (client, i) -> http.send(client,
+                  scenario.request(target, client, i)) == scenario.expectedStatus());
+          OPEN_ROWS.add(o.row().replaceFirst("^\\| authorize \\|", "| " + scenario.name()
+              + " |"));
+        }
+      }
+      // the process's CPU time per request (server and clients: one JVM), and each side's
+      // share (client: the driver threads and the HTTP client's own; server: every other
+      // thread, JIT and collector included); unlike req/s it hardly depends on what else the
+      // machine runs, so it is what an A/B on a busy machine compares
+      double n = r.requests() == 0 ? Double.NaN : r.requests();
+      System.err.printf(Locale.ROOT, "cpu: %s %s %d clients (%s client): %.0f us CPU per"
+          + " request (client threads %.0f us, server threads %.0f us, JIT compiler, GC and"
+          + " ended threads %.0f us)%n", scenario.name(), store, clients,
+          httpClient.name().toLowerCase(Locale.ROOT), cpu / 1e3 / n,
+          split.clientNanos() / 1e3 / n, split.serverNanos() / 1e3 / n,
+          (cpu - split.clientNanos() - split.serverNanos()) / 1e3 / n);
       return new Result(scenario.name(), store, clients, r.requests(), r.errors(), r.seconds(),
           r.latenciesNanos(), server.database().writeBatchSizes().since(before));
     } finally {
@@ -359,11 +424,10 @@ public final class LoadGenerator {
     boolean call(int client, long i) throws Exception;
   }
 
-  private static Result drive(Scenario scenario, Target target, int clients, int seconds)
-      throws InterruptedException {
-    return drive(scenario.name(), clients, seconds, (client, i) -> HTTP.send(
-        scenario.request(target, client, i), HttpResponse.BodyHandlers.discarding())
-        .statusCode() == scenario.expectedStatus());
+  private static Result drive(Scenario scenario, Target target, LoadClient http, int clients,
+      int seconds) throws InterruptedException {
+    return drive(scenario.name(), clients, seconds, (client, i) -> http.send(client,
+        scenario.request(target, client, i)) == scenario.expectedStatus());
   }
 
   /** Runs {@code op} from {@code clients} threads for {@code seconds}; latencies of successes. */
@@ -426,21 +490,11 @@ public final class LoadGenerator {
       perClient[c] = lat;
       int client = c;
       Thread t = new Thread(() -> {
-        long i = 0;
-        while (System.nanoTime() < deadline && counts[client] < lat.length) {
-          long t0 = System.nanoTime();
-          try {
-            if (!op.call(client, i++)) {
-              errors[client]++;
-              continue;
-            }
-          } catch (InterruptedException e) {
-            return;
-          } catch (Exception e) {
-            errors[client]++;
-            continue;
-          }
-          lat[counts[client]++] = System.nanoTime() - t0;
+        long cpu0 = ThreadCpu.current();
+        try {
+          drive(op, client, deadline, lat, counts, errors);
+        } finally {
+          ThreadCpu.DRIVERS.addAndGet(ThreadCpu.current() - cpu0);
         }
       }, name + "-" + c);
       threads.add(t);
@@ -451,6 +505,28 @@ public final class LoadGenerator {
     }
     return new PerClient(perClient, counts, errors, (System.nanoTime() - start) / 1e9);
   }
+
+  /** One client's closed loop until {@code deadline}. */
+  private static void drive(Op op, int client, long deadline, long[] lat, int[] counts,
+      long[] errors) {
+    long i = 0;
+    while (System.nanoTime() < deadline && counts[client] < lat.length) {
+      long t0 = System.nanoTime();
+      try {
+        if (!op.call(client, i++)) {
+          errors[client]++;
+          continue;
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (Exception e) {
+        errors[client]++;
+        continue;
+      }
+      lat[counts[client]++] = System.nanoTime() - t0;
+    }
+  }
+
 
   static void deleteTree(Path dir) throws IOException {
     try (var walk = Files.walk(dir)) {

@@ -24,7 +24,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * API tokens: random, shown once, stored only as SHA-256 hashes, revocable. A token reads
@@ -32,8 +39,23 @@ import java.util.regex.Pattern;
  * A workload or pipeline token may be bound to an identity: it then authenticates only while
  * the identity is active, and its use is the identity's "last seen". {@link #close()} writes the
  * last uses still held in memory and must run before the store closes.
+ *
+ * <p>A token that authenticated is remembered for at most {@link #VERIFIED_TTL}, keyed by its
+ * SHA-256 hash (never the token), so that a busy caller costs no store read per request. A
+ * revocation, or an identity disabled, enabled or offboarded, forgets every remembered token on
+ * this server inside its transaction, and nothing is remembered again until that transaction
+ * has committed: on this server it takes effect at once. Another replica sharing the store
+ * notices within {@link #VERIFIED_TTL}.
  */
 public final class TokenService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
+  /**
+   * How long a token that authenticated is trusted without reading the store again: the most a
+   * revocation on another replica may lag on this one.
+   */
+  public static final Duration VERIFIED_TTL = Duration.ofSeconds(2);
+  /** Most tokens remembered at once; past it, expired ones are dropped, then all. */
+  static final int MAX_VERIFIED = 10_000;
   /** How often the times tokens were last used are written to the store by default. */
   public static final Duration USAGE_FLUSH_INTERVAL = Duration.ofSeconds(30);
   private static final Pattern FORMAT = Pattern.compile("imp_([0-9a-f]{16})_[A-Za-z0-9_-]{43}");
@@ -54,6 +76,19 @@ public final class TokenService implements AutoCloseable {
   private final Clock clock;
   private final TokenUsage usage;
   private final SecureRandom random = new SecureRandom();
+  /** A caller and when (System.nanoTime) the store last confirmed it. */
+  private record Verified(Caller caller, long confirmedNanos) {}
+
+  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+  /** Bumped whenever the remembered tokens are forgotten. */
+  private final AtomicLong forgotten = new AtomicLong();
+  /** Changes to tokens or identities not yet known to be committed (nothing is remembered). */
+  private final AtomicInteger changing = new AtomicInteger();
+  private final ExecutorService afterCommit = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "imprint-token-changes");
+    t.setDaemon(true);
+    return t;
+  });
 
   /**
    * A token service whose record of when tokens were last used is written every
@@ -258,10 +293,77 @@ public final class TokenService implements AutoCloseable {
       return Optional.empty();
     }
     String id = m.group(1);
-    byte[] presented = hash(bearer).getBytes(StandardCharsets.US_ASCII);
+    String hash = hash(bearer);
+    long now = System.nanoTime();
+    Verified known = verified.get(hash);
+    if (known != null && now - known.confirmedNanos() < VERIFIED_TTL.toNanos()) {
+      Caller c = known.caller();
+      usage.record(c.tokenId(), c.identityId(), clock.millis());
+      return Optional.of(c);
+    }
+    long seen = forgotten.get();
+    Optional<Caller> caller = lookUp(id, hash.getBytes(StandardCharsets.US_ASCII));
+    // a change that began while the store was read may have been missed by the read: such a
+    // caller is answered but not remembered
+    if (caller.isPresent() && changing.get() == 0 && forgotten.get() == seen) {
+      remember(hash, new Verified(caller.get(), now));
+    }
+    return caller;
+  }
+
+  private void remember(String hash, Verified v) {
+    if (verified.size() >= MAX_VERIFIED) {
+      long now = System.nanoTime();
+      verified.values().removeIf(x -> now - x.confirmedNanos() >= VERIFIED_TTL.toNanos());
+      if (verified.size() >= MAX_VERIFIED) {
+        verified.clear();
+      }
+    }
+    verified.put(hash, v);
+  }
+
+  /**
+   * Called inside a transaction that revokes tokens or changes an identity's status: forgets
+   * every remembered token now, and remembers none until the transaction has committed or
+   * rolled back (the group commit is FIFO: an empty write queued now returns once the batch
+   * holding this change has been decided), so the change applies to this server's next request.
+   */
+  public void changing() {
+    changing.incrementAndGet();
+    forget();
+    try {
+      afterCommit.execute(() -> {
+        try {
+          db.write(c -> null);
+        } catch (RuntimeException e) {
+          LOG.debug("flush after a token or identity change failed: {}", e.getMessage());
+        } finally {
+          forget();
+          changing.decrementAndGet();
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed: the count stays raised, so nothing is remembered any more
+      forget();
+    }
+  }
+
+  /** Forgets every remembered token. */
+  private void forget() {
+    forgotten.incrementAndGet();
+    verified.clear();
+  }
+
+  /** How many tokens are remembered now (tests). */
+  int remembered() {
+    return verified.size();
+  }
+
+  private Optional<Caller> lookUp(String id, byte[] presented) {
     return db.read(c -> {
       // The identity's status is read in the same query, so a disabled identity's tokens stop
-      // working on every replica at once and work again when it is enabled.
+      // working (at once here, within VERIFIED_TTL on other replicas) and work again when it is
+      // enabled.
       try (PreparedStatement ps = c.prepareStatement("SELECT t.role, t.secret_hash,"
           + " t.revoked_at, t.identity_id, i.status, i.spiffe_id FROM api_tokens t"
           + " LEFT JOIN identities i ON i.id = t.identity_id WHERE t.id = ?")) {
@@ -353,7 +455,8 @@ public final class TokenService implements AutoCloseable {
   }
 
   /**
-   * Revokes a token at once (every replica checks the store on each request). The last active
+   * Revokes a token: at once on this server, within {@link #VERIFIED_TTL} on the other replicas
+   * of its store (see the class comment). The last active
    * admin token is never revoked, so the API always keeps someone who can manage it: revoking
    * it is 409 {@code token.last_admin} (mint another admin token first, or restart the server
    * with {@code --bootstrap-admin}).
@@ -361,7 +464,7 @@ public final class TokenService implements AutoCloseable {
    * @return false when no token has that id; revoking twice is not an error
    */
   public boolean revoke(String id, String by) {
-    return db.write(c -> {
+    boolean found = db.write(c -> {
       // The writers' lock before the count: two admins revoking each other at once on replicas
       // of one PostgreSQL would otherwise both see two active admins and leave none.
       db.lockWriters(c);
@@ -387,6 +490,7 @@ public final class TokenService implements AutoCloseable {
             + " admin token; revoking it would leave no one able to manage the server. Create"
             + " another admin token first (or restart the server with --bootstrap-admin)");
       }
+      changing();
       try (PreparedStatement ps = c.prepareStatement(
           "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
         ps.setLong(1, clock.millis());
@@ -396,6 +500,9 @@ public final class TokenService implements AutoCloseable {
       audit.append(c, AuditEvent.of(by, "token.revoked", "token:" + id));
       return true;
     });
+    // committed: forget what was remembered while it committed, before the caller is answered
+    forget();
+    return found;
   }
 
   /**
@@ -409,6 +516,7 @@ public final class TokenService implements AutoCloseable {
     // the writers' lock keeps the set revoked below equal to the one read here for the audit
     // entries: no replica revokes one of them in between
     db.lockWriters(tx);
+    changing();
     List<String> ids = new ArrayList<>();
     try (PreparedStatement ps = tx.prepareStatement("SELECT id FROM api_tokens"
         + " WHERE identity_id = ? AND revoked_at IS NULL ORDER BY id")) {
@@ -465,6 +573,7 @@ public final class TokenService implements AutoCloseable {
   /** Writes the last uses still held in memory; call before the store closes. */
   @Override
   public void close() {
+    afterCommit.shutdown();
     usage.close();
   }
 

@@ -114,7 +114,13 @@ public final class ApiServer {
         }
         server.insertHandler(new ApiCapacity(metrics));
       });
-      cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(errors));
+      cfg.jetty.modifyServletContextHandler(context -> {
+        context.setErrorHandler(errors);
+        // no servlet sessions: API calls carry bearer tokens and the console keeps its own
+        // cookie session (ConsoleSessions), so Jetty's session handler would only wrap every
+        // request's stream and look for a session cookie (Jetty cannot unset it: see NoSessions)
+        context.setSessionHandler(new NoSessions());
+      });
       cfg.router.javaLangErrorHandler(ApiServer::errorEscaped);
       Api api = new Api(cfg.routes);
       holder[0] = api;
@@ -177,6 +183,35 @@ public final class ApiServer {
     return new ApiServer(app, holder[0].routes(), holder[0].pages());
   }
 
+  /**
+   * Jetty's servlet context always has a session handler once Javalin has given it one (it
+   * refuses to unset it), so this one stands in its place and passes every request straight on:
+   * no stream wrapper and no cookie parsing; the request has no session ({@code getSession(false)}
+   * is null) and none can be opened ({@code getSession(true)} throws).
+   */
+  static final class NoSessions extends org.eclipse.jetty.ee10.servlet.SessionHandler {
+    @Override
+    public boolean handle(org.eclipse.jetty.server.Request request,
+        org.eclipse.jetty.server.Response response, org.eclipse.jetty.util.Callback callback)
+        throws Exception {
+      var servlet = org.eclipse.jetty.server.Request.as(request,
+          org.eclipse.jetty.ee10.servlet.ServletContextRequest.class);
+      if (servlet != null) {
+        servlet.setRequestedSession(org.eclipse.jetty.session.AbstractSessionManager
+            .RequestedSession.NO_REQUESTED_SESSION);
+      }
+      org.eclipse.jetty.server.Handler next = getHandler();
+      return next != null && next.handle(request, response, callback);
+    }
+
+    @Override
+    public void newSession(org.eclipse.jetty.server.Request request, String requestedId,
+        java.util.function.Consumer<org.eclipse.jetty.session.ManagedSession> consumer) {
+      throw new IllegalStateException("this server opens no servlet sessions: API calls carry"
+          + " bearer tokens and the console keeps its own cookie session");
+    }
+  }
+
   /** The authenticated caller of a request (set before any non-public handler runs). */
   public static Caller caller(Context ctx) {
     Caller c = ctx.attribute(CALLER);
@@ -184,6 +219,11 @@ public final class ApiServer {
       throw new IllegalStateException("no caller on a public route");
     }
     return c;
+  }
+
+  /** The authenticated caller of a request, or null on a public route or before it is known. */
+  public static Caller callerOrNull(Context ctx) {
+    return ctx.attribute(CALLER);
   }
 
   /** The port actually bound (useful with port 0). */

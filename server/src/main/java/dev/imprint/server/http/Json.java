@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
@@ -68,6 +69,17 @@ public final class Json {
 
   /** The shared mapper; configured once, thread-safe. */
   public static final ObjectMapper MAPPER = strictMapper();
+
+  /**
+   * One reader per request type, built once: {@code readerFor} would look up the type's
+   * deserializer again for every request.
+   */
+  private static final ClassValue<ObjectReader> READERS = new ClassValue<>() {
+    @Override
+    protected ObjectReader computeValue(Class<?> type) {
+      return MAPPER.readerFor(type);
+    }
+  };
 
   private Json() {}
 
@@ -196,7 +208,7 @@ public final class Json {
       if (type == JsonNode.class) {
         return type.cast(wholeTree(body, kept));
       }
-      return MAPPER.readerFor(type).withAttribute(Shape.KeptValues.KEY, kept).readValue(body);
+      return READERS.get(type).withAttribute(Shape.KeptValues.KEY, kept).readValue(body);
     } catch (IOException | RuntimeException e) {
       limits.budget().release(ctx);
       ApiProblem p = problem(e, maxBytes);
