@@ -337,10 +337,10 @@ public final class ApiServer {
           "too many requests are waiting for the store; nothing was written; retry after the"
               + " Retry-After seconds");
       case "store.outcome_unknown" -> new ApiProblem(503, e.code(), "Service unavailable",
-          "the connection to the store failed while the change was being committed, and"
-              + " whether it was committed could not be found out in time; retry with the same"
-              + " Idempotency-Key to get the original answer, or check before retrying without"
-              + " one");
+          "the store failed while the change was being committed, or after it was"
+              + " committed and before the request was done, and whether the change is in place"
+              + " could not be confirmed in time; retry with the same Idempotency-Key to get the"
+              + " original answer, or check before retrying without one");
       default -> {
         LOG.error("store failure", e);
         yield new ApiProblem(503, e.code(), "Service unavailable",
