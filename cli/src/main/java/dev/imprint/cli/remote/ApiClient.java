@@ -121,11 +121,12 @@ public final class ApiClient {
    * A POST. One that creates ({@code /v1/tokens}, {@code /v1/identities}, {@code /v1/images},
    * {@code /v1/findings}, {@code /v1/join-tokens}, {@code /v1/clusters} and a cluster's
    * {@code admission-tokens} and {@code bindings}, {@code /v1/keys/rotate},
-   * {@code /v1/db/servers}) carries a fresh {@code Idempotency-Key} and is sent again with the
+   * {@code /v1/db/servers}, and a workload's {@code /v1/db/credentials}, whose key the server
+   * binds to its SPIFFE ID) carries a fresh {@code Idempotency-Key} and is sent again with the
    * same key, up to {@value #ATTEMPTS} times in all, when the server could not be reached or
    * answered 503 {@code store.outcome_unknown}, {@code store.unavailable} or {@code store.busy}:
    * the server then answers a retry of a request that did land with its original answer, so a
-   * retry never makes a second token.
+   * retry never makes a second token or database login.
    */
   public JsonNode post(String path, Object body) {
     if (!CREATING.matcher(path).matches()) {
@@ -147,7 +148,7 @@ public final class ApiClient {
   /** Creating calls: they get an Idempotency-Key and are retried. */
   private static final java.util.regex.Pattern CREATING =
       java.util.regex.Pattern.compile("/v1/(tokens|identities|images|findings|join-tokens"
-          + "|clusters(/[^/]+/(admission-tokens|bindings))?|keys/rotate|db/servers)");
+          + "|clusters(/[^/]+/(admission-tokens|bindings))?|keys/rotate|db/(servers|credentials))");
   /** How many times a creating call is sent at most. */
   static final int ATTEMPTS = 4;
   /** What a retry with the same key fixes: the call may not have landed, or may have. */

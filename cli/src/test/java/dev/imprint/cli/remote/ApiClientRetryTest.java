@@ -71,7 +71,8 @@ class ApiClientRetryTest {
     ApiClient client = new ApiClient(serve(0, ""), "imp_token");
     List<String> creating = List.of("/v1/tokens", "/v1/identities", "/v1/images",
         "/v1/findings", "/v1/join-tokens", "/v1/clusters", "/v1/clusters/prod-eu/admission-tokens",
-        "/v1/clusters/prod-eu/bindings", "/v1/keys/rotate", "/v1/db/servers");
+        "/v1/clusters/prod-eu/bindings", "/v1/keys/rotate", "/v1/db/servers",
+        "/v1/db/credentials");
     for (String path : creating) {
       client.post(path, Map.of());
     }
@@ -80,10 +81,19 @@ class ApiClientRetryTest {
     keys.clear();
     for (String path : List.of("/v1/images/resolve", "/v1/attest/join-token",
         "/v1/identities/0123456789abcdef/disable", "/v1/clusters/prod-eu/other",
-        "/v1/db/leases/lease-1/revoke", "/v1/grants/plan")) {
+        "/v1/db/leases/lease-1/revoke", "/v1/db/leases/lease-1/renew", "/v1/grants/plan")) {
       client.post(path, Map.of());
     }
-    assertThat(keys).containsOnly("null").hasSize(6);
+    assertThat(keys).containsOnly("null").hasSize(7);
+  }
+
+  @Test
+  void aDatabaseLoginIsSentAgainWithItsKeySoTheServerMakesOneRole() throws Exception {
+    // the bearer is a workload's JWT-SVID, as imprint db login sends it
+    ApiClient client = new ApiClient(serve(1, "store.outcome_unknown"), "eyJhbGciOi.svid.sig");
+    client.post("/v1/db/credentials", Map.of("resource", "db:postgres://shop-db/shop"));
+    assertThat(keys).hasSize(2).doesNotContain("null");
+    assertThat(keys).containsOnly(keys.get(0));
   }
 
   @Test

@@ -44,7 +44,7 @@ public final class DbRoutes implements ApiModule {
 
   private final Idempotent idempotent;
 
-  /** A registration honours an Idempotency-Key through {@code idempotent}. */
+  /** A registration and a login honour an Idempotency-Key through {@code idempotent}. */
   public DbRoutes(DbServers servers, LeaseService leases, Idempotent idempotent) {
     this.servers = servers;
     this.leases = leases;
@@ -118,7 +118,15 @@ public final class DbRoutes implements ApiModule {
   private void credentials(Context ctx) {
     LeaseService.Workload w = leases.authenticate(bearer(ctx));
     CredentialsBody b = Json.body(ctx, CredentialsBody.class);
-    IssuedLogin login = leases.issue(w, b.resource(), b.privileges(), b.ttl());
+    ctx.header("Cache-Control", "no-store");
+    // the key is the workload's (its SPIFFE ID: no API token here); the stored answer holds the
+    // password, sealed under the Idempotency-Key as every answer is, and commits with the lease
+    idempotent.respond(ctx, w.subject(), b, IssuedLogin.class,
+        login -> Idempotent.answer(201, null, login(login)),
+        () -> leases.issue(w, b.resource(), b.privileges(), b.ttl()));
+  }
+
+  private static Map<String, Object> login(IssuedLogin login) {
     Lease l = login.lease();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("username", l.username());
@@ -129,8 +137,7 @@ public final class DbRoutes implements ApiModule {
     m.put("sslmode", login.sslmode());
     m.put("expiresAt", l.expiresAt().toString());
     m.put("lease", lease(l));
-    ctx.header("Cache-Control", "no-store");
-    ctx.status(201).json(m);
+    return m;
   }
 
   private void renew(Context ctx) {

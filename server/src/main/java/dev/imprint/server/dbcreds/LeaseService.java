@@ -138,12 +138,23 @@ public final class LeaseService {
         failed(lease, e);
         throw createFailure(server, e);
       }
-      Lease active = db.write(c -> activate(c, lease));
-      if (active == null) {
+      // the activation's result is the whole answer, so that an Idempotency-Key's record of it
+      // (a rider on this write, see Idempotent) commits with the lease or not at all
+      IssuedLogin issued;
+      try {
+        issued = db.write(c -> {
+          Lease active = activate(c, lease);
+          return active == null ? null : new IssuedLogin(active, new String(password),
+              server.host(), server.port(), server.sslmode());
+        });
+      } catch (RuntimeException e) {
+        abandon(lease);
+        throw e;
+      }
+      if (issued == null) {
         throw notActivated(lease);
       }
-      return new IssuedLogin(active, new String(password), server.host(), server.port(),
-          server.sslmode());
+      return issued;
     } finally {
       Arrays.fill(password, '\0');
     }
@@ -174,6 +185,32 @@ public final class LeaseService {
       }
       return null;
     });
+  }
+
+  /**
+   * Ends a lease whose activation did not commit (the store failed, or a concurrent request with
+   * the same Idempotency-Key was answered first) and drops its role at once, so no login is left
+   * that nobody received. Should the activation have committed after all (the store lost only
+   * its answer), the lease is no longer pending and this does nothing; should the store still
+   * fail, the lease stays pending and the reaper drops it after {@link #PENDING_GRACE}.
+   */
+  private void abandon(Lease lease) {
+    try {
+      boolean ended = db.write(c -> {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE db_leases SET state = 'ended',"
+            + " end_reason = 'abandoned', ended_at = ? WHERE id = ? AND state = 'pending'")) {
+          ps.setLong(1, clock.millis());
+          ps.setString(2, lease.id());
+          return ps.executeUpdate() == 1;
+        }
+      });
+      if (ended) {
+        reapOne(lease.id());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("lease {} on {} was not activated and could not be ended now ({}); the reaper"
+          + " drops its role", lease.id(), lease.server(), e.getMessage());
+    }
   }
 
   /**

@@ -29,10 +29,11 @@ import org.bouncycastle.crypto.params.HKDFParameters;
 /**
  * The answers to creating requests sent with an {@code Idempotency-Key}, stored in the same
  * transaction as the change they answer and kept for {@link #RETENTION}. A key belongs to the
- * caller's token: the same key from another token is another key.
+ * caller: its token, or a workload's SPIFFE ID on a route a JWT-SVID authenticates. The same key
+ * from another caller is another key.
  *
  * <p>Neither the key, the request nor the answer is stored in clear. A record is found by the
- * SHA-256 of the token id and the key; the request it answered is kept as an HMAC-SHA256 and its
+ * SHA-256 of the caller (token id or SPIFFE ID) and the key; the request it answered is kept as an HMAC-SHA256 and its
  * answer sealed with AES-256-GCM, each under its own key derived from the Idempotency-Key
  * (HKDF-SHA256): the answer to a token creation holds the new token's secret, and
  * only the client that holds the Idempotency-Key can read it again; someone who reads the store
@@ -90,15 +91,18 @@ public final class IdempotencyKeys {
     this.clock = clock;
   }
 
-  /** Binds {@code key} (a validated Idempotency-Key) to the token {@code tokenId}. */
-  public static Key key(String tokenId, String key) {
+  /**
+   * Binds {@code key} (a validated Idempotency-Key) to {@code caller}: a token's id (16 hex
+   * digits), or a workload's SPIFFE ID ({@code spiffe://...}), so the two never meet.
+   */
+  public static Key key(String caller, String key) {
     byte[] ikm = key.getBytes(StandardCharsets.UTF_8);
-    byte[] salt = ("imprint idempotency " + tokenId).getBytes(StandardCharsets.UTF_8);
+    byte[] salt = ("imprint idempotency " + caller).getBytes(StandardCharsets.UTF_8);
     HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
     hkdf.init(new HKDFParameters(ikm, salt, INFO));
     byte[] derived = new byte[64];
     hkdf.generateBytes(derived, 0, derived.length);
-    return new Key(sha256Hex("imprint idempotency lookup v1\0" + tokenId + "\0" + key),
+    return new Key(sha256Hex("imprint idempotency lookup v1\0" + caller + "\0" + key),
         Arrays.copyOf(derived, 32), Arrays.copyOfRange(derived, 32, 64));
   }
 

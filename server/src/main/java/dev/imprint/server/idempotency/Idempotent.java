@@ -46,13 +46,26 @@ public final class Idempotent {
    */
   public <T> void respond(Context ctx, Object request, Class<T> type,
       Function<T, Answer> render, Supplier<T> action) {
+    if (ctx.header(HEADER) == null) {
+      send(ctx, render.apply(action.get()), false);
+      return;
+    }
+    respond(ctx, ApiServer.caller(ctx).tokenId(), request, type, render, action);
+  }
+
+  /**
+   * As {@link #respond(Context, Object, Class, Function, Supplier)}, for a route whose caller
+   * has no API token: the key is bound to {@code caller} instead, which the route has
+   * authenticated (a workload's SPIFFE ID, which no token id can equal).
+   */
+  public <T> void respond(Context ctx, String caller, Object request, Class<T> type,
+      Function<T, Answer> render, Supplier<T> action) {
     String header = ctx.header(HEADER);
     if (header == null) {
       send(ctx, render.apply(action.get()), false);
       return;
     }
-    IdempotencyKeys.Key key = IdempotencyKeys.key(ApiServer.caller(ctx).tokenId(),
-        parse(header));
+    IdempotencyKeys.Key key = IdempotencyKeys.key(caller, parse(header));
     String requestHash = requestHash(ctx, key, request);
     Optional<IdempotencyKeys.Stored> earlier = keys.find(key);
     if (earlier.isPresent()) {
