@@ -174,6 +174,48 @@ class DbCredentialsIdempotencyTest {
     }
   }
 
+  @Test
+  void aLoginWhoseLeaseCannotBeActivatedLeavesNoRoleAndARetryRunsAgain() throws Exception {
+    try (TestServer s = TestServer.start(Stores.Kind.SQLITE, dir)) {
+      DbEstate.register(s);
+      String svid = DbEstate.svid(s, DbEstate.workload(s, API), API);
+      DbEstate.grants(s, DbEstate.API_GRANTS);
+      Set<String> before = new HashSet<>(TargetPostgres.imprintRoles());
+      // the store refuses the activation, after the role was created on the target
+      storeDdl(s, "CREATE TRIGGER no_activation BEFORE UPDATE OF state ON db_leases WHEN"
+          + " NEW.state = 'active' BEGIN SELECT RAISE(ABORT, 'injected'); END");
+      String key = UUID.randomUUID().toString();
+
+      HttpResponse<String> failed = ask(s, svid, READ, key);
+      assertThat(failed.statusCode()).as(failed.body()).isGreaterThanOrEqualTo(400);
+      assertThat(DbEstate.json(failed).get("code").asText()).startsWith("store.");
+      assertThat(newRoles(before)).as("the role nobody received was dropped before the answer")
+          .isEmpty();
+      JsonNode leases = ok(s.send("GET", "/v1/db/leases", s.adminToken(), null), 200)
+          .get("leases");
+      assertThat(leases).hasSize(1);
+      assertThat(leases.get(0).get("state").asText()).isEqualTo("ended");
+      assertThat(leases.get(0).get("endReason").asText()).isEqualTo("abandoned");
+      assertThat(leases.get(0).get("droppedAt").isNull()).isFalse();
+      assertThat(storedAnswers(s)).as("nothing stored for the key").isEmpty();
+
+      storeDdl(s, "DROP TRIGGER no_activation");
+      HttpResponse<String> retry = ask(s, svid, READ, key);
+      JsonNode login = ok(retry, 201);
+      assertThat(retry.headers().firstValue("Idempotency-Replayed")).isEmpty();
+      assertThat(newRoles(before)).containsExactly(login.get("username").asText());
+    }
+  }
+
+  private static void storeDdl(TestServer s, String sql) {
+    s.server().database().write(c -> {
+      try (Statement st = c.createStatement()) {
+        st.execute(sql);
+      }
+      return null;
+    });
+  }
+
   private static HttpResponse<String> ask(TestServer s, String svid, String body, String key)
       throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create(s.url() + "/v1/db/credentials"))
