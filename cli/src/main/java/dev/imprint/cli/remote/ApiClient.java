@@ -148,7 +148,8 @@ public final class ApiClient {
   /** Creating calls: they get an Idempotency-Key and are retried. */
   private static final java.util.regex.Pattern CREATING =
       java.util.regex.Pattern.compile("/v1/(tokens|identities|images|findings|join-tokens"
-          + "|clusters(/[^/]+/(admission-tokens|bindings))?|keys/rotate|db/(servers|credentials))");
+          + "|clusters(/[^/]+/(admission-tokens|bindings))?|keys/rotate"
+          + "|db/(servers|credentials))");
   /** How many times a creating call is sent at most. */
   static final int ATTEMPTS = 4;
   /** What a retry with the same key fixes: the call may not have landed, or may have. */

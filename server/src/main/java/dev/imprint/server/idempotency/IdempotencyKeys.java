@@ -33,11 +33,12 @@ import org.bouncycastle.crypto.params.HKDFParameters;
  * from another caller is another key.
  *
  * <p>Neither the key, the request nor the answer is stored in clear. A record is found by the
- * SHA-256 of the caller (token id or SPIFFE ID) and the key; the request it answered is kept as an HMAC-SHA256 and its
- * answer sealed with AES-256-GCM, each under its own key derived from the Idempotency-Key
- * (HKDF-SHA256): the answer to a token creation holds the new token's secret, and
- * only the client that holds the Idempotency-Key can read it again; someone who reads the store
- * (even with the key-encryption key) cannot. So a client should use a random key (a UUID).
+ * SHA-256 of the caller (token id or SPIFFE ID) and the key; the request it answered is kept as
+ * an HMAC-SHA256 and its answer sealed with AES-256-GCM, each under its own key derived from the
+ * Idempotency-Key (HKDF-SHA256): the answer to a token creation holds the new token's secret (to
+ * a database login, its password), and only the client that holds the Idempotency-Key can read
+ * it again; someone who reads the store (even with the key-encryption key) cannot. So a client
+ * should use a random key (a UUID).
  */
 public final class IdempotencyKeys {
   /** How long an answer is kept, and so for how long a retry gets it. */
