@@ -4,7 +4,6 @@ import dev.imprint.server.ImprintServer;
 import dev.imprint.server.store.BatchSizes;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +61,7 @@ final class AuthorizeLoad {
     Path dir = Files.createTempDirectory("imprint-load-");
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     AuthorizeScenario scenario = new AuthorizeScenario();
+    LoadClient closer = null;
     try (ImprintServer server = ImprintServer.start(LoadGenerator.config(dir, jdbcUrl),
         new PrintStream(console, true, StandardCharsets.UTF_8))) {
       Matcher m = ADMIN.matcher(console.toString(StandardCharsets.UTF_8));
@@ -70,9 +70,10 @@ final class AuthorizeLoad {
       }
       Target target = new Target(server.url(), m.group(1));
       scenario.setUp(target);
-      LoadGenerator.Op op = (client, i) -> LoadGenerator.HTTP.send(
-          scenario.request(target, client, i), HttpResponse.BodyHandlers.discarding())
-          .statusCode() == scenario.expectedStatus();
+      LoadClient http = new LoadClient(LoadGenerator.httpClient, clients);
+      closer = http;
+      LoadGenerator.Op op = (client, i) -> http.send(client,
+          scenario.request(target, client, i)) == scenario.expectedStatus();
       LoadGenerator.drive(scenario.name(), clients, warmup, op);
       BatchSizes before = server.database().writeBatchSizes();
       LoadGenerator.Result closed = LoadGenerator.drive(scenario.name(), clients, seconds, op);
@@ -83,6 +84,9 @@ final class AuthorizeLoad {
       OpenResult b = openLoop(store, clients, offered, seconds, op);
       return new Object[] {a, b};
     } finally {
+      if (closer != null) {
+        closer.close();
+      }
       LoadGenerator.deleteTree(dir);
     }
   }

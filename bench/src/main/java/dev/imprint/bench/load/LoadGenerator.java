@@ -136,7 +136,7 @@ public final class LoadGenerator {
   private static final List<String> OPEN_ROWS = new ArrayList<>();
 
   /** The timed clients' HTTP stack ({@code --http-client apache|jdk}, see {@link LoadClient}). */
-  private static LoadClient.Kind httpClient = LoadClient.Kind.APACHE;
+  static LoadClient.Kind httpClient = LoadClient.Kind.APACHE;
 
   public static void main(String[] args) throws Exception {
     String store = "both";
