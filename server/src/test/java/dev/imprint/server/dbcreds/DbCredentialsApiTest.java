@@ -226,9 +226,7 @@ class DbCredentialsApiTest {
   @Test
   void anExpiredLoginCannotLogInAndTheReaperEndsItsOpenSessions() throws Exception {
     try (TestServer s = TestServer.start(Stores.Kind.SQLITE, dir)) {
-      DbEstate.register(s);
-      String svid = DbEstate.svid(s, DbEstate.workload(s, API), API);
-      DbEstate.grants(s, DbEstate.API_GRANTS);
+      String svid = DbEstate.apiWorkload(s);
       JsonNode login = ok(ask(s, svid, "{\"resource\":\"" + APP + "\",\"ttl\":\"5s\"}"), 201);
       String user = login.get("username").asText();
       String password = login.get("password").asText();

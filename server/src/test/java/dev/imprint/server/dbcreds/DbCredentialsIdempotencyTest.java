@@ -93,9 +93,7 @@ class DbCredentialsIdempotencyTest {
   @Test
   void theSameKeyWithAnotherBodyIsRefusedAndCreatesNothing() throws Exception {
     try (TestServer s = TestServer.start(Stores.Kind.POSTGRESQL, dir)) {
-      DbEstate.register(s);
-      String svid = DbEstate.svid(s, DbEstate.workload(s, API), API);
-      DbEstate.grants(s, DbEstate.API_GRANTS);
+      String svid = DbEstate.apiWorkload(s);
       Set<String> before = new HashSet<>(TargetPostgres.imprintRoles());
       String key = UUID.randomUUID().toString();
       String user = ok(ask(s, svid, READ, key), 201).get("username").asText();
@@ -141,9 +139,7 @@ class DbCredentialsIdempotencyTest {
   @Test
   void concurrentRequestsWithOneKeyLeaveOneLiveRole() throws Exception {
     try (TestServer s = TestServer.start(Stores.Kind.POSTGRESQL, dir)) {
-      DbEstate.register(s);
-      String svid = DbEstate.svid(s, DbEstate.workload(s, API), API);
-      DbEstate.grants(s, DbEstate.API_GRANTS);
+      String svid = DbEstate.apiWorkload(s);
       Set<String> before = new HashSet<>(TargetPostgres.imprintRoles());
       String key = UUID.randomUUID().toString();
       int n = 4;
@@ -177,9 +173,7 @@ class DbCredentialsIdempotencyTest {
   @Test
   void aLoginWhoseLeaseCannotBeActivatedLeavesNoRoleAndARetryRunsAgain() throws Exception {
     try (TestServer s = TestServer.start(Stores.Kind.SQLITE, dir)) {
-      DbEstate.register(s);
-      String svid = DbEstate.svid(s, DbEstate.workload(s, API), API);
-      DbEstate.grants(s, DbEstate.API_GRANTS);
+      String svid = DbEstate.apiWorkload(s);
       Set<String> before = new HashSet<>(TargetPostgres.imprintRoles());
       // the store refuses the activation, after the role was created on the target
       storeDdl(s, "CREATE TRIGGER no_activation BEFORE UPDATE OF state ON db_leases WHEN"

@@ -101,6 +101,17 @@ final class DbEstate {
         + "\"content\":" + quote(HEADER + String.join("", grants)) + "}]}"), 200);
   }
 
+  /**
+   * The estate most tests start from: the target server registered, the API workload attested
+   * and its grants applied; the workload's JWT-SVID.
+   */
+  static String apiWorkload(TestServer s) {
+    register(s);
+    String svid = svid(s, workload(s, API), API);
+    grants(s, API_GRANTS);
+    return svid;
+  }
+
   static JsonNode register(TestServer s) {
     return ok(s.send("POST", "/v1/db/servers", s.adminToken(), "{\"name\":\"" + SERVER
         + "\",\"url\":\"" + TargetPostgres.url() + "\",\"adminUser\":\"" + TargetPostgres.ADMIN

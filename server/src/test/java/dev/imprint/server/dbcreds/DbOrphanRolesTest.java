@@ -44,9 +44,7 @@ class DbOrphanRolesTest {
   @Test
   void theReaperDropsExpiredOrphanRolesOfImprintsSchemeOnlyAndAuditsEach() throws Exception {
     try (TestServer s = TestServer.start(Stores.Kind.SQLITE, dir)) {
-      DbEstate.register(s);
-      String svid = DbEstate.svid(s, DbEstate.workload(s, API), API);
-      DbEstate.grants(s, DbEstate.API_GRANTS);
+      String svid = DbEstate.apiWorkload(s);
       JsonNode login = ok(ask(s, svid, "{\"resource\":\"" + APP + "\",\"ttl\":\"10m\"}"), 201);
       String leased = login.get("username").asText();
       // made as Imprint makes them, by the admin role, but with no lease row

@@ -42,9 +42,7 @@ class DbServerRemovalTest {
   void aServerWithLiveLeasesIsRemovedOnlyWithRevokeWhichDropsTheirRolesFirst(Stores.Kind kind)
       throws Exception {
     try (TestServer s = TestServer.start(kind, dir)) {
-      DbEstate.register(s);
-      String svid = DbEstate.svid(s, DbEstate.workload(s, API), API);
-      DbEstate.grants(s, DbEstate.API_GRANTS);
+      String svid = DbEstate.apiWorkload(s);
       List<JsonNode> logins = List.of(
           ok(ask(s, svid, "{\"resource\":\"" + APP + "\",\"ttl\":\"10m\"}"), 201),
           ok(ask(s, svid, "{\"resource\":\"" + APP + "\",\"ttl\":\"10m\"}"), 201));
@@ -98,9 +96,7 @@ class DbServerRemovalTest {
   @Test
   void whenARoleCannotBeDroppedTheRemovalFailsAndNothingIsDeleted() throws Exception {
     try (TestServer s = TestServer.start(Stores.Kind.SQLITE, dir)) {
-      DbEstate.register(s);
-      String svid = DbEstate.svid(s, DbEstate.workload(s, API), API);
-      DbEstate.grants(s, DbEstate.API_GRANTS);
+      String svid = DbEstate.apiWorkload(s);
       String user = ok(ask(s, svid, "{\"resource\":\"" + APP + "\",\"ttl\":\"10m\"}"), 201)
           .get("username").asText();
       // an object the login owns: DROP ROLE refuses, and the admin role (not a superuser, and
