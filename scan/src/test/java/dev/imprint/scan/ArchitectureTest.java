@@ -23,7 +23,8 @@ class ArchitectureTest {
 
   @Test
   void sharedReadersDoNotDependOnAnalyzers() {
-    noClasses().that().resideInAnyPackage("dev.imprint.scan.yaml..", "dev.imprint.scan.secret..")
+    noClasses().that().resideInAnyPackage("dev.imprint.scan.yaml..", "dev.imprint.scan.secret..",
+        "dev.imprint.scan.shell..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.imprint.scan.dockerfile..",
             "dev.imprint.scan.kubernetes..", "dev.imprint.scan.terraform..",
             "dev.imprint.scan.aws..", "dev.imprint.scan.compose..", "dev.imprint.scan.ci..",

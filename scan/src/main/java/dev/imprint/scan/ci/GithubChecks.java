@@ -5,6 +5,7 @@ import static dev.imprint.scan.ci.GithubRules.EXFILTRATION;
 import static dev.imprint.scan.ci.GithubRules.HARDCODED_SECRET;
 import static dev.imprint.scan.ci.GithubRules.JOB_IMAGE;
 import static dev.imprint.scan.ci.GithubRules.NO_PERMISSIONS;
+import static dev.imprint.scan.ci.GithubRules.PIPE_TO_SHELL;
 import static dev.imprint.scan.ci.GithubRules.PWN_REQUEST;
 import static dev.imprint.scan.ci.GithubRules.SCRIPT_INJECTION;
 import static dev.imprint.scan.ci.GithubRules.SECRET_IN_SCRIPT;
@@ -15,9 +16,11 @@ import static dev.imprint.scan.ci.GithubRules.WRITE_ALL;
 
 import dev.imprint.scan.Analyzer.Sink;
 import dev.imprint.scan.Location;
+import dev.imprint.scan.SecretEvidence;
 import dev.imprint.scan.Severity;
 import dev.imprint.scan.SourceFile;
 import dev.imprint.scan.secret.SecretHit;
+import dev.imprint.scan.shell.CommandLine;
 import dev.imprint.scan.yaml.YamlMap;
 import dev.imprint.scan.yaml.YamlNode;
 import java.util.HashSet;
@@ -286,12 +289,27 @@ final class GithubChecks {
     }
   }
 
+  /** A password written on a run line, and a download piped into a shell (shared model). */
+  private void commandLine(GithubStep step, String t, String where) {
+    for (CommandLine.Secret s : CommandLine.secrets(t)) {
+      sink.report(HARDCODED_SECRET.at(locate(step.run(), s.value()), "step writes a literal "
+              + "secret on a command line (" + s.what() + ")")
+          .withSecret(SecretEvidence.of(s.value())).withSeverity(Severity.HIGH)
+          .withKey(where + "/script-secret/" + s.what()));
+    }
+    String head = t.substring(0, Math.min(t.length(), 40));
+    CommandLine.pipes(t).stream().findFirst().ifPresent(p -> sink.report(PIPE_TO_SHELL.at(
+        locate(step.run(), head), "step runs a download unverified (" + p.what() + ")")
+        .withKey(where + "/pipe/" + t)));
+  }
+
   private void script(GithubJob job, GithubStep step, Set<String> secretEnv, String where) {
     Predicate<String> isSecret = ref -> SECRET_EXPR.matcher(ref).matches()
         || secretEnv.contains(envName(ref));
     CiTokens tokens = CiTokens.github(List.of(wf.env(), job.env(), step.env()));
     for (Shell.Line line : Shell.lines(step.script())) {
       String t = line.text();
+      commandLine(step, t, where);
       tokens.learn(t);
       String sent = tokens.sentElsewhere(t);
       if (sent != null) {

@@ -5,14 +5,17 @@ import static dev.imprint.scan.ci.GitlabRules.DEBUG_TRACE;
 import static dev.imprint.scan.ci.GitlabRules.EXFILTRATION;
 import static dev.imprint.scan.ci.GitlabRules.HARDCODED_SECRET;
 import static dev.imprint.scan.ci.GitlabRules.JOB_IMAGE;
+import static dev.imprint.scan.ci.GitlabRules.PIPE_TO_SHELL;
 import static dev.imprint.scan.ci.GitlabRules.SECRET_ECHOED;
 import static dev.imprint.scan.ci.GitlabRules.STATIC_CLOUD_KEYS;
 
 import dev.imprint.scan.Analyzer.Sink;
+import dev.imprint.scan.SecretEvidence;
 import dev.imprint.scan.Severity;
 import dev.imprint.scan.SourceFile;
 import dev.imprint.scan.secret.SecretHit;
 import dev.imprint.scan.secret.Secrets;
+import dev.imprint.scan.shell.CommandLine;
 import dev.imprint.scan.yaml.YamlMap;
 import dev.imprint.scan.yaml.YamlNode;
 import java.util.List;
@@ -104,6 +107,20 @@ final class GitlabChecks {
     }
   }
 
+  /** A password written on a script line, and a download piped into a shell (shared model). */
+  private void commandLine(GitlabJob job, YamlNode node, String t) {
+    for (CommandLine.Secret s : CommandLine.secrets(t)) {
+      sink.report(HARDCODED_SECRET.at(Locator.locate(file, node, s.value()), "job '"
+              + job.name() + "' writes a literal secret on a command line (" + s.what() + ")")
+          .withSecret(SecretEvidence.of(s.value())).withSeverity(Severity.HIGH)
+          .withKey(job.name() + "/script-secret/" + s.what()));
+    }
+    String head = t.substring(0, Math.min(t.length(), 40));
+    CommandLine.pipes(t).stream().findFirst().ifPresent(p -> sink.report(PIPE_TO_SHELL.at(
+        Locator.locate(file, node, head), "job '" + job.name() + "' runs a download "
+            + "unverified (" + p.what() + ")").withKey(job.name() + "/pipe/" + t)));
+  }
+
   private void scripts(GitlabJob job) {
     Predicate<String> isSecret = ref -> isSecretVariable(GithubChecks.envName(ref));
     Predicate<String> trusted = url -> GITLAB_URLS.stream().anyMatch(url::contains);
@@ -116,6 +133,7 @@ final class GitlabChecks {
     for (YamlNode node : job.scripts()) {
       for (Shell.Line line : Shell.lines(node.text())) {
         String t = line.text();
+        commandLine(job, node, t);
         tokens.learn(t);
         String sent = tokens.sentElsewhere(t);
         if (sent != null) {

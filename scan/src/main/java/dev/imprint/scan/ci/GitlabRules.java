@@ -21,9 +21,10 @@ final class GitlabRules {
       .tags("gitlab-ci", "supply-chain").build();
 
   static final Rule HARDCODED_SECRET = Rule.builder("IMP-GITLAB-002")
-      .title("Hard-coded secret in pipeline variables")
+      .title("Hard-coded secret in pipeline variables or scripts")
       .severity(Severity.CRITICAL).category(Category.NHI2)
-      .rationale("A secret in .gitlab-ci.yml is readable by everyone who can read the "
+      .rationale("A secret in .gitlab-ci.yml (a variable, or a password written on a script's "
+          + "command line such as mysql -pS3cret) is readable by everyone who can read the "
           + "repository, copied into every fork and kept in git history; it cannot be masked "
           + "or protected like a CI/CD variable.")
       .remediation("Revoke the secret, then store the new one as a masked, protected CI/CD "
@@ -88,6 +89,20 @@ final class GitlabRules {
       .example("variables:\n  CI_DEBUG_TRACE: \"true\"", "variables:\n  LOG_LEVEL: debug")
       .tags("gitlab-ci", "CWE-532").build();
 
+  static final Rule PIPE_TO_SHELL = Rule.builder("IMP-GITLAB-007")
+      .title("Job script pipes a download into a shell")
+      .severity(Severity.MEDIUM).category(Category.NHI3)
+      .rationale("curl ... | sh runs whatever the server returns, unverified, inside a job that "
+          + "holds the pipeline's identity and secrets: whoever controls the URL, its DNS or the "
+          + "network path runs code with them, and two runs can execute different code.")
+      .remediation("Download to a file, verify it against a pinned checksum or signature, then "
+          + "run it; better, use a versioned package or a pinned image that already has the "
+          + "tool.")
+      .example("script:\n  - curl -fsSL https://get.example.com | sh",
+          "script:\n  - curl -fsSLo i.sh https://get.example.com/v1.2.3/i.sh\n"
+              + "  - echo \"<sha256>  i.sh\" | sha256sum -c -\n  - sh i.sh")
+      .tags("gitlab-ci", "supply-chain", "CWE-494").build();
+
   static final List<Rule> ALL = List.of(JOB_IMAGE, HARDCODED_SECRET, STATIC_CLOUD_KEYS,
-      SECRET_ECHOED, EXFILTRATION, DEBUG_TRACE);
+      SECRET_ECHOED, EXFILTRATION, DEBUG_TRACE, PIPE_TO_SHELL);
 }

@@ -1,6 +1,5 @@
 package dev.imprint.scan.dockerfile;
 
-import dev.imprint.scan.image.ImageRef;
 import dev.imprint.scan.Analyzer.Sink;
 import dev.imprint.scan.Finding;
 import dev.imprint.scan.Location;
@@ -8,7 +7,10 @@ import dev.imprint.scan.Rule;
 import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.SecretEvidence;
 import dev.imprint.scan.SourceFile;
+import dev.imprint.scan.image.ImageRef;
 import dev.imprint.scan.secret.Secrets;
+import dev.imprint.scan.shell.CommandLine;
+import dev.imprint.scan.shell.Shell;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -336,6 +338,9 @@ final class DockerfileChecks {
       java.util.Map<String, Shell.Command> refreshed = new java.util.LinkedHashMap<>();
       Set<String> installing = new java.util.HashSet<>();
       List<String> downloads = new ArrayList<>();
+      for (CommandLine.Pipe p : CommandLine.pipes(s.text())) {
+        report(DockerfileRules.PIPE_TO_SHELL, loc(s, p.offset()), p.what(), null);
+      }
       for (int k = 0; k < cmds.size(); k++) {
         Shell.Command c = cmds.get(k);
         Location at = loc(s, c.offset());
@@ -376,15 +381,6 @@ final class DockerfileChecks {
         }
         if (isPasswordSet(c)) {
           report(DockerfileRules.PASSWORD_SET, at, name + " sets an account password", null);
-        }
-        if (c.pipedInto() && k > 0 && isDownload(cmds.get(k - 1))
-            && SHELLS.contains(name)) {
-          report(DockerfileRules.PIPE_TO_SHELL, at, cmds.get(k - 1).name()
-              + " output is piped to " + name, null);
-        }
-        if (SHELLS.contains(name) && find("(\\$\\(|<\\()\\s{0,20}(curl|wget)\\b", c.text())) {
-          report(DockerfileRules.PIPE_TO_SHELL, at, name + " runs a script downloaded by a "
-              + "command substitution", null);
         }
         String out = isDownload(c) ? downloadTarget(c) : null;
         if (out != null) {
@@ -596,52 +592,8 @@ final class DockerfileChecks {
 
   // Secrets written in commands: docker login -p, URL credentials, curl -u, TOKEN=literal.
   private void commandSecret(Shell.Command c, Location at) {
-    String n = c.name();
-    List<String> a = c.args();
-    String found = null;
-    String what = null;
-    for (int k = 0; k < a.size() && found == null; k++) {
-      String w = a.get(k);
-      String next = k + 1 < a.size() ? a.get(k + 1) : null;
-      if ((n.equals("docker") || n.equals("podman") || n.equals("helm") || n.equals("buildah")
-          || n.equals("skopeo") || n.equals("npm")) && (w.equals("-p") || w.equals("--password"))
-          && next != null) {
-        found = next;
-        what = n + " login password";
-      } else if (w.startsWith("--password=") || w.startsWith("--token=")
-          || w.startsWith("--api-key=") || w.startsWith("--client-secret=")) {
-        found = w.substring(w.indexOf('=') + 1);
-        what = w.substring(0, w.indexOf('=')) + " value";
-      } else if ((n.equals("curl") && (w.equals("-u") || w.equals("--user")))
-          && next != null && next.contains(":")) {
-        found = next.substring(next.indexOf(':') + 1);
-        what = "curl user password";
-      } else if ((n.equals("mysql") || n.equals("mysqladmin")) && w.matches("-p.+")) {
-        found = w.substring(2);
-        what = n + " password";
-      } else if (w.startsWith("--build-arg") || n.equals("export") || w.equals("-e")) {
-        String kv = w.startsWith("--build-arg=") ? w.substring(12) : w.contains("=") ? w : next;
-        if (kv != null && kv.contains("=")) {
-          String[] p = kv.split("=", 2);
-          if (Secrets.assignment(p[0], p[1]).isPresent() && !p[1].contains("$")) {
-            found = p[1];
-            what = p[0];
-          }
-        }
-      }
-    }
-    for (String as : c.assignments()) {
-      String[] p = as.split("=", 2);
-      if (found == null && Secrets.assignment(p[0], p[1]).isPresent() && !p[1].contains("$")) {
-        found = p[1];
-        what = p[0];
-      }
-    }
-    if (found != null && !found.isEmpty() && !found.startsWith("$")
-        && !Secrets.isPlaceholder(found) && found.length() >= 4) {
-      reportSecret(DockerfileRules.RUN_SECRET, at, "RUN writes a literal secret (" + what + ")",
-          found);
-    }
+    CommandLine.secret(c).ifPresent(found -> reportSecret(DockerfileRules.RUN_SECRET, at,
+        "RUN writes a literal secret (" + found.what() + ")", found.value()));
   }
 
   private void textChecks(Script s, Instruction ins) {

@@ -1,5 +1,6 @@
 package dev.imprint.scan.dockerfile;
 
+import dev.imprint.scan.shell.Shell;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

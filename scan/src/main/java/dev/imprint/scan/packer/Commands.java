@@ -1,12 +1,13 @@
 package dev.imprint.scan.packer;
 
+import dev.imprint.scan.SecretEvidence;
 import dev.imprint.scan.secret.SecretDetectors;
 import dev.imprint.scan.secret.SecretHit;
 import dev.imprint.scan.secret.Secrets;
+import dev.imprint.scan.shell.CommandLine;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -28,17 +29,6 @@ final class Commands {
   private static final Pattern SECRET_FLAG = Pattern.compile(
       "(?i)(?:[a-z0-9]{1,30}[-_]){0,3}(?:password|passwd|pass|token|secret|api[-_]?key"
           + "|client[-_]secret|access[-_]key|secret[-_]key)");
-  private static final Pattern PIPE = Pattern.compile(
-      "(?i)(?<![A-Za-z0-9_-])(curl|wget|iwr|invoke-webrequest|irm|invoke-restmethod)\\b"
-          + "[^|\\n]{0,2000}\\|(?!\\|)\\s{0,20}(?:sudo\\s{1,10}(?:-[A-Za-z]{1,10}\\s{1,10}){0,3})?"
-          + "(?:env\\s{1,10})?(?:/usr)?(?:/bin/)?((?:ba|z|k|da|a)?sh|python[0-9.]{0,4}|perl|ruby"
-          + "|node|iex|invoke-expression|powershell|pwsh)(?![A-Za-z0-9_-])");
-  private static final Pattern SUBSTITUTION = Pattern.compile(
-      "(?i)(?<![A-Za-z0-9_-])((?:ba|z|k|da)?sh|python[0-9.]{0,4})\\s{1,10}(?:-[a-z]{1,5}\\s{1,10})"
-          + "{0,3}(?:<\\(|[\"']?\\$\\()\\s{0,5}(curl|wget)(?![A-Za-z0-9_-])");
-  private static final Pattern POWERSHELL = Pattern.compile(
-      "(?i)(?<![A-Za-z0-9_-])(iex|invoke-expression)(?![A-Za-z0-9_-])[^\\n]{0,400}?"
-          + "(downloadstring|iwr|invoke-webrequest|irm|invoke-restmethod)(?![A-Za-z0-9_-])");
   private static final Pattern REMOVE = Pattern.compile(
       "(?i)(?<![A-Za-z0-9_-])(rm|shred|unlink|srm|del|erase|remove-item|rmdir)(?![A-Za-z0-9_-])");
 
@@ -148,6 +138,11 @@ final class Commands {
       out.putIfAbsent(h.evidence().fingerprint(), new Secret(h.kind(), h,
           newlines(command, h.start())));
     }
+    for (CommandLine.Secret s : CommandLine.secrets(command)) {
+      SecretEvidence evidence = SecretEvidence.of(s.value());
+      out.putIfAbsent(evidence.fingerprint(), new Secret(s.what(), new SecretHit("password",
+          "command-line", 0, s.value().length(), evidence), newlines(command, s.offset())));
+    }
     List<String> lines = lines(command);
     for (int i = 0; i < lines.size(); i++) {
       bound(ASSIGNMENT.matcher(lines.get(i)), false, i, out);
@@ -181,27 +176,13 @@ final class Commands {
     }
   }
 
-  /** A download piped into an interpreter: {@code "curl into sh"}, or empty. */
+  /**
+   * The first download a command runs unverified ({@code "curl output piped into sh"}), as the
+   * shared shell model ({@link CommandLine#pipes}) judges it, or empty.
+   */
   static Optional<Pipe> pipeToShell(String command) {
-    List<String> lines = lines(command);
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
-      Matcher m = PIPE.matcher(line);
-      if (m.find()) {
-        return Optional.of(new Pipe(lower(m.group(1)) + " piped into " + lower(m.group(2)), i));
-      }
-      m = SUBSTITUTION.matcher(line);
-      if (m.find()) {
-        return Optional.of(new Pipe(lower(m.group(2)) + " output run by " + lower(m.group(1)),
-            i));
-      }
-      m = POWERSHELL.matcher(line);
-      if (m.find()) {
-        return Optional.of(new Pipe(lower(m.group(2)) + " output run by " + lower(m.group(1)),
-            i));
-      }
-    }
-    return Optional.empty();
+    return CommandLine.pipes(command).stream().findFirst()
+        .map(p -> new Pipe(p.what(), newlines(command, p.offset())));
   }
 
   /** Whether a command removes files and names one of the given paths. */
@@ -233,9 +214,5 @@ final class Commands {
       return v.substring(1, v.length() - 1);
     }
     return v;
-  }
-
-  private static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
   }
 }

@@ -43,6 +43,7 @@ public final class TerraformAnalyzer implements Analyzer {
         }
       }
       new TfSecretChecks(r.file(), sink).run();
+      new TfProvisioners(r.file(), sink).run();
     };
   }
 

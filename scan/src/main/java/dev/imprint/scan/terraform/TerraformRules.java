@@ -80,6 +80,23 @@ final class TerraformRules {
           "provider \"github\" {\n  # token read from GITHUB_TOKEN at run time\n}")
       .tags("terraform", "secrets", "provider").build();
 
-  static final List<Rule> ALL =
-      List.of(SECRET_VARIABLE, LITERAL_SECRET, OUTPUT_SECRET, PROVIDER_CREDENTIALS);
+  static final Rule PROVISIONER_PIPE = Rule.builder("IMP-TF-005")
+      .title("Provisioner pipes a download into a shell")
+      .severity(Severity.MEDIUM).category(Category.IMMUTABILITY)
+      .rationale("A local-exec or remote-exec provisioner that runs curl ... | sh executes "
+          + "whatever the server returns, unverified, with the credentials of the machine that "
+          + "runs Terraform or of the new host: whoever controls the URL, its DNS or the network "
+          + "path runs code there, and two applies can install different things.")
+      .remediation("Download to a file, verify it against a pinned checksum or signature, then "
+          + "run it; better, install a versioned package from a repository with signed "
+          + "metadata, or bake the software into the image.")
+      .example("provisioner \"remote-exec\" {\n  inline = [\"curl -fsSL https://get.example.com "
+              + "| sh\"]\n}",
+          "provisioner \"remote-exec\" {\n  inline = [\"curl -fsSLo i.sh "
+              + "https://get.example.com/v1.2.3/i.sh\",\n    \"echo \\\"<sha256>  i.sh\\\" "
+              + "| sha256sum -c -\", \"sh i.sh\"]\n}")
+      .tags("terraform", "provisioner", "supply-chain", "CWE-494").build();
+
+  static final List<Rule> ALL = List.of(SECRET_VARIABLE, LITERAL_SECRET, OUTPUT_SECRET,
+      PROVIDER_CREDENTIALS, PROVISIONER_PIPE);
 }

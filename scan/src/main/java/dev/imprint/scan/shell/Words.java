@@ -1,6 +1,5 @@
-package dev.imprint.scan.dockerfile;
+package dev.imprint.scan.shell;
 
-import dev.imprint.scan.shell.CommandSubstitution;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -10,19 +9,19 @@ import java.util.function.Function;
  * applied, and {@code $VAR}, {@code ${VAR}}, {@code ${VAR:-default}}, {@code ${VAR:+alt}}
  * substituted when a lookup is given.
  */
-final class Words {
+public final class Words {
   private static final int MAX_OUTPUT = 64 * 1024;
   private static final int MAX_DEPTH = 8;
 
   /** Words after processing, and whether every referenced variable had a value. */
-  record Result(List<String> words, boolean resolved) {}
+  public record Result(List<String> words, boolean resolved) {}
 
   /** A whitespace-separated token as written, and its offset. */
-  record Token(String raw, int start) {}
+  public record Token(String raw, int start) {}
 
   private Words() {}
 
-  static List<Token> tokens(String s, char escape) {
+  public static List<Token> tokens(String s, char escape) {
     return tokens(s, escape, false);
   }
 
@@ -31,7 +30,7 @@ final class Words {
    * substitution stays inside the token it belongs to ({@code X=$(curl -s https://x | sh)} is
    * one token), as the shell reads a RUN script.
    */
-  static List<Token> tokens(String s, char escape, boolean shell) {
+  public static List<Token> tokens(String s, char escape, boolean shell) {
     List<Token> out = new ArrayList<>();
     int k = 0;
     int n = s.length();
@@ -70,7 +69,7 @@ final class Words {
     return out;
   }
 
-  static Result split(String s, char escape, Function<String, String> lookup) {
+  public static Result split(String s, char escape, Function<String, String> lookup) {
     Lexer lx = new Lexer(s, escape, lookup, 0);
     List<String> words = lx.words();
     return new Result(words, lx.resolved);

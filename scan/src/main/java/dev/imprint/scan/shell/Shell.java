@@ -1,6 +1,5 @@
-package dev.imprint.scan.dockerfile;
+package dev.imprint.scan.shell;
 
-import dev.imprint.scan.shell.CommandSubstitution;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +15,7 @@ import java.util.regex.Pattern;
  * {@code sh -c} and {@code su -c}, and wrappers with their options ({@code sudo -u app},
  * {@code env -i A=B}, {@code timeout 60}, {@code nice -n 10}, {@code gosu user}).
  */
-final class Shell {
+public final class Shell {
   /** Reserved words and wrappers that take no operand: the next word is the command. */
   private static final Set<String> PREFIXES = Set.of("sudo", "doas", "env", "exec", "then", "do",
       "else", "if", "elif", "!", "{", "}", "fi", "done", "esac", "time", "nohup", "command",
@@ -54,9 +53,9 @@ final class Shell {
    * @param sudo whether it was run through sudo
    * @param text the command as written
    */
-  record Command(List<String> words, List<String> assignments, int offset, boolean pipedInto,
+  public record Command(List<String> words, List<String> assignments, int offset, boolean pipedInto,
       boolean sudo, String text) {
-    String name() {
+    public String name() {
       if (words.isEmpty()) {
         return "";
       }
@@ -64,12 +63,12 @@ final class Shell {
       return w.substring(w.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
     }
 
-    List<String> args() {
+    public List<String> args() {
       return words.isEmpty() ? List.of() : words.subList(1, words.size());
     }
 
     /** The first non-option argument (the subcommand), lower case, or "". */
-    String sub() {
+    public String sub() {
       for (String a : args()) {
         if (!a.startsWith("-")) {
           return a.toLowerCase(Locale.ROOT);
@@ -85,7 +84,7 @@ final class Shell {
    * The commands of a script in the order they appear; the commands inside a substitution or a
    * {@code -c} script follow the command that holds them.
    */
-  static List<Command> commands(String script) {
+  public static List<Command> commands(String script) {
     List<Command> out = new ArrayList<>();
     read(script, 0, 0, out);
     return out;

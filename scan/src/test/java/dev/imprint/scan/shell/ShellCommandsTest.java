@@ -1,4 +1,4 @@
-package dev.imprint.scan.dockerfile;
+package dev.imprint.scan.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
