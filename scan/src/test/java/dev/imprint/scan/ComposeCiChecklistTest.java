@@ -25,7 +25,9 @@ class ComposeCiChecklistTest {
     COVERAGE.put("C6", List.of("IMP-COMPOSE-007", "IMP-COMPOSE-008", "IMP-COMPOSE-009"));
     COVERAGE.put("C7", List.of("IMP-COMPOSE-010", "IMP-COMPOSE-013"));
     COVERAGE.put("CI1", List.of("IMP-GHA-001", "IMP-GHA-002"));
-    COVERAGE.put("CI2", List.of("IMP-GHA-003"));
+    // A script downloaded and piped into a shell is third-party code run unpinned, like an
+    // action pinned to a movable tag.
+    COVERAGE.put("CI2", List.of("IMP-GHA-003", "IMP-GHA-012", "IMP-GITLAB-007"));
     COVERAGE.put("CI3", List.of("IMP-GHA-004"));
     COVERAGE.put("CI4", List.of("IMP-GHA-005", "IMP-GHA-009"));
     // Secrets leaving through the log (echo, debug trace) count with those sent over the wire.
@@ -68,7 +70,8 @@ class ComposeCiChecklistTest {
       Map.entry("IMP-COMPOSE-007", List.of("docker-compose.yml:3", "docker-compose.yml:5")),
       Map.entry("IMP-COMPOSE-008", List.of("docker-compose.yml:3")),
       Map.entry("IMP-COMPOSE-009", List.of("docker-compose.yml:4")),
-      Map.entry("IMP-COMPOSE-010", List.of("compose.list.yaml:6", "docker-compose.yml:6")),
+      Map.entry("IMP-COMPOSE-010", List.of("command.compose.yaml:4", "command.compose.yaml:8",
+          "compose.list.yaml:6", "docker-compose.yml:6")),
       Map.entry("IMP-COMPOSE-013", List.of("committed/docker-compose.yml:9")),
       Map.entry("IMP-GHA-001", List.of("job-level/.github/workflows/ci.yaml:7",
           "repo/.github/workflows/release.yml:3")),
@@ -97,18 +100,22 @@ class ComposeCiChecklistTest {
           "workflow-run/.github/workflows/after-ci.yml:14")),
       Map.entry("IMP-GHA-010", List.of("repo/.github/workflows/ci.yml:8",
           "repo/.github/workflows/ci.yml:9")),
-      Map.entry("IMP-GHA-011", List.of("repo/.github/workflows/ci.yml:5",
-          "repo/.github/workflows/publish.yml:12")),
+      Map.entry("IMP-GHA-011", List.of("repo/.github/workflows/ci.yml:11",
+          "repo/.github/workflows/ci.yml:5", "repo/.github/workflows/publish.yml:12")),
+      Map.entry("IMP-GHA-012", List.of("repo/.github/workflows/ci.yml:10",
+          "repo/.github/workflows/ci.yml:14")),
       Map.entry("IMP-GITLAB-001", List.of(".gitlab-ci.yml:1", ".gitlab-ci.yml:3",
           "deploy.gitlab-ci.yml:3", "include/ci/deploy.yml:3",
           "include/ci/templates/test.yml:3")),
-      Map.entry("IMP-GITLAB-002", List.of(".gitlab-ci.yml:2", ".gitlab-ci.yml:5")),
+      Map.entry("IMP-GITLAB-002", List.of(".gitlab-ci.yml:2", ".gitlab-ci.yml:5",
+          ".gitlab-ci.yml:8")),
       Map.entry("IMP-GITLAB-003", List.of(".gitlab-ci.yml:4", "vars.gitlab-ci.yml:2")),
       Map.entry("IMP-GITLAB-004", List.of(".gitlab-ci.yml:3", ".gitlab-ci.yml:4")),
       Map.entry("IMP-GITLAB-005", List.of(".gitlab-ci.yml:3", ".gitlab-ci.yml:4",
           "tokens/.gitlab-ci.yml:6", "tokens/.gitlab-ci.yml:7", "tokens/.gitlab-ci.yml:8",
           "tokens/.gitlab-ci.yml:9")),
       Map.entry("IMP-GITLAB-006", List.of(".gitlab-ci.yml:2", "include/ci/nested.yml:3")),
+      Map.entry("IMP-GITLAB-007", List.of(".gitlab-ci.yml:6", ".gitlab-ci.yml:14")),
       Map.entry("IMP-JENKINS-001", List.of("Jenkinsfile:8", "deploy.Jenkinsfile:11")),
       Map.entry("IMP-JENKINS-002", List.of("Jenkinsfile:3", "Jenkinsfile:5")),
       Map.entry("IMP-JENKINS-003", List.of("Jenkinsfile:4", "Jenkinsfile:5")),

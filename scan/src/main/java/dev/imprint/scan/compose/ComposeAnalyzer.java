@@ -18,9 +18,11 @@ import dev.imprint.scan.Analyzer;
 import dev.imprint.scan.Rule;
 import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.Severity;
+import dev.imprint.scan.SecretEvidence;
 import dev.imprint.scan.SourceFile;
 import dev.imprint.scan.secret.SecretHit;
 import dev.imprint.scan.secret.Secrets;
+import dev.imprint.scan.shell.CommandLine;
 import dev.imprint.scan.yaml.YamlList;
 import dev.imprint.scan.yaml.YamlMap;
 import dev.imprint.scan.yaml.YamlNode;
@@ -91,6 +93,42 @@ public final class ComposeAnalyzer implements Analyzer {
         }
       }
       environment(m);
+      commandLine(m.get("command"));
+      commandLine(m.get("entrypoint"));
+      commandLine(m.map("healthcheck").get("test"));
+    }
+
+    /**
+     * A credential written on a command line: command, entrypoint or healthcheck test, in
+     * string or list form ({@code ["CMD", "mysqladmin", "-uroot", "-pS3cret", "ping"]}).
+     */
+    void commandLine(YamlNode node) {
+      String script;
+      List<YamlNode> items = new java.util.ArrayList<>();
+      if (node instanceof YamlList l) {
+        List<String> words = new java.util.ArrayList<>();
+        for (YamlNode item : l) {
+          String t = item.text();
+          if (t != null && !(words.isEmpty() && t.startsWith("CMD"))) {
+            words.add(t);
+            items.add(item);
+          }
+        }
+        script = CommandLine.execForm(words);
+      } else if (node != null && node.text() != null) {
+        script = node.text();
+        items.add(node);
+      } else {
+        return;
+      }
+      for (CommandLine.Secret s : CommandLine.secrets(script)) {
+        YamlNode at = items.stream().filter(i -> i.text().contains(s.value())).findFirst()
+            .orElse(items.get(0));
+        sink.report(ENV_SECRET.at(file.location(at.line(), at.column()), "service '"
+                + service.name() + "' writes a literal secret on a command line (" + s.what()
+                + ")").withSecret(SecretEvidence.of(s.value()))
+            .withKey(key("command/" + s.what())).withSeverity(Severity.HIGH));
+      }
     }
 
     void volumes(YamlMap m) {

@@ -116,9 +116,10 @@ final class ComposeRules {
       .tags("compose").build();
 
   static final Rule ENV_SECRET = Rule.builder("IMP-COMPOSE-010")
-      .title("Hard-coded secret in a service environment")
+      .title("Hard-coded secret in a service environment or command")
       .severity(Severity.CRITICAL).category(Category.NHI2)
-      .rationale("A secret written into environment: is committed with the file, visible in "
+      .rationale("A secret written into environment: (or on a command line: command, entrypoint, "
+          + "healthcheck) is committed with the file, visible in "
           + "docker inspect and to every process in the container, and can be rotated only by "
           + "editing every copy of the file.")
       .remediation("Interpolate it from the shell (${DB_PASSWORD}), load it from an env_file "

@@ -13,14 +13,17 @@ import static dev.imprint.scan.kubernetes.WorkloadRules.UNTRUSTED_REGISTRY;
 
 import dev.imprint.scan.Analyzer.Sink;
 import dev.imprint.scan.Rule;
+import dev.imprint.scan.SecretEvidence;
 import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.Severity;
 import dev.imprint.scan.SourceFile;
 import dev.imprint.scan.kubernetes.KubernetesObject.Container;
 import dev.imprint.scan.secret.SecretHit;
 import dev.imprint.scan.secret.Secrets;
+import dev.imprint.scan.shell.CommandLine;
 import dev.imprint.scan.yaml.YamlMap;
 import dev.imprint.scan.yaml.YamlNode;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -62,6 +65,7 @@ record WorkloadCheck(SourceFile file, Sink sink, KubernetesObject obj, ScanSetti
     for (Container c : obj.containers()) {
       image(c);
       env(c);
+      commandLine(c);
       for (YamlNode m : c.node().list("volumeMounts")) {
         String path = m.asMap().str("mountPath");
         if (path != null && (path.contains("/.aws") || path.contains("/.config/gcloud")
@@ -143,6 +147,28 @@ record WorkloadCheck(SourceFile file, Sink sink, KubernetesObject obj, ScanSetti
             key(c, "envFrom/" + secret), who + " imports every key of Secret '" + secret
                 + "' as env vars (envFrom)");
       }
+    }
+  }
+
+  /** A credential written on the container's command line (command and args, exec form). */
+  private void commandLine(Container c) {
+    List<YamlNode> items = new java.util.ArrayList<>();
+    List<String> words = new java.util.ArrayList<>();
+    for (String k : List.of("command", "args")) {
+      for (YamlNode a : c.node().list(k)) {
+        if (a.text() != null) {
+          items.add(a);
+          words.add(a.text());
+        }
+      }
+    }
+    for (CommandLine.Secret s : CommandLine.secrets(CommandLine.execForm(words))) {
+      YamlNode at = items.stream().filter(a -> a.text().contains(s.value())).findFirst()
+          .orElse(items.get(0));
+      sink.report(HARDCODED_SECRET.at(file.location(at.line(), at.column()), "container '"
+              + c.name() + "' of " + obj.address() + " writes a literal secret on its command "
+              + "line (" + s.what() + ")").withSecret(SecretEvidence.of(s.value()))
+          .withKey(key(c, "command/" + s.what())).withSeverity(Severity.HIGH));
     }
   }
 

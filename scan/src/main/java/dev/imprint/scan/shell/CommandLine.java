@@ -55,6 +55,9 @@ public final class CommandLine {
   private static final Pattern POWERSHELL_DOWNLOAD = Pattern.compile("(?i)downloadstring"
       + "|(?<![a-z0-9-])(iwr|irm|invoke-webrequest|invoke-restmethod)(?![a-z0-9-])");
 
+  /** A word the shell reads as itself, with nothing to quote. */
+  private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9_./:=@+,-]+");
+
   private CommandLine() {}
 
   /**
@@ -73,6 +76,26 @@ public final class CommandLine {
    * @param offset offset of the command that runs it in the script
    */
   public record Pipe(String what, int offset) {}
+
+  /**
+   * An exec-form command ({@code ["sh", "-c", "mysql -pX"]}, a container's command and args) as
+   * a script the shell model reads: each word single-quoted, so that it stays one word, while
+   * the script of an {@code sh -c} is still read as shell.
+   */
+  public static String execForm(List<String> words) {
+    StringBuilder sb = new StringBuilder();
+    for (String w : words) {
+      if (!sb.isEmpty()) {
+        sb.append(' ');
+      }
+      if (PLAIN_WORD.matcher(w).matches()) {
+        sb.append(w);
+      } else {
+        sb.append('\'').append(w.replace("'", "'\\''")).append('\'');
+      }
+    }
+    return sb.toString();
+  }
 
   /** The credentials written on the command lines of a script, one per command at most. */
   public static List<Secret> secrets(String script) {

@@ -98,7 +98,7 @@ class KubernetesChecklistTest {
       Map.entry("IMP-K8S-002", List.of("deploy.yaml:16")),
       Map.entry("IMP-K8S-003", List.of("deploy.yaml:16")),
       Map.entry("IMP-K8S-004", List.of("deploy.yaml:34", "envfrom.yaml:34")),
-      Map.entry("IMP-K8S-005", List.of("configmap.yaml:8", "deploy.yaml:33",
+      Map.entry("IMP-K8S-005", List.of("command.yaml:15", "configmap.yaml:8", "deploy.yaml:33",
           "knative-configuration.yaml:13")),
       Map.entry("IMP-K8S-006", List.of("aws.yaml:33", "deploy.yaml:33")),
       Map.entry("IMP-K8S-007", List.of("deploy.yaml:25", "knative.yaml:12", "untagged.yaml:25")),
