@@ -116,6 +116,22 @@ public final class Secrets {
   private static final Pattern SHELL_EXPANSION =
       Pattern.compile("\\$(?:[A-Z_][A-Z0-9_]+\\b|\\()");
 
+  /** The words of a camelCase, PascalCase, snake_case or kebab-case value, and digit runs. */
+  private static final Pattern WORD_PART =
+      Pattern.compile("[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+|[0-9]+");
+  private static final Pattern SEPARATORS = Pattern.compile("[_.\\-!@#]{1,3}");
+  /** Digits that count rather than vary: 123456, 0123456789, 1111, a year, one or two digits. */
+  private static final Pattern COUNTING = Pattern.compile(
+      "0?1(?:2(?:3(?:4(?:5(?:6(?:7(?:8(?:9(?:0)?)?)?)?)?)?)?)?)?|(?:19|20)[0-9]{2}|[0-9]{1,2}"
+          + "|(?<d>[0-9])\\k<d>{2,}");
+  /** Words that name a placeholder, a demo, or the kind of secret a value stands for. */
+  private static final Set<String> PLACEHOLDER_PARTS = Set.of("demo", "test", "testing",
+      "sample", "example", "dummy", "fake", "default", "my", "your", "our", "super", "very",
+      "secret", "secrets", "pass", "password", "passwd", "passphrase", "phrase", "pwd", "key",
+      "token", "api", "app", "auth", "access", "private", "jwt", "signing", "encryption",
+      "master", "admin", "user", "db", "dev", "local", "change", "me", "it", "this", "top",
+      "strong", "iv", "salt", "hash", "client", "session", "cookie");
+
   /** Letters, digits and the punctuation people put in the passwords they choose. */
   private static final Pattern CHOSEN = Pattern.compile("[A-Za-z0-9!@^&._+=?~-]{5,64}");
   /** An e-mail address: an account's name, not its password. */
@@ -288,7 +304,8 @@ public final class Secrets {
    */
   public static boolean looksLikeFreeTextSecret(String v, boolean quoted) {
     if (v.length() < 8 || v.length() > 512 || isPlaceholder(v) || isTestMarker(v)
-        || NOT_A_SECRET_VALUE.matcher(v).matches() || isNotASecretShape(v)) {
+        || NOT_A_SECRET_VALUE.matcher(v).matches() || isNotASecretShape(v)
+        || isWordyPlaceholder(v)) {
       return false;
     }
     if (!quoted && (IDENTIFIER_PATH.matcher(v).matches() || CODE_CHARS.matcher(v).find()
@@ -326,13 +343,43 @@ public final class Secrets {
     }
     if (!CHOSEN.matcher(v).matches() || NAME_SHAPED.matcher(v).matches()
         || EMAIL.matcher(v).matches() || isPlaceholder(v) || isTestMarker(v)
-        || isNotASecretShape(v)) {
+        || isNotASecretShape(v) || isWordyPlaceholder(v)) {
       return false;
     }
     String l = v.toLowerCase(Locale.ROOT);
     String word = l.replaceFirst("[0-9]+$", "");
     return !PASSWORD_SETTINGS.contains(l) && !SPELLS_ITS_KIND.matcher(l).find()
         && (word.isEmpty() || !PLACEHOLDER_WORD.matcher(word).matches());
+  }
+
+  /**
+   * Whether a value is spelled only from words that name a placeholder or a secret's kind, with
+   * at most a counting run of digits: {@code DemoPassPhrase123456}, {@code MySecretKey2024},
+   * {@code SuperSecretToken_123}. A person typed it as a label for a demo; its capitals and
+   * digits do not make it random. Any other word ({@code DemoKey8f3kQ29xLw}) or digits that do
+   * not count ({@code PassPhrase73k9}) keep it a candidate.
+   */
+  static boolean isWordyPlaceholder(String v) {
+    java.util.regex.Matcher m = WORD_PART.matcher(v);
+    int words = 0;
+    int at = 0;
+    while (m.find()) {
+      if (m.start() != at && !SEPARATORS.matcher(v.substring(at, m.start())).matches()) {
+        return false;
+      }
+      at = m.end();
+      String part = m.group();
+      if (Character.isDigit(part.charAt(0))) {
+        if (!COUNTING.matcher(part).matches()) {
+          return false;
+        }
+      } else if (PLACEHOLDER_PARTS.contains(part.toLowerCase(Locale.ROOT))) {
+        words++;
+      } else {
+        return false;
+      }
+    }
+    return words >= 2 && (at == v.length() || SEPARATORS.matcher(v.substring(at)).matches());
   }
 
   /**
