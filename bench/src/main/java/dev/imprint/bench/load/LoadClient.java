@@ -8,8 +8,15 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.BasicHttpClientConnectionManager;
@@ -18,16 +25,25 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.Request;
 
 /**
  * The timed clients' HTTP stack: one request in flight per client, never pipelined.
  *
  * <p>{@code apache} (the default): Apache HttpClient 5's classic client, one per client thread
  * with its own single keep-alive connection. The request is written and the answer read on the
- * client's own thread, so a request costs no hand-off between threads and no pool lock. {@code
- * jdk}: the JDK's {@link HttpClient} (HTTP/1.1), kept for the A/B: its selector thread reads
- * every answer and hands it to the waiting client through a future, which in the profiles of
- * JWT-SVID issuance cost the client side about as much CPU as the server spent on the request.
+ * client's own thread, so a request costs no hand-off between threads and no pool lock. The
+ * others are kept for the A/B of the client's own cost (each row prints the client threads' CPU
+ * time per request): {@code apache-async}, Apache HttpClient 5's async client (one I/O reactor
+ * thread per core, a pooled keep-alive connection per client), {@code jetty}, Jetty's
+ * HttpClient (its own thread pool, a keep-alive connection per client), and {@code jdk}, the
+ * JDK's {@link HttpClient} (HTTP/1.1). These three read every answer on a thread of their own
+ * and hand it to the waiting client through a future. Every kind keeps one request in flight per
+ * client on HTTP/1.1, never pipelined.
  *
  * <p>Scenarios describe their requests as JDK {@link HttpRequest}s (immutable, built once where
  * the request repeats); the Apache client sends the same method, URI, headers and body.
@@ -35,22 +51,32 @@ import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 final class LoadClient implements AutoCloseable {
   /** Names of the threads an HTTP client runs of its own (the Apache client runs none). */
   static final String THREAD_PREFIX = "HttpClient";
+  /** Names of the Apache async client's I/O reactor threads. */
+  static final String ASYNC_THREAD_PREFIX = "httpclient-dispatch";
 
   /** Which HTTP client the timed loop uses. */
   enum Kind {
-    APACHE, JDK;
+    APACHE, APACHE_ASYNC, JETTY, JDK;
 
     static Kind parse(String s) {
       try {
-        return valueOf(s.toUpperCase(Locale.ROOT));
+        return valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_'));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("expected --http-client apache or jdk, got " + s, e);
+        throw new IllegalArgumentException("expected --http-client apache, apache-async, jetty"
+            + " or jdk, got " + s, e);
       }
+    }
+
+    /** The name {@code --http-client} takes. */
+    String wire() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
   }
 
   private final Kind kind;
   private final CloseableHttpClient[] apache;
+  private final CloseableHttpAsyncClient async;
+  private final org.eclipse.jetty.client.HttpClient jetty;
   /** Per client, the body publisher last read and its bytes (scenarios reuse one request). */
   private final Flow.Publisher<?>[] lastPublisher;
   private final byte[][] lastBody;
@@ -69,12 +95,44 @@ final class LoadClient implements AutoCloseable {
           .disableCookieManagement().disableAuthCaching().disableRedirectHandling()
           .disableContentCompression().build();
     }
+    if (kind == Kind.APACHE_ASYNC) {
+      async = HttpAsyncClients.custom().setConnectionManager(
+          PoolingAsyncClientConnectionManagerBuilder.create().setMaxConnTotal(clients)
+              .setMaxConnPerRoute(clients).setDefaultTlsConfig(TlsConfig.custom()
+                  .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1).build()).build())
+          .setIOReactorConfig(IOReactorConfig.custom()
+              .setIoThreadCount(Runtime.getRuntime().availableProcessors()).build())
+          .setDefaultRequestConfig(config).disableAutomaticRetries().disableCookieManagement()
+          .disableAuthCaching().disableRedirectHandling().build();
+      async.start();
+    } else {
+      async = null;
+    }
+    if (kind == Kind.JETTY) {
+      jetty = new org.eclipse.jetty.client.HttpClient();
+      jetty.setMaxConnectionsPerDestination(clients);
+      jetty.setFollowRedirects(false);
+      jetty.setUserAgentField(null);
+      try {
+        jetty.start();
+      } catch (Exception e) {
+        throw new IllegalStateException("Jetty's HttpClient did not start", e);
+      }
+    } else {
+      jetty = null;
+    }
   }
 
   /** Sends {@code r} as client {@code client} and reads the whole answer; its status. */
   int send(int client, HttpRequest r) throws IOException, InterruptedException {
     if (kind == Kind.JDK) {
       return LoadGenerator.HTTP.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+    if (kind == Kind.APACHE_ASYNC) {
+      return sendAsync(client, r);
+    }
+    if (kind == Kind.JETTY) {
+      return sendJetty(client, r);
     }
     ClassicRequestBuilder b = ClassicRequestBuilder.create(r.method()).setUri(r.uri());
     String contentType = null;
@@ -97,6 +155,54 @@ final class LoadClient implements AutoCloseable {
       EntityUtils.consume(response.getEntity());
       return response.getCode();
     });
+  }
+
+  private int sendAsync(int client, HttpRequest r) throws IOException, InterruptedException {
+    SimpleRequestBuilder b = SimpleRequestBuilder.create(r.method()).setUri(r.uri());
+    String contentType = null;
+    for (Map.Entry<String, List<String>> h : r.headers().map().entrySet()) {
+      for (String v : h.getValue()) {
+        if (h.getKey().equalsIgnoreCase("Content-Type")) {
+          contentType = v;
+        } else {
+          b.addHeader(h.getKey(), v);
+        }
+      }
+    }
+    if (r.bodyPublisher().isPresent()) {
+      b.setBody(body(client, r.bodyPublisher().get()), contentType == null
+          ? ContentType.APPLICATION_OCTET_STREAM : ContentType.parse(contentType));
+    }
+    try {
+      SimpleHttpResponse res = async.execute(b.build(), null).get();
+      return res.getCode();
+    } catch (ExecutionException e) {
+      throw new IOException(e.getCause());
+    }
+  }
+
+  private int sendJetty(int client, HttpRequest r) throws IOException, InterruptedException {
+    Request req = jetty.newRequest(r.uri()).method(r.method());
+    String contentType = null;
+    for (Map.Entry<String, List<String>> h : r.headers().map().entrySet()) {
+      for (String v : h.getValue()) {
+        if (h.getKey().equalsIgnoreCase("Content-Type")) {
+          contentType = v;
+        } else {
+          String name = h.getKey();
+          req.headers(f -> f.add(name, v));
+        }
+      }
+    }
+    if (r.bodyPublisher().isPresent()) {
+      req.body(new BytesRequestContent(contentType, body(client, r.bodyPublisher().get())));
+    }
+    try {
+      ContentResponse res = req.send();
+      return res.getStatus();
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IOException(e.getCause() != null ? e.getCause() : e);
+    }
   }
 
   /** The bytes {@code p} publishes (read once per publisher and client). */
@@ -148,6 +254,16 @@ final class LoadClient implements AutoCloseable {
   public void close() throws IOException {
     for (CloseableHttpClient c : apache) {
       c.close();
+    }
+    if (async != null) {
+      async.close();
+    }
+    if (jetty != null) {
+      try {
+        jetty.stop();
+      } catch (Exception e) {
+        throw new IOException("Jetty's HttpClient did not stop", e);
+      }
     }
   }
 }

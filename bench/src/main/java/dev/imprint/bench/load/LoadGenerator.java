@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,7 +31,8 @@ import java.util.regex.Pattern;
  *     [--scenario token-create|token-list|image-register|image-read|audit-append|identity
  *                 |authz|mixed-upload|replicas|all] [--slow-link-ms 20] [--no-baseline]
  *     [--runs 3] [--no-input-limits] [--open-fraction 0.5] [--open-rate N]
- *     [--http-client apache|jdk] [--server-log temp|none|FILE] [--open]
+ *     [--http-client apache|apache-async|jetty|jdk] [--server-log temp|none|FILE] [--open]
+ *     [--ceilings]
  * </pre>
  *
  * <p>{@code --no-input-limits} runs the scenarios' servers without the request-body budget and
@@ -49,7 +51,8 @@ import java.util.regex.Pattern;
  * <p>{@code --clients} takes a list ({@code 16,64}). {@code identity} runs the workload identity
  * scenarios ({@code jwt-svid-issue}, {@code jwt-svid-issue-rs256}, {@code x509-svid-issue},
  * {@code svid-validate}) after the ceilings measured in the same run: raw ES256 and RS256
- * signatures on all cores and in-process JWT-SVID validation.
+ * signatures on all cores and in-process JWT-SVID validation; {@code --ceilings} measures those
+ * ceilings before a single identity scenario too (for short A/B runs of one scenario).
  *
  * <p>{@code mixed-upload} and {@code replicas} run only when named (they take longer):
  * {@link MixedUpload} (small writes beside 50,000-finding uploads) and {@link Replicas} (two
@@ -135,7 +138,10 @@ public final class LoadGenerator {
   private static double openShare = 0.5;
   private static final List<String> OPEN_ROWS = new ArrayList<>();
 
-  /** The timed clients' HTTP stack ({@code --http-client apache|jdk}, see {@link LoadClient}). */
+  /**
+   * The timed clients' HTTP stack ({@code --http-client apache|apache-async|jetty|jdk}, see
+   * {@link LoadClient}).
+   */
   static LoadClient.Kind httpClient = LoadClient.Kind.APACHE;
 
   public static void main(String[] args) throws Exception {
@@ -150,6 +156,7 @@ public final class LoadGenerator {
     double openFraction = 0.5;
     double openRate = 0;
     String serverLog = "temp";
+    boolean withCeilings = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--store" -> store = args[++i];
@@ -167,6 +174,7 @@ public final class LoadGenerator {
         case "--http-client" -> httpClient = LoadClient.Kind.parse(args[++i]);
         case "--server-log" -> serverLog = args[++i];
         case "--open" -> open = true;
+        case "--ceilings" -> withCeilings = true;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -209,7 +217,7 @@ public final class LoadGenerator {
       }
       boolean oneIdentity = identityScenarios().stream().anyMatch(s -> s.name().equals(only));
       if (only.equals("all") || only.equals("identity") || oneIdentity) {
-        if (!oneIdentity) {
+        if (!oneIdentity || withCeilings) {
           ceilings(seconds, warmup);
         }
         for (Scenario s : identityScenarios()) {
@@ -378,6 +386,7 @@ public final class LoadGenerator {
       Result r;
       long cpu;
       ThreadCpu.Split split;
+      Map<String, Long> groups;
       BatchSizes before;
       try (LoadClient http = new LoadClient(httpClient, clients)) {
         drive(scenario, target, http, clients, warmup);
@@ -386,7 +395,9 @@ public final class LoadGenerator {
         long cpu0 = processCpuNanos();
         r = drive(scenario, target, http, clients, seconds);
         cpu = processCpuNanos() - cpu0;
-        split = ThreadCpu.between(threads0, ThreadCpu.now(), ThreadCpu.clientOf(scenario.name()));
+        ThreadCpu.Snapshot threads1 = ThreadCpu.now();
+        split = ThreadCpu.between(threads0, threads1, ThreadCpu.clientOf(scenario.name()));
+        groups = ThreadCpu.byGroup(threads0, threads1, ThreadCpu.clientOf(scenario.name()));
         if (open && identityScenarios().stream().anyMatch(x -> x.name().equals(scenario.name()))) {
           AuthorizeLoad.OpenResult o = AuthorizeLoad.openLoop(store, clients,
               Math.max(1, openShare * r.perSecond()), seconds, (client, i) -> http.send(client,
@@ -403,9 +414,15 @@ public final class LoadGenerator {
       System.err.printf(Locale.ROOT, "cpu: %s %s %d clients (%s client): %.0f us CPU per"
           + " request (client threads %.0f us, server threads %.0f us, JIT compiler, GC and"
           + " ended threads %.0f us)%n", scenario.name(), store, clients,
-          httpClient.name().toLowerCase(Locale.ROOT), cpu / 1e3 / n,
+          httpClient.wire(), cpu / 1e3 / n,
           split.clientNanos() / 1e3 / n, split.serverNanos() / 1e3 / n,
           (cpu - split.clientNanos() - split.serverNanos()) / 1e3 / n);
+      StringBuilder byGroup = new StringBuilder();
+      groups.forEach((g, ns) -> byGroup.append(String.format(Locale.ROOT, " %s %.0f us,", g,
+          ns / 1e3 / n)));
+      System.err.printf(Locale.ROOT, "cpu: %s %s %d clients by thread group:%s JIT, GC and"
+          + " ended threads %.0f us%n", scenario.name(), store, clients, byGroup,
+          (cpu - groups.values().stream().mapToLong(Long::longValue).sum()) / 1e3 / n);
       return new Result(scenario.name(), store, clients, r.requests(), r.errors(), r.seconds(),
           r.latenciesNanos(), server.database().writeBatchSizes().since(before));
     } finally {

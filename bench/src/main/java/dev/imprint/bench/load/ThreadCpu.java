@@ -66,9 +66,32 @@ final class ThreadCpu {
     return new Split(c, s);
   }
 
+  /**
+   * CPU nanoseconds by group of threads from {@code before} to {@code after}: {@code client}
+   * (what {@code client} picks), {@code requests} (the server's Jetty pool, named {@code qtp}),
+   * {@code store} (the group commit's writer and the batched issuance and token-usage records),
+   * and {@code other} (every other live Java thread); in that order.
+   */
+  static Map<String, Long> byGroup(Snapshot before, Snapshot after, Predicate<String> client) {
+    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    out.put("client", after.drivers() - before.drivers());
+    out.put("requests", 0L);
+    out.put("store", 0L);
+    out.put("other", 0L);
+    for (Map.Entry<Long, Long> e : after.cpu().entrySet()) {
+      long used = e.getValue() - before.cpu().getOrDefault(e.getKey(), 0L);
+      String n = after.names().get(e.getKey());
+      String group = client.test(n) ? "client" : n.startsWith("qtp") ? "requests"
+          : n.startsWith("imprint-writer") || n.startsWith("imprint-issuance-log")
+              || n.startsWith("imprint-token-usage") ? "store" : "other";
+      out.merge(group, used, Long::sum);
+    }
+    return out;
+  }
+
   /** The threads of the clients of scenario {@code name}: its drivers and the HTTP client's. */
   static Predicate<String> clientOf(String name) {
     return n -> n.startsWith(name + "-") || n.startsWith("HttpClient")
-        || n.startsWith(LoadClient.THREAD_PREFIX);
+        || n.startsWith(LoadClient.THREAD_PREFIX) || n.startsWith(LoadClient.ASYNC_THREAD_PREFIX);
   }
 }

@@ -75,6 +75,8 @@ public final class KeyRing implements AutoCloseable {
   private final Set<KeyPurpose> purposes;
   private final Map<String, SigningKey> decrypted = new ConcurrentHashMap<>();
   private final Object reloading = new Object();
+  private final java.util.concurrent.atomic.AtomicLong reloads =
+      new java.util.concurrent.atomic.AtomicLong();
   private volatile Snapshot snapshot = new Snapshot(Instant.EPOCH, List.of());
   private ScheduledExecutorService scheduler;
 
@@ -442,14 +444,37 @@ public final class KeyRing implements AutoCloseable {
 
   private Snapshot fresh(Instant now) {
     Snapshot s = snapshot;
-    if (s.loadedAt().plus(REFRESH).isBefore(now) || s.loadedAt().isAfter(now)) {
-      return reload();
+    if (stale(s, now)) {
+      synchronized (reloading) {
+        // every thread that found the set stale at once waited here: the first reloads it, the
+        // others take what it loaded (one store read per expiry, not one per waiting request)
+        Snapshot again = snapshot;
+        if (again != s && !stale(again, clock.instant())) {
+          return again;
+        }
+        return reload();
+      }
     }
     return s;
   }
 
+  private static boolean stale(Snapshot s, Instant now) {
+    return s.loadedAt().plus(REFRESH).isBefore(now) || s.loadedAt().isAfter(now);
+  }
+
+  /** How many times the key set was read from the store (tests). */
+  long reloads() {
+    return reloads.get();
+  }
+
+  /** The monitor a reload holds (tests). */
+  Object reloadLock() {
+    return reloading;
+  }
+
   private Snapshot reload() {
     synchronized (reloading) {
+      reloads.incrementAndGet();
       Instant at = clock.instant();
       List<SigningKey> keys = db.read(this::load);
       Snapshot s = new Snapshot(at, keys);
