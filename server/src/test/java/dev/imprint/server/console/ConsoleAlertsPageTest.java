@@ -7,6 +7,8 @@ import dev.imprint.server.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -74,8 +76,8 @@ class ConsoleAlertsPageTest {
     });
   }
 
-  private static java.util.List<String> rows(String body) {
-    java.util.List<String> ids = new java.util.ArrayList<>();
+  private static List<String> rows(String body) {
+    List<String> ids = new ArrayList<>();
     Matcher m = ROW.matcher(body);
     while (m.find()) {
       ids.add(m.group(1));
@@ -92,13 +94,13 @@ class ConsoleAlertsPageTest {
 
   @Test
   void lowFilterThenOnlyLowAlertsUpToTheLimitInEachTable() {
-    java.util.List<String> ids = rows(browser.get("/alerts?severity=low").body());
+    List<String> ids = rows(browser.get("/alerts?severity=low").body());
     assertThat(ids).hasSize(2 * ConsoleRoutes.ALERT_ROWS).allMatch(id -> id.startsWith("al-low"));
   }
 
   @Test
   void noFilterThenTheNewestOfEverySeverityUpToTheLimit() {
-    java.util.List<String> ids = rows(browser.get("/alerts").body());
+    List<String> ids = rows(browser.get("/alerts").body());
     assertThat(ids).hasSize(2 * ConsoleRoutes.ALERT_ROWS)
         .doesNotContain("al-critical-open", "al-critical-done");
     assertThat(rows(browser.get("/alerts?severity=").body())).isEqualTo(ids);
