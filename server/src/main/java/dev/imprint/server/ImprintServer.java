@@ -309,14 +309,15 @@ public final class ImprintServer implements AutoCloseable {
     int max = dev.imprint.server.alert.AlertService.MAX_PAGE;
     return new AlertFeed() {
       @Override
-      public List<AlertFeed.Alert> unresolved(int limit) {
-        return service.unresolved(Math.min(limit, max)).stream().map(ImprintServer::fed)
-            .toList();
+      public List<AlertFeed.Alert> unresolved(String severity, int limit) {
+        return service.unresolved(severity(severity), Math.min(limit, max)).stream()
+            .map(ImprintServer::fed).toList();
       }
 
       @Override
-      public List<AlertFeed.Alert> resolvedSince(java.time.Instant since, int limit) {
-        return service.resolvedSince(since, Math.min(limit, max)).stream()
+      public List<AlertFeed.Alert> resolvedSince(java.time.Instant since, String severity,
+          int limit) {
+        return service.resolvedSince(since, severity(severity), Math.min(limit, max)).stream()
             .map(ImprintServer::fed).toList();
       }
 
@@ -332,6 +333,10 @@ public final class ImprintServer implements AutoCloseable {
         return true;
       }
     };
+  }
+
+  private static dev.imprint.server.alert.Severity severity(String wire) {
+    return wire == null ? null : dev.imprint.server.alert.Severity.parse(wire);
   }
 
   private static AlertFeed.Alert fed(dev.imprint.server.alert.Alert a) {

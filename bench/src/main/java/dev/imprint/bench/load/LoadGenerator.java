@@ -235,14 +235,8 @@ public final class LoadGenerator {
             }
           }
         }
-        if (!OPEN_ROWS.isEmpty()) {
-          System.out.println();
-          System.out.printf(Locale.ROOT, "(b) fixed offered rate (open loop) of %.0f %% of each"
-              + " row's closed-loop rate above:%n%n", openShare * 100);
-          System.out.println(AuthorizeLoad.openHeader());
-          OPEN_ROWS.forEach(System.out::println);
-        }
         if (only.equals("identity") || oneIdentity) {
+          printOpenRows(System.out);
           return;
         }
       }
@@ -287,11 +281,29 @@ public final class LoadGenerator {
         pg = pg != null ? pg : PostgresBaseline.start();
         PostgresBaseline.run(pg, clients, seconds);
       }
+      printOpenRows(System.out);
     } finally {
       if (pg != null) {
         pg.close();
       }
     }
+  }
+
+  /**
+   * The open-loop rows of {@code --open}, as a table of their own once every other table is
+   * whole: printed earlier, the closed-loop rows of the scenarios run after them continued under
+   * the open-loop header.
+   */
+  private static void printOpenRows(PrintStream out) {
+    if (OPEN_ROWS.isEmpty()) {
+      return;
+    }
+    out.println();
+    out.printf(Locale.ROOT, "(b) fixed offered rate (open loop) of %.0f %% of each identity"
+        + " row's closed-loop rate in the first table:%n%n", openShare * 100);
+    out.println(AuthorizeLoad.openHeader());
+    OPEN_ROWS.forEach(out::println);
+    OPEN_ROWS.clear();
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.imprint.bench.load;
 
 import dev.imprint.server.ImprintServer;
 import dev.imprint.server.ServerConfig;
+import dev.imprint.testkit.TcpProxy;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -9,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
@@ -18,8 +20,8 @@ import java.util.regex.Pattern;
 /**
  * Two replicas on one PostgreSQL, each driven by half of the clients creating tokens (a durable
  * write and an audit append each): once with both on the direct link, once with replica B's
- * link to the database slowed by {@link SlowLink}. The cluster's writes per second should not
- * follow its slowest replica.
+ * link to the database slowed by a {@link TcpProxy} delay. The cluster's writes per second
+ * should not follow its slowest replica.
  */
 final class Replicas {
   static final String NAME = "replicas";
@@ -62,8 +64,9 @@ final class Replicas {
     // the server refuses a key-encryption key readable by others (0600, as an operator would)
     Files.setPosixFilePermissions(kek,
         java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    try (SlowLink link = SlowLink.start("localhost", pg.getPort(), oneWayMs)) {
-      String slow = direct.replace(":" + pg.getPort() + "/", ":" + link.port() + "/");
+    try (TcpProxy link = TcpProxy.to("localhost", pg.getPort()).name("slow-link")
+        .delay(Duration.ofMillis(oneWayMs)).start()) {
+      String slow = link.route(direct);
       ByteArrayOutputStream console = new ByteArrayOutputStream();
       try (ImprintServer a = start(dir.resolve("a"), direct, kek, console);
           ImprintServer b = start(dir.resolve("b"), slow, kek, new ByteArrayOutputStream())) {

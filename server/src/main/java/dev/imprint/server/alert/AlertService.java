@@ -121,10 +121,24 @@ public final class AlertService {
    * @throws AlertException {@code request.limit_invalid}
    */
   public List<Alert> unresolved(int limit) {
+    return unresolved(null, limit);
+  }
+
+  /**
+   * The alerts of {@code severity} (every severity when null) not resolved yet, newest raised
+   * first, at most {@code limit} (1 to {@link #MAX_PAGE}) of that severity.
+   *
+   * @throws AlertException {@code request.limit_invalid}
+   */
+  public List<Alert> unresolved(Severity severity, int limit) {
     checkLimit(limit);
     return db.read(c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM alerts WHERE"
-          + " state <> 'resolved' ORDER BY raised_at DESC, id LIMIT " + limit)) {
+          + " state <> 'resolved'" + (severity == null ? "" : " AND severity = ?")
+          + " ORDER BY raised_at DESC, id LIMIT " + limit)) {
+        if (severity != null) {
+          ps.setString(1, severity.wire());
+        }
         return rows(ps);
       }
     });
@@ -137,12 +151,27 @@ public final class AlertService {
    * @throws AlertException {@code request.limit_invalid}
    */
   public List<Alert> resolvedSince(Instant since, int limit) {
+    return resolvedSince(since, null, limit);
+  }
+
+  /**
+   * The alerts of {@code severity} (every severity when null) resolved at or after {@code
+   * since}, the latest resolution first, at most {@code limit} (1 to {@link #MAX_PAGE}) of that
+   * severity.
+   *
+   * @throws AlertException {@code request.limit_invalid}
+   */
+  public List<Alert> resolvedSince(Instant since, Severity severity, int limit) {
     checkLimit(limit);
     return db.read(c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM alerts WHERE"
-          + " state = 'resolved' AND resolved_at >= ? ORDER BY resolved_at DESC, id LIMIT "
-          + limit)) {
+          + " state = 'resolved' AND resolved_at >= ?"
+          + (severity == null ? "" : " AND severity = ?")
+          + " ORDER BY resolved_at DESC, id LIMIT " + limit)) {
         ps.setLong(1, since.toEpochMilli());
+        if (severity != null) {
+          ps.setString(2, severity.wire());
+        }
         return rows(ps);
       }
     });

@@ -18,11 +18,18 @@ public interface AlertFeed {
   record Alert(String id, String detection, String severity, String subject, String evidence,
       String link, Instant raisedAt, String state, Instant resolvedAt, String resolvedBy) {}
 
-  /** The alerts not resolved yet (open or acknowledged), newest raised first, at most limit. */
-  List<Alert> unresolved(int limit);
+  /**
+   * The alerts not resolved yet (open or acknowledged) of {@code severity} (every severity when
+   * null), newest raised first, at most limit: the severity is part of the query, so the limit
+   * counts only alerts of that severity.
+   */
+  List<Alert> unresolved(String severity, int limit);
 
-  /** The alerts resolved at or after {@code since}, the latest first, at most {@code limit}. */
-  List<Alert> resolvedSince(Instant since, int limit);
+  /**
+   * The alerts of {@code severity} (every severity when null) resolved at or after {@code
+   * since}, the latest first, at most {@code limit} of that severity.
+   */
+  List<Alert> resolvedSince(Instant since, String severity, int limit);
 
   /** How many alerts are not resolved yet, by severity (every severity, zeros included). */
   Map<String, Long> unresolvedCounts();
@@ -33,12 +40,12 @@ public interface AlertFeed {
   /** No alerts service in this server. */
   AlertFeed NONE = new AlertFeed() {
     @Override
-    public List<Alert> unresolved(int limit) {
+    public List<Alert> unresolved(String severity, int limit) {
       return List.of();
     }
 
     @Override
-    public List<Alert> resolvedSince(Instant since, int limit) {
+    public List<Alert> resolvedSince(Instant since, String severity, int limit) {
       return List.of();
     }
 

@@ -454,12 +454,17 @@ public final class ConsoleRoutes implements ApiModule {
   private void alerts(Context ctx, ConsoleSessions.Session s) {
     AlertFeed feed = services.alerts();
     String severity = ctx.queryParam("severity");
-    java.util.function.Predicate<AlertFeed.Alert> shown = a -> severity == null
-        || severity.isBlank() || a.severity().equals(severity);
-    List<AlertFeed.Alert> unresolved = feed.unresolved(ALERT_ROWS).stream().filter(shown)
-        .toList();
+    if (severity == null || severity.isBlank()) {
+      severity = null;
+    } else if (feed.wired() && !feed.unresolvedCounts().containsKey(severity)) {
+      throw ApiProblem.badRequest("console.parameter_invalid", "expected severity one of "
+          + feed.unresolvedCounts().keySet() + ", got '" + FreeText.printable(severity) + "'");
+    }
+    // filtered in the query, then limited: a filter for a rare severity still finds its alerts
+    // behind any number of newer ones of another severity
+    List<AlertFeed.Alert> unresolved = feed.unresolved(severity, ALERT_ROWS);
     List<AlertFeed.Alert> resolved = feed.resolvedSince(clock.instant().minus(RESOLVED_SHOWN),
-        ALERT_ROWS).stream().filter(shown).toList();
+        severity, ALERT_ROWS);
     render(ctx, 200, "alerts.jte", new Views.Alerts(frame("Alerts", "alerts", s),
         feed.wired(), unresolved, resolved, RESOLVED_SHOWN.toDays()));
   }

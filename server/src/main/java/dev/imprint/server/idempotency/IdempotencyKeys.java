@@ -107,6 +107,23 @@ public final class IdempotencyKeys {
         Arrays.copyOf(derived, 32), Arrays.copyOfRange(derived, 32, 64));
   }
 
+  /**
+   * Whether {@code stored} answered the request {@code requestText} (method, path and parsed
+   * body). Its fingerprint is an HMAC-SHA256 under the key's request key; a record stored by a
+   * build from before that HMAC (commit 5fb83c2b) carries the plain SHA-256 of the same text
+   * instead, and still matches it, so a retry sent across an upgrade gets its answer. Both are
+   * 64 hex digits; an HMAC cannot equal the SHA-256 of a request short of a collision, so
+   * accepting the legacy form lets no other request through. Such records expire within {@link
+   * #RETENTION} of the upgrade, and none is written any more.
+   */
+  static boolean sameRequest(Key key, Stored stored, String requestText) {
+    byte[] have = stored.requestHash().getBytes(StandardCharsets.US_ASCII);
+    return MessageDigest.isEqual(have, key.requestHash(requestText)
+        .getBytes(StandardCharsets.US_ASCII))
+        || MessageDigest.isEqual(have, sha256Hex(requestText)
+            .getBytes(StandardCharsets.US_ASCII));
+  }
+
   /** The unexpired record of {@code key}, if any (a read on a pooled connection). */
   Optional<Stored> find(Key key) {
     long now = clock.millis();

@@ -66,10 +66,11 @@ public final class Idempotent {
       return;
     }
     IdempotencyKeys.Key key = IdempotencyKeys.key(caller, parse(header));
-    String requestHash = requestHash(ctx, key, request);
+    String requestText = requestText(ctx, request);
+    String requestHash = key.requestHash(requestText);
     Optional<IdempotencyKeys.Stored> earlier = keys.find(key);
     if (earlier.isPresent()) {
-      replay(ctx, key, earlier.get(), requestHash);
+      replay(ctx, key, earlier.get(), requestText);
       return;
     }
     AtomicReference<Answer> answered = new AtomicReference<>();
@@ -81,7 +82,7 @@ public final class Idempotent {
       // a concurrent request with this key committed first; this one's change rolled back
       replay(ctx, key, keys.find(key).orElseThrow(() -> new ApiProblem(409,
           "idempotency.in_progress", "Conflict", "another request with this Idempotency-Key"
-              + " is being answered; retry it in a moment")), requestHash);
+              + " is being answered; retry it in a moment")), requestText);
       return;
     }
     send(ctx, answered.get() != null ? answered.get() : render.apply(result), false);
@@ -97,8 +98,8 @@ public final class Idempotent {
   }
 
   private void replay(Context ctx, IdempotencyKeys.Key key, IdempotencyKeys.Stored stored,
-      String requestHash) {
-    if (!stored.requestHash().equals(requestHash)) {
+      String requestText) {
+    if (!IdempotencyKeys.sameRequest(key, stored, requestText)) {
       throw new ApiProblem(422, "idempotency.key_reused", "Unprocessable content", "this"
           + " Idempotency-Key answered a different request (method, path or body) in the last "
           + IdempotencyKeys.RETENTION.toHours() + " hours; use a new key for a new request");
@@ -131,11 +132,14 @@ public final class Idempotent {
     return v;
   }
 
-  /** What a retry must repeat: the method, the path and the parsed body (keyed, see Key). */
-  private static String requestHash(Context ctx, IdempotencyKeys.Key key, Object request) {
+  /**
+   * What a retry must repeat: the method, the path and the parsed body (stored only as its
+   * keyed fingerprint, see {@link IdempotencyKeys.Key#requestHash}).
+   */
+  private static String requestText(Context ctx, Object request) {
     try {
-      return key.requestHash(ctx.method().name() + " " + ctx.path() + "\n"
-          + Json.MAPPER.writeValueAsString(request));
+      return ctx.method().name() + " " + ctx.path() + "\n"
+          + Json.MAPPER.writeValueAsString(request);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a parsed request is always JSON", e);
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imprint.server.auth.TokenRoutes;
+import dev.imprint.server.http.Json;
 import dev.imprint.server.testing.Stores;
 import dev.imprint.server.testing.TestServer;
 import java.io.IOException;
@@ -11,10 +13,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -68,6 +74,44 @@ class IdempotencyApiTest {
       });
       assertThat(stored).isNotEmpty().doesNotContain(key).doesNotContain(secret)
           .doesNotContain(secret.substring(21)).doesNotContain("retried");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.imprint.server.testing.Stores#kinds")
+  void aRetryOfAnAnswerStoredWithTheLegacyPlainFingerprintGetsItsAnswer(Stores.Kind kind)
+      throws Exception {
+    try (TestServer s = TestServer.start(kind, dir)) {
+      String key = UUID.randomUUID().toString();
+      String body = "{\"role\":\"admin\",\"description\":\"before the upgrade\"}";
+      HttpResponse<String> first = post(s, "/v1/tokens", s.adminToken(), body, key);
+      assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+      // the row as a build before the keyed fingerprint stored it: the same lookup and sealed
+      // answer, the request as the plain SHA-256 of its method, path and parsed body
+      String legacy = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+          ("POST /v1/tokens\n" + Json.MAPPER.writeValueAsString(new TokenRoutes.CreateRequest(
+              "admin", "before the upgrade", null))).getBytes(StandardCharsets.UTF_8)));
+      int rows = s.server().database().write(c -> {
+        try (PreparedStatement ps = c.prepareStatement(
+            "UPDATE idempotency_keys SET request_hash = ?")) {
+          ps.setString(1, legacy);
+          return ps.executeUpdate();
+        }
+      });
+      assertThat(rows).isEqualTo(1);
+
+      HttpResponse<String> retry = post(s, "/v1/tokens", s.adminToken(), body, key);
+      assertThat(retry.statusCode()).as(retry.body()).isEqualTo(201);
+      assertThat(retry.headers().firstValue(Idempotent.REPLAYED)).hasValue("true");
+      assertThat(JSON.readTree(retry.body())).isEqualTo(JSON.readTree(first.body()));
+      assertThat(count(s, "SELECT COUNT(*) FROM api_tokens WHERE description = 'before the"
+          + " upgrade'")).isEqualTo(1);
+      HttpResponse<String> other = post(s, "/v1/tokens", s.adminToken(),
+          "{\"role\":\"admin\",\"description\":\"another request\"}", key);
+      assertThat(other.statusCode()).as("the legacy form matches only its own request")
+          .isEqualTo(422);
+      assertThat(JSON.readTree(other.body()).get("code").asText())
+          .isEqualTo("idempotency.key_reused");
     }
   }
 

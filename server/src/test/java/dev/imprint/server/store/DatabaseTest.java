@@ -372,6 +372,29 @@ class DatabaseTest {
   }
 
   @Test
+  void aStoreAtThisVersionIsUpToDateOnlyWhileEveryRecordedChecksumIsItsScripts() {
+    Database.open(null, dir).close();
+    org.sqlite.SQLiteDataSource file = new org.sqlite.SQLiteDataSource();
+    file.setUrl("jdbc:sqlite:" + dir.resolve("imprint.db"));
+    assertThat(Database.upToDate(file)).as("the checksums Flyway recorded are this build's")
+        .isTrue();
+    try (Database db = Database.open(null, dir)) {
+      db.write(c -> {
+        try (var st = c.createStatement()) {
+          // as if V5's script had been edited since it was applied
+          st.executeUpdate("UPDATE flyway_schema_history SET checksum = checksum + 1"
+              + " WHERE version = '5'");
+        }
+        return null;
+      });
+    }
+    assertThat(Database.upToDate(file)).isFalse();
+    assertThatThrownBy(() -> Database.open(null, dir)).as("Flyway's validation judges it")
+        .isInstanceOf(StoreException.class)
+        .extracting(e -> ((StoreException) e).code()).isEqualTo("store.migration_failed");
+  }
+
+  @Test
   void nonPostgresUrlIsRefusedWithoutEchoingCredentials() {
     assertThatThrownBy(() -> Database.open("jdbc:mysql://u:hunter2@db/x", dir))
         .isInstanceOf(StoreException.class)

@@ -1,14 +1,8 @@
 package dev.imprint.server.testing;
 
+import dev.imprint.testkit.TcpProxy;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -29,63 +23,47 @@ public final class FaultyLink implements AutoCloseable {
 
   private static final byte[] COMMIT = "COMMIT".getBytes(StandardCharsets.US_ASCII);
 
-  private final ServerSocket listener;
-  private final String host;
-  private final int port;
-  private final List<Socket> open = new CopyOnWriteArrayList<>();
   private final AtomicReference<CommitFault> commitFault = new AtomicReference<>();
-  private final Object gate = new Object();
-  private volatile boolean frozen;
-  private volatile boolean refusing;
-  private volatile boolean closed;
+  private final TcpProxy proxy;
 
-  private FaultyLink(ServerSocket listener, String host, int port) {
-    this.listener = listener;
-    this.host = host;
-    this.port = port;
+  private FaultyLink(String host, int port) throws IOException {
+    this.proxy = TcpProxy.to(host, port).name("faulty-link")
+        .inspect(() -> this::commitFault).start();
   }
 
   /** A proxy to {@code host:port}, passing everything on until told otherwise. */
   public static FaultyLink to(String host, int port) throws IOException {
-    FaultyLink link = new FaultyLink(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()),
-        host, port);
-    Thread t = new Thread(link::accept, "faulty-link-accept");
-    t.setDaemon(true);
-    t.start();
-    return link;
+    return new FaultyLink(host, port);
   }
 
   /** The loopback port to connect to instead of the database's. */
   public int port() {
-    return listener.getLocalPort();
+    return proxy.port();
   }
 
   /** {@code url} (a JDBC URL to {@code host:port}) pointed at this proxy instead. */
   public String route(String url) {
-    return url.replace(":" + port + "/", ":" + port() + "/");
+    return proxy.route(url);
   }
 
   /** Stops every byte in both directions, on every connection, old and new; nothing is reset. */
   public void freeze() {
-    frozen = true;
+    proxy.freeze();
   }
 
   /** Whether the link is frozen now. */
   public boolean isFrozen() {
-    return frozen;
+    return proxy.isFrozen();
   }
 
   /** Lets bytes flow again. */
   public void thaw() {
-    synchronized (gate) {
-      frozen = false;
-      gate.notifyAll();
-    }
+    proxy.thaw();
   }
 
   /** Closes new connections at once (existing ones go on) while {@code refuse} is true. */
   public void refuseNewConnections(boolean refuse) {
-    refusing = refuse;
+    proxy.refuseNewConnections(refuse);
   }
 
   /** Arms {@code fault} for the next {@code COMMIT} any connection sends. */
@@ -98,79 +76,19 @@ public final class FaultyLink implements AutoCloseable {
     return commitFault.get() == null;
   }
 
-  private void accept() {
-    while (!closed) {
-      Socket client;
-      try {
-        client = listener.accept();
-      } catch (IOException e) {
-        return;
-      }
-      if (refusing) {
-        quietly(client);
-        continue;
-      }
-      try {
-        Socket upstream = new Socket(host, port);
-        open.add(client);
-        open.add(upstream);
-        java.util.concurrent.atomic.AtomicBoolean severed =
-            new java.util.concurrent.atomic.AtomicBoolean();
-        pump(client, upstream, true, severed);
-        pump(upstream, client, false, severed);
-      } catch (IOException e) {
-        quietly(client);
-      }
+  /**
+   * Cuts the connection that sends the next {@code COMMIT} after an arming: after passing it on
+   * (the commit lands, its answer dies on the way back) or instead.
+   */
+  private TcpProxy.Verdict commitFault(TcpProxy.Direction direction, byte[] buf, int n) {
+    if (direction != TcpProxy.Direction.TO_TARGET || !contains(buf, n, COMMIT)) {
+      return TcpProxy.Verdict.PASS;
     }
-  }
-
-  private void pump(Socket from, Socket to, boolean toDatabase,
-      java.util.concurrent.atomic.AtomicBoolean severed) throws IOException {
-    InputStream in = from.getInputStream();
-    OutputStream out = to.getOutputStream();
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[64 * 1024];
-      try {
-        for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-          waitWhileFrozen();
-          if (toDatabase && contains(buf, n, COMMIT)) {
-            CommitFault fault = commitFault.getAndSet(null);
-            if (fault == CommitFault.LOSE_ANSWER) {
-              // the database gets the commit; the client's side is cut, and the answer dies on
-              // the way back (the other pump drops it and closes the database's side)
-              severed.set(true);
-              out.write(buf, 0, n);
-              out.flush();
-              quietly(from);
-              return;
-            }
-            if (fault == CommitFault.LOSE_COMMIT) {
-              break;
-            }
-          }
-          if (severed.get()) {
-            break;
-          }
-          out.write(buf, 0, n);
-          out.flush();
-        }
-        waitWhileFrozen(); // a frozen link does not pass a close on either
-      } catch (IOException | InterruptedException ignored) {
-        // the connection is gone
-      }
-      quietly(from);
-      quietly(to);
-    }, "faulty-link-pump");
-    t.setDaemon(true);
-    t.start();
-  }
-
-  private void waitWhileFrozen() throws InterruptedException {
-    synchronized (gate) {
-      while (frozen) {
-        gate.wait();
-      }
+    CommitFault fault = commitFault.getAndSet(null);
+    if (fault == CommitFault.LOSE_ANSWER) {
+      return TcpProxy.Verdict.PASS_THEN_CUT;
     }
+    return fault == CommitFault.LOSE_COMMIT ? TcpProxy.Verdict.CUT : TcpProxy.Verdict.PASS;
   }
 
   private static boolean contains(byte[] buf, int n, byte[] needle) {
@@ -186,21 +104,8 @@ public final class FaultyLink implements AutoCloseable {
     return false;
   }
 
-  private static void quietly(Socket s) {
-    try {
-      s.close();
-    } catch (IOException ignored) {
-      // already closed
-    }
-  }
-
   @Override
   public void close() throws IOException {
-    closed = true;
-    thaw();
-    listener.close();
-    for (Socket s : open) {
-      quietly(s);
-    }
+    proxy.close();
   }
 }

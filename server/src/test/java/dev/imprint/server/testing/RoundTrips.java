@@ -1,14 +1,9 @@
 package dev.imprint.server.testing;
 
+import dev.imprint.testkit.TcpProxy;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP proxy on a loopback port in front of PostgreSQL that counts the round trips of every
@@ -21,32 +16,32 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * idle without a transaction open, is none.
  */
 public final class RoundTrips implements AutoCloseable {
-  private final ServerSocket listener;
-  private final String host;
-  private final int port;
-  private final List<Socket> open = new CopyOnWriteArrayList<>();
   private final List<Integer> transactions = new ArrayList<>();
-  private volatile boolean closed;
+  private TcpProxy proxy;
 
-  private RoundTrips(ServerSocket listener, String host, int port) {
-    this.listener = listener;
-    this.host = host;
-    this.port = port;
-  }
+  private RoundTrips() {}
 
   /** A counting proxy to PostgreSQL at {@code host:port}. */
   public static RoundTrips to(String host, int port) throws IOException {
-    RoundTrips proxy = new RoundTrips(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()),
-        host, port);
-    Thread t = new Thread(proxy::accept, "round-trips-accept");
-    t.setDaemon(true);
-    t.start();
-    return proxy;
+    RoundTrips counter = new RoundTrips();
+    counter.proxy = TcpProxy.to(host, port).name("round-trips").inspect(() -> {
+      Link link = counter.new Link();
+      Reader reader = new Reader(link);
+      return (direction, buf, n) -> {
+        if (direction == TcpProxy.Direction.TO_TARGET) {
+          link.sent();
+        } else {
+          reader.read(buf, n);
+        }
+        return TcpProxy.Verdict.PASS;
+      };
+    }).start();
+    return counter;
   }
 
   /** {@code url} (a JDBC URL to {@code host:port}) pointed at this proxy instead. */
   public String route(String url) {
-    return url.replace(":" + port + "/", ":" + listener.getLocalPort() + "/");
+    return proxy.route(url);
   }
 
   /** How many transactions have ended so far, on every connection. */
@@ -63,54 +58,6 @@ public final class RoundTrips implements AutoCloseable {
     transactions.add(roundTrips);
   }
 
-  private void accept() {
-    while (!closed) {
-      Socket client;
-      try {
-        client = listener.accept();
-      } catch (IOException e) {
-        return;
-      }
-      try {
-        Socket upstream = new Socket(host, port);
-        open.add(client);
-        open.add(upstream);
-        Link link = new Link();
-        pump(client, upstream, link::sent);
-        Reader reader = new Reader(link);
-        pump(upstream, client, reader::read);
-      } catch (IOException e) {
-        quietly(client);
-      }
-    }
-  }
-
-  /** What a pump does with each chunk before passing it on. */
-  private interface Tap {
-    void chunk(byte[] buf, int n);
-  }
-
-  private void pump(Socket from, Socket to, Tap tap) throws IOException {
-    InputStream in = from.getInputStream();
-    OutputStream out = to.getOutputStream();
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[64 * 1024];
-      try {
-        for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-          tap.chunk(buf, n);
-          out.write(buf, 0, n);
-          out.flush();
-        }
-      } catch (IOException ignored) {
-        // the connection is gone
-      }
-      quietly(from);
-      quietly(to);
-    }, "round-trips-pump");
-    t.setDaemon(true);
-    t.start();
-  }
-
   /** One client connection's round trips and transaction. */
   private final class Link {
     private boolean answered = true;
@@ -118,13 +65,12 @@ public final class RoundTrips implements AutoCloseable {
     private boolean open;
 
     /** The client sent: a new round trip when the server had answered the last one. */
-    synchronized void sent(byte[] buf, int n) {
+    synchronized void sent() {
       if (answered) {
         trips++;
         answered = false;
       }
     }
-
     /** The server answered a round trip (or a part of it) with transaction status {@code s}. */
     synchronized void ready(byte s) {
       answered = true;
@@ -185,20 +131,8 @@ public final class RoundTrips implements AutoCloseable {
     }
   }
 
-  private static void quietly(Socket s) {
-    try {
-      s.close();
-    } catch (IOException ignored) {
-      // already closed
-    }
-  }
-
   @Override
   public void close() throws IOException {
-    closed = true;
-    listener.close();
-    for (Socket s : open) {
-      quietly(s);
-    }
+    proxy.close();
   }
 }
