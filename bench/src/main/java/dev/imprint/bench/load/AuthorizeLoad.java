@@ -37,14 +37,15 @@ final class AuthorizeLoad {
 
   /** A fixed-rate run: what was offered and achieved, and the latencies from schedule. */
   record OpenResult(String scenario, String store, int clients, double offeredPerSecond,
-      long requests, long errors, long late, double seconds, long[] latenciesNanos) {
+      long requests, long errors, long late, double seconds, long[] latenciesNanos,
+      Collections gc) {
     String row() {
       return String.format(Locale.ROOT,
-          "| %s | %s | %d | %.0f | %.0f | %d | %.2f | %.2f | %.2f | %.2f | %d | %d |",
+          "| %s | %s | %d | %.0f | %.0f | %d | %.2f | %.2f | %.2f | %.2f | %d | %d | %s |",
           scenario, store, clients, offeredPerSecond, requests / seconds, requests,
           LoadGenerator.percentile(latenciesNanos, 50), p99(),
           LoadGenerator.percentile(latenciesNanos, 99.9),
-          LoadGenerator.percentile(latenciesNanos, 100), errors, late);
+          LoadGenerator.percentile(latenciesNanos, 100), errors, late, gc.cell());
     }
 
     double p99() {
@@ -62,13 +63,17 @@ final class AuthorizeLoad {
    * share of it, and (b)'s curve for authorize and for the floor at the same offered rates.
    */
   record Report(LoadGenerator.Result saturation, double cpuMicros, double clientMicros,
-      double serverMicros, List<OpenResult> authorize, List<OpenResult> floor) {
+      double serverMicros, double allocatedKib, Collections gc, List<OpenResult> authorize,
+      List<OpenResult> floor) {
     /** The CPU line (standard error, like the other scenarios'). */
     String cpuLine() {
       return String.format(Locale.ROOT, "cpu: authorize %s %d clients: %.0f us CPU per decision"
           + " (client threads %.0f us, server threads %.0f us, JIT compiler, GC and ended"
-          + " threads %.0f us)", saturation.store(), saturation.clients(), cpuMicros,
-          clientMicros, serverMicros, cpuMicros - clientMicros - serverMicros);
+          + " threads %.0f us); %.1f KiB allocated per decision by live threads (the"
+          + " server's: the clients' end first); %d collections taking %d ms in (a)",
+          saturation.store(), saturation.clients(),
+          cpuMicros, clientMicros, serverMicros, cpuMicros - clientMicros - serverMicros,
+          allocatedKib, gc.count(), gc.millis());
     }
 
     /** Up to which offered rate p99 stayed under the target, for authorize and for the floor. */
@@ -95,13 +100,50 @@ final class AuthorizeLoad {
     }
   }
 
+  /**
+   * The collections of the process's collectors during a run and the time they took (for G1,
+   * its young and mixed pauses and full collections: each stops every thread, server and
+   * clients, so a request in flight then waits for it).
+   */
+  record Collections(long count, long millis) {
+    static Collections now() {
+      long n = 0;
+      long ms = 0;
+      for (java.lang.management.GarbageCollectorMXBean gc
+          : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+        n += Math.max(0, gc.getCollectionCount());
+        ms += Math.max(0, gc.getCollectionTime());
+      }
+      return new Collections(n, ms);
+    }
+
+    Collections since(Collections before) {
+      return new Collections(count - before.count, millis - before.millis);
+    }
+
+    String cell() {
+      return count + " / " + millis;
+    }
+  }
+
+  /** Bytes the process's live threads have allocated so far (ended threads' are lost). */
+  static long allocatedBytes() {
+    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+        .getThreadMXBean();
+    long sum = 0;
+    for (long b : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+      sum += Math.max(0, b);
+    }
+    return sum;
+  }
+
   private AuthorizeLoad() {}
 
   /** The header of the (b) table. */
   static String openHeader() {
     return "| scenario | store | clients | offered req/s | achieved req/s | requests | p50 ms |"
-        + " p99 ms | p99.9 ms | max ms | errors | sent > 1 ms late |\n"
-        + "|---|---|---|---|---|---|---|---|---|---|---|---|";
+        + " p99 ms | p99.9 ms | max ms | errors | sent > 1 ms late | GC collections / ms |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|";
   }
 
   /**
@@ -133,9 +175,13 @@ final class AuthorizeLoad {
       LoadGenerator.drive(scenario.name(), clients, Math.max(1, warmup / 2), floor);
       BatchSizes before = server.database().writeBatchSizes();
       ThreadCpu.Snapshot threads0 = ThreadCpu.now();
+      Collections gc0 = Collections.now();
+      long allocated0 = allocatedBytes();
       long cpu0 = LoadGenerator.processCpuNanos();
       LoadGenerator.Result closed = LoadGenerator.drive(scenario.name(), clients, seconds, op);
       long cpu = LoadGenerator.processCpuNanos() - cpu0;
+      long allocated = allocatedBytes() - allocated0;
+      Collections gc = Collections.now().since(gc0);
       ThreadCpu.Split split = ThreadCpu.between(threads0, ThreadCpu.now(),
           ThreadCpu.clientOf(scenario.name()));
       LoadGenerator.Result a = new LoadGenerator.Result(scenario.name(), store, clients,
@@ -153,7 +199,7 @@ final class AuthorizeLoad {
         curve.add(openLoop(scenario.name(), store, clients, offered, seconds, op));
       }
       return new Report(a, cpu / 1e3 / n, split.clientNanos() / 1e3 / n,
-          split.serverNanos() / 1e3 / n, curve, floorCurve);
+          split.serverNanos() / 1e3 / n, allocated / 1024.0 / n, gc, curve, floorCurve);
     } finally {
       if (closer != null) {
         closer.close();
@@ -195,6 +241,7 @@ final class AuthorizeLoad {
   static OpenResult openLoop(String scenario, String store, int clients, double perSecond,
       int seconds, LoadGenerator.Op op) throws InterruptedException {
     double gapNanos = 1e9 / perSecond;
+    Collections gc0 = Collections.now();
     long start = System.nanoTime() + 50_000_000L;
     long end = start + seconds * 1_000_000_000L;
     long[][] latencies = new long[clients][];
@@ -241,6 +288,6 @@ final class AuthorizeLoad {
       lateTotal += l;
     }
     return new OpenResult(scenario, store, clients, perSecond, all.length,
-        r.errors(c -> true), lateTotal, took, all);
+        r.errors(c -> true), lateTotal, took, all, Collections.now().since(gc0));
   }
 }
