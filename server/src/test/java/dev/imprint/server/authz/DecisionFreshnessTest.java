@@ -137,6 +137,10 @@ class DecisionFreshnessTest {
           .isLessThan(ttl * 9 / 10);
       assertThat(states.epoch()).as("nothing changed meanwhile").isEqualTo(epoch);
       try (Connection lock = s.server().database().dataSource().getConnection()) {
+        try (Statement st = lock.createStatement()) {
+          // the pool ends a transaction idle for long; this one must outlast the wait below
+          st.execute("SET idle_in_transaction_session_timeout = 0");
+        }
         lock.setAutoCommit(false);
         try (Statement st = lock.createStatement()) {
           st.execute("LOCK TABLE identities IN ACCESS EXCLUSIVE MODE");
@@ -147,6 +151,10 @@ class DecisionFreshnessTest {
               .as("answered while the store's identities are locked").isTrue();
         } finally {
           lock.rollback();
+          lock.setAutoCommit(true);
+          try (Statement st = lock.createStatement()) {
+            st.execute("RESET idle_in_transaction_session_timeout");
+          }
         }
       }
     }
