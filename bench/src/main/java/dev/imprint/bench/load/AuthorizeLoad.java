@@ -69,8 +69,8 @@ final class AuthorizeLoad {
     String cpuLine() {
       return String.format(Locale.ROOT, "cpu: authorize %s %d clients: %.0f us CPU per decision"
           + " (client threads %.0f us, server threads %.0f us, JIT compiler, GC and ended"
-          + " threads %.0f us); %.1f KiB allocated per decision by live threads (the"
-          + " server's: the clients' end first); %d collections taking %d ms in (a)",
+          + " threads %.0f us); %.1f KiB allocated per decision by the server's threads;"
+          + " %d collections taking %d ms in (a)",
           saturation.store(), saturation.clients(),
           cpuMicros, clientMicros, serverMicros, cpuMicros - clientMicros - serverMicros,
           allocatedKib, gc.count(), gc.millis());
@@ -126,13 +126,20 @@ final class AuthorizeLoad {
     }
   }
 
-  /** Bytes the process's live threads have allocated so far (ended threads' are lost). */
+  /**
+   * Bytes the process's live threads but the calling one have allocated so far: the server's
+   * (the clients' driver threads end before it is read again, and the calling thread allocates
+   * the run's latency arrays).
+   */
   static long allocatedBytes() {
     var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
         .getThreadMXBean();
+    long self = Thread.currentThread().getId();
+    long[] ids = threads.getAllThreadIds();
+    long[] bytes = threads.getThreadAllocatedBytes(ids);
     long sum = 0;
-    for (long b : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
-      sum += Math.max(0, b);
+    for (int i = 0; i < ids.length; i++) {
+      sum += ids[i] == self ? 0 : Math.max(0, bytes[i]);
     }
     return sum;
   }
