@@ -4,6 +4,7 @@ import dev.imprint.server.ImprintServer;
 import dev.imprint.server.store.BatchSizes;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,28 +19,129 @@ import java.util.regex.Pattern;
  * {@code POST /v1/authorize} measured two ways on one server, in one run, with the same clients:
  * (a) saturation: closed-loop clients, each sending its next request when the last one answered,
  * so the rate is whatever the server and the clients sharing its cores reach and the latency is
- * mostly time spent queueing; (b) a fixed offered rate (open loop): the clients together send at
- * a stated rate (a fraction of the rate (a) reached), each request at its scheduled time whether
- * or not earlier ones have answered, and its latency is measured from that scheduled time, so a
- * stall delays every request scheduled during it and none of that is hidden (no coordinated
- * omission). The issue's latency target is judged on (b): by Little's law, 64 closed-loop
- * clients cannot see a p99 under 1 ms unless the server answers more than 64,000 a second.
+ * mostly time spent queueing; (b) a curve of fixed offered rates (open loop, fractions of the
+ * rate (a) reached): the clients together send at a stated rate, each request at its scheduled
+ * time whether or not earlier ones have answered, and its latency is measured from that
+ * scheduled time, so a stall delays every request scheduled during it and none of that is hidden
+ * (no coordinated omission). At each rate the same clients also load the floor: a trivial
+ * authenticated call on the same server ({@code GET /v1/grants} with the current ETag, answered
+ * 304 from memory), the cost of this machine's HTTP path with a co-located client. The issue's
+ * latency target is judged on (b): by Little's law, 64 closed-loop clients cannot see a p99
+ * under 1 ms unless the server answers more than 64,000 a second.
  */
 final class AuthorizeLoad {
   private static final Pattern ADMIN = Pattern.compile("admin token: (\\S+)");
+  /** The latency target of issue 12 at 64 clients. */
+  static final double TARGET_P99_MS = 1.0;
+  static final String FLOOR = "floor (GET /v1/grants, 304)";
 
   /** A fixed-rate run: what was offered and achieved, and the latencies from schedule. */
-  record OpenResult(String store, int clients, double offeredPerSecond, long requests,
-      long errors, long late, double seconds, long[] latenciesNanos) {
+  record OpenResult(String scenario, String store, int clients, double offeredPerSecond,
+      long requests, long errors, long late, double seconds, long[] latenciesNanos,
+      Collections gc) {
     String row() {
       return String.format(Locale.ROOT,
-          "| authorize | %s | %d | %.0f | %.0f | %d | %.2f | %.2f | %.2f | %.2f | %d | %d |",
-          store, clients, offeredPerSecond, requests / seconds, requests,
-          LoadGenerator.percentile(latenciesNanos, 50),
-          LoadGenerator.percentile(latenciesNanos, 99),
+          "| %s | %s | %d | %.0f | %.0f | %d | %.2f | %.2f | %.2f | %.2f | %d | %d | %s |",
+          scenario, store, clients, offeredPerSecond, requests / seconds, requests,
+          LoadGenerator.percentile(latenciesNanos, 50), p99(),
           LoadGenerator.percentile(latenciesNanos, 99.9),
-          LoadGenerator.percentile(latenciesNanos, 100), errors, late);
+          LoadGenerator.percentile(latenciesNanos, 100), errors, late, gc.cell());
     }
+
+    double p99() {
+      return LoadGenerator.percentile(latenciesNanos, 99);
+    }
+
+    /** Whether every request was answered, without error, and the p99 is under the target. */
+    boolean meetsTarget() {
+      return errors == 0 && latenciesNanos.length > 0 && p99() < TARGET_P99_MS;
+    }
+  }
+
+  /**
+   * One server's measurements: (a), the process's CPU time per decision in (a) and each side's
+   * share of it, and (b)'s curve for authorize and for the floor at the same offered rates.
+   */
+  record Report(LoadGenerator.Result saturation, double cpuMicros, double clientMicros,
+      double serverMicros, double allocatedKib, Collections gc, List<OpenResult> authorize,
+      List<OpenResult> floor) {
+    /** The CPU line (standard error, like the other scenarios'). */
+    String cpuLine() {
+      return String.format(Locale.ROOT, "cpu: authorize %s %d clients: %.0f us CPU per decision"
+          + " (client threads %.0f us, server threads %.0f us, JIT compiler, GC and ended"
+          + " threads %.0f us); %.1f KiB allocated per decision by the server's threads;"
+          + " %d collections taking %d ms in (a)",
+          saturation.store(), saturation.clients(),
+          cpuMicros, clientMicros, serverMicros, cpuMicros - clientMicros - serverMicros,
+          allocatedKib, gc.count(), gc.millis());
+    }
+
+    /** Up to which offered rate p99 stayed under the target, for authorize and for the floor. */
+    String verdict() {
+      return String.format(Locale.ROOT, "%s, %d clients: p99 < %.0f ms %s; floor: %s",
+          saturation.store(), saturation.clients(), TARGET_P99_MS, heldUpTo(authorize),
+          heldUpTo(floor));
+    }
+
+    private String heldUpTo(List<OpenResult> curve) {
+      double best = -1;
+      for (OpenResult o : curve) {
+        if (!o.meetsTarget()) {
+          break;
+        }
+        best = o.offeredPerSecond();
+      }
+      if (best < 0) {
+        return "at none of the offered rates (lowest " + String.format(Locale.ROOT, "%.0f",
+            curve.isEmpty() ? 0 : curve.get(0).offeredPerSecond()) + " req/s)";
+      }
+      return String.format(Locale.ROOT, "up to %.0f req/s offered (%.0f %% of authorize's"
+          + " saturation)", best, 100 * best / saturation.perSecond());
+    }
+  }
+
+  /**
+   * The collections of the process's collectors during a run and the time they took (for G1,
+   * its young and mixed pauses and full collections: each stops every thread, server and
+   * clients, so a request in flight then waits for it).
+   */
+  record Collections(long count, long millis) {
+    static Collections now() {
+      long n = 0;
+      long ms = 0;
+      for (java.lang.management.GarbageCollectorMXBean gc
+          : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+        n += Math.max(0, gc.getCollectionCount());
+        ms += Math.max(0, gc.getCollectionTime());
+      }
+      return new Collections(n, ms);
+    }
+
+    Collections since(Collections before) {
+      return new Collections(count - before.count, millis - before.millis);
+    }
+
+    String cell() {
+      return count + " / " + millis;
+    }
+  }
+
+  /**
+   * Bytes the process's live threads but the calling one have allocated so far: the server's
+   * (the clients' driver threads end before it is read again, and the calling thread allocates
+   * the run's latency arrays).
+   */
+  static long allocatedBytes() {
+    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+        .getThreadMXBean();
+    long self = Thread.currentThread().getId();
+    long[] ids = threads.getAllThreadIds();
+    long[] bytes = threads.getThreadAllocatedBytes(ids);
+    long sum = 0;
+    for (int i = 0; i < ids.length; i++) {
+      sum += ids[i] == self ? 0 : Math.max(0, bytes[i]);
+    }
+    return sum;
   }
 
   private AuthorizeLoad() {}
@@ -47,17 +149,17 @@ final class AuthorizeLoad {
   /** The header of the (b) table. */
   static String openHeader() {
     return "| scenario | store | clients | offered req/s | achieved req/s | requests | p50 ms |"
-        + " p99 ms | p99.9 ms | max ms | errors | sent > 1 ms late |\n"
-        + "|---|---|---|---|---|---|---|---|---|---|---|---|";
+        + " p99 ms | p99.9 ms | max ms | errors | sent > 1 ms late | GC collections / ms |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|";
   }
 
   /**
    * Starts a server on {@code store}, warms up, measures (a) with {@code clients} closed-loop
-   * clients, then (b) at {@code rate} requests a second ({@code fraction} of (a)'s rate when
-   * {@code rate} is 0) from as many clients; returns both.
+   * clients, then (b) at each of {@code fractions} of (a)'s rate (or at {@code rate} requests a
+   * second alone, when it is above 0) from as many clients, authorize and the floor alternated.
    */
-  static Object[] run(String store, String jdbcUrl, int clients, int seconds, int warmup,
-      double fraction, double rate) throws Exception {
+  static Report run(String store, String jdbcUrl, int clients, int seconds, int warmup,
+      double[] fractions, double rate) throws Exception {
     Path dir = Files.createTempDirectory("imprint-load-");
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     AuthorizeScenario scenario = new AuthorizeScenario();
@@ -70,19 +172,41 @@ final class AuthorizeLoad {
       }
       Target target = new Target(server.url(), m.group(1));
       scenario.setUp(target);
+      HttpRequest floorRequest = scenario.floorRequest(target);
       LoadClient http = new LoadClient(LoadGenerator.httpClient, clients);
       closer = http;
       LoadGenerator.Op op = (client, i) -> http.send(client,
           scenario.request(target, client, i)) == scenario.expectedStatus();
+      LoadGenerator.Op floor = (client, i) -> http.send(client, floorRequest) == 304;
       LoadGenerator.drive(scenario.name(), clients, warmup, op);
+      LoadGenerator.drive(scenario.name(), clients, Math.max(1, warmup / 2), floor);
       BatchSizes before = server.database().writeBatchSizes();
+      ThreadCpu.Snapshot threads0 = ThreadCpu.now();
+      Collections gc0 = Collections.now();
+      long allocated0 = allocatedBytes();
+      long cpu0 = LoadGenerator.processCpuNanos();
       LoadGenerator.Result closed = LoadGenerator.drive(scenario.name(), clients, seconds, op);
+      long cpu = LoadGenerator.processCpuNanos() - cpu0;
+      long allocated = allocatedBytes() - allocated0;
+      Collections gc = Collections.now().since(gc0);
+      ThreadCpu.Split split = ThreadCpu.between(threads0, ThreadCpu.now(),
+          ThreadCpu.clientOf(scenario.name()));
       LoadGenerator.Result a = new LoadGenerator.Result(scenario.name(), store, clients,
           closed.requests(), closed.errors(), closed.seconds(), closed.latenciesNanos(),
           server.database().writeBatchSizes().since(before));
-      double offered = rate > 0 ? rate : Math.max(1, fraction * a.perSecond());
-      OpenResult b = openLoop(store, clients, offered, seconds, op);
-      return new Object[] {a, b};
+      double n = Math.max(1, a.requests());
+      List<OpenResult> curve = new ArrayList<>();
+      List<OpenResult> floorCurve = new ArrayList<>();
+      double[] rates = rate > 0 ? new double[] {rate} : new double[fractions.length];
+      for (int i = 0; rate <= 0 && i < fractions.length; i++) {
+        rates[i] = Math.max(1, fractions[i] * a.perSecond());
+      }
+      for (double offered : rates) {
+        floorCurve.add(openLoop(FLOOR, store, clients, offered, seconds, floor));
+        curve.add(openLoop(scenario.name(), store, clients, offered, seconds, op));
+      }
+      return new Report(a, cpu / 1e3 / n, split.clientNanos() / 1e3 / n,
+          split.serverNanos() / 1e3 / n, allocated / 1024.0 / n, gc, curve, floorCurve);
     } finally {
       if (closer != null) {
         closer.close();
@@ -91,15 +215,40 @@ final class AuthorizeLoad {
     }
   }
 
+  /** Prints (b) for {@code reports}: both curves of every server, and each one's verdict. */
+  static void print(List<Report> reports, double[] fractions, double rate) {
+    System.out.println();
+    StringBuilder which = new StringBuilder();
+    for (double f : fractions) {
+      which.append(which.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f %%",
+          f * 100));
+    }
+    System.out.println(rate > 0 ? String.format(Locale.ROOT, "(b) fixed offered rate (open loop)"
+        + " of %.0f requests/s, authorize and the floor:", rate) : "(b) fixed offered rates"
+        + " (open loop) of " + which + " of each store's saturation throughput (a), authorize and"
+        + " the floor (a trivial authenticated call) at the same rates, alternated:");
+    System.out.println();
+    System.out.println(openHeader());
+    for (Report r : reports) {
+      for (int i = 0; i < r.authorize().size(); i++) {
+        System.out.println(r.floor().get(i).row());
+        System.out.println(r.authorize().get(i).row());
+      }
+    }
+    System.out.println();
+    reports.forEach(r -> System.out.println(r.verdict()));
+  }
+
   /**
    * Sends {@code perSecond} requests a second in total for {@code seconds}: client {@code c} of
    * {@code clients} sends its {@code k}-th request at {@code start + (k * clients + c) /
    * perSecond}, at once if that time has passed (a late client catches up; nothing is skipped),
    * and records the time from that scheduled start to the answer.
    */
-  static OpenResult openLoop(String store, int clients, double perSecond, int seconds,
-      LoadGenerator.Op op) throws InterruptedException {
+  static OpenResult openLoop(String scenario, String store, int clients, double perSecond,
+      int seconds, LoadGenerator.Op op) throws InterruptedException {
     double gapNanos = 1e9 / perSecond;
+    Collections gc0 = Collections.now();
     long start = System.nanoTime() + 50_000_000L;
     long end = start + seconds * 1_000_000_000L;
     long[][] latencies = new long[clients][];
@@ -125,18 +274,11 @@ final class AuthorizeLoad {
           if (-wait > 1_000_000L) {
             late[client]++;
           }
-          try {
-            if (!op.call(client, k)) {
-              errors[client]++;
-              continue;
-            }
-          } catch (InterruptedException e) {
+          if (LoadGenerator.succeeded(op, client, k, errors)) {
+            lat[counts[client]++] = System.nanoTime() - due;
+          } else if (Thread.currentThread().isInterrupted()) {
             return;
-          } catch (Exception e) {
-            errors[client]++;
-            continue;
           }
-          lat[counts[client]++] = System.nanoTime() - due;
         }
       }, "authorize-open-" + c);
       threads.add(t);
@@ -152,7 +294,7 @@ final class AuthorizeLoad {
     for (long l : late) {
       lateTotal += l;
     }
-    return new OpenResult(store, clients, perSecond, all.length, r.errors(c -> true), lateTotal,
-        took, all);
+    return new OpenResult(scenario, store, clients, perSecond, all.length,
+        r.errors(c -> true), lateTotal, took, all, Collections.now().since(gc0));
   }
 }

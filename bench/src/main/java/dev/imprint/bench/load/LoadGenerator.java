@@ -40,9 +40,10 @@ import java.util.regex.Pattern;
  * for the A/B of bench/limits-ab.sh; never a way to run a real server.
  *
  * <p>{@code authz} measures {@link AuthorizeLoad}'s two ways: saturation with closed-loop
- * clients, then a fixed offered rate ({@code --open-rate} requests a second, or
- * {@code --open-fraction} of the saturation rate) with latency from each request's scheduled
- * start.
+ * clients, then fixed offered rates ({@code --open-rate} requests a second, or each of the
+ * {@code --open-fraction} list, such as {@code 0.1,0.25,0.5}, of the saturation rate) with
+ * latency from each request's scheduled start, beside a trivial authenticated call (the floor)
+ * at the same rates; other scenarios with {@code --open} use the list's last fraction.
  *
  * <p>Every row of a run on a server's store says how many units the group commit put in each
  * commit during it. {@code audit-append} on PostgreSQL is {@link AuditYardstick}: {@code --runs}
@@ -153,7 +154,7 @@ public final class LoadGenerator {
     boolean baseline = true;
     int slowLinkMs = 20;
     int runs = 3;
-    double openFraction = 0.5;
+    double[] openFractions = {0.5};
     double openRate = 0;
     String serverLog = "temp";
     boolean withCeilings = false;
@@ -169,7 +170,11 @@ public final class LoadGenerator {
         case "--slow-link-ms" -> slowLinkMs = Integer.parseInt(args[++i]);
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--no-input-limits" -> inputLimits = false;
-        case "--open-fraction" -> openShare = openFraction = Double.parseDouble(args[++i]);
+        case "--open-fraction" -> {
+          openFractions = Arrays.stream(args[++i].split(",")).mapToDouble(Double::parseDouble)
+              .toArray();
+          openShare = openFractions[openFractions.length - 1];
+        }
         case "--open-rate" -> openRate = Double.parseDouble(args[++i]);
         case "--http-client" -> httpClient = LoadClient.Kind.parse(args[++i]);
         case "--server-log" -> serverLog = args[++i];
@@ -188,7 +193,7 @@ public final class LoadGenerator {
     try {
       if (only.equals("authz")) {
         // (a) saturation rows in the table above, (b) fixed-rate rows in a table of their own
-        List<AuthorizeLoad.OpenResult> open = new ArrayList<>();
+        List<AuthorizeLoad.Report> open = new ArrayList<>();
         for (int n : clientCounts) {
           for (String kind : List.of("sqlite", "postgresql")) {
             if (!store.equals("both") && !store.equals(kind)) {
@@ -199,20 +204,14 @@ public final class LoadGenerator {
               pg = pg != null ? pg : PostgresBaseline.start();
               url = newDatabase(pg);
             }
-            Object[] ab = AuthorizeLoad.run(kind, url, n, seconds, warmup, openFraction,
-                openRate);
-            System.out.println(((Result) ab[0]).row());
-            open.add((AuthorizeLoad.OpenResult) ab[1]);
+            AuthorizeLoad.Report r = AuthorizeLoad.run(kind, url, n, seconds, warmup,
+                openFractions, openRate);
+            System.out.println(r.saturation().row());
+            System.err.println(r.cpuLine());
+            open.add(r);
           }
         }
-        System.out.println();
-        System.out.println(openRate > 0 ? String.format(Locale.ROOT, "(b) fixed offered rate"
-            + " (open loop) of %.0f requests/s:", openRate) : String.format(Locale.ROOT,
-                "(b) fixed offered rate (open loop) of %.0f %% of each store's saturation"
-                + " throughput (a):", openFraction * 100));
-        System.out.println();
-        System.out.println(AuthorizeLoad.openHeader());
-        open.forEach(o -> System.out.println(o.row()));
+        AuthorizeLoad.print(open, openFractions, openRate);
         return;
       }
       boolean oneIdentity = identityScenarios().stream().anyMatch(s -> s.name().equals(only));
@@ -411,11 +410,10 @@ public final class LoadGenerator {
         split = ThreadCpu.between(threads0, threads1, ThreadCpu.clientOf(scenario.name()));
         groups = ThreadCpu.byGroup(threads0, threads1, ThreadCpu.clientOf(scenario.name()));
         if (open && identityScenarios().stream().anyMatch(x -> x.name().equals(scenario.name()))) {
-          AuthorizeLoad.OpenResult o = AuthorizeLoad.openLoop(store, clients,
+          AuthorizeLoad.OpenResult o = AuthorizeLoad.openLoop(scenario.name(), store, clients,
               Math.max(1, openShare * r.perSecond()), seconds, (client, i) -> http.send(client,
                   scenario.request(target, client, i)) == scenario.expectedStatus());
-          OPEN_ROWS.add(o.row().replaceFirst("^\\| authorize \\|", "| " + scenario.name()
-              + " |"));
+          OPEN_ROWS.add(o.row());
         }
       }
       // the process's CPU time per request (server and clients: one JVM), and each side's
@@ -541,19 +539,33 @@ public final class LoadGenerator {
     long i = 0;
     while (System.nanoTime() < deadline && counts[client] < lat.length) {
       long t0 = System.nanoTime();
-      try {
-        if (!op.call(client, i++)) {
-          errors[client]++;
-          continue;
-        }
-      } catch (InterruptedException e) {
+      if (succeeded(op, client, i++, errors)) {
+        lat[counts[client]++] = System.nanoTime() - t0;
+      } else if (Thread.currentThread().isInterrupted()) {
         return;
-      } catch (Exception e) {
-        errors[client]++;
-        continue;
       }
-      lat[counts[client]++] = System.nanoTime() - t0;
     }
+  }
+
+  /**
+   * Runs call {@code i} of client {@code client} once: true when it succeeded, so its latency is
+   * to be recorded; false when it failed (false, or an exception: counted in {@code errors}) or
+   * was interrupted (not counted; the thread's interrupt status is set again for its loop to
+   * stop on).
+   */
+  static boolean succeeded(Op op, int client, long i, long[] errors) {
+    try {
+      if (op.call(client, i)) {
+        return true;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception e) {
+      // counted below, like a wrong status
+    }
+    errors[client]++;
+    return false;
   }
 
 

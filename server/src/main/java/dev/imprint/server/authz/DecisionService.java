@@ -33,6 +33,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The decision point: authenticates the caller by its JWT-SVID (validated with the server's
@@ -49,7 +51,9 @@ public final class DecisionService implements AutoCloseable {
       "identityStatus");
   private static final Set<String> RECORDED_KEYS = Set.of("path", "environment",
       "imageApproved", "identityStatus");
-  private static final Duration ATTRIBUTE_TTL = Duration.ofSeconds(5);
+  /** The longest a caller's facts read from the store are used. */
+  static final Duration FACTS_TTL = WorkloadStates.TTL;
+  private static final long FACTS_TTL_NANOS = FACTS_TTL.toNanos();
 
   /** A decision with the subject it was made for. */
   public record Outcome(String subject, Decision decision) {}
@@ -78,14 +82,26 @@ public final class DecisionService implements AutoCloseable {
   /** What {@code imprint authz replay} shows. */
   public record Replay(Instant since, int shapes, long decisions, List<Flip> flips) {}
 
-  /** An identity's environment and status as read at {@code epoch} of {@link WorkloadStates}. */
-  private record Attributes(String environment, String status, long loadedNanos, long epoch) {}
+  /** Whose facts: a caller's identity and the image its SVID names ("" when it names none). */
+  private record FactsKey(String subject, String digest) {}
+
+  /**
+   * What the store says of a caller, as read at {@code epoch} of {@link WorkloadStates}: the
+   * state of its image (and that image's identity), and its own identity's environment and
+   * status (null when no such identity is registered).
+   */
+  private record Facts(Optional<WorkloadStates.State> state, String environment, String status,
+      long loadedNanos, long epoch) {}
 
   /** A JWT-SVID validated for an audience: its subject, image, and until when it is valid. */
   private record Verified(String subject, String digest, long validUntil) {}
 
   /** How many validated JWT-SVIDs are remembered at most. */
   static final int MAX_VERIFIED = 50_000;
+  /** How many callers' facts are remembered at most. */
+  static final int MAX_FACTS = 100_000;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(
+      DecisionService.class);
 
   private final Database db;
   private final Clock clock;
@@ -94,7 +110,9 @@ public final class DecisionService implements AutoCloseable {
   private final X509SvidValidator x509;
   private final WorkloadStates states;
   private final DecisionLog log;
-  private final Map<String, Attributes> attributes = new ConcurrentHashMap<>();
+  private final Map<FactsKey, Facts> facts = new ConcurrentHashMap<>();
+  private final Set<FactsKey> refreshing = ConcurrentHashMap.newKeySet();
+  private final ExecutorService refresher;
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
   public DecisionService(Database db, AuditLog audit, Clock clock, PolicyService policies,
@@ -106,6 +124,11 @@ public final class DecisionService implements AutoCloseable {
       JwtSvidValidator validator, X509SvidValidator x509, WorkloadStates states,
       Duration flushInterval) {
     this.db = db;
+    this.refresher = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "imprint-decision-facts");
+      t.setDaemon(true);
+      return t;
+    });
     this.clock = clock;
     this.policies = policies;
     this.validator = validator;
@@ -166,10 +189,10 @@ public final class DecisionService implements AutoCloseable {
   private Outcome decide(String subject, String digest, String via, String action,
       String resource, Map<String, String> context) {
     Map<String, String> ctx = new HashMap<>(context);
-    Optional<WorkloadStates.State> state = states.of(digest);
+    Facts a = facts(subject, digest);
+    Optional<WorkloadStates.State> state = a.state();
     ctx.put("imageApproved", String.valueOf(state.map(WorkloadStates.State::imageLive)
         .orElse(false)));
-    Attributes a = attributes(subject);
     String status = state.map(WorkloadStates.State::identityStatus).orElse(a.status());
     if (status != null) {
       ctx.put("identityStatus", status);
@@ -191,7 +214,7 @@ public final class DecisionService implements AutoCloseable {
    * The subject and image of {@code svid} for {@code audience}. A token this server validated is
    * remembered until it expires, so a caller asking again is not verified again (an ES256
    * verification costs more than the decision); what can change, the image's and the identity's
-   * state, is read (from the cache of {@link WorkloadStates}) on every decision. A token whose
+   * state, is read (from this service's cache of facts) on every decision. A token whose
    * image was retired or whose identity was disabled is decided (and denied), not refused.
    */
   private Verified verified(String svid, String audience) {
@@ -298,37 +321,75 @@ public final class DecisionService implements AutoCloseable {
   }
 
   /**
-   * The environment and status of the identity {@code spiffeId}. Cached for at most
-   * {@link #ATTRIBUTE_TTL}, and only while nothing changed: an entry is dropped as soon as the
-   * epoch of {@link WorkloadStates} moves (an identity disabled, enabled or offboarded, or an
-   * image retired, here or, through the store's notification, on another replica), and nothing
-   * is cached while that replica's notification listener is down.
+   * What the store says of {@code subject} running image {@code digest} (empty: none), from
+   * memory on the request path. Facts are used for at most the facts TTL ({@link #FACTS_TTL}),
+   * and only while nothing changed: they are dropped as soon as the epoch of
+   * {@link WorkloadStates} moves (an identity disabled, enabled or offboarded, or an image
+   * retired, here or, through the store's notification, on another replica), and nothing is
+   * kept while that replica's notification listener is down. Facts past half their TTL are
+   * read again in the background while the cached ones answer, so a caller that asks at least
+   * that often never waits for the store; the request thread reads only facts it has none of
+   * (a first request, or the first after a change), or ones past their TTL.
    */
-  private Attributes attributes(String spiffeId) {
+  private Facts facts(String subject, String digest) {
+    FactsKey key = new FactsKey(subject, digest == null ? "" : digest);
+    Facts f = facts.get(key);
+    if (f != null && f.epoch() == states.epoch() && states.cacheable()) {
+      long age = System.nanoTime() - f.loadedNanos();
+      if (age < FACTS_TTL_NANOS) {
+        if (age >= FACTS_TTL_NANOS / 2) {
+          refreshBehind(key);
+        }
+        return f;
+      }
+    }
+    return load(key);
+  }
+
+  /** Reads the facts of {@code key} and keeps them when nothing changed meanwhile. */
+  private Facts load(FactsKey key) {
     long now = System.nanoTime();
     long epoch = states.epoch();
-    Attributes a = attributes.get(spiffeId);
-    if (a != null && a.epoch() == epoch && now - a.loadedNanos() < ATTRIBUTE_TTL.toNanos()
-        && states.cacheable()) {
-      return a;
-    }
-    Attributes loaded = db.read(c -> {
+    Facts loaded = db.read(c -> {
+      Optional<WorkloadStates.State> state = key.digest().isEmpty() ? Optional.empty()
+          : WorkloadStates.load(c, key.digest());
       try (PreparedStatement ps = c.prepareStatement("SELECT environment, status FROM"
           + " identities WHERE spiffe_id = ?")) {
-        ps.setString(1, spiffeId);
+        ps.setString(1, key.subject());
         try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? new Attributes(rs.getString(1), rs.getString(2), now, epoch)
-              : new Attributes(null, null, now, epoch);
+          return rs.next() ? new Facts(state, rs.getString(1), rs.getString(2), now, epoch)
+              : new Facts(state, null, null, now, epoch);
         }
       }
     });
-    if (attributes.size() > 100_000) {
-      attributes.clear();
+    if (facts.size() >= MAX_FACTS) {
+      facts.clear();
     }
     if (states.epoch() == epoch && states.cacheable()) {
-      attributes.put(spiffeId, loaded);
+      facts.put(key, loaded);
     }
     return loaded;
+  }
+
+  /** Reads {@code key}'s facts again on the refresher thread, once at a time per key. */
+  private void refreshBehind(FactsKey key) {
+    if (!refreshing.add(key)) {
+      return;
+    }
+    try {
+      refresher.execute(() -> {
+        try {
+          load(key);
+        } catch (RuntimeException e) {
+          // the cached facts answer until their TTL; after it a request reads them itself
+          LOG.debug("could not read the facts of {} again: {}", key.subject(), e.getMessage());
+        } finally {
+          refreshing.remove(key);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      refreshing.remove(key); // closing
+    }
   }
 
   private static Map<String, String> recorded(Map<String, String> ctx) {
@@ -348,7 +409,7 @@ public final class DecisionService implements AutoCloseable {
   public Explanation explain(String subject, String action, String resource,
       Map<String, String> context) {
     Map<String, String> ctx = new HashMap<>(context);
-    Attributes a = attributes(subject);
+    Facts a = facts(subject, "");
     if (a.environment() != null) {
       ctx.putIfAbsent("environment", a.environment());
     }
@@ -506,6 +567,7 @@ public final class DecisionService implements AutoCloseable {
 
   @Override
   public void close() {
+    refresher.shutdownNow();
     log.close();
   }
 }

@@ -73,7 +73,14 @@ class AuthzApiTest {
       assertThat(applied.get("version").asLong()).isEqualTo(1);
       assertThat(applied.get("applied").asBoolean()).isTrue();
 
-      JsonNode allow = authorize(s, svid, "read", "topic:orders/daily", null);
+      HttpResponse<String> answered = send(s, svid,
+          "{\"action\":\"read\",\"resource\":\"topic:orders/daily\"}");
+      assertThat(answered.headers().firstValue("Content-Type")).hasValueSatisfying(t ->
+          assertThat(t).startsWith("application/json"));
+      assertThat(answered.headers().firstValueAsLong("Content-Length")).as("written whole")
+          .hasValue(answered.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+      assertThat(answered.headers().firstValue("Cache-Control")).hasValue("no-store");
+      JsonNode allow = ok(answered, 200);
       assertThat(allow.get("decision").asText()).isEqualTo("allow");
       assertThat(allow.get("reason").asText()).isEqualTo("allowed");
       assertThat(allow.get("grants")).extracting(JsonNode::asText)

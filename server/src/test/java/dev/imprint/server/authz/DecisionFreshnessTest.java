@@ -13,7 +13,11 @@ import dev.imprint.server.testing.Stores;
 import dev.imprint.server.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +33,10 @@ class DecisionFreshnessTest {
   private static final String POLICY = AuthzApiTest.HEADER
       + "  - {id: fresh-read, subject: " + API + ", resource: \"topic:fresh/a\","
       + " actions: [read]}\n";
+  /** Allows {@code API} only while its image is approved. */
+  private static final String IMAGE_POLICY = AuthzApiTest.HEADER
+      + "  - {id: fresh-image, subject: " + API + ", resource: \"topic:fresh/image\","
+      + " actions: [read], conditions: {imageApproved: true}}\n";
   /** An image digest no image has: the identity's status is read by the decision point. */
   private static final String UNREGISTERED = Grants.digest("never-registered");
 
@@ -57,14 +65,7 @@ class DecisionFreshnessTest {
   @Test
   void anotherReplicaDeniesOnceTheChangesNotificationHasArrived() throws Exception {
     String jdbc = Stores.jdbcUrl(Stores.Kind.POSTGRESQL);
-    Path kek = dir.resolve("shared.kek");
-    byte[] raw = new byte[32];
-    for (int i = 0; i < raw.length; i++) {
-      raw[i] = (byte) (13 * i + 1);
-    }
-    Files.writeString(kek, Base64.getEncoder().encodeToString(raw));
-    Files.setPosixFilePermissions(kek, java.nio.file.attribute.PosixFilePermissions
-        .fromString("rw-------"));
+    Path kek = kek();
     try (TestServer a = TestServer.start(replica(jdbc, dir.resolve("a"), kek));
         TestServer b = TestServer.start(replica(jdbc, dir.resolve("b"), kek))) {
       Grants.identity(a, API, "prod");
@@ -83,6 +84,104 @@ class DecisionFreshnessTest {
       assertThat(d.allowed()).as("b decided with a status cached before the change").isFalse();
       assertThat(d.reason().code()).isEqualTo("identity_inactive");
     }
+  }
+
+  @Test
+  void anotherReplicaDeniesARetiredImageOnceTheChangesNotificationHasArrived() throws Exception {
+    String jdbc = Stores.jdbcUrl(Stores.Kind.POSTGRESQL);
+    Path kek = kek();
+    try (TestServer a = TestServer.start(replica(jdbc, dir.resolve("a"), kek));
+        TestServer b = TestServer.start(replica(jdbc, dir.resolve("b"), kek))) {
+      String digest = Grants.workload(a, API);
+      ok(a.send("PUT", "/v1/grants", a.adminToken(), files(IMAGE_POLICY, null)), 200);
+      WorkloadStates states = b.server().svids().states();
+      await(states::cacheable);
+      await(() -> decide(b, digest).allowed());
+      assertThat(decide(b, digest).allowed()).isTrue();
+      long before = states.epoch();
+
+      ok(a.send("POST", "/v1/images/" + digest + "/retire", a.adminToken(),
+          "{\"reason\":\"CVE-2026-1234\"}"), 200);
+      assertThat(decide(a, digest).allowed()).as("the replica that retired it").isFalse();
+      await(() -> states.epoch() != before);
+      Decision d = decide(b, digest);
+      assertThat(d.allowed()).as("b decided with an image state cached before the change")
+          .isFalse();
+      assertThat(d.reason().code()).isEqualTo("no_grant");
+    }
+  }
+
+  /**
+   * A caller that keeps asking never waits for the store: facts past half their TTL are read
+   * again behind the decision. With {@code identities} locked by another transaction (so any
+   * read of the caller's facts waits for it), a decision made after the facts first read have
+   * passed their TTL, but not the ones read again behind an earlier decision, is answered while
+   * the lock is held; a request thread that read the store itself would wait for the lock.
+   */
+  @Test
+  void aCallerThatKeepsAskingIsAnsweredFromFactsReadAgainBehindItsDecisions() throws Exception {
+    long ttl = DecisionService.FACTS_TTL.toNanos();
+    try (TestServer s = TestServer.start(Stores.Kind.POSTGRESQL, dir)) {
+      Grants.identity(s, API, "prod");
+      ok(s.send("PUT", "/v1/grants", s.adminToken(), files(POLICY, null)), 200);
+      WorkloadStates states = s.server().svids().states();
+      await(states::cacheable);
+      long epoch = states.epoch();
+      long first = System.nanoTime();
+      assertThat(decide(s).allowed()).isTrue();
+      sleepUntil(first + ttl * 6 / 10);
+      assertThat(decide(s).allowed()).as("past half the TTL: read again behind").isTrue();
+      long again = System.nanoTime();
+      sleepUntil(first + ttl * 12 / 10);
+      assertThat(System.nanoTime() - again).as("the facts read again are within their TTL")
+          .isLessThan(ttl * 9 / 10);
+      assertThat(states.epoch()).as("nothing changed meanwhile").isEqualTo(epoch);
+      try (Connection lock = s.server().database().dataSource().getConnection()) {
+        try (Statement st = lock.createStatement()) {
+          // the pool ends a transaction idle for long; this one must outlast the wait below
+          st.execute("SET idle_in_transaction_session_timeout = 0");
+        }
+        lock.setAutoCommit(false);
+        try (Statement st = lock.createStatement()) {
+          st.execute("LOCK TABLE identities IN ACCESS EXCLUSIVE MODE");
+        }
+        CompletableFuture<Decision> d = CompletableFuture.supplyAsync(() -> decide(s));
+        try {
+          assertThat(d.get(20, TimeUnit.SECONDS).allowed())
+              .as("answered while the store's identities are locked").isTrue();
+        } finally {
+          lock.rollback();
+          lock.setAutoCommit(true);
+          try (Statement st = lock.createStatement()) {
+            st.execute("RESET idle_in_transaction_session_timeout");
+          }
+        }
+      }
+    }
+  }
+
+  private static void sleepUntil(long nanoTime) throws InterruptedException {
+    long left = nanoTime - System.nanoTime();
+    if (left > 0) {
+      Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+    }
+  }
+
+  private static Decision decide(TestServer s, String digest) {
+    return s.server().decisions().authorizeAttested(API, digest, "test", "read",
+        "topic:fresh/image").decision();
+  }
+
+  private Path kek() throws Exception {
+    Path kek = dir.resolve("shared.kek");
+    byte[] raw = new byte[32];
+    for (int i = 0; i < raw.length; i++) {
+      raw[i] = (byte) (13 * i + 1);
+    }
+    Files.writeString(kek, Base64.getEncoder().encodeToString(raw));
+    Files.setPosixFilePermissions(kek, java.nio.file.attribute.PosixFilePermissions
+        .fromString("rw-------"));
+    return kek;
   }
 
   private static Decision decide(TestServer s) {
