@@ -46,6 +46,11 @@ public final class DbLogins {
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+    // before anything logs: the log of the server and of PostgreSQL goes to a file, not into
+    // the table
+    Path log = Files.createTempFile("imprint-dblogins-", ".log");
+    System.setProperty("imprint.bench.log", log.toString());
+    System.setProperty("logback.configurationFile", "dblogins-logback.xml");
     try (EmbeddedPostgres pg = target()) {
       System.out.println("| loop | clients | logins | logins/s | p50 ms | p99 ms | errors |");
       System.out.println("|---|---|---|---|---|---|---|");
@@ -56,6 +61,8 @@ public final class DbLogins {
         System.out.println(row(imprint(pg, seconds, c)));
       }
     }
+    System.out.println();
+    System.out.println("server and PostgreSQL log: " + log);
   }
 
   private static String row(LoadGenerator.Result r) {
@@ -130,9 +137,16 @@ public final class DbLogins {
     Path dir = Files.createTempDirectory("imprint-dblogins-");
     ServerConfig d = ServerConfig.defaults();
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    try (ImprintServer server = ImprintServer.start(new ServerConfig("127.0.0.1", 0, dir, null,
-        d.trustDomain(), null, null, false, d.logFormat(), d.maxBodyBytes()),
-        new PrintStream(console, true, StandardCharsets.UTF_8))) {
+    // the key-encryption key outside the data directory, as in production (no warning about it)
+    Path kek = dir.resolve("kek");
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    Files.writeString(kek, java.util.Base64.getEncoder().encodeToString(key));
+    Files.setPosixFilePermissions(kek, java.nio.file.attribute.PosixFilePermissions
+        .fromString("rw-------"));
+    try (ImprintServer server = ImprintServer.start(new ServerConfig("127.0.0.1", 0,
+        dir.resolve("data"), null, d.trustDomain(), null, null, false, d.logFormat(),
+        d.maxBodyBytes(), null, kek), new PrintStream(console, true, StandardCharsets.UTF_8))) {
       Matcher m = ADMIN.matcher(console.toString(StandardCharsets.UTF_8));
       if (!m.find()) {
         throw new IllegalStateException("no admin token printed");

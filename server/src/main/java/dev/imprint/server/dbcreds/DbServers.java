@@ -263,15 +263,50 @@ public final class DbServers implements AutoCloseable {
     return p;
   }
 
-  /** Closes and forgets the admin pools of the server {@code name} (it was removed). */
+  /**
+   * Closes and forgets the admin pools of the server {@code name} (it was removed). A pool is
+   * closed once the connections taken from it are back (at most the statement timeout and a
+   * bit): closing aborts connections in use, and an issue holds its connection until its lease
+   * is active, so that it can drop its login if the lease was deleted with the server.
+   */
   void closePools(String name) {
+    List<HikariDataSource> closing = new ArrayList<>();
     pools.entrySet().removeIf(e -> {
       if (!e.getKey().startsWith(name + "/")) {
         return false;
       }
-      e.getValue().close();
+      closing.add(e.getValue());
       return true;
     });
+    long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(
+        STATEMENT_TIMEOUT_SECONDS + CONNECT_TIMEOUT_SECONDS);
+    for (HikariDataSource p : closing) {
+      while (p.getHikariPoolMXBean() != null && p.getHikariPoolMXBean().getActiveConnections() > 0
+          && System.nanoTime() < until) {
+        java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+      }
+      p.close();
+    }
+  }
+
+  /**
+   * Closes the admin pools of servers no longer registered: removed through another replica
+   * (each sweep of the reaper calls this, so such a pool closes within its interval).
+   */
+  void closeRemoved() {
+    if (pools.isEmpty()) {
+      return;
+    }
+    java.util.Set<String> registered = new java.util.HashSet<>();
+    list().forEach(s -> registered.add(s.name()));
+    java.util.Set<String> gone = new java.util.TreeSet<>();
+    for (String key : pools.keySet()) {
+      String server = key.substring(0, key.indexOf('/'));
+      if (!registered.contains(server)) {
+        gone.add(server);
+      }
+    }
+    gone.forEach(this::closePools);
   }
 
   /** The keys ({@code server/database}) of the admin pools open now (tests). */

@@ -77,6 +77,8 @@ public final class LeaseService {
   private final JwtSvidValidator validator;
   private final String replica;
   private volatile long nextOrphanSweep;
+  /** Tests: told {@code "decided"} before a lease is recorded, {@code "created"} after. */
+  private volatile java.util.function.Consumer<String> steps = step -> { };
 
   public LeaseService(Database db, AuditLog audit, Clock clock, DbServers servers,
       PolicyService policies, DecisionService decisions, JwtSvidValidator validator) {
@@ -110,15 +112,19 @@ public final class LeaseService {
    *     {@code db.access_denied} (403), {@code db.resource_invalid}, {@code db.privilege_invalid},
    *     {@code db.ttl_invalid} (400), {@code db.server_unknown} (404), {@code db.login_failed},
    *     {@code db.server_unreachable}, {@code db.admin_login_failed} (502),
-   *     {@code db.lease_revoked} (409, revoked while it was being created)
+   *     {@code db.lease_revoked} (409, revoked while it was being created),
+   *     {@code db.server_removed} (409, the server was removed meanwhile; no role is left)
    */
   public IssuedLogin issue(Workload w, String resource, List<String> privileges, String ttl) {
     String svid = w.svid();
     DbResource r = resource(resource);
     Duration life = ttl(ttl);
-    DbServer server = servers.find(r.server()).orElseThrow(() -> new DbException(
-        DbException.Kind.NOT_FOUND, "db.server_unknown", "no database server named '"
-            + r.server() + "' is registered (imprint db add)"));
+    DbServer server = servers.find(r.server()).orElseThrow(() -> {
+      // removed on another replica: its admin pools here close now, not when idle
+      servers.closePools(r.server());
+      return new DbException(DbException.Kind.NOT_FOUND, "db.server_unknown", "no database"
+          + " server named '" + r.server() + "' is registered (imprint db add)");
+    });
     List<String> granted = decide(svid, r, privileges);
     String id = HexFormat.of().formatHex(random(12));
     String role = Logins.PREFIX + id;
@@ -126,24 +132,45 @@ public final class LeaseService {
     Lease lease = new Lease(id, server.name(), r.database(), r.schema(), r.text(), role, granted,
         w.subject(), w.digest(), "pending", null, null, now, now.plus(life),
         now.plus(MAX_LIFETIME), 0, null, null);
+    steps.accept("decided");
     db.write(c -> {
+      // the single writer orders this after any removal of the server: checked, then recorded
+      if (!registered(c, server.name())) {
+        throw removed(server.name());
+      }
       insert(c, lease);
       return null;
     });
     char[] password = password();
+    // the admin connection is held until the lease is active, so that a login whose lease was
+    // deleted meanwhile (its server removed) is dropped on it: the server's pools close only
+    // once their connections are back (DbServers#closePools)
+    Connection c;
     try {
-      try (Connection c = servers.connect(server, r.database())) {
+      c = servers.connect(server, r.database());
+    } catch (SQLException e) {
+      failed(lease, e);
+      throw createFailure(server, e);
+    } catch (DbException e) {
+      if (e.code().equals("db.server_unknown")) {
+        throw removed(server.name()); // removed, its pools closed, before this took one
+      }
+      throw e;
+    }
+    try (c) {
+      try {
         Logins.create(c, role, password, lease.expiresAt(), r.database(), r.schema(), granted);
       } catch (SQLException e) {
         failed(lease, e);
         throw createFailure(server, e);
       }
+      steps.accept("created");
       // the activation's result is the whole answer, so that an Idempotency-Key's record of it
       // (a rider on this write, see Idempotent) commits with the lease or not at all
       IssuedLogin issued;
       try {
-        issued = db.write(c -> {
-          Lease active = activate(c, lease);
+        issued = db.write(tx -> {
+          Lease active = activate(tx, lease);
           return active == null ? null : new IssuedLogin(active, new String(password),
               server.host(), server.port(), server.sslmode());
         });
@@ -152,12 +179,35 @@ public final class LeaseService {
         throw e;
       }
       if (issued == null) {
-        throw notActivated(lease);
+        throw notActivated(lease, c);
       }
       return issued;
+    } catch (SQLException e) {
+      // closing the connection failed; the lease is recorded either way
+      throw createFailure(server, e);
     } finally {
       Arrays.fill(password, '\0');
     }
+  }
+
+  /** Tests: runs {@code hook} at each step of an issue (see {@link #steps}). */
+  void steps(java.util.function.Consumer<String> hook) {
+    steps = hook;
+  }
+
+  private static boolean registered(Connection c, String server) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM db_servers WHERE name = ?")) {
+      ps.setString(1, server);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static DbException removed(String server) {
+    return new DbException(DbException.Kind.CONFLICT, "db.server_removed", "the database server"
+        + " '" + DbServer.shown(server) + "' was removed while the login was being issued; no"
+        + " login was left on it");
   }
 
   private DbException createFailure(DbServer server, SQLException e) {
@@ -217,8 +267,8 @@ public final class LeaseService {
    * A lease revoked, or reaped as abandoned, while its login was being created: the role may
    * have been created after the reaper dropped it, so the lease is put back for the reaper.
    */
-  private DbException notActivated(Lease lease) {
-    Lease now = db.write(c -> {
+  private DbException notActivated(Lease lease, Connection admin) {
+    Optional<Lease> left = db.write(c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE db_leases SET state = 'ended',"
           + " end_reason = COALESCE(end_reason, 'abandoned'), ended_at = COALESCE(ended_at, ?),"
           + " dropped_at = NULL WHERE id = ?")) {
@@ -226,8 +276,25 @@ public final class LeaseService {
         ps.setString(2, lease.id());
         ps.executeUpdate();
       }
-      return get(c, lease.id()).orElseThrow();
+      return get(c, lease.id());
     });
+    if (left.isEmpty()) {
+      // deleted with its server (removed with revoke=true): nothing reaps it, so drop it now
+      try {
+        Logins.drop(admin, lease.username(), lease.database(), lease.schema(),
+            lease.privileges());
+      } catch (SQLException e) {
+        LOG.warn("the server {} was removed while lease {} was issued, and dropping its role {}"
+            + " failed: SQLSTATE {}: {}", lease.server(), lease.id(), lease.username(),
+            e.getSQLState(), DbServers.firstLine(e));
+        return new DbException(DbException.Kind.DATABASE, "db.login_failed", "the database"
+            + " server '" + lease.server() + "' was removed while the login was being issued,"
+            + " and its role " + lease.username() + " could not be dropped (SQLSTATE "
+            + e.getSQLState() + "): drop it on the server");
+      }
+      return removed(lease.server());
+    }
+    Lease now = left.get();
     if ("revoked".equals(now.endReason())) {
       return new DbException(DbException.Kind.CONFLICT, "db.lease_revoked", "lease "
           + lease.id() + " was revoked while its login was being created; its role is being"
@@ -540,6 +607,7 @@ public final class LeaseService {
    * @return how many roles this sweep dropped
    */
   public int reap() {
+    servers.closeRemoved();
     long now = clock.millis();
     List<String> due = db.read(c -> {
       List<String> out = new ArrayList<>();

@@ -31,9 +31,11 @@ final class Logins {
   /**
    * The transaction-scoped advisory lock taken before granting or revoking: PostgreSQL refuses
    * two concurrent ACL changes on one table ("tuple concurrently updated"), so Imprint's grants
-   * and revokes on a server take turns, across replicas too.
+   * and revokes on a server take turns, across replicas too. Issuing a login takes it only when
+   * a group of {@link #groups} has to be created or brought up to date.
    */
   static final String LOCK = "SELECT pg_advisory_xact_lock(7244513620281946229)";
+  private static final long LOCK_KEY = 7244513620281946229L;
 
   private Logins() {}
 
@@ -57,10 +59,11 @@ final class Logins {
 
   /**
    * Creates {@code role} on the database {@code c} is connected to, in one transaction: the
-   * login with its password verifier and expiry, then each privilege. The lock, the role and
-   * its grants go to the server as one multi-statement query (the driver sends them in one
-   * round trip), then the commit: two round trips instead of one per statement, which matters
-   * because every issue on the server waits for {@link #LOCK} while another holds it.
+   * groups that hold its privileges brought up to date when needed ({@link #groups}), then the
+   * login with its password verifier and expiry, made a member of those groups. Both go to the
+   * server as one multi-statement query (the driver sends them in one round trip), then the
+   * commit: two round trips. A login changes no table's or database's ACL, so neither its cost
+   * nor {@link #LOCK} grows with the number of live logins, and logins are created concurrently.
    */
   static void create(Connection c, String role, char[] password, Instant validUntil,
       String database, String schema, List<String> privileges) throws SQLException {
@@ -79,9 +82,12 @@ final class Logins {
   }
 
   /**
-   * The statements of {@link #create} as one query: {@link #LOCK}, {@code CREATE ROLE} with the
-   * SCRAM-SHA-256 verifier of {@code password} (never the password) and {@code VALID UNTIL},
-   * then {@link #grants}. Every identifier is checked and quoted, the verifier and the time are
+   * The statements of {@link #create} as one query: a {@code DO} block that, only when a group
+   * of {@link #groups} is missing or lacks a privilege on an object of its schema (a table
+   * created since), takes {@link #LOCK} and creates the group and grants it its privileges
+   * again; then {@code CREATE ROLE} with the SCRAM-SHA-256 verifier of {@code password} (never
+   * the password), {@code VALID UNTIL}, and {@code IN ROLE} the groups and the named roles of
+   * {@code role:<name>}. Every identifier is checked and quoted, the verifier and the time are
    * values Imprint generated.
    */
   static String creation(String role, char[] password, Instant validUntil, String database,
@@ -90,46 +96,118 @@ final class Logins {
     char[] copy = password.clone();
     String verifier = PasswordUtil.encodeScramSha256(copy);
     java.util.Arrays.fill(copy, '\0');
-    StringBuilder sql = new StringBuilder(LOCK).append(";\nCREATE ROLE ").append(quoted(role))
-        .append(" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT"
-            + " PASSWORD ").append(literal(verifier)).append(" VALID UNTIL ")
-        .append(literal(until(validUntil)));
-    for (String grant : grants(role, database, schema, privileges)) {
-      sql.append(";\n").append(grant);
+    List<Group> groups = groups(database, schema, privileges);
+    List<String> members = new ArrayList<>();
+    groups.forEach(g -> members.add(quoted(g.name())));
+    for (String p : privileges) {
+      if (p.startsWith("role:")) {
+        members.add(quoted(p.substring(5)));
+      }
     }
-    return sql.toString();
+    return refresh(groups) + ";\nCREATE ROLE " + quoted(role) + " LOGIN NOSUPERUSER NOCREATEDB"
+        + " NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT PASSWORD " + literal(verifier)
+        + " VALID UNTIL " + literal(until(validUntil)) + " IN ROLE " + String.join(", ", members);
   }
 
+  /** Every group role Imprint creates starts with this; they hold privileges, never log in. */
+  static final String GROUP_PREFIX = "imprint_g_";
+
   /**
-   * The GRANT statements of {@code privileges}: CONNECT on the database always; on a schema,
-   * USAGE and for {@code read} SELECT on its tables and sequences, for {@code write} INSERT,
-   * UPDATE, DELETE on its tables and USAGE on its sequences; {@code role:<name>} grants that
-   * role.
+   * A group role holding one privilege of one resource: its name, the condition (SQL, true when
+   * the group lacks something it should hold) and the grants that give it everything.
    */
-  static List<String> grants(String role, String database, String schema,
-      List<String> privileges) {
-    String r = quoted(role);
-    List<String> out = new ArrayList<>();
-    out.add("GRANT CONNECT ON DATABASE " + quoted(database) + " TO " + r);
-    if (schema != null && (privileges.contains("read") || privileges.contains("write"))) {
-      out.add("GRANT USAGE ON SCHEMA " + quoted(schema) + " TO " + r);
+  record Group(String name, String stale, List<String> grants) {}
+
+  /**
+   * The groups whose members hold exactly {@code privileges} on {@code database} (and
+   * {@code schema}): {@code CONNECT} on the database always; with a schema, {@code USAGE} on it
+   * and for {@code read} {@code SELECT} on its tables and sequences, for {@code write}
+   * {@code INSERT, UPDATE, DELETE} on its tables and {@code USAGE} on its sequences. A group is
+   * named by a hash of what it holds, so every replica and every login of one resource shares
+   * it. {@code role:<name>} needs no group: the login becomes a member of that role.
+   */
+  static List<Group> groups(String database, String schema, List<String> privileges) {
+    String db = quoted(database);
+    List<Group> out = new ArrayList<>();
+    String connect = groupName("connect", database, "");
+    out.add(new Group(connect, "NOT has_database_privilege(" + literal(connect) + ", "
+        + literal(database) + ", 'CONNECT')", List.of("GRANT CONNECT ON DATABASE " + db
+            + " TO " + quoted(connect))));
+    if (schema == null) {
+      return out;
     }
+    String ns = quoted(schema);
     for (String p : privileges) {
-      if (p.equals("read") && schema != null) {
-        out.add("GRANT SELECT ON ALL TABLES IN SCHEMA " + quoted(schema) + " TO " + r);
-        out.add("GRANT SELECT ON ALL SEQUENCES IN SCHEMA " + quoted(schema) + " TO " + r);
-      } else if (p.equals("write") && schema != null) {
-        out.add("GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA " + quoted(schema)
-            + " TO " + r);
-        out.add("GRANT USAGE ON ALL SEQUENCES IN SCHEMA " + quoted(schema) + " TO " + r);
-      } else if (p.startsWith("role:")) {
-        out.add("GRANT " + quoted(p.substring(5)) + " TO " + r);
+      if (!p.equals("read") && !p.equals("write")) {
+        continue;
       }
+      boolean read = p.equals("read");
+      String name = groupName(p, database, schema);
+      String g = quoted(name);
+      String objects = "SELECT 1 FROM pg_class k WHERE k.relnamespace = " + literal(schema)
+          + "::regnamespace AND ";
+      String tables = read ? "has_table_privilege(" + literal(name) + ", k.oid, 'SELECT')"
+          : "has_table_privilege(" + literal(name) + ", k.oid, 'INSERT') AND"
+              + " has_table_privilege(" + literal(name) + ", k.oid, 'UPDATE') AND"
+              + " has_table_privilege(" + literal(name) + ", k.oid, 'DELETE')";
+      // CASE: the planner may call a check on any row of pg_class before the filters
+      String stale = "NOT has_schema_privilege(" + literal(name) + ", " + literal(schema)
+          + ", 'USAGE') OR EXISTS (" + objects + "CASE WHEN k.relkind IN ('r', 'p', 'v', 'm',"
+          + " 'f') THEN NOT (" + tables + ") ELSE false END) OR EXISTS (" + objects + "CASE WHEN"
+          + " k.relkind = 'S' THEN NOT has_sequence_privilege(" + literal(name) + ", k.oid, '"
+          + (read ? "SELECT" : "USAGE") + "') ELSE false END)";
+      out.add(new Group(name, stale, List.of("GRANT USAGE ON SCHEMA " + ns + " TO " + g,
+          read ? "GRANT SELECT ON ALL TABLES IN SCHEMA " + ns + " TO " + g
+              : "GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA " + ns + " TO " + g,
+          read ? "GRANT SELECT ON ALL SEQUENCES IN SCHEMA " + ns + " TO " + g
+              : "GRANT USAGE ON ALL SEQUENCES IN SCHEMA " + ns + " TO " + g)));
     }
     return out;
   }
 
-  /** The REVOKE statements undoing {@link #grants}. */
+  /** {@code imprint_g_} and 24 hex digits of SHA-256 over what the group holds. */
+  static String groupName(String privilege, String database, String schema) {
+    try {
+      byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(
+          (privilege + "\0" + database + "\0" + schema).getBytes(
+              java.nio.charset.StandardCharsets.UTF_8));
+      return GROUP_PREFIX + java.util.HexFormat.of().formatHex(h, 0, 12);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /**
+   * A {@code DO} block that leaves {@code groups} holding everything they should: it checks each
+   * without a lock (the common case: nothing to do, no ACL touched), and only when one is
+   * missing or stale takes {@link #LOCK}, creates the missing ones and grants them their
+   * privileges again (idempotent). The block's dollar quote is upper case, which no checked
+   * identifier can contain.
+   */
+  static String refresh(List<Group> groups) {
+    StringBuilder b = new StringBuilder("DO $IMPRINT$\nDECLARE stale boolean := false;\nBEGIN\n");
+    for (Group g : groups) {
+      b.append("  IF NOT stale THEN\n    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ")
+          .append(literal(g.name())).append(") THEN stale := true;\n    ELSIF ")
+          .append(g.stale()).append(" THEN stale := true;\n    END IF;\n  END IF;\n");
+    }
+    b.append("  IF stale THEN\n    PERFORM pg_advisory_xact_lock(").append(LOCK_KEY)
+        .append(");\n");
+    for (Group g : groups) {
+      b.append("    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ")
+          .append(literal(g.name())).append(") THEN\n      CREATE ROLE ").append(quoted(g.name()))
+          .append(" NOLOGIN NOINHERIT;\n    END IF;\n");
+      for (String grant : g.grants()) {
+        b.append("    ").append(grant).append(";\n");
+      }
+    }
+    return b.append("  END IF;\nEND\n$IMPRINT$").toString();
+  }
+
+  /**
+   * The REVOKE statements undoing what a login created before {@link #groups} existed was
+   * granted directly (a drop of such a login falls back to them).
+   */
   static List<String> revokes(String role, String database, String schema,
       List<String> privileges) {
     String r = quoted(role);
@@ -177,8 +255,9 @@ final class Logins {
   static final String UNDEFINED_OBJECT = "42704";
 
   /**
-   * Drops {@code role}: forbids new logins, ends its sessions ({@code pg_terminate_backend}),
-   * revokes what was granted and drops the role. Idempotent: a role already gone is fine, and
+   * Drops {@code role}: forbids new logins, ends its sessions ({@code pg_terminate_backend})
+   * and drops the role, whose group memberships go with it (a login created before the groups
+   * has what it was granted directly revoked first). Idempotent: a role already gone is fine, and
    * reported as not dropped by this call. Whether the role still exists is decided under
    * {@link #LOCK}, in the transaction that drops it, so of several replicas dropping one role
    * at once exactly one reports it dropped.
@@ -208,6 +287,25 @@ final class Logins {
     }
     boolean dropped;
     try {
+      // a login holds only memberships, which go with it; one created before the groups holds
+      // privileges directly, and PostgreSQL refuses to drop it until they are revoked
+      dropped = inTransaction(c, List.of(), role);
+    } catch (SQLException e) {
+      if (!DEPENDENT_OBJECTS.equals(e.getSQLState())) {
+        throw e;
+      }
+      dropped = dropHolding(c, role, database, schema, privileges);
+    }
+    return new Dropped(dropped, ended);
+  }
+
+  /** SQLSTATE dependent_objects_still_exist: the role still holds privileges or objects. */
+  static final String DEPENDENT_OBJECTS = "2BP01";
+
+  private static boolean dropHolding(Connection c, String role, String database, String schema,
+      List<String> privileges) throws SQLException {
+    boolean dropped;
+    try {
       dropped = inTransaction(c, revokes(role, database, schema, privileges), role);
     } catch (SQLException e) {
       // a schema or a named role dropped since: let PostgreSQL find what the role still holds
@@ -218,7 +316,7 @@ final class Logins {
           DbServers.firstLine(e));
       dropped = inTransaction(c, List.of("DROP OWNED BY " + quoted(role)), role);
     }
-    return new Dropped(dropped, ended);
+    return dropped;
   }
 
   /**

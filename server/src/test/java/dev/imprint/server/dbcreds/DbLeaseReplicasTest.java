@@ -92,6 +92,36 @@ class DbLeaseReplicasTest {
     }
   }
 
+  @Test
+  void aServerRemovedThroughOneReplicaHasItsPoolsClosedOnTheOtherBySweep() throws Exception {
+    TargetPostgres.get();
+    String jdbc = Stores.jdbcUrl(Stores.Kind.POSTGRESQL);
+    Path kek = dir.resolve("shared.kek");
+    byte[] raw = new byte[32];
+    for (int i = 0; i < raw.length; i++) {
+      raw[i] = (byte) (5 * i + 1);
+    }
+    Files.writeString(kek, Base64.getEncoder().encodeToString(raw));
+    Files.setPosixFilePermissions(kek, java.nio.file.attribute.PosixFilePermissions
+        .fromString("rw-------"));
+    try (TestServer a = TestServer.start(config(jdbc, dir.resolve("a"), kek));
+        TestServer b = TestServer.start(config(jdbc, dir.resolve("b"), kek))) {
+      DbEstate.register(a);
+      String svid = DbEstate.svid(a, DbEstate.workload(a, DbEstate.API), DbEstate.API);
+      DbEstate.grants(a, DbEstate.API_GRANTS);
+      DbEstate.ok(DbEstate.ask(a, svid, "{\"resource\":\"" + DbEstate.APP + "\"}"), 201);
+      // B uses the server too (a reap, a renewal): an admin connection from its pool
+      DbServers bs = b.server().dbServers();
+      bs.connect(bs.find(DbEstate.SERVER).orElseThrow(), "shop").close();
+      assertThat(b.server().dbServers().openPools()).contains(DbEstate.SERVER + "/shop");
+      DbEstate.ok(a.send("DELETE", "/v1/db/servers/" + DbEstate.SERVER + "?revoke=true",
+          a.adminToken(), null), 200);
+      assertThat(a.server().dbServers().openPools()).isEmpty();
+      b.server().dbLeases().reap();
+      assertThat(b.server().dbServers().openPools()).as("closed by B's next sweep").isEmpty();
+    }
+  }
+
   private static ServerConfig config(String jdbc, Path data, Path kek) {
     ServerConfig d = ServerConfig.defaults();
     return new ServerConfig("127.0.0.1", 0, data, jdbc, d.trustDomain(), null, null, false,

