@@ -126,7 +126,9 @@ class IssuanceLogTest {
       synchronized (log) {
         t.start();
         while (t.isAlive()) {
-          if (t.getState() == Thread.State.BLOCKED) {
+          // blocked on this log's monitor; not on another lock it may pass through (a class
+          // being loaded or initialised for the first time under a loaded CI machine)
+          if (t.getState() == Thread.State.BLOCKED && blockedOn(t, log)) {
             blocked = true;
             break;
           }
@@ -138,5 +140,14 @@ class IssuanceLogTest {
       assertThat(log.flush()).isEqualTo(2);
       log.close();
     }
+  }
+
+  /** Whether {@code t} is blocked entering the monitor of {@code monitor}. */
+  private static boolean blockedOn(Thread t, Object monitor) {
+    java.lang.management.ThreadInfo info = java.lang.management.ManagementFactory
+        .getThreadMXBean().getThreadInfo(t.getId());
+    return info != null && info.getThreadState() == Thread.State.BLOCKED
+        && info.getLockInfo() != null
+        && info.getLockInfo().getIdentityHashCode() == System.identityHashCode(monitor);
   }
 }
