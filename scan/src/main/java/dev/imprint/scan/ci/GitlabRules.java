@@ -92,12 +92,8 @@ final class GitlabRules {
   static final Rule PIPE_TO_SHELL = Rule.builder("IMP-GITLAB-007")
       .title("Job script pipes a download into a shell")
       .severity(Severity.MEDIUM).category(Category.NHI3)
-      .rationale("curl ... | sh runs whatever the server returns, unverified, inside a job that "
-          + "holds the pipeline's identity and secrets: whoever controls the URL, its DNS or the "
-          + "network path runs code with them, and two runs can execute different code.")
-      .remediation("Download to a file, verify it against a pinned checksum or signature, then "
-          + "run it; better, use a versioned package or a pinned image that already has the "
-          + "tool.")
+      .rationale(PipeToShellText.RATIONALE)
+      .remediation(PipeToShellText.REMEDIATION)
       .example("script:\n  - curl -fsSL https://get.example.com | sh",
           "script:\n  - curl -fsSLo i.sh https://get.example.com/v1.2.3/i.sh\n"
               + "  - echo \"<sha256>  i.sh\" | sha256sum -c -\n  - sh i.sh")
