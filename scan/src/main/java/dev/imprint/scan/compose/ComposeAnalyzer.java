@@ -17,7 +17,6 @@ import static dev.imprint.scan.compose.ComposeRules.UNPINNED_IMAGE;
 import dev.imprint.scan.Analyzer;
 import dev.imprint.scan.Rule;
 import dev.imprint.scan.ScanSettings;
-import dev.imprint.scan.Severity;
 import dev.imprint.scan.SecretEvidence;
 import dev.imprint.scan.SourceFile;
 import dev.imprint.scan.secret.SecretHit;
@@ -127,7 +126,7 @@ public final class ComposeAnalyzer implements Analyzer {
         sink.report(ENV_SECRET.at(file.location(at.line(), at.column()), "service '"
                 + service.name() + "' writes a literal secret on a command line (" + s.what()
                 + ")").withSecret(SecretEvidence.of(s.value()))
-            .withKey(key("command/" + s.what())).withSeverity(Severity.HIGH));
+            .withKey(key("command/" + s.what())));
       }
     }
 
@@ -298,11 +297,9 @@ public final class ComposeAnalyzer implements Analyzer {
       if (hit.isEmpty()) {
         return;
       }
-      boolean strong = Secrets.entropy(value.trim()) >= 3.0;
       sink.report(ENV_SECRET.at(file.location(line, column), "service '" + service.name()
           + "' sets " + hit.get().kind() + " " + name + " to a literal in environment")
-          .withSecret(hit.get().evidence()).withKey(key("environment/" + name))
-          .withSeverity(strong ? Severity.CRITICAL : Severity.HIGH));
+          .withSecret(hit.get().evidence()).withKey(key("environment/" + name)));
     }
 
     void report(Rule rule, YamlMap m, String k, String message) {

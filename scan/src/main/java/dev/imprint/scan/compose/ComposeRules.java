@@ -117,11 +117,14 @@ final class ComposeRules {
 
   static final Rule ENV_SECRET = Rule.builder("IMP-COMPOSE-010")
       .title("Hard-coded secret in a service environment or command")
-      .severity(Severity.CRITICAL).category(Category.NHI2)
+      .severity(Severity.HIGH).category(Category.NHI2)
       .rationale("A secret written into environment: (or on a command line: command, entrypoint, "
           + "healthcheck) is committed with the file, visible in "
           + "docker inspect and to every process in the container, and can be rotated only by "
-          + "editing every copy of the file.")
+          + "editing every copy of the file. High, like a literal password in any configuration "
+          + "file, whatever the value: a trivial or default password (root, postgres) is the "
+          + "first one an attacker tries, so it is never rated lower than a random one; a "
+          + "secret baked into an image (Dockerfile ENV, ARG, RUN) is critical instead.")
       .remediation("Interpolate it from the shell (${DB_PASSWORD}), load it from an env_file "
           + "that is not committed, or better use compose secrets: mounted as files under "
           + "/run/secrets.")

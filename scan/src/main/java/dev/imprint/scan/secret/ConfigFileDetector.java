@@ -8,23 +8,48 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code key = value} lines of configuration files ({@code .properties}, {@code .ini},
- * {@code .cfg}, {@code .conf}, {@code .cnf}, {@code .env}): there every value is a literal, so a
- * secret-named key bound to one is judged as a typed assignment ({@link Secrets#assignment}: any
- * literal that is not a placeholder, a reference, a path or a plain URL), not by how random it
- * looks. A Spring-style {@code ${NAME:default}} is judged by its default. Comment lines
- * ({@code #}, {@code ;}, {@code !}), section headers and files named as examples
- * ({@code .env.example}, {@code app.properties.sample}) are skipped.
+ * Key/value configuration, one model whatever the format: {@code key = value} lines of
+ * {@code .properties}, {@code .ini}, {@code .cfg}, {@code .conf}, {@code .cnf} and {@code .env}
+ * files, {@code key: value} lines of YAML ({@code values.yaml}, {@code application.yml}),
+ * {@code "key": "value"} pairs of JSON and {@code key = "value"} lines of TOML. There every value
+ * is a literal the application reads as it is, so a secret-named key bound to one is judged as a
+ * typed assignment ({@link Secrets#assignment}), not by how random it looks: a password there is
+ * the password however simple ({@link Secrets#isLiteralPassword}). In YAML, JSON and TOML, where
+ * keys such as {@code token} or {@code secret} also name settings and schema entries, only names
+ * that hold nothing but a password are judged here (other secret names are left to the generic
+ * detector); their unquoted non-string values (numbers, booleans, mappings, anchors, tags,
+ * block scalars) are skipped. A Spring-style {@code ${NAME:default}} is judged by its default.
+ * Comment lines ({@code #}, {@code ;}, {@code !}), section headers, files named as examples
+ * ({@code .env.example}, {@code app.properties.sample}) and locale files ({@code de.yml},
+ * {@code messages_fr.properties}) are skipped.
  */
 final class ConfigFileDetector implements SecretDetectors.Detector {
-  private static final Set<String> EXTENSIONS =
-      Set.of("properties", "ini", "cfg", "conf", "cnf", "env");
+  private static final Set<String> EXTENSIONS = Set.of("properties", "ini", "cfg", "conf", "cnf",
+      "env", "yaml", "yml", "json", "toml");
+  /** Formats whose keys also name settings and schema entries: only password names are judged. */
+  private static final Set<String> STRUCTURED = Set.of("yaml", "yml", "json", "toml");
   private static final Set<String> EXAMPLE_SUFFIXES = Set.of("example", "sample", "template",
       "tmpl", "tpl", "dist", "default", "defaults", "orig", "bak", "j2", "erb");
+  /** Generated JSON that lists packages, never configuration. */
+  private static final Set<String> NOT_CONFIG = Set.of("package-lock.json", "composer.json",
+      "package.json", "tsconfig.json", "yarn.lock", "pnpm-lock.yaml", "renovate.json");
   /** {@code key = value}, {@code key: value} (properties), {@code key value} (.conf). */
   private static final Pattern LINE = Pattern.compile(
       "[ \\t]{0,40}(?:export[ \\t]+)?(?<key>[A-Za-z_][A-Za-z0-9_.\\-\\[\\]]{0,120})"
           + "(?:[ \\t]{0,20}(?<sep>[=:])[ \\t]{0,20}|[ \\t]{1,20})(?<value>[^\\r\\n]{0,1024})");
+  /** {@code key: value} in YAML, also as a list item ({@code - key: value}) or quoted key. */
+  private static final Pattern YAML_LINE = Pattern.compile(
+      "[ \\t]{0,80}(?:-[ \\t]{1,10})?(?<q>[\"']?)(?<key>[A-Za-z_][A-Za-z0-9_.\\-]{0,120})\\k<q>"
+          + "[ \\t]{0,20}:(?:[ \\t]{1,20}(?<value>[^\\r\\n]{0,1024}))?");
+  /** {@code "key": "value"} in JSON, several to a line in minified files. */
+  private static final Pattern JSON_PAIR = Pattern.compile(
+      "\"(?<key>[A-Za-z_][A-Za-z0-9_.\\-]{0,120})\"[ \\t]{0,20}:[ \\t]{0,20}"
+          + "\"(?<value>[^\"\\\\\\r\\n]{0,512})\"");
+  /** {@code key = "value"} in TOML, with a bare, quoted or dotted key. */
+  private static final Pattern TOML_LINE = Pattern.compile(
+      "[ \\t]{0,80}(?<q>[\"']?)(?<key>[A-Za-z_][A-Za-z0-9_.\\-]{0,120})\\k<q>"
+          + "[ \\t]{0,20}=[ \\t]{0,20}(?<value>\"[^\"\\r\\n]{0,512}\"|'[^'\\r\\n]{0,512}')"
+          + "[ \\t]*(#.*)?");
 
   @Override
   public String id() {
@@ -48,7 +73,8 @@ final class ConfigFileDetector implements SecretDetectors.Detector {
   static String kind(String lowerName) {
     String[] parts = lowerName.split("\\.", -1);
     String last = parts[parts.length - 1];
-    if (parts.length > 1 && EXAMPLE_SUFFIXES.contains(last)) {
+    if (parts.length > 1 && EXAMPLE_SUFFIXES.contains(last) || NOT_CONFIG.contains(lowerName)
+        || Translations.isLocaleFile(lowerName)) {
       return null;
     }
     if (lowerName.equals(".env") || lowerName.startsWith(".env.")) {
@@ -68,7 +94,12 @@ final class ConfigFileDetector implements SecretDetectors.Detector {
       int nl = text.indexOf('\n', start);
       int end = nl < 0 ? text.length() : nl;
       if (end - start <= 2048) {
-        line(text, start, end, kind, out);
+        switch (kind) {
+          case "yaml", "yml" -> yamlLine(text, start, end, out);
+          case "json" -> jsonLine(text, start, end, out);
+          case "toml" -> tomlLine(text, start, end, out);
+          default -> line(text, start, end, kind, out);
+        }
       }
       start = end + 1;
     }
@@ -107,12 +138,74 @@ final class ConfigFileDetector implements SecretDetectors.Detector {
       offset += literal.indexOf(':') + 1;
       literal = fallback;
     }
+    report(key, literal, offset, fallback != null, out);
+  }
+
+  /** {@code key: value} in YAML: a plain or quoted scalar on the key's line. */
+  private void yamlLine(String text, int from, int to, Consumer<SecretHit> out) {
+    Matcher m = YAML_LINE.matcher(text).region(from, to);
+    if (!m.matches() || m.group("value") == null) {
+      return;
+    }
+    String raw = m.group("value");
+    if (!raw.startsWith("\"") && !raw.startsWith("'")) {
+      raw = withoutInlineComment(raw);
+    }
+    String value = raw.strip();
+    if (value.isEmpty() || "|>{[&*!%@`".indexOf(value.charAt(0)) >= 0) {
+      // A block scalar, a flow mapping or sequence (a schema's {type: string}), an anchor,
+      // an alias, a tag (!vault) or a reserved indicator: not a literal on this line.
+      return;
+    }
+    structured(m.group("key"), value, m.start("value") + raw.indexOf(value), out);
+  }
+
+  /** Every {@code "key": "string"} pair of a JSON line; numbers, booleans and objects are not. */
+  private void jsonLine(String text, int from, int to, Consumer<SecretHit> out) {
+    Matcher m = JSON_PAIR.matcher(text).region(from, to);
+    while (m.find()) {
+      structured(m.group("key"), "\"" + m.group("value") + "\"", m.start("value") - 1, out);
+    }
+  }
+
+  /** {@code key = "value"} in TOML; bare values are numbers, booleans, dates or tables. */
+  private void tomlLine(String text, int from, int to, Consumer<SecretHit> out) {
+    Matcher m = TOML_LINE.matcher(text).region(from, to);
+    if (m.matches()) {
+      structured(m.group("key"), m.group("value"), m.start("value"), out);
+    }
+  }
+
+  /**
+   * A value of YAML, JSON or TOML at {@code offset} (its opening quote, if quoted), judged when
+   * its key ({@code auth.rootPassword}: its last part) holds nothing but a password.
+   */
+  private void structured(String key, String value, int offset, Consumer<SecretHit> out) {
+    String name = key.substring(key.lastIndexOf('.') + 1);
+    if (!Secrets.isCredentialOnlyName(name)) {
+      return;
+    }
+    String literal = Secrets.stripQuotes(value);
+    if (literal.length() != value.length()) {
+      offset++;
+    }
+    String fallback = Secrets.springFallback(literal);
+    if (fallback != null) {
+      offset += literal.indexOf(':') + 1;
+      literal = fallback;
+    }
+    report(name, literal, offset, fallback != null, out);
+  }
+
+  private void report(String key, String literal, int offset, boolean fallback,
+      Consumer<SecretHit> out) {
     if (Secrets.assignment(key, literal).isEmpty()) {
       return;
     }
     out.accept(new SecretHit(Secrets.kindOf(key) + " '" + key + "' in a configuration file"
-        + (fallback != null ? " (the default of a ${...:default} placeholder)" : ""), id(),
-        offset, offset + literal.length(), SecretEvidence.of(literal)));
+        + (fallback ? " (the default of a ${...:default} placeholder)" : ""), id(),
+        offset, offset + literal.length(), SecretEvidence.of(literal),
+        Secrets.isCredentialOnlyName(key) && !Secrets.looksLikeFreeTextSecret(literal, true)));
   }
 
   /** {@code value  # note} or {@code value ; note} in .ini, .conf and .env files. */

@@ -15,8 +15,17 @@ import java.util.regex.Pattern;
  * {@link #isPlaceholder} once more to every reported value, so that no rule can report one.
  */
 public final class Secrets {
+  /**
+   * Short words glued in front of {@code pass} or {@code pwd} in names that hold a password
+   * ({@code dbpass}, {@code rootpwd}, {@code adminpass}); a list, because {@code bypass},
+   * {@code compass} and {@code surpass} end in {@code pass} too.
+   */
+  private static final String GLUED_PASS = "(db|root|admin|user|sys|su|sa|mysql|pg|postgres"
+      + "|redis|mongo|ftp|smtp|mail|ldap|bind|app|svc|master|store|keystore|truststore|proxy"
+      + "|amqp|rabbit|jdbc|web|ui|sql|ssh|vnc|wifi|rcon|db_?root)(pass|pwd|passwd|password)";
   private static final Pattern SECRET_NAME = Pattern.compile(
       "(?i).*(passw(or)?d|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
+          + "|(^|_)" + GLUED_PASS + "(_|$)"
           + "|private[_-]?key|credential|auth[_-]?key|client[_-]?secret|(^|[_-])pass$"
           + "|(^|[_-])pass[_-]|conn(ection)?[_-]?str(ing)?|signing[_-]?key|encryption[_-]?key"
           + "|master[_-]?key|session[_-]?key|webhook[_-]?url|dsn$|^requirepass$|^masterauth$).*");
@@ -34,7 +43,26 @@ public final class Secrets {
   private static final Pattern ACRONYM = Pattern.compile("([A-Z])([A-Z][a-z])");
   /** Names (in snake_case) that hold a credential and nothing else, whatever its shape. */
   private static final Pattern CREDENTIAL_ONLY_NAME = Pattern.compile(
-      "(.*_)?(password|passwd|passphrase|pwd|pass|passwords|auth_token)(_wo)?");
+      "(.*_)?(password|passwd|passphrase|pwd|pass|passwords|auth_token|" + GLUED_PASS + ")(_wo)?");
+
+  /**
+   * The shortest literal reported as a password, wherever it is written (a configuration file,
+   * an environment entry, ENV, a command line): {@code root} and {@code toor}, the default
+   * passwords images and tutorials ship with, have four characters.
+   */
+  public static final int MIN_PASSWORD = 4;
+  /**
+   * Password hashes (bcrypt {@code $2y$}, crypt {@code $5$}/{@code $6$}, argon2, scrypt,
+   * PBKDF2, LDAP {@code {SSHA}}, Apache {@code $apr1$}): what a server stores to check a
+   * password, not the password; htpasswd lines have their own rule.
+   */
+  private static final Pattern PASSWORD_HASH = Pattern.compile(
+      "\\$(2[abxy]?|1|5|6|apr1|argon2(i|d|id)|scrypt|pbkdf2(-sha(1|256|512))?|7|y|gy)\\$\\S{8,}"
+          + "|\\{(SHA|SSHA|SHA256|SSHA256|SHA512|SSHA512|MD5|SMD5|CRYPT|bcrypt|PBKDF2[A-Za-z0-9-]*"
+          + "|ARGON2)}\\S{8,}|(pbkdf2_sha256|bcrypt_sha256|argon2)\\$\\S{8,}|md5[0-9a-f]{32}");
+  /** An environment variable's name ({@code DB_PASSWORD}) or a property's ({@code db.password}). */
+  private static final Pattern REFERENCE_NAME =
+      Pattern.compile("[A-Z][A-Z0-9]*([_-][A-Z0-9]+)+|[a-z][a-z0-9]*(\\.[a-z][a-z0-9]*)+");
 
   /** Whole values that are template, variable or expansion syntax, never a literal. */
   private static final Pattern TEMPLATE = Pattern.compile(
@@ -133,7 +161,7 @@ public final class Secrets {
       "strong", "iv", "salt", "hash", "client", "session", "cookie");
 
   /** Letters, digits and the punctuation people put in the passwords they choose. */
-  private static final Pattern CHOSEN = Pattern.compile("[A-Za-z0-9!@^&._+=?~-]{5,64}");
+  private static final Pattern CHOSEN = Pattern.compile("[A-Za-z0-9!@^&._+=?~-]{4,64}");
   /** An e-mail address: an account's name, not its password. */
   private static final Pattern EMAIL = Pattern.compile("[^@]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
   /** An account's app password as mail providers print it: four groups of four letters. */
@@ -353,6 +381,35 @@ public final class Secrets {
   }
 
   /**
+   * Whether a literal bound to a name that holds nothing but a password
+   * ({@link #isCredentialOnlyName}) is the password itself, in any file kind: at least
+   * {@link #MIN_PASSWORD} characters, trivial and default passwords included ({@code root},
+   * {@code admin}, {@code postgres}, {@code 123456}: they work, and they are the first an
+   * attacker tries). Not a placeholder ({@code changeme}, <code>{{ .Values.pw }}</code>), a test
+   * marker, a path, a URL, an e-mail address, a password hash, a setting word ({@code prompt},
+   * {@code hidden}), the name of a variable or property that holds it ({@code DB_PASSWORD},
+   * {@code db.password}), a value that spells its kind ({@code mypassword1}), a translation of
+   * the word password ({@code Passwort}) or words with spaces between them (a label or a
+   * sentence: {@code Mot de passe}, {@code Enter a password}).
+   */
+  public static boolean isLiteralPassword(String value) {
+    String v = value.strip();
+    if (APP_PASSWORD.matcher(v).matches()) {
+      return true;
+    }
+    if (v.length() < MIN_PASSWORD || v.length() > 256 || v.chars().anyMatch(Character::isWhitespace)
+        || isPlaceholder(v) || isTestMarker(v) || isSecretFileReference(v)
+        || isNotASecretShape(v) || EMAIL.matcher(v).matches() || PASSWORD_HASH.matcher(v).matches()
+        || REFERENCE_NAME.matcher(v).matches() || Translations.isWordPassword(v)) {
+      return false;
+    }
+    String l = v.toLowerCase(Locale.ROOT);
+    String word = l.replaceFirst("[0-9]+$", "");
+    return !PASSWORD_SETTINGS.contains(l) && !SPELLS_ITS_KIND.matcher(l).find()
+        && (word.isEmpty() || !PLACEHOLDER_WORD.matcher(word).matches());
+  }
+
+  /**
    * Whether a value is spelled only from words that name a placeholder or a secret's kind, with
    * at most a counting run of digits: {@code DemoPassPhrase123456}, {@code MySecretKey2024},
    * {@code SuperSecretToken_123}. A person typed it as a label for a demo; its capitals and
@@ -437,8 +494,9 @@ public final class Secrets {
     if (fallback != null) {
       v = fallback.trim();
     }
-    if (v.length() < 6 || isPlaceholder(v) || isTestMarker(v) || isSecretFileReference(v)
-        || isNotASecretShape(v) && !URL_SECRET_NAME.matcher(name).matches()) {
+    if (isCredentialOnlyName(name) ? !isLiteralPassword(v)
+        : v.length() < 6 || isPlaceholder(v) || isTestMarker(v) || isSecretFileReference(v)
+            || isNotASecretShape(v) && !URL_SECRET_NAME.matcher(name).matches()) {
       return Optional.empty();
     }
     return Optional.of(new SecretHit(kindOf(name), "generic-assignment", 0, v.length(),

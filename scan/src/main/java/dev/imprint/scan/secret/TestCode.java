@@ -24,17 +24,43 @@ final class TestCode {
 
   private TestCode() {}
 
+  /** Documentation folders: the configuration files in them are samples. */
+  private static final Set<String> DOCUMENTATION = Set.of("docs", "doc", "documentation");
+
   /**
    * Whether a file is test code, judged by its path under the scan target it was found in, so
    * that a repository checked out under a folder named {@code tests} is not all test code.
    */
   static boolean contains(SourceFile file) {
+    return contains(relative(file));
+  }
+
+  /**
+   * Whether a password someone chose in this file is an example rather than a credential: the
+   * file is test code (a fixture the tests log in with), documentation (a {@code docs} folder)
+   * or a locale's translations (a label, {@code password: Passwort}).
+   */
+  static boolean holdsExamples(SourceFile file) {
+    String path = relative(file);
+    if (contains(path) || Translations.isLocaleFile(path)) {
+      return true;
+    }
+    String[] parts = path.replace('\\', '/').split("/");
+    for (int i = 0; i < parts.length - 1; i++) {
+      if (DOCUMENTATION.contains(parts[i].toLowerCase(Locale.ROOT))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String relative(SourceFile file) {
     String path = file.path();
     String root = file.root();
     if (!root.isEmpty() && !root.equals(".") && path.startsWith(root + "/")) {
       path = path.substring(root.length() + 1);
     }
-    return contains(path);
+    return path;
   }
 
   /** Whether the file at this path, relative to its scan target, is test code. */

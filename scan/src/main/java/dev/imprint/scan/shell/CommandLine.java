@@ -125,25 +125,28 @@ public final class CommandLine {
       String next = k + 1 < a.size() ? a.get(k + 1) : null;
       Secret s = null;
       if (MYSQL.contains(n) && w.startsWith("-p") && w.length() > 2 && !w.startsWith("-p=")) {
-        s = literal(n + " password (-p)", w.substring(2), c, 3);
+        s = literal(n + " password (-p)", w.substring(2), c, Secrets.MIN_PASSWORD);
       } else if (MYSQL.contains(n) && w.startsWith("--password=")) {
-        s = literal(n + " password (--password=)", w.substring(11), c, 3);
+        s = literal(n + " password (--password=)", w.substring(11), c,
+            Secrets.MIN_PASSWORD);
       } else if (n.equals("sshpass") && w.startsWith("-p")) {
-        s = literal("sshpass password (-p)", w.length() > 2 ? w.substring(2) : next, c, 3);
+        s = literal("sshpass password (-p)", w.length() > 2 ? w.substring(2) : next, c,
+            Secrets.MIN_PASSWORD);
       } else if (LOGINS.contains(n) && (w.equals("-p") || w.equals("--password"))) {
-        s = literal(n + " login password", next, c, 4);
+        s = literal(n + " login password", next, c, Secrets.MIN_PASSWORD);
       } else if ((n.equals("curl") && (w.equals("-u") || w.equals("--user"))
           || n.equals("curl") && w.startsWith("-u") && w.length() > 2)) {
         String up = w.length() > 2 && !w.startsWith("--") ? w.substring(2) : next;
         int colon = up == null ? -1 : up.indexOf(':');
-        s = colon > 0 ? literal("curl user password", up.substring(colon + 1), c, 4) : null;
+        s = colon > 0 ? literal("curl user password", up.substring(colon + 1), c,
+            Secrets.MIN_PASSWORD) : null;
       } else if (w.startsWith("--") && w.indexOf('=') > 2) {
         String option = w.substring(2, w.indexOf('='));
         s = isSecretOption(option) ? literal("--" + option + " value",
-            w.substring(w.indexOf('=') + 1), c, 4) : null;
+            w.substring(w.indexOf('=') + 1), c, Secrets.MIN_PASSWORD) : null;
       } else if (w.startsWith("--") && next != null && !MYSQL.contains(n)
           && isSecretOption(w.substring(2)) && !next.startsWith("-")) {
-        s = literal(w + " value", next, c, 4);
+        s = literal(w + " value", next, c, Secrets.MIN_PASSWORD);
       } else if (n.equals("export") || w.equals("-e") || w.equals("--env")
           || w.equals("--build-arg") || w.startsWith("--build-arg=") || w.startsWith("--env=")) {
         String kv = w.startsWith("--") && w.contains("=") ? w.substring(w.indexOf('=') + 1)
@@ -215,7 +218,7 @@ public final class CommandLine {
     String value = kv.substring(eq + 1);
     if (PASSWORD_ENV.contains(name.toUpperCase(Locale.ROOT))
         || Secrets.isCredentialOnlyName(name)) {
-      return literal(name, value, c, 4);
+      return literal(name, value, c, Secrets.MIN_PASSWORD);
     }
     return Secrets.assignment(name, value).isPresent() ? literal(name, value, c, 6) : null;
   }
