@@ -43,6 +43,17 @@ public final class SecretAnalyzer implements Analyzer {
     return SecretAnalyzer::analyze;
   }
 
+  /**
+   * A CI pipeline definition: the CI analyzer judges its environment and action inputs, and a
+   * job's service container (a throwaway database with the image's default password) is not
+   * configuration of anything deployed.
+   */
+  private static boolean pipeline(String path) {
+    String p = path.replace('\\', '/');
+    return p.contains(".github/workflows/") || p.endsWith(".gitlab-ci.yml")
+        || p.endsWith(".gitlab-ci.yaml");
+  }
+
   private static void analyze(SourceFile file, Sink sink) {
     String path = file.path();
     if (path.startsWith(".git/") || path.contains("/.git/")) {
@@ -50,7 +61,8 @@ public final class SecretAnalyzer implements Analyzer {
     }
     for (SecretHit hit : SecretDetectors.find(file.name(), file.text())) {
       Rule rule = SecretRules.BY_DETECTOR.get(hit.detector());
-      if (rule == null || hit.chosen() && TestCode.holdsExamples(file)) {
+      if (rule == null || hit.chosen() && TestCode.holdsExamples(file)
+          || hit.detector().equals("config-assignment") && pipeline(path)) {
         continue;
       }
       sink.report(rule.at(file.locationOfOffset(hit.start()),

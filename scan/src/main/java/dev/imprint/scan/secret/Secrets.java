@@ -182,7 +182,11 @@ public final class Secrets {
       "sha256", "sha512", "keyring", "keychain", "stdin", "optional", "mandatory", "disabled",
       "enabled", "inherit", "random", "generate", "generated", "manual", "basic", "digest",
       "bearer", "local", "native", "external", "internal", "unknown", "invalid", "missing",
-      "hashed", "encrypted", "unchanged", "public", "private", "input", "field", "value");
+      "hashed", "encrypted", "unchanged", "public", "private", "input", "field", "value",
+      // UI labels of a login or reset form, in a translation or a form definition.
+      "reset", "submit", "confirm", "change", "show", "hide", "login", "logout", "save",
+      "cancel", "update", "forgot", "current", "again", "repeat", "verify", "retype", "label",
+      "new", "old", "remember", "sign in", "signin", "register", "text", "password:");
 
   /** A comment saying the value next to it is to be replaced: an example, not a secret. */
   private static final Pattern EXAMPLE_PHRASE = Pattern.compile(
@@ -333,7 +337,7 @@ public final class Secrets {
   public static boolean looksLikeFreeTextSecret(String v, boolean quoted) {
     if (v.length() < 8 || v.length() > 512 || isPlaceholder(v) || isTestMarker(v)
         || NOT_A_SECRET_VALUE.matcher(v).matches() || isNotASecretShape(v)
-        || isWordyPlaceholder(v)) {
+        || isWordyPlaceholder(v) || PASSWORD_HASH.matcher(v).matches()) {
       return false;
     }
     if (!quoted && (IDENTIFIER_PATH.matcher(v).matches() || CODE_CHARS.matcher(v).find()
@@ -388,7 +392,7 @@ public final class Secrets {
    * attacker tries). Not a placeholder ({@code changeme}, <code>{{ .Values.pw }}</code>), a test
    * marker, a path, a URL, an e-mail address, a password hash, a setting word ({@code prompt},
    * {@code hidden}), the name of a variable or property that holds it ({@code DB_PASSWORD},
-   * {@code db.password}), a value that spells its kind ({@code mypassword1}), a translation of
+   * {@code db.password}), a placeholder word with digits ({@code password1}), a translation of
    * the word password ({@code Passwort}) or words with spaces between them (a label or a
    * sentence: {@code Mot de passe}, {@code Enter a password}).
    */
@@ -403,9 +407,11 @@ public final class Secrets {
         || REFERENCE_NAME.matcher(v).matches() || Translations.isWordPassword(v)) {
       return false;
     }
+    // Unlike in program source, a value that spells its kind (ComplexPassword123) is the
+    // password: configuration holds values, not the names of fields.
     String l = v.toLowerCase(Locale.ROOT);
     String word = l.replaceFirst("[0-9]+$", "");
-    return !PASSWORD_SETTINGS.contains(l) && !SPELLS_ITS_KIND.matcher(l).find()
+    return !PASSWORD_SETTINGS.contains(l)
         && (word.isEmpty() || !PLACEHOLDER_WORD.matcher(word).matches());
   }
 
@@ -496,6 +502,7 @@ public final class Secrets {
     }
     if (isCredentialOnlyName(name) ? !isLiteralPassword(v)
         : v.length() < 6 || isPlaceholder(v) || isTestMarker(v) || isSecretFileReference(v)
+            || PASSWORD_SETTINGS.contains(v.toLowerCase(Locale.ROOT))
             || isNotASecretShape(v) && !URL_SECRET_NAME.matcher(name).matches()) {
       return Optional.empty();
     }

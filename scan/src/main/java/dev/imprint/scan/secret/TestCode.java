@@ -57,6 +57,10 @@ final class TestCode {
   private static String relative(SourceFile file) {
     String path = file.path();
     String root = file.root();
+    if (path.equals(root)) {
+      // The scan target is the file itself: no folder of it says anything.
+      return file.name();
+    }
     if (!root.isEmpty() && !root.equals(".") && path.startsWith(root + "/")) {
       path = path.substring(root.length() + 1);
     }

@@ -102,7 +102,8 @@ class SecretDetectorsTest {
         """.formatted(sealed);
     List<SecretHit> hits = SecretDetectors.find("sealed.yaml", yaml);
     assertThat(hits).singleElement().satisfies(h -> {
-      assertThat(h.detector()).isEqualTo("generic-assignment");
+      // A ConfigMap is configuration: its password key holds the password, judged as such.
+      assertThat(h.detector()).isEqualTo("config-assignment");
       assertThat(h.start()).isEqualTo(yaml.lastIndexOf(sealed));
     });
     String json = """
@@ -125,7 +126,7 @@ class SecretDetectorsTest {
         + "\"password\": \"" + sealed + "\"\n")).isEmpty();
     assertThat(detectors("notes.yaml", "kind: Secret\nstringData:\n  encryptedData:\n"
         + "    password: " + sealed + "\n")).as("encryptedData outside a SealedSecret")
-        .containsExactly("generic-assignment");
+        .containsExactly("config-assignment");
   }
 
   @Test
