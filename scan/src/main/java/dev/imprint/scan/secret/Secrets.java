@@ -39,6 +39,8 @@ public final class Secrets {
           + "|grpc|memcached)_pass$|^secret_(name|ref|key_ref"
           + "|store|provider|mount|volume|backend|engine|path|file|version)s?$).*");
   private static final Pattern CAMEL = Pattern.compile("([a-z0-9])([A-Z])");
+  /** A YAML alias or anchor ({@code *default_password}): a reference to another node. */
+  private static final Pattern YAML_ALIAS = Pattern.compile("[*&][A-Za-z_][A-Za-z0-9_.-]*");
   /** The end of an acronym inside a camelCase name: {@code DMFPasswd} is DMF and Passwd. */
   private static final Pattern ACRONYM = Pattern.compile("([A-Z])([A-Z][a-z])");
   /** Names (in snake_case) that hold a credential and nothing else, whatever its shape. */
@@ -341,7 +343,7 @@ public final class Secrets {
       return false;
     }
     if (!quoted && (IDENTIFIER_PATH.matcher(v).matches() || CODE_CHARS.matcher(v).find()
-        || v.contains("?."))) {
+        || v.contains("?.") || YAML_ALIAS.matcher(v).matches())) {
       return false;
     }
     if (NO_DIGIT_IDENTIFIER.matcher(v).matches()) {
