@@ -128,17 +128,7 @@ final class ConfigFileDetector implements SecretDetectors.Detector {
     if (value.isEmpty()) {
       return;
     }
-    int offset = vs + raw.indexOf(value);
-    String literal = Secrets.stripQuotes(value);
-    if (literal.length() != value.length()) {
-      offset++;
-    }
-    String fallback = Secrets.springFallback(literal);
-    if (fallback != null) {
-      offset += literal.indexOf(':') + 1;
-      literal = fallback;
-    }
-    report(key, literal, offset, fallback != null, out);
+    report(key, value, vs + raw.indexOf(value), out);
   }
 
   /** {@code key: value} in YAML: a plain or quoted scalar on the key's line. */
@@ -182,9 +172,16 @@ final class ConfigFileDetector implements SecretDetectors.Detector {
    */
   private void structured(String key, String value, int offset, Consumer<SecretHit> out) {
     String name = key.substring(key.lastIndexOf('.') + 1);
-    if (!Secrets.isCredentialOnlyName(name)) {
-      return;
+    if (Secrets.isCredentialOnlyName(name)) {
+      report(name, value, offset, out);
     }
+  }
+
+  /**
+   * Reports the value at {@code offset} (its opening quote, if quoted) bound to {@code key} when
+   * it is a secret; a {@code ${NAME:default}} is judged, and pointed at, by its default.
+   */
+  private void report(String key, String value, int offset, Consumer<SecretHit> out) {
     String literal = Secrets.stripQuotes(value);
     if (literal.length() != value.length()) {
       offset++;
@@ -194,16 +191,11 @@ final class ConfigFileDetector implements SecretDetectors.Detector {
       offset += literal.indexOf(':') + 1;
       literal = fallback;
     }
-    report(name, literal, offset, fallback != null, out);
-  }
-
-  private void report(String key, String literal, int offset, boolean fallback,
-      Consumer<SecretHit> out) {
     if (Secrets.assignment(key, literal).isEmpty()) {
       return;
     }
     out.accept(new SecretHit(Secrets.kindOf(key) + " '" + key + "' in a configuration file"
-        + (fallback ? " (the default of a ${...:default} placeholder)" : ""), id(),
+        + (fallback != null ? " (the default of a ${...:default} placeholder)" : ""), id(),
         offset, offset + literal.length(), SecretEvidence.of(literal),
         Secrets.isCredentialOnlyName(key) && !Secrets.looksLikeFreeTextSecret(literal, true)));
   }

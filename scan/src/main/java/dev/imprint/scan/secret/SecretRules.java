@@ -223,15 +223,23 @@ final class SecretRules {
     add("config-assignment", Rule.builder("IMP-SECRET-034")
         .title("Secret in a configuration file")
         .severity(Severity.HIGH).category(Category.NHI2).rationale(RATIONALE
-            + " In a .properties, .ini, .cfg, .conf or .env file every value is a literal the"
-            + " application reads as it is, so a secret-named key there holds the secret itself,"
-            + " however simple it looks; a ${NAME:default} fallback is used whenever NAME is unset.")
+            + " In configuration (.properties, .ini, .cfg, .conf, .env, YAML such as Helm's"
+            + " values.yaml or Spring's application.yml, JSON, TOML) every value is a literal the"
+            + " application reads as it is, so a key that holds a password (password, dbpass,"
+            + " rootPassword, db_passwd) holds the password itself, however simple it looks; a"
+            + " ${NAME:default} fallback is used whenever NAME is unset. A trivial or default"
+            + " password (root, postgres, 123456) is reported like any other and rated the same:"
+            + " it works, and it is the first one an attacker tries. Not reported: placeholders,"
+            + " templates, references to a secret store, password hashes, schema entries,"
+            + " translations of the word password, and files in test, docs and locale folders.")
         .remediation(REMEDIATION + "spring.datasource.password=${DB_PASSWORD} with no default, or"
             + " a file mounted from a secret store. Commit an example file"
             + " (app.properties.example, .env.example) with placeholders instead.")
-        .example("spring.datasource.password=S3cr3t-prod\nredis.password=${REDIS_PASSWORD:hunter2}",
-            "spring.datasource.password=${DB_PASSWORD}")
-        .tags("secret", "config", "properties", "ini", "dotenv").build());
+        .example("spring.datasource.password=S3cr3t-prod\nredis.password=${REDIS_PASSWORD:hunter2}"
+            + "\n# values.yaml\nauth:\n  rootPassword: bluewhale",
+            "spring.datasource.password=${DB_PASSWORD}\n# values.yaml\nauth:\n"
+            + "  existingSecret: db-credentials")
+        .tags("secret", "config", "properties", "ini", "dotenv", "yaml", "json", "toml").build());
     add("google-oauth-secret", Rule.builder("IMP-SECRET-035")
         .title("Google OAuth client secret in text")
         .severity(Severity.HIGH).category(Category.NHI2).rationale(RATIONALE

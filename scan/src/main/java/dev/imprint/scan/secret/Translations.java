@@ -21,7 +21,7 @@ final class Translations {
   private static final String LANGUAGE = "(en|de|fr|es|it|pt|nl|sv|da|fi|no|nb|nn|pl|ru|uk"
       + "|cs|sk|hu|ro|tr|el|he|ar|ja|ko|zh|vi|id|th|hi|bg|hr|sr|sl|lt|lv|et|ca|fa|ms|eu|gl|is"
       + "|af|sq|hy|az|be|bn|bs|cy|eo|ga|ka|kk|km|lo|mk|mn|mr|ne|pa|si|sw|ta|te|tl|ur|uz)";
-  /** {@code de.yml}, {@code pt-BR.json}, {@code messages_de.properties}, {@code strings.fr.json}. */
+  /** {@code de.yml}, {@code pt-BR.json}, {@code messages_de.properties}, {@code fr.json}. */
   private static final Pattern LOCALE_FILE = Pattern.compile("(.*[._-])?" + LANGUAGE
       + "([-_][a-z]{2,4})?\\.(ya?ml|json|properties|toml|ini|po|strings|resx|xlf|arb)");
   private static final Set<String> LOCALE_FOLDERS = Set.of("locales", "locale", "i18n", "l10n",
