@@ -4,11 +4,9 @@ import dev.imprint.server.ImprintServer;
 import dev.imprint.server.ServerConfig;
 import dev.imprint.server.store.BatchSizes;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,9 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Puts a real Imprint server under load from N concurrent clients and prints throughput and
@@ -69,7 +64,6 @@ public final class LoadGenerator {
    */
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .build();
-  private static final Pattern ADMIN = Pattern.compile("admin token: (\\S+)");
 
   /**
    * One measured run; {@code batches}: the units per commit the server's group commit formed
@@ -145,6 +139,12 @@ public final class LoadGenerator {
    */
   static LoadClient.Kind httpClient = LoadClient.Kind.APACHE;
 
+  /**
+   * With {@code --server-process}, each run's server is {@code imprint server} in a JVM of its
+   * own ({@link BenchServer.Separate}); without, it shares this JVM with the clients.
+   */
+  static boolean serverProcess;
+
   public static void main(String[] args) throws Exception {
     String store = "both";
     String scenario = "all";
@@ -180,6 +180,7 @@ public final class LoadGenerator {
         case "--server-log" -> serverLog = args[++i];
         case "--open" -> open = true;
         case "--ceilings" -> withCeilings = true;
+        case "--server-process" -> serverProcess = true;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -342,13 +343,8 @@ public final class LoadGenerator {
   private static void ceilings(int seconds, int warmup) throws Exception {
     int cores = Runtime.getRuntime().availableProcessors();
     Path dir = Files.createTempDirectory("imprint-load-");
-    ByteArrayOutputStream console = new ByteArrayOutputStream();
-    try (ImprintServer server = ImprintServer.start(config(dir, null),
-        new PrintStream(console, true, StandardCharsets.UTF_8))) {
-      Matcher m = ADMIN.matcher(console.toString(StandardCharsets.UTF_8));
-      if (!m.find()) {
-        throw new IllegalStateException("no admin token printed");
-      }
+    try (BenchServer.InProcess bench = BenchServer.InProcess.start(dir, null, true)) {
+      ImprintServer server = bench.server();
       for (String alg : List.of("ES256", "RS256")) {
         SigningCeiling.sign(server, alg, cores, warmup);
         long cpu0 = processCpuNanos();
@@ -357,7 +353,7 @@ public final class LoadGenerator {
             alg, (processCpuNanos() - cpu0) / 1e3 / Math.max(1, r.requests()));
         System.out.println(withStore(r).row());
       }
-      String jwt = SvidScenarios.attested(new Target(server.url(), m.group(1)), "bench")
+      String jwt = SvidScenarios.attested(new Target(server.url(), bench.adminToken()), "bench")
           .at("/jwt_svid/token").asText();
       SigningCeiling.validate(server, jwt, "bench", cores, warmup);
       System.out.println(withStore(SigningCeiling.validate(server, jwt, "bench", cores,
@@ -383,58 +379,29 @@ public final class LoadGenerator {
   static Result run(Scenario scenario, String store, String jdbcUrl, int clients, int seconds,
       int warmup) throws Exception {
     Path dir = Files.createTempDirectory("imprint-load-");
-    ServerConfig config = config(dir, jdbcUrl);
-    ByteArrayOutputStream console = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
-    try (ImprintServer server = inputLimits ? ImprintServer.start(config, out)
-        : ImprintServer.startWithoutInputLimitsForBenchmark(config, out)) {
-      Matcher m = ADMIN.matcher(console.toString(StandardCharsets.UTF_8));
-      if (!m.find()) {
-        throw new IllegalStateException("no admin token printed");
-      }
-      Target target = new Target(server.url(), m.group(1));
+    try (BenchServer server = BenchServer.start(dir, jdbcUrl, serverProcess, inputLimits)) {
+      Target target = new Target(server.url(), server.adminToken());
       scenario.setUp(target);
       Result r;
-      long cpu;
-      ThreadCpu.Split split;
-      Map<String, Long> groups;
+      Usage usage;
       BatchSizes before;
       try (LoadClient http = new LoadClient(httpClient, clients)) {
         drive(scenario, target, http, clients, warmup);
-        before = server.database().writeBatchSizes();
-        ThreadCpu.Snapshot threads0 = ThreadCpu.now();
-        long cpu0 = processCpuNanos();
+        before = server.writeBatchSizes();
+        Usage.Mark mark = Usage.mark(server);
         r = drive(scenario, target, http, clients, seconds);
-        cpu = processCpuNanos() - cpu0;
-        ThreadCpu.Snapshot threads1 = ThreadCpu.now();
-        split = ThreadCpu.between(threads0, threads1, ThreadCpu.clientOf(scenario.name()));
-        groups = ThreadCpu.byGroup(threads0, threads1, ThreadCpu.clientOf(scenario.name()));
+        usage = mark.until(server, ThreadCpu.clientOf(scenario.name()));
         if (open && identityScenarios().stream().anyMatch(x -> x.name().equals(scenario.name()))) {
           AuthorizeLoad.OpenResult o = AuthorizeLoad.openLoop(scenario.name(), store, clients,
               Math.max(1, openShare * r.perSecond()), seconds, (client, i) -> http.send(client,
-                  scenario.request(target, client, i)) == scenario.expectedStatus());
+                  scenario.request(target, client, i)) == scenario.expectedStatus(), server);
           OPEN_ROWS.add(o.row());
         }
       }
-      // the process's CPU time per request (server and clients: one JVM), and each side's
-      // share (client: the driver threads and the HTTP client's own; server: every other
-      // thread, JIT and collector included); unlike req/s it hardly depends on what else the
-      // machine runs, so it is what an A/B on a busy machine compares
-      double n = r.requests() == 0 ? Double.NaN : r.requests();
-      System.err.printf(Locale.ROOT, "cpu: %s %s %d clients (%s client): %.0f us CPU per"
-          + " request (client threads %.0f us, server threads %.0f us, JIT compiler, GC and"
-          + " ended threads %.0f us)%n", scenario.name(), store, clients,
-          httpClient.wire(), cpu / 1e3 / n,
-          split.clientNanos() / 1e3 / n, split.serverNanos() / 1e3 / n,
-          (cpu - split.clientNanos() - split.serverNanos()) / 1e3 / n);
-      StringBuilder byGroup = new StringBuilder();
-      groups.forEach((g, ns) -> byGroup.append(String.format(Locale.ROOT, " %s %.0f us,", g,
-          ns / 1e3 / n)));
-      System.err.printf(Locale.ROOT, "cpu: %s %s %d clients by thread group:%s JIT, GC and"
-          + " ended threads %.0f us%n", scenario.name(), store, clients, byGroup,
-          (cpu - groups.values().stream().mapToLong(Long::longValue).sum()) / 1e3 / n);
+      System.err.println(usage.lines(scenario.name() + " " + store + " " + clients + " clients ("
+          + httpClient.wire() + " client)", r.requests()));
       return new Result(scenario.name(), store, clients, r.requests(), r.errors(), r.seconds(),
-          r.latenciesNanos(), server.database().writeBatchSizes().since(before));
+          r.latenciesNanos(), before == null ? null : server.writeBatchSizes().since(before));
     } finally {
       deleteTree(dir);
     }
