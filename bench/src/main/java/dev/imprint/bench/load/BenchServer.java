@@ -257,25 +257,30 @@ interface BenchServer extends AutoCloseable {
 
     @Override
     public Pauses pauses() {
+      try {
+        return ofLog(Files.readAllLines(gcLog));
+      } catch (IOException e) {
+        throw new IllegalStateException("the server's GC log " + gcLog + " cannot be read", e);
+      }
+    }
+
+    /** The pauses a {@code -Xlog:gc,safepoint} log (decorated with uptime and tags) records. */
+    static Pauses ofLog(List<String> lines) {
       long gcs = 0;
       double gcMs = 0;
       long safepoints = 0;
       double safepointMs = 0;
-      try {
-        for (String line : Files.readAllLines(gcLog)) {
-          Matcher g = GC_PAUSE.matcher(line);
-          if (g.find()) {
-            gcs++;
-            gcMs += Double.parseDouble(g.group(1));
-          }
-          Matcher s = SAFEPOINT.matcher(line);
-          if (s.find()) {
-            safepoints++;
-            safepointMs += Long.parseLong(s.group(1)) / 1e6;
-          }
+      for (String line : lines) {
+        Matcher g = GC_PAUSE.matcher(line);
+        if (g.find()) {
+          gcs++;
+          gcMs += Double.parseDouble(g.group(1));
         }
-      } catch (IOException e) {
-        throw new IllegalStateException("the server's GC log " + gcLog + " cannot be read", e);
+        Matcher s = SAFEPOINT.matcher(line);
+        if (s.find()) {
+          safepoints++;
+          safepointMs += Long.parseLong(s.group(1)) / 1e6;
+        }
       }
       return new Pauses(gcs, gcMs, safepoints, safepointMs);
     }

@@ -27,8 +27,13 @@ import java.util.Locale;
  *                 |authz|mixed-upload|replicas|all] [--slow-link-ms 20] [--no-baseline]
  *     [--runs 3] [--no-input-limits] [--open-fraction 0.5] [--open-rate N]
  *     [--http-client apache|apache-async|jetty|jdk] [--server-log temp|none|FILE] [--open]
- *     [--ceilings]
+ *     [--ceilings] [--server-process] [--driver java|wrk]
  * </pre>
+ *
+ * <p>{@code --server-process} starts each run's server as {@code imprint server} in a JVM of its
+ * own ({@link BenchServer.Separate}; the scripts do so by default) and reports its CPU time,
+ * collections and safepoints apart from the load generator's. {@code --driver wrk} drives the
+ * closed-loop rows with {@link Wrk} instead of Java clients (the open-loop rows stay Java's).
  *
  * <p>{@code --no-input-limits} runs the scenarios' servers without the request-body budget and
  * the minimum request data rate ({@link ImprintServer#startWithoutInputLimitsForBenchmark}),
@@ -145,6 +150,13 @@ public final class LoadGenerator {
    */
   static boolean serverProcess;
 
+  /** With {@code --driver wrk}, closed-loop rows are driven by {@link Wrk}, not Java clients. */
+  private static boolean wrk;
+
+  /** Raw ES256 signatures a second on all cores, from this run's ceilings (0 if not run). */
+  private static double es256PerSecond;
+  private static final List<String> RATIO_LINES = new ArrayList<>();
+
   public static void main(String[] args) throws Exception {
     String store = "both";
     String scenario = "all";
@@ -181,6 +193,12 @@ public final class LoadGenerator {
         case "--open" -> open = true;
         case "--ceilings" -> withCeilings = true;
         case "--server-process" -> serverProcess = true;
+        case "--driver" -> wrk = switch (args[++i]) {
+          case "wrk" -> true;
+          case "java" -> false;
+          default -> throw new IllegalArgumentException("expected --driver java or wrk, got "
+              + args[i]);
+        };
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -226,12 +244,11 @@ public final class LoadGenerator {
           }
           for (int n : clientCounts) {
             if (!store.equals("postgresql")) {
-              System.out.println(run(s, "sqlite", null, n, seconds, warmup).row());
+              System.out.println(run(s, "sqlite", null, n, seconds, warmup));
             }
             if (!store.equals("sqlite")) {
               pg = pg != null ? pg : PostgresBaseline.start();
-              System.out.println(run(s, "postgresql", newDatabase(pg), n, seconds, warmup)
-                  .row());
+              System.out.println(run(s, "postgresql", newDatabase(pg), n, seconds, warmup));
             }
           }
         }
@@ -245,12 +262,11 @@ public final class LoadGenerator {
           continue;
         }
         if (!store.equals("postgresql")) {
-          System.out.println(run(s, "sqlite", null, clients, seconds, warmup).row());
+          System.out.println(run(s, "sqlite", null, clients, seconds, warmup));
         }
         if (!store.equals("sqlite")) {
           pg = pg != null ? pg : PostgresBaseline.start();
-          System.out.println(run(s, "postgresql", newDatabase(pg), clients, seconds, warmup)
-              .row());
+          System.out.println(run(s, "postgresql", newDatabase(pg), clients, seconds, warmup));
         }
       }
       if (only.equals("all") || only.equals(AuditAppend.NAME)) {
@@ -295,6 +311,11 @@ public final class LoadGenerator {
    * the open-loop header.
    */
   private static void printOpenRows(PrintStream out) {
+    if (!RATIO_LINES.isEmpty()) {
+      out.println();
+      RATIO_LINES.forEach(out::println);
+      RATIO_LINES.clear();
+    }
     if (OPEN_ROWS.isEmpty()) {
       return;
     }
@@ -352,6 +373,9 @@ public final class LoadGenerator {
         System.err.printf(Locale.ROOT, "cpu: raw %s signatures: %.0f us CPU per signature%n",
             alg, (processCpuNanos() - cpu0) / 1e3 / Math.max(1, r.requests()));
         System.out.println(withStore(r).row());
+        if (alg.equals("ES256")) {
+          es256PerSecond = r.perSecond();
+        }
       }
       String jwt = SvidScenarios.attested(new Target(server.url(), bench.adminToken()), "bench")
           .at("/jwt_svid/token").asText();
@@ -376,12 +400,16 @@ public final class LoadGenerator {
             .withRs256Audiences(java.util.Set.of(SvidScenarios.RS256_AUDIENCE)));
   }
 
-  static Result run(Scenario scenario, String store, String jdbcUrl, int clients, int seconds,
+  /** One closed-loop run of {@code scenario} on a fresh server: its row of the table. */
+  static String run(Scenario scenario, String store, String jdbcUrl, int clients, int seconds,
       int warmup) throws Exception {
     Path dir = Files.createTempDirectory("imprint-load-");
     try (BenchServer server = BenchServer.start(dir, jdbcUrl, serverProcess, inputLimits)) {
       Target target = new Target(server.url(), server.adminToken());
       scenario.setUp(target);
+      if (wrk) {
+        return wrkRow(scenario, store, clients, seconds, warmup, server, target, dir);
+      }
       Result r;
       Usage usage;
       BatchSizes before;
@@ -391,19 +419,66 @@ public final class LoadGenerator {
         Usage.Mark mark = Usage.mark(server);
         r = drive(scenario, target, http, clients, seconds);
         usage = mark.until(server, ThreadCpu.clientOf(scenario.name()));
-        if (open && identityScenarios().stream().anyMatch(x -> x.name().equals(scenario.name()))) {
-          AuthorizeLoad.OpenResult o = AuthorizeLoad.openLoop(scenario.name(), store, clients,
-              Math.max(1, openShare * r.perSecond()), seconds, (client, i) -> http.send(client,
-                  scenario.request(target, client, i)) == scenario.expectedStatus(), server);
-          OPEN_ROWS.add(o.row());
-        }
+        openRow(scenario, store, clients, r.perSecond(), seconds, http, target, server);
       }
       System.err.println(usage.lines(scenario.name() + " " + store + " " + clients + " clients ("
           + httpClient.wire() + " client)", r.requests()));
+      ratio(scenario.name(), store, clients, r.perSecond());
       return new Result(scenario.name(), store, clients, r.requests(), r.errors(), r.seconds(),
-          r.latenciesNanos(), before == null ? null : server.writeBatchSizes().since(before));
+          r.latenciesNanos(), before == null ? null : server.writeBatchSizes().since(before))
+          .row();
     } finally {
       deleteTree(dir);
+    }
+  }
+
+  /** The closed-loop row of {@code scenario} driven by wrk after a wrk warm-up. */
+  private static String wrkRow(Scenario scenario, String store, int clients, int seconds,
+      int warmup, BenchServer server, Target target, Path dir) throws Exception {
+    if (warmup > 0) {
+      Wrk.run(scenario, target, clients, warmup, dir);
+    }
+    BatchSizes before = server.writeBatchSizes();
+    Usage.Mark mark = Usage.mark(server);
+    Wrk.Run w = Wrk.run(scenario, target, clients, seconds, dir);
+    Usage usage = mark.until(server, n -> false);
+    String what = scenario.name() + " " + store + " " + clients + " clients (wrk)";
+    System.err.println(usage.lines(what, w.requests()));
+    System.err.printf(Locale.ROOT, "cpu: %s: wrk %.0f us CPU per request%n", what,
+        w.cpuNanos() / 1e3 / Math.max(1, w.requests()));
+    ratio(scenario.name(), store, clients, w.perSecond());
+    if (open) {
+      try (LoadClient http = new LoadClient(httpClient, clients)) {
+        openRow(scenario, store, clients, w.perSecond(), seconds, http, target, server);
+      }
+    }
+    BatchSizes batches = before == null ? null : server.writeBatchSizes().since(before);
+    return String.format(Locale.ROOT, "| %s (wrk) | %s | %d | %d | %.0f | %.1f | %.1f | %d | %s |",
+        scenario.name(), store, clients, w.requests(), w.perSecond(), w.p50Millis(),
+        w.p99Millis(), w.errors(), batchesCell(batches));
+  }
+
+  /**
+   * With {@code --open}, an identity scenario's open-loop row at {@code openShare} of its
+   * closed-loop rate {@code closedPerSecond}, from Java clients.
+   */
+  private static void openRow(Scenario scenario, String store, int clients,
+      double closedPerSecond, int seconds, LoadClient http, Target target, BenchServer server)
+      throws InterruptedException {
+    if (open && identityScenarios().stream().anyMatch(x -> x.name().equals(scenario.name()))) {
+      OPEN_ROWS.add(AuthorizeLoad.openLoop(scenario.name(), store, clients,
+          Math.max(1, openShare * closedPerSecond), seconds, (client, i) -> http.send(client,
+              scenario.request(target, client, i)) == scenario.expectedStatus(), server).row());
+    }
+  }
+
+  /** For ES256 JWT-SVID issuance: its rate as a share of the raw ES256 rate of this run. */
+  private static void ratio(String scenario, String store, int clients, double perSecond) {
+    if (scenario.equals("jwt-svid-issue") && es256PerSecond > 0) {
+      RATIO_LINES.add(String.format(Locale.ROOT, "%s %s %d clients%s: %.0f issuances/s = %.0f %%"
+          + " of the raw ES256 rate on all cores in this run (%.0f signatures/s)", scenario,
+          store, clients, wrk ? " (wrk)" : "", perSecond, 100 * perSecond / es256PerSecond,
+          es256PerSecond));
     }
   }
 
