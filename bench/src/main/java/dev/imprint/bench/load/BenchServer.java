@@ -42,6 +42,16 @@ interface BenchServer extends AutoCloseable {
   /** The server JVM's pauses so far: collections, and (separate only) safepoints. */
   Pauses pauses();
 
+  /**
+   * Times the kernel took a core from one of the server process's live threads while it could
+   * still run (involuntary context switches, summed over {@code /proc/<pid>/task/*}/status): a
+   * count of the waits for a core that more runnable threads than cores cause; -1 when the server
+   * shares this JVM.
+   */
+  default long preemptions() {
+    return -1;
+  }
+
   @Override
   void close();
 
@@ -262,6 +272,27 @@ interface BenchServer extends AutoCloseable {
       } catch (IOException e) {
         throw new IllegalStateException("the server's GC log " + gcLog + " cannot be read", e);
       }
+    }
+
+    @Override
+    public long preemptions() {
+      long n = 0;
+      try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+        for (Path t : (Iterable<Path>) tasks::iterator) {
+          try {
+            for (String line : Files.readAllLines(t.resolve("status"))) {
+              if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                n += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+              }
+            }
+          } catch (IOException ended) {
+            // a thread that ended since the listing: its switches are gone with it
+          }
+        }
+      } catch (IOException e) {
+        return -1;
+      }
+      return n;
     }
 
     /** The pauses a {@code -Xlog:gc,safepoint} log (decorated with uptime and tags) records. */

@@ -12,18 +12,18 @@ import java.util.function.Predicate;
  */
 record Usage(boolean separate, long processNanos, long serverProcessNanos,
     ThreadCpu.Split split, Map<String, Long> groups, BenchServer.Pauses server,
-    BenchServer.Pauses client) {
+    BenchServer.Pauses client, long preemptions) {
 
   /** The counters at the start of a run. */
   record Mark(long process, long serverProcess, ThreadCpu.Snapshot threads,
-      BenchServer.Pauses server, BenchServer.Pauses client) {
+      BenchServer.Pauses server, BenchServer.Pauses client, long preemptions) {
     /** What was used from this mark until now. */
     Usage until(BenchServer s, Predicate<String> clientThreads) {
       ThreadCpu.Snapshot t = ThreadCpu.now();
       return new Usage(s.separate(), LoadGenerator.processCpuNanos() - process,
           s.cpuNanos() - serverProcess, ThreadCpu.between(threads, t, clientThreads),
           ThreadCpu.byGroup(threads, t, clientThreads), s.pauses().since(server),
-          BenchServer.Pauses.ofThisJvm().since(client));
+          BenchServer.Pauses.ofThisJvm().since(client), s.preemptions() - preemptions);
     }
   }
 
@@ -31,7 +31,7 @@ record Usage(boolean separate, long processNanos, long serverProcessNanos,
     BenchServer.Pauses server = s.pauses();
     BenchServer.Pauses client = s.separate() ? BenchServer.Pauses.ofThisJvm() : server;
     return new Mark(LoadGenerator.processCpuNanos(), s.cpuNanos(), ThreadCpu.now(), server,
-        client);
+        client, s.preemptions());
   }
 
   /** The server's CPU microseconds per request (its process, or its threads in a shared JVM). */
@@ -51,10 +51,12 @@ record Usage(boolean separate, long processNanos, long serverProcessNanos,
       return String.format(Locale.ROOT, "cpu: %s, server in its own JVM: server process %.0f us"
           + " CPU per request; load generator process %.0f us (client threads %.0f us)%n"
           + "gc: %s: server JVM %d collections / %.0f ms, %d safepoints / %.0f ms in all;"
-          + " load generator JVM %d collections / %.0f ms", what, serverProcessNanos / 1e3 / n,
+          + " load generator JVM %d collections / %.0f ms%n"
+          + "preempted: %s: the server's threads lost a core they could still use %.2f times"
+          + " per request (involuntary context switches)", what, serverProcessNanos / 1e3 / n,
           processNanos / 1e3 / n, split.clientNanos() / 1e3 / n, what, server.collections(),
           server.collectionMillis(), server.safepoints(), server.safepointMillis(),
-          client.collections(), client.collectionMillis());
+          client.collections(), client.collectionMillis(), what, preemptions / n);
     }
     StringBuilder byGroup = new StringBuilder();
     groups.forEach((g, ns) -> byGroup.append(String.format(Locale.ROOT, " %s %.0f us,", g,
