@@ -73,8 +73,8 @@ final class AuthorizeLoad {
    * One server's measurements: (a), the process's CPU time per decision in (a) and each side's
    * share of it, and (b)'s curve for authorize and for the floor at the same offered rates.
    */
-  record Report(LoadGenerator.Result saturation, Usage usage, double allocatedKib,
-      List<OpenResult> authorize, List<OpenResult> floor) {
+  record Report(LoadGenerator.Result saturation, String saturationRow, Usage usage,
+      double allocatedKib, List<OpenResult> authorize, List<OpenResult> floor) {
     /** The CPU and pause lines (standard error, like the other scenarios'). */
     String cpuLine() {
       String what = "authorize " + saturation.store() + " " + saturation.clients() + " clients";
@@ -161,12 +161,26 @@ final class AuthorizeLoad {
       BatchSizes before = server.writeBatchSizes();
       Usage.Mark mark = Usage.mark(server);
       long allocated0 = allocatedBytes();
-      LoadGenerator.Result closed = LoadGenerator.drive(scenario.name(), clients, seconds, op);
+      LoadGenerator.Result closed;
+      Wrk.Run w = null;
+      if (LoadGenerator.wrk) {
+        // (a) from wrk's connections (the Java warm-ups above also warmed the open loop's path)
+        w = Wrk.run(scenario, target, clients, seconds, dir);
+        closed = new LoadGenerator.Result(scenario.name(), store, clients, w.requests(),
+            w.errors(), w.seconds(), new long[0]);
+      } else {
+        closed = LoadGenerator.drive(scenario.name(), clients, seconds, op);
+      }
       long allocated = allocatedBytes() - allocated0;
       Usage usage = mark.until(server, ThreadCpu.clientOf(scenario.name()));
+      BatchSizes batches = before == null ? null : server.writeBatchSizes().since(before);
       LoadGenerator.Result a = new LoadGenerator.Result(scenario.name(), store, clients,
           closed.requests(), closed.errors(), closed.seconds(), closed.latenciesNanos(),
-          before == null ? null : server.writeBatchSizes().since(before));
+          batches);
+      String row = w == null ? a.row() : w.row(scenario.name(), store, clients, batches);
+      if (w != null) {
+        System.err.println(w.cpuLine("authorize " + store + " " + clients + " clients (a)"));
+      }
       List<OpenResult> curve = new ArrayList<>();
       List<OpenResult> floorCurve = new ArrayList<>();
       double[] rates = rate > 0 ? new double[] {rate} : new double[fractions.length];
@@ -178,7 +192,7 @@ final class AuthorizeLoad {
         curve.add(openLoop(scenario.name(), store, clients, offered, seconds, op, server));
       }
       // in a separate server, allocation is not visible from here (the clients' own is not it)
-      return new Report(a, usage, server.separate() ? Double.NaN
+      return new Report(a, row, usage, server.separate() ? Double.NaN
           : allocated / 1024.0 / Math.max(1, a.requests()), curve, floorCurve);
     } finally {
       if (closer != null) {

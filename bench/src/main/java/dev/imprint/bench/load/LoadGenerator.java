@@ -151,7 +151,7 @@ public final class LoadGenerator {
   static boolean serverProcess;
 
   /** With {@code --driver wrk}, closed-loop rows are driven by {@link Wrk}, not Java clients. */
-  private static boolean wrk;
+  static boolean wrk;
 
   /** Raw ES256 signatures a second on all cores, from this run's ceilings (0 if not run). */
   private static double es256PerSecond;
@@ -225,7 +225,7 @@ public final class LoadGenerator {
             }
             AuthorizeLoad.Report r = AuthorizeLoad.run(kind, url, n, seconds, warmup,
                 openFractions, openRate);
-            System.out.println(r.saturation().row());
+            System.out.println(r.saturationRow());
             System.err.println(r.cpuLine());
             open.add(r);
           }
@@ -444,18 +444,15 @@ public final class LoadGenerator {
     Usage usage = mark.until(server, n -> false);
     String what = scenario.name() + " " + store + " " + clients + " clients (wrk)";
     System.err.println(usage.lines(what, w.requests()));
-    System.err.printf(Locale.ROOT, "cpu: %s: wrk %.0f us CPU per request%n", what,
-        w.cpuNanos() / 1e3 / Math.max(1, w.requests()));
+    System.err.println(w.cpuLine(what));
     ratio(scenario.name(), store, clients, w.perSecond());
     if (open) {
       try (LoadClient http = new LoadClient(httpClient, clients)) {
         openRow(scenario, store, clients, w.perSecond(), seconds, http, target, server);
       }
     }
-    BatchSizes batches = before == null ? null : server.writeBatchSizes().since(before);
-    return String.format(Locale.ROOT, "| %s (wrk) | %s | %d | %d | %.0f | %.1f | %.1f | %d | %s |",
-        scenario.name(), store, clients, w.requests(), w.perSecond(), w.p50Millis(),
-        w.p99Millis(), w.errors(), batchesCell(batches));
+    return w.row(scenario.name(), store, clients,
+        before == null ? null : server.writeBatchSizes().since(before));
   }
 
   /**

@@ -38,6 +38,20 @@ final class Wrk {
     double perSecond() {
       return requests / seconds;
     }
+
+    /** The run's row of the closed-loop table; {@code batches} may be null. */
+    String row(String scenario, String store, int clients,
+        dev.imprint.server.store.BatchSizes batches) {
+      return String.format(Locale.ROOT, "| %s (wrk) | %s | %d | %d | %.0f | %.1f | %.1f | %d | %s |",
+          scenario, store, clients, requests, perSecond(), p50Millis, p99Millis, errors,
+          LoadGenerator.batchesCell(batches));
+    }
+
+    /** wrk's own CPU time per request (standard error, beside the server's). */
+    String cpuLine(String what) {
+      return String.format(Locale.ROOT, "cpu: %s: wrk %.0f us CPU per request", what,
+          cpuNanos / 1e3 / Math.max(1, requests));
+    }
   }
 
   private Wrk() {}
