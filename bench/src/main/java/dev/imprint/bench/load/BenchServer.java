@@ -216,6 +216,8 @@ interface BenchServer extends AutoCloseable {
           System.getenv().getOrDefault("SERVER_JAVA_OPTS", ""),
           "-Xlog:gc,safepoint:file=" + gcLog + ":uptime,tags").trim());
       Process p = b.start();
+      // a load generator stopped early (Ctrl-C, a failed run) leaves no server behind
+      Runtime.getRuntime().addShutdownHook(new Thread(p::destroy, "bench-server-stop"));
       System.err.println("server process " + p.pid() + ": console, log and GC log in " + logs);
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
       try {
