@@ -21,3 +21,24 @@ bench_header() {
     "$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- java: $(java -version 2>&1 | sed -n 1p)"
 }
+
+# The server-process switch the scripts pass by default: each scenario's server is the real
+# `imprint server` in a JVM of its own (IN_PROCESS=1: in the load generator's JVM, as before).
+bench_server_args() {
+  if [ -z "${IN_PROCESS:-}" ]; then
+    echo "--server-process"
+  fi
+}
+
+# With DRIVER=wrk: makes sure Debian's wrk (WRK_VERSION, the distribution's) is installed and
+# prints the LoadGenerator option that drives the closed-loop rows with it.
+bench_driver_args() {
+  [ "${DRIVER:-java}" = wrk ] || return 0
+  if ! command -v wrk >/dev/null 2>&1; then
+    local version="${WRK_VERSION:-4.1.0-3+b2}" sudo=
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    echo "bench: installing wrk $version (Debian package)..." >&2
+    $sudo apt-get install -y --no-install-recommends "wrk=$version" >&2
+  fi
+  echo "--driver wrk"
+}

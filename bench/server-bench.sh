@@ -9,6 +9,11 @@
 #   bench/server-bench.sh                      # 16 clients, 10 s per run after 3 s of warm-up
 #   CLIENTS=8 SECONDS_PER_RUN=5 bench/server-bench.sh --store sqlite --scenario token-create
 #   bench/server-bench.sh --scenario audit-append --store postgresql --runs 5   # the yardstick
+#   DRIVER=wrk CLIENTS=16,64 bench/server-bench.sh --scenario identity   # issue 10's ratio
+#
+# Each scenario's server runs as `imprint server` in its own JVM (IN_PROCESS=1: inside the load
+# generator's, as before); SERVER_JAVA_OPTS adds JVM options to it. DRIVER=wrk drives the
+# closed-loop rows with wrk (installed on demand from Debian's packages) instead of Java clients.
 #
 # Extra arguments go to dev.imprint.bench.load.LoadGenerator. Prints Markdown tables and writes
 # them, with the machine and the command, to bench/results/server-latest.md.
@@ -23,6 +28,8 @@ cd "$root"
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
 jar="$(bench_jar server-bench)"
+[ -n "${IN_PROCESS:-}" ] || ./imprint --version >/dev/null   # the launcher builds its jar once
+driver_args="$(bench_driver_args)"
 
 mkdir -p "$here/results"
 out="$here/results/server-latest.md"
@@ -30,9 +37,11 @@ out="$here/results/server-latest.md"
   echo "# Control-plane load benchmark"
   echo
   bench_header
-  echo "- command: \`CLIENTS=$clients SECONDS_PER_RUN=$seconds WARMUP=$warmup bench/server-bench.sh $*\`"
+  echo "- command: \`CLIENTS=$clients SECONDS_PER_RUN=$seconds WARMUP=$warmup${DRIVER:+ DRIVER=$DRIVER}${IN_PROCESS:+ IN_PROCESS=$IN_PROCESS} bench/server-bench.sh $*\`"
+  [ -z "$driver_args" ] || echo "- wrk: $(dpkg-query -W -f '${Version}' wrk 2>/dev/null || echo '?')"
   echo
+  # shellcheck disable=SC2046
   java -Xss4m ${BENCH_JAVA_OPTS:-} -cp "$jar" dev.imprint.bench.load.LoadGenerator --clients "$clients" \
-    --seconds "$seconds" --warmup "$warmup" "$@"
+    --seconds "$seconds" --warmup "$warmup" $(bench_server_args) $driver_args "$@"
 } | tee "$out"
 echo "server-bench: wrote $out" >&2

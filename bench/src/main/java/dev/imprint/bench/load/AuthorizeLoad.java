@@ -1,19 +1,13 @@
 package dev.imprint.bench.load;
 
-import dev.imprint.server.ImprintServer;
 import dev.imprint.server.store.BatchSizes;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code POST /v1/authorize} measured two ways on one server, in one run, with the same clients:
@@ -30,26 +24,43 @@ import java.util.regex.Pattern;
  * under 1 ms unless the server answers more than 64,000 a second.
  */
 final class AuthorizeLoad {
-  private static final Pattern ADMIN = Pattern.compile("admin token: (\\S+)");
   /** The latency target of issue 12 at 64 clients. */
   static final double TARGET_P99_MS = 1.0;
   static final String FLOOR = "floor (GET /v1/grants, 304)";
 
   /** A fixed-rate run: what was offered and achieved, and the latencies from schedule. */
   record OpenResult(String scenario, String store, int clients, double offeredPerSecond,
-      long requests, long errors, long late, double seconds, long[] latenciesNanos,
-      Collections gc) {
+      long requests, long errors, long behind, long[] wakeLatenessNanos, double seconds,
+      long[] latenciesNanos, Usage gc) {
     String row() {
-      return String.format(Locale.ROOT,
-          "| %s | %s | %d | %.0f | %.0f | %d | %.2f | %.2f | %.2f | %.2f | %d | %d | %s |",
+      return String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %.0f | %d | %.2f | %.2f | %.2f"
+          + " | %.2f | %d | %d | %d / %.2f / %.2f | %s |",
           scenario, store, clients, offeredPerSecond, requests / seconds, requests,
           LoadGenerator.percentile(latenciesNanos, 50), p99(),
           LoadGenerator.percentile(latenciesNanos, 99.9),
-          LoadGenerator.percentile(latenciesNanos, 100), errors, late, gc.cell());
+          LoadGenerator.percentile(latenciesNanos, 100), errors, behind, wokeLate(),
+          LoadGenerator.percentile(wakeLatenessNanos, 99),
+          LoadGenerator.percentile(wakeLatenessNanos, 100), gcCell());
+    }
+
+    /** Sends whose thread woke more than 1 ms after their scheduled time. */
+    long wokeLate() {
+      long n = 0;
+      for (int i = wakeLatenessNanos.length - 1; i >= 0 && wakeLatenessNanos[i] > 1_000_000L;
+          i--) {
+        n++;
+      }
+      return n;
     }
 
     double p99() {
       return LoadGenerator.percentile(latenciesNanos, 99);
+    }
+
+    /** The collections (and safepoints) during the run: one JVM's, or the server's; client's. */
+    String gcCell() {
+      return gc.separate() ? "server " + gc.server().cell() + "; client " + gc.client().cell()
+          : gc.server().cell();
     }
 
     /** Whether every request was answered, without error, and the p99 is under the target. */
@@ -62,18 +73,15 @@ final class AuthorizeLoad {
    * One server's measurements: (a), the process's CPU time per decision in (a) and each side's
    * share of it, and (b)'s curve for authorize and for the floor at the same offered rates.
    */
-  record Report(LoadGenerator.Result saturation, double cpuMicros, double clientMicros,
-      double serverMicros, double allocatedKib, Collections gc, List<OpenResult> authorize,
-      List<OpenResult> floor) {
-    /** The CPU line (standard error, like the other scenarios'). */
+  record Report(LoadGenerator.Result saturation, String saturationRow, Usage usage,
+      double allocatedKib, List<OpenResult> authorize, List<OpenResult> floor) {
+    /** The CPU and pause lines (standard error, like the other scenarios'). */
     String cpuLine() {
-      return String.format(Locale.ROOT, "cpu: authorize %s %d clients: %.0f us CPU per decision"
-          + " (client threads %.0f us, server threads %.0f us, JIT compiler, GC and ended"
-          + " threads %.0f us); %.1f KiB allocated per decision by the server's threads;"
-          + " %d collections taking %d ms in (a)",
-          saturation.store(), saturation.clients(),
-          cpuMicros, clientMicros, serverMicros, cpuMicros - clientMicros - serverMicros,
-          allocatedKib, gc.count(), gc.millis());
+      String what = "authorize " + saturation.store() + " " + saturation.clients() + " clients";
+      String alloc = Double.isNaN(allocatedKib) ? "" : String.format(Locale.ROOT,
+          "%ncpu: %s: %.1f KiB allocated per decision by the server's threads", what,
+          allocatedKib);
+      return usage.lines(what + " (a)", saturation.requests()) + alloc;
     }
 
     /** Up to which offered rate p99 stayed under the target, for authorize and for the floor. */
@@ -101,32 +109,6 @@ final class AuthorizeLoad {
   }
 
   /**
-   * The collections of the process's collectors during a run and the time they took (for G1,
-   * its young and mixed pauses and full collections: each stops every thread, server and
-   * clients, so a request in flight then waits for it).
-   */
-  record Collections(long count, long millis) {
-    static Collections now() {
-      long n = 0;
-      long ms = 0;
-      for (java.lang.management.GarbageCollectorMXBean gc
-          : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
-        n += Math.max(0, gc.getCollectionCount());
-        ms += Math.max(0, gc.getCollectionTime());
-      }
-      return new Collections(n, ms);
-    }
-
-    Collections since(Collections before) {
-      return new Collections(count - before.count, millis - before.millis);
-    }
-
-    String cell() {
-      return count + " / " + millis;
-    }
-  }
-
-  /**
    * Bytes the process's live threads but the calling one have allocated so far: the server's
    * (the clients' driver threads end before it is read again, and the calling thread allocates
    * the run's latency arrays).
@@ -149,8 +131,9 @@ final class AuthorizeLoad {
   /** The header of the (b) table. */
   static String openHeader() {
     return "| scenario | store | clients | offered req/s | achieved req/s | requests | p50 ms |"
-        + " p99 ms | p99.9 ms | max ms | errors | sent > 1 ms late | GC collections / ms |\n"
-        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+        + " p99 ms | p99.9 ms | max ms | errors | sent > 1 ms behind (previous answer late)"
+        + " | scheduler woke > 1 ms late / p99 / max ms | GC collections / ms |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
   }
 
   /**
@@ -161,16 +144,11 @@ final class AuthorizeLoad {
   static Report run(String store, String jdbcUrl, int clients, int seconds, int warmup,
       double[] fractions, double rate) throws Exception {
     Path dir = Files.createTempDirectory("imprint-load-");
-    ByteArrayOutputStream console = new ByteArrayOutputStream();
     AuthorizeScenario scenario = new AuthorizeScenario();
     LoadClient closer = null;
-    try (ImprintServer server = ImprintServer.start(LoadGenerator.config(dir, jdbcUrl),
-        new PrintStream(console, true, StandardCharsets.UTF_8))) {
-      Matcher m = ADMIN.matcher(console.toString(StandardCharsets.UTF_8));
-      if (!m.find()) {
-        throw new IllegalStateException("no admin token printed");
-      }
-      Target target = new Target(server.url(), m.group(1));
+    try (BenchServer server = BenchServer.start(dir, jdbcUrl, LoadGenerator.serverProcess,
+        true)) {
+      Target target = new Target(server.url(), server.adminToken());
       scenario.setUp(target);
       HttpRequest floorRequest = scenario.floorRequest(target);
       LoadClient http = new LoadClient(LoadGenerator.httpClient, clients);
@@ -180,21 +158,29 @@ final class AuthorizeLoad {
       LoadGenerator.Op floor = (client, i) -> http.send(client, floorRequest) == 304;
       LoadGenerator.drive(scenario.name(), clients, warmup, op);
       LoadGenerator.drive(scenario.name(), clients, Math.max(1, warmup / 2), floor);
-      BatchSizes before = server.database().writeBatchSizes();
-      ThreadCpu.Snapshot threads0 = ThreadCpu.now();
-      Collections gc0 = Collections.now();
+      BatchSizes before = server.writeBatchSizes();
+      Usage.Mark mark = Usage.mark(server);
       long allocated0 = allocatedBytes();
-      long cpu0 = LoadGenerator.processCpuNanos();
-      LoadGenerator.Result closed = LoadGenerator.drive(scenario.name(), clients, seconds, op);
-      long cpu = LoadGenerator.processCpuNanos() - cpu0;
+      LoadGenerator.Result closed;
+      Wrk.Run w = null;
+      if (LoadGenerator.wrk) {
+        // (a) from wrk's connections (the Java warm-ups above also warmed the open loop's path)
+        w = Wrk.run(scenario, target, clients, seconds, dir);
+        closed = new LoadGenerator.Result(scenario.name(), store, clients, w.requests(),
+            w.errors(), w.seconds(), new long[0]);
+      } else {
+        closed = LoadGenerator.drive(scenario.name(), clients, seconds, op);
+      }
       long allocated = allocatedBytes() - allocated0;
-      Collections gc = Collections.now().since(gc0);
-      ThreadCpu.Split split = ThreadCpu.between(threads0, ThreadCpu.now(),
-          ThreadCpu.clientOf(scenario.name()));
+      Usage usage = mark.until(server, ThreadCpu.clientOf(scenario.name()));
+      BatchSizes batches = before == null ? null : server.writeBatchSizes().since(before);
       LoadGenerator.Result a = new LoadGenerator.Result(scenario.name(), store, clients,
           closed.requests(), closed.errors(), closed.seconds(), closed.latenciesNanos(),
-          server.database().writeBatchSizes().since(before));
-      double n = Math.max(1, a.requests());
+          batches);
+      String row = w == null ? a.row() : w.row(scenario.name(), store, clients, batches);
+      if (w != null) {
+        System.err.println(w.cpuLine("authorize " + store + " " + clients + " clients (a)"));
+      }
       List<OpenResult> curve = new ArrayList<>();
       List<OpenResult> floorCurve = new ArrayList<>();
       double[] rates = rate > 0 ? new double[] {rate} : new double[fractions.length];
@@ -202,11 +188,12 @@ final class AuthorizeLoad {
         rates[i] = Math.max(1, fractions[i] * a.perSecond());
       }
       for (double offered : rates) {
-        floorCurve.add(openLoop(FLOOR, store, clients, offered, seconds, floor));
-        curve.add(openLoop(scenario.name(), store, clients, offered, seconds, op));
+        floorCurve.add(openLoop(FLOOR, store, clients, offered, seconds, floor, server));
+        curve.add(openLoop(scenario.name(), store, clients, offered, seconds, op, server));
       }
-      return new Report(a, cpu / 1e3 / n, split.clientNanos() / 1e3 / n,
-          split.serverNanos() / 1e3 / n, allocated / 1024.0 / n, gc, curve, floorCurve);
+      // in a separate server, allocation is not visible from here (the clients' own is not it)
+      return new Report(a, row, usage, server.separate() ? Double.NaN
+          : allocated / 1024.0 / Math.max(1, a.requests()), curve, floorCurve);
     } finally {
       if (closer != null) {
         closer.close();
@@ -246,20 +233,24 @@ final class AuthorizeLoad {
    * and records the time from that scheduled start to the answer.
    */
   static OpenResult openLoop(String scenario, String store, int clients, double perSecond,
-      int seconds, LoadGenerator.Op op) throws InterruptedException {
+      int seconds, LoadGenerator.Op op, BenchServer server) throws InterruptedException {
     double gapNanos = 1e9 / perSecond;
-    Collections gc0 = Collections.now();
+    Usage.Mark gc0 = Usage.mark(server);
     long start = System.nanoTime() + 50_000_000L;
     long end = start + seconds * 1_000_000_000L;
     long[][] latencies = new long[clients][];
     int[] counts = new int[clients];
     long[] errors = new long[clients];
-    long[] late = new long[clients];
+    long[] behind = new long[clients];
+    long[][] wakes = new long[clients][];
+    int[] wakeCounts = new int[clients];
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       int client = c;
       long[] lat = new long[(int) Math.min(1 << 22, perSecond * seconds / clients + 16)];
+      long[] wake = new long[lat.length];
       latencies[c] = lat;
+      wakes[c] = wake;
       Thread t = new Thread(() -> {
         for (long k = 0; counts[client] < lat.length; k++) {
           long due = start + (long) ((k * clients + client) * gapNanos);
@@ -267,12 +258,19 @@ final class AuthorizeLoad {
             return;
           }
           long wait = due - System.nanoTime();
-          while (wait > 0) {
-            LockSupport.parkNanos(wait);
-            wait = due - System.nanoTime();
-          }
-          if (-wait > 1_000_000L) {
-            late[client]++;
+          if (wait > 0) {
+            // idle until due: how late the thread runs again is the scheduler's lateness (the
+            // timer, and waiting for a core), none of it the server's
+            while (wait > 0) {
+              LockSupport.parkNanos(wait);
+              wait = due - System.nanoTime();
+            }
+            if (wakeCounts[client] < wake.length) {
+              wake[wakeCounts[client]++] = -wait;
+            }
+          } else if (-wait > 1_000_000L) {
+            // still waiting for its previous answer when this one was due: the server's delay
+            behind[client]++;
           }
           if (LoadGenerator.succeeded(op, client, k, errors)) {
             lat[counts[client]++] = System.nanoTime() - due;
@@ -290,11 +288,13 @@ final class AuthorizeLoad {
     double took = (Math.max(System.nanoTime(), end) - start) / 1e9;
     LoadGenerator.PerClient r = new LoadGenerator.PerClient(latencies, counts, errors, took);
     long[] all = r.latencies(c -> true);
-    long lateTotal = 0;
-    for (long l : late) {
-      lateTotal += l;
+    long behindTotal = 0;
+    for (long l : behind) {
+      behindTotal += l;
     }
+    long[] woke = new LoadGenerator.PerClient(wakes, wakeCounts, errors, took)
+        .latencies(c -> true);
     return new OpenResult(scenario, store, clients, perSecond, all.length,
-        r.errors(c -> true), lateTotal, took, all, Collections.now().since(gc0));
+        r.errors(c -> true), behindTotal, woke, took, all, gc0.until(server, n -> false));
   }
 }

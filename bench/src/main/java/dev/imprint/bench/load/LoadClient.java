@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import java.util.function.BiConsumer;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -135,18 +136,9 @@ final class LoadClient implements AutoCloseable {
       return sendJetty(client, r);
     }
     ClassicRequestBuilder b = ClassicRequestBuilder.create(r.method()).setUri(r.uri());
-    String contentType = null;
-    for (Map.Entry<String, List<String>> h : r.headers().map().entrySet()) {
-      for (String v : h.getValue()) {
-        if (h.getKey().equalsIgnoreCase("Content-Type")) {
-          contentType = v;
-        } else {
-          b.addHeader(h.getKey(), v);
-        }
-      }
-    }
-    if (r.bodyPublisher().isPresent()) {
-      byte[] body = body(client, r.bodyPublisher().get());
+    String contentType = copyHeaders(r, b::addHeader);
+    byte[] body = body(client, r);
+    if (body != null) {
       b.setEntity(new ByteArrayEntity(body, contentType == null ? null
           : ContentType.parse(contentType)));
     }
@@ -159,19 +151,11 @@ final class LoadClient implements AutoCloseable {
 
   private int sendAsync(int client, HttpRequest r) throws IOException, InterruptedException {
     SimpleRequestBuilder b = SimpleRequestBuilder.create(r.method()).setUri(r.uri());
-    String contentType = null;
-    for (Map.Entry<String, List<String>> h : r.headers().map().entrySet()) {
-      for (String v : h.getValue()) {
-        if (h.getKey().equalsIgnoreCase("Content-Type")) {
-          contentType = v;
-        } else {
-          b.addHeader(h.getKey(), v);
-        }
-      }
-    }
-    if (r.bodyPublisher().isPresent()) {
-      b.setBody(body(client, r.bodyPublisher().get()), contentType == null
-          ? ContentType.APPLICATION_OCTET_STREAM : ContentType.parse(contentType));
+    String contentType = copyHeaders(r, b::addHeader);
+    byte[] body = body(client, r);
+    if (body != null) {
+      b.setBody(body, contentType == null ? ContentType.APPLICATION_OCTET_STREAM
+          : ContentType.parse(contentType));
     }
     try {
       SimpleHttpResponse res = async.execute(b.build(), null).get();
@@ -183,19 +167,10 @@ final class LoadClient implements AutoCloseable {
 
   private int sendJetty(int client, HttpRequest r) throws IOException, InterruptedException {
     Request req = jetty.newRequest(r.uri()).method(r.method());
-    String contentType = null;
-    for (Map.Entry<String, List<String>> h : r.headers().map().entrySet()) {
-      for (String v : h.getValue()) {
-        if (h.getKey().equalsIgnoreCase("Content-Type")) {
-          contentType = v;
-        } else {
-          String name = h.getKey();
-          req.headers(f -> f.add(name, v));
-        }
-      }
-    }
-    if (r.bodyPublisher().isPresent()) {
-      req.body(new BytesRequestContent(contentType, body(client, r.bodyPublisher().get())));
+    String contentType = copyHeaders(r, (name, v) -> req.headers(f -> f.add(name, v)));
+    byte[] body = body(client, r);
+    if (body != null) {
+      req.body(new BytesRequestContent(contentType, body));
     }
     try {
       ContentResponse res = req.send();
@@ -205,8 +180,30 @@ final class LoadClient implements AutoCloseable {
     }
   }
 
-  /** The bytes {@code p} publishes (read once per publisher and client). */
-  private byte[] body(int client, HttpRequest.BodyPublisher p) {
+  /**
+   * Hands every header of {@code r} but {@code Content-Type} to {@code add}, in order; the
+   * {@code Content-Type}, which each client takes with the body, is returned (null without one).
+   */
+  static String copyHeaders(HttpRequest r, BiConsumer<String, String> add) {
+    String contentType = null;
+    for (Map.Entry<String, List<String>> h : r.headers().map().entrySet()) {
+      for (String v : h.getValue()) {
+        if (h.getKey().equalsIgnoreCase("Content-Type")) {
+          contentType = v;
+        } else {
+          add.accept(h.getKey(), v);
+        }
+      }
+    }
+    return contentType;
+  }
+
+  /** The bytes of {@code r}'s body (read once per publisher and client); null without one. */
+  private byte[] body(int client, HttpRequest r) {
+    if (r.bodyPublisher().isEmpty()) {
+      return null;
+    }
+    HttpRequest.BodyPublisher p = r.bodyPublisher().get();
     if (lastPublisher[client] == p) {
       return lastBody[client];
     }

@@ -4,11 +4,9 @@ import dev.imprint.server.ImprintServer;
 import dev.imprint.server.ServerConfig;
 import dev.imprint.server.store.BatchSizes;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,9 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Puts a real Imprint server under load from N concurrent clients and prints throughput and
@@ -32,8 +27,13 @@ import java.util.regex.Pattern;
  *                 |authz|mixed-upload|replicas|all] [--slow-link-ms 20] [--no-baseline]
  *     [--runs 3] [--no-input-limits] [--open-fraction 0.5] [--open-rate N]
  *     [--http-client apache|apache-async|jetty|jdk] [--server-log temp|none|FILE] [--open]
- *     [--ceilings]
+ *     [--ceilings] [--server-process] [--driver java|wrk]
  * </pre>
+ *
+ * <p>{@code --server-process} starts each run's server as {@code imprint server} in a JVM of its
+ * own ({@link BenchServer.Separate}; the scripts do so by default) and reports its CPU time,
+ * collections and safepoints apart from the load generator's. {@code --driver wrk} drives the
+ * closed-loop rows with {@link Wrk} instead of Java clients (the open-loop rows stay Java's).
  *
  * <p>{@code --no-input-limits} runs the scenarios' servers without the request-body budget and
  * the minimum request data rate ({@link ImprintServer#startWithoutInputLimitsForBenchmark}),
@@ -69,7 +69,6 @@ public final class LoadGenerator {
    */
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .build();
-  private static final Pattern ADMIN = Pattern.compile("admin token: (\\S+)");
 
   /**
    * One measured run; {@code batches}: the units per commit the server's group commit formed
@@ -145,6 +144,19 @@ public final class LoadGenerator {
    */
   static LoadClient.Kind httpClient = LoadClient.Kind.APACHE;
 
+  /**
+   * With {@code --server-process}, each run's server is {@code imprint server} in a JVM of its
+   * own ({@link BenchServer.Separate}); without, it shares this JVM with the clients.
+   */
+  static boolean serverProcess;
+
+  /** With {@code --driver wrk}, closed-loop rows are driven by {@link Wrk}, not Java clients. */
+  static boolean wrk;
+
+  /** Raw ES256 signatures a second on all cores, from this run's ceilings (0 if not run). */
+  private static double es256PerSecond;
+  private static final List<String> RATIO_LINES = new ArrayList<>();
+
   public static void main(String[] args) throws Exception {
     String store = "both";
     String scenario = "all";
@@ -180,6 +192,13 @@ public final class LoadGenerator {
         case "--server-log" -> serverLog = args[++i];
         case "--open" -> open = true;
         case "--ceilings" -> withCeilings = true;
+        case "--server-process" -> serverProcess = true;
+        case "--driver" -> wrk = switch (args[++i]) {
+          case "wrk" -> true;
+          case "java" -> false;
+          default -> throw new IllegalArgumentException("expected --driver java or wrk, got "
+              + args[i]);
+        };
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -206,7 +225,7 @@ public final class LoadGenerator {
             }
             AuthorizeLoad.Report r = AuthorizeLoad.run(kind, url, n, seconds, warmup,
                 openFractions, openRate);
-            System.out.println(r.saturation().row());
+            System.out.println(r.saturationRow());
             System.err.println(r.cpuLine());
             open.add(r);
           }
@@ -225,12 +244,11 @@ public final class LoadGenerator {
           }
           for (int n : clientCounts) {
             if (!store.equals("postgresql")) {
-              System.out.println(run(s, "sqlite", null, n, seconds, warmup).row());
+              System.out.println(run(s, "sqlite", null, n, seconds, warmup));
             }
             if (!store.equals("sqlite")) {
               pg = pg != null ? pg : PostgresBaseline.start();
-              System.out.println(run(s, "postgresql", newDatabase(pg), n, seconds, warmup)
-                  .row());
+              System.out.println(run(s, "postgresql", newDatabase(pg), n, seconds, warmup));
             }
           }
         }
@@ -244,12 +262,11 @@ public final class LoadGenerator {
           continue;
         }
         if (!store.equals("postgresql")) {
-          System.out.println(run(s, "sqlite", null, clients, seconds, warmup).row());
+          System.out.println(run(s, "sqlite", null, clients, seconds, warmup));
         }
         if (!store.equals("sqlite")) {
           pg = pg != null ? pg : PostgresBaseline.start();
-          System.out.println(run(s, "postgresql", newDatabase(pg), clients, seconds, warmup)
-              .row());
+          System.out.println(run(s, "postgresql", newDatabase(pg), clients, seconds, warmup));
         }
       }
       if (only.equals("all") || only.equals(AuditAppend.NAME)) {
@@ -294,6 +311,11 @@ public final class LoadGenerator {
    * the open-loop header.
    */
   private static void printOpenRows(PrintStream out) {
+    if (!RATIO_LINES.isEmpty()) {
+      out.println();
+      RATIO_LINES.forEach(out::println);
+      RATIO_LINES.clear();
+    }
     if (OPEN_ROWS.isEmpty()) {
       return;
     }
@@ -342,13 +364,8 @@ public final class LoadGenerator {
   private static void ceilings(int seconds, int warmup) throws Exception {
     int cores = Runtime.getRuntime().availableProcessors();
     Path dir = Files.createTempDirectory("imprint-load-");
-    ByteArrayOutputStream console = new ByteArrayOutputStream();
-    try (ImprintServer server = ImprintServer.start(config(dir, null),
-        new PrintStream(console, true, StandardCharsets.UTF_8))) {
-      Matcher m = ADMIN.matcher(console.toString(StandardCharsets.UTF_8));
-      if (!m.find()) {
-        throw new IllegalStateException("no admin token printed");
-      }
+    try (BenchServer.InProcess bench = BenchServer.InProcess.start(dir, null, true)) {
+      ImprintServer server = bench.server();
       for (String alg : List.of("ES256", "RS256")) {
         SigningCeiling.sign(server, alg, cores, warmup);
         long cpu0 = processCpuNanos();
@@ -356,8 +373,11 @@ public final class LoadGenerator {
         System.err.printf(Locale.ROOT, "cpu: raw %s signatures: %.0f us CPU per signature%n",
             alg, (processCpuNanos() - cpu0) / 1e3 / Math.max(1, r.requests()));
         System.out.println(withStore(r).row());
+        if (alg.equals("ES256")) {
+          es256PerSecond = r.perSecond();
+        }
       }
-      String jwt = SvidScenarios.attested(new Target(server.url(), m.group(1)), "bench")
+      String jwt = SvidScenarios.attested(new Target(server.url(), bench.adminToken()), "bench")
           .at("/jwt_svid/token").asText();
       SigningCeiling.validate(server, jwt, "bench", cores, warmup);
       System.out.println(withStore(SigningCeiling.validate(server, jwt, "bench", cores,
@@ -380,63 +400,82 @@ public final class LoadGenerator {
             .withRs256Audiences(java.util.Set.of(SvidScenarios.RS256_AUDIENCE)));
   }
 
-  static Result run(Scenario scenario, String store, String jdbcUrl, int clients, int seconds,
+  /** One closed-loop run of {@code scenario} on a fresh server: its row of the table. */
+  static String run(Scenario scenario, String store, String jdbcUrl, int clients, int seconds,
       int warmup) throws Exception {
     Path dir = Files.createTempDirectory("imprint-load-");
-    ServerConfig config = config(dir, jdbcUrl);
-    ByteArrayOutputStream console = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
-    try (ImprintServer server = inputLimits ? ImprintServer.start(config, out)
-        : ImprintServer.startWithoutInputLimitsForBenchmark(config, out)) {
-      Matcher m = ADMIN.matcher(console.toString(StandardCharsets.UTF_8));
-      if (!m.find()) {
-        throw new IllegalStateException("no admin token printed");
-      }
-      Target target = new Target(server.url(), m.group(1));
+    try (BenchServer server = BenchServer.start(dir, jdbcUrl, serverProcess, inputLimits)) {
+      Target target = new Target(server.url(), server.adminToken());
       scenario.setUp(target);
+      if (wrk) {
+        return wrkRow(scenario, store, clients, seconds, warmup, server, target, dir);
+      }
       Result r;
-      long cpu;
-      ThreadCpu.Split split;
-      Map<String, Long> groups;
+      Usage usage;
       BatchSizes before;
       try (LoadClient http = new LoadClient(httpClient, clients)) {
         drive(scenario, target, http, clients, warmup);
-        before = server.database().writeBatchSizes();
-        ThreadCpu.Snapshot threads0 = ThreadCpu.now();
-        long cpu0 = processCpuNanos();
+        before = server.writeBatchSizes();
+        Usage.Mark mark = Usage.mark(server);
         r = drive(scenario, target, http, clients, seconds);
-        cpu = processCpuNanos() - cpu0;
-        ThreadCpu.Snapshot threads1 = ThreadCpu.now();
-        split = ThreadCpu.between(threads0, threads1, ThreadCpu.clientOf(scenario.name()));
-        groups = ThreadCpu.byGroup(threads0, threads1, ThreadCpu.clientOf(scenario.name()));
-        if (open && identityScenarios().stream().anyMatch(x -> x.name().equals(scenario.name()))) {
-          AuthorizeLoad.OpenResult o = AuthorizeLoad.openLoop(scenario.name(), store, clients,
-              Math.max(1, openShare * r.perSecond()), seconds, (client, i) -> http.send(client,
-                  scenario.request(target, client, i)) == scenario.expectedStatus());
-          OPEN_ROWS.add(o.row());
-        }
+        usage = mark.until(server, ThreadCpu.clientOf(scenario.name()));
+        openRow(scenario, store, clients, r.perSecond(), seconds, http, target, server);
       }
-      // the process's CPU time per request (server and clients: one JVM), and each side's
-      // share (client: the driver threads and the HTTP client's own; server: every other
-      // thread, JIT and collector included); unlike req/s it hardly depends on what else the
-      // machine runs, so it is what an A/B on a busy machine compares
-      double n = r.requests() == 0 ? Double.NaN : r.requests();
-      System.err.printf(Locale.ROOT, "cpu: %s %s %d clients (%s client): %.0f us CPU per"
-          + " request (client threads %.0f us, server threads %.0f us, JIT compiler, GC and"
-          + " ended threads %.0f us)%n", scenario.name(), store, clients,
-          httpClient.wire(), cpu / 1e3 / n,
-          split.clientNanos() / 1e3 / n, split.serverNanos() / 1e3 / n,
-          (cpu - split.clientNanos() - split.serverNanos()) / 1e3 / n);
-      StringBuilder byGroup = new StringBuilder();
-      groups.forEach((g, ns) -> byGroup.append(String.format(Locale.ROOT, " %s %.0f us,", g,
-          ns / 1e3 / n)));
-      System.err.printf(Locale.ROOT, "cpu: %s %s %d clients by thread group:%s JIT, GC and"
-          + " ended threads %.0f us%n", scenario.name(), store, clients, byGroup,
-          (cpu - groups.values().stream().mapToLong(Long::longValue).sum()) / 1e3 / n);
+      System.err.println(usage.lines(scenario.name() + " " + store + " " + clients + " clients ("
+          + httpClient.wire() + " client)", r.requests()));
+      ratio(scenario.name(), store, clients, r.perSecond());
       return new Result(scenario.name(), store, clients, r.requests(), r.errors(), r.seconds(),
-          r.latenciesNanos(), server.database().writeBatchSizes().since(before));
+          r.latenciesNanos(), before == null ? null : server.writeBatchSizes().since(before))
+          .row();
     } finally {
       deleteTree(dir);
+    }
+  }
+
+  /** The closed-loop row of {@code scenario} driven by wrk after a wrk warm-up. */
+  private static String wrkRow(Scenario scenario, String store, int clients, int seconds,
+      int warmup, BenchServer server, Target target, Path dir) throws Exception {
+    if (warmup > 0) {
+      Wrk.run(scenario, target, clients, warmup, dir);
+    }
+    BatchSizes before = server.writeBatchSizes();
+    Usage.Mark mark = Usage.mark(server);
+    Wrk.Run w = Wrk.run(scenario, target, clients, seconds, dir);
+    Usage usage = mark.until(server, n -> false);
+    String what = scenario.name() + " " + store + " " + clients + " clients (wrk)";
+    System.err.println(usage.lines(what, w.requests()));
+    System.err.println(w.cpuLine(what));
+    ratio(scenario.name(), store, clients, w.perSecond());
+    if (open) {
+      try (LoadClient http = new LoadClient(httpClient, clients)) {
+        openRow(scenario, store, clients, w.perSecond(), seconds, http, target, server);
+      }
+    }
+    return w.row(scenario.name(), store, clients,
+        before == null ? null : server.writeBatchSizes().since(before));
+  }
+
+  /**
+   * With {@code --open}, an identity scenario's open-loop row at {@code openShare} of its
+   * closed-loop rate {@code closedPerSecond}, from Java clients.
+   */
+  private static void openRow(Scenario scenario, String store, int clients,
+      double closedPerSecond, int seconds, LoadClient http, Target target, BenchServer server)
+      throws InterruptedException {
+    if (open && identityScenarios().stream().anyMatch(x -> x.name().equals(scenario.name()))) {
+      OPEN_ROWS.add(AuthorizeLoad.openLoop(scenario.name(), store, clients,
+          Math.max(1, openShare * closedPerSecond), seconds, (client, i) -> http.send(client,
+              scenario.request(target, client, i)) == scenario.expectedStatus(), server).row());
+    }
+  }
+
+  /** For ES256 JWT-SVID issuance: its rate as a share of the raw ES256 rate of this run. */
+  private static void ratio(String scenario, String store, int clients, double perSecond) {
+    if (scenario.equals("jwt-svid-issue") && es256PerSecond > 0) {
+      RATIO_LINES.add(String.format(Locale.ROOT, "%s %s %d clients%s: %.0f issuances/s = %.0f %%"
+          + " of the raw ES256 rate on all cores in this run (%.0f signatures/s)", scenario,
+          store, clients, wrk ? " (wrk)" : "", perSecond, 100 * perSecond / es256PerSecond,
+          es256PerSecond));
     }
   }
 

@@ -1,0 +1,73 @@
+package dev.imprint.bench.load;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * What a measured run cost each side: CPU time (the server's process and the load generator's
+ * when the server runs apart, each side's threads when they share one JVM) and the pauses of
+ * each JVM. Unlike req/s these hardly depend on what else the machine runs, so they are what an
+ * A/B on a busy machine compares.
+ */
+record Usage(boolean separate, long processNanos, long serverProcessNanos,
+    ThreadCpu.Split split, Map<String, Long> groups, BenchServer.Pauses server,
+    BenchServer.Pauses client, long preemptions) {
+
+  /** The counters at the start of a run. */
+  record Mark(long process, long serverProcess, ThreadCpu.Snapshot threads,
+      BenchServer.Pauses server, BenchServer.Pauses client, long preemptions) {
+    /** What was used from this mark until now. */
+    Usage until(BenchServer s, Predicate<String> clientThreads) {
+      ThreadCpu.Snapshot t = ThreadCpu.now();
+      return new Usage(s.separate(), LoadGenerator.processCpuNanos() - process,
+          s.cpuNanos() - serverProcess, ThreadCpu.between(threads, t, clientThreads),
+          ThreadCpu.byGroup(threads, t, clientThreads), s.pauses().since(server),
+          BenchServer.Pauses.ofThisJvm().since(client), s.preemptions() - preemptions);
+    }
+  }
+
+  static Mark mark(BenchServer s) {
+    BenchServer.Pauses server = s.pauses();
+    BenchServer.Pauses client = s.separate() ? BenchServer.Pauses.ofThisJvm() : server;
+    return new Mark(LoadGenerator.processCpuNanos(), s.cpuNanos(), ThreadCpu.now(), server,
+        client, s.preemptions());
+  }
+
+  /** The server's CPU microseconds per request (its process, or its threads in a shared JVM). */
+  double serverMicros(long requests) {
+    return (separate ? serverProcessNanos : split.serverNanos()) / 1e3 / requests;
+  }
+
+  /** The load generator's CPU microseconds per request (its process, or its client threads). */
+  double clientMicros(long requests) {
+    return (separate ? processNanos : split.clientNanos()) / 1e3 / requests;
+  }
+
+  /** The lines printed to standard error after a run of {@code requests} requests. */
+  String lines(String what, long requests) {
+    double n = requests == 0 ? Double.NaN : requests;
+    if (separate) {
+      return String.format(Locale.ROOT, "cpu: %s, server in its own JVM: server process %.0f us"
+          + " CPU per request; load generator process %.0f us (client threads %.0f us)%n"
+          + "gc: %s: server JVM %d collections / %.0f ms, %d safepoints / %.0f ms in all;"
+          + " load generator JVM %d collections / %.0f ms%n"
+          + "preempted: %s: the server's threads lost a core they could still use %.2f times"
+          + " per request (involuntary context switches)", what, serverProcessNanos / 1e3 / n,
+          processNanos / 1e3 / n, split.clientNanos() / 1e3 / n, what, server.collections(),
+          server.collectionMillis(), server.safepoints(), server.safepointMillis(),
+          client.collections(), client.collectionMillis(), what, preemptions / n);
+    }
+    StringBuilder byGroup = new StringBuilder();
+    groups.forEach((g, ns) -> byGroup.append(String.format(Locale.ROOT, " %s %.0f us,", g,
+        ns / 1e3 / n)));
+    return String.format(Locale.ROOT, "cpu: %s: %.0f us CPU per request (client threads %.0f us,"
+        + " server threads %.0f us, JIT compiler, GC and ended threads %.0f us)%n"
+        + "cpu: %s by thread group:%s JIT, GC and ended threads %.0f us%n"
+        + "gc: %s: one JVM for server and clients, %d collections / %.0f ms", what,
+        processNanos / 1e3 / n, split.clientNanos() / 1e3 / n, split.serverNanos() / 1e3 / n,
+        (processNanos - split.clientNanos() - split.serverNanos()) / 1e3 / n, what, byGroup,
+        (processNanos - groups.values().stream().mapToLong(Long::longValue).sum()) / 1e3 / n,
+        what, server.collections(), server.collectionMillis());
+  }
+}
