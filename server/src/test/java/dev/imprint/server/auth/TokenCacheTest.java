@@ -79,7 +79,7 @@ class TokenCacheTest {
       // a change whose transaction has not been decided yet: answered from the store, but not
       // remembered, so the change cannot be missed once it commits
       db.write(c -> {
-        tokens.changing();
+        tokens.changes().changed(c);
         assertThat(tokens.authenticate(t.secret())).isPresent();
         assertThat(tokens.remembered()).isZero();
         return null;
