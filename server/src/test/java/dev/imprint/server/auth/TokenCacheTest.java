@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,9 +25,11 @@ class TokenCacheTest {
 
   @ParameterizedTest
   @MethodSource("dev.imprint.server.testing.Stores#kinds")
-  void aRememberedTokenIsRefusedOnTheNextRequestOnceRevokedHere(Stores.Kind kind) {
+  void aRememberedTokenIsRefusedOnTheNextRequestOnceRevokedHere(Stores.Kind kind)
+      throws Exception {
     try (Database db = Stores.open(kind, dir);
         TokenService tokens = tokens(db)) {
+      await(tokens.changes()::cacheable); // PostgreSQL: once the listener is connected
       IssuedToken admin = tokens.create(Role.ADMIN, "admin", "test");
       IssuedToken t = tokens.create(Role.PIPELINE, "ci", "test");
       assertThat(tokens.authenticate(t.secret())).isPresent();
@@ -61,6 +64,42 @@ class TokenCacheTest {
       // the staleness the cache allows between replicas, and no more
       Thread.sleep(TokenService.VERIFIED_TTL.toMillis() + 50);
       assertThat(here.authenticate(t.secret())).isEmpty();
+    }
+  }
+
+  /**
+   * Replicas of one PostgreSQL: a revocation on one reaches the other through the store's
+   * notification of the change (the one every cache of state follows), which forgets what it
+   * remembered, so the revoked token is refused there from the notification on, not only after
+   * the time to live.
+   */
+  @Test
+  void aRevocationOnAnotherReplicaIsForgottenHereWhenItsNotificationArrives() throws Exception {
+    try (Database db = Stores.open(Stores.Kind.POSTGRESQL, dir);
+        TokenService here = tokens(db);
+        TokenService there = tokens(db)) {
+      await(() -> here.changes().cacheable() && there.changes().cacheable());
+      here.create(Role.ADMIN, "admin", "test");
+      IssuedToken t = here.create(Role.PIPELINE, "ci", "test");
+      assertThat(here.authenticate(t.secret())).isPresent();
+      assertThat(here.remembered()).isEqualTo(1);
+      long epoch = here.changes().epoch();
+
+      assertThat(there.revoke(t.token().id(), "test")).isTrue();
+
+      await(() -> here.changes().epoch() != epoch);
+      assertThat(here.remembered()).as("forgotten on the notification").isZero();
+      assertThat(here.authenticate(t.secret())).isEmpty();
+    }
+  }
+
+  private static void await(java.util.function.BooleanSupplier done) throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("did not happen within 30 s");
+      }
+      Thread.sleep(20);
     }
   }
 

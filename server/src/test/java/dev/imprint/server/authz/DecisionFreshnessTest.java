@@ -112,6 +112,56 @@ class DecisionFreshnessTest {
   }
 
   /**
+   * A caller the server has decided for is decided again without a store statement: its
+   * JWT-SVID, its image's state and its identity's facts come from memory. With
+   * {@code identities} and {@code images} locked by another transaction (so any read of them
+   * waits for it), 200 decisions for it are all answered while the lock is held.
+   */
+  @Test
+  void aCachedCallerIsDecidedWithoutAStoreStatement() throws Exception {
+    try (TestServer s = TestServer.start(Stores.Kind.POSTGRESQL, dir)) {
+      String digest = Grants.workload(s, API);
+      ok(s.send("PUT", "/v1/grants", s.adminToken(), files(IMAGE_POLICY, null)), 200);
+      String svid = Grants.jwtSvid(s, digest, API, DecisionService.AUDIENCE);
+      DecisionService decisions = s.server().decisions();
+      await(s.server().svids().states()::cacheable);
+      assertThat(authorize(decisions, svid).allowed()).isTrue();
+      try (Connection lock = s.server().database().dataSource().getConnection()) {
+        try (Statement st = lock.createStatement()) {
+          st.execute("SET idle_in_transaction_session_timeout = 0");
+        }
+        lock.setAutoCommit(false);
+        try (Statement st = lock.createStatement()) {
+          st.execute("LOCK TABLE identities, images IN ACCESS EXCLUSIVE MODE");
+        }
+        CompletableFuture<Long> allowed = CompletableFuture.supplyAsync(() -> {
+          long n = 0;
+          for (int i = 0; i < 200; i++) {
+            n += authorize(decisions, svid).allowed() ? 1 : 0;
+          }
+          return n;
+        });
+        try {
+          assertThat(allowed.get(20, TimeUnit.SECONDS))
+              .as("decisions answered while the store's identities and images are locked")
+              .isEqualTo(200);
+        } finally {
+          lock.rollback();
+          lock.setAutoCommit(true);
+          try (Statement st = lock.createStatement()) {
+            st.execute("RESET idle_in_transaction_session_timeout");
+          }
+        }
+      }
+    }
+  }
+
+  private static Decision authorize(DecisionService decisions, String svid) {
+    return decisions.authorize(svid, DecisionService.AUDIENCE, "svid", "read",
+        "topic:fresh/image", java.util.Map.of()).decision();
+  }
+
+  /**
    * A caller that keeps asking never waits for the store: facts past half their TTL are read
    * again behind the decision. With {@code identities} locked by another transaction (so any
    * read of the caller's facts waits for it), a decision made after the facts first read have
