@@ -1,5 +1,6 @@
 package dev.imprint.server.auth;
 
+import static dev.imprint.server.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imprint.server.audit.AuditLog;
@@ -90,16 +91,6 @@ class TokenCacheTest {
       await(() -> here.changes().epoch() != epoch);
       assertThat(here.remembered()).as("forgotten on the notification").isZero();
       assertThat(here.authenticate(t.secret())).isEmpty();
-    }
-  }
-
-  private static void await(java.util.function.BooleanSupplier done) throws Exception {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("did not happen within 30 s");
-      }
-      Thread.sleep(20);
     }
   }
 

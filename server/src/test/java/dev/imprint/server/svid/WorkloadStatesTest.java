@@ -1,14 +1,15 @@
 package dev.imprint.server.svid;
 
 import static dev.imprint.server.svid.Workloads.ok;
+import static dev.imprint.server.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imprint.server.store.Database;
 import dev.imprint.server.store.StateChanges;
 import dev.imprint.server.testing.Stores;
+import dev.imprint.server.testing.TableLock;
 import dev.imprint.server.testing.TestServer;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -71,33 +72,18 @@ class WorkloadStatesTest {
         Thread.sleep(ttl.toMillis() * 2); // expired: the next reader must read the store
         long before = states.loads();
         List<Future<Optional<WorkloadStates.State>>> reads = new ArrayList<>();
-        try (Connection lock = db.dataSource().getConnection()) {
-          try (Statement st = lock.createStatement()) {
-            st.execute("SET idle_in_transaction_session_timeout = 0");
+        try (TableLock lock = TableLock.take(db, "images")) {
+          CountDownLatch started = new CountDownLatch(16);
+          for (int i = 0; i < 16; i++) {
+            reads.add(readers.submit(() -> {
+              started.countDown();
+              return states.of(d);
+            }));
           }
-          lock.setAutoCommit(false);
-          try (Statement st = lock.createStatement()) {
-            st.execute("LOCK TABLE images IN ACCESS EXCLUSIVE MODE");
-          }
-          try {
-            CountDownLatch started = new CountDownLatch(16);
-            for (int i = 0; i < 16; i++) {
-              reads.add(readers.submit(() -> {
-                started.countDown();
-                return states.of(d);
-              }));
-            }
-            started.await(30, TimeUnit.SECONDS);
-            await(() -> lockWaiters(db) >= 1);
-            // lets the other readers reach the cache while the first read waits for the lock
-            Thread.sleep(500);
-          } finally {
-            lock.rollback();
-            lock.setAutoCommit(true);
-            try (Statement st = lock.createStatement()) {
-              st.execute("RESET idle_in_transaction_session_timeout");
-            }
-          }
+          started.await(30, TimeUnit.SECONDS);
+          await(() -> lockWaiters(db) >= 1);
+          // lets the other readers reach the cache while the first read waits for the lock
+          Thread.sleep(500);
         }
         for (Future<Optional<WorkloadStates.State>> r : reads) {
           assertThat(r.get(30, TimeUnit.SECONDS).orElseThrow().imageLive()).isTrue();
@@ -117,15 +103,5 @@ class WorkloadStatesTest {
         return rs.getLong(1);
       }
     });
-  }
-
-  private static void await(java.util.function.BooleanSupplier done) throws Exception {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("did not happen within 30 s");
-      }
-      Thread.sleep(20);
-    }
   }
 }
