@@ -40,6 +40,7 @@ import dev.imprint.server.kubernetes.ClusterService;
 import dev.imprint.server.kubernetes.KubernetesAttestor;
 import dev.imprint.server.kubernetes.KubernetesRoutes;
 import dev.imprint.server.store.Database;
+import dev.imprint.server.store.StateChanges;
 import dev.imprint.server.svid.JwtSvidValidator;
 import dev.imprint.server.svid.SvidConfig;
 import dev.imprint.server.nodeagent.NodeAgentRoutes;
@@ -119,7 +120,8 @@ public final class ImprintServer implements AutoCloseable {
   /**
    * Workload identity's parts that hold threads or pending records: the issuer (batched
    * issuance records, written before the store closes), the key ring's rotation schedule and
-   * the revocation cache's listener.
+   * the revocation cache and the listener of the state changes every cache follows (tokens'
+   * included).
    */
   private record WorkloadIdentity(SvidService svids, KeyRing keys, WorkloadStates states,
       JwtSvidValidator validator, AtomicReference<String> issuerUrl) implements AutoCloseable {
@@ -128,6 +130,7 @@ public final class ImprintServer implements AutoCloseable {
       svids.close();
       keys.close();
       states.close();
+      states.changes().close();
     }
   }
 
@@ -190,11 +193,13 @@ public final class ImprintServer implements AutoCloseable {
     long tStore = System.nanoTime();
     TokenService tokens = null;
     WorkloadIdentity identity = null;
+    // one invalidation for every cache of state (tokens, images' and identities' states)
+    StateChanges changes = new StateChanges(db);
     Authorization authz = null;
     Alerts alerts = null;
     try {
       AuditLog audit = new AuditLog(db, clock);
-      tokens = new TokenService(db, audit, clock, TokenService.USAGE_FLUSH_INTERVAL);
+      tokens = new TokenService(db, audit, clock, TokenService.USAGE_FLUSH_INTERVAL, changes);
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       storeGauges(db, metrics);
       List<ApiModule> modules = new ArrayList<>();
@@ -207,7 +212,7 @@ public final class ImprintServer implements AutoCloseable {
       AuditRoutes auditRoutes = AuditRoutes.wire(db, config.trustDomain(), kek, clock, metrics,
           readiness, new CheckpointFile(config.auditCheckpointPath()));
       modules.add(auditRoutes);
-      identity = workloadIdentity(config, db, audit, clock, kek, idempotent, modules);
+      identity = workloadIdentity(config, db, audit, clock, kek, idempotent, modules, changes);
       Estate estate = estate(config, db, audit, clock, tokens, idempotent, modules,
           identity.states(), identity.svids());
       authz = authorization(config, db, audit, clock, tokens, identity);
@@ -271,6 +276,8 @@ public final class ImprintServer implements AutoCloseable {
       }
       if (identity != null) {
         identity.close();
+      } else {
+        changes.close();
       }
       db.close();
       data.close();
@@ -411,10 +418,8 @@ public final class ImprintServer implements AutoCloseable {
     IdentityService identities = new IdentityService(db, audit, clock, config.trustDomain());
     identities.onOffboard((tx, identity, actor, reason) ->
         tokens.revokeBoundTo(tx, identity.id(), identity.spiffeId(), actor, reason));
-    identities.onStatusChange((tx, identity, from) -> {
-      states.changed(tx);
-      tokens.changing();
-    });
+    // the tokens bound to it follow the same changes as the states
+    identities.onStatusChange((tx, identity, from) -> states.changed(tx));
     modules.add(new IdentityRoutes(identities, tokens::pendingLastSeen, idempotent));
     ImageService images = new ImageService(db, audit, clock, identities, policy);
     images.onRetire((tx, image, actor, reason) -> states.changed(tx));
@@ -477,12 +482,12 @@ public final class ImprintServer implements AutoCloseable {
    */
   private static WorkloadIdentity workloadIdentity(ServerConfig config, Database db,
       AuditLog audit, Clock clock, KeyEncryptionKey kek, Idempotent idempotent,
-      List<ApiModule> modules) {
+      List<ApiModule> modules, StateChanges changes) {
     SvidConfig sc = config.svid() == null ? SvidConfig.defaults() : config.svid();
     AtomicReference<String> issuerUrl = new AtomicReference<>(sc.issuerUrl());
     KeyRing keys = new KeyRing(db, audit, kek, clock, config.trustDomain(), sc.keyLifetime(),
         !sc.rs256Audiences().isEmpty());
-    WorkloadStates states = new WorkloadStates(db);
+    WorkloadStates states = new WorkloadStates(db, changes);
     try {
       keys.start();
     } catch (RuntimeException e) {

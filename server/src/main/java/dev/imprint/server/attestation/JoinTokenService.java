@@ -3,6 +3,7 @@ package dev.imprint.server.attestation;
 import dev.imprint.server.audit.AuditEvent;
 import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.auth.Caller;
+import dev.imprint.server.auth.LastSeen;
 import dev.imprint.server.auth.Role;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.store.Dialect;
@@ -251,13 +252,7 @@ public final class JoinTokenService {
       if (refusal != null) {
         return refusal;
       }
-      try (PreparedStatement ps = c.prepareStatement("UPDATE identities SET last_seen_at = ?"
-          + " WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)")) {
-        ps.setLong(1, now);
-        ps.setString(2, s.identityId());
-        ps.setLong(3, now);
-        ps.executeUpdate();
-      }
+      LastSeen.lastSeen(c, Map.of(s.identityId(), now));
       return w;
     });
     if (outcome instanceof SvidException e) {

@@ -5,6 +5,7 @@ import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.store.Dialect;
+import dev.imprint.server.store.StateChanges;
 import dev.imprint.server.text.FreeText;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -25,10 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,17 +38,19 @@ import org.slf4j.LoggerFactory;
  * last uses still held in memory and must run before the store closes.
  *
  * <p>A token that authenticated is remembered for at most {@link #VERIFIED_TTL}, keyed by its
- * SHA-256 hash (never the token), so that a busy caller costs no store read per request. A
- * revocation, or an identity disabled, enabled or offboarded, forgets every remembered token on
- * this server inside its transaction, and nothing is remembered again until that transaction
- * has committed: on this server it takes effect at once. Another replica sharing the store
- * notices within {@link #VERIFIED_TTL}.
+ * SHA-256 hash (never the token), so that a busy caller costs no store read per request. The
+ * remembered tokens follow the same invalidation as the images' and identities' states
+ * ({@link StateChanges}): a revocation, or an identity disabled, enabled or offboarded, forgets
+ * every remembered token on this server inside its transaction, and nothing is remembered again
+ * until that transaction has committed, so on this server it takes effect at once; another
+ * replica of one PostgreSQL forgets them when the change's notification reaches it (and within
+ * {@link #VERIFIED_TTL} at the latest).
  */
 public final class TokenService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
   /**
    * How long a token that authenticated is trusted without reading the store again: the most a
-   * revocation on another replica may lag on this one.
+   * revocation on another replica may lag on this one should its notification be lost.
    */
   public static final Duration VERIFIED_TTL = Duration.ofSeconds(2);
   /** Most tokens remembered at once; past it, expired ones are dropped, then all. */
@@ -76,29 +75,43 @@ public final class TokenService implements AutoCloseable {
   private final Clock clock;
   private final TokenUsage usage;
   private final SecureRandom random = new SecureRandom();
-  /** A caller and when (System.nanoTime) the store last confirmed it. */
-  private record Verified(Caller caller, long confirmedNanos) {}
+  /**
+   * A caller, when (System.nanoTime) the store last confirmed it, and the epoch of
+   * {@link #changes} it was read in.
+   */
+  private record Verified(Caller caller, long confirmedNanos, long epoch) {}
 
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
-  /** Bumped whenever the remembered tokens are forgotten. */
-  private final AtomicLong forgotten = new AtomicLong();
-  /** Changes to tokens or identities not yet known to be committed (nothing is remembered). */
-  private final AtomicInteger changing = new AtomicInteger();
-  private final ExecutorService afterCommit = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "imprint-token-changes");
-    t.setDaemon(true);
-    return t;
-  });
+  private final StateChanges changes;
+  private final boolean ownsChanges;
 
   /**
-   * A token service whose record of when tokens were last used is written every
-   * {@code usageFlushInterval} (see {@link #USAGE_FLUSH_INTERVAL}).
+   * A token service with an invalidation of its own (tests), whose record of when tokens were
+   * last used is written every {@code usageFlushInterval} (see {@link #USAGE_FLUSH_INTERVAL}).
    */
   public TokenService(Database db, AuditLog audit, Clock clock, Duration usageFlushInterval) {
+    this(db, audit, clock, usageFlushInterval, new StateChanges(db), true);
+  }
+
+  /**
+   * A token service whose remembered tokens are forgotten on every change {@code changes} hears
+   * of, and whose record of when tokens were last used is written every
+   * {@code usageFlushInterval} (see {@link #USAGE_FLUSH_INTERVAL}).
+   */
+  public TokenService(Database db, AuditLog audit, Clock clock, Duration usageFlushInterval,
+      StateChanges changes) {
+    this(db, audit, clock, usageFlushInterval, changes, false);
+  }
+
+  private TokenService(Database db, AuditLog audit, Clock clock, Duration usageFlushInterval,
+      StateChanges changes, boolean ownsChanges) {
     this.db = db;
     this.audit = audit;
     this.clock = clock;
     this.usage = new TokenUsage(db, usageFlushInterval);
+    this.changes = changes;
+    this.ownsChanges = ownsChanges;
+    changes.onInvalidate(verified::clear);
   }
 
   /** Creates an unbound token; the returned secret exists nowhere else. */
@@ -295,18 +308,19 @@ public final class TokenService implements AutoCloseable {
     String id = m.group(1);
     String hash = hash(bearer);
     long now = System.nanoTime();
+    long epoch = changes.epoch();
     Verified known = verified.get(hash);
-    if (known != null && now - known.confirmedNanos() < VERIFIED_TTL.toNanos()) {
+    if (known != null && known.epoch() == epoch && changes.cacheable()
+        && now - known.confirmedNanos() < VERIFIED_TTL.toNanos()) {
       Caller c = known.caller();
       usage.record(c.tokenId(), c.identityId(), clock.millis());
       return Optional.of(c);
     }
-    long seen = forgotten.get();
     Optional<Caller> caller = lookUp(id, hash.getBytes(StandardCharsets.US_ASCII));
     // a change that began while the store was read may have been missed by the read: such a
     // caller is answered but not remembered
-    if (caller.isPresent() && changing.get() == 0 && forgotten.get() == seen) {
-      remember(hash, new Verified(caller.get(), now));
+    if (caller.isPresent() && changes.cacheable() && changes.epoch() == epoch) {
+      remember(hash, new Verified(caller.get(), now, epoch));
     }
     return caller;
   }
@@ -322,36 +336,9 @@ public final class TokenService implements AutoCloseable {
     verified.put(hash, v);
   }
 
-  /**
-   * Called inside a transaction that revokes tokens or changes an identity's status: forgets
-   * every remembered token now, and remembers none until the transaction has committed or
-   * rolled back (the group commit is FIFO: an empty write queued now returns once the batch
-   * holding this change has been decided), so the change applies to this server's next request.
-   */
-  public void changing() {
-    changing.incrementAndGet();
-    forget();
-    try {
-      afterCommit.execute(() -> {
-        try {
-          db.write(c -> null);
-        } catch (RuntimeException e) {
-          LOG.debug("flush after a token or identity change failed: {}", e.getMessage());
-        } finally {
-          forget();
-          changing.decrementAndGet();
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      // closed: the count stays raised, so nothing is remembered any more
-      forget();
-    }
-  }
-
-  /** Forgets every remembered token. */
-  private void forget() {
-    forgotten.incrementAndGet();
-    verified.clear();
+  /** The invalidation the remembered tokens follow (tests). */
+  StateChanges changes() {
+    return changes;
   }
 
   /** How many tokens are remembered now (tests). */
@@ -490,7 +477,7 @@ public final class TokenService implements AutoCloseable {
             + " admin token; revoking it would leave no one able to manage the server. Create"
             + " another admin token first (or restart the server with --bootstrap-admin)");
       }
-      changing();
+      changes.changed(c);
       try (PreparedStatement ps = c.prepareStatement(
           "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
         ps.setLong(1, clock.millis());
@@ -500,8 +487,6 @@ public final class TokenService implements AutoCloseable {
       audit.append(c, AuditEvent.of(by, "token.revoked", "token:" + id));
       return true;
     });
-    // committed: forget what was remembered while it committed, before the caller is answered
-    forget();
     return found;
   }
 
@@ -516,7 +501,7 @@ public final class TokenService implements AutoCloseable {
     // the writers' lock keeps the set revoked below equal to the one read here for the audit
     // entries: no replica revokes one of them in between
     db.lockWriters(tx);
-    changing();
+    changes.changed(tx);
     List<String> ids = new ArrayList<>();
     try (PreparedStatement ps = tx.prepareStatement("SELECT id FROM api_tokens"
         + " WHERE identity_id = ? AND revoked_at IS NULL ORDER BY id")) {
@@ -573,8 +558,10 @@ public final class TokenService implements AutoCloseable {
   /** Writes the last uses still held in memory; call before the store closes. */
   @Override
   public void close() {
-    afterCommit.shutdown();
     usage.close();
+    if (ownsChanges) {
+      changes.close();
+    }
   }
 
   /** Where a page of tokens ends: the last token's creation time (epoch ms) and id. */

@@ -97,18 +97,7 @@ final class TokenUsage implements AutoCloseable {
       batch.values().stream().filter(u -> u.identityId() != null)
           .forEach(u -> seen.merge(u.identityId(), u.at(), Math::max));
       db.write(c -> {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE identities SET last_seen_at = ?"
-            + " WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)")) {
-          for (Map.Entry<String, Long> e : seen.entrySet()) {
-            ps.setLong(1, e.getValue());
-            ps.setString(2, e.getKey());
-            ps.setLong(3, e.getValue());
-            ps.addBatch();
-          }
-          if (!seen.isEmpty()) {
-            ps.executeBatch();
-          }
-        }
+        LastSeen.lastSeen(c, seen);
         try (PreparedStatement ps = c.prepareStatement("UPDATE api_tokens SET last_used_at = ?"
             + " WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)")) {
           for (Map.Entry<String, Use> e : batch.entrySet()) {

@@ -1,6 +1,8 @@
 /**
  * API tokens and roles. A token is random, shown once, stored only as its SHA-256 hash, and
- * revocable at once on every replica (each request checks the store). Roles: admin,
+ * revocable at once: on the replica that revokes it by its next request, on the others of one
+ * PostgreSQL when the change's notification arrives (the remembered tokens follow the store's
+ * state changes, {@link dev.imprint.server.store.StateChanges}). Roles: admin,
  * pipeline, auditor, workload. A workload or pipeline token may be bound to an identity: it
  * authenticates only while that identity is active and is revoked when it is offboarded, and a
  * {@link dev.imprint.server.auth.Caller} carries the binding so that services can scope what a

@@ -15,6 +15,7 @@ import dev.imprint.authz.Reason;
 import dev.imprint.authz.Request;
 import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.store.Database;
+import dev.imprint.server.store.StateCache;
 import dev.imprint.server.svid.JwtSvidValidator;
 import dev.imprint.server.svid.WorkloadStates;
 import dev.imprint.server.svid.X509SvidValidator;
@@ -33,8 +34,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The decision point: authenticates the caller by its JWT-SVID (validated with the server's
@@ -53,7 +52,6 @@ public final class DecisionService implements AutoCloseable {
       "imageApproved", "identityStatus");
   /** The longest a caller's facts read from the store are used. */
   static final Duration FACTS_TTL = WorkloadStates.TTL;
-  private static final long FACTS_TTL_NANOS = FACTS_TTL.toNanos();
 
   /** A decision with the subject it was made for. */
   public record Outcome(String subject, Decision decision) {}
@@ -82,16 +80,13 @@ public final class DecisionService implements AutoCloseable {
   /** What {@code imprint authz replay} shows. */
   public record Replay(Instant since, int shapes, long decisions, List<Flip> flips) {}
 
-  /** Whose facts: a caller's identity and the image its SVID names ("" when it names none). */
-  private record FactsKey(String subject, String digest) {}
-
   /**
-   * What the store says of a caller, as read at {@code epoch} of {@link WorkloadStates}: the
-   * state of its image (and that image's identity), and its own identity's environment and
-   * status (null when no such identity is registered).
+   * What the store says of a caller's own identity: its environment and status (both null when
+   * no such identity is registered).
    */
-  private record Facts(Optional<WorkloadStates.State> state, String environment, String status,
-      long loadedNanos, long epoch) {}
+  private record Facts(String environment, String status) {}
+
+  private static final Facts UNREGISTERED = new Facts(null, null);
 
   /** A JWT-SVID validated for an audience: its subject, image, and until when it is valid. */
   private record Verified(String subject, String digest, long validUntil) {}
@@ -100,8 +95,6 @@ public final class DecisionService implements AutoCloseable {
   static final int MAX_VERIFIED = 50_000;
   /** How many callers' facts are remembered at most. */
   static final int MAX_FACTS = 100_000;
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(
-      DecisionService.class);
 
   private final Database db;
   private final Clock clock;
@@ -110,9 +103,8 @@ public final class DecisionService implements AutoCloseable {
   private final X509SvidValidator x509;
   private final WorkloadStates states;
   private final DecisionLog log;
-  private final Map<FactsKey, Facts> facts = new ConcurrentHashMap<>();
-  private final Set<FactsKey> refreshing = ConcurrentHashMap.newKeySet();
-  private final ExecutorService refresher;
+  /** Callers' identities' facts, under the same invalidation as the images' states. */
+  private final StateCache<String, Facts> facts;
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
   public DecisionService(Database db, AuditLog audit, Clock clock, PolicyService policies,
@@ -124,11 +116,8 @@ public final class DecisionService implements AutoCloseable {
       JwtSvidValidator validator, X509SvidValidator x509, WorkloadStates states,
       Duration flushInterval) {
     this.db = db;
-    this.refresher = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "imprint-decision-facts");
-      t.setDaemon(true);
-      return t;
-    });
+    this.facts = new StateCache<>(db, states.changes(), "imprint-decision-facts", FACTS_TTL,
+        MAX_FACTS, DecisionService::facts);
     this.clock = clock;
     this.policies = policies;
     this.validator = validator;
@@ -189,8 +178,9 @@ public final class DecisionService implements AutoCloseable {
   private Outcome decide(String subject, String digest, String via, String action,
       String resource, Map<String, String> context) {
     Map<String, String> ctx = new HashMap<>(context);
-    Facts a = facts(subject, digest);
-    Optional<WorkloadStates.State> state = a.state();
+    Facts a = facts.get(subject);
+    Optional<WorkloadStates.State> state = digest == null || digest.isEmpty() ? Optional.empty()
+        : states.of(digest);
     ctx.put("imageApproved", String.valueOf(state.map(WorkloadStates.State::imageLive)
         .orElse(false)));
     String status = state.map(WorkloadStates.State::identityStatus).orElse(a.status());
@@ -320,75 +310,15 @@ public final class DecisionService implements AutoCloseable {
     verified.put(key, fresh);
   }
 
-  /**
-   * What the store says of {@code subject} running image {@code digest} (empty: none), from
-   * memory on the request path. Facts are used for at most the facts TTL ({@link #FACTS_TTL}),
-   * and only while nothing changed: they are dropped as soon as the epoch of
-   * {@link WorkloadStates} moves (an identity disabled, enabled or offboarded, or an image
-   * retired, here or, through the store's notification, on another replica), and nothing is
-   * kept while that replica's notification listener is down. Facts past half their TTL are
-   * read again in the background while the cached ones answer, so a caller that asks at least
-   * that often never waits for the store; the request thread reads only facts it has none of
-   * (a first request, or the first after a change), or ones past their TTL.
-   */
-  private Facts facts(String subject, String digest) {
-    FactsKey key = new FactsKey(subject, digest == null ? "" : digest);
-    Facts f = facts.get(key);
-    if (f != null && f.epoch() == states.epoch() && states.cacheable()) {
-      long age = System.nanoTime() - f.loadedNanos();
-      if (age < FACTS_TTL_NANOS) {
-        if (age >= FACTS_TTL_NANOS / 2) {
-          refreshBehind(key);
-        }
-        return f;
+  /** The environment and status of the identity {@code subject}, read in {@code c}. */
+  private static Facts facts(java.sql.Connection c, String subject)
+      throws java.sql.SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT environment, status FROM"
+        + " identities WHERE spiffe_id = ?")) {
+      ps.setString(1, subject);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new Facts(rs.getString(1), rs.getString(2)) : UNREGISTERED;
       }
-    }
-    return load(key);
-  }
-
-  /** Reads the facts of {@code key} and keeps them when nothing changed meanwhile. */
-  private Facts load(FactsKey key) {
-    long now = System.nanoTime();
-    long epoch = states.epoch();
-    Facts loaded = db.read(c -> {
-      Optional<WorkloadStates.State> state = key.digest().isEmpty() ? Optional.empty()
-          : WorkloadStates.load(c, key.digest());
-      try (PreparedStatement ps = c.prepareStatement("SELECT environment, status FROM"
-          + " identities WHERE spiffe_id = ?")) {
-        ps.setString(1, key.subject());
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? new Facts(state, rs.getString(1), rs.getString(2), now, epoch)
-              : new Facts(state, null, null, now, epoch);
-        }
-      }
-    });
-    if (facts.size() >= MAX_FACTS) {
-      facts.clear();
-    }
-    if (states.epoch() == epoch && states.cacheable()) {
-      facts.put(key, loaded);
-    }
-    return loaded;
-  }
-
-  /** Reads {@code key}'s facts again on the refresher thread, once at a time per key. */
-  private void refreshBehind(FactsKey key) {
-    if (!refreshing.add(key)) {
-      return;
-    }
-    try {
-      refresher.execute(() -> {
-        try {
-          load(key);
-        } catch (RuntimeException e) {
-          // the cached facts answer until their TTL; after it a request reads them itself
-          LOG.debug("could not read the facts of {} again: {}", key.subject(), e.getMessage());
-        } finally {
-          refreshing.remove(key);
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      refreshing.remove(key); // closing
     }
   }
 
@@ -409,7 +339,7 @@ public final class DecisionService implements AutoCloseable {
   public Explanation explain(String subject, String action, String resource,
       Map<String, String> context) {
     Map<String, String> ctx = new HashMap<>(context);
-    Facts a = facts(subject, "");
+    Facts a = facts.get(subject);
     if (a.environment() != null) {
       ctx.putIfAbsent("environment", a.environment());
     }
@@ -567,7 +497,7 @@ public final class DecisionService implements AutoCloseable {
 
   @Override
   public void close() {
-    refresher.shutdownNow();
+    facts.close();
     log.close();
   }
 }

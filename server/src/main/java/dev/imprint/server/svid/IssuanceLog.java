@@ -2,16 +2,16 @@ package dev.imprint.server.svid;
 
 import dev.imprint.server.audit.AuditEvent;
 import dev.imprint.server.audit.AuditLog;
+import dev.imprint.server.auth.LastSeen;
 import dev.imprint.server.store.Database;
-import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -183,7 +183,7 @@ final class IssuanceLog implements AutoCloseable {
 
   private void write(List<Map.Entry<Key, Tally>> batch) {
     db.write(c -> {
-      Map<String, Long> seen = new TreeMap<>();
+      Map<String, Long> seen = new HashMap<>();
       for (Map.Entry<Key, Tally> e : batch) {
         Key k = e.getKey();
         Tally t = e.getValue();
@@ -208,18 +208,7 @@ final class IssuanceLog implements AutoCloseable {
           seen.merge(k.identityId(), t.last.toEpochMilli(), Math::max);
         }
       }
-      try (PreparedStatement ps = c.prepareStatement("UPDATE identities SET last_seen_at = ?"
-          + " WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)")) {
-        for (Map.Entry<String, Long> e : seen.entrySet()) {
-          ps.setLong(1, e.getValue());
-          ps.setString(2, e.getKey());
-          ps.setLong(3, e.getValue());
-          ps.addBatch();
-        }
-        if (!seen.isEmpty()) {
-          ps.executeBatch();
-        }
-      }
+      LastSeen.lastSeen(c, seen);
       return null;
     });
   }

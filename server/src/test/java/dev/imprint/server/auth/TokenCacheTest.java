@@ -1,5 +1,6 @@
 package dev.imprint.server.auth;
 
+import static dev.imprint.server.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imprint.server.audit.AuditLog;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,9 +26,11 @@ class TokenCacheTest {
 
   @ParameterizedTest
   @MethodSource("dev.imprint.server.testing.Stores#kinds")
-  void aRememberedTokenIsRefusedOnTheNextRequestOnceRevokedHere(Stores.Kind kind) {
+  void aRememberedTokenIsRefusedOnTheNextRequestOnceRevokedHere(Stores.Kind kind)
+      throws Exception {
     try (Database db = Stores.open(kind, dir);
         TokenService tokens = tokens(db)) {
+      await(tokens.changes()::cacheable); // PostgreSQL: once the listener is connected
       IssuedToken admin = tokens.create(Role.ADMIN, "admin", "test");
       IssuedToken t = tokens.create(Role.PIPELINE, "ci", "test");
       assertThat(tokens.authenticate(t.secret())).isPresent();
@@ -64,6 +68,32 @@ class TokenCacheTest {
     }
   }
 
+  /**
+   * Replicas of one PostgreSQL: a revocation on one reaches the other through the store's
+   * notification of the change (the one every cache of state follows), which forgets what it
+   * remembered, so the revoked token is refused there from the notification on, not only after
+   * the time to live.
+   */
+  @Test
+  void aRevocationOnAnotherReplicaIsForgottenHereWhenItsNotificationArrives() throws Exception {
+    try (Database db = Stores.open(Stores.Kind.POSTGRESQL, dir);
+        TokenService here = tokens(db);
+        TokenService there = tokens(db)) {
+      await(() -> here.changes().cacheable() && there.changes().cacheable());
+      here.create(Role.ADMIN, "admin", "test");
+      IssuedToken t = here.create(Role.PIPELINE, "ci", "test");
+      assertThat(here.authenticate(t.secret())).isPresent();
+      assertThat(here.remembered()).isEqualTo(1);
+      long epoch = here.changes().epoch();
+
+      assertThat(there.revoke(t.token().id(), "test")).isTrue();
+
+      await(() -> here.changes().epoch() != epoch);
+      assertThat(here.remembered()).as("forgotten on the notification").isZero();
+      assertThat(here.authenticate(t.secret())).isEmpty();
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("dev.imprint.server.testing.Stores#kinds")
   void aWrongSecretAnUnknownIdAndAChangeInFlightAreNeverRemembered(Stores.Kind kind) {
@@ -79,7 +109,7 @@ class TokenCacheTest {
       // a change whose transaction has not been decided yet: answered from the store, but not
       // remembered, so the change cannot be missed once it commits
       db.write(c -> {
-        tokens.changing();
+        tokens.changes().changed(c);
         assertThat(tokens.authenticate(t.secret())).isPresent();
         assertThat(tokens.remembered()).isZero();
         return null;

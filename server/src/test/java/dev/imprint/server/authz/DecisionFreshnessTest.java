@@ -3,6 +3,7 @@ package dev.imprint.server.authz;
 import static dev.imprint.server.authz.Grants.API;
 import static dev.imprint.server.authz.Grants.files;
 import static dev.imprint.server.authz.Grants.ok;
+import static dev.imprint.server.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imprint.authz.Decision;
@@ -10,11 +11,10 @@ import dev.imprint.server.ServerConfig;
 import dev.imprint.server.identity.IdentityService;
 import dev.imprint.server.svid.WorkloadStates;
 import dev.imprint.server.testing.Stores;
+import dev.imprint.server.testing.TableLock;
 import dev.imprint.server.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -112,6 +112,41 @@ class DecisionFreshnessTest {
   }
 
   /**
+   * A caller the server has decided for is decided again without a store statement: its
+   * JWT-SVID, its image's state and its identity's facts come from memory. With
+   * {@code identities} and {@code images} locked by another transaction (so any read of them
+   * waits for it), 200 decisions for it are all answered while the lock is held.
+   */
+  @Test
+  void aCachedCallerIsDecidedWithoutAStoreStatement() throws Exception {
+    try (TestServer s = TestServer.start(Stores.Kind.POSTGRESQL, dir)) {
+      String digest = Grants.workload(s, API);
+      ok(s.send("PUT", "/v1/grants", s.adminToken(), files(IMAGE_POLICY, null)), 200);
+      String svid = Grants.jwtSvid(s, digest, API, DecisionService.AUDIENCE);
+      DecisionService decisions = s.server().decisions();
+      await(s.server().svids().states()::cacheable);
+      assertThat(authorize(decisions, svid).allowed()).isTrue();
+      try (TableLock lock = TableLock.take(s.server().database(), "identities, images")) {
+        CompletableFuture<Long> allowed = CompletableFuture.supplyAsync(() -> {
+          long n = 0;
+          for (int i = 0; i < 200; i++) {
+            n += authorize(decisions, svid).allowed() ? 1 : 0;
+          }
+          return n;
+        });
+        assertThat(allowed.get(20, TimeUnit.SECONDS))
+            .as("decisions answered while the store's identities and images are locked")
+            .isEqualTo(200);
+      }
+    }
+  }
+
+  private static Decision authorize(DecisionService decisions, String svid) {
+    return decisions.authorize(svid, DecisionService.AUDIENCE, "svid", "read",
+        "topic:fresh/image", java.util.Map.of()).decision();
+  }
+
+  /**
    * A caller that keeps asking never waits for the store: facts past half their TTL are read
    * again behind the decision. With {@code identities} locked by another transaction (so any
    * read of the caller's facts waits for it), a decision made after the facts first read have
@@ -136,26 +171,10 @@ class DecisionFreshnessTest {
       assertThat(System.nanoTime() - again).as("the facts read again are within their TTL")
           .isLessThan(ttl * 9 / 10);
       assertThat(states.epoch()).as("nothing changed meanwhile").isEqualTo(epoch);
-      try (Connection lock = s.server().database().dataSource().getConnection()) {
-        try (Statement st = lock.createStatement()) {
-          // the pool ends a transaction idle for long; this one must outlast the wait below
-          st.execute("SET idle_in_transaction_session_timeout = 0");
-        }
-        lock.setAutoCommit(false);
-        try (Statement st = lock.createStatement()) {
-          st.execute("LOCK TABLE identities IN ACCESS EXCLUSIVE MODE");
-        }
+      try (TableLock lock = TableLock.take(s.server().database(), "identities")) {
         CompletableFuture<Decision> d = CompletableFuture.supplyAsync(() -> decide(s));
-        try {
-          assertThat(d.get(20, TimeUnit.SECONDS).allowed())
-              .as("answered while the store's identities are locked").isTrue();
-        } finally {
-          lock.rollback();
-          lock.setAutoCommit(true);
-          try (Statement st = lock.createStatement()) {
-            st.execute("RESET idle_in_transaction_session_timeout");
-          }
-        }
+        assertThat(d.get(20, TimeUnit.SECONDS).allowed())
+            .as("answered while the store's identities are locked").isTrue();
       }
     }
   }
@@ -189,16 +208,6 @@ class DecisionFreshnessTest {
         "topic:fresh/a").decision();
   }
 
-  /** Waits for an event (a notification, a policy reload); fails after a generous bound. */
-  private static void await(java.util.function.BooleanSupplier done) throws Exception {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("did not happen within 30 s");
-      }
-      Thread.sleep(20);
-    }
-  }
 
   private static ServerConfig replica(String jdbc, Path data, Path kek) {
     ServerConfig d = ServerConfig.defaults();

@@ -1,0 +1,107 @@
+package dev.imprint.server.svid;
+
+import static dev.imprint.server.svid.Workloads.ok;
+import static dev.imprint.server.testing.Eventually.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imprint.server.store.Database;
+import dev.imprint.server.store.StateChanges;
+import dev.imprint.server.testing.Stores;
+import dev.imprint.server.testing.TableLock;
+import dev.imprint.server.testing.TestServer;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The one cache of images' states that issuance, validation and decisions share: a retirement
+ * applies to the very next check, and an entry that expires under many readers is read from the
+ * store once, the readers that come meanwhile waiting for that read.
+ */
+class WorkloadStatesTest {
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @MethodSource("dev.imprint.server.testing.Stores#kinds")
+  void aRetiredImageIsRefusedByTheNextCheckThoughItsStateWasCached(Stores.Kind kind) {
+    try (TestServer s = TestServer.start(kind, dir)) {
+      String d = Workloads.estate(s);
+      WorkloadStates states = s.server().svids().states();
+      assertThat(states.of(d).orElseThrow().imageLive()).isTrue();
+      long loads = states.loads();
+      assertThat(states.of(d).orElseThrow().imageLive()).as("cached").isTrue();
+      assertThat(states.loads()).as("answered from memory").isEqualTo(loads);
+
+      ok(s.send("POST", "/v1/images/" + d + "/retire", s.adminToken(),
+          "{\"reason\":\"CVE-2026-1234\"}"), 200);
+
+      assertThat(states.of(d).orElseThrow().imageStatus()).isEqualTo("retired");
+      assertThat(states.of(d).orElseThrow().imageLive()).isFalse();
+    }
+  }
+
+  /**
+   * With {@code images} locked by another transaction, the first reader of the expired entry
+   * waits in the store; 16 readers arriving meanwhile must wait for its read, not start their
+   * own (a herd of reads on every expiry of a busy entry).
+   */
+  @Test
+  void anExpiredStateUnderConcurrentReadersIsReadFromTheStoreOnce() throws Exception {
+    try (TestServer s = TestServer.start(Stores.Kind.POSTGRESQL, dir)) {
+      String d = Workloads.estate(s);
+      Database db = s.server().database();
+      Duration ttl = Duration.ofMillis(200);
+      ExecutorService readers = Executors.newFixedThreadPool(16);
+      try (StateChanges changes = new StateChanges(db);
+          WorkloadStates states = new WorkloadStates(db, changes, false, ttl)) {
+        await(changes::cacheable);
+        assertThat(states.of(d)).isPresent();
+        Thread.sleep(ttl.toMillis() * 2); // expired: the next reader must read the store
+        long before = states.loads();
+        List<Future<Optional<WorkloadStates.State>>> reads = new ArrayList<>();
+        try (TableLock lock = TableLock.take(db, "images")) {
+          CountDownLatch started = new CountDownLatch(16);
+          for (int i = 0; i < 16; i++) {
+            reads.add(readers.submit(() -> {
+              started.countDown();
+              return states.of(d);
+            }));
+          }
+          started.await(30, TimeUnit.SECONDS);
+          await(() -> lockWaiters(db) >= 1);
+          // lets the other readers reach the cache while the first read waits for the lock
+          Thread.sleep(500);
+        }
+        for (Future<Optional<WorkloadStates.State>> r : reads) {
+          assertThat(r.get(30, TimeUnit.SECONDS).orElseThrow().imageLive()).isTrue();
+        }
+        assertThat(states.loads() - before).as("reads of the expired entry").isEqualTo(1);
+      } finally {
+        readers.shutdownNow();
+      }
+    }
+  }
+
+  private static long lockWaiters(Database db) {
+    return db.read(c -> {
+      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*)"
+          + " FROM pg_locks WHERE NOT granted AND relation = 'images'::regclass")) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+}
