@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imprint.server.ServerConfig;
+import dev.imprint.server.testing.Replicas;
 import dev.imprint.server.testing.Stores;
 import dev.imprint.server.testing.TestServer;
 import java.io.BufferedReader;
@@ -30,15 +31,9 @@ class AuditReplicasTest {
 
   @Test
   void concurrentAppendsThroughTwoServersInterleaveIntoOneVerifiableLog() throws Exception {
-    String jdbc = Stores.jdbcUrl(Stores.Kind.POSTGRESQL);
-    Path kek = dir.resolve("shared.kek");
-    Files.writeString(kek, Base64.getEncoder().encodeToString(new byte[] {
-        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
-        17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32}));
-    Files.setPosixFilePermissions(kek, java.nio.file.attribute.PosixFilePermissions
-        .fromString("rw-------")); // the server refuses a key file others can read
-    try (TestServer a = TestServer.start(config(jdbc, dir.resolve("a"), kek));
-        TestServer b = TestServer.start(config(jdbc, dir.resolve("b"), kek))) {
+    try (Replicas pair = Replicas.start(dir)) {
+      TestServer a = pair.a();
+      TestServer b = pair.b();
       String admin = a.adminToken();
       assertThat(b.adminToken()).isNull();
       Set<String> acked = ConcurrentHashMap.newKeySet();
@@ -94,15 +89,15 @@ class AuditReplicasTest {
   @Test
   void eachReplicaKeepsItsOwnCheckpointFileAndChecksTheStoreAgainstIt() throws Exception {
     String jdbc = Stores.jdbcUrl(Stores.Kind.POSTGRESQL);
-    Path kek = sharedKek();
+    Path kek = Replicas.sharedKek(dir);
     Path fileA = dir.resolve("host-a").resolve("audit-checkpoint");
     Path fileB = dir.resolve("host-b").resolve("audit-checkpoint");
-    ServerConfig configA = config(jdbc, dir.resolve("a"), kek)
+    ServerConfig configA = Replicas.config(jdbc, dir.resolve("a"), kek)
         .withCheckpointInterval(java.time.Duration.ZERO).withAuditCheckpointFile(fileA);
-    ServerConfig configB = config(jdbc, dir.resolve("b"), kek)
+    ServerConfig configB = Replicas.config(jdbc, dir.resolve("b"), kek)
         .withCheckpointInterval(java.time.Duration.ofMillis(100)).withAuditCheckpointFile(fileB);
     Path fileC = dir.resolve("host-c").resolve("audit-checkpoint");
-    ServerConfig configC = config(jdbc, dir.resolve("c"), kek)
+    ServerConfig configC = Replicas.config(jdbc, dir.resolve("c"), kek)
         .withCheckpointInterval(java.time.Duration.ZERO).withAuditCheckpointFile(fileC);
     String admin;
     String signedByA;
@@ -157,24 +152,12 @@ class AuditReplicasTest {
         .get("verifierKey").asText());
   }
 
-  private Path sharedKek() throws java.io.IOException {
-    Path kek = dir.resolve("shared.kek");
-    byte[] raw = new byte[32];
-    for (int i = 0; i < raw.length; i++) {
-      raw[i] = (byte) (i + 1);
-    }
-    Files.writeString(kek, Base64.getEncoder().encodeToString(raw));
-    Files.setPosixFilePermissions(kek, java.nio.file.attribute.PosixFilePermissions
-        .fromString("rw-------"));
-    return kek;
-  }
-
   @Test
   void aReplicaWithADifferentKeyEncryptionKeyIsRefusedAtStart() throws Exception {
     String jdbc = Stores.jdbcUrl(Stores.Kind.POSTGRESQL);
-    try (TestServer a = TestServer.start(config(jdbc, dir.resolve("a"), null))) {
+    try (TestServer a = TestServer.start(Replicas.config(jdbc, dir.resolve("a"), null))) {
       assertThat(a.adminToken()).isNotNull();
-      assertThatThrownBy(() -> TestServer.start(config(jdbc, dir.resolve("b"), null)))
+      assertThatThrownBy(() -> TestServer.start(Replicas.config(jdbc, dir.resolve("b"), null)))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("does not decrypt the stored 'audit-ed25519' key")
           .hasMessageNotContaining(Files.readString(dir.resolve("a").resolve("kek")).strip());
@@ -196,12 +179,6 @@ class AuditReplicasTest {
       });
       assertThat(Base64.getDecoder().decode(stored)).hasSize(12 + 32 + 16);
     }
-  }
-
-  private static ServerConfig config(String jdbc, Path data, Path kek) {
-    ServerConfig d = ServerConfig.defaults();
-    return new ServerConfig("127.0.0.1", 0, data, jdbc, d.trustDomain(), null, null, false,
-        d.logFormat(), d.maxBodyBytes(), null, kek);
   }
 
   private static JsonNode read(String body) {

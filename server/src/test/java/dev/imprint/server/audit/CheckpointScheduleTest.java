@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imprint.server.ServerConfig;
 import dev.imprint.server.store.Database;
+import dev.imprint.server.testing.Replicas;
 import dev.imprint.server.testing.Stores;
 import dev.imprint.server.testing.TestServer;
 import java.io.BufferedReader;
@@ -212,17 +213,9 @@ class CheckpointScheduleTest {
   @Test
   void twoServersOnOnePostgresSigningTogetherStoreOneVerifiableCheckpointPerSize()
       throws Exception {
-    String jdbc = Stores.jdbcUrl(Stores.Kind.POSTGRESQL);
-    Path kek = dir.resolve("shared.kek");
-    byte[] kekBytes = new byte[32];
-    for (int i = 0; i < 32; i++) {
-      kekBytes[i] = (byte) (i + 1);
-    }
-    Files.writeString(kek, Base64.getEncoder().encodeToString(kekBytes));
-    Files.setPosixFilePermissions(kek, java.nio.file.attribute.PosixFilePermissions
-        .fromString("rw-------")); // the server refuses a key file others can read
-    try (TestServer a = TestServer.start(config(jdbc, dir.resolve("a"), kek, SHORT));
-        TestServer b = TestServer.start(config(jdbc, dir.resolve("b"), kek, SHORT))) {
+    try (Replicas pair = Replicas.start(dir, c -> c.withCheckpointInterval(SHORT))) {
+      TestServer a = pair.a();
+      TestServer b = pair.b();
       String admin = a.adminToken();
       List<Thread> threads = new ArrayList<>();
       for (TestServer s : List.of(a, b, a, b)) {
@@ -260,9 +253,7 @@ class CheckpointScheduleTest {
   }
 
   private static ServerConfig config(String jdbc, Path data, Path kek, Duration interval) {
-    ServerConfig d = ServerConfig.defaults();
-    return new ServerConfig("127.0.0.1", 0, data, jdbc, d.trustDomain(), null, null, false,
-        d.logFormat(), d.maxBodyBytes(), null, kek).withCheckpointInterval(interval);
+    return Replicas.config(jdbc, data, kek).withCheckpointInterval(interval);
   }
 
   private static void assertSignedHeadsOfTheLog(AuditService audit, List<Row> rows) {

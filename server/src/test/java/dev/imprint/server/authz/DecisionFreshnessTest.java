@@ -7,15 +7,13 @@ import static dev.imprint.server.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imprint.authz.Decision;
-import dev.imprint.server.ServerConfig;
 import dev.imprint.server.identity.IdentityService;
 import dev.imprint.server.svid.WorkloadStates;
+import dev.imprint.server.testing.Replicas;
 import dev.imprint.server.testing.Stores;
 import dev.imprint.server.testing.TableLock;
 import dev.imprint.server.testing.TestServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -64,10 +62,9 @@ class DecisionFreshnessTest {
 
   @Test
   void anotherReplicaDeniesOnceTheChangesNotificationHasArrived() throws Exception {
-    String jdbc = Stores.jdbcUrl(Stores.Kind.POSTGRESQL);
-    Path kek = kek();
-    try (TestServer a = TestServer.start(replica(jdbc, dir.resolve("a"), kek));
-        TestServer b = TestServer.start(replica(jdbc, dir.resolve("b"), kek))) {
+    try (Replicas pair = Replicas.start(dir)) {
+      TestServer a = pair.a();
+      TestServer b = pair.b();
       Grants.identity(a, API, "prod");
       ok(a.send("PUT", "/v1/grants", a.adminToken(), files(POLICY, null)), 200);
       WorkloadStates states = b.server().svids().states();
@@ -88,10 +85,9 @@ class DecisionFreshnessTest {
 
   @Test
   void anotherReplicaDeniesARetiredImageOnceTheChangesNotificationHasArrived() throws Exception {
-    String jdbc = Stores.jdbcUrl(Stores.Kind.POSTGRESQL);
-    Path kek = kek();
-    try (TestServer a = TestServer.start(replica(jdbc, dir.resolve("a"), kek));
-        TestServer b = TestServer.start(replica(jdbc, dir.resolve("b"), kek))) {
+    try (Replicas pair = Replicas.start(dir)) {
+      TestServer a = pair.a();
+      TestServer b = pair.b();
       String digest = Grants.workload(a, API);
       ok(a.send("PUT", "/v1/grants", a.adminToken(), files(IMAGE_POLICY, null)), 200);
       WorkloadStates states = b.server().svids().states();
@@ -191,27 +187,8 @@ class DecisionFreshnessTest {
         "topic:fresh/image").decision();
   }
 
-  private Path kek() throws Exception {
-    Path kek = dir.resolve("shared.kek");
-    byte[] raw = new byte[32];
-    for (int i = 0; i < raw.length; i++) {
-      raw[i] = (byte) (13 * i + 1);
-    }
-    Files.writeString(kek, Base64.getEncoder().encodeToString(raw));
-    Files.setPosixFilePermissions(kek, java.nio.file.attribute.PosixFilePermissions
-        .fromString("rw-------"));
-    return kek;
-  }
-
   private static Decision decide(TestServer s) {
     return s.server().decisions().authorizeAttested(API, UNREGISTERED, "test", "read",
         "topic:fresh/a").decision();
-  }
-
-
-  private static ServerConfig replica(String jdbc, Path data, Path kek) {
-    ServerConfig d = ServerConfig.defaults();
-    return new ServerConfig("127.0.0.1", 0, data, jdbc, d.trustDomain(), null, null, false,
-        d.logFormat(), d.maxBodyBytes(), null, kek);
   }
 }

@@ -3,15 +3,14 @@ package dev.imprint.server.dbcreds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.imprint.server.ServerConfig;
 import dev.imprint.server.testing.AuditActions;
-import dev.imprint.server.testing.Stores;
+import dev.imprint.server.testing.Replicas;
 import dev.imprint.server.testing.TestServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -32,17 +31,9 @@ class DbLeaseReplicasTest {
   @Test
   void twoReplicasReapingAtOnceDropAndAuditEachLeaseOnce() throws Exception {
     TargetPostgres.get();
-    String jdbc = Stores.jdbcUrl(Stores.Kind.POSTGRESQL);
-    Path kek = dir.resolve("shared.kek");
-    byte[] raw = new byte[32];
-    for (int i = 0; i < raw.length; i++) {
-      raw[i] = (byte) (7 * i + 3);
-    }
-    Files.writeString(kek, Base64.getEncoder().encodeToString(raw));
-    Files.setPosixFilePermissions(kek, java.nio.file.attribute.PosixFilePermissions
-        .fromString("rw-------"));
-    try (TestServer a = TestServer.start(config(jdbc, dir.resolve("a"), kek));
-        TestServer b = TestServer.start(config(jdbc, dir.resolve("b"), kek))) {
+    try (Replicas pair = Replicas.start(dir)) {
+      TestServer a = pair.a();
+      TestServer b = pair.b();
       DbEstate.register(a);
       String svid = DbEstate.svid(a, DbEstate.workload(a, DbEstate.API), DbEstate.API);
       DbEstate.grants(a, DbEstate.API_GRANTS);
@@ -62,7 +53,10 @@ class DbLeaseReplicasTest {
         t.join(60_000);
       }
       assertThat(ids).as("every concurrent issue succeeded").hasSize(LEASES);
-      Thread.sleep(6_000);
+      // the reapers start once every lease has expired (expires_at <= now), not a fixed while
+      Instant last = ids.stream().map(id -> a.server().dbLeases().find(id).orElseThrow()
+          .expiresAt()).max(Comparator.naturalOrder()).orElseThrow();
+      Thread.sleep(Math.max(0, Duration.between(Instant.now(), last).toMillis() + 1));
       CountDownLatch go = new CountDownLatch(1);
       List<Thread> reapers = new ArrayList<>();
       for (TestServer s : List.of(a, b, a, b)) {
@@ -95,17 +89,9 @@ class DbLeaseReplicasTest {
   @Test
   void aServerRemovedThroughOneReplicaHasItsPoolsClosedOnTheOtherBySweep() throws Exception {
     TargetPostgres.get();
-    String jdbc = Stores.jdbcUrl(Stores.Kind.POSTGRESQL);
-    Path kek = dir.resolve("shared.kek");
-    byte[] raw = new byte[32];
-    for (int i = 0; i < raw.length; i++) {
-      raw[i] = (byte) (5 * i + 1);
-    }
-    Files.writeString(kek, Base64.getEncoder().encodeToString(raw));
-    Files.setPosixFilePermissions(kek, java.nio.file.attribute.PosixFilePermissions
-        .fromString("rw-------"));
-    try (TestServer a = TestServer.start(config(jdbc, dir.resolve("a"), kek));
-        TestServer b = TestServer.start(config(jdbc, dir.resolve("b"), kek))) {
+    try (Replicas pair = Replicas.start(dir)) {
+      TestServer a = pair.a();
+      TestServer b = pair.b();
       DbEstate.register(a);
       String svid = DbEstate.svid(a, DbEstate.workload(a, DbEstate.API), DbEstate.API);
       DbEstate.grants(a, DbEstate.API_GRANTS);
@@ -120,11 +106,5 @@ class DbLeaseReplicasTest {
       b.server().dbLeases().reap();
       assertThat(b.server().dbServers().openPools()).as("closed by B's next sweep").isEmpty();
     }
-  }
-
-  private static ServerConfig config(String jdbc, Path data, Path kek) {
-    ServerConfig d = ServerConfig.defaults();
-    return new ServerConfig("127.0.0.1", 0, data, jdbc, d.trustDomain(), null, null, false,
-        d.logFormat(), d.maxBodyBytes(), null, kek);
   }
 }

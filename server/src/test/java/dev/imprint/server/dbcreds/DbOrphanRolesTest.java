@@ -8,17 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.imprint.server.testing.AuditActions;
+import dev.imprint.server.testing.Replicas;
 import dev.imprint.server.testing.Stores;
 import dev.imprint.server.testing.TestServer;
-import dev.imprint.server.ServerConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -90,17 +87,10 @@ class DbOrphanRolesTest {
    */
   @Test
   void twoReplicasDroppingTheSameOrphanAuditItOnce() throws Exception {
-    String jdbc = Stores.jdbcUrl(Stores.Kind.POSTGRESQL);
-    Path kek = dir.resolve("shared.kek");
-    byte[] raw = new byte[32];
-    for (int i = 0; i < raw.length; i++) {
-      raw[i] = (byte) (11 * i + 5);
-    }
-    Files.writeString(kek, Base64.getEncoder().encodeToString(raw));
-    Files.setPosixFilePermissions(kek, PosixFilePermissions.fromString("rw-------"));
     List<String> roles = new ArrayList<>();
-    try (TestServer a = TestServer.start(replica(jdbc, dir.resolve("a"), kek));
-        TestServer b = TestServer.start(replica(jdbc, dir.resolve("b"), kek))) {
+    try (Replicas pair = Replicas.start(dir)) {
+      TestServer a = pair.a();
+      TestServer b = pair.b();
       DbEstate.register(a);
       DbServer server = a.server().dbServers().find(DbEstate.SERVER).orElseThrow();
       for (int i = 0; i < 5; i++) {
@@ -155,12 +145,6 @@ class DbOrphanRolesTest {
         }
       }
     }
-  }
-
-  private static ServerConfig replica(String jdbc, Path data, Path kek) {
-    ServerConfig d = ServerConfig.defaults();
-    return new ServerConfig("127.0.0.1", 0, data, jdbc, d.trustDomain(), null, null, false,
-        d.logFormat(), d.maxBodyBytes(), null, kek);
   }
 
   private static void asAdmin(String... sql) throws SQLException {
