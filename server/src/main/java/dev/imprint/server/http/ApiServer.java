@@ -96,6 +96,10 @@ public final class ApiServer {
       cfg.startup.showOldJavalinVersionWarning = false;
       cfg.http.maxRequestSize = settings.maxBodyBytes();
       cfg.http.prefer405over404 = true;
+      // Javalin copies a result stream to the response through a buffer of this size, allocated
+      // afresh for every response (32 KiB by default); every result here is bytes that
+      // ResponseBody writes itself, so the copy only ever sees an empty stream
+      cfg.http.responseBufferSize = ResponseBody.COPY_BUFFER_BYTES;
       cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
       cfg.jetty.threadPool = new QueuedThreadPool(ApiCapacity.THREADS, 8, 60_000);
       if (settings.jettyCustomizer() != null) {
@@ -131,7 +135,12 @@ public final class ApiServer {
         ctx.header("X-Content-Type-Options", "nosniff");
       });
       cfg.routes.beforeMatched(ctx -> authorize(ctx, tokens));
-      cfg.routes.after(ctx -> record(ctx, timers));
+      ResponseBody bodies = new ResponseBody(
+          cfg.http.compressionStrategy.getDefaultMinSizeForCompression());
+      cfg.routes.after(ctx -> {
+        record(ctx, timers);
+        bodies.write(ctx);
+      });
       cfg.routes.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
       cfg.routes.exception(StoreException.class, (e, ctx) -> {
         if (e.retryAfterSeconds() > 0) {
@@ -319,7 +328,7 @@ public final class ApiServer {
     p.extensions().forEach((k, v) -> body.set(k, Json.MAPPER.valueToTree(v)));
     try {
       ctx.status(p.status()).contentType("application/problem+json")
-          .result(Json.MAPPER.writeValueAsString(body));
+          .result(Json.MAPPER.writeValueAsBytes(body));
     } catch (JsonProcessingException e) {
       ctx.status(500).result("{}");
     }
