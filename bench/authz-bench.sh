@@ -12,9 +12,9 @@
 #      (default 0.1,0.25,0.5) of (a)'s throughput or OPEN_RATE requests/s, from CLIENTS clients
 #      in open loop, latency from each request's scheduled start (p50/p99/p99.9), each rate also
 #      for a trivial authenticated call (the floor); then up to which rate p99 < 1 ms held.
-#      The latency target is judged on (b) (docs/performance.md says why). The server runs as
-#      `imprint server` in its own JVM (IN_PROCESS=1: in the load generator's, as before), so its
-#      CPU time, collections and safepoints are reported apart from the clients'. DRIVER=wrk
+#      The latency target is judged on (b) (docs/performance.md says why). With SERVER_PROCESS=1
+#      the server runs as `imprint server` in its own JVM, so its CPU time, collections and
+#      safepoints are reported apart from the clients' (then give it a WARMUP of minutes). DRIVER=wrk
 #      measures (a) with wrk (installed on demand) instead of the Java clients; (b) stays Java's.
 #
 #   bench/authz-bench.sh                                 # everything
@@ -74,7 +74,7 @@ out="$here/results/authz-latest.md"
     echo "(a) saturation throughput, $clients closed-loop clients (each sends when its last"
     echo "request is answered; latency from send to answer):"
     echo
-    [ -n "${IN_PROCESS:-}" ] || ./imprint --version >/dev/null
+    [ -z "${SERVER_PROCESS:-}" ] || ./imprint --version >/dev/null
     # shellcheck disable=SC2046
     java -Xss4m ${BENCH_JAVA_OPTS:-} -cp "$jar" dev.imprint.bench.load.LoadGenerator \
       $(bench_server_args) $(bench_driver_args) --scenario authz --clients "$clients" --seconds "$seconds" --warmup "$warmup" \

@@ -22,10 +22,13 @@ bench_header() {
   echo "- java: $(java -version 2>&1 | sed -n 1p)"
 }
 
-# The server-process switch the scripts pass by default: each scenario's server is the real
-# `imprint server` in a JVM of its own (IN_PROCESS=1: in the load generator's JVM, as before).
+# The server-process switch, with SERVER_PROCESS=1: each scenario's server is the real
+# `imprint server` in a JVM of its own. Not the default: a fresh server JVM per scenario spends
+# most of a short warm-up compiling (measured 2026-12-07: 43 s of JIT time in its first 31 s, 58 s
+# of CPU), so its CPU per request measures the JIT unless WARMUP is minutes; in the load
+# generator's JVM every scenario runs on code the ones before it compiled.
 bench_server_args() {
-  if [ -z "${IN_PROCESS:-}" ]; then
+  if [ -n "${SERVER_PROCESS:-}" ]; then
     echo "--server-process"
   fi
 }

@@ -11,8 +11,9 @@
 #   bench/server-bench.sh --scenario audit-append --store postgresql --runs 5   # the yardstick
 #   DRIVER=wrk CLIENTS=16,64 bench/server-bench.sh --scenario identity   # issue 10's ratio
 #
-# Each scenario's server runs as `imprint server` in its own JVM (IN_PROCESS=1: inside the load
-# generator's, as before); SERVER_JAVA_OPTS adds JVM options to it. DRIVER=wrk drives the
+# Each scenario's server runs inside the load generator's JVM, warmed by the scenarios before it;
+# SERVER_PROCESS=1 runs it as `imprint server` in its own JVM (give it a WARMUP of minutes: a
+# fresh JVM spends a short one compiling), and SERVER_JAVA_OPTS adds JVM options to that one. DRIVER=wrk drives the
 # closed-loop rows with wrk (installed on demand from Debian's packages) instead of Java clients.
 #
 # Extra arguments go to dev.imprint.bench.load.LoadGenerator. Prints Markdown tables and writes
@@ -28,7 +29,7 @@ cd "$root"
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
 jar="$(bench_jar server-bench)"
-[ -n "${IN_PROCESS:-}" ] || ./imprint --version >/dev/null   # the launcher builds its jar once
+[ -z "${SERVER_PROCESS:-}" ] || ./imprint --version >/dev/null   # the launcher builds its jar once
 driver_args="$(bench_driver_args)"
 
 mkdir -p "$here/results"
@@ -37,7 +38,7 @@ out="$here/results/server-latest.md"
   echo "# Control-plane load benchmark"
   echo
   bench_header
-  echo "- command: \`CLIENTS=$clients SECONDS_PER_RUN=$seconds WARMUP=$warmup${DRIVER:+ DRIVER=$DRIVER}${IN_PROCESS:+ IN_PROCESS=$IN_PROCESS} bench/server-bench.sh $*\`"
+  echo "- command: \`CLIENTS=$clients SECONDS_PER_RUN=$seconds WARMUP=$warmup${DRIVER:+ DRIVER=$DRIVER}${SERVER_PROCESS:+ SERVER_PROCESS=$SERVER_PROCESS} bench/server-bench.sh $*\`"
   [ -z "$driver_args" ] || echo "- wrk: $(dpkg-query -W -f '${Version}' wrk 2>/dev/null || echo '?')"
   echo
   # shellcheck disable=SC2046
