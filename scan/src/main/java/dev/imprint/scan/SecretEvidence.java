@@ -27,20 +27,22 @@ public final class SecretEvidence {
   private final byte[] digest;
   private final boolean format;
   private final boolean placeholder;
+  private final boolean guessable;
 
   private SecretEvidence(String redacted, byte[] digest, boolean format, boolean placeholder,
-      FingerprintKey key) {
+      boolean guessable, FingerprintKey key) {
     this.redacted = redacted;
     this.digest = digest;
     this.format = format;
     this.placeholder = placeholder;
-    this.fingerprint = key.fingerprint(digest);
+    this.guessable = guessable;
+    this.fingerprint = (guessable ? FingerprintKey.ephemeral() : key).fingerprint(digest);
   }
 
   /** Evidence of a value bound to a name (a password, a generic token): nothing of it shown. */
   public static SecretEvidence of(String raw) {
     return new SecretEvidence(redact(raw, false), digest(raw), false,
-        Secrets.isPlaceholder(raw), FingerprintKey.ephemeral());
+        Secrets.isPlaceholder(raw), Secrets.isGuessable(raw), FingerprintKey.ephemeral());
   }
 
   /**
@@ -50,12 +52,15 @@ public final class SecretEvidence {
    */
   public static SecretEvidence ofFormat(String raw) {
     return new SecretEvidence(redact(raw, true), digest(raw), true,
-        Secrets.isPlaceholder(raw), FingerprintKey.ephemeral());
+        Secrets.isPlaceholder(raw), false, FingerprintKey.ephemeral());
   }
 
-  /** The same evidence fingerprinted under another key. */
+  /**
+   * The same evidence fingerprinted under another key; a {@linkplain #guessable() guessable}
+   * value stays under this process's random key, whatever the key given.
+   */
   public SecretEvidence keyed(FingerprintKey key) {
-    return new SecretEvidence(redacted, digest, format, placeholder, key);
+    return new SecretEvidence(redacted, digest, format, placeholder, guessable, key);
   }
 
   /** A form safe to print, e.g. {@code AKIA************(20)} or {@code ********(18)}. */
@@ -63,9 +68,31 @@ public final class SecretEvidence {
     return redacted;
   }
 
-  /** The first 16 hex digits of HMAC-SHA256 of the value under the scan's key. */
+  /**
+   * The first 16 hex digits of HMAC-SHA256 of the value under the scan's key, or under this
+   * process's random key when the value is {@linkplain #guessable() guessable}.
+   */
   public String fingerprint() {
     return fingerprint;
+  }
+
+  /**
+   * Whether the value is weak enough to guess ({@link Secrets#isGuessable}: a short or dictionary
+   * password, {@code root}, {@code changeme1}): its fingerprint is never made under a configured
+   * key, so that holding the key does not let anyone test a dictionary against a report. It
+   * links the places of the value within one report only. Provider-format credentials are
+   * random by their format and never guessable.
+   */
+  public boolean guessable() {
+    return guessable;
+  }
+
+  /**
+   * The fingerprint as reports print it: a guessable value's says that it holds for this report
+   * only, e.g. {@code 8e812e4d35bb8798, this report only: a guessable value}.
+   */
+  public String fingerprintText() {
+    return guessable ? fingerprint + ", this report only: a guessable value" : fingerprint;
   }
 
   /** Whether the value was recognised by a provider-format detector. */
@@ -100,7 +127,7 @@ public final class SecretEvidence {
     return raw.substring(0, end) + "*".repeat(Math.min(8, Math.max(4, n - shown))) + "(" + n + ")";
   }
 
-  private static byte[] digest(String raw) {
+  static byte[] digest(String raw) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       sha.update(DOMAIN.getBytes(StandardCharsets.UTF_8));

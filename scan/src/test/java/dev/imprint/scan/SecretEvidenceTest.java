@@ -33,23 +33,24 @@ class SecretEvidenceTest {
   @Test
   void fingerprintDependsOnTheKeySoAReaderWithoutItCannotTestGuesses() throws Exception {
     FingerprintKey other = FingerprintKey.of("x".repeat(32));
-    SecretEvidence e = SecretEvidence.of("Summer2024!");
+    SecretEvidence e = SecretEvidence.of("q7Z!x9Lm2pR4#vT8");
     assertThat(e.keyed(KEY).fingerprint()).isNotEqualTo(e.keyed(other).fingerprint())
         .isNotEqualTo(e.keyed(FingerprintKey.ephemeral()).fingerprint());
     // The unkeyed digest of 0.1 (the attack: hash guesses and compare) is not what is shown.
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    String unkeyed = HexFormat.of().formatHex(sha.digest(("imprint-secret-v1\0Summer2024!")
+    String unkeyed = HexFormat.of().formatHex(sha.digest(("imprint-secret-v1\0q7Z!x9Lm2pR4#vT8")
         .getBytes(StandardCharsets.UTF_8)), 0, 8);
     assertThat(e.keyed(KEY).fingerprint()).isNotEqualTo(unkeyed);
     assertThat(e.legacyFingerprint()).isEqualTo(unkeyed);
-    assertThat(e.toString()).doesNotContain(unkeyed).doesNotContain("Summer");
+    assertThat(e.toString()).doesNotContain(unkeyed).doesNotContain("q7Z!");
   }
 
   @Test
   void aConfiguredKeyIsStableAcrossInstancesAndTheEphemeralOneIsNotConfigured() {
     String text = "0123456789abcdef0123456789abcdef";
-    assertThat(SecretEvidence.of("v4lue-123").keyed(FingerprintKey.of(text)).fingerprint())
-        .isEqualTo(SecretEvidence.of("v4lue-123").keyed(FingerprintKey.of(" " + text + "\n"))
+    String value = "v4lue-Qx9#Lm2pR7t";
+    assertThat(SecretEvidence.of(value).keyed(FingerprintKey.of(text)).fingerprint())
+        .isEqualTo(SecretEvidence.of(value).keyed(FingerprintKey.of(" " + text + "\n"))
             .fingerprint());
     assertThat(FingerprintKey.of(text).configured()).isTrue();
     assertThat(FingerprintKey.ephemeral().configured()).isFalse();

@@ -139,6 +139,7 @@ final class DockerfileChecks {
       case "ENV", "LABEL", "ARG" -> pairs(ins);
       case "COPY", "ADD" -> copy(ins, stage);
       case "RUN" -> run(ins, runtime(stage));
+      case "CMD", "ENTRYPOINT", "HEALTHCHECK" -> startSecrets(ins);
       default -> { }
     }
     for (Heredoc h : ins.heredocs()) {
@@ -592,9 +593,41 @@ final class DockerfileChecks {
 
   // Secrets written in commands: docker login -p, URL credentials, curl -u, TOKEN=literal.
   private void commandSecret(Shell.Command c, Location at) {
-    CommandLine.secret(c).ifPresent(found -> reportSecret(DockerfileRules.RUN_SECRET, at,
-        "RUN writes a literal secret (" + found.what() + ")", found.value()));
+    commandSecret(c, at, "RUN");
   }
+
+  private void commandSecret(Shell.Command c, Location at, String keyword) {
+    CommandLine.secret(c).ifPresent(found -> reportSecret(DockerfileRules.RUN_SECRET, at,
+        keyword + " writes a literal secret (" + found.what() + ")", found.value()));
+  }
+
+  /**
+   * A credential on the command a container starts with or checks its health with: CMD,
+   * ENTRYPOINT and HEALTHCHECK are stored in the image's configuration, where {@code docker
+   * inspect} shows them to whoever can pull the image ({@code HEALTHCHECK CMD mysqladmin ping
+   * -uroot -pS3cret}, {@code CMD ["redis-server", "--requirepass", "S3cret"]}).
+   */
+  private void startSecrets(Instruction ins) {
+    List<Script> scripts = scripts(ins);
+    if (ins.is("HEALTHCHECK") && !ins.isExecForm()) {
+      Matcher cmd = HEALTHCHECK_CMD.matcher(ins.arguments());
+      if (!cmd.lookingAt()) {
+        return;
+      }
+      // Blank out the options and CMD, keeping offsets, so findings point into the command.
+      scripts = List.of(new Script(" ".repeat(cmd.end()) + ins.arguments().substring(cmd.end()),
+          ins, true, ins.line()));
+    }
+    for (Script s : scripts) {
+      for (Shell.Command c : Shell.commands(s.text())) {
+        commandSecret(c, loc(s, c.offset()), ins.keyword());
+      }
+    }
+  }
+
+  /** The options and the CMD word before a HEALTHCHECK's shell-form command. */
+  private static final Pattern HEALTHCHECK_CMD =
+      Pattern.compile("\\s*(?:--[a-z-]{1,30}=\\S{1,60}\\s+){0,8}(?i:CMD)\\s+");
 
   private void textChecks(Script s, Instruction ins) {
     Matcher m = URL_CREDS.matcher(s.text());

@@ -203,10 +203,14 @@ final class DockerfileRules {
           + "/var/lib/apt/lists/*', 'apk add --no-cache pkg=ver', 'dnf install -y pkg-ver'.",
       "RUN apt-get update\nRUN apt-get install -y curl",
       "RUN apt-get update && apt-get install -y curl=8.5.0-2");
-  static final Rule RUN_SECRET = rule("IMP-DOCKER-026", "Secret written in a RUN command",
+  static final Rule RUN_SECRET = rule("IMP-DOCKER-026",
+      "Secret written in a RUN, CMD, ENTRYPOINT or HEALTHCHECK command",
       CRITICAL, NHI2,
       "A credential in a RUN command (docker login -p, a token in a git URL, curl -u user:pass, "
-          + "an inline TOKEN=...) is stored in the Dockerfile and in the image history.",
+          + "an inline TOKEN=...) is stored in the Dockerfile and in the image history; one on"
+          + " the command of CMD, ENTRYPOINT or HEALTHCHECK (mysqladmin ping -pS3cret,"
+          + " redis-server --requirepass S3cret) is stored in the image's configuration, which"
+          + " docker inspect shows to everyone who can pull the image.",
       SECRET_FIX, "RUN git clone https://ci:ghp_xxxxxxxx@github.com/org/repo",
       "RUN --mount=type=secret,id=gh git -c http.extraHeader=\"Authorization: Bearer "
           + "$(cat /run/secrets/gh)\" clone https://github.com/org/repo");

@@ -150,25 +150,48 @@ record WorkloadCheck(SourceFile file, Sink sink, KubernetesObject obj, ScanSetti
     }
   }
 
-  /** A credential written on the container's command line (command and args, exec form). */
+  /**
+   * A credential written on a command the container runs: its command and args, the exec
+   * commands of its liveness, readiness and startup probes, and of its postStart and preStop
+   * hooks (each exec form; the kubelet runs them with the container's environment, so
+   * {@code sh -c 'mysqladmin ping -p"$MYSQL_ROOT_PASSWORD"'} holds no literal).
+   */
   private void commandLine(Container c) {
+    List<YamlNode> main = new java.util.ArrayList<>();
+    for (String k : List.of("command", "args")) {
+      c.node().list(k).forEach(main::add);
+    }
+    commandSecrets(c, main, "command line", "command/");
+    for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+      commandSecrets(c, c.node().map(probe).map("exec").list("command"), probe + " command",
+          probe + "/");
+    }
+    for (String hook : List.of("postStart", "preStop")) {
+      commandSecrets(c, c.node().map("lifecycle").map(hook).map("exec").list("command"),
+          hook + " hook", hook + "/");
+    }
+  }
+
+  private void commandSecrets(Container c, Iterable<YamlNode> nodes, String where,
+      String keyPrefix) {
     List<YamlNode> items = new java.util.ArrayList<>();
     List<String> words = new java.util.ArrayList<>();
-    for (String k : List.of("command", "args")) {
-      for (YamlNode a : c.node().list(k)) {
-        if (a.text() != null) {
-          items.add(a);
-          words.add(a.text());
-        }
+    for (YamlNode a : nodes) {
+      if (a.text() != null) {
+        items.add(a);
+        words.add(a.text());
       }
+    }
+    if (items.isEmpty()) {
+      return;
     }
     for (CommandLine.Secret s : CommandLine.secrets(CommandLine.execForm(words))) {
       YamlNode at = items.stream().filter(a -> a.text().contains(s.value())).findFirst()
           .orElse(items.get(0));
       sink.report(HARDCODED_SECRET.at(file.location(at.line(), at.column()), "container '"
-              + c.name() + "' of " + obj.address() + " writes a literal secret on its command "
-              + "line (" + s.what() + ")").withSecret(SecretEvidence.of(s.value()))
-          .withKey(key(c, "command/" + s.what())).withSeverity(Severity.HIGH));
+              + c.name() + "' of " + obj.address() + " writes a literal secret on its " + where
+              + " (" + s.what() + ")").withSecret(SecretEvidence.of(s.value()))
+          .withKey(key(c, keyPrefix + s.what())).withSeverity(Severity.HIGH));
     }
   }
 

@@ -54,7 +54,7 @@ final class GitlabReporter implements Reporter {
       String description = f.message();
       if (f.secret() != null) {
         description += " (secret " + f.secret().redacted() + ", fingerprint "
-            + f.secret().fingerprint() + ")";
+            + f.secret().fingerprintText() + ")";
       }
       v.put("description", description);
       v.put("severity", severity(f.severity()));

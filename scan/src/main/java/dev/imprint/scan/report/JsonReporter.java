@@ -63,6 +63,7 @@ final class JsonReporter implements Reporter {
         ObjectNode secret = o.putObject("secret");
         secret.put("redacted", f.secret().redacted());
         secret.put("fingerprint", f.secret().fingerprint());
+        secret.put("guessable", f.secret().guessable());
       }
     }
     ArrayNode diagnostics = root.putArray("diagnostics");

@@ -55,7 +55,7 @@ final class JunitReporter implements Reporter {
         body.append(f.location()).append('\n').append(f.message()).append('\n');
         if (f.secret() != null) {
           body.append("secret: ").append(f.secret().redacted()).append(" (fingerprint ")
-              .append(f.secret().fingerprint()).append(")\n");
+              .append(f.secret().fingerprintText()).append(")\n");
         }
         body.append("fix: ").append(Texts.firstSentence(f.rule().remediation()));
         sb.append(esc(body.toString())).append("</failure>\n");

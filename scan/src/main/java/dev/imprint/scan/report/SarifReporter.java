@@ -84,7 +84,7 @@ final class SarifReporter implements Reporter {
       String text = f.message();
       if (f.secret() != null) {
         text += " (secret " + f.secret().redacted() + ", fingerprint "
-            + f.secret().fingerprint() + ")";
+            + f.secret().fingerprintText() + ")";
       }
       r.putObject("message").put("text", text);
       r.putArray("locations").add(location(f.location().path(), f.location().line(),

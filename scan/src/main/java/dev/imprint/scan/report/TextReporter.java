@@ -44,7 +44,7 @@ final class TextReporter implements Reporter {
       sb.append("      ").append(f.message()).append('\n');
       if (f.secret() != null) {
         sb.append("      secret: ").append(f.secret().redacted())
-            .append(" (fingerprint ").append(f.secret().fingerprint()).append(")\n");
+            .append(" (fingerprint ").append(f.secret().fingerprintText()).append(")\n");
       }
       sb.append("      fix: ").append(Texts.firstSentence(f.rule().remediation())).append('\n');
     }

@@ -186,18 +186,28 @@ final class ConfigFileDetector implements SecretDetectors.Detector {
     if (literal.length() != value.length()) {
       offset++;
     }
-    String fallback = Secrets.springFallback(literal);
+    Secrets.Fallback fallback = fallback(literal);
     if (fallback != null) {
-      offset += literal.indexOf(':') + 1;
-      literal = fallback;
+      offset += fallback.offset();
+      literal = fallback.literal();
     }
     if (Secrets.assignment(key, literal).isEmpty()) {
       return;
     }
     out.accept(new SecretHit(Secrets.kindOf(key) + " '" + key + "' in a configuration file"
-        + (fallback != null ? " (the default of a ${...:default} placeholder)" : ""), id(),
+        + (fallback != null ? " (" + fallback.what() + ")" : ""), id(),
         offset, offset + literal.length(), SecretEvidence.of(literal),
         Secrets.isCredentialOnlyName(key) && !Secrets.looksLikeFreeTextSecret(literal, true)));
+  }
+
+  /** The literal a value falls back to: a Spring default or an ERB environment fallback. */
+  private static Secrets.Fallback fallback(String literal) {
+    String spring = Secrets.springFallback(literal);
+    if (spring != null) {
+      return new Secrets.Fallback(spring, literal.indexOf(':') + 1,
+          "the default of a ${...:default} placeholder");
+    }
+    return Secrets.erbFallback(literal);
   }
 
   /** {@code value  # note} or {@code value ; note} in .ini, .conf and .env files. */

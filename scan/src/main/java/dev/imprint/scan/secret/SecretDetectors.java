@@ -242,8 +242,9 @@ public final class SecretDetectors {
           return "GitLab runner token";
         }, (m, t) -> looksRandom(m.group("s").substring(m.group("s").indexOf('-') + 1))));
     d.add(new RegexDetector("slack-token", List.of("xoxb-", "xoxp-", "xoxa-", "xoxe-", "xapp-"),
-        Pattern.compile(B + "(?<s>(xox[bpae])-[0-9]{8,14}-[0-9]{8,14}-[0-9A-Za-z-]{9,160}[0-9A-Za-z]"
-            + "|(xapp)-[0-9]-[A-Z0-9]{8,14}-[0-9]{8,14}-[a-z0-9]{32,80})(?![A-Za-z0-9-])"),
+        Pattern.compile(B + "(?<s>(xox[bpae])-[0-9]{8,14}-[0-9]{8,14}-[0-9A-Za-z-]{9,160}"
+            + "[0-9A-Za-z]|(xapp)-[0-9]-[A-Z0-9]{8,14}-[0-9]{8,14}-[a-z0-9]{32,80})"
+            + "(?![A-Za-z0-9-])"),
         m -> {
           String v = m.group("s");
           return v.startsWith("xoxb") ? "Slack bot token" : v.startsWith("xoxp")
@@ -348,6 +349,7 @@ public final class SecretDetectors {
             + "|\\{SHA}[A-Za-z0-9+/]{27}=|\\$(?:5|6)\\$[^$\\s]{1,16}\\$[./A-Za-z0-9]{43,86})"
             + "[ \\t]*$"),
         List.of(), n -> n.contains("htpasswd")));
+    d.add(new KeycloakRealmDetector());
     d.add(new ConfigFileDetector());
     d.add(new GenericDetector());
     return List.copyOf(d);

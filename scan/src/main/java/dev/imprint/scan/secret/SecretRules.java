@@ -220,7 +220,7 @@ final class SecretRules {
         .remediation(REMEDIATION + "password = os.environ[\"DB_PASSWORD\"].")
         .example("password = \"q7Z!x9Lm2pR4\"", "password = os.environ[\"DB_PASSWORD\"]")
             .tags("secret", "generic").build());
-    add("config-assignment", Rule.builder("IMP-SECRET-034")
+    add("config-assignment,keycloak-realm", Rule.builder("IMP-SECRET-034")
         .title("Secret in a configuration file")
         .severity(Severity.HIGH).category(Category.NHI2).rationale(RATIONALE
             + " In configuration (.properties, .ini, .cfg, .conf, .env, YAML such as Helm's"

@@ -301,6 +301,47 @@ public final class Secrets {
   }
 
   /**
+   * A literal fallback inside a value and where it starts: the default of a {@code ${NAME:x}}
+   * placeholder or of an environment lookup in ERB.
+   */
+  record Fallback(String literal, int offset, String what) {}
+
+  /**
+   * The literal string an ERB tag falls back to when an environment variable is unset, as Rails
+   * writes {@code database.yml}: {@code <%= ENV.fetch("DB_PASSWORD") { "pw" } %>},
+   * {@code <%= ENV.fetch("DB_PASSWORD", "pw") %>} and {@code <%= ENV['DB_PASSWORD'] || 'pw' %>}
+   * (also after other alternatives); {@code null} when the tag has no literal fallback
+   * ({@code ENV.fetch("X") { credentials[:pw] }}, {@code ENV['X']}, {@code nil}).
+   */
+  static Fallback erbFallback(String value) {
+    if (value == null || !value.startsWith("<%") || value.length() > 1024) {
+      return null;
+    }
+    java.util.regex.Matcher m = ERB_FALLBACK.matcher(value);
+    if (!m.matches()) {
+      return null;
+    }
+    for (String g : new String[] {"a", "b", "c"}) {
+      if (m.group(g) != null) {
+        return new Fallback(m.group(g), m.start(g), "the fallback of an ENV lookup in ERB");
+      }
+    }
+    return null;
+  }
+
+  private static final Pattern ERB_FALLBACK = Pattern.compile(
+      "<%=-?\\s*ENV(?:\\.fetch\\(\\s*(?<n1>['\"])[A-Za-z_][A-Za-z0-9_]{0,100}\\k<n1>\\s*"
+          + "(?:,\\s*" + erbString("a") + "\\s*\\)"
+          + "|\\)\\s*\\{\\s*(?:\\|\\w{1,30}\\|\\s*)?" + erbString("b") + "\\s*})"
+          + "|\\[\\s*(?<n2>['\"])[A-Za-z_][A-Za-z0-9_]{0,100}\\k<n2>\\s*][^%]{0,300}?\\|\\|\\s*"
+          + erbString("c") + ")\\s*-?%>");
+
+  /** A quoted Ruby string literal without escapes, its text in group {@code name}. */
+  private static String erbString(String name) {
+    return "(?<q" + name + ">['\"])(?<" + name + ">[^'\"\\\\]{1,300})\\k<q" + name + ">";
+  }
+
+  /**
    * Whether a value carries an explicit test marker ({@code EXAMPLE}, {@code dummy},
    * {@code fake}, {@code sample}, {@code test-only}): documented example keys and fixtures.
    */
@@ -454,6 +495,59 @@ public final class Secrets {
    */
   static boolean looksGenerated(String v) {
     return v.length() >= 16 && classes(v) >= 3 && entropy(v) >= 3.5 && !isTestMarker(v);
+  }
+
+  /**
+   * Below this many bits of {@link #guessBits} a value is guessable: whoever holds a fingerprint
+   * key could test a dictionary of such values against a keyed fingerprint of one.
+   */
+  public static final double STRONG_BITS = 72;
+
+  /**
+   * Whether a value a person may have chosen is weak enough to be found by trying guesses
+   * against its keyed fingerprint: under {@link #STRONG_BITS} by {@link #guessBits}, or a run
+   * of few distinct characters. See docs/output-formats.md#guessable-values.
+   */
+  public static boolean isGuessable(String v) {
+    return guessBits(v) < STRONG_BITS || entropy(v) < 2.5;
+  }
+
+  /**
+   * A pessimistic count of the bits an attacker must guess, run by run: a run of letters counts
+   * its first four letters in full (4.7 bits, 5.7 in mixed case) and two bits for each further
+   * letter (the rest of a word is predictable); digits 3.3 bits each, a counting run
+   * ({@code 123}, a year) four bits in all; any other character five bits.
+   */
+  static double guessBits(String v) {
+    double bits = 0;
+    int i = 0;
+    while (i < v.length()) {
+      int kind = charKind(v.charAt(i));
+      int j = i + 1;
+      while (j < v.length() && charKind(v.charAt(j)) == kind) {
+        j++;
+      }
+      bits += runBits(v.substring(i, j), kind);
+      i = j;
+    }
+    return bits;
+  }
+
+  private static int charKind(char c) {
+    return Character.isLetter(c) ? 0 : c >= '0' && c <= '9' ? 1 : 2;
+  }
+
+  private static double runBits(String run, int kind) {
+    int n = run.length();
+    if (kind == 1) {
+      return COUNTING.matcher(run).matches() ? Math.min(4, n * 3.32) : n * 3.32;
+    }
+    if (kind == 2) {
+      return n * 5.0;
+    }
+    double perLetter = run.equals(run.toLowerCase(Locale.ROOT))
+        || run.equals(run.toUpperCase(Locale.ROOT)) ? 4.7 : 5.7;
+    return Math.min(n, 4) * perLetter + Math.max(0, n - 4) * 2.0;
   }
 
   private static int classes(String v) {

@@ -29,6 +29,13 @@ public final class CommandLine {
   private static final Set<String> LOGINS = Set.of("docker", "podman", "buildah", "skopeo",
       "nerdctl", "helm", "oras", "crane", "npm", "cf", "oc", "az", "regctl", "singularity",
       "apptainer");
+  /**
+   * Redis's password options, which the generic secret-option names miss: the client's
+   * {@code -a PASSWORD}, the server's {@code --requirepass} and {@code --masterauth}.
+   */
+  private static final java.util.Map<String, Set<String>> REDIS = java.util.Map.of(
+      "redis-cli", Set.of("-a"), "redis-server", Set.of("--requirepass", "--masterauth"),
+      "valkey-cli", Set.of("-a"), "valkey-server", Set.of("--requirepass", "--masterauth"));
   /** Environment variables the database clients read their password from. */
   private static final Set<String> PASSWORD_ENV = Set.of("PGPASSWORD", "MYSQL_PWD", "SSHPASS",
       "REDISCLI_AUTH", "MSSQL_SA_PASSWORD", "SQLCMDPASSWORD", "ISQL_PASSWORD");
@@ -132,6 +139,8 @@ public final class CommandLine {
       } else if (n.equals("sshpass") && w.startsWith("-p")) {
         s = literal("sshpass password (-p)", w.length() > 2 ? w.substring(2) : next, c,
             Secrets.MIN_PASSWORD);
+      } else if (REDIS.getOrDefault(n, Set.of()).contains(w)) {
+        s = literal(n + " password (" + w + ")", next, c, Secrets.MIN_PASSWORD);
       } else if (LOGINS.contains(n) && (w.equals("-p") || w.equals("--password"))) {
         s = literal(n + " login password", next, c, Secrets.MIN_PASSWORD);
       } else if ((n.equals("curl") && (w.equals("-u") || w.equals("--user"))

@@ -65,4 +65,22 @@ class SecretsTest {
         .isFalse();
     assertThat(Secrets.looksLikeFreeTextSecret("q7Z!x9Lm2pR4", true)).isTrue();
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"root", "toor", "postgres", "123456", "letmein42", "Trombone",
+      "Summer2024!", "P@ssw0rd123!", "chl2525!", "correcthorsebatterystaple",
+      "MyDogIsCalledRex2019!", "abababababababababab", "qzvkxwprtmbnhgfd"})
+  void passwordsPeopleChooseAreGuessable(String value) {
+    assertThat(Secrets.isGuessable(value)).as("%s (%s bits)", value, Secrets.guessBits(value))
+        .isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"k8Jd92LmQpX3zR7vN1aT", "q7Z!x9Lm2pR4#vT8",
+      "3f786850e387550fdab836ed7e6dc881de23001b", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzz1234abcd",
+      "Xk29-pQm7-Lr84-Tz3w-Nv62"})
+  void generatedValuesAreNotGuessable(String value) {
+    assertThat(Secrets.isGuessable(value)).as("%s (%s bits)", value, Secrets.guessBits(value))
+        .isFalse();
+  }
 }
