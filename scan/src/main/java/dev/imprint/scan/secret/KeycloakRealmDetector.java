@@ -63,7 +63,8 @@ final class KeycloakRealmDetector implements SecretDetectors.Detector {
     try (JsonParser p = JSON.createParser(text)) {
       walk(p, out);
     } catch (IOException e) {
-      // Not well-formed JSON: the line-based detectors still read it.
+      // Not well-formed JSON: what was read before the error is reported, the line-based
+      // detectors read the rest.
     }
   }
 

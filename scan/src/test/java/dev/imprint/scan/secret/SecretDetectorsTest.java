@@ -337,4 +337,24 @@ class SecretDetectorsTest {
     assertThat(index.scan("xx GHP_X akia").stream().boxed().toList()).containsExactly(0, 1, 2);
     assertThat(index.scan("monkey").stream().boxed().toList()).containsExactly(3);
   }
+
+  @Test
+  void aKeycloakRealmIsReadByItsStructureAndPointsAtTheValue() {
+    String realm = "{\"realm\": \"shop\", \"users\": [{\"username\": \"a\", \"credentials\": ["
+        + "{\"value\": \"gooseberry\", \"type\": \"password\"},"
+        + " {\"type\": \"otp-policy\", \"value\": \"totp-setting\"}]}],"
+        + " \"clients\": [{\"clientId\": \"x\", \"secret\": \"**********\"},"
+        + " {\"clientId\": \"y\", \"secret\": \"Wq8rT2zLx5Vn9KmB\"}],"
+        + " \"smtpServer\": {\"secret\": \"not-a-client-secret-9Xk\"}}";
+    List<SecretHit> hits = SecretDetectors.find("shop-realm.json", realm).stream()
+        .filter(h -> h.detector().equals("keycloak-realm")).toList();
+    assertThat(hits).extracting(h -> realm.substring(h.start(), h.end()))
+        .containsExactly("gooseberry", "Wq8rT2zLx5Vn9KmB");
+    assertThat(hits.get(0).chosen()).isTrue();
+    // Without "realm" the file is not a realm export; a file cut short keeps what came before.
+    assertThat(SecretDetectors.find("other.json", realm.replace("\"realm\"", "\"name\"")))
+        .noneMatch(h -> h.detector().equals("keycloak-realm"));
+    assertThat(SecretDetectors.find("shop-realm.json", realm.substring(0, 120)))
+        .filteredOn(h -> h.detector().equals("keycloak-realm")).hasSize(1);
+  }
 }

@@ -83,4 +83,23 @@ class SecretsTest {
     assertThat(Secrets.isGuessable(value)).as("%s (%s bits)", value, Secrets.guessBits(value))
         .isFalse();
   }
+
+  @Test
+  void anErbEnvironmentLookupIsJudgedByItsLiteralFallback() {
+    assertThat(Secrets.erbFallback("<%= ENV.fetch(\"DB_PASSWORD\") { \"inkwell42\" } %>"))
+        .extracting(Secrets.Fallback::literal).isEqualTo("inkwell42");
+    String arg = "<%= ENV.fetch('DB_PASSWORD', 'quillpen') %>";
+    Secrets.Fallback f = Secrets.erbFallback(arg);
+    assertThat(arg.substring(f.offset(), f.offset() + f.literal().length())).isEqualTo("quillpen");
+    assertThat(Secrets.erbFallback("<%= ENV['PW'] || (creds || {})[:pw] || 'abacus-77' -%>"))
+        .extracting(Secrets.Fallback::literal).isEqualTo("abacus-77");
+    assertThat(Secrets.erbFallback("<%= ENV.fetch(\"PW\") { |k| \"tally\" } %>"))
+        .extracting(Secrets.Fallback::literal).isEqualTo("tally");
+    for (String none : new String[] {"<%= ENV['DB_PASSWORD'] %>",
+        "<%= ENV.fetch(\"PW\") { Rails.application.credentials.db_password } %>",
+        "<%= ENV['PW'] || Rails.application.credentials.pw %>", "<%= ENV.fetch(\"PW\", nil) %>",
+        "<%= ENV.fetch(\"PW\", \"\") %>", "<%= \"'#{ ENV['PW'] }'\" %>", "plain"}) {
+      assertThat(Secrets.erbFallback(none)).as(none).isNull();
+    }
+  }
 }
