@@ -63,7 +63,9 @@ final class WorkloadRules {
   static final Rule HARDCODED_SECRET = Rule.builder("IMP-K8S-005")
       .title("Hard-coded secret in a manifest")
       .severity(Severity.HIGH).category(Category.NHI2)
-      .rationale("A credential written as an env value or ConfigMap entry is stored in plain "
+      .rationale("A credential written as an env value or ConfigMap entry, or on a command the "
+          + "container runs (command and args, a probe's or a lifecycle hook's exec command: "
+          + "mysqladmin ping -pS3cret, redis-cli -a S3cret), is stored in plain "
           + "text in git, in etcd and in every copy of the manifest; everyone with read access "
           + "to any of them can use it, and it cannot be rotated without a change to code.")
       .remediation("Rotate the credential, store it in a Secret managed by a secret store "
