@@ -3,6 +3,8 @@ package dev.imprint.scan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imprint.scan.config.Baseline;
+import dev.imprint.scan.inventory.InventoryBuilder;
+import dev.imprint.scan.inventory.InventoryFormat;
 import dev.imprint.scan.report.ReportOptions;
 import dev.imprint.scan.report.Reporters;
 import java.io.IOException;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The attack on a keyed fingerprint: whoever holds the repository's fingerprint key hashes a
  * dictionary under it and looks for the results in a report. A guessable value's fingerprint
- * must not be made under that key in any format, nor in a baseline.
+ * must not be made under that key in any format, nor in a baseline or an inventory.
  */
 class GuessableFingerprintTest {
   static final FingerprintKey KEY = FingerprintKey.of("0123456789abcdef0123456789abcdef");
@@ -29,7 +31,7 @@ class GuessableFingerprintTest {
   Path dir;
 
   @Test
-  void aDictionaryHashedUnderTheKeyMatchesNothingInAnyReportOrBaseline() throws IOException {
+  void aDictionaryHashedUnderTheKeyMatchesNothingInAnyReportBaselineOrInventory() throws IOException {
     Files.writeString(dir.resolve(".env"), "DB_PASSWORD=letmein42\nADMIN_PASSWORD=Summer2024!\n"
         + "API_PASSWORD=" + STRONG + "\n");
     Files.writeString(dir.resolve("values.yaml"), "auth:\n  rootPassword: Trombone\n");
@@ -39,7 +41,8 @@ class GuessableFingerprintTest {
     assertThat(report.findings()).filteredOn(f -> f.secret() != null && f.secret().guessable())
         .hasSizeGreaterThanOrEqualTo(4);
 
-    String everything = renderEverything(report);
+    String everything = renderEverything(report) + InventoryFormat.json(InventoryBuilder.build(
+        List.of(dir), ScanSettings.defaults().withThreads(1).withFingerprintKey(KEY)));
     for (String word : DICTIONARY) {
       assertThat(everything).as("a keyed fingerprint of '%s'", word).doesNotContain(keyed(word));
     }
