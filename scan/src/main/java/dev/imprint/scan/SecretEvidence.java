@@ -78,7 +78,7 @@ public final class SecretEvidence {
 
   /**
    * Whether the value is weak enough to guess ({@link Secrets#isGuessable}: a short or dictionary
-   * password, {@code root}, {@code changeme1}): its fingerprint is never made under a configured
+   * password, {@code root}, {@code letmein42}): its fingerprint is never made under a configured
    * key, so that holding the key does not let anyone test a dictionary against a report. It
    * links the places of the value within one report only. Provider-format credentials are
    * random by their format and never guessable.

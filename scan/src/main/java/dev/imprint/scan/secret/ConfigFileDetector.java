@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
  * keys such as {@code token} or {@code secret} also name settings and schema entries, only names
  * that hold nothing but a password are judged here (other secret names are left to the generic
  * detector); their unquoted non-string values (numbers, booleans, mappings, anchors, tags,
- * block scalars) are skipped. A Spring-style {@code ${NAME:default}} is judged by its default.
+ * block scalars) are skipped. A Spring-style {@code ${NAME:default}} is judged by its default,
+ * and an ERB environment lookup ({@code <%= ENV.fetch("DB_PASSWORD") { "pw" } %>}, Rails'
+ * {@code database.yml}) by the literal it falls back to.
  * Comment lines ({@code #}, {@code ;}, {@code !}), section headers, files named as examples
  * ({@code .env.example}, {@code app.properties.sample}) and locale files ({@code de.yml},
  * {@code messages_fr.properties}) are skipped.
