@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * {@code last_seen_at}.
  *
  * <p>Why a periodic flush rather than a write whenever the stored time is older than an
- * interval: authentication then only replaces a map entry (no store access and no hand-off to
- * another thread on any request), and a server with thousands of busy tokens writes one unit of
+ * interval: authentication then only moves a time in memory forward (no lock, no store access
+ * and no hand-off to another thread on any request), and a server with thousands of busy tokens writes one unit of
  * work per interval instead of one per token per interval. A flush only moves times forward,
  * so replicas sharing one store may flush in any order. A crash loses at most one interval of
  * uses, which only makes a time read older than it is; {@link #close()} flushes what is left.
@@ -30,8 +31,43 @@ import org.slf4j.LoggerFactory;
 final class TokenUsage implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TokenUsage.class);
 
-  /** One recorded use: when, and the identity the token is bound to (null when unbound). */
-  private record Use(long at, String identityId) {}
+  /**
+   * The latest recorded use of one token in this interval, and the identity the token is bound
+   * to (null when unbound; a token's binding never changes). Its time only moves forward, by
+   * compare-and-set, until a flush that wrote exactly that time retires it.
+   */
+  private static final class Use {
+    static final long RETIRED = Long.MIN_VALUE;
+    final String identityId;
+    final AtomicLong at;
+
+    Use(String identityId, long at) {
+      this.identityId = identityId;
+      this.at = new AtomicLong(at);
+    }
+
+    /** Moves the time forward to {@code t}; false when a flush has retired this use. */
+    boolean advance(long t) {
+      long cur = at.get();
+      while (cur < t) {
+        if (cur == RETIRED) {
+          return false;
+        }
+        long witness = at.compareAndExchange(cur, t);
+        if (witness == cur) {
+          return true;
+        }
+        cur = witness;
+      }
+      return true;
+    }
+
+    /** The time held, or null once retired. */
+    Long time() {
+      long t = at.get();
+      return t == RETIRED ? null : t;
+    }
+  }
 
   private final Database db;
   private final Map<String, Use> pending = new ConcurrentHashMap<>();
@@ -53,16 +89,34 @@ final class TokenUsage implements AutoCloseable {
     flusher.scheduleWithFixedDelay(this::flushOrWarn, ms, ms, TimeUnit.MILLISECONDS);
   }
 
-  /** Notes that token {@code tokenId} (bound to {@code identityId}, or null) was used at {@code at}. */
+  /**
+   * Notes that token {@code tokenId} (bound to {@code identityId}, or null) was used at {@code at}.
+   * Takes no lock: a token used by every request thread at once (a gateway's, the bench's admin
+   * token) made {@code ConcurrentHashMap.merge} queue them all on the monitor of one bin, so the
+   * common case is a read and at most one compare-and-set on the token's own use.
+   */
   void record(String tokenId, String identityId, long at) {
-    pending.merge(tokenId, new Use(at, identityId), (old, next) -> next.at() >= old.at() ? next
-        : old);
+    while (true) {
+      Use u = pending.get(tokenId);
+      if (u == null) {
+        Use fresh = new Use(identityId, at);
+        u = pending.putIfAbsent(tokenId, fresh);
+        if (u == null) {
+          return;
+        }
+      }
+      if (u.advance(at)) {
+        return;
+      }
+      pending.remove(tokenId, u); // a flush wrote and retired it: record into a fresh one
+    }
   }
 
   /** When token {@code tokenId} was last used and not yet written, or null. */
   Instant pendingUse(String tokenId) {
     Use u = pending.get(tokenId);
-    return u == null ? null : Instant.ofEpochMilli(u.at());
+    Long at = u == null ? null : u.time();
+    return at == null ? null : Instant.ofEpochMilli(at);
   }
 
   /**
@@ -72,8 +126,9 @@ final class TokenUsage implements AutoCloseable {
   Instant pendingSeen(String identityId) {
     long at = Long.MIN_VALUE;
     for (Use u : pending.values()) {
-      if (identityId.equals(u.identityId()) && u.at() > at) {
-        at = u.at();
+      Long t = u.time();
+      if (t != null && identityId.equals(u.identityId) && t > at) {
+        at = t;
       }
     }
     return at == Long.MIN_VALUE ? null : Instant.ofEpochMilli(at);
@@ -92,26 +147,40 @@ final class TokenUsage implements AutoCloseable {
       if (pending.isEmpty()) {
         return 0;
       }
-      Map<String, Use> batch = new TreeMap<>(pending);
+      // each use with the time this flush writes for it
+      Map<String, Map.Entry<Use, Long>> batch = new TreeMap<>();
+      pending.forEach((id, u) -> {
+        Long t = u.time();
+        if (t != null) {
+          batch.put(id, Map.entry(u, t));
+        }
+      });
+      if (batch.isEmpty()) {
+        return 0;
+      }
       Map<String, Long> seen = new TreeMap<>();
-      batch.values().stream().filter(u -> u.identityId() != null)
-          .forEach(u -> seen.merge(u.identityId(), u.at(), Math::max));
+      batch.values().stream().filter(e -> e.getKey().identityId != null)
+          .forEach(e -> seen.merge(e.getKey().identityId, e.getValue(), Math::max));
       db.write(c -> {
         LastSeen.lastSeen(c, seen);
         try (PreparedStatement ps = c.prepareStatement("UPDATE api_tokens SET last_used_at = ?"
             + " WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)")) {
-          for (Map.Entry<String, Use> e : batch.entrySet()) {
-            ps.setLong(1, e.getValue().at());
+          for (Map.Entry<String, Map.Entry<Use, Long>> e : batch.entrySet()) {
+            ps.setLong(1, e.getValue().getValue());
             ps.setString(2, e.getKey());
-            ps.setLong(3, e.getValue().at());
+            ps.setLong(3, e.getValue().getValue());
             ps.addBatch();
           }
           ps.executeBatch();
         }
         return null;
       });
-      // remove(key, value) keeps a use recorded while this flush ran, for the next one
-      batch.forEach(pending::remove);
+      // retire only a use whose time is still the one written: a later one waits for the next
+      batch.forEach((id, e) -> {
+        if (e.getKey().at.compareAndSet(e.getValue(), Use.RETIRED)) {
+          pending.remove(id, e.getKey());
+        }
+      });
       return batch.size();
     }
   }

@@ -23,7 +23,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,8 +59,8 @@ final class DecisionLog implements AutoCloseable {
 
   /**
    * The count and time span of one distinct decision. Updated by many request threads at once
-   * (atomically, under the shared side of {@link #swap}); read by a flush only after the
-   * exclusive side has taken its map away, when no thread updates it any more.
+   * (atomically); read by a flush only after it has taken their {@link Generation} away and no
+   * thread updates it any more.
    */
   private static final class Tally {
     private static final AtomicLong SEQUENCE = new AtomicLong();
@@ -98,13 +97,19 @@ final class DecisionLog implements AutoCloseable {
   private final ScheduledExecutorService flusher;
   private final Object flushing = new Object();
   /**
-   * Decisions share its read side to update {@link #pending} (a concurrent map, so they do not
-   * queue behind one another: a single monitor there made 64 request threads on 2 cores convoy
-   * behind whichever holder was descheduled); a flush takes its write side only to swap the map.
+   * The decisions of one interval, and how many request threads are adding to them right now. A
+   * flush swaps in a fresh one and waits (on its own thread) until no request thread still adds
+   * to the old one; a request thread never waits. A read-write lock did this before, and request
+   * threads parked behind it whenever a flush held or awaited its write side (on 2 cores, behind
+   * a descheduled reader as well).
    */
-  private final ReentrantReadWriteLock swap = new ReentrantReadWriteLock();
-  private ConcurrentHashMap<Key, Tally> pending = new ConcurrentHashMap<>();
-  private final AtomicInteger distinct = new AtomicInteger();
+  private static final class Generation {
+    final ConcurrentHashMap<Key, Tally> tallies = new ConcurrentHashMap<>();
+    final AtomicInteger distinct = new AtomicInteger();
+    final AtomicInteger adding = new AtomicInteger();
+  }
+
+  private volatile Generation current = new Generation();
   private long shapesDay = -1;
   private final Set<String> shapesToday = new HashSet<>();
   private long droppedShapes;
@@ -130,20 +135,20 @@ final class DecisionLog implements AutoCloseable {
         d.grants(), d.policyVersion(), via);
     long ms = at.toEpochMilli();
     boolean full = false;
-    swap.readLock().lock();
+    Generation g = enter();
     try {
-      Tally t = pending.get(k);
+      Tally t = g.tallies.get(k);
       if (t == null) {
         Tally fresh = new Tally(ms);
-        t = pending.putIfAbsent(k, fresh);
+        t = g.tallies.putIfAbsent(k, fresh);
         if (t == null) {
           t = fresh;
-          full = distinct.incrementAndGet() == MAX_PENDING;
+          full = g.distinct.incrementAndGet() == MAX_PENDING;
         }
       }
       t.add(ms, 1);
     } finally {
-      swap.readLock().unlock();
+      g.adding.decrementAndGet();
     }
     if (full) {
       try {
@@ -154,36 +159,50 @@ final class DecisionLog implements AutoCloseable {
     }
   }
 
+  /**
+   * The current generation, counted as being added to until the caller decrements its
+   * {@code adding}. The increment comes before the second read of {@link #current} and a flush
+   * replaces {@link #current} before it reads {@code adding}, so a flush either sees this thread
+   * adding or this thread sees the new generation and moves to it.
+   */
+  private Generation enter() {
+    while (true) {
+      Generation g = current;
+      g.adding.incrementAndGet();
+      if (g == current) {
+        return g;
+      }
+      g.adding.decrementAndGet();
+    }
+  }
+
   /** Writes every pending record in one unit of work; returns how many distinct decisions. */
   int flush() {
     synchronized (flushing) {
-      Map<Key, Tally> batch;
-      swap.writeLock().lock();
-      try {
-        if (pending.isEmpty()) {
-          return 0;
-        }
-        batch = inOrder(pending);
-        pending = new ConcurrentHashMap<>();
-        distinct.set(0);
-      } finally {
-        swap.writeLock().unlock();
+      Generation old = current;
+      if (old.tallies.isEmpty()) {
+        return 0;
       }
+      current = new Generation();
+      while (old.adding.get() != 0) {
+        Thread.yield(); // a request thread is finishing its few map operations on the old one
+      }
+      Map<Key, Tally> batch = inOrder(old.tallies);
       try {
         db.write(c -> {
           write(c, batch);
           return null;
         });
       } catch (RuntimeException e) {
-        swap.readLock().lock();
+        Generation g = enter();
         try {
           batch.forEach((k, t) -> {
-            if (pending.merge(k, t, Tally::absorb) == t) {
-              distinct.incrementAndGet();
+            if (g.tallies.merge(k, t, Tally::absorb) == t) {
+              g.distinct.incrementAndGet();
             }
           });
         } finally {
-          swap.readLock().unlock();
+          g.adding.decrementAndGet();
         }
         throw e;
       }

@@ -124,7 +124,7 @@ class TokenUsageTest {
   }
 
   /** What the store holds, not what the service shows (which adds uses not yet written). */
-  private static Long storedLastUse(Database db, String id) {
+  static Long storedLastUse(Database db, String id) {
     return db.read(c -> {
       try (var ps = c.prepareStatement("SELECT last_used_at FROM api_tokens WHERE id = ?")) {
         ps.setString(1, id);

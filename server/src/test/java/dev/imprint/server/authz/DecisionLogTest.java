@@ -204,6 +204,69 @@ class DecisionLogTest {
     }
   }
 
+  /**
+   * A request thread never waits for a flush (nor for another request thread): sixteen threads
+   * recording while flushes run back to back are never parked or blocked on a monitor.
+   */
+  @org.junit.jupiter.api.Test
+  void recordingNeverWaitsWhileFlushesRunAlongside() throws Exception {
+    int threads = 16;
+    int each = 20_000;
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory
+        .getThreadMXBean();
+    try (Database db = Stores.open(Stores.Kind.SQLITE, dir);
+        DecisionLog log = new DecisionLog(db, new AuditLog(db, Clock.systemUTC()),
+            Clock.systemUTC(), HOUR)) {
+      java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(threads);
+      java.util.concurrent.atomic.AtomicBoolean done =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      long[] waited = new long[threads];
+      List<Thread> recorders = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        Thread r = new Thread(() -> {
+          long id = Thread.currentThread().getId();
+          log.record(API, "read", "topic:warm", Map.of(), allow(), "svid", T0);
+          try {
+            go.await();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+          var before = mx.getThreadInfo(id);
+          for (int i = 0; i < each; i++) {
+            log.record(API, "read", "topic:orders/q" + (i + thread) % 200, Map.of(), allow(),
+                "svid", T0.plusMillis(i));
+          }
+          var after = mx.getThreadInfo(id);
+          waited[thread] = after.getWaitedCount() - before.getWaitedCount()
+              + after.getBlockedCount() - before.getBlockedCount();
+        });
+        r.start();
+        recorders.add(r);
+      }
+      Thread flusher = new Thread(() -> {
+        while (!done.get()) {
+          log.flush();
+        }
+      });
+      flusher.start();
+      for (Thread r : recorders) {
+        r.join();
+      }
+      done.set(true);
+      flusher.join();
+      log.flush();
+
+      assertThat(java.util.Arrays.stream(waited).sum())
+          .as("times a recording thread was parked or blocked").isZero();
+      long total = 0;
+      for (JsonNode e : decided(db)) {
+        total += e.at("/details/decisions").asLong();
+      }
+      assertThat(total).isEqualTo((long) threads * (each + 1));
+    }
+  }
+
   private static Decision allow() {
     return new Decision(Effect.ALLOW, Reason.ALLOWED, List.of("g1"), 1, "allowed by g1");
   }
