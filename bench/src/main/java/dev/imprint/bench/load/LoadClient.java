@@ -55,6 +55,11 @@ final class LoadClient implements AutoCloseable {
   /** Names of the Apache async client's I/O reactor threads. */
   static final String ASYNC_THREAD_PREFIX = "httpclient-dispatch";
 
+  /** Whether the thread named {@code n} is one an HTTP client runs of its own. */
+  static boolean isClientThread(String n) {
+    return n.startsWith(THREAD_PREFIX) || n.startsWith(ASYNC_THREAD_PREFIX);
+  }
+
   /** Which HTTP client the timed loop uses. */
   enum Kind {
     APACHE, APACHE_ASYNC, JETTY, JDK;
