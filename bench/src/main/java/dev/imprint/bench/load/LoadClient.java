@@ -21,11 +21,13 @@ import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBu
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.BasicHttpClientConnectionManager;
-import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
+import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.eclipse.jetty.client.BytesRequestContent;
@@ -140,18 +142,51 @@ final class LoadClient implements AutoCloseable {
     if (kind == Kind.JETTY) {
       return sendJetty(client, r);
     }
-    ClassicRequestBuilder b = ClassicRequestBuilder.create(r.method()).setUri(r.uri());
-    String contentType = copyHeaders(r, b::addHeader);
-    byte[] body = body(client, r);
-    if (body != null) {
-      b.setEntity(new ByteArrayEntity(body, contentType == null ? null
-          : ContentType.parse(contentType)));
+    Prepared p = prepared.get(r);
+    if (p == null) {
+      p = prepare(client, r);
     }
-    ClassicHttpRequest request = b.build();
+    BasicClassicHttpRequest request = new BasicClassicHttpRequest(p.method(), p.uri());
+    request.setHeaders(p.headers());
+    request.setEntity(p.entity());
     return apache[client].execute(request, response -> {
       EntityUtils.consume(response.getEntity());
       return response.getCode();
     });
+  }
+
+  /**
+   * A JDK request in the Apache client's terms, built once: its headers and its body as a
+   * repeatable entity (both immutable, shared by every send of it).
+   */
+  private record Prepared(String method, java.net.URI uri, Header[] headers, HttpEntity entity) {}
+
+  /** Requests the cache keeps at most (scenarios that build a new request per call fill it). */
+  static final int PREPARED_MAX = 4096;
+
+  /**
+   * The prepared form of each request sent so far, by identity (a JDK request's own equals and
+   * hashCode read its headers): an immutable map, replaced by a larger copy when a request is
+   * added, so a send reads it without a lock and without allocating. Scenarios reuse a fixed
+   * set of requests, so copies stop after the warm-up.
+   */
+  private volatile Map<HttpRequest, Prepared> prepared = new java.util.IdentityHashMap<>();
+
+  private Prepared prepare(int client, HttpRequest r) {
+    List<Header> headers = new java.util.ArrayList<>();
+    String contentType = copyHeaders(r, (name, v) -> headers.add(new BasicHeader(name, v)));
+    byte[] body = body(client, r);
+    Prepared p = new Prepared(r.method(), r.uri(), headers.toArray(new Header[0]),
+        body == null ? null : new ByteArrayEntity(body, contentType == null ? null
+            : ContentType.parse(contentType)));
+    synchronized (this) {
+      if (prepared.size() < PREPARED_MAX) {
+        Map<HttpRequest, Prepared> more = new java.util.IdentityHashMap<>(prepared);
+        more.put(r, p);
+        prepared = more;
+      }
+    }
+    return p;
   }
 
   private int sendAsync(int client, HttpRequest r) throws IOException, InterruptedException {
