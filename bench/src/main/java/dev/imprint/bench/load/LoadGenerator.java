@@ -376,7 +376,7 @@ public final class LoadGenerator {
     try (BenchServer.InProcess bench = BenchServer.InProcess.start(dir, null, true)) {
       ImprintServer server = bench.server();
       for (String alg : List.of("ES256", "RS256")) {
-        WarmUp.run("raw " + alg + " signatures", bench::compileMillis, warmup,
+        WarmUp.run("raw " + alg + " signatures", () -> WarmUp.compileMillis(bench), warmup,
             s -> SigningCeiling.sign(server, alg, cores, s));
         long cpu0 = processCpuNanos();
         Result r = SigningCeiling.sign(server, alg, cores, seconds);
@@ -389,7 +389,7 @@ public final class LoadGenerator {
       }
       String jwt = SvidScenarios.attested(new Target(server.url(), bench.adminToken()), "bench")
           .at("/jwt_svid/token").asText();
-      WarmUp.run("in-process validation", bench::compileMillis, warmup,
+      WarmUp.run("in-process validation", () -> WarmUp.compileMillis(bench), warmup,
           s -> SigningCeiling.validate(server, jwt, "bench", cores, s));
       System.out.println(withStore(SigningCeiling.validate(server, jwt, "bench", cores,
           seconds)).row());
@@ -426,7 +426,7 @@ public final class LoadGenerator {
       BatchSizes before;
       try (LoadClient http = new LoadClient(httpClient, clients)) {
         WarmUp.run(scenario.name() + " " + store + " " + clients + " clients",
-            server::compileMillis, warmup, s -> drive(scenario, target, http, clients, s));
+            () -> WarmUp.compileMillis(server), warmup, s -> drive(scenario, target, http, clients, s));
         before = server.writeBatchSizes();
         Usage.Mark mark = Usage.mark(server);
         r = drive(scenario, target, http, clients, seconds);
@@ -448,7 +448,7 @@ public final class LoadGenerator {
   private static String wrkRow(Scenario scenario, String store, int clients, int seconds,
       int warmup, BenchServer server, Target target, Path dir) throws Exception {
     WarmUp.run(scenario.name() + " " + store + " " + clients + " clients (wrk)",
-        server::compileMillis, warmup, s -> Wrk.run(scenario, target, clients, s, dir));
+        () -> WarmUp.compileMillis(server), warmup, s -> Wrk.run(scenario, target, clients, s, dir));
     BatchSizes before = server.writeBatchSizes();
     Usage.Mark mark = Usage.mark(server);
     Wrk.Run w = Wrk.run(scenario, target, clients, seconds, dir);

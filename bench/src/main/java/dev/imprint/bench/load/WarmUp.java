@@ -117,6 +117,16 @@ final class WarmUp {
         s -> LoadGenerator.drive(name, clients, s, op));
   }
 
+  /**
+   * The compilation time the warm-up of a row on {@code server} watches: the server JVM's, plus
+   * this one's when the server runs apart (the open-loop senders and the clients compile too);
+   * -1 when the server's cannot be read.
+   */
+  static long compileMillis(BenchServer server) {
+    long s = server.compileMillis();
+    return !server.separate() || s < 0 ? s : s + thisJvmCompileMillis();
+  }
+
   /** This JVM's total compilation time in ms, or -1 where the JVM does not keep it. */
   static long thisJvmCompileMillis() {
     var c = java.lang.management.ManagementFactory.getCompilationMXBean();
