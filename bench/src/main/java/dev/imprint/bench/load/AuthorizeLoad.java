@@ -161,8 +161,8 @@ final class AuthorizeLoad {
           scenario.request(target, client, i)) == scenario.expectedStatus();
       LoadGenerator.Op floor = (client, i) -> http.send(client, floorRequest) == 304;
       // each window: authorize, then the floor for half as long, until the server's JIT is quiet
-      WarmUp.run("authorize " + store + " " + clients + " clients", () -> WarmUp.compileMillis(server),
-          warmup, s -> {
+      WarmUp.run("authorize " + store + " " + clients + " clients",
+          () -> WarmUp.compileMillis(server), warmup, s -> {
             LoadGenerator.drive(scenario.name(), clients, s, op);
             LoadGenerator.drive(scenario.name(), clients, Math.max(1, s / 2), floor);
           });
@@ -259,11 +259,16 @@ final class AuthorizeLoad {
     long[] behind = new long[clients];
     long[][] wakes = new long[clients][];
     int[] wakeCounts = new int[clients];
-    java.util.concurrent.atomic.AtomicLong allocated = new java.util.concurrent.atomic.AtomicLong();
+    var allocated = new java.util.concurrent.atomic.AtomicLong();
     List<Thread> threads = new ArrayList<>();
+    // each sender's operation, with its client number bound, made before the row: a lambda's
+    // first creation links its class, which allocates, and would count as the senders'
+    LoadGenerator.Op[] ops = new LoadGenerator.Op[clients];
     for (int c = 0; c < clients; c++) {
       latencies[c] = new long[(int) Math.min(1 << 22, perSecond * seconds / clients + 16)];
       wakes[c] = new long[latencies[c].length];
+      int client = c;
+      ops[c] = (ignored, i) -> op.call(client, i);
     }
     Usage.Mark gc0 = Usage.mark(server);
     long clientThreads0 = ThreadCpu.allocatedBy(LoadClient::isClientThread);
@@ -276,8 +281,8 @@ final class AuthorizeLoad {
       Thread t = new Thread(() -> {
         long allocated0 = ThreadCpu.currentAllocated();
         try {
-          send(op, client, clients, start, end, gapNanos, lat, wake, counts, wakeCounts, errors,
-              behind);
+          send(ops[client], client, clients, start, end, gapNanos, lat, wake, counts, wakeCounts,
+              errors, behind);
         } finally {
           allocated.addAndGet(ThreadCpu.currentAllocated() - allocated0);
         }
@@ -304,39 +309,55 @@ final class AuthorizeLoad {
         r.errors(c -> true), behindTotal, woke, took, all, usage, clientAllocated);
   }
 
-  /** One open-loop sender's schedule (see {@link #openLoop}); allocates nothing of its own. */
-  private static void send(LoadGenerator.Op op, int client, int clients, long start, long end,
-      double gapNanos, long[] lat, long[] wake, int[] counts, int[] wakeCounts, long[] errors,
-      long[] behind) {
-    for (long k = 0; counts[client] < lat.length; k++) {
-      long due = start + (long) ((k * clients + client) * gapNanos);
-      if (due >= end) {
-        return;
-      }
-      long wait = due - System.nanoTime();
-      if (wait > 0) {
-        // park until shortly before due, then spin: how late the thread runs again is the
-        // scheduler's lateness (the timer, and waiting for a core), none of it the server's
-        while (wait > spinNanos) {
-          LockSupport.parkNanos(wait - spinNanos);
-          wait = due - System.nanoTime();
+  /**
+   * One open-loop sender's schedule (see {@link #openLoop}), {@code mine} its operation with its
+   * client number bound; allocates nothing of its own per send. Its
+   * counters are locals, written to the shared arrays once at the end: 64 senders incrementing
+   * neighbouring array slots would share cache lines and stall each other on every send.
+   */
+  private static void send(LoadGenerator.Op mine, int client, int clients, long start,
+      long end, double gapNanos, long[] lat, long[] wake, int[] counts, int[] wakeCounts,
+      long[] errors, long[] behind) {
+    long[] failed = new long[1];
+    int n = 0;
+    int woke = 0;
+    long late = 0;
+    try {
+      for (long k = 0; n < lat.length; k++) {
+        long due = start + (long) ((k * clients + client) * gapNanos);
+        if (due >= end) {
+          return;
         }
-        while (wait > 0) {
-          Thread.onSpinWait();
-          wait = due - System.nanoTime();
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          // park until shortly before due, then spin: how late the thread runs again is the
+          // scheduler's lateness (the timer, and waiting for a core), none of it the server's
+          while (wait > spinNanos) {
+            LockSupport.parkNanos(wait - spinNanos);
+            wait = due - System.nanoTime();
+          }
+          while (wait > 0) {
+            Thread.onSpinWait();
+            wait = due - System.nanoTime();
+          }
+          if (woke < wake.length) {
+            wake[woke++] = -wait;
+          }
+        } else if (-wait > 1_000_000L) {
+          // still waiting for its previous answer when this one was due: the server's delay
+          late++;
         }
-        if (wakeCounts[client] < wake.length) {
-          wake[wakeCounts[client]++] = -wait;
+        if (LoadGenerator.succeeded(mine, 0, k, failed)) {
+          lat[n++] = System.nanoTime() - due;
+        } else if (Thread.currentThread().isInterrupted()) {
+          return;
         }
-      } else if (-wait > 1_000_000L) {
-        // still waiting for its previous answer when this one was due: the server's delay
-        behind[client]++;
       }
-      if (LoadGenerator.succeeded(op, client, k, errors)) {
-        lat[counts[client]++] = System.nanoTime() - due;
-      } else if (Thread.currentThread().isInterrupted()) {
-        return;
-      }
+    } finally {
+      counts[client] = n;
+      wakeCounts[client] = woke;
+      errors[client] = failed[0];
+      behind[client] = late;
     }
   }
 }

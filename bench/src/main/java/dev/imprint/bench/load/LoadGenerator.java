@@ -426,7 +426,8 @@ public final class LoadGenerator {
       BatchSizes before;
       try (LoadClient http = new LoadClient(httpClient, clients)) {
         WarmUp.run(scenario.name() + " " + store + " " + clients + " clients",
-            () -> WarmUp.compileMillis(server), warmup, s -> drive(scenario, target, http, clients, s));
+            () -> WarmUp.compileMillis(server), warmup,
+            s -> drive(scenario, target, http, clients, s));
         before = server.writeBatchSizes();
         Usage.Mark mark = Usage.mark(server);
         r = drive(scenario, target, http, clients, seconds);
@@ -448,7 +449,8 @@ public final class LoadGenerator {
   private static String wrkRow(Scenario scenario, String store, int clients, int seconds,
       int warmup, BenchServer server, Target target, Path dir) throws Exception {
     WarmUp.run(scenario.name() + " " + store + " " + clients + " clients (wrk)",
-        () -> WarmUp.compileMillis(server), warmup, s -> Wrk.run(scenario, target, clients, s, dir));
+        () -> WarmUp.compileMillis(server), warmup,
+        s -> Wrk.run(scenario, target, clients, s, dir));
     BatchSizes before = server.writeBatchSizes();
     Usage.Mark mark = Usage.mark(server);
     Wrk.Run w = Wrk.run(scenario, target, clients, seconds, dir);
