@@ -142,10 +142,7 @@ final class LoadClient implements AutoCloseable {
     if (kind == Kind.JETTY) {
       return sendJetty(client, r);
     }
-    Prepared p = prepared.get(r);
-    if (p == null) {
-      p = prepare(client, r);
-    }
+    Prepared p = prepared(client, r);
     BasicClassicHttpRequest request = new BasicClassicHttpRequest(p.method(), p.uri());
     request.setHeaders(p.headers());
     request.setEntity(p.entity());
@@ -164,27 +161,42 @@ final class LoadClient implements AutoCloseable {
   /** Requests the cache keeps at most (scenarios that build a new request per call fill it). */
   static final int PREPARED_MAX = 4096;
 
-  /**
-   * The prepared form of each request sent so far, by identity (a JDK request's own equals and
-   * hashCode read its headers): an immutable map, replaced by a larger copy when a request is
-   * added, so a send reads it without a lock and without allocating. Scenarios reuse a fixed
-   * set of requests, so copies stop after the warm-up.
-   */
-  private volatile Map<HttpRequest, Prepared> prepared = new java.util.IdentityHashMap<>();
+  /** A request as a key by identity (a JDK request's own equals and hashCode read it all). */
+  private record Same(HttpRequest r) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Same s && s.r == r;
+    }
 
-  private Prepared prepare(int client, HttpRequest r) {
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(r);
+    }
+  }
+
+  /**
+   * The prepared form of each request sent so far, shared by the clients. Scenarios that reuse
+   * a fixed set of requests find theirs from the second send on; once {@link #PREPARED_MAX} are
+   * kept, new ones are prepared for their send alone (a scenario that builds a request per call
+   * gains nothing from a cache and must not grow one without bound).
+   */
+  private final java.util.concurrent.ConcurrentHashMap<Same, Prepared> prepared =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private Prepared prepared(int client, HttpRequest r) {
+    Same key = new Same(r);
+    Prepared p = prepared.get(key);
+    if (p != null) {
+      return p;
+    }
     List<Header> headers = new java.util.ArrayList<>();
     String contentType = copyHeaders(r, (name, v) -> headers.add(new BasicHeader(name, v)));
     byte[] body = body(client, r);
-    Prepared p = new Prepared(r.method(), r.uri(), headers.toArray(new Header[0]),
+    p = new Prepared(r.method(), r.uri(), headers.toArray(new Header[0]),
         body == null ? null : new ByteArrayEntity(body, contentType == null ? null
             : ContentType.parse(contentType)));
-    synchronized (this) {
-      if (prepared.size() < PREPARED_MAX) {
-        Map<HttpRequest, Prepared> more = new java.util.IdentityHashMap<>(prepared);
-        more.put(r, p);
-        prepared = more;
-      }
+    if (prepared.size() < PREPARED_MAX) {
+      prepared.put(key, p);
     }
     return p;
   }
