@@ -12,10 +12,14 @@
 #      (default 0.1,0.25,0.5) of (a)'s throughput or OPEN_RATE requests/s, from CLIENTS clients
 #      in open loop, latency from each request's scheduled start (p50/p99/p99.9), each rate also
 #      for a trivial authenticated call (the floor); then up to which rate p99 < 1 ms held.
-#      The latency target is judged on (b) (docs/performance.md says why). With SERVER_PROCESS=1
+#      The latency target is judged on (b) (docs/performance.md says why): the verdict lists every
+#      rate and store that held p99 < 1 ms and every one that did not. With SERVER_PROCESS=1
 #      the server runs as `imprint server` in its own JVM, so its CPU time, collections and
-#      safepoints are reported apart from the clients' (then give it a WARMUP of minutes). DRIVER=wrk
-#      measures (a) with wrk (installed on demand) instead of the Java clients; (b) stays Java's.
+#      safepoints are reported apart from the clients'. Before (a), each server is driven for
+#      WARMUP seconds at least, then until its JIT is quiet (WARMUP_MAX, default 120 s, at most;
+#      see server-bench.sh). ALLOC=1 adds allocation per request by thread group; OPEN_SPIN_US
+#      the open-loop senders' spin window (default 50). DRIVER=wrk measures (a) with wrk
+#      (installed on demand) instead of the Java clients; (b) stays Java's.
 #
 #   bench/authz-bench.sh                                 # everything
 #   SKIP_HTTP=1 SKIP_JMH=1 bench/authz-bench.sh           # only the Cedar comparison
@@ -77,7 +81,7 @@ out="$here/results/authz-latest.md"
     [ -z "${SERVER_PROCESS:-}" ] || ./imprint --version >/dev/null
     # shellcheck disable=SC2046
     java -Xss4m ${BENCH_JAVA_OPTS:-} -cp "$jar" dev.imprint.bench.load.LoadGenerator \
-      $(bench_server_args) $(bench_driver_args) --scenario authz --clients "$clients" --seconds "$seconds" --warmup "$warmup" \
+      $(bench_load_args) $(bench_server_args) $(bench_driver_args) --scenario authz --clients "$clients" --seconds "$seconds" --warmup "$warmup" \
       --no-baseline ${STORE:+--store "$STORE"} --open-fraction "${OPEN_FRACTION:-0.1,0.25,0.5}" \
       ${OPEN_RATE:+--open-rate "$OPEN_RATE"}
   fi

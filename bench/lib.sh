@@ -25,8 +25,10 @@ bench_header() {
 # The server-process switch, with SERVER_PROCESS=1: each scenario's server is the real
 # `imprint server` in a JVM of its own. Not the default: a fresh server JVM per scenario spends
 # most of a short warm-up compiling (measured 2026-12-07: 43 s of JIT time in its first 31 s, 58 s
-# of CPU), so its CPU per request measures the JIT unless WARMUP is minutes; in the load
-# generator's JVM every scenario runs on code the ones before it compiled.
+# of CPU), so its CPU per request measured the JIT after a fixed short warm-up; in the load
+# generator's JVM every scenario runs on code the ones before it compiled. The warm-up now runs
+# until the server JVM's JIT is quiet (read over a bench-only JMX connection), which makes a
+# separate server's rows warm too, at the price of a longer warm-up.
 bench_server_args() {
   if [ -n "${SERVER_PROCESS:-}" ]; then
     echo "--server-process"
@@ -44,4 +46,11 @@ bench_driver_args() {
     $sudo apt-get install -y --no-install-recommends "wrk=$version" >&2
   fi
   echo "--driver wrk"
+}
+
+# The warm-up and measurement switches every LoadGenerator run takes from the environment:
+# WARMUP_MAX (cap of the warm-up that runs until the JIT is quiet, seconds), WARMUP_QUIET_PERCENT,
+# ALLOC=1 (allocated bytes per request by thread group), OPEN_SPIN_US (open-loop spin window).
+bench_load_args() {
+  echo "--warmup-max ${WARMUP_MAX:-120}${WARMUP_QUIET_PERCENT:+ --warmup-quiet-percent $WARMUP_QUIET_PERCENT}${ALLOC:+ --alloc}${OPEN_SPIN_US:+ --open-spin-us $OPEN_SPIN_US}"
 }

@@ -6,14 +6,18 @@
 # formed), --runs times (default 3), with the median and spread of the ratio; then PostgreSQL's
 # own insert rate (plain JDBC, single-row and batched) for the other scenarios.
 #
-#   bench/server-bench.sh                      # 16 clients, 10 s per run after 3 s of warm-up
+#   bench/server-bench.sh                      # 16 clients, 10 s per run after a warm-up
+#                                              # of 3 s at least, until the JIT is quiet
 #   CLIENTS=8 SECONDS_PER_RUN=5 bench/server-bench.sh --store sqlite --scenario token-create
 #   bench/server-bench.sh --scenario audit-append --store postgresql --runs 5   # the yardstick
 #   DRIVER=wrk CLIENTS=16,64 bench/server-bench.sh --scenario identity   # issue 10's ratio
 #
 # Each scenario's server runs inside the load generator's JVM, warmed by the scenarios before it;
-# SERVER_PROCESS=1 runs it as `imprint server` in its own JVM (give it a WARMUP of minutes: a
-# fresh JVM spends a short one compiling), and SERVER_JAVA_OPTS adds JVM options to that one. DRIVER=wrk drives the
+# SERVER_PROCESS=1 runs it as `imprint server` in its own JVM, and SERVER_JAVA_OPTS adds JVM
+# options to that one. Every row's warm-up lasts WARMUP seconds at least and then goes on until
+# the server JVM's JIT compilation time grew < 1 % (WARMUP_QUIET_PERCENT) in two consecutive
+# 2-s windows, WARMUP_MAX seconds at most (default 120); each prints its length and the
+# compilation time at its end. ALLOC=1 adds allocated bytes per request by thread group. DRIVER=wrk drives the
 # closed-loop rows with wrk (installed on demand from Debian's packages) instead of Java clients.
 #
 # Extra arguments go to dev.imprint.bench.load.LoadGenerator. Prints Markdown tables and writes
@@ -38,11 +42,12 @@ out="$here/results/server-latest.md"
   echo "# Control-plane load benchmark"
   echo
   bench_header
-  echo "- command: \`CLIENTS=$clients SECONDS_PER_RUN=$seconds WARMUP=$warmup${DRIVER:+ DRIVER=$DRIVER}${SERVER_PROCESS:+ SERVER_PROCESS=$SERVER_PROCESS} bench/server-bench.sh $*\`"
+  echo "- command: \`CLIENTS=$clients SECONDS_PER_RUN=$seconds WARMUP=$warmup${WARMUP_MAX:+ WARMUP_MAX=$WARMUP_MAX}${ALLOC:+ ALLOC=$ALLOC}${DRIVER:+ DRIVER=$DRIVER}${SERVER_PROCESS:+ SERVER_PROCESS=$SERVER_PROCESS} bench/server-bench.sh $*\`"
   [ -z "$driver_args" ] || echo "- wrk: $(dpkg-query -W -f '${Version}' wrk 2>/dev/null || echo '?')"
   echo
   # shellcheck disable=SC2046
   java -Xss4m ${BENCH_JAVA_OPTS:-} -cp "$jar" dev.imprint.bench.load.LoadGenerator --clients "$clients" \
-    --seconds "$seconds" --warmup "$warmup" $(bench_server_args) $driver_args "$@"
+    --seconds "$seconds" --warmup "$warmup" $(bench_load_args) $(bench_server_args) $driver_args \
+    "$@"
 } | tee "$out"
 echo "server-bench: wrote $out" >&2

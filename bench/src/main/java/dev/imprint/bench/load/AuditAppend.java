@@ -33,7 +33,7 @@ final class AuditAppend {
         });
         return true;
       };
-      LoadGenerator.drive(NAME, clients, warmup, op);
+      WarmUp.closedLoop(NAME, clients, warmup, op);
       BatchSizes before = db.writeBatchSizes();
       LoadGenerator.Result r = LoadGenerator.drive(NAME, clients, seconds, op);
       return new LoadGenerator.Result(NAME, store, clients, r.requests(), r.errors(),

@@ -31,16 +31,17 @@ final class AuthorizeLoad {
   /** A fixed-rate run: what was offered and achieved, and the latencies from schedule. */
   record OpenResult(String scenario, String store, int clients, double offeredPerSecond,
       long requests, long errors, long behind, long[] wakeLatenessNanos, double seconds,
-      long[] latenciesNanos, Usage gc) {
+      long[] latenciesNanos, Usage gc, long clientAllocated) {
     String row() {
       return String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %.0f | %d | %.2f | %.2f | %.2f"
-          + " | %.2f | %d | %d | %d / %.2f / %.2f | %s |",
+          + " | %.2f | %d | %d | %d / %.2f / %.2f | %s | %.1f |",
           scenario, store, clients, offeredPerSecond, requests / seconds, requests,
           LoadGenerator.percentile(latenciesNanos, 50), p99(),
           LoadGenerator.percentile(latenciesNanos, 99.9),
           LoadGenerator.percentile(latenciesNanos, 100), errors, behind, wokeLate(),
           LoadGenerator.percentile(wakeLatenessNanos, 99),
-          LoadGenerator.percentile(wakeLatenessNanos, 100), gcCell());
+          LoadGenerator.percentile(wakeLatenessNanos, 100), gcCell(),
+          clientAllocated / 1024.0 / Math.max(1, requests));
     }
 
     /** Sends whose thread woke more than 1 ms after their scheduled time. */
@@ -84,27 +85,29 @@ final class AuthorizeLoad {
       return usage.lines(what + " (a)", saturation.requests()) + alloc;
     }
 
-    /** Up to which offered rate p99 stayed under the target, for authorize and for the floor. */
+    /**
+     * Every offered rate and store at which p99 held the target and every one at which it did
+     * not, for authorize and for the floor: a rate that held above one that did not is shown, not
+     * cut off.
+     */
     String verdict() {
       return String.format(Locale.ROOT, "%s, %d clients: p99 < %.0f ms %s; floor: %s",
-          saturation.store(), saturation.clients(), TARGET_P99_MS, heldUpTo(authorize),
-          heldUpTo(floor));
+          saturation.store(), saturation.clients(), TARGET_P99_MS, held(authorize),
+          held(floor));
     }
 
-    private String heldUpTo(List<OpenResult> curve) {
-      double best = -1;
+    private String held(List<OpenResult> curve) {
+      StringBuilder yes = new StringBuilder();
+      StringBuilder no = new StringBuilder();
       for (OpenResult o : curve) {
-        if (!o.meetsTarget()) {
-          break;
-        }
-        best = o.offeredPerSecond();
+        StringBuilder to = o.meetsTarget() ? yes : no;
+        to.append(to.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT,
+            "%.0f req/s (%.0f %%, p99 %.2f ms%s)", o.offeredPerSecond(),
+            100 * o.offeredPerSecond() / saturation.perSecond(), o.p99(),
+            o.errors() > 0 ? ", " + o.errors() + " errors" : ""));
       }
-      if (best < 0) {
-        return "at none of the offered rates (lowest " + String.format(Locale.ROOT, "%.0f",
-            curve.isEmpty() ? 0 : curve.get(0).offeredPerSecond()) + " req/s)";
-      }
-      return String.format(Locale.ROOT, "up to %.0f req/s offered (%.0f %% of authorize's"
-          + " saturation)", best, 100 * best / saturation.perSecond());
+      return "held at " + (yes.length() == 0 ? "none" : yes) + "; missed at "
+          + (no.length() == 0 ? "none" : no) + " (offered rate, % of authorize's saturation)";
     }
   }
 
@@ -132,8 +135,9 @@ final class AuthorizeLoad {
   static String openHeader() {
     return "| scenario | store | clients | offered req/s | achieved req/s | requests | p50 ms |"
         + " p99 ms | p99.9 ms | max ms | errors | sent > 1 ms behind (previous answer late)"
-        + " | scheduler woke > 1 ms late / p99 / max ms | GC collections / ms |\n"
-        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+        + " | scheduler woke > 1 ms late / p99 / max ms | GC collections / ms during the row"
+        + " | client KiB allocated per request |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
   }
 
   /**
@@ -156,8 +160,12 @@ final class AuthorizeLoad {
       LoadGenerator.Op op = (client, i) -> http.send(client,
           scenario.request(target, client, i)) == scenario.expectedStatus();
       LoadGenerator.Op floor = (client, i) -> http.send(client, floorRequest) == 304;
-      LoadGenerator.drive(scenario.name(), clients, warmup, op);
-      LoadGenerator.drive(scenario.name(), clients, Math.max(1, warmup / 2), floor);
+      // each window: authorize, then the floor for half as long, until the server's JIT is quiet
+      WarmUp.run("authorize " + store + " " + clients + " clients",
+          () -> WarmUp.compileMillis(server), warmup, s -> {
+            LoadGenerator.drive(scenario.name(), clients, s, op);
+            LoadGenerator.drive(scenario.name(), clients, Math.max(1, s / 2), floor);
+          });
       BatchSizes before = server.writeBatchSizes();
       Usage.Mark mark = Usage.mark(server);
       long allocated0 = allocatedBytes();
@@ -227,56 +235,56 @@ final class AuthorizeLoad {
   }
 
   /**
+   * How long before its send time an open-loop sender stops parking and spins
+   * ({@code --open-spin-us}): a parked thread wakes when the kernel's timer and a free core let
+   * it, a spinning one at the time itself.
+   */
+  static long spinNanos = 50_000L;
+
+  /**
    * Sends {@code perSecond} requests a second in total for {@code seconds}: client {@code c} of
    * {@code clients} sends its {@code k}-th request at {@code start + (k * clients + c) /
    * perSecond}, at once if that time has passed (a late client catches up; nothing is skipped),
-   * and records the time from that scheduled start to the answer.
+   * and records the time from that scheduled start to the answer. Each client is a sender thread
+   * of its own that parks until {@link #spinNanos} before its send time and spins the rest, and
+   * records into arrays allocated before the row starts: the only allocation during the row is
+   * the HTTP client's (reported per request in the row, with the collections during it).
    */
   static OpenResult openLoop(String scenario, String store, int clients, double perSecond,
       int seconds, LoadGenerator.Op op, BenchServer server) throws InterruptedException {
     double gapNanos = 1e9 / perSecond;
-    Usage.Mark gc0 = Usage.mark(server);
-    long start = System.nanoTime() + 50_000_000L;
-    long end = start + seconds * 1_000_000_000L;
     long[][] latencies = new long[clients][];
     int[] counts = new int[clients];
     long[] errors = new long[clients];
     long[] behind = new long[clients];
     long[][] wakes = new long[clients][];
     int[] wakeCounts = new int[clients];
+    var allocated = new java.util.concurrent.atomic.AtomicLong();
     List<Thread> threads = new ArrayList<>();
+    // each sender's operation, with its client number bound, made before the row: a lambda's
+    // first creation links its class, which allocates, and would count as the senders'
+    LoadGenerator.Op[] ops = new LoadGenerator.Op[clients];
+    for (int c = 0; c < clients; c++) {
+      latencies[c] = new long[(int) Math.min(1 << 22, perSecond * seconds / clients + 16)];
+      wakes[c] = new long[latencies[c].length];
+      int client = c;
+      ops[c] = (ignored, i) -> op.call(client, i);
+    }
+    Usage.Mark gc0 = Usage.mark(server);
+    long clientThreads0 = ThreadCpu.allocatedBy(LoadClient::isClientThread);
+    long start = System.nanoTime() + 50_000_000L;
+    long end = start + seconds * 1_000_000_000L;
     for (int c = 0; c < clients; c++) {
       int client = c;
-      long[] lat = new long[(int) Math.min(1 << 22, perSecond * seconds / clients + 16)];
-      long[] wake = new long[lat.length];
-      latencies[c] = lat;
-      wakes[c] = wake;
+      long[] lat = latencies[c];
+      long[] wake = wakes[c];
       Thread t = new Thread(() -> {
-        for (long k = 0; counts[client] < lat.length; k++) {
-          long due = start + (long) ((k * clients + client) * gapNanos);
-          if (due >= end) {
-            return;
-          }
-          long wait = due - System.nanoTime();
-          if (wait > 0) {
-            // idle until due: how late the thread runs again is the scheduler's lateness (the
-            // timer, and waiting for a core), none of it the server's
-            while (wait > 0) {
-              LockSupport.parkNanos(wait);
-              wait = due - System.nanoTime();
-            }
-            if (wakeCounts[client] < wake.length) {
-              wake[wakeCounts[client]++] = -wait;
-            }
-          } else if (-wait > 1_000_000L) {
-            // still waiting for its previous answer when this one was due: the server's delay
-            behind[client]++;
-          }
-          if (LoadGenerator.succeeded(op, client, k, errors)) {
-            lat[counts[client]++] = System.nanoTime() - due;
-          } else if (Thread.currentThread().isInterrupted()) {
-            return;
-          }
+        long allocated0 = ThreadCpu.currentAllocated();
+        try {
+          send(ops[client], client, clients, start, end, gapNanos, lat, wake, counts, wakeCounts,
+              errors, behind);
+        } finally {
+          allocated.addAndGet(ThreadCpu.currentAllocated() - allocated0);
         }
       }, "authorize-open-" + c);
       threads.add(t);
@@ -286,6 +294,9 @@ final class AuthorizeLoad {
       t.join();
     }
     double took = (Math.max(System.nanoTime(), end) - start) / 1e9;
+    Usage usage = gc0.until(server, n -> false);
+    long clientAllocated = allocated.get() + ThreadCpu.allocatedBy(LoadClient::isClientThread)
+        - clientThreads0;
     LoadGenerator.PerClient r = new LoadGenerator.PerClient(latencies, counts, errors, took);
     long[] all = r.latencies(c -> true);
     long behindTotal = 0;
@@ -295,6 +306,58 @@ final class AuthorizeLoad {
     long[] woke = new LoadGenerator.PerClient(wakes, wakeCounts, errors, took)
         .latencies(c -> true);
     return new OpenResult(scenario, store, clients, perSecond, all.length,
-        r.errors(c -> true), behindTotal, woke, took, all, gc0.until(server, n -> false));
+        r.errors(c -> true), behindTotal, woke, took, all, usage, clientAllocated);
+  }
+
+  /**
+   * One open-loop sender's schedule (see {@link #openLoop}), {@code mine} its operation with its
+   * client number bound; allocates nothing of its own per send. Its
+   * counters are locals, written to the shared arrays once at the end: 64 senders incrementing
+   * neighbouring array slots would share cache lines and stall each other on every send.
+   */
+  private static void send(LoadGenerator.Op mine, int client, int clients, long start,
+      long end, double gapNanos, long[] lat, long[] wake, int[] counts, int[] wakeCounts,
+      long[] errors, long[] behind) {
+    long[] failed = new long[1];
+    int n = 0;
+    int woke = 0;
+    long late = 0;
+    try {
+      for (long k = 0; n < lat.length; k++) {
+        long due = start + (long) ((k * clients + client) * gapNanos);
+        if (due >= end) {
+          return;
+        }
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          // park until shortly before due, then spin: how late the thread runs again is the
+          // scheduler's lateness (the timer, and waiting for a core), none of it the server's
+          while (wait > spinNanos) {
+            LockSupport.parkNanos(wait - spinNanos);
+            wait = due - System.nanoTime();
+          }
+          while (wait > 0) {
+            Thread.onSpinWait();
+            wait = due - System.nanoTime();
+          }
+          if (woke < wake.length) {
+            wake[woke++] = -wait;
+          }
+        } else if (-wait > 1_000_000L) {
+          // still waiting for its previous answer when this one was due: the server's delay
+          late++;
+        }
+        if (LoadGenerator.succeeded(mine, 0, k, failed)) {
+          lat[n++] = System.nanoTime() - due;
+        } else if (Thread.currentThread().isInterrupted()) {
+          return;
+        }
+      }
+    } finally {
+      counts[client] = n;
+      wakeCounts[client] = woke;
+      errors[client] = failed[0];
+      behind[client] = late;
+    }
   }
 }

@@ -1,10 +1,12 @@
 package dev.imprint.bench.load;
 
+import com.sun.tools.attach.VirtualMachine;
 import dev.imprint.server.ImprintServer;
 import dev.imprint.server.store.BatchSizes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,10 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.management.MBeanServerConnection;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 
 /**
  * The server a load run drives: an {@link ImprintServer} in the load generator's JVM, or the
@@ -51,6 +57,18 @@ interface BenchServer extends AutoCloseable {
   default long preemptions() {
     return -1;
   }
+
+  /**
+   * The server JVM's total JIT compilation time so far in ms (its {@code CompilationMXBean}),
+   * what {@link WarmUp} watches; -1 where it cannot be read.
+   */
+  long compileMillis();
+
+  /**
+   * The server JVM's thread bean (per-thread CPU time and allocation): this JVM's when the server
+   * shares it, a JMX proxy of the server's otherwise; null when that is not reachable.
+   */
+  com.sun.management.ThreadMXBean threads();
 
   @Override
   void close();
@@ -172,6 +190,16 @@ interface BenchServer extends AutoCloseable {
     }
 
     @Override
+    public long compileMillis() {
+      return WarmUp.thisJvmCompileMillis();
+    }
+
+    @Override
+    public com.sun.management.ThreadMXBean threads() {
+      return ThreadCpu.local();
+    }
+
+    @Override
     public void close() {
       server.close();
     }
@@ -191,12 +219,54 @@ interface BenchServer extends AutoCloseable {
     private final String url;
     private final String admin;
     private final Path gcLog;
+    /** The bench's JMX connection to the server JVM (null if the attach failed). */
+    private final JMXConnector jmx;
+    private final java.lang.management.CompilationMXBean compilation;
+    private final com.sun.management.ThreadMXBean threads;
 
     private Separate(Process process, String url, String admin, Path gcLog) {
       this.process = process;
       this.url = url;
       this.admin = admin;
       this.gcLog = gcLog;
+      this.jmx = connect(process.pid());
+      java.lang.management.CompilationMXBean c = null;
+      com.sun.management.ThreadMXBean t = null;
+      if (jmx != null) {
+        try {
+          MBeanServerConnection m = jmx.getMBeanServerConnection();
+          c = ManagementFactory.newPlatformMXBeanProxy(m,
+              ManagementFactory.COMPILATION_MXBEAN_NAME,
+              java.lang.management.CompilationMXBean.class);
+          t = ManagementFactory.newPlatformMXBeanProxy(m, ManagementFactory.THREAD_MXBEAN_NAME,
+              com.sun.management.ThreadMXBean.class);
+        } catch (IOException e) {
+          System.err.println("bench: the server JVM's MXBeans are not reachable (" + e
+              + "): fixed warm-up, no per-thread figures of the server");
+        }
+      }
+      this.compilation = c;
+      this.threads = t;
+    }
+
+    /**
+     * A bench-only JMX connection to the server JVM {@code pid}: the attach API starts its local
+     * management agent (loopback only, same user) and the bench reads its MXBeans through it.
+     * Null, with a line on standard error, when the JVM cannot be attached to.
+     */
+    private static JMXConnector connect(long pid) {
+      try {
+        VirtualMachine vm = VirtualMachine.attach(Long.toString(pid));
+        try {
+          return JMXConnectorFactory.connect(new JMXServiceURL(vm.startLocalManagementAgent()));
+        } finally {
+          vm.detach();
+        }
+      } catch (Exception e) {
+        System.err.println("bench: cannot attach to the server JVM " + pid + " (" + e
+            + "): fixed warm-up, no per-thread figures of the server");
+        return null;
+      }
     }
 
     static Separate start(Path dir, String jdbcUrl) throws Exception {
@@ -277,6 +347,20 @@ interface BenchServer extends AutoCloseable {
     }
 
     @Override
+    public long compileMillis() {
+      try {
+        return compilation == null ? -1 : compilation.getTotalCompilationTime();
+      } catch (RuntimeException e) {
+        return -1;
+      }
+    }
+
+    @Override
+    public com.sun.management.ThreadMXBean threads() {
+      return threads;
+    }
+
+    @Override
     public long preemptions() {
       long n = 0;
       try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
@@ -320,6 +404,13 @@ interface BenchServer extends AutoCloseable {
 
     @Override
     public void close() {
+      if (jmx != null) {
+        try {
+          jmx.close();
+        } catch (IOException e) {
+          // the server stops next: its end of the connection goes with it
+        }
+      }
       process.destroy();
       try {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {

@@ -21,11 +21,13 @@ import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBu
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.BasicHttpClientConnectionManager;
-import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
+import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.eclipse.jetty.client.BytesRequestContent;
@@ -54,6 +56,11 @@ final class LoadClient implements AutoCloseable {
   static final String THREAD_PREFIX = "HttpClient";
   /** Names of the Apache async client's I/O reactor threads. */
   static final String ASYNC_THREAD_PREFIX = "httpclient-dispatch";
+
+  /** Whether the thread named {@code n} is one an HTTP client runs of its own. */
+  static boolean isClientThread(String n) {
+    return n.startsWith(THREAD_PREFIX) || n.startsWith(ASYNC_THREAD_PREFIX);
+  }
 
   /** Which HTTP client the timed loop uses. */
   enum Kind {
@@ -135,18 +142,63 @@ final class LoadClient implements AutoCloseable {
     if (kind == Kind.JETTY) {
       return sendJetty(client, r);
     }
-    ClassicRequestBuilder b = ClassicRequestBuilder.create(r.method()).setUri(r.uri());
-    String contentType = copyHeaders(r, b::addHeader);
-    byte[] body = body(client, r);
-    if (body != null) {
-      b.setEntity(new ByteArrayEntity(body, contentType == null ? null
-          : ContentType.parse(contentType)));
-    }
-    ClassicHttpRequest request = b.build();
+    Prepared p = prepared(client, r);
+    BasicClassicHttpRequest request = new BasicClassicHttpRequest(p.method(), p.uri());
+    request.setHeaders(p.headers());
+    request.setEntity(p.entity());
     return apache[client].execute(request, response -> {
       EntityUtils.consume(response.getEntity());
       return response.getCode();
     });
+  }
+
+  /**
+   * A JDK request in the Apache client's terms, built once: its headers and its body as a
+   * repeatable entity (both immutable, shared by every send of it).
+   */
+  private record Prepared(String method, java.net.URI uri, Header[] headers, HttpEntity entity) {}
+
+  /** Requests the cache keeps at most (scenarios that build a new request per call fill it). */
+  static final int PREPARED_MAX = 4096;
+
+  /** A request as a key by identity (a JDK request's own equals and hashCode read it all). */
+  private record Same(HttpRequest r) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Same s && s.r == r;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(r);
+    }
+  }
+
+  /**
+   * The prepared form of each request sent so far, shared by the clients. Scenarios that reuse
+   * a fixed set of requests find theirs from the second send on; once {@link #PREPARED_MAX} are
+   * kept, new ones are prepared for their send alone (a scenario that builds a request per call
+   * gains nothing from a cache and must not grow one without bound).
+   */
+  private final java.util.concurrent.ConcurrentHashMap<Same, Prepared> prepared =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private Prepared prepared(int client, HttpRequest r) {
+    Same key = new Same(r);
+    Prepared p = prepared.get(key);
+    if (p != null) {
+      return p;
+    }
+    List<Header> headers = new java.util.ArrayList<>();
+    String contentType = copyHeaders(r, (name, v) -> headers.add(new BasicHeader(name, v)));
+    byte[] body = body(client, r);
+    p = new Prepared(r.method(), r.uri(), headers.toArray(new Header[0]),
+        body == null ? null : new ByteArrayEntity(body, contentType == null ? null
+            : ContentType.parse(contentType)));
+    if (prepared.size() < PREPARED_MAX) {
+      prepared.put(key, p);
+    }
+    return p;
   }
 
   private int sendAsync(int client, HttpRequest r) throws IOException, InterruptedException {

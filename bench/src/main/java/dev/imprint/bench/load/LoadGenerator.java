@@ -27,8 +27,13 @@ import java.util.Locale;
  *                 |authz|mixed-upload|replicas|all] [--slow-link-ms 20] [--no-baseline]
  *     [--runs 3] [--no-input-limits] [--open-fraction 0.5] [--open-rate N]
  *     [--http-client apache|apache-async|jetty|jdk] [--server-log temp|none|FILE] [--open]
- *     [--ceilings] [--server-process] [--driver java|wrk]
+ *     [--ceilings] [--server-process] [--driver java|wrk] [--warmup-max 120]
+ *     [--warmup-quiet-percent 1] [--alloc] [--open-spin-us 50]
  * </pre>
+ *
+ * <p>{@code --warmup} is the shortest warm-up in seconds (0: none); each scenario is then driven
+ * until the server JVM's JIT is quiet ({@link WarmUp}), at most {@code --warmup-max} seconds.
+ * {@code --alloc} adds, beside the CPU lines, the bytes each thread group allocated per request.
  *
  * <p>{@code --server-process} starts each run's server as {@code imprint server} in a JVM of its
  * own ({@link BenchServer.Separate}; the scripts do so by default) and reports its CPU time,
@@ -178,6 +183,10 @@ public final class LoadGenerator {
             .mapToInt(Integer::parseInt).toArray();
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+        case "--warmup-max" -> WarmUp.maxSeconds = Integer.parseInt(args[++i]);
+        case "--warmup-quiet-percent" -> WarmUp.quietPercent = Double.parseDouble(args[++i]);
+        case "--alloc" -> ThreadCpu.allocation = true;
+        case "--open-spin-us" -> AuthorizeLoad.spinNanos = 1_000L * Integer.parseInt(args[++i]);
         case "--no-baseline" -> baseline = false;
         case "--slow-link-ms" -> slowLinkMs = Integer.parseInt(args[++i]);
         case "--runs" -> runs = Integer.parseInt(args[++i]);
@@ -367,7 +376,8 @@ public final class LoadGenerator {
     try (BenchServer.InProcess bench = BenchServer.InProcess.start(dir, null, true)) {
       ImprintServer server = bench.server();
       for (String alg : List.of("ES256", "RS256")) {
-        SigningCeiling.sign(server, alg, cores, warmup);
+        WarmUp.run("raw " + alg + " signatures", () -> WarmUp.compileMillis(bench), warmup,
+            s -> SigningCeiling.sign(server, alg, cores, s));
         long cpu0 = processCpuNanos();
         Result r = SigningCeiling.sign(server, alg, cores, seconds);
         System.err.printf(Locale.ROOT, "cpu: raw %s signatures: %.0f us CPU per signature%n",
@@ -379,7 +389,8 @@ public final class LoadGenerator {
       }
       String jwt = SvidScenarios.attested(new Target(server.url(), bench.adminToken()), "bench")
           .at("/jwt_svid/token").asText();
-      SigningCeiling.validate(server, jwt, "bench", cores, warmup);
+      WarmUp.run("in-process validation", () -> WarmUp.compileMillis(bench), warmup,
+          s -> SigningCeiling.validate(server, jwt, "bench", cores, s));
       System.out.println(withStore(SigningCeiling.validate(server, jwt, "bench", cores,
           seconds)).row());
     } finally {
@@ -414,7 +425,9 @@ public final class LoadGenerator {
       Usage usage;
       BatchSizes before;
       try (LoadClient http = new LoadClient(httpClient, clients)) {
-        drive(scenario, target, http, clients, warmup);
+        WarmUp.run(scenario.name() + " " + store + " " + clients + " clients",
+            () -> WarmUp.compileMillis(server), warmup,
+            s -> drive(scenario, target, http, clients, s));
         before = server.writeBatchSizes();
         Usage.Mark mark = Usage.mark(server);
         r = drive(scenario, target, http, clients, seconds);
@@ -435,9 +448,9 @@ public final class LoadGenerator {
   /** The closed-loop row of {@code scenario} driven by wrk after a wrk warm-up. */
   private static String wrkRow(Scenario scenario, String store, int clients, int seconds,
       int warmup, BenchServer server, Target target, Path dir) throws Exception {
-    if (warmup > 0) {
-      Wrk.run(scenario, target, clients, warmup, dir);
-    }
+    WarmUp.run(scenario.name() + " " + store + " " + clients + " clients (wrk)",
+        () -> WarmUp.compileMillis(server), warmup,
+        s -> Wrk.run(scenario, target, clients, s, dir));
     BatchSizes before = server.writeBatchSizes();
     Usage.Mark mark = Usage.mark(server);
     Wrk.Run w = Wrk.run(scenario, target, clients, seconds, dir);
@@ -555,10 +568,12 @@ public final class LoadGenerator {
       int client = c;
       Thread t = new Thread(() -> {
         long cpu0 = ThreadCpu.current();
+        long allocated0 = ThreadCpu.currentAllocated();
         try {
           perClient[client] = drive(op, client, deadline, counts, errors);
         } finally {
           ThreadCpu.DRIVERS.addAndGet(ThreadCpu.current() - cpu0);
+          ThreadCpu.DRIVERS_ALLOCATED.addAndGet(ThreadCpu.currentAllocated() - allocated0);
         }
       }, name + "-" + c);
       threads.add(t);

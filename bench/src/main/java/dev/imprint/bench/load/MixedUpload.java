@@ -54,7 +54,7 @@ final class MixedUpload {
       LoadGenerator.Op small = (client, i) -> LoadGenerator.HTTP.send(t.postJson("/v1/tokens",
           t.adminToken(), "{\"role\":\"workload\",\"description\":\"mixed " + client + "-" + i
               + "\"}"), HttpResponse.BodyHandlers.discarding()).statusCode() == 201;
-      LoadGenerator.drive(NAME, clients, warmup, small);
+      WarmUp.closedLoop(NAME, clients, warmup, small);
       row(store, "none", clients, LoadGenerator.drive(NAME, clients, seconds, small), 0, 0, 0);
       AtomicBoolean stop = new AtomicBoolean();
       AtomicLong uploads = new AtomicLong();

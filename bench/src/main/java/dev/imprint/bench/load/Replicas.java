@@ -79,7 +79,7 @@ final class Replicas {
             targets[client % 2].postJson("/v1/tokens", targets[client % 2].adminToken(),
                 "{\"role\":\"workload\",\"description\":\"replica " + client + "-" + i + "\"}"),
             HttpResponse.BodyHandlers.discarding()).statusCode() == 201;
-        LoadGenerator.drive(NAME, clients, warmup, op);
+        WarmUp.closedLoop(NAME, clients, warmup, op);
         LoadGenerator.PerClient r = LoadGenerator.drivePerClient(NAME, clients, seconds, op);
         String linkB = oneWayMs == 0 ? "direct" : "+" + 2 * oneWayMs + " ms per round trip";
         for (int replica = 0; replica < 2; replica++) {

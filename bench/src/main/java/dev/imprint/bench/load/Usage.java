@@ -12,26 +12,73 @@ import java.util.function.Predicate;
  */
 record Usage(boolean separate, long processNanos, long serverProcessNanos,
     ThreadCpu.Split split, Map<String, Long> groups, BenchServer.Pauses server,
-    BenchServer.Pauses client, long preemptions) {
+    BenchServer.Pauses client, long preemptions, Map<String, Long> allocated) {
 
-  /** The counters at the start of a run. */
+  /**
+   * The counters at the start of a run; {@code serverThreads}: the separate server JVM's threads
+   * (with {@code --alloc} and its MXBeans reachable; else null).
+   */
   record Mark(long process, long serverProcess, ThreadCpu.Snapshot threads,
-      BenchServer.Pauses server, BenchServer.Pauses client, long preemptions) {
+      BenchServer.Pauses server, BenchServer.Pauses client, long preemptions,
+      ThreadCpu.Snapshot serverThreads) {
     /** What was used from this mark until now. */
     Usage until(BenchServer s, Predicate<String> clientThreads) {
       ThreadCpu.Snapshot t = ThreadCpu.now();
       return new Usage(s.separate(), LoadGenerator.processCpuNanos() - process,
           s.cpuNanos() - serverProcess, ThreadCpu.between(threads, t, clientThreads),
-          ThreadCpu.byGroup(threads, t, clientThreads), s.pauses().since(server),
-          BenchServer.Pauses.ofThisJvm().since(client), s.preemptions() - preemptions);
+          ThreadCpu.byGroup(threads, t, clientThreads, false), s.pauses().since(server),
+          BenchServer.Pauses.ofThisJvm().since(client), s.preemptions() - preemptions,
+          allocatedSince(s, t, clientThreads));
+    }
+
+    /**
+     * With {@code --alloc}, the bytes each thread group allocated since this mark: the client
+     * group from this JVM, the server's groups from the server's JVM (this one when it shares
+     * it); null without the switch or when a separate server's threads cannot be read.
+     */
+    private Map<String, Long> allocatedSince(BenchServer s, ThreadCpu.Snapshot now,
+        Predicate<String> clientThreads) {
+      if (!ThreadCpu.allocation) {
+        return null;
+      }
+      Map<String, Long> here = ThreadCpu.byGroup(threads, now, clientThreads, true);
+      if (!s.separate()) {
+        return here;
+      }
+      if (serverThreads == null) {
+        return null;
+      }
+      Map<String, Long> there = ThreadCpu.byGroup(serverThreads, ThreadCpu.of(s.threads(), 0, 0),
+          n -> false, true);
+      there.put("client", here.get("client"));
+      return there;
     }
   }
 
   static Mark mark(BenchServer s) {
     BenchServer.Pauses server = s.pauses();
     BenchServer.Pauses client = s.separate() ? BenchServer.Pauses.ofThisJvm() : server;
+    ThreadCpu.Snapshot serverThreads = ThreadCpu.allocation && s.separate()
+        && s.threads() != null ? ThreadCpu.of(s.threads(), 0, 0) : null;
     return new Mark(LoadGenerator.processCpuNanos(), s.cpuNanos(), ThreadCpu.now(), server,
-        client, s.preemptions());
+        client, s.preemptions(), serverThreads);
+  }
+
+  /**
+   * With {@code --alloc}, the line of KiB allocated per request by each thread group, beside the
+   * CPU lines; empty without.
+   */
+  String allocationLine(String what, long requests) {
+    if (allocated == null) {
+      return ThreadCpu.allocation ? String.format(Locale.ROOT, "%nalloc: %s: the server JVM's"
+          + " threads cannot be read", what) : "";
+    }
+    StringBuilder b = new StringBuilder();
+    allocated.forEach((g, bytes) -> b.append(String.format(Locale.ROOT, " %s %.1f KiB,", g,
+        bytes / 1024.0 / Math.max(1, requests))));
+    b.setLength(b.length() - 1);
+    return String.format(Locale.ROOT, "%nalloc: %s: allocated per request by thread group"
+        + " (ThreadMXBean, live threads; the drivers add theirs as they end):%s", what, b);
   }
 
   /** The server's CPU microseconds per request (its process, or its threads in a shared JVM). */
@@ -56,7 +103,8 @@ record Usage(boolean separate, long processNanos, long serverProcessNanos,
           + " per request (involuntary context switches)", what, serverProcessNanos / 1e3 / n,
           processNanos / 1e3 / n, split.clientNanos() / 1e3 / n, what, server.collections(),
           server.collectionMillis(), server.safepoints(), server.safepointMillis(),
-          client.collections(), client.collectionMillis(), what, preemptions / n);
+          client.collections(), client.collectionMillis(), what, preemptions / n)
+          + allocationLine(what, requests);
     }
     StringBuilder byGroup = new StringBuilder();
     groups.forEach((g, ns) -> byGroup.append(String.format(Locale.ROOT, " %s %.0f us,", g,
@@ -68,6 +116,6 @@ record Usage(boolean separate, long processNanos, long serverProcessNanos,
         processNanos / 1e3 / n, split.clientNanos() / 1e3 / n, split.serverNanos() / 1e3 / n,
         (processNanos - split.clientNanos() - split.serverNanos()) / 1e3 / n, what, byGroup,
         (processNanos - groups.values().stream().mapToLong(Long::longValue).sum()) / 1e3 / n,
-        what, server.collections(), server.collectionMillis());
+        what, server.collections(), server.collectionMillis()) + allocationLine(what, requests);
   }
 }
