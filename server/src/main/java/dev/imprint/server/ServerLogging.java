@@ -11,9 +11,6 @@ import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.pattern.DynamicConverter;
 import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -93,20 +90,24 @@ final class ServerLogging {
     encoder.setContext(ctx);
     encoder.start();
     BufferedAppender appender = new BufferedAppender(interval);
-    // standard error's own PrintStream flushes every write; the descriptor is written directly
-    // and never closed (the JVM and other code still use it)
-    appender.setOutputStream(new BufferedOutputStream(sink != null ? sink
-        : new FilterOutputStream(new FileOutputStream(FileDescriptor.err)) {
-          @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-          }
+    // System.err flushes every write, so the buffer sits in front of it; it is looked up on
+    // each write (as logback's console appender does) and never closed
+    appender.setOutputStream(new BufferedOutputStream(sink != null ? sink : new OutputStream() {
+      @Override
+      public void write(int b) {
+        System.err.write(b);
+      }
 
-          @Override
-          public void close() throws IOException {
-            flush();
-          }
-        }, BUFFER_BYTES));
+      @Override
+      public void write(byte[] b, int off, int len) {
+        System.err.write(b, off, len);
+      }
+
+      @Override
+      public void flush() {
+        System.err.flush();
+      }
+    }, BUFFER_BYTES));
     appender.setContext(ctx);
     appender.setName("imprint");
     appender.setImmediateFlush(false);
