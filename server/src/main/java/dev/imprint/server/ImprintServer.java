@@ -704,6 +704,7 @@ public final class ImprintServer implements AutoCloseable {
       db.close();
       data.close();
       LOG.info("imprint server stopped");
+      ServerLogging.flush();
     }
   }
 }

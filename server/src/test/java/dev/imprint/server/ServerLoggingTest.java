@@ -6,12 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imprint.server.testing.Stores;
 import dev.imprint.server.testing.TestServer;
+import ch.qos.logback.classic.LoggerContext;
+import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 class ServerLoggingTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,6 +71,44 @@ class ServerLoggingTest {
       }
       assertThat(log.text()).doesNotContain("imp_forged");
     }
+  }
+
+  @Test
+  void aLineWaitsInTheBufferUntilAFlushAnErrorOrStop() {
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    try (LogCapture restore = LogCapture.start(ServerConfig.LogFormat.TEXT)) {
+      ServerLogging.configure(ServerConfig.LogFormat.TEXT, sink, Duration.ofHours(1));
+      Logger log = LoggerFactory.getLogger("imprint.request");
+      log.info("first line");
+      assertThat(text(sink)).doesNotContain("first line");
+      ServerLogging.flush();
+      assertThat(text(sink)).contains("first line");
+      log.info("second line");
+      log.error("an error");
+      assertThat(text(sink)).contains("second line", "an error");
+      log.info("third line");
+      assertThat(text(sink)).doesNotContain("third line");
+      ((LoggerContext) LoggerFactory.getILoggerFactory()).reset();
+      assertThat(text(sink)).contains("third line");
+    }
+  }
+
+  @Test
+  void aLineReachesTheSinkOnTheTimerWithNothingElseLogged() throws Exception {
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    try (LogCapture restore = LogCapture.start(ServerConfig.LogFormat.TEXT)) {
+      ServerLogging.configure(ServerConfig.LogFormat.TEXT, sink);
+      LoggerFactory.getLogger("imprint.request").info("a lone line");
+      // polled, not timed: the interval is asserted by construction, the flush by its arrival
+      for (int i = 0; i < 1_000 && !text(sink).contains("a lone line"); i++) {
+        Thread.sleep(10);
+      }
+      assertThat(text(sink)).contains("a lone line");
+    }
+  }
+
+  private static String text(ByteArrayOutputStream sink) {
+    return sink.toString(StandardCharsets.UTF_8);
   }
 
   private static String field(JsonNode n) {

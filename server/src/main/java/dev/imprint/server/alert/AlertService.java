@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.imprint.server.audit.AuditEvent;
 import dev.imprint.server.audit.AuditLog;
+import dev.imprint.server.digest.Sha256;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.text.FreeText;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -336,13 +335,7 @@ public final class AlertService {
 
   /** {@code al-} and the first 80 bits of SHA-256(dedup key), in hex. */
   static String idOf(String dedupKey) {
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256")
-          .digest(dedupKey.getBytes(StandardCharsets.UTF_8));
-      return "al-" + HexFormat.of().formatHex(h, 0, 10);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-    }
+    return "al-" + HexFormat.of().formatHex(Sha256.of(dedupKey), 0, 10);
   }
 
   private static Optional<Alert> find(Connection c, String id) throws SQLException {

@@ -2,10 +2,8 @@ package dev.imprint.server.alert;
 
 import dev.imprint.server.audit.AuditIntegrityException;
 import dev.imprint.server.authz.DecisionService;
+import dev.imprint.server.digest.Sha256;
 import dev.imprint.server.store.Database;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -154,11 +152,6 @@ final class StateRules {
   }
 
   private static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(s.getBytes(StandardCharsets.UTF_8)), 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-    }
+    return HexFormat.of().formatHex(Sha256.of(s), 0, 16);
   }
 }

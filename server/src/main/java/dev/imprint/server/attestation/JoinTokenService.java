@@ -5,6 +5,7 @@ import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.auth.Caller;
 import dev.imprint.server.auth.LastSeen;
 import dev.imprint.server.auth.Role;
+import dev.imprint.server.digest.Sha256;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.store.Dialect;
 import dev.imprint.server.svid.AttestedWorkload;
@@ -14,7 +15,6 @@ import dev.imprint.server.svid.WorkloadStates;
 import dev.imprint.server.text.FreeText;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -132,7 +132,7 @@ public final class JoinTokenService {
           + " image_digest, identity_id, created_at, created_by, expires_at)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
         ps.setString(1, id);
-        ps.setString(2, hash(token));
+        ps.setString(2, Sha256.hex(token));
         ps.setString(3, image);
         ps.setString(4, s.identityId());
         ps.setLong(5, now.toEpochMilli());
@@ -308,7 +308,7 @@ public final class JoinTokenService {
 
   private static boolean matches(Row r, String token) {
     return MessageDigest.isEqual(r.hash().getBytes(StandardCharsets.US_ASCII),
-        hash(token).getBytes(StandardCharsets.US_ASCII));
+        Sha256.hex(token).getBytes(StandardCharsets.US_ASCII));
   }
 
   private static Optional<String> idOf(String token) {
@@ -322,15 +322,6 @@ public final class JoinTokenService {
   private static SvidException invalid() {
     return new SvidException(Kind.UNAUTHENTICATED, "join_token.invalid", "the join token is"
         + " malformed or unknown");
-  }
-
-  static String hash(String token) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-    }
   }
 
   private static String shorten(String s) {

@@ -3,12 +3,11 @@ package dev.imprint.server.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.imprint.server.digest.Sha256;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.store.Dialect;
 import dev.imprint.server.store.GroupCommit;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,6 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * store transaction, so a change and its entry are committed together or not at all.
  */
 public final class AuditLog {
+  /** RFC 6962 section 2.1's domain separators; read, never written. */
+  private static final byte[] LEAF = {0};
+  private static final byte[] NODE = {1};
   private static final ObjectMapper CANONICAL = new ObjectMapper()
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
@@ -197,24 +199,11 @@ public final class AuditLog {
 
   /** {@code SHA-256(0x00 || entry)}: RFC 6962 section 2.1 leaf hash. */
   public static byte[] leafHash(byte[] entry) {
-    MessageDigest d = sha256();
-    d.update((byte) 0);
-    return d.digest(entry);
+    return Sha256.of(LEAF, entry);
   }
 
   /** {@code SHA-256(0x01 || left || right)}: RFC 6962 section 2.1 node hash. */
   public static byte[] nodeHash(byte[] left, byte[] right) {
-    MessageDigest d = sha256();
-    d.update((byte) 1);
-    d.update(left);
-    return d.digest(right);
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-    }
+    return Sha256.of(NODE, left, right);
   }
 }

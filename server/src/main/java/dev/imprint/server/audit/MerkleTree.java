@@ -1,5 +1,6 @@
 package dev.imprint.server.audit;
 
+import dev.imprint.server.digest.Sha256;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -207,11 +208,7 @@ public final class MerkleTree {
   }
 
   private static byte[] sha256Empty() {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest();
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-    }
+    return Sha256.of(new byte[0]);
   }
 
   private static void check(boolean ok, String message) {

@@ -1,8 +1,7 @@
 package dev.imprint.server.audit;
 
+import dev.imprint.server.digest.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -23,15 +22,8 @@ final class NoteKeyText {
 
   /** The key ID of {@code key} named {@code name} with signature {@code type}. */
   static byte[] id(String name, byte type, byte[] key) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(name.getBytes(StandardCharsets.UTF_8));
-      d.update((byte) 0x0A);
-      d.update(type);
-      return Arrays.copyOf(d.digest(key), 4);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-    }
+    return Arrays.copyOf(Sha256.of(name.getBytes(StandardCharsets.UTF_8),
+        new byte[] {0x0A, type}, key), 4);
   }
 
   /** {@code <name>+<hex key ID>+<base64(type || key)>}. */

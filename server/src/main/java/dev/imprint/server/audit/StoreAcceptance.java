@@ -1,20 +1,17 @@
 package dev.imprint.server.audit;
 
+import dev.imprint.server.digest.Sha256;
 import dev.imprint.server.store.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -152,7 +149,7 @@ public final class StoreAcceptance {
     details.put("removedCheckpoints", listed);
     details.put("removedCheckpointCount", removed.size());
     details.put("evidence", evidence.getFileName().toString());
-    details.put("evidenceSha256", sha256(evidenceText));
+    details.put("evidenceSha256", Sha256.hex(evidenceText));
     AuditLog log = new AuditLog(db, clock);
     db.write(tx -> {
       try (PreparedStatement ps = tx.prepareStatement(
@@ -214,12 +211,4 @@ public final class StoreAcceptance {
     }
   }
 
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-    }
-  }
 }

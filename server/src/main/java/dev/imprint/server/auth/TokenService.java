@@ -2,6 +2,7 @@ package dev.imprint.server.auth;
 
 import dev.imprint.server.audit.AuditEvent;
 import dev.imprint.server.audit.AuditLog;
+import dev.imprint.server.digest.Sha256;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.store.Dialect;
@@ -9,7 +10,6 @@ import dev.imprint.server.store.StateChanges;
 import dev.imprint.server.text.FreeText;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -599,11 +599,6 @@ public final class TokenService implements AutoCloseable {
   }
 
   static String hash(String token) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-    }
+    return Sha256.hex(token);
   }
 }

@@ -3,6 +3,7 @@ package dev.imprint.server.authz;
 import dev.imprint.authz.Decision;
 import dev.imprint.server.audit.AuditEvent;
 import dev.imprint.server.audit.AuditLog;
+import dev.imprint.server.digest.Sha256;
 import dev.imprint.server.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -245,7 +246,7 @@ final class DecisionLog implements AutoCloseable {
         }
         String context = Records.json(k.context());
         String grants = Records.json(k.grants());
-        String shape = PolicyService.sha256(k.subject() + "\n" + k.action() + "\n"
+        String shape = Sha256.hex(k.subject() + "\n" + k.action() + "\n"
             + k.resource() + "\n" + context + "\n" + k.effect() + "\n" + k.reason() + "\n"
             + grants);
         long day = t.first.get() / DAY_MS;

@@ -14,6 +14,7 @@ import dev.imprint.authz.Policy;
 import dev.imprint.authz.Reason;
 import dev.imprint.authz.Request;
 import dev.imprint.server.audit.AuditLog;
+import dev.imprint.server.digest.Sha256;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.store.StateCache;
 import dev.imprint.server.svid.JwtSvidValidator;
@@ -274,30 +275,23 @@ public final class DecisionService implements AutoCloseable {
    * token a heap dump could replay.
    */
   private static String tokenKey(String audience, String svid) {
-    try {
-      java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
-      d.update(audience.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      d.update((byte) ' ');
-      d.update(svid.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return "jwt " + java.util.Base64.getEncoder().withoutPadding().encodeToString(d.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return "jwt " + java.util.Base64.getEncoder().withoutPadding()
+        .encodeToString(Sha256.of(audience + " " + svid));
   }
 
   private static String chainKey(List<X509Certificate> chain) {
     if (chain == null || chain.isEmpty()) {
       return null;
     }
+    byte[][] encoded = new byte[chain.size()][];
     try {
-      java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
-      for (X509Certificate c : chain) {
-        d.update(c.getEncoded());
+      for (int i = 0; i < encoded.length; i++) {
+        encoded[i] = chain.get(i).getEncoded();
       }
-      return "x509 " + java.util.HexFormat.of().formatHex(d.digest());
     } catch (java.security.GeneralSecurityException e) {
       return null;
     }
+    return "x509 " + java.util.HexFormat.of().formatHex(Sha256.of(encoded));
   }
 
   private void remember(String key, Verified fresh, long now) {

@@ -13,10 +13,8 @@ import dev.imprint.authz.Policy;
 import dev.imprint.authz.SourceLocation;
 import dev.imprint.server.audit.AuditEvent;
 import dev.imprint.server.audit.AuditLog;
+import dev.imprint.server.digest.Sha256;
 import dev.imprint.server.store.Database;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,7 +22,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -169,7 +166,7 @@ public final class PolicyService implements AutoCloseable {
       List<Grant> grants = GrantParser.parse(sources).grants();
       String document = GrantJson.document(grants, null);
       long next = version + 1;
-      String sha = sha256(document);
+      String sha = Sha256.hex(document);
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO grant_policies (version,"
           + " document, sha256, grant_count, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)")) {
         ps.setLong(1, next);
@@ -308,7 +305,7 @@ public final class PolicyService implements AutoCloseable {
 
   private static Current current(Policy p) {
     String document = GrantJson.document(p.grants(), p.version());
-    return new Current(p, document, "\"v" + p.version() + "-" + sha256(document).substring(0, 16)
+    return new Current(p, document, "\"v" + p.version() + "-" + Sha256.hex(document).substring(0, 16)
         + "\"");
   }
 
@@ -331,15 +328,6 @@ public final class PolicyService implements AutoCloseable {
         || g.coveredActions().contains("*") || g.paths().stream().anyMatch(p -> p.endsWith("/*"))
         || g.resource() instanceof NetResource n && n.fromPort() != n.toPort()
         || g.resource() instanceof HttpResource h && h.target().prefix();
-  }
-
-  static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override

@@ -2,10 +2,10 @@ package dev.imprint.server.console;
 
 import dev.imprint.server.auth.Caller;
 import dev.imprint.server.auth.Role;
+import dev.imprint.server.digest.Sha256;
 import dev.imprint.server.store.Database;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -128,7 +127,7 @@ final class ConsoleSessions {
    */
   static String csrf(String cookie) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(
-        sha256("imprint console csrf\u0000" + cookie));
+        Sha256.of("imprint console csrf\u0000" + cookie));
   }
 
   /** Whether {@code presented} is the session's CSRF token, compared in constant time. */
@@ -139,14 +138,6 @@ final class ConsoleSessions {
   }
 
   private static String hash(String cookie) {
-    return HexFormat.of().formatHex(sha256("imprint console session\u0000" + cookie));
-  }
-
-  private static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return Sha256.hex("imprint console session\u0000" + cookie);
   }
 }

@@ -1,5 +1,6 @@
 package dev.imprint.server.dbcreds;
 
+import dev.imprint.server.digest.Sha256;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -167,14 +168,8 @@ final class Logins {
 
   /** {@code imprint_g_} and 24 hex digits of SHA-256 over what the group holds. */
   static String groupName(String privilege, String database, String schema) {
-    try {
-      byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(
-          (privilege + "\0" + database + "\0" + schema).getBytes(
-              java.nio.charset.StandardCharsets.UTF_8));
-      return GROUP_PREFIX + java.util.HexFormat.of().formatHex(h, 0, 12);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return GROUP_PREFIX + java.util.HexFormat.of().formatHex(
+        Sha256.of(privilege + "\0" + database + "\0" + schema), 0, 12);
   }
 
   /**

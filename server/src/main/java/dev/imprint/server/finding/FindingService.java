@@ -7,12 +7,11 @@ import dev.imprint.server.audit.AuditEvent;
 import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.auth.Caller;
 import dev.imprint.server.auth.Role;
+import dev.imprint.server.digest.Sha256;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.text.FreeText;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -420,11 +419,9 @@ public final class FindingService {
   private static String contentHash(String tool, List<StoredFinding> findings,
       JsonNode inventory) {
     try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(HASH_JSON.writeValueAsBytes(Arrays.asList(tool, findings,
-          inventory == null || inventory.isNull() ? null : inventory)));
-      return HexFormat.of().formatHex(sha.digest());
-    } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+      return HexFormat.of().formatHex(Sha256.of(HASH_JSON.writeValueAsBytes(Arrays.asList(tool,
+          findings, inventory == null || inventory.isNull() ? null : inventory))));
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("an upload is always hashable", e);
     }
   }

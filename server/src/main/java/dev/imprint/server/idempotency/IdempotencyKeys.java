@@ -1,11 +1,11 @@
 package dev.imprint.server.idempotency;
 
+import dev.imprint.server.digest.Sha256;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.store.GroupCommit;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -103,7 +103,7 @@ public final class IdempotencyKeys {
     hkdf.init(new HKDFParameters(ikm, salt, INFO));
     byte[] derived = new byte[64];
     hkdf.generateBytes(derived, 0, derived.length);
-    return new Key(sha256Hex("imprint idempotency lookup v1\0" + caller + "\0" + key),
+    return new Key(Sha256.hex("imprint idempotency lookup v1\0" + caller + "\0" + key),
         Arrays.copyOf(derived, 32), Arrays.copyOfRange(derived, 32, 64));
   }
 
@@ -120,7 +120,7 @@ public final class IdempotencyKeys {
     byte[] have = stored.requestHash().getBytes(StandardCharsets.US_ASCII);
     return MessageDigest.isEqual(have, key.requestHash(requestText)
         .getBytes(StandardCharsets.US_ASCII))
-        || MessageDigest.isEqual(have, sha256Hex(requestText)
+        || MessageDigest.isEqual(have, Sha256.hex(requestText)
             .getBytes(StandardCharsets.US_ASCII));
   }
 
@@ -232,15 +232,6 @@ public final class IdempotencyKeys {
       return Base64.getEncoder().encodeToString(out);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is required by the Java platform", e);
-    }
-  }
-
-  static String sha256Hex(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
     }
   }
 

@@ -5,13 +5,12 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imprint.server.audit.AuditEvent;
 import dev.imprint.server.audit.AuditLog;
+import dev.imprint.server.digest.Sha256;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.store.Dialect;
 import dev.imprint.server.text.FreeText;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -127,13 +126,7 @@ public final class IdentityService {
 
   /** The short id of a SPIFFE ID: the first 16 hex digits of its SHA-256. */
   public static String idOf(String spiffeId) {
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256")
-          .digest(spiffeId.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(h, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-    }
+    return HexFormat.of().formatHex(Sha256.of(spiffeId), 0, 8);
   }
 
   /**

@@ -1,8 +1,8 @@
 package dev.imprint.server.keys;
 
+import dev.imprint.server.digest.Sha256;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -179,10 +179,6 @@ public final class Signatures {
   }
 
   static byte[] sha256(byte[] input) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(input);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-    }
+    return Sha256.of(input);
   }
 }

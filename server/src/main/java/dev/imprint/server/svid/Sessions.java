@@ -8,12 +8,11 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.imprint.server.digest.Sha256;
 import dev.imprint.server.keys.KeyPurpose;
 import dev.imprint.server.keys.KeyRing;
 import dev.imprint.server.keys.SigningKey;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -136,12 +135,8 @@ final class Sessions {
   }
 
   private static String digest(String token) {
-    try {
-      return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
-          .digest(token.getBytes(StandardCharsets.US_ASCII)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
+    return Base64.getEncoder().encodeToString(Sha256.of(
+        token.getBytes(StandardCharsets.US_ASCII)));
   }
 
   private Optional<Verified> parseAndVerify(String token) {
