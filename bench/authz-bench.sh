@@ -80,7 +80,7 @@ out="$here/results/authz-latest.md"
     echo
     [ -z "${SERVER_PROCESS:-}" ] || ./imprint --version >/dev/null
     # shellcheck disable=SC2046
-    java -Xss4m ${BENCH_JAVA_OPTS:-} -cp "$jar" dev.imprint.bench.load.LoadGenerator \
+    java -Xss4m $(bench_server_jvm_opts) ${BENCH_JAVA_OPTS:-} -cp "$jar" dev.imprint.bench.load.LoadGenerator \
       $(bench_load_args) $(bench_server_args) $(bench_driver_args) --scenario authz --clients "$clients" --seconds "$seconds" --warmup "$warmup" \
       --no-baseline ${STORE:+--store "$STORE"} --open-fraction "${OPEN_FRACTION:-0.1,0.25,0.5}" \
       ${OPEN_RATE:+--open-rate "$OPEN_RATE"}

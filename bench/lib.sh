@@ -54,3 +54,11 @@ bench_driver_args() {
 bench_load_args() {
   echo "--warmup-max ${WARMUP_MAX:-120}${WARMUP_QUIET_PERCENT:+ --warmup-quiet-percent $WARMUP_QUIET_PERCENT}${ALLOC:+ --alloc}${OPEN_SPIN_US:+ --open-spin-us $OPEN_SPIN_US}"
 }
+
+# The JVM flags `./imprint server` gives a server on a machine with room for them (see the
+# launcher and docs/server.md "JVM flags"), so that a server inside the load generator's JVM runs
+# as the launcher would run it: no safepoint forced every second, a fixed 512 MiB young
+# generation. BENCH_JAVA_OPTS comes after them and overrides them.
+bench_server_jvm_opts() {
+  echo "-XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=0 -Xmn512m"
+}

@@ -27,7 +27,7 @@ jar="$(bench_jar limits-ab)"
 
 one() {  # $@: extra LoadGenerator options; prints req/s of the scenario's row
   # shellcheck disable=SC2086
-  java -Xss4m ${BENCH_JAVA_OPTS:-} -cp "$jar" dev.imprint.bench.load.LoadGenerator \
+  java -Xss4m $(bench_server_jvm_opts) ${BENCH_JAVA_OPTS:-} -cp "$jar" dev.imprint.bench.load.LoadGenerator \
     --clients "$clients" --seconds "$seconds" --warmup "$warmup" --scenario "$scenario" \
     --store sqlite --no-baseline "$@" 2>/dev/null \
     | awk -F'|' -v s="$scenario" '$2 ~ " " s " " {gsub(/ /, "", $6); print $6; exit}'

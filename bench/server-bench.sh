@@ -46,7 +46,7 @@ out="$here/results/server-latest.md"
   [ -z "$driver_args" ] || echo "- wrk: $(dpkg-query -W -f '${Version}' wrk 2>/dev/null || echo '?')"
   echo
   # shellcheck disable=SC2046
-  java -Xss4m ${BENCH_JAVA_OPTS:-} -cp "$jar" dev.imprint.bench.load.LoadGenerator --clients "$clients" \
+  java -Xss4m $(bench_server_jvm_opts) ${BENCH_JAVA_OPTS:-} -cp "$jar" dev.imprint.bench.load.LoadGenerator --clients "$clients" \
     --seconds "$seconds" --warmup "$warmup" $(bench_load_args) $(bench_server_args) $driver_args \
     "$@"
 } | tee "$out"
