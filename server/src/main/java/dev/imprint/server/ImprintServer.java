@@ -75,7 +75,10 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +92,11 @@ public final class ImprintServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ImprintServer.class);
   /** How long {@link #close()} lets in-flight requests run before cutting them off. */
   static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
+  /**
+   * How long {@link #close()} leaves a connection open once it is idle: a keep-alive connection
+   * with no request in flight has nothing to finish (Jetty's default kept each for 1 s).
+   */
+  static final Duration SHUTDOWN_IDLE = Duration.ofMillis(100);
 
   private final ServerConfig config;
   private final Database db;
@@ -370,6 +378,16 @@ public final class ImprintServer implements AutoCloseable {
       cfg.jetty.modifyServer(server -> {
         server.setStopTimeout(SHUTDOWN_GRACE.toMillis());
         server.setHandler(new GracefulHandler());
+        server.addEventListener(new LifeCycle.Listener() {
+          @Override
+          public void lifeCycleStopping(LifeCycle event) {
+            for (Connector c : server.getConnectors()) {
+              if (c instanceof AbstractConnector a) {
+                a.setShutdownIdleTimeout(SHUTDOWN_IDLE.toMillis());
+              }
+            }
+          }
+        });
       });
       if (cert != null) {
         cfg.jetty.addConnector(HttpsConnector.on(config.host(), config.port(), cert,

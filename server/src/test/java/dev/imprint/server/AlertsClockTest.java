@@ -9,6 +9,7 @@ import dev.imprint.server.alert.AlertState;
 import dev.imprint.server.alert.Rules;
 import dev.imprint.server.testing.MovableClock;
 import dev.imprint.server.testing.Stores;
+import dev.imprint.server.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -45,9 +46,8 @@ class AlertsClockTest {
   @ParameterizedTest
   @MethodSource("kinds")
   void grantNeverUsedForThirtyDaysThenUnusedGrantAlerted(Stores.Kind kind) throws Exception {
-    ServerConfig c = ServerConfig.defaults().withListen("127.0.0.1:0");
-    c = new ServerConfig(c.host(), c.port(), dir, Stores.jdbcUrl(kind), c.trustDomain(), null,
-        null, false, c.logFormat(), 64 * 1024).withCheckpointInterval(Duration.ZERO);
+    ServerConfig c = TestServer.config(dir, Stores.jdbcUrl(kind))
+        .withCheckpointInterval(Duration.ZERO);
     MovableClock clock = new MovableClock();
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     try (ImprintServer s = ImprintServer.start(c, new PrintStream(console, true,

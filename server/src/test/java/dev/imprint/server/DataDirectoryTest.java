@@ -29,9 +29,7 @@ class DataDirectoryTest {
   @TempDir Path dir;
 
   private ServerConfig config(Path data) {
-    ServerConfig d = ServerConfig.defaults().withListen("127.0.0.1:0");
-    return new ServerConfig(d.host(), d.port(), data, null, d.trustDomain(), null, null, false,
-        d.logFormat(), 64 * 1024).withCheckpointInterval(Duration.ZERO);
+    return TestServer.config(data, null).withCheckpointInterval(Duration.ZERO);
   }
 
   private static ImprintServer start(ServerConfig c) {

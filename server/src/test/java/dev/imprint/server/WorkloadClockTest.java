@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imprint.server.testing.MovableClock;
+import dev.imprint.server.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -34,9 +35,7 @@ class WorkloadClockTest {
       throws Exception {
     MovableClock clock = new MovableClock();
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    ServerConfig c = ServerConfig.defaults().withListen("127.0.0.1:0");
-    try (ImprintServer s = ImprintServer.start(new ServerConfig(c.host(), c.port(), dir, null,
-        c.trustDomain(), null, null, false, c.logFormat(), 64 * 1024)
+    try (ImprintServer s = ImprintServer.start(TestServer.config(dir, null)
         .withCheckpointInterval(Duration.ZERO), new PrintStream(console, true,
             StandardCharsets.UTF_8), clock)) {
       String admin = console.toString(StandardCharsets.UTF_8)
@@ -82,9 +81,7 @@ class WorkloadClockTest {
   void aRememberedSvidIsDecidedUntilItExpiresAndRefusedAfter() throws Exception {
     MovableClock clock = new MovableClock();
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    ServerConfig c = ServerConfig.defaults().withListen("127.0.0.1:0");
-    try (ImprintServer s = ImprintServer.start(new ServerConfig(c.host(), c.port(), dir, null,
-        c.trustDomain(), null, null, false, c.logFormat(), 64 * 1024)
+    try (ImprintServer s = ImprintServer.start(TestServer.config(dir, null)
         .withCheckpointInterval(Duration.ZERO), new PrintStream(console, true,
             StandardCharsets.UTF_8), clock)) {
       String admin = console.toString(StandardCharsets.UTF_8)

@@ -76,10 +76,10 @@ public final class TokenService implements AutoCloseable {
   private final TokenUsage usage;
   private final SecureRandom random = new SecureRandom();
   /**
-   * A caller, when (System.nanoTime) the store last confirmed it, and the epoch of
-   * {@link #changes} it was read in.
+   * A caller, when (the service's clock, in milliseconds) the store last confirmed it, and the
+   * epoch of {@link #changes} it was read in.
    */
-  private record Verified(Caller caller, long confirmedNanos, long epoch) {}
+  private record Verified(Caller caller, long confirmedMillis, long epoch) {}
 
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
   private final StateChanges changes;
@@ -307,11 +307,10 @@ public final class TokenService implements AutoCloseable {
     }
     String id = m.group(1);
     String hash = hash(bearer);
-    long now = System.nanoTime();
+    long now = clock.millis();
     long epoch = changes.epoch();
     Verified known = verified.get(hash);
-    if (known != null && known.epoch() == epoch && changes.cacheable()
-        && now - known.confirmedNanos() < VERIFIED_TTL.toNanos()) {
+    if (known != null && known.epoch() == epoch && changes.cacheable() && fresh(known, now)) {
       Caller c = known.caller();
       usage.record(c.tokenId(), c.identityId(), clock.millis());
       return Optional.of(c);
@@ -327,13 +326,19 @@ public final class TokenService implements AutoCloseable {
 
   private void remember(String hash, Verified v) {
     if (verified.size() >= MAX_VERIFIED) {
-      long now = System.nanoTime();
-      verified.values().removeIf(x -> now - x.confirmedNanos() >= VERIFIED_TTL.toNanos());
+      long now = clock.millis();
+      verified.values().removeIf(x -> !fresh(x, now));
       if (verified.size() >= MAX_VERIFIED) {
         verified.clear();
       }
     }
     verified.put(hash, v);
+  }
+
+  /** Confirmed less than the time to live ago; a clock set back counts as expired. */
+  private static boolean fresh(Verified v, long now) {
+    long age = now - v.confirmedMillis();
+    return age >= 0 && age < VERIFIED_TTL.toMillis();
   }
 
   /** The invalidation the remembered tokens follow (tests). */

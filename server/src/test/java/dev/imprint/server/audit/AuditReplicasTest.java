@@ -118,8 +118,8 @@ class AuditReplicasTest {
           + " verifying it, so it is c's anchor too").isEqualTo(signedByA);
       long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
       while (!Files.exists(fileB) || !Files.readString(fileB).equals(signedByA)) {
-        assertThat(System.nanoTime()).as("replica b takes a's checkpoint as its anchor once it"
-            + " verified it").isLessThan(deadline);
+        assertThat(System.nanoTime()).as("replica b (" + b.url() + ") takes a's checkpoint as"
+            + " its anchor once it verified it").isLessThan(deadline);
         Thread.sleep(50);
       }
     }

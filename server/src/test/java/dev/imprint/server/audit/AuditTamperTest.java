@@ -361,9 +361,7 @@ class AuditTamperTest {
   }
 
   private ServerConfig config(String jdbc) {
-    ServerConfig d = ServerConfig.defaults();
-    return new ServerConfig("127.0.0.1", 0, dir.resolve("data"), jdbc, d.trustDomain(), null,
-        null, false, d.logFormat(), 64 * 1024).withCheckpointInterval(Duration.ZERO);
+    return TestServer.config(dir.resolve("data"), jdbc).withCheckpointInterval(Duration.ZERO);
   }
 
   /** Waits for {@code condition}; the deadline only bounds a broken run, it times nothing. */

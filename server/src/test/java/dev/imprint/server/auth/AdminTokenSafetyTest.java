@@ -87,9 +87,7 @@ class AdminTokenSafetyTest {
     try (TestServer s = TestServer.start(Stores.Kind.SQLITE, dir)) {
       original = s.adminToken();
     }
-    ServerConfig c = ServerConfig.defaults().withListen("127.0.0.1:0");
-    c = new ServerConfig(c.host(), c.port(), dir, null, c.trustDomain(), null, null, false,
-        c.logFormat(), 64 * 1024).withCheckpointInterval(Duration.ZERO);
+    ServerConfig c = TestServer.config(dir, null).withCheckpointInterval(Duration.ZERO);
     try (TestServer again = TestServer.start(c.withBootstrapAdmin(true))) {
       String minted = again.adminToken();
       assertThat(minted).isNotNull().isNotEqualTo(original);

@@ -124,9 +124,7 @@ class TokenBindingTest {
   @MethodSource("dev.imprint.server.testing.Stores#kinds")
   void lastUseAndLastSightingAreWrittenAtShutdownAndShownAfterARestart(Stores.Kind kind)
       throws Exception {
-    ServerConfig d = ServerConfig.defaults().withListen("127.0.0.1:0");
-    ServerConfig config = new ServerConfig(d.host(), d.port(), dir, Stores.jdbcUrl(kind),
-        d.trustDomain(), null, null, false, d.logFormat(), 64 * 1024);
+    ServerConfig config = TestServer.config(dir, Stores.jdbcUrl(kind));
     String admin;
     String usedId;
     String idleId;

@@ -3,7 +3,6 @@ package dev.imprint.server.console;
 import static dev.imprint.server.console.ConsoleFixture.Browser.form;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imprint.server.ServerConfig;
 import dev.imprint.server.http.Api;
 import dev.imprint.server.testing.AuditActions;
 import dev.imprint.server.testing.Stores;
@@ -233,11 +232,8 @@ class ConsoleSessionTest {
     java.nio.file.Files.writeString(kek, java.util.Base64.getEncoder().encodeToString(key));
     java.nio.file.Files.setPosixFilePermissions(kek,
         java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    ServerConfig c = ServerConfig.defaults().withListen("127.0.0.1:0");
-    try (TestServer a = TestServer.start(new ServerConfig(c.host(), c.port(), dir.resolve("a"),
-        url, c.trustDomain(), null, null, false, c.logFormat(), 64 * 1024).withKekFile(kek));
-        TestServer b = TestServer.start(new ServerConfig(c.host(), c.port(), dir.resolve("b"),
-            url, c.trustDomain(), null, null, false, c.logFormat(), 64 * 1024)
+    try (TestServer a = TestServer.start(TestServer.config(dir.resolve("a"), url).withKekFile(kek));
+        TestServer b = TestServer.start(TestServer.config(dir.resolve("b"), url)
             .withKekFile(kek))) {
       ConsoleFixture.Browser onA = new ConsoleFixture.Browser(a.url());
       assertThat(onA.login(a.adminToken()).statusCode()).isEqualTo(303);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imprint.server.ServerConfig;
-import dev.imprint.server.testing.Stores;
 import dev.imprint.server.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,9 +38,7 @@ class DeployFilesTest {
     Path alerts = Files.writeString(dir.resolve("alerts.json"), "{\"webhook\":{\"url\":"
         + "\"http://127.0.0.1:9/hook\",\"secretFile\":\"" + secret.toString().replace("\\",
         "\\\\") + "\"},\"alertmanager\":{\"url\":\"http://127.0.0.1:9\"}}");
-    ServerConfig c = ServerConfig.defaults().withListen("127.0.0.1:0");
-    c = new ServerConfig(c.host(), c.port(), dir.resolve("data"), Stores.jdbcUrl(
-        Stores.Kind.SQLITE), c.trustDomain(), null, null, false, c.logFormat(), 64 * 1024)
+    ServerConfig c = TestServer.config(dir.resolve("data"), null)
         .withCheckpointInterval(Duration.ZERO).withAlertsConfig(alerts);
     try (TestServer s = TestServer.start(c)) {
       s.send("GET", "/healthz", null, null);

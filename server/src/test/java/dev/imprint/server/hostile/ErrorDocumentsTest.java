@@ -10,6 +10,7 @@ import dev.imprint.server.ServerWithRoutes;
 import dev.imprint.server.auth.Role;
 import dev.imprint.server.http.Api;
 import dev.imprint.server.http.ApiModule;
+import dev.imprint.server.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -58,9 +59,7 @@ class ErrorDocumentsTest {
 
   @BeforeAll
   static void start() {
-    ServerConfig d = ServerConfig.defaults();
-    ServerConfig c = new ServerConfig("127.0.0.1", 0, dir, null, d.trustDomain(), null, null,
-        false, d.logFormat(), 64 * 1024);
+    ServerConfig c = TestServer.config(dir, null);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     server = ServerWithRoutes.start(c, new PrintStream(out, true, StandardCharsets.UTF_8),
         List.of(new FailingRoutes()));

@@ -7,6 +7,7 @@ import dev.imprint.server.ServerConfig;
 import dev.imprint.server.ServerWithRoutes;
 import dev.imprint.server.auth.Role;
 import dev.imprint.server.testing.Stores;
+import dev.imprint.server.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -54,9 +55,7 @@ class RequestPathTest {
         return "openapi/test-session.json";
       }
     };
-    ServerConfig d = ServerConfig.defaults().withListen("127.0.0.1:0");
-    ServerConfig c = new ServerConfig(d.host(), d.port(), dir, Stores.jdbcUrl(Stores.Kind.SQLITE),
-        d.trustDomain(), null, null, false, d.logFormat(), 64 * 1024);
+    ServerConfig c = TestServer.config(dir, Stores.jdbcUrl(Stores.Kind.SQLITE));
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     try (ImprintServer s = ServerWithRoutes.start(c, new PrintStream(console, true,
         StandardCharsets.UTF_8), List.of(probe))) {

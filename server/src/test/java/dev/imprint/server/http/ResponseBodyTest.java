@@ -6,6 +6,7 @@ import dev.imprint.server.ImprintServer;
 import dev.imprint.server.ServerConfig;
 import dev.imprint.server.ServerWithRoutes;
 import dev.imprint.server.testing.Stores;
+import dev.imprint.server.testing.TestServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -50,9 +51,7 @@ class ResponseBodyTest {
         return "openapi/test-response-body.json";
       }
     };
-    ServerConfig d = ServerConfig.defaults().withListen("127.0.0.1:0");
-    ServerConfig c = new ServerConfig(d.host(), d.port(), dir, Stores.jdbcUrl(Stores.Kind.SQLITE),
-        d.trustDomain(), null, null, false, d.logFormat(), 64 * 1024);
+    ServerConfig c = TestServer.config(dir, Stores.jdbcUrl(Stores.Kind.SQLITE));
     server = ServerWithRoutes.start(c, new PrintStream(new ByteArrayOutputStream(), true,
         StandardCharsets.UTF_8), List.of(probe));
   }

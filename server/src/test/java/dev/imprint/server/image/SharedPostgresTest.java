@@ -8,7 +8,6 @@ import static dev.imprint.server.image.Estate.problem;
 import static dev.imprint.server.image.Estate.register;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imprint.server.ServerConfig;
 import dev.imprint.server.identity.IdentityService;
 import dev.imprint.server.testing.AuditActions;
 import dev.imprint.server.testing.Stores;
@@ -184,8 +183,6 @@ class SharedPostgresTest {
   }
 
   private static TestServer start(String url, Path dir, Path kek) {
-    ServerConfig c = ServerConfig.defaults().withListen("127.0.0.1:0");
-    return TestServer.start(new ServerConfig(c.host(), c.port(), dir, url, c.trustDomain(), null,
-        null, false, c.logFormat(), 64 * 1024).withKekFile(kek));
+    return TestServer.start(TestServer.config(dir, url).withKekFile(kek));
   }
 }

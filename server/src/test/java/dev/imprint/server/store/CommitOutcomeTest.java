@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.imprint.server.ServerConfig;
 import dev.imprint.server.idempotency.Idempotent;
 import dev.imprint.server.testing.FaultyLink;
 import dev.imprint.server.testing.RestartablePostgres;
@@ -149,9 +148,7 @@ class CommitOutcomeTest {
     // prepareThreshold=0: the driver sends every statement's text, COMMIT included, so the
     // proxy can tell a commit on the wire (it would otherwise become a named statement)
     String jdbc = link.route(Stores.jdbcUrl(Stores.Kind.POSTGRESQL)) + "&prepareThreshold=0";
-    ServerConfig d = ServerConfig.defaults();
-    return TestServer.start(new ServerConfig("127.0.0.1", 0, dir, jdbc, d.trustDomain(), null,
-        null, false, d.logFormat(), 64 * 1024, null, null, Duration.ZERO)
+    return TestServer.start(TestServer.config(dir, jdbc).withCheckpointInterval(Duration.ZERO)
         .withStore(new StoreSettings(Duration.ofSeconds(1), 100)));
   }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.imprint.server.ServerConfig;
 import dev.imprint.server.testing.FaultyLink;
 import dev.imprint.server.testing.RestartablePostgres;
 import dev.imprint.server.testing.Stores;
@@ -232,10 +231,8 @@ class StoreFaultsTest {
   // ---- helpers
 
   private TestServer start(String jdbc, Path data, Path kek) {
-    ServerConfig d = ServerConfig.defaults();
-    return TestServer.start(new ServerConfig("127.0.0.1", 0, data, jdbc, d.trustDomain(), null,
-        null, false, d.logFormat(), 64 * 1024, null, kek, Duration.ZERO)
-        .withStore(new StoreSettings(STORE_TIMEOUT, 100)));
+    return TestServer.start(TestServer.config(data, jdbc).withKekFile(kek)
+        .withCheckpointInterval(Duration.ZERO).withStore(new StoreSettings(STORE_TIMEOUT, 100)));
   }
 
   private Path kek() throws IOException {

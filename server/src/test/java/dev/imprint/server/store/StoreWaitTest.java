@@ -2,7 +2,6 @@ package dev.imprint.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imprint.server.ServerConfig;
 import dev.imprint.server.testing.Stores;
 import dev.imprint.server.testing.TestServer;
 import java.net.http.HttpResponse;
@@ -102,10 +101,8 @@ class StoreWaitTest {
   }
 
   private TestServer start(Stores.Kind kind, StoreSettings store) {
-    ServerConfig d = ServerConfig.defaults();
-    return TestServer.start(new ServerConfig("127.0.0.1", 0, dir, Stores.jdbcUrl(kind),
-        d.trustDomain(), null, null, false, d.logFormat(), 64 * 1024, null, null, Duration.ZERO)
-        .withStore(store));
+    return TestServer.start(TestServer.config(dir, Stores.jdbcUrl(kind))
+        .withCheckpointInterval(Duration.ZERO).withStore(store));
   }
 
   private static void await(CountDownLatch latch) {

@@ -5,7 +5,6 @@ import static dev.imprint.server.svid.Workloads.attest;
 import static dev.imprint.server.svid.Workloads.joinToken;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imprint.server.ServerConfig;
 import dev.imprint.server.testing.AuditActions;
 import dev.imprint.server.testing.Stores;
 import dev.imprint.server.testing.TestServer;
@@ -91,9 +90,7 @@ class JoinTokenRaceTest {
   }
 
   static TestServer start(String url, Path data, Path kek) {
-    ServerConfig c = ServerConfig.defaults().withListen("127.0.0.1:0");
-    return TestServer.start(new ServerConfig(c.host(), c.port(), data, url, c.trustDomain(),
-        null, null, false, c.logFormat(), 64 * 1024).withKekFile(kek)
+    return TestServer.start(TestServer.config(data, url).withKekFile(kek)
         .withCheckpointInterval(java.time.Duration.ZERO));
   }
 

@@ -77,9 +77,7 @@ class SpiffeInteropTest {
 
   @BeforeAll
   static void start() {
-    ServerConfig c = ServerConfig.defaults().withListen("127.0.0.1:0");
-    c = new ServerConfig(c.host(), c.port(), dir, Stores.jdbcUrl(Stores.Kind.SQLITE),
-        c.trustDomain(), null, null, false, c.logFormat(), 64 * 1024)
+    ServerConfig c = TestServer.config(dir, Stores.jdbcUrl(Stores.Kind.SQLITE))
         .withCheckpointInterval(Duration.ZERO)
         .withSvid(SvidConfig.defaults().withRs256Audiences(Set.of(AZURE)));
     server = TestServer.start(c);

@@ -39,10 +39,19 @@ public final class TestServer implements AutoCloseable {
    * not race the periodic signer (whose tests set an interval).
    */
   public static TestServer start(Stores.Kind kind, Path dir) {
-    ServerConfig c = ServerConfig.defaults().withListen("127.0.0.1:0");
-    c = new ServerConfig(c.host(), c.port(), dir, Stores.jdbcUrl(kind), c.trustDomain(), null,
-        null, false, c.logFormat(), 64 * 1024).withCheckpointInterval(java.time.Duration.ZERO);
-    return start(c);
+    return start(config(dir, Stores.jdbcUrl(kind))
+        .withCheckpointInterval(java.time.Duration.ZERO));
+  }
+
+  /**
+   * The tests' configuration: loopback port 0, data under {@code dir}, the store at
+   * {@code jdbcUrl} (null: SQLite in {@code dir}), no TLS, a 64 KiB body limit, otherwise the
+   * defaults (the periodic checkpoint included).
+   */
+  public static ServerConfig config(Path dir, String jdbcUrl) {
+    ServerConfig d = ServerConfig.defaults();
+    return new ServerConfig("127.0.0.1", 0, dir, jdbcUrl, d.trustDomain(), null, null, false,
+        d.logFormat(), 64 * 1024);
   }
 
   /** Starts a server with an explicit configuration. */
