@@ -31,7 +31,8 @@ class GuessableFingerprintTest {
   Path dir;
 
   @Test
-  void aDictionaryHashedUnderTheKeyMatchesNothingInAnyReportBaselineOrInventory() throws IOException {
+  void aDictionaryHashedUnderTheKeyMatchesNothingInAnyReportBaselineOrInventory()
+      throws IOException {
     Files.writeString(dir.resolve(".env"), "DB_PASSWORD=letmein42\nADMIN_PASSWORD=Summer2024!\n"
         + "API_PASSWORD=" + STRONG + "\n");
     Files.writeString(dir.resolve("values.yaml"), "auth:\n  rootPassword: Trombone\n");

@@ -213,8 +213,10 @@ interface BenchServer extends AutoCloseable {
   final class Separate implements BenchServer {
     private static final Pattern READY = Pattern.compile("imprint server ready at (\\S+)");
     /** A unified-logging line's pause: {@code ... Pause Young (Normal) ... 3.456ms}. */
-    private static final Pattern GC_PAUSE = Pattern.compile("\\[gc\\s*\\].*Pause.* (\\d+\\.\\d+)ms");
-    private static final Pattern SAFEPOINT = Pattern.compile("\\[safepoint\\s*\\].*Total: (\\d+) ns");
+    private static final Pattern GC_PAUSE =
+        Pattern.compile("\\[gc\\s*\\].*Pause.* (\\d+\\.\\d+)ms");
+    private static final Pattern SAFEPOINT =
+        Pattern.compile("\\[safepoint\\s*\\].*Total: (\\d+) ns");
     private final Process process;
     private final String url;
     private final String admin;

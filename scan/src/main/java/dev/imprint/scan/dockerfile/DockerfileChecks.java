@@ -332,7 +332,9 @@ final class DockerfileChecks {
   private void run(Instruction ins, boolean runtime) {
     for (Script s : scripts(ins)) {
       List<Shell.Command> cmds = Shell.commands(s.text());
-      boolean verified = find("(sha(1|224|256|384|512)sum|shasum)[^|&;\\n]{0,300}(-c|--check)", s.text()) || s.text().contains("gpg --verify")
+      boolean verified =
+          find("(sha(1|224|256|384|512)sum|shasum)[^|&;\\n]{0,300}(-c|--check)", s.text())
+          || s.text().contains("gpg --verify")
           || s.text().contains("gpgv ") || s.text().contains("cosign verify")
           || s.text().contains("minisign -V");
       // Package manager -> offset of an index refresh, and managers that install in this RUN.

@@ -80,7 +80,8 @@ final class TextReporter implements Reporter {
         reasons.merge(reason(d.message()), 1, Integer::sum);
       }
       sb.append("  ").append(skipped.size()).append(" files skipped:\n");
-      reasons.forEach((why, n) -> sb.append("    ").append(n).append("  ").append(why).append('\n'));
+      reasons.forEach((why, n) ->
+          sb.append("    ").append(n).append("  ").append(why).append('\n'));
     }
     sb.append('\n');
   }

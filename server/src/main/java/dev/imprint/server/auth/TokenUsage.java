@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why a periodic flush rather than a write whenever the stored time is older than an
  * interval: authentication then only moves a time in memory forward (no lock, no store access
- * and no hand-off to another thread on any request), and a server with thousands of busy tokens writes one unit of
+ * and no hand-off to another thread on any request), and a server with thousands of busy tokens
+ * writes one unit of
  * work per interval instead of one per token per interval. A flush only moves times forward,
  * so replicas sharing one store may flush in any order. A crash loses at most one interval of
  * uses, which only makes a time read older than it is; {@link #close()} flushes what is left.

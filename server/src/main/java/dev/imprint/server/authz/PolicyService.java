@@ -305,8 +305,8 @@ public final class PolicyService implements AutoCloseable {
 
   private static Current current(Policy p) {
     String document = GrantJson.document(p.grants(), p.version());
-    return new Current(p, document, "\"v" + p.version() + "-" + Sha256.hex(document).substring(0, 16)
-        + "\"");
+    return new Current(p, document,
+        "\"v" + p.version() + "-" + Sha256.hex(document).substring(0, 16) + "\"");
   }
 
   static long maxVersion(Connection c) throws SQLException {

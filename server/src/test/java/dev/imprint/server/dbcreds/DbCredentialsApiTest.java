@@ -110,7 +110,8 @@ class DbCredentialsApiTest {
           .doesNotContain(TargetPostgres.ADMIN_PASSWORD);
       s.server().decisions().flush();
       assertThat(AuditActions.entries(s.server().database())).filteredOn(e -> e.get("action")
-          .asText().equals("authz.decided") && e.at("/details/requests").findValuesAsText("resource").contains(APP))
+          .asText().equals("authz.decided")
+          && e.at("/details/requests").findValuesAsText("resource").contains(APP))
           .isNotEmpty();
     }
   }

@@ -62,7 +62,8 @@ public final class TestServer implements AutoCloseable {
   /** Starts a server with an explicit configuration, sending with {@code client} (TLS). */
   public static TestServer start(ServerConfig config, HttpClient client) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImprintServer s = ImprintServer.start(config, new PrintStream(out, true, StandardCharsets.UTF_8));
+    ImprintServer s =
+        ImprintServer.start(config, new PrintStream(out, true, StandardCharsets.UTF_8));
     return new TestServer(s, out.toString(StandardCharsets.UTF_8), client);
   }
 
