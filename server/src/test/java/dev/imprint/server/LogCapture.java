@@ -21,7 +21,9 @@ final class LogCapture implements AutoCloseable {
     return new LogCapture(format);
   }
 
+  /** What was logged so far: the log's buffer is flushed first, as its timer would. */
   String text() {
+    ServerLogging.flush();
     synchronized (sink) {
       return sink.toString(StandardCharsets.UTF_8);
     }
