@@ -459,8 +459,12 @@ public final class LoadGenerator {
     System.err.println(usage.lines(what, w.requests()));
     System.err.println(w.cpuLine(what));
     ratio(scenario.name(), store, clients, w.perSecond());
-    if (open) {
+    if (openScenario(scenario)) {
       try (LoadClient http = new LoadClient(httpClient, clients)) {
+        // the open loop sends from Java clients, whose code wrk's warm-up never ran: warm them
+        // too, or the first open-loop row measures their compilation
+        WarmUp.run(what + ", the open loop's Java clients", () -> WarmUp.compileMillis(server),
+            warmup, s -> drive(scenario, target, http, clients, s));
         openRow(scenario, store, clients, w.perSecond(), seconds, http, target, server);
       }
     }
@@ -475,11 +479,16 @@ public final class LoadGenerator {
   private static void openRow(Scenario scenario, String store, int clients,
       double closedPerSecond, int seconds, LoadClient http, Target target, BenchServer server)
       throws InterruptedException {
-    if (open && identityScenarios().stream().anyMatch(x -> x.name().equals(scenario.name()))) {
+    if (openScenario(scenario)) {
       OPEN_ROWS.add(AuthorizeLoad.openLoop(scenario.name(), store, clients,
           Math.max(1, openShare * closedPerSecond), seconds, (client, i) -> http.send(client,
               scenario.request(target, client, i)) == scenario.expectedStatus(), server).row());
     }
+  }
+
+  /** Whether {@code --open} gives {@code scenario} an open-loop row (the identity ones). */
+  private static boolean openScenario(Scenario scenario) {
+    return open && identityScenarios().stream().anyMatch(x -> x.name().equals(scenario.name()));
   }
 
   /** For ES256 JWT-SVID issuance: its rate as a share of the raw ES256 rate of this run. */
