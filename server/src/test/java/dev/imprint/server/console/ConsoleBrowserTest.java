@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -21,10 +22,10 @@ import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -76,12 +77,20 @@ class ConsoleBrowserTest {
    * next page has replaced it. A click returns once the browser has dispatched it, not once the
    * next page is there: under load, reading right after it would find the old page's elements
    * (the sign-in page's own heading, say) or elements that go stale as the new page arrives.
+   *
+   * <p>The old page is marked with a value only this call knows, and the wait ends when the
+   * document in the window no longer carries it and has loaded. Asking whether the old page's
+   * element is stale is not enough: while the browser swaps documents, chromedriver can answer
+   * that question with an "unknown error" (node does not belong to the document) instead of
+   * "stale", which failed a CI run. Every such transient error is retried until the timeout.
    */
   private static void follow(WebElement control) {
-    WebElement page = driver.findElement(By.tagName("html"));
+    String mark = UUID.randomUUID().toString();
+    js("document.documentElement.setAttribute('data-test-page', arguments[0])", mark);
     control.click();
-    waiting().until(ExpectedConditions.stalenessOf(page));
-    waiting().until(x -> "complete".equals(js("return document.readyState")));
+    waiting().ignoring(WebDriverException.class).until(x -> !mark.equals(js(
+        "return document.documentElement.getAttribute('data-test-page')"))
+        && "complete".equals(js("return document.readyState")));
   }
 
   private static String h1() {
