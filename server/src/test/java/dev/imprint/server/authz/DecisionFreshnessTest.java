@@ -122,7 +122,8 @@ class DecisionFreshnessTest {
       DecisionService decisions = s.server().decisions();
       await(s.server().svids().states()::cacheable);
       assertThat(authorize(decisions, svid).allowed()).isTrue();
-      try (TableLock lock = TableLock.take(s.server().database(), "identities, images")) {
+      TableLock lock = TableLock.take(s.server().database(), "identities, images");
+      try (lock) {
         CompletableFuture<Long> allowed = CompletableFuture.supplyAsync(() -> {
           long n = 0;
           for (int i = 0; i < 200; i++) {
@@ -167,7 +168,8 @@ class DecisionFreshnessTest {
       assertThat(System.nanoTime() - again).as("the facts read again are within their TTL")
           .isLessThan(ttl * 9 / 10);
       assertThat(states.epoch()).as("nothing changed meanwhile").isEqualTo(epoch);
-      try (TableLock lock = TableLock.take(s.server().database(), "identities")) {
+      TableLock lock = TableLock.take(s.server().database(), "identities");
+      try (lock) {
         CompletableFuture<Decision> d = CompletableFuture.supplyAsync(() -> decide(s));
         assertThat(d.get(20, TimeUnit.SECONDS).allowed())
             .as("answered while the store's identities are locked").isTrue();

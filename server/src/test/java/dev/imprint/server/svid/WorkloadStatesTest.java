@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -64,7 +63,12 @@ class WorkloadStatesTest {
       String d = Workloads.estate(s);
       Database db = s.server().database();
       Duration ttl = Duration.ofMillis(200);
-      ExecutorService readers = Executors.newFixedThreadPool(16);
+      List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+      ExecutorService readers = Executors.newFixedThreadPool(16, r -> {
+        Thread t = new Thread(r, "reader-" + threads.size());
+        threads.add(t);
+        return t;
+      });
       try (StateChanges changes = new StateChanges(db);
           WorkloadStates states = new WorkloadStates(db, changes, false, ttl)) {
         await(changes::cacheable);
@@ -72,18 +76,16 @@ class WorkloadStatesTest {
         Thread.sleep(ttl.toMillis() * 2); // expired: the next reader must read the store
         long before = states.loads();
         List<Future<Optional<WorkloadStates.State>>> reads = new ArrayList<>();
-        try (TableLock lock = TableLock.take(db, "images")) {
-          CountDownLatch started = new CountDownLatch(16);
+        TableLock lock = TableLock.take(db, "images");
+        try (lock) {
           for (int i = 0; i < 16; i++) {
-            reads.add(readers.submit(() -> {
-              started.countDown();
-              return states.of(d);
-            }));
+            reads.add(readers.submit(() -> states.of(d)));
           }
-          started.await(30, TimeUnit.SECONDS);
-          await(() -> lockWaiters(db) >= 1);
-          // lets the other readers reach the cache while the first read waits for the lock
-          Thread.sleep(500);
+          // every reader has arrived before the lock goes: waiting in the store for it, or for
+          // another reader's read. (A fixed pause here let a slow reader arrive after the read,
+          // find the entry already older than its 200 ms TTL, since its age counts from the
+          // start of its read, and read it again: a failure by chance on a loaded machine.)
+          await(() -> lockWaiters(db) + waitingForARead(threads) >= 16);
         }
         for (Future<Optional<WorkloadStates.State>> r : reads) {
           assertThat(r.get(30, TimeUnit.SECONDS).orElseThrow().imageLive()).isTrue();
@@ -93,6 +95,13 @@ class WorkloadStatesTest {
         readers.shutdownNow();
       }
     }
+  }
+
+  /** Readers parked on a future: another reader's read of the entry. */
+  private static long waitingForARead(List<Thread> readers) {
+    return readers.stream().filter(t -> t.getState() == Thread.State.WAITING
+        && java.util.Arrays.stream(t.getStackTrace()).anyMatch(f -> f.getClassName()
+            .equals(java.util.concurrent.CompletableFuture.class.getName()))).count();
   }
 
   private static long lockWaiters(Database db) {
