@@ -162,7 +162,7 @@ final class AuthorizeLoad {
       LoadGenerator.Op floor = (client, i) -> http.send(client, floorRequest) == 304;
       // each window: authorize, then the floor for half as long, until the server's JIT is quiet
       WarmUp.run("authorize " + store + " " + clients + " clients",
-          () -> WarmUp.compileMillis(server), warmup, s -> {
+          () -> WarmUp.jit(server), warmup, s -> {
             LoadGenerator.drive(scenario.name(), clients, s, op);
             LoadGenerator.drive(scenario.name(), clients, Math.max(1, s / 2), floor);
           });
