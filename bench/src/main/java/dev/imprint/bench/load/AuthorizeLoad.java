@@ -79,10 +79,7 @@ final class AuthorizeLoad {
     /** The CPU and pause lines (standard error, like the other scenarios'). */
     String cpuLine() {
       String what = "authorize " + saturation.store() + " " + saturation.clients() + " clients";
-      String alloc = Double.isNaN(allocatedKib) ? "" : String.format(Locale.ROOT,
-          "%ncpu: %s: %.1f KiB allocated per decision by the server's threads", what,
-          allocatedKib);
-      return usage.lines(what + " (a)", saturation.requests()) + alloc;
+      return usage.lines(what + " (a)", saturation.requests(), allocatedKib);
     }
 
     /**
