@@ -622,20 +622,29 @@ public final class LoadGenerator {
    * counts[client]} entries). The array starts small and doubles as it fills, so the load
    * generator, which shares the JVM and the cores with the server in these runs, does not
    * allocate 8 MiB per client up front (512 MiB at 64 clients: collections during the run).
+   * Its count and errors are locals, written to the shared arrays once at the end: 64 clients
+   * incrementing neighbouring slots would share cache lines and stall each other per request.
    */
   private static long[] drive(Op op, int client, long deadline, int[] counts, long[] errors) {
     long[] lat = new long[4096];
+    long[] failed = new long[1];
+    int n = 0;
     long i = 0;
-    while (System.nanoTime() < deadline && counts[client] < MAX_LATENCIES) {
-      long t0 = System.nanoTime();
-      if (succeeded(op, client, i++, errors)) {
-        if (counts[client] == lat.length) {
-          lat = Arrays.copyOf(lat, Math.min(2 * lat.length, MAX_LATENCIES));
+    try {
+      while (System.nanoTime() < deadline && n < MAX_LATENCIES) {
+        long t0 = System.nanoTime();
+        if (succeeded(op, client, i++, failed, 0)) {
+          if (n == lat.length) {
+            lat = Arrays.copyOf(lat, Math.min(2 * lat.length, MAX_LATENCIES));
+          }
+          lat[n++] = System.nanoTime() - t0;
+        } else if (Thread.currentThread().isInterrupted()) {
+          break;
         }
-        lat[counts[client]++] = System.nanoTime() - t0;
-      } else if (Thread.currentThread().isInterrupted()) {
-        break;
       }
+    } finally {
+      counts[client] = n;
+      errors[client] = failed[0];
     }
     return lat;
   }
@@ -647,6 +656,14 @@ public final class LoadGenerator {
    * stop on).
    */
   static boolean succeeded(Op op, int client, long i, long[] errors) {
+    return succeeded(op, client, i, errors, client);
+  }
+
+  /**
+   * {@link #succeeded(Op, int, long, long[])} counting a failure in {@code errors[slot]}: a
+   * client's own one-slot array keeps its count off the cache lines the other clients write.
+   */
+  static boolean succeeded(Op op, int client, long i, long[] errors, int slot) {
     try {
       if (op.call(client, i)) {
         return true;
@@ -657,7 +674,7 @@ public final class LoadGenerator {
     } catch (Exception e) {
       // counted below, like a wrong status
     }
-    errors[client]++;
+    errors[slot]++;
     return false;
   }
 
