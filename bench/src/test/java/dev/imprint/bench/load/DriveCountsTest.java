@@ -22,14 +22,16 @@ class DriveCountsTest {
       return client != 1 || i % 2 == 0;
     });
     long[] n = {calls.get(0), calls.get(1), calls.get(2)};
-    assertThat(n).allMatch(c -> c > 0);
+    assertThat(Math.min(n[0], Math.min(n[1], n[2]))).isPositive();
     assertThat(r.counts()[0]).isEqualTo(n[0]);
     assertThat(r.errorCounts()[0]).isZero();
     assertThat(r.errorCounts()[1]).isEqualTo(n[1] / 2);
     assertThat(r.counts()[1]).isEqualTo(n[1] - n[1] / 2);
     assertThat(r.errorCounts()[2]).isEqualTo((n[2] + 2) / 3);
     assertThat(r.counts()[2]).isEqualTo(n[2] - (n[2] + 2) / 3);
-    assertThat(r.latencies(c -> c == 1)).hasSize(r.counts()[1]).allMatch(l -> l >= 0);
+    long[] sorted = r.latencies(c -> c == 1);
+    assertThat(sorted).hasSize(r.counts()[1]);
+    assertThat(sorted[0]).isNotNegative();
     assertThat(r.errors(c -> true)).isEqualTo(n[1] / 2 + (n[2] + 2) / 3);
   }
 }
