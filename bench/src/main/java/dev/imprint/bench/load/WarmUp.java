@@ -226,16 +226,19 @@ final class WarmUp {
    * The CPU time (user and system) of the JIT compiler threads of the JVM {@code pid} so far,
    * in ms, from {@code /proc/<pid>/task/<tid>/stat} of the threads named {@code C1/C2
    * CompilerThread} (the names are cut to 15 characters there); -1 where {@code /proc} cannot
-   * be read. A compiler thread that ended takes its time with it.
+   * be read or no thread has such a name (another JVM's naming: the compilation time stands in).
+   * A compiler thread that ended takes its time with it.
    */
   static long jitCpuMillis(long pid) {
     Path tasks = Path.of("/proc", Long.toString(pid), "task");
     long ticks = 0;
+    int compilers = 0;
     try (var list = Files.list(tasks)) {
       for (Path t : (Iterable<Path>) list::iterator) {
         try {
           if (Files.readString(t.resolve("comm")).contains("CompilerThre")) {
             ticks += statTicks(Files.readString(t.resolve("stat")));
+            compilers++;
           }
         } catch (IOException ended) {
           // a thread that ended since the listing
@@ -244,7 +247,7 @@ final class WarmUp {
     } catch (IOException | RuntimeException e) {
       return -1;
     }
-    return ticks * 1000 / CLOCK_TICKS;
+    return compilers == 0 ? -1 : ticks * 1000 / CLOCK_TICKS;
   }
 
   /** {@code USER_HZ}, the unit of {@code /proc}'s CPU times: 100 on Linux's ABI. */

@@ -158,4 +158,15 @@ class WarmUpTest {
     assertThat(WarmUp.jitCpuMillis(ProcessHandle.current().pid())).isGreaterThanOrEqualTo(0);
     assertThat(WarmUp.jitCpuMillis(-5)).isEqualTo(-1);
   }
+
+  @Test
+  void aProcessWithoutCompilerThreadsHasNoJitCpuTime() throws Exception {
+    // not 0, which would make every window quiet: -1, so the compilation time stands in
+    Process sleep = new ProcessBuilder("sleep", "60").start();
+    try {
+      assertThat(WarmUp.jitCpuMillis(sleep.pid())).isEqualTo(-1);
+    } finally {
+      sleep.destroy();
+    }
+  }
 }
