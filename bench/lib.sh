@@ -49,10 +49,12 @@ bench_driver_args() {
 }
 
 # The warm-up and measurement switches every LoadGenerator run takes from the environment:
-# WARMUP_MAX (cap of the warm-up that runs until the JIT is quiet, seconds), WARMUP_QUIET_PERCENT,
-# ALLOC=1 (allocated bytes per request by thread group), OPEN_SPIN_US (open-loop spin window).
+# WARMUP_MAX (cap of the warm-up that runs until the JIT is quiet, seconds), WARMUP_QUIET_PERCENT
+# and WARMUP_QUIET_JIT_MS (a quiet 2-s window: compilation time grew < that % of its total and the
+# JIT compiler threads used < that many ms of CPU), ALLOC=1 (allocated bytes per request by thread
+# group), OPEN_SPIN_US (open-loop spin window).
 bench_load_args() {
-  echo "--warmup-max ${WARMUP_MAX:-120}${WARMUP_QUIET_PERCENT:+ --warmup-quiet-percent $WARMUP_QUIET_PERCENT}${ALLOC:+ --alloc}${OPEN_SPIN_US:+ --open-spin-us $OPEN_SPIN_US}"
+  echo "--warmup-max ${WARMUP_MAX:-120}${WARMUP_QUIET_PERCENT:+ --warmup-quiet-percent $WARMUP_QUIET_PERCENT}${WARMUP_QUIET_JIT_MS:+ --warmup-quiet-jit-ms $WARMUP_QUIET_JIT_MS}${ALLOC:+ --alloc}${OPEN_SPIN_US:+ --open-spin-us $OPEN_SPIN_US}"
 }
 
 # The JVM flags `./imprint server` gives a server on a machine with room for them (see the

@@ -15,10 +15,12 @@
 # Each scenario's server runs inside the load generator's JVM, warmed by the scenarios before it;
 # SERVER_PROCESS=1 runs it as `imprint server` in its own JVM, and SERVER_JAVA_OPTS adds JVM
 # options to that one. Every row's warm-up lasts WARMUP seconds at least and then goes on until
-# the server JVM's JIT compilation time grew < 1 % (WARMUP_QUIET_PERCENT) in two consecutive
-# 2-s windows, WARMUP_MAX seconds at most (default 120); each prints its length and the
-# compilation time at its end. ALLOC=1 adds allocated bytes per request by thread group. DRIVER=wrk drives the
-# closed-loop rows with wrk (installed on demand from Debian's packages) instead of Java clients.
+# two consecutive 2-s windows were quiet: the server JVM's JIT compilation time grew < 1 %
+# (WARMUP_QUIET_PERCENT) of its total and its JIT compiler threads used < 50 ms of CPU
+# (WARMUP_QUIET_JIT_MS), WARMUP_MAX seconds at most (default 120); each warm-up's windows are
+# listed after the tables. ALLOC=1 adds allocated bytes per request by thread group. DRIVER=wrk
+# drives the closed-loop rows with wrk (installed on demand from Debian's packages) instead of
+# Java clients.
 #
 # Extra arguments go to dev.imprint.bench.load.LoadGenerator. Prints Markdown tables and writes
 # them, with the machine and the command, to bench/results/server-latest.md.
@@ -42,7 +44,7 @@ out="$here/results/server-latest.md"
   echo "# Control-plane load benchmark"
   echo
   bench_header
-  echo "- command: \`CLIENTS=$clients SECONDS_PER_RUN=$seconds WARMUP=$warmup${WARMUP_MAX:+ WARMUP_MAX=$WARMUP_MAX}${ALLOC:+ ALLOC=$ALLOC}${DRIVER:+ DRIVER=$DRIVER}${SERVER_PROCESS:+ SERVER_PROCESS=$SERVER_PROCESS} bench/server-bench.sh $*\`"
+  echo "- command: \`CLIENTS=$clients SECONDS_PER_RUN=$seconds WARMUP=$warmup${WARMUP_MAX:+ WARMUP_MAX=$WARMUP_MAX}${WARMUP_QUIET_PERCENT:+ WARMUP_QUIET_PERCENT=$WARMUP_QUIET_PERCENT}${WARMUP_QUIET_JIT_MS:+ WARMUP_QUIET_JIT_MS=$WARMUP_QUIET_JIT_MS}${ALLOC:+ ALLOC=$ALLOC}${DRIVER:+ DRIVER=$DRIVER}${SERVER_PROCESS:+ SERVER_PROCESS=$SERVER_PROCESS} bench/server-bench.sh $*\`"
   [ -z "$driver_args" ] || echo "- wrk: $(dpkg-query -W -f '${Version}' wrk 2>/dev/null || echo '?')"
   echo
   # shellcheck disable=SC2046

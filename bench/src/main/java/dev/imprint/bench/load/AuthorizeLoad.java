@@ -79,10 +79,7 @@ final class AuthorizeLoad {
     /** The CPU and pause lines (standard error, like the other scenarios'). */
     String cpuLine() {
       String what = "authorize " + saturation.store() + " " + saturation.clients() + " clients";
-      String alloc = Double.isNaN(allocatedKib) ? "" : String.format(Locale.ROOT,
-          "%ncpu: %s: %.1f KiB allocated per decision by the server's threads", what,
-          allocatedKib);
-      return usage.lines(what + " (a)", saturation.requests()) + alloc;
+      return usage.lines(what + " (a)", saturation.requests(), allocatedKib);
     }
 
     /**
@@ -162,7 +159,7 @@ final class AuthorizeLoad {
       LoadGenerator.Op floor = (client, i) -> http.send(client, floorRequest) == 304;
       // each window: authorize, then the floor for half as long, until the server's JIT is quiet
       WarmUp.run("authorize " + store + " " + clients + " clients",
-          () -> WarmUp.compileMillis(server), warmup, s -> {
+          () -> WarmUp.jit(server), warmup, s -> {
             LoadGenerator.drive(scenario.name(), clients, s, op);
             LoadGenerator.drive(scenario.name(), clients, Math.max(1, s / 2), floor);
           });

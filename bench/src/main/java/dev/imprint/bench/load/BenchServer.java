@@ -65,6 +65,12 @@ interface BenchServer extends AutoCloseable {
   long compileMillis();
 
   /**
+   * The CPU time the server JVM's JIT compiler threads used so far in ms (from {@code /proc}),
+   * what {@link WarmUp} bounds per window; -1 where it cannot be read.
+   */
+  long jitCpuMillis();
+
+  /**
    * The server JVM's thread bean (per-thread CPU time and allocation): this JVM's when the server
    * shares it, a JMX proxy of the server's otherwise; null when that is not reachable.
    */
@@ -192,6 +198,11 @@ interface BenchServer extends AutoCloseable {
     @Override
     public long compileMillis() {
       return WarmUp.thisJvmCompileMillis();
+    }
+
+    @Override
+    public long jitCpuMillis() {
+      return WarmUp.jitCpuMillis(ProcessHandle.current().pid());
     }
 
     @Override
@@ -355,6 +366,11 @@ interface BenchServer extends AutoCloseable {
       } catch (RuntimeException e) {
         return -1;
       }
+    }
+
+    @Override
+    public long jitCpuMillis() {
+      return WarmUp.jitCpuMillis(process.pid());
     }
 
     @Override

@@ -28,11 +28,15 @@ import java.util.Locale;
  *     [--runs 3] [--no-input-limits] [--open-fraction 0.5] [--open-rate N]
  *     [--http-client apache|apache-async|jetty|jdk] [--server-log temp|none|FILE] [--open]
  *     [--ceilings] [--server-process] [--driver java|wrk] [--warmup-max 120]
- *     [--warmup-quiet-percent 1] [--alloc] [--open-spin-us 50]
+ *     [--warmup-quiet-percent 1] [--warmup-quiet-jit-ms 50] [--alloc] [--open-spin-us 50]
  * </pre>
  *
  * <p>{@code --warmup} is the shortest warm-up in seconds (0: none); each scenario is then driven
- * until the server JVM's JIT is quiet ({@link WarmUp}), at most {@code --warmup-max} seconds.
+ * until the server JVM's JIT is quiet ({@link WarmUp}: two 2-s windows in a row in which the
+ * compilation time grew by less than {@code --warmup-quiet-percent} of its total and the JIT
+ * compiler threads used less than {@code --warmup-quiet-jit-ms} of CPU), at most
+ * {@code --warmup-max} seconds; every warm-up's windows are printed on one line after the
+ * tables.
  * {@code --alloc} adds, beside the CPU lines, the bytes each thread group allocated per request.
  *
  * <p>{@code --server-process} starts each run's server as {@code imprint server} in a JVM of its
@@ -185,6 +189,7 @@ public final class LoadGenerator {
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         case "--warmup-max" -> WarmUp.maxSeconds = Integer.parseInt(args[++i]);
         case "--warmup-quiet-percent" -> WarmUp.quietPercent = Double.parseDouble(args[++i]);
+        case "--warmup-quiet-jit-ms" -> WarmUp.quietJitMillis = Long.parseLong(args[++i]);
         case "--alloc" -> ThreadCpu.allocation = true;
         case "--open-spin-us" -> AuthorizeLoad.spinNanos = 1_000L * Integer.parseInt(args[++i]);
         case "--no-baseline" -> baseline = false;
@@ -240,6 +245,7 @@ public final class LoadGenerator {
           }
         }
         AuthorizeLoad.print(open, openFractions, openRate);
+        printWarmUps(System.out);
         return;
       }
       boolean oneIdentity = identityScenarios().stream().anyMatch(s -> s.name().equals(only));
@@ -325,6 +331,7 @@ public final class LoadGenerator {
       RATIO_LINES.forEach(out::println);
       RATIO_LINES.clear();
     }
+    printWarmUps(out);
     if (OPEN_ROWS.isEmpty()) {
       return;
     }
@@ -334,6 +341,19 @@ public final class LoadGenerator {
     out.println(AuthorizeLoad.openHeader());
     OPEN_ROWS.forEach(out::println);
     OPEN_ROWS.clear();
+  }
+
+  /**
+   * The warm-ups' lines since the last call, one per warm-up with its windows, as a list after
+   * the tables (in the result file, not only on standard error).
+   */
+  private static void printWarmUps(PrintStream out) {
+    List<String> lines = WarmUp.takeLines();
+    if (lines.isEmpty()) {
+      return;
+    }
+    out.println();
+    lines.forEach(l -> out.println("- " + l));
   }
 
   /**
@@ -376,7 +396,7 @@ public final class LoadGenerator {
     try (BenchServer.InProcess bench = BenchServer.InProcess.start(dir, null, true)) {
       ImprintServer server = bench.server();
       for (String alg : List.of("ES256", "RS256")) {
-        WarmUp.run("raw " + alg + " signatures", () -> WarmUp.compileMillis(bench), warmup,
+        WarmUp.run("raw " + alg + " signatures", () -> WarmUp.jit(bench), warmup,
             s -> SigningCeiling.sign(server, alg, cores, s));
         long cpu0 = processCpuNanos();
         Result r = SigningCeiling.sign(server, alg, cores, seconds);
@@ -389,7 +409,7 @@ public final class LoadGenerator {
       }
       String jwt = SvidScenarios.attested(new Target(server.url(), bench.adminToken()), "bench")
           .at("/jwt_svid/token").asText();
-      WarmUp.run("in-process validation", () -> WarmUp.compileMillis(bench), warmup,
+      WarmUp.run("in-process validation", () -> WarmUp.jit(bench), warmup,
           s -> SigningCeiling.validate(server, jwt, "bench", cores, s));
       System.out.println(withStore(SigningCeiling.validate(server, jwt, "bench", cores,
           seconds)).row());
@@ -426,7 +446,7 @@ public final class LoadGenerator {
       BatchSizes before;
       try (LoadClient http = new LoadClient(httpClient, clients)) {
         WarmUp.run(scenario.name() + " " + store + " " + clients + " clients",
-            () -> WarmUp.compileMillis(server), warmup,
+            () -> WarmUp.jit(server), warmup,
             s -> drive(scenario, target, http, clients, s));
         before = server.writeBatchSizes();
         Usage.Mark mark = Usage.mark(server);
@@ -449,7 +469,7 @@ public final class LoadGenerator {
   private static String wrkRow(Scenario scenario, String store, int clients, int seconds,
       int warmup, BenchServer server, Target target, Path dir) throws Exception {
     WarmUp.run(scenario.name() + " " + store + " " + clients + " clients (wrk)",
-        () -> WarmUp.compileMillis(server), warmup,
+        () -> WarmUp.jit(server), warmup,
         s -> Wrk.run(scenario, target, clients, s, dir));
     BatchSizes before = server.writeBatchSizes();
     Usage.Mark mark = Usage.mark(server);
@@ -463,7 +483,7 @@ public final class LoadGenerator {
       try (LoadClient http = new LoadClient(httpClient, clients)) {
         // the open loop sends from Java clients, whose code wrk's warm-up never ran: warm them
         // too, or the first open-loop row measures their compilation
-        WarmUp.run(what + ", the open loop's Java clients", () -> WarmUp.compileMillis(server),
+        WarmUp.run(what + ", the open loop's Java clients", () -> WarmUp.jit(server),
             warmup, s -> drive(scenario, target, http, clients, s));
         openRow(scenario, store, clients, w.perSecond(), seconds, http, target, server);
       }
@@ -602,20 +622,29 @@ public final class LoadGenerator {
    * counts[client]} entries). The array starts small and doubles as it fills, so the load
    * generator, which shares the JVM and the cores with the server in these runs, does not
    * allocate 8 MiB per client up front (512 MiB at 64 clients: collections during the run).
+   * Its count and errors are locals, written to the shared arrays once at the end: 64 clients
+   * incrementing neighbouring slots would share cache lines and stall each other per request.
    */
   private static long[] drive(Op op, int client, long deadline, int[] counts, long[] errors) {
     long[] lat = new long[4096];
+    long[] failed = new long[1];
+    int n = 0;
     long i = 0;
-    while (System.nanoTime() < deadline && counts[client] < MAX_LATENCIES) {
-      long t0 = System.nanoTime();
-      if (succeeded(op, client, i++, errors)) {
-        if (counts[client] == lat.length) {
-          lat = Arrays.copyOf(lat, Math.min(2 * lat.length, MAX_LATENCIES));
+    try {
+      while (System.nanoTime() < deadline && n < MAX_LATENCIES) {
+        long t0 = System.nanoTime();
+        if (succeeded(op, client, i++, failed, 0)) {
+          if (n == lat.length) {
+            lat = Arrays.copyOf(lat, Math.min(2 * lat.length, MAX_LATENCIES));
+          }
+          lat[n++] = System.nanoTime() - t0;
+        } else if (Thread.currentThread().isInterrupted()) {
+          break;
         }
-        lat[counts[client]++] = System.nanoTime() - t0;
-      } else if (Thread.currentThread().isInterrupted()) {
-        break;
       }
+    } finally {
+      counts[client] = n;
+      errors[client] = failed[0];
     }
     return lat;
   }
@@ -627,6 +656,14 @@ public final class LoadGenerator {
    * stop on).
    */
   static boolean succeeded(Op op, int client, long i, long[] errors) {
+    return succeeded(op, client, i, errors, client);
+  }
+
+  /**
+   * {@link #succeeded(Op, int, long, long[])} counting a failure in {@code errors[slot]}: a
+   * client's own one-slot array keeps its count off the cache lines the other clients write.
+   */
+  static boolean succeeded(Op op, int client, long i, long[] errors, int slot) {
     try {
       if (op.call(client, i)) {
         return true;
@@ -637,7 +674,7 @@ public final class LoadGenerator {
     } catch (Exception e) {
       // counted below, like a wrong status
     }
-    errors[client]++;
+    errors[slot]++;
     return false;
   }
 

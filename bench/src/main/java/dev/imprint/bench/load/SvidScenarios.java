@@ -137,7 +137,11 @@ final class SvidScenarios {
 
   /** {@code POST /v1/svid/validate} of one JWT-SVID (signature, claims, revocation check). */
   static final class Validate implements Scenario {
-    private String body;
+    // built once, like the issuance scenarios' request: the body is the same on every call, and
+    // a JDK request built per call (and prepared anew by LoadClient, whose cache it missed) cost
+    // the clients, which share the server's cores, 4.7 KiB of allocation per request (15.4 KiB
+    // before, 10.7 after: --alloc, 4 clients, SQLite)
+    private HttpRequest request;
 
     @Override
     public String name() {
@@ -150,12 +154,13 @@ final class SvidScenarios {
       // a JWT-SVID of the longest lifetime, so that it outlives the run
       String jwt = send(renew(t, a.at("/session/token").asText(),
           "{\"audience\":\"bench\",\"jwt_ttl\":\"1h\"}"), 200).at("/jwt_svid/token").asText();
-      body = "{\"token\":\"" + jwt + "\",\"audience\":\"bench\"}";
+      request = t.postJson("/v1/svid/validate", t.adminToken(), "{\"token\":\"" + jwt
+          + "\",\"audience\":\"bench\"}");
     }
 
     @Override
     public HttpRequest request(Target t, int client, long i) {
-      return t.postJson("/v1/svid/validate", t.adminToken(), body);
+      return request;
     }
 
     @Override

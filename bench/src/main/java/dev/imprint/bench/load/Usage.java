@@ -91,6 +91,17 @@ record Usage(boolean separate, long processNanos, long serverProcessNanos,
     return (separate ? processNanos : split.clientNanos()) / 1e3 / requests;
   }
 
+  /**
+   * {@link #lines(String, long)}, then the KiB the server's threads allocated per request,
+   * {@code serverKib}, on a line of its own, unless {@code --alloc}'s line already gives it by
+   * thread group (or it is NaN: not known).
+   */
+  String lines(String what, long requests, double serverKib) {
+    return lines(what, requests) + (ThreadCpu.allocation || Double.isNaN(serverKib) ? ""
+        : String.format(Locale.ROOT, "%ncpu: %s: %.1f KiB allocated per request by the server's"
+            + " threads", what, serverKib));
+  }
+
   /** The lines printed to standard error after a run of {@code requests} requests. */
   String lines(String what, long requests) {
     double n = requests == 0 ? Double.NaN : requests;
