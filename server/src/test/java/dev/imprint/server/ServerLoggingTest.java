@@ -134,9 +134,9 @@ class ServerLoggingTest {
           }
         }).get(1, TimeUnit.MINUTES);
       } finally {
+        sink.release.countDown();
         requests.shutdownNow();
       }
-      sink.release.countDown();
       flusher.join();
       ServerLogging.flush();
       assertThat(sink.text()).contains("before the stall", "while stuck 0", "while stuck 999");
