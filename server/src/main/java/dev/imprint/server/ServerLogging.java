@@ -176,6 +176,16 @@ final class ServerLogging {
       byte[] line = encoder.encode(event);
       Level level = event.getLevel();
       long pending = pendingBytes.addAndGet(line.length);
+      if (pending > MAX_PENDING_BYTES / 2 && writeLock.tryLock()) {
+        // the writer is behind (starved of CPU among busy request threads, say) and nobody is
+        // writing: this thread writes what waits rather than see lines dropped; never waits
+        try {
+          writeQueued();
+        } finally {
+          writeLock.unlock();
+        }
+        pending = pendingBytes.get();
+      }
       if (pending > MAX_PENDING_BYTES && !level.isGreaterOrEqual(Level.WARN)) {
         pendingBytes.addAndGet(-line.length);
         dropped.incrementAndGet();
@@ -191,7 +201,11 @@ final class ServerLogging {
 
     private void writeUntilStopped() {
       while (isStarted()) {
-        LockSupport.parkNanos(this, intervalNanos);
+        // a buffer's worth that arrived while the last one was written goes on at once: the
+        // wake-up comes only when the waiting bytes cross the mark, not while they stay above it
+        if (pendingBytes.get() < BUFFER_BYTES) {
+          LockSupport.parkNanos(this, intervalNanos);
+        }
         flush();
       }
     }
@@ -199,6 +213,18 @@ final class ServerLogging {
     /** Writes every queued line to the sink and flushes it. */
     void flush() {
       writeLock.lock();
+      try {
+        writeQueued();
+        out.flush();
+      } catch (IOException e) {
+        addError("cannot write the log", e);
+      } finally {
+        writeLock.unlock();
+      }
+    }
+
+    /** Moves the queued lines into the buffer (full buffers go to the sink); holds the lock. */
+    private void writeQueued() {
       try {
         long lost = dropped.getAndSet(0);
         if (lost > 0) {
@@ -208,11 +234,8 @@ final class ServerLogging {
           pendingBytes.addAndGet(-line.length);
           out.write(line);
         }
-        out.flush();
       } catch (IOException e) {
         addError("cannot write the log", e);
-      } finally {
-        writeLock.unlock();
       }
     }
 
