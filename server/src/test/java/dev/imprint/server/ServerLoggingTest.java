@@ -119,12 +119,8 @@ class ServerLoggingTest {
   void aRequestThreadLogsWithoutWaitingWhileAFlushIsStuckInTheSink() throws Exception {
     StuckSink sink = new StuckSink();
     try (LogCapture restore = LogCapture.start(ServerConfig.LogFormat.TEXT)) {
-      ServerLogging.configure(ServerConfig.LogFormat.TEXT, sink, Duration.ofHours(1));
       Logger log = LoggerFactory.getLogger("imprint.request");
-      log.info("before the stall");
-      Thread flusher = new Thread(ServerLogging::flush, "stuck-flush");
-      flusher.start();
-      sink.entered.await();
+      Thread flusher = flushStuckIn(sink, log);
       // the flush holds the write lock inside the sink; a request thread must not wait for it
       ExecutorService requests = Executors.newSingleThreadExecutor();
       try {
@@ -149,12 +145,8 @@ class ServerLoggingTest {
     int sent = 1_200;
     String padding = "x".repeat(4_000);
     try (LogCapture restore = LogCapture.start(ServerConfig.LogFormat.TEXT)) {
-      ServerLogging.configure(ServerConfig.LogFormat.TEXT, sink, Duration.ofHours(1));
       Logger log = LoggerFactory.getLogger("imprint.request");
-      log.info("before the stall");
-      Thread flusher = new Thread(ServerLogging::flush, "stuck-flush");
-      flusher.start();
-      sink.entered.await();
+      Thread flusher = flushStuckIn(sink, log);
       for (int i = 0; i < sent; i++) {
         log.info("line {} {}", i, padding);
       }
@@ -173,6 +165,16 @@ class ServerLoggingTest {
       assertThat(written + dropped).isEqualTo(sent);
       assertThat(text).contains("a warning past the limit");
     }
+  }
+
+  /** Logs a line and starts a flush of it that is stuck inside {@code sink} until released. */
+  private static Thread flushStuckIn(StuckSink sink, Logger log) throws InterruptedException {
+    ServerLogging.configure(ServerConfig.LogFormat.TEXT, sink, Duration.ofHours(1));
+    log.info("before the stall");
+    Thread flusher = new Thread(ServerLogging::flush, "stuck-flush");
+    flusher.start();
+    sink.entered.await();
+    return flusher;
   }
 
   /** A sink whose first write waits until the test releases it. */
