@@ -8,12 +8,20 @@ import dev.imprint.server.testing.Stores;
 import dev.imprint.server.testing.TestServer;
 import ch.qos.logback.classic.LoggerContext;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -104,6 +112,100 @@ class ServerLoggingTest {
         Thread.sleep(10);
       }
       assertThat(text(sink)).contains("a lone line");
+    }
+  }
+
+  @Test
+  void aRequestThreadLogsWithoutWaitingWhileAFlushIsStuckInTheSink() throws Exception {
+    StuckSink sink = new StuckSink();
+    try (LogCapture restore = LogCapture.start(ServerConfig.LogFormat.TEXT)) {
+      Logger log = LoggerFactory.getLogger("imprint.request");
+      Thread flusher = flushStuckIn(sink, log);
+      // the flush holds the write lock inside the sink; a request thread must not wait for it
+      ExecutorService requests = Executors.newSingleThreadExecutor();
+      try {
+        requests.submit(() -> {
+          for (int i = 0; i < 1_000; i++) {
+            log.info("while stuck {}", i);
+          }
+        }).get(1, TimeUnit.MINUTES);
+      } finally {
+        sink.release.countDown();
+        requests.shutdownNow();
+      }
+      flusher.join();
+      ServerLogging.flush();
+      assertThat(sink.text()).contains("before the stall", "while stuck 0", "while stuck 999");
+    }
+  }
+
+  @Test
+  void pastTheQueueLimitInfoLinesAreDroppedAndCountedButWarningsKept() throws Exception {
+    StuckSink sink = new StuckSink();
+    int sent = 1_200;
+    String padding = "x".repeat(4_000);
+    try (LogCapture restore = LogCapture.start(ServerConfig.LogFormat.TEXT)) {
+      Logger log = LoggerFactory.getLogger("imprint.request");
+      Thread flusher = flushStuckIn(sink, log);
+      for (int i = 0; i < sent; i++) {
+        log.info("line {} {}", i, padding);
+      }
+      log.warn("a warning past the limit");
+      sink.release.countDown();
+      flusher.join();
+      ServerLogging.flush();
+
+      String text = sink.text();
+      Matcher notice = Pattern.compile("(\\d+) log lines dropped").matcher(text);
+      assertThat(notice.find()).as("a line saying how many lines were dropped").isTrue();
+      long dropped = Long.parseLong(notice.group(1));
+      long written = text.lines().filter(l -> l.contains(padding)).count();
+      assertThat(dropped).isPositive();
+      assertThat(written).isPositive();
+      assertThat(written + dropped).isEqualTo(sent);
+      assertThat(text).contains("a warning past the limit");
+    }
+  }
+
+  /** Logs a line and starts a flush of it that is stuck inside {@code sink} until released. */
+  private static Thread flushStuckIn(StuckSink sink, Logger log) throws InterruptedException {
+    ServerLogging.configure(ServerConfig.LogFormat.TEXT, sink, Duration.ofHours(1));
+    log.info("before the stall");
+    Thread flusher = new Thread(ServerLogging::flush, "stuck-flush");
+    flusher.start();
+    sink.entered.await();
+    return flusher;
+  }
+
+  /** A sink whose first write waits until the test releases it. */
+  private static final class StuckSink extends OutputStream {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      entered.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+      synchronized (bytes) {
+        bytes.write(b, off, len);
+      }
+    }
+
+    String text() {
+      synchronized (bytes) {
+        return bytes.toString(StandardCharsets.UTF_8);
+      }
     }
   }
 
