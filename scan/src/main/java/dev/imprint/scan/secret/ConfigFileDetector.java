@@ -30,8 +30,13 @@ final class ConfigFileDetector implements SecretDetectors.Detector {
       "env", "yaml", "yml", "json", "toml");
   /** Formats whose keys also name settings and schema entries: only password names are judged. */
   private static final Set<String> STRUCTURED = Set.of("yaml", "yml", "json", "toml");
+  /**
+   * Copies kept beside the real file to show its shape ({@code .env.example}); a template
+   * engine's file ({@code database.yml.erb}, {@code .env.j2}) renders the real file and is read
+   * as it ({@link SecretDetectors#renderedName}).
+   */
   private static final Set<String> EXAMPLE_SUFFIXES = Set.of("example", "sample", "template",
-      "tmpl", "tpl", "dist", "default", "defaults", "orig", "bak", "j2", "erb");
+      "dist", "default", "defaults", "orig", "bak");
   /** Generated JSON that lists packages, never configuration. */
   private static final Set<String> NOT_CONFIG = Set.of("package-lock.json", "composer.json",
       "package.json", "tsconfig.json", "yarn.lock", "pnpm-lock.yaml", "renovate.json");
@@ -144,9 +149,10 @@ final class ConfigFileDetector implements SecretDetectors.Detector {
       raw = withoutInlineComment(raw);
     }
     String value = raw.strip();
-    if (value.isEmpty() || "|>{[&*!%@`".indexOf(value.charAt(0)) >= 0) {
+    if (value.isEmpty() || "|>{[&*!%@`#".indexOf(value.charAt(0)) >= 0) {
       // A block scalar, a flow mapping or sequence (a schema's {type: string}), an anchor,
-      // an alias, a tag (!vault) or a reserved indicator: not a literal on this line.
+      // an alias, a tag (!vault), a reserved indicator or a comment (an ERB template's
+      // "password: #{ask(...)}" is YAML's null): not a literal on this line.
       return;
     }
     structured(m.group("key"), value, m.start("value") + raw.indexOf(value), out);
