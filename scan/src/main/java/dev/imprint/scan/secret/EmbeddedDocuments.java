@@ -22,9 +22,6 @@ final class EmbeddedDocuments {
   private static final Pattern BLOCK_KEY = Pattern.compile(
       "(?<indent>[ ]{0,80}(?:-[ ]{1,10})?)(?<q>[\"']?)(?<key>[A-Za-z0-9_.\\-]{1,120})\\k<q>"
           + "[ \\t]{0,20}:[ \\t]{1,20}[|>][1-9+\\-]{0,2}[ \\t]*(?:#[^\\r\\n]*)?\\r?");
-  /** Documents inside documents are read this deep (a ConfigMap carrying a values file). */
-  static final int MAX_DEPTH = 2;
-
   /** One embedded file: its name and text, and where each of its lines starts in the host. */
   record Document(String name, String text, int[] lineStarts, int[] hostStarts) {
     /** The host offset of an offset into {@link #text}. */
@@ -52,7 +49,8 @@ final class EmbeddedDocuments {
     while (start < text.length()) {
       int nl = text.indexOf('\n', start);
       int end = nl < 0 ? text.length() : nl;
-      Matcher m = end - start <= 512 ? BLOCK_KEY.matcher(text).region(start, end) : null;
+      Matcher m = end - start <= 512 && blockIndicator(text, start, end)
+          ? BLOCK_KEY.matcher(text).region(start, end) : null;
       if (m != null && m.matches()) {
         Document doc = block(text, end + 1, m.end("indent") - start,
             m.group("key").toLowerCase(Locale.ROOT), readable);
@@ -63,6 +61,17 @@ final class EmbeddedDocuments {
       start = end + 1;
     }
     return out;
+  }
+
+  /** Whether a line holds {@code |} or {@code >}: most lines are not looked at further. */
+  private static boolean blockIndicator(String text, int start, int end) {
+    for (int i = start; i < end; i++) {
+      char c = text.charAt(i);
+      if (c == '|' || c == '>') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
-import java.util.function.IntUnaryOperator;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -75,7 +74,7 @@ public final class SecretDetectors {
         det.find(name, text, h -> found.add(new Candidate(h, order)));
       }
     }
-    embedded(name, text, IntUnaryOperator.identity(), found, 1);
+    embedded(name, text, found);
     List<int[]> sealed = SealedSecrets.ciphertext(text);
     if (!sealed.isEmpty()) {
       found.removeIf(c -> SealedSecrets.inside(sealed, c.hit().start()));
@@ -106,26 +105,24 @@ public final class SecretDetectors {
 
   /**
    * The hits of every file-kind detector in the files a YAML text embeds
-   * ({@link EmbeddedDocuments}), at their offsets in the outermost text.
+   * ({@link EmbeddedDocuments}), at their offsets in the YAML text. A block inside a block is
+   * a line of the host as well, so one pass finds the files at every depth.
    */
-  private static void embedded(String name, String text, IntUnaryOperator toHost,
-      List<Candidate> found, int depth) {
-    if (depth > EmbeddedDocuments.MAX_DEPTH || !EmbeddedDocuments.yaml(name)) {
+  private static void embedded(String name, String text, List<Candidate> found) {
+    if (!EmbeddedDocuments.yaml(name)) {
       return;
     }
     for (EmbeddedDocuments.Document doc
         : EmbeddedDocuments.in(text, n -> DETECTORS.stream().anyMatch(d -> d.forFile(n)))) {
-      IntUnaryOperator map = toHost.compose(doc::onHost);
       for (int d = 0; d < DETECTORS.size(); d++) {
         Detector det = DETECTORS.get(d);
         if (det.forFile(doc.name())) {
           int order = d;
           det.find(doc.name(), doc.text(), h -> found.add(new Candidate(new SecretHit(h.kind(),
-              h.detector(), map.applyAsInt(h.start()), map.applyAsInt(h.end() - 1) + 1,
-              h.evidence(), h.chosen()), order)));
+              h.detector(), doc.onHost(h.start()), doc.onHost(h.end() - 1) + 1, h.evidence(),
+              h.chosen()), order)));
         }
       }
-      embedded(doc.name(), doc.text(), map, found, depth + 1);
     }
   }
 

@@ -339,6 +339,34 @@ class SecretDetectorsTest {
   }
 
   @Test
+  void aKeycloakOtpSeedIsReportedInAnExportAndAnImportButNotMaskedOrReferenced() {
+    String realm = "{\"realm\": \"mfa\", \"otpPolicyType\": \"totp\", \"users\": ["
+        + "{\"credentials\": [{\"type\": \"otp\", \"secretData\": "
+        + "\"{\\\"value\\\":\\\"Jf7Qm2Xr9Lk4Wv8Tn3Pz\\\"}\", \"credentialData\": "
+        + "\"{\\\"subType\\\":\\\"totp\\\"}\"}]},"
+        + " {\"credentials\": [{\"value\": \"KZXW6YTBOI3GS4TFMNUW2Z3F\", \"type\": \"totp\"}]},"
+        + " {\"credentials\": [{\"type\": \"otp\", \"secretData\": "
+        + "\"{\\\"value\\\":\\\"**********\\\"}\"},"
+        + " {\"type\": \"hotp\", \"value\": \"${HOTP_SEED}\"},"
+        + " {\"type\": \"password\", \"secretData\": \"{\\\"value\\\":\\\"q1Vd3kLx9PzA0mWf\\\"}\"}"
+        + "]}]}";
+    List<SecretHit> hits = SecretDetectors.find("mfa-realm.json", realm).stream()
+        .filter(h -> h.detector().equals("keycloak-realm")).toList();
+    assertThat(hits).extracting(h -> realm.substring(h.start(), h.end()))
+        .containsExactly("Jf7Qm2Xr9Lk4Wv8Tn3Pz", "KZXW6YTBOI3GS4TFMNUW2Z3F");
+    assertThat(hits).allSatisfy(h -> assertThat(h.kind()).startsWith("OTP seed"));
+  }
+
+  @Test
+  void aTemplateIsReadAsTheFileItRenders() {
+    assertThat(SecretDetectors.renderedName("database.yml.erb")).isEqualTo("database.yml");
+    assertThat(SecretDetectors.renderedName(".env.j2")).isEqualTo(".env");
+    assertThat(SecretDetectors.renderedName("values.yaml.gotmpl")).isEqualTo("values.yaml");
+    assertThat(SecretDetectors.renderedName("main.tpl")).isEqualTo("main.tpl");
+    assertThat(SecretDetectors.renderedName(".env.example")).isEqualTo(".env.example");
+  }
+
+  @Test
   void aKeycloakRealmIsReadByItsStructureAndPointsAtTheValue() {
     String realm = "{\"realm\": \"shop\", \"users\": [{\"username\": \"a\", \"credentials\": ["
         + "{\"value\": \"gooseberry\", \"type\": \"password\"},"
