@@ -160,6 +160,21 @@ class SecretRecallTest {
   }
 
   @Test
+  void anEnvironmentVariableAsANameValuePairIsJudgedByItsNameOutsideManifests() {
+    String values = "extraEnv: |\n  - name: KEYCLOAK_ADMIN_PASSWORD\n    value: Tern-Gull-Skua\n"
+        + "  - name: LOG_LEVEL\n    value: Tern-Gull-Skua2\n  - value: orphan-Value-9\n"
+        + "    name: DB_PASSWORD\n  - name: DB_PASSWORD\n    valueFrom: {secretKeyRef: {}}\n"
+        + "  - value: hunter2prod\n";
+    assertThat(of("IMP-SECRET-034", "chart/values.yaml", values)).singleElement()
+        .satisfies(f -> assertThat(f.location().line()).isEqualTo(3));
+    String task = "{\"environment\": [\n  {\"name\": \"DB_PASSWORD\", \"value\": \"Osprey-Kettle-5\"},"
+        + "\n  {\"name\": \"DB_USER\", \"value\": \"billing\"},\n  {\n    \"name\": \"MQ_PASSWORD\",\n"
+        + "    \"value\": \"heron-Weir-31\"\n  },\n  {\"name\": \"X_PASSWORD\"}, {\"value\": \"stray-Val-77\"}\n]}";
+    assertThat(of("IMP-SECRET-034", "ecs/task-definition.json", task))
+        .extracting(f -> f.location().line()).containsExactly(2, 6);
+  }
+
+  @Test
   void templatesOfARenderedFileAreReadAsThatFileAndExamplesAreNot() {
     String yml = "production:\n  username: atlas\n  password: compass-rose-7\n";
     assertThat(of("IMP-SECRET-034", "config/database.yml.erb", yml)).singleElement()
