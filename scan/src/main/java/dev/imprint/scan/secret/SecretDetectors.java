@@ -118,9 +118,10 @@ public final class SecretDetectors {
         Detector det = DETECTORS.get(d);
         if (det.forFile(doc.name())) {
           int order = d;
-          det.find(doc.name(), doc.text(), h -> found.add(new Candidate(new SecretHit(h.kind(),
-              h.detector(), doc.onHost(h.start()), doc.onHost(h.end() - 1) + 1, h.evidence(),
-              h.chosen()), order)));
+          det.find(doc.name(), doc.text(), h -> found.add(new Candidate(new SecretHit(
+              h.kind() + " (embedded '" + doc.name() + "')", h.detector(),
+              doc.onHost(h.start()), doc.onHost(h.end() - 1) + 1, h.evidence(), h.chosen()),
+              order)));
         }
       }
     }

@@ -142,6 +142,7 @@ class SecretRecallTest {
     assertThat(of("IMP-SECRET-034", "k8s/cm.yaml", cm)).singleElement().satisfies(f -> {
       assertThat(f.location().line()).isEqualTo(10);
       assertThat(f.location().column()).isEqualTo(20);
+      assertThat(f.message()).contains("Keycloak realm file (embedded 'ledger-realm.json')");
     });
     // A Helm value holding a JSON document under a key with no file name, and a ConfigMap
     // that carries a values file that carries a realm file: the same document, the same hit.
