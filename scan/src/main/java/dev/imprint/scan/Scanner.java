@@ -17,8 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -26,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -470,19 +467,11 @@ public final class Scanner {
       String legacyBase = f.ruleId() + "\0" + f.location().path() + "\0"
           + f.legacyIdentityKey();
       int legacyOccurrence = seenLegacy.merge(legacyBase, 1, Integer::sum);
-      out.add(f.withFingerprint(sha256Hex(base + "\0" + occurrence).substring(0, 32))
-          .withLegacyFingerprint(sha256Hex(legacyBase + "\0" + legacyOccurrence)
-              .substring(0, 32)).withOccurrence(occurrence));
+      out.add(f.withFingerprint(Digests.sha256Hex(base + "\0" + occurrence, 16))
+          .withLegacyFingerprint(Digests.sha256Hex(legacyBase + "\0" + legacyOccurrence, 16))
+          .withOccurrence(occurrence));
     }
     return out;
   }
 
-  static String sha256Hex(String s) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(sha.digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
-  }
 }

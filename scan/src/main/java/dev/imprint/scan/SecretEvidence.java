@@ -1,9 +1,7 @@
 package dev.imprint.scan;
 
 import dev.imprint.scan.secret.Secrets;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -128,13 +126,7 @@ public final class SecretEvidence {
   }
 
   static byte[] digest(String raw) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(DOMAIN.getBytes(StandardCharsets.UTF_8));
-      return sha.digest(raw.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
+    return Digests.sha256(DOMAIN, raw);
   }
 
   /** Same secret value (whatever the key the fingerprint was made under). */

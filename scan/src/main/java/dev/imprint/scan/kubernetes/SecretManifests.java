@@ -60,9 +60,6 @@ final class SecretManifests {
   private static final Pattern DOCKER_CONFIG_KEY = Pattern.compile("\\.docker(config)?json|"
       + "\\.dockercfg|config\\.json");
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** ConfigMap keys that are configuration files the detectors know how to read. */
-  private static final Pattern CONFIG_FILE_KEY = Pattern.compile(
-      "(?i).*\\.(properties|ini|cfg|conf|cnf|env|pem|key|json|ya?ml|toml|xml)|\\.env");
 
   private final SourceFile file;
   private final Sink sink;
@@ -84,8 +81,9 @@ final class SecretManifests {
       entries("data", true);
       entries("stringData", false);
     } else if ("ConfigMap".equals(obj.kind())) {
+      // The files a ConfigMap's data carries (application.properties: |) are read by the
+      // secret detectors on the manifest itself, each at its line (EmbeddedDocuments).
       binaryData();
-      embeddedFiles();
     }
   }
 
@@ -235,36 +233,6 @@ final class SecretManifests {
                 e.getKey());
           }
         }
-      }
-    }
-  }
-
-  /**
-   * ConfigMap entries that are whole configuration files: read with the file-kind detectors
-   * (a {@code .properties} value is read as a properties file), each hit at its own line.
-   */
-  private void embeddedFiles() {
-    YamlMap map = obj.node().map("data");
-    for (Map.Entry<String, YamlNode> e : map.entries().entrySet()) {
-      if (!(e.getValue() instanceof YamlScalar s) || s.value() == null
-          || !CONFIG_FILE_KEY.matcher(e.getKey()).matches() || s.value().indexOf('\n') < 0) {
-        continue;
-      }
-      String text = s.value();
-      for (SecretHit hit : SecretDetectors.find(e.getKey(), text)) {
-        if (!hit.detector().equals("config-assignment")) {
-          continue; // the text analyzer already reads the manifest itself for the others
-        }
-        int lines = 0;
-        for (int i = 0; i < hit.start() && i < text.length(); i++) {
-          lines += text.charAt(i) == '\n' ? 1 : 0;
-        }
-        // A block scalar's content starts on the line after its key, indented.
-        int line = map.keyLine(e.getKey()) + 1 + lines;
-        String shown = file.line(line);
-        int indent = shown.length() - shown.stripLeading().length();
-        int column = indent + hit.start() - (text.lastIndexOf('\n', hit.start() - 1) + 1) + 1;
-        report(hit, line, column, "data '" + e.getKey() + "'", e.getKey());
       }
     }
   }

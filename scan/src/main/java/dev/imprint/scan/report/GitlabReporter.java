@@ -80,13 +80,7 @@ final class GitlabReporter implements Reporter {
     private SecretlessId() {}
 
     static String of(String... parts) {
-      try {
-        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-        return java.util.HexFormat.of().formatHex(sha.digest(String.join("\u0000", parts)
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 8);
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-      }
+      return dev.imprint.scan.Digests.sha256Hex(String.join("\u0000", parts), 8);
     }
   }
 }

@@ -113,13 +113,7 @@ final class SarifReporter implements Reporter {
       return f.fingerprint();
     }
     String base = f.ruleId() + "\0" + relative + "\0" + f.identityKey();
-    try {
-      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-      return java.util.HexFormat.of().formatHex(sha.digest((base + "\0" + f.occurrence())
-          .getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 32);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
+    return dev.imprint.scan.Digests.sha256Hex(base + "\0" + f.occurrence(), 16);
   }
 
   /**

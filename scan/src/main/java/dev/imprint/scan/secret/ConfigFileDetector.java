@@ -30,8 +30,13 @@ final class ConfigFileDetector implements SecretDetectors.Detector {
       "env", "yaml", "yml", "json", "toml");
   /** Formats whose keys also name settings and schema entries: only password names are judged. */
   private static final Set<String> STRUCTURED = Set.of("yaml", "yml", "json", "toml");
+  /**
+   * Copies kept beside the real file to show its shape ({@code .env.example}); a template
+   * engine's file ({@code database.yml.erb}, {@code .env.j2}) renders the real file and is read
+   * as it ({@link SecretDetectors#renderedName}).
+   */
   private static final Set<String> EXAMPLE_SUFFIXES = Set.of("example", "sample", "template",
-      "tmpl", "tpl", "dist", "default", "defaults", "orig", "bak", "j2", "erb");
+      "dist", "default", "defaults", "orig", "bak");
   /** Generated JSON that lists packages, never configuration. */
   private static final Set<String> NOT_CONFIG = Set.of("package-lock.json", "composer.json",
       "package.json", "tsconfig.json", "yarn.lock", "pnpm-lock.yaml", "renovate.json");
@@ -91,14 +96,15 @@ final class ConfigFileDetector implements SecretDetectors.Detector {
     if (kind == null) {
       return;
     }
+    NamedValue pair = new NamedValue();
     int start = 0;
     while (start < text.length()) {
       int nl = text.indexOf('\n', start);
       int end = nl < 0 ? text.length() : nl;
       if (end - start <= 2048) {
         switch (kind) {
-          case "yaml", "yml" -> yamlLine(text, start, end, out);
-          case "json" -> jsonLine(text, start, end, out);
+          case "yaml", "yml" -> yamlLine(text, start, end, pair, out);
+          case "json" -> jsonLine(text, start, end, pair, out);
           case "toml" -> tomlLine(text, start, end, out);
           default -> line(text, start, end, kind, out);
         }
@@ -133,31 +139,93 @@ final class ConfigFileDetector implements SecretDetectors.Detector {
     report(key, value, vs + raw.indexOf(value), out);
   }
 
+  /**
+   * The {@code name} of the list item being read, where a {@code value} of the same item binds
+   * to it: an environment variable as Kubernetes writes it ({@code - name: DB_PASSWORD} then
+   * {@code value: ...}), which Helm values ({@code extraEnv}, {@code extraEnvVars}), a Helm
+   * release's values, CloudFormation ({@code Name}/{@code Value}) and ECS task definitions
+   * (JSON) repeat outside any manifest.
+   */
+  private static final class NamedValue {
+    String name;
+    int column = -1;
+  }
+
   /** {@code key: value} in YAML: a plain or quoted scalar on the key's line. */
-  private void yamlLine(String text, int from, int to, Consumer<SecretHit> out) {
+  private void yamlLine(String text, int from, int to, NamedValue pair,
+      Consumer<SecretHit> out) {
     Matcher m = YAML_LINE.matcher(text).region(from, to);
-    if (!m.matches() || m.group("value") == null) {
+    if (!m.matches()) {
       return;
+    }
+    int column = m.start("q") - from;
+    boolean item = text.lastIndexOf('-', m.start("q")) >= from;
+    String key = m.group("key");
+    if (column < pair.column || column == pair.column && item) {
+      pair.name = null; // a new item, or the list has ended
+      pair.column = -1;
+    }
+    if (m.group("value") == null) {
+      return;
+    }
+    if (key.equalsIgnoreCase("name") && item) {
+      pair.name = Secrets.stripQuotes(withoutInlineComment(m.group("value")).strip());
+      pair.column = column;
+      return;
+    }
+    if (key.equalsIgnoreCase("value") && pair.name != null && column == pair.column) {
+      key = pair.name;
     }
     String raw = m.group("value");
     if (!raw.startsWith("\"") && !raw.startsWith("'")) {
       raw = withoutInlineComment(raw);
     }
     String value = raw.strip();
-    if (value.isEmpty() || "|>{[&*!%@`".indexOf(value.charAt(0)) >= 0) {
+    if (value.isEmpty() || "|>{[&*!%@`#".indexOf(value.charAt(0)) >= 0) {
       // A block scalar, a flow mapping or sequence (a schema's {type: string}), an anchor,
-      // an alias, a tag (!vault) or a reserved indicator: not a literal on this line.
+      // an alias, a tag (!vault), a reserved indicator or a comment (an ERB template's
+      // "password: #{ask(...)}" is YAML's null): not a literal on this line.
       return;
     }
-    structured(m.group("key"), value, m.start("value") + raw.indexOf(value), out);
+    structured(key, value, m.start("value") + raw.indexOf(value), out);
   }
 
-  /** Every {@code "key": "string"} pair of a JSON line; numbers, booleans and objects are not. */
-  private void jsonLine(String text, int from, int to, Consumer<SecretHit> out) {
+  /**
+   * Every {@code "key": "string"} pair of a JSON line; numbers, booleans and objects are not. A
+   * {@code "value"} binds to the {@code "name"} before it in the same object (an ECS task
+   * definition's {@code environment}).
+   */
+  private void jsonLine(String text, int from, int to, NamedValue pair,
+      Consumer<SecretHit> out) {
     Matcher m = JSON_PAIR.matcher(text).region(from, to);
+    int pos = from;
     while (m.find()) {
-      structured(m.group("key"), "\"" + m.group("value") + "\"", m.start("value") - 1, out);
+      if (braceIn(text, pos, m.start())) {
+        pair.name = null;
+      }
+      pos = m.end();
+      String key = m.group("key");
+      if (key.equalsIgnoreCase("name")) {
+        pair.name = m.group("value");
+        continue;
+      }
+      if (key.equalsIgnoreCase("value") && pair.name != null) {
+        key = pair.name;
+      }
+      structured(key, "\"" + m.group("value") + "\"", m.start("value") - 1, out);
     }
+    if (braceIn(text, pos, to)) {
+      pair.name = null;
+    }
+  }
+
+  private static boolean braceIn(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (text.charAt(i) == '{' || text.charAt(i) == '}') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@code key = "value"} in TOML; bare values are numbers, booleans, dates or tables. */

@@ -9,19 +9,23 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * Credentials in a Keycloak realm export or import file (JSON): a user's
  * {@code "credentials": [{"type": "password", "value": "..."}]}, a client's {@code "secret"}, an
  * identity provider's {@code config.clientSecret} and a user federation's
- * {@code config.bindCredential}. Read with the realm's real structure: a {@code "value"} counts
+ * {@code config.bindCredential}, and a user's OTP seed (an import file's {@code value} of
+ * type {@code totp}/{@code hotp}, an export's {@code secretData} of type {@code otp}). Read with the realm's real structure: a {@code "value"} counts
  * only in a {@code credentials} entry of type password (exports hold hashes in
  * {@code secretData}, which is not reported), a {@code "secret"} only on an entry of
  * {@code clients}. Masked values ({@code "**********"}, what the admin console's partial export
  * writes) and references ({@code ${CLIENT_SECRET}}, {@code $(env:X)}) are placeholders.
  */
 final class KeycloakRealmDetector implements SecretDetectors.Detector {
+  /** Credential types of one-time passwords: an export's and an import file's. */
+  private static final Set<String> OTP_TYPES = Set.of("otp", "totp", "hotp");
   private static final JsonFactory JSON = JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
       .build();
@@ -33,6 +37,8 @@ final class KeycloakRealmDetector implements SecretDetectors.Detector {
     String type;
     String value;
     int offset;
+    String secretData;
+    int secretDataOffset;
 
     Frame(String name, boolean array) {
       this.name = name;
@@ -61,14 +67,14 @@ final class KeycloakRealmDetector implements SecretDetectors.Detector {
       return;
     }
     try (JsonParser p = JSON.createParser(text)) {
-      walk(p, out);
+      walk(p, text, out);
     } catch (IOException e) {
       // Not well-formed JSON: what was read before the error is reported, the line-based
       // detectors read the rest.
     }
   }
 
-  private void walk(JsonParser p, Consumer<SecretHit> out) throws IOException {
+  private void walk(JsonParser p, String text, Consumer<SecretHit> out) throws IOException {
     Deque<Frame> open = new ArrayDeque<>();
     for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
       switch (t) {
@@ -77,9 +83,8 @@ final class KeycloakRealmDetector implements SecretDetectors.Detector {
         case END_OBJECT -> {
           boolean credential = inside(open, "credentials");
           Frame done = open.pop();
-          if (credential && "password".equals(done.type) && done.value != null
-              && Secrets.isLiteralPassword(done.value)) {
-            out.accept(hit("user password", done.value, done.offset, true));
+          if (credential) {
+            credential(text, done, out);
           }
         }
         case END_ARRAY -> open.pop();
@@ -104,6 +109,9 @@ final class KeycloakRealmDetector implements SecretDetectors.Detector {
       } else if ("value".equals(name)) {
         top.value = value;
         top.offset = offset;
+      } else if ("secretData".equals(name)) {
+        top.secretData = value;
+        top.secretDataOffset = offset;
       }
     } else if (!top.array && "secret".equals(name) && inside(open, "clients")) {
       generated("client secret", value, offset, out);
@@ -112,6 +120,52 @@ final class KeycloakRealmDetector implements SecretDetectors.Detector {
     } else if (top.array && "bindCredential".equals(top.name)) {
       generated("LDAP bind credential", value, offset, out);
     }
+  }
+
+  /**
+   * One entry of a user's {@code credentials}: a password's {@code value} (an import file's
+   * clear text; an export's {@code secretData} is a hash), or an OTP credential's seed, which
+   * Keycloak keeps in clear because it must compute the codes: an import file's {@code value}
+   * (types {@code totp}, {@code hotp}) or an export's {@code secretData}
+   * (<code>"{\"value\":\"SEED\"}"</code>, type {@code otp}). Whoever holds the seed makes
+   * the user's second factor.
+   */
+  private void credential(String text, Frame done, Consumer<SecretHit> out) {
+    if ("password".equals(done.type)) {
+      if (done.value != null && Secrets.isLiteralPassword(done.value)) {
+        out.accept(hit("user password", done.value, done.offset, true));
+      }
+    } else if (OTP_TYPES.contains(String.valueOf(done.type))) {
+      if (done.value != null) {
+        generated("OTP seed", done.value, done.offset, out);
+      } else if (done.secretData != null) {
+        String seed = seed(done.secretData);
+        int at = seed == null ? -1 : text.indexOf(seed, done.secretDataOffset);
+        if (at >= 0) {
+          generated("OTP seed", seed, at, out);
+        }
+      }
+    }
+  }
+
+  /** The {@code value} of an OTP credential's {@code secretData} (itself JSON), or null. */
+  private static String seed(String secretData) {
+    try (JsonParser p = JSON.createParser(secretData)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        if ("value".equals(field) && v == JsonToken.VALUE_STRING) {
+          return p.getText();
+        }
+        p.skipChildren();
+      }
+    } catch (IOException e) {
+      // Not JSON: no seed.
+    }
+    return null;
   }
 
   /** Whether the innermost object sits directly in an array held by {@code field}. */

@@ -64,7 +64,7 @@ public final class SecretDetectors {
     if (text == null || text.isEmpty()) {
       return List.of();
     }
-    String name = fileName == null ? "" : fileName.toLowerCase(Locale.ROOT);
+    String name = renderedName(fileName == null ? "" : fileName.toLowerCase(Locale.ROOT));
     BitSet present = INDEX.scan(text);
     List<Candidate> found = new ArrayList<>();
     for (int d = 0; d < DETECTORS.size(); d++) {
@@ -74,11 +74,57 @@ public final class SecretDetectors {
         det.find(name, text, h -> found.add(new Candidate(h, order)));
       }
     }
+    embedded(name, text, found);
     List<int[]> sealed = SealedSecrets.ciphertext(text);
     if (!sealed.isEmpty()) {
       found.removeIf(c -> SealedSecrets.inside(sealed, c.hit().start()));
     }
     return resolveOverlaps(found);
+  }
+
+  /** Suffixes of template engines: the file they render is real configuration. */
+  private static final List<String> TEMPLATE_SUFFIXES = List.of(".erb", ".j2", ".jinja",
+      ".jinja2", ".tpl", ".tmpl", ".gotmpl", ".tftpl");
+
+  /**
+   * The name of the file a template renders ({@code database.yml.erb}, {@code realm.json.tpl},
+   * {@code .env.j2}: {@code database.yml}, {@code realm.json}, {@code .env}): its literals are
+   * deployed as written, so the detectors read it as that file. A template with no other
+   * extension keeps its name.
+   */
+  static String renderedName(String lowerName) {
+    for (String suffix : TEMPLATE_SUFFIXES) {
+      if (lowerName.endsWith(suffix)) {
+        String rendered = lowerName.substring(0, lowerName.length() - suffix.length());
+        int slash = rendered.lastIndexOf('/');
+        return rendered.indexOf('.', slash + 1) >= 0 ? rendered : lowerName;
+      }
+    }
+    return lowerName;
+  }
+
+  /**
+   * The hits of every file-kind detector in the files a YAML text embeds
+   * ({@link EmbeddedDocuments}), at their offsets in the YAML text. A block inside a block is
+   * a line of the host as well, so one pass finds the files at every depth.
+   */
+  private static void embedded(String name, String text, List<Candidate> found) {
+    if (!EmbeddedDocuments.yaml(name)) {
+      return;
+    }
+    for (EmbeddedDocuments.Document doc
+        : EmbeddedDocuments.in(text, n -> DETECTORS.stream().anyMatch(d -> d.forFile(n)))) {
+      for (int d = 0; d < DETECTORS.size(); d++) {
+        Detector det = DETECTORS.get(d);
+        if (det.forFile(doc.name())) {
+          int order = d;
+          det.find(doc.name(), doc.text(), h -> found.add(new Candidate(new SecretHit(
+              h.kind() + " (embedded '" + doc.name() + "')", h.detector(),
+              doc.onHost(h.start()), doc.onHost(h.end() - 1) + 1, h.evidence(), h.chosen()),
+              order)));
+        }
+      }
+    }
   }
 
   /** Ids of every detector, in priority order. */

@@ -339,6 +339,33 @@ class SecretDetectorsTest {
   }
 
   @Test
+  void aKeycloakOtpSeedIsReportedInAnExportAndAnImportButNotMaskedOrReferenced() {
+    String realm = "{\"realm\": \"mfa\", \"otpPolicyType\": \"totp\", \"users\": ["
+        + "{\"credentials\": [{\"type\": \"otp\", \"secretData\": "
+        + "\"{\\\"value\\\":\\\"Jf7Qm2Xr9Lk4Wv8Tn3Pz\\\"}\", \"credentialData\": "
+        + "\"{\\\"subType\\\":\\\"totp\\\"}\"}]},"
+        + " {\"credentials\": [{\"value\": \"KZXW6YTBOI3GS4TFMNUW2Z3F\", \"type\": \"totp\"}]},"
+        + " {\"credentials\": [{\"type\": \"otp\", \"secretData\": "
+        + "\"{\\\"value\\\":\\\"**********\\\"}\"},"
+        + " {\"type\": \"hotp\", \"value\": \"${HOTP_SEED}\"},"
+        + " {\"type\": \"password\", \"secretData\": \"{\\\"value\\\":\\\"q1Vd3kLx9PzA0mWf\\\"}\"}"
+        + "]}]}";
+    List<SecretHit> hits = realmHits("mfa-realm.json", realm);
+    assertThat(hits).extracting(h -> realm.substring(h.start(), h.end()))
+        .containsExactly("Jf7Qm2Xr9Lk4Wv8Tn3Pz", "KZXW6YTBOI3GS4TFMNUW2Z3F");
+    assertThat(hits).allSatisfy(h -> assertThat(h.kind()).startsWith("OTP seed"));
+  }
+
+  @Test
+  void aTemplateIsReadAsTheFileItRenders() {
+    assertThat(SecretDetectors.renderedName("database.yml.erb")).isEqualTo("database.yml");
+    assertThat(SecretDetectors.renderedName(".env.j2")).isEqualTo(".env");
+    assertThat(SecretDetectors.renderedName("values.yaml.gotmpl")).isEqualTo("values.yaml");
+    assertThat(SecretDetectors.renderedName("main.tpl")).isEqualTo("main.tpl");
+    assertThat(SecretDetectors.renderedName(".env.example")).isEqualTo(".env.example");
+  }
+
+  @Test
   void aKeycloakRealmIsReadByItsStructureAndPointsAtTheValue() {
     String realm = "{\"realm\": \"shop\", \"users\": [{\"username\": \"a\", \"credentials\": ["
         + "{\"value\": \"gooseberry\", \"type\": \"password\"},"
@@ -346,15 +373,17 @@ class SecretDetectorsTest {
         + " \"clients\": [{\"clientId\": \"x\", \"secret\": \"**********\"},"
         + " {\"clientId\": \"y\", \"secret\": \"Wq8rT2zLx5Vn9KmB\"}],"
         + " \"smtpServer\": {\"secret\": \"not-a-client-secret-9Xk\"}}";
-    List<SecretHit> hits = SecretDetectors.find("shop-realm.json", realm).stream()
-        .filter(h -> h.detector().equals("keycloak-realm")).toList();
+    List<SecretHit> hits = realmHits("shop-realm.json", realm);
     assertThat(hits).extracting(h -> realm.substring(h.start(), h.end()))
         .containsExactly("gooseberry", "Wq8rT2zLx5Vn9KmB");
     assertThat(hits.get(0).chosen()).isTrue();
     // Without "realm" the file is not a realm export; a file cut short keeps what came before.
-    assertThat(SecretDetectors.find("other.json", realm.replace("\"realm\"", "\"name\"")))
-        .noneMatch(h -> h.detector().equals("keycloak-realm"));
-    assertThat(SecretDetectors.find("shop-realm.json", realm.substring(0, 120)))
-        .filteredOn(h -> h.detector().equals("keycloak-realm")).hasSize(1);
+    assertThat(realmHits("other.json", realm.replace("\"realm\"", "\"name\""))).isEmpty();
+    assertThat(realmHits("shop-realm.json", realm.substring(0, 120))).hasSize(1);
+  }
+
+  private static List<SecretHit> realmHits(String name, String text) {
+    return SecretDetectors.find(name, text).stream()
+        .filter(h -> h.detector().equals("keycloak-realm")).toList();
   }
 }

@@ -134,6 +134,64 @@ class SecretRecallTest {
   }
 
   @Test
+  void aRealmFileEmbeddedInAConfigMapOrInHelmValuesIsReadAsOneAtTheManifestsLine() {
+    String realm = "{\n  \"realm\": \"ledger\",\n  \"clients\": [ {\n"
+        + "    \"clientId\": \"api\",\n    \"secret\": \"pX4wN8qZ2rT6vB9yK3mD7hL5\"\n  } ]\n}\n";
+    String cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: realm}\ndata:\n"
+        + "  ledger-realm.json: |\n" + realm.indent(4);
+    assertThat(of("IMP-SECRET-034", "k8s/cm.yaml", cm)).singleElement().satisfies(f -> {
+      assertThat(f.location().line()).isEqualTo(10);
+      assertThat(f.location().column()).isEqualTo(20);
+      assertThat(f.message()).contains("Keycloak realm file (embedded 'ledger-realm.json')");
+    });
+    // A Helm value holding a JSON document under a key with no file name, and a ConfigMap
+    // that carries a values file that carries a realm file: the same document, the same hit.
+    String values = "keycloak:\n  import:\n    realm: |-\n" + realm.indent(6);
+    assertThat(of("IMP-SECRET-034", "chart/values.yaml", values)).singleElement()
+        .satisfies(f -> assertThat(f.location().line()).isEqualTo(8));
+    String nested = "kind: ConfigMap\ndata:\n  values.yaml: |\n"
+        + ("configuration:\n  realm.json: |\n" + realm.indent(4)).indent(4);
+    assertThat(of("IMP-SECRET-034", "k8s/nested.yaml", nested)).singleElement()
+        .satisfies(f -> assertThat(f.location().line()).isEqualTo(10));
+    // Prose in a block, a realm quoted in a plain scalar, and a JSON block without a realm.
+    assertThat(of("IMP-SECRET-034", "chart/values.yaml", "notes: |\n  see the realm:\n"
+        + realm.replace("{", "(").indent(2))).isEmpty();
+    assertThat(of("IMP-SECRET-034", "k8s/cm.yaml",
+        cm.replace("\"realm\": \"ledger\"", "\"name\": \"ledger\""))).isEmpty();
+  }
+
+  @Test
+  void anEnvironmentVariableAsANameValuePairIsJudgedByItsNameOutsideManifests() {
+    String values = "extraEnv: |\n  - name: KEYCLOAK_ADMIN_PASSWORD\n    value: Tern-Gull-Skua\n"
+        + "  - name: LOG_LEVEL\n    value: Tern-Gull-Skua2\n  - value: orphan-Value-9\n"
+        + "    name: DB_PASSWORD\n  - name: DB_PASSWORD\n    valueFrom: {secretKeyRef: {}}\n"
+        + "  - value: hunter2prod\n";
+    assertThat(of("IMP-SECRET-034", "chart/values.yaml", values)).singleElement()
+        .satisfies(f -> assertThat(f.location().line()).isEqualTo(3));
+    String task = "{\"environment\": [\n  {\"name\": \"DB_PASSWORD\", \"value\": \"Osprey-Kettle-5\"},"
+        + "\n  {\"name\": \"DB_USER\", \"value\": \"billing\"},\n  {\n    \"name\": \"MQ_PASSWORD\",\n"
+        + "    \"value\": \"heron-Weir-31\"\n  },\n  {\"name\": \"X_PASSWORD\"}, {\"value\": \"stray-Val-77\"}\n]}";
+    assertThat(of("IMP-SECRET-034", "ecs/task-definition.json", task))
+        .extracting(f -> f.location().line()).containsExactly(2, 6);
+  }
+
+  @Test
+  void templatesOfARenderedFileAreReadAsThatFileAndExamplesAreNot() {
+    String yml = "production:\n  username: atlas\n  password: compass-rose-7\n";
+    assertThat(of("IMP-SECRET-034", "config/database.yml.erb", yml)).singleElement()
+        .satisfies(f -> assertThat(f.location().line()).isEqualTo(3));
+    assertThat(of("IMP-SECRET-034", "roles/app/templates/app.env.j2",
+        "DB_PASSWORD={{ vault_db_password }}\nSMTP_PASSWORD=postbox-Sorter-3\n"))
+        .singleElement().satisfies(f -> assertThat(f.location().line()).isEqualTo(2));
+    assertThat(of("IMP-SECRET-034", "keycloak/realm.json.tpl",
+        "{\"realm\": \"x\", \"clients\": [{\"secret\": \"Hb7xK2pQ9wZ4nR8tV3mY6sL1\"}]}"))
+        .hasSize(1);
+    assertThat(of("IMP-SECRET-034", "config/database.yml.example", yml)).isEmpty();
+    assertThat(of("IMP-SECRET-034", "config/database.yml.erb",
+        "deploy:\n  password: #{Capistrano::CLI.ui.ask(\"pw\")}\n")).isEmpty();
+  }
+
+  @Test
   void passwordsInPropertiesIniCfgAndConfFilesAreFoundHoweverSimple() {
     assertThat(of("IMP-SECRET-034", "src/main/resources/application.properties",
         "spring.datasource.password=hunter2prod\n")).isNotEmpty();
