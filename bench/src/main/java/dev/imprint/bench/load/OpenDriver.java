@@ -48,13 +48,14 @@ final class OpenDriver implements AutoCloseable {
    * What one run measured: {@code scheduled} requests were due, {@code answered} answered with
    * the expected status, {@code unexpected} with another status, {@code lost} on a connection
    * the server closed before answering; {@code behind} waited more than 1 ms for a free
-   * connection; {@code latenciesNanos} (of every answer, sorted) from the due time,
+   * connection; request {@code k} was due at {@code startNanos + k * 1e9 / offeredPerSecond}
+   * ({@link System#nanoTime}); {@code latenciesNanos} (of every answer, sorted) from the due time,
    * {@code byRequestNanos} the same latency of each request in schedule order (-1: lost), and
    * {@code latenessNanos} (of every send, sorted) the driver's own delay in writing; {@code
    * seconds} from the first due time to the later of the schedule's end and the last answer;
    * {@code cpuNanos} and {@code allocatedBytes} the driver thread's during the run.
    */
-  record Run(int connections, double offeredPerSecond, long scheduled, long answered,
+  record Run(int connections, double offeredPerSecond, long startNanos, long scheduled, long answered,
       long unexpected, long lost, long reconnects, long behind, long[] latenciesNanos,
       long[] byRequestNanos, long[] latenessNanos, double seconds, long cpuNanos, long allocatedBytes) {
     /** Answers (of any status) a second over the run. */
@@ -227,7 +228,7 @@ final class OpenDriver implements AutoCloseable {
     long[] late = Arrays.copyOf(lateness, sent);
     Arrays.sort(lat);
     Arrays.sort(late);
-    return new Run(conns.length, perSecond, count, answered, unexpected, lost, reconnects,
+    return new Run(conns.length, perSecond, start, count, answered, unexpected, lost, reconnects,
         behind, lat, latencies, late, seconds, cpu, allocated);
   }
 
