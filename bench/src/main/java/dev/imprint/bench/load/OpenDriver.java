@@ -25,10 +25,10 @@ import java.util.function.Consumer;
  *
  * <p>Requests are serialized before the run ({@link #serialize}); answers are parsed only as
  * far as counting and timing them needs: the status line, then {@code Content-Length} or a
- * chunked body. Between sends the thread waits in the selector for answers, with the kernel's
- * millisecond timeout while the next send is more than a millisecond away, parking for at most
- * {@link #PARK_STEP_NANOS} between non-blocking polls below that, and spinning on non-blocking
- * polls in the last {@code spinNanos}: its own lateness (the time from a request's due time, or
+ * chunked body. Between sends the thread waits in the selector for answers; a timer thread,
+ * parked until {@code spinNanos} before each due time, wakes the selector (whose own timeout is
+ * in whole milliseconds), and the driver spins on non-blocking polls for the rest: its own
+ * lateness (the time from a request's due time, or
  * from its connection's freeing when it waited for one, to its write) is recorded per request
  * and reported, so a run whose driver could not keep its schedule is known as such. In its
  * steady state the loop allocates nothing: the buffers, the per-request arrays and the
@@ -37,8 +37,6 @@ import java.util.function.Consumer;
 final class OpenDriver implements AutoCloseable {
   /** Bytes an answer may take at most (the head and the body together). */
   static final int ANSWER_MAX = 64 * 1024;
-  /** The longest park between polls while an answer may arrive and a send is under 1 ms away. */
-  static final long PARK_STEP_NANOS = 20_000L;
   /** A request that waited this long for a free connection was "sent behind". */
   static final long BEHIND_NANOS = 1_000_000L;
   /** How long past the schedule's end the driver waits for the last answers. */
@@ -178,6 +176,79 @@ final class OpenDriver implements AutoCloseable {
     for (Conn c : conns) {
       c.freeAt = start;
     }
+    Timer timer = new Timer(start, gap, count, spinNanos);
+    timer.start();
+    try {
+      loop(start, gap, count, spinNanos);
+    } finally {
+      timer.stop = true;
+      LockSupport.unpark(timer);
+      try {
+        timer.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    long cpu = ThreadCpu.current() - cpu0 + timer.cpu;
+    long allocated = ThreadCpu.currentAllocated() - allocated0 + timer.allocated;
+    long end = start + (long) (count * gap);
+    double seconds = (Math.max(end, lastAnswer) - start) / 1e9;
+    long[] lat = new long[answeredAll];
+    int n = 0;
+    for (long l : latencies) {
+      if (l >= 0) {
+        lat[n++] = l;
+      }
+    }
+    long[] late = Arrays.copyOf(lateness, sent);
+    Arrays.sort(lat);
+    Arrays.sort(late);
+    return new Run(conns.length, perSecond, start, count, answered, unexpected, lost, reconnects,
+        behind, lat, latencies, late, seconds, cpu, allocated);
+  }
+
+  /**
+   * Wakes the driver's selector {@code spinNanos} before each due time of a run: a parked
+   * thread's timer is precise to tens of microseconds, the selector's own timeout to a
+   * millisecond. Its CPU time and allocation count as the driver's.
+   */
+  private final class Timer extends Thread {
+    private final long start;
+    private final double gap;
+    private final int count;
+    private final long ahead;
+    volatile boolean stop;
+    volatile long cpu;
+    volatile long allocated;
+
+    Timer(long start, double gap, int count, long ahead) {
+      super("open-driver-timer");
+      setDaemon(true);
+      this.start = start;
+      this.gap = gap;
+      this.count = count;
+      this.ahead = ahead;
+    }
+
+    @Override
+    public void run() {
+      long cpu0 = ThreadCpu.current();
+      long allocated0 = ThreadCpu.currentAllocated();
+      for (long k = 0; k < count && !stop; k++) {
+        long at = start + (long) (k * gap) - ahead;
+        long w;
+        while ((w = at - System.nanoTime()) > 0 && !stop) {
+          LockSupport.parkNanos(w);
+        }
+        selector.wakeup();
+      }
+      cpu = ThreadCpu.current() - cpu0;
+      allocated = ThreadCpu.currentAllocated() - allocated0;
+    }
+  }
+
+  /** The run's event loop: sends each request when due, reads the answers. */
+  private void loop(long start, double gap, int count, long spinNanos) throws IOException {
     long next = 0;
     long giveUp = start + (long) (count * gap) + ANSWER_WAIT_NANOS;
     while (answeredAll + lost < count) {
@@ -202,34 +273,14 @@ final class OpenDriver implements AutoCloseable {
       }
       long wait = next < count && freeCount > 0 ? start + (long) (next * gap) - now
           : Long.MAX_VALUE;
-      boolean inFlight = freeCount < conns.length;
       if (wait <= spinNanos) {
         selector.selectNow(onReady);
-      } else if (wait - spinNanos >= 2_000_000L) {
-        // the kernel's timeout is in whole milliseconds and may run over: wake a ms early
-        selector.select(onReady, Math.min(100, (wait - spinNanos) / 1_000_000L - 1));
-      } else if (!inFlight) {
-        LockSupport.parkNanos(wait - spinNanos);
-      } else if (selector.selectNow(onReady) == 0) {
-        LockSupport.parkNanos(Math.min(PARK_STEP_NANOS, wait - spinNanos));
+      } else {
+        // the timer wakes the selector spinNanos before each due time; the kernel's
+        // millisecond timeout is only a backstop
+        selector.select(onReady, Math.min(100, wait / 1_000_000L + 1));
       }
     }
-    long cpu = ThreadCpu.current() - cpu0;
-    long allocated = ThreadCpu.currentAllocated() - allocated0;
-    long end = start + (long) (count * gap);
-    double seconds = (Math.max(end, lastAnswer) - start) / 1e9;
-    long[] lat = new long[answeredAll];
-    int n = 0;
-    for (long l : latencies) {
-      if (l >= 0) {
-        lat[n++] = l;
-      }
-    }
-    long[] late = Arrays.copyOf(lateness, sent);
-    Arrays.sort(lat);
-    Arrays.sort(late);
-    return new Run(conns.length, perSecond, start, count, answered, unexpected, lost, reconnects,
-        behind, lat, latencies, late, seconds, cpu, allocated);
   }
 
   private void send(Conn c, int k, long due, long late) throws IOException {
