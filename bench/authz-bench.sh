@@ -14,7 +14,8 @@
 #      for a trivial authenticated call (the floor); then up to which rate p99 < 1 ms held.
 #      The open loop is OPEN_DRIVER: nio (the default; one thread drives CLIENTS keep-alive
 #      connections, non-blocking, see OpenDriver) or threads (a sender thread per client with a
-#      blocking Apache connection, the earlier loop, kept for comparison). Each row reports the
+#      blocking Apache connection, the earlier loop, kept for comparison); OPEN_DRIVER_PROCESS=1
+#      runs the nio driver of each row in a JVM of its own. Each row reports the
 #      rate offered and achieved, the driver's own lateness, its CPU time and allocation per
 #      request and the collections during the row; a row whose driver fell behind (lateness p99
 #      >= 0.1 ms, or under 99 % of the rate achieved while no request waited for a connection)
@@ -90,7 +91,8 @@ out="$here/results/authz-latest.md"
     java -Xss4m $(bench_server_jvm_opts) ${BENCH_JAVA_OPTS:-} -cp "$jar" dev.imprint.bench.load.LoadGenerator \
       $(bench_load_args) $(bench_server_args) $(bench_driver_args) --scenario authz --clients "$clients" --seconds "$seconds" --warmup "$warmup" \
       --no-baseline ${STORE:+--store "$STORE"} --open-fraction "${OPEN_FRACTION:-0.1,0.25,0.5}" \
-      ${OPEN_RATE:+--open-rate "$OPEN_RATE"} ${OPEN_DRIVER:+--open-driver "$OPEN_DRIVER"}
+      ${OPEN_RATE:+--open-rate "$OPEN_RATE"} ${OPEN_DRIVER:+--open-driver "$OPEN_DRIVER"} \
+      ${OPEN_DRIVER_PROCESS:+--open-driver-process}
   fi
 } | tee "$out"
 echo "authz-bench: wrote $out" >&2

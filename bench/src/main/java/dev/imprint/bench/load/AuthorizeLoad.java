@@ -244,17 +244,21 @@ final class AuthorizeLoad {
         }
         byte[][] floors = {OpenDriver.serialize(floorRequest)};
         URI u = URI.create(server.url());
-        try (OpenDriver d = new OpenDriver(new InetSocketAddress(u.getHost(), u.getPort()),
-            clients)) {
-          // the driver's own code, compiled before its first row (at the highest rate, briefly)
-          double top = Arrays.stream(rates).max().orElse(1);
-          int warmCount = (int) Math.min(Integer.MAX_VALUE / 2, top * Math.max(1, warmup));
-          d.run(floors, 304, top, warmCount, spinNanos);
-          d.run(decisions, scenario.expectedStatus(), top, warmCount, spinNanos);
+        InetSocketAddress at = new InetSocketAddress(u.getHost(), u.getPort());
+        // in a JVM of its own, each row's child JVM warms its own code before measuring
+        try (OpenDriver d = openDriverProcess ? null : new OpenDriver(at, clients)) {
+          if (d != null) {
+            // the driver's own code, compiled before its first row (at the highest rate, briefly)
+            double top = Arrays.stream(rates).max().orElse(1);
+            int warmCount = (int) Math.min(Integer.MAX_VALUE / 2, top * Math.max(1, warmup));
+            d.run(floors, 304, top, warmCount, spinNanos);
+            d.run(decisions, scenario.expectedStatus(), top, warmCount, spinNanos);
+          }
           for (double offered : rates) {
-            floorCurve.add(nioLoop(FLOOR, store, d, floors, 304, offered, seconds, server));
-            curve.add(nioLoop(scenario.name(), store, d, decisions, scenario.expectedStatus(),
-                offered, seconds, server));
+            floorCurve.add(nioLoop(FLOOR, store, d, at, clients, floors, 304, offered, seconds,
+                server));
+            curve.add(nioLoop(scenario.name(), store, d, at, clients, decisions,
+                scenario.expectedStatus(), offered, seconds, server));
           }
         }
       }
@@ -308,21 +312,31 @@ final class AuthorizeLoad {
     return s;
   }
 
+  /** With {@code --open-driver-process}, each nio row's driver runs in a JVM of its own. */
+  static boolean openDriverProcess;
+
   /**
-   * One (b) row from {@link OpenDriver} {@code d}: {@code perSecond} requests a second for
-   * {@code seconds}, {@code requests} in turn, with the collections during the row.
+   * One (b) row from {@link OpenDriver} {@code d} (null: from {@link OpenDriverProcess}, a
+   * driver in a JVM of its own, with {@code clients} connections to {@code at}):
+   * {@code perSecond} requests a second for {@code seconds}, {@code requests} in turn, with the
+   * collections during the row (of the server, and of this JVM when the server runs apart).
    */
-  static OpenResult nioLoop(String scenario, String store, OpenDriver d, byte[][] requests,
-      int expectedStatus, double perSecond, int seconds, BenchServer server) throws IOException {
+  static OpenResult nioLoop(String scenario, String store, OpenDriver d, InetSocketAddress at,
+      int clients, byte[][] requests, int expectedStatus, double perSecond, int seconds,
+      BenchServer server) throws IOException, InterruptedException {
+    int count = (int) Math.min(Integer.MAX_VALUE / 2, Math.round(perSecond * seconds));
     Usage.Mark gc0 = Usage.mark(server);
-    OpenDriver.Run r = d.run(requests, expectedStatus, perSecond,
-        (int) Math.min(Integer.MAX_VALUE / 2, Math.round(perSecond * seconds)), spinNanos);
-    return of(scenario, store, r, gc0.until(server, n -> false));
+    OpenDriver.Run r = d != null ? d.run(requests, expectedStatus, perSecond, count, spinNanos)
+        : OpenDriverProcess.run(at, clients, requests, expectedStatus, perSecond, count,
+            spinNanos);
+    return of(scenario, store, d != null ? "nio" : "nio, own JVM", r,
+        gc0.until(server, n -> false));
   }
 
-  /** {@code r} as a (b) row. */
-  static OpenResult of(String scenario, String store, OpenDriver.Run r, Usage gc) {
-    return new OpenResult(scenario, store, "nio", r.connections(), r.offeredPerSecond(),
+  /** {@code r} as a (b) row of {@code driver}. */
+  static OpenResult of(String scenario, String store, String driver, OpenDriver.Run r,
+      Usage gc) {
+    return new OpenResult(scenario, store, driver, r.connections(), r.offeredPerSecond(),
         r.answered(), r.errors(), r.behind(), r.latenessNanos(), r.seconds(), r.latenciesNanos(),
         gc, r.allocatedBytes(), r.cpuNanos());
   }

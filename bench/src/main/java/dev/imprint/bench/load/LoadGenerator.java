@@ -29,7 +29,7 @@ import java.util.Locale;
  *     [--http-client apache|apache-async|jetty|jdk] [--server-log temp|none|FILE] [--open]
  *     [--ceilings] [--server-process] [--driver java|wrk] [--warmup-max 120]
  *     [--warmup-quiet-percent 1] [--alloc] [--open-spin-us 50]
- *     [--open-driver nio|threads]
+ *     [--open-driver nio|threads] [--open-driver-process]
  * </pre>
  *
  * <p>{@code --warmup} is the shortest warm-up in seconds (0: none); each scenario is then driven
@@ -187,6 +187,7 @@ public final class LoadGenerator {
         case "--warmup-max" -> WarmUp.maxSeconds = Integer.parseInt(args[++i]);
         case "--warmup-quiet-percent" -> WarmUp.quietPercent = Double.parseDouble(args[++i]);
         case "--alloc" -> ThreadCpu.allocation = true;
+        case "--open-driver-process" -> AuthorizeLoad.openDriverProcess = true;
         case "--open-driver" ->
             AuthorizeLoad.openDriver = AuthorizeLoad.parseOpenDriver(args[++i]);
         case "--open-spin-us" -> AuthorizeLoad.spinNanos = 1_000L * Integer.parseInt(args[++i]);

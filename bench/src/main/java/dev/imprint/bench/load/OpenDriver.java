@@ -51,11 +51,13 @@ final class OpenDriver implements AutoCloseable {
    * {@code byRequestNanos} the same latency of each request in schedule order (-1: lost), and
    * {@code latenessNanos} (of every send, sorted) the driver's own delay in writing; {@code
    * seconds} from the first due time to the later of the schedule's end and the last answer;
-   * {@code cpuNanos} and {@code allocatedBytes} the driver thread's during the run.
+   * {@code cpuNanos} and {@code allocatedBytes} the driver thread's and its timer's during the
+   * run.
    */
-  record Run(int connections, double offeredPerSecond, long startNanos, long scheduled, long answered,
-      long unexpected, long lost, long reconnects, long behind, long[] latenciesNanos,
-      long[] byRequestNanos, long[] latenessNanos, double seconds, long cpuNanos, long allocatedBytes) {
+  record Run(int connections, double offeredPerSecond, long startNanos, long scheduled,
+      long answered, long unexpected, long lost, long reconnects, long behind,
+      long[] latenciesNanos, long[] byRequestNanos, long[] latenessNanos, double seconds,
+      long cpuNanos, long allocatedBytes) {
     /** Answers (of any status) a second over the run. */
     double achievedPerSecond() {
       return (answered + unexpected) / seconds;

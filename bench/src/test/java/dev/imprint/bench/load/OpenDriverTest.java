@@ -158,6 +158,23 @@ class OpenDriverTest {
     }
   }
 
+  @Test
+  void inAJvmOfItsOwnTheDriverWarmsUpThenSendsTheScheduleAndHandsItsRunBack() throws Exception {
+    OpenDriver.Run r = OpenDriverProcess.run(address, 3, requests(4, 1, "/fail"), 200, 200, 100,
+        50_000L);
+    assertThat(received.get()).as("the unmeasured warm-up's and the row's").isEqualTo(200);
+    assertThat(r.scheduled()).isEqualTo(100);
+    assertThat(r.answered()).isEqualTo(75);
+    assertThat(r.unexpected()).isEqualTo(25);
+    assertThat(r.connections()).isEqualTo(3);
+    assertThat(r.latenciesNanos()).hasSize(100).isSorted();
+    assertThat(r.byRequestNanos()).hasSize(100).doesNotContain(-1L);
+    assertThat(r.latenessNanos()).hasSize(100);
+    assertThat(r.offeredPerSecond()).isEqualTo(200);
+    assertThat(r.seconds()).isPositive();
+    assertThat(r.cpuNanos()).isPositive();
+  }
+
   /** An answer in a buffer as the driver reads it: its status once whole, -1 before. */
   private static int status(String answer) {
     ByteBuffer b = ByteBuffer.allocateDirect(1024);
