@@ -171,8 +171,8 @@ final class AuthorizeLoad {
   /** The header of the (b) table. */
   static String openHeader() {
     return "| scenario | store | driver | clients | offered req/s | achieved req/s | requests |"
-        + " p50 ms | p99 ms | p99.9 ms | max ms | errors | sent > 1 ms behind (previous answer"
-        + " late) | driver late p99 / max ms | client CPU us per request | client KiB allocated"
+        + " p50 ms | p99 ms | p99.9 ms | max ms | errors | sent > 1 ms behind (connection still"
+        + " waiting for its previous answer) | driver late p99 / max ms | client CPU us per request | client KiB allocated"
         + " per request | GC collections / ms during the row | rate offered on time |\n"
         + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
   }
