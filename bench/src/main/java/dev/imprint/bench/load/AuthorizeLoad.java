@@ -21,7 +21,9 @@ import java.util.concurrent.locks.LockSupport;
  * rate (a) reached): the clients together send at a stated rate, each request at its scheduled
  * time whether or not earlier ones have answered, and its latency is measured from that
  * scheduled time, so a stall delays every request scheduled during it and none of that is hidden
- * (no coordinated omission). At each rate the same clients also load the floor: a trivial
+ * (no coordinated omission); (b) is sent by {@link OpenDriver} (one thread, every connection)
+ * unless {@code --open-driver threads} asks for {@link #openLoop}, and a row counts only if
+ * the driver offered its rate on time. At each rate the same clients also load the floor: a trivial
  * authenticated call on the same server ({@code GET /v1/grants} with the current ETag, answered
  * 304 from memory), the cost of this machine's HTTP path with a co-located client. The issue's
  * latency target is judged on (b): by Little's law, 64 closed-loop clients cannot see a p99
@@ -172,8 +174,9 @@ final class AuthorizeLoad {
   static String openHeader() {
     return "| scenario | store | driver | clients | offered req/s | achieved req/s | requests |"
         + " p50 ms | p99 ms | p99.9 ms | max ms | errors | sent > 1 ms behind (connection still"
-        + " waiting for its previous answer) | driver late p99 / max ms | client CPU us per request | client KiB allocated"
-        + " per request | GC collections / ms during the row | rate offered on time |\n"
+        + " waiting for its previous answer) | driver late p99 / max ms | client CPU us per"
+        + " request | client KiB allocated per request | GC collections / ms during the row"
+        + " | rate offered on time |\n"
         + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
   }
 
