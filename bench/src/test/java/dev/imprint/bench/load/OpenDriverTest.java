@@ -112,6 +112,10 @@ class OpenDriverTest {
       assertThat(r.latenessNanos()).hasSize(400);
       assertThat(r.latenessNanos()[0]).isNotNegative();
       assertThat(r.connections()).isEqualTo(4);
+      OpenDriver.Run again = d.run(cycle, 200, 400, 400, 50_000L);
+      assertThat(again.answered()).isEqualTo(360);
+      assertThat(again.allocatedBytes()).as("bytes the driver and its timer allocated in a"
+          + " second run (the timer thread itself is a few hundred)").isLessThan(400L * 16);
     }
   }
 
