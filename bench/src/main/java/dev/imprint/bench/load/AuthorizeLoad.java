@@ -1,10 +1,14 @@
 package dev.imprint.bench.load;
 
 import dev.imprint.server.store.BatchSizes;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
@@ -17,7 +21,9 @@ import java.util.concurrent.locks.LockSupport;
  * rate (a) reached): the clients together send at a stated rate, each request at its scheduled
  * time whether or not earlier ones have answered, and its latency is measured from that
  * scheduled time, so a stall delays every request scheduled during it and none of that is hidden
- * (no coordinated omission). At each rate the same clients also load the floor: a trivial
+ * (no coordinated omission); (b) is sent by {@link OpenDriver} (one thread, every connection)
+ * unless {@code --open-driver threads} asks for {@link #openLoop}, and a row counts only if
+ * the driver offered its rate on time. At each rate the same clients also load the floor: a trivial
  * authenticated call on the same server ({@code GET /v1/grants} with the current ETag, answered
  * 304 from memory), the cost of this machine's HTTP path with a co-located client. The issue's
  * latency target is judged on (b): by Little's law, 64 closed-loop clients cannot see a p99
@@ -28,30 +34,54 @@ final class AuthorizeLoad {
   static final double TARGET_P99_MS = 1.0;
   static final String FLOOR = "floor (GET /v1/grants, 304)";
 
-  /** A fixed-rate run: what was offered and achieved, and the latencies from schedule. */
-  record OpenResult(String scenario, String store, int clients, double offeredPerSecond,
-      long requests, long errors, long behind, long[] wakeLatenessNanos, double seconds,
-      long[] latenciesNanos, Usage gc, long clientAllocated) {
+  /** The driver lateness p99 above which a row's rate counts as not offered on time. */
+  static final double DRIVER_LATE_P99_MS = 0.1;
+  /** The share of the offered rate a row must achieve to count as offered. */
+  static final double ACHIEVED_SHARE = 0.99;
+
+  /**
+   * A fixed-rate run: what was offered and achieved, the latencies from schedule, and what the
+   * driver cost and how late it sent. {@code driver} names the open loop ({@code nio}: {@link
+   * OpenDriver}, {@code threads}: a sender thread per client); {@code behind} counts requests
+   * sent more than 1 ms after their due time because the previous answer on their connection
+   * had not come (the server's delay); {@code latenessNanos} (sorted) the driver's own delay in
+   * sending, for the sends it could time (the threads: those that waited for their time).
+   */
+  record OpenResult(String scenario, String store, String driver, int clients,
+      double offeredPerSecond, long requests, long errors, long behind, long[] latenessNanos,
+      double seconds, long[] latenciesNanos, Usage gc, long clientAllocated,
+      long clientCpuNanos) {
     String row() {
-      return String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %.0f | %d | %.2f | %.2f | %.2f"
-          + " | %.2f | %d | %d | %d / %.2f / %.2f | %s | %.1f |",
-          scenario, store, clients, offeredPerSecond, requests / seconds, requests,
+      return String.format(Locale.ROOT, "| %s | %s | %s | %d | %.0f | %.0f | %d | %.2f | %.2f"
+          + " | %.2f | %.2f | %d | %d | %.3f / %.2f | %.1f | %.2f | %s | %s |",
+          scenario, store, driver, clients, offeredPerSecond, achievedPerSecond(), requests,
           LoadGenerator.percentile(latenciesNanos, 50), p99(),
           LoadGenerator.percentile(latenciesNanos, 99.9),
-          LoadGenerator.percentile(latenciesNanos, 100), errors, behind, wokeLate(),
-          LoadGenerator.percentile(wakeLatenessNanos, 99),
-          LoadGenerator.percentile(wakeLatenessNanos, 100), gcCell(),
-          clientAllocated / 1024.0 / Math.max(1, requests));
+          LoadGenerator.percentile(latenciesNanos, 100), errors, behind, lateP99(),
+          LoadGenerator.percentile(latenessNanos, 100),
+          clientCpuNanos / 1e3 / Math.max(1, requests),
+          clientAllocated / 1024.0 / Math.max(1, requests), gc == null ? "-" : gcCell(),
+          offeredOnTime() ? "yes" : "no");
     }
 
-    /** Sends whose thread woke more than 1 ms after their scheduled time. */
-    long wokeLate() {
-      long n = 0;
-      for (int i = wakeLatenessNanos.length - 1; i >= 0 && wakeLatenessNanos[i] > 1_000_000L;
-          i--) {
-        n++;
-      }
-      return n;
+    double achievedPerSecond() {
+      return (requests + errors) / seconds;
+    }
+
+    /** The driver's own lateness p99, ms (0 when it timed no send). */
+    double lateP99() {
+      return latenessNanos.length == 0 ? 0 : LoadGenerator.percentile(latenessNanos, 99);
+    }
+
+    /**
+     * Whether the driver offered the rate on time, so the row can be judged: its lateness p99
+     * under {@link #DRIVER_LATE_P99_MS} and its achieved rate within {@link #ACHIEVED_SHARE} of
+     * the offered one, unless requests waited for their connection (then the server, slower
+     * than the rate, held the sends back: that is a miss of the server's, judged as such).
+     */
+    boolean offeredOnTime() {
+      return lateP99() < DRIVER_LATE_P99_MS
+          && (behind > 0 || achievedPerSecond() >= ACHIEVED_SHARE * offeredPerSecond);
     }
 
     double p99() {
@@ -64,9 +94,13 @@ final class AuthorizeLoad {
           : gc.server().cell();
     }
 
-    /** Whether every request was answered, without error, and the p99 is under the target. */
+    /**
+     * Whether the rate was offered on time, every request was answered without error and the
+     * p99 is under the target.
+     */
     boolean meetsTarget() {
-      return errors == 0 && latenciesNanos.length > 0 && p99() < TARGET_P99_MS;
+      return offeredOnTime() && errors == 0 && latenciesNanos.length > 0
+          && p99() < TARGET_P99_MS;
     }
   }
 
@@ -96,15 +130,20 @@ final class AuthorizeLoad {
     private String held(List<OpenResult> curve) {
       StringBuilder yes = new StringBuilder();
       StringBuilder no = new StringBuilder();
+      StringBuilder unjudged = new StringBuilder();
       for (OpenResult o : curve) {
-        StringBuilder to = o.meetsTarget() ? yes : no;
+        StringBuilder to = !o.offeredOnTime() ? unjudged : o.meetsTarget() ? yes : no;
         to.append(to.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT,
             "%.0f req/s (%.0f %%, p99 %.2f ms%s)", o.offeredPerSecond(),
             100 * o.offeredPerSecond() / saturation.perSecond(), o.p99(),
-            o.errors() > 0 ? ", " + o.errors() + " errors" : ""));
+            o.offeredOnTime() ? o.errors() > 0 ? ", " + o.errors() + " errors" : ""
+                : String.format(Locale.ROOT, "; achieved %.0f req/s, driver late p99 %.3f ms",
+                    o.achievedPerSecond(), o.lateP99())));
       }
       return "held at " + (yes.length() == 0 ? "none" : yes) + "; missed at "
-          + (no.length() == 0 ? "none" : no) + " (offered rate, % of authorize's saturation)";
+          + (no.length() == 0 ? "none" : no) + (unjudged.length() == 0 ? ""
+              : "; driver could not offer the rate at " + unjudged)
+          + " (offered rate, % of authorize's saturation)";
     }
   }
 
@@ -130,11 +169,12 @@ final class AuthorizeLoad {
 
   /** The header of the (b) table. */
   static String openHeader() {
-    return "| scenario | store | clients | offered req/s | achieved req/s | requests | p50 ms |"
-        + " p99 ms | p99.9 ms | max ms | errors | sent > 1 ms behind (previous answer late)"
-        + " | scheduler woke > 1 ms late / p99 / max ms | GC collections / ms during the row"
-        + " | client KiB allocated per request |\n"
-        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+    return "| scenario | store | driver | clients | offered req/s | achieved req/s | requests |"
+        + " p50 ms | p99 ms | p99.9 ms | max ms | errors | sent > 1 ms behind (connection still"
+        + " waiting for its previous answer) | driver late p99 / max ms | client CPU us per"
+        + " request | client KiB allocated per request | GC collections / ms during the row"
+        + " | rate offered on time |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
   }
 
   /**
@@ -192,9 +232,35 @@ final class AuthorizeLoad {
       for (int i = 0; rate <= 0 && i < fractions.length; i++) {
         rates[i] = Math.max(1, fractions[i] * a.perSecond());
       }
-      for (double offered : rates) {
-        floorCurve.add(openLoop(FLOOR, store, clients, offered, seconds, floor, server));
-        curve.add(openLoop(scenario.name(), store, clients, offered, seconds, op, server));
+      if (openDriver.equals("threads")) {
+        for (double offered : rates) {
+          floorCurve.add(openLoop(FLOOR, store, clients, offered, seconds, floor, server));
+          curve.add(openLoop(scenario.name(), store, clients, offered, seconds, op, server));
+        }
+      } else {
+        byte[][] decisions = new byte[AuthorizeScenario.GRANTS][];
+        for (int k = 0; k < decisions.length; k++) {
+          decisions[k] = OpenDriver.serialize(scenario.request(target, 0, k));
+        }
+        byte[][] floors = {OpenDriver.serialize(floorRequest)};
+        URI u = URI.create(server.url());
+        InetSocketAddress at = new InetSocketAddress(u.getHost(), u.getPort());
+        // in a JVM of its own, each row's child JVM warms its own code before measuring
+        try (OpenDriver d = openDriverProcess ? null : new OpenDriver(at, clients)) {
+          if (d != null) {
+            // the driver's own code, compiled before its first row (at the highest rate, briefly)
+            double top = Arrays.stream(rates).max().orElse(1);
+            int warmCount = (int) Math.min(Integer.MAX_VALUE / 2, top * Math.max(1, warmup));
+            d.run(floors, 304, top, warmCount, spinNanos);
+            d.run(decisions, scenario.expectedStatus(), top, warmCount, spinNanos);
+          }
+          for (double offered : rates) {
+            floorCurve.add(nioLoop(FLOOR, store, d, at, clients, floors, 304, offered, seconds,
+                server));
+            curve.add(nioLoop(scenario.name(), store, d, at, clients, decisions,
+                scenario.expectedStatus(), offered, seconds, server));
+          }
+        }
       }
       // in a separate server, allocation is not visible from here (the clients' own is not it)
       return new Report(a, row, usage, server.separate() ? Double.NaN
@@ -232,6 +298,50 @@ final class AuthorizeLoad {
   }
 
   /**
+   * Which open loop (b) runs ({@code --open-driver}): {@code nio}, {@link OpenDriver} (one
+   * thread, every connection), or {@code threads}, {@link #openLoop} (a sender thread per
+   * client with a blocking connection of its own), kept for the comparison.
+   */
+  static String openDriver = "nio";
+
+  /** The {@code --open-driver} values. */
+  static String parseOpenDriver(String s) {
+    if (!s.equals("nio") && !s.equals("threads")) {
+      throw new IllegalArgumentException("expected --open-driver nio or threads, got " + s);
+    }
+    return s;
+  }
+
+  /** With {@code --open-driver-process}, each nio row's driver runs in a JVM of its own. */
+  static boolean openDriverProcess;
+
+  /**
+   * One (b) row from {@link OpenDriver} {@code d} (null: from {@link OpenDriverProcess}, a
+   * driver in a JVM of its own, with {@code clients} connections to {@code at}):
+   * {@code perSecond} requests a second for {@code seconds}, {@code requests} in turn, with the
+   * collections during the row (of the server, and of this JVM when the server runs apart).
+   */
+  static OpenResult nioLoop(String scenario, String store, OpenDriver d, InetSocketAddress at,
+      int clients, byte[][] requests, int expectedStatus, double perSecond, int seconds,
+      BenchServer server) throws IOException, InterruptedException {
+    int count = (int) Math.min(Integer.MAX_VALUE / 2, Math.round(perSecond * seconds));
+    Usage.Mark gc0 = Usage.mark(server);
+    OpenDriver.Run r = d != null ? d.run(requests, expectedStatus, perSecond, count, spinNanos)
+        : OpenDriverProcess.run(at, clients, requests, expectedStatus, perSecond, count,
+            spinNanos);
+    return of(scenario, store, d != null ? "nio" : "nio, own JVM", r,
+        gc0.until(server, n -> false));
+  }
+
+  /** {@code r} as a (b) row of {@code driver}. */
+  static OpenResult of(String scenario, String store, String driver, OpenDriver.Run r,
+      Usage gc) {
+    return new OpenResult(scenario, store, driver, r.connections(), r.offeredPerSecond(),
+        r.answered(), r.errors(), r.behind(), r.latenessNanos(), r.seconds(), r.latenciesNanos(),
+        gc, r.allocatedBytes(), r.cpuNanos());
+  }
+
+  /**
    * How long before its send time an open-loop sender stops parking and spins
    * ({@code --open-spin-us}): a parked thread wakes when the kernel's timer and a free core let
    * it, a spinning one at the time itself.
@@ -257,6 +367,7 @@ final class AuthorizeLoad {
     long[][] wakes = new long[clients][];
     int[] wakeCounts = new int[clients];
     var allocated = new java.util.concurrent.atomic.AtomicLong();
+    var cpu = new java.util.concurrent.atomic.AtomicLong();
     List<Thread> threads = new ArrayList<>();
     // each sender's operation, with its client number bound, made before the row: a lambda's
     // first creation links its class, which allocates, and would count as the senders'
@@ -277,11 +388,13 @@ final class AuthorizeLoad {
       long[] wake = wakes[c];
       Thread t = new Thread(() -> {
         long allocated0 = ThreadCpu.currentAllocated();
+        long cpu0 = ThreadCpu.current();
         try {
           send(ops[client], client, clients, start, end, gapNanos, lat, wake, counts, wakeCounts,
               errors, behind);
         } finally {
           allocated.addAndGet(ThreadCpu.currentAllocated() - allocated0);
+          cpu.addAndGet(ThreadCpu.current() - cpu0);
         }
       }, "authorize-open-" + c);
       threads.add(t);
@@ -302,8 +415,8 @@ final class AuthorizeLoad {
     }
     long[] woke = new LoadGenerator.PerClient(wakes, wakeCounts, errors, took)
         .latencies(c -> true);
-    return new OpenResult(scenario, store, clients, perSecond, all.length,
-        r.errors(c -> true), behindTotal, woke, took, all, usage, clientAllocated);
+    return new OpenResult(scenario, store, "threads", clients, perSecond, all.length,
+        r.errors(c -> true), behindTotal, woke, took, all, usage, clientAllocated, cpu.get());
   }
 
   /**

@@ -29,6 +29,7 @@ import java.util.Locale;
  *     [--http-client apache|apache-async|jetty|jdk] [--server-log temp|none|FILE] [--open]
  *     [--ceilings] [--server-process] [--driver java|wrk] [--warmup-max 120]
  *     [--warmup-quiet-percent 1] [--warmup-quiet-jit-ms 50] [--alloc] [--open-spin-us 50]
+ *     [--open-driver nio|threads] [--open-driver-process]
  * </pre>
  *
  * <p>{@code --warmup} is the shortest warm-up in seconds (0: none); each scenario is then driven
@@ -191,6 +192,9 @@ public final class LoadGenerator {
         case "--warmup-quiet-percent" -> WarmUp.quietPercent = Double.parseDouble(args[++i]);
         case "--warmup-quiet-jit-ms" -> WarmUp.quietJitMillis = Long.parseLong(args[++i]);
         case "--alloc" -> ThreadCpu.allocation = true;
+        case "--open-driver-process" -> AuthorizeLoad.openDriverProcess = true;
+        case "--open-driver" ->
+            AuthorizeLoad.openDriver = AuthorizeLoad.parseOpenDriver(args[++i]);
         case "--open-spin-us" -> AuthorizeLoad.spinNanos = 1_000L * Integer.parseInt(args[++i]);
         case "--no-baseline" -> baseline = false;
         case "--slow-link-ms" -> slowLinkMs = Integer.parseInt(args[++i]);

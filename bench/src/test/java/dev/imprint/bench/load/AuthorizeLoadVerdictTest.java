@@ -12,13 +12,27 @@ import org.junit.jupiter.api.Test;
  * missed one is listed, not cut off at the first miss.
  */
 class AuthorizeLoadVerdictTest {
-  /** An open-loop row at {@code rate} whose latencies are all {@code millis} (p99 = it). */
+  /**
+   * An open-loop row at {@code rate} whose latencies are all {@code millis} (p99 = it), sent on
+   * time.
+   */
   private static AuthorizeLoad.OpenResult row(String scenario, double rate, double millis,
       long errors) {
+    return row(scenario, rate, millis, errors, 1.0, 0, 0.01);
+  }
+
+  /**
+   * A row that achieved {@code achieved} of {@code rate}, with {@code behind} requests that
+   * waited for a connection and a driver lateness of {@code lateMillis} (p99 = it).
+   */
+  private static AuthorizeLoad.OpenResult row(String scenario, double rate, double millis,
+      long errors, double achieved, long behind, double lateMillis) {
     long[] lat = new long[100];
     Arrays.fill(lat, (long) (millis * 1e6));
-    return new AuthorizeLoad.OpenResult(scenario, "sqlite", 64, rate, lat.length, errors, 0,
-        new long[0], 10, lat, null, 0);
+    long[] late = new long[100];
+    Arrays.fill(late, (long) (lateMillis * 1e6));
+    return new AuthorizeLoad.OpenResult(scenario, "sqlite", "nio", 64, rate, lat.length, errors,
+        behind, late, (lat.length + errors) / rate / achieved, lat, null, 0, 0);
   }
 
   private static AuthorizeLoad.Report report(List<AuthorizeLoad.OpenResult> authorize,
@@ -46,5 +60,26 @@ class AuthorizeLoadVerdictTest {
     String v = report(List.of(row("authorize", 100, 0.3, 2)), List.of()).verdict();
     assertThat(v).contains("held at none").contains("missed at 100 req/s (10 %, p99 0.30 ms,"
         + " 2 errors)");
+  }
+
+  @Test
+  void aRowTheDriverDidNotOfferOnTimeIsNeitherHeldNorMissed() {
+    String v = report(List.of(row("authorize", 100, 0.3, 0, 1.0, 0, 0.2),
+        row("authorize", 250, 5.0, 0, 0.95, 0, 0.01), row("authorize", 500, 0.4, 0, 0.995, 0,
+            0.09)), List.of()).verdict();
+    String authorize = v.substring(0, v.indexOf("floor:"));
+    assertThat(authorize).contains("held at 500 req/s (50 %, p99 0.40 ms); missed at none;"
+        + " driver could not offer the rate at 100 req/s (10 %, p99 0.30 ms; achieved 100"
+        + " req/s, driver late p99 0.200 ms), 250 req/s (25 %, p99 5.00 ms; achieved 237 req/s,"
+        + " driver late p99 0.010 ms)");
+  }
+
+  @Test
+  void aRateTheServerHeldBackIsAMissNotTheDrivers() {
+    // requests waited for a free connection: the server was slower than the rate
+    String v = report(List.of(row("authorize", 500, 40, 0, 0.9, 300, 0.01)), List.of())
+        .verdict();
+    assertThat(v).contains("held at none; missed at 500 req/s (50 %, p99 40.00 ms)")
+        .doesNotContain("driver could not");
   }
 }

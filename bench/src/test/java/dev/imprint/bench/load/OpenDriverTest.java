@@ -1,0 +1,209 @@
+package dev.imprint.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The open-loop driver against a real loopback HTTP/1.1 server: it sends exactly the scheduled
+ * requests, counts answers of another status and requests lost to a closed connection apart,
+ * and a stalled server shows in the latency of every request due during the stall, measured
+ * from its due time (no coordinated omission). Only counts, order and lower bounds a stall
+ * guarantees are asserted, never how fast anything ran.
+ */
+class OpenDriverTest {
+  static {
+    // the JDK server writes an answer's head and body apart: without this, Nagle's algorithm
+    // and the client's delayed ACK hold every answer tens of ms
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
+  private HttpServer server;
+  private final AtomicInteger received = new AtomicInteger();
+  private InetSocketAddress address;
+  /** When the stalled answer's sleep began and ended ({@link System#nanoTime}). */
+  private volatile long stallStart;
+  private volatile long stallEnd;
+
+  @BeforeEach
+  void start() throws IOException {
+    // one dispatcher thread answers every connection: a stalled answer stalls all of them
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", this::answer);
+    server.start();
+    address = server.getAddress();
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+  }
+
+  private void answer(HttpExchange x) throws IOException {
+    received.incrementAndGet();
+    x.getRequestBody().readAllBytes();
+    String path = x.getRequestURI().getPath();
+    if (path.equals("/drop")) {
+      // the server closes the connection without an answer
+      throw new IllegalStateException("dropped on purpose");
+    }
+    if (path.equals("/stall")) {
+      stallStart = System.nanoTime();
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      stallEnd = System.nanoTime();
+    }
+    byte[] body = "ok".getBytes(StandardCharsets.US_ASCII);
+    int status = path.equals("/fail") ? 500 : 200;
+    // 0: a chunked body; else its Content-Length
+    x.sendResponseHeaders(status, path.equals("/chunked") ? 0 : body.length);
+    try (OutputStream out = x.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  private byte[] request(String path) {
+    return OpenDriver.serialize(HttpRequest.newBuilder(URI.create("http://"
+        + address.getHostString() + ":" + address.getPort() + path)).header("X-Bench", "1")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"k\":1}")).build());
+  }
+
+  /** {@code n} requests, {@code path} at {@code at} and {@code /ok} elsewhere. */
+  private byte[][] requests(int n, int at, String path) {
+    byte[][] r = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      r[i] = request(i == at ? path : "/ok");
+    }
+    return r;
+  }
+
+  @Test
+  void sendsExactlyTheScheduleAndCountsOtherStatusesApart() throws Exception {
+    byte[][] cycle = requests(10, 3, "/fail");
+    cycle[7] = request("/chunked");
+    try (OpenDriver d = new OpenDriver(address, 4)) {
+      OpenDriver.Run r = d.run(cycle, 200, 400, 400, 50_000L);
+      assertThat(received.get()).isEqualTo(400);
+      assertThat(r.scheduled()).isEqualTo(400);
+      assertThat(r.answered()).as("200s, chunked or not").isEqualTo(360);
+      assertThat(r.unexpected()).as("500s").isEqualTo(40);
+      assertThat(r.lost()).isZero();
+      assertThat(r.errors()).isEqualTo(40);
+      assertThat(r.latenciesNanos()).hasSize(400);
+      assertThat(r.latenciesNanos()[0]).as("latency from the due time").isNotNegative();
+      assertThat(r.byRequestNanos()).doesNotContain(-1L);
+      assertThat(r.latenessNanos()).hasSize(400);
+      assertThat(r.latenessNanos()[0]).isNotNegative();
+      assertThat(r.connections()).isEqualTo(4);
+      OpenDriver.Run again = d.run(cycle, 200, 400, 400, 50_000L);
+      assertThat(again.answered()).isEqualTo(360);
+      assertThat(again.allocatedBytes()).as("bytes the driver and its timer allocated in a"
+          + " second run (the timer thread itself is a few hundred)").isLessThan(400L * 16);
+    }
+  }
+
+  @Test
+  void aConnectionClosedWithoutAnAnswerLosesItsRequestAndIsOpenedAgain() throws Exception {
+    try (OpenDriver d = new OpenDriver(address, 2)) {
+      OpenDriver.Run r = d.run(requests(5, 2, "/drop"), 200, 500, 100, 50_000L);
+      assertThat(received.get()).isEqualTo(100);
+      assertThat(r.lost()).isEqualTo(20);
+      assertThat(r.answered()).isEqualTo(80);
+      assertThat(r.reconnects()).isGreaterThanOrEqualTo(20);
+      assertThat(r.errors()).isEqualTo(20);
+      for (int k = 0; k < 100; k++) {
+        assertThat(r.byRequestNanos()[k] < 0).as("request " + k + " lost").isEqualTo(k % 5 == 2);
+      }
+    }
+  }
+
+  @Test
+  void aStallDelaysEveryRequestDueDuringItFromItsDueTime() throws Exception {
+    // 200 a second: one due every 5 ms; request 20 stalls the server's one thread 500 ms
+    int stalled = 20;
+    double rate = 200;
+    try (OpenDriver d = new OpenDriver(address, 2)) {
+      OpenDriver.Run r = d.run(requests(400, stalled, "/stall"), 200, rate, 400, 50_000L);
+      assertThat(received.get()).isEqualTo(400);
+      assertThat(r.answered()).isEqualTo(400);
+      // a request due during the stall is sent no earlier than its due time, so the server's
+      // thread reads it only after the stall: its latency holds at least the rest of the
+      // stall, decreasing linearly with its due time, whatever the machine's speed
+      int during = 0;
+      for (int k = 0; k < 400; k++) {
+        long due = r.startNanos() + (long) (k * 1e9 / rate);
+        if (due >= stallStart && due < stallEnd) {
+          during++;
+          assertThat(r.byRequestNanos()[k]).as("latency of request " + k + ", due "
+              + (due - stallStart) / 1_000_000 + " ms into the stall")
+              .isGreaterThanOrEqualTo(stallEnd - due);
+        }
+      }
+      assertThat(during).as("requests due during the stall").isGreaterThanOrEqualTo(20);
+      assertThat(r.behind()).as("requests that waited over 1 ms for a free connection")
+          .isGreaterThan(0);
+    }
+  }
+
+  @Test
+  void inAJvmOfItsOwnTheDriverWarmsUpThenSendsTheScheduleAndHandsItsRunBack() throws Exception {
+    OpenDriver.Run r = OpenDriverProcess.run(address, 3, requests(4, 1, "/fail"), 200, 200, 100,
+        50_000L);
+    assertThat(received.get()).as("the unmeasured warm-up's and the row's").isEqualTo(200);
+    assertThat(r.scheduled()).isEqualTo(100);
+    assertThat(r.answered()).isEqualTo(75);
+    assertThat(r.unexpected()).isEqualTo(25);
+    assertThat(r.connections()).isEqualTo(3);
+    assertThat(r.latenciesNanos()).hasSize(100).isSorted();
+    assertThat(r.byRequestNanos()).hasSize(100).doesNotContain(-1L);
+    assertThat(r.latenessNanos()).hasSize(100);
+    assertThat(r.offeredPerSecond()).isEqualTo(200);
+    assertThat(r.seconds()).isPositive();
+    assertThat(r.cpuNanos()).isPositive();
+  }
+
+  /** An answer in a buffer as the driver reads it: its status once whole, -1 before. */
+  private static int status(String answer) {
+    ByteBuffer b = ByteBuffer.allocateDirect(1024);
+    b.put(answer.getBytes(StandardCharsets.ISO_8859_1));
+    int headEnd = answer.indexOf("\r\n\r\n") + 4;
+    return OpenDriver.answerStatus(b, headEnd, b.position());
+  }
+
+  @Test
+  void anAnswerIsCompleteOnlyWithItsWholeBody() {
+    assertThat(status("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nabc")).isEqualTo(-1);
+    assertThat(status("HTTP/1.1 200 OK\r\ncontent-length:5\r\n\r\nabcde")).isEqualTo(200);
+    assertThat(status("HTTP/1.1 304 Not Modified\r\nETag: \"x\"\r\n\r\n")).isEqualTo(304);
+    String chunked = "HTTP/1.1 503 Unavailable\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + "3\r\nabc\r\na;x=1\r\n0123456789\r\n";
+    assertThat(status(chunked)).isEqualTo(-1);
+    assertThat(status(chunked + "0\r\n")).isEqualTo(-1);
+    assertThat(status(chunked + "0\r\n\r\n")).isEqualTo(503);
+  }
+
+  @Test
+  void anAnswerWithoutALengthOrNotHttpIsAClearError() {
+    assertThatThrownBy(() -> status("HTTP/1.1 200 OK\r\nX: y\r\n\r\nabc"))
+        .hasMessageContaining("neither Content-Length nor a chunked body");
+    assertThatThrownBy(() -> status("SSH-2.0-OpenSSH_9\r\n\r\n"))
+        .hasMessageContaining("not an HTTP/1.1 answer");
+  }
+}
