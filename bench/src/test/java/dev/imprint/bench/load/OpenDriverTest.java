@@ -112,10 +112,19 @@ class OpenDriverTest {
       assertThat(r.latenessNanos()).hasSize(400);
       assertThat(r.latenessNanos()[0]).isNotNegative();
       assertThat(r.connections()).isEqualTo(4);
-      OpenDriver.Run again = d.run(cycle, 200, 400, 400, 50_000L);
-      assertThat(again.answered()).isEqualTo(360);
-      assertThat(again.allocatedBytes()).as("bytes the driver and its timer allocated in a"
-          + " second run (the timer thread itself is a few hundred)").isLessThan(400L * 16);
+      // Allocation depends on the JIT: until C2 has compiled the loop, the interpreter and C1
+      // allocate what escape analysis later removes (the selector's key iterator, say). On a
+      // loaded machine C2 may come late, so one more run is not enough: up to ten runs, and the
+      // least any of them allocated must be under 16 bytes a request. A real allocation per
+      // send (64 bytes made this fail) shows in every run, compiled or not.
+      long least = Long.MAX_VALUE;
+      for (int attempt = 0; attempt < 10 && least >= 400L * 16; attempt++) {
+        OpenDriver.Run again = d.run(cycle, 200, 2_000, 400, 50_000L);
+        assertThat(again.answered()).isEqualTo(360);
+        least = Math.min(least, again.allocatedBytes());
+      }
+      assertThat(least).as("bytes the driver and its timer allocated in the leanest of up to"
+          + " ten more runs (the timer thread itself is a few hundred)").isLessThan(400L * 16);
     }
   }
 
