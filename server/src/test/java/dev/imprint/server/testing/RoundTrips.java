@@ -37,7 +37,7 @@ public final class RoundTrips implements AutoCloseable {
       Reader reader = new Reader(link);
       return (direction, buf, n) -> {
         if (direction == TcpProxy.Direction.TO_TARGET) {
-          link.sent(contains(buf, n, LOCK));
+          link.sent(carries(buf, n, LOCK));
         } else {
           reader.read(buf, n);
         }
@@ -75,7 +75,8 @@ public final class RoundTrips implements AutoCloseable {
     lockHeld.add(lockTrip < 0 ? -1 : roundTrips - lockTrip);
   }
 
-  private static boolean contains(byte[] buf, int n, byte[] needle) {
+  /** Whether the {@code n} bytes of {@code buf} hold {@code needle} (a statement's text). */
+  public static boolean carries(byte[] buf, int n, byte[] needle) {
     outer:
     for (int i = 0; i + needle.length <= n; i++) {
       for (int j = 0; j < needle.length; j++) {
