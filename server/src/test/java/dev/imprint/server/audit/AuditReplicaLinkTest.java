@@ -86,12 +86,13 @@ class AuditReplicaLinkTest {
     }
   }
 
-  /** Whether a session of the store waits for an advisory lock (the writers' lock) now. */
+  /** Whether a session of this test's database waits for an advisory lock (the writers') now. */
   private static boolean waitingForTheWritersLock(String url) {
     try (Connection c = DriverManager.getConnection(url);
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM pg_stat_activity"
-            + " WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'")) {
+            + " WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'"
+            + " AND datname = current_database()")) { // other tests' databases share the server
       rs.next();
       return rs.getLong(1) > 0;
     } catch (java.sql.SQLException e) {
