@@ -10,9 +10,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,6 +33,8 @@ import java.util.regex.Pattern;
 final class Replicas {
   static final String NAME = "replicas";
   private static final Pattern ADMIN = Pattern.compile("admin token: (\\S+)");
+  /** The writers' lock's line of each case, printed after the table. */
+  private static final List<String> LOCK_LINES = new ArrayList<>();
 
   private Replicas() {}
 
@@ -39,6 +48,8 @@ final class Replicas {
     double direct = once(pg, clients, seconds, warmup, 0);
     double slow = once(pg, clients, seconds, warmup, slowOneWayMs);
     System.out.println();
+    LOCK_LINES.forEach(System.out::println);
+    LOCK_LINES.clear();
     System.out.println(share(direct, slow, 2 * slowOneWayMs));
   }
 
@@ -80,8 +91,12 @@ final class Replicas {
                 "{\"role\":\"workload\",\"description\":\"replica " + client + "-" + i + "\"}"),
             HttpResponse.BodyHandlers.discarding()).statusCode() == 201;
         WarmUp.closedLoop(NAME, clients, warmup, op);
-        LoadGenerator.PerClient r = LoadGenerator.drivePerClient(NAME, clients, seconds, op);
+        LoadGenerator.PerClient r;
         String linkB = oneWayMs == 0 ? "direct" : "+" + 2 * oneWayMs + " ms per round trip";
+        try (LockSamples lock = LockSamples.start(direct)) {
+          r = LoadGenerator.drivePerClient(NAME, clients, seconds, op);
+          LOCK_LINES.add(lock.line(linkB));
+        }
         for (int replica = 0; replica < 2; replica++) {
           int which = replica;
           long[] lat = r.latencies(c -> c % 2 == which);
@@ -109,6 +124,77 @@ final class Replicas {
     ServerConfig c = new ServerConfig("127.0.0.1", 0, data, jdbc, d.trustDomain(), null, null,
         false, d.logFormat(), d.maxBodyBytes(), null, kek);
     return ImprintServer.start(c, new PrintStream(console, true, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Samples the writers' lock while a case runs (a query of pg_locks and pg_stat_activity about
+   * every 5 ms on a connection of its own): how often a session holds it, how often its holder
+   * is idle in its transaction (PostgreSQL waits for the replica, over its link, to send the next
+   * statement or the commit) and how often another session waits for it. Shares of samples, which
+   * the machine's load skews less than it skews times.
+   */
+  static final class LockSamples implements AutoCloseable {
+    private static final String SAMPLE = "SELECT COALESCE(bool_or(l.granted), false),"
+        + " COALESCE(bool_or(l.granted AND a.state = 'idle in transaction'), false),"
+        + " COALESCE(bool_or(NOT l.granted), false) FROM pg_locks l JOIN pg_stat_activity a"
+        + " ON a.pid = l.pid WHERE l.locktype = 'advisory' AND a.datname = current_database()";
+    private final Connection c;
+    private final Thread thread;
+    private volatile boolean stop;
+    private long samples;
+    private long held;
+    private long heldIdle;
+    private long waited;
+
+    private LockSamples(Connection c) {
+      this.c = c;
+      this.thread = new Thread(this::loop, "replicas-lock-samples");
+    }
+
+    static LockSamples start(String url) throws SQLException {
+      LockSamples s = new LockSamples(DriverManager.getConnection(url));
+      s.thread.setDaemon(true);
+      s.thread.start();
+      return s;
+    }
+
+    private void loop() {
+      try (PreparedStatement ps = c.prepareStatement(SAMPLE)) {
+        while (!stop) {
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            samples++;
+            held += rs.getBoolean(1) ? 1 : 0;
+            heldIdle += rs.getBoolean(2) ? 1 : 0;
+            waited += rs.getBoolean(3) ? 1 : 0;
+          }
+          Thread.sleep(5);
+        }
+      } catch (SQLException | InterruptedException e) {
+        // the case is over, or the sampler lost its connection: its counts so far stand
+      }
+    }
+
+    /** The line for the case whose replica B is on {@code linkB}, once the case has run. */
+    String line(String linkB) throws SQLException {
+      stop = true;
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      double n = Math.max(1, samples);
+      return String.format(Locale.ROOT, "writers' lock, link of B %s: %d samples; held in %.1f %%,"
+          + " by a session idle in its transaction (waiting for its replica) in %.1f %%, waited"
+          + " for in %.1f %%", linkB, samples, 100 * held / n, 100 * heldIdle / n,
+          100 * waited / n);
+    }
+
+    @Override
+    public void close() throws SQLException {
+      stop = true;
+      c.close();
+    }
   }
 
   static long[] sorted(long[] a) {

@@ -14,13 +14,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.WeakHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The append-only audit log (RFC 6962 / RFC 9162 leaves). Appends happen inside the caller's
@@ -34,24 +31,20 @@ public final class AuditLog {
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
   /**
-   * Inserts the rows of a batch numbered from a guessed seq, in one statement whatever the
-   * batch's size, only when the guess is MAX(seq) + 1 (read by the same statement, after the
-   * writers' lock): it returns that number and how many rows it inserted (0: a wrong guess).
+   * Numbers the rows of a batch from MAX(seq) + 1 (read by the statement itself, after the
+   * writers' lock) and inserts them, in one statement whatever the batch's size: PostgreSQL joins
+   * each entry's text around its seq and hashes the leaf ({@code SHA-256(0x00 || entry)}, what
+   * {@link #leafHash} computes; the log's readers check every stored leaf against its text). It
+   * returns the first seq and how many rows it inserted.
    */
-  static final String INSERT_IF_NEXT = "WITH next AS (SELECT COALESCE(MAX(seq), -1) + 1 AS seq"
-      + " FROM audit_entries), ins AS (INSERT INTO audit_entries (seq, logged_at, entry,"
-      + " leaf_hash) SELECT r.seq, r.logged_at, r.entry, r.leaf_hash FROM unnest(?::bigint[],"
-      + " ?::bigint[], ?::text[], ?::text[]) AS r (seq, logged_at, entry, leaf_hash)"
-      + " WHERE (SELECT seq FROM next) = ? RETURNING 1)"
-      + " SELECT (SELECT seq FROM next), (SELECT COUNT(*) FROM ins)";
-
-  /**
-   * Per store, the seq this process expects its next batch to start at: its last batch's end.
-   * Only a guess (another replica may have appended since, or that batch rolled back): the
-   * insert checks it under the lock. Weak keys: a closed store's entry goes with it.
-   */
-  private static final Map<Database, AtomicLong> NEXT =
-      Collections.synchronizedMap(new WeakHashMap<>());
+  static final String INSERT_NUMBERED = "WITH next AS (SELECT COALESCE(MAX(seq), -1) + 1 AS seq"
+      + " FROM audit_entries), numbered AS (SELECT n.seq + r.i - 1 AS seq, r.logged_at,"
+      + " r.head || (n.seq + r.i - 1) || r.tail AS entry FROM next n, unnest(?::bigint[],"
+      + " ?::text[], ?::text[]) WITH ORDINALITY AS r (logged_at, head, tail, i)),"
+      + " ins AS (INSERT INTO audit_entries (seq, logged_at, entry, leaf_hash) SELECT seq,"
+      + " logged_at, entry, encode(sha256(decode('00', 'hex') || convert_to(entry, 'UTF8')),"
+      + " 'hex') FROM numbered RETURNING 1) SELECT (SELECT seq FROM next), (SELECT COUNT(*)"
+      + " FROM ins)";
 
   private final Database db;
   private final Clock clock;
@@ -89,9 +82,9 @@ public final class AuditLog {
   /**
    * Numbers {@code entries} from MAX(seq) + 1 read under the writers' lock (seq = max + 1 must
    * not race another replica's append; the lock is held to the commit) and inserts them. On
-   * PostgreSQL the lock, the numbering and the insert of the whole batch go in one round trip
-   * when this process's guess of the next seq holds (it appended last), in two when another
-   * replica appended since.
+   * PostgreSQL the lock, the numbering, the insert of the whole batch and the transaction's
+   * commit go in one round trip, so PostgreSQL releases the lock without waiting for this
+   * process: the other replicas' appends never wait for a round trip on this one's link.
    */
   private static void write(Connection tx, List<Deferred> entries) throws SQLException {
     Database db = entries.get(0).db();
@@ -101,48 +94,31 @@ public final class AuditLog {
       insertBatch(tx, entries, seq);
       return;
     }
-    AtomicLong next = NEXT.computeIfAbsent(db, k -> new AtomicLong());
-    long guess = next.get();
-    long[] got = db.lockWritersAndQuery(tx, INSERT_IF_NEXT, ps -> bind(tx, ps, entries, guess),
-        AuditLog::nextAndInserted);
-    long first = guess;
-    if (got[1] == 0) {
-      first = got[0]; // the lock is held: MAX(seq) cannot move before the commit
-      long from = first;
-      got = db.lockWritersAndQuery(tx, INSERT_IF_NEXT, ps -> bind(tx, ps, entries, from),
-          AuditLog::nextAndInserted);
+    long inserted = db.lockWritersQueryAndCommit(tx, INSERT_NUMBERED,
+        ps -> bind(tx, ps, entries), row -> row.getLong(2));
+    if (inserted != entries.size()) {
+      // one INSERT of every row of the unnest, committed: it cannot differ short of a bug
+      throw new IllegalStateException("the audit insert wrote " + inserted + " of "
+          + entries.size() + " entries");
     }
-    if (got[0] != first || got[1] != entries.size()) {
-      throw new SQLException("the audit insert numbered from " + first + " wrote " + got[1]
-          + " of " + entries.size() + " entries (the log's next seq was " + got[0] + ")");
-    }
-    next.set(first + entries.size());
   }
 
-  private static long[] nextAndInserted(ResultSet row) throws SQLException {
-    return new long[] {row.getLong(1), row.getLong(2)};
-  }
-
-  /** The parameters of {@link #INSERT_IF_NEXT}: the rows numbered from {@code from}. */
-  private static void bind(Connection tx, PreparedStatement ps, List<Deferred> entries,
-      long from) throws SQLException {
+  /** The parameters of {@link #INSERT_NUMBERED}: each entry's time and text around its seq. */
+  private static void bind(Connection tx, PreparedStatement ps, List<Deferred> entries)
+      throws SQLException {
     int n = entries.size();
-    long[] seqs = new long[n];
     long[] at = new long[n];
-    String[] texts = new String[n];
-    String[] leaves = new String[n];
+    String[] heads = new String[n];
+    String[] tails = new String[n];
     for (int i = 0; i < n; i++) {
       Deferred d = entries.get(i);
-      seqs[i] = from + i;
       at[i] = d.loggedAt();
-      texts[i] = d.text(from + i);
-      leaves[i] = leafHex(texts[i]);
+      heads[i] = d.head();
+      tails[i] = d.tail();
     }
-    ps.setObject(1, seqs);
-    ps.setObject(2, at);
-    ps.setArray(3, tx.createArrayOf("text", texts));
-    ps.setArray(4, tx.createArrayOf("text", leaves));
-    ps.setLong(5, from);
+    ps.setObject(1, at);
+    ps.setArray(2, tx.createArrayOf("text", heads));
+    ps.setArray(3, tx.createArrayOf("text", tails));
   }
 
   /** SQLite runs in the process: a plain JDBC batch costs no round trip per row. */

@@ -269,11 +269,40 @@ public final class Database implements AutoCloseable {
    */
   public <T> T lockWritersAndQuery(Connection tx, String query, Binder binder,
       RowReader<T> reader) throws SQLException {
+    return lockAndQuery(tx, query, binder, reader, false);
+  }
+
+  /**
+   * {@link #lockWritersAndQuery} for the last statement of the work deferred to the end of a
+   * group-commit transaction ({@link #atCommit}) on PostgreSQL: the transaction's {@code COMMIT}
+   * goes in the same round trip, so PostgreSQL releases the writers' lock as soon as it has run
+   * {@code query} and committed, without waiting for the answer to reach this process and a
+   * {@code COMMIT} to come back: a full round trip of this replica's link during which every
+   * other replica's writes would wait. Nothing may run in {@code tx} after it. Anywhere else
+   * (SQLite, outside the writer, a sink that is not the batch's last) it is
+   * {@link #lockWritersAndQuery} and the writer commits as usual.
+   */
+  public <T> T lockWritersQueryAndCommit(Connection tx, String query, Binder binder,
+      RowReader<T> reader) throws SQLException {
+    return lockAndQuery(tx, query, binder, reader,
+        dialect == Dialect.POSTGRESQL && writer.commitsWith(tx));
+  }
+
+  private <T> T lockAndQuery(Connection tx, String query, Binder binder, RowReader<T> reader,
+      boolean commit) throws SQLException {
     boolean take = dialect == Dialect.POSTGRESQL && !writer.holdsWritersLock(tx);
-    String sql = take ? lockWritersSql() + writer.noteColumns(tx) + "; " + query : query;
+    String sql = (take ? lockWritersSql() + writer.noteColumns(tx) + "; " + query : query)
+        + (commit ? "; COMMIT" : "");
     try (PreparedStatement ps = tx.prepareStatement(sql)) {
       binder.bind(ps);
+      if (commit) {
+        writer.commitSent(tx);
+      }
       ps.execute();
+      if (commit) {
+        // the driver read every answer, the COMMIT's included, and none was an error
+        writer.committed(tx);
+      }
       if (take) {
         try (ResultSet lock = ps.getResultSet()) {
           lock.next();

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * has not started within the store timeout is answered {@code store.unavailable} and its unit
  * never runs. On PostgreSQL the writers' lock is taken as late as possible: by a unit that asks
  * for it, else by the work deferred to the end of the batch ({@link Database#atCommit}, the
- * audit appends), so a replica holds it for a few round trips per batch however slow its link.
+ * audit appends), whose last statement carries the commit, so that a batch without such a unit
+ * holds the lock for no round trip at all, however slow its replica's link.
  * When a commit fails on the way, the transaction's id tells, once the store answers again,
  * whether it landed; callers get their results, {@code store.unavailable}, or, when that cannot
  * be found out in time, {@code store.outcome_unknown}.
@@ -79,6 +80,14 @@ public final class GroupCommit implements AutoCloseable {
   /** How often a unit that lost a deadlock (or its batch) is tried again before it fails. */
   static final int MAX_ATTEMPTS = 3;
 
+  /**
+   * Who sends the current transaction's commit: the writer ({@code c.commit()}), or on
+   * PostgreSQL the last statement of the deferred work (see
+   * {@link Database#lockWritersQueryAndCommit}), which may take it while the last sink runs,
+   * then has sent it, then heard that it succeeded.
+   */
+  private enum Ending { BY_WRITER, WITH_LAST, SENT, DONE }
+
   private static final int QUEUED = 0;
   private static final int RUNNING = 1;
   private static final int CANCELLED = 2;
@@ -110,6 +119,8 @@ public final class GroupCommit implements AutoCloseable {
    */
   private long txid = -1;
   private int backendPid = -1;
+  /** How the current transaction ends (writer thread only). */
+  private Ending ending = Ending.BY_WRITER;
   /** The unit running now (writer thread only). */
   private Pending<?> running;
   /** A hook the tests use to hold the writer between two batches; null in production. */
@@ -222,18 +233,22 @@ public final class GroupCommit implements AutoCloseable {
 
   /**
    * One transaction: the units, then the deferred work, then the commit. On PostgreSQL the
-   * transaction's id is noted before the commit, by the statement that took the writers' lock
-   * when one did (no round trip of its own), else on its own.
+   * transaction's id is noted before the deferred work, whose last statement may carry the
+   * commit: by the statement that took the writers' lock when a unit did (no round trip of its
+   * own), else on its own. A commit that fails on the way, or whose answer is lost, is resolved
+   * by that id.
    */
   private void run(Connection c, List<Pending<?>> batch) throws SQLException {
     List<Pending<?>> ran = new ArrayList<>();
-    long xid;
-    int pid;
+    long xid = -1;
+    int pid = -1;
+    SQLException commitFailure = null;
     try {
       c.setAutoCommit(false);
       current = c;
       locked = false;
       txid = -1;
+      ending = Ending.BY_WRITER;
       long deadline = System.nanoTime() + MAX_BATCH_NANOS;
       if (dialect == Dialect.POSTGRESQL) {
         runPostgres(c, batch, ran, deadline);
@@ -241,34 +256,53 @@ public final class GroupCommit implements AutoCloseable {
         runSqlite(c, batch, ran, deadline);
       }
       running = null;
-      flushDeferred(c, ran);
       if (dialect == Dialect.POSTGRESQL && txid < 0) {
         try (Statement st = c.createStatement()) {
           noteTransaction(st, "");
         }
       }
+      flushDeferred(c, ran);
+    } catch (SQLException | RuntimeException e) {
+      if (ending == Ending.DONE) {
+        // the commit landed with the last statement: what failed after it changes nothing
+        LOG.error("the deferred work of a committed transaction of {} units failed after its"
+            + " commit", ran.size(), e);
+      } else if (ending == Ending.SENT && !(e instanceof SQLException s
+          && !StoreException.isLinkFailure(s))) {
+        // the COMMIT went with the last statement and the answer did not come back: it may have
+        // landed. (An error PostgreSQL reported stopped the round trip at or before the COMMIT,
+        // so that transaction landed nothing: the case below.)
+        commitFailure = e instanceof SQLException s ? s : new SQLException(e);
+      } else {
+        safeRollback(c);
+        finishFailed(ran, e);
+        // units the failure kept from starting never ran: they go first into the next batch
+        // (which answers them store.unavailable at once when the failure took the store down)
+        for (Pending<?> p : batch) {
+          if (p.state.get() == QUEUED && !carried.contains(p)) {
+            carried.addLast(p);
+          }
+        }
+        return;
+      }
+    } finally {
       xid = txid;
       pid = backendPid;
-    } catch (SQLException | RuntimeException e) {
-      safeRollback(c);
-      finishFailed(ran, e);
-      // units the failure kept from starting never ran: they go first into the next batch (which
-      // answers them store.unavailable at once when the failure took the store down)
-      for (Pending<?> p : batch) {
-        if (p.state.get() == QUEUED && !carried.contains(p)) {
-          carried.addLast(p);
-        }
-      }
-      return;
-    } finally {
       current = null;
       locked = false;
       running = null;
       txid = -1;
+      ending = Ending.BY_WRITER;
     }
-    try {
-      c.commit();
-    } catch (SQLException e) {
+    if (commitFailure == null) {
+      try {
+        c.commit(); // no round trip when the last statement committed: the driver knows
+      } catch (SQLException e) {
+        commitFailure = e;
+      }
+    }
+    if (commitFailure != null) {
+      SQLException e = commitFailure;
       Outcome o = dialect == Dialect.POSTGRESQL && xid >= 0
           ? outcomes.resolve(xid, pid) : Outcome.UNKNOWN;
       LOG.warn("a commit of {} units failed ({}); it {}", ran.size(), Database.oneLine(e),
@@ -381,6 +415,28 @@ public final class GroupCommit implements AutoCloseable {
     if (isWriterTransaction(tx) && txid < 0) {
       txid = row.getLong(2);
       backendPid = row.getInt(3);
+    }
+  }
+
+  /**
+   * Whether a statement in {@code tx} may carry the transaction's commit: the writer's
+   * transaction on PostgreSQL, while its last sink runs and before anything has sent it.
+   */
+  boolean commitsWith(Connection tx) {
+    return isWriterTransaction(tx) && ending == Ending.WITH_LAST;
+  }
+
+  /** Records that a statement carrying the commit of {@code tx} is about to be sent. */
+  void commitSent(Connection tx) {
+    if (isWriterTransaction(tx)) {
+      ending = Ending.SENT;
+    }
+  }
+
+  /** Records that the statement carrying the commit of {@code tx} succeeded, commit and all. */
+  void committed(Connection tx) {
+    if (isWriterTransaction(tx)) {
+      ending = Ending.DONE;
     }
   }
 
@@ -552,7 +608,8 @@ public final class GroupCommit implements AutoCloseable {
 
   /**
    * Runs each sink once with the items the batch's surviving units deferred to it, in unit order
-   * (a sink's first item decides its place among the sinks).
+   * (a sink's first item decides its place among the sinks). On PostgreSQL the last sink's last
+   * statement may carry the commit ({@link Database#lockWritersQueryAndCommit}).
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   private void flushDeferred(Connection c, List<Pending<?>> ran) throws SQLException {
@@ -563,8 +620,15 @@ public final class GroupCommit implements AutoCloseable {
             bySink.computeIfAbsent(sink, k -> new ArrayList<>()).addAll(items));
       }
     }
+    int left = bySink.size();
     for (Map.Entry<Sink<?>, List<Object>> e : bySink.entrySet()) {
+      if (--left == 0 && dialect == Dialect.POSTGRESQL) {
+        ending = Ending.WITH_LAST;
+      }
       ((Sink) e.getKey()).flush(c, e.getValue());
+    }
+    if (ending == Ending.WITH_LAST) {
+      ending = Ending.BY_WRITER; // the sink did not send the commit: the writer does
     }
   }
 

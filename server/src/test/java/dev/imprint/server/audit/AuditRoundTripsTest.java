@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a group commit of audit appends costs PostgreSQL in round trips, counted on the wire by
- * a proxy: the lock, the numbering and the insert of the whole batch in one, the commit in
- * another; one more when another replica appended since (its guess of the next seq is wrong).
+ * a proxy: the transaction's id in one; the lock, the numbering, the insert of the whole batch
+ * and the commit in the other, so that the writers' lock is held across no round trip, whoever
+ * appended last.
  */
 class AuditRoundTripsTest {
   @TempDir Path dir;
@@ -35,7 +36,7 @@ class AuditRoundTripsTest {
   @Test
   void aBatchOfAppendsCostsOneRoundTripAndTheCommit() throws Exception {
     try (RoundTrips wire = RoundTrips.to("localhost", Stores.postgres().getPort());
-        Database db = Database.open(wire.route(Stores.jdbcUrl(Stores.Kind.POSTGRESQL)), dir)) {
+        Database db = Database.open(textual(wire), dir)) {
       AuditLog audit = new AuditLog(db, Clock.systemUTC());
       append(db, audit, "s0");
       int from = wire.ended();
@@ -56,9 +57,10 @@ class AuditRoundTripsTest {
         assertThat(c[1]).as("the blocker's commit").isEqualTo(1);
         assertThat(c[5]).as("the five queued units' commit").isEqualTo(1);
       });
-      assertThat(wire.since(from)).as("round trips of each transaction: the lock, the"
-          + " transaction's id, the numbering and the insert in one; the commit").containsExactly(2,
-          2);
+      assertThat(wire.since(from)).as("round trips of each transaction: the transaction's id;"
+          + " the lock, the numbering, the insert and the commit").containsExactly(2, 2);
+      assertThat(wire.lockHeldSince(from)).as("round trips after the one that took the lock")
+          .containsExactly(0, 0);
       assertThat(AuditActions.entries(db)).extracting(e -> e.get("subject").asText())
           .containsExactly("s0", "s1", "s2", "s3", "s4", "s5", "s6");
       assertVerifies(db, 7);
@@ -66,33 +68,39 @@ class AuditRoundTripsTest {
   }
 
   @Test
-  void aReplicaWhoseGuessIsStaleNumbersAfterTheOtherInOneMoreRoundTrip() throws Exception {
-    String url = Stores.jdbcUrl(Stores.Kind.POSTGRESQL);
-    try (RoundTrips wire = RoundTrips.to("localhost", Stores.postgres().getPort());
-        Database a = Database.open(wire.route(url), dir.resolve("a"));
-        Database b = Database.open(wire.route(url), dir.resolve("b"))) {
-      AuditLog logA = new AuditLog(a, Clock.systemUTC());
-      AuditLog logB = new AuditLog(b, Clock.systemUTC());
-      append(a, logA, "a0");
-      int from = wire.ended();
-      append(a, logA, "a1"); // a appended last: its guess holds
-      append(b, logB, "b2"); // b has not seen a's entries: its guess (0) is stale
-      append(b, logB, "b3");
-      append(a, logA, "a4"); // stale again: b appended since
-      assertThat(wire.since(from)).containsExactly(2, 3, 2, 3);
-      List<JsonNode> entries = AuditActions.entries(a);
-      assertThat(entries).extracting(e -> e.get("seq").asLong()).containsExactly(0L, 1L, 2L, 3L,
-          4L);
-      assertThat(entries).extracting(e -> e.get("subject").asText())
-          .containsExactly("a0", "a1", "b2", "b3", "a4");
-      assertVerifies(b, 5);
+  void twoReplicasTakingTurnsNumberAfterEachOtherInTheSameRoundTrips() throws Exception {
+    try (RoundTrips wire = RoundTrips.to("localhost", Stores.postgres().getPort())) {
+      String url = textual(wire); // one database, two replicas
+      try (Database a = Database.open(url, dir.resolve("a"));
+          Database b = Database.open(url, dir.resolve("b"))) {
+        takeTurns(wire, a, b);
+      }
     }
+  }
+
+  private void takeTurns(RoundTrips wire, Database a, Database b) throws Exception {
+    AuditLog logA = new AuditLog(a, Clock.systemUTC());
+    AuditLog logB = new AuditLog(b, Clock.systemUTC());
+    append(a, logA, "a0");
+    int from = wire.ended();
+    append(a, logA, "a1");
+    append(b, logB, "b2"); // b has not seen a's entries: the statement numbers after them
+    append(b, logB, "b3");
+    append(a, logA, "a4"); // and after b's
+    assertThat(wire.since(from)).containsExactly(2, 2, 2, 2);
+    assertThat(wire.lockHeldSince(from)).containsExactly(0, 0, 0, 0);
+    List<JsonNode> entries = AuditActions.entries(a);
+    assertThat(entries).extracting(e -> e.get("seq").asLong()).containsExactly(0L, 1L, 2L, 3L,
+        4L);
+    assertThat(entries).extracting(e -> e.get("subject").asText())
+        .containsExactly("a0", "a1", "b2", "b3", "a4");
+    assertVerifies(b, 5);
   }
 
   @Test
   void aUnitThatTakesTheWritersLockNotesTheTransactionInTheSameRoundTrip() throws Exception {
     try (RoundTrips wire = RoundTrips.to("localhost", Stores.postgres().getPort());
-        Database db = Database.open(wire.route(Stores.jdbcUrl(Stores.Kind.POSTGRESQL)), dir)) {
+        Database db = Database.open(textual(wire), dir)) {
       AuditLog audit = new AuditLog(db, Clock.systemUTC());
       append(db, audit, "s0");
       int from = wire.ended();
@@ -106,8 +114,10 @@ class AuditRoundTripsTest {
         insertSetting(c); // no lock, no entry: the transaction's id is noted before the commit
         return null;
       });
-      assertThat(wire.since(from)).as("lock and id; the insert; the entries; the commit, then"
-          + " the insert; the id; the commit").containsExactly(4, 3);
+      assertThat(wire.since(from)).as("lock and id; the insert; the entries and the commit, then"
+          + " the insert; the id; the commit").containsExactly(3, 3);
+      assertThat(wire.lockHeldSince(from)).as("a unit that locks holds the lock over its own"
+          + " round trips only").containsExactly(2, -1);
     }
   }
 
@@ -131,6 +141,14 @@ class AuditRoundTripsTest {
     whole.put("time", Instant.EPOCH.toString());
     assertThat(AuditLog.canonical(0, Instant.EPOCH, AuditEvent.of("b", "a", "c")))
         .isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(whole));
+  }
+
+  /**
+   * A new database's URL through {@code wire}, the driver sending every statement's text (no
+   * named statements), so that the wire shows which round trip takes the writers' lock.
+   */
+  private static String textual(RoundTrips wire) {
+    return wire.route(Stores.jdbcUrl(Stores.Kind.POSTGRESQL)) + "&prepareThreshold=0";
   }
 
   private static void insertSetting(Connection c) throws java.sql.SQLException {

@@ -81,7 +81,7 @@ public final class FaultyLink implements AutoCloseable {
    * (the commit lands, its answer dies on the way back) or instead.
    */
   private TcpProxy.Verdict commitFault(TcpProxy.Direction direction, byte[] buf, int n) {
-    if (direction != TcpProxy.Direction.TO_TARGET || !contains(buf, n, COMMIT)) {
+    if (direction != TcpProxy.Direction.TO_TARGET || !RoundTrips.carries(buf, n, COMMIT)) {
       return TcpProxy.Verdict.PASS;
     }
     CommitFault fault = commitFault.getAndSet(null);
@@ -89,19 +89,6 @@ public final class FaultyLink implements AutoCloseable {
       return TcpProxy.Verdict.PASS_THEN_CUT;
     }
     return fault == CommitFault.LOSE_COMMIT ? TcpProxy.Verdict.CUT : TcpProxy.Verdict.PASS;
-  }
-
-  private static boolean contains(byte[] buf, int n, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= n; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (buf[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
   }
 
   @Override

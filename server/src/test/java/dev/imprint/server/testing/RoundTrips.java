@@ -14,9 +14,17 @@ import java.util.List;
  * {@code E}) or not ({@code I}). A transaction is the round trips from the one that opened it
  * to the one answered idle (its commit or rollback); a statement in auto-commit mode, answered
  * idle without a transaction open, is none.
+ *
+ * <p>It also counts, per transaction, the round trips during which the writers' advisory lock
+ * was held across the wire: those after the one that sent {@code pg_advisory_xact_lock} (0 when
+ * the commit went in that same round trip; -1 when no round trip took the lock). It sees the
+ * statement's text only while the driver sends it: connect with {@code prepareThreshold=0}.
  */
 public final class RoundTrips implements AutoCloseable {
+  private static final byte[] LOCK = "pg_advisory_xact_lock".getBytes(
+      java.nio.charset.StandardCharsets.US_ASCII);
   private final List<Integer> transactions = new ArrayList<>();
+  private final List<Integer> lockHeld = new ArrayList<>();
   private TcpProxy proxy;
 
   private RoundTrips() {}
@@ -29,7 +37,7 @@ public final class RoundTrips implements AutoCloseable {
       Reader reader = new Reader(link);
       return (direction, buf, n) -> {
         if (direction == TcpProxy.Direction.TO_TARGET) {
-          link.sent();
+          link.sent(carries(buf, n, LOCK));
         } else {
           reader.read(buf, n);
         }
@@ -54,8 +62,31 @@ public final class RoundTrips implements AutoCloseable {
     return List.copyOf(transactions.subList(from, transactions.size()));
   }
 
-  private synchronized void ended(int roundTrips) {
+  /**
+   * For each transaction that ended after the first {@code from}, in order: the round trips it
+   * made after the one that took the writers' lock (-1: it took none).
+   */
+  public synchronized List<Integer> lockHeldSince(int from) {
+    return List.copyOf(lockHeld.subList(from, lockHeld.size()));
+  }
+
+  private synchronized void ended(int roundTrips, int lockTrip) {
     transactions.add(roundTrips);
+    lockHeld.add(lockTrip < 0 ? -1 : roundTrips - lockTrip);
+  }
+
+  /** Whether the {@code n} bytes of {@code buf} hold {@code needle} (a statement's text). */
+  public static boolean carries(byte[] buf, int n, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= n; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (buf[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /** One client connection's round trips and transaction. */
@@ -63,12 +94,17 @@ public final class RoundTrips implements AutoCloseable {
     private boolean answered = true;
     private int trips;
     private boolean open;
+    /** The round trip that took the writers' lock (-1: none yet). */
+    private int lockTrip = -1;
 
     /** The client sent: a new round trip when the server had answered the last one. */
-    synchronized void sent() {
+    synchronized void sent(boolean lock) {
       if (answered) {
         trips++;
         answered = false;
+      }
+      if (lock && lockTrip < 0) {
+        lockTrip = trips;
       }
     }
     /** The server answered a round trip (or a part of it) with transaction status {@code s}. */
@@ -79,10 +115,11 @@ public final class RoundTrips implements AutoCloseable {
         return;
       }
       if (open) {
-        ended(trips);
+        ended(trips, lockTrip);
       }
       open = false;
       trips = 0;
+      lockTrip = -1;
     }
   }
 
