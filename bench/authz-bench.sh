@@ -19,7 +19,8 @@
 #      rate offered and achieved, the driver's own lateness, its CPU time and allocation per
 #      request and the collections during the row; a row whose driver fell behind (lateness p99
 #      >= 0.1 ms, or under 99 % of the rate achieved while no request waited for a connection)
-#      is listed as "driver could not offer the rate", neither held nor missed.
+#      is listed as "driver could not offer the rate", neither held nor missed, unless its
+#      whole rate went out and its p99 held the target anyway (the lateness only adds to it).
 #      The latency target is judged on (b) (docs/performance.md says why): the verdict lists every
 #      rate and store that held p99 < 1 ms and every one that did not. With SERVER_PROCESS=1
 #      the server runs as `imprint server` in its own JVM, so its CPU time, collections and
