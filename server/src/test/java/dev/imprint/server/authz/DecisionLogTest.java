@@ -206,7 +206,10 @@ class DecisionLogTest {
 
   /**
    * A request thread never waits for a flush (nor for another request thread): sixteen threads
-   * recording while flushes run back to back are never parked or blocked on a monitor.
+   * recording while flushes run back to back are never parked, as a lock or a condition that
+   * waited for the flush would park them (the read-write lock this replaced did, 24 times per
+   * 10,000 requests), and hardly ever blocked on a monitor (only a new key's insert enters a
+   * map bin's monitor, for a few instructions).
    */
   @org.junit.jupiter.api.Test
   void recordingNeverWaitsWhileFlushesRunAlongside() throws Exception {
@@ -221,6 +224,13 @@ class DecisionLogTest {
       java.util.concurrent.atomic.AtomicBoolean done =
           new java.util.concurrent.atomic.AtomicBoolean();
       long[] waited = new long[threads];
+      long[] blocked = new long[threads];
+      // made before the threads start: a string concatenation's first run links its call site,
+      // which can block a thread on a class-definition lock that has nothing to do with the log
+      String[] resources = new String[200];
+      for (int i = 0; i < resources.length; i++) {
+        resources[i] = "topic:orders/q" + i;
+      }
       List<Thread> recorders = new java.util.ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int thread = t;
@@ -234,12 +244,16 @@ class DecisionLogTest {
           }
           var before = mx.getThreadInfo(id);
           for (int i = 0; i < each; i++) {
-            log.record(API, "read", "topic:orders/q" + (i + thread) % 200, Map.of(), allow(),
+            log.record(API, "read", resources[(i + thread) % 200], Map.of(), allow(),
                 "svid", T0.plusMillis(i));
           }
           var after = mx.getThreadInfo(id);
-          waited[thread] = after.getWaitedCount() - before.getWaitedCount()
-              + after.getBlockedCount() - before.getBlockedCount();
+          // parks only: waiting for a flush (a lock, a condition) parks the thread. A new key's
+          // insert may enter a ConcurrentHashMap bin's monitor for a few instructions, and on a
+          // loaded machine whose holder is descheduled that counts as "blocked" once in a while
+          // (a CI run saw 1 in 320,000 records): that is not a wait for the flush.
+          waited[thread] = after.getWaitedCount() - before.getWaitedCount();
+          blocked[thread] = after.getBlockedCount() - before.getBlockedCount();
         });
         r.start();
         recorders.add(r);
@@ -258,7 +272,10 @@ class DecisionLogTest {
       log.flush();
 
       assertThat(java.util.Arrays.stream(waited).sum())
-          .as("times a recording thread was parked or blocked").isZero();
+          .as("times a recording thread was parked").isZero();
+      // a monitor shared with the flush would block on most of the hundreds of flushes
+      assertThat(java.util.Arrays.stream(blocked).sum())
+          .as("times a recording thread was blocked on a monitor").isLessThan(threads);
       long total = 0;
       for (JsonNode e : decided(db)) {
         total += e.at("/details/decisions").asLong();
