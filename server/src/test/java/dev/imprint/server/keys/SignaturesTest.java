@@ -91,6 +91,17 @@ class SignaturesTest {
   }
 
   @Test
+  void theCheckSeesAThreadThatWaitsForTheHeldMonitor() throws Exception {
+    Object lock = new Object();
+    assertThat(runsWhileLocked(lock, () -> {
+      synchronized (lock) {
+        lock.hashCode();
+      }
+    })).isFalse();
+    assertThat(runsWhileLocked(lock, () -> { })).isTrue();
+  }
+
+  @Test
   void bouncyCastlesRandomSourceIsOneGeneratorPerThread() throws Exception {
     Signatures.sign("ES256", Signatures.privateParameters(p256().getPrivate()), INPUT);
     SecureRandom here = CryptoServicesRegistrar.getSecureRandom();
@@ -119,15 +130,19 @@ class SignaturesTest {
 
   /**
    * Whether {@code work}, run on a new thread while this thread holds {@code lock}'s monitor,
-   * finishes rather than blocking on it (decided from the thread's state, not from time).
+   * finishes rather than blocking on it (decided from the thread's state, not from time). Only a
+   * block on {@code lock} itself counts: the thread may block for a moment on another monitor
+   * (a class being initialised by another thread, say), which once failed a clean build.
    */
   static boolean runsWhileLocked(Object lock, Runnable work) throws InterruptedException {
+    java.lang.management.ThreadMXBean mx =
+        java.lang.management.ManagementFactory.getThreadMXBean();
     Thread t = new Thread(work, "signer");
     boolean blocked = false;
     synchronized (lock) {
       t.start();
       while (t.isAlive()) {
-        if (t.getState() == Thread.State.BLOCKED) {
+        if (t.getState() == Thread.State.BLOCKED && blockedOn(mx, t, lock)) {
           blocked = true;
           break;
         }
@@ -136,5 +151,15 @@ class SignaturesTest {
     }
     t.join();
     return !blocked;
+  }
+
+  /** Whether {@code t} is blocked entering {@code lock}'s monitor (not some other one). */
+  private static boolean blockedOn(java.lang.management.ThreadMXBean mx, Thread t,
+      Object lock) {
+    java.lang.management.ThreadInfo info = mx.getThreadInfo(t.getId());
+    java.lang.management.LockInfo on = info == null ? null : info.getLockInfo();
+    return on != null && info.getThreadState() == Thread.State.BLOCKED
+        && on.getIdentityHashCode() == System.identityHashCode(lock)
+        && on.getClassName().equals(lock.getClass().getName());
   }
 }
