@@ -228,7 +228,7 @@ final class ServerLogging {
       try {
         long lost = dropped.getAndSet(0);
         if (lost > 0) {
-          lines.add(encoder.encode(droppedNotice(lost)));
+          write(encoder.encode(droppedNotice(lost)));
         }
         for (byte[] line = lines.poll(); line != null; line = lines.poll()) {
           pendingBytes.addAndGet(-line.length);
