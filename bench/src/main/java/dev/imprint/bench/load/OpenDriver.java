@@ -54,12 +54,15 @@ final class OpenDriver implements AutoCloseable {
    * {@code latenessNanos} (of every send, sorted) the driver's own delay in writing; {@code
    * seconds} from the first due time to the later of the schedule's end and the last answer;
    * {@code cpuNanos} and {@code allocatedBytes} the driver thread's and its timer's during the
-   * run.
+   * run, {@code voluntarySwitches} and {@code involuntarySwitches} their context switches (the
+   * kernel's per-thread counters; -1 where they cannot be read), {@code collections} and
+   * {@code collectionMillis} the collections of the driver's JVM during the run.
    */
   record Run(int connections, double offeredPerSecond, long startNanos, long scheduled,
       long answered, long unexpected, long lost, long reconnects, long behind,
       long[] latenciesNanos, long[] byRequestNanos, long[] latenessNanos, double seconds,
-      long cpuNanos, long allocatedBytes) {
+      long cpuNanos, long allocatedBytes, long voluntarySwitches, long involuntarySwitches,
+      long collections, long collectionMillis) {
     /** Answers (of any status) a second over the run. */
     double achievedPerSecond() {
       return (answered + unexpected) / seconds;
@@ -173,6 +176,8 @@ final class OpenDriver implements AutoCloseable {
     reconnects = 0;
     behind = 0;
     double gap = 1e9 / perSecond;
+    long[] switches0 = switches();
+    BenchServer.Pauses gc0 = BenchServer.Pauses.ofThisJvm();
     long cpu0 = ThreadCpu.current();
     long allocated0 = ThreadCpu.currentAllocated();
     long start = System.nanoTime() + 20_000_000L;
@@ -195,6 +200,8 @@ final class OpenDriver implements AutoCloseable {
     }
     long cpu = ThreadCpu.current() - cpu0 + timer.cpu;
     long allocated = ThreadCpu.currentAllocated() - allocated0 + timer.allocated;
+    BenchServer.Pauses gc = BenchServer.Pauses.ofThisJvm().since(gc0);
+    long[] switches = switches();
     long end = start + (long) (count * gap);
     double seconds = (Math.max(end, lastAnswer) - start) / 1e9;
     long[] lat = new long[answeredAll];
@@ -208,7 +215,41 @@ final class OpenDriver implements AutoCloseable {
     Arrays.sort(lat);
     Arrays.sort(late);
     return new Run(conns.length, perSecond, start, count, answered, unexpected, lost, reconnects,
-        behind, lat, latencies, late, seconds, cpu, allocated);
+        behind, lat, latencies, late, seconds, cpu, allocated,
+        plus(since(switches[0], switches0[0]), timer.switches[0]),
+        plus(since(switches[1], switches0[1]), timer.switches[1]), gc.collections(),
+        (long) gc.collectionMillis());
+  }
+
+  /** {@code after - before} of a counter, -1 if either is unknown (-1). */
+  static long since(long after, long before) {
+    return after < 0 || before < 0 ? -1 : after - before;
+  }
+
+  /** {@code a + b} of two counts, -1 if either is unknown (-1). */
+  static long plus(long a, long b) {
+    return a < 0 || b < 0 ? -1 : a + b;
+  }
+
+  /**
+   * The calling thread's voluntary and involuntary context switches so far, from
+   * {@code /proc/thread-self/status}; -1 each where that cannot be read (not Linux).
+   */
+  static long[] switches() {
+    long[] n = {-1, -1};
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(
+          "/proc/thread-self/status"))) {
+        if (line.startsWith("voluntary_ctxt_switches:")) {
+          n[0] = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+        } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+          n[1] = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or no /proc: unknown
+    }
+    return n;
   }
 
   /**
@@ -224,6 +265,7 @@ final class OpenDriver implements AutoCloseable {
     volatile boolean stop;
     volatile long cpu;
     volatile long allocated;
+    volatile long[] switches = {0, 0};
 
     Timer(long start, double gap, int count, long ahead) {
       super("open-driver-timer");
@@ -236,6 +278,7 @@ final class OpenDriver implements AutoCloseable {
 
     @Override
     public void run() {
+      long[] switches0 = switches();
       long cpu0 = ThreadCpu.current();
       long allocated0 = ThreadCpu.currentAllocated();
       for (long k = 0; k < count && !stop; k++) {
@@ -248,6 +291,8 @@ final class OpenDriver implements AutoCloseable {
       }
       cpu = ThreadCpu.current() - cpu0;
       allocated = ThreadCpu.currentAllocated() - allocated0;
+      long[] s = switches();
+      switches = new long[] {since(s[0], switches0[0]), since(s[1], switches0[1])};
     }
   }
 

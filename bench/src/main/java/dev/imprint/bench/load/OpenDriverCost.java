@@ -67,9 +67,13 @@ final class OpenDriverCost {
           default -> throw new IllegalArgumentException("expected nio, jetty or threads, got "
               + kind);
         };
-        System.out.printf(Locale.ROOT, "%s run %d: %d of %d answered 200, client CPU %.1f us"
-            + " per request, %.1f bytes allocated per request%n", kind, i + 1, used[0], n,
-            used[1] / 1e3 / n, used[2] / (double) n);
+        System.out.printf(Locale.ROOT, "%s run %d at %.0f/s: %d of %d answered 200, client CPU"
+            + " %.1f us per request, %.1f bytes allocated per request%s%n", kind, i + 1, rate,
+            used[0], n, used[1] / 1e3 / n, used[2] / (double) n, used.length < 8 ? ""
+                : String.format(Locale.ROOT, ", context switches per request %.3f voluntary"
+                    + " %.3f involuntary, driver late p50 / p99 / max %.3f / %.3f / %.3f ms",
+                    used[3] / (double) n, used[4] / (double) n, used[5] / 1e6, used[6] / 1e6,
+                    used[7] / 1e6));
       }
     } finally {
       server.stop(0);
@@ -77,13 +81,19 @@ final class OpenDriverCost {
     }
   }
 
-  /** Answered, CPU nanoseconds, bytes: {@link OpenDriver}'s thread and its timer. */
+  /**
+   * Answered, CPU nanoseconds, bytes, voluntary and involuntary context switches, lateness p50,
+   * p99 and max (ns): {@link OpenDriver}'s (its thread's, and its timer's if it has one).
+   */
   private static long[] nio(int port, HttpRequest request, double rate, int n)
       throws Exception {
     try (OpenDriver d = new OpenDriver(new InetSocketAddress("127.0.0.1", port), CONNECTIONS)) {
       OpenDriver.Run r = d.run(new byte[][] {OpenDriver.serialize(request)}, 200, rate, n,
           SPIN_NANOS);
-      return new long[] {r.answered(), r.cpuNanos(), r.allocatedBytes()};
+      long[] late = r.latenessNanos();
+      return new long[] {r.answered(), r.cpuNanos(), r.allocatedBytes(), r.voluntarySwitches(),
+          r.involuntarySwitches(), (long) (LoadGenerator.percentile(late, 50) * 1e6),
+          (long) (LoadGenerator.percentile(late, 99) * 1e6), late[late.length - 1]};
     }
   }
 

@@ -86,7 +86,9 @@ final class OpenDriverProcess {
     d.writeInt(r.connections());
     d.writeDouble(r.offeredPerSecond());
     for (long v : new long[] {r.startNanos(), r.scheduled(), r.answered(), r.unexpected(),
-        r.lost(), r.reconnects(), r.behind(), r.cpuNanos(), r.allocatedBytes()}) {
+        r.lost(), r.reconnects(), r.behind(), r.cpuNanos(), r.allocatedBytes(),
+        r.voluntarySwitches(), r.involuntarySwitches(), r.collections(),
+        r.collectionMillis()}) {
       d.writeLong(v);
     }
     d.writeDouble(r.seconds());
@@ -101,7 +103,7 @@ final class OpenDriverProcess {
   static OpenDriver.Run read(DataInputStream d) throws IOException {
     int connections = d.readInt();
     double offered = d.readDouble();
-    long[] v = new long[9];
+    long[] v = new long[13];
     for (int i = 0; i < v.length; i++) {
       v[i] = d.readLong();
     }
@@ -114,6 +116,6 @@ final class OpenDriverProcess {
       }
     }
     return new OpenDriver.Run(connections, offered, v[0], v[1], v[2], v[3], v[4], v[5], v[6],
-        arrays[0], arrays[1], arrays[2], seconds, v[7], v[8]);
+        arrays[0], arrays[1], arrays[2], seconds, v[7], v[8], v[9], v[10], v[11], v[12]);
   }
 }
