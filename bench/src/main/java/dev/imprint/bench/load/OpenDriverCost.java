@@ -23,7 +23,9 @@ import org.eclipse.jetty.client.BytesRequestContent;
  * blocking Apache client, the earlier open loop). Prints, per run (the first ones warm the
  * code), the client's CPU microseconds and bytes allocated per request: its scheduler or
  * sender threads and the client's own threads, read from their thread counters, which load
- * changes far less than it changes wall-clock figures.
+ * changes far less than it changes wall-clock figures; for {@code nio} also the driver thread's
+ * context switches per request (voluntary: it blocked; involuntary: it yielded or was
+ * preempted) and its own lateness.
  *
  * <pre>java -cp bench/target/benchmarks.jar dev.imprint.bench.load.OpenDriverCost \
  *     nio|jetty|threads [rate 2000] [requests 10000] [runs 3]</pre>
@@ -83,7 +85,7 @@ final class OpenDriverCost {
 
   /**
    * Answered, CPU nanoseconds, bytes, voluntary and involuntary context switches, lateness p50,
-   * p99 and max (ns): {@link OpenDriver}'s (its thread's, and its timer's if it has one).
+   * p99 and max (ns): {@link OpenDriver}'s one thread's.
    */
   private static long[] nio(int port, HttpRequest request, double rate, int n)
       throws Exception {
@@ -93,7 +95,8 @@ final class OpenDriverCost {
       long[] late = r.latenessNanos();
       return new long[] {r.answered(), r.cpuNanos(), r.allocatedBytes(), r.voluntarySwitches(),
           r.involuntarySwitches(), (long) (LoadGenerator.percentile(late, 50) * 1e6),
-          (long) (LoadGenerator.percentile(late, 99) * 1e6), late[late.length - 1]};
+          (long) (LoadGenerator.percentile(late, 99) * 1e6),
+          late.length == 0 ? 0 : late[late.length - 1]};
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.imprint.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -9,21 +8,24 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The open-loop driver against a real loopback HTTP/1.1 server: it sends exactly the scheduled
- * requests, counts answers of another status and requests lost to a closed connection apart,
- * and a stalled server shows in the latency of every request due during the stall, measured
- * from its due time (no coordinated omission). Only counts, order and lower bounds a stall
- * guarantees are asserted, never how fast anything ran.
+ * requests from its one thread (no thread is started for a run), counts answers of another
+ * status, requests lost to a closed connection and answers it cannot frame apart, and a stalled
+ * server shows in the latency of every request due during the stall, measured from its due time
+ * (no coordinated omission). Only counts, order and lower bounds a stall guarantees are asserted,
+ * never how fast anything ran.
  */
 class OpenDriverTest {
   static {
@@ -105,6 +107,7 @@ class OpenDriverTest {
       assertThat(r.answered()).as("200s, chunked or not").isEqualTo(360);
       assertThat(r.unexpected()).as("500s").isEqualTo(40);
       assertThat(r.lost()).isZero();
+      assertThat(r.malformed()).isZero();
       assertThat(r.errors()).isEqualTo(40);
       assertThat(r.latenciesNanos()).hasSize(400);
       assertThat(r.latenciesNanos()[0]).as("latency from the due time").isNotNegative();
@@ -115,16 +118,21 @@ class OpenDriverTest {
       // Allocation depends on the JIT: until C2 has compiled the loop, the interpreter and C1
       // allocate what escape analysis later removes (the selector's key iterator, say). On a
       // loaded machine C2 may come late, so one more run is not enough: up to ten runs, and the
-      // least any of them allocated must be under 16 bytes a request. A real allocation per
-      // send (64 bytes made this fail) shows in every run, compiled or not.
+      // least any of them allocated must be under 24 bytes a request. The JDK's selector looks
+      // each ready channel up in a map keyed by its boxed file descriptor: with descriptors
+      // above 127 (as in a test JVM with many jars open) that is a 16-byte Integer per answer
+      // unless C2 inlines the lookup, which other tests' profiles can prevent (measured: exactly
+      // 16 bytes a request after AnswerFramingTest, none with -XX:AutoBoxCacheMax=65536). A real
+      // allocation per send of the driver's own (64 bytes made this fail) shows in every run.
+      // The driver reads its context switches before and after the run, outside this count.
       long least = Long.MAX_VALUE;
-      for (int attempt = 0; attempt < 10 && least >= 400L * 16; attempt++) {
+      for (int attempt = 0; attempt < 10 && least >= 400L * 24; attempt++) {
         OpenDriver.Run again = d.run(cycle, 200, 2_000, 400, 50_000L);
         assertThat(again.answered()).isEqualTo(360);
         least = Math.min(least, again.allocatedBytes());
       }
-      assertThat(least).as("bytes the driver and its timer allocated in the leanest of up to"
-          + " ten more runs (the timer thread itself is a few hundred)").isLessThan(400L * 16);
+      assertThat(least).as("bytes the driver allocated in the leanest of up to ten more runs")
+          .isLessThan(400L * 24);
     }
   }
 
@@ -186,33 +194,128 @@ class OpenDriverTest {
     assertThat(r.offeredPerSecond()).isEqualTo(200);
     assertThat(r.seconds()).isPositive();
     assertThat(r.cpuNanos()).isPositive();
-  }
-
-  /** An answer in a buffer as the driver reads it: its status once whole, -1 before. */
-  private static int status(String answer) {
-    ByteBuffer b = ByteBuffer.allocateDirect(1024);
-    b.put(answer.getBytes(StandardCharsets.ISO_8859_1));
-    int headEnd = answer.indexOf("\r\n\r\n") + 4;
-    return OpenDriver.answerStatus(b, headEnd, b.position());
+    assertThat(r.collections()).as("the driver JVM's collections during the row").isNotNegative();
   }
 
   @Test
-  void anAnswerIsCompleteOnlyWithItsWholeBody() {
-    assertThat(status("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nabc")).isEqualTo(-1);
-    assertThat(status("HTTP/1.1 200 OK\r\ncontent-length:5\r\n\r\nabcde")).isEqualTo(200);
-    assertThat(status("HTTP/1.1 304 Not Modified\r\nETag: \"x\"\r\n\r\n")).isEqualTo(304);
-    String chunked = "HTTP/1.1 503 Unavailable\r\nTransfer-Encoding: chunked\r\n\r\n"
-        + "3\r\nabc\r\na;x=1\r\n0123456789\r\n";
-    assertThat(status(chunked)).isEqualTo(-1);
-    assertThat(status(chunked + "0\r\n")).isEqualTo(-1);
-    assertThat(status(chunked + "0\r\n\r\n")).isEqualTo(503);
+  void theDriversJvmGetsTheHeapGcAndStackFlagsButNoFileOrRecording() {
+    assertThat(OpenDriverProcess.jvmFlags(java.util.List.of("-Xss4m",
+        "-XX:+UnlockDiagnosticVMOptions", "-XX:GuaranteedSafepointInterval=0", "-Xmn512m",
+        "-Xmx2g", "-XX:+UseZGC", "-Dimprint.x=1", "-javaagent:/x/agent.jar",
+        "-XX:StartFlightRecording=filename=a.jfr", "-XX:HeapDumpPath=/tmp/h", "-Xlog:gc:file=g",
+        "-XX:ErrorFile=/tmp/e.log"))).containsExactly("-Xss4m",
+        "-XX:+UnlockDiagnosticVMOptions", "-XX:GuaranteedSafepointInterval=0", "-Xmn512m",
+        "-Xmx2g", "-XX:+UseZGC");
+    assertThat(OpenDriverProcess.words("  nice -n  -5 ")).containsExactly("nice", "-n", "-5");
+    assertThat(OpenDriverProcess.words(null)).isEmpty();
   }
 
   @Test
-  void anAnswerWithoutALengthOrNotHttpIsAClearError() {
-    assertThatThrownBy(() -> status("HTTP/1.1 200 OK\r\nX: y\r\n\r\nabc"))
-        .hasMessageContaining("neither Content-Length nor a chunked body");
-    assertThatThrownBy(() -> status("SSH-2.0-OpenSSH_9\r\n\r\n"))
-        .hasMessageContaining("not an HTTP/1.1 answer");
+  void aRunStartsNoThreadItsOneThreadSendsAndReads() throws Exception {
+    var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    try (OpenDriver d = new OpenDriver(address, 4)) {
+      d.run(requests(4, -1, "/ok"), 200, 1_000, 50, 50_000L);
+      long started = threads.getTotalStartedThreadCount();
+      OpenDriver.Run r = d.run(requests(4, -1, "/ok"), 200, 1_000, 200, 50_000L);
+      assertThat(r.answered()).isEqualTo(200);
+      // the JDK server answers on its one dispatcher thread, started before the run; a timer
+      // thread per run (the driver's before) would show here
+      assertThat(threads.getTotalStartedThreadCount() - started).as("threads started during"
+          + " a run").isZero();
+    }
+  }
+
+  /**
+   * A server that reads each request and writes {@code answers.apply(path)} raw, one thread per
+   * connection: it can send what the JDK server never would.
+   */
+  private static ServerSocket rawServer(Function<String, String> answers) throws IOException {
+    ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread accept = new Thread(() -> {
+      while (!listener.isClosed()) {
+        try {
+          Socket s = listener.accept();
+          Thread t = new Thread(() -> serveRaw(s, answers), "raw-server-connection");
+          t.setDaemon(true);
+          t.start();
+        } catch (IOException e) {
+          return; // closed
+        }
+      }
+    }, "raw-server");
+    accept.setDaemon(true);
+    accept.start();
+    return listener;
+  }
+
+  private static void serveRaw(Socket s, Function<String, String> answers) {
+    try (s; var in = new java.io.DataInputStream(new java.io.BufferedInputStream(
+        s.getInputStream())); OutputStream out = s.getOutputStream()) {
+      while (true) {
+        String requestLine = null;
+        int length = 0;
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0) {
+          if (b != '\n') {
+            line.append((char) b);
+            continue;
+          }
+          String l = line.toString().trim();
+          line.setLength(0);
+          if (l.isEmpty()) {
+            break;
+          }
+          if (requestLine == null) {
+            requestLine = l;
+          } else if (l.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+            length = Integer.parseInt(l.substring(15).trim());
+          }
+        }
+        if (b < 0) {
+          return;
+        }
+        in.readNBytes(length);
+        out.write(answers.apply(requestLine.split(" ")[1]).getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+      }
+    } catch (IOException e) {
+      // the driver closed the connection
+    }
+  }
+
+  @Test
+  void anAnswerThatCannotBeFramedIsAnErrorNotAnAnswerAndItsConnectionIsOpenedAgain()
+      throws Exception {
+    try (ServerSocket raw = rawServer(path -> switch (path) {
+      case "/not-http" -> "SSH-2.0-OpenSSH_9.6\r\n\r\n";
+      case "/bad-length" -> "HTTP/1.1 200 OK\r\nContent-Length: two\r\n\r\nok";
+      default -> "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    })) {
+      InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+          raw.getLocalPort());
+      byte[][] cycle = new byte[10][];
+      for (int i = 0; i < cycle.length; i++) {
+        cycle[i] = OpenDriver.serialize(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+            + raw.getLocalPort() + (i == 2 ? "/not-http" : i == 5 ? "/bad-length" : "/ok")))
+            .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+      }
+      try (OpenDriver d = new OpenDriver(at, 3)) {
+        OpenDriver.Run r = d.run(cycle, 200, 500, 100, 50_000L);
+        assertThat(r.malformed()).as("answers that could not be framed").isEqualTo(20);
+        assertThat(r.answered()).isEqualTo(80);
+        assertThat(r.unexpected()).isZero();
+        assertThat(r.lost()).isZero();
+        assertThat(r.errors()).isEqualTo(20);
+        assertThat(r.reconnects()).isEqualTo(20);
+        assertThat(r.latenciesNanos()).hasSize(80);
+        for (int k = 0; k < 100; k++) {
+          assertThat(r.byRequestNanos()[k] < 0).as("request " + k + " not answered")
+              .isEqualTo(k % 10 == 2 || k % 10 == 5);
+        }
+        assertThat(r.problem()).as("the first one, with its beginning")
+            .containsAnyOf("SSH-2.0", "a Content-Length that is not a number");
+      }
+    }
   }
 }
