@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -40,8 +41,20 @@ public final class StateCache<K, V> implements AutoCloseable {
 
   private record Entry<V>(V value, long loadedNanos, long epoch) {}
 
-  /** A read in progress, and the epoch it began in (only a reader in that epoch may share it). */
-  private record Loading<V>(CompletableFuture<V> value, long epoch) {}
+  /**
+   * A read of a key, the epoch it was asked for in (only a reader in that epoch may share it),
+   * and whether a thread has taken it on: a background read still queued behind others' is
+   * taken on by the first request that needs its value, so no request waits for that queue.
+   */
+  private record Loading<V>(CompletableFuture<V> value, long epoch, AtomicBoolean taken) {
+    Loading(long epoch, boolean taken) {
+      this(new CompletableFuture<>(), epoch, new AtomicBoolean(taken));
+    }
+
+    boolean take() {
+      return taken.compareAndSet(false, true);
+    }
+  }
 
   private final Database db;
   private final StateChanges changes;
@@ -113,11 +126,11 @@ public final class StateCache<K, V> implements AutoCloseable {
     if (!changes.cacheable()) {
       return load(key);
     }
-    Loading<V> mine = new Loading<>(new CompletableFuture<>(), epoch);
+    Loading<V> mine = new Loading<>(epoch, true);
     Loading<V> running = loading.putIfAbsent(key, mine);
     if (running != null) {
       if (running.epoch() == epoch) {
-        return await(running.value());
+        return running.take() ? run(key, running) : await(running.value());
       }
       return load(key); // begun before a change: its value may be older than the change
     }
@@ -166,16 +179,19 @@ public final class StateCache<K, V> implements AutoCloseable {
 
   /**
    * Reads {@code key} again on the background thread unless a read of it is under way; requests
-   * that find the entry expired before this read ends wait for it rather than read too.
+   * that find the entry expired before this read ends wait for it rather than read too (or, while
+   * it is still queued behind other keys' reads, the first of them takes it on).
    */
   private void refreshBehind(K key, long epoch) {
-    Loading<V> mine = new Loading<>(new CompletableFuture<>(), epoch);
+    Loading<V> mine = new Loading<>(epoch, false);
     if (loading.putIfAbsent(key, mine) != null) {
       return;
     }
     Runnable refresh = () -> {
       try {
-        run(key, mine);
+        if (mine.take()) {
+          run(key, mine);
+        }
       } catch (RuntimeException e) {
         // the cached value answers until its time to live; after it a request reads it
         LOG.debug("could not read {} again: {}", key, e.getMessage());

@@ -51,6 +51,9 @@ class StateCacheTest {
     changes = new StateChanges(db);
     cache = new StateCache<>(db, changes, "test-refresh", TTL, 10, (c, k) -> {
       String v = stored.get();
+      if (!k.equals(KEY)) {
+        return v; // only KEY's reads are held open
+      }
       inRead.incrementAndGet();
       try {
         gate.await();
@@ -122,6 +125,35 @@ class StateCacheTest {
     await(() -> cache.readsUnderWay() == 0);
     assertThat(cache.get(KEY)).as("kept, timed from its read's start").isEqualTo("v2");
     assertThat(cache.loads()).isEqualTo(2);
+  }
+
+  /**
+   * One background thread reads for every key: a request whose entry expired while its read
+   * was still queued behind another key's slow read reads it itself, without waiting for the
+   * queue, and the queued read then does nothing.
+   */
+  @Test
+  void aRequestTakesOnABackgroundReadStillQueuedBehindAnotherKeys() throws Exception {
+    assertThat(cache.get(KEY)).isEqualTo("v1");
+    assertThat(cache.get("other")).isEqualTo("v1");
+    advance(TTL.multipliedBy(6).dividedBy(10));
+    stored.set("v2");
+    gate = new CountDownLatch(1);
+    assertThat(cache.get(KEY)).isEqualTo("v1");
+    await(() -> inRead.get() == 1); // the background thread is held in KEY's read
+    assertThat(cache.get("other")).as("its read queued behind KEY's").isEqualTo("v1");
+    assertThat(cache.loads()).isEqualTo(3);
+
+    advance(TTL.multipliedBy(45).dividedBy(100));
+    Future<String> other = readers.submit(() -> cache.get("other"));
+    assertThat(other.get(30, TimeUnit.SECONDS)).as("read by the request").isEqualTo("v2");
+    assertThat(cache.loads()).isEqualTo(4);
+
+    gate.countDown();
+    await(() -> cache.readsUnderWay() == 0);
+    assertThat(cache.loads()).as("the queued read found it taken on").isEqualTo(4);
+    assertThat(cache.get("other")).isEqualTo("v2");
+    assertThat(cache.loads()).isEqualTo(4);
   }
 
   @Test
