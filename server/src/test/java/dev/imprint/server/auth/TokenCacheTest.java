@@ -7,24 +7,10 @@ import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.testing.MovableClock;
 import dev.imprint.server.testing.Stores;
-import dev.imprint.server.testing.TableLock;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,10 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A token that authenticated is remembered by its hash for a short time: a revocation on this
  * server applies to the very next request, one on another replica within the time to live, and
- * nothing that failed is remembered; a busy token is confirmed again by one read in the
- * background, and requests that find it expired share one read. (Identities disabled, enabled
- * and offboarded over HTTP: TokenBindingTest, whose tokens are remembered when their identity
- * changes. The cache's own rules, a change during a read included: StateCacheTest.)
+ * nothing that failed is remembered. (Identities disabled, enabled and offboarded over HTTP:
+ * TokenBindingTest, whose tokens are remembered when their identity changes. No herd of reads
+ * when a busy token ages out: TokenCacheHerdTest.)
  */
 class TokenCacheTest {
   @TempDir Path dir;
@@ -133,112 +118,6 @@ class TokenCacheTest {
         assertThat(tokens.remembered()).isZero();
         return null;
       });
-    }
-  }
-
-  /**
-   * With {@code api_tokens} locked by another transaction, the first request for the expired
-   * token waits in the store; the 15 arriving meanwhile must wait for its read, not start their
-   * own (the herd of 64 reads the bench's 64 connections of one token caused every 2 s).
-   */
-  @Test
-  void concurrentRequestsWithAnExpiredTokenReadTheStoreOnce() throws Exception {
-    MovableClock clock = new MovableClock();
-    List<Thread> threads = new CopyOnWriteArrayList<>();
-    ExecutorService requests = pool(threads);
-    try (Database db = Stores.open(Stores.Kind.POSTGRESQL, dir);
-        TokenService tokens = tokens(db, clock)) {
-      await(tokens.changes()::cacheable);
-      IssuedToken t = tokens.create(Role.PIPELINE, "ci", "test");
-      assertThat(tokens.authenticate(t.secret())).isPresent();
-      clock.advance(TokenService.VERIFIED_TTL);
-      long before = tokens.lookUps();
-      List<Future<Optional<Caller>>> answers = new ArrayList<>();
-      try (TableLock lock = TableLock.take(db, "api_tokens");
-          Connection observer = db.dataSource().getConnection()) {
-        for (int i = 0; i < 16; i++) {
-          answers.add(requests.submit(() -> tokens.authenticate(t.secret())));
-        }
-        await(() -> lockWaiters(observer) + waitingForARead(threads) >= 16);
-      }
-      for (Future<Optional<Caller>> a : answers) {
-        assertThat(a.get(30, TimeUnit.SECONDS)).isPresent();
-      }
-      assertThat(tokens.lookUps() - before).as("reads of the expired token").isEqualTo(1);
-    } finally {
-      requests.shutdownNow();
-    }
-  }
-
-  /**
-   * Past half its time to live a remembered token keeps answering, with {@code api_tokens}
-   * locked, while one background read confirms it; requests that come once its time to live is
-   * over wait for that read rather than read themselves, and what it read is remembered.
-   */
-  @Test
-  void pastHalfItsLifeARememberedTokenAnswersWhileOneReadConfirmsIt() throws Exception {
-    MovableClock clock = new MovableClock();
-    List<Thread> threads = new CopyOnWriteArrayList<>();
-    ExecutorService requests = pool(threads);
-    try (Database db = Stores.open(Stores.Kind.POSTGRESQL, dir);
-        TokenService tokens = tokens(db, clock)) {
-      await(tokens.changes()::cacheable);
-      IssuedToken t = tokens.create(Role.PIPELINE, "ci", "test");
-      assertThat(tokens.authenticate(t.secret())).isPresent();
-      long before = tokens.lookUps();
-      clock.advance(TokenService.VERIFIED_TTL.multipliedBy(6).dividedBy(10));
-      List<Future<Optional<Caller>>> late = new ArrayList<>();
-      try (TableLock lock = TableLock.take(db, "api_tokens");
-          Connection observer = db.dataSource().getConnection()) {
-        Future<List<Optional<Caller>>> early = requests.submit(() -> {
-          List<Optional<Caller>> out = new ArrayList<>();
-          for (int i = 0; i < 16; i++) {
-            out.add(tokens.authenticate(t.secret()));
-          }
-          return out;
-        });
-        // answered while the store is locked: from memory
-        assertThat(early.get(30, TimeUnit.SECONDS)).hasSize(16).allMatch(Optional::isPresent);
-        await(() -> lockWaiters(observer) == 1); // the one background read
-        clock.advance(TokenService.VERIFIED_TTL.multipliedBy(45).dividedBy(100));
-        for (int i = 0; i < 4; i++) {
-          late.add(requests.submit(() -> tokens.authenticate(t.secret())));
-        }
-        await(() -> waitingForARead(threads) >= 4);
-      }
-      for (Future<Optional<Caller>> a : late) {
-        assertThat(a.get(30, TimeUnit.SECONDS)).isPresent();
-      }
-      assertThat(tokens.authenticate(t.secret())).as("remembered from that read").isPresent();
-      assertThat(tokens.lookUps() - before).as("reads for 21 requests").isEqualTo(1);
-    } finally {
-      requests.shutdownNow();
-    }
-  }
-
-  private static ExecutorService pool(List<Thread> threads) {
-    return Executors.newFixedThreadPool(16, r -> {
-      Thread t = new Thread(r, "request-" + threads.size());
-      threads.add(t);
-      return t;
-    });
-  }
-
-  /** Requests parked on another's read of the token (a future), or on the connection pool. */
-  private static long waitingForARead(List<Thread> threads) {
-    return threads.stream().filter(t -> t.getState() != Thread.State.RUNNABLE
-        && Arrays.stream(t.getStackTrace()).map(StackTraceElement::getClassName)
-            .anyMatch(c -> c.equals(java.util.concurrent.CompletableFuture.class.getName())
-                || c.startsWith("com.zaxxer.hikari."))).count();
-  }
-
-  private static long lockWaiters(Connection c) {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*)"
-        + " FROM pg_locks WHERE NOT granted AND relation = 'api_tokens'::regclass")) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
     }
   }
 

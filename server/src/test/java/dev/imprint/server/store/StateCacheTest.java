@@ -3,11 +3,11 @@ package dev.imprint.server.store;
 import static dev.imprint.server.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imprint.server.testing.ReadWaiters;
 import dev.imprint.server.testing.Stores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -90,7 +90,7 @@ class StateCacheTest {
     List<Future<String>> reads = submit(16);
     // every request has arrived: one reads, the others wait for its value (or, had each gone
     // to the store, read too)
-    await(() -> inRead.get() + waitingForARead() >= 16);
+    await(() -> inRead.get() + ReadWaiters.parked(threads) >= 16);
     gate.countDown();
 
     for (Future<String> r : reads) {
@@ -116,7 +116,7 @@ class StateCacheTest {
     // the value it brings is then under half its own life, so it starts no further read)
     advance(TTL.multipliedBy(45).dividedBy(100));
     List<Future<String>> reads = submit(4);
-    await(() -> inRead.get() + waitingForARead() >= 5);
+    await(() -> inRead.get() + ReadWaiters.parked(threads) >= 5);
     gate.countDown();
     for (Future<String> r : reads) {
       assertThat(r.get(30, TimeUnit.SECONDS)).isEqualTo("v2");
@@ -212,13 +212,5 @@ class StateCacheTest {
       out.add(readers.submit(() -> cache.get(KEY)));
     }
     return out;
-  }
-
-  /** Readers parked on another's read of the entry (a future), or on the connection pool. */
-  private long waitingForARead() {
-    return threads.stream().filter(t -> t.getState() != Thread.State.RUNNABLE
-        && Arrays.stream(t.getStackTrace()).map(StackTraceElement::getClassName)
-            .anyMatch(c -> c.equals(java.util.concurrent.CompletableFuture.class.getName())
-                || c.startsWith("com.zaxxer.hikari."))).count();
   }
 }
