@@ -6,6 +6,7 @@ import dev.imprint.server.digest.Sha256;
 import dev.imprint.server.http.ApiProblem;
 import dev.imprint.server.store.Database;
 import dev.imprint.server.store.Dialect;
+import dev.imprint.server.store.StateCache;
 import dev.imprint.server.store.StateChanges;
 import dev.imprint.server.text.FreeText;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * last uses still held in memory and must run before the store closes.
  *
  * <p>A token that authenticated is remembered for at most {@link #VERIFIED_TTL}, keyed by its
- * SHA-256 hash (never the token), so that a busy caller costs no store read per request. The
+ * SHA-256 hash (never the token), so that a busy caller costs no store read per request: past
+ * half that time one background read confirms it again while the remembered caller answers, and
+ * requests that find it expired share one read (a {@link StateCache}). The
  * remembered tokens follow the same invalidation as the images' and identities' states
  * ({@link StateChanges}): a revocation, or an identity disabled, enabled or offboarded, forgets
  * every remembered token on this server inside its transaction, and nothing is remembered again
@@ -53,7 +55,7 @@ public final class TokenService implements AutoCloseable {
    * revocation on another replica may lag on this one should its notification be lost.
    */
   public static final Duration VERIFIED_TTL = Duration.ofSeconds(2);
-  /** Most tokens remembered at once; past it, expired ones are dropped, then all. */
+  /** Most tokens remembered at once; past it, all are dropped. */
   static final int MAX_VERIFIED = 10_000;
   /** How often the times tokens were last used are written to the store by default. */
   public static final Duration USAGE_FLUSH_INTERVAL = Duration.ofSeconds(30);
@@ -76,12 +78,18 @@ public final class TokenService implements AutoCloseable {
   private final TokenUsage usage;
   private final SecureRandom random = new SecureRandom();
   /**
-   * A caller, when (the service's clock, in milliseconds) the store last confirmed it, and the
-   * epoch of {@link #changes} it was read in.
+   * A token as presented: its id (which finds the row) and the SHA-256 hash of the whole token
+   * (which the row must hold); the token itself is kept nowhere.
    */
-  private record Verified(Caller caller, long confirmedMillis, long epoch) {}
+  private record Presented(String id, String hash) {
+    @Override
+    public String toString() {
+      return "token " + id;
+    }
+  }
 
-  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+  /** The callers of tokens that authenticated, confirmed by the store on the service's clock. */
+  private final StateCache<Presented, Optional<Caller>> verified;
   private final StateChanges changes;
   private final boolean ownsChanges;
 
@@ -111,7 +119,9 @@ public final class TokenService implements AutoCloseable {
     this.usage = new TokenUsage(db, usageFlushInterval);
     this.changes = changes;
     this.ownsChanges = ownsChanges;
-    changes.onInvalidate(verified::clear);
+    this.verified = new StateCache<>(db, changes, "imprint-token-refresh", VERIFIED_TTL,
+        MAX_VERIFIED, TokenService::lookUp, () -> clock.millis() * 1_000_000L,
+        Optional::isPresent);
   }
 
   /** Creates an unbound token; the returned secret exists nowhere else. */
@@ -305,40 +315,11 @@ public final class TokenService implements AutoCloseable {
     if (!m.matches()) {
       return Optional.empty();
     }
-    String id = m.group(1);
-    String hash = hash(bearer);
-    long now = clock.millis();
-    long epoch = changes.epoch();
-    Verified known = verified.get(hash);
-    if (known != null && known.epoch() == epoch && changes.cacheable() && fresh(known, now)) {
-      Caller c = known.caller();
-      usage.record(c.tokenId(), c.identityId(), clock.millis());
-      return Optional.of(c);
-    }
-    Optional<Caller> caller = lookUp(id, hash.getBytes(StandardCharsets.US_ASCII));
     // a change that began while the store was read may have been missed by the read: such a
-    // caller is answered but not remembered
-    if (caller.isPresent() && changes.cacheable() && changes.epoch() == epoch) {
-      remember(hash, new Verified(caller.get(), now, epoch));
-    }
+    // caller is answered but not remembered (StateCache keeps nothing read across a change)
+    Optional<Caller> caller = verified.get(new Presented(m.group(1), hash(bearer)));
+    caller.ifPresent(c -> usage.record(c.tokenId(), c.identityId(), clock.millis()));
     return caller;
-  }
-
-  private void remember(String hash, Verified v) {
-    if (verified.size() >= MAX_VERIFIED) {
-      long now = clock.millis();
-      verified.values().removeIf(x -> !fresh(x, now));
-      if (verified.size() >= MAX_VERIFIED) {
-        verified.clear();
-      }
-    }
-    verified.put(hash, v);
-  }
-
-  /** Confirmed less than the time to live ago; a clock set back counts as expired. */
-  private static boolean fresh(Verified v, long now) {
-    long age = now - v.confirmedMillis();
-    return age >= 0 && age < VERIFIED_TTL.toMillis();
   }
 
   /** The invalidation the remembered tokens follow (tests). */
@@ -351,33 +332,37 @@ public final class TokenService implements AutoCloseable {
     return verified.size();
   }
 
-  private Optional<Caller> lookUp(String id, byte[] presented) {
-    return db.read(c -> {
-      // The identity's status is read in the same query, so a disabled identity's tokens stop
-      // working (at once here, within VERIFIED_TTL on other replicas) and work again when it is
-      // enabled.
-      try (PreparedStatement ps = c.prepareStatement("SELECT t.role, t.secret_hash,"
-          + " t.revoked_at, t.identity_id, i.status, i.spiffe_id FROM api_tokens t"
-          + " LEFT JOIN identities i ON i.id = t.identity_id WHERE t.id = ?")) {
-        ps.setString(1, id);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return Optional.<Caller>empty();
-          }
-          byte[] stored = rs.getString(2).getBytes(StandardCharsets.US_ASCII);
-          rs.getLong(3);
-          boolean revoked = !rs.wasNull();
-          String identityId = rs.getString(4);
-          boolean identityInactive = identityId != null && !"active".equals(rs.getString(5));
-          if (revoked || identityInactive || !MessageDigest.isEqual(stored, presented)) {
-            return Optional.<Caller>empty();
-          }
-          usage.record(id, identityId, clock.millis());
-          return Optional.of(new Caller(id, Role.parse(rs.getString(1)), identityId,
-              rs.getString(6)));
+  /** How many times the store was read to authenticate a token (tests). */
+  long lookUps() {
+    return verified.loads();
+  }
+
+  /** The caller of token {@code p}, read in {@code c}: empty unless the store confirms it. */
+  private static Optional<Caller> lookUp(Connection c, Presented p) throws SQLException {
+    // The identity's status is read in the same query, so a disabled identity's tokens stop
+    // working (at once here, within VERIFIED_TTL on other replicas) and work again when it is
+    // enabled.
+    try (PreparedStatement ps = c.prepareStatement("SELECT t.role, t.secret_hash,"
+        + " t.revoked_at, t.identity_id, i.status, i.spiffe_id FROM api_tokens t"
+        + " LEFT JOIN identities i ON i.id = t.identity_id WHERE t.id = ?")) {
+      ps.setString(1, p.id());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
         }
+        byte[] stored = rs.getString(2).getBytes(StandardCharsets.US_ASCII);
+        rs.getLong(3);
+        boolean revoked = !rs.wasNull();
+        String identityId = rs.getString(4);
+        boolean identityInactive = identityId != null && !"active".equals(rs.getString(5));
+        if (revoked || identityInactive || !MessageDigest.isEqual(stored,
+            p.hash().getBytes(StandardCharsets.US_ASCII))) {
+          return Optional.empty();
+        }
+        return Optional.of(new Caller(p.id(), Role.parse(rs.getString(1)), identityId,
+            rs.getString(6)));
       }
-    });
+    }
   }
 
   /**
@@ -563,6 +548,7 @@ public final class TokenService implements AutoCloseable {
   /** Writes the last uses still held in memory; call before the store closes. */
   @Override
   public void close() {
+    verified.close();
     usage.close();
     if (ownsChanges) {
       changes.close();

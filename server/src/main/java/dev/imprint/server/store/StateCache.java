@@ -4,24 +4,28 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Values read from the store by key, kept in memory under the epoch of {@link StateChanges}:
- * each is used for at most its time to live and only while nothing changed. One past half its
- * time to live is read again in the background while it answers, so a key asked for at least
- * that often never makes a request wait for the store; a key with no usable value is read by
- * one request while any others asking for it meanwhile wait for that read (no herd of reads
- * when a busy entry expires or after a change).
+ * each is used for at most its time to live, counted from the start of the read that produced
+ * it, and only while nothing changed. One past half its time to live is read again in the
+ * background while it answers, so a key asked for at least that often never makes a request wait
+ * for the store; a key with no usable value is read by one request while any others asking for
+ * it meanwhile wait for that read, or for the background read when one is under way (no herd of
+ * reads when a busy entry expires or after a change). A value read while a change was under way
+ * or heard of is answered to those waiting for it but never kept.
  *
  * @param <K> the key
  * @param <V> the value (null values are not allowed: use {@code Optional})
@@ -37,8 +41,20 @@ public final class StateCache<K, V> implements AutoCloseable {
 
   private record Entry<V>(V value, long loadedNanos, long epoch) {}
 
-  /** A read in progress, and the epoch it began in (only a reader in that epoch may share it). */
-  private record Loading<V>(CompletableFuture<V> value, long epoch) {}
+  /**
+   * A read of a key, the epoch it was asked for in (only a reader in that epoch may share it),
+   * and whether a thread has taken it on: a background read still queued behind others' is
+   * taken on by the first request that needs its value, so no request waits for that queue.
+   */
+  private record Loading<V>(CompletableFuture<V> value, long epoch, AtomicBoolean taken) {
+    Loading(long epoch, boolean taken) {
+      this(new CompletableFuture<>(), epoch, new AtomicBoolean(taken));
+    }
+
+    boolean take() {
+      return taken.compareAndSet(false, true);
+    }
+  }
 
   private final Database db;
   private final StateChanges changes;
@@ -46,10 +62,12 @@ public final class StateCache<K, V> implements AutoCloseable {
   private final int max;
   private final Loader<K, V> loader;
   private final Map<K, Entry<V>> entries = new ConcurrentHashMap<>();
+  /** The read of each key under way, by a request or the background thread: at most one. */
   private final Map<K, Loading<V>> loading = new ConcurrentHashMap<>();
-  private final Set<K> refreshing = ConcurrentHashMap.newKeySet();
   private final AtomicLong loads = new AtomicLong();
   private final ExecutorService refresher;
+  private final LongSupplier nanos;
+  private final Predicate<V> keep;
 
   /**
    * A cache of at most {@code max} keys whose values {@code loader} reads, each used for at most
@@ -57,6 +75,16 @@ public final class StateCache<K, V> implements AutoCloseable {
    */
   public StateCache(Database db, StateChanges changes, String name, Duration ttl, int max,
       Loader<K, V> loader) {
+    this(db, changes, name, ttl, max, loader, System::nanoTime, v -> true);
+  }
+
+  /**
+   * A cache as above whose ages are measured on {@code nanos} (a server's clock, so that tests
+   * move it; a reading earlier than an entry's counts as expired) and that keeps only the values
+   * {@code keep} accepts (the others are read again on every miss, as by a cache of successes).
+   */
+  public StateCache(Database db, StateChanges changes, String name, Duration ttl, int max,
+      Loader<K, V> loader, LongSupplier nanos, Predicate<V> keep) {
     if (ttl.isNegative() || ttl.isZero() || max < 1) {
       throw new IllegalArgumentException("expected a positive time to live and size, got " + ttl
           + " and " + max);
@@ -66,6 +94,8 @@ public final class StateCache<K, V> implements AutoCloseable {
     this.ttlNanos = ttl.toNanos();
     this.max = max;
     this.loader = loader;
+    this.nanos = nanos;
+    this.keep = keep;
     this.refresher = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);
@@ -77,11 +107,12 @@ public final class StateCache<K, V> implements AutoCloseable {
   /** The value of {@code key}, from memory when a usable one is there, else read now. */
   public V get(K key) {
     Entry<V> e = entries.get(key);
-    if (e != null && e.epoch() == changes.epoch() && changes.cacheable()) {
-      long age = System.nanoTime() - e.loadedNanos();
-      if (age < ttlNanos) {
+    long epoch = changes.epoch();
+    if (e != null && e.epoch() == epoch && changes.cacheable()) {
+      long age = nanos.getAsLong() - e.loadedNanos();
+      if (age >= 0 && age < ttlNanos) {
         if (age >= ttlNanos / 2) {
-          refreshBehind(key);
+          refreshBehind(key, epoch);
         }
         return e.value();
       }
@@ -95,14 +126,19 @@ public final class StateCache<K, V> implements AutoCloseable {
     if (!changes.cacheable()) {
       return load(key);
     }
-    Loading<V> mine = new Loading<>(new CompletableFuture<>(), epoch);
+    Loading<V> mine = new Loading<>(epoch, true);
     Loading<V> running = loading.putIfAbsent(key, mine);
     if (running != null) {
       if (running.epoch() == epoch) {
-        return await(running.value());
+        return running.take() ? run(key, running) : await(running.value());
       }
       return load(key); // begun before a change: its value may be older than the change
     }
+    return run(key, mine);
+  }
+
+  /** Reads {@code key} for {@code mine}, whose waiters get the value or the failure. */
+  private V run(K key, Loading<V> mine) {
     try {
       V v = load(key);
       mine.value().complete(v);
@@ -128,11 +164,11 @@ public final class StateCache<K, V> implements AutoCloseable {
 
   /** Reads {@code key} and keeps the value when nothing changed meanwhile. */
   private V load(K key) {
-    long now = System.nanoTime();
+    long now = nanos.getAsLong();
     long epoch = changes.epoch();
     loads.incrementAndGet();
     V v = db.read(c -> loader.load(c, key));
-    if (changes.epoch() == epoch && changes.cacheable()) {
+    if (changes.epoch() == epoch && changes.cacheable() && keep.test(v)) {
       if (entries.size() >= max) {
         entries.clear();
       }
@@ -141,25 +177,41 @@ public final class StateCache<K, V> implements AutoCloseable {
     return v;
   }
 
-  /** Reads {@code key} again on the background thread, once at a time per key. */
-  private void refreshBehind(K key) {
-    if (!refreshing.add(key)) {
+  /**
+   * Reads {@code key} again on the background thread unless a read of it is under way; requests
+   * that find the entry expired before this read ends wait for it rather than read too (or, while
+   * it is still queued behind other keys' reads, the first of them takes it on).
+   */
+  private void refreshBehind(K key, long epoch) {
+    Loading<V> mine = new Loading<>(epoch, false);
+    if (loading.putIfAbsent(key, mine) != null) {
       return;
     }
-    try {
-      refresher.execute(() -> {
-        try {
-          load(key);
-        } catch (RuntimeException e) {
-          // the cached value answers until its time to live; after it a request reads it
-          LOG.debug("could not read {} again: {}", key, e.getMessage());
-        } finally {
-          refreshing.remove(key);
+    Runnable refresh = () -> {
+      try {
+        if (mine.take()) {
+          run(key, mine);
         }
-      });
+      } catch (RuntimeException e) {
+        // the cached value answers until its time to live; after it a request reads it
+        LOG.debug("could not read {} again: {}", key, e.getMessage());
+      }
+    };
+    try {
+      refresher.execute(refresh);
     } catch (RejectedExecutionException e) {
-      refreshing.remove(key); // closing
+      refresh.run(); // closing: a request may already wait for this read
     }
+  }
+
+  /** How many keys hold a value now, usable or not (tests). */
+  public int size() {
+    return entries.size();
+  }
+
+  /** How many reads, by requests or in the background, are under way now (tests). */
+  int readsUnderWay() {
+    return loading.size();
   }
 
   /** How many times the store was read for this cache (tests). */

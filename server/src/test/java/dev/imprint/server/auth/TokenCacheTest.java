@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * A token that authenticated is remembered by its hash for a short time: a revocation on this
  * server applies to the very next request, one on another replica within the time to live, and
  * nothing that failed is remembered. (Identities disabled, enabled and offboarded over HTTP:
- * TokenBindingTest, whose tokens are remembered when their identity changes.)
+ * TokenBindingTest, whose tokens are remembered when their identity changes. No herd of reads
+ * when a busy token ages out: TokenCacheHerdTest.)
  */
 class TokenCacheTest {
   @TempDir Path dir;

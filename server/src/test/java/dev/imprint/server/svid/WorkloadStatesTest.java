@@ -6,14 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imprint.server.store.Database;
 import dev.imprint.server.store.StateChanges;
+import dev.imprint.server.testing.ReadWaiters;
 import dev.imprint.server.testing.Stores;
 import dev.imprint.server.testing.TableLock;
 import dev.imprint.server.testing.TestServer;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,7 +87,8 @@ class WorkloadStatesTest {
           // another reader's read. (A fixed pause here let a slow reader arrive after the read,
           // find the entry already older than its 200 ms TTL, since its age counts from the
           // start of its read, and read it again: a failure by chance on a loaded machine.)
-          await(() -> lockWaiters(observer) + parked(threads) >= 16);
+          await(() -> ReadWaiters.lockWaiters(observer, "images")
+              + ReadWaiters.parked(threads) >= 16);
         }
         for (Future<Optional<WorkloadStates.State>> r : reads) {
           assertThat(r.get(30, TimeUnit.SECONDS).orElseThrow().imageLive()).isTrue();
@@ -98,27 +97,6 @@ class WorkloadStatesTest {
       } finally {
         readers.shutdownNow();
       }
-    }
-  }
-
-  /**
-   * Readers parked on another reader's read of the entry (a future), or, had each gone to the
-   * store, on the connection pool.
-   */
-  private static long parked(List<Thread> readers) {
-    return readers.stream().filter(t -> t.getState() != Thread.State.RUNNABLE
-        && java.util.Arrays.stream(t.getStackTrace()).map(StackTraceElement::getClassName)
-            .anyMatch(c -> c.equals(java.util.concurrent.CompletableFuture.class.getName())
-                || c.startsWith("com.zaxxer.hikari."))).count();
-  }
-
-  private static long lockWaiters(Connection c) {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*)"
-        + " FROM pg_locks WHERE NOT granted AND relation = 'images'::regclass")) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
     }
   }
 }
