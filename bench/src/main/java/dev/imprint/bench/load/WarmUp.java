@@ -19,9 +19,11 @@ import java.util.function.Supplier;
  * {@link #WINDOW_SECONDS} until two consecutive windows were quiet, after at least
  * {@code --warmup} seconds and at most {@code --warmup-max}. A window is quiet when the JIT
  * compilation time of the JVMs that serve and drive the row (their {@code CompilationMXBean}s)
- * grew by less than {@link #quietPercent} % of its total <em>and</em> their JIT compiler threads
- * used less than {@link #quietJitMillis} ms of CPU in it (read from {@code /proc}; where that
- * cannot be read, the compilation time's growth in ms stands for it).
+ * grew by less than {@link #quietPercent} % of its total, their JIT compiler threads used less
+ * than {@link #quietJitMillis} ms of CPU in it (read from {@code /proc}; where that cannot be
+ * read, the compilation time's growth in ms stands for it) <em>and</em> they made fewer than
+ * {@link #quietCompiles} compilations (where counted). {@link #staged} warms a server with few
+ * clients first, so that the compiler gets the cores.
  *
  * <p>The relative bound alone let rows through that still compiled: the total counts every
  * compilation since the JVM started, tens of seconds after a fresh JVM's first scenario (its own
