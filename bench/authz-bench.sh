@@ -24,9 +24,14 @@
 #      The latency target is judged on (b) (docs/performance.md says why): the verdict lists every
 #      rate and store that held p99 < 1 ms and every one that did not. With SERVER_PROCESS=1
 #      the server runs as `imprint server` in its own JVM, so its CPU time, collections and
-#      safepoints are reported apart from the clients'. Before (a), each server is driven for
-#      WARMUP seconds at least, then until its JIT is quiet (WARMUP_MAX, default 120 s, at most;
-#      see server-bench.sh). ALLOC=1 adds allocation per request by thread group; OPEN_SPIN_US
+#      safepoints are reported apart from the clients'. Before (a), each server is warmed in
+#      stages: WARMUP_CLIENTS (default 8) clients at WARMUP_RATE (default 1000) requests/s in
+#      all, authorize and the floor, for WARMUP seconds at least and then until its JIT is quiet
+#      (WARMUP_MAX, default 120 s, at most; a quiet 2-s window: see lib.sh); then WARMUP_BURST
+#      (default 2) seconds on all CLIENTS; then the few clients again until quiet. A store whose
+#      last stage did not end quiet has its rows marked "warm-up not quiet", not judged. Each
+#      row also gives the server's own p50/p99/max from its request log and the JIT's CPU time
+#      and compilations during it. ALLOC=1 adds allocation per request by thread group; OPEN_SPIN_US
 #      the open-loop senders' spin window (default 50). DRIVER=wrk measures (a) with wrk
 #      (installed on demand) instead of the Java clients; (b) stays Java's.
 #
@@ -36,6 +41,11 @@
 #
 # Writes bench/results/authz-latest.md.
 set -euo pipefail
+if [ "${1:-}" = --help ] || [ "${1:-}" = -h ]; then
+  # the comment above is the usage
+  sed -n '2,/^set -euo pipefail$/{/^#/s/^# \{0,1\}//p}' "${BASH_SOURCE[0]}"
+  exit 0
+fi
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 clients="${CLIENTS:-64}"

@@ -49,12 +49,23 @@ bench_driver_args() {
 }
 
 # The warm-up and measurement switches every LoadGenerator run takes from the environment:
-# WARMUP_MAX (cap of the warm-up that runs until the JIT is quiet, seconds), WARMUP_QUIET_PERCENT
-# and WARMUP_QUIET_JIT_MS (a quiet 2-s window: compilation time grew < that % of its total and the
-# JIT compiler threads used < that many ms of CPU), ALLOC=1 (allocated bytes per request by thread
-# group), OPEN_SPIN_US (open-loop spin window).
+# WARMUP_MAX (cap of each warm-up stage that runs until the JIT is quiet, seconds),
+# WARMUP_QUIET_PERCENT, WARMUP_QUIET_JIT_MS and WARMUP_QUIET_COMPILES (a quiet 2-s window:
+# compilation time grew < that % of its total, the JIT compiler threads used < that many ms of
+# CPU and made < that many compilations), WARMUP_CLIENTS and WARMUP_RATE (authz: the gentle
+# stages' clients and their requests/s together), WARMUP_BURST (authz: seconds of the burst on
+# every client between them; 0: none), ALLOC=1 (allocated bytes per request by thread group),
+# OPEN_SPIN_US (open-loop spin window).
 bench_load_args() {
-  echo "--warmup-max ${WARMUP_MAX:-120}${WARMUP_QUIET_PERCENT:+ --warmup-quiet-percent $WARMUP_QUIET_PERCENT}${WARMUP_QUIET_JIT_MS:+ --warmup-quiet-jit-ms $WARMUP_QUIET_JIT_MS}${ALLOC:+ --alloc}${OPEN_SPIN_US:+ --open-spin-us $OPEN_SPIN_US}"
+  local a="--warmup-max ${WARMUP_MAX:-120}"
+  a+="${WARMUP_QUIET_PERCENT:+ --warmup-quiet-percent $WARMUP_QUIET_PERCENT}"
+  a+="${WARMUP_QUIET_JIT_MS:+ --warmup-quiet-jit-ms $WARMUP_QUIET_JIT_MS}"
+  a+="${WARMUP_QUIET_COMPILES:+ --warmup-quiet-compiles $WARMUP_QUIET_COMPILES}"
+  a+="${WARMUP_CLIENTS:+ --warmup-clients $WARMUP_CLIENTS}"
+  a+="${WARMUP_RATE:+ --warmup-rate $WARMUP_RATE}"
+  a+="${WARMUP_BURST:+ --warmup-burst $WARMUP_BURST}"
+  a+="${ALLOC:+ --alloc}${OPEN_SPIN_US:+ --open-spin-us $OPEN_SPIN_US}"
+  echo "$a"
 }
 
 # The JVM flags `./imprint server` gives a server on a machine with room for them (see the

@@ -16,8 +16,9 @@
 # SERVER_PROCESS=1 runs it as `imprint server` in its own JVM, and SERVER_JAVA_OPTS adds JVM
 # options to that one. Every row's warm-up lasts WARMUP seconds at least and then goes on until
 # two consecutive 2-s windows were quiet: the server JVM's JIT compilation time grew < 1 %
-# (WARMUP_QUIET_PERCENT) of its total and its JIT compiler threads used < 50 ms of CPU
-# (WARMUP_QUIET_JIT_MS), WARMUP_MAX seconds at most (default 120); each warm-up's windows are
+# (WARMUP_QUIET_PERCENT) of its total, its JIT compiler threads used < 50 ms of CPU
+# (WARMUP_QUIET_JIT_MS) and made < 10 compilations (WARMUP_QUIET_COMPILES), WARMUP_MAX seconds
+# at most (default 120); each warm-up's windows are
 # listed after the tables. ALLOC=1 adds allocated bytes per request by thread group. DRIVER=wrk
 # drives the closed-loop rows with wrk (installed on demand from Debian's packages) instead of
 # Java clients.
@@ -25,6 +26,11 @@
 # Extra arguments go to dev.imprint.bench.load.LoadGenerator. Prints Markdown tables and writes
 # them, with the machine and the command, to bench/results/server-latest.md.
 set -euo pipefail
+if [ "${1:-}" = --help ] || [ "${1:-}" = -h ]; then
+  # the comment above is the usage
+  sed -n '2,/^set -euo pipefail$/{/^#/s/^# \{0,1\}//p}' "${BASH_SOURCE[0]}"
+  exit 0
+fi
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 clients="${CLIENTS:-16}"

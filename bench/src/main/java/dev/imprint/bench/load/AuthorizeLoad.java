@@ -46,22 +46,43 @@ final class AuthorizeLoad {
    * sent more than 1 ms after their due time because the previous answer on their connection
    * had not come (the server's delay); {@code latenessNanos} (sorted) the driver's own delay in
    * sending, for the sends it could time (the threads: those that waited for their time).
+   * {@code warm}: the server's warm-up before the row ended with a quiet JIT (a row after one
+   * that did not is not judged); {@code jit}: the JIT's work during the row (null: not read);
+   * {@code serverTimes}: the server's own durations of the row's requests, from its request
+   * log (null: no log).
    */
   record OpenResult(String scenario, String store, String driver, int clients,
       double offeredPerSecond, long requests, long errors, long behind, long[] latenessNanos,
       double seconds, long[] latenciesNanos, Usage gc, long clientAllocated,
-      long clientCpuNanos) {
+      long clientCpuNanos, boolean warm, WarmUp.RowJit jit, ServerTimes.Stats serverTimes) {
+    /** A row after a quiet warm-up, without the JIT's work or the server's times. */
+    OpenResult(String scenario, String store, String driver, int clients,
+        double offeredPerSecond, long requests, long errors, long behind, long[] latenessNanos,
+        double seconds, long[] latenciesNanos, Usage gc, long clientAllocated,
+        long clientCpuNanos) {
+      this(scenario, store, driver, clients, offeredPerSecond, requests, errors, behind,
+          latenessNanos, seconds, latenciesNanos, gc, clientAllocated, clientCpuNanos, true,
+          null, null);
+    }
+
+    /** This row after the warm-up {@code warm}, with the JIT's work and the server's times. */
+    OpenResult with(boolean warm, WarmUp.RowJit jit, ServerTimes.Stats serverTimes) {
+      return new OpenResult(scenario, store, driver, clients, offeredPerSecond, requests, errors,
+          behind, latenessNanos, seconds, latenciesNanos, gc, clientAllocated, clientCpuNanos,
+          warm, jit, serverTimes);
+    }
+
     String row() {
       return String.format(Locale.ROOT, "| %s | %s | %s | %d | %.0f | %.0f | %d | %.2f | %.2f"
-          + " | %.2f | %.2f | %d | %d | %.3f / %.2f | %.1f | %.2f | %s | %s |",
+          + " | %.2f | %.2f | %s | %d | %d | %.3f / %.2f | %.1f | %.2f | %s | %s | %s | %s |",
           scenario, store, driver, clients, offeredPerSecond, achievedPerSecond(), requests,
           LoadGenerator.percentile(latenciesNanos, 50), p99(),
           LoadGenerator.percentile(latenciesNanos, 99.9),
-          LoadGenerator.percentile(latenciesNanos, 100), errors, behind, lateP99(),
-          LoadGenerator.percentile(latenessNanos, 100),
+          LoadGenerator.percentile(latenciesNanos, 100), ServerTimes.cell(serverTimes), errors,
+          behind, lateP99(), LoadGenerator.percentile(latenessNanos, 100),
           clientCpuNanos / 1e3 / Math.max(1, requests),
           clientAllocated / 1024.0 / Math.max(1, requests), gc == null ? "-" : gcCell(),
-          offeredOnTime() ? "yes" : "no");
+          jit == null ? "-" : jit.cell(), offeredOnTime() ? "yes" : "no", warm ? "yes" : "no");
     }
 
     double achievedPerSecond() {
@@ -92,12 +113,19 @@ final class AuthorizeLoad {
     }
 
     /**
-     * Whether the row can be judged: the driver offered the rate on time, or it offered the
-     * whole rate and the p99 held the target even so. Latency runs from each request's scheduled
-     * time, so the driver's own lateness can only add to it: a p99 under the target with a late
-     * driver is a held target, while a p99 over it with a late driver may be the driver's.
+     * Whether the row can be judged: the server's warm-up ended quiet, and the driver offered
+     * the rate on time, or it offered the whole rate and the p99 held the target even so.
+     * Latency runs from each request's scheduled time, so the driver's own lateness can only add
+     * to it: a p99 under the target with a late driver is a held target, while a p99 over it
+     * with a late driver may be the driver's. A row after a warm-up that ended with the JIT still
+     * busy measured code being compiled, and so did the saturation its rate came from.
      */
     boolean judged() {
+      return warm && driverJudged();
+    }
+
+    /** {@link #judged} as far as the driver goes. */
+    private boolean driverJudged() {
       return offeredOnTime() || offered() && errors == 0 && latenciesNanos.length > 0
           && p99() < TARGET_P99_MS;
     }
@@ -126,7 +154,13 @@ final class AuthorizeLoad {
    * share of it, and (b)'s curve for authorize and for the floor at the same offered rates.
    */
   record Report(LoadGenerator.Result saturation, String saturationRow, Usage usage,
-      double allocatedKib, List<OpenResult> authorize, List<OpenResult> floor) {
+      double allocatedKib, List<OpenResult> authorize, List<OpenResult> floor,
+      String saturationLine) {
+    Report(LoadGenerator.Result saturation, String saturationRow, Usage usage,
+        double allocatedKib, List<OpenResult> authorize, List<OpenResult> floor) {
+      this(saturation, saturationRow, usage, allocatedKib, authorize, floor, null);
+    }
+
     /** The CPU and pause lines (standard error, like the other scenarios'). */
     String cpuLine() {
       String what = "authorize " + saturation.store() + " " + saturation.clients() + " clients";
@@ -147,19 +181,21 @@ final class AuthorizeLoad {
     private String held(List<OpenResult> curve) {
       StringBuilder yes = new StringBuilder();
       StringBuilder no = new StringBuilder();
-      StringBuilder unjudged = new StringBuilder();
+      StringBuilder late = new StringBuilder();
+      StringBuilder cold = new StringBuilder();
       for (OpenResult o : curve) {
-        StringBuilder to = !o.judged() ? unjudged : o.meetsTarget() ? yes : no;
+        StringBuilder to = !o.warm() ? cold : !o.judged() ? late : o.meetsTarget() ? yes : no;
         to.append(to.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT,
             "%.0f req/s (%.0f %%, p99 %.2f ms%s)", o.offeredPerSecond(),
             100 * o.offeredPerSecond() / saturation.perSecond(), o.p99(),
-            o.judged() ? o.errors() > 0 ? ", " + o.errors() + " errors" : ""
+            o.judged() || !o.warm() ? o.errors() > 0 ? ", " + o.errors() + " errors" : ""
                 : String.format(Locale.ROOT, "; achieved %.0f req/s, driver late p99 %.3f ms",
                     o.achievedPerSecond(), o.lateP99())));
       }
       return "held at " + (yes.length() == 0 ? "none" : yes) + "; missed at "
-          + (no.length() == 0 ? "none" : no) + (unjudged.length() == 0 ? ""
-              : "; driver could not offer the rate at " + unjudged)
+          + (no.length() == 0 ? "none" : no) + (late.length() == 0 ? ""
+              : "; driver could not offer the rate at " + late) + (cold.length() == 0 ? ""
+              : "; not judged, warm-up not quiet, at " + cold)
           + " (offered rate, % of authorize's saturation)";
     }
   }
@@ -187,11 +223,12 @@ final class AuthorizeLoad {
   /** The header of the (b) table. */
   static String openHeader() {
     return "| scenario | store | driver | clients | offered req/s | achieved req/s | requests |"
-        + " p50 ms | p99 ms | p99.9 ms | max ms | errors | sent > 1 ms behind (connection still"
-        + " waiting for its previous answer) | driver late p99 / max ms | client CPU us per"
-        + " request | client KiB allocated per request | GC collections / ms during the row"
-        + " | rate offered on time |\n"
-        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+        + " p50 ms | p99 ms | p99.9 ms | max ms | server p50 / p99 / max ms (request log) |"
+        + " errors | sent > 1 ms behind (connection still waiting for its previous answer) |"
+        + " driver late p99 / max ms | client CPU us per request | client KiB allocated per"
+        + " request | GC collections / ms during the row | JIT compiler threads' CPU ms /"
+        + " compilations during the row | rate offered on time | warm-up quiet |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
   }
 
   /**
@@ -214,14 +251,23 @@ final class AuthorizeLoad {
       LoadGenerator.Op op = (client, i) -> http.send(client,
           scenario.request(target, client, i)) == scenario.expectedStatus();
       LoadGenerator.Op floor = (client, i) -> http.send(client, floorRequest) == 304;
-      // each window: authorize, then the floor for half as long, until the server's JIT is quiet
-      WarmUp.run("authorize " + store + " " + clients + " clients",
-          () -> WarmUp.jit(server), warmup, s -> {
+      // each window: authorize, then the floor for half as long; few clients at a modest rate
+      // until the server's JIT is quiet, all of them briefly, then few again until quiet
+      int few = Math.min(clients, WarmUp.clients);
+      LoadGenerator.Op gentleOp = WarmUp.paced(op, few, WarmUp.rate);
+      LoadGenerator.Op gentleFloor = WarmUp.paced(floor, few, WarmUp.rate);
+      boolean warm = WarmUp.staged("authorize " + store, () -> WarmUp.jit(server), warmup,
+          s -> {
+            LoadGenerator.drive(scenario.name(), few, s, gentleOp);
+            LoadGenerator.drive(scenario.name(), few, Math.max(1, s / 2), gentleFloor);
+          }, s -> {
             LoadGenerator.drive(scenario.name(), clients, s, op);
             LoadGenerator.drive(scenario.name(), clients, Math.max(1, s / 2), floor);
-          });
+          }).quiet();
       BatchSizes before = server.writeBatchSizes();
       Usage.Mark mark = Usage.mark(server);
+      WarmUp.RowJit.Mark jit0 = WarmUp.RowJit.mark(server);
+      ServerTimes.Mark log0 = ServerTimes.mark(server);
       long allocated0 = allocatedBytes();
       LoadGenerator.Result closed;
       Wrk.Run w = null;
@@ -235,6 +281,9 @@ final class AuthorizeLoad {
       }
       long allocated = allocatedBytes() - allocated0;
       Usage usage = mark.until(server, ThreadCpu.clientOf(scenario.name()));
+      WarmUp.RowJit jitA = jit0.until(server);
+      ServerTimes.Stats timesA = ServerTimes.read(log0, "POST", ROUTE,
+          closed.requests() + closed.errors(), ServerTimes.WAIT_NANOS);
       BatchSizes batches = before == null ? null : server.writeBatchSizes().since(before);
       LoadGenerator.Result a = new LoadGenerator.Result(scenario.name(), store, clients,
           closed.requests(), closed.errors(), closed.seconds(), closed.latenciesNanos(),
@@ -251,8 +300,10 @@ final class AuthorizeLoad {
       }
       if (openDriver.equals("threads")) {
         for (double offered : rates) {
-          floorCurve.add(openLoop(FLOOR, store, clients, offered, seconds, floor, server));
-          curve.add(openLoop(scenario.name(), store, clients, offered, seconds, op, server));
+          floorCurve.add(measured(server, warm, FLOOR_ROUTE, () -> openLoop(FLOOR, store,
+              clients, offered, seconds, floor, server)));
+          curve.add(measured(server, warm, ROUTE, () -> openLoop(scenario.name(), store,
+              clients, offered, seconds, op, server)));
         }
       } else {
         byte[][] decisions = new byte[AuthorizeScenario.GRANTS][];
@@ -272,22 +323,49 @@ final class AuthorizeLoad {
             d.run(decisions, scenario.expectedStatus(), top, warmCount, spinNanos);
           }
           for (double offered : rates) {
-            floorCurve.add(nioLoop(FLOOR, store, d, at, clients, floors, 304, offered, seconds,
-                server));
-            curve.add(nioLoop(scenario.name(), store, d, at, clients, decisions,
-                scenario.expectedStatus(), offered, seconds, server));
+            floorCurve.add(measured(server, warm, FLOOR_ROUTE, () -> nioLoop(FLOOR, store, d,
+                at, clients, floors, 304, offered, seconds, server)));
+            curve.add(measured(server, warm, ROUTE, () -> nioLoop(scenario.name(), store, d, at,
+                clients, decisions, scenario.expectedStatus(), offered, seconds, server)));
           }
         }
       }
       // in a separate server, allocation is not visible from here (the clients' own is not it)
       return new Report(a, row, usage, server.separate() ? Double.NaN
-          : allocated / 1024.0 / Math.max(1, a.requests()), curve, floorCurve);
+          : allocated / 1024.0 / Math.max(1, a.requests()), curve, floorCurve,
+          String.format(Locale.ROOT, "(a) %s, %d clients: server p50 / p99 / max ms (request"
+              + " log) %s; JIT compiler threads' CPU ms / compilations during (a) %s; warm-up"
+              + " quiet: %s", store, clients, ServerTimes.cell(timesA), jitA.cell(),
+              warm ? "yes" : "no"));
     } finally {
       if (closer != null) {
         closer.close();
       }
       LoadGenerator.deleteTree(dir);
     }
+  }
+
+  /** The route of authorize's and of the floor's request log lines. */
+  static final String ROUTE = "/v1/authorize";
+  static final String FLOOR_ROUTE = "/v1/grants";
+
+  /** One measured row. */
+  private interface Row {
+    OpenResult run() throws IOException, InterruptedException;
+  }
+
+  /**
+   * {@code row} on {@code server} after a warm-up that ended quiet or not ({@code warm}), with
+   * the JIT's work during it and the server's durations of its {@code route} requests.
+   */
+  private static OpenResult measured(BenchServer server, boolean warm, String route, Row row)
+      throws IOException, InterruptedException {
+    WarmUp.RowJit.Mark jit = WarmUp.RowJit.mark(server);
+    ServerTimes.Mark log = ServerTimes.mark(server);
+    OpenResult r = row.run();
+    WarmUp.RowJit during = jit.until(server);
+    return r.with(warm, during, ServerTimes.read(log, route.equals(ROUTE) ? "POST" : "GET",
+        route, r.requests() + r.errors(), ServerTimes.WAIT_NANOS));
   }
 
   /** Prints (b) for {@code reports}: both curves of every server, and each one's verdict. */
@@ -312,6 +390,9 @@ final class AuthorizeLoad {
     }
     System.out.println();
     reports.forEach(r -> System.out.println(r.verdict()));
+    System.out.println();
+    reports.stream().filter(r -> r.saturationLine() != null)
+        .forEach(r -> System.out.println(r.saturationLine()));
   }
 
   /**

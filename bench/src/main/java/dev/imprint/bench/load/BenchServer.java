@@ -71,6 +71,18 @@ interface BenchServer extends AutoCloseable {
   long jitCpuMillis();
 
   /**
+   * The compilations the server JVM's JIT has made so far ({@link WarmUp#totalCompiles}); -1
+   * where they cannot be read.
+   */
+  long compiles();
+
+  /**
+   * The file the server's request log lines go to, one INFO line per request with its duration
+   * ({@link ServerTimes} reads a row's lines from it); null when it does not log requests.
+   */
+  Path requestLog();
+
+  /**
    * The server JVM's thread bean (per-thread CPU time and allocation): this JVM's when the server
    * shares it, a JMX proxy of the server's otherwise; null when that is not reachable.
    */
@@ -206,6 +218,16 @@ interface BenchServer extends AutoCloseable {
     }
 
     @Override
+    public long compiles() {
+      return WarmUp.totalCompiles(ProcessHandle.current().pid());
+    }
+
+    @Override
+    public Path requestLog() {
+      return LoadGenerator.serverLog;
+    }
+
+    @Override
     public com.sun.management.ThreadMXBean threads() {
       return ThreadCpu.local();
     }
@@ -232,16 +254,19 @@ interface BenchServer extends AutoCloseable {
     private final String url;
     private final String admin;
     private final Path gcLog;
+    /** Its standard error: its log, with a line per request. */
+    private final Path log;
     /** The bench's JMX connection to the server JVM (null if the attach failed). */
     private final JMXConnector jmx;
     private final java.lang.management.CompilationMXBean compilation;
     private final com.sun.management.ThreadMXBean threads;
 
-    private Separate(Process process, String url, String admin, Path gcLog) {
+    private Separate(Process process, String url, String admin, Path gcLog, Path log) {
       this.process = process;
       this.url = url;
       this.admin = admin;
       this.gcLog = gcLog;
+      this.log = log;
       this.jmx = connect(process.pid());
       java.lang.management.CompilationMXBean c = null;
       com.sun.management.ThreadMXBean t = null;
@@ -308,7 +333,8 @@ interface BenchServer extends AutoCloseable {
           String console = Files.readString(out);
           Matcher ready = READY.matcher(console);
           if (ready.find()) {
-            return new Separate(p, ready.group(1), adminTokenIn(console), gcLog);
+            return new Separate(p, ready.group(1), adminTokenIn(console), gcLog,
+                logs.resolve("server.log"));
           }
           if (!p.isAlive() || System.nanoTime() > deadline) {
             throw new IllegalStateException("imprint server did not become ready ("
@@ -371,6 +397,16 @@ interface BenchServer extends AutoCloseable {
     @Override
     public long jitCpuMillis() {
       return WarmUp.jitCpuMillis(process.pid());
+    }
+
+    @Override
+    public long compiles() {
+      return WarmUp.totalCompiles(process.pid());
+    }
+
+    @Override
+    public Path requestLog() {
+      return log;
     }
 
     @Override

@@ -28,7 +28,8 @@ import java.util.Locale;
  *     [--runs 3] [--no-input-limits] [--open-fraction 0.5] [--open-rate N]
  *     [--http-client apache|apache-async|jetty|jdk] [--server-log temp|none|FILE] [--open]
  *     [--ceilings] [--server-process] [--driver java|wrk] [--warmup-max 120]
- *     [--warmup-quiet-percent 1] [--warmup-quiet-jit-ms 50] [--alloc] [--open-spin-us 50]
+ *     [--warmup-quiet-percent 1] [--warmup-quiet-jit-ms 50] [--warmup-quiet-compiles 10]
+ *     [--warmup-clients 8] [--warmup-rate 1000] [--warmup-burst 2] [--alloc] [--open-spin-us 50]
  *     [--open-driver nio|threads] [--open-driver-process]
  * </pre>
  *
@@ -37,7 +38,10 @@ import java.util.Locale;
  * compilation time grew by less than {@code --warmup-quiet-percent} of its total and the JIT
  * compiler threads used less than {@code --warmup-quiet-jit-ms} of CPU), at most
  * {@code --warmup-max} seconds; every warm-up's windows are printed on one line after the
- * tables.
+ * tables. {@code authz} warms up in stages ({@link WarmUp#staged}): {@code --warmup-clients}
+ * clients at {@code --warmup-rate} requests a second until the JIT is quiet, a burst of
+ * {@code --warmup-burst} seconds on every client, then the few clients again until quiet; a
+ * quiet window also made fewer than {@code --warmup-quiet-compiles} compilations.
  * {@code --alloc} adds, beside the CPU lines, the bytes each thread group allocated per request.
  *
  * <p>{@code --server-process} starts each run's server as {@code imprint server} in a JVM of its
@@ -191,6 +195,10 @@ public final class LoadGenerator {
         case "--warmup-max" -> WarmUp.maxSeconds = Integer.parseInt(args[++i]);
         case "--warmup-quiet-percent" -> WarmUp.quietPercent = Double.parseDouble(args[++i]);
         case "--warmup-quiet-jit-ms" -> WarmUp.quietJitMillis = Long.parseLong(args[++i]);
+        case "--warmup-quiet-compiles" -> WarmUp.quietCompiles = Long.parseLong(args[++i]);
+        case "--warmup-clients" -> WarmUp.clients = positive(args[i], args[++i]);
+        case "--warmup-rate" -> WarmUp.rate = positive(args[i], args[++i]);
+        case "--warmup-burst" -> WarmUp.burstSeconds = Integer.parseInt(args[++i]);
         case "--alloc" -> ThreadCpu.allocation = true;
         case "--open-driver-process" -> AuthorizeLoad.openDriverProcess = true;
         case "--open-driver" ->
@@ -360,6 +368,27 @@ public final class LoadGenerator {
     lines.forEach(l -> out.println("- " + l));
   }
 
+  /** {@code value} of {@code option}, a whole number of at least 1. */
+  static int positive(String option, String value) {
+    int n;
+    try {
+      n = Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      n = 0;
+    }
+    if (n < 1) {
+      throw new IllegalArgumentException("expected " + option + " to be a whole number of at"
+          + " least 1, got " + value);
+    }
+    return n;
+  }
+
+  /**
+   * The file the in-process servers' log goes to ({@code --server-log}), null with {@code none}:
+   * {@link ServerTimes} reads each row's request lines from it.
+   */
+  static Path serverLog;
+
   /**
    * The servers log as {@code imprint server} does (text, INFO, one line per request), into
    * {@code where}: a file, {@code temp} (a temporary file, deleted at exit) or {@code none}
@@ -378,6 +407,7 @@ public final class LoadGenerator {
     }
     ImprintServer.configureLogging(ServerConfig.LogFormat.TEXT,
         new java.io.FileOutputStream(file.toFile(), true));
+    serverLog = file;
     System.err.println("server log: " + file);
   }
 

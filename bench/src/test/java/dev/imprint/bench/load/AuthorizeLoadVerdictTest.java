@@ -85,6 +85,35 @@ class AuthorizeLoadVerdictTest {
   }
 
   @Test
+  void aRowAfterAWarmUpThatWasNotQuietIsNeitherHeldNorMissed() {
+    // the JIT was still compiling when the warm-up stopped at its cap: the saturation and every
+    // rate taken from it measured code being compiled
+    String v = report(List.of(row("authorize", 100, 0.5, 0).with(false, null, null),
+        row("authorize", 250, 3.0, 0).with(false, null, null),
+        row("authorize", 500, 0.7, 0).with(true, null, null)), List.of()).verdict();
+    assertThat(v).contains("held at 500 req/s (50 %, p99 0.70 ms); missed at none; not judged,"
+        + " warm-up not quiet, at 100 req/s (10 %, p99 0.50 ms), 250 req/s (25 %, p99 3.00"
+        + " ms)").doesNotContain("driver could not");
+    assertThat(row("authorize", 100, 0.5, 0).with(false, null, null).judged()).isFalse();
+  }
+
+  @Test
+  void eachRowSaysWhetherItsWarmUpEndedQuietAndTheServersOwnTimes() {
+    long[] server = {100_000, 200_000, 300_000, 2_000_000};
+    AuthorizeLoad.OpenResult r = row("authorize", 100, 0.5, 0).with(false,
+        new WarmUp.RowJit(new WarmUp.WindowWork(3, 0.01, 20, 4), null),
+        new ServerTimes.Stats(4, 4, server));
+    String[] cells = r.row().split("\\|", -1);
+    String[] header = AuthorizeLoad.openHeader().lines().findFirst().orElseThrow()
+        .split("\\|", -1);
+    assertThat(cells).hasSameSizeAs(header);
+    assertThat(cells[cells.length - 2].trim()).isEqualTo("no");
+    assertThat(header[12]).contains("server p50 / p99 / max");
+    assertThat(cells[12].trim()).isEqualTo("0.2 / 2.0 / 2.0");
+    assertThat(cells[cells.length - 4].trim()).isEqualTo("20 ms / 4");
+  }
+
+  @Test
   void aRateTheServerHeldBackIsAMissNotTheDrivers() {
     // requests waited for a free connection: the server was slower than the rate
     String v = report(List.of(row("authorize", 500, 40, 0, 0.9, 300, 0.01)), List.of())

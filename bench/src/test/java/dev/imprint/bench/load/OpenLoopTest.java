@@ -33,7 +33,7 @@ class OpenLoopTest {
           .isNotNegative();
       assertThat(r.clientAllocated()).as("bytes the senders allocated in the row")
           .isLessThan(400L * 16);
-      assertThat(r.row().split("\\|", -1)).as(r.row()).hasSize(20);
+      assertThat(r.row().split("\\|", -1)).as(r.row()).hasSize(23);
     }
   }
 }

@@ -23,6 +23,8 @@ class WarmUpTest {
     WarmUp.maxSeconds = 120;
     WarmUp.quietPercent = 1.0;
     WarmUp.quietJitMillis = 50;
+    WarmUp.quietCompiles = 10;
+    WarmUp.burstSeconds = 2;
     WarmUp.takeLines();
   }
 
@@ -141,6 +143,133 @@ class WarmUpTest {
     assertThat(lines).hasSize(2);
     assertThat(lines.get(0)).contains("+10 ms 0.10 % cpu ? q, +10 ms 0.10 % cpu ? q");
     assertThat(WarmUp.takeLines()).isEmpty();
+  }
+
+  /** Readings from triples: compilation ms, JIT threads' CPU ms, compilations. */
+  private static WarmUp.Reading[] triples(long... v) {
+    WarmUp.Reading[] r = new WarmUp.Reading[v.length / 3];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = new WarmUp.Reading(v[3 * i], v[3 * i + 1], v[3 * i + 2]);
+    }
+    return r;
+  }
+
+  @Test
+  void aWindowOfManySmallCompilationsIsNotQuiet() throws Exception {
+    // 10 ms of compiler CPU per window, but 40 compilations, then 40, then 3 and 2
+    WarmUp.Result r = run(2, triples(30_000, 20_000, 1000, 30_005, 20_010, 1040, 30_010, 20_020,
+        1080, 30_012, 20_030, 1083, 30_014, 20_040, 1085));
+    assertThat(r.windows()).hasSize(4);
+    assertThat(r.windows().subList(0, 2)).noneMatch(WarmUp.WindowWork::quiet);
+    assertThat(r.line("x")).contains("cpu 10 comp 40,").contains("cpu 10 comp 2 q")
+        .contains("< 10 compilations");
+  }
+
+  /** A staged warm-up whose stages' windows read {@code readings} in turn. */
+  private WarmUp.Staged staged(List<String> stages, WarmUp.Reading... readings)
+      throws Exception {
+    int[] next = {0};
+    return WarmUp.staged("test", () -> readings[Math.min(next[0]++, readings.length - 1)], 2,
+        s -> {
+          stages.add("gentle");
+          clock.addAndGet(s * 1_000_000_000L);
+        }, s -> {
+          stages.add("burst");
+          clock.addAndGet(s * 1_000_000_000L);
+        }, clock::get);
+  }
+
+  @Test
+  void gentleUntilQuietThenABurstThenGentleUntilQuietAgain() throws Exception {
+    WarmUp.burstSeconds = 4;
+    List<String> stages = new ArrayList<>();
+    // gentle: busy, quiet, quiet; burst: 2 windows that compile; gentle: busy, quiet, quiet
+    // (each stage reads the JIT once before its first window)
+    WarmUp.Staged w = staged(stages, triples(1000, 100, 10, 2000, 900, 300, 2001, 910, 302,
+        2002, 920, 304, 2400, 1300, 400, 2600, 1500, 450, 2700, 1600, 470, 2700, 1600, 470,
+        2900, 1800, 520, 2901, 1810, 521, 2902, 1820, 522));
+    assertThat(stages).containsExactly("gentle", "gentle", "gentle", "burst", "burst", "gentle",
+        "gentle", "gentle");
+    assertThat(w.stages()).hasSize(3);
+    assertThat(w.stages().get(1).windows()).hasSize(2);
+    assertThat(w.quiet()).isTrue();
+    List<String> lines = WarmUp.takeLines();
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0)).contains("test, 8 clients at 1000 req/s");
+    assertThat(lines.get(1)).contains("test, burst").contains("a burst of fixed length")
+        .doesNotContain("NOT quiet");
+    assertThat(lines.get(2)).contains("after the burst").doesNotContain("NOT quiet");
+  }
+
+  @Test
+  void aStagedWarmUpIsQuietOnlyIfItsLastStageEndedQuiet() throws Exception {
+    WarmUp.maxSeconds = 6;
+    List<String> stages = new ArrayList<>();
+    // quiet at once in the first stage; after the burst it compiles 50 a window to the cap
+    long[] v = new long[3 * 12];
+    for (int i = 0; i < 12; i++) {
+      boolean busy = i >= 3;
+      v[3 * i] = 1000 + (busy ? 40L * i : 0);
+      v[3 * i + 1] = 100 + (busy ? 20L * i : 0);
+      v[3 * i + 2] = 10 + (busy ? 50L * i : 0);
+    }
+    WarmUp.Staged w = staged(stages, triples(v));
+    assertThat(w.stages().get(0).quiet()).isTrue();
+    assertThat(w.stages().get(2).quiet()).isFalse();
+    assertThat(w.quiet()).isFalse();
+    assertThat(WarmUp.takeLines().get(2)).contains("NOT quiet");
+  }
+
+  @Test
+  void withoutABurstOneGentleStage() throws Exception {
+    WarmUp.burstSeconds = 0;
+    List<String> stages = new ArrayList<>();
+    WarmUp.Staged w = staged(stages, triples(1000, 100, 10));
+    assertThat(stages).containsOnly("gentle").hasSize(2);
+    assertThat(w.quiet()).isTrue();
+    assertThat(WarmUp.staged("none", () -> null, 0, s -> { }, s -> { }).quiet()).isFalse();
+  }
+
+  /**
+   * A performance data file in {@code order} with long counters {@code names} of
+   * {@code values}, laid out as HotSpot lays it out: a 32-byte prologue, then entries of a
+   * 20-byte head, the name (NUL-ended, padded) and the value.
+   */
+  private static java.nio.ByteBuffer perfData(java.nio.ByteOrder order, String[] names,
+      long[] values) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1024);
+    b.putInt(0, 0xcafec0c0).put(4, (byte) (order == java.nio.ByteOrder.LITTLE_ENDIAN ? 1 : 0))
+        .put(5, (byte) 2);
+    b.order(order).putInt(24, 32).putInt(28, names.length);
+    int entry = 32;
+    for (int i = 0; i < names.length; i++) {
+      byte[] name = names[i].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      int valueAt = 20 + (name.length + 1 + 7) / 8 * 8;
+      b.putInt(entry, valueAt + 8).putInt(entry + 4, 20).putInt(entry + 8, 0)
+          .put(entry + 12, (byte) 'J').putInt(entry + 16, valueAt);
+      b.put(entry + 20, name).putLong(entry + valueAt, values[i]);
+      entry += valueAt + 8;
+    }
+    return b;
+  }
+
+  @Test
+  void theCompilationCountComesFromTheJvmsPerformanceData() {
+    String[] names = {"sun.ci.totalCompilesX", "java.ci.totalTime", "sun.ci.totalCompiles"};
+    long[] values = {1, 123, 4567};
+    for (java.nio.ByteOrder order : List.of(java.nio.ByteOrder.LITTLE_ENDIAN,
+        java.nio.ByteOrder.BIG_ENDIAN)) {
+      assertThat(WarmUp.perfCounter(perfData(order, names, values), "sun.ci.totalCompiles"))
+          .as(order.toString()).isEqualTo(4567);
+      assertThat(WarmUp.perfCounter(perfData(order, names, values), "sun.ci.total"))
+          .isEqualTo(-1);
+    }
+    java.nio.ByteBuffer notPerfData = java.nio.ByteBuffer.allocate(64);
+    assertThat(WarmUp.perfCounter(notPerfData, "sun.ci.totalCompiles")).isEqualTo(-1);
+    // this JVM has compiled something by now, and its own file says so
+    assertThat(WarmUp.totalCompiles(ProcessHandle.current().pid())).isPositive();
+    assertThat(WarmUp.thisJvm().compiles()).isPositive();
+    assertThat(WarmUp.totalCompiles(-5)).isEqualTo(-1);
   }
 
   @Test
