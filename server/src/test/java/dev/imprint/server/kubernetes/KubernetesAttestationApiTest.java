@@ -145,6 +145,10 @@ class KubernetesAttestationApiTest {
       assertThat(KubeEstate.audited(s, "attestation.accepted")).singleElement().satisfies(e ->
           assertThat(e.toString()).doesNotContain(issued.at("/session/token").asText())
               .doesNotContain(issued.at("/jwt_svid/token").asText()));
+      s.server().svids().flushIssuanceLog(); // last seen is written with the issuance batch
+      assertThat(ok(s.send("GET", "/v1/identities/" + dev.imprint.server.identity.IdentityService
+          .idOf(API), s.adminToken(), null), 200).get("lastSeenAt").isNull())
+          .as("the attestation sets the identity's last-seen time").isFalse();
 
       ok(s.send("POST", "/v1/images/" + D_PROXY + "/retire", s.adminToken(),
           "{\"reason\":\"CVE-2026-1234\"}"), 200);
