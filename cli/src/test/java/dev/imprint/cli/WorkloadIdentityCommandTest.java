@@ -160,8 +160,8 @@ class WorkloadIdentityCommandTest {
       byte[] body = ex.getRequestBody().readAllBytes();
       if (ex.getRequestURI().getPath().equals("/v1/svid/renew")
           && renewals.incrementAndGet() == 1) {
-        answer(ex, 503, "{\"code\":\"store.unavailable\",\"detail\":\"the store is"
-            + " unavailable\"}".getBytes(StandardCharsets.UTF_8));
+        answer(ex, 503, ("{\"code\":\"store.unavailable\",\"detail\":\"the store is"
+            + " unavailable\"}").getBytes(StandardCharsets.UTF_8));
         return;
       }
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url()
