@@ -202,6 +202,7 @@ final class DemoChain {
     JsonNode rejected = admin.post("/v1/images/" + article + "/reject",
         Map.of("reason", "bakes DB_PASS (IMP-DOCKER-005)"));
     say(rejected.path("status").asText() + ": no workload of it can ever get a credential");
+    refusedJoinToken(pipeline, article, "the article's rejected image");
     return new Images(rebuilt, article);
   }
 
@@ -305,10 +306,15 @@ final class DemoChain {
     }
     say(refused.path("decision").asText() + ": " + refused.path("reason").asText()
         + " (the grant's imageApproved condition no longer holds)");
-    command("./imprint join-token create --image " + rebuilt + " --identity " + orders());
+    refusedJoinToken(w.pipeline(), rebuilt, "the retired image");
+  }
+
+  /** Asks for a join token for {@code digest}, which the server must refuse. */
+  private void refusedJoinToken(ApiClient pipeline, String digest, String what) {
+    command("./imprint join-token create --image " + digest + " --identity " + orders());
     try {
-      w.pipeline().post("/v1/join-tokens", Map.of("image", rebuilt, "identity", orders()));
-      throw new DemoFailure("a join token was issued for the retired image " + rebuilt);
+      pipeline.post("/v1/join-tokens", Map.of("image", digest, "identity", orders()));
+      throw new DemoFailure("a join token was issued for " + what + " " + digest);
     } catch (RemoteException e) {
       say("refused (exit 3): " + e.code() + ": " + e.getMessage());
     }

@@ -227,7 +227,8 @@ final class PinCommand implements Callable<Integer> {
 
   /**
    * Replaces each reference's characters and nothing else, then swaps the file in atomically
-   * with its permissions kept.
+   * with its permissions kept. A path named through a symbolic link rewrites the file the link
+   * points to and leaves the link a link.
    */
   private static void write(Scanned f, List<Outcome> changes) throws IOException {
     StringBuilder sb = new StringBuilder(f.text());
@@ -236,8 +237,8 @@ final class PinCommand implements Callable<Integer> {
     for (Outcome o : backwards) {
       sb.replace(o.ref().start(), o.ref().end(), o.ref().text() + "@" + o.digest());
     }
-    Path target = f.path();
-    Path dir = target.toAbsolutePath().getParent();
+    Path target = f.path().toRealPath();
+    Path dir = target.getParent();
     Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".imprint-pin");
     try {
       Files.writeString(tmp, sb, StandardCharsets.UTF_8);

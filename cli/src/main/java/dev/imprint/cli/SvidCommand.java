@@ -58,7 +58,8 @@ final class SvidCommand {
         description = "Where to write the files (created owner-only when missing).")
     Path out;
 
-    @Option(names = "--watch", description = "Keep renewing before expiry.")
+    @Option(names = "--watch", description = "Keep renewing before expiry (a server that"
+        + " cannot be reached or answers 429/5xx is asked again until the session expires).")
     boolean watch;
 
     @Option(names = "--max-renewals", paramLabel = "N", defaultValue = "0",

@@ -93,14 +93,17 @@ final class SvidFetcher {
 
   /**
    * Sleeps until the previous answer's {@code renew_after}, then renews with its session (a new
-   * key each time) and writes the files; retries a server it cannot reach until the credentials
-   * expire.
+   * key each time) and writes the files. A server it cannot reach, or one that answers that it
+   * cannot serve now (429, 5xx: busy, its store unavailable, restarting behind a proxy), is asked
+   * again, at intervals set by the earliest expiry of what was written, until the session
+   * expires.
    *
    * @throws RemoteException when the server refuses (the image retired, the identity disabled)
    */
   JsonNode renewWhenDue(JsonNode previous, String audience, PrintWriter err) {
     Instant due = Instant.parse(previous.path("renew_after").asText());
     Instant expires = Instant.parse(previous.at("/session/expires_at").asText());
+    Instant earliest = earliestExpiry(previous, expires);
     sleepUntil(due);
     while (true) {
       KeyPair key = newKey();
@@ -110,16 +113,34 @@ final class SvidFetcher {
         write(issued, key);
         return issued;
       } catch (RemoteException e) {
-        if (e.exitCode() != RemoteException.UNREACHABLE || !clock.instant().isBefore(expires)) {
+        if (!worthRetrying(e) || !clock.instant().isBefore(expires)) {
           throw e;
         }
-        Duration wait = SvidCommand.retryDelay(Duration.between(clock.instant(), expires));
+        Duration wait = SvidCommand.retryDelay(Duration.between(clock.instant(), earliest));
         err.println("imprint: renewal failed (" + e.getMessage() + "); retrying in "
             + wait.toSeconds() + "s");
         err.flush();
         sleepUntil(clock.instant().plus(wait));
       }
     }
+  }
+
+  /** Whether asking again may succeed: no answer, or an answer that the server is unable now. */
+  static boolean worthRetrying(RemoteException e) {
+    return e.exitCode() == RemoteException.UNREACHABLE || e.status() == 429
+        || e.status() >= 500;
+  }
+
+  /** The earliest of the session's and the written SVIDs' expiries. */
+  private static Instant earliestExpiry(JsonNode issued, Instant session) {
+    Instant earliest = session;
+    for (String at : new String[] {"/x509_svid/expires_at", "/jwt_svid/expires_at"}) {
+      if (issued.at(at).isTextual()) {
+        Instant t = Instant.parse(issued.at(at).asText());
+        earliest = t.isBefore(earliest) ? t : earliest;
+      }
+    }
+    return earliest;
   }
 
   /** One line about what was written. */

@@ -117,7 +117,11 @@ class DemoCommandTest {
         .contains("approved: the image policy passed")
         .contains("refused (exit 3): image.policy_violation: ")
         .contains("findings.denyAtOrAbove")
-        .contains("rejected: no workload of it");
+        .contains("rejected: no workload of it")
+        .as("the article's rejected image gets no join token, so no SVID")
+        .containsPattern("\\$ ./imprint join-token create --image sha256:[0-9a-f]{64}"
+            + " --identity spiffe://imprint\\.local/orders/api\\s+refused \\(exit 3\\):"
+            + " join_token\\.image_not_approved: image sha256:[0-9a-f]{64} is rejected");
 
     // 3. attested, SVIDs, the grant applied, allow for it and deny (no_grant) for the rest
     String attest = block(out, "3. ", "4. ");

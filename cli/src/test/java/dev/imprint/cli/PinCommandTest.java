@@ -209,6 +209,18 @@ class PinCommandTest {
   }
 
   @Test
+  void aFileNamedThroughASymbolicLinkIsPinnedAndTheLinkStaysALink() throws Exception {
+    Path real = work.resolve("deploy/compose.yaml");
+    Path link = dir.resolve("compose-link.yaml");
+    Files.createSymbolicLink(link, real);
+    assertThat(pin(link.toString()).code()).isZero();
+    assertThat(Files.isSymbolicLink(link)).as("still a link").isTrue();
+    assertThat(Files.readSymbolicLink(link)).isEqualTo(real);
+    assertThat(Files.readString(real)).isEqualTo(Files.readString(
+        GOLDEN.resolve("expected/deploy/compose.yaml")));
+  }
+
+  @Test
   void jsonOutputListsChangesAndUnresolvedReferences() throws Exception {
     Cli r = pin("--check", "--output", "json", work.resolve("deploy/app.yaml").toString());
     assertThat(r.code()).isEqualTo(1);

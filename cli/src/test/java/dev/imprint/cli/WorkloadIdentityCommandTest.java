@@ -4,13 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import dev.imprint.cli.remote.ApiClient;
 import dev.imprint.cli.remote.RemoteOptions;
 import dev.imprint.server.ImprintServer;
 import dev.imprint.server.ServerConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -136,6 +146,65 @@ class WorkloadIdentityCommandTest {
     assertThat(c.code()).as(c.out() + c.err()).isEqualTo(3);
     assertThat(c.err()).contains("svid.image_not_approved");
     assertThat(Files.readString(out.resolve("svid.pem"))).as("left as it was").isEqualTo(second);
+  }
+
+  @Test
+  void watchAsksAgainSoonWhenTheServerCannotServeARenewalNow() throws Exception {
+    // a fake of one failure mode in front of the real server: the first renewal is answered
+    // 503 store.unavailable (as during a database failover), everything else is passed on
+    AtomicInteger renewals = new AtomicInteger();
+    HttpClient http = HttpClient.newHttpClient();
+    HttpServer front = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+        0), 0);
+    front.createContext("/", ex -> {
+      byte[] body = ex.getRequestBody().readAllBytes();
+      if (ex.getRequestURI().getPath().equals("/v1/svid/renew")
+          && renewals.incrementAndGet() == 1) {
+        answer(ex, 503, ("{\"code\":\"store.unavailable\",\"detail\":\"the store is"
+            + " unavailable\"}").getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url()
+          + ex.getRequestURI())).method(ex.getRequestMethod(), body.length == 0
+              ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+      for (String h : List.of("Authorization", "Content-Type")) {
+        String v = ex.getRequestHeaders().getFirst(h);
+        if (v != null) {
+          b.header(h, v);
+        }
+      }
+      try {
+        HttpResponse<byte[]> res = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        answer(ex, res.statusCode(), res.body());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        answer(ex, 502, new byte[0]);
+      }
+    });
+    front.start();
+    try {
+      Path out = dir.resolve("retried");
+      Cli c = Cli.run("svid", "fetch", "--join-token", joinToken(), "--x509-ttl", "30s",
+          "--out", out.toString(), "--server", "http://127.0.0.1:"
+              + front.getAddress().getPort(), "--watch", "--max-renewals", "1");
+      assertThat(c.code()).as(c.out() + c.err()).isZero();
+      assertThat(renewals).as("refused once, then renewed").hasValue(2);
+      // the X.509-SVID had about 15 s left: the retry comes within a tenth of that, not after
+      // a tenth of the hour-long session
+      assertThat(c.err()).contains("renewal failed (the store is unavailable)")
+          .contains("retrying in 1s");
+      assertThat(c.out().lines()).as("the attestation and one renewal").hasSize(2);
+      validates(certs(out.resolve("svid.pem")), certs(out.resolve("bundle.pem")));
+    } finally {
+      front.stop(0);
+    }
+  }
+
+  private static void answer(HttpExchange ex, int status, byte[] body) throws IOException {
+    ex.getResponseHeaders().add("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    ex.getResponseBody().write(body);
+    ex.close();
   }
 
   @Test

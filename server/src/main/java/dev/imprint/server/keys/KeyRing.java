@@ -194,7 +194,13 @@ public final class KeyRing implements AutoCloseable {
             "system:key-rotation", "no active key");
         return true;
       }
-      store(c, m, now, null, "system:key-rotation", "first key");
+      // no key of this purpose signs now: the trust domain's first, or (every server was down
+      // from half of the last key's life to its end) a key that replaces a lapsed one, which
+      // changes the published set like any rotation and is audited as one
+      SigningKey lapsed = keys.stream().filter(k -> k.purpose() == p)
+          .max(Comparator.comparing(SigningKey::activatesAt)).orElse(null);
+      store(c, m, now, lapsed, "system:key-rotation", lapsed == null ? "first key"
+          : "no active key");
       return true;
     }
     SigningKey a = active.get();
@@ -244,9 +250,9 @@ public final class KeyRing implements AutoCloseable {
           done.add(new Rotation(p, k.kid(), a.kid(), when, k.notAfter()));
         } else {
           SigningKey k = create(c, p, now, at, a, actor, "operator");
-        if (a == null) {
-          rotated(c, p, k.kid(), null, at, k.notAfter(), actor, "operator");
-        }
+          if (a == null) {
+            rotated(c, p, k.kid(), null, at, k.notAfter(), actor, "operator");
+          }
           done.add(new Rotation(p, k.kid(), a == null ? null : a.kid(), at, k.notAfter()));
         }
       }

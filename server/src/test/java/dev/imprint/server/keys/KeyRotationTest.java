@@ -85,6 +85,30 @@ class KeyRotationTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("dev.imprint.server.testing.Stores#kinds")
+  void aKeyReplacingOneThatLapsedWhileEveryServerWasDownIsAuditedAsARotation(Stores.Kind kind) {
+    MovableClock clock = new MovableClock(START);
+    try (Database db = Stores.open(kind, dir)) {
+      KeyRing ring = ring(db, clock);
+      ring.rotateIfDue();
+      SigningKey first = ring.active(KeyPurpose.JWT_ES256);
+      assertThat(AuditActions.entries(db)).as("a trust domain's first keys are no rotation")
+          .noneMatch(e -> e.get("action").asText().equals("keys.rotated"));
+
+      clock.advance(L.plusHours(1)); // no server ran from L/2 to L: no successor was prepared
+      ring.rotateIfDue();
+      SigningKey next = ring.active(KeyPurpose.JWT_ES256);
+      assertThat(next).isNotEqualTo(first);
+      assertThat(AuditActions.entries(db)).filteredOn(e -> e.get("action").asText()
+          .equals("keys.rotated") && e.get("subject").asText().equals("key:" + next.kid()))
+          .singleElement().satisfies(e -> {
+            assertThat(e.at("/details/previousKid").asText()).isEqualTo(first.kid());
+            assertThat(e.at("/details/trigger").asText()).isEqualTo("no active key");
+          });
+    }
+  }
+
   @Test
   void twoReplicasOnOnePostgresqlRotateOnceAndEachPublishesAKeyBeforeAnySignsWithIt() {
     MovableClock clock = new MovableClock(START);

@@ -145,6 +145,15 @@ class KubernetesAttestationApiTest {
       assertThat(KubeEstate.audited(s, "attestation.accepted")).singleElement().satisfies(e ->
           assertThat(e.toString()).doesNotContain(issued.at("/session/token").asText())
               .doesNotContain(issued.at("/jwt_svid/token").asText()));
+      // last seen is written with the issuance batch; the pipeline token that registered the
+      // images set it earlier, so it must have moved to the attestation (its session's start)
+      Instant attested = Instant.parse(issued.at("/session/expires_at").asText())
+          .minus(java.time.Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+      s.server().svids().flushIssuanceLog();
+      JsonNode identity = ok(s.send("GET", "/v1/identities/"
+          + dev.imprint.server.identity.IdentityService.idOf(API), s.adminToken(), null), 200);
+      assertThat(Instant.parse(identity.get("lastSeenAt").asText()))
+          .as("the attestation sets the identity's last-seen time").isAfterOrEqualTo(attested);
 
       ok(s.send("POST", "/v1/images/" + D_PROXY + "/retire", s.adminToken(),
           "{\"reason\":\"CVE-2026-1234\"}"), 200);
