@@ -281,7 +281,7 @@ public final class Scanner {
 
         @Override
         public void diagnose(Diagnostic diagnostic) {
-          localDiagnostics.add(diagnostic);
+          localDiagnostics.add(source.template() ? asTemplate(diagnostic) : diagnostic);
         }
       };
       for (int i = 0; i < sessions.size(); i++) {
@@ -375,6 +375,20 @@ public final class Scanner {
   static String rootName(Path target) {
     String s = target.normalize().toString().replace('\\', '/');
     return s.isEmpty() ? "." : s;
+  }
+
+  /**
+   * A template engine's file that does not parse as the file it renders (its loops and
+   * conditions can make any text) was not read by that reader, which is a skip, not an error
+   * in the file.
+   */
+  static Diagnostic asTemplate(Diagnostic d) {
+    if (d.kind() != Diagnostic.Kind.PARSE_ERROR) {
+      return d;
+    }
+    return new Diagnostic(d.location(), Diagnostic.Kind.SKIPPED, "a template read as the file it"
+        + " renders, which it is not before rendering (" + d.message() + "); render it and scan"
+        + " the output");
   }
 
   static boolean isBinary(byte[] content) {
