@@ -199,7 +199,9 @@ class TemplateFilesTest {
             {
               "realm": "shop",
               "clients": [
-                {"clientId": "orders", "secret": "T8vKq2ZpXw4LmR9s"}
+                {"clientId": "orders", "secret": "T8vKq2ZpXw4LmR9s"},
+                {"clientId": "console", "secret": "**********",
+                 "rootUrl": "https://console.example.com"}
               ],
               "users": [
                 {"username": "ops", "credentials": [
@@ -208,7 +210,7 @@ class TemplateFilesTest {
               ]
             }
         """);
-    assertThat(secrets(r)).extracting(f -> f.location().line()).containsExactly(11, 15);
+    assertThat(secrets(r)).extracting(f -> f.location().line()).containsExactly(11, 17);
     assertThat(secrets(r)).extracting(Finding::ruleId).containsOnly("IMP-K8S-045");
   }
 }

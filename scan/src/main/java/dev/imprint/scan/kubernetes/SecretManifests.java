@@ -98,7 +98,7 @@ final class SecretManifests {
         continue;
       }
       String raw = s.value().trim();
-      if (raw.isEmpty() || Secrets.isPlaceholder(raw)) {
+      if (raw.isEmpty() || !document(raw) && Secrets.isPlaceholder(raw)) {
         continue;
       }
       String text;
@@ -124,8 +124,8 @@ final class SecretManifests {
         && registryCredentials(field, key, text, at)) {
       return;
     }
-    if (text != null && (text.isBlank() || Secrets.isPlaceholder(text.trim())
-        || Secrets.isTestMarker(text) || publicMaterial(text))) {
+    if (text != null && (text.isBlank() || publicMaterial(text) || !document(text)
+        && (Secrets.isPlaceholder(text.trim()) || Secrets.isTestMarker(text)))) {
       return;
     }
     List<SecretHit> hits = text == null ? List.of() : SecretDetectors.find(key, text).stream()
@@ -149,6 +149,15 @@ final class SecretManifests {
     sink.report(COMMITTED_SECRET.at(file.location(at.line(), Math.max(1, at.column())),
         where + what + (base64(field) ? ", only base64-encoded" : ", in plain text"))
         .withSecret(evidence).withKey(obj.address() + "/" + field + "/" + key));
+  }
+
+  /**
+   * Whether a value is a file of several lines ({@code realm.json: |}): a masked value or an
+   * {@code example.com} address in it says nothing about the rest, so the detectors judge it
+   * value by value instead of the whole being dismissed as a placeholder or an example.
+   */
+  private static boolean document(String text) {
+    return text.strip().indexOf('\n') >= 0;
   }
 
   private static boolean base64(String field) {
