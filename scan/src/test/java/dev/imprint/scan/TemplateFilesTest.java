@@ -184,6 +184,7 @@ class TemplateFilesTest {
             }
         """);
     assertThat(secrets(r)).extracting(f -> f.location().line()).containsExactly(14);
+    assertThat(secrets(r).get(0).message()).contains("client secret in a Keycloak realm file");
   }
 
   @Test
