@@ -314,16 +314,24 @@ public final class Secrets {
    * ({@code ENV.fetch("X") { credentials[:pw] }}, {@code ENV['X']}, {@code nil}).
    */
   static Fallback erbFallback(String value) {
-    if (value == null || !value.startsWith("<%") || value.length() > 1024) {
+    return literalIn(value, "<%", ERB_FALLBACK, "the fallback of an ENV lookup in ERB");
+  }
+
+  /**
+   * The literal that {@code pattern}, matching all of a value that starts with {@code opening},
+   * captures in its group {@code a}, {@code b} or {@code c}; null when it does not match.
+   */
+  private static Fallback literalIn(String value, String opening, Pattern pattern, String what) {
+    if (value == null || !value.startsWith(opening) || value.length() > 1024) {
       return null;
     }
-    java.util.regex.Matcher m = ERB_FALLBACK.matcher(value);
+    java.util.regex.Matcher m = pattern.matcher(value);
     if (!m.matches()) {
       return null;
     }
     for (String g : new String[] {"a", "b", "c"}) {
       if (m.group(g) != null) {
-        return new Fallback(m.group(g), m.start(g), "the fallback of an ENV lookup in ERB");
+        return new Fallback(m.group(g), m.start(g), what);
       }
     }
     return null;
@@ -339,19 +347,7 @@ public final class Secrets {
    * ({@code default(omit)}, {@code default (randAlphaNum 16)}, {@code default .Chart.AppVersion}).
    */
   static Fallback templateFallback(String value) {
-    if (value == null || !value.startsWith("{{") || value.length() > 1024) {
-      return null;
-    }
-    java.util.regex.Matcher m = TEMPLATE_DEFAULT.matcher(value);
-    if (!m.matches()) {
-      return null;
-    }
-    for (String g : new String[] {"a", "b", "c"}) {
-      if (m.group(g) != null) {
-        return new Fallback(m.group(g), m.start(g), "the default of a template variable");
-      }
-    }
-    return null;
+    return literalIn(value, "{{", TEMPLATE_DEFAULT, "the default of a template variable");
   }
 
   /** A filter after the default: {@code | quote}, {@code | b64encode}, {@code | trim()}. */
