@@ -98,6 +98,13 @@ final class RuleDocs {
       still not YAML is reported as skipped, with the reason; render it (`helm template`) to \
       scan the result. Findings name objects and containers as the template writes them \
       (`{{ .Chart.Name }}`).
+      - **Template engines' files** (`deployment.yaml.j2`, `Dockerfile.j2`, \
+      `docker-compose.yml.tmpl`; also `.jinja`, `.jinja2`, `.tpl`, `.gotmpl`, `.tftpl`, `.erb`) \
+      are read by every rule as the file they render, with Jinja's `{% %}` and `{# #}` and the \
+      `{{ }}` directives neutralised as in a chart; one that does not parse as that file is \
+      reported as skipped, not as a parse error. A variable's string default \
+      (`{{ pw | default('x') }}`, `{{ .Values.pw | default "x" }}`) is what the rendered file \
+      holds when the variable is unset, and is judged as a literal.
       - **Knative and Cloud Run.** A Knative `Service`, `Configuration` or `Revision` runs pods \
       and is judged like a Deployment. A Cloud Run service written as Knative YAML (the \
       `cloud.googleapis.com/location` label, a `run.googleapis.com/` annotation, or a Google \

@@ -1,5 +1,7 @@
 package dev.imprint.scan;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -21,6 +23,11 @@ import java.util.Objects;
  *     for matching schema-1 baselines; never written anywhere
  * @param occurrence which of the findings with the same rule, file and key this one is (from
  *     1, in report order), set with the fingerprint; 0 before that
+ * @param aliases the identities ({@code ruleId}, NUL, identity key) of the findings of the same
+ *     secret at the same line that the scanner merged into this one; before fingerprinting
+ * @param aliasFingerprints the fingerprints those merged findings would have had, set by the
+ *     scanner, so that a baseline that accepted the secret under another rule (the rule that
+ *     wins a line can change from one version to the next) still accepts it; never written
  */
 public record Finding(
     Rule rule,
@@ -32,7 +39,9 @@ public record Finding(
     String fingerprint,
     String legacyKey,
     String legacyFingerprint,
-    int occurrence) {
+    int occurrence,
+    List<String> aliases,
+    List<String> aliasFingerprints) {
 
   /** Stands for the secret's former (unkeyed) fingerprint in a {@code legacyKey}. */
   public static final String LEGACY_SECRET = "\u0000secret\u0000";
@@ -42,11 +51,13 @@ public record Finding(
     Objects.requireNonNull(severity, "severity");
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(message, "message");
+    aliases = aliases == null ? List.of() : List.copyOf(aliases);
+    aliasFingerprints = aliasFingerprints == null ? List.of() : List.copyOf(aliasFingerprints);
   }
 
   static Finding of(Rule rule, Location location, String message) {
     return new Finding(rule, rule.severity(), location, message, null, null, null, null, null,
-        0);
+        0, List.of(), List.of());
   }
 
   public String ruleId() {
@@ -56,28 +67,28 @@ public record Finding(
   /** This finding carrying a detected secret's redacted form and fingerprint. */
   public Finding withSecret(SecretEvidence evidence) {
     return new Finding(rule, severity, location, message, evidence, key, fingerprint,
-        legacyKey, legacyFingerprint, occurrence);
+        legacyKey, legacyFingerprint, occurrence, aliases, aliasFingerprints);
   }
 
   /** This finding with an explicit identity key (see the record's {@code key}). */
   public Finding withKey(String newKey) {
     return new Finding(rule, severity, location, message, secret, newKey, fingerprint,
-        legacyKey, legacyFingerprint, occurrence);
+        legacyKey, legacyFingerprint, occurrence, aliases, aliasFingerprints);
   }
 
   public Finding withSeverity(Severity newSeverity) {
     return new Finding(rule, newSeverity, location, message, secret, key, fingerprint,
-        legacyKey, legacyFingerprint, occurrence);
+        legacyKey, legacyFingerprint, occurrence, aliases, aliasFingerprints);
   }
 
   public Finding withFingerprint(String newFingerprint) {
     return new Finding(rule, severity, location, message, secret, key, newFingerprint,
-        legacyKey, legacyFingerprint, occurrence);
+        legacyKey, legacyFingerprint, occurrence, aliases, aliasFingerprints);
   }
 
   Finding withOccurrence(int n) {
     return new Finding(rule, severity, location, message, secret, key, fingerprint, legacyKey,
-        legacyFingerprint, n);
+        legacyFingerprint, n, aliases, aliasFingerprints);
   }
 
   /**
@@ -86,12 +97,12 @@ public record Finding(
    */
   public Finding withLegacyKey(String oldKey) {
     return new Finding(rule, severity, location, message, secret, key, fingerprint, oldKey,
-        legacyFingerprint, occurrence);
+        legacyFingerprint, occurrence, aliases, aliasFingerprints);
   }
 
   Finding withLegacyFingerprint(String old) {
     return new Finding(rule, severity, location, message, secret, key, fingerprint, legacyKey,
-        old, occurrence);
+        old, occurrence, aliases, aliasFingerprints);
   }
 
   /**
@@ -100,7 +111,24 @@ public record Finding(
    */
   Finding overridden(Severity configured) {
     return new Finding(rule.withSeverity(configured), configured, location, message, secret, key,
-        fingerprint, legacyKey, legacyFingerprint, occurrence);
+        fingerprint, legacyKey, legacyFingerprint, occurrence, aliases, aliasFingerprints);
+  }
+
+  /**
+   * This finding having absorbed {@code merged}, a finding of the same secret at the same line
+   * (see {@link #aliases()}).
+   */
+  Finding absorbing(Finding merged) {
+    List<String> all = new ArrayList<>(aliases);
+    all.add(merged.ruleId() + "\0" + merged.identityKey());
+    all.addAll(merged.aliases());
+    return new Finding(rule, severity, location, message, secret, key, fingerprint, legacyKey,
+        legacyFingerprint, occurrence, all, aliasFingerprints);
+  }
+
+  Finding withAliasFingerprints(List<String> prints) {
+    return new Finding(rule, severity, location, message, secret, key, fingerprint, legacyKey,
+        legacyFingerprint, occurrence, aliases, prints);
   }
 
   /** This finding with its secret evidence fingerprinted under the scan's key. */

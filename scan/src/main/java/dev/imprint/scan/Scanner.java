@@ -281,7 +281,7 @@ public final class Scanner {
 
         @Override
         public void diagnose(Diagnostic diagnostic) {
-          localDiagnostics.add(diagnostic);
+          localDiagnostics.add(source.template() ? asTemplate(diagnostic) : diagnostic);
         }
       };
       for (int i = 0; i < sessions.size(); i++) {
@@ -377,6 +377,20 @@ public final class Scanner {
     return s.isEmpty() ? "." : s;
   }
 
+  /**
+   * A template engine's file that does not parse as the file it renders (its loops and
+   * conditions can make any text) was not read by that reader, which is a skip, not an error
+   * in the file.
+   */
+  static Diagnostic asTemplate(Diagnostic d) {
+    if (d.kind() != Diagnostic.Kind.PARSE_ERROR) {
+      return d;
+    }
+    return new Diagnostic(d.location(), Diagnostic.Kind.SKIPPED, "a template read as the file it"
+        + " renders, which it is not before rendering (" + d.message() + "); render it and scan"
+        + " the output");
+  }
+
   static boolean isBinary(byte[] content) {
     int n = Math.min(content.length, BINARY_SNIFF_BYTES);
     for (int i = 0; i < n; i++) {
@@ -436,13 +450,16 @@ public final class Scanner {
   }
 
 
+  /**
+   * The finding kept of two of one secret at one line; it carries the other's identity
+   * ({@link Finding#aliases()}), so that a baseline written when the other rule won the line
+   * still accepts it.
+   */
   private static Finding preferred(Finding a, Finding b) {
     boolean aGeneric = a.ruleId().startsWith("IMP-SECRET-");
     boolean bGeneric = b.ruleId().startsWith("IMP-SECRET-");
-    if (aGeneric != bGeneric) {
-      return aGeneric ? b : a;
-    }
-    return b.severity().compareTo(a.severity()) > 0 ? b : a;
+    boolean keepB = aGeneric != bGeneric ? aGeneric : b.severity().compareTo(a.severity()) > 0;
+    return keepB ? b.absorbing(a) : a.absorbing(b);
   }
 
   /**
@@ -467,9 +484,18 @@ public final class Scanner {
       String legacyBase = f.ruleId() + "\0" + f.location().path() + "\0"
           + f.legacyIdentityKey();
       int legacyOccurrence = seenLegacy.merge(legacyBase, 1, Integer::sum);
+      List<String> aliasPrints = new ArrayList<>(f.aliases().size());
+      for (String alias : f.aliases()) {
+        // As if the merged finding had been kept: same rule, file and key, counted in order.
+        int sep = alias.indexOf('\0');
+        String aliasBase = alias.substring(0, sep) + "\0" + f.location().path()
+            + alias.substring(sep);
+        aliasPrints.add(Digests.sha256Hex(aliasBase + "\0" + seen.merge(aliasBase, 1,
+            Integer::sum), 16));
+      }
       out.add(f.withFingerprint(Digests.sha256Hex(base + "\0" + occurrence, 16))
           .withLegacyFingerprint(Digests.sha256Hex(legacyBase + "\0" + legacyOccurrence, 16))
-          .withOccurrence(occurrence));
+          .withOccurrence(occurrence).withAliasFingerprints(aliasPrints));
     }
     return out;
   }

@@ -2,17 +2,29 @@ package dev.imprint.scan;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * A text file handed to analyzers: its display path (relative to the scan root, forward
- * slashes), its decoded UTF-8 text and an index from offsets to lines and columns.
+ * slashes), its decoded UTF-8 text and an index from offsets to lines and columns. A template
+ * engine's file ({@code deployment.yaml.j2}, {@code Dockerfile.j2}) is named to every analyzer
+ * as the file it renders ({@link #name()}), while findings keep its real path.
  */
 public final class SourceFile {
+  /** Suffixes of template engines: the file they render is real configuration. */
+  private static final List<String> TEMPLATE_SUFFIXES = List.of(".erb", ".j2", ".jinja",
+      ".jinja2", ".tpl", ".tmpl", ".gotmpl", ".tftpl");
+  /** Files known by their name alone, with no extension, that a template may render. */
+  private static final List<String> EXTENSIONLESS_KINDS =
+      List.of("dockerfile", "containerfile", "jenkinsfile");
+
   private final String path;
   private final Path file;
   private final String text;
   private final String root;
+  /** The name the file is read as, computed once: analyzers ask for it on every file. */
+  private final String name;
   private int[] lineStarts;
 
   public SourceFile(String path, Path file, String text) {
@@ -30,6 +42,7 @@ public final class SourceFile {
     this.file = file;
     this.text = text;
     this.root = root == null ? "" : root;
+    this.name = renderedName(path.substring(path.lastIndexOf('/') + 1));
   }
 
   /** An in-memory file for tests and fuzzing. */
@@ -40,6 +53,14 @@ public final class SourceFile {
   /** An in-memory file of a given scan target (tests of cross-file rules). */
   public static SourceFile of(String root, String path, String text) {
     return new SourceFile(path, null, text, root);
+  }
+
+  /**
+   * The same file with another text of as many lines (a template with its directives
+   * neutralised), so that locations stay those of the file.
+   */
+  public SourceFile withText(String newText) {
+    return new SourceFile(path, file, newText, root);
   }
 
   /** Display path, relative to the scan root, with forward slashes. */
@@ -70,15 +91,64 @@ public final class SourceFile {
     return slash < 0 ? "" : path.substring(0, slash);
   }
 
-  /** The last path segment. */
+  /**
+   * The name the file is read as: its last path segment, or for a template engine's file the
+   * name of the file it renders ({@link #renderedName}). Analyzers choose a file by this name,
+   * so a template reaches every analyzer that reads what it renders.
+   */
   public String name() {
+    return name;
+  }
+
+  /** The last path segment as it is on disk (a template keeps its suffix here). */
+  public String fileName() {
     int slash = path.lastIndexOf('/');
     return path.substring(slash + 1);
   }
 
-  /** The last path segment in lower case (for matching names and extensions). */
+  /** {@link #name()} in lower case (for matching names and extensions). */
   public String lowerName() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Whether the file is a template engine's ({@code .j2}, {@code .tpl}, ...) read as the file
+   * it renders: its {@code {{ }}} and {@code {% %}} directives are not values.
+   */
+  public boolean template() {
+    return !name().equals(fileName());
+  }
+
+  /**
+   * The name of the file a template renders, its case kept: {@code database.yml.erb},
+   * {@code realm.json.tpl}, {@code .env.j2}, {@code Dockerfile.j2}, {@code Jenkinsfile.tmpl}
+   * render {@code database.yml}, {@code realm.json}, {@code .env}, {@code Dockerfile},
+   * {@code Jenkinsfile}: their literals are deployed as written, so every analyzer and
+   * detector reads them as that file. A template with no other extension ({@code main.tpl},
+   * Helm's {@code _helpers.tpl}) keeps its name, unless what remains is a file known by its
+   * name alone ({@code Dockerfile}, {@code Containerfile-dev}, {@code Jenkinsfile}).
+   */
+  public static String renderedName(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    for (String suffix : TEMPLATE_SUFFIXES) {
+      if (lower.endsWith(suffix)) {
+        String rendered = name.substring(0, name.length() - suffix.length());
+        int slash = rendered.lastIndexOf('/');
+        String base = lower.substring(slash + 1, rendered.length());
+        return rendered.indexOf('.', slash + 1) >= 0 || knownByName(base) ? rendered : name;
+      }
+    }
+    return name;
+  }
+
+  private static boolean knownByName(String lowerBase) {
+    for (String kind : EXTENSIONLESS_KINDS) {
+      if (lowerBase.equals(kind) || lowerBase.startsWith(kind + "-")
+          || lowerBase.startsWith(kind + "_")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public Location location(int line) {

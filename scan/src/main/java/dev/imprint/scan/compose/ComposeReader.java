@@ -2,6 +2,7 @@ package dev.imprint.scan.compose;
 
 import dev.imprint.scan.Diagnostic;
 import dev.imprint.scan.SourceFile;
+import dev.imprint.scan.yaml.GoTemplates;
 import dev.imprint.scan.yaml.YamlList;
 import dev.imprint.scan.yaml.YamlMap;
 import dev.imprint.scan.yaml.YamlNode;
@@ -46,7 +47,10 @@ public final class ComposeReader {
     if (!byName && !file.text().contains("services")) {
       return Optional.empty();
     }
-    YamlReader.Result parsed = YamlReader.read(file);
+    // A template engine's file (docker-compose.yml.j2) is read with its directives neutralised:
+    // {{ x }} would read as a mapping, and {% if %} lines are no YAML at all.
+    YamlReader.Result parsed = file.template() && GoTemplates.isTemplate(file.text())
+        ? YamlReader.readTemplate(file.text()) : YamlReader.read(file);
     if (!parsed.ok()) {
       if (!byName) {
         return Optional.empty();

@@ -22,7 +22,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Accepted findings, identified by fingerprint, that later scans no longer report. The file is
+ * Accepted findings, identified by fingerprint, that later scans no longer report. A finding of
+ * a secret is also accepted by the fingerprint of a finding of the same secret at the same line
+ * that the scanner merged into it ({@link Finding#aliasFingerprints()}): which rule reports a
+ * secret may change between versions, and that must not make it new. The file is
  * JSON ({@code schemaVersion} 2, {@code entries} of ruleId, path, fingerprint, message) and never
  * contains secret values: messages never quote secrets, secret evidence is not written, and no
  * finding fingerprint depends on a secret's value.
@@ -80,6 +83,7 @@ public final class Baseline {
 
   private boolean accepts(Finding f) {
     return f.fingerprint() != null && entries.containsKey(f.fingerprint())
+        || f.aliasFingerprints().stream().anyMatch(entries::containsKey)
         || legacy() && f.legacyFingerprint() != null
         && entries.containsKey(f.legacyFingerprint());
   }

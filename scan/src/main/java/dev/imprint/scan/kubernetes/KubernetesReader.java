@@ -48,21 +48,20 @@ public final class KubernetesReader {
       return new Result(List.of(), null);
     }
     boolean template = !json && GoTemplates.isTemplate(text);
-    YamlReader.Result parsed = template && isChartTemplate(file) ? null : YamlReader.read(file);
+    // A chart's template or a template engine's file (deployment.yaml.j2) is a template even
+    // where it happens to parse as YAML: {{ x }} would read as a mapping, not a value.
+    YamlReader.Result parsed = template && (isChartTemplate(file) || file.template()) ? null
+        : YamlReader.read(file);
     if (parsed == null || !parsed.ok() && template) {
-      // A Helm (Go template) manifest: read what can be read with the directives neutralised.
-      parsed = YamlReader.readTemplate(GoTemplates.neutralize(text, true), text);
-      if (!parsed.ok()) {
-        YamlReader.Result plain =
-            YamlReader.readTemplate(GoTemplates.neutralize(text, false), text);
-        parsed = plain.ok() ? plain : parsed;
-      }
+      // A Helm (Go template) or Jinja manifest: read what can be read with the directives
+      // neutralised.
+      parsed = YamlReader.readTemplate(text);
       if (!parsed.ok()) {
         YamlReader.YamlProblem p = parsed.problem();
         return new Result(List.of(), new Diagnostic(file.location(p.line(), p.column()),
             Diagnostic.Kind.SKIPPED, "Kubernetes rules skipped this template: with its {{ }} "
-                + "directives neutralised it is still not YAML (" + p.message() + "); render "
-                + "it (helm template) and scan the output"));
+                + "and {% %} directives neutralised it is still not YAML (" + p.message()
+                + "); render it (helm template) and scan the output"));
       }
     }
     if (!parsed.ok()) {

@@ -98,7 +98,7 @@ final class SecretManifests {
         continue;
       }
       String raw = s.value().trim();
-      if (raw.isEmpty() || Secrets.isPlaceholder(raw)) {
+      if (raw.isEmpty() || !document(raw) && Secrets.isPlaceholder(raw)) {
         continue;
       }
       String text;
@@ -124,12 +124,17 @@ final class SecretManifests {
         && registryCredentials(field, key, text, at)) {
       return;
     }
-    if (text != null && (text.isBlank() || Secrets.isPlaceholder(text.trim())
-        || Secrets.isTestMarker(text) || publicMaterial(text))) {
+    if (text != null && (text.isBlank() || publicMaterial(text) || !document(text)
+        && (Secrets.isPlaceholder(text.trim()) || Secrets.isTestMarker(text)))) {
       return;
     }
-    SecretHit recognised = text == null ? null : SecretDetectors.find(key, text).stream()
-        .filter(h -> !h.evidence().placeholder()).findFirst().orElse(null);
+    List<SecretHit> hits = text == null ? List.of() : SecretDetectors.find(key, text).stream()
+        .filter(h -> !h.evidence().placeholder()).toList();
+    if (!base64(field) && hits.size() > 0 && text.indexOf('\n') >= 0 && eachAtItsLine(
+        field, key, text, hits, at)) {
+      return;
+    }
+    SecretHit recognised = hits.isEmpty() ? null : hits.get(0);
     if (recognised == null && (SETTING_KEY.matcher(key).matches()
         || text != null && !Secrets.isSecretName(key)
         && !Secrets.looksLikeFreeTextSecret(text.strip(), true))) {
@@ -142,8 +147,64 @@ final class SecretManifests {
     SecretEvidence evidence = recognised != null ? recognised.evidence()
         : SecretEvidence.of(text == null ? raw : text.strip());
     sink.report(COMMITTED_SECRET.at(file.location(at.line(), Math.max(1, at.column())),
-        where + what + (field.equals("data") ? ", only base64-encoded" : ", in plain text"))
+        where + what + (base64(field) ? ", only base64-encoded" : ", in plain text"))
         .withSecret(evidence).withKey(obj.address() + "/" + field + "/" + key));
+  }
+
+  /**
+   * Whether a value is a file of several lines ({@code realm.json: |}): a masked value or an
+   * {@code example.com} address in it says nothing about the rest, so the detectors judge it
+   * value by value instead of the whole being dismissed as a placeholder or an example.
+   */
+  private static boolean document(String text) {
+    return text.strip().indexOf('\n') >= 0;
+  }
+
+  private static boolean base64(String field) {
+    return field.equals("data");
+  }
+
+  /**
+   * A file carried in plain text in a block ({@code stringData: realm.json: |}): each secret
+   * the detectors find in it is reported at its own line of the manifest, where the secret
+   * detectors reading the embedded file report it too, so that the scanner keeps one finding
+   * per secret and line (this rule's). False, and nothing reported, when a hit's line cannot be
+   * placed in the manifest (a folded block): the value is then reported once at its key.
+   */
+  private boolean eachAtItsLine(String field, String key, String text, List<SecretHit> hits,
+      YamlScalar at) {
+    int[] lines = new int[hits.size()];
+    for (int i = 0; i < hits.size(); i++) {
+      lines[i] = hostLine(text, hits.get(i), at.line());
+      if (lines[i] < 0) {
+        return false;
+      }
+    }
+    String where = obj.address() + " commits " + field + " '" + key + "'";
+    for (int i = 0; i < hits.size(); i++) {
+      SecretHit hit = hits.get(i);
+      String line = file.line(lines[i]);
+      String value = text.substring(hit.start(), hit.end());
+      sink.report(COMMITTED_SECRET.at(file.location(lines[i], line.indexOf(value) + 1),
+          where + " (" + hit.kind() + "), in plain text")
+          .withSecret(hit.evidence()).withKey(obj.address() + "/" + field + "/" + key));
+    }
+    return true;
+  }
+
+  /**
+   * The manifest line of a hit in a block scalar's text: a literal block's lines follow its key
+   * line one for one; -1 when that line does not hold the hit's text.
+   */
+  private int hostLine(String text, SecretHit hit, int keyLine) {
+    int index = 0;
+    for (int k = text.indexOf('\n'); k >= 0 && k < hit.start(); k = text.indexOf('\n', k + 1)) {
+      index++;
+    }
+    int line = keyLine + 1 + index;
+    String value = text.substring(hit.start(), hit.end());
+    return !value.isEmpty() && value.indexOf('\n') < 0 && line <= file.lineCount()
+        && file.line(line).contains(value) ? line : -1;
   }
 
   /**

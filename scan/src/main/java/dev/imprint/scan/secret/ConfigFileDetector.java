@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  * that hold nothing but a password are judged here (other secret names are left to the generic
  * detector); their unquoted non-string values (numbers, booleans, mappings, anchors, tags,
  * block scalars) are skipped. A Spring-style {@code ${NAME:default}} is judged by its default,
- * and an ERB environment lookup ({@code <%= ENV.fetch("DB_PASSWORD") { "pw" } %>}, Rails'
- * {@code database.yml}) by the literal it falls back to.
+ * an ERB environment lookup ({@code <%= ENV.fetch("DB_PASSWORD") { "pw" } %>}, Rails'
+ * {@code database.yml}) and a template variable (<code>{{ pw | default('x') }}</code>) by the
+ * literal they fall back to ({@link Secrets#fallback}).
  * Comment lines ({@code #}, {@code ;}, {@code !}), section headers, files named as examples
  * ({@code .env.example}, {@code app.properties.sample}) and locale files ({@code de.yml},
  * {@code messages_fr.properties}) are skipped.
@@ -181,10 +182,12 @@ final class ConfigFileDetector implements SecretDetectors.Detector {
       raw = withoutInlineComment(raw);
     }
     String value = raw.strip();
-    if (value.isEmpty() || "|>{[&*!%@`#".indexOf(value.charAt(0)) >= 0) {
+    if (value.isEmpty() || "|>{[&*!%@`#".indexOf(value.charAt(0)) >= 0
+        && !value.startsWith("{{")) {
       // A block scalar, a flow mapping or sequence (a schema's {type: string}), an anchor,
       // an alias, a tag (!vault), a reserved indicator or a comment (an ERB template's
-      // "password: #{ask(...)}" is YAML's null): not a literal on this line.
+      // "password: #{ask(...)}" is YAML's null): not a literal on this line. A template's
+      // {{ x | default('pw') }} is judged by its default.
       return;
     }
     structured(key, value, m.start("value") + raw.indexOf(value), out);
@@ -256,7 +259,7 @@ final class ConfigFileDetector implements SecretDetectors.Detector {
     if (literal.length() != value.length()) {
       offset++;
     }
-    Secrets.Fallback fallback = fallback(literal);
+    Secrets.Fallback fallback = Secrets.fallback(literal);
     if (fallback != null) {
       offset += fallback.offset();
       literal = fallback.literal();
@@ -268,16 +271,6 @@ final class ConfigFileDetector implements SecretDetectors.Detector {
         + (fallback != null ? " (" + fallback.what() + ")" : ""), id(),
         offset, offset + literal.length(), SecretEvidence.of(literal),
         Secrets.isCredentialOnlyName(key) && !Secrets.looksLikeFreeTextSecret(literal, true)));
-  }
-
-  /** The literal a value falls back to: a Spring default or an ERB environment fallback. */
-  private static Secrets.Fallback fallback(String literal) {
-    String spring = Secrets.springFallback(literal);
-    if (spring != null) {
-      return new Secrets.Fallback(spring, literal.indexOf(':') + 1,
-          "the default of a ${...:default} placeholder");
-    }
-    return Secrets.erbFallback(literal);
   }
 
   /** {@code value  # note} or {@code value ; note} in .ini, .conf and .env files. */

@@ -24,15 +24,18 @@ import java.util.regex.Pattern;
  *   <li>in a comment line or a documentation file a value is an example unless it looks
  *       generated (see {@link Secrets#looksGenerated}).</li>
  * </ul>
- * A Spring-style {@code ${NAME:default}} is judged by its default, the literal the application
- * falls back to. In program source, a quoted literal bound to a name that holds nothing but a
- * credential ({@code DB_PASSWORD = "trainres"}) is reported when it looks like a password someone
- * chose ({@link Secrets#looksLikeChosenPassword}), since such passwords rarely look generated.
+ * A Spring-style {@code ${NAME:default}}, an ERB environment lookup and a template variable
+ * (<code>{{ token | default('x') }}</code>, a whole directive even unquoted) are judged by their
+ * default, the literal the application falls back to ({@link Secrets#fallback}). In program
+ * source, a quoted literal bound to a name that holds nothing but a credential
+ * ({@code DB_PASSWORD = "trainres"}) is reported when it looks like a password someone chose
+ * ({@link Secrets#looksLikeChosenPassword}), since such passwords rarely look generated.
  */
 final class GenericDetector implements SecretDetectors.Detector {
   private static final Pattern ASSIGN = Pattern.compile(
       "(?<![A-Za-z0-9_.\\-/:@])(?<name>[A-Za-z_][A-Za-z0-9_.-]{0,80})(?<q>[\"']?)[ \\t]{0,5}"
-          + "(?<sep>=>|:=|=|:)(?<sp>[ \\t]{0,5})(?<v>\"[^\"\\n]{1,512}\"|'[^'\\n]{1,512}'"
+          + "(?<sep>=>|:=|=|:)(?<sp>[ \\t]{0,5})(?<v>\\{\\{[^{}\\n]{1,400}}}"
+          + "|\"[^\"\\n]{1,512}\"|'[^'\\n]{1,512}'"
           + "|[^\\s,;&'\"#)\\]}]{1,512})");
 
   /** Program source: there, an unquoted value is an expression, never data. */
@@ -117,10 +120,10 @@ final class GenericDetector implements SecretDetectors.Detector {
         value = value + "}";
       }
       boolean chosen = false;
-      String fallback = Secrets.springFallback(value);
+      Secrets.Fallback fallback = Secrets.fallback(value);
       if (fallback != null) {
-        s += value.indexOf(':') + 1;
-        value = fallback;
+        s += fallback.offset();
+        value = fallback.literal();
         if (value.length() < 6 || Secrets.isPlaceholder(value) || Secrets.isTestMarker(value)
             || example && !Secrets.looksGenerated(value)) {
           continue;

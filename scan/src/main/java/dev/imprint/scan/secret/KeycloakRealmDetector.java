@@ -3,6 +3,7 @@ package dev.imprint.scan.secret;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.imprint.scan.SecretEvidence;
 import java.io.IOException;
@@ -28,6 +29,8 @@ final class KeycloakRealmDetector implements SecretDetectors.Detector {
   private static final Set<String> OTP_TYPES = Set.of("otp", "totp", "hotp");
   private static final JsonFactory JSON = JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
+      .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
+      .enable(JsonReadFeature.ALLOW_MISSING_VALUES)
       .build();
 
   /** One open object or array, named by the field that holds it. */
@@ -66,12 +69,63 @@ final class KeycloakRealmDetector implements SecretDetectors.Detector {
     if (!lowerName.endsWith(".json") || !text.contains("\"realm\"")) {
       return;
     }
-    try (JsonParser p = JSON.createParser(text)) {
+    try (JsonParser p = JSON.createParser(withoutDirectives(text))) {
       walk(p, text, out);
     } catch (IOException e) {
       // Not well-formed JSON: what was read before the error is reported, the line-based
       // detectors read the rest.
     }
+  }
+
+  /**
+   * A realm file that is a Helm or Jinja template ({@code stringData: realm.json: |-} in a
+   * chart's {@code templates/}), made JSON of the same length: a directive in a value's place
+   * (<code>"enabled": {{ .Values.on | toJson }}</code>) becomes a {@code 0}, one between members
+   * or items ({@code {{- if }}}, {@code {{- range }}}) blanks, and one inside a string keeps its
+   * braces, so the string stays a template, never a value; blanked loops and conditions leave
+   * trailing commas, which the reader allows. Offsets, and so lines, are those of the text.
+   */
+  static String withoutDirectives(String text) {
+    if (!text.contains("{{") && !text.contains("{%")) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text);
+    boolean inString = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      char next = i + 1 < text.length() ? text.charAt(i + 1) : 0;
+      if (c == '{' && (next == '{' || next == '%')) {
+        int close = text.indexOf(next == '{' ? "}}" : "%}", i + 2);
+        if (close < 0) {
+          return out.toString();
+        }
+        boolean value = !inString && next == '{' && afterColon(text, i);
+        for (int k = inString ? i + 2 : i; k < (inString ? close : close + 2); k++) {
+          if (text.charAt(k) != '\n') {
+            out.setCharAt(k, ' ');
+          }
+        }
+        if (value) {
+          out.setCharAt(i, '0');
+        }
+        i = close + 1;
+      } else if (inString && c == '\\') {
+        i++;
+      } else if (c == '"') {
+        inString = !inString;
+      }
+    }
+    return out.toString();
+  }
+
+  /** Whether the last character before {@code at} that is not a space is a colon. */
+  private static boolean afterColon(String text, int at) {
+    for (int k = at - 1; k >= 0; k--) {
+      if (!Character.isWhitespace(text.charAt(k))) {
+        return text.charAt(k) == ':';
+      }
+    }
+    return false;
   }
 
   private void walk(JsonParser p, String text, Consumer<SecretHit> out) throws IOException {

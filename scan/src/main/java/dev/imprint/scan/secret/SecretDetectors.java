@@ -1,6 +1,7 @@
 package dev.imprint.scan.secret;
 
 import dev.imprint.scan.SecretEvidence;
+import dev.imprint.scan.SourceFile;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -82,25 +83,12 @@ public final class SecretDetectors {
     return resolveOverlaps(found);
   }
 
-  /** Suffixes of template engines: the file they render is real configuration. */
-  private static final List<String> TEMPLATE_SUFFIXES = List.of(".erb", ".j2", ".jinja",
-      ".jinja2", ".tpl", ".tmpl", ".gotmpl", ".tftpl");
-
   /**
-   * The name of the file a template renders ({@code database.yml.erb}, {@code realm.json.tpl},
-   * {@code .env.j2}: {@code database.yml}, {@code realm.json}, {@code .env}): its literals are
-   * deployed as written, so the detectors read it as that file. A template with no other
-   * extension keeps its name.
+   * The name of the file a template renders ({@link SourceFile#renderedName}), in lower case:
+   * the detectors read a template as that file.
    */
   static String renderedName(String lowerName) {
-    for (String suffix : TEMPLATE_SUFFIXES) {
-      if (lowerName.endsWith(suffix)) {
-        String rendered = lowerName.substring(0, lowerName.length() - suffix.length());
-        int slash = rendered.lastIndexOf('/');
-        return rendered.indexOf('.', slash + 1) >= 0 ? rendered : lowerName;
-      }
-    }
-    return lowerName;
+    return SourceFile.renderedName(lowerName);
   }
 
   /**

@@ -314,19 +314,72 @@ public final class Secrets {
    * ({@code ENV.fetch("X") { credentials[:pw] }}, {@code ENV['X']}, {@code nil}).
    */
   static Fallback erbFallback(String value) {
-    if (value == null || !value.startsWith("<%") || value.length() > 1024) {
+    return literalIn(value, "<%", ERB_FALLBACK, "the fallback of an ENV lookup in ERB");
+  }
+
+  /**
+   * The literal that {@code pattern}, matching all of a value that starts with {@code opening},
+   * captures in its group {@code a}, {@code b} or {@code c}; null when it does not match.
+   */
+  private static Fallback literalIn(String value, String opening, Pattern pattern, String what) {
+    if (value == null || !value.startsWith(opening) || value.length() > 1024) {
       return null;
     }
-    java.util.regex.Matcher m = ERB_FALLBACK.matcher(value);
+    java.util.regex.Matcher m = pattern.matcher(value);
     if (!m.matches()) {
       return null;
     }
     for (String g : new String[] {"a", "b", "c"}) {
       if (m.group(g) != null) {
-        return new Fallback(m.group(g), m.start(g), "the fallback of an ENV lookup in ERB");
+        return new Fallback(m.group(g), m.start(g), what);
       }
     }
     return null;
+  }
+
+  /**
+   * The literal a template variable falls back to when it is unset, which the rendered file
+   * then holds as written: Jinja's <code>{{ db_password | default('pw') }}</code> (also
+   * {@code d('pw')}, {@code default('pw', true)}, a lookup before it), Go's and Helm's
+   * <code>{{ .Values.pw | default "pw" }}</code> and <code>{{ default "pw" .Values.pw }}</code>,
+   * each possibly followed by filters ({@code | quote}, {@code | b64enc}); {@code null} when the
+   * value is not exactly one such directive or its default is no string literal
+   * ({@code default(omit)}, {@code default (randAlphaNum 16)}, {@code default .Chart.AppVersion}).
+   */
+  static Fallback templateFallback(String value) {
+    return literalIn(value, "{{", TEMPLATE_DEFAULT, "the default of a template variable");
+  }
+
+  /** A filter after the default: {@code | quote}, {@code | b64encode}, {@code | trim()}. */
+  private static final String FILTERS =
+      "(?:\\s*\\|\\s*[A-Za-z_][A-Za-z0-9_]{0,40}(?:\\([^(){}\\r\\n]{0,100}\\))?)*";
+  private static final Pattern TEMPLATE_DEFAULT = Pattern.compile(
+      "\\{\\{-?\\s*(?:[^{}\\r\\n]{1,300}?\\|\\s*(?:default|d)\\s*(?:\\(\\s*"
+          + templateString("a") + "\\s*(?:,\\s*(?:true|True|false|False)\\s*)?\\)"
+          + "|\\s" + templateString("b") + ")"
+          + "|default\\s+" + templateString("c") + "\\s+[^{}|\\r\\n]{1,200}?)"
+          + FILTERS + "\\s*-?}}");
+
+  /** A quoted template string literal without escapes, its text in group {@code name}. */
+  private static String templateString(String name) {
+    return "(?<t" + name + ">['\"`])(?<" + name + ">[^'\"`\\\\{}\\r\\n]{1,300})\\k<t"
+        + name + ">";
+  }
+
+  /**
+   * The literal a value falls back to when what it names is unset, and where it starts in the
+   * value: the default of a Spring {@code ${NAME:default}}, of an ERB environment lookup or of
+   * a template variable; {@code null} when the value has none. One judgement for every
+   * detector: the literal is judged, and pointed at, as if written alone.
+   */
+  static Fallback fallback(String value) {
+    String spring = springFallback(value);
+    if (spring != null) {
+      return new Fallback(spring, value.indexOf(':') + 1,
+          "the default of a ${...:default} placeholder");
+    }
+    Fallback erb = erbFallback(value);
+    return erb != null ? erb : templateFallback(value);
   }
 
   private static final Pattern ERB_FALLBACK = Pattern.compile(
@@ -585,16 +638,16 @@ public final class Secrets {
   /**
    * A secret bound to a secret-looking name: a literal that is not a placeholder, a test value,
    * a path (including a mounted secret file), a plain URL or a {@code host:port}, at least six
-   * characters long. A Spring-style {@code ${NAME:default}} is judged by its default.
+   * characters long. A value with a literal default ({@link #fallback}) is judged by it.
    */
   public static Optional<SecretHit> assignment(String name, String value) {
     if (!isSecretName(name) || value == null) {
       return Optional.empty();
     }
     String v = stripQuotes(value.trim());
-    String fallback = springFallback(v);
+    Fallback fallback = fallback(v);
     if (fallback != null) {
-      v = fallback.trim();
+      v = fallback.literal().trim();
     }
     if (isCredentialOnlyName(name) ? !isLiteralPassword(v)
         : v.length() < 6 || isPlaceholder(v) || isTestMarker(v) || isSecretFileReference(v)

@@ -6,12 +6,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns a Go text/template (Helm chart) manifest into YAML that reads without rendering it, line
- * for line, so that findings keep their lines:
+ * Turns a Go text/template (Helm chart) or Jinja (Ansible, {@code .j2}) template into text that
+ * reads without rendering it, line for line, so that findings keep their lines:
  *
  * <ul>
  *   <li>a line that holds only control directives ({@code {{- if .Values.x }}},
- *       {@code {{- end }}}, template comments, {@code {{ $x := ... }}})
+ *       {@code {{- end }}}, template comments, {@code {{ $x := ... }}}, Jinja's
+ *       <code>{% if x %}</code>, <code>{% endfor %}</code> and <code>{# note #}</code>)
  *       becomes empty: both branches of a condition are read;
  *   <li>a line that holds only an output directive ({@code {{- toYaml .Values.securityContext |
  *       nindent 12 }}}, {@code {{- include "chart.labels" . | nindent 4 }}}) inserts content the
@@ -33,9 +34,9 @@ public final class GoTemplates {
 
   private GoTemplates() {}
 
-  /** Whether the text holds template directives. */
+  /** Whether the text holds template directives (Go's or Jinja's). */
   public static boolean isTemplate(String text) {
-    return text.contains("{{");
+    return text.contains("{{") || text.contains("{%");
   }
 
   /**
@@ -77,7 +78,8 @@ public final class GoTemplates {
       }
       a[2] = alone ? 1 : 0;
       String body = body(text.substring(a[0] + 2, Math.max(a[0] + 2, a[1] - a[3])));
-      if (alone && markInserts && !CONTROL.matcher(body).matches() && marker[first] < 0) {
+      if (alone && markInserts && a[4] == 0 && !CONTROL.matcher(body).matches()
+          && marker[first] < 0) {
         // "nindent N" starts the content on a new line at column N; "indent N" adds N spaces
         // to the column the directive stands at.
         Matcher m = INDENT.matcher(body);
@@ -114,22 +116,48 @@ public final class GoTemplates {
   }
 
   /**
-   * The directives: {start, end (exclusive), alone flag, length of the closing braces}; an
-   * unclosed one runs to the end of the text.
+   * The directives: {start, end (exclusive), alone flag, length of the closing braces, kind}.
+   * An unclosed <code>{{</code> runs to the end of the text. Jinja's statements
+   * (<code>{% if x %}</code>, <code>{%- for %}</code>) and comments (<code>{# note #}</code>) are
+   * control directives (kind 1) and count only when closed on the same or a later line, so
+   * that a stray <code>{%</code> in a value is not read as one.
    */
   private static List<int[]> actions(String text) {
     List<int[]> out = new ArrayList<>();
     int i = 0;
     while (true) {
-      int open = text.indexOf("{{", i);
+      int open = nextOpening(text, i);
       if (open < 0) {
         return out;
       }
-      int close = text.indexOf("}}", open + 2);
-      int end = close < 0 ? text.length() : close + 2;
-      out.add(new int[] {open, end, 0, close < 0 ? 0 : 2});
-      i = end;
+      char kind = text.charAt(open + 1);
+      if (kind == '{') {
+        int close = text.indexOf("}}", open + 2);
+        int end = close < 0 ? text.length() : close + 2;
+        out.add(new int[] {open, end, 0, close < 0 ? 0 : 2, 0});
+        i = end;
+        continue;
+      }
+      int close = text.indexOf(kind + "}", open + 2);
+      if (close < 0) {
+        i = open + 2;
+        continue;
+      }
+      out.add(new int[] {open, close + 2, 0, 2, 1});
+      i = close + 2;
     }
+  }
+
+  /** The next <code>{{</code>, <code>{%</code> or <code>{#</code> at or after {@code from}. */
+  private static int nextOpening(String text, int from) {
+    for (int k = text.indexOf('{', from); k >= 0 && k + 1 < text.length();
+        k = text.indexOf('{', k + 1)) {
+      char c = text.charAt(k + 1);
+      if (c == '{' || c == '%' || c == '#') {
+        return k;
+      }
+    }
+    return -1;
   }
 
   /** The directive's content without the trim markers ({@code {{-} and {@code -}}}). */

@@ -107,6 +107,20 @@ public final class YamlReader {
     return read(neutralized, original.split("\n", -1));
   }
 
+  /**
+   * Reads a Go or Jinja template ({@link GoTemplates}) without rendering it: with the lines
+   * that insert content marked where that parses, else with them dropped; the problem of the
+   * first attempt when neither parses.
+   */
+  public static Result readTemplate(String template) {
+    Result marked = readTemplate(GoTemplates.neutralize(template, true), template);
+    if (marked.ok()) {
+      return marked;
+    }
+    Result plain = readTemplate(GoTemplates.neutralize(template, false), template);
+    return plain.ok() ? plain : marked;
+  }
+
   private static Result read(String text, String[] shown) {
     LoaderOptions options = new LoaderOptions();
     options.setMaxAliasesForCollections(MAX_ALIASES);

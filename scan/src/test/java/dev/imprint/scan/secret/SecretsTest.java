@@ -102,4 +102,32 @@ class SecretsTest {
       assertThat(Secrets.erbFallback(none)).as(none).isNull();
     }
   }
+
+  @Test
+  void aTemplateVariableIsJudgedByItsStringDefault() {
+    String jinja = "{{ vault_db_password | default('Gx7qTr2mWp9z') }}";
+    Secrets.Fallback f = Secrets.templateFallback(jinja);
+    assertThat(jinja.substring(f.offset(), f.offset() + f.literal().length()))
+        .isEqualTo("Gx7qTr2mWp9z");
+    String[][] cases = {
+        {"{{- pw | d(\"plumtree77\", true) -}}", "plumtree77"},
+        {"{{ lookup('env', 'PW') | default('abacus-77') | trim }}", "abacus-77"},
+        {"{{ .Values.db.password | default \"Vq8rT2zL\" | b64enc | quote }}", "Vq8rT2zL"},
+        {"{{ default \"Hk4mPz9s\" .Values.admin.password }}", "Hk4mPz9s"},
+        {"{{ .Values.pw | default `raw-str1ng` }}", "raw-str1ng"},
+    };
+    for (String[] c : cases) {
+      assertThat(Secrets.templateFallback(c[0])).as(c[0])
+          .extracting(Secrets.Fallback::literal).isEqualTo(c[1]);
+      assertThat(Secrets.fallback(c[0])).as(c[0]).isNotNull();
+    }
+    for (String none : new String[] {"{{ pw }}", "{{ pw | default(omit) }}",
+        "{{ pw | default('') }}", "{{ pw | default(other_pw) }}",
+        "{{ .Values.pw | default (randAlphaNum 16) }}",
+        "{{ .Values.tag | default .Chart.AppVersion }}",
+        "{{ pw | default('a') }}-suffix", "prefix-{{ pw | default('abc') }}",
+        "{{ pw | dict2items }}", "plain"}) {
+      assertThat(Secrets.templateFallback(none)).as(none).isNull();
+    }
+  }
 }

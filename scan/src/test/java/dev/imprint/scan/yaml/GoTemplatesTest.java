@@ -93,6 +93,29 @@ class GoTemplatesTest {
   }
 
   @Test
+  void jinjaStatementsAndCommentsVanishAndBothBranchesAreRead() {
+    YamlMap m = read("""
+        {% if debug | bool %}
+        a: 1
+        {%- else %}
+        b: {{ b_value | default('x') }}
+        {% endif %}
+        {# a note: with a colon #}
+        c: 3
+        """);
+    assertThat(m.keys()).containsExactly("a", "b", "c");
+    assertThat(m.keyLine("c")).isEqualTo(7);
+    assertThat(m.unknown("b")).isTrue();
+    assertThat(GoTemplates.isTemplate("{% if x %}\na: 1\n{% endif %}\n")).isTrue();
+  }
+
+  @Test
+  void anUnclosedJinjaOpeningIsText() {
+    assertThat(GoTemplates.neutralize("a: \"{% not closed\"\nb: {{ x }}\n", true))
+        .startsWith("a: \"{% not closed\"\nb: ${");
+  }
+
+  @Test
   void jsonIsReadAsJsonWithTabsAndPositions() {
     YamlReader.Result r =
         YamlReader.readJson("{\n\t\"a\": {\n\t\t\"b\": [true, \"x\", null]\n\t}\n}");
