@@ -25,6 +25,16 @@ public final class Monitors {
         && on.getClassName().equals(lock.getClass().getName());
   }
 
+  /** Whether {@code t} is blocked entering a monitor that {@code owner} holds. */
+  public static boolean blockedBy(Thread t, Thread owner) {
+    if (t.getState() != Thread.State.BLOCKED) {
+      return false;
+    }
+    ThreadInfo info = ManagementFactory.getThreadMXBean().getThreadInfo(t.getId());
+    return info != null && info.getThreadState() == Thread.State.BLOCKED
+        && info.getLockOwnerId() == owner.getId();
+  }
+
   /**
    * Whether {@code work}, run on a new thread while this thread holds {@code lock}'s monitor,
    * finishes rather than blocking on it.

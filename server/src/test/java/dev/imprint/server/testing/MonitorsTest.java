@@ -32,6 +32,8 @@ class MonitorsTest {
       Monitors.awaitBlockedOn(t, other);
       assertThat(Monitors.blockedOn(t, held)).isFalse();
       assertThat(Monitors.blockedOn(t, other)).isTrue();
+      assertThat(Monitors.blockedBy(t, Thread.currentThread())).isTrue();
+      assertThat(Monitors.blockedBy(t, t)).isFalse();
     }
     t.join();
   }
