@@ -2,10 +2,9 @@ package dev.imprint.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imprint.server.auth.Role;
-import dev.imprint.server.http.Api;
 import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.store.Database;
+import dev.imprint.server.testing.HeldRoutes;
 import dev.imprint.server.testing.Stores;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,26 +38,6 @@ class GracefulShutdownTest {
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
   @TempDir Path dir;
-
-  /** A route that answers only when the test lets it. */
-  static final class SlowRoutes implements ApiModule {
-    final CountDownLatch entered = new CountDownLatch(1);
-    final CountDownLatch release = new CountDownLatch(1);
-
-    @Override
-    public void routes(Api api) {
-      api.get("/test/slow", ctx -> {
-        entered.countDown();
-        release.await(30, TimeUnit.SECONDS);
-        ctx.result("finished");
-      }, Role.ADMIN);
-    }
-
-    @Override
-    public String openApiFragment() {
-      return "openapi/test-slow.json";
-    }
-  }
 
   private record Started(ImprintServer server, String admin) {}
 
@@ -81,12 +59,12 @@ class GracefulShutdownTest {
 
   @Test
   void requestInFlightWhenCloseBeginsFinishesAndCloseWaitsForIt() throws Exception {
-    SlowRoutes slow = new SlowRoutes();
+    HeldRoutes slow = new HeldRoutes();
     Started st = start(null, List.of(slow));
     CompletableFuture<HttpResponse<String>> inFlight = CLIENT.sendAsync(
         request(st.server(), "/test/slow", st.admin()).build(),
         HttpResponse.BodyHandlers.ofString());
-    assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(slow.entered(1)).isTrue();
 
     Thread closer = new Thread(st.server()::close, "closer");
     closer.start();
@@ -98,7 +76,7 @@ class GracefulShutdownTest {
     closer.join(300);
     assertThat(closer.isAlive()).as("close() waits for the in-flight request").isTrue();
 
-    slow.release.countDown();
+    slow.release();
     HttpResponse<String> res = inFlight.get(30, TimeUnit.SECONDS);
     closer.join(30_000);
 

@@ -473,6 +473,11 @@ public final class DecisionService implements AutoCloseable {
     return GrantJson.grant(g);
   }
 
+  /** How many times callers' facts were read from the store (tests). */
+  long factsLoads() {
+    return facts.loads();
+  }
+
   /** The identity ids seen in recorded decisions, with their counts (tests). */
   Map<String, Long> recordedSubjects() {
     log.flush();

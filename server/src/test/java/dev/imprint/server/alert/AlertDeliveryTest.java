@@ -74,7 +74,10 @@ class AlertDeliveryTest {
     return new AlertsConfig(d.interval(), d.sweep(), d.warmup(), d.dormantAfter(),
         d.stormBucket(), d.stormAlpha(), d.stormFactor(), d.stormFloor(), d.refusalCount(),
         d.refusalWindow(), d.deniedCount(), d.deniedWindow(), d.grantUnusedFor(), null,
-        Set.of(), webhook, alertmanager, queue, 4, Duration.ofMillis(50), Duration.ofSeconds(2));
+        Set.of(), webhook, alertmanager, queue, 4, Duration.ofMillis(50),
+        // a per-attempt timeout no loaded machine reaches: an attempt the receiver answered but
+        // that timed out first would be retried and counted again (calls == 3 below)
+        Duration.ofSeconds(60));
   }
 
   private static void await(CountDownLatch l) throws InterruptedException {

@@ -10,6 +10,7 @@ import dev.imprint.server.ServerWithRoutes;
 import dev.imprint.server.auth.Role;
 import dev.imprint.server.http.Api;
 import dev.imprint.server.http.ApiModule;
+import dev.imprint.server.testing.Eventually;
 import dev.imprint.server.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -151,10 +152,12 @@ class ErrorDocumentsTest {
       out.write(head);
       out.write(body, 0, 4096);
       out.flush();
-      Thread.sleep(500); // the server has decided by now; the rest arrives after its decision
+      java.io.InputStream in = s.getInputStream();
+      // the rest arrives after the server's decision: it is dropping the body (or, were it not,
+      // it has answered already), however long a loaded machine took to get there
+      Eventually.await(() -> discardingABody() || answered(in));
       out.write(body, 4096, body.length - 4096);
       out.flush();
-      java.io.InputStream in = s.getInputStream();
       ByteArrayOutputStream got = new ByteArrayOutputStream();
       byte[] buf = new byte[8192];
       for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
@@ -166,6 +169,21 @@ class ErrorDocumentsTest {
       String text = got.toString(StandardCharsets.UTF_8);
       assertThat(Hostile.status(text)).as(text).isEqualTo(413);
       assertThat(text).contains("http.413");
+    }
+  }
+
+  /** Whether a server thread is reading and dropping the rest of a refused body. */
+  private static boolean discardingABody() {
+    return Thread.getAllStackTraces().values().stream().flatMap(java.util.Arrays::stream)
+        .anyMatch(f -> f.getClassName().equals("dev.imprint.server.http.Json")
+            && f.getMethodName().equals("discardRest"));
+  }
+
+  private static boolean answered(java.io.InputStream in) {
+    try {
+      return in.available() > 0;
+    } catch (java.io.IOException e) {
+      return true;
     }
   }
 

@@ -22,7 +22,7 @@ import java.time.Duration;
 final class Hostile {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient CLIENT = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(5)).build();
+      .connectTimeout(Duration.ofSeconds(60)).build();
 
   private Hostile() {}
 

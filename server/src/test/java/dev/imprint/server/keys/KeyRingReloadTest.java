@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.audit.KeyEncryptionKey;
 import dev.imprint.server.store.Database;
+import dev.imprint.server.testing.Monitors;
 import dev.imprint.server.testing.MovableClock;
 import dev.imprint.server.testing.Stores;
 import java.nio.file.Path;
@@ -38,11 +39,10 @@ class KeyRingReloadTest {
           threads.add(t);
           t.start();
         }
-        // every thread has found the set stale and waits for the reload's lock
+        // every thread has found the set stale and waits for the reload's lock (not merely
+        // BLOCKED for a moment on another monitor on its way, which let this go on too early)
         for (Thread t : threads) {
-          while (t.getState() != Thread.State.BLOCKED) {
-            Thread.onSpinWait();
-          }
+          Monitors.awaitBlockedOn(t, ring.reloadLock());
         }
       }
       for (Thread t : threads) {

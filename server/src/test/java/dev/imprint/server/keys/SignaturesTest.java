@@ -2,6 +2,7 @@ package dev.imprint.server.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imprint.server.testing.Monitors;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -74,7 +75,8 @@ class SignaturesTest {
   void signingDoesNotWaitForAnotherThreadHoldingTheCurvesSharedBasePoint() throws Exception {
     AsymmetricKeyParameter priv = Signatures.privateParameters(p256().getPrivate());
     Object sharedG = ((ECKeyParameters) priv).getParameters().getG();
-    assertThat(runsWhileLocked(sharedG, () -> Signatures.sign("ES256", priv, INPUT))).isTrue();
+    assertThat(Monitors.runsWhileHeld(sharedG, () -> Signatures.sign("ES256", priv, INPUT)))
+        .isTrue();
   }
 
   @Test
@@ -84,21 +86,10 @@ class SignaturesTest {
     AsymmetricKeyParameter pub = Signatures.publicParameters(k.getPublic());
     byte[] sig = Signatures.sign("ES256", priv, INPUT);
     ECPublicKeyParameters p = (ECPublicKeyParameters) pub;
-    assertThat(runsWhileLocked(p.getParameters().getG(),
+    assertThat(Monitors.runsWhileHeld(p.getParameters().getG(),
         () -> Signatures.verify("ES256", pub, INPUT, sig))).isTrue();
-    assertThat(runsWhileLocked(p.getQ(), () -> Signatures.verify("ES256", pub, INPUT, sig)))
-        .isTrue();
-  }
-
-  @Test
-  void theCheckSeesAThreadThatWaitsForTheHeldMonitor() throws Exception {
-    Object lock = new Object();
-    assertThat(runsWhileLocked(lock, () -> {
-      synchronized (lock) {
-        lock.hashCode();
-      }
-    })).isFalse();
-    assertThat(runsWhileLocked(lock, () -> { })).isTrue();
+    assertThat(Monitors.runsWhileHeld(p.getQ(),
+        () -> Signatures.verify("ES256", pub, INPUT, sig))).isTrue();
   }
 
   @Test
@@ -126,40 +117,5 @@ class SignaturesTest {
       assertThat(own.getParameters().getG()).isEqualTo(
           ((ECKeyParameters) priv).getParameters().getG());
     }
-  }
-
-  /**
-   * Whether {@code work}, run on a new thread while this thread holds {@code lock}'s monitor,
-   * finishes rather than blocking on it (decided from the thread's state, not from time). Only a
-   * block on {@code lock} itself counts: the thread may block for a moment on another monitor
-   * (a class being initialised by another thread, say), which once failed a clean build.
-   */
-  static boolean runsWhileLocked(Object lock, Runnable work) throws InterruptedException {
-    java.lang.management.ThreadMXBean mx =
-        java.lang.management.ManagementFactory.getThreadMXBean();
-    Thread t = new Thread(work, "signer");
-    boolean blocked = false;
-    synchronized (lock) {
-      t.start();
-      while (t.isAlive()) {
-        if (t.getState() == Thread.State.BLOCKED && blockedOn(mx, t, lock)) {
-          blocked = true;
-          break;
-        }
-        Thread.onSpinWait();
-      }
-    }
-    t.join();
-    return !blocked;
-  }
-
-  /** Whether {@code t} is blocked entering {@code lock}'s monitor (not some other one). */
-  private static boolean blockedOn(java.lang.management.ThreadMXBean mx, Thread t,
-      Object lock) {
-    java.lang.management.ThreadInfo info = mx.getThreadInfo(t.getId());
-    java.lang.management.LockInfo on = info == null ? null : info.getLockInfo();
-    return on != null && info.getThreadState() == Thread.State.BLOCKED
-        && on.getIdentityHashCode() == System.identityHashCode(lock)
-        && on.getClassName().equals(lock.getClass().getName());
   }
 }
