@@ -69,7 +69,7 @@ public final class SvidRoutes implements ApiModule {
       }
       throw e;
     }
-    ctx.json(svids.describe(r.workload(), r.issued()));
+    Json.respond(ctx, svids.describe(r.workload(), r.issued()));
   }
 
   private void validate(Context ctx) {
