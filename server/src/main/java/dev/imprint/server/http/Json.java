@@ -202,13 +202,8 @@ public final class Json {
       throw p;
     }
     try {
-      InputStream raw = ctx.req().getInputStream();
-      // a small body of declared length (nearly every API call) is read whole and parsed from
-      // its bytes; a larger or chunked one is parsed as it streams in, through the limit
-      byte[] whole = declared > 0 && declared <= WHOLE_BODY_BYTES
-          ? readWhole(raw, (int) declared) : null;
-      InputStream in = whole == null ? new LimitedInput(raw, maxBytes) : null;
-      byte[] head = whole != null ? whole : in.readNBytes(4);
+      InputStream in = new LimitedInput(ctx.req().getInputStream(), maxBytes);
+      byte[] head = in.readNBytes(4);
       if (head.length == 0) {
         if (!required) {
           limits.budget().release(ctx);
@@ -220,18 +215,16 @@ public final class Json {
       if (!required) {
         requireJson(ctx);
       }
-      requireUtf8(head, Math.min(head.length, 4));
+      requireUtf8(head);
       Shape.KeptValues kept = new Shape.KeptValues(
           (declared < 0 ? maxBytes : declared) / Shape.BYTES_PER_KEPT_VALUE,
           maxBytes / Shape.BYTES_PER_KEPT_VALUE,
           more -> limits.budget().extend(ctx, more * Shape.BYTES_PER_KEPT_VALUE));
-      InputStream body = whole != null ? new ByteArrayInputStream(whole)
-          : new SequenceInputStream(new ByteArrayInputStream(head), in);
+      InputStream body = new SequenceInputStream(new ByteArrayInputStream(head), in);
       if (type == JsonNode.class) {
         return type.cast(wholeTree(body, kept));
       }
-      ObjectReader reader = READERS.get(type).withAttribute(Shape.KeptValues.KEY, kept);
-      return whole != null ? reader.readValue(whole) : reader.readValue(body);
+      return READERS.get(type).withAttribute(Shape.KeptValues.KEY, kept).readValue(body);
     } catch (IOException | RuntimeException e) {
       limits.budget().release(ctx);
       ApiProblem p = problem(e, maxBytes);
@@ -325,29 +318,12 @@ public final class Json {
    * JSON's first character is ASCII, so a UTF-16 or UTF-32 body shows a NUL byte or a UTF-16
    * byte order mark in its first four bytes; the parser would otherwise detect and accept them.
    */
-  /**
-   * The largest body of declared length read whole into memory before it is parsed (it is held
-   * against the body budget like any other); a larger one is parsed as it arrives.
-   */
-  static final int WHOLE_BODY_BYTES = 16 * 1024;
-
-  /**
-   * Reads a body of declared length {@code length} whole; shorter when the client ended it early
-   * (the parser then reports where it ends).
-   */
-  private static byte[] readWhole(InputStream in, int length) throws IOException {
-    byte[] bytes = new byte[length];
-    int n = in.readNBytes(bytes, 0, length);
-    return n == length ? bytes : java.util.Arrays.copyOf(bytes, n);
-  }
-
-  /** Refuses a body whose first {@code n} bytes (at most 4) show UTF-16 or UTF-32. */
-  private static void requireUtf8(byte[] head, int n) {
-    boolean bom16 = n >= 2 && ((head[0] == (byte) 0xfe && head[1] == (byte) 0xff)
+  private static void requireUtf8(byte[] head) {
+    boolean bom16 = head.length >= 2 && ((head[0] == (byte) 0xfe && head[1] == (byte) 0xff)
         || (head[0] == (byte) 0xff && head[1] == (byte) 0xfe));
     boolean nul = false;
-    for (int i = 0; i < n; i++) {
-      nul |= head[i] == 0;
+    for (byte b : head) {
+      nul |= b == 0;
     }
     if (bom16 || nul) {
       throw ApiProblem.badRequest("request.malformed_json", "malformed JSON at line 1, column 1:"

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Request bodies are read strictly: a repeated key, a value of another JSON type, a number out
  * of range, a null inside a list or map, a lone surrogate, bytes that are not UTF-8 and a media
- * type other than UTF-8 application/json are refused, and nothing is stored; a body read whole
- * (declared length, small) and one read as it streams in (chunked, or larger) are answered alike.
+ * type other than UTF-8 application/json are refused, and nothing is stored; a body sent with its
+ * length and the same body sent chunked, small or large, are answered alike.
  */
 class StrictJsonTest {
   private static final String COMMIT = "3f9a1c2e4b5d6f708192a3b4c5d6e7f809a1b2c3";
@@ -224,11 +224,11 @@ class StrictJsonTest {
   }
 
   @Test
-  void wholeAndStreamedBodiesAreAnsweredAlike() {
+  void lengthAndChunkedBodiesAreAnsweredAlike() {
     String pad = "x".repeat(20 * 1024);
     Map<String, byte[]> bodies = new LinkedHashMap<>();
     bodies.put("good", utf8("{\"role\":\"auditor\"}"));
-    bodies.put("good, padded past the whole-body size", utf8("{\"role\":\"auditor\"}"
+    bodies.put("good, padded past 16 KiB", utf8("{\"role\":\"auditor\"}"
         + " ".repeat(20 * 1024)));
     bodies.put("duplicate key", utf8("{\"role\":\"auditor\",\"role\":\"admin\"}"));
     bodies.put("unknown field", utf8("{\"role\":\"auditor\",\"x\":1}"));
@@ -245,25 +245,25 @@ class StrictJsonTest {
         + "[".repeat(100) + "]".repeat(100) + "}"));
     bodies.put("too long a number", utf8("{\"role\":\"auditor\",\"description\":1"
         + "0".repeat(100) + "}"));
-    Map<String, String> whole = new LinkedHashMap<>();
-    Map<String, String> streamed = new LinkedHashMap<>();
+    Map<String, String> withLength = new LinkedHashMap<>();
+    Map<String, String> sentChunked = new LinkedHashMap<>();
     bodies.forEach((what, body) -> {
-      whole.put(what, answer(body, false));
-      streamed.put(what, answer(body, true));
+      withLength.put(what, answer(body, false));
+      sentChunked.put(what, answer(body, true));
     });
-    assertThat(whole).isEqualTo(streamed);
+    assertThat(withLength).isEqualTo(sentChunked);
     // and the answers are the refusals they should be, not an accident shared by both paths
-    assertThat(whole.get("good")).isEqualTo("201 -");
-    assertThat(whole.get("good, padded past the whole-body size")).isEqualTo("201 -");
-    assertThat(whole.get("duplicate key")).isEqualTo("400 request.duplicate_field");
-    assertThat(whole.get("unknown field")).isEqualTo("400 request.unknown_field");
-    assertThat(whole.get("unknown field, large")).isEqualTo("400 request.unknown_field");
-    assertThat(whole.get("truncated")).isEqualTo("400 request.malformed_json");
-    assertThat(whole.get("json null")).isEqualTo("400 request.body_missing");
-    assertThat(whole.get("utf-16")).isEqualTo("400 request.malformed_json");
-    assertThat(whole.get("latin-1")).isEqualTo("400 request.malformed_json");
-    assertThat(whole.get("a raw NUL past the first bytes"))
+    assertThat(withLength.get("good")).isEqualTo("201 -");
+    assertThat(withLength.get("good, padded past 16 KiB")).isEqualTo("201 -");
+    assertThat(withLength.get("duplicate key")).isEqualTo("400 request.duplicate_field");
+    assertThat(withLength.get("unknown field")).isEqualTo("400 request.unknown_field");
+    assertThat(withLength.get("unknown field, large")).isEqualTo("400 request.unknown_field");
+    assertThat(withLength.get("truncated")).isEqualTo("400 request.malformed_json");
+    assertThat(withLength.get("json null")).isEqualTo("400 request.body_missing");
+    assertThat(withLength.get("utf-16")).isEqualTo("400 request.malformed_json");
+    assertThat(withLength.get("latin-1")).isEqualTo("400 request.malformed_json");
+    assertThat(withLength.get("a raw NUL past the first bytes"))
         .isEqualTo("400 request.malformed_json");
-    assertThat(whole.get("too long a number")).isEqualTo("400 request.too_complex");
+    assertThat(withLength.get("too long a number")).isEqualTo("400 request.too_complex");
   }
 }
