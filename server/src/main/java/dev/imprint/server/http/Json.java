@@ -30,7 +30,6 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.imprint.server.text.FreeText;
-import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -154,21 +153,6 @@ public final class Json {
   public static <T> T optionalBody(Context ctx, Class<T> type, T absent) {
     T value = read(ctx, type, limits(ctx).maxBodyBytes(), false);
     return value == null ? absent : value;
-  }
-
-  /**
-   * Answers {@code body} as JSON like {@code ctx.json} does (the same mapper and content type),
-   * serialised straight to UTF-8 bytes: {@code ctx.json} renders a String first and encodes it
-   * again, a copy of the whole body that the hottest routes need not pay.
-   */
-  public static void respond(Context ctx, Object body) {
-    byte[] bytes;
-    try {
-      bytes = MAPPER.writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot render the response as JSON", e);
-    }
-    ctx.contentType(ContentType.APPLICATION_JSON).result(bytes);
   }
 
   private static RequestLimits limits(Context ctx) {

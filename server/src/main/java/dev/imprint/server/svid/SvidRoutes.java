@@ -69,7 +69,7 @@ public final class SvidRoutes implements ApiModule {
       }
       throw e;
     }
-    Json.respond(ctx, svids.describe(r.workload(), r.issued()));
+    ctx.json(svids.describe(r.workload(), r.issued()));
   }
 
   private void validate(Context ctx) {

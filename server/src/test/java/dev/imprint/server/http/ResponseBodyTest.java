@@ -42,8 +42,6 @@ class ResponseBodyTest {
       @Override
       public void routes(Api api) {
         api.publicGet("/test/body/small", ctx -> ctx.json(Map.of("answer", "é small")));
-        api.publicGet("/test/body/respond", ctx -> Json.respond(ctx, Map.of("answer",
-            "é small")));
         api.publicGet("/test/body/large", ctx -> ctx.json(Map.of("answer", LARGE)));
         api.publicGet("/test/body/etag", ctx -> ctx.header("ETag", "\"v1\"").result("tagged"));
       }
@@ -74,20 +72,6 @@ class ResponseBodyTest {
     assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(
         t -> assertThat(t).startsWith("application/json"));
     assertThat(r.headers().firstValue("Content-Encoding")).isEmpty();
-  }
-
-  @Test
-  void jsonRespondAnswersAsCtxJsonDoes() throws Exception {
-    HttpResponse<byte[]> viaJson = get("/test/body/small", "gzip");
-    HttpResponse<byte[]> viaRespond = get("/test/body/respond", "gzip");
-    assertThat(viaRespond.statusCode()).isEqualTo(200);
-    assertThat(viaRespond.body()).isEqualTo(viaJson.body());
-    for (String h : List.of("Content-Type", "Content-Length", "Cache-Control",
-        "X-Content-Type-Options")) {
-      assertThat(viaRespond.headers().firstValue(h)).as(h)
-          .isEqualTo(viaJson.headers().firstValue(h)).isPresent();
-    }
-    assertThat(viaRespond.headers().firstValue("Content-Encoding")).isEmpty();
   }
 
   @Test
