@@ -9,9 +9,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.imprint.server.testing.Stores;
 import dev.imprint.server.testing.TestServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Request bodies are read strictly: a repeated key, a value of another JSON type, a number out
  * of range, a null inside a list or map, a lone surrogate, bytes that are not UTF-8 and a media
- * type other than UTF-8 application/json are refused, and nothing is stored.
+ * type other than UTF-8 application/json are refused, and nothing is stored; a body sent with its
+ * length and the same body sent chunked, small or large, are answered alike.
  */
 class StrictJsonTest {
   private static final String COMMIT = "3f9a1c2e4b5d6f708192a3b4c5d6e7f809a1b2c3";
@@ -181,5 +189,81 @@ class StrictJsonTest {
         .isEqualTo("request.too_complex");
     assertThat(code(post("/v1/tokens", "{\"role\":\"auditor\",\"description\":"
         + "1" + "0".repeat(100) + "}"), 400)).isEqualTo("request.too_complex");
+  }
+
+  /** HTTP/1.1, so that a body of unknown length goes chunked. */
+  private static final HttpClient CLIENT = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(30)).build();
+
+  /** Status and problem code (or "-" for a success) of a POST /v1/tokens with {@code body}. */
+  private static String answer(byte[] body, boolean chunked) {
+    HttpRequest.BodyPublisher bytes = HttpRequest.BodyPublishers.ofByteArray(body);
+    HttpRequest req = HttpRequest.newBuilder(URI.create(server.url() + "/v1/tokens"))
+        .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + admin)
+        // a publisher of unknown length makes the client send the body chunked
+        .POST(chunked ? HttpRequest.BodyPublishers.fromPublisher(bytes) : bytes).build();
+    try {
+      HttpResponse<String> res = CLIENT.send(req, HttpResponse.BodyHandlers.ofString());
+      if (res.statusCode() < 300) {
+        return res.statusCode() + " -";
+      }
+      JsonNode p = Hostile.JSON.readTree(res.body());
+      return res.statusCode() + " " + p.path("code").asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void lengthAndChunkedBodiesAreAnsweredAlike() {
+    String pad = "x".repeat(20 * 1024);
+    Map<String, byte[]> bodies = new LinkedHashMap<>();
+    bodies.put("good", utf8("{\"role\":\"auditor\"}"));
+    bodies.put("good, padded past 16 KiB", utf8("{\"role\":\"auditor\"}"
+        + " ".repeat(20 * 1024)));
+    bodies.put("duplicate key", utf8("{\"role\":\"auditor\",\"role\":\"admin\"}"));
+    bodies.put("unknown field", utf8("{\"role\":\"auditor\",\"x\":1}"));
+    bodies.put("unknown field, large", utf8("{\"role\":\"auditor\",\"x\":\"" + pad + "\"}"));
+    bodies.put("truncated", utf8("{\"role\":\"aud"));
+    bodies.put("more after the value", utf8("{\"role\":\"auditor\"} {}"));
+    bodies.put("json null", utf8("null"));
+    bodies.put("utf-16", "{\"role\":\"auditor\"}".getBytes(StandardCharsets.UTF_16LE));
+    bodies.put("utf-16 with BOM", "{\"role\":\"auditor\"}".getBytes(StandardCharsets.UTF_16));
+    bodies.put("latin-1", "{\"role\":\"auditor\",\"description\":\"caf\u00e9\"}"
+        .getBytes(StandardCharsets.ISO_8859_1));
+    bodies.put("a raw NUL past the first bytes", utf8("{\"role\":\"aud\u0000itor\"}"));
+    bodies.put("too deep", utf8("{\"role\":\"auditor\",\"description\":"
+        + "[".repeat(100) + "]".repeat(100) + "}"));
+    bodies.put("too long a number", utf8("{\"role\":\"auditor\",\"description\":1"
+        + "0".repeat(100) + "}"));
+    Map<String, String> withLength = new LinkedHashMap<>();
+    Map<String, String> sentChunked = new LinkedHashMap<>();
+    bodies.forEach((what, body) -> {
+      withLength.put(what, answer(body, false));
+      sentChunked.put(what, answer(body, true));
+    });
+    assertThat(withLength).isEqualTo(sentChunked);
+    // and the answers are the refusals they should be, not an accident shared by both paths
+    assertThat(withLength.get("good")).isEqualTo("201 -");
+    assertThat(withLength.get("good, padded past 16 KiB")).isEqualTo("201 -");
+    assertThat(withLength.get("duplicate key")).isEqualTo("400 request.duplicate_field");
+    assertThat(withLength.get("unknown field")).isEqualTo("400 request.unknown_field");
+    assertThat(withLength.get("unknown field, large")).isEqualTo("400 request.unknown_field");
+    assertThat(withLength.get("truncated")).isEqualTo("400 request.malformed_json");
+    assertThat(withLength.get("json null")).isEqualTo("400 request.body_missing");
+    assertThat(withLength.get("utf-16")).isEqualTo("400 request.malformed_json");
+    assertThat(withLength.get("latin-1")).isEqualTo("400 request.malformed_json");
+    assertThat(withLength.get("a raw NUL past the first bytes"))
+        .isEqualTo("400 request.malformed_json");
+    assertThat(withLength.get("too long a number")).isEqualTo("400 request.too_complex");
   }
 }
