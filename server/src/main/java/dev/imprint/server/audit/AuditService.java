@@ -233,10 +233,22 @@ public final class AuditService {
     guard();
   }
 
-  /** Checks the store against the anchor, then signs MTH(D[n]) and stores it. */
+  /**
+   * Checks the store against the anchor, then signs MTH(D[m]) for m the larger of {@code n} and
+   * the entries the check read, and stores it; or, when the check found a checkpoint larger
+   * still (another replica appended and signed after the entries were read), returns that one
+   * (checked, and now this server's anchor).
+   * {@code n} is read before the check: a larger checkpoint signed meanwhile by another replica
+   * would otherwise make the smaller {@code n} look like a log that shrank, a false integrity
+   * failure that stops this server signing and serving the log.
+   */
   synchronized SignedCheckpoint signAndStore(long n) {
     guard();
-    return sign(n);
+    long size = Math.max(n, cachedSize());
+    if (anchor != null && anchor.checkpoint().size() > size) {
+      return anchor;
+    }
+    return sign(size);
   }
 
   /**

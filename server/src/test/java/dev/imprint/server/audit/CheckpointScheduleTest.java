@@ -157,6 +157,28 @@ class CheckpointScheduleTest {
 
   @ParameterizedTest
   @MethodSource("dev.imprint.server.testing.Stores#kinds")
+  void aSizeReadBeforeAnotherReplicaAppendedAndSignedIsNoIntegrityFailure(Stores.Kind kind) {
+    try (Database db = Stores.open(kind, dir)) {
+      append(db, 4);
+      AuditService a = new AuditService(db, "example.org", KEK, Clock.systemUTC());
+      AuditService b = new AuditService(db, "example.org", KEK, Clock.systemUTC());
+      long n = a.refresh();
+      assertThat(n).isEqualTo(4);
+      a.signAndStore(n);
+      // between a's read of the size and its signing, replica b appends and signs a larger head
+      append(db, 1);
+      b.refresh();
+      AuditService.SignedCheckpoint five = b.signAndStore(5);
+      AuditService.SignedCheckpoint signed = a.signAndStore(n);
+      assertThat(a.integrityFailure()).isEmpty();
+      assertThat(signed.checkpoint().size()).isEqualTo(5);
+      assertThat(signed.note()).isEqualTo(five.note());
+      assertThat(rows(db)).extracting(Row::size).containsExactly(4L, 5L);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.imprint.server.testing.Stores#kinds")
   void aServerSignsNewEntriesByItselfAndReportsTheSignedSizeOnMetrics(Stores.Kind kind) {
     String jdbc = Stores.jdbcUrl(kind);
     try (TestServer s = TestServer.start(config(jdbc, dir, null, SHORT))) {
