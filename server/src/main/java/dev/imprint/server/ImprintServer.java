@@ -252,7 +252,7 @@ public final class ImprintServer implements AutoCloseable {
       });
       ApiServer http = ApiServer.start(new ApiServer.Settings(config.host(), config.port(),
           config.maxBodyBytes(), jetty(config, certificate, x509Authorities(identity.keys())),
-          inputLimits),
+          inputLimits, HOOKS),
           tokens, metrics, readiness,
           modules);
       long tHttp = System.nanoTime();
@@ -367,6 +367,22 @@ public final class ImprintServer implements AutoCloseable {
   }
 
   /**
+   * For every API call: request threads wait for the store in bounded numbers
+   * ({@code --store-max-waiting}), and each answered call has its request log line.
+   */
+  private static final ApiServer.Hooks HOOKS = new ApiServer.Hooks() {
+    @Override
+    public void before() {
+      Database.servingRequests();
+    }
+
+    @Override
+    public void log(String method, String route, int status, float millis, String tokenId) {
+      RequestLog.log(method, route, status, millis, tokenId);
+    }
+  };
+
+  /**
    * Jetty settings: graceful stop (in-flight requests finish within {@link #SHUTDOWN_GRACE}),
    * the HTTPS connector instead of the plain one when TLS is configured (asking for, not
    * requiring, a client certificate: an X.509-SVID for {@code POST /v1/authorize}), and the
@@ -393,9 +409,6 @@ public final class ImprintServer implements AutoCloseable {
         cfg.jetty.addConnector(HttpsConnector.on(config.host(), config.port(), cert,
             clientAuthorities));
       }
-      cfg.requestLogger.http(RequestLog::log);
-      // request threads wait for the store in bounded numbers (--store-max-waiting)
-      cfg.routes.before(ctx -> Database.servingRequests());
     };
   }
 
@@ -659,6 +672,11 @@ public final class ImprintServer implements AutoCloseable {
   /** The bound port. */
   public int port() {
     return http.port();
+  }
+
+  /** The HTTP front (tests). */
+  public ApiServer http() {
+    return http;
   }
 
   /** The declared routes (tests). */

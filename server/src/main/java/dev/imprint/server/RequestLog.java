@@ -1,8 +1,5 @@
 package dev.imprint.server;
 
-import dev.imprint.server.auth.Caller;
-import dev.imprint.server.http.ApiServer;
-import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,23 +13,19 @@ final class RequestLog {
 
   private RequestLog() {}
 
-  static void log(Context ctx, Float millis) {
+  /** The line of one answered call ({@code tokenId} null on a public route). */
+  static void log(String method, String route, int status, float millis, String tokenId) {
     if (!LOG.isInfoEnabled()) {
       return;
     }
-    String method = ctx.method().name();
-    String route = route(ctx);
-    Caller caller = ApiServer.callerOrNull(ctx);
-    String tokenId = caller == null ? "-" : caller.tokenId();
-    int status = ctx.statusCode();
-    double ms = millis == null ? 0 : millis;
+    String token = tokenId == null ? "-" : tokenId;
     LOG.atInfo()
         .addKeyValue("method", method)
         .addKeyValue("route", route)
         .addKeyValue("status", status)
-        .addKeyValue("durationMs", Math.round(ms * 100) / 100.0)
-        .addKeyValue("tokenId", tokenId)
-        .log(line(method, route, status, ms, tokenId));
+        .addKeyValue("durationMs", Math.round(millis * 100) / 100.0)
+        .addKeyValue("tokenId", token)
+        .log(line(method, route, status, millis, token));
   }
 
   /**
@@ -44,14 +37,5 @@ final class RequestLog {
     return new StringBuilder(48 + route.length()).append(method).append(' ').append(route)
         .append(' ').append(status).append(' ').append(tenths / 10).append('.')
         .append(tenths % 10).append("ms token=").append(tokenId).toString();
-  }
-
-  private static String route(Context ctx) {
-    try {
-      var matched = ctx.endpoints().matchedHttpEndpoint();
-      return matched == null ? "unmatched" : matched.path;
-    } catch (RuntimeException e) {
-      return "unmatched";
-    }
   }
 }

@@ -2,6 +2,7 @@ package dev.imprint.server.http;
 
 import dev.imprint.server.auth.Role;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.security.RouteRole;
@@ -25,11 +26,13 @@ public final class Api {
   }
 
   private final RoutesConfig routes;
+  private final CoreRoutes core;
   private final List<Route> declared = new ArrayList<>();
   private final List<Route> pages = new ArrayList<>();
 
-  Api(RoutesConfig routes) {
+  Api(RoutesConfig routes, CoreRoutes core) {
     this.routes = routes;
+    this.core = core;
   }
 
   public void get(String path, Handler h, Role first, Role... more) {
@@ -65,6 +68,35 @@ public final class Api {
   public void publicPost(String path, Handler h) {
     routes.addHttpHandler(HandlerType.POST, path, releasingBody(h), Access.PUBLIC);
     declared.add(new Route("POST", path, Set.of()));
+  }
+
+  /**
+   * A {@link #publicPost(String, Handler) public POST} whose plain calls are served on Jetty's
+   * core API ({@link CoreRoutes}) and every other call through Javalin, with the same handler:
+   * for the hottest calls only (a workload's renewal), where the framework costs as much as
+   * the call's own work.
+   */
+  public void publicPost(String path, Call.Handler h) {
+    core.add(path, h);
+    publicPost(path, (Handler) ctx -> ctx.json(h.handle(new JavalinCall(ctx))));
+  }
+
+  /** A call on Javalin's context. */
+  private record JavalinCall(Context ctx) implements Call {
+    @Override
+    public String header(String name) {
+      return ctx.header(name);
+    }
+
+    @Override
+    public <T> T body(Class<T> type) {
+      return Json.body(ctx, type);
+    }
+
+    @Override
+    public void header(String name, String value) {
+      ctx.header(name, value);
+    }
   }
 
   /**

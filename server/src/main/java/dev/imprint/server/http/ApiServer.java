@@ -18,10 +18,16 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -58,22 +64,59 @@ public final class ApiServer {
    * from the command line.
    */
   public record Settings(String host, int port, long maxBodyBytes,
-      Consumer<JavalinConfig> jettyCustomizer, boolean inputLimits) {
+      Consumer<JavalinConfig> jettyCustomizer, boolean inputLimits, Hooks hooks) {
     /** Settings with the input limits on, as every server runs. */
     public Settings(String host, int port, long maxBodyBytes,
         Consumer<JavalinConfig> jettyCustomizer) {
-      this(host, port, maxBodyBytes, jettyCustomizer, true);
+      this(host, port, maxBodyBytes, jettyCustomizer, true, Hooks.NONE);
+    }
+
+    /** Settings without hooks. */
+    public Settings(String host, int port, long maxBodyBytes,
+        Consumer<JavalinConfig> jettyCustomizer, boolean inputLimits) {
+      this(host, port, maxBodyBytes, jettyCustomizer, inputLimits, Hooks.NONE);
     }
   }
+
+  /**
+   * What the server around the HTTP front does for every API call, whichever way it is served
+   * (through Javalin or on Jetty's core API, see {@link CoreRoutes}).
+   */
+  public interface Hooks {
+    /** Nothing. */
+    Hooks NONE = new Hooks() {
+      @Override
+      public void before() {}
+
+      @Override
+      public void log(String method, String route, int status, float millis, String tokenId) {}
+    };
+
+    /** Runs on the request's thread before its handler. */
+    void before();
+
+    /**
+     * The call is answered: its method, matched route ({@code unmatched} when none matched),
+     * status, duration, and the id of the caller's token (null on a public route).
+     */
+    void log(String method, String route, int status, float millis, String tokenId);
+  }
+
+  /** Sent on every API answer: nothing here may be cached, nor sniffed as another type. */
+  static final HttpField CACHE_CONTROL = new HttpField(HttpHeader.CACHE_CONTROL, "no-store");
+  static final HttpField NOSNIFF = new HttpField("X-Content-Type-Options", "nosniff");
 
   private final Javalin app;
   private final List<Api.Route> routes;
   private final List<Api.Route> pages;
+  private final CoreRoutes core;
 
-  private ApiServer(Javalin app, List<Api.Route> routes, List<Api.Route> pages) {
+  private ApiServer(Javalin app, List<Api.Route> routes, List<Api.Route> pages,
+      CoreRoutes core) {
     this.app = app;
     this.routes = routes;
     this.pages = pages;
+    this.core = core;
   }
 
   /** Builds and starts the server; {@code readiness} answers {@code /readyz}. */
@@ -90,6 +133,7 @@ public final class ApiServer {
         .description("request body bytes held by requests in flight").register(metrics);
     Gauge.builder("imprint.http.body.budget", budget, BodyBudget::totalBytes).baseUnit("bytes")
         .description("request body bytes the server holds at most at once").register(metrics);
+    CoreRoutes core = new CoreRoutes(settings.maxBodyBytes(), budget, timers, settings.hooks());
     Api[] holder = new Api[1];
     Javalin app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
@@ -113,6 +157,9 @@ public final class ApiServer {
       ProblemErrorHandler errors = new ProblemErrorHandler();
       cfg.jetty.modifyServer(server -> {
         server.setErrorHandler(errors);
+        // the core routes go innermost, so that Javalin's servlet context is attached below them
+        // and every handler above (graceful stop, data rate, capacity) sees their calls too
+        innermost(server).setHandler(core);
         if (settings.inputLimits()) {
           server.insertHandler(new MinimumDataRateHandler(MIN_REQUEST_DATA_RATE, 0));
         }
@@ -126,13 +173,20 @@ public final class ApiServer {
         context.setSessionHandler(new NoSessions());
       });
       cfg.router.javaLangErrorHandler(ApiServer::errorEscaped);
-      Api api = new Api(cfg.routes);
+      Api api = new Api(cfg.routes, core);
       holder[0] = api;
+      Hooks hooks = settings.hooks();
       cfg.routes.before(ctx -> {
         ctx.attribute(STARTED, System.nanoTime());
         ctx.attribute(Json.LIMITS, limits);
-        ctx.header("Cache-Control", "no-store");
-        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header(CACHE_CONTROL.getName(), CACHE_CONTROL.getValue());
+        ctx.header(NOSNIFF.getName(), NOSNIFF.getValue());
+        hooks.before();
+      });
+      cfg.requestLogger.http((ctx, millis) -> {
+        Caller caller = callerOrNull(ctx);
+        hooks.log(ctx.method().name(), route(ctx), ctx.statusCode(),
+            millis == null ? 0 : millis, caller == null ? null : caller.tokenId());
       });
       cfg.routes.beforeMatched(ctx -> authorize(ctx, tokens));
       ResponseBody bodies = new ResponseBody(
@@ -141,27 +195,8 @@ public final class ApiServer {
         record(ctx, timers);
         bodies.write(ctx);
       });
-      cfg.routes.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
-      cfg.routes.exception(StoreException.class, (e, ctx) -> {
-        if (e.retryAfterSeconds() > 0) {
-          ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
-        }
-        problem(ctx, fromStore(e));
-      });
-      cfg.routes.exception(TextRefused.class, (e, ctx) -> problem(ctx,
-          ApiProblem.badRequest(e.code(), e.getMessage())));
-      cfg.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx,
-          e.getStatus() == 404
-              ? ApiProblem.notFound("http.not_found", "no route for " + ctx.method() + " "
-                  + ctx.path())
-              : new ApiProblem(e.getStatus(), "http." + e.getStatus(), statusTitle(e.getStatus()),
-                  e.getStatus() == 413 ? "the request body is larger than the limit of "
-                      + settings.maxBodyBytes() + " bytes" : e.getMessage())));
-      cfg.routes.exception(Exception.class, (e, ctx) -> {
-        LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
-        problem(ctx, new ApiProblem(500, "internal", "Internal server error",
-            "the server could not complete the request; the cause is in the server log"));
-      });
+      cfg.routes.exception(Exception.class, (e, ctx) -> problem(ctx,
+          problemOf(e, ctx.method().name(), ctx.path(), settings.maxBodyBytes(), ctx::header)));
       cfg.routes.error(404, "*", ctx -> {
         String type = ctx.res().getContentType();
         // a problem already written, or a console page that says what was not found
@@ -189,7 +224,7 @@ public final class ApiServer {
       }
     });
     app.start(settings.host(), settings.port());
-    return new ApiServer(app, holder[0].routes(), holder[0].pages());
+    return new ApiServer(app, holder[0].routes(), holder[0].pages(), core);
   }
 
   /**
@@ -240,6 +275,11 @@ public final class ApiServer {
     return app.port();
   }
 
+  /** Calls served on Jetty's core API so far ({@link CoreRoutes}): for tests. */
+  public long coreCalls() {
+    return core.served();
+  }
+
   /** Every route, for the route-walking tests. */
   public List<Api.Route> routes() {
     return routes;
@@ -285,14 +325,31 @@ public final class ApiServer {
     if (started == null) {
       return;
     }
-    String route;
+    timers.record(ctx.method().name(), route(ctx), ctx.statusCode(),
+        System.nanoTime() - started);
+  }
+
+  /** The route {@code ctx} matched (its pattern, never the raw path), or {@code unmatched}. */
+  private static String route(Context ctx) {
     try {
       var matched = ctx.endpoints().matchedHttpEndpoint();
-      route = matched == null ? "unmatched" : matched.path;
+      return matched == null ? "unmatched" : matched.path;
     } catch (RuntimeException e) {
-      route = "unmatched";
+      return "unmatched";
     }
-    timers.record(ctx.method().name(), route, ctx.statusCode(), System.nanoTime() - started);
+  }
+
+  /** The innermost handler wrapper of {@code server} (the server itself when it has none). */
+  private static Handler.Wrapper innermost(Server server) {
+    Handler.Wrapper w = server;
+    while (w.getHandler() instanceof Handler.Wrapper inner) {
+      w = inner;
+    }
+    if (w.getHandler() != null) {
+      throw new IllegalStateException("the server's innermost handler " + w.getHandler()
+          + " is not a wrapper: the core routes have no place in front of the servlet context");
+    }
+    return w;
   }
 
   /**
@@ -318,20 +375,60 @@ public final class ApiServer {
   }
 
   static void problem(Context ctx, ApiProblem p) {
+    ctx.status(p.status()).contentType("application/problem+json")
+        .result(problemBody(p, ctx.path()));
+  }
+
+  /** The RFC 9457 body of {@code p} for a request to {@code path}. */
+  static byte[] problemBody(ApiProblem p, String path) {
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("type", "urn:imprint:problem:" + p.code());
     body.put("title", p.title());
     body.put("status", p.status());
     body.put("detail", p.detail());
-    body.put("instance", ctx.path());
+    body.put("instance", path);
     body.put("code", p.code());
     p.extensions().forEach((k, v) -> body.set(k, Json.MAPPER.valueToTree(v)));
     try {
-      ctx.status(p.status()).contentType("application/problem+json")
-          .result(Json.MAPPER.writeValueAsBytes(body));
+      return Json.MAPPER.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
-      ctx.status(500).result("{}");
+      return "{}".getBytes(StandardCharsets.UTF_8);
     }
+  }
+
+  /**
+   * The problem a handler's exception answers, on either way a call is served: its own problem,
+   * a store failure (with its Retry-After), refused text, Javalin's HTTP statuses; anything else
+   * is logged and answered 500 {@code internal}. {@code header} sets response headers.
+   */
+  static ApiProblem problemOf(Throwable e, String method, String path, long maxBodyBytes,
+      BiConsumer<String, String> header) {
+    if (e instanceof ApiProblem p) {
+      return p;
+    }
+    if (e instanceof StoreException s) {
+      if (s.retryAfterSeconds() > 0) {
+        header.accept("Retry-After", Integer.toString(s.retryAfterSeconds()));
+      }
+      return fromStore(s);
+    }
+    if (e instanceof TextRefused t) {
+      return ApiProblem.badRequest(t.code(), t.getMessage());
+    }
+    if (e instanceof HttpResponseException h) {
+      return h.getStatus() == 404
+          ? ApiProblem.notFound("http.not_found", "no route for " + method + " " + path)
+          : new ApiProblem(h.getStatus(), "http." + h.getStatus(), statusTitle(h.getStatus()),
+              h.getStatus() == 413 ? "the request body is larger than the limit of "
+                  + maxBodyBytes + " bytes" : h.getMessage());
+    }
+    if (e instanceof Error) {
+      LOG.error("a request failed with {}", e.getClass().getName(), e);
+    } else {
+      LOG.error("request {} {} failed", method, path, e);
+    }
+    return new ApiProblem(500, "internal", "Internal server error",
+        "the server could not complete the request; the cause is in the server log");
   }
 
   private static ApiProblem fromStore(StoreException e) {

@@ -3,6 +3,7 @@ package dev.imprint.server.http;
 import io.javalin.http.Context;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * The request bodies the server reads and holds at once, in bytes: a request takes its
@@ -66,6 +67,18 @@ final class BodyBudget {
       return;
     }
     release(ctx);
+    ctx.attribute(HOLD, new int[] {take(bytes, ctx::header)});
+  }
+
+  /**
+   * Takes {@code bytes} for a request served outside Javalin ({@link CoreRoutes}) and returns
+   * the KiB taken, to give back with {@link #give(int)}; the same 413 and 503 as {@link
+   * #hold(Context, long)}, with {@code header} setting the 503's Retry-After.
+   */
+  int take(long bytes, BiConsumer<String, String> header) {
+    if (!enforced) {
+      return 0;
+    }
     int want = (int) Math.min(totalKib + 1, Math.max(1, (bytes + 1023) / 1024));
     if (want > totalKib) {
       throw new ApiProblem(413, "http.413", "Content too large", "the request body of " + bytes
@@ -81,9 +94,31 @@ final class BodyBudget {
       got = false;
     }
     if (!got) {
-      throw busy(ctx);
+      throw busy(header);
     }
-    ctx.attribute(HOLD, new int[] {want});
+    return want;
+  }
+
+  /**
+   * Takes {@code bytes} more without waiting for a request that holds {@code held} KiB (served
+   * outside Javalin) and returns the KiB it holds now; a 503 when the budget has no room now.
+   */
+  int takeMore(int held, long bytes, BiConsumer<String, String> header) {
+    if (!enforced) {
+      return held;
+    }
+    int more = (int) Math.min(totalKib, Math.max(1, (bytes + 1023) / 1024));
+    if (!kib.tryAcquire(more)) {
+      throw busy(header);
+    }
+    return held + more;
+  }
+
+  /** Gives back {@code kibHeld} KiB taken with {@link #take} and {@link #takeMore}. */
+  void give(int kibHeld) {
+    if (kibHeld > 0) {
+      kib.release(kibHeld);
+    }
   }
 
   /**
@@ -95,15 +130,14 @@ final class BodyBudget {
       return;
     }
     int[] held = ctx.attribute(HOLD);
-    int more = (int) Math.min(totalKib, Math.max(1, (bytes + 1023) / 1024));
-    if (held == null || !kib.tryAcquire(more)) {
-      throw busy(ctx);
+    if (held == null) {
+      throw busy(ctx::header);
     }
-    held[0] += more;
+    held[0] = takeMore(held[0], bytes, ctx::header);
   }
 
-  private static ApiProblem busy(Context ctx) {
-    ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+  private static ApiProblem busy(BiConsumer<String, String> header) {
+    header.accept("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
     return new ApiProblem(503, "server.busy", "Service unavailable", "the server is reading"
         + " as many request bodies as its memory allows; retry after " + RETRY_AFTER_SECONDS
         + " seconds");

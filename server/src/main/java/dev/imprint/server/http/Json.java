@@ -35,9 +35,11 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.http.HttpException;
 
@@ -161,6 +163,27 @@ public final class Json {
       throw new IllegalStateException("no request limits: the request did not pass ApiServer");
     }
     return limits;
+  }
+
+  /**
+   * A whole request body already in memory (at most {@code maxBytes}, read by {@link
+   * CoreRoutes}) as {@code type}, with the checks and problems of {@link #body(Context, Class)};
+   * {@code more} takes more of the body budget, in bytes, for the values the parser keeps.
+   */
+  static <T> T parse(byte[] body, Class<T> type, long maxBytes, LongConsumer more) {
+    try {
+      requireUtf8(Arrays.copyOf(body, Math.min(4, body.length)));
+      Shape.KeptValues kept = new Shape.KeptValues(body.length / Shape.BYTES_PER_KEPT_VALUE,
+          maxBytes / Shape.BYTES_PER_KEPT_VALUE,
+          n -> more.accept(n * Shape.BYTES_PER_KEPT_VALUE));
+      T value = READERS.get(type).withAttribute(Shape.KeptValues.KEY, kept).readValue(body);
+      if (value == null) {
+        throw ApiProblem.badRequest("request.body_missing", "expected a JSON object, got null");
+      }
+      return value;
+    } catch (IOException | RuntimeException e) {
+      throw problem(e, maxBytes);
+    }
   }
 
   /** Reads the body; null for an absent body when it is optional (or a JSON null). */
@@ -321,7 +344,7 @@ public final class Json {
   }
 
   /** The problem for a failure while reading or binding the body. */
-  private static ApiProblem problem(Throwable e, long maxBytes) {
+  static ApiProblem problem(Throwable e, long maxBytes) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ApiProblem p) {
         return p;

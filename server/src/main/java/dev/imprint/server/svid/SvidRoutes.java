@@ -5,6 +5,7 @@ import dev.imprint.server.auth.Role;
 import dev.imprint.server.http.Api;
 import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.http.ApiProblem;
+import dev.imprint.server.http.Call;
 import dev.imprint.server.http.Json;
 import dev.imprint.server.keys.Ttl;
 import io.javalin.http.Context;
@@ -45,7 +46,13 @@ public final class SvidRoutes implements ApiModule {
 
   @Override
   public void routes(Api api) {
-    api.publicPost("/v1/svid/renew", guarded(this::renew));
+    api.publicPost("/v1/svid/renew", (Call.Handler) call -> {
+      try {
+        return renew(call);
+      } catch (SvidException e) {
+        throw problem(e);
+      }
+    });
     Role[] all = Role.values();
     api.post("/v1/svid/validate", guarded(this::validate), all[0],
         Arrays.copyOfRange(all, 1, all.length));
@@ -56,20 +63,20 @@ public final class SvidRoutes implements ApiModule {
     return "openapi/svid.json";
   }
 
-  private void renew(Context ctx) {
-    String header = ctx.header("Authorization");
+  private Object renew(Call call) {
+    String header = call.header("Authorization");
     String bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
         ? header.substring(7).trim() : null;
     SvidService.Renewal r;
     try {
-      r = svids.renew(bearer, () -> Json.body(ctx, Ask.class).request());
+      r = svids.renew(bearer, () -> call.body(Ask.class).request());
     } catch (SvidException e) {
       if (e.kind() == SvidException.Kind.UNAUTHENTICATED) {
-        ctx.header("WWW-Authenticate", "Bearer realm=\"imprint-workload\"");
+        call.header("WWW-Authenticate", "Bearer realm=\"imprint-workload\"");
       }
       throw e;
     }
-    ctx.json(svids.describe(r.workload(), r.issued()));
+    return svids.describe(r.workload(), r.issued());
   }
 
   private void validate(Context ctx) {
