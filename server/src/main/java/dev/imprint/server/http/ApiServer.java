@@ -195,8 +195,12 @@ public final class ApiServer {
         record(ctx, timers);
         bodies.write(ctx);
       });
-      cfg.routes.exception(Exception.class, (e, ctx) -> problem(ctx,
-          problemOf(e, ctx.method().name(), ctx.path(), settings.maxBodyBytes(), ctx::header)));
+      // Javalin answers its own HTTP statuses (a 405, say) in plain text unless a handler is
+      // registered for them by name: the same mapping goes under both
+      io.javalin.http.ExceptionHandler<Exception> problems = (e, ctx) -> problem(ctx,
+          problemOf(e, ctx.method().name(), ctx.path(), settings.maxBodyBytes(), ctx::header));
+      cfg.routes.exception(HttpResponseException.class, problems::handle);
+      cfg.routes.exception(Exception.class, problems);
       cfg.routes.error(404, "*", ctx -> {
         String type = ctx.res().getContentType();
         // a problem already written, or a console page that says what was not found
