@@ -155,7 +155,9 @@ public final class SourceFile {
   /**
    * The name the file is read as: its last path segment, or for a template engine's file the
    * name of the file it renders ({@link #renderedName}). Analyzers choose a file by this name,
-   * so a template reaches every analyzer that reads what it renders.
+   * so a template reaches every analyzer that reads what it renders; a Helm partial that only
+   * defines named templates ({@code _sidecar.yaml.tpl}) renders nothing where it is and keeps
+   * its own name.
    */
   public String name() {
     return name;

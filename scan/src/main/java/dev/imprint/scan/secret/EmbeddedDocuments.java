@@ -119,6 +119,9 @@ final class EmbeddedDocuments {
         return null;
       }
     }
+    if (!valueMayCarry(text, m.start("value"), m.end("value"))) {
+      return null;
+    }
     Piece value = Piece.of(text, m.start("value"), m.end("value"), quote).unquoted();
     String key = m.group("key").toLowerCase(Locale.ROOT);
     String v = value.text.strip();
@@ -160,6 +163,22 @@ final class EmbeddedDocuments {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether a value, perhaps quoted, starts as a JSON object or as base64 does; a template's
+   * <code>{{</code> does not.
+   */
+  private static boolean valueMayCarry(String text, int from, int to) {
+    int at = from < to && (text.charAt(from) == '\'' || text.charAt(from) == '"') ? from + 1
+        : from;
+    if (at >= to) {
+      return false;
+    }
+    char c = text.charAt(at);
+    return c == '{' ? at + 1 < to && text.charAt(at + 1) != '{'
+        : c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+'
+            || c == '/';
   }
 
   /**

@@ -22,10 +22,13 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * Credentials in a Keycloak realm export or import file (JSON): a user's
+ * Credentials in a Keycloak realm export or import file, JSON or YAML (keycloak-config-cli,
+ * a {@code KeycloakRealmImport}'s {@code spec.realm}, chart values; a YAML file is a realm's
+ * when one of its keys names a realm): a user's
  * {@code "credentials": [{"type": "password", "value": "..."}]}, a client's {@code "secret"}, an
- * identity provider's {@code config.clientSecret} and a user federation's
- * {@code config.bindCredential}, and a user's OTP seed (an import file's {@code value} of
+ * identity provider's {@code config.clientSecret}, a user federation's
+ * {@code config.bindCredential}, the realm's {@code smtpServer.password}, and a user's OTP
+ * seed (an import file's {@code value} of
  * type {@code totp}/{@code hotp}, an export's {@code secretData} of type {@code otp}). Read with the realm's real structure: a {@code "value"} counts
  * only in a {@code credentials} entry of type password (exports hold hashes in
  * {@code secretData}, which is not reported), a {@code "secret"} only on an entry of
