@@ -115,7 +115,8 @@ final class EmbeddedDocuments {
       quote = text.charAt(m.start("iq"));
     } else {
       m = PAIR.matcher(text).region(from, to);
-      if (!m.matches()) {
+      if (!m.matches() || text.startsWith("\"", m.start("q"))) {
+        // A JSON member ("config": {...}) is read with the JSON document that holds it.
         return null;
       }
     }
