@@ -126,6 +126,17 @@ public record Finding(
         legacyFingerprint, occurrence, all, aliasFingerprints);
   }
 
+  /**
+   * This finding also standing for a finding of the same secret at the same line that its
+   * analyzer merged into it before reporting (see {@link #aliases()}).
+   */
+  public Finding withAlias(String ruleId, String identityKey) {
+    List<String> all = new ArrayList<>(aliases);
+    all.add(ruleId + "\0" + identityKey);
+    return new Finding(rule, severity, location, message, secret, key, fingerprint, legacyKey,
+        legacyFingerprint, occurrence, all, aliasFingerprints);
+  }
+
   Finding withAliasFingerprints(List<String> prints) {
     return new Finding(rule, severity, location, message, secret, key, fingerprint, legacyKey,
         legacyFingerprint, occurrence, aliases, prints);

@@ -38,11 +38,72 @@ public final class SourceFile {
    *     targets never meet in cross-file rules
    */
   public SourceFile(String path, Path file, String text, String root) {
+    this(path, file, text, root, readAs(path.substring(path.lastIndexOf('/') + 1), text));
+  }
+
+  private SourceFile(String path, Path file, String text, String root, String name) {
     this.path = path;
     this.file = file;
     this.text = text;
     this.root = root == null ? "" : root;
-    this.name = renderedName(path.substring(path.lastIndexOf('/') + 1));
+    this.name = name;
+  }
+
+  /**
+   * The name a file is read as: what a template renders ({@link #renderedName}), unless the
+   * template only defines named templates ({@link #definesOnly}), which render nothing where
+   * they are.
+   */
+  private static String readAs(String fileName, String text) {
+    String rendered = renderedName(fileName);
+    return rendered.equals(fileName) || text == null || !definesOnly(text) ? rendered
+        : fileName;
+  }
+
+  /**
+   * Whether a Go template holds nothing but {@code {{ define "name" }} ... {{ end }}} blocks
+   * (and comments) at its top level: a Helm partial ({@code _helpers.tpl},
+   * {@code _secret.yaml.tpl}) whose text is rendered only where another template includes it,
+   * so it is not a file of the kind its name says.
+   */
+  static boolean definesOnly(String text) {
+    if (!text.contains("define")) {
+      return false;
+    }
+    int depth = 0;
+    int from = 0;
+    boolean defined = false;
+    for (int open = text.indexOf("{{"); open >= 0; open = text.indexOf("{{", from)) {
+      int close = text.indexOf("}}", open + 2);
+      if (close < 0 || depth == 0 && !text.substring(from, open).isBlank()) {
+        return false;
+      }
+      String inner = text.substring(open + 2, close).replaceFirst("^-?\\s*", "");
+      String word = inner.isEmpty() || !Character.isLetter(inner.charAt(0)) ? ""
+          : inner.split("[^A-Za-z]", 2)[0];
+      if (inner.startsWith("/*")) {
+        close = Math.max(close, text.indexOf("*/", open) < 0 ? close
+            : text.indexOf("}}", text.indexOf("*/", open)));
+      } else if (word.equals("define")) {
+        defined |= depth == 0;
+        depth++;
+      } else if (word.equals("if") || word.equals("range") || word.equals("with")
+          || word.equals("block")) {
+        if (depth == 0) {
+          return false;
+        }
+        depth++;
+      } else if (word.equals("end")) {
+        depth--;
+        if (depth < 0) {
+          return false;
+        }
+      } else if (depth == 0) {
+        return false;
+      }
+      from = close + 2;
+    }
+    return defined && depth == 0 && text.substring(from).isBlank();
   }
 
   /** An in-memory file for tests and fuzzing. */
@@ -60,7 +121,7 @@ public final class SourceFile {
    * neutralised), so that locations stay those of the file.
    */
   public SourceFile withText(String newText) {
-    return new SourceFile(path, file, newText, root);
+    return new SourceFile(path, file, newText, root, name);
   }
 
   /** Display path, relative to the scan root, with forward slashes. */
@@ -94,7 +155,9 @@ public final class SourceFile {
   /**
    * The name the file is read as: its last path segment, or for a template engine's file the
    * name of the file it renders ({@link #renderedName}). Analyzers choose a file by this name,
-   * so a template reaches every analyzer that reads what it renders.
+   * so a template reaches every analyzer that reads what it renders; a Helm partial that only
+   * defines named templates ({@code _sidecar.yaml.tpl}) renders nothing where it is and keeps
+   * its own name.
    */
   public String name() {
     return name;

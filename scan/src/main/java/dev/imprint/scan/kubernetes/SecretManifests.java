@@ -128,10 +128,23 @@ final class SecretManifests {
         && (Secrets.isPlaceholder(text.trim()) || Secrets.isTestMarker(text)))) {
       return;
     }
-    List<SecretHit> hits = text == null ? List.of() : SecretDetectors.find(key, text).stream()
+    List<SecretHit> hits = text == null ? List.of() : SecretDetectors.find(
+        SecretDetectors.documentName(key, text), text).stream()
         .filter(h -> !h.evidence().placeholder()).toList();
     if (!base64(field) && hits.size() > 0 && text.indexOf('\n') >= 0 && eachAtItsLine(
         field, key, text, hits, at)) {
+      return;
+    }
+    if (hits.size() > 1 && (base64(field) || text.strip().indexOf('\n') < 0)) {
+      // A file in one value (base64, or JSON on one line): each secret at the value's line,
+      // where the secret detectors reading the embedded file report it too.
+      String where = obj.address() + " commits " + field + " '" + key + "'";
+      for (SecretHit hit : hits) {
+        sink.report(COMMITTED_SECRET.at(file.location(at.line(), Math.max(1, at.column())),
+            where + " (" + hit.kind() + ")" + (base64(field) ? ", only base64-encoded"
+                : ", in plain text")).withSecret(hit.evidence())
+            .withKey(obj.address() + "/" + field + "/" + key));
+      }
       return;
     }
     SecretHit recognised = hits.isEmpty() ? null : hits.get(0);

@@ -6,18 +6,29 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.imprint.scan.SecretEvidence;
+import dev.imprint.scan.yaml.GoTemplates;
+import dev.imprint.scan.yaml.YamlList;
+import dev.imprint.scan.yaml.YamlMap;
+import dev.imprint.scan.yaml.YamlNode;
+import dev.imprint.scan.yaml.YamlReader;
+import dev.imprint.scan.yaml.YamlScalar;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
- * Credentials in a Keycloak realm export or import file (JSON): a user's
+ * Credentials in a Keycloak realm export or import file, JSON or YAML (keycloak-config-cli,
+ * a {@code KeycloakRealmImport}'s {@code spec.realm}, chart values; a YAML file is a realm's
+ * when one of its keys names a realm): a user's
  * {@code "credentials": [{"type": "password", "value": "..."}]}, a client's {@code "secret"}, an
- * identity provider's {@code config.clientSecret} and a user federation's
- * {@code config.bindCredential}, and a user's OTP seed (an import file's {@code value} of
+ * identity provider's {@code config.clientSecret}, a user federation's
+ * {@code config.bindCredential}, the realm's {@code smtpServer.password}, and a user's OTP
+ * seed (an import file's {@code value} of
  * type {@code totp}/{@code hotp}, an export's {@code secretData} of type {@code otp}). Read with the realm's real structure: a {@code "value"} counts
  * only in a {@code credentials} entry of type password (exports hold hashes in
  * {@code secretData}, which is not reported), a {@code "secret"} only on an entry of
@@ -32,6 +43,18 @@ final class KeycloakRealmDetector implements SecretDetectors.Detector {
       .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
       .enable(JsonReadFeature.ALLOW_MISSING_VALUES)
       .build();
+
+  /**
+   * A YAML key naming a realm ({@code realm:}, {@code realms:}, {@code realmImport:},
+   * {@code keycloakRealm:}): without one, a YAML file's {@code clients} and
+   * {@code credentials} are another tool's.
+   */
+  private static final Pattern YAML_REALM = Pattern.compile(
+      "(?im)^[ \\t-]{0,80}[\"']?[A-Za-z0-9_.-]{0,60}realm[A-Za-z0-9_.-]{0,60}[\"']?[ \\t]*:");
+  /** A key whose value the realm reader reports, before the YAML is parsed. */
+  private static final Pattern YAML_CREDENTIAL = Pattern.compile(
+      "(?m)^[ \\t-]{0,80}[\"']?(credentials|secret|clientSecret|bindCredential|smtpServer)"
+          + "[\"']?[ \\t]*:");
 
   /** One open object or array, named by the field that holds it. */
   private static final class Frame {
@@ -61,19 +84,21 @@ final class KeycloakRealmDetector implements SecretDetectors.Detector {
 
   @Override
   public boolean forFile(String lowerName) {
-    return lowerName.endsWith(".json");
+    return lowerName.endsWith(".json") || EmbeddedDocuments.yaml(lowerName);
   }
 
   @Override
   public void find(String lowerName, String text, Consumer<SecretHit> out) {
-    if (!lowerName.endsWith(".json") || !text.contains("\"realm\"")) {
-      return;
-    }
-    try (JsonParser p = JSON.createParser(withoutDirectives(text))) {
-      walk(p, text, out);
-    } catch (IOException e) {
-      // Not well-formed JSON: what was read before the error is reported, the line-based
-      // detectors read the rest.
+    if (lowerName.endsWith(".json") && text.contains("\"realm\"")) {
+      try (JsonParser p = JSON.createParser(withoutDirectives(text))) {
+        walk(p, new Realm(text, out));
+      } catch (IOException e) {
+        // Not well-formed JSON: what was read before the error is reported, the line-based
+        // detectors read the rest.
+      }
+    } else if (EmbeddedDocuments.yaml(lowerName) && YAML_REALM.matcher(text).find()
+        && YAML_CREDENTIAL.matcher(text).find()) {
+      yaml(text, new Realm(text, out));
     }
   }
 
@@ -128,51 +153,125 @@ final class KeycloakRealmDetector implements SecretDetectors.Detector {
     return false;
   }
 
-  private void walk(JsonParser p, String text, Consumer<SecretHit> out) throws IOException {
-    Deque<Frame> open = new ArrayDeque<>();
+  private void walk(JsonParser p, Realm realm) throws IOException {
     for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
       switch (t) {
-        case START_OBJECT, START_ARRAY -> open.push(new Frame(p.currentName(),
-            t == JsonToken.START_ARRAY));
-        case END_OBJECT -> {
-          boolean credential = inside(open, "credentials");
-          Frame done = open.pop();
-          if (credential) {
-            credential(text, done, out);
-          }
-        }
-        case END_ARRAY -> open.pop();
-        case VALUE_STRING -> string(p, open, out);
+        case START_OBJECT, START_ARRAY -> realm.open(p.currentName(),
+            t == JsonToken.START_ARRAY);
+        case END_OBJECT, END_ARRAY -> realm.close();
+        case VALUE_STRING -> realm.string(p.currentName(), p.getText(),
+            (int) p.currentTokenLocation().getCharOffset() + 1);
         default -> { }
       }
     }
   }
 
-  private void string(JsonParser p, Deque<Frame> open, Consumer<SecretHit> out)
-      throws IOException {
-    Frame top = open.peek();
-    String name = p.currentName();
-    String value = p.getText();
-    int offset = (int) p.currentTokenLocation().getCharOffset() + 1;
-    if (top == null) {
-      return;
+  /**
+   * A realm written as YAML (keycloak-config-cli's files, a {@code KeycloakRealmImport}'s
+   * {@code spec.realm}, a chart's {@code realm:} values): the same structure as JSON, read
+   * node by node; a chart's {@code {{ }}} values are placeholders.
+   */
+  private void yaml(String text, Realm realm) {
+    YamlReader.Result parsed = GoTemplates.isTemplate(text) ? YamlReader.readTemplate(text)
+        : YamlReader.read(text);
+    int[] lineStarts = lineStarts(text);
+    for (YamlNode doc : parsed.documents()) {
+      node(doc, null, realm, text, lineStarts);
     }
-    if (!top.array && inside(open, "credentials")) {
-      if ("type".equals(name)) {
-        top.type = value;
-      } else if ("value".equals(name)) {
-        top.value = value;
-        top.offset = offset;
-      } else if ("secretData".equals(name)) {
-        top.secretData = value;
-        top.secretDataOffset = offset;
+  }
+
+  private void node(YamlNode node, String name, Realm realm, String text, int[] lineStarts) {
+    if (node instanceof YamlMap m) {
+      realm.open(name, false);
+      for (Map.Entry<String, YamlNode> e : m.entries().entrySet()) {
+        node(e.getValue(), e.getKey(), realm, text, lineStarts);
       }
-    } else if (!top.array && "secret".equals(name) && inside(open, "clients")) {
-      generated("client secret", value, offset, out);
-    } else if (!top.array && "clientSecret".equals(name) && "config".equals(top.name)) {
-      generated("identity provider client secret", value, offset, out);
-    } else if (top.array && "bindCredential".equals(top.name)) {
-      generated("LDAP bind credential", value, offset, out);
+      realm.close();
+    } else if (node instanceof YamlList l) {
+      realm.open(name, true);
+      for (YamlNode item : l) {
+        node(item, null, realm, text, lineStarts);
+      }
+      realm.close();
+    } else if (node instanceof YamlScalar s && s.value() != null && s.line() >= 1
+        && s.line() <= lineStarts.length) {
+      int at = lineStarts[s.line() - 1] + Math.max(0, s.column() - 1) + (s.quoted() ? 1 : 0);
+      realm.string(name, s.value(), Math.min(at, text.length()));
+    }
+  }
+
+  private static int[] lineStarts(String text) {
+    int n = 1;
+    for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+      n++;
+    }
+    int[] starts = new int[n];
+    int k = 1;
+    for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+      starts[k++] = i + 1;
+    }
+    return starts;
+  }
+
+  /** The objects and arrays open while one realm file is read, and what it reports. */
+  private final class Realm {
+    private final String text;
+    private final Consumer<SecretHit> out;
+    private final Deque<Frame> open = new ArrayDeque<>();
+
+    Realm(String text, Consumer<SecretHit> out) {
+      this.text = text;
+      this.out = out;
+    }
+
+    void open(String name, boolean array) {
+      open.push(new Frame(name, array));
+    }
+
+    void close() {
+      if (open.isEmpty()) {
+        return;
+      }
+      boolean credential = !open.peek().array && inside(open, "credentials");
+      Frame done = open.pop();
+      if (credential) {
+        credential(text, done, out);
+      }
+    }
+
+    /**
+     * A string value of field {@code name} (null in an array) at {@code offset}: a
+     * credential's part, a client's {@code secret}, an identity provider's
+     * {@code config.clientSecret}, an LDAP federation's {@code bindCredential} (a list in an
+     * export's component config, a string in an import), or the realm's
+     * {@code smtpServer.password}, a password someone chose.
+     */
+    void string(String name, String value, int offset) {
+      Frame top = open.peek();
+      if (top == null) {
+        return;
+      }
+      if (!top.array && inside(open, "credentials")) {
+        if ("type".equals(name)) {
+          top.type = value;
+        } else if ("value".equals(name)) {
+          top.value = value;
+          top.offset = offset;
+        } else if ("secretData".equals(name)) {
+          top.secretData = value;
+          top.secretDataOffset = offset;
+        }
+      } else if (!top.array && "secret".equals(name) && inside(open, "clients")) {
+        generated("client secret", value, offset, out);
+      } else if (!top.array && "clientSecret".equals(name) && "config".equals(top.name)) {
+        generated("identity provider client secret", value, offset, out);
+      } else if (top.array && "bindCredential".equals(top.name)
+          || !top.array && "bindCredential".equals(name) && "config".equals(top.name)) {
+        generated("LDAP bind credential", value, offset, out);
+      } else if (!top.array && "password".equals(name) && "smtpServer".equals(top.name)
+          && Secrets.isLiteralPassword(value)) {
+        out.accept(hit("SMTP server password", value, offset, true));
+      }
     }
   }
 

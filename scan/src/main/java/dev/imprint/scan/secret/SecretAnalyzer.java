@@ -24,8 +24,29 @@ public final class SecretAnalyzer implements Analyzer {
     if (rule == null) {
       return null;
     }
-    return rule.at(at, hit.kind() + " in " + where + "; revoke it and load it from a secret store")
-        .withSecret(hit.evidence()).withKey(key + ":" + hit.detector() + ":" + hit.kind());
+    return withAliases(rule.at(at, hit.kind() + " in " + where
+            + "; revoke it and load it from a secret store")
+        .withSecret(hit.evidence()).withKey(key + ":" + hit.identity()), hit, key + ":");
+  }
+
+  /**
+   * The finding of a hit carrying the identities of the hits of the same secret its detector
+   * won over ({@link SecretHit#aliases()}), each under the rule of its own detector.
+   */
+  private static Finding withAliases(Finding f, SecretHit hit) {
+    return withAliases(f, hit, "");
+  }
+
+  private static Finding withAliases(Finding f, SecretHit hit, String keyPrefix) {
+    Finding out = f;
+    for (String alias : hit.aliases()) {
+      Rule rule = SecretRules.BY_DETECTOR.get(alias.substring(0, alias.indexOf(':')));
+      String key = keyPrefix + alias;
+      if (rule != null && !(rule.id().equals(f.ruleId()) && key.equals(f.identityKey()))) {
+        out = out.withAlias(rule.id(), key);
+      }
+    }
+    return out;
   }
 
   @Override
@@ -65,11 +86,11 @@ public final class SecretAnalyzer implements Analyzer {
           || hit.detector().equals("config-assignment") && pipeline(path)) {
         continue;
       }
-      sink.report(rule.at(file.locationOfOffset(hit.start()),
+      sink.report(withAliases(rule.at(file.locationOfOffset(hit.start()),
               hit.kind() + " in plain text; revoke it and load it from a secret store")
           .withSecret(hit.evidence())
-          .withKey(hit.detector() + ":" + hit.kind())
-          .withLegacyKey(hit.detector() + ":" + Finding.LEGACY_SECRET));
+          .withKey(hit.identity())
+          .withLegacyKey(hit.detector() + ":" + Finding.LEGACY_SECRET), hit));
     }
   }
 }

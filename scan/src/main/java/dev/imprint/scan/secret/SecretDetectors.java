@@ -97,22 +97,43 @@ public final class SecretDetectors {
    * a line of the host as well, so one pass finds the files at every depth.
    */
   private static void embedded(String name, String text, List<Candidate> found) {
-    if (!EmbeddedDocuments.yaml(name)) {
+    if (!EmbeddedDocuments.hosts(name)) {
       return;
     }
-    for (EmbeddedDocuments.Document doc
-        : EmbeddedDocuments.in(text, n -> DETECTORS.stream().anyMatch(d -> d.forFile(n)))) {
+    for (EmbeddedDocuments.Document doc : EmbeddedDocuments.in(text,
+        EmbeddedDocuments.yaml(name), SecretDetectors::readable)) {
       for (int d = 0; d < DETECTORS.size(); d++) {
         Detector det = DETECTORS.get(d);
         if (det.forFile(doc.name())) {
           int order = d;
           det.find(doc.name(), doc.text(), h -> found.add(new Candidate(new SecretHit(
-              h.kind() + " (embedded '" + doc.name() + "')", h.detector(),
+              h.kind() + " (embedded '" + doc.name() + "'" + doc.how() + ")", h.detector(),
               doc.onHost(h.start()), doc.onHost(h.end() - 1) + 1, h.evidence(), h.chosen()),
               order)));
         }
       }
     }
+  }
+
+  /** Whether a detector reads files of this (lower-case) name. */
+  private static boolean readable(String lowerName) {
+    for (Detector d : DETECTORS) {
+      if (d.forFile(lowerName)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The name a file carried under {@code key} is read as: the key when a detector reads files
+   * of that name, {@code KEY.json} when the text is a JSON object a detector reads
+   * ({@code realm: '{"realm": ...}'}), else the key.
+   */
+  public static String documentName(String key, String text) {
+    String lower = key.toLowerCase(Locale.ROOT);
+    return !readable(lower) && text.strip().startsWith("{") && readable(lower + ".json")
+        ? key + ".json" : key;
   }
 
   /** Ids of every detector, in priority order. */
@@ -131,25 +152,38 @@ public final class SecretDetectors {
 
   private record Candidate(SecretHit hit, int order) {}
 
-  /** Overlapping hits keep the more specific detector (earlier in the list). */
+  /**
+   * Overlapping hits keep the more specific detector (earlier in the list); when the hit left
+   * out is of the same secret (the same value, or the same span), the kept one carries its
+   * identity ({@link SecretHit#aliases()}), so that a baseline written when that detector
+   * reported the secret still accepts it.
+   */
   private static List<SecretHit> resolveOverlaps(List<Candidate> found) {
     found.sort(Comparator.comparingInt((Candidate c) -> c.order())
         .thenComparingInt(c -> c.hit().start()));
     List<SecretHit> kept = new ArrayList<>();
     for (Candidate c : found) {
-      boolean overlaps = false;
-      for (SecretHit k : kept) {
-        if (c.hit().start() < k.end() && k.start() < c.hit().end()) {
-          overlaps = true;
-          break;
+      SecretHit hit = c.hit();
+      int over = -1;
+      for (int i = 0; i < kept.size() && over < 0; i++) {
+        SecretHit k = kept.get(i);
+        if (hit.start() < k.end() && k.start() < hit.end()) {
+          over = i;
         }
       }
-      if (!overlaps) {
-        kept.add(c.hit());
+      if (over < 0) {
+        kept.add(hit);
+      } else if (sameSecret(kept.get(over), hit)) {
+        kept.set(over, kept.get(over).absorbing(hit));
       }
     }
     kept.sort(Comparator.comparingInt(SecretHit::start));
     return kept;
+  }
+
+  private static boolean sameSecret(SecretHit a, SecretHit b) {
+    return a.start() == b.start() && a.end() == b.end()
+        || a.evidence().fingerprint().equals(b.evidence().fingerprint());
   }
 
   // ---------------------------------------------------------------- detector model
