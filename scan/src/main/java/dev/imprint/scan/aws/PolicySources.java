@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * Finds the policy document behind a Terraform value: {@code jsonencode({...})}, a JSON string
  * or heredoc, a JSON file read with {@code file()} or {@code templatefile()}, or a reference
- * to a {@code data "aws_iam_policy_document"} in the same module; variables and locals of the module are resolved first where they are known statically.
+ * to a {@code data "aws_iam_policy_document"} in the same module; variables and locals of the
+ * module are resolved first where they are known statically.
  */
 public final class PolicySources {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;

@@ -1,5 +1,6 @@
 package dev.imprint.scan.ci;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -22,11 +23,13 @@ final class PullRequestHead {
   /** A pull request ref as git writes it on a fetch: pull/42/head, +refs/pull/42/merge. */
   private static final Pattern PULL_REFSPEC =
       Pattern.compile("(?:^|[\\s:+/'\"])pull/[^/\\n]{1,100}/(?:head|merge)\\b");
-  private static final Set<String> GIT_FETCHING =
-      Set.of("checkout", "switch", "fetch", "pull", "reset", "worktree", "merge", "clone");
-  /** Commands that move around or print but run nothing from the checked-out tree. */
-  private static final Set<String> INERT =
-      Set.of("", "git", "gh", "cd", "echo", "printf", "pwd", "ls", "set", "export", "exit");
+  private static final Set<String> GIT_CHECKING_OUT =
+      Set.of("checkout", "switch", "pull", "reset", "worktree", "merge", "rebase");
+  /** Commands that move around, print or read files as data: nothing of the tree runs. */
+  private static final Set<String> INERT = Set.of("", "git", "gh", "cd", "echo", "printf",
+      "pwd", "ls", "set", "export", "exit", "grep", "cat", "jq", "yq", "wc", "head", "tail",
+      "sort", "uniq", "cut", "tr", "diff", "test", "[", "[[", "if", "fi", "true", "false",
+      "mkdir", "cp", "mv", "rm", "tee", "sha256sum", "date");
 
   private PullRequestHead() {}
 
@@ -56,39 +59,58 @@ final class PullRequestHead {
     return false;
   }
 
-  /** Whether a script checks out the pull request head, and runs something after it. */
+  /**
+   * Whether a script checks out the pull request head, and runs something after it. A fetch
+   * of the head alone puts nothing in the workspace; a checkout, switch, reset, merge or pull
+   * of it (or of anything after such a fetch: {@code git checkout FETCH_HEAD}) does.
+   */
   static Run run(String script) {
+    boolean fetched = false;
     boolean checkedOut = false;
     for (Shell.Line line : Shell.lines(script)) {
       for (Shell.Command c : Shell.commands(line.text())) {
         if (c.captured()) {
           continue;
         }
-        if (checkedOut && !INERT.contains(c.name())) {
+        String name = c.name();
+        if (checkedOut && !INERT.contains(name)) {
           return Run.CHECKS_OUT_AND_RUNS;
         }
-        checkedOut |= headCheckout(c);
+        if (name.equals("gh")) {
+          checkedOut |= ghCheckout(c.words());
+        } else if (name.equals("git")) {
+          String verb = gitVerb(c.words());
+          String text = String.join(" ", c.words());
+          boolean head = PULL_REFSPEC.matcher(text).find() || HEAD_REF.matcher(text).find();
+          if (verb.equals("fetch")) {
+            fetched |= head;
+          } else if (GIT_CHECKING_OUT.contains(verb)) {
+            checkedOut |= head || fetched;
+          }
+        }
       }
     }
     return checkedOut ? Run.CHECKS_OUT : Run.NONE;
   }
 
-  private static boolean headCheckout(Shell.Command c) {
-    String name = c.name();
-    int at = c.words().indexOf(name);
-    if (at < 0) {
-      at = 0;
+  private static boolean ghCheckout(List<String> words) {
+    int pr = words.indexOf("pr");
+    return pr >= 0 && pr + 1 < words.size() && words.get(pr + 1).equals("checkout");
+  }
+
+  /** The git subcommand: the first word after git that is not an option (or its value). */
+  private static String gitVerb(List<String> words) {
+    boolean afterGit = false;
+    for (int i = 0; i < words.size(); i++) {
+      String w = words.get(i);
+      if (!afterGit) {
+        afterGit = w.equals("git") || w.endsWith("/git");
+      } else if (w.equals("-C") || w.equals("-c")) {
+        i++;
+      } else if (!w.startsWith("-")) {
+        return w.toLowerCase(Locale.ROOT);
+      }
     }
-    if (name.equals("gh")) {
-      int pr = c.words().indexOf("pr");
-      return pr > at && pr + 1 < c.words().size() && c.words().get(pr + 1).equals("checkout");
-    }
-    if (!name.equals("git")) {
-      return false;
-    }
-    boolean fetching = c.words().stream().skip(at + 1L)
-        .anyMatch(w -> GIT_FETCHING.contains(w.toLowerCase(Locale.ROOT)));
-    String text = String.join(" ", c.words());
-    return fetching && (PULL_REFSPEC.matcher(text).find() || HEAD_REF.matcher(text).find());
+    return "";
   }
 }

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 /** The ways a privileged workflow puts a pull request's code in its workspace. */
 class PullRequestHeadTest {
   private static final String PWN = "IMP-GHA-009";
-  private static final String CHECKOUT = "actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11";
+  private static final String CHECKOUT =
+      "actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11";
 
   private static CiFindings workflow(String text) {
     return CiFindings.of(".github/workflows/pr.yml", text);
@@ -63,10 +64,12 @@ class PullRequestHeadTest {
             runs-on: ubuntu-latest
             steps:
               - uses: %s
-              - run: git fetch origin ${{ github.event.pull_request.head.sha }} && git checkout FETCH_HEAD
+              - run: >-
+                  git fetch origin ${{ github.event.pull_request.head.sha }}
+                  && git checkout FETCH_HEAD
               - uses: ./.github/actions/lint
         """.formatted(CHECKOUT));
-    assertThat(f.at(PWN)).containsExactly("9:9");
+    assertThat(f.at(PWN)).containsExactly("11:9");
   }
 
   @Test
@@ -117,7 +120,15 @@ class PullRequestHeadTest {
               - run: gh pr diff ${{ github.event.issue.number }} > pr.diff
               - run: git log --oneline -5
               - run: make report
-        """.formatted(CHECKOUT, CHECKOUT));
+          changed-files:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: %s
+              - run: |
+                  git fetch origin pull/${{ github.event.issue.number }}/head
+                  git diff --name-only HEAD FETCH_HEAD | grep -c '^docs/' | tee count.txt
+              - run: make docs
+        """.formatted(CHECKOUT, CHECKOUT, CHECKOUT));
     assertThat(f.at(PWN)).isEmpty();
   }
 
