@@ -81,7 +81,7 @@ class PolicyFilesTest {
             "Effect": "Allow",
             "Principal": { "AWS": "*" },
             "Action": "sts:AssumeRole",
-            "Condition": { "StringEquals": { "aws:PrincipalAccount": "${account_id}" } }
+            "Sid": "Trust${account_id}"
           }]
         }
         """));
