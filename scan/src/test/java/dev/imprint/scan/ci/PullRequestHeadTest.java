@@ -162,6 +162,6 @@ class PullRequestHeadTest {
                   echo "author: ${{ github.event.commits[0].author.name }}"
                   echo "count: ${{ github.event.commits[0].id }}"
         """);
-    assertThat(f.at("IMP-GHA-005")).containsExactly("8:20", "9:21");
+    assertThat(f.at("IMP-GHA-005")).containsExactly("8:24", "9:25");
   }
 }

@@ -122,6 +122,6 @@ class ComposeAnalyzerTest {
               - ${WORK_DIR:-/srv/work}:/work:rw
               - ${CACHE:-cache}:/var/cache/app
         """);
-    assertThat(at("IMP-COMPOSE-002")).containsExactly("5:9", "10:9", "13:17");
+    assertThat(at("IMP-COMPOSE-002")).containsExactly("5:9", "10:9", "12:17");
   }
 }
