@@ -2,12 +2,8 @@ package dev.imprint.scan.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imprint.scan.Analyzer;
-import dev.imprint.scan.Diagnostic;
-import dev.imprint.scan.Finding;
 import dev.imprint.scan.ScanSettings;
 import dev.imprint.scan.SourceFile;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,20 +14,8 @@ import org.junit.jupiter.api.Test;
 class PodTemplateKindsTest {
 
   private static List<String> scan(String path, String text) {
-    List<Finding> found = new ArrayList<>();
-    Analyzer.Session s = new KubernetesAnalyzer().start(ScanSettings.defaults());
-    Analyzer.Sink sink = new Analyzer.Sink() {
-      @Override
-      public void report(Finding f) {
-        found.add(f);
-      }
-
-      @Override
-      public void diagnose(Diagnostic d) {}
-    };
-    s.analyze(SourceFile.of(path, text), sink);
-    s.finish(sink);
-    return found.stream().map(f -> f.ruleId() + "@" + f.location().line()).toList();
+    return KubernetesAnalyzerTest.scan(ScanSettings.defaults(), SourceFile.of(path, text))
+        .stream().map(f -> f.ruleId() + "@" + f.location().line()).toList();
   }
 
   @Test
