@@ -560,7 +560,7 @@ final class AwsChecks {
       if (places != null && i.statement() < places.statements().size()) {
         int l = places.statements().get(i.statement()).of(i.part(), i.conditionKey());
         if (l > 0) {
-          file = places.file().source();
+          file = places.source();
           line = l;
           column = firstColumn(file, l);
         }

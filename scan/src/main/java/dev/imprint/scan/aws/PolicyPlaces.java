@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import dev.imprint.scan.SourceFile;
 import dev.imprint.scan.aws.PolicyIssue.Part;
 import dev.imprint.scan.terraform.Tf;
 import dev.imprint.scan.terraform.TfModule;
@@ -19,14 +20,14 @@ import java.util.Map;
 /**
  * Where the statements of a policy are written, so that a finding points at the offending
  * {@code Action}, {@code Resource}, {@code Principal} or condition line: inside a
- * {@code jsonencode({...})} object, a JSON heredoc, or the blocks of a
+ * {@code jsonencode({...})} object, a JSON heredoc or file, or the blocks of a
  * {@code data "aws_iam_policy_document"} (in the same file or another file of the module).
  *
- * @param file the file the statements are written in
+ * @param source the file the statements are written in
  * @param statements the lines of each statement, in document order (as {@link PolicySources}
  *     reads them)
  */
-record PolicyPlaces(Tf.File file, List<Lines> statements) {
+record PolicyPlaces(SourceFile source, List<Lines> statements) {
 
   /** Past this size a JSON policy is not walked for lines (it is then not a policy anyway). */
   private static final int MAX_CHARS = PolicyDocument.MAX_CHARS;
@@ -66,6 +67,10 @@ record PolicyPlaces(Tf.File file, List<Lines> statements) {
       TfModule.Place at = module.place(v);
       at = at != null ? at : module.place(written);
       return at == null ? null : fromJson(s.text(), at);
+    }
+    SourceFile document = PolicySources.document(v, module);
+    if (document != null) {
+      return fromJson(document.text(), document, 1);
     }
     if (v instanceof Tf.Ref r) {
       Located target = module.target(r.text());
@@ -114,7 +119,7 @@ record PolicyPlaces(Tf.File file, List<Lines> statements) {
           line(module, file, either(o, "Resource", "NotResource")),
           line(module, file, either(o, "Principal", "NotPrincipal")), keys));
     }
-    return file == null ? null : new PolicyPlaces(file, out);
+    return file == null ? null : new PolicyPlaces(file.source(), out);
   }
 
   /** The line of a value where it is written in {@code file}; 0 elsewhere or unknown. */
@@ -142,17 +147,24 @@ record PolicyPlaces(Tf.File file, List<Lines> statements) {
     return null;
   }
 
-  // ---- JSON text (a heredoc or a quoted string) ----
+  // ---- JSON text (a heredoc, a quoted string or a file) ----
 
   private static PolicyPlaces fromJson(String text, TfModule.Place at) {
-    if (text.length() > MAX_CHARS) {
-      return null;
-    }
     // A heredoc's text starts on the line after its <<MARKER; a quoted string is one line.
     String source = at.file().source().line(at.line());
     int col = Math.max(0, at.column() - 1);
     boolean heredoc = col < source.length() && source.startsWith("<<", col);
-    int base = heredoc ? at.line() + 1 : at.line();
+    return fromJson(text, at.file().source(), heredoc ? at.line() + 1 : -at.line());
+  }
+
+  /**
+   * The statements of JSON text in {@code file}: {@code base} is the file line of the text's
+   * first line, or minus the one line every part is on (a quoted string).
+   */
+  private static PolicyPlaces fromJson(String text, SourceFile file, int base) {
+    if (text.length() > MAX_CHARS) {
+      return null;
+    }
     List<Lines> out = new ArrayList<>();
     try (JsonParser p = JSON.createParser(text)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -167,18 +179,18 @@ record PolicyPlaces(Tf.File file, List<Lines> statements) {
         }
         if (t == JsonToken.START_ARRAY) {
           while (p.nextToken() == JsonToken.START_OBJECT) {
-            out.add(statement(p, heredoc ? base : -at.line()));
+            out.add(statement(p, base));
           }
         } else if (t == JsonToken.START_OBJECT) {
-          out.add(statement(p, heredoc ? base : -at.line()));
+          out.add(statement(p, base));
         } else {
           p.skipChildren();
         }
       }
     } catch (IOException | RuntimeException e) {
-      return out.isEmpty() ? null : new PolicyPlaces(at.file(), out);
+      return out.isEmpty() ? null : new PolicyPlaces(file, out);
     }
-    return new PolicyPlaces(at.file(), out);
+    return new PolicyPlaces(file, out);
   }
 
   /**
@@ -246,7 +258,7 @@ record PolicyPlaces(Tf.File file, List<Lines> statements) {
       out.add(new Lines(s.line(), attrLine(s, "actions", "not_actions"),
           attrLine(s, "resources", "not_resources"), principalLine(s), keys));
     }
-    return new PolicyPlaces(data.file(), out);
+    return new PolicyPlaces(data.file().source(), out);
   }
 
   private static int attrLine(Tf.Block b, String a, String alt) {

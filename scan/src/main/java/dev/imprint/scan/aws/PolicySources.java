@@ -1,5 +1,6 @@
 package dev.imprint.scan.aws;
 
+import dev.imprint.scan.SourceFile;
 import dev.imprint.scan.terraform.Tf;
 import dev.imprint.scan.terraform.TfModule;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,8 +14,9 @@ import java.util.Map;
 
 /**
  * Finds the policy document behind a Terraform value: {@code jsonencode({...})}, a JSON string
- * or heredoc, or a reference to a {@code data "aws_iam_policy_document"} in the same module;
- * variables and locals of the module are resolved first where they are known statically.
+ * or heredoc, a JSON file read with {@code file()} or {@code templatefile()}, or a reference
+ * to a {@code data "aws_iam_policy_document"} in the same module; variables and locals of the
+ * module are resolved first where they are known statically.
  */
 public final class PolicySources {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -64,6 +66,28 @@ public final class PolicySources {
       if (target != null && target.block().isData("aws_iam_policy_document")) {
         return fromDataSource(target.block(), module);
       }
+    }
+    SourceFile document = document(v, module);
+    if (document != null) {
+      try {
+        return PolicyDocument.parse(document.text().trim());
+      } catch (InvalidPolicyException e) {
+        // A template file becomes JSON once rendered; a malformed file is its own problem.
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The JSON document a value reads from another file: {@code file("policy.json")} or
+   * {@code templatefile("${path.module}/policy.json.tpl", {...})}; null for anything else.
+   */
+  static SourceFile document(Tf.Value v, TfModule module) {
+    if (v instanceof Tf.Call c && !c.args().isEmpty()
+        && (c.name().equals("file") && c.args().size() == 1
+            || c.name().equals("templatefile") && c.args().size() == 2)) {
+      return module.document(c.args().get(0));
     }
     return null;
   }

@@ -37,10 +37,12 @@ import java.util.regex.Pattern;
 final class GithubChecks {
   static final Pattern FULL_SHA = Pattern.compile("[0-9a-fA-F]{40}");
   static final Pattern EXPRESSION = Pattern.compile("\\$\\{\\{([^}\\n]{0,300})}}");
+  /** One element of an event array: {@code .*}, {@code .0} or {@code [0]}. */
+  private static final String ITEM = "(?:\\.[^.\\s}\\[]{1,40}|\\[[^\\]\\s}]{1,40}])";
   static final Pattern UNTRUSTED = Pattern.compile("github\\.head_ref\\b|github\\.event\\."
       + "(?:issue\\.(?:title|body)|pull_request\\.(?:title|body|head\\.(?:ref|label"
       + "|repo\\.default_branch))|comment\\.body|review\\.body|review_comment\\.body"
-      + "|pages\\.[^.\\s}]{1,40}\\.page_name|commits\\.[^.\\s}]{1,40}\\.(?:message"
+      + "|pages" + ITEM + "\\.page_name|commits" + ITEM + "\\.(?:message"
       + "|author\\.(?:email|name))|head_commit\\.(?:message|author\\.(?:email|name))"
       + "|discussion\\.(?:title|body)|workflow_run\\.(?:head_branch|display_title"
       + "|head_commit\\.(?:message|author\\.(?:email|name))))\\b");
@@ -49,8 +51,6 @@ final class GithubChecks {
           + "|toJSON\\(\\s*secrets\\s*\\))\\s*}}");
   static final Pattern UNSECURE = Pattern.compile(
       "(?i)ACTIONS_ALLOW_UNSECURE_COMMANDS\\s*[:=]\\s*['\"]?true");
-  static final Pattern HEAD_REF = Pattern.compile("pull_request\\.head\\.(?:sha|ref)"
-      + "|github\\.head_ref|workflow_run\\.head_(?:sha|branch)|refs/pull/");
 
   private final SourceFile file;
   private final Sink sink;
@@ -68,8 +68,8 @@ final class GithubChecks {
       permissions();
     }
     env(wf.env(), "env");
-    boolean privilegedTrigger = wf.triggers().contains("pull_request_target")
-        || wf.triggers().contains("workflow_run");
+    boolean privilegedTrigger =
+        wf.triggers().stream().anyMatch(PullRequestHead.PRIVILEGED::contains);
     for (GithubJob job : wf.jobs()) {
       String where = "jobs/" + job.id();
       env(job.env(), where + "/env");
@@ -94,20 +94,23 @@ final class GithubChecks {
             injection(step.with().get("script"), sw + "/script");
           }
         }
+        PullRequestHead.Run fetched = PullRequestHead.Run.NONE;
         if (step.run() != null && step.script() != null) {
           injection(step.run(), sw + "/run");
           script(job, step, names, sw);
+          fetched = PullRequestHead.run(step.script());
         }
-        if (privilegedTrigger && checkedOutHead
-            && (step.run() != null || step.uses() != null && step.uses().startsWith("./"))) {
+        boolean runsCode = checkedOutHead
+            && (step.run() != null || step.uses() != null && step.uses().startsWith("./"))
+            || fetched == PullRequestHead.Run.CHECKS_OUT_AND_RUNS;
+        if (privilegedTrigger && runsCode) {
           checkedOutHead = false;
           sink.report(PWN_REQUEST.at(file.location(step.line(), step.column()), "job '"
               + job.id() + "' runs code from the checked-out pull request head under a "
               + String.join("/", privilegedTriggers()) + " trigger")
               .withKey(where + "/pwn"));
-        }
-        if (step.uses() != null && step.uses().startsWith("actions/checkout")
-            && step.with().str("ref") != null && HEAD_REF.matcher(step.with().str("ref")).find()) {
+        } else if (fetched == PullRequestHead.Run.CHECKS_OUT || step.uses() != null
+            && step.uses().startsWith("actions/checkout") && PullRequestHead.checkout(step, job)) {
           checkedOutHead = true;
         }
       }
@@ -116,7 +119,7 @@ final class GithubChecks {
 
   private List<String> privilegedTriggers() {
     return wf.triggers().stream()
-        .filter(t -> t.equals("pull_request_target") || t.equals("workflow_run")).toList();
+        .filter(PullRequestHead.PRIVILEGED::contains).toList();
   }
 
   private void unsecureCommands() {

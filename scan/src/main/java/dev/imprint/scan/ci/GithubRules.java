@@ -121,9 +121,11 @@ final class GithubRules {
   static final Rule PWN_REQUEST = Rule.builder("IMP-GHA-009")
       .title("Privileged trigger checks out and runs untrusted pull request code")
       .severity(Severity.CRITICAL).category(Category.NHI2)
-      .rationale("pull_request_target and workflow_run run with a write token and the "
-          + "repository's secrets; checking out the pull request head and then building or "
-          + "running it executes code from any fork with those privileges.")
+      .rationale("pull_request_target, workflow_run and issue_comment run with a write token "
+          + "and the repository's secrets; checking out the pull request head (the checkout "
+          + "action given the head ref, the test merge commit or the fork, or git fetch "
+          + "pull/N/head or gh pr checkout in a script) and then building or running it "
+          + "executes code from any fork with those privileges.")
       .remediation("Build untrusted code in a pull_request workflow (no secrets, read-only "
           + "token) and, if something privileged must follow, pass only data as an artifact "
           + "to a separate workflow that never executes it.")

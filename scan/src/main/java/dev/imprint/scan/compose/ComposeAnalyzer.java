@@ -26,11 +26,14 @@ import dev.imprint.scan.yaml.YamlList;
 import dev.imprint.scan.yaml.YamlMap;
 import dev.imprint.scan.yaml.YamlNode;
 import dev.imprint.scan.yaml.YamlScalar;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Reads docker-compose files and checks their services (checklist C1..C7). */
 public final class ComposeAnalyzer implements Analyzer {
@@ -133,16 +136,21 @@ public final class ComposeAnalyzer implements Analyzer {
     void volumes(YamlMap m) {
       for (YamlNode v : m.list("volumes")) {
         String source = null;
+        String target = null;
         YamlNode at = v;
         if (v instanceof YamlScalar s && s.value() != null) {
-          String text = s.value();
-          int colon = text.indexOf(':');
-          source = colon < 0 ? text : text.substring(0, colon);
+          List<String> parts = volumeParts(s.value());
+          source = parts.get(0);
+          target = parts.size() > 1 ? parts.get(1) : null;
         } else if (v instanceof YamlMap vm) {
           source = vm.str("source");
+          target = vm.str("target");
           at = vm.has("source") ? vm.get("source") : v;
         }
-        if (source != null && isRuntimeSocket(source)) {
+        // The host side may be a variable (${DOCKER_SOCK:-/var/run/docker.sock}): its default,
+        // or a socket path on the container side, says what it is.
+        if (source != null && (isRuntimeSocket(withDefault(source))
+            || target != null && isRuntimeSocket(target))) {
           sink.report(DOCKER_SOCKET.at(file.location(at.line(), at.column()), "service '"
               + service.name() + "' mounts the container runtime socket '" + source + "'")
               .withKey(key("volumes/" + source)));
@@ -328,6 +336,36 @@ public final class ComposeAnalyzer implements Analyzer {
     return p.equals("always") || p.equals("daily") || p.equals("weekly")
         || p.startsWith("every_");
   }
+
+  /** A short volume spec's fields, split at the colons outside {@code ${...}}. */
+  static List<String> volumeParts(String spec) {
+    List<String> out = new ArrayList<>();
+    int depth = 0;
+    int start = 0;
+    for (int i = 0; i < spec.length(); i++) {
+      char c = spec.charAt(i);
+      if (c == '$' && i + 1 < spec.length() && spec.charAt(i + 1) == '{') {
+        depth++;
+        i++;
+      } else if (c == '}' && depth > 0) {
+        depth--;
+      } else if (c == ':' && depth == 0) {
+        out.add(spec.substring(start, i));
+        start = i + 1;
+      }
+    }
+    out.add(spec.substring(start));
+    return out;
+  }
+
+  /** The default of a lone {@code ${VAR:-default}} or {@code ${VAR-default}}, else the text. */
+  static String withDefault(String value) {
+    Matcher m = VARIABLE_DEFAULT.matcher(value.trim());
+    return m.matches() ? m.group(1) : value;
+  }
+
+  private static final Pattern VARIABLE_DEFAULT =
+      Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]{0,100}:?-([^}]{0,1000})}");
 
   static boolean isRuntimeSocket(String source) {
     String s = source.trim().toLowerCase(Locale.ROOT);

@@ -22,8 +22,9 @@ public record KubernetesObject(String kind, String apiVersion, String name, Stri
   private static final Set<String> KNATIVE = Set.of("Service", "Configuration");
 
   /**
-   * The pod spec of a workload (Pod, Deployment, ..., CronJob, and a Knative Service,
-   * Configuration or Revision, which run pods the same way), or {@code null}.
+   * The pod spec of a workload (Pod, Deployment, ..., CronJob, PodTemplate, a Knative Service,
+   * Configuration or Revision, and any other kind whose {@code spec.template} is a pod template
+   * with containers), or {@code null}.
    */
   public YamlMap podSpec() {
     YamlMap holder = podSpecHolder();
@@ -40,6 +41,13 @@ public record KubernetesObject(String kind, String apiVersion, String name, Stri
       holder = node.at("spec", "template");
     } else if ("CronJob".equals(kind)) {
       holder = node.at("spec", "jobTemplate", "spec", "template");
+    } else if ("PodTemplate".equals(kind)) {
+      holder = node.get("template");
+    } else if (!knative() && node.at("spec", "template", "spec", "containers")
+        instanceof YamlList) {
+      // A controller of another API group that runs pods from the same template (Argo
+      // Rollouts, OpenShift DeploymentConfig, OpenKruise CloneSet, ...).
+      holder = node.at("spec", "template");
     } else {
       return null;
     }

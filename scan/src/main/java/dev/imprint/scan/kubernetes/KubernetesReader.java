@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads Kubernetes manifests ({@code .yaml}, {@code .yml}, {@code .json}; multi-document
- * streams and {@code kind: List}) into {@link KubernetesObject}s. Documents without both
+ * streams, {@code kind: List} and the objects of an OpenShift {@code kind: Template}) into
+ * {@link KubernetesObject}s. Documents without both
  * {@code apiVersion} and {@code kind} (compose files, workflows, Helm values) are ignored.
  */
 public final class KubernetesReader {
@@ -94,6 +95,13 @@ public final class KubernetesReader {
     }
     if (kind.endsWith("List") && m.get("items") != null) {
       for (YamlNode item : m.list("items")) {
+        collect(item, out, depth + 1);
+      }
+      return;
+    }
+    if (kind.equals("Template") && m.get("objects") != null) {
+      // An OpenShift template: the objects it creates, their ${PARAMETERS} left unknown.
+      for (YamlNode item : m.list("objects")) {
         collect(item, out, depth + 1);
       }
       return;

@@ -1,5 +1,6 @@
 package dev.imprint.scan.terraform;
 
+import dev.imprint.scan.SourceFile;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -7,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiPredicate;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The Terraform files of one directory (one module), with lookups across them; its auto-loaded
@@ -21,8 +25,21 @@ public final class TfModule {
   private final List<Located> blocks = new ArrayList<>();
   private final Map<String, Located> byAddress = new HashMap<>();
   private TfValues values;
+  private final Function<String, SourceFile> documents;
+  /** A path as Terraform writes it relative to the module: {@code ${path.module}/x.json}. */
+  private static final Pattern MODULE_PATH =
+      Pattern.compile("(?:\\$\\{\\s*path\\.(?:module|root)\\s*}/)?((?:\\.{0,2}/)*[^$\\s{}]+)");
 
   public TfModule(List<Tf.File> files) {
+    this(files, key -> null);
+  }
+
+  /**
+   * A module whose {@code file()} and {@code templatefile()} calls can read the scan's other
+   * files, looked up by {@link #documentKey}.
+   */
+  public TfModule(List<Tf.File> files, Function<String, SourceFile> documents) {
+    this.documents = documents;
     this.files = List.copyOf(files);
     for (Tf.File f : this.files) {
       for (Tf.Block b : f.blocks()) {
@@ -64,6 +81,40 @@ public final class TfModule {
       }
     }
     return out;
+  }
+
+  /** The key a document of the scan is kept under: its scan root and path. */
+  public static String documentKey(String root, String path) {
+    return root + "\u0000" + path;
+  }
+
+  /**
+   * The file a {@code file(PATH)} or {@code templatefile(PATH, ...)} call reads, when PATH is
+   * a literal or starts with {@code ${path.module}} and the file is among the scanned ones;
+   * null otherwise.
+   */
+  public SourceFile document(Tf.Value path) {
+    if (files.isEmpty() || !(resolve(path) instanceof Tf.Str s)) {
+      return null;
+    }
+    Matcher m = MODULE_PATH.matcher(s.text().trim());
+    if (!m.matches() || m.group(1).startsWith("/")) {
+      return null;
+    }
+    SourceFile first = files.get(0).source();
+    List<String> parts = new ArrayList<>();
+    String dir = TfModules.directoryOf(first.path());
+    for (String p : (dir.isEmpty() ? m.group(1) : dir + "/" + m.group(1)).split("/")) {
+      if (p.equals("..")) {
+        if (parts.isEmpty()) {
+          return null;
+        }
+        parts.remove(parts.size() - 1);
+      } else if (!p.isEmpty() && !p.equals(".")) {
+        parts.add(p);
+      }
+    }
+    return documents.apply(documentKey(first.root(), String.join("/", parts)));
   }
 
   public List<Tf.File> files() {

@@ -17,6 +17,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class TfModules {
   private final Map<String, ConcurrentLinkedQueue<Tf.File>> byDirectory =
       new ConcurrentHashMap<>();
+  /** JSON documents a module may read with {@code file()} or {@code templatefile()}. */
+  private final Map<String, SourceFile> documents = new ConcurrentHashMap<>();
+  /** Largest document kept (an IAM policy is far smaller). */
+  private static final int MAX_DOCUMENT = 512 * 1024;
 
   /**
    * A file of a module: a {@code .tf} file, or an auto-loaded variable definitions file
@@ -43,11 +47,22 @@ public final class TfModules {
    */
   public Tf.File add(SourceFile file) {
     Tf.File parsed = read(file);
+    if (parsed == null && isDocument(file)) {
+      documents.put(TfModule.documentKey(file.root(), file.path()), file);
+    }
     if (parsed != null && !parsed.blocks().isEmpty()) {
       byDirectory.computeIfAbsent(directoryOf(file.path()), d -> new ConcurrentLinkedQueue<>())
           .add(parsed);
     }
     return parsed;
+  }
+
+  /** A JSON object in a file a template function could read ({@code .json}, {@code .tpl}). */
+  private static boolean isDocument(SourceFile file) {
+    String n = file.lowerName();
+    return (n.endsWith(".json") || n.endsWith(".tpl") || n.endsWith(".tftpl")
+        || n.endsWith(".tmpl")) && file.text().length() <= MAX_DOCUMENT
+        && file.text().stripLeading().startsWith("{");
   }
 
   /** The modules, by directory, each with its files in path order (a stable report order). */
@@ -56,7 +71,7 @@ public final class TfModules {
     for (ConcurrentLinkedQueue<Tf.File> queue : new TreeMap<>(byDirectory).values()) {
       List<Tf.File> files = new ArrayList<>(queue);
       files.sort(Comparator.comparing(f -> f.source().path()));
-      out.add(new TfModule(files));
+      out.add(new TfModule(files, documents::get));
     }
     return out;
   }

@@ -99,4 +99,29 @@ class ComposeAnalyzerTest {
     assertThat(findings).isEmpty();
     assertThat(diagnostics).isEmpty();
   }
+
+  @Test
+  void runtimeSocketBehindAVariableIsStillTheSocket() {
+    analyze("compose.yaml", """
+        services:
+          proxy:
+            image: registry.example.com/proxy:2.9.1
+            volumes:
+              - ${DOCKER_SOCK:-/var/run/docker.sock}:/var/run/docker.sock:ro
+              - ${DATA_ROOT:-./data}/proxy:/data
+          agent:
+            image: registry.example.com/agent:1.4
+            volumes:
+              - ${RUNTIME_SOCKET}:/var/run/docker.sock
+              - type: bind
+                source: ${PODMAN_SOCK-/run/user/1000/podman/podman.sock}
+                target: /run/podman.sock
+          worker:
+            image: registry.example.com/worker:3.0
+            volumes:
+              - ${WORK_DIR:-/srv/work}:/work:rw
+              - ${CACHE:-cache}:/var/cache/app
+        """);
+    assertThat(at("IMP-COMPOSE-002")).containsExactly("5:9", "10:9", "12:17");
+  }
 }

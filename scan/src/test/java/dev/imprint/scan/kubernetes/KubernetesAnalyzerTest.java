@@ -17,7 +17,7 @@ class KubernetesAnalyzerTest {
       + "      env:\n        - name: API_TOKEN\n"
       + "          value: \"q7Vx2LmZ9pRt4WkYs8NbHc3Jd6Fg\"\n";
 
-  private static List<Finding> scan(ScanSettings settings, SourceFile... files) {
+  static List<Finding> scan(ScanSettings settings, SourceFile... files) {
     List<Finding> found = new ArrayList<>();
     Analyzer.Sink sink = new Analyzer.Sink() {
       @Override
