@@ -69,7 +69,7 @@ public final class SvidRoutes implements ApiModule {
       }
       throw e;
     }
-    ctx.json(svids.describe(r.workload(), r.issued()));
+    Json.answer(ctx, svids.answer(r.workload(), r.issued()));
   }
 
   private void validate(Context ctx) {
@@ -87,7 +87,7 @@ public final class SvidRoutes implements ApiModule {
     body.put("valid", r.valid());
     body.put("reason", r.reason());
     body.put("spiffe_id", r.spiffeId());
-    ctx.json(body);
+    Json.answer(ctx, body);
   }
 
   static Duration ttl(String field, String text) {
