@@ -66,6 +66,10 @@ class WorkloadClockTest {
       assertThat(next).as("replaced past half its life").isNotEqualTo(session);
       assertThat(Instant.parse(renewed.at("/session/expires_at").asText()))
           .isEqualTo(clock.instant().plus(Duration.ofHours(1)));
+      Instant jwtExpiry = Instant.parse(renewed.at("/jwt_svid/expires_at").asText());
+      assertThat(Instant.parse(renewed.at("/renew_after").asText()))
+          .as("half-way to the earliest expiry, to the nanosecond").isEqualTo(clock.instant()
+              .plus(Duration.between(clock.instant(), jwtExpiry).dividedBy(2)));
       clock.advance(Duration.ofMinutes(31));
       assertThat(call(s, "/v1/svid/renew", session, "{\"audience\":\"a\"}", 401)
           .get("code").asText()).as("the old session expired").isEqualTo("svid.session_invalid");

@@ -78,7 +78,7 @@ public final class Api {
    */
   public void publicPost(String path, Call.Handler h) {
     core.add(path, h);
-    publicPost(path, (Handler) ctx -> ctx.json(h.handle(new JavalinCall(ctx))));
+    publicPost(path, (Handler) ctx -> Json.answer(ctx, h.handle(new JavalinCall(ctx))));
   }
 
   /** A call on Javalin's context. */

@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.imprint.server.text.FreeText;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -155,6 +156,21 @@ public final class Json {
   public static <T> T optionalBody(Context ctx, Class<T> type, T absent) {
     T value = read(ctx, type, limits(ctx).maxBodyBytes(), false);
     return value == null ? absent : value;
+  }
+
+  /**
+   * Answers {@code body} as {@code application/json}, serialised straight to UTF-8 bytes, which
+   * is what {@code ctx.json} sends after serialising to a String and encoding that again.
+   */
+  public static void answer(Context ctx, Object body) {
+    byte[] bytes;
+    try {
+      bytes = MAPPER.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise an answer of type "
+          + body.getClass().getName(), e);
+    }
+    ctx.contentType(ContentType.APPLICATION_JSON).result(bytes);
   }
 
   private static RequestLimits limits(Context ctx) {

@@ -12,7 +12,8 @@ import java.io.InputStream;
  * them through a buffer it allocates afresh for every response (32 KiB by default: the largest
  * allocation of the HTTP path), so the request's last {@code after} handler writes them itself
  * and leaves Javalin an empty result. A response with an ETag is left to Javalin, which answers
- * a matching {@code If-None-Match} with 304; compression stays Javalin's, decided on the write.
+ * a matching {@code If-None-Match} with 304; compression stays Javalin's, decided on the write
+ * of a response large enough to be compressed.
  */
 final class ResponseBody {
   /**
@@ -52,10 +53,15 @@ final class ResponseBody {
       return;
     }
     int length = bytes.available();
-    if (length < minSizeForCompression) {
-      res.setContentLength(length);
-    }
     ctx.result(WRITTEN);
-    bytes.transferTo(ctx.outputStream());
+    if (length < minSizeForCompression) {
+      // too small to be compressed, so straight to the servlet's stream: Javalin's stream would
+      // first decide whether to compress, searching the content type, case-insensitively and
+      // character by character, for each media type it never compresses, on every response
+      res.setContentLength(length);
+      bytes.transferTo(res.getOutputStream());
+    } else {
+      bytes.transferTo(ctx.outputStream());
+    }
   }
 }

@@ -18,14 +18,19 @@ final class Audiences {
       throw new IllegalArgumentException("expected a non-blank audience, got "
           + (audience == null ? "none" : "a blank one"));
     }
-    if (audience.codePointCount(0, audience.length()) > MAX) {
+    int length = audience.codePointCount(0, audience.length());
+    if (length > MAX) {
       throw new IllegalArgumentException("expected an audience of at most " + MAX
-          + " characters, got " + audience.codePointCount(0, audience.length()));
+          + " characters, got " + length);
     }
-    if (audience.codePoints().anyMatch(c -> Character.isISOControl(c)
-        || Character.getType(c) == Character.FORMAT)) {
-      throw new IllegalArgumentException("expected an audience without control or format"
-          + " characters");
+    // a loop rather than codePoints().anyMatch: every issuance checks its audience
+    for (int i = 0; i < audience.length(); ) {
+      int c = audience.codePointAt(i);
+      if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+        throw new IllegalArgumentException("expected an audience without control or format"
+            + " characters");
+      }
+      i += Character.charCount(c);
     }
     if (audience.equals(SESSION)) {
       throw new IllegalArgumentException("the audience '" + SESSION + "' is reserved for"

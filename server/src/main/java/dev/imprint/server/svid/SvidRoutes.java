@@ -76,7 +76,7 @@ public final class SvidRoutes implements ApiModule {
       }
       throw e;
     }
-    return svids.describe(r.workload(), r.issued());
+    return svids.answer(r.workload(), r.issued());
   }
 
   private void validate(Context ctx) {
@@ -94,7 +94,7 @@ public final class SvidRoutes implements ApiModule {
     body.put("valid", r.valid());
     body.put("reason", r.reason());
     body.put("spiffe_id", r.spiffeId());
-    ctx.json(body);
+    Json.answer(ctx, body);
   }
 
   static Duration ttl(String field, String text) {

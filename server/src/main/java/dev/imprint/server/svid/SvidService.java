@@ -1,6 +1,11 @@
 package dev.imprint.server.svid;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -14,6 +19,7 @@ import dev.imprint.server.keys.Signatures;
 import dev.imprint.server.keys.Ttl;
 import dev.imprint.server.keys.SigningKey;
 import dev.imprint.server.store.Database;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.HexFormat;
@@ -67,7 +74,12 @@ public final class SvidService implements SvidIssuer, AutoCloseable {
   public static final Duration MIN_TTL = Duration.ofSeconds(30);
   /** How far an X.509-SVID's notBefore is set back, for verifiers whose clocks run behind. */
   static final Duration BACKDATE = Duration.ofSeconds(10);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** A renewal keeps its session while more than this is left of it (half its life). */
+  private static final Duration KEEP_SESSION_PAST = Sessions.TTL.dividedBy(2);
+  private static final JsonFactory CLAIMS = new JsonFactory();
+  /** Turns an {@link Answer} into the map {@link #describe} returns. */
+  private static final ObjectMapper MAPS = new ObjectMapper();
+  private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
   private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
   private final KeyRing keys;
@@ -79,7 +91,7 @@ public final class SvidService implements SvidIssuer, AutoCloseable {
   private final Supplier<String> issuer;
   private final java.util.Set<String> rs256Audiences;
   private final Map<String, AsymmetricKeyParameter> signingParams = new ConcurrentHashMap<>();
-  private final Map<String, String> headers = new ConcurrentHashMap<>();
+  private final Map<String, byte[]> headers = new ConcurrentHashMap<>();
 
   /**
    * An issuer for {@code trustDomain} whose JWT-SVIDs name {@code issuer} (the public URL,
@@ -167,7 +179,7 @@ public final class SvidService implements SvidIssuer, AutoCloseable {
                 + " last renewal), got none"
             : "the workload session is malformed, unknown or expired; attest again"));
     boolean fresh = Duration.between(clock.instant(), v.session().expiresAt())
-        .compareTo(Sessions.TTL.dividedBy(2)) > 0;
+        .compareTo(KEEP_SESSION_PAST) > 0;
     return new Renewal(v.workload(), issue(v.workload(), request.get(),
         fresh ? v.session() : null));
   }
@@ -264,31 +276,45 @@ public final class SvidService implements SvidIssuer, AutoCloseable {
       exp = Instant.ofEpochSecond(k.notAfter().getEpochSecond());
     }
     String jti = Ids.random();
-    Map<String, Object> claims = new LinkedHashMap<>();
-    claims.put("sub", w.spiffeId());
-    claims.put("aud", audience);
-    claims.put("exp", exp.getEpochSecond());
-    claims.put("iat", now.getEpochSecond());
-    claims.put("iss", issuer.get());
-    claims.put("jti", jti);
-    claims.put("image_digest", w.imageDigest());
-    String input;
-    try {
-      input = header(k) + "." + B64URL.encodeToString(JSON.writeValueAsBytes(claims));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("JWT claims are always serialisable", e);
-    }
-    byte[] sig = Signatures.sign(purpose.algorithm(), params(k),
-        input.getBytes(StandardCharsets.US_ASCII));
-    return new JwtSvid(input + "." + B64URL.encodeToString(sig), w.spiffeId(), audience,
+    byte[] header = header(k);
+    byte[] claims = B64URL.encode(claims(w, audience, now, exp, jti));
+    // header.claims, then .signature: built as bytes, the token becomes a String once
+    byte[] input = Arrays.copyOf(header, header.length + 1 + claims.length);
+    input[header.length] = '.';
+    System.arraycopy(claims, 0, input, header.length + 1, claims.length);
+    byte[] sig = B64URL.encode(Signatures.sign(purpose.algorithm(), params(k), input));
+    byte[] token = Arrays.copyOf(input, input.length + 1 + sig.length);
+    token[input.length] = '.';
+    System.arraycopy(sig, 0, token, input.length + 1, sig.length);
+    return new JwtSvid(new String(token, StandardCharsets.ISO_8859_1), w.spiffeId(), audience,
         k.kid(), jti, now, exp);
   }
 
-  /** The base64url JOSE header of a key's JWT-SVIDs: alg, kid and {@code typ: JWT}. */
-  private String header(SigningKey k) {
+  /** A JWT-SVID's claims as JSON, written field by field (no map, no serializer lookups). */
+  private byte[] claims(AttestedWorkload w, String audience, Instant now, Instant exp,
+      String jti) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(320);
+    try (JsonGenerator g = CLAIMS.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("sub", w.spiffeId());
+      g.writeStringField("aud", audience);
+      g.writeNumberField("exp", exp.getEpochSecond());
+      g.writeNumberField("iat", now.getEpochSecond());
+      g.writeStringField("iss", issuer.get());
+      g.writeStringField("jti", jti);
+      g.writeStringField("image_digest", w.imageDigest());
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new IllegalStateException("JWT claims are always serialisable", e);
+    }
+    return out.toByteArray();
+  }
+
+  /** The base64url JOSE header of a key's JWT-SVIDs (alg, kid and {@code typ: JWT}), ASCII. */
+  private byte[] header(SigningKey k) {
     return headers.computeIfAbsent(k.kid(), kid -> new JWSHeader.Builder(
         JWSAlgorithm.parse(k.purpose().algorithm())).keyID(kid).type(JOSEObjectType.JWT)
-        .build().toBase64URL().toString());
+        .build().toBase64URL().toString().getBytes(StandardCharsets.US_ASCII));
   }
 
   private AsymmetricKeyParameter params(SigningKey k) {
@@ -363,46 +389,97 @@ public final class SvidService implements SvidIssuer, AutoCloseable {
   /**
    * The JSON body an attestation or renewal answers (snake_case like the SPIFFE and OIDC
    * documents): the SPIFFE ID and image, each SVID, the X.509 bundle (PEM), the session and
-   * when to renew.
+   * when to renew; {@link #answer} as a map, for an attestor that adds fields of its own.
    */
   @Override
   public Map<String, Object> describe(AttestedWorkload w, IssuedSvids issued) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("spiffe_id", w.spiffeId());
-    body.put("image", w.imageDigest());
+    return MAPS.convertValue(answer(w, issued), MAP);
+  }
+
+  /**
+   * What {@link #describe} says, as records: Jackson writes them with serializers resolved once,
+   * where a map's entries are each looked up again (a renewal's answer is written per request).
+   */
+  public Answer answer(AttestedWorkload w, IssuedSvids issued) {
     Instant earliest = issued.session().expiresAt();
+    JwtPart jwt = null;
     if (issued.jwt().isPresent()) {
       JwtSvid j = issued.jwt().get();
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("token", j.token());
-      m.put("audience", j.audience());
-      m.put("kid", j.keyId());
-      m.put("jti", j.jti());
-      m.put("expires_at", j.expiresAt().toString());
-      body.put("jwt_svid", m);
+      jwt = new JwtPart(j.token(), j.audience(), j.keyId(), j.jti(),
+          jwtExpiries.text(j.expiresAt()));
       earliest = min(earliest, j.expiresAt());
     }
+    X509Part x509 = null;
     if (issued.x509().isPresent()) {
       X509Svid x = issued.x509().get();
-      Map<String, Object> m = new LinkedHashMap<>();
       StringBuilder pem = new StringBuilder();
       x.chain().forEach(c -> pem.append(pem(c)));
-      m.put("certificates", pem.toString());
-      m.put("serial", x.serial());
-      m.put("expires_at", x.expiresAt().toString());
-      body.put("x509_svid", m);
+      x509 = new X509Part(pem.toString(), x.serial(), x.expiresAt().toString());
       earliest = min(earliest, x.expiresAt());
     }
-    if (issued.x509().isPresent()) {
-      body.put("x509_bundle", x509BundlePem());
-    }
-    Map<String, Object> s = new LinkedHashMap<>();
-    s.put("token", issued.session().token());
-    s.put("expires_at", issued.session().expiresAt().toString());
-    body.put("session", s);
     Instant now = clock.instant();
-    body.put("renew_after", now.plus(Duration.between(now, earliest).dividedBy(2)).toString());
-    return body;
+    // half of what is left, truncated to the nanosecond as Duration.dividedBy(2) would be, without
+    // its BigDecimal arithmetic (what is left is under a day, far from overflowing a long)
+    Instant renewAfter = now.plusNanos(Duration.between(now, earliest).toNanos() / 2);
+    return new Answer(w.spiffeId(), w.imageDigest(), jwt, x509,
+        x509 == null ? null : x509BundlePem(), new SessionPart(issued.session().token(),
+            sessionExpiries.text(issued.session().expiresAt())), renewAfter.toString());
+  }
+
+  /**
+   * An instant's ISO-8601 text, remembered for the last instant asked: answers in a row mostly
+   * carry the same expiry (JWT-SVIDs expire on whole seconds; a session is kept for half its
+   * life), which then is formatted once rather than per answer.
+   */
+  private static final class LastText {
+    private record Text(Instant at, String text) {}
+
+    private volatile Text last = new Text(Instant.EPOCH, Instant.EPOCH.toString());
+
+    String text(Instant at) {
+      Text t = last;
+      if (!t.at().equals(at)) {
+        t = new Text(at, at.toString());
+        last = t;
+      }
+      return t.text();
+    }
+  }
+
+  private final LastText jwtExpiries = new LastText();
+  private final LastText sessionExpiries = new LastText();
+
+  /** An attestation's or renewal's answer; see {@link #describe}. Absent parts are left out. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"spiffe_id", "image", "jwt_svid", "x509_svid", "x509_bundle", "session",
+      "renew_after"})
+  public record Answer(@JsonProperty("spiffe_id") String spiffeId, String image,
+      @JsonProperty("jwt_svid") JwtPart jwt, @JsonProperty("x509_svid") X509Part x509,
+      @JsonProperty("x509_bundle") String x509Bundle, SessionPart session,
+      @JsonProperty("renew_after") String renewAfter) {}
+
+  /** The JWT-SVID of an answer. The token is a bearer credential: never log it. */
+  @JsonPropertyOrder({"token", "audience", "kid", "jti", "expires_at"})
+  public record JwtPart(String token, String audience, String kid, String jti,
+      @JsonProperty("expires_at") String expiresAt) {
+    @Override
+    public String toString() {
+      return "JwtPart[aud=" + audience + ", kid=" + kid + ", jti=" + jti + ", token=[redacted]]";
+    }
+  }
+
+  /** The X.509-SVID of an answer: its chain as PEM, its serial number and expiry. */
+  @JsonPropertyOrder({"certificates", "serial", "expires_at"})
+  public record X509Part(String certificates, String serial,
+      @JsonProperty("expires_at") String expiresAt) {}
+
+  /** The workload session of an answer. The token is a bearer credential: never log it. */
+  @JsonPropertyOrder({"token", "expires_at"})
+  public record SessionPart(String token, @JsonProperty("expires_at") String expiresAt) {
+    @Override
+    public String toString() {
+      return "SessionPart[exp=" + expiresAt + ", token=[redacted]]";
+    }
   }
 
   /** The published X.509 authorities as PEM, rebuilt only when they change. */
