@@ -2,6 +2,7 @@ package dev.imprint.server.testing;
 
 import dev.imprint.server.ImprintServer;
 import dev.imprint.server.ServerConfig;
+import dev.imprint.server.ServerWithRoutes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,6 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,8 +43,7 @@ public final class TestServer implements AutoCloseable {
    * not race the periodic signer (whose tests set an interval).
    */
   public static TestServer start(Stores.Kind kind, Path dir) {
-    return start(config(dir, Stores.jdbcUrl(kind))
-        .withCheckpointInterval(java.time.Duration.ZERO));
+    return start(config(dir, Stores.jdbcUrl(kind)).withCheckpointInterval(Duration.ZERO));
   }
 
   /**
@@ -61,9 +64,22 @@ public final class TestServer implements AutoCloseable {
 
   /** Starts a server with an explicit configuration, sending with {@code client} (TLS). */
   public static TestServer start(ServerConfig config, HttpClient client) {
+    return start(config, Clock.systemUTC(), client);
+  }
+
+  /**
+   * Starts a server on {@code kind}'s store under {@code dir} as {@link #start(Stores.Kind,
+   * Path)} does, reading the time from {@code clock}: a test moves it rather than waits.
+   */
+  public static TestServer start(Stores.Kind kind, Path dir, Clock clock) {
+    return start(config(dir, Stores.jdbcUrl(kind)).withCheckpointInterval(Duration.ZERO), clock,
+        CLIENT);
+  }
+
+  private static TestServer start(ServerConfig config, Clock clock, HttpClient client) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImprintServer s =
-        ImprintServer.start(config, new PrintStream(out, true, StandardCharsets.UTF_8));
+    ImprintServer s = ServerWithRoutes.start(config,
+        new PrintStream(out, true, StandardCharsets.UTF_8), clock, List.of());
     return new TestServer(s, out.toString(StandardCharsets.UTF_8), client);
   }
 
