@@ -19,10 +19,15 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A real server on a loopback port with a real HTTP client, on either store. */
+/**
+ * A real server on a loopback port with a real HTTP client, on either store. Each server gets a
+ * client of its own: the JDK client pools connections by host and port, and a POST sent on a
+ * pooled connection that its server has closed fails with "HTTP/1.1 header parser received no
+ * bytes" (the client retries only a GET or HEAD on it), so no test may be handed a connection
+ * another test's server left behind on a port the kernel gave out again.
+ */
 public final class TestServer implements AutoCloseable {
   private static final Pattern ADMIN = Pattern.compile("admin token: (\\S+)");
-  private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
   private final ImprintServer server;
   private final String adminToken;
@@ -59,7 +64,7 @@ public final class TestServer implements AutoCloseable {
 
   /** Starts a server with an explicit configuration. */
   public static TestServer start(ServerConfig config) {
-    return start(config, CLIENT);
+    return start(config, HttpClient.newHttpClient());
   }
 
   /** Starts a server with an explicit configuration, sending with {@code client} (TLS). */
@@ -73,7 +78,7 @@ public final class TestServer implements AutoCloseable {
    */
   public static TestServer start(Stores.Kind kind, Path dir, Clock clock) {
     return start(config(dir, Stores.jdbcUrl(kind)).withCheckpointInterval(Duration.ZERO), clock,
-        CLIENT);
+        HttpClient.newHttpClient());
   }
 
   private static TestServer start(ServerConfig config, Clock clock, HttpClient client) {
