@@ -8,6 +8,7 @@ import dev.imprint.authz.Effect;
 import dev.imprint.authz.Reason;
 import dev.imprint.server.audit.AuditLog;
 import dev.imprint.server.store.Database;
+import dev.imprint.server.store.StoreSettings;
 import dev.imprint.server.testing.AuditActions;
 import dev.imprint.server.testing.HeldWriter;
 import dev.imprint.server.testing.Stores;
@@ -223,7 +224,10 @@ class DecisionLogTest {
   void decisionsRecordedWhileAFlushWaitsForTheStoreReturnAndGoToTheNextBatch(Stores.Kind kind)
       throws Exception {
     ExecutorService threads = Executors.newCachedThreadPool();
-    try (Database db = Stores.open(kind, dir);
+    // a queued write gives up waiting for its turn after twice the store's timeout: ten minutes
+    // here, so the held flush still waits however slowly a loaded machine runs the recording
+    StoreSettings patient = new StoreSettings(Duration.ofMinutes(5), 100);
+    try (Database db = Database.open(Stores.jdbcUrl(kind), dir, patient);
         DecisionLog log = new DecisionLog(db, new AuditLog(db, Clock.systemUTC()),
             Clock.systemUTC(), HOUR)) {
       for (int i = 0; i < 3; i++) {
