@@ -21,7 +21,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -50,7 +49,9 @@ final class SvidFetcher {
   private final Path dir;
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
-  private final Clock clock = Clock.systemUTC();
+  /** The time fetchers made from now on read and wait on (a test's moves instead of sleeping). */
+  private static volatile WatchTime watchTime = WatchTime.SYSTEM;
+  private final WatchTime time = watchTime;
   private final String jwtTtl;
   private final String x509Ttl;
 
@@ -113,14 +114,14 @@ final class SvidFetcher {
         write(issued, key);
         return issued;
       } catch (RemoteException e) {
-        if (!worthRetrying(e) || !clock.instant().isBefore(expires)) {
+        if (!worthRetrying(e) || !time.now().isBefore(expires)) {
           throw e;
         }
-        Duration wait = SvidCommand.retryDelay(Duration.between(clock.instant(), earliest));
+        Duration wait = SvidCommand.retryDelay(Duration.between(time.now(), earliest));
         err.println("imprint: renewal failed (" + e.getMessage() + "); retrying in "
             + wait.toSeconds() + "s");
         err.flush();
-        sleepUntil(clock.instant().plus(wait));
+        sleepUntil(time.now().plus(wait));
       }
     }
   }
@@ -299,13 +300,16 @@ final class SvidFetcher {
     }
   }
 
+  /** Makes the fetchers made from now on read and wait on {@code t} (tests); returns the last. */
+  static WatchTime useWatchTime(WatchTime t) {
+    WatchTime previous = watchTime;
+    watchTime = t;
+    return previous;
+  }
+
   private void sleepUntil(Instant t) {
-    long ms = Duration.between(clock.instant(), t).toMillis();
-    if (ms <= 0) {
-      return;
-    }
     try {
-      Thread.sleep(ms);
+      time.sleepUntil(t);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RemoteException(RemoteException.UNREACHABLE, "client.interrupted", "interrupted");

@@ -33,13 +33,17 @@ import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -128,27 +132,102 @@ class WorkloadIdentityCommandTest {
     assertThat(again.err()).contains("join_token.used");
   }
 
+  /**
+   * The watch waits until each answer's {@code renew_after} (before the X.509-SVID expires) and
+   * renews with a new key; once the image is retired it stops with exit 3 and leaves the files.
+   * Its waits move a time of the test's instead of sleeping (the server does not refuse an early
+   * renewal), and the test reads the files and retires the image at the second wait.
+   */
   @Test
   void watchRenewsBeforeExpiryAndStopsWithExit3OnceTheImageIsRetired() throws Exception {
     String token = joinToken();
     Path out = dir.resolve("watched");
-    CompletableFuture<Cli> run = CompletableFuture.supplyAsync(() -> Cli.run("svid", "fetch",
-        "--join-token", token, "--audience", "a", "--jwt-ttl", "30s", "--x509-ttl", "30s",
-        "--out", out.toString(), "--server", server.url(), "--watch", "--max-renewals", "2"));
-    String first = waitForChange(out.resolve("svid.pem"), null);
-    String second = waitForChange(out.resolve("svid.pem"), first);
+    List<String> written = new ArrayList<>();
+    SteppedTime time = new SteppedTime(wait -> {
+      written.add(Files.readString(out.resolve("svid.pem")));
+      if (wait == 2) {
+        admin.post("/v1/images/" + DIGEST + "/retire", Map.of("reason", "CVE-2026-1234"));
+      }
+    });
+    Cli c = time.run("svid", "fetch", "--join-token", token, "--audience", "a", "--jwt-ttl",
+        "30s", "--x509-ttl", "30s", "--out", out.toString(), "--server", server.url(),
+        "--watch", "--max-renewals", "2");
+
+    assertThat(c.code()).as(c.out() + c.err()).isEqualTo(3);
+    assertThat(c.err()).contains("svid.image_not_approved");
+    List<String> answers = c.out().lines().toList();
+    assertThat(answers).as("the attestation and one renewal").hasSize(2);
+    assertThat(time.waits()).as("waited until each answer's renew_after").hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      Matcher m = SUMMARY.matcher(answers.get(i));
+      assertThat(m.find()).as(answers.get(i)).isTrue();
+      assertThat(time.waits().get(i)).isEqualTo(Instant.parse(m.group(2)))
+          .isBefore(Instant.parse(m.group(1)));
+    }
+    String first = written.get(0);
+    String second = written.get(1);
     assertThat(second).as("renewed").isNotEqualTo(first);
-    // the keys compared through the certificates: svid_key.pem read while the watch runs may
-    // already hold the next renewal's key (written just before its svid.pem)
     assertThat(certs(second).get(0).getPublicKey()).as("a new key")
         .isNotEqualTo(certs(first).get(0).getPublicKey());
     validates(certs(second), certs(out.resolve("bundle.pem")));
-    admin.post("/v1/images/" + DIGEST + "/retire", Map.of("reason", "CVE-2026-1234"));
-    Cli c = run.get(60, TimeUnit.SECONDS);
-    assertThat(c.code()).as(c.out() + c.err()).isEqualTo(3);
-    assertThat(c.err()).contains("svid.image_not_approved");
     assertThat(Files.readString(out.resolve("svid.pem"))).as("left as it was").isEqualTo(second);
     matches(certs(second).get(0), out.resolve("svid_key.pem"));
+  }
+
+  /** The X.509-SVID's expiry and the renew_after of a line {@code svid fetch} prints. */
+  static final Pattern SUMMARY =
+      Pattern.compile("X\\.509-SVID until ([^,\\s]+).* renew after (\\S+)$");
+
+  /**
+   * A time for {@code svid fetch --watch} that moves to each moment the watch waits for, instead
+   * of sleeping, after running the test's step for that wait (numbered from 1).
+   */
+  static final class SteppedTime implements WatchTime {
+    /** What the test does at a wait, before the time moves on. */
+    interface Step {
+      void at(int wait) throws Exception;
+    }
+
+    private final Step step;
+    private final List<Instant> waits = new CopyOnWriteArrayList<>();
+    private volatile Instant now = Instant.now();
+
+    SteppedTime(Step step) {
+      this.step = step;
+    }
+
+    @Override
+    public Instant now() {
+      return now;
+    }
+
+    @Override
+    public void sleepUntil(Instant t) {
+      waits.add(t);
+      try {
+        step.at(waits.size());
+      } catch (Exception e) {
+        throw new IllegalStateException("the test's step at wait " + waits.size(), e);
+      }
+      if (t.isAfter(now)) {
+        now = t;
+      }
+    }
+
+    /** The moments the watch waited for, in order. */
+    List<Instant> waits() {
+      return waits;
+    }
+
+    /** Runs the CLI with this time. */
+    Cli run(String... args) {
+      WatchTime previous = SvidFetcher.useWatchTime(this);
+      try {
+        return Cli.run(args);
+      } finally {
+        SvidFetcher.useWatchTime(previous);
+      }
+    }
   }
 
   @Test
@@ -187,7 +266,8 @@ class WorkloadIdentityCommandTest {
     front.start();
     try {
       Path out = dir.resolve("retried");
-      Cli c = Cli.run("svid", "fetch", "--join-token", joinToken(), "--x509-ttl", "30s",
+      SteppedTime time = new SteppedTime(wait -> { });
+      Cli c = time.run("svid", "fetch", "--join-token", joinToken(), "--x509-ttl", "30s",
           "--out", out.toString(), "--server", "http://127.0.0.1:"
               + front.getAddress().getPort(), "--watch", "--max-renewals", "1");
       assertThat(c.code()).as(c.out() + c.err()).isZero();
@@ -196,6 +276,13 @@ class WorkloadIdentityCommandTest {
       // a tenth of the hour-long session
       assertThat(c.err()).contains("renewal failed (the store is unavailable)")
           .contains("retrying in 1s");
+      Matcher first = SUMMARY.matcher(c.out().lines().findFirst().orElseThrow());
+      assertThat(first.find()).isTrue();
+      assertThat(time.waits()).as("renew_after, then the retry").hasSize(2);
+      assertThat(Duration.between(time.waits().get(0), time.waits().get(1)))
+          .as("a tenth of what the X.509-SVID had left")
+          .isEqualTo(Duration.between(time.waits().get(0), Instant.parse(first.group(1)))
+              .dividedBy(10));
       assertThat(c.out().lines()).as("the attestation and one renewal").hasSize(2);
       validates(certs(out.resolve("svid.pem")), certs(out.resolve("bundle.pem")));
     } finally {
@@ -222,20 +309,6 @@ class WorkloadIdentityCommandTest {
     assertThat(rotate.code()).as(rotate.err()).isZero();
     assertThat(rotate.out()).contains("jwt-svid ES256", "x509-svid ES256", "signs from");
     assertThat(Cli.run("keys", "list", "--server", server.url()).out()).contains("prepared");
-  }
-
-  static String waitForChange(Path file, String previous) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(file)) {
-        String now = Files.readString(file);
-        if (!now.isEmpty() && !now.equals(previous)) {
-          return now;
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(file + " did not change within 60 s");
   }
 
   static List<X509Certificate> certs(Path pem) throws Exception {

@@ -162,7 +162,16 @@ public final class ImprintServer implements AutoCloseable {
   /** Starts a server with {@code extra} modules wired after the product's (tests). */
   static ImprintServer start(ServerConfig config, PrintStream console, Clock clock,
       List<ApiModule> extra) {
-    return start(config, console, clock, extra, true);
+    return start(config, console, clock, extra, true, SHUTDOWN_GRACE);
+  }
+
+  /**
+   * Starts a server with {@code extra} modules whose {@link #close()} lets in-flight requests run
+   * for {@code shutdownGrace} (tests that hold a request for as long as they need).
+   */
+  static ImprintServer start(ServerConfig config, PrintStream console, List<ApiModule> extra,
+      Duration shutdownGrace) {
+    return start(config, console, Clock.systemUTC(), extra, true, shutdownGrace);
   }
 
   /**
@@ -175,11 +184,11 @@ public final class ImprintServer implements AutoCloseable {
       PrintStream console) {
     LOG.warn("BENCHMARK ONLY: this server runs without the request-body budget and the minimum"
         + " request data rate; never serve real traffic with it");
-    return start(config, console, Clock.systemUTC(), List.of(), false);
+    return start(config, console, Clock.systemUTC(), List.of(), false, SHUTDOWN_GRACE);
   }
 
   private static ImprintServer start(ServerConfig config, PrintStream console, Clock clock,
-      List<ApiModule> extra, boolean inputLimits) {
+      List<ApiModule> extra, boolean inputLimits, Duration shutdownGrace) {
     long t0 = System.nanoTime();
     config.validate();
     ServerCertificate certificate = config.tls()
@@ -251,7 +260,8 @@ public final class ImprintServer implements AutoCloseable {
             : Optional.of(new Readiness.Failure("store.unavailable", h.detail()));
       });
       ApiServer http = ApiServer.start(new ApiServer.Settings(config.host(), config.port(),
-          config.maxBodyBytes(), jetty(config, certificate, x509Authorities(identity.keys())),
+          config.maxBodyBytes(), jetty(config, certificate, x509Authorities(identity.keys()),
+              shutdownGrace),
           inputLimits, HOOKS),
           tokens, metrics, readiness,
           modules);
@@ -383,16 +393,16 @@ public final class ImprintServer implements AutoCloseable {
   };
 
   /**
-   * Jetty settings: graceful stop (in-flight requests finish within {@link #SHUTDOWN_GRACE}),
+   * Jetty settings: graceful stop (in-flight requests finish within {@code shutdownGrace}),
    * the HTTPS connector instead of the plain one when TLS is configured (asking for, not
    * requiring, a client certificate: an X.509-SVID for {@code POST /v1/authorize}), and the
    * request log.
    */
   private static Consumer<JavalinConfig> jetty(ServerConfig config, ServerCertificate cert,
-      Supplier<List<X509Certificate>> clientAuthorities) {
+      Supplier<List<X509Certificate>> clientAuthorities, Duration shutdownGrace) {
     return cfg -> {
       cfg.jetty.modifyServer(server -> {
-        server.setStopTimeout(SHUTDOWN_GRACE.toMillis());
+        server.setStopTimeout(shutdownGrace.toMillis());
         server.setHandler(new GracefulHandler());
         server.addEventListener(new LifeCycle.Listener() {
           @Override

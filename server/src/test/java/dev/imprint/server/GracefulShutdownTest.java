@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imprint.server.http.ApiModule;
 import dev.imprint.server.store.Database;
+import dev.imprint.server.testing.Eventually;
 import dev.imprint.server.testing.HeldRoutes;
 import dev.imprint.server.testing.Stores;
 import java.io.ByteArrayOutputStream;
@@ -17,8 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,6 +29,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,15 +44,22 @@ class GracefulShutdownTest {
 
   private record Started(ImprintServer server, String admin) {}
 
-  private Started start(String jdbcUrl, List<ApiModule> extra) {
+  private Started start(String jdbcUrl, List<ApiModule> extra, Duration shutdownGrace) {
     ServerConfig d = ServerConfig.defaults();
     ServerConfig c = new ServerConfig("127.0.0.1", 0, dir, jdbcUrl, d.trustDomain(), null, null,
         false, d.logFormat(), d.maxBodyBytes());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ImprintServer s = ImprintServer.start(c, new PrintStream(out, true, StandardCharsets.UTF_8),
-        Clock.systemUTC(), extra);
+        extra, shutdownGrace);
     Matcher m = ADMIN.matcher(out.toString(StandardCharsets.UTF_8));
     return new Started(s, m.find() ? m.group(1) : null);
+  }
+
+  /** Whether {@code closer} is in Jetty's graceful stop, waiting for requests to finish. */
+  private static boolean waitsForInFlightRequests(Thread closer) {
+    return closer.getState() == Thread.State.TIMED_WAITING && Arrays.stream(
+        closer.getStackTrace()).anyMatch(f -> f.getClassName().equals(Server.class.getName())
+            && f.getMethodName().equals("doStop"));
   }
 
   private static HttpRequest.Builder request(ImprintServer s, String path, String token) {
@@ -57,10 +67,15 @@ class GracefulShutdownTest {
         .header("Authorization", "Bearer " + token);
   }
 
+  /**
+   * close() waits for a request in its handler, which then answers. The request is let go once
+   * close() is seen waiting for it, however late a loaded machine lets the test see that: the
+   * grace is an hour here, so the test does not depend on being let go within the product's.
+   */
   @Test
   void requestInFlightWhenCloseBeginsFinishesAndCloseWaitsForIt() throws Exception {
     HeldRoutes slow = new HeldRoutes();
-    Started st = start(null, List.of(slow));
+    Started st = start(null, List.of(slow), Duration.ofHours(1));
     CompletableFuture<HttpResponse<String>> inFlight = CLIENT.sendAsync(
         request(st.server(), "/test/slow", st.admin()).build(),
         HttpResponse.BodyHandlers.ofString());
@@ -68,13 +83,10 @@ class GracefulShutdownTest {
 
     Thread closer = new Thread(st.server()::close, "closer");
     closer.start();
-    long closing = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!st.server().closing()) {
-      assertThat(System.nanoTime()).as("close() began within a minute").isLessThan(closing);
-      Thread.onSpinWait();
-    }
-    closer.join(300);
+    Eventually.await(() -> !closer.isAlive() || waitsForInFlightRequests(closer));
     assertThat(closer.isAlive()).as("close() waits for the in-flight request").isTrue();
+    assertThat(st.server().closing()).isTrue();
+    assertThat(inFlight).as("the request is still held").isNotDone();
 
     slow.release();
     HttpResponse<String> res = inFlight.get(30, TimeUnit.SECONDS);
@@ -90,7 +102,7 @@ class GracefulShutdownTest {
   void writesAcknowledgedBeforeCloseAreInTheStoreAfterReopening(Stores.Kind kind)
       throws Exception {
     String url = Stores.jdbcUrl(kind);
-    Started st = start(url, List.of());
+    Started st = start(url, List.of(), ImprintServer.SHUTDOWN_GRACE);
     ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
     List<Thread> writers = new ArrayList<>();
     for (int i = 0; i < 4; i++) {

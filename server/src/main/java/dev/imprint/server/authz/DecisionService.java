@@ -117,8 +117,9 @@ public final class DecisionService implements AutoCloseable {
       JwtSvidValidator validator, X509SvidValidator x509, WorkloadStates states,
       Duration flushInterval) {
     this.db = db;
+    // facts age on the server's clock (as tokens do), so that a test moves it rather than waits
     this.facts = new StateCache<>(db, states.changes(), "imprint-decision-facts", FACTS_TTL,
-        MAX_FACTS, DecisionService::facts);
+        MAX_FACTS, DecisionService::facts, () -> clock.millis() * 1_000_000L, f -> true);
     this.clock = clock;
     this.policies = policies;
     this.validator = validator;

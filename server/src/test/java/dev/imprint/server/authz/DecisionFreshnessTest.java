@@ -8,14 +8,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imprint.authz.Decision;
 import dev.imprint.server.identity.IdentityService;
+import dev.imprint.server.store.StateCache;
 import dev.imprint.server.svid.WorkloadStates;
+import dev.imprint.server.testing.MovableClock;
 import dev.imprint.server.testing.Replicas;
 import dev.imprint.server.testing.Stores;
 import dev.imprint.server.testing.TableLock;
 import dev.imprint.server.testing.TestServer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -145,91 +149,105 @@ class DecisionFreshnessTest {
 
   /**
    * A caller that keeps asking never waits for the store: facts past half their TTL are read
-   * again behind the decision. With {@code identities} locked by another transaction (so any
-   * read of the caller's facts waits for it), a decision made after the facts first read have
-   * passed their TTL, but not the ones read again behind an earlier decision, is answered while
-   * the lock is held; a request thread that read the store itself would wait for the lock.
-   *
-   * <p>The facts' TTL runs on the machine's clock, so how long each step took decides only
-   * whether a round shows anything: a round that a loaded machine held up past the TTL (or in
-   * which the state changed) proves nothing either way and runs again; a round that kept to its
-   * timing and saw the decision wait for the store fails.
+   * again behind the decision. The server's clock is the test's, moved by hand: with
+   * {@code identities} locked by another transaction (so any read of the caller's facts waits
+   * for it), a decision past half the TTL of the facts first read, and one past their whole TTL
+   * but within that of the facts read again behind the first, are both answered while the lock
+   * is held; a request thread that read the store itself would wait for the lock. The decisions
+   * name no image, so the image states' cache (on the machine's clock) plays no part.
    */
   @Test
   void aCallerThatKeepsAskingIsAnsweredFromFactsReadAgainBehindItsDecisions() throws Exception {
-    try (TestServer s = TestServer.start(Stores.Kind.POSTGRESQL, dir)) {
+    MovableClock clock = new MovableClock();
+    try (TestServer s = TestServer.start(Stores.Kind.POSTGRESQL, dir, clock)) {
       Grants.identity(s, API, "prod");
       ok(s.send("PUT", "/v1/grants", s.adminToken(), files(POLICY, null)), 200);
-      await(s.server().svids().states()::cacheable);
+      WorkloadStates states = s.server().svids().states();
+      await(states::cacheable);
       boolean shown = false;
       for (int round = 0; round < 3 && !shown; round++) {
-        if (round > 0) {
-          // what the last round's decisions read expires: the next round reads afresh
-          Thread.sleep(DecisionService.FACTS_TTL.toMillis());
-        }
-        shown = readAgainBehind(s);
+        // whatever an earlier round read has expired: this one reads afresh
+        clock.advance(DecisionService.FACTS_TTL.multipliedBy(2));
+        shown = readAgainBehind(s, clock);
       }
-      assertThat(shown).as("three rounds held up past the facts' TTL").isTrue();
+      assertThat(shown).as("the identities' states changed during each of three rounds")
+          .isTrue();
     }
   }
 
   /**
    * One round: facts read by a first decision, asked for again past half their TTL, then once
-   * more with {@code identities} locked once the first ones are past their TTL. False when the
-   * round showed nothing (held up, or the state changed); fails when it showed a wait.
+   * more past their TTL, both with {@code identities} locked. False when a change of state
+   * (which forgets every cached fact) came in between; fails when a decision waited.
    */
-  private static boolean readAgainBehind(TestServer s) throws Exception {
-    long ttl = DecisionService.FACTS_TTL.toNanos();
+  private static boolean readAgainBehind(TestServer s, MovableClock clock) throws Exception {
+    Duration ttl = DecisionService.FACTS_TTL;
     DecisionService decisions = s.server().decisions();
     WorkloadStates states = s.server().svids().states();
     long epoch = states.epoch();
+    BooleanSupplier changed = () -> states.epoch() != epoch || !states.cacheable();
     long loads = decisions.factsLoads();
-    long asked = System.nanoTime();
-    assertThat(decide(s).allowed()).isTrue();
-    long read = System.nanoTime(); // the facts were read between asked and read
-    if (decisions.factsLoads() != loads + 1) {
-      return false; // a read begun before this round ended during it
-    }
-    sleepUntil(read + ttl * 6 / 10);
-    long again = System.nanoTime(); // the facts read again behind this decision are younger
-    assertThat(decide(s).allowed()).as("past half the TTL: read again behind").isTrue();
-    boolean heldUp = System.nanoTime() - asked >= ttl; // it may have found them expired
-    await(() -> decisions.factsLoads() >= loads + 2);
-    if (heldUp) {
+    assertThat(decideWithoutImage(s).allowed()).isTrue();
+    if (changed.getAsBoolean()) {
       return false;
     }
-    sleepUntil(read + ttl * 12 / 10); // the facts first read are past their TTL
+    assertThat(decisions.factsLoads()).as("the first decision read the facts")
+        .isEqualTo(loads + 1);
+
+    clock.advance(ttl.multipliedBy(6).dividedBy(10));
+    boolean waited = waitedWithIdentitiesLocked(s);
+    if (changed.getAsBoolean()) {
+      return false;
+    }
+    assertThat(waited).as("past half the TTL, the request thread read the facts itself")
+        .isFalse();
+    await(() -> decisions.factsLoads() >= loads + 2 || changed.getAsBoolean());
+    // past the TTL of the facts first read, within half that of the read behind: a decision now
+    // returns only once the read behind has stored its facts (it waits for it, or makes it)
+    clock.advance(ttl.multipliedBy(45).dividedBy(100));
+    assertThat(decideWithoutImage(s).allowed()).isTrue();
+    if (changed.getAsBoolean()) {
+      return false;
+    }
+    assertThat(decisions.factsLoads()).as("reads: the first and the one behind")
+        .isEqualTo(loads + 2);
+
+    clock.advance(ttl.multipliedBy(2).dividedBy(10));
+    waited = waitedWithIdentitiesLocked(s);
+    if (changed.getAsBoolean()) {
+      return false;
+    }
+    assertThat(waited).as("past the TTL of the facts first read, the request thread read the"
+        + " facts itself though the ones read behind were within theirs").isFalse();
+    return true;
+  }
+
+  /** Decides with {@code identities} locked: whether the request thread waited for the store. */
+  private static boolean waitedWithIdentitiesLocked(TestServer s) throws Exception {
     java.util.concurrent.FutureTask<Decision> d = new java.util.concurrent.FutureTask<>(
-        () -> decide(s));
+        () -> decideWithoutImage(s));
     Thread decider = new Thread(d, "decider");
-    long waiting;
+    boolean waited;
     try (TableLock lock = TableLock.take(s.server().database(), "identities")) {
       decider.start();
-      await(() -> d.isDone() || readsFacts(decider));
-      waiting = d.isDone() ? -1 : System.nanoTime();
-    }
-    boolean unchanged = states.epoch() == epoch && states.cacheable();
-    if (waiting >= 0 && unchanged) {
-      assertThat(waiting - again)
-          .as("the request thread read the facts from the store though the ones read again"
-              + " were within their TTL")
-          .isGreaterThanOrEqualTo(ttl);
+      await(() -> d.isDone() || waitsForTheStore(decider));
+      waited = !d.isDone();
     }
     assertThat(d.get(20, TimeUnit.SECONDS).allowed()).isTrue();
-    return waiting < 0 && unchanged;
+    return waited;
   }
 
-  /** Whether {@code t} is reading a caller's facts from the store itself. */
-  private static boolean readsFacts(Thread t) {
-    return java.util.Arrays.stream(t.getStackTrace()).anyMatch(f -> f.getMethodName()
-        .equals("facts") && f.getClassName().equals(DecisionService.class.getName()));
+  /** Whether {@code t} reads a caller's facts from the store, or waits for another's read. */
+  private static boolean waitsForTheStore(Thread t) {
+    return java.util.Arrays.stream(t.getStackTrace()).anyMatch(f -> (f.getMethodName()
+        .equals("facts") && f.getClassName().equals(DecisionService.class.getName()))
+        || (f.getClassName().equals(StateCache.class.getName())
+            && (f.getMethodName().equals("load") || f.getMethodName().equals("await"))));
   }
 
-  private static void sleepUntil(long nanoTime) throws InterruptedException {
-    long left = nanoTime - System.nanoTime();
-    if (left > 0) {
-      Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
-    }
+  private static Decision decideWithoutImage(TestServer s) {
+    return s.server().decisions().authorizeAttested(API, null, "test", "read",
+        "topic:fresh/a").decision();
   }
 
   private static Decision decide(TestServer s, String digest) {

@@ -2,6 +2,7 @@ package dev.imprint.server.testing;
 
 import dev.imprint.server.ImprintServer;
 import dev.imprint.server.ServerConfig;
+import dev.imprint.server.ServerWithRoutes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,13 +13,21 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A real server on a loopback port with a real HTTP client, on either store. */
+/**
+ * A real server on a loopback port with a real HTTP client, on either store. Each server gets a
+ * client of its own: the JDK client pools connections by host and port, and a POST sent on a
+ * pooled connection that its server has closed fails with "HTTP/1.1 header parser received no
+ * bytes" (the client retries only a GET or HEAD on it), so no test may be handed a connection
+ * another test's server left behind on a port the kernel gave out again.
+ */
 public final class TestServer implements AutoCloseable {
   private static final Pattern ADMIN = Pattern.compile("admin token: (\\S+)");
-  private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
   private final ImprintServer server;
   private final String adminToken;
@@ -39,8 +48,7 @@ public final class TestServer implements AutoCloseable {
    * not race the periodic signer (whose tests set an interval).
    */
   public static TestServer start(Stores.Kind kind, Path dir) {
-    return start(config(dir, Stores.jdbcUrl(kind))
-        .withCheckpointInterval(java.time.Duration.ZERO));
+    return start(config(dir, Stores.jdbcUrl(kind)).withCheckpointInterval(Duration.ZERO));
   }
 
   /**
@@ -56,14 +64,27 @@ public final class TestServer implements AutoCloseable {
 
   /** Starts a server with an explicit configuration. */
   public static TestServer start(ServerConfig config) {
-    return start(config, CLIENT);
+    return start(config, HttpClient.newHttpClient());
   }
 
   /** Starts a server with an explicit configuration, sending with {@code client} (TLS). */
   public static TestServer start(ServerConfig config, HttpClient client) {
+    return start(config, Clock.systemUTC(), client);
+  }
+
+  /**
+   * Starts a server on {@code kind}'s store under {@code dir} as {@link #start(Stores.Kind,
+   * Path)} does, reading the time from {@code clock}: a test moves it rather than waits.
+   */
+  public static TestServer start(Stores.Kind kind, Path dir, Clock clock) {
+    return start(config(dir, Stores.jdbcUrl(kind)).withCheckpointInterval(Duration.ZERO), clock,
+        HttpClient.newHttpClient());
+  }
+
+  private static TestServer start(ServerConfig config, Clock clock, HttpClient client) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImprintServer s =
-        ImprintServer.start(config, new PrintStream(out, true, StandardCharsets.UTF_8));
+    ImprintServer s = ServerWithRoutes.start(config,
+        new PrintStream(out, true, StandardCharsets.UTF_8), clock, List.of());
     return new TestServer(s, out.toString(StandardCharsets.UTF_8), client);
   }
 
