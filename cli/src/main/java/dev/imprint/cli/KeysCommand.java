@@ -49,7 +49,8 @@ final class KeysCommand {
   static final class Rotate extends RemoteCommand {
     @Option(names = "--activate-in", paramLabel = "DURATION",
         description = "When the new keys start signing, e.g. 30s, 10m, 1h (at least 20s: every"
-            + " server replica must publish a key before any signs with it).")
+            + " server replica must publish a key before any signs with it; at most a sixth of"
+            + " the key lifetime plus 20s, 4h20s with 24h keys: the schedule's own lead).")
     String activateIn;
 
     @Override

@@ -13,13 +13,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.ArrayList;
@@ -227,8 +225,8 @@ final class PinCommand implements Callable<Integer> {
 
   /**
    * Replaces each reference's characters and nothing else, then swaps the file in atomically
-   * with its permissions kept. A path named through a symbolic link rewrites the file the link
-   * points to and leaves the link a link.
+   * and durably ({@link OutputFile}) with its permissions kept. A path named through a symbolic
+   * link rewrites the file the link points to and leaves the link a link.
    */
   private static void write(Scanned f, List<Outcome> changes) throws IOException {
     StringBuilder sb = new StringBuilder(f.text());
@@ -238,24 +236,9 @@ final class PinCommand implements Callable<Integer> {
       sb.replace(o.ref().start(), o.ref().end(), o.ref().text() + "@" + o.digest());
     }
     Path target = f.path().toRealPath();
-    Path dir = target.getParent();
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".imprint-pin");
-    try {
-      Files.writeString(tmp, sb, StandardCharsets.UTF_8);
-      PosixFileAttributeView view = Files.getFileAttributeView(target,
-          PosixFileAttributeView.class);
-      if (view != null) {
-        Files.setPosixFilePermissions(tmp, view.readAttributes().permissions());
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    PosixFileAttributeView view = Files.getFileAttributeView(target,
+        PosixFileAttributeView.class);
+    OutputFile.replace(target, sb, view == null ? null : view.readAttributes().permissions());
   }
 
   private void collect(Path p, List<Scanned> files, PrintWriter err) throws IOException {

@@ -77,7 +77,7 @@ final class SvidCommand {
       }
       try {
         SvidFetcher fetcher = new SvidFetcher(server, out, jwtTtl, x509Ttl);
-        JsonNode issued = fetcher.attest(joinToken, audience);
+        JsonNode issued = fetcher.attest(joinToken, audience, err);
         outw.println(fetcher.summary(issued));
         outw.flush();
         int renewals = 0;

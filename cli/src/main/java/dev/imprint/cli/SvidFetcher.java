@@ -12,10 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -26,6 +24,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -35,7 +34,8 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 /**
  * The workload side of attestation and renewal: generates a key pair here (the private key never
  * leaves), sends a CSR with the join token or the workload session, and writes spiffe-helper's
- * files atomically (a temporary file in the same directory, then a rename).
+ * files atomically and durably ({@link OutputFile}: a temporary file in the same directory,
+ * forced to the disk, then a rename, then the directory forced).
  */
 final class SvidFetcher {
   static final String SVID = "svid.pem";
@@ -44,6 +44,13 @@ final class SvidFetcher {
   static final String JWT = "jwt_svid.token";
   static final String JWT_BUNDLE = "jwt_bundle.json";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** How long a first attestation keeps asking a server that cannot serve it yet. */
+  static final Duration ATTEST_PATIENCE = Duration.ofMinutes(2);
+  /** The longest Retry-After honoured; a longer one is waited for this long. */
+  static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
+  /** Problem codes of a 503 that say the request wrote nothing (docs/api.md). */
+  private static final Set<String> NOTHING_WRITTEN = Set.of("server.busy", "store.busy",
+      "store.unavailable");
 
   private final URI base;
   private final Path dir;
@@ -54,6 +61,8 @@ final class SvidFetcher {
   private final WatchTime time = watchTime;
   private final String jwtTtl;
   private final String x509Ttl;
+  /** The last answer's Retry-After (at most {@link #MAX_RETRY_AFTER}), or null without one. */
+  private Duration retryAfter;
 
   SvidFetcher(String server, Path dir, String jwtTtl, String x509Ttl) {
     this.jwtTtl = jwtTtl;
@@ -82,14 +91,40 @@ final class SvidFetcher {
     }
   }
 
-  /** Redeems the join token and writes the files; returns the server's answer. */
-  JsonNode attest(String joinToken, String audience) {
+  /**
+   * Redeems the join token and writes the files; returns the server's answer. A server that
+   * answers 503 with a code saying nothing was written (it is busy, or its store is not
+   * serving yet, as just after a start on a loaded machine) left the token unused, so the same
+   * request is sent again after its Retry-After, for up to {@link #ATTEST_PATIENCE}; any other
+   * failure, and a 503 whose outcome is unknown, ends the attestation (a token that may have
+   * been redeemed is never presented twice).
+   */
+  JsonNode attest(String joinToken, String audience, PrintWriter err) {
     KeyPair key = newKey();
     Map<String, Object> body = ask(audience, key);
     body.put("join_token", joinToken);
-    JsonNode issued = post("/v1/attest/join-token", null, body);
-    write(issued, key);
-    return issued;
+    Instant giveUp = clock.instant().plus(ATTEST_PATIENCE);
+    while (true) {
+      try {
+        JsonNode issued = post("/v1/attest/join-token", null, body);
+        write(issued, key);
+        return issued;
+      } catch (RemoteException e) {
+        Duration wait = nothingWritten(e) ? retryAfter : null;
+        if (wait == null || clock.instant().plus(wait).isAfter(giveUp)) {
+          throw e;
+        }
+        err.println("imprint: the server cannot attest yet (" + e.code() + "); asking again in "
+            + wait.toSeconds() + "s");
+        err.flush();
+        sleepUntil(clock.instant().plus(wait));
+      }
+    }
+  }
+
+  /** Whether the server said that it wrote nothing and may serve the same request later. */
+  private static boolean nothingWritten(RemoteException e) {
+    return e.status() == 503 && NOTHING_WRITTEN.contains(e.code());
   }
 
   /**
@@ -190,20 +225,8 @@ final class SvidFetcher {
   private void replace(String name, String content, boolean secret) {
     Path target = dir.resolve(name);
     try {
-      Path tmp = Files.createTempFile(dir, "." + name, ".tmp",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
-              secret ? "rw-------" : "rw-r--r--")));
-      try {
-        Files.writeString(tmp, content, StandardCharsets.UTF_8);
-        try {
-          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
-              StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      OutputFile.replace(target, content, PosixFilePermissions.fromString(
+          secret ? "rw-------" : "rw-r--r--"));
     } catch (IOException | UnsupportedOperationException e) {
       throw new IllegalArgumentException("cannot write " + target + ": " + e.getMessage());
     }
@@ -246,6 +269,8 @@ final class SvidFetcher {
         b.header("Authorization", "Bearer " + bearer);
       }
       HttpResponse<byte[]> res = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      retryAfter = res.headers().firstValue("Retry-After").map(SvidFetcher::seconds)
+          .orElse(null);
       JsonNode node = readOrNull(res.body());
       if (res.statusCode() == 200 && node != null) {
         return node;
@@ -285,6 +310,15 @@ final class SvidFetcher {
       Thread.currentThread().interrupt();
       throw new RemoteException(RemoteException.UNREACHABLE, "client.interrupted", "interrupted");
     }
+  }
+
+  /** A Retry-After of delay-seconds, from 1s to {@link #MAX_RETRY_AFTER}; null for a date. */
+  private static Duration seconds(String value) {
+    if (!value.matches("\\d{1,9}")) {
+      return null;
+    }
+    long s = Math.max(1, Math.min(Long.parseLong(value), MAX_RETRY_AFTER.toSeconds()));
+    return Duration.ofSeconds(s);
   }
 
   private RemoteException unreachable() {

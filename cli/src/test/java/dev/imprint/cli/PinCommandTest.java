@@ -132,8 +132,14 @@ class PinCommandTest {
 
   @Test
   void everyTagWithAnApprovedImageIsPinnedAndEveryOtherByteIsKept() throws Exception {
+    long forced = OutputFile.filesForced();
+    long directories = OutputFile.directoriesForced();
     Cli r = pin(work.resolve("deploy").toString());
     assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1); // 9.9.9 has no approved image
+    assertThat(OutputFile.filesForced() - forced).as("each rewritten file forced before its"
+        + " rename").isGreaterThanOrEqualTo(4);
+    assertThat(OutputFile.directoriesForced() - directories).as("and its directory after")
+        .isGreaterThanOrEqualTo(4);
     for (String f : List.of("app.yaml", "compose.yaml", "Dockerfile", "pod.json")) {
       assertThat(new String(bytes(work.resolve("deploy").resolve(f)), StandardCharsets.UTF_8))
           .as(f).isEqualTo(Files.readString(GOLDEN.resolve("expected/deploy").resolve(f)));

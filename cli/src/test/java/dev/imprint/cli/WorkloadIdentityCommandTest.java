@@ -102,9 +102,15 @@ class WorkloadIdentityCommandTest {
       throws Exception {
     String token = joinToken();
     Path out = dir.resolve("svid");
+    long forced = OutputFile.filesForced();
+    long directories = OutputFile.directoriesForced();
     Cli c = Cli.run("svid", "fetch", "--join-token", token, "--audience", "https://db.example",
         "--out", out.toString(), "--server", server.url());
     assertThat(c.code()).as(c.err()).isZero();
+    assertThat(OutputFile.filesForced() - forced).as("each file forced before its rename")
+        .isGreaterThanOrEqualTo(5);
+    assertThat(OutputFile.directoriesForced() - directories).as("and the directory after")
+        .isGreaterThanOrEqualTo(5);
     assertThat(c.out()).contains(API);
     try (var files = Files.list(out)) {
       assertThat(files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()))
@@ -232,38 +238,9 @@ class WorkloadIdentityCommandTest {
 
   @Test
   void watchAsksAgainSoonWhenTheServerCannotServeARenewalNow() throws Exception {
-    // a fake of one failure mode in front of the real server: the first renewal is answered
-    // 503 store.unavailable (as during a database failover), everything else is passed on
+    // the first renewal is answered 503 store.unavailable (as during a database failover)
     AtomicInteger renewals = new AtomicInteger();
-    HttpClient http = HttpClient.newHttpClient();
-    HttpServer front = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-        0), 0);
-    front.createContext("/", ex -> {
-      byte[] body = ex.getRequestBody().readAllBytes();
-      if (ex.getRequestURI().getPath().equals("/v1/svid/renew")
-          && renewals.incrementAndGet() == 1) {
-        answer(ex, 503, ("{\"code\":\"store.unavailable\",\"detail\":\"the store is"
-            + " unavailable\"}").getBytes(StandardCharsets.UTF_8));
-        return;
-      }
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url()
-          + ex.getRequestURI())).method(ex.getRequestMethod(), body.length == 0
-              ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-      for (String h : List.of("Authorization", "Content-Type")) {
-        String v = ex.getRequestHeaders().getFirst(h);
-        if (v != null) {
-          b.header(h, v);
-        }
-      }
-      try {
-        HttpResponse<byte[]> res = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        answer(ex, res.statusCode(), res.body());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        answer(ex, 502, new byte[0]);
-      }
-    });
-    front.start();
+    HttpServer front = front("/v1/svid/renew", "store.unavailable", null, renewals);
     try {
       Path out = dir.resolve("retried");
       SteppedTime time = new SteppedTime(wait -> { });
@@ -290,6 +267,84 @@ class WorkloadIdentityCommandTest {
     }
   }
 
+  @Test
+  void aFirstAttestationAnsweredThatNothingWasWrittenIsSentAgainAfterItsRetryAfter()
+      throws Exception {
+    // as a server just started on a loaded machine may answer while its store is not serving yet
+    AtomicInteger attestations = new AtomicInteger();
+    HttpServer front = front("/v1/attest/join-token", "store.unavailable", "1", attestations);
+    try {
+      Path out = dir.resolve("first");
+      Cli c = Cli.run("svid", "fetch", "--join-token", joinToken(), "--out", out.toString(),
+          "--server", "http://127.0.0.1:" + front.getAddress().getPort());
+      assertThat(c.code()).as(c.out() + c.err()).isZero();
+      assertThat(attestations).as("refused once, then attested").hasValue(2);
+      assertThat(c.err()).contains("cannot attest yet (store.unavailable); asking again in 1s");
+      validates(certs(out.resolve("svid.pem")), certs(out.resolve("bundle.pem")));
+    } finally {
+      front.stop(0);
+    }
+  }
+
+  @Test
+  void aFirstAttestationWhoseOutcomeIsUnknownIsNotSentAgain() throws Exception {
+    // the token may have been redeemed: presenting it again could only be refused as used
+    AtomicInteger attestations = new AtomicInteger();
+    HttpServer front = front("/v1/attest/join-token", "store.outcome_unknown", "1",
+        attestations);
+    try {
+      Cli c = Cli.run("svid", "fetch", "--join-token", joinToken(), "--out",
+          dir.resolve("unknown").toString(), "--server", "http://127.0.0.1:"
+              + front.getAddress().getPort());
+      assertThat(c.code()).as(c.out() + c.err()).isEqualTo(3);
+      assertThat(c.err()).contains("store.outcome_unknown");
+      assertThat(attestations).hasValue(1);
+    } finally {
+      front.stop(0);
+    }
+  }
+
+  /**
+   * A fake of one failure mode in front of the real server: the first request to {@code path}
+   * is answered 503 {@code code} (with {@code retryAfter} when not null), everything else is
+   * passed on; {@code seen} counts the requests to {@code path}.
+   */
+  private HttpServer front(String path, String code, String retryAfter, AtomicInteger seen)
+      throws IOException {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpServer front = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+        0), 0);
+    front.createContext("/", ex -> {
+      byte[] body = ex.getRequestBody().readAllBytes();
+      if (ex.getRequestURI().getPath().equals(path) && seen.incrementAndGet() == 1) {
+        if (retryAfter != null) {
+          ex.getResponseHeaders().add("Retry-After", retryAfter);
+        }
+        answer(ex, 503, ("{\"code\":\"" + code + "\",\"detail\":\"the store is"
+            + " unavailable\"}").getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url()
+          + ex.getRequestURI())).method(ex.getRequestMethod(), body.length == 0
+              ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+      for (String h : List.of("Authorization", "Content-Type")) {
+        String v = ex.getRequestHeaders().getFirst(h);
+        if (v != null) {
+          b.header(h, v);
+        }
+      }
+      try {
+        HttpResponse<byte[]> res = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        answer(ex, res.statusCode(), res.body());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        answer(ex, 502, new byte[0]);
+      }
+    });
+    front.start();
+    return front;
+  }
+
   private static void answer(HttpExchange ex, int status, byte[] body) throws IOException {
     ex.getResponseHeaders().add("Content-Type", "application/json");
     ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
@@ -298,13 +353,16 @@ class WorkloadIdentityCommandTest {
   }
 
   @Test
-  void keysListShowsTheActiveKeysAndRotateRefusesATooShortActivation() {
+  void keysListShowsTheActiveKeysAndRotateRefusesAnActivationOutOfRange() {
     Cli list = Cli.run("keys", "list", "--server", server.url());
     assertThat(list.code()).as(list.err()).isZero();
     assertThat(list.out()).contains("jwt-svid", "x509-svid", "active", "ES256");
     Cli soon = Cli.run("keys", "rotate", "--activate-in", "5s", "--server", server.url());
     assertThat(soon.code()).isEqualTo(3);
     assertThat(soon.err()).contains("keys.activation_too_soon");
+    Cli late = Cli.run("keys", "rotate", "--activate-in", "720h", "--server", server.url());
+    assertThat(late.code()).isEqualTo(3);
+    assertThat(late.err()).contains("keys.activation_too_late", "from 20s to 4h20s");
     Cli rotate = Cli.run("keys", "rotate", "--activate-in", "1m", "--server", server.url());
     assertThat(rotate.code()).as(rotate.err()).isZero();
     assertThat(rotate.out()).contains("jwt-svid ES256", "x509-svid ES256", "signs from");

@@ -55,7 +55,7 @@ public final class TokenService implements AutoCloseable {
    * revocation on another replica may lag on this one should its notification be lost.
    */
   public static final Duration VERIFIED_TTL = Duration.ofSeconds(2);
-  /** Most tokens remembered at once; past it, all are dropped. */
+  /** Most tokens remembered at once; past it, a tenth is dropped (see StateCache). */
   static final int MAX_VERIFIED = 10_000;
   /** How often the times tokens were last used are written to the store by default. */
   public static final Duration USAGE_FLUSH_INTERVAL = Duration.ofSeconds(30);

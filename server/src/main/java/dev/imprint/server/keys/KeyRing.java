@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * Rotations run as store transactions under the writers' lock (two replicas never prepare two
  * keys). Every replica reloads the key set every {@link #REFRESH} and never answers from an older
  * one; a key activates at least {@link #PROPAGATION} after it was stored, so no replica signs with
- * a key that another does not publish yet.
+ * a key that another does not publish yet. A key's row is deleted a lifetime after it expired
+ * (everything it signed expired with it, and it is no longer published); its audit entries stay.
  */
 public final class KeyRing implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KeyRing.class);
@@ -137,6 +138,16 @@ public final class KeyRing implements AutoCloseable {
   }
 
   /**
+   * The longest delay an operator's rotation may ask for: the schedule's own lead (a key is
+   * prepared at half its predecessor's life and activates at two thirds, a sixth of the lifetime
+   * later) plus {@link #PROPAGATION}. The active key, younger than half its life when no
+   * successor is prepared, then still signs SVIDs of full length until the new key takes over.
+   */
+  public Duration maxActivation() {
+    return lifetime.dividedBy(6).plus(PROPAGATION);
+  }
+
+  /**
    * Prepares or activates keys whose time has come (one store transaction per purpose that
    * needs it, under the writers' lock) and reloads the key set.
    */
@@ -161,8 +172,54 @@ public final class KeyRing implements AutoCloseable {
       }
     }
     if (wrote) {
-      reload();
+      s = reload();
     }
+    deleteLongExpired(s.keys(), clock.instant());
+  }
+
+  /**
+   * Deletes the rows of keys that expired at least a lifetime before {@code now}, each audited
+   * {@code keys.deleted}, in one transaction under the writers' lock; runs after the rotations,
+   * so a key prepared within a lifetime of now (which {@link #sequence()} needs) is stored first.
+   */
+  private void deleteLongExpired(List<SigningKey> keys, Instant now) {
+    Instant cutoff = now.minus(lifetime);
+    if (keys.stream().noneMatch(k -> expiredBefore(k, cutoff))) {
+      return;
+    }
+    List<String> deleted = db.write(c -> {
+      db.lockWriters(c);
+      List<String> kids = new ArrayList<>();
+      for (SigningKey k : load(c)) {
+        if (expiredBefore(k, cutoff) && delete(c, k)) {
+          kids.add(k.kid());
+        }
+      }
+      return kids;
+    });
+    decrypted.keySet().removeAll(deleted);
+    reload();
+  }
+
+  private boolean expiredBefore(SigningKey k, Instant cutoff) {
+    return purposes.contains(k.purpose()) && k.purpose().published()
+        && !k.notAfter().isAfter(cutoff);
+  }
+
+  private boolean delete(Connection c, SigningKey k) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM signing_keys WHERE kid = ?")) {
+      ps.setString(1, k.kid());
+      if (ps.executeUpdate() == 0) {
+        return false; // another replica deleted it first
+      }
+    }
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("purpose", k.purpose().wire());
+    d.put("algorithm", k.purpose().algorithm());
+    d.put("use", k.purpose().use());
+    d.put("notAfter", k.notAfter().toString());
+    audit.append(c, new AuditEvent("system:key-retention", "keys.deleted", "key:" + k.kid(), d));
+    return true;
   }
 
   private boolean due(List<SigningKey> keys, KeyPurpose p, Instant now) {
@@ -218,12 +275,19 @@ public final class KeyRing implements AutoCloseable {
    * was stored if that is later. Audited per purpose.
    *
    * @throws IllegalArgumentException when {@code activateIn} is shorter than {@link #PROPAGATION}
+   *     or longer than {@link #maxActivation()}
    */
   public List<Rotation> rotate(Duration activateIn, String actor) {
     if (activateIn.compareTo(PROPAGATION) < 0) {
       throw new IllegalArgumentException("expected an activation delay of at least "
           + PROPAGATION.toSeconds() + "s (every replica must publish a key before any signs"
           + " with it), got " + activateIn.toSeconds() + "s");
+    }
+    if (activateIn.compareTo(maxActivation()) > 0) {
+      throw new IllegalArgumentException("expected an activation delay from "
+          + Ttl.format(PROPAGATION) + " to " + Ttl.format(maxActivation()) + " (a sixth of the"
+          + " key lifetime " + Ttl.format(lifetime) + ", the schedule's own lead, plus "
+          + Ttl.format(PROPAGATION) + "), got " + Ttl.format(activateIn));
     }
     List<Rotation> out = db.write(c -> {
       db.lockWriters(c);
@@ -423,18 +487,24 @@ public final class KeyRing implements AutoCloseable {
   }
 
   /**
-   * The trust bundle's sequence number: how many times the published set has changed (a key
-   * prepared or expired) up to now. Computed from the stored schedule, so it only grows.
+   * The trust bundle's sequence number: the instant, in milliseconds since the epoch, of the
+   * latest change to the published set (a key prepared or expired) up to now. Computed from the
+   * stored schedule, so it only grows, also when rows are deleted: a row goes a lifetime after
+   * its key expired, and the key active now was prepared less than a lifetime ago.
    */
   public long sequence() {
     Instant now = clock.instant();
-    long n = 0;
+    long latest = 0;
     for (SigningKey k : fresh(now).keys()) {
       if (k.purpose().published()) {
-        n += (k.createdAt().isAfter(now) ? 0 : 1) + (k.notAfter().isAfter(now) ? 0 : 1);
+        for (Instant change : new Instant[] {k.createdAt(), k.notAfter()}) {
+          if (!change.isAfter(now)) {
+            latest = Math.max(latest, change.toEpochMilli());
+          }
+        }
       }
     }
-    return n;
+    return latest;
   }
 
   /** Every stored key of a published purpose, newest first (for {@code imprint keys list}). */

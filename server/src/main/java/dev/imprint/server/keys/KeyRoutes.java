@@ -93,7 +93,8 @@ public final class KeyRoutes implements ApiModule {
           try {
             return keys.rotate(in, actor);
           } catch (IllegalArgumentException e) {
-            throw ApiProblem.badRequest("keys.activation_too_soon", e.getMessage());
+            throw ApiProblem.badRequest(in.compareTo(KeyRing.PROPAGATION) < 0
+                ? "keys.activation_too_soon" : "keys.activation_too_late", e.getMessage());
           }
         });
   }

@@ -3,6 +3,9 @@ package dev.imprint.server.store;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -27,6 +30,14 @@ import org.slf4j.LoggerFactory;
  * reads when a busy entry expires or after a change). A value read while a change was under way
  * or heard of is answered to those waiting for it but never kept.
  *
+ * <p>A full cache makes room by dropping a tenth of its keys, never all of them: first those no
+ * longer usable (expired, or kept before a change), then those not asked for since the last time
+ * it made room, oldest read first, and only then the oldest read of the others (a second chance,
+ * as the CLOCK algorithm gives). The keys still asked for stay, so a new key costs the store its
+ * own read and not a herd of reads for every key the cache held. Room is made by one thread at a
+ * time; another that fills the cache meanwhile adds its key without waiting, so the cache may
+ * pass its size by as many keys as threads read at once.
+ *
  * @param <K> the key
  * @param <V> the value (null values are not allowed: use {@code Optional})
  */
@@ -39,7 +50,23 @@ public final class StateCache<K, V> implements AutoCloseable {
     V load(Connection c, K key) throws SQLException;
   }
 
-  private record Entry<V>(V value, long loadedNanos, long epoch) {}
+  /** A value with the start of its read and its epoch; {@code used} since room was last made. */
+  private static final class Entry<V> {
+    final V value;
+    final long loadedNanos;
+    final long epoch;
+    /** Set by a request that used the entry; cleared when the cache makes room. */
+    volatile boolean used;
+
+    Entry(V value, long loadedNanos, long epoch) {
+      this.value = value;
+      this.loadedNanos = loadedNanos;
+      this.epoch = epoch;
+    }
+  }
+
+  /** An entry the cache may drop to make room, with its mark and age as they were read once. */
+  private record Candidate<K, V>(K key, Entry<V> entry, boolean used, long age) {}
 
   /**
    * A read of a key, the epoch it was asked for in (only a reader in that epoch may share it),
@@ -65,6 +92,8 @@ public final class StateCache<K, V> implements AutoCloseable {
   /** The read of each key under way, by a request or the background thread: at most one. */
   private final Map<K, Loading<V>> loading = new ConcurrentHashMap<>();
   private final AtomicLong loads = new AtomicLong();
+  /** Held by the thread making room, so that only one scans the entries at a time. */
+  private final AtomicBoolean evicting = new AtomicBoolean();
   private final ExecutorService refresher;
   private final LongSupplier nanos;
   private final Predicate<V> keep;
@@ -108,13 +137,16 @@ public final class StateCache<K, V> implements AutoCloseable {
   public V get(K key) {
     Entry<V> e = entries.get(key);
     long epoch = changes.epoch();
-    if (e != null && e.epoch() == epoch && changes.cacheable()) {
-      long age = nanos.getAsLong() - e.loadedNanos();
-      if (age >= 0 && age < ttlNanos) {
+    if (e != null && e.epoch == epoch && changes.cacheable()) {
+      long age = nanos.getAsLong() - e.loadedNanos;
+      if (usable(age)) {
+        if (!e.used) {
+          e.used = true; // written once per entry between two evictions, read otherwise
+        }
         if (age >= ttlNanos / 2) {
           refreshBehind(key, epoch);
         }
-        return e.value();
+        return e.value;
       }
     }
     return shared(key);
@@ -169,12 +201,44 @@ public final class StateCache<K, V> implements AutoCloseable {
     loads.incrementAndGet();
     V v = db.read(c -> loader.load(c, key));
     if (changes.epoch() == epoch && changes.cacheable() && keep.test(v)) {
-      if (entries.size() >= max) {
-        entries.clear();
+      if (entries.size() >= max && !entries.containsKey(key)) {
+        makeRoom(nanos.getAsLong(), epoch);
       }
       entries.put(key, new Entry<>(v, now, epoch));
     }
     return v;
+  }
+
+  /**
+   * Drops a tenth of the keys (at least one): the unusable ones, then those not used since the
+   * last call, oldest read first, then the oldest read of the rest; clears the others' marks.
+   */
+  private void makeRoom(long now, long epoch) {
+    if (!evicting.compareAndSet(false, true)) {
+      return; // another thread is making room
+    }
+    try {
+      entries.entrySet().removeIf(x -> x.getValue().epoch != epoch
+          || !usable(now - x.getValue().loadedNanos));
+      int excess = entries.size() - (max - Math.max(1, max / 10));
+      if (excess > 0) {
+        // the marks are read once: requests set them while this sorts
+        List<Candidate<K, V>> order = new ArrayList<>();
+        entries.forEach((k, e) -> order.add(new Candidate<>(k, e, e.used, now - e.loadedNanos)));
+        order.sort(Comparator.comparing(Candidate<K, V>::used)
+            .thenComparing(Comparator.comparingLong(Candidate<K, V>::age).reversed()));
+        for (Candidate<K, V> c : order.subList(0, Math.min(excess, order.size()))) {
+          entries.remove(c.key(), c.entry());
+        }
+      }
+      entries.values().forEach(x -> x.used = false);
+    } finally {
+      evicting.set(false);
+    }
+  }
+
+  private boolean usable(long age) {
+    return age >= 0 && age < ttlNanos;
   }
 
   /**

@@ -52,13 +52,21 @@ public final class JwtSvidValidator {
   private final WorkloadStates states;
   private final Clock clock;
   private final String trustDomain;
-  private final Map<String, AsymmetricKeyParameter> verifying = new ConcurrentHashMap<>();
+  /** Each published key's verifying parameters, by kid, made once per process. */
+  private final Map<String, AsymmetricKeyParameter> verifying;
 
   public JwtSvidValidator(KeyRing keys, WorkloadStates states, Clock clock, String trustDomain) {
+    this(keys, states, clock, trustDomain, new ConcurrentHashMap<>());
+  }
+
+  /** A validator that keeps the verifying parameters in {@code verifying} (tests). */
+  JwtSvidValidator(KeyRing keys, WorkloadStates states, Clock clock, String trustDomain,
+      ConcurrentHashMap<String, AsymmetricKeyParameter> verifying) {
     this.keys = keys;
     this.states = states;
     this.clock = clock;
     this.trustDomain = trustDomain;
+    this.verifying = verifying;
   }
 
   /** Validates {@code token} for {@code audience}. */
@@ -177,7 +185,16 @@ public final class JwtSvidValidator {
     return null;
   }
 
+  /**
+   * The key's parameters: a plain read once made, because computeIfAbsent locks the map's bin
+   * whenever the key is not the bin's first node, and every validation would then take one
+   * monitor with every other.
+   */
   private AsymmetricKeyParameter params(SigningKey k) {
+    AsymmetricKeyParameter known = verifying.get(k.kid());
+    if (known != null) {
+      return known;
+    }
     return verifying.computeIfAbsent(k.kid(), x -> {
       try {
         return Signatures.publicParameters(k.publicJwk().isPrivate() ? null

@@ -109,6 +109,47 @@ class KeyRotationTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("dev.imprint.server.testing.Stores#kinds")
+  void aKeysRowIsDeletedALifetimeAfterItExpiredItsAuditEntriesStayAndTheSequenceOnlyGrows(
+      Stores.Kind kind) {
+    MovableClock clock = new MovableClock(START);
+    try (Database db = Stores.open(kind, dir)) {
+      KeyRing ring = ring(db, clock);
+      ring.rotateIfDue();
+      SigningKey first = ring.active(KeyPurpose.JWT_ES256);
+      long sequence = ring.sequence();
+      for (int hour = 1; hour <= 72; hour++) { // three lifetimes, as the ring's ticks walk them
+        clock.advance(Duration.ofHours(1));
+        ring.rotateIfDue();
+        assertThat(ring.sequence()).as("at hour " + hour).isGreaterThanOrEqualTo(sequence);
+        sequence = ring.sequence();
+        boolean kept = clock.instant().isBefore(first.notAfter().plus(L));
+        assertThat(ring.all()).as("at hour " + hour).extracting(SigningKey::kid)
+            .matches(kids -> kids.contains(first.kid()) == kept);
+      }
+      assertThat(stored(db)).as("the keys of the last lifetime and a half, not all 72 hours'")
+          .isLessThanOrEqualTo(4 * 3 + 1);
+      List<JsonNode> audit = AuditActions.entries(db);
+      assertThat(audit).filteredOn(e -> e.get("action").asText().equals("keys.deleted")
+          && e.get("subject").asText().equals("key:" + first.kid())).singleElement()
+          .satisfies(e -> assertThat(e.get("actor").asText()).isEqualTo("system:key-retention"));
+      assertThat(audit).as("the rotation away from it is still on record").anyMatch(e -> e.get(
+          "action").asText().equals("keys.rotated")
+          && e.at("/details/previousKid").asText().equals(first.kid()));
+    }
+  }
+
+  private static int stored(Database db) {
+    return db.read(c -> {
+      try (var ps = c.prepareStatement("SELECT COUNT(*) FROM signing_keys");
+          var rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    });
+  }
+
   @Test
   void twoReplicasOnOnePostgresqlRotateOnceAndEachPublishesAKeyBeforeAnySignsWithIt() {
     MovableClock clock = new MovableClock(START);
@@ -150,6 +191,13 @@ class KeyRotationTest {
       SigningKey first = ring.active(KeyPurpose.JWT_ES256);
       assertThatThrownBy(() -> ring.rotate(Duration.ofSeconds(5), "token:x"))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 20s");
+      assertThat(ring.maxActivation()).as("a sixth of 24h, plus 20s")
+          .isEqualTo(Duration.ofHours(4).plusSeconds(20));
+      assertThatThrownBy(() -> ring.rotate(Duration.ofDays(365), "token:x"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("from 20s to 4h20s").hasMessageContaining("got 8760h");
+      assertThatThrownBy(() -> ring.rotate(ring.maxActivation().plusSeconds(1), "token:x"))
+          .isInstanceOf(IllegalArgumentException.class);
       List<KeyRing.Rotation> done = ring.rotate(Duration.ofMinutes(5), "token:op");
       assertThat(done).extracting(KeyRing.Rotation::purpose).containsExactlyInAnyOrder(
           KeyPurpose.JWT_ES256, KeyPurpose.JWT_RS256, KeyPurpose.X509_CA);

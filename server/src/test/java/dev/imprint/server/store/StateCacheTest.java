@@ -202,6 +202,37 @@ class StateCacheTest {
     }
   }
 
+  /**
+   * A full cache drops a tenth of its keys, those not asked for since it last made room first:
+   * keys asked for all along stay, and each new key past the bound costs the store its own read
+   * and nothing more (a cache that dropped every key when full read each of them again).
+   */
+  @Test
+  void aFullCacheDropsATenthOfItsKeysAndKeepsThoseStillAskedFor() {
+    try (StateCache<String, String> bounded = new StateCache<>(db, changes, "test-bound", TTL,
+        100, (c, k) -> k, nanos::get, v -> true)) {
+      for (int i = 0; i < 100; i++) {
+        bounded.get("old-" + i);
+        advance(Duration.ofMillis(1));
+      }
+      List<String> asked = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        asked.add("old-" + i); // the oldest reads: dropped first were they not asked for
+      }
+      for (int i = 0; i < 200; i++) {
+        asked.forEach(bounded::get);
+        assertThat(bounded.get("new-" + i)).isEqualTo("new-" + i);
+        assertThat(bounded.size()).as("room made by a tenth").isBetween(90, 100);
+        advance(Duration.ofMillis(1));
+      }
+      assertThat(bounded.loads()).as("one read per key: 300 keys through a cache of 100")
+          .isEqualTo(300);
+      asked.forEach(bounded::get);
+      assertThat(bounded.loads()).as("the keys asked for all along are still there")
+          .isEqualTo(300);
+    }
+  }
+
   private void advance(Duration d) {
     nanos.addAndGet(d.toNanos());
   }
