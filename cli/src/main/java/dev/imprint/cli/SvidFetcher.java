@@ -103,7 +103,7 @@ final class SvidFetcher {
     KeyPair key = newKey();
     Map<String, Object> body = ask(audience, key);
     body.put("join_token", joinToken);
-    Instant giveUp = clock.instant().plus(ATTEST_PATIENCE);
+    Instant giveUp = time.now().plus(ATTEST_PATIENCE);
     while (true) {
       try {
         JsonNode issued = post("/v1/attest/join-token", null, body);
@@ -111,13 +111,13 @@ final class SvidFetcher {
         return issued;
       } catch (RemoteException e) {
         Duration wait = nothingWritten(e) ? retryAfter : null;
-        if (wait == null || clock.instant().plus(wait).isAfter(giveUp)) {
+        if (wait == null || time.now().plus(wait).isAfter(giveUp)) {
           throw e;
         }
         err.println("imprint: the server cannot attest yet (" + e.code() + "); asking again in "
             + wait.toSeconds() + "s");
         err.flush();
-        sleepUntil(clock.instant().plus(wait));
+        sleepUntil(time.now().plus(wait));
       }
     }
   }
