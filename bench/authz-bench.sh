@@ -98,12 +98,12 @@ out="$here/results/authz-latest.md"
     echo "request is answered; latency from send to answer):"
     echo
     [ -z "${SERVER_PROCESS:-}" ] || ./imprint --version >/dev/null
-    # shellcheck disable=SC2046
+    # shellcheck disable=SC2046,SC2086  # the options are word lists
     java -Xss4m $(bench_server_jvm_opts) ${BENCH_JAVA_OPTS:-} -cp "$jar" dev.imprint.bench.load.LoadGenerator \
       $(bench_load_args) $(bench_server_args) $(bench_driver_args) --scenario authz --clients "$clients" --seconds "$seconds" --warmup "$warmup" \
       --no-baseline ${STORE:+--store "$STORE"} --open-fraction "${OPEN_FRACTION:-0.1,0.25,0.5}" \
       ${OPEN_RATE:+--open-rate "$OPEN_RATE"} ${OPEN_DRIVER:+--open-driver "$OPEN_DRIVER"} \
-      ${OPEN_DRIVER_PROCESS:+--open-driver-process}
+      ${OPEN_DRIVER_PROCESS:+--open-driver-process} $([ "${REHEARSAL:-1}" != 0 ] || echo --no-rehearsal)
   fi
 } | tee "$out"
 echo "authz-bench: wrote $out" >&2

@@ -180,6 +180,34 @@ class OpenDriverTest {
   }
 
   @Test
+  void thePollParkComesFromTheEnvironmentInMicroseconds() {
+    assertThat(OpenDriver.pollParkNanos(null)).isZero();
+    assertThat(OpenDriver.pollParkNanos(" ")).isZero();
+    assertThat(OpenDriver.pollParkNanos("20")).isEqualTo(20_000L);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> OpenDriver.pollParkNanos("-1"))
+        .hasMessageContaining("OPEN_POLL_PARK_US");
+  }
+
+  @Test
+  void inAJvmOfItsOwnTheRowsReadingsStartAfterTheUnmeasuredRunAndBeforeTheMeasuredOne()
+      throws Exception {
+    // the row's readings of the server (its JIT, its request log) are taken in the callback:
+    // they must leave the unmeasured run's requests out and miss none of the measured run's
+    int[] seen = {-1};
+    int[] calls = {0};
+    OpenDriver.Run r = OpenDriverProcess.run(address, 3, requests(4, 0, "/"), 200, 200, 60,
+        50_000L, () -> {
+          calls[0]++;
+          seen[0] = received.get();
+        });
+    assertThat(calls[0]).isEqualTo(1);
+    assertThat(seen[0]).as("requests received when the measured run was about to start")
+        .isEqualTo(60);
+    assertThat(received.get()).isEqualTo(120);
+    assertThat(r.answered()).isEqualTo(60);
+  }
+
+  @Test
   void inAJvmOfItsOwnTheDriverWarmsUpThenSendsTheScheduleAndHandsItsRunBack() throws Exception {
     OpenDriver.Run r = OpenDriverProcess.run(address, 3, requests(4, 1, "/fail"), 200, 200, 100,
         50_000L);
