@@ -314,14 +314,22 @@ final class AuthorizeLoad {
       for (int i = 0; rate <= 0 && i < fractions.length; i++) {
         rates[i] = Math.max(1, fractions[i] * a.perSecond());
       }
+      if (!openDriver.equals("threads")) {
+        // the warm-up's and (a)'s Java connections, idle from here on: closed now, before the
+        // rehearsal, rather than timed out by the server 30 s later, during a row (measured:
+        // their timeouts deoptimized the read path every connection runs, FillInterest.fillable
+        // and the selector's SocketChannelImpl.translateReadyOps, in the middle of a row)
+        http.close();
+        closer = null;
+      }
       if (openDriver.equals("threads")) {
         for (double offered : rates) {
           floorCurve.add(measured(server, warm, FLOOR_ROUTE, m -> {
-            m.run();
+            m.start();
             return openLoop(FLOOR, store, clients, offered, seconds, floor, server);
           }));
           curve.add(measured(server, warm, ROUTE, m -> {
-            m.run();
+            m.start();
             return openLoop(scenario.name(), store, clients, offered, seconds, op, server);
           }));
         }
@@ -412,25 +420,45 @@ final class AuthorizeLoad {
   static final String ROUTE = "/v1/authorize";
   static final String FLOOR_ROUTE = "/v1/grants";
 
-  /** One measured row; it calls {@code measuring} once, when its measured schedule starts. */
+  /**
+   * One measured row; it calls {@code marks.start()} once, when its measured schedule starts,
+   * and {@code marks.stop()} when its last answer came.
+   */
   private interface Row {
-    OpenResult run(Runnable measuring) throws IOException, InterruptedException;
+    OpenResult run(Marks marks) throws IOException, InterruptedException;
   }
 
-  /** The readings a row's figures start from, taken when its measured schedule starts. */
-  private static final class Marks {
-    WarmUp.RowJit.Mark jit;
-    ServerTimes.Mark log;
-    java.time.Instant from;
+  /**
+   * The readings a row's figures start from, taken when its measured schedule starts, and the
+   * JIT's work until it ended: the JIT is read last before the schedule and first after it, so
+   * the bench's own readings around the row (thread and GC counters) are not counted as the
+   * server's compilations.
+   */
+  static final class Marks {
+    private final BenchServer server;
+    private WarmUp.RowJit.Mark jit;
+    private WarmUp.RowJit during;
+    private ServerTimes.Mark log;
+    private java.time.Instant from;
 
-    void take(BenchServer server) {
-      jit = WarmUp.RowJit.mark(server);
+    Marks(BenchServer server) {
+      this.server = server;
+    }
+
+    void start() {
       try {
         log = ServerTimes.mark(server);
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
       from = java.time.Instant.now();
+      jit = WarmUp.RowJit.mark(server);
+    }
+
+    void stop() {
+      if (jit != null && during == null) {
+        during = jit.until(server);
+      }
     }
   }
 
@@ -442,12 +470,13 @@ final class AuthorizeLoad {
    */
   private static OpenResult measured(BenchServer server, boolean warm, String route, Row row)
       throws IOException, InterruptedException {
-    Marks m = new Marks();
-    OpenResult r = row.run(() -> m.take(server));
+    Marks m = new Marks(server);
+    OpenResult r = row.run(m);
     if (m.jit == null) {
       throw new IllegalStateException("a row ended without its measured schedule starting");
     }
-    WarmUp.RowJit during = m.jit.until(server);
+    m.stop();
+    WarmUp.RowJit during = m.during;
     phase(String.format(Locale.ROOT, "row %s %s %.0f req/s", r.scenario(), r.store(),
         r.offeredPerSecond()), m.from);
     return r.with(warm, during, ServerTimes.read(m.log, route.equals(ROUTE) ? "POST" : "GET",
@@ -512,17 +541,17 @@ final class AuthorizeLoad {
    * driver in a JVM of its own, with {@code clients} connections to {@code at}):
    * {@code perSecond} requests a second for {@code seconds}, {@code requests} in turn, with the
    * collections during the row (of the server, and of this JVM when the server runs apart);
-   * {@code measuring} runs when the measured schedule starts (in a driver's own JVM, after its
-   * unmeasured run).
+   * {@code marks} start when the measured schedule starts (in a driver's own JVM, after its
+   * unmeasured run) and stop when it ended.
    */
   static OpenResult nioLoop(String scenario, String store, OpenDriver d, InetSocketAddress at,
       int clients, byte[][] requests, int expectedStatus, double perSecond, int seconds,
-      BenchServer server, Runnable measuring) throws IOException, InterruptedException {
+      BenchServer server, Marks marks) throws IOException, InterruptedException {
     int count = (int) Math.min(Integer.MAX_VALUE / 2, Math.round(perSecond * seconds));
     Usage.Mark[] gc0 = new Usage.Mark[1];
     Runnable start = () -> {
-      measuring.run();
       gc0[0] = Usage.mark(server);
+      marks.start();
     };
     OpenDriver.Run r;
     if (d != null) {
@@ -532,6 +561,7 @@ final class AuthorizeLoad {
       r = OpenDriverProcess.run(at, clients, requests, expectedStatus, perSecond, count,
           spinNanos, start);
     }
+    marks.stop();
     return of(scenario, store, d != null ? "nio" : "nio, own JVM", r,
         gc0[0].until(server, n -> false));
   }
