@@ -29,7 +29,12 @@
 #      all, authorize and the floor, for WARMUP seconds at least and then until its JIT is quiet
 #      (WARMUP_MAX, default 120 s, at most; a quiet 2-s window: see lib.sh); then WARMUP_BURST
 #      (default 2) seconds on all CLIENTS; then the few clients again until quiet. A store whose
-#      last stage did not end quiet has its rows marked "warm-up not quiet", not judged. Each
+#      last stage did not end quiet has its rows marked "warm-up not quiet", not judged. After
+#      (a), the Java clients are closed and the rows are rehearsed unmeasured (the driver's
+#      requests and connections, each rate in turn, floor and authorize) until the JIT is quiet
+#      over a pass (REHEARSAL=0: not; the driver then warms briefly at the highest rate); a row
+#      during which the server's JIT did more than a quiet warm-up window allows per 2 s is
+#      "not judged". OPEN_POLL_PARK_US parks the nio driver between polls (default: it yields). Each
 #      row also gives the server's own p50/p99/max from its request log and the JIT's CPU time
 #      and compilations during it. ALLOC=1 adds allocation per request by thread group; OPEN_SPIN_US
 #      the open-loop senders' spin window (default 50). DRIVER=wrk measures (a) with wrk
@@ -98,12 +103,12 @@ out="$here/results/authz-latest.md"
     echo "request is answered; latency from send to answer):"
     echo
     [ -z "${SERVER_PROCESS:-}" ] || ./imprint --version >/dev/null
-    # shellcheck disable=SC2046
+    # shellcheck disable=SC2046,SC2086  # the options are word lists
     java -Xss4m $(bench_server_jvm_opts) ${BENCH_JAVA_OPTS:-} -cp "$jar" dev.imprint.bench.load.LoadGenerator \
       $(bench_load_args) $(bench_server_args) $(bench_driver_args) --scenario authz --clients "$clients" --seconds "$seconds" --warmup "$warmup" \
       --no-baseline ${STORE:+--store "$STORE"} --open-fraction "${OPEN_FRACTION:-0.1,0.25,0.5}" \
       ${OPEN_RATE:+--open-rate "$OPEN_RATE"} ${OPEN_DRIVER:+--open-driver "$OPEN_DRIVER"} \
-      ${OPEN_DRIVER_PROCESS:+--open-driver-process}
+      ${OPEN_DRIVER_PROCESS:+--open-driver-process} $([ "${REHEARSAL:-1}" != 0 ] || echo --no-rehearsal)
   fi
 } | tee "$out"
 echo "authz-bench: wrote $out" >&2

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2154  # $root: set by the script that sources this file
 # Shared by the bench scripts (sourced, after they set $root): the benchmarks jar, built when any
 # module's sources or POMs are newer than it, and the header lines every result file starts with.
 

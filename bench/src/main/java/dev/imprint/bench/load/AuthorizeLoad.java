@@ -121,7 +121,16 @@ final class AuthorizeLoad {
      * busy measured code being compiled, and so did the saturation its rate came from.
      */
     boolean judged() {
-      return warm && driverJudged();
+      return warm && jitQuiet() && driverJudged();
+    }
+
+    /**
+     * Whether the server's JIT was quiet during the row (see {@link WarmUp.RowJit#quiet}); true
+     * when it was not read. A row during which the server compiled measured the compiler
+     * threads' share of the cores and code being replaced, not the server's steady state.
+     */
+    boolean jitQuiet() {
+      return jit == null || jit.quiet(seconds);
     }
 
     /** {@link #judged} as far as the driver goes. */
@@ -183,12 +192,15 @@ final class AuthorizeLoad {
       StringBuilder no = new StringBuilder();
       StringBuilder late = new StringBuilder();
       StringBuilder cold = new StringBuilder();
+      StringBuilder compiling = new StringBuilder();
       for (OpenResult o : curve) {
-        StringBuilder to = !o.warm() ? cold : !o.judged() ? late : o.meetsTarget() ? yes : no;
+        StringBuilder to = !o.warm() ? cold : !o.jitQuiet() ? compiling : !o.judged() ? late
+            : o.meetsTarget() ? yes : no;
         to.append(to.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT,
             "%.0f req/s (%.0f %%, p99 %.2f ms%s)", o.offeredPerSecond(),
             100 * o.offeredPerSecond() / saturation.perSecond(), o.p99(),
-            o.judged() || !o.warm() ? o.errors() > 0 ? ", " + o.errors() + " errors" : ""
+            o.judged() || !o.warm() || !o.jitQuiet()
+                ? o.errors() > 0 ? ", " + o.errors() + " errors" : ""
                 : String.format(Locale.ROOT, "; achieved %.0f req/s, driver late p99 %.3f ms",
                     o.achievedPerSecond(), o.lateP99())));
       }
@@ -196,6 +208,8 @@ final class AuthorizeLoad {
           + (no.length() == 0 ? "none" : no) + (late.length() == 0 ? ""
               : "; driver could not offer the rate at " + late) + (cold.length() == 0 ? ""
               : "; not judged, warm-up not quiet, at " + cold)
+          + (compiling.length() == 0 ? ""
+              : "; not judged, the server's JIT compiled during the row, at " + compiling)
           + " (offered rate, % of authorize's saturation)";
     }
   }
@@ -265,6 +279,7 @@ final class AuthorizeLoad {
             LoadGenerator.drive(scenario.name(), clients, Math.max(1, s / 2), floor);
           }).quiet();
       BatchSizes before = server.writeBatchSizes();
+      java.time.Instant aFrom = java.time.Instant.now();
       Usage.Mark mark = Usage.mark(server);
       WarmUp.RowJit.Mark jit0 = WarmUp.RowJit.mark(server);
       ServerTimes.Mark log0 = ServerTimes.mark(server);
@@ -280,6 +295,7 @@ final class AuthorizeLoad {
         closed = LoadGenerator.drive(scenario.name(), clients, seconds, op);
       }
       long allocated = allocatedBytes() - allocated0;
+      phase("(a) " + store, aFrom);
       Usage usage = mark.until(server, ThreadCpu.clientOf(scenario.name()));
       WarmUp.RowJit jitA = jit0.until(server);
       ServerTimes.Stats timesA = ServerTimes.read(log0, "POST", ROUTE,
@@ -298,12 +314,24 @@ final class AuthorizeLoad {
       for (int i = 0; rate <= 0 && i < fractions.length; i++) {
         rates[i] = Math.max(1, fractions[i] * a.perSecond());
       }
+      if (!openDriver.equals("threads")) {
+        // the warm-up's and (a)'s Java connections, idle from here on: closed now, before the
+        // rehearsal, rather than timed out by the server 30 s later, during a row (measured:
+        // their timeouts deoptimized the read path every connection runs, FillInterest.fillable
+        // and the selector's SocketChannelImpl.translateReadyOps, in the middle of a row)
+        http.close();
+        closer = null;
+      }
       if (openDriver.equals("threads")) {
         for (double offered : rates) {
-          floorCurve.add(measured(server, warm, FLOOR_ROUTE, () -> openLoop(FLOOR, store,
-              clients, offered, seconds, floor, server)));
-          curve.add(measured(server, warm, ROUTE, () -> openLoop(scenario.name(), store,
-              clients, offered, seconds, op, server)));
+          floorCurve.add(measured(server, warm, FLOOR_ROUTE, m -> {
+            m.start();
+            return openLoop(FLOOR, store, clients, offered, seconds, floor, server);
+          }));
+          curve.add(measured(server, warm, ROUTE, m -> {
+            m.start();
+            return openLoop(scenario.name(), store, clients, offered, seconds, op, server);
+          }));
         }
       } else {
         byte[][] decisions = new byte[AuthorizeScenario.GRANTS][];
@@ -314,19 +342,26 @@ final class AuthorizeLoad {
         URI u = URI.create(server.url());
         InetSocketAddress at = new InetSocketAddress(u.getHost(), u.getPort());
         // in a JVM of its own, each row's child JVM warms its own code before measuring
+        boolean rowsWarm = warm;
         try (OpenDriver d = openDriverProcess ? null : new OpenDriver(at, clients)) {
-          if (d != null) {
+          if (rehearsal) {
+            // the rows' own requests, connections and rates until the serving JVM is quiet
+            rowsWarm = rehearse(store, server, d, at, clients, rates, floors, decisions,
+                scenario.expectedStatus(), warmup).quiet() && warm;
+          } else if (d != null) {
             // the driver's own code, compiled before its first row (at the highest rate, briefly)
+            java.time.Instant from = java.time.Instant.now();
             double top = Arrays.stream(rates).max().orElse(1);
             int warmCount = (int) Math.min(Integer.MAX_VALUE / 2, top * Math.max(1, warmup));
             d.run(floors, 304, top, warmCount, spinNanos);
             d.run(decisions, scenario.expectedStatus(), top, warmCount, spinNanos);
+            phase("driver warm-up " + store, from);
           }
           for (double offered : rates) {
-            floorCurve.add(measured(server, warm, FLOOR_ROUTE, () -> nioLoop(FLOOR, store, d,
-                at, clients, floors, 304, offered, seconds, server)));
-            curve.add(measured(server, warm, ROUTE, () -> nioLoop(scenario.name(), store, d, at,
-                clients, decisions, scenario.expectedStatus(), offered, seconds, server)));
+            floorCurve.add(measured(server, rowsWarm, FLOOR_ROUTE, m -> nioLoop(FLOOR, store, d,
+                at, clients, floors, 304, offered, seconds, server, m)));
+            curve.add(measured(server, rowsWarm, ROUTE, m -> nioLoop(scenario.name(), store, d, at,
+                clients, decisions, scenario.expectedStatus(), offered, seconds, server, m)));
           }
         }
       }
@@ -345,27 +380,115 @@ final class AuthorizeLoad {
     }
   }
 
+  /**
+   * Whether the nio rows are rehearsed before they are measured (see {@link #rehearse}; {@code
+   * --no-rehearsal}: the driver's brief warm-up at the highest rate instead, the earlier way).
+   */
+  static boolean rehearsal = true;
+
+  /**
+   * The rows rehearsed, unmeasured, until the JIT of the JVM that serves them (and of this one,
+   * when the server runs apart) is quiet: the rows' own traffic, the serialized floor and
+   * authorize requests on {@code clients} connections from {@link OpenDriver} (in this JVM
+   * even when the rows' driver runs in its own: the server's code paths are the same), at each
+   * of the rows' {@code rates} in turn, a 2-s window per rate (the floor for its first half,
+   * authorize for the second), until the last {@code max(2, rates)} windows, every rate once,
+   * were quiet (at least {@code minSeconds}, at most {@link WarmUp#maxSeconds}). The staged
+   * warm-up before (a) warms the server with few blocking clients of another HTTP stack at a
+   * modest rate; the rows send other bytes on 64 connections at up to half of saturation, and
+   * what that traffic runs (and what the driver runs, in this JVM) is compiled here rather than
+   * during the first rows. {@code d}: the rows' driver, or null to open one for the rehearsal.
+   */
+  static WarmUp.Result rehearse(String store, BenchServer server, OpenDriver d,
+      InetSocketAddress at, int clients, double[] rates, byte[][] floors, byte[][] decisions,
+      int expectedStatus, int minSeconds) throws Exception {
+    try (OpenDriver own = d != null ? null : new OpenDriver(at, clients)) {
+      OpenDriver driver = d != null ? d : own;
+      int[] next = {0};
+      return WarmUp.run("rows rehearsed " + store, () -> WarmUp.jit(server),
+          Math.max(1, minSeconds), s -> {
+            double rate = rates[next[0]++ % rates.length];
+            int half = (int) Math.max(1, Math.min(Integer.MAX_VALUE / 2,
+                Math.round(rate * s / 2.0)));
+            driver.run(floors, 304, rate, half, spinNanos);
+            driver.run(decisions, expectedStatus, rate, half, spinNanos);
+          }, System::nanoTime, Math.max(2, rates.length));
+    }
+  }
+
   /** The route of authorize's and of the floor's request log lines. */
   static final String ROUTE = "/v1/authorize";
   static final String FLOOR_ROUTE = "/v1/grants";
 
-  /** One measured row. */
+  /**
+   * One measured row; it calls {@code marks.start()} once, when its measured schedule starts,
+   * and {@code marks.stop()} when its last answer came.
+   */
   private interface Row {
-    OpenResult run() throws IOException, InterruptedException;
+    OpenResult run(Marks marks) throws IOException, InterruptedException;
+  }
+
+  /**
+   * The readings a row's figures start from, taken when its measured schedule starts, and the
+   * JIT's work until it ended: the JIT is read last before the schedule and first after it, so
+   * the bench's own readings around the row (thread and GC counters) are not counted as the
+   * server's compilations.
+   */
+  static final class Marks {
+    private final BenchServer server;
+    private WarmUp.RowJit.Mark jit;
+    private WarmUp.RowJit during;
+    private ServerTimes.Mark log;
+    private java.time.Instant from;
+
+    Marks(BenchServer server) {
+      this.server = server;
+    }
+
+    void start() {
+      try {
+        log = ServerTimes.mark(server);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      from = java.time.Instant.now();
+      jit = WarmUp.RowJit.mark(server);
+    }
+
+    void stop() {
+      if (jit != null && during == null) {
+        during = jit.until(server);
+      }
+    }
   }
 
   /**
    * {@code row} on {@code server} after a warm-up that ended quiet or not ({@code warm}), with
-   * the JIT's work during it and the server's durations of its {@code route} requests.
+   * the JIT's work during it and the server's durations of its {@code route} requests, both
+   * from the start of its measured schedule (a driver in a JVM of its own runs an unmeasured
+   * one first, whose requests and compilations are not the row's).
    */
   private static OpenResult measured(BenchServer server, boolean warm, String route, Row row)
       throws IOException, InterruptedException {
-    WarmUp.RowJit.Mark jit = WarmUp.RowJit.mark(server);
-    ServerTimes.Mark log = ServerTimes.mark(server);
-    OpenResult r = row.run();
-    WarmUp.RowJit during = jit.until(server);
-    return r.with(warm, during, ServerTimes.read(log, route.equals(ROUTE) ? "POST" : "GET",
+    Marks m = new Marks(server);
+    OpenResult r = row.run(m);
+    if (m.jit == null) {
+      throw new IllegalStateException("a row ended without its measured schedule starting");
+    }
+    m.stop();
+    WarmUp.RowJit during = m.during;
+    phase(String.format(Locale.ROOT, "row %s %s %.0f req/s", r.scenario(), r.store(),
+        r.offeredPerSecond()), m.from);
+    return r.with(warm, during, ServerTimes.read(m.log, route.equals(ROUTE) ? "POST" : "GET",
         route, r.requests() + r.errors(), ServerTimes.WAIT_NANOS));
+  }
+
+  /**
+   * Prints on standard error when a stage of the run began and ended ({@code from} to now, UTC),
+   * so that a recording of the JVMs (JFR, a compilation log) can be cut into the run's stages.
+   */
+  static void phase(String what, java.time.Instant from) {
+    System.err.println("phase: " + what + ": " + from + " " + java.time.Instant.now());
   }
 
   /** Prints (b) for {@code reports}: both curves of every server, and each one's verdict. */
@@ -417,18 +540,30 @@ final class AuthorizeLoad {
    * One (b) row from {@link OpenDriver} {@code d} (null: from {@link OpenDriverProcess}, a
    * driver in a JVM of its own, with {@code clients} connections to {@code at}):
    * {@code perSecond} requests a second for {@code seconds}, {@code requests} in turn, with the
-   * collections during the row (of the server, and of this JVM when the server runs apart).
+   * collections during the row (of the server, and of this JVM when the server runs apart);
+   * {@code marks} start when the measured schedule starts (in a driver's own JVM, after its
+   * unmeasured run) and stop when it ended.
    */
   static OpenResult nioLoop(String scenario, String store, OpenDriver d, InetSocketAddress at,
       int clients, byte[][] requests, int expectedStatus, double perSecond, int seconds,
-      BenchServer server) throws IOException, InterruptedException {
+      BenchServer server, Marks marks) throws IOException, InterruptedException {
     int count = (int) Math.min(Integer.MAX_VALUE / 2, Math.round(perSecond * seconds));
-    Usage.Mark gc0 = Usage.mark(server);
-    OpenDriver.Run r = d != null ? d.run(requests, expectedStatus, perSecond, count, spinNanos)
-        : OpenDriverProcess.run(at, clients, requests, expectedStatus, perSecond, count,
-            spinNanos);
+    Usage.Mark[] gc0 = new Usage.Mark[1];
+    Runnable start = () -> {
+      gc0[0] = Usage.mark(server);
+      marks.start();
+    };
+    OpenDriver.Run r;
+    if (d != null) {
+      start.run();
+      r = d.run(requests, expectedStatus, perSecond, count, spinNanos);
+    } else {
+      r = OpenDriverProcess.run(at, clients, requests, expectedStatus, perSecond, count,
+          spinNanos, start);
+    }
+    marks.stop();
     return of(scenario, store, d != null ? "nio" : "nio, own JVM", r,
-        gc0.until(server, n -> false));
+        gc0[0].until(server, n -> false));
   }
 
   /** {@code r} as a (b) row of {@code driver}. */

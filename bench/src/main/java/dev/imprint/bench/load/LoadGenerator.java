@@ -30,7 +30,7 @@ import java.util.Locale;
  *     [--ceilings] [--server-process] [--driver java|wrk] [--warmup-max 120]
  *     [--warmup-quiet-percent 1] [--warmup-quiet-jit-ms 50] [--warmup-quiet-compiles 10]
  *     [--warmup-clients 8] [--warmup-rate 1000] [--warmup-burst 2] [--alloc] [--open-spin-us 50]
- *     [--open-driver nio|threads] [--open-driver-process]
+ *     [--open-driver nio|threads] [--open-driver-process] [--no-rehearsal]
  * </pre>
  *
  * <p>{@code --warmup} is the shortest warm-up in seconds (0: none); each scenario is then driven
@@ -201,6 +201,7 @@ public final class LoadGenerator {
         case "--warmup-burst" -> WarmUp.burstSeconds = Integer.parseInt(args[++i]);
         case "--alloc" -> ThreadCpu.allocation = true;
         case "--open-driver-process" -> AuthorizeLoad.openDriverProcess = true;
+        case "--no-rehearsal" -> AuthorizeLoad.rehearsal = false;
         case "--open-driver" ->
             AuthorizeLoad.openDriver = AuthorizeLoad.parseOpenDriver(args[++i]);
         case "--open-spin-us" -> AuthorizeLoad.spinNanos = 1_000L * Integer.parseInt(args[++i]);

@@ -57,6 +57,24 @@ final class OpenDriver implements AutoCloseable {
    * (50 us), which a park and the selector's timeout both get.
    */
   static final long SLACK_NANOS = 50_000L;
+  /**
+   * With requests in flight and the next send beyond the spin window: how long the thread parks
+   * between polls of the selector ({@code OPEN_POLL_PARK_US} in the environment, microseconds;
+   * 0, the default: it yields its core between polls instead). See {@link #pollWait}.
+   */
+  static final long POLL_PARK_NANOS = pollParkNanos(System.getenv("OPEN_POLL_PARK_US"));
+
+  /** {@code OPEN_POLL_PARK_US}'s value in nanoseconds: 0 when unset or blank. */
+  static long pollParkNanos(String micros) {
+    if (micros == null || micros.isBlank()) {
+      return 0;
+    }
+    long us = Long.parseLong(micros.trim());
+    if (us < 0) {
+      throw new IllegalArgumentException("OPEN_POLL_PARK_US must be 0 or more, got " + micros);
+    }
+    return us * 1_000L;
+  }
 
   /**
    * What one run measured: {@code scheduled} requests were due, {@code answered} answered with
@@ -118,7 +136,16 @@ final class OpenDriver implements AutoCloseable {
   private byte[][] requests;
   private int expectedStatus;
   private final Selector selector;
+  /**
+   * The free connections, a ring in the order they became free (oldest first at {@code
+   * freeHead}): each send takes the one free longest, so every connection carries its share at
+   * any rate. Taking the last one freed instead left most of the 64 idle at a low rate, and the
+   * server's idle timeout (30 s) closed them in the middle of a row (measured: its timeout and
+   * close paths, the driver's reconnects and deoptimizations of the read path every connection
+   * runs, in a row).
+   */
   private final int[] free;
+  private int freeHead;
   private int freeCount;
   /** The run's per-answer latencies and per-send lateness, and its counters. */
   private long[] latencies;
@@ -150,7 +177,7 @@ final class OpenDriver implements AutoCloseable {
     for (int c = 0; c < connections; c++) {
       conns[c] = new Conn(c);
       connect(conns[c]);
-      free[freeCount++] = c;
+      freeConn(c);
     }
   }
 
@@ -263,6 +290,12 @@ final class OpenDriver implements AutoCloseable {
     return n;
   }
 
+  /** Puts connection {@code id} last in the ring of free ones. */
+  private void freeConn(int id) {
+    free[(freeHead + freeCount) % free.length] = id;
+    freeCount++;
+  }
+
   /** The run's event loop: sends each request when due, reads the answers. */
   private void loop(long start, double gap, int count, long spinNanos) throws IOException {
     long next = 0;
@@ -280,7 +313,9 @@ final class OpenDriver implements AutoCloseable {
         if (due > now) {
           break;
         }
-        Conn c = conns[free[--freeCount]];
+        Conn c = conns[free[freeHead]];
+        freeHead = (freeHead + 1) % free.length;
+        freeCount--;
         long ready = Math.max(due, c.freeAt);
         if (ready - due > BEHIND_NANOS) {
           behind++;
@@ -304,11 +339,27 @@ final class OpenDriver implements AutoCloseable {
         // core to any thread ready to use it (the server's, on a machine it shares) while the
         // send is still beyond the spin window, and hold it in the window so as to send on time
         if (block > 0) {
-          Thread.yield();
+          pollWait(block);
         } else {
           Thread.onSpinWait();
         }
       }
+    }
+  }
+
+  /**
+   * Between two polls with requests in flight, {@code block} ns before the spin window: yields
+   * the core ({@link #POLL_PARK_NANOS} 0), or parks that long at most (plus the timer's slack).
+   * A yielding thread stays runnable and is charged the time it polls, so among busy server
+   * threads the scheduler may make it wait for a core when a send is due; a parking one sleeps
+   * between polls and is woken as one that slept, at the price of reading an answer up to a
+   * park late (its latency, never the server's time, is the longer for it).
+   */
+  private static void pollWait(long block) {
+    if (POLL_PARK_NANOS == 0) {
+      Thread.yield();
+    } else {
+      LockSupport.parkNanos(Math.min(block, POLL_PARK_NANOS));
     }
   }
 
@@ -384,7 +435,7 @@ final class OpenDriver implements AutoCloseable {
     }
     c.due = -1;
     c.freeAt = now;
-    free[freeCount++] = c.id;
+    freeConn(c.id);
   }
 
   /**
@@ -422,7 +473,7 @@ final class OpenDriver implements AutoCloseable {
     reconnects++;
     c.freeAt = System.nanoTime();
     if (wasBusy) {
-      free[freeCount++] = c.id;
+      freeConn(c.id);
     }
   }
 

@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +19,9 @@ import java.util.Locale;
  * its JIT and its collections are not the server's: one child JVM per row, on this JVM's class
  * path and with this JVM's heap, GC and stack flags (the ones the bench gives the load generator,
  * see {@link #jvmFlags}) plus {@code OPEN_DRIVER_JAVA_OPTS}, that first runs the row's schedule
- * once unmeasured (its code compiled on that run), then the measured one, and hands the {@link
+ * once unmeasured (its code compiled on that run), then prints {@link #MEASURING} and waits for
+ * a line on its standard input (the caller takes its readings of the server in between, so the
+ * row's figures leave the unmeasured run out), then runs the measured one, and hands the {@link
  * OpenDriver.Run} back in a file; the row's collections in that JVM are printed to standard
  * error. {@code OPEN_DRIVER_WRAP} (say {@code nice -n -5}, {@code chrt -f 10} or {@code taskset
  * -c 1}) is put before the child's command, to run it at another priority or pinned: raising a
@@ -27,10 +30,25 @@ import java.util.Locale;
 final class OpenDriverProcess {
   private OpenDriverProcess() {}
 
+  /** The line the child prints on its standard output as its measured run starts. */
+  static final String MEASURING = "measuring";
+
   /** One row from a child JVM: the arguments of {@link OpenDriver#run}, and the address. */
   static OpenDriver.Run run(InetSocketAddress address, int connections, byte[][] requests,
       int expectedStatus, double perSecond, int count, long spinNanos) throws IOException,
       InterruptedException {
+    return run(address, connections, requests, expectedStatus, perSecond, count, spinNanos,
+        () -> { });
+  }
+
+  /**
+   * {@link #run(InetSocketAddress, int, byte[][], int, double, int, long)}, calling
+   * {@code measuring} when the child's measured run starts (its first, unmeasured run over):
+   * what the caller reads of the server for the row starts there, not with the unmeasured run.
+   */
+  static OpenDriver.Run run(InetSocketAddress address, int connections, byte[][] requests,
+      int expectedStatus, double perSecond, int count, long spinNanos, Runnable measuring)
+      throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("imprint-open-driver-");
     try {
       Path in = dir.resolve("requests");
@@ -52,11 +70,33 @@ final class OpenDriverProcess {
           Integer.toString(address.getPort()), Integer.toString(connections),
           Integer.toString(expectedStatus), Double.toString(perSecond), Integer.toString(count),
           Long.toString(spinNanos), in.toString(), out.toString()));
-      Process p = new ProcessBuilder(cmd).inheritIO().start();
+      Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT)
+          .start();
+      boolean started = false;
+      try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+          p.getInputStream(), StandardCharsets.US_ASCII)); var go = p.getOutputStream()) {
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+          if (!started && line.equals(MEASURING)) {
+            started = true;
+            try {
+              measuring.run();
+            } finally {
+              // the child waits for this line: the caller's readings come before its first send
+              go.write('\n');
+              go.flush();
+            }
+          } else {
+            System.out.println(line);
+          }
+        }
+      }
       int rc = p.waitFor();
       if (rc != 0) {
         throw new IOException("the open-loop driver's JVM exited with " + rc + ": "
             + String.join(" ", cmd.subList(0, cmd.indexOf("-cp"))));
+      }
+      if (!started) {
+        throw new IOException("the open-loop driver's JVM did not start its measured run");
       }
       OpenDriver.Run r;
       try (DataInputStream d = new DataInputStream(new BufferedInputStream(
@@ -113,6 +153,11 @@ final class OpenDriverProcess {
     try (OpenDriver driver = new OpenDriver(new InetSocketAddress(a[0], Integer.parseInt(a[1])),
         Integer.parseInt(a[2]))) {
       driver.run(requests, status, rate, count, spin);
+      System.out.println(MEASURING);
+      System.out.flush();
+      if (System.in.read() < 0) {
+        throw new IOException("the load generator went away before the measured run");
+      }
       r = driver.run(requests, status, rate, count, spin);
     }
     try (DataOutputStream d = new DataOutputStream(new BufferedOutputStream(

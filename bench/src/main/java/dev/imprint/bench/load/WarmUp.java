@@ -191,15 +191,32 @@ final class WarmUp {
    * reached.
    */
   static boolean done(double elapsedSeconds, int minSeconds, List<WindowWork> windows) {
+    return done(elapsedSeconds, minSeconds, windows, 2);
+  }
+
+  /**
+   * {@link #done(double, int, List)} with the last {@code quietRun} windows quiet (at least
+   * one).
+   */
+  static boolean done(double elapsedSeconds, int minSeconds, List<WindowWork> windows,
+      int quietRun) {
     if (elapsedSeconds >= maxSeconds) {
       return true;
     }
-    return elapsedSeconds >= minSeconds && lastTwoQuiet(windows);
+    return elapsedSeconds >= minSeconds && lastQuiet(windows, quietRun);
   }
 
-  private static boolean lastTwoQuiet(List<WindowWork> windows) {
+  private static boolean lastQuiet(List<WindowWork> windows, int quietRun) {
     int n = windows.size();
-    return n >= 2 && windows.get(n - 1).quiet() && windows.get(n - 2).quiet();
+    if (quietRun < 1 || n < quietRun) {
+      return false;
+    }
+    for (int i = n - quietRun; i < n; i++) {
+      if (!windows.get(i).quiet()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -216,19 +233,22 @@ final class WarmUp {
   /** {@link #run(String, Supplier, int, Window)} on the clock {@code nanoTime}. */
   static Result run(String what, Supplier<Reading> jit, int minSeconds, Window window,
       LongSupplier nanoTime) throws Exception {
-    return run(what, jit, minSeconds, window, nanoTime, false);
+    return run(what, jit, minSeconds, window, nanoTime, 2);
   }
 
   /**
-   * {@link #run(String, Supplier, int, Window, LongSupplier)}; {@code fixed}: windows for
-   * {@code minSeconds} (one at least), whether or not the JIT is quiet, each one's work recorded.
+   * {@link #run(String, Supplier, int, Window, LongSupplier)} until the last {@code quietRun}
+   * windows were quiet; {@code quietRun} 0: windows for {@code minSeconds} (one at least),
+   * whether or not the JIT is quiet, each one's work recorded (a burst of fixed length).
    */
-  private static Result run(String what, Supplier<Reading> jit, int minSeconds, Window window,
-      LongSupplier nanoTime, boolean fixed) throws Exception {
+  static Result run(String what, Supplier<Reading> jit, int minSeconds, Window window,
+      LongSupplier nanoTime, int quietRun) throws Exception {
+    boolean fixed = quietRun <= 0;
     if (minSeconds <= 0) {
       return new Result(0, -1, List.of(), false);
     }
     long start = nanoTime.getAsLong();
+    java.time.Instant from = java.time.Instant.now();
     Reading last = jit.get();
     Result r;
     if (last.compileMillis() < 0) {
@@ -238,17 +258,18 @@ final class WarmUp {
       List<WindowWork> windows = new ArrayList<>();
       double elapsed = 0;
       while (fixed ? windows.isEmpty() || elapsed < minSeconds
-          : !done(elapsed, minSeconds, windows)) {
+          : !done(elapsed, minSeconds, windows, quietRun)) {
         window.drive(WINDOW_SECONDS);
         Reading now = jit.get();
         windows.add(WindowWork.between(last, now));
         last = now;
         elapsed = (nanoTime.getAsLong() - start) / 1e9;
       }
-      r = new Result(elapsed, last.compileMillis(), windows, !fixed && lastTwoQuiet(windows),
+      r = new Result(elapsed, last.compileMillis(), windows, !fixed && lastQuiet(windows, quietRun),
           fixed);
     }
     String line = r.line(what);
+    AuthorizeLoad.phase("warm-up " + what, from);
     System.err.println(line);
     synchronized (LINES) {
       LINES.add(line);
@@ -289,10 +310,10 @@ final class WarmUp {
     }
     String slow = String.format(Locale.ROOT, "%d clients at %.0f req/s", clients, rate);
     List<Result> stages = new ArrayList<>();
-    stages.add(run(what + ", " + slow, jit, minSeconds, gentle, nanoTime, false));
+    stages.add(run(what + ", " + slow, jit, minSeconds, gentle, nanoTime, 2));
     if (burstSeconds > 0) {
-      stages.add(run(what + ", burst", jit, burstSeconds, burst, nanoTime, true));
-      stages.add(run(what + ", after the burst, " + slow, jit, 1, gentle, nanoTime, false));
+      stages.add(run(what + ", burst", jit, burstSeconds, burst, nanoTime, 0));
+      stages.add(run(what + ", after the burst, " + slow, jit, 1, gentle, nanoTime, 2));
     }
     return new Staged(List.copyOf(stages));
   }
@@ -370,6 +391,20 @@ final class WarmUp {
 
     static Mark mark(BenchServer s) {
       return new Mark(WarmUp.server(s), s.separate() ? thisJvm() : null);
+    }
+
+    /**
+     * Whether the server's JIT was quiet during a row of {@code seconds}: within the warm-up's
+     * bounds of a quiet window ({@link #quietJitMillis} of compiler CPU, where not readable the
+     * compilation ms, and {@link #quietCompiles} compilations where counted) per
+     * {@link #WINDOW_SECONDS} of the row. The relative bound is left out: a row is judged on
+     * what it ran beside, not on the JVM's history.
+     */
+    boolean quiet(double seconds) {
+      double windows = Math.max(1, seconds / WINDOW_SECONDS);
+      long cpu = server.jitCpuMillis() >= 0 ? server.jitCpuMillis() : server.compileMillis();
+      return cpu < quietJitMillis * windows
+          && (server.compiles() < 0 || server.compiles() < quietCompiles * windows);
     }
 
     /** The compiler threads' CPU ms / compilations, of each JVM when there are two. */

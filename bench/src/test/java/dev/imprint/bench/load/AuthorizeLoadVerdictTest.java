@@ -98,6 +98,22 @@ class AuthorizeLoadVerdictTest {
   }
 
   @Test
+  void aRowDuringWhichTheServerCompiledIsNeitherHeldNorMissed() {
+    // 1-s rows: one window's bounds (50 ms of compiler CPU, 10 compilations)
+    WarmUp.RowJit busy = new WarmUp.RowJit(new WarmUp.WindowWork(400, 0.5, 430, 54), null);
+    WarmUp.RowJit quiet = new WarmUp.RowJit(new WarmUp.WindowWork(5, 0.01, 10, 2), null);
+    String v = report(List.of(row("authorize", 100, 4.0, 0, 1.0, 0, 1.8).with(true, busy, null),
+        row("authorize", 250, 0.5, 0).with(true, busy, null),
+        row("authorize", 500, 0.7, 0).with(true, quiet, null)), List.of()).verdict();
+    assertThat(v).contains("held at 500 req/s (50 %, p99 0.70 ms); missed at none; not judged,"
+        + " the server's JIT compiled during the row, at 100 req/s (10 %, p99 4.00 ms), 250"
+        + " req/s (25 %, p99 0.50 ms)").doesNotContain("driver could not");
+    assertThat(row("authorize", 250, 0.5, 0).with(true, busy, null).judged()).isFalse();
+    assertThat(row("authorize", 250, 0.5, 0).with(true, null, null).judged())
+        .as("the JIT not read").isTrue();
+  }
+
+  @Test
   void eachRowSaysWhetherItsWarmUpEndedQuietAndTheServersOwnTimes() {
     long[] server = {100_000, 200_000, 300_000, 2_000_000};
     AuthorizeLoad.OpenResult r = row("authorize", 100, 0.5, 0).with(false,

@@ -36,6 +36,8 @@ class OpenDriverTest {
 
   private HttpServer server;
   private final AtomicInteger received = new AtomicInteger();
+  /** The client ports the requests came from: one per connection. */
+  private final java.util.Set<Integer> ports = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private InetSocketAddress address;
   /** When the stalled answer's sleep began and ended ({@link System#nanoTime}). */
   private volatile long stallStart;
@@ -57,6 +59,7 @@ class OpenDriverTest {
 
   private void answer(HttpExchange x) throws IOException {
     received.incrementAndGet();
+    ports.add(x.getRemoteAddress().getPort());
     x.getRequestBody().readAllBytes();
     String path = x.getRequestURI().getPath();
     if (path.equals("/drop")) {
@@ -177,6 +180,47 @@ class OpenDriverTest {
       assertThat(r.behind()).as("requests that waited over 1 ms for a free connection")
           .isGreaterThan(0);
     }
+  }
+
+  @Test
+  void atALowRateEveryConnectionCarriesRequestsSoNoneIdlesIntoTheServersTimeout()
+      throws Exception {
+    // each answer comes long before the next send: the connection free longest is taken, so
+    // the first four sends go out on four connections (the last one freed would be one)
+    try (OpenDriver d = new OpenDriver(address, 4)) {
+      OpenDriver.Run r = d.run(requests(2, 0, "/"), 200, 100, 8, 50_000L);
+      assertThat(r.answered()).isEqualTo(8);
+      assertThat(r.reconnects()).isZero();
+    }
+    assertThat(ports).hasSize(4);
+  }
+
+  @Test
+  void thePollParkComesFromTheEnvironmentInMicroseconds() {
+    assertThat(OpenDriver.pollParkNanos(null)).isZero();
+    assertThat(OpenDriver.pollParkNanos(" ")).isZero();
+    assertThat(OpenDriver.pollParkNanos("20")).isEqualTo(20_000L);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> OpenDriver.pollParkNanos("-1"))
+        .hasMessageContaining("OPEN_POLL_PARK_US");
+  }
+
+  @Test
+  void inAJvmOfItsOwnTheRowsReadingsStartAfterTheUnmeasuredRunAndBeforeTheMeasuredOne()
+      throws Exception {
+    // the row's readings of the server (its JIT, its request log) are taken in the callback:
+    // they must leave the unmeasured run's requests out and miss none of the measured run's
+    int[] seen = {-1};
+    int[] calls = {0};
+    OpenDriver.Run r = OpenDriverProcess.run(address, 3, requests(4, 0, "/"), 200, 200, 60,
+        50_000L, () -> {
+          calls[0]++;
+          seen[0] = received.get();
+        });
+    assertThat(calls[0]).isEqualTo(1);
+    assertThat(seen[0]).as("requests received when the measured run was about to start")
+        .isEqualTo(60);
+    assertThat(received.get()).isEqualTo(120);
+    assertThat(r.answered()).isEqualTo(60);
   }
 
   @Test

@@ -165,6 +165,40 @@ class WarmUpTest {
         .contains("< 10 compilations");
   }
 
+  @Test
+  void aRehearsalOfThreeRatesStopsOnlyAfterThreeQuietWindowsInARow() throws Exception {
+    // windows: busy, quiet, quiet, busy (the third rate compiled), quiet, quiet, quiet: two
+    // quiet windows in a row are one rate short of a quiet pass over the three
+    int[] next = {0};
+    WarmUp.Reading[] r = triples(1000, 100, 10, 2000, 900, 300, 2001, 910, 302, 2002, 920, 304,
+        2400, 1300, 400, 2401, 1310, 401, 2402, 1320, 402, 2403, 1330, 403);
+    WarmUp.Result w = WarmUp.run("rows", () -> r[Math.min(next[0]++, r.length - 1)], 1,
+        s -> clock.addAndGet(s * 1_000_000_000L), clock::get, 3);
+    assertThat(w.windows()).hasSize(7);
+    assertThat(w.windows().get(3).quiet()).isFalse();
+    assertThat(w.quiet()).isTrue();
+    assertThat(WarmUp.done(14, 1, w.windows().subList(0, 3), 3)).isFalse();
+    assertThat(WarmUp.done(14, 1, w.windows(), 3)).isTrue();
+  }
+
+  @Test
+  void aRowIsQuietUnderTheWindowsBoundsTimesItsLength() {
+    // a 10-s row is five 2-s windows: under 250 ms of compiler CPU and 50 compilations
+    assertThat(rowJit(240, 49).quiet(10)).isTrue();
+    assertThat(rowJit(250, 3).quiet(10)).as("compiler CPU").isFalse();
+    assertThat(rowJit(30, 50).quiet(10)).as("compilations").isFalse();
+    assertThat(rowJit(30, 12).quiet(1)).as("a row shorter than a window: one window's")
+        .isFalse();
+    assertThat(rowJit(30, -1).quiet(10)).as("compilations not counted").isTrue();
+    // where the compiler threads' CPU cannot be read, the compilation ms stand for it
+    assertThat(new WarmUp.RowJit(new WarmUp.WindowWork(300, 0.1, -1, 2), null).quiet(10))
+        .isFalse();
+  }
+
+  private static WarmUp.RowJit rowJit(long cpuMillis, long compiles) {
+    return new WarmUp.RowJit(new WarmUp.WindowWork(cpuMillis, 0.1, cpuMillis, compiles), null);
+  }
+
   /** A staged warm-up whose stages' windows read {@code readings} in turn. */
   private WarmUp.Staged staged(List<String> stages, WarmUp.Reading... readings)
       throws Exception {
