@@ -197,8 +197,11 @@ public final class ApiServer {
       });
       // Javalin answers its own HTTP statuses (a 405, say) in plain text unless a handler is
       // registered for them by name: the same mapping goes under both
-      io.javalin.http.ExceptionHandler<Exception> problems = (e, ctx) -> problem(ctx,
-          problemOf(e, ctx.method().name(), ctx.path(), settings.maxBodyBytes(), ctx::header));
+      io.javalin.http.ExceptionHandler<Exception> problems = (e, ctx) -> {
+        problem(ctx, problemOf(e, ctx.method().name(), ctx.path(), settings.maxBodyBytes(),
+            ctx::header));
+        Json.discardUnread(ctx);
+      };
       cfg.routes.exception(HttpResponseException.class, problems::handle);
       cfg.routes.exception(Exception.class, problems);
       cfg.routes.error(404, "*", ctx -> {

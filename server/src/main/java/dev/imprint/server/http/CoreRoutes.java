@@ -104,6 +104,11 @@ final class CoreRoutes extends Handler.Wrapper {
       body = ApiServer.problemBody(p, path);
       status = p.status();
       type = "application/problem+json";
+      if (!call.read) {
+        // refused before the body was read (an invalid session): read and drop it, so that the
+        // answer leaves nothing unread on a connection the client may send its next call on
+        discard(request);
+      }
     } finally {
       budget.give(call.held);
     }
@@ -117,6 +122,15 @@ final class CoreRoutes extends Handler.Wrapper {
     timers.record("POST", path, status, nanos);
     hooks.log("POST", path, status, nanos / 1e6f, null);
     response.write(true, ByteBuffer.wrap(body), callback);
+  }
+
+  /** Reads and drops {@code request}'s body (at most the body limit, as served here). */
+  private static void discard(Request request) {
+    try {
+      Content.Source.consumeAll(request);
+    } catch (IOException | RuntimeException e) {
+      // the client went away or stalled: there is nobody left to answer
+    }
   }
 
   /** A call on Jetty's request and response. */

@@ -267,6 +267,24 @@ public final class Json {
    */
   static final long LINGER_BYTES = 2L * 1024 * 1024;
 
+  /** The largest body of a refused call that is still read and dropped before the answer. */
+  static final long REFUSED_LINGER_BYTES = 64 * 1024;
+
+  /**
+   * Reads and drops what is left of the body of a call refused before its handler read it all
+   * (a missing or wrong token, a role the route does not admit, a session that is not valid),
+   * when it declared one of at most {@link #REFUSED_LINGER_BYTES}. The answer then leaves a
+   * connection with nothing unread on it, which the client may send its next call on; otherwise
+   * Jetty may find the body still arriving once the answer is out and close the connection
+   * under a client that has already taken it back for its next call. Nothing is kept.
+   */
+  static void discardUnread(Context ctx) {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > 0 && declared <= REFUSED_LINGER_BYTES) {
+      discardRest(ctx, declared);
+    }
+  }
+
   /**
    * Reads and drops what is left of a refused body (at most {@code maxBytes}), so the client,
    * still sending, reads the problem instead of a connection reset: a server that closes a
