@@ -62,7 +62,8 @@ class ComposeCiChecklistTest {
    */
   static final Map<String, List<String>> FIRES_AT = Map.ofEntries(
       Map.entry("IMP-COMPOSE-001", List.of("docker-compose.yml:4")),
-      Map.entry("IMP-COMPOSE-002", List.of("compose.yaml:5", "docker-compose.long.yml:6")),
+      Map.entry("IMP-COMPOSE-002", List.of("compose.yaml:5", "docker-compose.long.yml:6",
+          "variable/compose.yaml:5")),
       Map.entry("IMP-COMPOSE-003", List.of("docker-compose.yml:4", "docker-compose.yml:5")),
       Map.entry("IMP-COMPOSE-004", List.of("docker-compose.yml:2")),
       Map.entry("IMP-COMPOSE-005", List.of("docker-compose.yml:6", "docker-compose.yml:9")),
@@ -96,7 +97,8 @@ class ComposeCiChecklistTest {
           "repo/.github/workflows/ci.yml:7")),
       Map.entry("IMP-GHA-008", List.of("repo/.github/workflows/deploy.yml:13",
           "repo/.github/workflows/deploy.yml:17", "repo/.github/workflows/deploy.yml:20")),
-      Map.entry("IMP-GHA-009", List.of("repo/.github/workflows/pr-target.yml:11",
+      Map.entry("IMP-GHA-009", List.of("issue-comment/.github/workflows/ops.yml:12",
+          "repo/.github/workflows/pr-target.yml:11",
           "workflow-run/.github/workflows/after-ci.yml:14")),
       Map.entry("IMP-GHA-010", List.of("repo/.github/workflows/ci.yml:8",
           "repo/.github/workflows/ci.yml:9")),
