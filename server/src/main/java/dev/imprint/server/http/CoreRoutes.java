@@ -50,11 +50,12 @@ final class CoreRoutes extends Handler.Wrapper {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
-    Call.Handler h = plain(request);
+    String path = Request.getPathInContext(request);
+    Call.Handler h = plain(request, path);
     if (h == null) {
       return super.handle(request, response, callback);
     }
-    serve(h, request, response, callback);
+    serve(h, path, request, response, callback);
     return true;
   }
 
@@ -64,11 +65,11 @@ final class CoreRoutes extends Handler.Wrapper {
   }
 
   /** The handler for {@code request} if it is a plain call of a core route, else null. */
-  private Call.Handler plain(Request request) {
+  private Call.Handler plain(Request request, String path) {
     if (routes.isEmpty() || !HttpMethod.POST.is(request.getMethod())) {
       return null;
     }
-    Call.Handler h = routes.get(Request.getPathInContext(request));
+    Call.Handler h = routes.get(path);
     if (h == null) {
       return null;
     }
@@ -86,11 +87,11 @@ final class CoreRoutes extends Handler.Wrapper {
     return h;
   }
 
-  private void serve(Call.Handler h, Request request, Response response, Callback callback) {
+  private void serve(Call.Handler h, String path, Request request, Response response,
+      Callback callback) {
     long started = System.nanoTime();
     served.increment();
     hooks.before();
-    String path = Request.getPathInContext(request);
     Exchange call = new Exchange(request, response);
     int status;
     String type;
