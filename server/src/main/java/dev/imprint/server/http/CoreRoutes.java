@@ -125,8 +125,15 @@ final class CoreRoutes extends Handler.Wrapper {
     response.write(true, ByteBuffer.wrap(body), callback);
   }
 
-  /** Reads and drops {@code request}'s body (at most the body limit, as served here). */
+  /**
+   * Reads and drops {@code request}'s body when it is no larger than what a refused call's body
+   * is read to on Javalin's side ({@link Json#REFUSED_LINGER_BYTES}), so that an unauthenticated
+   * client holds a thread no longer here than there.
+   */
   private static void discard(Request request) {
+    if (request.getLength() > Json.REFUSED_LINGER_BYTES) {
+      return;
+    }
     try {
       Content.Source.consumeAll(request);
     } catch (IOException | RuntimeException e) {
