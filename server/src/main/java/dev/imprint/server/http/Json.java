@@ -273,15 +273,18 @@ public final class Json {
   /**
    * Reads and drops what is left of the body of a call refused before its handler read it all
    * (a missing or wrong token, a role the route does not admit, a session that is not valid),
-   * when it declared one of at most {@link #REFUSED_LINGER_BYTES}. The answer then leaves a
-   * connection with nothing unread on it, which the client may send its next call on; otherwise
-   * Jetty may find the body still arriving once the answer is out and close the connection
-   * under a client that has already taken it back for its next call. Nothing is kept.
+   * when it declared one of at most {@link #REFUSED_LINGER_BYTES} or came in chunks with no
+   * length declared (read up to the same bound: past it, the connection closes). The answer then
+   * leaves a connection with nothing unread on it, which the client may send its next call on;
+   * otherwise Jetty may find the body still arriving once the answer is out and close the
+   * connection under a client that has already taken it back for its next call. Nothing is kept.
    */
   static void discardUnread(Context ctx) {
     long declared = ctx.req().getContentLengthLong();
     if (declared > 0 && declared <= REFUSED_LINGER_BYTES) {
       discardRest(ctx, declared);
+    } else if (declared < 0 && ctx.req().getHeader("Transfer-Encoding") != null) {
+      discardRest(ctx, REFUSED_LINGER_BYTES);
     }
   }
 

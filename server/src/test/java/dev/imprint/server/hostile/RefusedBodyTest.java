@@ -43,8 +43,39 @@ class RefusedBodyTest {
     }
   }
 
+  @Test
+  void aChunkedBodyRefusedWithoutATokenKeepsTheConnectionForTheNextCall() throws Exception {
+    try (TestServer s = TestServer.start(Stores.Kind.SQLITE, dir)) {
+      refusedThenNextCall(s, "/v1/tokens", null, 401, true);
+    }
+  }
+
+  @Test
+  void aChunkedRenewalWithAnInvalidSessionKeepsTheConnectionForTheNextCall() throws Exception {
+    try (TestServer s = TestServer.start(Stores.Kind.SQLITE, dir)) {
+      refusedThenNextCall(s, "/v1/svid/renew", "not-a-session", 401, true);
+    }
+  }
+
+  @Test
+  void aBodySentToNoRouteKeepsTheConnectionForTheNextCall() throws Exception {
+    try (TestServer s = TestServer.start(Stores.Kind.SQLITE, dir)) {
+      refusedThenNextCall(s, "/v1/no-such-route", null, 404, false);
+      refusedThenNextCall(s, "/v1/no-such-route", null, 404, true);
+    }
+  }
+
   private static void refusedThenNextCall(TestServer s, String path, String bearer, int status)
       throws IOException, InterruptedException {
+    refusedThenNextCall(s, path, bearer, status, false);
+  }
+
+  /**
+   * With {@code chunked}, the body goes as two chunks and its end, with no length declared (the
+   * way a client streaming its body sends it); the server cannot tell its size in advance.
+   */
+  private static void refusedThenNextCall(TestServer s, String path, String bearer, int status,
+      boolean chunked) throws IOException, InterruptedException {
     URI url = URI.create(s.url());
     byte[] body = "{\"role\":\"admin\",\"audience\":\"a\"}".getBytes(StandardCharsets.UTF_8);
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), url.getPort())) {
@@ -52,7 +83,10 @@ class RefusedBodyTest {
       OutputStream out = socket.getOutputStream();
       InputStream in = socket.getInputStream();
       out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n"
-          + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n"
+          + "Content-Type: application/json\r\n"
+          + (chunked
+              ? "Transfer-Encoding: chunked\r\n"
+              : "Content-Length: " + body.length + "\r\n")
           + (bearer == null ? "" : "Authorization: Bearer " + bearer + "\r\n") + "\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       out.flush();
@@ -60,7 +94,17 @@ class RefusedBodyTest {
       for (int i = 0; i < 20 && in.available() == 0; i++) {
         Thread.sleep(10);
       }
-      out.write(body);
+      if (chunked) {
+        int half = body.length / 2;
+        out.write((Integer.toHexString(half) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(body, 0, half);
+        out.write(("\r\n" + Integer.toHexString(body.length - half) + "\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        out.write(body, half, body.length - half);
+        out.write("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      } else {
+        out.write(body);
+      }
       out.flush();
       String first = readAnswer(in);
       assertThat(Hostile.status(first)).as(first).isEqualTo(status);
